@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * A compiled profile ("bundle"): exactly the map contents enforcerd loads,
+ * plus the rule table that maps rule ids back to file:line. policyc writes
+ * it, enforcerd reads it; neither side parses JSON again.
+ *
+ * On disk (host byte order, checked through a byte-order mark):
+ *   struct bundle_file_header
+ *   struct bundle_file_node  [n_nodes]   node 0 is "/", its parent is BUNDLE_NO_PARENT
+ *   struct bundle_file_rule  [n_rules]   sorted by id
+ *   strings                  [strings_size] NUL-terminated, referenced by offset
+ * The CRC32 covers every byte after the header; the same input always
+ * compiles to the same bytes.
+ */
+#ifndef ENFORCER_BUNDLE_H
+#define ENFORCER_BUNDLE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "enforcer_abi.h"
+
+#define BUNDLE_MAGIC        "ENFBNDL\0"
+#define BUNDLE_FORMAT_VERSION 1
+#define BUNDLE_BYTE_ORDER   0x01020304u
+#define BUNDLE_NO_PARENT    0xffffffffu
+#define BUNDLE_MAX_SIZE     (256u << 20)
+
+struct bundle_file_header {
+	char     magic[8];
+	__u32    byte_order;
+	__u32    format_version;
+	__u32    abi_version;
+	__u32    header_size;
+	__u64    total_size;
+	__u32    crc32;          /* of everything after the header */
+	__u32    n_nodes;
+	__u32    n_rules;
+	__u32    strings_size;
+	char     name[ENF_PROFILE_NAME_MAX];
+	__u8     mode;           /* enum enf_mode */
+	__u8     defaults[ENF_SECTION_COUNT];
+	__u32    source_off;     /* string: the profile's source file */
+};
+
+struct bundle_file_node {
+	__u32 parent;
+	__u32 name_off;          /* string: one path component ("" for the root) */
+	struct enf_node_val val; /* val.node is this node's index */
+};
+
+struct bundle_file_rule {
+	__u32 id;
+	__u32 section;           /* enum enf_section */
+	__u32 action;            /* enum enf_action */
+	__u32 line;
+	__u32 column;
+	__u32 text_off;          /* string: the rule in one line of canonical JSON */
+};
+
+_Static_assert(sizeof(struct bundle_file_header) == 120, "bundle_file_header");
+_Static_assert(sizeof(struct bundle_file_node) == 92, "bundle_file_node");
+_Static_assert(sizeof(struct bundle_file_rule) == 24, "bundle_file_rule");
+
+/* In memory. Strings are owned by the bundle. */
+struct bundle_node {
+	uint32_t parent;
+	char *name;
+	struct enf_node_val val;
+};
+
+struct bundle_rule {
+	uint32_t id;
+	enum enf_section section;
+	enum enf_action action;
+	uint32_t line, column;
+	char *text;
+};
+
+struct bundle {
+	char name[ENF_PROFILE_NAME_MAX];
+	enum enf_mode mode;
+	uint8_t defaults[ENF_SECTION_COUNT];
+	char *source_file;
+	struct bundle_node *nodes;
+	uint32_t n_nodes;
+	struct bundle_rule *rules;
+	uint32_t n_rules;
+};
+
+void bundle_free(struct bundle *b);
+
+/* Serialise to a malloc'ed buffer. 0 or -errno. */
+int bundle_serialize(const struct bundle *b, void **ret_buf, size_t *ret_len);
+
+/* Write atomically (temporary file, fsync, rename). 0 or -errno. */
+int bundle_write_file(const struct bundle *b, const char *path);
+
+/*
+ * Parse and verify a serialised bundle. 0, or -EINVAL/-EPROTO with a
+ * message in err ("checksum mismatch: the file is damaged, recompile it").
+ */
+int bundle_parse(const void *buf, size_t len, struct bundle **ret_bundle,
+		 char *err, size_t err_size);
+int bundle_read_fd(int fd, struct bundle **ret_bundle, char *err, size_t err_size);
+
+/* Human-readable form, stable enough for golden files. */
+void bundle_dump(const struct bundle *b, FILE *out);
+
+/* Lookups used by the daemon to turn event rule ids into file:line. */
+const struct bundle_rule *bundle_rule_by_id(const struct bundle *b, uint32_t id);
+
+const char *enf_action_name(enum enf_action a);
+const char *enf_class_name(enum enf_class c);
+const char *enf_mode_name(enum enf_mode m);
+
+#endif /* ENFORCER_BUNDLE_H */

@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The kernel/user ABI of enforcer: map keys, map values and event records
+ * shared by lsm-progs/ (BPF), enforcer/ (daemon, CLI) and policyc/.
+ *
+ * Rules for this file:
+ *  - fixed-width types only, explicit padding, every struct size asserted;
+ *  - enums are numbered and never renumbered: the values are stored in
+ *    pinned maps and compiled bundles;
+ *  - any change to a layout bumps ENF_ABI_VERSION, which the daemon checks
+ *    against pinned state before touching it.
+ */
+#ifndef ENFORCER_ABI_H
+#define ENFORCER_ABI_H
+
+#ifdef __bpf__
+/* BPF side: types come from vmlinux.h, included before this header. */
+#else
+#include <linux/types.h>
+#endif
+
+#define ENF_ABI_VERSION 1
+
+/* Limits. Each one is enforced by policyc with a message naming it. */
+#define ENF_NAME_MAX          256   /* one path component, NUL included */
+#define ENF_PROFILE_NAME_MAX  64    /* profile name, NUL included */
+#define ENF_RULE_DEPTH_MAX    64    /* components in a rule's path */
+#define ENF_PATH_EVENT_MAX    4096  /* path text carried in an event */
+#define ENF_MAX_PROFILES      1024  /* profiles loaded at once */
+#define ENF_MAX_ATTACHMENTS   65536 /* cgroups with a profile attached */
+#define ENF_MAX_TRIE_NODES    (1 << 20) /* path nodes over all profiles */
+#define ENF_PATH_WALK_MAX     4096  /* dentries walked before failing closed */
+
+/*
+ * Actions, ordered by precedence at equal specificity: a larger value wins.
+ * ENF_ACT_NONE means "no rule here", never a verdict.
+ */
+enum enf_action {
+	ENF_ACT_NONE  = 0,
+	ENF_ACT_ALLOW = 1,
+	ENF_ACT_AUDIT = 2,   /* allowed, but an event is emitted even in enforce mode */
+	ENF_ACT_DENY  = 3,
+};
+
+enum enf_mode {
+	ENF_MODE_AUDIT   = 1, /* nothing is denied; every would-deny is logged */
+	ENF_MODE_ENFORCE = 2,
+};
+
+/*
+ * Path access classes. Exec is a class of its own (the policy's "exec"
+ * section); the others are the policy's file "access" words. A path node
+ * carries one action per class, so exec and file rules share one trie.
+ */
+enum enf_class {
+	ENF_CLASS_EXEC    = 0,
+	ENF_CLASS_READ    = 1,
+	ENF_CLASS_WRITE   = 2, /* write, append, truncate */
+	ENF_CLASS_CREATE  = 3, /* files, directories, nodes, symlinks */
+	ENF_CLASS_DELETE  = 4, /* unlink, rmdir */
+	ENF_CLASS_RENAME  = 5, /* source and destination of a rename */
+	ENF_CLASS_LINK    = 6, /* new hard link to an existing file */
+	ENF_CLASS_SETATTR = 7, /* chmod, chown, utimes */
+	ENF_CLASS_COUNT   = 8,
+};
+
+/* Policy sections, each with its own default action. */
+enum enf_section {
+	ENF_SECTION_EXEC    = 0,
+	ENF_SECTION_FILE    = 1,
+	ENF_SECTION_NETWORK = 2,
+	ENF_SECTION_COUNT   = 3,
+};
+
+/* Which LSM hook produced a decision; carried in events. */
+enum enf_hook {
+	ENF_HOOK_BPRM_CHECK = 1,
+	ENF_HOOK_FILE_OPEN  = 2,
+};
+
+/* Why a decision was made the way it was (event.reason). */
+enum enf_reason {
+	ENF_REASON_RULE        = 0, /* a rule matched: event.rule_id names it */
+	ENF_REASON_DEFAULT     = 1, /* no rule matched; the section default decided */
+	ENF_REASON_UNRESOLVED  = 2, /* the object could not be resolved: failed closed */
+	ENF_REASON_NO_INSTANCE = 3, /* profile state missing mid-update: failed closed */
+};
+
+/* ---------------------------------------------------------------- maps -- */
+
+/*
+ * attachments: cgroup id -> profile slot.
+ * The nearest ancestor cgroup with an entry decides for a task.
+ */
+struct enf_attach_key {
+	__u64 cgroup_id;
+};
+
+struct enf_attach_val {
+	__u32 slot;
+	__u32 level;    /* cgroup depth of cgroup_id; keeps levels_mask rebuildable */
+};
+
+/*
+ * profiles: slot -> the state every hook reads. A hash map, not an array:
+ * an update replaces the element as a whole (RCU), so a hook sees either
+ * the old or the new value, never a torn mix. Swapping `instance` switches
+ * all rules of a profile at once.
+ */
+struct enf_profile_val {
+	__u64 generation;                   /* bumped on every change; carried in events */
+	__u32 instance;                     /* key space of path_nodes for this version */
+	__u8  mode;                         /* enum enf_mode */
+	__u8  defaults[ENF_SECTION_COUNT];  /* enum enf_action per section */
+	__u32 root_node;                    /* trie node of "/" in this instance */
+	__u32 _pad;
+};
+
+/*
+ * path_trie: one edge of a profile's path trie, {instance, parent, name} -> child.
+ * Walking it from the root one component at a time matches exact paths and
+ * subtrees with no hashing, so no collision can make a rule match a path it
+ * does not name, and the cost is bounded by the depth of the rule tree.
+ */
+struct enf_trie_key {
+	__u32 instance;
+	__u32 parent;
+	char  name[ENF_NAME_MAX]; /* NUL-padded: hash keys compare all bytes */
+};
+
+/*
+ * What a trie node decides, per access class. `exact` applies to the path
+ * of the node itself, `subtree` to every path strictly below it.
+ */
+struct enf_node_val {
+	__u32 node;
+	__u8  exact[ENF_CLASS_COUNT];     /* enum enf_action */
+	__u8  subtree[ENF_CLASS_COUNT];   /* enum enf_action */
+	__u32 exact_rule[ENF_CLASS_COUNT];
+	__u32 subtree_rule[ENF_CLASS_COUNT];
+};
+
+/* config: single-entry array of global switches the daemon maintains. */
+struct enf_config {
+	__u64 levels_mask;   /* bit L set: some attachment lives at cgroup depth L */
+	__u32 deep_levels;   /* attachments deeper than 63: walk every level */
+	__u32 abi_version;
+};
+
+/* stats: per-CPU array of counters, indexed by enum enf_stat. */
+enum enf_stat {
+	ENF_STAT_DECISIONS      = 0, /* hook invocations that reached a profile */
+	ENF_STAT_DENIED         = 1,
+	ENF_STAT_AUDITED        = 2,
+	ENF_STAT_EVENT_DROPPED  = 3, /* ring buffer full: event lost, verdict unaffected */
+	ENF_STAT_UNRESOLVED     = 4, /* failed closed: object could not be resolved */
+	ENF_STAT_NO_INSTANCE    = 5, /* failed closed: profile state missing */
+	ENF_STAT_COUNT          = 8,
+};
+
+/* -------------------------------------------------------------- events -- */
+
+enum enf_verdict {
+	ENF_VERDICT_ALLOW       = 1,
+	ENF_VERDICT_DENY        = 2, /* denied (enforce mode) */
+	ENF_VERDICT_WOULD_DENY  = 3, /* audit mode: a deny that was let through */
+	ENF_VERDICT_AUDIT       = 4, /* an "audit" rule matched: allowed and logged */
+};
+
+/* Flags in enf_event.flags */
+#define ENF_EVENT_PATH_TRUNCATED (1u << 0)
+
+struct enf_event {
+	__u64 timestamp_ns;   /* CLOCK_MONOTONIC (bpf_ktime_get_ns) */
+	__u64 generation;
+	__u64 cgroup_id;
+	__u32 hook;           /* enum enf_hook */
+	__u32 verdict;        /* enum enf_verdict */
+	__u32 mode;           /* enum enf_mode */
+	__u32 slot;
+	__u32 instance;
+	__u32 rule_id;        /* 0: no rule, see reason */
+	__u32 reason;         /* enum enf_reason */
+	__u32 access_class;   /* enum enf_class */
+	__s32 error;          /* value returned to the kernel (0 or -errno) */
+	__u32 pid;            /* thread id */
+	__u32 tgid;
+	__u32 ppid;
+	__u32 uid;
+	__u32 gid;
+	__u32 flags;          /* ENF_EVENT_* */
+	__u32 path_len;       /* bytes of path used, NUL included */
+	char  comm[16];
+	char  path[ENF_PATH_EVENT_MAX];
+};
+
+#define ENF_PIN_DIR_DEFAULT "/sys/fs/bpf/enforcer"
+
+/* Fixed sizes: the layouts above are stored in pinned maps and bundles. */
+_Static_assert(sizeof(struct enf_attach_key) == 8, "enf_attach_key");
+_Static_assert(sizeof(struct enf_attach_val) == 8, "enf_attach_val");
+_Static_assert(sizeof(struct enf_profile_val) == 24, "enf_profile_val");
+_Static_assert(sizeof(struct enf_trie_key) == 264, "enf_trie_key");
+_Static_assert(sizeof(struct enf_node_val) == 84, "enf_node_val");
+_Static_assert(sizeof(struct enf_config) == 16, "enf_config");
+_Static_assert(sizeof(struct enf_event) == 88 + 16 + ENF_PATH_EVENT_MAX, "enf_event");
+
+#endif /* ENFORCER_ABI_H */
