@@ -28,7 +28,7 @@ WARN     := -Wall -Wextra -Werror
 CFLAGS   ?= -O2 -g
 CFLAGS   += $(WARN) -std=gnu11 -D_GNU_SOURCE -Iinclude -Icommon -I$(OUT)
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH_BPF) $(WARN) \
-	-Wno-unused-function -Iinclude -I$(OUT) -Ilsm-progs
+	-Wno-unused-function -Wno-unused-parameter -Iinclude -I$(OUT) -Ilsm-progs
 LDLIBS_BPF := $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
 LDLIBS_JSON := -ljansson
 LDLIBS_HARDEN := -lseccomp -lcap
@@ -36,7 +36,9 @@ LDLIBS_HARDEN := -lseccomp -lcap
 .DELETE_ON_ERROR:
 .PHONY: all deps check check-unit check-vm demo bench fuzz clean
 
-BPF_SRCS   := $(wildcard lsm-progs/*.bpf.c)
+# maps.bpf.o must come first: libbpf 1.1's static linker misplaces
+# relocations against extern maps whose definition it has not seen yet.
+BPF_SRCS   := lsm-progs/maps.bpf.c $(filter-out lsm-progs/maps.bpf.c,$(wildcard lsm-progs/*.bpf.c))
 BPF_OBJS   := $(patsubst lsm-progs/%.bpf.c,$(OUT)/lsm-progs/%.bpf.o,$(BPF_SRCS))
 BPF_HDRS   := $(wildcard lsm-progs/*.h) include/enforcer_abi.h
 
@@ -58,7 +60,7 @@ BINS := $(OUT)/bin/enforcerd $(OUT)/bin/enforcerctl $(OUT)/bin/policyc
 all: $(BINS) $(UNIT_BINS) $(GUEST_BINS)
 
 deps:
-	$(Q)tests/vm/install-deps.sh
+	$(Q)scripts/install-deps.sh
 
 # ---- BPF: .bpf.c -> .bpf.o -> linked object -> skeleton -------------------
 $(OUT)/vmlinux.h:

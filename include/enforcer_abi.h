@@ -112,8 +112,7 @@ struct enf_profile_val {
 	__u32 instance;                     /* key space of path_nodes for this version */
 	__u8  mode;                         /* enum enf_mode */
 	__u8  defaults[ENF_SECTION_COUNT];  /* enum enf_action per section */
-	__u32 root_node;                    /* trie node of "/" in this instance */
-	__u32 _pad;
+	__u32 _pad[2];
 };
 
 /*
@@ -122,6 +121,9 @@ struct enf_profile_val {
  * subtrees with no hashing, so no collision can make a rule match a path it
  * does not name, and the cost is bounded by the depth of the rule tree.
  */
+/* The root ("/") of every instance is the key {instance, ENF_TRIE_ROOT_PARENT, ""}. */
+#define ENF_TRIE_ROOT_PARENT 0xffffffffu
+
 struct enf_trie_key {
 	__u32 instance;
 	__u32 parent;
@@ -140,7 +142,7 @@ struct enf_node_val {
 	__u32 subtree_rule[ENF_CLASS_COUNT];
 };
 
-/* config: single-entry array of global switches the daemon maintains. */
+/* settings: single-entry array of global switches the daemon maintains. */
 struct enf_config {
 	__u64 levels_mask;   /* bit L set: some attachment lives at cgroup depth L */
 	__u32 deep_levels;   /* attachments deeper than 63: walk every level */

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* What every BPF file of the engine includes first. */
+#ifndef ENF_COMMON_BPF_H
+#define ENF_COMMON_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+
+/* vmlinux.h carries types, not macros. */
+#define EPERM   1
+#define ENOENT  2
+#define ENOMEM  12
+#define EACCES  13
+#define EINVAL  22
+#define E2BIG   7
+#define ENAMETOOLONG 36
+#define EFAULT  14
+
+#include "enforcer_abi.h"
+#include "maps.bpf.h"
+
+static __always_inline void stat_inc(enum enf_stat which)
+{
+	__u32 key = which;
+	__u64 *v = bpf_map_lookup_elem(&stats, &key);
+
+	if (v)
+		*v += 1; /* per-CPU slot: no atomics needed */
+}
+
+#endif /* ENF_COMMON_BPF_H */

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Every map of the engine, declared once. maps.bpf.c defines them
+ * (ENF_DEFINE_MAPS); the hook files see them as extern and the BPF static
+ * linker (bpftool gen object) resolves them into one object.
+ */
+#ifndef ENF_MAPS_BPF_H
+#define ENF_MAPS_BPF_H
+
+#include "enforcer_abi.h"
+
+#ifdef ENF_DEFINE_MAPS
+#define ENF_MAP
+#else
+#define ENF_MAP extern
+#endif
+
+/*
+ * Scratch space and identity of a confined task. Task storage rather than a
+ * per-CPU array: a hook that is preempted mid-walk cannot have its scratch
+ * overwritten by another task on the same CPU. Only tasks that reach a
+ * profile ever get one.
+ */
+#define ENF_TOP_DENTRIES 64  /* == ENF_RULE_DEPTH_MAX: deeper components never meet a rule */
+struct enf_task_ctx {
+	__u64 top[ENF_TOP_DENTRIES]; /* dentry pointers of the topmost components, ring-indexed */
+	struct enf_trie_key key;
+};
+
+/* cgroup id -> profile slot */
+ENF_MAP struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC); /* freed after RCU: a reader never sees reuse */
+	__uint(max_entries, ENF_MAX_ATTACHMENTS);
+	__type(key, struct enf_attach_key);
+	__type(value, struct enf_attach_val);
+} attachments SEC(".maps");
+
+/* profile slot -> current instance, mode, defaults, generation */
+ENF_MAP struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, ENF_MAX_PROFILES);
+	__type(key, __u32);
+	__type(value, struct enf_profile_val);
+} profiles SEC(".maps");
+
+/* {instance, parent node, component} -> child node and its per-class actions */
+ENF_MAP struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, ENF_MAX_TRIE_NODES);
+	__type(key, struct enf_trie_key);
+	__type(value, struct enf_node_val);
+} path_trie SEC(".maps");
+
+ENF_MAP struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct enf_config);
+} settings SEC(".maps");
+
+ENF_MAP struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, ENF_STAT_COUNT);
+	__type(key, __u32);
+	__type(value, __u64);
+} stats SEC(".maps");
+
+ENF_MAP struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 8 << 20);
+} events SEC(".maps");
+
+ENF_MAP struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct enf_task_ctx);
+} task_ctx SEC(".maps");
+
+#endif /* ENF_MAPS_BPF_H */
