@@ -42,17 +42,18 @@ static int path_walk_step(__u32 i, void *data)
 {
 	struct path_walk *w = data;
 	struct dentry *d = w->dentry;
+	struct mount *mnt = w->mnt;   /* locals: CO-RE must not relocate our own struct */
 	struct dentry *up;
 
-	if (d == BPF_CORE_READ(w->mnt, mnt.mnt_root)) {
-		struct mount *parent = BPF_CORE_READ(w->mnt, mnt_parent);
+	if (d == BPF_CORE_READ(mnt, mnt.mnt_root)) {
+		struct mount *parent = BPF_CORE_READ(mnt, mnt_parent);
 
-		if (parent == w->mnt) {
+		if (parent == mnt) {
 			/* Root of the namespace (or of a detached tree). */
 			w->done = true;
 			return 1;
 		}
-		w->dentry = BPF_CORE_READ(w->mnt, mnt_mountpoint);
+		w->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
 		w->mnt = parent;
 		return 0;
 	}
