@@ -26,8 +26,8 @@ struct policy_source {
 
 /*
  * A rule on a path. `path` is normalised and absolute; for a subtree rule
- * ("/srv/www/**") `path` is "/srv/www" and `subtree` is true. "/**" is the
- * subtree of "/".
+ * (written "/srv/www" + "/ **" without the space) `path` is "/srv/www" and
+ * `subtree` is true; the subtree of "/" has path "/".
  */
 struct policy_path_rule {
 	uint32_t id;              /* stable, unique within the profile, never 0 */

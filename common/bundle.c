@@ -1,0 +1,378 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Bundle (compiled profile) serialisation; the format is described in bundle.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "bundle.h"
+#include "util.h"
+
+const char *enf_action_name(enum enf_action a)
+{
+	switch (a) {
+	case ENF_ACT_NONE:  return "none";
+	case ENF_ACT_ALLOW: return "allow";
+	case ENF_ACT_AUDIT: return "audit";
+	case ENF_ACT_DENY:  return "deny";
+	}
+	return "?";
+}
+
+const char *enf_class_name(enum enf_class c)
+{
+	static const char *const names[ENF_CLASS_COUNT] = {
+		[ENF_CLASS_EXEC] = "exec",     [ENF_CLASS_READ] = "read",
+		[ENF_CLASS_WRITE] = "write",   [ENF_CLASS_CREATE] = "create",
+		[ENF_CLASS_DELETE] = "delete", [ENF_CLASS_RENAME] = "rename",
+		[ENF_CLASS_LINK] = "link",     [ENF_CLASS_SETATTR] = "setattr",
+	};
+	return (unsigned)c < ENF_CLASS_COUNT ? names[c] : "?";
+}
+
+const char *enf_mode_name(enum enf_mode m)
+{
+	return m == ENF_MODE_AUDIT ? "audit" : m == ENF_MODE_ENFORCE ? "enforce" : "?";
+}
+
+void bundle_free(struct bundle *b)
+{
+	if (!b)
+		return;
+	for (uint32_t i = 0; i < b->n_nodes; i++)
+		free(b->nodes[i].name);
+	for (uint32_t i = 0; i < b->n_rules; i++)
+		free(b->rules[i].text);
+	free(b->nodes);
+	free(b->rules);
+	free(b->source_file);
+	free(b);
+}
+
+/* A growable byte buffer for the string table. */
+struct strtab {
+	char *data;
+	size_t len, cap;
+};
+
+static int strtab_add(struct strtab *t, const char *s, __u32 *ret_off)
+{
+	size_t n = strlen(s) + 1;
+
+	if (t->len + n > BUNDLE_MAX_SIZE)
+		return -E2BIG;
+	if (t->len + n > t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 4096;
+		char *p;
+
+		while (cap < t->len + n)
+			cap *= 2;
+		p = realloc(t->data, cap);
+		if (!p)
+			return -ENOMEM;
+		t->data = p;
+		t->cap = cap;
+	}
+	memcpy(t->data + t->len, s, n);
+	*ret_off = (__u32)t->len;
+	t->len += n;
+	return 0;
+}
+
+int bundle_serialize(const struct bundle *b, void **ret_buf, size_t *ret_len)
+{
+	struct bundle_file_header hdr = {};
+	_cleanup_free_ struct bundle_file_node *fnodes = NULL;
+	_cleanup_free_ struct bundle_file_rule *frules = NULL;
+	_cleanup_free_ char *strings = NULL;
+	struct strtab st = {};
+	size_t nodes_size, rules_size, total;
+	char *buf;
+	int r;
+
+	fnodes = calloc(b->n_nodes ? b->n_nodes : 1, sizeof(*fnodes));
+	frules = calloc(b->n_rules ? b->n_rules : 1, sizeof(*frules));
+	if (!fnodes || !frules)
+		return -ENOMEM;
+
+	/* strings takes ownership of the table as it grows, so every exit frees it. */
+	r = strtab_add(&st, b->source_file ? b->source_file : "", &hdr.source_off);
+	strings = st.data;
+	for (uint32_t i = 0; i < b->n_nodes && r == 0; i++) {
+		fnodes[i].parent = b->nodes[i].parent;
+		fnodes[i].val = b->nodes[i].val;
+		r = strtab_add(&st, b->nodes[i].name, &fnodes[i].name_off);
+		strings = st.data;
+	}
+	for (uint32_t i = 0; i < b->n_rules && r == 0; i++) {
+		const struct bundle_rule *rule = &b->rules[i];
+
+		frules[i] = (struct bundle_file_rule){
+			.id = rule->id, .section = rule->section, .action = rule->action,
+			.line = rule->line, .column = rule->column,
+		};
+		r = strtab_add(&st, rule->text ? rule->text : "", &frules[i].text_off);
+		strings = st.data;
+	}
+	if (r < 0)
+		return r;
+
+	nodes_size = (size_t)b->n_nodes * sizeof(*fnodes);
+	rules_size = (size_t)b->n_rules * sizeof(*frules);
+	total = sizeof(hdr) + nodes_size + rules_size + st.len;
+	if (total > BUNDLE_MAX_SIZE)
+		return -E2BIG;
+	buf = calloc(1, total);
+	if (!buf)
+		return -ENOMEM;
+
+	memcpy(hdr.magic, BUNDLE_MAGIC, sizeof(hdr.magic));
+	hdr.byte_order = BUNDLE_BYTE_ORDER;
+	hdr.format_version = BUNDLE_FORMAT_VERSION;
+	hdr.abi_version = ENF_ABI_VERSION;
+	hdr.header_size = sizeof(hdr);
+	hdr.total_size = total;
+	hdr.n_nodes = b->n_nodes;
+	hdr.n_rules = b->n_rules;
+	hdr.strings_size = (__u32)st.len;
+	memcpy(hdr.name, b->name, sizeof(hdr.name));
+	hdr.mode = (__u8)b->mode;
+	memcpy(hdr.defaults, b->defaults, sizeof(hdr.defaults));
+
+	memcpy(buf + sizeof(hdr), fnodes, nodes_size);
+	memcpy(buf + sizeof(hdr) + nodes_size, frules, rules_size);
+	memcpy(buf + sizeof(hdr) + nodes_size + rules_size, st.data, st.len);
+	hdr.crc32 = (__u32)crc32(0L, (const Bytef *)buf + sizeof(hdr), (uInt)(total - sizeof(hdr)));
+	memcpy(buf, &hdr, sizeof(hdr));
+
+	*ret_buf = buf;
+	*ret_len = total;
+	return 0;
+}
+
+int bundle_write_file(const struct bundle *b, const char *path)
+{
+	_cleanup_free_ void *buf = NULL;
+	size_t len;
+	int r;
+
+	r = bundle_serialize(b, &buf, &len);
+	if (r < 0)
+		return r;
+	return write_file_atomic(path, buf, len, 0644);
+}
+
+static int fail(char *err, size_t err_size, int r, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int fail(char *err, size_t err_size, int r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && err_size) {
+		va_start(ap, fmt);
+		vsnprintf(err, err_size, fmt, ap);
+		va_end(ap);
+	}
+	return r;
+}
+
+static const char *string_at(const char *strings, size_t size, __u32 off)
+{
+	/* Valid only if the string starts inside and is NUL-terminated inside. */
+	if (off >= size || !memchr(strings + off, 0, size - off))
+		return NULL;
+	return strings + off;
+}
+
+int bundle_parse(const void *data, size_t len, struct bundle **ret_bundle, char *err, size_t err_size)
+{
+	const char *buf = data;
+	struct bundle_file_header hdr;
+	const struct bundle_file_node *fnodes;
+	const struct bundle_file_rule *frules;
+	const char *strings, *s;
+	struct bundle *b;
+	size_t need;
+
+	if (len < sizeof(hdr))
+		return fail(err, err_size, -EINVAL, "not a compiled profile: %zu bytes, shorter than a bundle header; compile the profile with 'policyc compile'", len);
+	memcpy(&hdr, buf, sizeof(hdr));
+	if (memcmp(hdr.magic, BUNDLE_MAGIC, sizeof(hdr.magic)) != 0)
+		return fail(err, err_size, -EINVAL, "not a compiled profile (bad magic); pass the output of 'policyc compile', not the JSON source");
+	if (hdr.byte_order != BUNDLE_BYTE_ORDER)
+		return fail(err, err_size, -EPROTO, "bundle was compiled on a machine of the other byte order; recompile it here");
+	if (hdr.format_version != BUNDLE_FORMAT_VERSION || hdr.abi_version != ENF_ABI_VERSION)
+		return fail(err, err_size, -EPROTO, "bundle format %u / ABI %u, this build reads format %u / ABI %u; recompile the profile with this version's policyc",
+			    hdr.format_version, hdr.abi_version, BUNDLE_FORMAT_VERSION, ENF_ABI_VERSION);
+	if (hdr.header_size != sizeof(hdr) || hdr.total_size != len)
+		return fail(err, err_size, -EINVAL, "bundle is truncated or padded: header says %llu bytes, file has %zu; recompile it",
+			    (unsigned long long)hdr.total_size, len);
+	need = sizeof(hdr) + (size_t)hdr.n_nodes * sizeof(*fnodes) + (size_t)hdr.n_rules * sizeof(*frules) + hdr.strings_size;
+	if (need != len)
+		return fail(err, err_size, -EINVAL, "bundle sections do not add up (%zu != %zu bytes); the file is damaged, recompile it", need, len);
+	if (hdr.crc32 != (__u32)crc32(0L, (const Bytef *)buf + sizeof(hdr), (uInt)(len - sizeof(hdr))))
+		return fail(err, err_size, -EINVAL, "checksum mismatch: the bundle is damaged; recompile it");
+	if (hdr.name[0] == 0 || !memchr(hdr.name, 0, sizeof(hdr.name)))
+		return fail(err, err_size, -EINVAL, "bundle has no valid profile name; recompile it");
+	if (hdr.mode != ENF_MODE_AUDIT && hdr.mode != ENF_MODE_ENFORCE)
+		return fail(err, err_size, -EINVAL, "bundle has an unknown mode %u; recompile it", hdr.mode);
+	if (hdr.n_nodes == 0 || hdr.n_nodes > ENF_MAX_TRIE_NODES)
+		return fail(err, err_size, -EINVAL, "bundle has %u path nodes, expected 1..%u", hdr.n_nodes, ENF_MAX_TRIE_NODES);
+	for (int i = 0; i < ENF_SECTION_COUNT; i++)
+		if (hdr.defaults[i] > ENF_ACT_DENY)
+			return fail(err, err_size, -EINVAL, "bundle has an unknown default action %u", hdr.defaults[i]);
+
+	fnodes = (const void *)(buf + sizeof(hdr));
+	frules = (const void *)(buf + sizeof(hdr) + (size_t)hdr.n_nodes * sizeof(*fnodes));
+	strings = buf + sizeof(hdr) + (size_t)hdr.n_nodes * sizeof(*fnodes) + (size_t)hdr.n_rules * sizeof(*frules);
+
+	b = calloc(1, sizeof(*b));
+	if (!b)
+		return -ENOMEM;
+	memcpy(b->name, hdr.name, sizeof(b->name));
+	b->mode = hdr.mode;
+	memcpy(b->defaults, hdr.defaults, sizeof(b->defaults));
+	s = string_at(strings, hdr.strings_size, hdr.source_off);
+	b->source_file = strdup(s ? s : "");
+	b->nodes = calloc(hdr.n_nodes, sizeof(*b->nodes));
+	b->rules = calloc(hdr.n_rules ? hdr.n_rules : 1, sizeof(*b->rules));
+	if (!b->source_file || !b->nodes || !b->rules) {
+		bundle_free(b);
+		return -ENOMEM;
+	}
+
+	for (uint32_t i = 0; i < hdr.n_nodes; i++) {
+		struct bundle_file_node fn;
+
+		memcpy(&fn, &fnodes[i], sizeof(fn));
+		s = string_at(strings, hdr.strings_size, fn.name_off);
+		/* Parents precede children, so the trie can be inserted in order. */
+		if (!s || strlen(s) >= ENF_NAME_MAX || fn.val.node != i ||
+		    (i == 0 ? fn.parent != BUNDLE_NO_PARENT || s[0] : fn.parent >= i || !s[0])) {
+			b->n_nodes = i;
+			bundle_free(b);
+			return fail(err, err_size, -EINVAL, "bundle path node %u is malformed; recompile the profile", i);
+		}
+		for (int c = 0; c < ENF_CLASS_COUNT; c++) {
+			if (fn.val.exact[c] > ENF_ACT_DENY || fn.val.subtree[c] > ENF_ACT_DENY) {
+				b->n_nodes = i;
+				bundle_free(b);
+				return fail(err, err_size, -EINVAL, "bundle path node %u has an unknown action; recompile the profile", i);
+			}
+		}
+		b->nodes[i].parent = fn.parent;
+		b->nodes[i].val = fn.val;
+		b->nodes[i].name = strdup(s);
+		b->n_nodes = i + 1;
+		if (!b->nodes[i].name) {
+			bundle_free(b);
+			return -ENOMEM;
+		}
+	}
+	for (uint32_t i = 0; i < hdr.n_rules; i++) {
+		struct bundle_file_rule fr;
+
+		memcpy(&fr, &frules[i], sizeof(fr));
+		s = string_at(strings, hdr.strings_size, fr.text_off);
+		if (!s || fr.id == 0 || (i > 0 && fr.id <= b->rules[i - 1].id) ||
+		    fr.section >= ENF_SECTION_COUNT || fr.action > ENF_ACT_DENY) {
+			bundle_free(b);
+			return fail(err, err_size, -EINVAL, "bundle rule %u is malformed; recompile the profile", i);
+		}
+		b->rules[i] = (struct bundle_rule){
+			.id = fr.id, .section = fr.section, .action = fr.action,
+			.line = fr.line, .column = fr.column, .text = strdup(s),
+		};
+		b->n_rules = i + 1;
+		if (!b->rules[i].text) {
+			bundle_free(b);
+			return -ENOMEM;
+		}
+	}
+	*ret_bundle = b;
+	return 0;
+}
+
+int bundle_read_fd(int fd, struct bundle **ret_bundle, char *err, size_t err_size)
+{
+	_cleanup_free_ char *buf = NULL;
+	size_t len = 0;
+	int r;
+
+	r = read_fd_all(fd, BUNDLE_MAX_SIZE, &buf, &len);
+	if (r == -EFBIG)
+		return fail(err, err_size, r, "bundle is larger than %u MiB", BUNDLE_MAX_SIZE >> 20);
+	if (r < 0)
+		return fail(err, err_size, r, "cannot read bundle: %s", strerror(-r));
+	return bundle_parse(buf, len, ret_bundle, err, err_size);
+}
+
+const struct bundle_rule *bundle_rule_by_id(const struct bundle *b, uint32_t id)
+{
+	uint32_t lo = 0, hi = b->n_rules;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (b->rules[mid].id == id)
+			return &b->rules[mid];
+		if (b->rules[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static void dump_node_path(const struct bundle *b, uint32_t i, FILE *out)
+{
+	/* Depth is bounded by ENF_RULE_DEPTH_MAX and parents precede children. */
+	if (i == 0 || i >= b->n_nodes)
+		return;
+	dump_node_path(b, b->nodes[i].parent, out);
+	fprintf(out, "/%s", b->nodes[i].name);
+}
+
+void bundle_dump(const struct bundle *b, FILE *out)
+{
+	static const char *const section[ENF_SECTION_COUNT] = { "exec", "file", "network" };
+
+	fprintf(out, "profile %s\n", b->name);
+	fprintf(out, "  source   %s\n", b->source_file);
+	fprintf(out, "  mode     %s\n", enf_mode_name(b->mode));
+	for (int s = 0; s < ENF_SECTION_COUNT; s++)
+		fprintf(out, "  default  %-8s %s\n", section[s],
+			b->defaults[s] ? enf_action_name(b->defaults[s]) : "(section absent)");
+	fprintf(out, "nodes %u\n", b->n_nodes);
+	for (uint32_t i = 0; i < b->n_nodes; i++) {
+		const struct enf_node_val *v = &b->nodes[i].val;
+
+		fprintf(out, "  [%u] ", i);
+		if (i == 0)
+			fputc('/', out);
+		else
+			dump_node_path(b, i, out);
+		fputc('\n', out);
+		for (int c = 0; c < ENF_CLASS_COUNT; c++) {
+			if (v->exact[c])
+				fprintf(out, "      %-7s exact   %-5s rule %08x\n", enf_class_name(c),
+					enf_action_name(v->exact[c]), v->exact_rule[c]);
+			if (v->subtree[c])
+				fprintf(out, "      %-7s subtree %-5s rule %08x\n", enf_class_name(c),
+					enf_action_name(v->subtree[c]), v->subtree_rule[c]);
+		}
+	}
+	fprintf(out, "rules %u\n", b->n_rules);
+	for (uint32_t i = 0; i < b->n_rules; i++) {
+		const struct bundle_rule *r = &b->rules[i];
+
+		fprintf(out, "  %08x %s:%u:%u %s %s\n", r->id, b->source_file, r->line, r->column,
+			section[r->section], r->text);
+	}
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Small helpers every user-space part uses: cleanup attributes and whole-file I/O. */
+#ifndef ENFORCER_UTIL_H
+#define ENFORCER_UTIL_H
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static inline void freep(void *p)
+{
+	free(*(void **)p);
+}
+
+static inline void closep(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+}
+
+#define _cleanup_(f) __attribute__((cleanup(f)))
+#define _cleanup_free_ _cleanup_(freep)
+#define _cleanup_close_ _cleanup_(closep)
+
+/* Hand ownership out of a _cleanup_ variable. */
+#define TAKE_PTR(p) ({ __typeof__(p) __p = (p); (p) = NULL; __p; })
+#define TAKE_FD(fd) ({ int __fd = (fd); (fd) = -1; __fd; })
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Read all of fd (at most max bytes: -EFBIG beyond). 0 or -errno. */
+int read_fd_all(int fd, size_t max, char **ret_buf, size_t *ret_len);
+int read_file_all(const char *path, size_t max, char **ret_buf, size_t *ret_len);
+
+/* Write via a temporary file in the same directory, fsync, rename, fsync dir. 0 or -errno. */
+int write_file_atomic(const char *path, const void *buf, size_t len, int mode);
+
+/* Write all of buf, retrying on EINTR and short writes. 0 or -errno. */
+int write_all(int fd, const void *buf, size_t len);
+
+#endif /* ENFORCER_UTIL_H */
