@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Can this kernel enforce? A ladder of checks, each with its own message
+ * naming the cause and the fix, after systemd's lsm-util: BPF LSM active,
+ * BTF present, lockdown, and finally whether an LSM program actually loads
+ * (only the daemon can tell that; it reports through support_explain_load()).
+ */
+#ifndef ENFORCER_SUPPORT_H
+#define ENFORCER_SUPPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct support_report {
+	bool securityfs;        /* /sys/kernel/security/lsm readable */
+	bool bpf_lsm_active;    /* "bpf" in the active LSM list */
+	bool btf;               /* /sys/kernel/btf/vmlinux present */
+	char lsm_list[256];
+	char lockdown[32];      /* "none", "integrity", "confidentiality" or "" if unknown */
+};
+
+/* Fill the report (mounting securityfs if it is not mounted yet). Never fails. */
+void support_probe(struct support_report *r);
+
+/* 0 when the static rungs pass; otherwise -EOPNOTSUPP and one message in msg. */
+int support_check(const struct support_report *r, char *msg, size_t size);
+
+/* The message for a failed program load (errno as positive value). */
+void support_explain_load(const struct support_report *r, int err, char *msg, size_t size);
+
+#endif /* ENFORCER_SUPPORT_H */

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef ENFORCER_CGROUP_H
+#define ENFORCER_CGROUP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Resolve a cgroup v2 directory: its canonical path, its id (what
+ * bpf_get_current_ancestor_cgroup_id() returns) and its depth below the
+ * cgroup2 mount. 0, or -errno with a message naming the problem and fix.
+ */
+int cgroup_resolve(const char *path, char **ret_canonical, uint64_t *ret_id, uint32_t *ret_level,
+		   char *msg, size_t size);
+
+#endif /* ENFORCER_CGROUP_H */
