@@ -1,0 +1,554 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * enforcerctl: the admin CLI. Grammar `enforcerctl [OPTIONS] COMMAND [ARGS]`
+ * from one command table, after bpftool; every command that prints takes
+ * --json.
+ *
+ * Exit status: 0 success; 1 the daemon refused the request (the message
+ * says why); 2 usage error; 3 the daemon cannot be reached or another local
+ * failure. `run` exits with the command's status (128+N for a signal), or
+ * 125 when enforcerctl failed before the command ran.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "protocol.h"
+#include "support.h"
+#include "util.h"
+
+#define EXIT_REFUSED  1
+#define EXIT_USAGE    2
+#define EXIT_LOCAL    3
+#define EXIT_RUN_SELF 125
+
+struct ctl {
+	const char *socket_path;
+	bool json;
+};
+
+static const char *prog = "enforcerctl";
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: enforcerctl [--socket PATH] [--json] COMMAND [ARGS]\n"
+		"\n"
+		"Commands:\n"
+		"  status                         daemon state and counters\n"
+		"  check                          can this kernel enforce? (runs locally)\n"
+		"  list                           loaded profiles and their cgroups\n"
+		"  load BUNDLE                    load or atomically replace a compiled profile\n"
+		"  unload PROFILE [--force]       unload (--force detaches it first)\n"
+		"  attach PROFILE CGROUP          enforce PROFILE on a cgroup v2 directory and below\n"
+		"  detach CGROUP                  remove the cgroup's attachment\n"
+		"  mode PROFILE audit|enforce     switch a profile's mode atomically\n"
+		"  run --profile PROFILE -- CMD [ARGS...]\n"
+		"                                 run CMD in a fresh cgroup under PROFILE\n"
+		"\n"
+		"Options:\n"
+		"  --socket PATH   control socket (default %s)\n"
+		"  --json          print results as JSON\n"
+		"  -h, --help      show this help\n"
+		"\n"
+		"Exit status: 0 ok, 1 refused by the daemon, 2 usage error, 3 daemon unreachable\n"
+		"or local failure; run: the command's status, 125 if it could not be started.\n",
+		ENF_SOCKET_DEFAULT);
+}
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'enforcerctl --help'.\n");
+	return EXIT_USAGE;
+}
+
+/*
+ * Send one request and wait for the answer. Returns 0 with *ret_reply set
+ * (ok or not), or an exit status after printing why the daemon could not
+ * be asked.
+ */
+static int call(const struct ctl *ctl, json_t *req, int fd, json_t **ret_reply)
+{
+	_cleanup_close_ int sock = -1;
+	int r;
+
+	r = proto_connect(ctl->socket_path, &sock);
+	if (r < 0) {
+		fprintf(stderr, "%s: cannot reach enforcerd at %s: %s. Is enforcerd running? "
+			"(start it with 'systemctl start enforcerd', or pass --socket)\n",
+			prog, ctl->socket_path, strerror(-r));
+		json_decref(req);
+		return EXIT_LOCAL;
+	}
+	r = proto_send(sock, req, fd);
+	json_decref(req);
+	if (r < 0) {
+		fprintf(stderr, "%s: cannot send the request to enforcerd: %s\n", prog, strerror(-r));
+		return EXIT_LOCAL;
+	}
+	r = proto_recv(sock, ret_reply, NULL);
+	if (r < 0) {
+		fprintf(stderr, "%s: no valid answer from enforcerd: %s\n", prog, strerror(-r));
+		return EXIT_LOCAL;
+	}
+	return 0;
+}
+
+/* Print the reply's error (if any) and map it to an exit status. */
+static int reply_status(const struct ctl *ctl, json_t *reply)
+{
+	if (json_is_true(json_object_get(reply, "ok")))
+		return 0;
+	if (ctl->json) {
+		json_dumpf(reply, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		putchar('\n');
+	}
+	fprintf(stderr, "%s: %s\n", prog, json_string_value(json_object_get(reply, "error")) ?: "request failed");
+	return EXIT_REFUSED;
+}
+
+/* Ask, then either print JSON or let `human` print; returns the exit status. */
+static int ask(const struct ctl *ctl, json_t *req, int fd, void (*human)(json_t *reply))
+{
+	json_t *reply = NULL;
+	int r = call(ctl, req, fd, &reply);
+
+	if (r)
+		return r;
+	r = reply_status(ctl, reply);
+	if (r == 0) {
+		if (ctl->json) {
+			json_dumpf(reply, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+			putchar('\n');
+		} else if (human) {
+			human(reply);
+		}
+	}
+	json_decref(reply);
+	return r;
+}
+
+static void print_profile_line(json_t *p)
+{
+	json_t *att = json_object_get(p, "attached");
+	size_t i;
+	json_t *v;
+
+	printf("%s  mode=%s generation=%lld rules=%lld source=%s\n",
+	       json_string_value(json_object_get(p, "name")),
+	       json_string_value(json_object_get(p, "mode")),
+	       (long long)json_integer_value(json_object_get(p, "generation")),
+	       (long long)json_integer_value(json_object_get(p, "rules")),
+	       json_string_value(json_object_get(p, "source")));
+	json_array_foreach(att, i, v)
+		printf("    attached %s\n", json_string_value(v));
+}
+
+static void human_list(json_t *reply)
+{
+	json_t *arr = json_object_get(reply, "profiles"), *p;
+	size_t i;
+
+	if (json_array_size(arr) == 0)
+		printf("no profiles loaded\n");
+	json_array_foreach(arr, i, p)
+		print_profile_line(p);
+}
+
+static void human_status(json_t *reply)
+{
+	json_t *stats = json_object_get(reply, "stats"), *v;
+	const char *k;
+
+	printf("enforcerd: running, protocol %lld, ABI %lld\n",
+	       (long long)json_integer_value(json_object_get(reply, "protocol")),
+	       (long long)json_integer_value(json_object_get(reply, "abi")));
+	printf("profiles: %lld  attachments: %lld  audit log: %s\n",
+	       (long long)json_integer_value(json_object_get(reply, "profiles")),
+	       (long long)json_integer_value(json_object_get(reply, "attachments")),
+	       json_string_value(json_object_get(reply, "audit_log")));
+	json_object_foreach(stats, k, v)
+		printf("  %-28s %lld\n", k, (long long)json_integer_value(v));
+}
+
+static void human_load(json_t *reply)
+{
+	json_t *p = json_object_get(reply, "profile");
+
+	printf("%s profile '%s' (generation %lld, %lld rules, mode %s)\n",
+	       json_is_true(json_object_get(reply, "replaced")) ? "replaced" : "loaded",
+	       json_string_value(json_object_get(p, "name")),
+	       (long long)json_integer_value(json_object_get(p, "generation")),
+	       (long long)json_integer_value(json_object_get(p, "rules")),
+	       json_string_value(json_object_get(p, "mode")));
+}
+
+static void human_attach(json_t *reply)
+{
+	printf("attached %s\n", json_string_value(json_object_get(reply, "cgroup")));
+}
+
+static void human_mode(json_t *reply)
+{
+	json_t *p = json_object_get(reply, "profile");
+
+	printf("profile '%s' is in %s mode (generation %lld)\n",
+	       json_string_value(json_object_get(p, "name")),
+	       json_string_value(json_object_get(p, "mode")),
+	       (long long)json_integer_value(json_object_get(p, "generation")));
+}
+
+static int expect_args(int argc, int want_min, int want_max, const char *synopsis)
+{
+	if (argc < want_min || argc > want_max)
+		return usage_error("usage: enforcerctl %s", synopsis);
+	return 0;
+}
+
+static int cmd_status(struct ctl *ctl, int argc, char **argv)
+{
+	(void)argv;
+	if (expect_args(argc, 0, 0, "status"))
+		return EXIT_USAGE;
+	return ask(ctl, json_pack("{s:s}", "cmd", "status"), -1, human_status);
+}
+
+static int cmd_list(struct ctl *ctl, int argc, char **argv)
+{
+	(void)argv;
+	if (expect_args(argc, 0, 0, "list"))
+		return EXIT_USAGE;
+	return ask(ctl, json_pack("{s:s}", "cmd", "list"), -1, human_list);
+}
+
+static int cmd_check(struct ctl *ctl, int argc, char **argv)
+{
+	struct support_report sr;
+	char msg[1024];
+	int r;
+
+	(void)argv;
+	if (expect_args(argc, 0, 0, "check"))
+		return EXIT_USAGE;
+	support_probe(&sr);
+	r = support_check(&sr, msg, sizeof(msg));
+	if (r == 0 && sr.lockdown[0] && strcmp(sr.lockdown, "none") != 0) {
+		/* The load itself is the last rung; under lockdown it is refused. */
+		support_explain_load(&sr, EPERM, msg, sizeof(msg));
+		r = -EPERM;
+	}
+	if (ctl->json) {
+		json_t *o = json_pack("{s:b, s:b, s:b, s:s, s:s, s:b, s:s}",
+				      "securityfs", sr.securityfs, "bpf_lsm_active", sr.bpf_lsm_active,
+				      "btf", sr.btf, "lsm", sr.lsm_list, "lockdown", sr.lockdown,
+				      "ok", r == 0, "message", r == 0 ? "" : msg);
+		json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		putchar('\n');
+		json_decref(o);
+	} else {
+		printf("securityfs        %s\n", sr.securityfs ? "yes" : "no");
+		printf("active LSMs       %s\n", sr.lsm_list[0] ? sr.lsm_list : "(unknown)");
+		printf("bpf LSM active    %s\n", sr.bpf_lsm_active ? "yes" : "no");
+		printf("kernel BTF        %s\n", sr.btf ? "yes" : "no");
+		printf("lockdown          %s%s\n", sr.lockdown[0] ? sr.lockdown : "(unknown)",
+		       sr.lockdown[0] && strcmp(sr.lockdown, "none") ? " (BPF-LSM programs will be refused)" : "");
+		if (r < 0)
+			printf("\n%s\n", msg);
+	}
+	return r < 0 ? EXIT_REFUSED : 0;
+}
+
+static int cmd_load(struct ctl *ctl, int argc, char **argv)
+{
+	_cleanup_close_ int fd = -1;
+
+	if (expect_args(argc, 1, 1, "load BUNDLE   (a file from 'policyc compile')"))
+		return EXIT_USAGE;
+	fd = open(argv[0], O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "%s: cannot open %s: %s\n", prog, argv[0], strerror(errno));
+		return EXIT_LOCAL;
+	}
+	return ask(ctl, json_pack("{s:s}", "cmd", "load"), fd, human_load);
+}
+
+static int cmd_unload(struct ctl *ctl, int argc, char **argv)
+{
+	bool force = false;
+	const char *name = NULL;
+
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--force") == 0)
+			force = true;
+		else if (!name && argv[i][0] != '-')
+			name = argv[i];
+		else
+			return usage_error("unload: unexpected argument '%s'\nusage: enforcerctl unload PROFILE [--force]", argv[i]);
+	}
+	if (!name)
+		return usage_error("usage: enforcerctl unload PROFILE [--force]");
+	return ask(ctl, json_pack("{s:s, s:s, s:b}", "cmd", "unload", "profile", name, "force", force), -1, NULL);
+}
+
+static int cmd_attach(struct ctl *ctl, int argc, char **argv)
+{
+	if (expect_args(argc, 2, 2, "attach PROFILE CGROUP"))
+		return EXIT_USAGE;
+	return ask(ctl, json_pack("{s:s, s:s, s:s}", "cmd", "attach", "profile", argv[0], "cgroup", argv[1]),
+		   -1, human_attach);
+}
+
+static int cmd_detach(struct ctl *ctl, int argc, char **argv)
+{
+	if (expect_args(argc, 1, 1, "detach CGROUP"))
+		return EXIT_USAGE;
+	return ask(ctl, json_pack("{s:s, s:s}", "cmd", "detach", "cgroup", argv[0]), -1, NULL);
+}
+
+static int cmd_mode(struct ctl *ctl, int argc, char **argv)
+{
+	if (expect_args(argc, 2, 2, "mode PROFILE audit|enforce"))
+		return EXIT_USAGE;
+	if (strcmp(argv[1], "audit") != 0 && strcmp(argv[1], "enforce") != 0)
+		return usage_error("mode: expected 'audit' or 'enforce', got '%s'", argv[1]);
+	return ask(ctl, json_pack("{s:s, s:s, s:s}", "cmd", "mode", "profile", argv[0], "mode", argv[1]),
+		   -1, human_mode);
+}
+
+/* ---- run ---------------------------------------------------------------- */
+
+static pid_t run_child = -1;
+
+static void forward_signal(int sig)
+{
+	if (run_child > 0)
+		kill(run_child, sig);
+}
+
+static int cgroup2_root(char *buf, size_t size)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char line[4096];
+	int r = -ENOENT;
+
+	if (!f)
+		return -errno;
+	while (r < 0 && fgets(line, sizeof(line), f)) {
+		/* "... mountpoint opts ... - cgroup2 src opts": field 5 is the mount point. */
+		char *sep = strstr(line, " - cgroup2 "), *mnt = line;
+
+		if (!sep)
+			continue;
+		for (int i = 0; i < 4 && mnt; i++)
+			mnt = strchr(mnt, ' ') ? strchr(mnt, ' ') + 1 : NULL;
+		if (mnt && strchr(mnt, ' ')) {
+			*strchr(mnt, ' ') = 0;
+			snprintf(buf, size, "%s", mnt);
+			r = 0;
+		}
+	}
+	fclose(f);
+	return r;
+}
+
+static int write_str(const char *path, const char *s)
+{
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	return write_all(fd, s, strlen(s));
+}
+
+static bool cgroup_populated(const char *cg)
+{
+	char path[4200], buf[256];
+	_cleanup_close_ int fd = -1;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/cgroup.events", cg);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return false;
+	buf[n] = 0;
+	return strstr(buf, "populated 1") != NULL;
+}
+
+/* Kill what is left in the cgroup, wait until it is empty, then detach and remove it. */
+static void run_cleanup(const struct ctl *ctl, const char *cg)
+{
+	char path[4200];
+	json_t *reply = NULL;
+
+	snprintf(path, sizeof(path), "%s/cgroup.kill", cg);
+	if (cgroup_populated(cg))
+		(void)write_str(path, "1");
+	for (int i = 0; i < 500 && cgroup_populated(cg); i++)
+		usleep(10000);
+	/* Detach only once no process is left that could run unconfined. */
+	if (call(ctl, json_pack("{s:s, s:s}", "cmd", "detach", "cgroup", cg), -1, &reply) == 0) {
+		if (!json_is_true(json_object_get(reply, "ok")))
+			fprintf(stderr, "%s: warning: %s\n", prog, json_string_value(json_object_get(reply, "error")));
+		json_decref(reply);
+	}
+	if (rmdir(cg) < 0)
+		fprintf(stderr, "%s: warning: cannot remove %s: %s\n", prog, cg, strerror(errno));
+}
+
+static int cmd_run(struct ctl *ctl, int argc, char **argv)
+{
+	const char *profile = NULL;
+	char root[4096], parent[4200], cg[4300], procs[4400];
+	json_t *reply = NULL;
+	int i, r, status;
+	struct sigaction sa = { .sa_handler = forward_signal };
+
+	for (i = 0; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		if (strcmp(argv[i], "--profile") == 0 && i + 1 < argc)
+			profile = argv[++i];
+		else
+			return usage_error("run: unexpected argument '%s'\nusage: enforcerctl run --profile PROFILE -- CMD [ARGS...]", argv[i]) + EXIT_RUN_SELF - EXIT_USAGE;
+	}
+	if (!profile || i >= argc - 1) {
+		usage_error("usage: enforcerctl run --profile PROFILE -- CMD [ARGS...]");
+		return EXIT_RUN_SELF;
+	}
+	argv += i + 1;
+
+	r = cgroup2_root(root, sizeof(root));
+	if (r < 0) {
+		fprintf(stderr, "%s: run: no cgroup2 file system is mounted (mount -t cgroup2 none /sys/fs/cgroup)\n", prog);
+		return EXIT_RUN_SELF;
+	}
+	snprintf(parent, sizeof(parent), "%s/enforcer.run", root);
+	if (mkdir(parent, 0755) < 0 && errno != EEXIST) {
+		fprintf(stderr, "%s: run: cannot create %s: %s\n", prog, parent, strerror(errno));
+		return EXIT_RUN_SELF;
+	}
+	for (int n = 0;; n++) {
+		snprintf(cg, sizeof(cg), "%s/run-%d-%d", parent, (int)getpid(), n);
+		if (mkdir(cg, 0755) == 0)
+			break;
+		if (errno != EEXIST || n > 100) {
+			fprintf(stderr, "%s: run: cannot create cgroup %s: %s\n", prog, cg, strerror(errno));
+			return EXIT_RUN_SELF;
+		}
+	}
+
+	/* The profile is in force on the cgroup before any process enters it. */
+	r = call(ctl, json_pack("{s:s, s:s, s:s}", "cmd", "attach", "profile", profile, "cgroup", cg), -1, &reply);
+	if (r == 0)
+		r = reply_status(ctl, reply);
+	json_decref(reply);
+	if (r) {
+		rmdir(cg);
+		return EXIT_RUN_SELF;
+	}
+
+	snprintf(procs, sizeof(procs), "%s/cgroup.procs", cg);
+	fflush(NULL);
+	run_child = fork();
+	if (run_child < 0) {
+		fprintf(stderr, "%s: run: fork: %s\n", prog, strerror(errno));
+		run_cleanup(ctl, cg);
+		return EXIT_RUN_SELF;
+	}
+	if (run_child == 0) {
+		r = write_str(procs, "0");
+		if (r < 0) {
+			fprintf(stderr, "%s: run: cannot enter %s: %s\n", prog, cg, strerror(-r));
+			_exit(EXIT_RUN_SELF);
+		}
+		execvp(argv[0], argv);
+		r = errno;
+		fprintf(stderr, "%s: run: cannot execute %s: %s\n", prog, argv[0], strerror(r));
+		_exit(r == ENOENT ? 127 : 126);
+	}
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	while (waitpid(run_child, &status, 0) < 0) {
+		if (errno != EINTR) {
+			status = EXIT_RUN_SELF << 8;
+			break;
+		}
+	}
+	run_cleanup(ctl, cg);
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return EXIT_RUN_SELF;
+}
+
+static const struct command {
+	const char *name;
+	int (*fn)(struct ctl *ctl, int argc, char **argv);
+} commands[] = {
+	{ "status", cmd_status },
+	{ "check",  cmd_check },
+	{ "list",   cmd_list },
+	{ "load",   cmd_load },
+	{ "unload", cmd_unload },
+	{ "attach", cmd_attach },
+	{ "detach", cmd_detach },
+	{ "mode",   cmd_mode },
+	{ "run",    cmd_run },
+};
+
+int main(int argc, char **argv)
+{
+	struct ctl ctl = { .socket_path = ENF_SOCKET_DEFAULT };
+	char *args[argc + 1];
+	int n = 0, i;
+	const char *name;
+
+	/* Global options may stand anywhere before a "--" (run's command follows it). */
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		if (strcmp(argv[i], "--json") == 0 || strcmp(argv[i], "-j") == 0) {
+			ctl.json = true;
+		} else if (strcmp(argv[i], "--socket") == 0) {
+			if (++i >= argc)
+				return usage_error("--socket needs a path");
+			ctl.socket_path = argv[i];
+		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			usage(stdout);
+			return 0;
+		} else {
+			args[n++] = argv[i];
+		}
+	}
+	for (; i < argc; i++)
+		args[n++] = argv[i];
+	args[n] = NULL;
+
+	if (n == 0) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	name = args[0];
+	for (size_t c = 0; c < ARRAY_SIZE(commands); c++)
+		if (strcmp(commands[c].name, name) == 0)
+			return commands[c].fn(&ctl, n - 1, args + 1);
+	return usage_error("unknown command '%s'", name);
+}
