@@ -17,6 +17,7 @@
 #define E2BIG   7
 #define ENAMETOOLONG 36
 #define EFAULT  14
+#define EAGAIN  11
 
 #include "enforcer_abi.h"
 #include "maps.bpf.h"

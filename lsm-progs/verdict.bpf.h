@@ -11,6 +11,7 @@
 #include "common.bpf.h"
 #include "path.bpf.h"
 
+
 struct decision {
 	__u32 slot;
 	struct enf_profile_val prof;  /* copied once: one generation decides */
@@ -98,6 +99,50 @@ static __always_inline int finish(struct decision *d, struct enf_task_ctx *tc, _
 	return error;
 }
 
+/* One match; -EAGAIN when the profile moved to another instance meanwhile. */
+static __always_inline int match_once(struct decision *d, struct enf_task_ctx *tc, __u32 depth, int *ret)
+{
+	struct enf_profile_val *prof;
+
+	*ret = trie_match(tc, d->prof.instance, depth, d->cls, &d->action, &d->rule);
+	prof = bpf_map_lookup_elem(&profiles, &d->slot);
+	if (!prof)
+		return -ENOENT;
+	if (prof->instance == d->prof.instance)
+		return 0;
+	d->prof = *prof;
+	return -EAGAIN;
+}
+
+/*
+ * The daemon removes an old instance's nodes right after switching the
+ * profile to a new one. A match over an instance that is still current
+ * after the match saw its nodes intact; otherwise match once more against
+ * the new instance, and fail closed (-EAGAIN) if that one moved too.
+ * Written out twice: the 6.1 verifier refuses the loop form here.
+ */
+static __always_inline int match_stable(struct decision *d, struct enf_task_ctx *tc, __u32 depth)
+{
+	int r, m;
+
+	m = match_once(d, tc, depth, &r);
+	if (m == -EAGAIN)
+		m = match_once(d, tc, depth, &r);
+	if (m < 0)
+		return -EAGAIN;
+	return r;
+}
+
+/* Deny (or would-deny in audit mode) because the decision could not be made. */
+static __always_inline int fail_closed(struct decision *d, enum enf_reason reason,
+				       struct enf_task_ctx *tc, __u32 depth)
+{
+	d->action = ENF_ACT_DENY;
+	d->reason = reason;
+	stat_inc(reason == ENF_REASON_NO_INSTANCE ? ENF_STAT_NO_INSTANCE : ENF_STAT_UNRESOLVED);
+	return finish(d, tc, depth);
+}
+
 /*
  * The whole decision for an operation on a kernel-resolved path: which
  * profile governs the task, what its rules say about this path and access
@@ -114,52 +159,27 @@ static __always_inline int check_path(const struct path *path, enum enf_class cl
 	r = current_profile_slot(&d.slot);
 	if (r == 0)
 		return 0;
-	if (r < 0) {
-		/* Cannot tell which profile applies: fail closed. */
-		d.action = ENF_ACT_DENY;
-		d.reason = ENF_REASON_UNRESOLVED;
-		stat_inc(ENF_STAT_UNRESOLVED);
-		return finish(&d, NULL, 0);
-	}
+	if (r < 0)
+		return fail_closed(&d, ENF_REASON_UNRESOLVED, NULL, 0);
 
 	prof = bpf_map_lookup_elem(&profiles, &d.slot);
-	if (!prof) {
-		d.action = ENF_ACT_DENY;
-		d.reason = ENF_REASON_NO_INSTANCE;
-		stat_inc(ENF_STAT_NO_INSTANCE);
-		return finish(&d, NULL, 0);
-	}
+	if (!prof)
+		return fail_closed(&d, ENF_REASON_NO_INSTANCE, NULL, 0);
 	d.prof = *prof;
 
 	tc = bpf_task_storage_get(&task_ctx, bpf_get_current_task_btf(), NULL,
 				  BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (!tc) {
-		d.action = ENF_ACT_DENY;
-		d.reason = ENF_REASON_UNRESOLVED;
-		stat_inc(ENF_STAT_UNRESOLVED);
-		return finish(&d, NULL, 0);
-	}
+	if (!tc)
+		return fail_closed(&d, ENF_REASON_UNRESOLVED, NULL, 0);
+	if (path_walk(tc, path, &depth) < 0)
+		return fail_closed(&d, ENF_REASON_UNRESOLVED, tc, depth);
 
-	if (path_walk(tc, path, &depth) < 0) {
-		d.action = ENF_ACT_DENY;
-		d.reason = ENF_REASON_UNRESOLVED;
-		stat_inc(ENF_STAT_UNRESOLVED);
-		return finish(&d, tc, depth);
-	}
+	r = match_stable(&d, tc, depth);
+	if (r == -EAGAIN || r == -ENOENT)
+		return fail_closed(&d, ENF_REASON_NO_INSTANCE, tc, depth);
+	if (r < 0)
+		return fail_closed(&d, ENF_REASON_UNRESOLVED, tc, depth);
 
-	r = trie_match(tc, d.prof.instance, depth, cls, &d.action, &d.rule);
-	if (r == -ENOENT) {
-		d.action = ENF_ACT_DENY;
-		d.reason = ENF_REASON_NO_INSTANCE;
-		stat_inc(ENF_STAT_NO_INSTANCE);
-		return finish(&d, tc, depth);
-	}
-	if (r < 0) {
-		d.action = ENF_ACT_DENY;
-		d.reason = ENF_REASON_UNRESOLVED;
-		stat_inc(ENF_STAT_UNRESOLVED);
-		return finish(&d, tc, depth);
-	}
 	if (d.action == ENF_ACT_NONE) {
 		d.action = d.prof.defaults[section_of(cls)];
 		d.reason = ENF_REASON_DEFAULT;
