@@ -12,10 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wcomment" /* policy.h has a slash-star-star inside a comment */
 #include "policy.h"
-#pragma GCC diagnostic pop
 
 /* "exec", "file", "network" */
 const char *policy_section_word(enum enf_section s);

@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Reference evaluator (explain.h). Linear scans over the rules: clarity
+ * over speed, since its job is to be obviously right.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "canonical.h"
+#include "explain.h"
+#include "path_check.h"
+
+/* Specificity of a path match: exact beats every subtree; deeper subtrees beat shallower. */
+#define SPEC_EXACT INT_MAX
+
+static int depth_of(const char *path)
+{
+	int d = 0;
+
+	if (strcmp(path, "/") == 0)
+		return 0;
+	for (const char *p = path; *p; p++)
+		d += *p == '/';
+	return d;
+}
+
+static bool path_matches(const struct policy_path_rule *r, const char *path, size_t plen, int *ret_spec)
+{
+	size_t rl = strlen(r->path);
+
+	if (!r->subtree) {
+		if (strcmp(r->path, path) != 0)
+			return false;
+		*ret_spec = SPEC_EXACT;
+		return true;
+	}
+	// subtrees match strictly below their base: "/srv/www/**" not "/srv/www", "/**" not "/"
+	if (rl == 1) {
+		if (plen <= 1)
+			return false;
+	} else if (plen <= rl || memcmp(path, r->path, rl) != 0 || path[rl] != '/') {
+		return false;
+	}
+	*ret_spec = depth_of(r->path);
+	return true;
+}
+
+static bool from_matches(char *const *from, size_t n_from, const char *exe)
+{
+	if (n_from == 0)
+		return true;
+	if (!exe)
+		return false;
+	for (size_t i = 0; i < n_from; i++)
+		if (strcmp(from[i], exe) == 0)
+			return true;
+	return false;
+}
+
+static bool valid_query_path(const char *path)
+{
+	char why[512], *base = NULL;
+	bool subtree;
+	int r;
+
+	if (!path)
+		return false;
+	r = policy_path_check(path, strlen(path), POLICY_PATH_LITERAL, "a path", &base, &subtree, why, sizeof(why));
+	free(base);
+	return r == 0;
+}
+
+static void verdict_default(struct policy_verdict *v, enum enf_section s, bool present, enum enf_action def)
+{
+	*v = (struct policy_verdict){ .section = s };
+	if (!present) {
+		v->action = ENF_ACT_ALLOW;
+		v->section_absent = true;
+	} else {
+		v->action = def;
+		v->by_default = true;
+	}
+}
+
+int policy_explain_path(const struct policy_profile *p, enum enf_class cls, const char *path,
+			const char *exe, struct policy_verdict *ret)
+{
+	const struct policy_path_section *sec;
+	const struct policy_path_rule *best = NULL;
+	int best_spec = -1;
+	enum enf_section s;
+	size_t plen;
+
+	if (!p || !ret || (unsigned)cls >= ENF_CLASS_COUNT || !valid_query_path(path) ||
+	    (exe && !valid_query_path(exe)))
+		return -EINVAL;
+	s = cls == ENF_CLASS_EXEC ? ENF_SECTION_EXEC : ENF_SECTION_FILE;
+	sec = cls == ENF_CLASS_EXEC ? &p->exec : &p->file;
+	plen = strlen(path);
+
+	for (size_t i = 0; sec->present && i < sec->n_rules; i++) {
+		const struct policy_path_rule *r = &sec->rules[i];
+		int spec;
+
+		if (!(r->access & (1u << cls)) || !from_matches(r->from, r->n_from, exe) ||
+		    !path_matches(r, path, plen, &spec))
+			continue;
+		/* most specific first; at equal specificity deny > audit > allow */
+		if (!best || spec > best_spec || (spec == best_spec && r->action > best->action)) {
+			best = r;
+			best_spec = spec;
+		}
+	}
+	verdict_default(ret, s, sec->present, sec->default_action);
+	if (best) {
+		ret->by_default = false;
+		ret->action = best->action;
+		ret->path_rule = best;
+	}
+	return 0;
+}
+
+static bool prefix_matches(const uint8_t *rule_addr, const uint8_t *addr, unsigned prefix_len)
+{
+	unsigned full = prefix_len / 8, rest = prefix_len % 8;
+
+	if (memcmp(rule_addr, addr, full) != 0)
+		return false;
+	if (rest) {
+		uint8_t mask = (uint8_t)(0xff00u >> rest);
+		if ((rule_addr[full] & mask) != (addr[full] & mask))
+			return false;
+	}
+	return true;
+}
+
+static bool port_matches(const struct policy_net_rule *r, uint16_t port)
+{
+	if (r->n_ports == 0)
+		return true;
+	for (size_t i = 0; i < r->n_ports; i++)
+		if (port >= r->ports[i].lo && port <= r->ports[i].hi)
+			return true;
+	return false;
+}
+
+static bool one_bit(uint32_t v, uint32_t within)
+{
+	return v && !(v & (v - 1)) && (v & within) == v;
+}
+
+int policy_explain_net(const struct policy_profile *p, uint32_t op, uint32_t family_bit,
+		       enum policy_net_proto proto, const uint8_t addr[16], int addr_family,
+		       uint16_t port, const char *exe, struct policy_verdict *ret)
+{
+	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+	const uint32_t all_ops = POLICY_NET_CREATE | POLICY_NET_CONNECT | POLICY_NET_BIND |
+				 POLICY_NET_LISTEN | POLICY_NET_ACCEPT | POLICY_NET_SEND;
+	const struct policy_net_section *sec;
+	const struct policy_net_rule *best = NULL;
+	const uint8_t *a = addr;
+	int fam = addr_family, best_spec = INT_MIN;
+
+	if (!p || !ret || !one_bit(op, all_ops) || !one_bit(family_bit, POLICY_FAMILY_ANY) ||
+	    (unsigned)proto > POLICY_PROTO_RAW || (addr && fam != 4 && fam != 6) ||
+	    (exe && !valid_query_path(exe)))
+		return -EINVAL;
+	if (addr && fam == 6 && memcmp(addr, mapped, sizeof(mapped)) == 0) {
+		/* an IPv6 socket talking to an IPv4 peer: the peer is what rules name */
+		a = addr + 12;
+		fam = 4;
+	}
+	sec = &p->network;
+
+	for (size_t i = 0; sec->present && i < sec->n_rules; i++) {
+		const struct policy_net_rule *r = &sec->rules[i];
+		int spec;
+
+		if (!(r->ops & op) || !(r->families & family_bit) ||
+		    (r->proto != POLICY_PROTO_ANY && r->proto != proto) ||
+		    !from_matches(r->from, r->n_from, exe) || !port_matches(r, port))
+			continue;
+		if (r->has_addr && (!a || r->addr_family != fam || !prefix_matches(r->addr, a, r->prefix_len)))
+			continue;
+		/* longest prefix (no addr = -1, below /0), then ports over no ports */
+		spec = (r->has_addr ? (int)r->prefix_len : -1) * 2 + (r->n_ports ? 1 : 0);
+		if (!best || spec > best_spec || (spec == best_spec && r->action > best->action)) {
+			best = r;
+			best_spec = spec;
+		}
+	}
+	verdict_default(ret, ENF_SECTION_NETWORK, sec->present, sec->default_action);
+	if (best) {
+		ret->by_default = false;
+		ret->action = best->action;
+		ret->net_rule = best;
+	}
+	return 0;
+}
+
+char *policy_verdict_describe(const struct policy_profile *p, const struct policy_verdict *v)
+{
+	const char *action = policy_action_word(v->action);
+	const char *file = p->source_file ? p->source_file : "<input>";
+	const struct policy_source *src;
+	char *canon, *out = NULL;
+	uint32_t id;
+
+	if (v->section_absent) {
+		if (asprintf(&out, "%s: the profile has no %s section (not decided by this profile)",
+			     action, policy_section_word(v->section)) < 0)
+			return NULL;
+		return out;
+	}
+	if (v->by_default || (!v->path_rule && !v->net_rule)) {
+		if (asprintf(&out, "%s by default (%s.default)", action, policy_section_word(v->section)) < 0)
+			return NULL;
+		return out;
+	}
+	if (v->net_rule) {
+		canon = policy_net_rule_canonical(v->net_rule, true);
+		src = &v->net_rule->src;
+		id = v->net_rule->id;
+	} else {
+		canon = policy_path_rule_canonical(v->path_rule, v->section, true);
+		src = &v->path_rule->src;
+		id = v->path_rule->id;
+	}
+	if (!canon)
+		return NULL;
+	if (asprintf(&out, "%s by rule 0x%08x (%s:%d:%d) %s", action, id, file, src->line, src->column, canon) < 0)
+		out = NULL;
+	free(canon);
+	return out;
+}
+
+const char *policy_verdict_effect(const struct policy_profile *p, const struct policy_verdict *v)
+{
+	switch (v->action) {
+	case ENF_ACT_DENY:
+		return p->mode == ENF_MODE_ENFORCE ? "denied" : "allowed, and logged as a would-deny (audit mode)";
+	case ENF_ACT_AUDIT:
+		return "allowed and logged";
+	default:
+		return "allowed";
+	}
+}

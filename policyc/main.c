@@ -1,0 +1,584 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * policyc: check, explain and compile enforcer profiles.
+ *
+ *   policyc COMMAND [ARGS]
+ *
+ * Exit status: 0 ok; 1 the input is invalid (a profile error, or a verdict
+ * request that names no valid operation); 2 usage error; 3 internal failure
+ * (I/O, out of memory). Scripts can tell "fix your profile" from "fix your
+ * command line" from "something is broken here".
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "bundle.h"
+#include "canonical.h"
+#include "compile.h"
+#include "explain.h"
+#include "path_check.h"
+#include "policy.h"
+
+#define POLICYC_VERSION "0.1"
+
+enum exit_code {
+	EXIT_OK = 0,
+	EXIT_INVALID = 1,
+	EXIT_USAGE = 2,
+	EXIT_INTERNAL = 3,
+};
+
+static const char usage_text[] =
+	"usage: policyc check FILE... [--json]\n"
+	"       policyc explain FILE (--exec PATH | --file PATH:ACCESS | --net OP:PROTO[:ADDR:PORT])\n"
+	"                       [--family FAMILY] [--from EXE] [--json]\n"
+	"       policyc compile FILE -o OUT\n"
+	"       policyc dump BUNDLE\n"
+	"       policyc --help | --version\n";
+
+static const char help_text[] =
+	"\n"
+	"Commands:\n"
+	"  check FILE...      validate profiles; prints \"FILE: ok (N rules)\" per valid file,\n"
+	"                     errors as FILE:LINE:COLUMN: KEY.PATH: message on stderr\n"
+	"  explain FILE ...   show which rule (or default) decides one operation, and why\n"
+	"      --exec PATH            executing PATH\n"
+	"      --file PATH:ACCESS     ACCESS is read, write, create, delete, rename, link or setattr\n"
+	"      --net OP:PROTO:ADDR:PORT\n"
+	"                             OP is create, connect, bind, listen, accept or send; PROTO is\n"
+	"                             tcp, udp, icmp, raw or any; an IPv6 ADDR goes in brackets:\n"
+	"                             connect:tcp:[::1]:443. \"create:tcp\" has no address or port\n"
+	"      --family FAMILY        socket family (inet4, inet6, unix, packet, netlink); default:\n"
+	"                             that of ADDR; required when there is no ADDR\n"
+	"      --from EXE             the acting executable (rules with \"from\" need it)\n"
+	"      --json                 print the verdict as JSON\n"
+	"  compile FILE -o OUT  compile a profile into a bundle enforcerd loads\n"
+	"  dump BUNDLE          print a compiled bundle\n"
+	"\n"
+	"Exit status:\n"
+	"  0  success (for explain: a verdict was printed, whatever it is)\n"
+	"  1  invalid input: a profile error or a bad verdict request\n"
+	"  2  usage error: unknown command or option, missing or extra arguments\n"
+	"  3  internal failure: I/O error, out of memory\n"
+	"\n"
+	"The profile format is described in docs/policy.md.\n";
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "policyc: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n%s", usage_text);
+	return EXIT_USAGE;
+}
+
+static int request_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int request_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "policyc: explain: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	return EXIT_INVALID;
+}
+
+/* -EINVAL is the user's to fix; anything else is ours or the system's. */
+static int exit_for(int r)
+{
+	return r == -EINVAL ? EXIT_INVALID : EXIT_INTERNAL;
+}
+
+static size_t rule_count(const struct policy_profile *p)
+{
+	return p->exec.n_rules + p->file.n_rules + p->network.n_rules;
+}
+
+/* Load a profile, printing the error; returns an exit code. */
+static int load_profile(const char *file, struct policy_profile **ret)
+{
+	struct policy_error err;
+	int r;
+
+	r = policy_parse_file(file, ret, &err);
+	if (r < 0) {
+		if (err.text[0])
+			fprintf(stderr, "%s\n", err.text);
+		else
+			fprintf(stderr, "%s: %s\n", file, strerror(-r));
+		return exit_for(r);
+	}
+	return EXIT_OK;
+}
+
+/* ---------------------------------------------------------------- check -- */
+
+static int cmd_check(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	json_t *out = NULL;
+	bool json = false;
+	int c, worst = EXIT_OK;
+
+	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			printf("%s", usage_text);
+			return EXIT_OK;
+		default:
+			return usage_error("check: unknown option");
+		}
+	}
+	if (optind >= argc)
+		return usage_error("check: no FILE given");
+	if (json && !(out = json_array()))
+		return EXIT_INTERNAL;
+
+	for (int i = optind; i < argc; i++) {
+		struct policy_profile *p = NULL;
+		struct policy_error err;
+		int r = policy_parse_file(argv[i], &p, &err);
+		int code = r < 0 ? exit_for(r) : EXIT_OK;
+
+		if (code > worst)
+			worst = code;
+		if (json) {
+			json_t *o = r == 0 ?
+				json_pack("{s:s, s:b, s:s, s:I}", "file", argv[i], "ok", 1, "name", p->name,
+					  "rules", (json_int_t)rule_count(p)) :
+				json_pack("{s:s, s:b, s:s}", "file", argv[i], "ok", 0, "error",
+					  err.text[0] ? err.text : strerror(-r));
+			if (!o || json_array_append_new(out, o) < 0)
+				worst = EXIT_INTERNAL;
+		} else if (r == 0) {
+			printf("%s: ok (%zu rules)\n", argv[i], rule_count(p));
+		} else {
+			fprintf(stderr, "%s\n", err.text[0] ? err.text : strerror(-r));
+		}
+		policy_profile_free(p);
+	}
+	if (json) {
+		if (json_dumpf(out, stdout, JSON_INDENT(2)) < 0)
+			worst = EXIT_INTERNAL;
+		printf("\n");
+		json_decref(out);
+	}
+	return worst;
+}
+
+/* -------------------------------------------------------------- explain -- */
+
+struct net_request {
+	uint32_t op;
+	enum policy_net_proto proto;
+	bool has_addr;
+	int addr_family;
+	uint8_t addr[16];
+	uint16_t port;
+	char addr_text[INET6_ADDRSTRLEN];
+};
+
+static int check_request_path(const char *what, const char *path)
+{
+	char why[768], *base = NULL;
+	bool subtree;
+	int r;
+
+	r = policy_path_check(path, strlen(path), POLICY_PATH_LITERAL, what, &base, &subtree, why, sizeof(why));
+	free(base);
+	if (r == -EINVAL)
+		return request_error("%s", why);
+	if (r < 0)
+		return EXIT_INTERNAL;
+	return EXIT_OK;
+}
+
+/* "connect:tcp:10.0.0.1:443", "connect:tcp:[::1]:443", "create:tcp" */
+static int parse_net_request(const char *arg, struct net_request *req)
+{
+	char *s = strdup(arg), *op, *proto, *rest;
+	int code = EXIT_INVALID;
+
+	if (!s)
+		return EXIT_INTERNAL;
+	*req = (struct net_request){ 0 };
+	op = s;
+	proto = strchr(op, ':');
+	if (!proto) {
+		request_error("--net %s: expected OP:PROTO[:ADDR:PORT]", arg);
+		goto out;
+	}
+	*proto++ = '\0';
+	rest = strchr(proto, ':');
+	if (rest)
+		*rest++ = '\0';
+	if (policy_net_op_from_word(op, &req->op) < 0) {
+		request_error("--net %s: expected an operation (create, connect, bind, listen, accept, send), found \"%s\"",
+			      arg, op);
+		goto out;
+	}
+	if (policy_proto_from_word(proto, &req->proto) < 0) {
+		request_error("--net %s: expected a protocol (tcp, udp, icmp, raw, any), found \"%s\"", arg, proto);
+		goto out;
+	}
+	if (rest) {
+		char *addr = rest, *port;
+		if (*addr == '[') {
+			char *close = strchr(addr, ']');
+			if (!close || close[1] != ':') {
+				request_error("--net %s: expected [IPV6]:PORT after the protocol", arg);
+				goto out;
+			}
+			*close = '\0';
+			addr++;
+			port = close + 2;
+		} else {
+			port = strrchr(addr, ':');
+			if (!port) {
+				request_error("--net %s: expected ADDR:PORT after the protocol", arg);
+				goto out;
+			}
+			*port++ = '\0';
+			if (strchr(addr, ':')) {
+				request_error("--net %s: an IPv6 address goes in brackets: %s:%s:[%s]:%s", arg, op, proto, addr, port);
+				goto out;
+			}
+		}
+		if (*addr) {
+			if (inet_pton(AF_INET6, addr, req->addr) == 1) {
+				req->addr_family = 6;
+			} else if (inet_pton(AF_INET, addr, req->addr) == 1) {
+				req->addr_family = 4;
+			} else {
+				request_error("--net %s: expected an IPv4 or IPv6 address, found \"%s\"", arg, addr);
+				goto out;
+			}
+			req->has_addr = true;
+			snprintf(req->addr_text, sizeof(req->addr_text), "%s", addr);
+		}
+		char *end;
+		errno = 0;
+		long v = strtol(port, &end, 10);
+		if (!*port || *end || errno || v < 0 || v > 65535) {
+			request_error("--net %s: expected a port 0-65535, found \"%s\"", arg, port);
+			goto out;
+		}
+		req->port = (uint16_t)v;
+	}
+	code = EXIT_OK;
+out:
+	free(s);
+	return code;
+}
+
+static const char *class_word(enum enf_class c)
+{
+	return policy_access_word(c);
+}
+
+static int cmd_explain(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "exec", required_argument, NULL, 'x' },
+		{ "file", required_argument, NULL, 'f' },
+		{ "net", required_argument, NULL, 'n' },
+		{ "family", required_argument, NULL, 'F' },
+		{ "from", required_argument, NULL, 'e' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *exec_arg = NULL, *file_arg = NULL, *net_arg = NULL, *family_arg = NULL, *from = NULL;
+	struct policy_profile *p = NULL;
+	struct policy_verdict v;
+	struct net_request net;
+	enum enf_class cls = ENF_CLASS_EXEC;
+	char *path = NULL, *desc = NULL;
+	uint32_t family_bit = 0;
+	bool json = false;
+	int c, n_ops, code, r;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'x': exec_arg = optarg; break;
+		case 'f': file_arg = optarg; break;
+		case 'n': net_arg = optarg; break;
+		case 'F': family_arg = optarg; break;
+		case 'e': from = optarg; break;
+		case 'j': json = true; break;
+		case 'h':
+			printf("%s", usage_text);
+			return EXIT_OK;
+		default:
+			return usage_error("explain: unknown option or missing argument");
+		}
+	}
+	if (optind >= argc)
+		return usage_error("explain: no FILE given");
+	if (optind + 1 < argc)
+		return usage_error("explain: one FILE at a time, found extra argument \"%s\"", argv[optind + 1]);
+	n_ops = !!exec_arg + !!file_arg + !!net_arg;
+	if (n_ops != 1)
+		return usage_error("explain: expected exactly one of --exec, --file, --net, found %d", n_ops);
+	if (family_arg && !net_arg)
+		return usage_error("explain: --family applies to --net only");
+
+	/* Validate the request before reading the profile: cheap errors first. */
+	if (from && (code = check_request_path("an executable path (--from)", from)) != EXIT_OK)
+		return code;
+	if (exec_arg) {
+		if ((code = check_request_path("a path (--exec)", exec_arg)) != EXIT_OK)
+			return code;
+		path = strdup(exec_arg);
+	} else if (file_arg) {
+		const char *colon = strrchr(file_arg, ':');
+		uint32_t bits;
+		if (!colon)
+			return request_error("--file %s: expected PATH:ACCESS, e.g. /etc/shadow:read", file_arg);
+		if (policy_access_from_word(colon + 1, &bits) < 0 || __builtin_popcount(bits) != 1)
+			return request_error("--file %s: expected one access (read, write, create, delete, rename, link, setattr), found \"%s\"",
+					     file_arg, colon + 1);
+		cls = (enum enf_class)__builtin_ctz(bits);
+		path = strndup(file_arg, (size_t)(colon - file_arg));
+		if (path && (code = check_request_path("a path (--file)", path)) != EXIT_OK) {
+			free(path);
+			return code;
+		}
+	} else {
+		if ((code = parse_net_request(net_arg, &net)) != EXIT_OK)
+			return code;
+		if (family_arg) {
+			if (policy_family_from_word(family_arg, &family_bit) < 0 || __builtin_popcount(family_bit) != 1)
+				return request_error("--family %s: expected one socket family (inet4, inet6, unix, packet, netlink)",
+						     family_arg);
+		} else if (net.has_addr) {
+			family_bit = net.addr_family == 4 ? POLICY_FAMILY_INET4 : POLICY_FAMILY_INET6;
+		} else {
+			return usage_error("explain: --net %s has no address: give --family", net_arg);
+		}
+		if (net.has_addr && net.addr_family == 6 && family_bit == POLICY_FAMILY_INET4)
+			return request_error("--net %s: an IPv6 address on an inet4 socket is not a possible operation", net_arg);
+	}
+	if ((exec_arg || file_arg) && !path)
+		return EXIT_INTERNAL;
+
+	code = load_profile(argv[optind], &p);
+	if (code != EXIT_OK)
+		goto out;
+	if (net_arg)
+		r = policy_explain_net(p, net.op, family_bit, net.proto, net.has_addr ? net.addr : NULL,
+				       net.addr_family, net.port, from, &v);
+	else
+		r = policy_explain_path(p, cls, path, from, &v);
+	if (r < 0) {
+		code = r == -EINVAL ? request_error("the request is not valid for this profile") : EXIT_INTERNAL;
+		goto out;
+	}
+	desc = policy_verdict_describe(p, &v);
+	if (!desc) {
+		code = EXIT_INTERNAL;
+		goto out;
+	}
+
+	if (!json) {
+		printf("%s\n", desc);
+		printf("effect: %s\n", policy_verdict_effect(p, &v));
+		code = EXIT_OK;
+		goto out;
+	}
+
+	json_t *o = json_object(), *req = json_object(), *rule = NULL;
+	if (!o || !req) {
+		json_decref(o);
+		json_decref(req);
+		code = EXIT_INTERNAL;
+		goto out;
+	}
+	if (net_arg) {
+		json_object_set_new(req, "op", json_string(policy_net_op_word(net.op)));
+		json_object_set_new(req, "proto", json_string(policy_proto_word(net.proto)));
+		json_object_set_new(req, "family", json_string(policy_family_word(family_bit)));
+		if (net.has_addr)
+			json_object_set_new(req, "addr", json_string(net.addr_text));
+		json_object_set_new(req, "port", json_integer(net.port));
+	} else {
+		json_object_set_new(req, "class", json_string(class_word(cls)));
+		json_object_set_new(req, "path", json_string(path));
+	}
+	json_object_set_new(req, "from", from ? json_string(from) : json_null());
+	if (v.path_rule || v.net_rule) {
+		const struct policy_source *src = v.net_rule ? &v.net_rule->src : &v.path_rule->src;
+		char id[16], *canon = v.net_rule ? policy_net_rule_canonical(v.net_rule, true) :
+					policy_path_rule_canonical(v.path_rule, v.section, true);
+		snprintf(id, sizeof(id), "0x%08x", v.net_rule ? v.net_rule->id : v.path_rule->id);
+		rule = json_pack("{s:s, s:s, s:i, s:i, s:s?}", "id", id, "file", p->source_file,
+				 "line", src->line, "column", src->column, "text", canon);
+		free(canon);
+	}
+	json_object_set_new(o, "profile", json_string(p->name));
+	json_object_set_new(o, "file", json_string(p->source_file));
+	json_object_set_new(o, "mode", json_string(p->mode == ENF_MODE_ENFORCE ? "enforce" : "audit"));
+	json_object_set_new(o, "section", json_string(policy_section_word(v.section)));
+	json_object_set_new(o, "request", req);
+	json_object_set_new(o, "action", json_string(policy_action_word(v.action)));
+	json_object_set_new(o, "decided_by", json_string(v.section_absent ? "no-section" :
+							   v.by_default ? "default" : "rule"));
+	json_object_set_new(o, "rule", rule ? rule : json_null());
+	json_object_set_new(o, "effect", json_string(policy_verdict_effect(p, &v)));
+	json_object_set_new(o, "summary", json_string(desc));
+	code = json_dumpf(o, stdout, JSON_INDENT(2)) < 0 ? EXIT_INTERNAL : EXIT_OK;
+	printf("\n");
+	json_decref(o);
+out:
+	free(desc);
+	free(path);
+	policy_profile_free(p);
+	return code;
+}
+
+/* -------------------------------------------------------- compile, dump -- */
+
+static int cmd_compile(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct policy_profile *p = NULL;
+	struct bundle *b = NULL;
+	struct policy_error err = { .text = "" };
+	const char *out = NULL;
+	int c, r, code;
+
+	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			out = optarg;
+			break;
+		case 'h':
+			printf("%s", usage_text);
+			return EXIT_OK;
+		default:
+			return usage_error("compile: unknown option or missing argument");
+		}
+	}
+	if (optind >= argc)
+		return usage_error("compile: no FILE given");
+	if (optind + 1 < argc)
+		return usage_error("compile: one FILE at a time, found extra argument \"%s\"", argv[optind + 1]);
+	if (!out)
+		return usage_error("compile: no output given (-o OUT)");
+
+	code = load_profile(argv[optind], &p);
+	if (code != EXIT_OK)
+		return code;
+	r = policy_compile(p, &b, &err);
+	if (r < 0) {
+		fprintf(stderr, "%s\n", err.text[0] ? err.text : strerror(-r));
+		code = exit_for(r);
+		goto done;
+	}
+	r = bundle_write_file(b, out);
+	if (r < 0) {
+		fprintf(stderr, "policyc: compile: cannot write %s: %s\n", out, strerror(-r));
+		code = EXIT_INTERNAL;
+		goto done;
+	}
+	printf("%s: %zu rules compiled into %s\n", argv[optind], rule_count(p), out);
+	code = EXIT_OK;
+done:
+	bundle_free(b);
+	policy_profile_free(p);
+	return code;
+}
+
+static int cmd_dump(int argc, char **argv)
+{
+	struct bundle *b = NULL;
+	char err[512] = "";
+	int fd, r;
+
+	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		printf("%s", usage_text);
+		return EXIT_OK;
+	}
+	if (argc != 2)
+		return usage_error(argc < 2 ? "dump: no BUNDLE given" : "dump: one BUNDLE at a time");
+	if (argv[1][0] == '-' && argv[1][1])
+		return usage_error("dump: unknown option \"%s\"", argv[1]);
+	fd = open(argv[1], O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "policyc: dump: cannot open %s: %s\n", argv[1], strerror(errno));
+		return EXIT_INTERNAL;
+	}
+	r = bundle_read_fd(fd, &b, err, sizeof(err));
+	close(fd);
+	if (r < 0) {
+		fprintf(stderr, "%s: %s\n", argv[1], err[0] ? err : strerror(-r));
+		/* a damaged or foreign file is the input's fault, not ours */
+		return r == -EINVAL || r == -EPROTO ? EXIT_INVALID : EXIT_INTERNAL;
+	}
+	bundle_dump(b, stdout);
+	bundle_free(b);
+	return fflush(stdout) == 0 ? EXIT_OK : EXIT_INTERNAL;
+}
+
+/* ----------------------------------------------------------------- main -- */
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+};
+
+static const struct command commands[] = {
+	{ "check", cmd_check },
+	{ "explain", cmd_explain },
+	{ "compile", cmd_compile },
+	{ "dump", cmd_dump },
+};
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage_error("no command given");
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+		printf("%s%s", usage_text, help_text);
+		return EXIT_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+		printf("policyc %s (profile format v1, ABI %d)\n", POLICYC_VERSION, ENF_ABI_VERSION);
+		return EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0) {
+			int code = commands[i].run(argc - 1, argv + 1);
+			if (fflush(stdout) != 0 && code == EXIT_OK)
+				code = EXIT_INTERNAL;
+			return code;
+		}
+	return usage_error("unknown command \"%s\"", argv[1]);
+}
