@@ -1,0 +1,57 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# The first vertical slice: policyc compiles an exec profile, enforcerd loads
+# it, enforcerctl attaches it to a cgroup; exec of the denied binary fails
+# with EPERM inside the cgroup and nowhere else, and is logged.
+. /enforcer/tests/integration/lib/lib.sh
+
+install_program /usr/bin/wget
+install_program /usr/bin/curl
+
+start_daemon
+compile_and_load web '{"name":"web","mode":"enforce","exec":{"default":"allow","rules":[{"action":"deny","path":"/usr/bin/wget"}]}}'
+
+mkdir -p $CG/t10
+out=$(enforcerctl attach web $CG/t10 2>&1)
+expect_eq "attach web to $CG/t10" "attached $CG/t10" "$out"
+
+expect_eq "denied exec in the confined cgroup" EPERM "$(in_cgroup $CG/t10 enf-probe exec /usr/bin/wget)"
+expect_eq "allowed exec in the confined cgroup (control)" ok "$(in_cgroup $CG/t10 enf-probe exec /usr/bin/curl)"
+expect_eq "same binary outside the cgroup (control)" ok "$(enf-probe exec /usr/bin/wget)"
+
+# A child cgroup created after the attach inherits the profile.
+mkdir -p $CG/t10/child
+expect_eq "denied exec in a descendant cgroup" EPERM "$(in_cgroup $CG/t10/child enf-probe exec /usr/bin/wget)"
+
+# The shell's own exec path (execve from sh) is denied the same way.
+out=$(in_cgroup $CG/t10 /usr/bin/wget 2>&1)
+expect_contains "direct exec from sh fails with EPERM" "not permitted" "$out"
+
+if wait_for_log '"path":"/usr/bin/wget"'; then
+	line=$(grep '"path":"/usr/bin/wget"' "$AUDIT_LOG" | head -n 1)
+	echo "audit: $line"
+	expect_contains "audit line has verdict deny" '"verdict":"deny"' "$line"
+	expect_contains "audit line names the profile" '"profile":"web"' "$line"
+	expect_contains "audit line has the hook" '"hook":"bprm_check_security"' "$line"
+	expect_contains "audit line has comm" '"comm":"' "$line"
+	expect_contains "audit line has pid" '"pid":' "$line"
+	expect_contains "audit line names the rule's source line" '"rule":"/tmp/web.json:1:' "$line"
+	expect_contains "audit line has errno EPERM" '"errno":1' "$line"
+else
+	fail "no audit line for /usr/bin/wget in $AUDIT_LOG: $(cat $AUDIT_LOG)"
+fi
+expect_eq "no audit line for the allowed binary" 0 "$(grep -c '/usr/bin/curl' "$AUDIT_LOG")"
+
+# enforcerctl run: a transient cgroup under the profile, CMD's exit status.
+expect_exit "run --profile web -- curl exits 0" 0 enforcerctl run --profile web -- /usr/bin/curl
+expect_exit "run --profile web -- wget cannot execute (126)" 126 enforcerctl run --profile web -- /usr/bin/wget
+expect_exit "run returns the command's status" 3 enforcerctl run --profile web -- sh -c 'exit 3'
+expect_eq "run removed its transient cgroups" "" "$(ls -d $CG/enforcer.run/run-* 2>/dev/null)"
+
+# After detach the same exec succeeds in the same cgroup.
+expect_exit "detach $CG/t10" 0 enforcerctl detach $CG/t10
+expect_eq "exec allowed after detach" ok "$(in_cgroup $CG/t10 enf-probe exec /usr/bin/wget)"
+expect_eq "exec allowed in the child after detach" ok "$(in_cgroup $CG/t10/child enf-probe exec /usr/bin/wget)"
+
+finish

@@ -1,0 +1,113 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Shared by the integration tests (busybox sh, inside the guest).
+# Each check prints "ok: ..." or "FAIL: ..."; finish() exits non-zero if any
+# check failed, so the harness's per-test verdict rests on every check.
+
+FAILS=0
+CHECKS=0
+AUDIT_LOG=/tmp/audit.log
+DAEMON_LOG=/tmp/enforcerd.log
+DAEMON_PID=
+CG=/sys/fs/cgroup
+
+pass() { CHECKS=$((CHECKS + 1)); echo "ok: $*"; }
+fail() { CHECKS=$((CHECKS + 1)); FAILS=$((FAILS + 1)); echo "FAIL: $*"; }
+
+# expect_eq DESCRIPTION EXPECTED ACTUAL
+expect_eq() {
+	if [ "$2" = "$3" ]; then pass "$1 ($3)"; else fail "$1: expected '$2', got '$3'"; fi
+}
+
+# expect_contains DESCRIPTION NEEDLE HAYSTACK
+expect_contains() {
+	case "$3" in
+	*"$2"*) pass "$1" ;;
+	*) fail "$1: '$2' not found in: $3" ;;
+	esac
+}
+
+# expect_exit DESCRIPTION CODE CMD...: run CMD, compare its exit status.
+expect_exit() {
+	desc=$1 want=$2
+	shift 2
+	"$@" >/tmp/expect_exit.out 2>&1
+	rc=$?
+	if [ "$rc" = "$want" ]; then
+		pass "$desc (exit $rc)"
+	else
+		fail "$desc: expected exit $want, got $rc; output: $(cat /tmp/expect_exit.out)"
+	fi
+}
+
+start_daemon() {
+	rm -f "$AUDIT_LOG"
+	enforcerd --audit-log "$AUDIT_LOG" "$@" >"$DAEMON_LOG" 2>&1 &
+	DAEMON_PID=$!
+	i=0
+	while [ $i -lt 100 ]; do
+		if enforcerctl status >/dev/null 2>&1; then
+			pass "enforcerd started (pid $DAEMON_PID)"
+			return 0
+		fi
+		if ! kill -0 "$DAEMON_PID" 2>/dev/null; then
+			break
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	fail "enforcerd did not start; its log:"
+	cat "$DAEMON_LOG"
+	finish
+}
+
+stop_daemon() {
+	[ -n "$DAEMON_PID" ] || return 0
+	kill "$DAEMON_PID" 2>/dev/null
+	wait "$DAEMON_PID" 2>/dev/null
+	DAEMON_PID=
+}
+
+# compile_and_load NAME JSON: write /tmp/NAME.json, compile it, load it.
+compile_and_load() {
+	printf '%s\n' "$2" >"/tmp/$1.json"
+	if ! out=$(policyc compile "/tmp/$1.json" -o "/tmp/$1.pol" 2>&1); then
+		fail "policyc compile $1: $out"
+		finish
+	fi
+	if ! out=$(enforcerctl load "/tmp/$1.pol" 2>&1); then
+		fail "enforcerctl load $1: $out"
+		finish
+	fi
+	pass "compiled and loaded profile $1"
+}
+
+# in_cgroup DIR CMD...: run CMD as a process of cgroup DIR.
+in_cgroup() {
+	sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' in_cgroup "$@"
+}
+
+# A stand-in program at PATH: a copy of enf-probe, which prints "ran NAME".
+install_program() {
+	rm -f "$1"
+	mkdir -p "${1%/*}"
+	cp /enforcer/tests/guest/enf-probe "$1"
+	chmod 755 "$1"
+}
+
+# wait_for_log PATTERN: the audit log is written asynchronously by the daemon.
+wait_for_log() {
+	i=0
+	while [ $i -lt 50 ]; do
+		grep -q "$1" "$AUDIT_LOG" 2>/dev/null && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+finish() {
+	stop_daemon
+	echo "$CHECKS checks, $FAILS failed"
+	[ "$FAILS" -eq 0 ] && [ "$CHECKS" -gt 0 ]
+	exit $?
+}
