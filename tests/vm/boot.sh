@@ -63,6 +63,9 @@ if [[ $mode == test ]]; then
 		if [[ ! -f tests/integration/$t.sh ]]; then
 			fail "$t" "no such test: tests/integration/$t.sh"
 			missing=1
+		elif [[ $t == lib* || $t == _* ]]; then
+			fail "$t" "tests/integration/$t.sh is a helper (lib*.sh, _*.sh), not a test"
+			missing=1
 		fi
 	done
 	[[ $missing -eq 0 ]] || finish
@@ -70,6 +73,8 @@ if [[ $mode == test ]]; then
 	for f in tests/integration/*.sh; do
 		[[ -f $f ]] || continue
 		t=${f##*/}; t=${t%.sh}
+		# lib*.sh and _*.sh are helpers the tests source (as in guest-init).
+		[[ $t != lib* && $t != _* ]] || continue
 		if [[ ${#tests[@]} -gt 0 ]]; then
 			[[ " ${tests[*]} " == *" $t "* ]] || continue
 		fi
