@@ -53,9 +53,11 @@ run_unit() {
 			failed=$((failed + 1))
 		fi
 	done
-	for bin in build/tests/unit/test_*; do
+	# Host shell tests (tests/host/test_*.sh) speak the same PASS/FAIL lines.
+	for bin in build/tests/unit/test_* tests/host/test_*.sh; do
 		[[ -f $bin && -x $bin ]] || continue
 		name=${bin##*/}
+		name=${name%.sh}
 		rc=0
 		out=$(timeout -k 5 300 "$bin" 2>&1) || rc=$?
 		np=$(grep -c '^PASS ' <<<"$out" || true)

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Host-side tests of the binaries' behaviour that needs no BPF-LSM: error
+# messages and exit codes, and enforcerd's refusal on a kernel that cannot
+# enforce (this build machine: lockdown). Prints PASS/FAIL lines.
+set -u
+cd "$(dirname "$0")/../.."
+B=build/bin
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+passed=0 failed=0
+
+check() { # NAME CONDITION-RESULT(0/1) DETAIL
+	if [[ $2 -eq 0 ]]; then echo "PASS $1"; passed=$((passed + 1)); else echo "FAIL $1: $3"; failed=$((failed + 1)); fi
+}
+
+# run CMD...: sets rc and out (stdout+stderr)
+run() { out=$("$@" 2>&1); rc=$?; }
+
+run $B/enforcerctl --socket "$T/none.sock" status
+check "enforcerctl without a daemon exits 3" $([[ $rc -eq 3 ]]; echo $?) "rc=$rc out=$out"
+check "enforcerctl without a daemon says so" $([[ $out == *"cannot reach enforcerd at $T/none.sock"*"Is enforcerd running"* ]]; echo $?) "$out"
+
+run $B/enforcerctl frobnicate
+check "unknown command exits 2" $([[ $rc -eq 2 && $out == *"unknown command 'frobnicate'"* ]]; echo $?) "rc=$rc out=$out"
+run $B/enforcerctl attach onlyone
+check "missing argument exits 2 with the synopsis" $([[ $rc -eq 2 && $out == *"attach PROFILE CGROUP"* ]]; echo $?) "rc=$rc out=$out"
+run $B/enforcerctl --socket "$T/none.sock" load "$T/missing.pol"
+check "load of a missing file exits 3 and names it" $([[ $rc -eq 3 && $out == *"$T/missing.pol"* ]]; echo $?) "rc=$rc out=$out"
+
+# enforcerd must agree with the support ladder, in one message.
+run $B/enforcerctl check
+check_rc=$rc check_out=$out
+run timeout 10 $B/enforcerd --socket "$T/d.sock" --audit-log "$T/audit.log"
+if [[ $check_rc -ne 0 ]]; then
+	check "enforcerd exits 1 where the kernel cannot enforce" $([[ $rc -eq 1 ]]; echo $?) "rc=$rc out=$out"
+	check "enforcerd prints exactly one line" $([[ $(wc -l <<<"$out") -eq 1 ]]; echo $?) "$out"
+	check "enforcerd says it cannot enforce and why" \
+		$([[ $out == *"cannot enforce on this kernel"* && ( $out == *lockdown* || $out == *'"bpf"'* || $out == *BTF* ) ]]; echo $?) "$out"
+	check "enforcerd prints no raw libbpf output" $([[ $out != *"libbpf:"* ]]; echo $?) "$out"
+	if [[ $check_out == *"lockdown"*"integrity"* || $check_out == *"lockdown          integrity"* ]]; then
+		check "under lockdown the message names lockdown and the fix" \
+			$([[ $out == *'lockdown mode "integrity"'* && $out == *"boot"* ]]; echo $?) "$out"
+	fi
+else
+	# A host that can enforce: the daemon must come up and answer.
+	check "enforcerd runs where the kernel can enforce" $([[ $rc -eq 124 ]]; echo $?) "rc=$rc out=$out"
+fi
+
+# policyc: malformed JSON carries file:line:column; output is deterministic.
+printf '{"name":"web",\n  "mode": "enforce",\n  "exec": {"default": "allow" "rules": []}}\n' >"$T/bad.json"
+run $B/policyc compile "$T/bad.json" -o "$T/bad.pol"
+check "policyc: malformed JSON exits 1" $([[ $rc -eq 1 ]]; echo $?) "rc=$rc"
+check "policyc: error names file:line:column" $([[ $out == *"$T/bad.json:3:"* ]]; echo $?) "$out"
+check "policyc: no bundle written on error" $([[ ! -e $T/bad.pol ]]; echo $?) "$T/bad.pol exists"
+
+cp policies/web-exec.json "$T/web.json"
+run $B/policyc compile "$T/web.json" -o "$T/a.pol"
+check "policyc compiles the example profile" $([[ $rc -eq 0 ]]; echo $?) "$out"
+run $B/policyc compile "$T/web.json" -o "$T/b.pol"
+check "policyc output is deterministic" $(cmp -s "$T/a.pol" "$T/b.pol"; echo $?) "bundles differ"
+run $B/policyc dump "$T/a.pol"
+check "policyc dump shows the rules with file:line" $([[ $rc -eq 0 && $out == *"$T/web.json:7:7"* && $out == *"/usr/bin/wget"* ]]; echo $?) "$out"
+
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]
