@@ -830,14 +830,28 @@ static bool has_ip_family(uint32_t families)
 	return families & (POLICY_FAMILY_INET4 | POLICY_FAMILY_INET6);
 }
 
+/* The rule's "family" as written: "unix" or ["inet6", "unix"]; "any" when absent. */
 static void families_text(const json_t *rule, char *out, size_t size)
 {
-	json_t *f = json_object_get(rule, "family");
+	json_t *f = json_object_get(rule, "family"), *e;
+	size_t i, o;
 
-	if (f)
-		describe(f, out, size);
-	else
+	if (!f) {
 		snprintf(out, size, "\"any\"");
+		return;
+	}
+	if (!json_is_array(f)) {
+		describe(f, out, size);
+		return;
+	}
+	o = (size_t)snprintf(out, size, "[");
+	json_array_foreach(f, i, e) {
+		if (o >= size)
+			break;
+		o += (size_t)snprintf(out + o, size - o, "%s\"%s\"", i ? ", " : "", json_string_value(e));
+	}
+	if (o < size)
+		snprintf(out + o, size - o, "]");
 }
 
 static int parse_net_rule(struct ctx *c, json_t *v, const struct json_pos_node *pn, struct policy_net_rule *r)
@@ -1427,6 +1441,91 @@ static int parse_profile(struct ctx *c, json_t *root, const struct json_pos_node
 	return assign_ids(p);
 }
 
+/* ------------------------------------------------------ duplicate keys -- */
+
+struct dup_key {
+	const struct json_pos_node *second, *first;
+	char path[KEY_PATH_MAX];
+};
+
+struct key_entry {
+	const struct json_pos_node *node;
+	size_t index;
+};
+
+static int cmp_key_entry(const void *a, const void *b)
+{
+	const struct key_entry *x = a, *y = b;
+	int r = strcmp(x->node->key, y->node->key);
+
+	if (r)
+		return r;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static bool before(const struct json_pos_node *a, const struct json_pos_node *b)
+{
+	return a->key_line < b->key_line || (a->key_line == b->key_line && a->key_column < b->key_column);
+}
+
+/* The repeated key that comes first in the file, with its key path. */
+static int find_dup_key(struct ctx *c, const struct json_pos_node *n, struct dup_key *best)
+{
+	bool object = n->n_children && n->children[0].key;
+
+	if (object) {
+		cleanup(freep) struct key_entry *e = calloc(n->n_children, sizeof(*e));
+		if (!e)
+			return -ENOMEM;
+		for (size_t i = 0; i < n->n_children; i++)
+			e[i] = (struct key_entry){ &n->children[i], i };
+		qsort(e, n->n_children, sizeof(*e), cmp_key_entry);
+		for (size_t i = 1; i < n->n_children; i++) {
+			if (strcmp(e[i].node->key, e[i - 1].node->key) != 0)
+				continue;
+			if (!best->second || before(e[i].node, best->second)) {
+				size_t old = path_push_key(c, e[i].node->key);
+				best->second = e[i].node;
+				best->first = e[i - 1].node;
+				snprintf(best->path, sizeof(best->path), "%s", c->path);
+				path_pop(c, old);
+			}
+		}
+	}
+	for (size_t i = 0; i < n->n_children; i++) {
+		const struct json_pos_node *ch = &n->children[i];
+		size_t old = object ? path_push_key(c, ch->key) : path_push_index(c, i);
+		int r = find_dup_key(c, ch, best);
+		path_pop(c, old);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/*
+ * jansson reports a duplicate key where its scanner stopped, without the
+ * key path. When the rest of the text is still JSON, say it properly:
+ * which key, where both copies are. Otherwise jansson's message stands.
+ */
+static int report_duplicate_key(struct ctx *c, const char *buf, size_t len)
+{
+	cleanup(json_pos_freep) struct json_pos_node *pos = NULL;
+	struct dup_key d = { 0 };
+	int r;
+
+	if (json_pos_build(buf, len, &pos) < 0)
+		return -ENOENT;
+	r = find_dup_key(c, pos, &d);
+	if (r < 0)
+		return r;
+	if (!d.second)
+		return -ENOENT;
+	snprintf(c->path, sizeof(c->path), "%s", d.path);
+	return fail_key(c, d.second, "duplicate key: expected each key once in an object, found \"%s\" again (first at %s:%d:%d)",
+			d.second->key, c->file, d.first->key_line, d.first->key_column);
+}
+
 /* ---------------------------------------------------------------- API -- */
 
 static void free_from(char **from, size_t n)
@@ -1494,6 +1593,11 @@ int policy_parse_buffer(const char *buf, size_t len, const char *source_name,
 		if (json_error_code(&je) == json_error_out_of_memory) {
 			snprintf(err->text, sizeof(err->text), "%s: out of memory while reading JSON", source_name);
 			return -ENOMEM;
+		}
+		if (json_error_code(&je) == json_error_duplicate_key) {
+			r = report_duplicate_key(&c, buf ? buf : "", len);
+			if (r != -ENOENT)
+				return r;
 		}
 		snprintf(err->text, sizeof(err->text), "%s:%d:%d: invalid JSON: %s", source_name,
 			 je.line < 1 ? 1 : je.line, je.column < 1 ? 1 : je.column, je.text);
