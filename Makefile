@@ -4,7 +4,7 @@
 # make deps       install the Debian packages the build and tests need (idempotent)
 # make check      unit tests on the host, then integration tests in every guest kernel
 # make demo       boot a guest kernel and show a profile in audit, then enforce mode
-# make bench      benchmarks (not part of check)
+# make bench      benchmarks in a guest kernel (not part of check)
 # V=1             show full commands
 
 OUT      ?= build
@@ -130,7 +130,7 @@ demo: all
 	$(Q)tests/vm/demo.sh
 
 bench: all
-	$(Q)tests/vm/bench.sh
+	$(Q)tests/vm/boot.sh --kernel bookworm --mode bench
 
 clean:
 	$(call msg,CLEAN,$(OUT))
