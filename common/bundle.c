@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 #include <zlib.h>
 
 #include "bundle.h"
@@ -50,6 +51,8 @@ void bundle_free(struct bundle *b)
 		free(b->rules[i].text);
 	free(b->nodes);
 	free(b->rules);
+	free(b->from);
+	free(b->net);
 	free(b->source_file);
 	free(b);
 }
@@ -91,7 +94,7 @@ int bundle_serialize(const struct bundle *b, void **ret_buf, size_t *ret_len)
 	_cleanup_free_ struct bundle_file_rule *frules = NULL;
 	_cleanup_free_ char *strings = NULL;
 	struct strtab st = {};
-	size_t nodes_size, rules_size, total;
+	size_t nodes_size, rules_size, from_size, net_size, total, off;
 	char *buf;
 	int r;
 
@@ -124,7 +127,9 @@ int bundle_serialize(const struct bundle *b, void **ret_buf, size_t *ret_len)
 
 	nodes_size = (size_t)b->n_nodes * sizeof(*fnodes);
 	rules_size = (size_t)b->n_rules * sizeof(*frules);
-	total = sizeof(hdr) + nodes_size + rules_size + st.len;
+	from_size = (size_t)b->n_from * sizeof(*b->from);
+	net_size = (size_t)b->n_net * sizeof(*b->net);
+	total = sizeof(hdr) + nodes_size + rules_size + from_size + net_size + st.len;
 	if (total > BUNDLE_MAX_SIZE)
 		return -E2BIG;
 	buf = calloc(1, total);
@@ -139,14 +144,27 @@ int bundle_serialize(const struct bundle *b, void **ret_buf, size_t *ret_len)
 	hdr.total_size = total;
 	hdr.n_nodes = b->n_nodes;
 	hdr.n_rules = b->n_rules;
+	hdr.n_from = b->n_from;
+	hdr.n_net = b->n_net;
 	hdr.strings_size = (__u32)st.len;
 	memcpy(hdr.name, b->name, sizeof(hdr.name));
 	hdr.mode = (__u8)b->mode;
 	memcpy(hdr.defaults, b->defaults, sizeof(hdr.defaults));
+	hdr.flags = b->flags;
+	hdr.fileless_exec = b->fileless_exec;
 
-	memcpy(buf + sizeof(hdr), fnodes, nodes_size);
-	memcpy(buf + sizeof(hdr) + nodes_size, frules, rules_size);
-	memcpy(buf + sizeof(hdr) + nodes_size + rules_size, st.data, st.len);
+	off = sizeof(hdr);
+	memcpy(buf + off, fnodes, nodes_size);
+	off += nodes_size;
+	memcpy(buf + off, frules, rules_size);
+	off += rules_size;
+	if (from_size)
+		memcpy(buf + off, b->from, from_size);
+	off += from_size;
+	if (net_size)
+		memcpy(buf + off, b->net, net_size);
+	off += net_size;
+	memcpy(buf + off, st.data, st.len);
 	hdr.crc32 = (__u32)crc32(0L, (const Bytef *)buf + sizeof(hdr), (uInt)(total - sizeof(hdr)));
 	memcpy(buf, &hdr, sizeof(hdr));
 
@@ -196,6 +214,8 @@ int bundle_parse(const void *data, size_t len, struct bundle **ret_bundle, char 
 	struct bundle_file_header hdr;
 	const struct bundle_file_node *fnodes;
 	const struct bundle_file_rule *frules;
+	const struct bundle_file_from *ffrom;
+	const struct bundle_file_net *fnet;
 	const char *strings, *s;
 	struct bundle *b;
 	size_t need;
@@ -213,7 +233,9 @@ int bundle_parse(const void *data, size_t len, struct bundle **ret_bundle, char 
 	if (hdr.header_size != sizeof(hdr) || hdr.total_size != len)
 		return fail(err, err_size, -EINVAL, "bundle is truncated or padded: header says %llu bytes, file has %zu; recompile it",
 			    (unsigned long long)hdr.total_size, len);
-	need = sizeof(hdr) + (size_t)hdr.n_nodes * sizeof(*fnodes) + (size_t)hdr.n_rules * sizeof(*frules) + hdr.strings_size;
+	need = sizeof(hdr) + (size_t)hdr.n_nodes * sizeof(*fnodes) + (size_t)hdr.n_rules * sizeof(*frules) +
+	       (size_t)hdr.n_from * sizeof(struct bundle_file_from) + (size_t)hdr.n_net * sizeof(struct bundle_file_net) +
+	       hdr.strings_size;
 	if (need != len)
 		return fail(err, err_size, -EINVAL, "bundle sections do not add up (%zu != %zu bytes); the file is damaged, recompile it", need, len);
 	if (hdr.crc32 != (__u32)crc32(0L, (const Bytef *)buf + sizeof(hdr), (uInt)(len - sizeof(hdr))))
@@ -228,9 +250,13 @@ int bundle_parse(const void *data, size_t len, struct bundle **ret_bundle, char 
 		if (hdr.defaults[i] > ENF_ACT_DENY)
 			return fail(err, err_size, -EINVAL, "bundle has an unknown default action %u", hdr.defaults[i]);
 
+	if (hdr.fileless_exec > ENF_ACT_DENY)
+		return fail(err, err_size, -EINVAL, "bundle has an unknown fileless-exec action %u", hdr.fileless_exec);
 	fnodes = (const void *)(buf + sizeof(hdr));
-	frules = (const void *)(buf + sizeof(hdr) + (size_t)hdr.n_nodes * sizeof(*fnodes));
-	strings = buf + sizeof(hdr) + (size_t)hdr.n_nodes * sizeof(*fnodes) + (size_t)hdr.n_rules * sizeof(*frules);
+	frules = (const void *)((const char *)fnodes + (size_t)hdr.n_nodes * sizeof(*fnodes));
+	ffrom = (const void *)((const char *)frules + (size_t)hdr.n_rules * sizeof(*frules));
+	fnet = (const void *)((const char *)ffrom + (size_t)hdr.n_from * sizeof(*ffrom));
+	strings = (const char *)fnet + (size_t)hdr.n_net * sizeof(*fnet);
 
 	b = calloc(1, sizeof(*b));
 	if (!b)
@@ -238,6 +264,8 @@ int bundle_parse(const void *data, size_t len, struct bundle **ret_bundle, char 
 	memcpy(b->name, hdr.name, sizeof(b->name));
 	b->mode = hdr.mode;
 	memcpy(b->defaults, hdr.defaults, sizeof(b->defaults));
+	b->flags = hdr.flags;
+	b->fileless_exec = hdr.fileless_exec;
 	s = string_at(strings, hdr.strings_size, hdr.source_off);
 	b->source_file = strdup(s ? s : "");
 	b->nodes = calloc(hdr.n_nodes, sizeof(*b->nodes));
@@ -295,6 +323,36 @@ int bundle_parse(const void *data, size_t len, struct bundle **ret_bundle, char 
 			return -ENOMEM;
 		}
 	}
+	if (hdr.n_from) {
+		b->from = malloc((size_t)hdr.n_from * sizeof(*b->from));
+		if (!b->from) {
+			bundle_free(b);
+			return -ENOMEM;
+		}
+		memcpy(b->from, ffrom, (size_t)hdr.n_from * sizeof(*b->from));
+		b->n_from = hdr.n_from;
+		for (uint32_t i = 0; i < b->n_from; i++) {
+			if (b->from[i].node >= b->n_nodes || b->from[i].exe_id == 0) {
+				bundle_free(b);
+				return fail(err, err_size, -EINVAL, "bundle 'from' entry %u is malformed; recompile the profile", i);
+			}
+		}
+	}
+	if (hdr.n_net) {
+		b->net = malloc((size_t)hdr.n_net * sizeof(*b->net));
+		if (!b->net) {
+			bundle_free(b);
+			return -ENOMEM;
+		}
+		memcpy(b->net, fnet, (size_t)hdr.n_net * sizeof(*b->net));
+		b->n_net = hdr.n_net;
+		for (uint32_t i = 0; i < b->n_net; i++) {
+			if (b->net[i].prefix_len > 128 || b->net[i].val.count > ENF_NET_RULES_PER_PREFIX) {
+				bundle_free(b);
+				return fail(err, err_size, -EINVAL, "bundle network entry %u is malformed; recompile the profile", i);
+			}
+		}
+	}
 	*ret_bundle = b;
 	return 0;
 }
@@ -330,6 +388,21 @@ const struct bundle_rule *bundle_rule_by_id(const struct bundle *b, uint32_t id)
 	return NULL;
 }
 
+void bundle_format_addr(const uint8_t addr[16], unsigned prefix_len, char *buf, size_t size)
+{
+	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+	char text[INET6_ADDRSTRLEN] = "?";
+
+	/* IPv4 is stored mapped; show it as IPv4 when the prefix covers the mapping. */
+	if (prefix_len >= 96 && memcmp(addr, mapped, sizeof(mapped)) == 0) {
+		inet_ntop(AF_INET, addr + 12, text, sizeof(text));
+		snprintf(buf, size, "%s/%u", text, prefix_len - 96);
+	} else {
+		inet_ntop(AF_INET6, addr, text, sizeof(text));
+		snprintf(buf, size, "%s/%u", text, prefix_len);
+	}
+}
+
 static void dump_node_path(const struct bundle *b, uint32_t i, FILE *out)
 {
 	/* Depth is bounded by ENF_RULE_DEPTH_MAX and parents precede children. */
@@ -346,6 +419,8 @@ void bundle_dump(const struct bundle *b, FILE *out)
 	fprintf(out, "profile %s\n", b->name);
 	fprintf(out, "  source   %s\n", b->source_file);
 	fprintf(out, "  mode     %s\n", enf_mode_name(b->mode));
+	if (b->fileless_exec)
+		fprintf(out, "  fileless exec %s\n", enf_action_name(b->fileless_exec));
 	for (int s = 0; s < ENF_SECTION_COUNT; s++)
 		fprintf(out, "  default  %-8s %s\n", section[s],
 			b->defaults[s] ? enf_action_name(b->defaults[s]) : "(section absent)");
@@ -354,6 +429,8 @@ void bundle_dump(const struct bundle *b, FILE *out)
 		const struct enf_node_val *v = &b->nodes[i].val;
 
 		fprintf(out, "  [%u] ", i);
+		if (v->exe_id)
+			fprintf(out, "(exe %u) ", v->exe_id);
 		if (i == 0)
 			fputc('/', out);
 		else
@@ -366,6 +443,35 @@ void bundle_dump(const struct bundle *b, FILE *out)
 			if (v->subtree[c])
 				fprintf(out, "      %-7s subtree %-5s rule %08x\n", enf_class_name(c),
 					enf_action_name(v->subtree[c]), v->subtree_rule[c]);
+		}
+	}
+	for (uint32_t i = 0; i < b->n_from; i++) {
+		const struct bundle_file_from *f = &b->from[i];
+
+		fprintf(out, "  from [%u] exe %u\n", f->node, f->exe_id);
+		for (int c = 0; c < ENF_CLASS_COUNT; c++) {
+			if (f->actions.exact[c])
+				fprintf(out, "      %-7s exact   %-5s rule %08x\n", enf_class_name(c),
+					enf_action_name(f->actions.exact[c]), f->actions.exact_rule[c]);
+			if (f->actions.subtree[c])
+				fprintf(out, "      %-7s subtree %-5s rule %08x\n", enf_class_name(c),
+					enf_action_name(f->actions.subtree[c]), f->actions.subtree_rule[c]);
+		}
+	}
+	if (b->n_net)
+		fprintf(out, "network prefixes %u\n", b->n_net);
+	for (uint32_t i = 0; i < b->n_net; i++) {
+		const struct bundle_file_net *n = &b->net[i];
+		char addr[64];
+
+		bundle_format_addr(n->addr, n->prefix_len, addr, sizeof(addr));
+		fprintf(out, "  %s\n", addr);
+		for (uint32_t j = 0; j < n->val.count && j < ENF_NET_RULES_PER_PREFIX; j++) {
+			const struct enf_net_rule *r = &n->val.rules[j];
+
+			fprintf(out, "      %-5s ops %02x families %02x proto %u ports %u-%u exe %u rule %08x\n",
+				enf_action_name(r->action), r->ops, r->families, r->proto, r->port_lo, r->port_hi,
+				r->exe_id, r->rule_id);
 		}
 	}
 	fprintf(out, "rules %u\n", b->n_rules);

@@ -8,6 +8,8 @@
  *   struct bundle_file_header
  *   struct bundle_file_node  [n_nodes]   node 0 is "/", its parent is BUNDLE_NO_PARENT
  *   struct bundle_file_rule  [n_rules]   sorted by id
+ *   struct bundle_file_from  [n_from]    'from'-limited actions per node and executable
+ *   struct bundle_file_net   [n_net]     network prefix entries
  *   strings                  [strings_size] NUL-terminated, referenced by offset
  * The CRC32 covers every byte after the header; the same input always
  * compiles to the same bytes.
@@ -41,12 +43,30 @@ struct bundle_file_header {
 	__u8     mode;           /* enum enf_mode */
 	__u8     defaults[ENF_SECTION_COUNT];
 	__u32    source_off;     /* string: the profile's source file */
+	__u32    n_from;
+	__u32    n_net;
+	__u8     flags;          /* ENF_PROFILE_* */
+	__u8     fileless_exec;  /* enum enf_action */
+	__u8     _pad[6];
 };
 
 struct bundle_file_node {
 	__u32 parent;
 	__u32 name_off;          /* string: one path component ("" for the root) */
 	struct enf_node_val val; /* val.node is this node's index */
+};
+
+struct bundle_file_from {
+	__u32 node;
+	__u32 exe_id;
+	struct enf_actions actions;
+};
+
+struct bundle_file_net {
+	__u8  prefix_len;        /* of addr: 0..128 */
+	__u8  _pad[7];
+	__u8  addr[16];          /* IPv6 or IPv4-mapped, host bits zero */
+	struct enf_net_val val;
 };
 
 struct bundle_file_rule {
@@ -58,8 +78,10 @@ struct bundle_file_rule {
 	__u32 text_off;          /* string: the rule in one line of canonical JSON */
 };
 
-_Static_assert(sizeof(struct bundle_file_header) == 120, "bundle_file_header");
-_Static_assert(sizeof(struct bundle_file_node) == 92, "bundle_file_node");
+_Static_assert(sizeof(struct bundle_file_header) == 136, "bundle_file_header");
+_Static_assert(sizeof(struct bundle_file_from) == 88, "bundle_file_from");
+_Static_assert(sizeof(struct bundle_file_net) == 24 + sizeof(struct enf_net_val), "bundle_file_net");
+_Static_assert(sizeof(struct bundle_file_node) == 100, "bundle_file_node");
 _Static_assert(sizeof(struct bundle_file_rule) == 24, "bundle_file_rule");
 
 /* In memory. Strings are owned by the bundle. */
@@ -81,11 +103,17 @@ struct bundle {
 	char name[ENF_PROFILE_NAME_MAX];
 	enum enf_mode mode;
 	uint8_t defaults[ENF_SECTION_COUNT];
+	uint8_t flags;            /* ENF_PROFILE_* */
+	uint8_t fileless_exec;    /* enum enf_action */
 	char *source_file;
 	struct bundle_node *nodes;
 	uint32_t n_nodes;
 	struct bundle_rule *rules;
 	uint32_t n_rules;
+	struct bundle_file_from *from;  /* plain records: no pointers inside */
+	uint32_t n_from;
+	struct bundle_file_net *net;
+	uint32_t n_net;
 };
 
 void bundle_free(struct bundle *b);
@@ -106,6 +134,9 @@ int bundle_read_fd(int fd, struct bundle **ret_bundle, char *err, size_t err_siz
 
 /* Human-readable form, stable enough for golden files. */
 void bundle_dump(const struct bundle *b, FILE *out);
+
+/* "10.0.0.0/8" or "2001:db8::/32" for a stored (IPv6 or IPv4-mapped) prefix. */
+void bundle_format_addr(const uint8_t addr[16], unsigned prefix_len, char *buf, size_t size);
 
 /* Lookups used by the daemon to turn event rule ids into file:line. */
 const struct bundle_rule *bundle_rule_by_id(const struct bundle *b, uint32_t id);

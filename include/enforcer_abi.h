@@ -72,10 +72,32 @@ enum enf_section {
 	ENF_SECTION_COUNT   = 3,
 };
 
-/* Which LSM hook produced a decision; carried in events. */
+/* Which LSM hook produced a decision; carried in events. Ranges per area. */
 enum enf_hook {
-	ENF_HOOK_BPRM_CHECK = 1,
-	ENF_HOOK_FILE_OPEN  = 2,
+	/* exec and file: 1..31 */
+	ENF_HOOK_BPRM_CHECK     = 1,
+	ENF_HOOK_FILE_OPEN      = 2,
+	ENF_HOOK_PATH_TRUNCATE  = 3,
+	ENF_HOOK_PATH_MKNOD     = 4,
+	ENF_HOOK_PATH_MKDIR     = 5,
+	ENF_HOOK_PATH_SYMLINK   = 6,
+	ENF_HOOK_PATH_UNLINK    = 7,
+	ENF_HOOK_PATH_RMDIR     = 8,
+	ENF_HOOK_PATH_RENAME    = 9,
+	ENF_HOOK_PATH_LINK      = 10,
+	ENF_HOOK_PATH_CHMOD     = 11,
+	ENF_HOOK_PATH_CHOWN     = 12,
+	ENF_HOOK_INODE_SETATTR  = 13,
+	ENF_HOOK_TASK_PRCTL     = 14,
+	/* network: 32..63 */
+	ENF_HOOK_SOCKET_CREATE  = 32,
+	ENF_HOOK_SOCKET_CONNECT = 33,
+	ENF_HOOK_SOCKET_BIND    = 34,
+	ENF_HOOK_SOCKET_LISTEN  = 35,
+	ENF_HOOK_SOCKET_ACCEPT  = 36,
+	ENF_HOOK_SOCKET_SENDMSG = 37,
+	/* self-protection of the engine: 64..95 */
+	ENF_HOOK_SELF_FIRST     = 64,
 };
 
 /* Why a decision was made the way it was (event.reason). */
@@ -112,8 +134,14 @@ struct enf_profile_val {
 	__u32 instance;                     /* key space of path_nodes for this version */
 	__u8  mode;                         /* enum enf_mode */
 	__u8  defaults[ENF_SECTION_COUNT];  /* enum enf_action per section */
-	__u32 _pad[2];
+	__u8  flags;                        /* ENF_PROFILE_* */
+	__u8  fileless_exec;                /* enum enf_action; NONE: the exec default decides */
+	__u8  _pad[2];
+	__u32 _pad2;
 };
+
+#define ENF_PROFILE_HAS_FROM   (1u << 0) /* some rule is limited to executables: resolve the task's */
+#define ENF_PROFILE_HAS_INODES (1u << 1) /* inode identities exist: check them too */
 
 /*
  * path_trie: one edge of a profile's path trie, {instance, parent, name} -> child.
@@ -140,6 +168,84 @@ struct enf_node_val {
 	__u8  subtree[ENF_CLASS_COUNT];   /* enum enf_action */
 	__u32 exact_rule[ENF_CLASS_COUNT];
 	__u32 subtree_rule[ENF_CLASS_COUNT];
+	__u32 exe_id;                     /* != 0: this path is an executable named in some 'from' */
+	__u8  flags;                      /* ENF_NODE_* */
+	__u8  _pad[3];
+};
+
+/* Some rule below this node denies or audits: moving the node would carry paths out of it. */
+#define ENF_NODE_GUARDS_BELOW (1u << 0)
+
+/*
+ * from_rules: rules limited to executables ('from'), per node and executable:
+ * {instance, node, exe_id} -> actions. Same layout as a node's actions; a
+ * task whose executable has exe_id sees them merged (deny > audit > allow)
+ * with the node's own at the same specificity.
+ */
+struct enf_from_key {
+	__u32 instance;
+	__u32 node;
+	__u32 exe_id;
+	__u32 _pad;
+};
+
+struct enf_actions {
+	__u8  exact[ENF_CLASS_COUNT];
+	__u8  subtree[ENF_CLASS_COUNT];
+	__u32 exact_rule[ENF_CLASS_COUNT];
+	__u32 subtree_rule[ENF_CLASS_COUNT];
+};
+
+/*
+ * inodes: the identities of files and directories that path rules name,
+ * resolved by the daemon at load time, so a rule also holds for the same
+ * object reached through another name (hard link, bind mount).
+ * dev is the kernel's encoding (MAJOR << 20 | MINOR), as in sb->s_dev.
+ */
+struct enf_inode_key {
+	__u32 instance;
+	__u32 _pad;
+	__u64 dev;
+	__u64 ino;
+};
+
+struct enf_inode_val {
+	__u32 node;                       /* the trie node whose actions apply */
+	__u32 _pad;
+};
+
+/*
+ * net_rules: LPM trie over {instance, address}. Addresses are IPv6; IPv4 is
+ * stored and looked up IPv4-mapped (::ffff:a.b.c.d), so a mapped address
+ * matches the IPv4 rule it is. prefixlen counts the 32 instance bits too.
+ * Rules without an address sit at the instance's ::/0 entry. Each entry
+ * holds every rule that can apply to an address in its prefix, inherited
+ * ones included, sorted by the policy's precedence: the first rule whose
+ * op, family, protocol, port and executable match decides.
+ */
+#define ENF_NET_RULES_PER_PREFIX 32
+
+struct enf_net_key {
+	__u32 prefixlen;
+	__u32 instance;
+	__u8  addr[16];
+};
+
+struct enf_net_rule {
+	__u32 rule_id;
+	__u32 exe_id;       /* 0: any executable */
+	__u16 port_lo;      /* host byte order; 0-65535 = any */
+	__u16 port_hi;
+	__u8  ops;          /* POLICY_NET_* bits */
+	__u8  families;     /* POLICY_FAMILY_* bits */
+	__u8  proto;        /* enum policy_net_proto; 0 = any */
+	__u8  action;       /* enum enf_action */
+};
+
+struct enf_net_val {
+	__u32 count;
+	__u32 _pad;
+	struct enf_net_rule rules[ENF_NET_RULES_PER_PREFIX];
 };
 
 /* settings: single-entry array of global switches the daemon maintains. */
@@ -171,6 +277,8 @@ enum enf_verdict {
 
 /* Flags in enf_event.flags */
 #define ENF_EVENT_PATH_TRUNCATED (1u << 0)
+#define ENF_EVENT_FILELESS       (1u << 1) /* exec of a file with no name (memfd, deleted) */
+#define ENF_EVENT_VIA_INODE      (1u << 2) /* decided by inode identity, not the path */
 
 struct enf_event {
 	__u64 timestamp_ns;   /* CLOCK_MONOTONIC (bpf_ktime_get_ns) */
@@ -192,6 +300,12 @@ struct enf_event {
 	__u32 gid;
 	__u32 flags;          /* ENF_EVENT_* */
 	__u32 path_len;       /* bytes of path used, NUL included */
+	/* network hooks: what the socket operation was about */
+	__u32 net_op;         /* bit of the policy's network ops (policy.h POLICY_NET_*) */
+	__u16 net_port;       /* host byte order */
+	__u8  net_family;     /* AF_* */
+	__u8  net_proto;      /* enum policy_net_proto */
+	__u8  net_addr[16];   /* IPv6, or IPv4-mapped IPv6 */
 	char  comm[16];
 	char  path[ENF_PATH_EVENT_MAX];
 };
@@ -203,8 +317,15 @@ _Static_assert(sizeof(struct enf_attach_key) == 8, "enf_attach_key");
 _Static_assert(sizeof(struct enf_attach_val) == 8, "enf_attach_val");
 _Static_assert(sizeof(struct enf_profile_val) == 24, "enf_profile_val");
 _Static_assert(sizeof(struct enf_trie_key) == 264, "enf_trie_key");
-_Static_assert(sizeof(struct enf_node_val) == 84, "enf_node_val");
+_Static_assert(sizeof(struct enf_node_val) == 92, "enf_node_val");
+_Static_assert(sizeof(struct enf_from_key) == 16, "enf_from_key");
+_Static_assert(sizeof(struct enf_actions) == 80, "enf_actions");
+_Static_assert(sizeof(struct enf_inode_key) == 24, "enf_inode_key");
+_Static_assert(sizeof(struct enf_inode_val) == 8, "enf_inode_val");
 _Static_assert(sizeof(struct enf_config) == 16, "enf_config");
-_Static_assert(sizeof(struct enf_event) == 88 + 16 + ENF_PATH_EVENT_MAX, "enf_event");
+_Static_assert(sizeof(struct enf_net_key) == 24, "enf_net_key");
+_Static_assert(sizeof(struct enf_net_rule) == 16, "enf_net_rule");
+_Static_assert(sizeof(struct enf_net_val) == 8 + 16 * ENF_NET_RULES_PER_PREFIX, "enf_net_val");
+_Static_assert(sizeof(struct enf_event) == 88 + 24 + 16 + ENF_PATH_EVENT_MAX, "enf_event");
 
 #endif /* ENFORCER_ABI_H */
