@@ -12,6 +12,15 @@
 #include "path.bpf.h"
 
 
+/* What a network hook reports about the operation (copied into the event). */
+struct net_info {
+	__u32 op;         /* POLICY_NET_* bit */
+	__u16 port;       /* host byte order */
+	__u8  family;     /* AF_* */
+	__u8  proto;      /* enum policy_net_proto */
+	__u8  addr[16];   /* IPv6 or IPv4-mapped */
+};
+
 struct decision {
 	__u32 slot;
 	struct enf_profile_val prof;  /* copied once: one generation decides */
@@ -20,6 +29,9 @@ struct decision {
 	__u32 reason;                 /* enum enf_reason */
 	__u32 cls;                    /* enum enf_class */
 	__u32 hook;                   /* enum enf_hook */
+	__u32 event_flags;            /* ENF_EVENT_* to add */
+	bool has_net;
+	struct net_info net;          /* when has_net */
 };
 
 static __always_inline __u32 section_of(enum enf_class cls)
@@ -51,9 +63,22 @@ static __always_inline void fill_event(struct enf_event *ev, const struct decisi
 	ev->ppid = BPF_CORE_READ(task, real_parent, tgid);
 	ev->uid = (__u32)uid_gid;
 	ev->gid = uid_gid >> 32;
-	ev->flags = 0;
+	ev->flags = d->event_flags;
 	ev->path_len = 0;
 	ev->path[0] = 0;
+	if (d->has_net) {
+		ev->net_op = d->net.op;
+		ev->net_port = d->net.port;
+		ev->net_family = d->net.family;
+		ev->net_proto = d->net.proto;
+		__builtin_memcpy(ev->net_addr, d->net.addr, sizeof(ev->net_addr));
+	} else {
+		ev->net_op = 0;
+		ev->net_port = 0;
+		ev->net_family = 0;
+		ev->net_proto = 0;
+		__builtin_memset(ev->net_addr, 0, sizeof(ev->net_addr));
+	}
 	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
 }
 
