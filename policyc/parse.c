@@ -1588,6 +1588,27 @@ int policy_parse_buffer(const char *buf, size_t len, const char *source_name,
 		return fail(&c, NULL, "expected a profile of at most %u MiB, found %zu bytes",
 			    POLICY_FILE_MAX >> 20, len);
 
+	/*
+	 * JSON text never holds a raw NUL, yet jansson's stream silently drops
+	 * one that follows a number (its unget of the NUL reads as "buffer
+	 * empty"). Refuse it here so both passes see the same document.
+	 */
+	const char *nul = len ? memchr(buf, '\0', len) : NULL;
+	if (nul) {
+		int line = 1, column = 1;
+		for (const char *q = buf; q < nul; q++) {
+			if (*q == '\n') {
+				line++;
+				column = 1;
+			} else if ((*q & 0xc0) != 0x80) {
+				column++;
+			}
+		}
+		snprintf(err->text, sizeof(err->text), "%s:%d:%d: invalid JSON: a NUL byte (JSON text cannot contain one)",
+			 source_name, line, column);
+		return -EINVAL;
+	}
+
 	root = json_loadb(buf ? buf : "", len, JSON_REJECT_DUPLICATES, &je);
 	if (!root) {
 		if (json_error_code(&je) == json_error_out_of_memory) {

@@ -309,6 +309,15 @@ static void test_malformed_json(void)
 	bad("{\"name\":\"t\"} x", "invalid JSON: end of file expected", "json: trailing garbage");
 	bad("\"just a string\"", "invalid JSON", "json: top level must be a container");
 	bad("{\"name\":\"t\\u0000\"}", "invalid JSON", "json: NUL in a string");
+	{
+		/* jansson alone would skip a NUL after a number; the parser must not */
+		static const char nul_json[] = "{\"name\":\"t\",\n\"x\":[443\0,1]}";
+		struct policy_profile *p = NULL;
+		struct policy_error err;
+		int r = policy_parse_buffer(nul_json, sizeof(nul_json) - 1, "t.json", &p, &err);
+		EXPECT_EQ(r, -EINVAL, "json: raw NUL byte refused");
+		EXPECT_STREQ(err.text, "t.json:2:9: invalid JSON: a NUL byte (JSON text cannot contain one)", "json: raw NUL byte position");
+	}
 	bad("{\"name\":\"\xff\"}", "invalid JSON", "json: invalid UTF-8");
 	bad_exact("[1]", "t.json:1:1: (root): expected a profile (a JSON object), found an array", "json: top-level array");
 	bad_exact("{\"name\":\"t\",\n \"mode\":\"audit\",\n \"mode\":\"enforce\"}",
