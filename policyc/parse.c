@@ -967,13 +967,8 @@ static int cmp_from_sets(char *const *a, size_t na, char *const *b, size_t nb)
 
 /*
  * Duplicate and contradiction checks sort rule indices by their match so
- * equal matches are adjacent (qsort has no context argument, hence the
- * file-scope pointers; parsing is not meant to be reentrant across threads
- * sharing them, and each check sets them right before sorting).
+ * equal matches are adjacent; qsort_r keeps the parser reentrant.
  */
-static const struct policy_path_rule *sort_path_rules;
-static const struct policy_net_rule *sort_net_rules;
-
 static int path_match_cmp(const struct policy_path_rule *x, const struct policy_path_rule *y)
 {
 	int r = strcmp(x->path, y->path);
@@ -992,9 +987,10 @@ static int cmp_idx(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static int cmp_path_idx(const void *a, const void *b)
+static int cmp_path_idx(const void *a, const void *b, void *rules)
 {
-	int r = path_match_cmp(&sort_path_rules[*(const size_t *)a], &sort_path_rules[*(const size_t *)b]);
+	const struct policy_path_rule *r0 = rules;
+	int r = path_match_cmp(&r0[*(const size_t *)a], &r0[*(const size_t *)b]);
 
 	return r ? r : cmp_idx(a, b);
 }
@@ -1050,9 +1046,10 @@ static int net_match_cmp(const struct policy_net_rule *x, const struct policy_ne
 	return cmp_from_sets(x->from, x->n_from, y->from, y->n_from);
 }
 
-static int cmp_net_idx(const void *a, const void *b)
+static int cmp_net_idx(const void *a, const void *b, void *rules)
 {
-	int r = net_match_cmp(&sort_net_rules[*(const size_t *)a], &sort_net_rules[*(const size_t *)b]);
+	const struct policy_net_rule *r0 = rules;
+	int r = net_match_cmp(&r0[*(const size_t *)a], &r0[*(const size_t *)b]);
 
 	return r ? r : cmp_idx(a, b);
 }
@@ -1134,8 +1131,7 @@ static int check_path_pairs(struct ctx *c, const struct policy_path_section *sec
 		idx[i] = i;
 		bits[i] = sec->rules[i].access;
 	}
-	sort_path_rules = sec->rules;
-	qsort(idx, n, sizeof(*idx), cmp_path_idx);
+	qsort_r(idx, n, sizeof(*idx), cmp_path_idx, sec->rules);
 	for (size_t g = 0; g < n;) {
 		size_t e = g + 1;
 		while (e < n && path_match_cmp(&sec->rules[idx[g]], &sec->rules[idx[e]]) == 0)
@@ -1178,8 +1174,7 @@ static int check_net_pairs(struct ctx *c, const struct policy_net_section *sec)
 		idx[i] = i;
 		bits[i] = sec->rules[i].ops;
 	}
-	sort_net_rules = sec->rules;
-	qsort(idx, n, sizeof(*idx), cmp_net_idx);
+	qsort_r(idx, n, sizeof(*idx), cmp_net_idx, sec->rules);
 	for (size_t g = 0; g < n;) {
 		size_t e = g + 1;
 		while (e < n && net_match_cmp(&sec->rules[idx[g]], &sec->rules[idx[e]]) == 0)
