@@ -932,22 +932,21 @@ static int parse_net_rule(struct ctx *c, json_t *v, const struct json_pos_node *
 		path_pop(c, old);
 	}
 	if (r->proto != POLICY_PROTO_ANY && !has_ip_family(r->families)) {
-		old = path_push_key(c, "proto");
+		path_push_key(c, "proto");
 		return fail(c, proto_pn, "\"proto\" conflicts with \"family\" %s: expected \"any\" (tcp, udp, icmp and raw are inet protocols), found \"%s\"",
 			    fam, policy_proto_word(r->proto));
 	}
 	if ((r->ops & POLICY_NET_CREATE) && (r->has_addr || r->n_ports)) {
-		old = path_push_key(c, "op");
+		path_push_key(c, "op");
 		return fail(c, op_pn, "\"op\" \"create\" conflicts with \"%s\": creating a socket involves no address or port; put \"create\" in a rule of its own",
 			    r->has_addr ? "addr" : "ports");
 	}
 	if ((r->ops & (POLICY_NET_LISTEN | POLICY_NET_ACCEPT)) &&
 	    (r->proto == POLICY_PROTO_UDP || r->proto == POLICY_PROTO_ICMP || r->proto == POLICY_PROTO_RAW)) {
-		old = path_push_key(c, "op");
+		path_push_key(c, "op");
 		return fail(c, op_pn, "\"op\" \"%s\" conflicts with \"proto\" \"%s\": only stream (tcp) sockets listen and accept",
 			    (r->ops & POLICY_NET_LISTEN) ? "listen" : "accept", policy_proto_word(r->proto));
 	}
-	(void)old;
 	return 0;
 }
 
