@@ -8,11 +8,14 @@
 #include <bpf/libbpf.h>
 
 #include "audit.h"
+#include "audit_net.h"
 #include "log.h"
 #include "util.h"
 
 static const char *hook_name(__u32 hook)
 {
+	if (audit_is_net_hook(hook))
+		return audit_net_hook_name(hook);
 	switch (hook) {
 	case ENF_HOOK_BPRM_CHECK: return "bprm_check_security";
 	case ENF_HOOK_FILE_OPEN:  return "file_open";
@@ -117,6 +120,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 		      "errno", -ev->error);
 	if (!o)
 		return 0;
+	audit_net_fields(o, ev);
 	if (ev->rule_id) {
 		json_object_set_new(o, "rule_id", json_string(rule_id));
 		if (rule) {

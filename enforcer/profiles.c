@@ -9,6 +9,7 @@
 #include "cgroup.h"
 #include "log.h"
 #include "profiles.h"
+#include "profiles_net.h"
 #include "util.h"
 
 void profiles_init(struct profiles *ps, struct engine *e)
@@ -125,6 +126,11 @@ int profiles_load(struct profiles *ps, struct bundle *b, struct profile **ret_pr
 	r = trie_insert(ps, b, instance, msg, size);
 	if (r < 0)
 		return r;
+	r = net_rules_insert(ps->engine, b, instance, msg, size);
+	if (r < 0) {
+		trie_remove(ps, b, instance, b->n_nodes);
+		return r;
+	}
 
 	next = (struct profile){
 		.used = true, .slot = p->slot, .instance = instance,
@@ -135,6 +141,7 @@ int profiles_load(struct profiles *ps, struct bundle *b, struct profile **ret_pr
 	r = publish(ps, &next, msg, size);
 	if (r < 0) {
 		trie_remove(ps, b, instance, b->n_nodes);
+		net_rules_remove(ps->engine, b, instance);
 		return r;
 	}
 	ps->next_instance++;
@@ -146,6 +153,7 @@ int profiles_load(struct profiles *ps, struct bundle *b, struct profile **ret_pr
 	 */
 	if (p->used) {
 		trie_remove(ps, p->bundle, p->instance, p->bundle->n_nodes);
+		net_rules_remove(ps->engine, p->bundle, p->instance);
 		bundle_free(p->prev_bundle);
 	}
 	*p = next;
@@ -231,6 +239,7 @@ int profiles_unload(struct profiles *ps, const char *name, bool force, char *msg
 		return r;
 	}
 	trie_remove(ps, p->bundle, p->instance, p->bundle->n_nodes);
+	net_rules_remove(ps->engine, p->bundle, p->instance);
 	bundle_free(p->bundle);
 	bundle_free(p->prev_bundle);
 	memset(p, 0, sizeof(*p));

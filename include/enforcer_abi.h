@@ -30,6 +30,7 @@
 #define ENF_MAX_ATTACHMENTS   65536 /* cgroups with a profile attached */
 #define ENF_MAX_TRIE_NODES    (1 << 20) /* path nodes over all profiles */
 #define ENF_PATH_WALK_MAX     4096  /* dentries walked before failing closed */
+#define ENF_MAX_NET_PREFIXES  (1 << 16) /* network prefix entries over all profiles */
 
 /*
  * Actions, ordered by precedence at equal specificity: a larger value wins.
@@ -224,6 +225,41 @@ struct enf_inode_val {
  * op, family, protocol, port and executable match decides.
  */
 #define ENF_NET_RULES_PER_PREFIX 32
+
+/*
+ * The network vocabulary as the kernel sees it: the same values as
+ * policyc/policy.h's POLICY_NET_*, POLICY_FAMILY_* and POLICY_PROTO_*
+ * (policyc/compile_net.c asserts that they agree).
+ */
+enum enf_net_op {
+	ENF_NET_CREATE  = 1u << 0,
+	ENF_NET_CONNECT = 1u << 1,
+	ENF_NET_BIND    = 1u << 2,
+	ENF_NET_LISTEN  = 1u << 3,
+	ENF_NET_ACCEPT  = 1u << 4,
+	ENF_NET_SEND    = 1u << 5,
+};
+
+enum enf_net_family {
+	ENF_NET_FAMILY_INET4   = 1u << 0,
+	ENF_NET_FAMILY_INET6   = 1u << 1,
+	ENF_NET_FAMILY_UNIX    = 1u << 2,
+	ENF_NET_FAMILY_PACKET  = 1u << 3,
+	ENF_NET_FAMILY_NETLINK = 1u << 4,
+};
+
+enum enf_net_proto {
+	ENF_NET_PROTO_ANY  = 0, /* in a rule: any; for a socket: none of the others */
+	ENF_NET_PROTO_TCP  = 1,
+	ENF_NET_PROTO_UDP  = 2,
+	ENF_NET_PROTO_ICMP = 3,
+	ENF_NET_PROTO_RAW  = 4,
+};
+
+/* Key prefix lengths: the 32 instance bits, then the address bits. */
+#define ENF_NET_PREFIX_INSTANCE 32                 /* the instance's ::/0 entry */
+#define ENF_NET_PREFIX_FULL     (32 + 128)         /* a lookup of one address */
+#define ENF_NET_PREFIX_V4_BASE  (32 + 96)          /* ::ffff:0:0/96, where IPv4 begins */
 
 struct enf_net_key {
 	__u32 prefixlen;

@@ -80,4 +80,16 @@ ENF_MAP struct {
 	__type(value, struct enf_task_ctx);
 } task_ctx SEC(".maps");
 
+/*
+ * {instance, address prefix} -> every network rule that can apply there,
+ * in precedence order (lsm-progs/net.bpf.h). LPM tries require NO_PREALLOC.
+ */
+ENF_MAP struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, ENF_MAX_NET_PREFIXES);
+	__type(key, struct enf_net_key);
+	__type(value, struct enf_net_val);
+} net_rules SEC(".maps");
+
 #endif /* ENF_MAPS_BPF_H */

@@ -138,11 +138,7 @@ static void merge_action(__u8 *action, __u32 *rule, enum enf_action a, uint32_t 
 	}
 }
 
-static int compile_error(struct policy_error *err, const struct policy_source *src,
-			 const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static int compile_error(struct policy_error *err, const struct policy_source *src,
-			 const char *fmt, ...)
+int compile_error(struct policy_error *err, const struct policy_source *src, const char *fmt, ...)
 {
 	va_list ap;
 	int n = 0;
@@ -251,14 +247,9 @@ int policy_compile(const struct policy_profile *p, struct bundle **ret_bundle, s
 {
 	struct trie_builder t = {};
 	struct bundle *b;
-	size_t n_rules = p->exec.n_rules + p->file.n_rules;
+	size_t n_rules = p->exec.n_rules + p->file.n_rules + p->network.n_rules;
 	int r;
 
-	if (p->network.present)
-		return compile_error(err, NULL,
-				     "%s: profile '%s': network rules are not enforced by this version yet; "
-				     "remove the \"network\" section (nothing is enforced approximately)",
-				     p->source_file ? p->source_file : "(profile)", p->name);
 	if (strlen(p->name) >= ENF_PROFILE_NAME_MAX)
 		return compile_error(err, NULL, "profile name longer than %d characters", ENF_PROFILE_NAME_MAX - 1);
 
@@ -290,6 +281,8 @@ int policy_compile(const struct policy_profile *p, struct bundle **ret_bundle, s
 	r = compile_path_section(&t, &p->exec, ENF_SECTION_EXEC, err);
 	if (r == 0)
 		r = compile_path_section(&t, &p->file, ENF_SECTION_FILE, err);
+	if (r == 0)
+		r = policy_compile_net(p, b, err);
 	if (r < 0)
 		goto fail;
 	qsort(b->rules, b->n_rules, sizeof(*b->rules), rule_id_cmp);

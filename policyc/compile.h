@@ -12,6 +12,16 @@
  */
 int policy_compile(const struct policy_profile *p, struct bundle **ret_bundle, struct policy_error *err);
 
+/*
+ * The network section into b->net (compile_net.c); appends the section's
+ * rules to b->rules, which has room for them. 0, -EINVAL with err, -ENOMEM.
+ */
+int policy_compile_net(const struct policy_profile *p, struct bundle *b, struct policy_error *err);
+
+/* Fill err with "file:line:column: " (when src names one) and the message; returns -EINVAL. */
+int compile_error(struct policy_error *err, const struct policy_source *src, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* One line of canonical JSON for a path rule, as stored in the bundle. Caller frees. */
 char *policy_path_rule_text(const struct policy_path_rule *rule, enum enf_section section);
 

@@ -184,9 +184,9 @@ static void test_refusals(void)
 	struct bundle *b;
 
 	b = compile_text("{\"name\":\"n\",\"mode\":\"enforce\",\"network\":{\"default\":\"deny\",\"rules\":["
-			 "{\"action\":\"allow\",\"op\":[\"connect\"],\"ports\":[443]}]}}", &err);
-	EXPECT_TRUE(b == NULL, "a network section is refused until it is enforced");
-	EXPECT_CONTAINS(err.text, "network rules are not enforced by this version yet", "network refusal says why");
+			 "{\"action\":\"allow\",\"op\":[\"connect\"],\"ports\":[443],\"from\":[\"/usr/bin/curl\"]}]}}", &err);
+	EXPECT_TRUE(b == NULL, "network 'from' is refused until it is enforced");
+	EXPECT_CONTAINS(err.text, "network.rules[0].from", "network 'from' refusal has the key path");
 	bundle_free(b);
 
 	b = compile_text("{\"name\":\"n\",\"mode\":\"enforce\",\"exec\":{\"default\":\"allow\",\"rules\":["

@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Network enforcement at the socket LSM hooks (docs/network.md).
+ *
+ *   socket_create   family, type, protocol        op create (user sockets only)
+ *   socket_connect  the kernel's sockaddr copy    op connect; AF_UNSPEC (disconnect) passes
+ *   socket_bind     the kernel's sockaddr copy    op bind
+ *   socket_listen   the socket's bound address    op listen
+ *   socket_accept   the listener's bound address  op accept (the peer is not known yet)
+ *   socket_sendmsg  msg->msg_name (kernel copy)   op send for datagrams with an explicit
+ *                                                 destination; op connect for TCP Fast Open
+ *
+ * Every hook's signature is the same in 6.1, 6.12 and 6.18.
+ */
+#include "net.bpf.h"
+
+/* What the socket is: fills d->net's op, family and proto; returns the family. */
+static __always_inline __u32 net_socket_info(struct decision *d, struct socket *sock, __u32 op)
+{
+	struct sock *sk = BPF_CORE_READ(sock, sk);
+	__u32 af = BPF_CORE_READ(sk, __sk_common.skc_family);
+
+	d->has_net = true;
+	d->net.op = op;
+	d->net.family = (__u8)af;
+	d->net.proto = net_proto_of(af, BPF_CORE_READ(sock, type), BPF_CORE_READ(sk, sk_protocol));
+	return af;
+}
+
+/* A sockaddr read in the layout `as_af` (AF_INET or AF_INET6), else unresolved. */
+static __always_inline enum net_kind net_addr_kind(struct decision *d, const void *sa, int len, int as_af)
+{
+	if (as_af != NET_AF_INET && as_af != NET_AF_INET6)
+		return NET_UNRESOLVED;
+	if (net_read_sockaddr(sa, len, as_af, &d->net) < 0)
+		return NET_UNRESOLVED;
+	return NET_ADDR;
+}
+
+SEC("lsm/socket_create")
+int BPF_PROG(enf_socket_create, int family, int type, int protocol, int kern, int ret)
+{
+	struct decision d = { .hook = ENF_HOOK_SOCKET_CREATE };
+	int r;
+
+	if (ret != 0)
+		return ret; /* an earlier LSM's denial stands */
+	if (kern)
+		return 0;   /* the kernel's own sockets, created on behalf of a subsystem */
+	r = net_profile(&d, &ret);
+	if (r <= 0)
+		return r < 0 ? ret : 0;
+	d.has_net = true;
+	d.net.op = ENF_NET_CREATE;
+	d.net.family = (__u8)family;
+	d.net.proto = net_proto_of(family, type, protocol);
+	return net_conclude(&d, NET_NO_ADDR, family);
+}
+
+/*
+ * connect, and sendmsg with TCP Fast Open, which connects from inside
+ * sendmsg without passing socket_connect. AF_UNSPEC is "disconnect" to
+ * connect and refused by Fast Open: nothing to decide. Names of other
+ * families are refused by the inet protocols; we fail closed rather than
+ * guess. An IPv6 socket may be given an AF_INET name (UDP reads it as
+ * IPv4), so the name's family picks the layout.
+ */
+static __always_inline enum net_kind net_connect_kind(struct decision *d, struct socket *sock, __u32 af,
+						      const void *sa, int len)
+{
+	enum net_kind k;
+	int fam;
+
+	if (!net_is_inet(af))
+		return NET_NO_ADDR;
+	fam = net_read_sa_family(sa, len);
+	if (fam == NET_AF_UNSPEC)
+		return NET_SKIP;
+	k = net_addr_kind(d, sa, len, fam);
+	if (k == NET_ADDR)
+		net_route_unspecified(BPF_CORE_READ(sock, sk), &d->net);
+	return k;
+}
+
+SEC("lsm/socket_connect")
+int BPF_PROG(enf_socket_connect, struct socket *sock, struct sockaddr *address, int addrlen, int ret)
+{
+	struct decision d = { .hook = ENF_HOOK_SOCKET_CONNECT };
+	__u32 af;
+	int r;
+
+	if (ret != 0)
+		return ret;
+	r = net_profile(&d, &ret);
+	if (r <= 0)
+		return r < 0 ? ret : 0;
+	af = net_socket_info(&d, sock, ENF_NET_CONNECT);
+	return net_conclude(&d, net_connect_kind(&d, sock, af, address, addrlen), af);
+}
+
+/*
+ * bind: the local address. AF_UNSPEC is read in the socket's own layout
+ * (inet_bind accepts it as AF_INET with INADDR_ANY).
+ */
+SEC("lsm/socket_bind")
+int BPF_PROG(enf_socket_bind, struct socket *sock, struct sockaddr *address, int addrlen, int ret)
+{
+	struct decision d = { .hook = ENF_HOOK_SOCKET_BIND };
+	enum net_kind k = NET_NO_ADDR;
+	__u32 af;
+	int fam, r;
+
+	if (ret != 0)
+		return ret;
+	r = net_profile(&d, &ret);
+	if (r <= 0)
+		return r < 0 ? ret : 0;
+	af = net_socket_info(&d, sock, ENF_NET_BIND);
+	if (net_is_inet(af)) {
+		fam = net_read_sa_family(address, addrlen);
+		k = net_addr_kind(&d, address, addrlen, fam == NET_AF_UNSPEC ? (int)af : fam);
+	}
+	return net_conclude(&d, k, af);
+}
+
+/* listen and accept: the address and port the socket is bound to. */
+static __always_inline int net_check_local(struct socket *sock, __u32 op, enum enf_hook hook)
+{
+	struct decision d = { .hook = hook };
+	enum net_kind k = NET_NO_ADDR;
+	int r, ret = 0;
+	__u32 af;
+
+	r = net_profile(&d, &ret);
+	if (r <= 0)
+		return r < 0 ? ret : 0;
+	af = net_socket_info(&d, sock, op);
+	if (net_is_inet(af)) {
+		net_local_addr(BPF_CORE_READ(sock, sk), af, &d.net);
+		k = NET_ADDR;
+	}
+	return net_conclude(&d, k, af);
+}
+
+SEC("lsm/socket_listen")
+int BPF_PROG(enf_socket_listen, struct socket *sock, int backlog, int ret)
+{
+	if (ret != 0)
+		return ret;
+	return net_check_local(sock, ENF_NET_LISTEN, ENF_HOOK_SOCKET_LISTEN);
+}
+
+SEC("lsm/socket_accept")
+int BPF_PROG(enf_socket_accept, struct socket *sock, struct socket *newsock, int ret)
+{
+	if (ret != 0)
+		return ret;
+	return net_check_local(sock, ENF_NET_ACCEPT, ENF_HOOK_SOCKET_ACCEPT);
+}
+
+/*
+ * sendmsg with an explicit destination (msg_name, a kernel copy by now).
+ * Without one a socket sends to the peer its connect already checked.
+ *  - TCP: the name matters only to Fast Open (MSG_FASTOPEN), which
+ *    connects from inside sendmsg: checked as connect.
+ *  - other inet sockets (UDP, ping, raw, ...): checked as send. An IPv4
+ *    socket reads an AF_UNSPEC name as AF_INET (udp_sendmsg, raw_sendmsg
+ *    do); an IPv6 UDP socket takes AF_UNSPEC as "no name"; other IPv6
+ *    sockets read it as AF_INET6 (rawv6_sendmsg does).
+ *  - unix datagram, packet, netlink: send, by family. Unix stream and
+ *    seqpacket sockets ignore or refuse a name.
+ */
+static __always_inline enum net_kind net_send_kind(struct decision *d, struct socket *sock, __u32 af,
+						   struct msghdr *msg, void *name)
+{
+	int len = BPF_CORE_READ(msg, msg_namelen), fam;
+
+	if (!net_is_inet(af)) {
+		if (af == NET_AF_UNIX && (BPF_CORE_READ(sock, type) & NET_SOCK_TYPE_MASK) != SOCK_DGRAM)
+			return NET_SKIP;
+		return NET_NO_ADDR;
+	}
+	if (d->net.proto == ENF_NET_PROTO_TCP) {
+		if (!(BPF_CORE_READ(msg, msg_flags) & NET_MSG_FASTOPEN))
+			return NET_SKIP; /* TCP ignores the name outside Fast Open */
+		d->net.op = ENF_NET_CONNECT;
+		return net_connect_kind(d, sock, af, name, len);
+	}
+	fam = net_read_sa_family(name, len);
+	if (fam == NET_AF_UNSPEC) {
+		if (af == NET_AF_INET6 && d->net.proto == ENF_NET_PROTO_UDP)
+			return NET_SKIP;
+		fam = af;
+	}
+	if (net_addr_kind(d, name, len, fam) != NET_ADDR)
+		return NET_UNRESOLVED;
+	net_route_unspecified(BPF_CORE_READ(sock, sk), &d->net);
+	return NET_ADDR;
+}
+
+SEC("lsm/socket_sendmsg")
+int BPF_PROG(enf_socket_sendmsg, struct socket *sock, struct msghdr *msg, int size, int ret)
+{
+	struct decision d = { .hook = ENF_HOOK_SOCKET_SENDMSG };
+	void *name;
+	__u32 af;
+	int r;
+
+	if (ret != 0)
+		return ret;
+	name = BPF_CORE_READ(msg, msg_name);
+	if (!name)
+		return 0; /* to the connected peer */
+	r = net_profile(&d, &ret);
+	if (r <= 0)
+		return r < 0 ? ret : 0;
+	af = net_socket_info(&d, sock, ENF_NET_SEND);
+	return net_conclude(&d, net_send_kind(&d, sock, af, msg, name), af);
+}

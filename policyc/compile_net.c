@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Compile a profile's network section into net_rules entries (bundle.h
+ * struct bundle_file_net): one entry per distinct address prefix that a
+ * rule names, plus the two roots every lookup can fall back to, ::/0 and
+ * 0.0.0.0/0 (stored as ::ffff:0:0/96).
+ *
+ * The kernel does one longest-prefix lookup and takes the first matching
+ * rule of the entry it lands on, so each entry carries every rule that can
+ * apply to an address in its prefix, inherited ones from shorter prefixes
+ * included ("pushdown"), sorted by the precedence of docs/policy.md:
+ *   1. the longest address prefix (a rule without addr is below /0),
+ *   2. a rule with ports before one without,
+ *   3. deny > audit > allow,
+ *   4. at a full tie, the rule written first (what the reference
+ *      evaluator, policy_explain_net(), reports).
+ * The first match in that order is what the evaluator picks as the best.
+ *
+ * Why the IPv4 root always exists: IPv4 addresses are looked up mapped,
+ * and without an entry at ::ffff:0:0/96 such a lookup could land on an
+ * IPv6 prefix that covers it (::/0, ::/64) and meet IPv6 rules. With it,
+ * IPv4 lookups never leave the IPv4 entries, and pushdown never crosses
+ * families. IPv6 rules inside the mapped range are refused by the parser.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "canonical.h"
+#include "compile.h"
+#include "util.h"
+
+/* The kernel sees the policy vocabulary through enforcer_abi.h. */
+_Static_assert((int)POLICY_NET_CREATE == (int)ENF_NET_CREATE && (int)POLICY_NET_CONNECT == (int)ENF_NET_CONNECT &&
+	       (int)POLICY_NET_BIND == (int)ENF_NET_BIND && (int)POLICY_NET_LISTEN == (int)ENF_NET_LISTEN &&
+	       (int)POLICY_NET_ACCEPT == (int)ENF_NET_ACCEPT && (int)POLICY_NET_SEND == (int)ENF_NET_SEND, "net ops");
+_Static_assert((int)POLICY_FAMILY_INET4 == (int)ENF_NET_FAMILY_INET4 && (int)POLICY_FAMILY_INET6 == (int)ENF_NET_FAMILY_INET6 &&
+	       (int)POLICY_FAMILY_UNIX == (int)ENF_NET_FAMILY_UNIX && (int)POLICY_FAMILY_PACKET == (int)ENF_NET_FAMILY_PACKET &&
+	       (int)POLICY_FAMILY_NETLINK == (int)ENF_NET_FAMILY_NETLINK, "net families");
+_Static_assert((int)POLICY_PROTO_ANY == (int)ENF_NET_PROTO_ANY && (int)POLICY_PROTO_TCP == (int)ENF_NET_PROTO_TCP &&
+	       (int)POLICY_PROTO_UDP == (int)ENF_NET_PROTO_UDP && (int)POLICY_PROTO_ICMP == (int)ENF_NET_PROTO_ICMP &&
+	       (int)POLICY_PROTO_RAW == (int)ENF_NET_PROTO_RAW, "net protocols");
+_Static_assert(ENF_NET_PREFIX_V4_BASE - ENF_NET_PREFIX_INSTANCE == 96, "IPv4 starts at ::ffff:0:0/96");
+
+#define INET_FAMILIES (POLICY_FAMILY_INET4 | POLICY_FAMILY_INET6)
+
+/* A prefix as the kernel stores it: 128-bit, IPv4 mapped. */
+struct net_prefix {
+	uint8_t family;      /* 4 or 6 */
+	uint8_t len;         /* in the family's own bits: 0..32 or 0..128 */
+	uint8_t addr[16];    /* stored form, host bits zero */
+};
+
+static unsigned stored_len(const struct net_prefix *x)
+{
+	return x->family == 4 ? 96u + x->len : x->len;
+}
+
+static void prefix_of_rule(const struct policy_net_rule *r, struct net_prefix *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	ret->family = r->addr_family;
+	ret->len = r->prefix_len;
+	if (r->addr_family == 4) {
+		ret->addr[10] = 0xff;
+		ret->addr[11] = 0xff;
+		memcpy(ret->addr + 12, r->addr, 4);
+	} else {
+		memcpy(ret->addr, r->addr, 16);
+	}
+}
+
+/* Does prefix `outer` (same family) contain prefix `inner`? */
+static bool prefix_contains(const struct net_prefix *outer, const struct net_prefix *inner)
+{
+	unsigned bits = stored_len(outer), full = bits / 8, rest = bits % 8;
+
+	if (outer->family != inner->family || outer->len > inner->len)
+		return false;
+	if (memcmp(outer->addr, inner->addr, full) != 0)
+		return false;
+	if (rest) {
+		uint8_t mask = (uint8_t)(0xff00u >> rest);
+
+		if ((outer->addr[full] & mask) != (inner->addr[full] & mask))
+			return false;
+	}
+	return true;
+}
+
+static int prefix_cmp(const struct net_prefix *x, const struct net_prefix *y)
+{
+	unsigned lx = stored_len(x), ly = stored_len(y);
+	int r;
+
+	if (lx != ly)
+		return lx < ly ? -1 : 1;
+	r = memcmp(x->addr, y->addr, sizeof(x->addr));
+	return r < 0 ? -1 : r > 0;
+}
+
+/*
+ * Can a rule without an address apply to a lookup that lands on an
+ * address entry? Only inet operations other than create carry an address.
+ */
+static bool applies_to_addresses(const struct policy_net_rule *r)
+{
+	return (r->families & INET_FAMILIES) && (r->ops & ~(uint32_t)POLICY_NET_CREATE);
+}
+
+struct ranked {
+	const struct policy_net_rule *rule;
+	size_t index;        /* position in the profile: the last tie-break */
+};
+
+/* Precedence, most important first (see the top of this file). */
+static int ranked_cmp(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+	int sx = (x->rule->has_addr ? (int)x->rule->prefix_len : -1) * 2 + (x->rule->n_ports ? 1 : 0);
+	int sy = (y->rule->has_addr ? (int)y->rule->prefix_len : -1) * 2 + (y->rule->n_ports ? 1 : 0);
+
+	if (sx != sy)
+		return sx > sy ? -1 : 1;
+	if (x->rule->action != y->rule->action)
+		return x->rule->action > y->rule->action ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* Append a rule's kernel records (one per port range) to an entry. */
+static int emit_rule(struct enf_net_val *val, const struct policy_net_rule *r)
+{
+	size_t n = r->n_ports ? r->n_ports : 1;
+	uint32_t ops = r->ops, families = r->families;
+
+	/*
+	 * A rule with an address never matches an operation without one: keep
+	 * that true in the kernel, where such rules can share the ::/0 entry
+	 * with create and non-inet lookups.
+	 */
+	if (r->has_addr) {
+		ops &= ~(uint32_t)POLICY_NET_CREATE;
+		families &= INET_FAMILIES;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct enf_net_rule *k;
+
+		if (val->count >= ENF_NET_RULES_PER_PREFIX)
+			return -E2BIG;
+		k = &val->rules[val->count++];
+		*k = (struct enf_net_rule){
+			.rule_id = r->id,
+			.exe_id = 0,
+			.port_lo = r->n_ports ? r->ports[i].lo : 0,
+			.port_hi = r->n_ports ? r->ports[i].hi : 65535,
+			.ops = (__u8)ops,
+			.families = (__u8)families,
+			.proto = (__u8)r->proto,
+			.action = (__u8)r->action,
+		};
+	}
+	return 0;
+}
+
+/* Fill one entry: every rule that can apply at prefix `at`, in precedence order. */
+static int fill_entry(const struct policy_net_section *sec, const struct net_prefix *at, bool is_v6_root,
+		      struct ranked *scratch, struct enf_net_val *val, const struct policy_net_rule **ret_overflow)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < sec->n_rules; i++) {
+		const struct policy_net_rule *r = &sec->rules[i];
+		struct net_prefix rp;
+
+		if (!r->has_addr) {
+			if (!is_v6_root && !applies_to_addresses(r))
+				continue;
+		} else {
+			prefix_of_rule(r, &rp);
+			if (!prefix_contains(&rp, at))
+				continue;
+		}
+		scratch[n++] = (struct ranked){ .rule = r, .index = i };
+	}
+	qsort(scratch, n, sizeof(*scratch), ranked_cmp);
+	memset(val, 0, sizeof(*val));
+	for (size_t i = 0; i < n; i++) {
+		if (emit_rule(val, scratch[i].rule) < 0) {
+			*ret_overflow = scratch[i].rule;
+			return -E2BIG;
+		}
+	}
+	return 0;
+}
+
+static int net_prefix_cmp_qsort(const void *a, const void *b)
+{
+	return prefix_cmp(a, b);
+}
+
+/* The distinct prefixes: the two roots and every rule's, sorted, no duplicates. */
+static int collect_prefixes(const struct policy_net_section *sec, struct net_prefix **ret, size_t *ret_n)
+{
+	struct net_prefix *px = calloc(sec->n_rules + 2, sizeof(*px));
+	size_t n = 0, out = 0;
+
+	if (!px)
+		return -ENOMEM;
+	px[n++] = (struct net_prefix){ .family = 6, .len = 0 };
+	px[n] = (struct net_prefix){ .family = 4, .len = 0 };
+	px[n].addr[10] = px[n].addr[11] = 0xff;
+	n++;
+	for (size_t i = 0; i < sec->n_rules; i++)
+		if (sec->rules[i].has_addr)
+			prefix_of_rule(&sec->rules[i], &px[n++]);
+	qsort(px, n, sizeof(*px), net_prefix_cmp_qsort);
+	for (size_t i = 0; i < n; i++)
+		if (out == 0 || prefix_cmp(&px[out - 1], &px[i]) != 0)
+			px[out++] = px[i];
+	*ret = px;
+	*ret_n = out;
+	return 0;
+}
+
+int policy_compile_net(const struct policy_profile *p, struct bundle *b, struct policy_error *err)
+{
+	const struct policy_net_section *sec = &p->network;
+	_cleanup_free_ struct net_prefix *px = NULL;
+	_cleanup_free_ struct ranked *scratch = NULL;
+	size_t n_px = 0;
+	int r;
+
+	b->defaults[ENF_SECTION_NETWORK] = sec->present ? sec->default_action : ENF_ACT_ALLOW;
+	if (!sec->present)
+		return 0;
+
+	for (size_t i = 0; i < sec->n_rules; i++) {
+		const struct policy_net_rule *rule = &sec->rules[i];
+		struct bundle_rule *br = &b->rules[b->n_rules];
+
+		if (rule->n_from)
+			return compile_error(err, &rule->src,
+					     "network.rules[%zu].from: 'from' scoping of network rules is not enforced by "
+					     "this version yet; remove 'from' or split the workload into its own cgroup", i);
+		*br = (struct bundle_rule){
+			.id = rule->id, .section = ENF_SECTION_NETWORK, .action = rule->action,
+			.line = (uint32_t)rule->src.line, .column = (uint32_t)rule->src.column,
+			.text = policy_net_rule_canonical(rule, true),
+		};
+		if (!br->text)
+			return -ENOMEM;
+		b->n_rules++;
+	}
+
+	r = collect_prefixes(sec, &px, &n_px);
+	if (r < 0)
+		return r;
+	if (n_px > ENF_MAX_NET_PREFIXES)
+		return compile_error(err, NULL, "%s: network: %zu distinct address prefixes, more than the limit of %u; "
+				     "merge rules into shorter prefixes", p->source_file ? p->source_file : "(profile)",
+				     n_px, ENF_MAX_NET_PREFIXES);
+	scratch = calloc(sec->n_rules ? sec->n_rules : 1, sizeof(*scratch));
+	b->net = calloc(n_px, sizeof(*b->net));
+	if (!scratch || !b->net)
+		return -ENOMEM;
+
+	for (size_t i = 0; i < n_px; i++) {
+		struct bundle_file_net *e = &b->net[b->n_net];
+		const struct policy_net_rule *overflow = NULL;
+		char where[64];
+
+		memset(e, 0, sizeof(*e));
+		e->prefix_len = (uint8_t)stored_len(&px[i]);
+		memcpy(e->addr, px[i].addr, sizeof(e->addr));
+		r = fill_entry(sec, &px[i], px[i].family == 6 && px[i].len == 0, scratch, &e->val, &overflow);
+		if (r == -E2BIG) {
+			bundle_format_addr(e->addr, e->prefix_len, where, sizeof(where));
+			return compile_error(err, &overflow->src,
+					     "network.rules: more than %d rules apply to addresses in %s (each port range "
+					     "counts once; rules without \"addr\" count at every prefix); the limit is "
+					     "ENF_NET_RULES_PER_PREFIX: merge rules, or give rules an \"addr\" or a "
+					     "narrower \"family\"/\"op\"",
+					     ENF_NET_RULES_PER_PREFIX, where);
+		}
+		if (r < 0)
+			return r;
+		b->n_net++;
+	}
+	return 0; /* entries are in collect_prefixes()'s order: deterministic */
+}

@@ -1,0 +1,489 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * enf-net: one socket operation per run, for the network integration tests.
+ * Prints one word, "ok" or the errno name (EPERM, ECONNREFUSED, ...), so a
+ * denial is told apart from any other failure. Operations that talk to a
+ * peer only say "ok" after a real exchange: an echo came back.
+ *
+ *   enf-net create FAMILY TYPE [PROTO]     FAMILY inet|inet6|unix|packet|netlink,
+ *                                          TYPE stream|dgram|raw|seqpacket,
+ *                                          PROTO a number or tcp|udp|icmp|icmpv6
+ *   enf-net connect tcp|udp ADDR PORT      connect, send "ping", read the echo
+ *   enf-net sendto udp ADDR PORT [unspec]  unconnected sendto, read the echo;
+ *                                          unspec: an AF_UNSPEC sockaddr_in (IPv4 only)
+ *   enf-net fastopen ADDR PORT             sendto(MSG_FASTOPEN) on a new TCP socket, read the echo
+ *   enf-net bind tcp|udp ADDR PORT         bind only
+ *   enf-net listen ADDR PORT               bind, then listen
+ *   enf-net accept ADDR PORT               bind, listen, connect to itself, accept
+ *   enf-net disconnect ADDR PORT           UDP connect, then connect(AF_UNSPEC)
+ *   enf-net ping ADDR                      ICMP echo over a ping socket (SOCK_DGRAM)
+ *   enf-net rawping ADDR                   ICMP echo over a raw socket (IPv4)
+ *   enf-net serve tcp|udp ADDR PORT        echo server, forever; prints "ready" once bound
+ *   enf-net unix-serve PATH                unix stream echo server, forever; prints "ready"
+ *   enf-net unix-connect PATH              unix stream connect and echo
+ *
+ * ADDR with a ':' makes an IPv6 socket (so ::ffff:a.b.c.d is an IPv6 socket
+ * talking to an IPv4 peer); otherwise IPv4.
+ * Exit status: 0 ok, 1 the operation failed with errno, 2 usage errors.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/if_ether.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/ip_icmp.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#define ECHO "ping"
+
+static int report(int err)
+{
+	if (err == 0) {
+		printf("ok\n");
+		return 0;
+	}
+	printf("%s\n", strerrorname_np(err) ? strerrorname_np(err) : "EOTHER");
+	return 1;
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: see the comment at the top of tests/guest/enf-net.c\n");
+	return 2;
+}
+
+struct addr {
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int family;
+};
+
+static int parse_addr(const char *text, const char *port, struct addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (strchr(text, ':')) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&a->ss;
+
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((uint16_t)atoi(port));
+		if (inet_pton(AF_INET6, text, &s6->sin6_addr) != 1)
+			return -1;
+		a->len = sizeof(*s6);
+		a->family = AF_INET6;
+	} else {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)&a->ss;
+
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons((uint16_t)atoi(port));
+		if (inet_pton(AF_INET, text, &s4->sin_addr) != 1)
+			return -1;
+		a->len = sizeof(*s4);
+		a->family = AF_INET;
+	}
+	return 0;
+}
+
+static void timeouts(int fd)
+{
+	struct timeval tv = { .tv_sec = 3 };
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+}
+
+/* Read the echo of ECHO: 0, or the errno (ETIMEDOUT when nothing came back). */
+static int read_echo(int fd)
+{
+	char buf[64];
+	ssize_t n = recv(fd, buf, sizeof(buf), 0);
+
+	if (n < 0)
+		return errno == EAGAIN ? ETIMEDOUT : errno;
+	if (n != (ssize_t)strlen(ECHO) || memcmp(buf, ECHO, (size_t)n) != 0)
+		return EBADMSG;
+	return 0;
+}
+
+static int sock_type(const char *proto, int *ret)
+{
+	if (strcmp(proto, "tcp") == 0)
+		*ret = SOCK_STREAM;
+	else if (strcmp(proto, "udp") == 0)
+		*ret = SOCK_DGRAM;
+	else
+		return -1;
+	return 0;
+}
+
+static int do_create(int argc, char **argv)
+{
+	static const struct { const char *name; int value; } families[] = {
+		{ "inet", AF_INET }, { "inet6", AF_INET6 }, { "unix", AF_UNIX },
+		{ "packet", AF_PACKET }, { "netlink", AF_NETLINK },
+	}, types[] = {
+		{ "stream", SOCK_STREAM }, { "dgram", SOCK_DGRAM }, { "raw", SOCK_RAW },
+		{ "seqpacket", SOCK_SEQPACKET },
+	}, protos[] = {
+		{ "tcp", IPPROTO_TCP }, { "udp", IPPROTO_UDP }, { "icmp", IPPROTO_ICMP },
+		{ "icmpv6", IPPROTO_ICMPV6 },
+	};
+	int family = -1, type = -1, proto = 0, fd;
+
+	if (argc < 2)
+		return usage();
+	for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++)
+		if (strcmp(argv[0], families[i].name) == 0)
+			family = families[i].value;
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (strcmp(argv[1], types[i].name) == 0)
+			type = types[i].value;
+	if (family < 0 || type < 0)
+		return usage();
+	if (family == AF_PACKET)
+		proto = htons(ETH_P_ALL);
+	if (argc >= 3) {
+		proto = atoi(argv[2]);
+		for (size_t i = 0; i < sizeof(protos) / sizeof(protos[0]); i++)
+			if (strcmp(argv[2], protos[i].name) == 0)
+				proto = protos[i].value;
+	}
+	fd = socket(family, type, proto);
+	if (fd < 0)
+		return report(errno);
+	close(fd);
+	return report(0);
+}
+
+static int do_connect(const char *proto, const char *addr, const char *port)
+{
+	struct addr a;
+	int type, fd, err = 0;
+
+	if (sock_type(proto, &type) < 0 || parse_addr(addr, port, &a) < 0)
+		return usage();
+	fd = socket(a.family, type, 0);
+	if (fd < 0)
+		return report(errno);
+	timeouts(fd);
+	if (connect(fd, (struct sockaddr *)&a.ss, a.len) < 0)
+		err = errno;
+	else if (send(fd, ECHO, strlen(ECHO), 0) < 0)
+		err = errno;
+	else
+		err = read_echo(fd);
+	close(fd);
+	return report(err);
+}
+
+static int do_sendto(const char *proto, const char *addr, const char *port, bool unspec)
+{
+	struct addr a;
+	int type, fd, err = 0;
+
+	if (sock_type(proto, &type) < 0 || type != SOCK_DGRAM || parse_addr(addr, port, &a) < 0)
+		return usage();
+	fd = socket(a.family, SOCK_DGRAM, 0);
+	if (fd < 0)
+		return report(errno);
+	timeouts(fd);
+	if (unspec)
+		((struct sockaddr *)&a.ss)->sa_family = AF_UNSPEC;
+	if (sendto(fd, ECHO, strlen(ECHO), 0, (struct sockaddr *)&a.ss, a.len) < 0)
+		err = errno;
+	else
+		err = read_echo(fd);
+	close(fd);
+	return report(err);
+}
+
+static int do_fastopen(const char *addr, const char *port)
+{
+	struct addr a;
+	int fd, err = 0;
+
+	if (parse_addr(addr, port, &a) < 0)
+		return usage();
+	fd = socket(a.family, SOCK_STREAM, 0);
+	if (fd < 0)
+		return report(errno);
+	timeouts(fd);
+	if (sendto(fd, ECHO, strlen(ECHO), MSG_FASTOPEN, (struct sockaddr *)&a.ss, a.len) < 0)
+		err = errno;
+	else
+		err = read_echo(fd);
+	close(fd);
+	return report(err);
+}
+
+/* A bound (and maybe listening) socket; -errno on failure. */
+static int bound_socket(int type, const struct addr *a, bool listening)
+{
+	int fd = socket(a->family, type, 0), one = 1;
+
+	if (fd < 0)
+		return -errno;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (const struct sockaddr *)&a->ss, a->len) < 0 || (listening && listen(fd, 16) < 0)) {
+		int e = errno;
+
+		close(fd);
+		return -e;
+	}
+	return fd;
+}
+
+static int do_bind(const char *proto, const char *addr, const char *port, bool listening)
+{
+	struct addr a;
+	int type, fd;
+
+	if (sock_type(proto, &type) < 0 || parse_addr(addr, port, &a) < 0)
+		return usage();
+	fd = bound_socket(type, &a, listening);
+	if (fd < 0)
+		return report(-fd);
+	close(fd);
+	return report(0);
+}
+
+static int do_accept(const char *addr, const char *port)
+{
+	struct addr a;
+	int lfd, cfd, afd, err = 0;
+
+	if (parse_addr(addr, port, &a) < 0)
+		return usage();
+	lfd = bound_socket(SOCK_STREAM, &a, true);
+	if (lfd < 0)
+		return report(-lfd);
+	cfd = socket(a.family, SOCK_STREAM, 0);
+	if (cfd < 0 || connect(cfd, (struct sockaddr *)&a.ss, a.len) < 0) {
+		fprintf(stderr, "enf-net: accept: the self-connect failed: %m\n");
+		return 2;
+	}
+	afd = accept(lfd, NULL, NULL);
+	if (afd < 0)
+		err = errno;
+	else
+		close(afd);
+	close(cfd);
+	close(lfd);
+	return report(err);
+}
+
+static int do_disconnect(const char *addr, const char *port)
+{
+	struct sockaddr unspec = { .sa_family = AF_UNSPEC };
+	struct addr a;
+	int fd, err = 0;
+
+	if (parse_addr(addr, port, &a) < 0)
+		return usage();
+	fd = socket(a.family, SOCK_DGRAM, 0);
+	if (fd < 0)
+		return report(errno);
+	if (connect(fd, (struct sockaddr *)&a.ss, a.len) < 0) {
+		fprintf(stderr, "enf-net: disconnect: the first connect failed: %m\n");
+		return 2;
+	}
+	if (connect(fd, &unspec, sizeof(unspec)) < 0)
+		err = errno;
+	close(fd);
+	return report(err);
+}
+
+static uint16_t icmp_checksum(const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	uint32_t sum = 0;
+
+	for (size_t i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (len & 1)
+		sum += (uint32_t)p[len - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return htons((uint16_t)~sum);
+}
+
+/* ICMP echo: ping socket (raw false) or raw socket (IPv4 only). */
+static int do_ping(const char *addr, bool raw)
+{
+	struct { uint8_t type, code; uint16_t sum, id, seq; char data[8]; } req = { .seq = htons(1) };
+	struct addr a;
+	uint8_t buf[256];
+	int fd, err = ETIMEDOUT;
+
+	if (parse_addr(addr, "0", &a) < 0 || (raw && a.family != AF_INET))
+		return usage();
+	req.type = a.family == AF_INET ? ICMP_ECHO : 128 /* ICMPV6_ECHO_REQUEST */;
+	req.id = htons((uint16_t)getpid());
+	memcpy(req.data, "enf-net", 8);
+	if (raw)
+		req.sum = icmp_checksum(&req, sizeof(req));
+	fd = socket(a.family, raw ? SOCK_RAW : SOCK_DGRAM, a.family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6);
+	if (fd < 0)
+		return report(errno);
+	timeouts(fd);
+	if (sendto(fd, &req, sizeof(req), 0, (struct sockaddr *)&a.ss, a.len) < 0) {
+		err = errno;
+		goto out;
+	}
+	for (int i = 0; i < 16; i++) {
+		ssize_t n = recv(fd, buf, sizeof(buf), 0);
+		size_t off = 0;
+
+		if (n < 0) {
+			err = errno == EAGAIN ? ETIMEDOUT : errno;
+			break;
+		}
+		if (raw)
+			off = (size_t)(buf[0] & 0xf) * 4; /* raw IPv4 sockets see the IP header */
+		if ((size_t)n > off && buf[off] == (a.family == AF_INET ? ICMP_ECHOREPLY : 129)) {
+			err = 0;
+			break;
+		}
+	}
+out:
+	close(fd);
+	return report(err);
+}
+
+static int do_serve(const char *proto, const char *addr, const char *port)
+{
+	struct addr a;
+	char buf[256];
+	int type, fd;
+
+	if (sock_type(proto, &type) < 0 || parse_addr(addr, port, &a) < 0)
+		return usage();
+	fd = bound_socket(type, &a, type == SOCK_STREAM);
+	if (fd < 0) {
+		fprintf(stderr, "enf-net: serve %s %s %s: %s\n", proto, addr, port, strerror(-fd));
+		return 1;
+	}
+	printf("ready\n");
+	for (;;) {
+		struct sockaddr_storage peer;
+		socklen_t plen = sizeof(peer);
+		ssize_t n;
+
+		if (type == SOCK_DGRAM) {
+			n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&peer, &plen);
+			if (n > 0)
+				sendto(fd, buf, (size_t)n, 0, (struct sockaddr *)&peer, plen);
+		} else {
+			int c = accept(fd, NULL, NULL);
+
+			if (c < 0)
+				continue;
+			timeouts(c);
+			n = recv(c, buf, sizeof(buf), 0);
+			if (n > 0 && send(c, buf, (size_t)n, 0) < 0)
+				perror("enf-net: serve: send");
+			close(c);
+		}
+	}
+}
+
+static int unix_addr(const char *path, struct sockaddr_un *sun)
+{
+	memset(sun, 0, sizeof(*sun));
+	sun->sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun->sun_path))
+		return -1;
+	strcpy(sun->sun_path, path);
+	return 0;
+}
+
+static int do_unix_serve(const char *path)
+{
+	struct sockaddr_un sun;
+	char buf[256];
+	int fd;
+
+	if (unix_addr(path, &sun) < 0)
+		return usage();
+	unlink(path);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 || listen(fd, 16) < 0) {
+		perror("enf-net: unix-serve");
+		return 1;
+	}
+	printf("ready\n");
+	for (;;) {
+		int c = accept(fd, NULL, NULL);
+		ssize_t n;
+
+		if (c < 0)
+			continue;
+		n = recv(c, buf, sizeof(buf), 0);
+		if (n > 0 && send(c, buf, (size_t)n, 0) < 0)
+			perror("enf-net: unix-serve: send");
+		close(c);
+	}
+}
+
+static int do_unix_connect(const char *path)
+{
+	struct sockaddr_un sun;
+	int fd, err = 0;
+
+	if (unix_addr(path, &sun) < 0)
+		return usage();
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (fd < 0)
+		return report(errno);
+	timeouts(fd);
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0)
+		err = errno;
+	else if (send(fd, ECHO, strlen(ECHO), 0) < 0)
+		err = errno;
+	else
+		err = read_echo(fd);
+	close(fd);
+	return report(err);
+}
+
+int main(int argc, char **argv)
+{
+	const char *op = argc > 1 ? argv[1] : "";
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	argc -= 2;
+	argv += 2;
+	if (strcmp(op, "create") == 0)
+		return do_create(argc, argv);
+	if (strcmp(op, "connect") == 0 && argc == 3)
+		return do_connect(argv[0], argv[1], argv[2]);
+	if (strcmp(op, "sendto") == 0 && (argc == 3 || (argc == 4 && strcmp(argv[3], "unspec") == 0)))
+		return do_sendto(argv[0], argv[1], argv[2], argc == 4);
+	if (strcmp(op, "fastopen") == 0 && argc == 2)
+		return do_fastopen(argv[0], argv[1]);
+	if (strcmp(op, "bind") == 0 && argc == 3)
+		return do_bind(argv[0], argv[1], argv[2], false);
+	if (strcmp(op, "listen") == 0 && argc == 2)
+		return do_bind("tcp", argv[0], argv[1], true);
+	if (strcmp(op, "accept") == 0 && argc == 2)
+		return do_accept(argv[0], argv[1]);
+	if (strcmp(op, "disconnect") == 0 && argc == 2)
+		return do_disconnect(argv[0], argv[1]);
+	if (strcmp(op, "ping") == 0 && argc == 1)
+		return do_ping(argv[0], false);
+	if (strcmp(op, "rawping") == 0 && argc == 1)
+		return do_ping(argv[0], true);
+	if (strcmp(op, "serve") == 0 && argc == 3)
+		return do_serve(argv[0], argv[1], argv[2]);
+	if (strcmp(op, "unix-serve") == 0 && argc == 1)
+		return do_unix_serve(argv[0]);
+	if (strcmp(op, "unix-connect") == 0 && argc == 1)
+		return do_unix_connect(argv[0]);
+	return usage();
+}
