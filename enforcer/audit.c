@@ -19,6 +19,17 @@ static const char *hook_name(__u32 hook)
 	switch (hook) {
 	case ENF_HOOK_BPRM_CHECK: return "bprm_check_security";
 	case ENF_HOOK_FILE_OPEN:  return "file_open";
+	/* self-protection: named after what was refused */
+	case ENF_HOOK_SELF_BPF:        return "self:bpf";
+	case ENF_HOOK_SELF_KILL:       return "self:signal-daemon";
+	case ENF_HOOK_SELF_PTRACE:     return "self:ptrace-daemon";
+	case ENF_HOOK_SELF_PERMISSION: return "self:write-protected";
+	case ENF_HOOK_SELF_UNLINK:     return "self:unlink-protected";
+	case ENF_HOOK_SELF_RENAME:     return "self:rename-protected";
+	case ENF_HOOK_SELF_OPEN:       return "self:open-protected";
+	case ENF_HOOK_SELF_UMOUNT:     return "self:umount";
+	case ENF_HOOK_SELF_MOUNT:      return "self:mount-over";
+	case ENF_HOOK_SELF_CONNECT:    return "self:connect-control";
 	}
 	return "unknown";
 }
@@ -41,6 +52,7 @@ static const char *reason_name(__u32 r)
 	case ENF_REASON_DEFAULT:     return "default";
 	case ENF_REASON_UNRESOLVED:  return "unresolved";
 	case ENF_REASON_NO_INSTANCE: return "no-instance";
+	case ENF_REASON_SELF:        return "self-protection";
 	}
 	return "unknown";
 }
@@ -126,7 +138,10 @@ static int handle_event(void *ctx, void *data, size_t size)
 		if (rule) {
 			char where[4200];
 
-			snprintf(where, sizeof(where), "%s:%u:%u", b->source_file, rule->line, rule->column);
+			if (rule->line)
+				snprintf(where, sizeof(where), "%s:%u:%u", b->source_file, rule->line, rule->column);
+			else
+				snprintf(where, sizeof(where), "live edit (enforcerctl rule add)");
 			json_object_set_new(o, "rule", json_string(where));
 			json_object_set_new(o, "rule_text", json_string(rule->text));
 		}
@@ -134,6 +149,8 @@ static int handle_event(void *ctx, void *data, size_t size)
 	if (ev->flags & ENF_EVENT_PATH_TRUNCATED)
 		json_object_set_new(o, "path_truncated", json_true());
 	line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	if (a->on_event)
+		a->on_event(a->on_event_ctx, o);
 	json_decref(o);
 	if (line && a->log) {
 		fprintf(a->log, "%s\n", line);

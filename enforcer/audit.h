@@ -7,6 +7,7 @@
 #ifndef ENFORCER_AUDIT_H
 #define ENFORCER_AUDIT_H
 
+#include <jansson.h>
 #include <stdio.h>
 
 #include "profiles.h"
@@ -20,6 +21,9 @@ struct audit {
 	FILE *log;
 	long long realtime_offset_ns; /* CLOCK_REALTIME - CLOCK_MONOTONIC at start */
 	unsigned long long written;
+	/* Every event also goes here (the control socket's `events`); the object is borrowed. */
+	void (*on_event)(void *ctx, json_t *event);
+	void *on_event_ctx;
 };
 
 int audit_open(struct audit *a, const char *log_path, int events_map_fd, const struct profiles *ps);

@@ -12,7 +12,7 @@
 #include "cgroup.h"
 #include "util.h"
 
-static int cgroup_id_of(const char *path, uint64_t *ret_id)
+int cgroup_id_of(const char *path, uint64_t *ret_id)
 {
 	struct {
 		struct file_handle fh;
@@ -76,4 +76,30 @@ int cgroup_resolve(const char *path, char **ret_canonical, uint64_t *ret_id, uin
 	*ret_level = level;
 	*ret_canonical = TAKE_PTR(canon);
 	return 0;
+}
+
+int cgroup2_mount_root(char *buf, size_t size)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char line[4096];
+	int r = -ENOENT;
+
+	if (!f)
+		return -errno;
+	while (r < 0 && fgets(line, sizeof(line), f)) {
+		/* "... mountpoint opts ... - cgroup2 src opts": field 5 is the mount point. */
+		char *sep = strstr(line, " - cgroup2 "), *mnt = line;
+
+		if (!sep)
+			continue;
+		for (int i = 0; i < 4 && mnt; i++)
+			mnt = strchr(mnt, ' ') ? strchr(mnt, ' ') + 1 : NULL;
+		if (mnt && strchr(mnt, ' ')) {
+			*strchr(mnt, ' ') = 0;
+			snprintf(buf, size, "%s", mnt);
+			r = 0;
+		}
+	}
+	fclose(f);
+	return r;
 }

@@ -13,4 +13,10 @@
 int cgroup_resolve(const char *path, char **ret_canonical, uint64_t *ret_id, uint32_t *ret_level,
 		   char *msg, size_t size);
 
+/* The id of a cgroup v2 directory (its kernfs node id). 0 or -errno. */
+int cgroup_id_of(const char *path, uint64_t *ret_id);
+
+/* Where cgroup2 is mounted (from /proc/self/mountinfo). 0 or -ENOENT. */
+int cgroup2_mount_root(char *buf, size_t size);
+
 #endif /* ENFORCER_CGROUP_H */

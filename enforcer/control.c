@@ -12,7 +12,9 @@
 #include <unistd.h>
 
 #include "control.h"
+#include "live_edit.h"
 #include "log.h"
+#include "metrics.h"
 #include "protocol.h"
 #include "util.h"
 
@@ -23,7 +25,7 @@ enum access_level { ACCESS_READ, ACCESS_ADMIN };
 
 struct request {
 	struct control *c;
-	const struct control_client *client;
+	struct control_client *client;
 	json_t *msg;
 	int fd;                /* passed fd, or -1 */
 	char err[ERRMSG_MAX];
@@ -51,70 +53,165 @@ static int unpack(struct request *rq, const char *fmt, ...)
 	va_end(ap);
 	if (r < 0) {
 		snprintf(rq->err, sizeof(rq->err), "malformed request: %s", jerr.text);
+		rq->c->n.malformed++;
 		return -EINVAL;
 	}
 	return 0;
 }
 
-static json_t *profile_json(const struct profiles *ps, const struct profile *p)
+static struct profile *find_profile(struct request *rq, const char *name, int *ret_errno)
 {
-	json_t *att = json_array();
+	struct profile *p = profiles_find(rq->c->profiles, name);
+
+	if (!p) {
+		snprintf(rq->err, sizeof(rq->err), "no profile named '%s' is loaded (see 'enforcerctl list')", name);
+		*ret_errno = -ENOENT;
+	}
+	return p;
+}
+
+static json_t *profile_json(const struct control *c, const struct profile *p)
+{
+	const struct profiles *ps = c->profiles;
+	json_t *att = json_array(), *sel = json_array(), *o;
 
 	for (size_t i = 0; i < ps->n_att; i++)
 		if (ps->att[i].slot == p->slot)
 			json_array_append_new(att, json_string(ps->att[i].cgroup));
-	return json_pack("{s:s, s:s, s:I, s:i, s:i, s:s, s:o}",
-			 "name", p->bundle->name,
-			 "mode", enf_mode_name(p->mode),
-			 "generation", (json_int_t)p->generation,
-			 "rules", (int)p->bundle->n_rules,
-			 "path_nodes", (int)p->bundle->n_nodes,
-			 "source", p->bundle->source_file,
-			 "attached", att);
+	for (size_t i = 0; i < c->selectors->n_sel; i++)
+		if (strcmp(c->selectors->sel[i].profile, p->bundle->name) == 0)
+			json_array_append_new(sel, json_string(c->selectors->sel[i].glob));
+	o = json_pack("{s:s, s:s, s:I, s:i, s:i, s:s, s:o, s:o}",
+		      "name", p->bundle->name,
+		      "mode", enf_mode_name(p->mode),
+		      "generation", (json_int_t)p->generation,
+		      "rules", (int)p->bundle->n_rules,
+		      "path_nodes", (int)p->bundle->n_nodes,
+		      "source", p->bundle->source_file ? p->bundle->source_file : "",
+		      "attached", att,
+		      "selectors", sel);
+	if (o && profile_is_orphan(p))
+		json_object_set_new(o, "orphan", json_true());
+	return o;
 }
 
-static json_t *cmd_status(struct request *rq, int *ret_errno)
+static json_t *kernel_stats(const struct control *c)
 {
 	static const char *const names[] = {
 		[ENF_STAT_DECISIONS] = "decisions", [ENF_STAT_DENIED] = "denied",
 		[ENF_STAT_AUDITED] = "audited", [ENF_STAT_EVENT_DROPPED] = "events_dropped",
 		[ENF_STAT_UNRESOLVED] = "failed_closed_unresolved",
 		[ENF_STAT_NO_INSTANCE] = "failed_closed_no_instance",
+		[ENF_STAT_SELF_DENIED] = "self_protection_denied",
 	};
+	json_t *stats = json_object();
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		uint64_t v = 0;
+
+		if (names[i] && engine_stat(c->engine, i, &v) == 0)
+			json_object_set_new(stats, names[i], json_integer((json_int_t)v));
+	}
+	json_object_set_new(stats, "events_written", json_integer((json_int_t)c->audit->written));
+	return stats;
+}
+
+static json_t *cmd_status(struct request *rq, int *ret_errno)
+{
+	const struct control *c = rq->c;
 	const char *cmd;
-	json_t *stats;
 	size_t n = 0;
+	json_t *o;
 
 	if ((*ret_errno = unpack(rq, "{s:s}", "cmd", &cmd)) < 0)
 		return NULL;
 	for (size_t i = 0; i < ENF_MAX_PROFILES; i++)
-		n += rq->c->profiles->slots[i].used;
-	stats = json_object();
-	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
-		uint64_t v = 0;
+		n += c->profiles->slots[i].used;
+	o = json_pack("{s:b, s:i, s:i, s:i, s:i, s:i, s:i, s:s, s:s, s:s, s:b, s:b, s:s, s:o}",
+		      "ok", 1, "protocol", ENF_PROTOCOL_VERSION, "abi", ENF_ABI_VERSION, "pid", (int)getpid(),
+		      "profiles", (int)n, "attachments", (int)c->profiles->n_att,
+		      "selectors", (int)c->selectors->n_sel,
+		      "audit_log", c->audit->log_path, "pin_dir", c->info->pin_dir, "state_dir", c->state->dir,
+		      "adopted", c->info->adopted, "self_protection", c->info->self_protection,
+		      "hardening", c->info->hardening, "stats", kernel_stats(c));
+	if (o && c->state->problem[0])
+		json_object_set_new(o, "state_problem", json_string(c->state->problem));
+	if (o && c->state->last_error[0])
+		json_object_set_new(o, "state_error", json_string(c->state->last_error));
+	return o;
+}
 
-		if (names[i] && engine_stat(rq->c->engine, i, &v) == 0)
-			json_object_set_new(stats, names[i], json_integer((json_int_t)v));
-	}
-	json_object_set_new(stats, "events_written", json_integer((json_int_t)rq->c->audit->written));
-	return json_pack("{s:b, s:i, s:i, s:i, s:i, s:s, s:o}",
-			 "ok", 1, "protocol", ENF_PROTOCOL_VERSION, "abi", ENF_ABI_VERSION,
-			 "profiles", (int)n, "attachments", (int)rq->c->profiles->n_att,
-			 "audit_log", rq->c->audit->log_path, "stats", stats);
+static json_t *cmd_stats(struct request *rq, int *ret_errno)
+{
+	const char *cmd;
+
+	if ((*ret_errno = unpack(rq, "{s:s}", "cmd", &cmd)) < 0)
+		return NULL;
+	return json_pack("{s:b, s:o}", "ok", 1, "metrics", metrics_collect(rq->c));
 }
 
 static json_t *cmd_list(struct request *rq, int *ret_errno)
 {
+	const struct control *c = rq->c;
+	json_t *arr, *sel, *pend;
 	const char *cmd;
-	json_t *arr;
 
 	if ((*ret_errno = unpack(rq, "{s:s}", "cmd", &cmd)) < 0)
 		return NULL;
 	arr = json_array();
 	for (size_t i = 0; i < ENF_MAX_PROFILES; i++)
-		if (rq->c->profiles->slots[i].used)
-			json_array_append_new(arr, profile_json(rq->c->profiles, &rq->c->profiles->slots[i]));
-	return json_pack("{s:b, s:o}", "ok", 1, "profiles", arr);
+		if (c->profiles->slots[i].used)
+			json_array_append_new(arr, profile_json(c, &c->profiles->slots[i]));
+	sel = json_array();
+	for (size_t i = 0; i < c->selectors->n_sel; i++)
+		json_array_append_new(sel, json_pack("{s:s, s:s, s:I}", "glob", c->selectors->sel[i].glob,
+						     "profile", c->selectors->sel[i].profile,
+						     "matched", (json_int_t)c->selectors->sel[i].matched));
+	pend = json_array();
+	for (size_t i = 0; i < c->selectors->n_pend; i++)
+		json_array_append_new(pend, json_pack("{s:s, s:s}", "cgroup", c->selectors->pend[i].cgroup,
+						      "profile", c->selectors->pend[i].profile));
+	return json_pack("{s:b, s:o, s:o, s:o}", "ok", 1, "profiles", arr, "selectors", sel, "pending", pend);
+}
+
+static json_t *cmd_show(struct request *rq, int *ret_errno)
+{
+	const char *cmd, *name;
+	const struct bundle *b;
+	struct profile *p;
+	json_t *o, *rules, *defaults;
+
+	if ((*ret_errno = unpack(rq, "{s:s, s:s}", "cmd", &cmd, "profile", &name)) < 0)
+		return NULL;
+	p = find_profile(rq, name, ret_errno);
+	if (!p)
+		return NULL;
+	b = p->bundle;
+	rules = json_array();
+	for (uint32_t i = 0; i < b->n_rules; i++) {
+		const struct bundle_rule *r = &b->rules[i];
+		char id[16], where[4200];
+
+		snprintf(id, sizeof(id), "%08x", r->id);
+		if (r->line)
+			snprintf(where, sizeof(where), "%s:%u:%u", b->source_file, r->line, r->column);
+		else
+			snprintf(where, sizeof(where), "live edit");
+		json_array_append_new(rules, json_pack("{s:s, s:s, s:s, s:s, s:s}", "id", id,
+						       "section", r->section == ENF_SECTION_EXEC ? "exec" :
+						       r->section == ENF_SECTION_FILE ? "file" : "network",
+						       "action", enf_action_name(r->action), "source", where,
+						       "text", r->text ? r->text : ""));
+	}
+	defaults = json_pack("{s:s, s:s, s:s}", "exec", enf_action_name(b->defaults[ENF_SECTION_EXEC]),
+			     "file", enf_action_name(b->defaults[ENF_SECTION_FILE]),
+			     "network", enf_action_name(b->defaults[ENF_SECTION_NETWORK]));
+	o = profile_json(rq->c, p);
+	json_object_set_new(o, "instance", json_integer(p->instance));
+	json_object_set_new(o, "slot", json_integer(p->slot));
+	json_object_set_new(o, "defaults", defaults);
+	json_object_set_new(o, "rule_list", rules);
+	return json_pack("{s:b, s:o}", "ok", 1, "profile", o);
 }
 
 static json_t *cmd_load(struct request *rq, int *ret_errno)
@@ -146,19 +243,37 @@ static json_t *cmd_load(struct request *rq, int *ret_errno)
 	log_info("%s profile '%s' (generation %llu, %u rules, mode %s)", replaced ? "replaced" : "loaded",
 		 p->bundle->name, (unsigned long long)p->generation, p->bundle->n_rules, enf_mode_name(p->mode));
 	return json_pack("{s:b, s:b, s:o}", "ok", 1, "replaced", replaced,
-			 "profile", profile_json(rq->c->profiles, p));
+			 "profile", profile_json(rq->c, p));
 }
 
 static json_t *cmd_unload(struct request *rq, int *ret_errno)
 {
 	const char *cmd, *name;
 	int force = 0;
+	size_t nsel;
+	bool orphan;
+	struct profile *p;
 
 	if ((*ret_errno = unpack(rq, "{s:s, s:s, s?b}", "cmd", &cmd, "profile", &name, "force", &force)) < 0)
 		return NULL;
+	p = find_profile(rq, name, ret_errno);
+	if (!p)
+		return NULL;
+	orphan = profile_is_orphan(p);
+	nsel = selectors_count_for(rq->c->selectors, name);
+	if (nsel && !force) {
+		snprintf(rq->err, sizeof(rq->err), "profile '%s' has %zu selector(s) or pending attachment(s); detach "
+			 "them first, or unload with --force", name, nsel);
+		*ret_errno = -EBUSY;
+		return NULL;
+	}
+	if (nsel)
+		selectors_forget_profile(rq->c->selectors, name);
 	*ret_errno = profiles_unload(rq->c->profiles, name, force, rq->err, sizeof(rq->err));
 	if (*ret_errno < 0)
 		return NULL;
+	if (orphan)
+		log_info("unloaded '%s'; its leftover map entries are removed at the next start", name);
 	log_info("unloaded profile '%s'", name);
 	return json_pack("{s:b}", "ok", 1);
 }
@@ -184,20 +299,51 @@ static json_t *cmd_mode(struct request *rq, int *ret_errno)
 	if (*ret_errno < 0)
 		return NULL;
 	p = profiles_find(rq->c->profiles, name);
+	/* The bundle records the mode too: keep it in step, so replaying the state restores this mode. */
+	p->bundle->mode = m;
 	log_info("profile '%s' is now in %s mode (generation %llu)", name, mode, (unsigned long long)p->generation);
-	return json_pack("{s:b, s:o}", "ok", 1, "profile", profile_json(rq->c->profiles, p));
+	return json_pack("{s:b, s:o}", "ok", 1, "profile", profile_json(rq->c, p));
+}
+
+static struct attachment *attachment_by_id(struct profiles *ps, uint64_t id)
+{
+	for (size_t i = 0; i < ps->n_att; i++)
+		if (ps->att[i].cgroup_id == id)
+			return &ps->att[i];
+	return NULL;
 }
 
 static json_t *cmd_attach(struct request *rq, int *ret_errno)
 {
-	const char *cmd, *name, *cgroup;
+	const char *cmd, *name, *cgroup = NULL, *selector = NULL;
 	const struct attachment *a;
+	struct attachment *wa;
+	unsigned n = 0;
 
-	if ((*ret_errno = unpack(rq, "{s:s, s:s, s:s}", "cmd", &cmd, "profile", &name, "cgroup", &cgroup)) < 0)
+	if ((*ret_errno = unpack(rq, "{s:s, s:s, s?s, s?s}", "cmd", &cmd, "profile", &name, "cgroup", &cgroup,
+				 "selector", &selector)) < 0)
 		return NULL;
+	if (!cgroup == !selector) {
+		snprintf(rq->err, sizeof(rq->err), "malformed request: 'attach' needs either \"cgroup\" or \"selector\"");
+		*ret_errno = -EINVAL;
+		return NULL;
+	}
+	if (selector) {
+		*ret_errno = selectors_add(rq->c->selectors, name, selector, &n, rq->err, sizeof(rq->err));
+		if (*ret_errno < 0)
+			return NULL;
+		log_info("selector '%s' attaches profile '%s' (%u cgroup(s) now)", selector, name, n);
+		return json_pack("{s:b, s:s, s:i}", "ok", 1, "selector", selector, "attached_now", (int)n);
+	}
 	*ret_errno = profiles_attach(rq->c->profiles, name, cgroup, &a, rq->err, sizeof(rq->err));
 	if (*ret_errno < 0)
 		return NULL;
+	/* Explicit now, whatever made it before: selectors no longer touch it. */
+	wa = attachment_by_id(rq->c->profiles, a->cgroup_id);
+	if (wa) {
+		free(wa->via);
+		wa->via = NULL;
+	}
 	log_info("attached profile '%s' to %s", name, a->cgroup);
 	return json_pack("{s:b, s:s, s:I, s:i}", "ok", 1, "cgroup", a->cgroup,
 			 "cgroup_id", (json_int_t)a->cgroup_id, "level", (int)a->level);
@@ -205,10 +351,23 @@ static json_t *cmd_attach(struct request *rq, int *ret_errno)
 
 static json_t *cmd_detach(struct request *rq, int *ret_errno)
 {
-	const char *cmd, *cgroup;
+	const char *cmd, *cgroup = NULL, *selector = NULL;
+	unsigned n = 0;
 
-	if ((*ret_errno = unpack(rq, "{s:s, s:s}", "cmd", &cmd, "cgroup", &cgroup)) < 0)
+	if ((*ret_errno = unpack(rq, "{s:s, s?s, s?s}", "cmd", &cmd, "cgroup", &cgroup, "selector", &selector)) < 0)
 		return NULL;
+	if (!cgroup == !selector) {
+		snprintf(rq->err, sizeof(rq->err), "malformed request: 'detach' needs either \"cgroup\" or \"selector\"");
+		*ret_errno = -EINVAL;
+		return NULL;
+	}
+	if (selector) {
+		*ret_errno = selectors_remove(rq->c->selectors, selector, &n, rq->err, sizeof(rq->err));
+		if (*ret_errno < 0)
+			return NULL;
+		log_info("removed selector '%s' (%u cgroup(s) detached)", selector, n);
+		return json_pack("{s:b, s:i}", "ok", 1, "detached", (int)n);
+	}
 	*ret_errno = profiles_detach(rq->c->profiles, cgroup, rq->err, sizeof(rq->err));
 	if (*ret_errno < 0)
 		return NULL;
@@ -216,34 +375,172 @@ static json_t *cmd_detach(struct request *rq, int *ret_errno)
 	return json_pack("{s:b}", "ok", 1);
 }
 
+/* Switch a profile to an edited bundle: the same single switch as a replace. */
+static json_t *switch_to(struct request *rq, struct bundle *nb, const char *what, uint32_t rule_id, int *ret_errno)
+{
+	struct profile *p;
+	bool replaced;
+	char id[16];
+	int r;
+
+	r = profiles_load(rq->c->profiles, nb, &p, &replaced, rq->err, sizeof(rq->err));
+	if (r < 0) {
+		bundle_free(nb);
+		*ret_errno = r;
+		return NULL;
+	}
+	snprintf(id, sizeof(id), "%08x", rule_id);
+	log_info("profile '%s': rule %s %s (generation %llu)", p->bundle->name, id, what,
+		 (unsigned long long)p->generation);
+	return json_pack("{s:b, s:s, s:o}", "ok", 1, "rule_id", id, "profile", profile_json(rq->c, p));
+}
+
+static json_t *cmd_rule_add(struct request *rq, int *ret_errno)
+{
+	const char *cmd, *name, *section, *rule;
+	struct bundle *nb = NULL;
+	struct profile *p;
+	uint32_t id;
+
+	if ((*ret_errno = unpack(rq, "{s:s, s:s, s:s, s:s}", "cmd", &cmd, "profile", &name, "section", &section,
+				 "rule", &rule)) < 0)
+		return NULL;
+	p = find_profile(rq, name, ret_errno);
+	if (!p)
+		return NULL;
+	if (profile_is_orphan(p)) {
+		snprintf(rq->err, sizeof(rq->err), "profile '%s' was adopted without its rules; load it again first", name);
+		*ret_errno = -EINVAL;
+		return NULL;
+	}
+	*ret_errno = live_rule_add(p->bundle, section, rule, &nb, &id, rq->err, sizeof(rq->err));
+	if (*ret_errno < 0)
+		return NULL;
+	nb->mode = p->mode;
+	return switch_to(rq, nb, "added", id, ret_errno);
+}
+
+static json_t *cmd_rule_del(struct request *rq, int *ret_errno)
+{
+	const char *cmd, *name, *id_text;
+	struct bundle *nb = NULL;
+	struct profile *p;
+	unsigned long id;
+	char *end;
+
+	if ((*ret_errno = unpack(rq, "{s:s, s:s, s:s}", "cmd", &cmd, "profile", &name, "rule_id", &id_text)) < 0)
+		return NULL;
+	errno = 0;
+	id = strtoul(id_text, &end, 16);
+	if (errno || end == id_text || *end || id == 0 || id > UINT32_MAX) {
+		snprintf(rq->err, sizeof(rq->err), "'%s' is not a rule id: expected 8 hex digits as in 'enforcerctl show'",
+			 id_text);
+		*ret_errno = -EINVAL;
+		return NULL;
+	}
+	p = find_profile(rq, name, ret_errno);
+	if (!p)
+		return NULL;
+	*ret_errno = live_rule_del(p->bundle, (uint32_t)id, &nb, rq->err, sizeof(rq->err));
+	if (*ret_errno < 0)
+		return NULL;
+	nb->mode = p->mode;
+	return switch_to(rq, nb, "deleted", (uint32_t)id, ret_errno);
+}
+
+static json_t *cmd_events(struct request *rq, int *ret_errno)
+{
+	struct control *c = rq->c;
+	const char *cmd, *profile = NULL;
+	int follow = 0, count = 50;
+	json_t *arr;
+	size_t have;
+
+	if ((*ret_errno = unpack(rq, "{s:s, s?b, s?i, s?s}", "cmd", &cmd, "follow", &follow, "count", &count,
+				 "profile", &profile)) < 0)
+		return NULL;
+	if (count < 0 || count > CONTROL_RECENT_EVENTS) {
+		snprintf(rq->err, sizeof(rq->err), "count must be 0..%d", CONTROL_RECENT_EVENTS);
+		*ret_errno = -EINVAL;
+		return NULL;
+	}
+	arr = json_array();
+	have = c->events_seen < CONTROL_RECENT_EVENTS ? c->events_seen : CONTROL_RECENT_EVENTS;
+	for (size_t k = 0, taken = 0; k < have && taken < (size_t)count; k++) {
+		/* Newest last: walk back from the newest, then reverse by inserting at the front. */
+		json_t *ev = c->recent[(c->recent_next + CONTROL_RECENT_EVENTS - 1 - k) % CONTROL_RECENT_EVENTS];
+
+		if (!ev || (profile && strcmp(json_string_value(json_object_get(ev, "profile")) ?: "", profile) != 0))
+			continue;
+		json_array_insert(arr, 0, ev);
+		taken++;
+	}
+	if (follow) {
+		rq->client->follower = true;
+		free(rq->client->filter_profile);
+		rq->client->filter_profile = profile ? strdup(profile) : NULL;
+	}
+	return json_pack("{s:b, s:o, s:b}", "ok", 1, "events", arr, "following", follow);
+}
+
+static json_t *cmd_shutdown(struct request *rq, int *ret_errno)
+{
+	const char *cmd;
+	int remove = 0;
+
+	if ((*ret_errno = unpack(rq, "{s:s, s?b}", "cmd", &cmd, "remove_enforcement", &remove)) < 0)
+		return NULL;
+	rq->c->shutdown = true;
+	rq->c->remove_enforcement = remove;
+	log_info("shutdown requested by uid %u%s", (unsigned)rq->client->uid,
+		 remove ? ", removing all enforcement" : "; enforcement stays in force");
+	return json_pack("{s:b, s:b}", "ok", 1, "remove_enforcement", remove);
+}
+
 static const struct command {
 	const char *name;
 	enum access_level access;
+	bool changes_state;    /* persisted before the answer */
 	command_fn fn;
 } commands[] = {
-	{ "status", ACCESS_READ,  cmd_status },
-	{ "list",   ACCESS_READ,  cmd_list },
-	{ "load",   ACCESS_ADMIN, cmd_load },
-	{ "unload", ACCESS_ADMIN, cmd_unload },
-	{ "mode",   ACCESS_ADMIN, cmd_mode },
-	{ "attach", ACCESS_ADMIN, cmd_attach },
-	{ "detach", ACCESS_ADMIN, cmd_detach },
+	{ "status",   ACCESS_READ,  false, cmd_status },
+	{ "stats",    ACCESS_READ,  false, cmd_stats },
+	{ "list",     ACCESS_READ,  false, cmd_list },
+	{ "show",     ACCESS_READ,  false, cmd_show },
+	{ "events",   ACCESS_READ,  false, cmd_events },
+	{ "load",     ACCESS_ADMIN, true,  cmd_load },
+	{ "unload",   ACCESS_ADMIN, true,  cmd_unload },
+	{ "mode",     ACCESS_ADMIN, true,  cmd_mode },
+	{ "attach",   ACCESS_ADMIN, true,  cmd_attach },
+	{ "detach",   ACCESS_ADMIN, true,  cmd_detach },
+	{ "rule-add", ACCESS_ADMIN, true,  cmd_rule_add },
+	{ "rule-del", ACCESS_ADMIN, true,  cmd_rule_del },
+	{ "shutdown", ACCESS_ADMIN, false, cmd_shutdown },
 };
 
 static json_t *dispatch(struct request *rq)
 {
 	const char *name = json_string_value(json_object_get(rq->msg, "cmd"));
+	struct control *c = rq->c;
 	json_t *reply;
 	int err = 0;
 
-	if (!name)
+	if (rq->client->confined) {
+		c->n.denied++;
+		return reply_error(-EPERM, "permission denied: requests from a cgroup a profile governs are refused; "
+				   "run enforcerctl from an unconfined cgroup");
+	}
+	if (!name) {
+		c->n.malformed++;
 		return reply_error(-EINVAL, "malformed request: no \"cmd\" string");
+	}
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
 		const struct command *cmd = &commands[i];
 
 		if (strcmp(cmd->name, name) != 0)
 			continue;
 		if (cmd->access == ACCESS_ADMIN ? !rq->client->admin : !rq->client->reader) {
+			c->n.denied++;
 			snprintf(rq->err, sizeof(rq->err), "permission denied: '%s' needs %s (you are uid %u)",
 				 name, cmd->access == ACCESS_ADMIN ? "root" : "root or the enforcer read group",
 				 (unsigned)rq->client->uid);
@@ -252,36 +549,41 @@ static json_t *dispatch(struct request *rq)
 		reply = cmd->fn(rq, &err);
 		if (!reply)
 			return reply_error(err ? err : -EIO, rq->err[0] ? rq->err : strerror(err ? -err : EIO));
+		if (cmd->changes_state) {
+			int r = state_save(c->state, c->profiles, c->selectors);
+
+			/* In force but not persisted: say so; the next successful save catches up. */
+			json_object_set_new(reply, "persisted", json_boolean(r == 0));
+			if (r < 0)
+				json_object_set_new(reply, "warning", json_string(c->state->last_error));
+		}
 		return reply;
 	}
+	c->n.malformed++;
 	snprintf(rq->err, sizeof(rq->err), "unknown command '%.64s' (see 'enforcerctl --help')", name);
 	return reply_error(-EINVAL, rq->err);
 }
 
-int control_open(struct control *c, const char *path, gid_t read_gid, int epoll_fd,
-		 struct profiles *ps, struct engine *e, struct audit *a)
+int control_open(struct control *c, const char *path, gid_t read_gid, int epoll_fd)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = CONTROL_TAG_LISTEN };
 	_cleanup_free_ char *dir = NULL;
 	int probe = -1;
 
-	memset(c, 0, sizeof(*c));
 	c->listen_fd = -1;
 	for (size_t i = 0; i < CONTROL_MAX_CLIENTS; i++)
 		c->clients[i].fd = -1;
 	c->epoll_fd = epoll_fd;
 	c->read_gid = read_gid;
-	c->profiles = ps;
-	c->engine = e;
-	c->audit = a;
 	if (strlen(path) >= sizeof(sa.sun_path))
 		return log_error_errno(-ENAMETOOLONG, "socket path too long: %s", path);
 	c->path = strdup(path);
 	dir = strdup(path);
 	if (!c->path || !dir)
 		return -ENOMEM;
-	*strrchr(dir, '/') = 0;
+	if (strrchr(dir, '/'))
+		*strrchr(dir, '/') = 0;
 	if (dir[0] && mkdir(dir, 0755) < 0 && errno != EEXIST)
 		return log_error_errno(-errno, "cannot create %s: %m", dir);
 
@@ -307,13 +609,23 @@ int control_open(struct control *c, const char *path, gid_t read_gid, int epoll_
 	return 0;
 }
 
+unsigned long long control_socket_ino(const struct control *c)
+{
+	struct stat st;
+
+	if (c->listen_fd < 0 || fstat(c->listen_fd, &st) < 0)
+		return 0;
+	return (unsigned long long)st.st_ino;
+}
+
 static void client_close(struct control *c, int i)
 {
 	if (c->clients[i].fd < 0)
 		return;
 	epoll_ctl(c->epoll_fd, EPOLL_CTL_DEL, c->clients[i].fd, NULL);
 	close(c->clients[i].fd);
-	c->clients[i].fd = -1;
+	free(c->clients[i].filter_profile);
+	c->clients[i] = (struct control_client){ .fd = -1 };
 }
 
 void control_close(struct control *c)
@@ -325,8 +637,11 @@ void control_close(struct control *c)
 		if (c->path)
 			unlink(c->path);
 	}
+	for (size_t i = 0; i < CONTROL_RECENT_EVENTS; i++)
+		json_decref(c->recent[i]);
 	free(c->path);
-	memset(c, 0, sizeof(*c));
+	memset(c->recent, 0, sizeof(c->recent));
+	c->path = NULL;
 	c->listen_fd = -1;
 }
 
@@ -353,6 +668,37 @@ static bool in_group(gid_t gid, pid_t pid, gid_t want)
 	return found;
 }
 
+/*
+ * Is the peer in a cgroup some attachment governs (the attached cgroup or
+ * below)? Read from /proc at accept time; the kernel's check on connect()
+ * is the one that cannot race (lsm-progs/self.bpf.c).
+ */
+static bool peer_confined(const struct control *c, pid_t pid)
+{
+	char path[64], line[4096], full[8192];
+	const struct profiles *ps = c->profiles;
+	bool confined = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return ps->n_att > 0; /* cannot tell: refuse while anything is confined */
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "0::", 3) != 0)
+			continue;
+		line[strcspn(line, "\n")] = 0;
+		snprintf(full, sizeof(full), "%s%s", c->selectors->root, strcmp(line + 3, "/") ? line + 3 : "");
+		for (size_t i = 0; i < ps->n_att && !confined; i++) {
+			size_t n = strlen(ps->att[i].cgroup);
+
+			confined = strncmp(full, ps->att[i].cgroup, n) == 0 && (full[n] == 0 || full[n] == '/');
+		}
+	}
+	fclose(f);
+	return confined;
+}
+
 void control_accept(struct control *c)
 {
 	struct ucred cred;
@@ -369,17 +715,24 @@ void control_accept(struct control *c)
 	if (slot < 0 || getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) {
 		json_t *r = reply_error(-EBUSY, "enforcerd is serving too many clients; retry");
 
+		c->n.refused_busy++;
 		proto_send(fd, r, -1);
 		json_decref(r);
 		close(fd);
 		return;
 	}
+	c->n.accepted++;
 	c->clients[slot] = (struct control_client){
 		.fd = fd, .uid = cred.uid, .gid = cred.gid, .pid = cred.pid,
 		.admin = cred.uid == 0,
 		.reader = cred.uid == 0 || in_group(cred.gid, cred.pid, c->read_gid),
+		.confined = peer_confined(c, cred.pid),
 		.last_active = time(NULL),
 	};
+	if (c->clients[slot].confined) {
+		c->n.confined_refused++;
+		log_warn("control: refusing pid %d (uid %u): it runs in a confined cgroup", (int)cred.pid, (unsigned)cred.uid);
+	}
 	ev.data.u64 = CONTROL_TAG_CLIENT + (unsigned)slot;
 	if (epoll_ctl(c->epoll_fd, EPOLL_CTL_ADD, fd, &ev) < 0)
 		client_close(c, slot);
@@ -387,12 +740,13 @@ void control_accept(struct control *c)
 
 void control_handle(struct control *c, int i)
 {
-	struct request rq = { .c = c, .client = &c->clients[i], .fd = -1 };
+	struct request rq = { .c = c, .fd = -1 };
 	json_t *reply;
 	int r;
 
 	if (i < 0 || i >= CONTROL_MAX_CLIENTS || c->clients[i].fd < 0)
 		return;
+	rq.client = &c->clients[i];
 	c->clients[i].last_active = time(NULL);
 	r = proto_recv(c->clients[i].fd, &rq.msg, &rq.fd);
 	if (r == -EAGAIN)
@@ -401,14 +755,25 @@ void control_handle(struct control *c, int i)
 		client_close(c, i);
 		return;
 	}
-	if (r == -EMSGSIZE)
+	c->n.requests++;
+	if (r == -EMSGSIZE) {
+		c->n.oversized++;
 		reply = reply_error(r, "request too large or truncated: at most 64 KiB per request");
-	else if (r < 0)
+	} else if (r < 0) {
+		c->n.malformed++;
 		reply = reply_error(r, "malformed request: not a JSON object");
-	else
+	} else {
 		reply = dispatch(&rq);
+	}
 	if (reply) {
-		proto_send(c->clients[i].fd, reply, -1);
+		if (!json_is_true(json_object_get(reply, "ok")))
+			c->n.errors++;
+		if (proto_send(c->clients[i].fd, reply, -1) == -EMSGSIZE) {
+			json_t *e = reply_error(-EMSGSIZE, "the answer is larger than 64 KiB; ask for less "
+						"(e.g. 'events --count N')");
+			proto_send(c->clients[i].fd, e, -1);
+			json_decref(e);
+		}
 		json_decref(reply);
 	}
 	json_decref(rq.msg);
@@ -423,6 +788,36 @@ void control_sweep_idle(struct control *c)
 	time_t now = time(NULL);
 
 	for (int i = 0; i < CONTROL_MAX_CLIENTS; i++)
-		if (c->clients[i].fd >= 0 && now - c->clients[i].last_active > CONTROL_IDLE_SECONDS)
+		if (c->clients[i].fd >= 0 && !c->clients[i].follower &&
+		    now - c->clients[i].last_active > CONTROL_IDLE_SECONDS)
 			client_close(c, i);
+}
+
+void control_on_event(void *ctx, json_t *event)
+{
+	struct control *c = ctx;
+	size_t k = c->recent_next;
+	json_t *msg = NULL;
+
+	json_decref(c->recent[k]);
+	c->recent[k] = json_incref(event);
+	c->recent_next = (k + 1) % CONTROL_RECENT_EVENTS;
+	c->events_seen++;
+	for (int i = 0; i < CONTROL_MAX_CLIENTS; i++) {
+		struct control_client *cl = &c->clients[i];
+
+		if (cl->fd < 0 || !cl->follower)
+			continue;
+		if (cl->filter_profile &&
+		    strcmp(json_string_value(json_object_get(event, "profile")) ?: "", cl->filter_profile) != 0)
+			continue;
+		if (!msg)
+			msg = json_pack("{s:O}", "event", event);
+		/* Non-blocking: a slow follower loses events, the daemon never waits. */
+		if (msg && proto_send(cl->fd, msg, -1) < 0) {
+			cl->dropped++;
+			c->n.events_dropped++;
+		}
+	}
+	json_decref(msg);
 }

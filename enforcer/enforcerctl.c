@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "protocol.h"
 #include "support.h"
 #include "util.h"
@@ -45,15 +46,27 @@ static void usage(FILE *out)
 		"\n"
 		"Commands:\n"
 		"  status                         daemon state and counters\n"
+		"  stats                          every counter and gauge, with its meaning\n"
 		"  check                          can this kernel enforce? (runs locally)\n"
-		"  list                           loaded profiles and their cgroups\n"
+		"  list                           loaded profiles, their cgroups and selectors\n"
+		"  show PROFILE                   one profile: mode, generation, defaults, rules\n"
 		"  load BUNDLE                    load or atomically replace a compiled profile\n"
 		"  unload PROFILE [--force]       unload (--force detaches it first)\n"
 		"  attach PROFILE CGROUP          enforce PROFILE on a cgroup v2 directory and below\n"
-		"  detach CGROUP                  remove the cgroup's attachment\n"
+		"  attach PROFILE --selector GLOB ... on every cgroup matching GLOB, now and later\n"
+		"                                 (relative to the cgroup2 mount; * ? [..] within a\n"
+		"                                 component, ** for any number of components)\n"
+		"  detach CGROUP | --selector GLOB remove an attachment or a selector\n"
 		"  mode PROFILE audit|enforce     switch a profile's mode atomically\n"
+		"  rule add PROFILE SECTION RULE  add one rule (JSON, as in the profile; SECTION is\n"
+		"                                 exec, file or network); one atomic switch\n"
+		"  rule del PROFILE RULE_ID       delete a rule by its id (see 'show'); one switch\n"
+		"  events [--follow] [--count N] [--profile P]\n"
+		"                                 recent audit events; --follow streams new ones\n"
 		"  run --profile PROFILE -- CMD [ARGS...]\n"
 		"                                 run CMD in a fresh cgroup under PROFILE\n"
+		"  shutdown [--remove-enforcement] stop the daemon; enforcement stays in force\n"
+		"                                 unless --remove-enforcement (then everything goes)\n"
 		"\n"
 		"Options:\n"
 		"  --socket PATH   control socket (default %s)\n"
@@ -144,6 +157,18 @@ static int ask(const struct ctl *ctl, json_t *req, int fd, void (*human)(json_t 
 	return r;
 }
 
+static const char *str_of(json_t *o, const char *key)
+{
+	const char *v = json_string_value(json_object_get(o, key));
+
+	return v ? v : "";
+}
+
+static long long int_of(json_t *o, const char *key)
+{
+	return (long long)json_integer_value(json_object_get(o, key));
+}
+
 static void print_profile_line(json_t *p)
 {
 	json_t *att = json_object_get(p, "attached");
@@ -169,6 +194,55 @@ static void human_list(json_t *reply)
 		printf("no profiles loaded\n");
 	json_array_foreach(arr, i, p)
 		print_profile_line(p);
+	json_array_foreach(json_object_get(reply, "selectors"), i, p)
+		printf("selector %s -> %s (%lld cgroups so far)\n", str_of(p, "glob"), str_of(p, "profile"),
+		       int_of(p, "matched"));
+	json_array_foreach(json_object_get(reply, "pending"), i, p)
+		printf("pending %s -> %s (attached when the cgroup appears)\n", str_of(p, "cgroup"), str_of(p, "profile"));
+}
+
+static void human_show(json_t *reply)
+{
+	json_t *p = json_object_get(reply, "profile"), *d = json_object_get(p, "defaults"), *r;
+	size_t i;
+
+	print_profile_line(p);
+	json_array_foreach(json_object_get(p, "selectors"), i, r)
+		printf("    selector %s\n", json_string_value(r));
+	printf("    instance %lld, slot %lld; defaults: exec %s, file %s, network %s\n", int_of(p, "instance"),
+	       int_of(p, "slot"), str_of(d, "exec"), str_of(d, "file"), str_of(d, "network"));
+	json_array_foreach(json_object_get(p, "rule_list"), i, r)
+		printf("    rule %s %-7s %-5s %s  (%s)\n", str_of(r, "id"), str_of(r, "section"), str_of(r, "action"),
+		       str_of(r, "text"), str_of(r, "source"));
+}
+
+static void human_stats(json_t *reply)
+{
+	json_t *m, *labels, *v;
+	const char *k;
+	size_t i;
+
+	json_array_foreach(json_object_get(reply, "metrics"), i, m) {
+		char name[256];
+		int n = snprintf(name, sizeof(name), "%s", str_of(m, "name"));
+
+		labels = json_object_get(m, "labels");
+		json_object_foreach(labels, k, v)
+			if (n > 0 && (size_t)n < sizeof(name))
+				n += snprintf(name + n, sizeof(name) - (size_t)n, "%s%s=%s", n && name[n - 1] != '}' ? "{" : ",",
+					      k, json_string_value(v));
+		if (labels && n > 0 && (size_t)n < sizeof(name) - 1)
+			snprintf(name + n, sizeof(name) - (size_t)n, "}");
+		printf("%-60s %lld\n", name, int_of(m, "value"));
+	}
+}
+
+static void human_rule(json_t *reply)
+{
+	json_t *p = json_object_get(reply, "profile");
+
+	printf("profile '%s': rule %s done (generation %lld, %lld rules)\n", str_of(p, "name"),
+	       str_of(reply, "rule_id"), int_of(p, "generation"), int_of(p, "rules"));
 }
 
 static void human_status(json_t *reply)
@@ -176,13 +250,19 @@ static void human_status(json_t *reply)
 	json_t *stats = json_object_get(reply, "stats"), *v;
 	const char *k;
 
-	printf("enforcerd: running, protocol %lld, ABI %lld\n",
-	       (long long)json_integer_value(json_object_get(reply, "protocol")),
-	       (long long)json_integer_value(json_object_get(reply, "abi")));
-	printf("profiles: %lld  attachments: %lld  audit log: %s\n",
-	       (long long)json_integer_value(json_object_get(reply, "profiles")),
-	       (long long)json_integer_value(json_object_get(reply, "attachments")),
-	       json_string_value(json_object_get(reply, "audit_log")));
+	printf("enforcerd: running (pid %lld), protocol %lld, ABI %lld%s\n", int_of(reply, "pid"),
+	       int_of(reply, "protocol"), int_of(reply, "abi"),
+	       json_is_true(json_object_get(reply, "adopted")) ? ", adopted pinned enforcement" : "");
+	printf("profiles: %lld  attachments: %lld  selectors: %lld  audit log: %s\n",
+	       int_of(reply, "profiles"), int_of(reply, "attachments"), int_of(reply, "selectors"),
+	       str_of(reply, "audit_log"));
+	printf("pins: %s  state: %s\n", str_of(reply, "pin_dir"), str_of(reply, "state_dir"));
+	printf("self-protection: %s  hardening: %s\n",
+	       json_is_true(json_object_get(reply, "self_protection")) ? "on" : "off", str_of(reply, "hardening"));
+	if (json_object_get(reply, "state_problem"))
+		printf("STATE PROBLEM: %s\n", str_of(reply, "state_problem"));
+	if (json_object_get(reply, "state_error"))
+		printf("STATE NOT SAVED: %s\n", str_of(reply, "state_error"));
 	json_object_foreach(stats, k, v)
 		printf("  %-28s %lld\n", k, (long long)json_integer_value(v));
 }
@@ -201,7 +281,11 @@ static void human_load(json_t *reply)
 
 static void human_attach(json_t *reply)
 {
-	printf("attached %s\n", json_string_value(json_object_get(reply, "cgroup")));
+	if (json_object_get(reply, "selector"))
+		printf("selector %s added (%lld cgroups attached now)\n", str_of(reply, "selector"),
+		       int_of(reply, "attached_now"));
+	else
+		printf("attached %s\n", json_string_value(json_object_get(reply, "cgroup")));
 }
 
 static void human_mode(json_t *reply)
@@ -308,7 +392,10 @@ static int cmd_unload(struct ctl *ctl, int argc, char **argv)
 
 static int cmd_attach(struct ctl *ctl, int argc, char **argv)
 {
-	if (expect_args(argc, 2, 2, "attach PROFILE CGROUP"))
+	if (argc == 3 && strcmp(argv[1], "--selector") == 0)
+		return ask(ctl, json_pack("{s:s, s:s, s:s}", "cmd", "attach", "profile", argv[0], "selector", argv[2]),
+			   -1, human_attach);
+	if (expect_args(argc, 2, 2, "attach PROFILE CGROUP | attach PROFILE --selector GLOB"))
 		return EXIT_USAGE;
 	return ask(ctl, json_pack("{s:s, s:s, s:s}", "cmd", "attach", "profile", argv[0], "cgroup", argv[1]),
 		   -1, human_attach);
@@ -316,9 +403,136 @@ static int cmd_attach(struct ctl *ctl, int argc, char **argv)
 
 static int cmd_detach(struct ctl *ctl, int argc, char **argv)
 {
-	if (expect_args(argc, 1, 1, "detach CGROUP"))
+	if (argc == 2 && strcmp(argv[0], "--selector") == 0)
+		return ask(ctl, json_pack("{s:s, s:s}", "cmd", "detach", "selector", argv[1]), -1, NULL);
+	if (expect_args(argc, 1, 1, "detach CGROUP | detach --selector GLOB"))
 		return EXIT_USAGE;
 	return ask(ctl, json_pack("{s:s, s:s}", "cmd", "detach", "cgroup", argv[0]), -1, NULL);
+}
+
+static int cmd_show(struct ctl *ctl, int argc, char **argv)
+{
+	if (expect_args(argc, 1, 1, "show PROFILE"))
+		return EXIT_USAGE;
+	return ask(ctl, json_pack("{s:s, s:s}", "cmd", "show", "profile", argv[0]), -1, human_show);
+}
+
+static int cmd_stats(struct ctl *ctl, int argc, char **argv)
+{
+	(void)argv;
+	if (expect_args(argc, 0, 0, "stats"))
+		return EXIT_USAGE;
+	return ask(ctl, json_pack("{s:s}", "cmd", "stats"), -1, human_stats);
+}
+
+static int cmd_rule(struct ctl *ctl, int argc, char **argv)
+{
+	if (argc >= 1 && strcmp(argv[0], "add") == 0) {
+		if (expect_args(argc, 4, 4, "rule add PROFILE exec|file|network 'RULE-JSON'"))
+			return EXIT_USAGE;
+		return ask(ctl, json_pack("{s:s, s:s, s:s, s:s}", "cmd", "rule-add", "profile", argv[1],
+					  "section", argv[2], "rule", argv[3]), -1, human_rule);
+	}
+	if (argc >= 1 && strcmp(argv[0], "del") == 0) {
+		if (expect_args(argc, 3, 3, "rule del PROFILE RULE_ID"))
+			return EXIT_USAGE;
+		return ask(ctl, json_pack("{s:s, s:s, s:s}", "cmd", "rule-del", "profile", argv[1], "rule_id", argv[2]),
+			   -1, human_rule);
+	}
+	return usage_error("usage: enforcerctl rule add PROFILE SECTION 'RULE-JSON' | rule del PROFILE RULE_ID");
+}
+
+static int cmd_shutdown(struct ctl *ctl, int argc, char **argv)
+{
+	bool remove = argc == 1 && strcmp(argv[0], "--remove-enforcement") == 0;
+
+	if (argc > 1 || (argc == 1 && !remove))
+		return usage_error("usage: enforcerctl shutdown [--remove-enforcement]");
+	return ask(ctl, json_pack("{s:s, s:b}", "cmd", "shutdown", "remove_enforcement", remove), -1, NULL);
+}
+
+/* ---- events ------------------------------------------------------------- */
+
+static void print_event(const struct ctl *ctl, json_t *ev)
+{
+	if (ctl->json) {
+		json_dumpf(ev, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		putchar('\n');
+	} else {
+		printf("%s %-10s %-12s gen=%lld %s pid=%lld comm=%s %s\n", str_of(ev, "time"), str_of(ev, "verdict"),
+		       str_of(ev, "profile"), int_of(ev, "generation"), str_of(ev, "hook"), int_of(ev, "pid"),
+		       str_of(ev, "comm"), str_of(ev, "path"));
+	}
+	fflush(stdout);
+}
+
+static volatile sig_atomic_t stop_following;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_following = 1;
+}
+
+static int cmd_events(struct ctl *ctl, int argc, char **argv)
+{
+	_cleanup_close_ int sock = -1;
+	bool follow = false;
+	const char *profile = NULL;
+	long count = 50;
+	json_t *req, *reply = NULL, *ev;
+	struct sigaction sa = { .sa_handler = on_stop };
+	size_t i;
+	int r;
+
+	for (int a = 0; a < argc; a++) {
+		if (strcmp(argv[a], "--follow") == 0 || strcmp(argv[a], "-f") == 0)
+			follow = true;
+		else if (strcmp(argv[a], "--count") == 0 && a + 1 < argc)
+			count = strtol(argv[++a], NULL, 10);
+		else if (strcmp(argv[a], "--profile") == 0 && a + 1 < argc)
+			profile = argv[++a];
+		else
+			return usage_error("usage: enforcerctl events [--follow] [--count N] [--profile PROFILE]");
+	}
+	req = json_pack("{s:s, s:b, s:i}", "cmd", "events", "follow", follow, "count", (int)count);
+	if (profile)
+		json_object_set_new(req, "profile", json_string(profile));
+	r = proto_connect(ctl->socket_path, &sock);
+	if (r < 0) {
+		json_decref(req);
+		fprintf(stderr, "%s: cannot reach enforcerd at %s: %s. Is enforcerd running?\n", prog,
+			ctl->socket_path, strerror(-r));
+		return EXIT_LOCAL;
+	}
+	r = proto_send(sock, req, -1);
+	json_decref(req);
+	if (r == 0)
+		r = proto_recv(sock, &reply, NULL);
+	if (r < 0) {
+		fprintf(stderr, "%s: no valid answer from enforcerd: %s\n", prog, strerror(-r));
+		return EXIT_LOCAL;
+	}
+	r = reply_status(ctl, reply);
+	if (r == 0)
+		json_array_foreach(json_object_get(reply, "events"), i, ev)
+			print_event(ctl, ev);
+	json_decref(reply);
+	if (r || !follow)
+		return r;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	while (!stop_following) {
+		json_t *msg = NULL;
+
+		if (proto_recv(sock, &msg, NULL) < 0)
+			break; /* the daemon went away, or a signal */
+		ev = json_object_get(msg, "event");
+		if (ev)
+			print_event(ctl, ev);
+		json_decref(msg);
+	}
+	return 0;
 }
 
 static int cmd_mode(struct ctl *ctl, int argc, char **argv)
@@ -339,32 +553,6 @@ static void forward_signal(int sig)
 {
 	if (run_child > 0)
 		kill(run_child, sig);
-}
-
-static int cgroup2_root(char *buf, size_t size)
-{
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	char line[4096];
-	int r = -ENOENT;
-
-	if (!f)
-		return -errno;
-	while (r < 0 && fgets(line, sizeof(line), f)) {
-		/* "... mountpoint opts ... - cgroup2 src opts": field 5 is the mount point. */
-		char *sep = strstr(line, " - cgroup2 "), *mnt = line;
-
-		if (!sep)
-			continue;
-		for (int i = 0; i < 4 && mnt; i++)
-			mnt = strchr(mnt, ' ') ? strchr(mnt, ' ') + 1 : NULL;
-		if (mnt && strchr(mnt, ' ')) {
-			*strchr(mnt, ' ') = 0;
-			snprintf(buf, size, "%s", mnt);
-			r = 0;
-		}
-	}
-	fclose(f);
-	return r;
 }
 
 static int write_str(const char *path, const char *s)
@@ -434,7 +622,7 @@ static int cmd_run(struct ctl *ctl, int argc, char **argv)
 	}
 	argv += i + 1;
 
-	r = cgroup2_root(root, sizeof(root));
+	r = cgroup2_mount_root(root, sizeof(root));
 	if (r < 0) {
 		fprintf(stderr, "%s: run: no cgroup2 file system is mounted (mount -t cgroup2 none /sys/fs/cgroup)\n", prog);
 		return EXIT_RUN_SELF;
@@ -505,15 +693,20 @@ static const struct command {
 	const char *name;
 	int (*fn)(struct ctl *ctl, int argc, char **argv);
 } commands[] = {
-	{ "status", cmd_status },
-	{ "check",  cmd_check },
-	{ "list",   cmd_list },
-	{ "load",   cmd_load },
-	{ "unload", cmd_unload },
-	{ "attach", cmd_attach },
-	{ "detach", cmd_detach },
-	{ "mode",   cmd_mode },
-	{ "run",    cmd_run },
+	{ "status",   cmd_status },
+	{ "stats",    cmd_stats },
+	{ "check",    cmd_check },
+	{ "list",     cmd_list },
+	{ "show",     cmd_show },
+	{ "load",     cmd_load },
+	{ "unload",   cmd_unload },
+	{ "attach",   cmd_attach },
+	{ "detach",   cmd_detach },
+	{ "mode",     cmd_mode },
+	{ "rule",     cmd_rule },
+	{ "events",   cmd_events },
+	{ "run",      cmd_run },
+	{ "shutdown", cmd_shutdown },
 };
 
 int main(int argc, char **argv)

@@ -1,9 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * enforcerd: loads the BPF-LSM programs, holds the policy maps, serves the
- * control socket and writes audit events. One thread, one epoll loop:
- * control requests, ring-buffer events and signals are handled in turn, so
- * the registry needs no locking.
+ * enforcerd: loads the BPF-LSM programs (or adopts those an earlier
+ * instance pinned), restores the persisted policy, serves the control
+ * socket, applies selectors to new cgroups and writes audit events. One
+ * thread, one epoll loop: control requests, ring-buffer events, cgroup
+ * events and signals are handled in turn, so the registry needs no locking.
+ *
+ * Enforcement does not depend on this process: maps and links are pinned,
+ * so a crash, a SIGKILL or an upgrade leaves every profile in force, and a
+ * clean stop does too. Only `enforcerd --cleanup` or `enforcerctl shutdown
+ * --remove-enforcement` removes it.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -15,25 +21,48 @@
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <bpf/bpf.h>
 
 #include "audit.h"
 #include "control.h"
 #include "engine.h"
+#include "harden.h"
 #include "log.h"
 #include "profiles.h"
 #include "protocol.h"
+#include "selectors.h"
+#include "state.h"
 #include "util.h"
 
 #define AUDIT_LOG_DEFAULT "/var/log/enforcer/audit.log"
 #define TAG_SIGNAL 2
 #define TAG_EVENTS 3
+#define TAG_CGROUPS 4
+
+/* Exit statuses (also in --help). */
+#define EXIT_CANNOT_ENFORCE 1
+#define EXIT_USAGE          2
+#define EXIT_FAILURE_OTHER  3
+#define EXIT_PINNED_ABI     4
+
+enum harden_mode { HARDEN_ON, HARDEN_OFF, HARDEN_STRICT };
 
 struct options {
 	const char *socket_path;
 	const char *audit_log;
 	const char *read_group;
+	const char *pin_dir;
+	const char *state_dir;
 	bool verbose;
+	bool cleanup;
+	bool migrate;
+	bool reload;
+	bool self_protect;
+	enum harden_mode harden;
 };
 
 static void usage(FILE *out)
@@ -42,39 +71,84 @@ static void usage(FILE *out)
 		"Usage: enforcerd [OPTIONS]\n"
 		"\n"
 		"Loads the enforcer BPF-LSM programs and enforces the profiles that\n"
-		"enforcerctl loads and attaches to cgroups.\n"
+		"enforcerctl loads and attaches to cgroups. Maps and program links are\n"
+		"pinned: enforcement stays in force when the daemon stops, crashes or is\n"
+		"upgraded, and a new daemon adopts it without a gap.\n"
 		"\n"
 		"Options:\n"
 		"  -s, --socket PATH      control socket (default %s)\n"
 		"  -a, --audit-log PATH   audit log, JSON lines; '-' for stdout (default %s)\n"
-		"  -g, --read-group NAME  members may run read-only commands (status, list)\n"
+		"  -g, --read-group NAME  members may run read-only commands (status, list, show,\n"
+		"                         events, stats)\n"
+		"  -p, --pin-dir DIR      bpffs directory for maps and links (default %s)\n"
+		"  -d, --state-dir DIR    persisted profiles and attachments (default %s)\n"
+		"      --cleanup          remove all enforcement: unpin everything, delete the\n"
+		"                         persisted state, and exit (refused while a daemon runs;\n"
+		"                         use 'enforcerctl shutdown --remove-enforcement' then)\n"
+		"      --migrate          pinned state of another ABI version: rebuild the policy\n"
+		"                         from the state directory, then detach the old programs\n"
+		"      --reload           load and attach the programs even when the pinned ones\n"
+		"                         are this build's (by default they are adopted as they are)\n"
+		"      --harden=MODE      on (default): drop capabilities and install a seccomp\n"
+		"                         filter after start-up, log loudly if that fails;\n"
+		"                         strict: exit if it fails; off: do neither\n"
+		"      --no-self-protect  do not protect the engine from confined tasks\n"
 		"  -v, --verbose          show the BPF loader's log\n"
 		"  -h, --help             show this help\n"
 		"\n"
 		"Exit status: 0 clean shutdown, 1 this kernel cannot enforce (the message says\n"
-		"why and what to change), 2 usage error, 3 other start-up failure.\n",
-		ENF_SOCKET_DEFAULT, AUDIT_LOG_DEFAULT);
+		"why and what to change), 2 usage error, 3 other start-up failure, 4 the pinned\n"
+		"state has another ABI version (see --migrate and --cleanup).\n",
+		ENF_SOCKET_DEFAULT, AUDIT_LOG_DEFAULT, ENF_PIN_DIR_DEFAULT, STATE_DIR_DEFAULT);
 }
 
 static int parse_args(int argc, char **argv, struct options *o)
 {
+	enum { OPT_CLEANUP = 256, OPT_MIGRATE, OPT_RELOAD, OPT_HARDEN, OPT_NO_SELF };
 	static const struct option longopts[] = {
 		{ "socket", required_argument, NULL, 's' },
 		{ "audit-log", required_argument, NULL, 'a' },
 		{ "read-group", required_argument, NULL, 'g' },
+		{ "pin-dir", required_argument, NULL, 'p' },
+		{ "state-dir", required_argument, NULL, 'd' },
+		{ "cleanup", no_argument, NULL, OPT_CLEANUP },
+		{ "migrate", no_argument, NULL, OPT_MIGRATE },
+		{ "reload", no_argument, NULL, OPT_RELOAD },
+		{ "harden", required_argument, NULL, OPT_HARDEN },
+		{ "no-self-protect", no_argument, NULL, OPT_NO_SELF },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
 	int c;
 
-	*o = (struct options){ .socket_path = ENF_SOCKET_DEFAULT, .audit_log = AUDIT_LOG_DEFAULT };
-	while ((c = getopt_long(argc, argv, "s:a:g:vh", longopts, NULL)) != -1) {
+	*o = (struct options){ .socket_path = ENF_SOCKET_DEFAULT, .audit_log = AUDIT_LOG_DEFAULT,
+			       .pin_dir = ENF_PIN_DIR_DEFAULT, .state_dir = STATE_DIR_DEFAULT,
+			       .self_protect = true, .harden = HARDEN_ON };
+	while ((c = getopt_long(argc, argv, "s:a:g:p:d:vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's': o->socket_path = optarg; break;
 		case 'a': o->audit_log = optarg; break;
 		case 'g': o->read_group = optarg; break;
+		case 'p': o->pin_dir = optarg; break;
+		case 'd': o->state_dir = optarg; break;
 		case 'v': o->verbose = true; break;
+		case OPT_CLEANUP: o->cleanup = true; break;
+		case OPT_MIGRATE: o->migrate = true; break;
+		case OPT_RELOAD: o->reload = true; break;
+		case OPT_NO_SELF: o->self_protect = false; break;
+		case OPT_HARDEN:
+			if (strcmp(optarg, "on") == 0) {
+				o->harden = HARDEN_ON;
+			} else if (strcmp(optarg, "off") == 0) {
+				o->harden = HARDEN_OFF;
+			} else if (strcmp(optarg, "strict") == 0) {
+				o->harden = HARDEN_STRICT;
+			} else {
+				fprintf(stderr, "enforcerd: --harden takes on, off or strict, not '%s'\n", optarg);
+				return -EINVAL;
+			}
+			break;
 		case 'h': usage(stdout); exit(0);
 		default:
 			fprintf(stderr, "Try 'enforcerd --help'.\n");
@@ -83,6 +157,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 	}
 	if (optind < argc) {
 		fprintf(stderr, "enforcerd: unexpected argument '%s'. Try 'enforcerd --help'.\n", argv[optind]);
+		return -EINVAL;
+	}
+	if (o->pin_dir[0] != '/' || o->state_dir[0] != '/') {
+		fprintf(stderr, "enforcerd: --pin-dir and --state-dir must be absolute paths\n");
 		return -EINVAL;
 	}
 	return 0;
@@ -104,46 +182,173 @@ static int make_parent_dir(const char *path)
 	return 0;
 }
 
+/* `enforcerd --cleanup`: everything goes, but never from under a running daemon. */
+static int cleanup(const struct options *o)
+{
+	char msg[1024];
+	int sock = -1, r;
+
+	if (proto_connect(o->socket_path, &sock) == 0) {
+		close(sock);
+		fprintf(stderr, "enforcerd: a daemon is serving %s; stop it and remove enforcement with "
+			"'enforcerctl shutdown --remove-enforcement' instead\n", o->socket_path);
+		return EXIT_FAILURE_OTHER;
+	}
+	r = engine_remove_pins(o->pin_dir, msg, sizeof(msg));
+	if (r < 0) {
+		fprintf(stderr, "enforcerd: %s\n", msg);
+		return EXIT_FAILURE_OTHER;
+	}
+	r = state_remove_all(o->state_dir);
+	if (r < 0) {
+		fprintf(stderr, "enforcerd: cannot remove the state in %s: %s\n", o->state_dir, strerror(-r));
+		return EXIT_FAILURE_OTHER;
+	}
+	printf("enforcerd: removed all enforcement: pins under %s, state in %s\n", o->pin_dir, o->state_dir);
+	return 0;
+}
+
+/* The kernel's encoding of a device number, as in sb->s_dev. */
+static __u64 kernel_dev(dev_t d)
+{
+	return ((__u64)major(d) << 20) | minor(d);
+}
+
+static void protect_inode(struct engine *e, const char *path, enum enf_self_kind kind)
+{
+	struct enf_self_inode_key key = {};
+	struct enf_self_inode_val val = { .kind = kind };
+	struct stat st;
+
+	if (e->self_inodes_fd < 0 || stat(path, &st) < 0)
+		return;
+	key.dev = kernel_dev(st.st_dev);
+	key.ino = st.st_ino;
+	if (bpf_map_update_elem(e->self_inodes_fd, &key, &val, BPF_ANY) < 0)
+		log_warn("cannot protect %s from confined tasks: %m", path);
+}
+
+/*
+ * What confined tasks may not change: the state directory, the socket's
+ * directory and the audit log (plus, by file system type, bpffs and the
+ * cgroup.* files; see lsm-progs/self.bpf.c). Rewritten after each start,
+ * since inodes of an earlier boot mean nothing.
+ */
+static void protect_files(struct engine *e, const struct options *o)
+{
+	_cleanup_free_ char *sockdir = strdup(o->socket_path);
+	struct enf_self_inode_key key, next;
+
+	if (e->self_inodes_fd < 0)
+		return;
+	/* Start from an empty set: entries of an earlier daemon may name reused inodes. */
+	while (bpf_map_get_next_key(e->self_inodes_fd, NULL, &next) == 0) {
+		key = next;
+		if (bpf_map_delete_elem(e->self_inodes_fd, &key) < 0)
+			break;
+	}
+	protect_inode(e, o->state_dir, ENF_SELF_DIR);
+	if (sockdir && strrchr(sockdir, '/') && strrchr(sockdir, '/') != sockdir) {
+		*strrchr(sockdir, '/') = 0;
+		protect_inode(e, sockdir, ENF_SELF_DIR);
+	}
+	if (strcmp(o->audit_log, "-") != 0)
+		protect_inode(e, o->audit_log, ENF_SELF_FILE);
+}
+
+static void epoll_add(int epfd, int fd, uint64_t tag)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = tag };
+
+	if (fd >= 0)
+		epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
+}
+
 int main(int argc, char **argv)
 {
 	static struct profiles profiles; /* large: keep it off the stack */
+	static struct control control;
 	struct options opt;
 	struct engine engine = {};
+	struct engine_options eopt;
 	struct audit audit = {};
-	struct control control = { .listen_fd = -1 };
-	struct epoll_event ev;
+	struct selectors selectors = { .fd = -1 };
+	struct state_store state = {};
+	struct daemon_info info = { .started = time(NULL) };
 	_cleanup_close_ int epfd = -1, sigfd = -1;
 	gid_t read_gid = (gid_t)-1;
 	sigset_t mask;
 	char msg[2048];
-	int r, status = 3;
+	int r, status = EXIT_FAILURE_OTHER;
 	bool running = true;
 
 	if (parse_args(argc, argv, &opt) < 0)
-		return 2;
+		return EXIT_USAGE;
+	if (opt.cleanup)
+		return cleanup(&opt);
 	if (opt.read_group) {
 		struct group *g = getgrnam(opt.read_group);
 
 		if (!g) {
 			fprintf(stderr, "enforcerd: no such group '%s' (--read-group)\n", opt.read_group);
-			return 2;
+			return EXIT_USAGE;
 		}
 		read_gid = g->gr_gid;
 	}
 
-	r = engine_start(&engine, opt.verbose, msg, sizeof(msg));
+	eopt = (struct engine_options){ .pin_dir = opt.pin_dir, .verbose = opt.verbose, .migrate = opt.migrate,
+				      .reload = opt.reload };
+	r = engine_start(&engine, &eopt, msg, sizeof(msg));
+	if (r == -EPROTO) {
+		fprintf(stderr, "enforcerd: %s\n", msg);
+		return EXIT_PINNED_ABI;
+	}
 	if (r < 0) {
 		fprintf(stderr, "enforcerd: cannot enforce on this kernel: %s\n", msg);
-		return 1;
+		return EXIT_CANNOT_ENFORCE;
 	}
-	profiles_init(&profiles, &engine);
+	info.pin_dir = opt.pin_dir;
+	info.adopted = engine.adopted;
+	info.self_protection = opt.self_protect;
+	snprintf(info.hardening, sizeof(info.hardening), "off");
+	if (engine.adopted)
+		log_info("adopted the enforcement pinned in %s by an earlier enforcerd%s", opt.pin_dir,
+			 engine.reused_programs ? " (its programs are this build's: kept as they are)" :
+			 " (this build's programs replaced its programs without a gap)");
 
+	profiles_init(&profiles, &engine);
+	if (state_open(&state, opt.state_dir, msg, sizeof(msg)) < 0) {
+		log_error("%s", msg);
+		goto out;
+	}
+	if (selectors_init(&selectors, &profiles, msg, sizeof(msg)) < 0) {
+		log_error("%s", msg);
+		goto out;
+	}
 	if (strcmp(opt.audit_log, "-") != 0 && (r = make_parent_dir(opt.audit_log)) < 0) {
 		log_error_errno(r, "cannot create the directory of %s: %m", opt.audit_log);
 		goto out;
 	}
 	if (audit_open(&audit, opt.audit_log, engine.events_fd, &profiles) < 0)
 		goto out;
+	control = (struct control){ .listen_fd = -1, .profiles = &profiles, .engine = &engine, .audit = &audit,
+				    .selectors = &selectors, .state = &state, .info = &info };
+	audit.on_event = control_on_event;
+	audit.on_event_ctx = &control;
+
+	/* The registry and the kernel agree with the persisted state before anyone can ask. */
+	r = state_restore(&state, &profiles, &selectors, msg, sizeof(msg));
+	if (r < 0) {
+		log_error("%s", msg);
+		goto out;
+	}
+	if (engine.migrated_from) {
+		r = engine_drop_migrated(&engine);
+		if (r < 0)
+			log_warn("cannot remove the old pinned state %s: %s", engine.migrated_from, strerror(-r));
+		else
+			log_info("migrated: the programs of the old ABI are detached");
+	}
 
 	epfd = epoll_create1(EPOLL_CLOEXEC);
 	sigemptyset(&mask);
@@ -157,16 +362,36 @@ int main(int argc, char **argv)
 		log_error_errno(-errno, "cannot set up the event loop: %m");
 		goto out;
 	}
-	ev = (struct epoll_event){ .events = EPOLLIN, .data.u64 = TAG_SIGNAL };
-	epoll_ctl(epfd, EPOLL_CTL_ADD, sigfd, &ev);
-	ev = (struct epoll_event){ .events = EPOLLIN, .data.u64 = TAG_EVENTS };
-	epoll_ctl(epfd, EPOLL_CTL_ADD, audit_fd(&audit), &ev);
+	epoll_add(epfd, sigfd, TAG_SIGNAL);
+	epoll_add(epfd, audit_fd(&audit), TAG_EVENTS);
+	epoll_add(epfd, selectors_fd(&selectors), TAG_CGROUPS);
 
-	if (control_open(&control, opt.socket_path, read_gid, epfd, &profiles, &engine, &audit) < 0)
+	if (control_open(&control, opt.socket_path, read_gid, epfd) < 0)
 		goto out;
+	engine.config.control_sock_ino = control_socket_ino(&control);
+	engine.config.self_flags = opt.self_protect ? ENF_SELF_PROTECT : 0;
+	r = engine_write_config(&engine);
+	if (r < 0)
+		log_warn("cannot write the self-protection settings: %s", strerror(-r));
+	protect_files(&engine, &opt);
 
-	log_info("ready: BPF-LSM programs attached, control socket %s, audit log %s",
-		 opt.socket_path, opt.audit_log);
+	if (opt.harden != HARDEN_OFF) {
+		r = harden_apply(msg, sizeof(msg));
+		if (r < 0 && opt.harden == HARDEN_STRICT) {
+			log_error("cannot harden the daemon: %s (--harden=strict)", msg);
+			goto out;
+		}
+		if (r < 0) {
+			log_error("NOT HARDENED: %s; the daemon runs with all its privileges", msg);
+			snprintf(info.hardening, sizeof(info.hardening), "failed: %.200s", msg);
+		} else {
+			snprintf(info.hardening, sizeof(info.hardening), "capabilities and seccomp");
+		}
+	}
+
+	log_info("ready: %s, control socket %s, audit log %s, state %s",
+		 engine.adopted ? "adopted the pinned programs" : "BPF-LSM programs attached",
+		 opt.socket_path, opt.audit_log, opt.state_dir);
 	while (running) {
 		struct epoll_event events[16];
 		int n = epoll_wait(epfd, events, 16, 1000);
@@ -184,13 +409,17 @@ int main(int argc, char **argv)
 				while (read(sigfd, &si, sizeof(si)) == sizeof(si)) {
 					if (si.ssi_signo == SIGHUP) {
 						audit_reopen(&audit);
+						protect_files(&engine, &opt);
 					} else {
-						log_info("received %s, shutting down", strsignal((int)si.ssi_signo));
+						log_info("received %s, shutting down; enforcement stays in force",
+							 strsignal((int)si.ssi_signo));
 						running = false;
 					}
 				}
 			} else if (tag == TAG_EVENTS) {
 				audit_consume(&audit);
+			} else if (tag == TAG_CGROUPS) {
+				selectors_handle(&selectors);
 			} else if (tag == CONTROL_TAG_LISTEN) {
 				control_accept(&control);
 			} else if (tag >= CONTROL_TAG_CLIENT) {
@@ -199,14 +428,37 @@ int main(int argc, char **argv)
 				control_handle(&control, (int)(tag - CONTROL_TAG_CLIENT));
 			}
 		}
+		if (selectors.dirty) {
+			selectors.dirty = false;
+			(void)state_save(&state, &profiles, &selectors);
+		}
 		control_sweep_idle(&control);
+		if (control.shutdown)
+			running = false;
 	}
 	audit_consume(&audit);
 	status = 0;
+	if (control.remove_enforcement) {
+		r = engine_remove_pins(opt.pin_dir, msg, sizeof(msg));
+		if (r < 0) {
+			log_error("%s", msg);
+			status = EXIT_FAILURE_OTHER;
+		}
+		r = state_remove_all(opt.state_dir);
+		if (r < 0)
+			log_error("cannot remove the state in %s: %s", opt.state_dir, strerror(-r));
+		log_info("removed all enforcement (pins and state); the programs detach as the daemon exits");
+	} else {
+		/* The daemon is gone: nothing to shield from signals any more. */
+		engine.config.daemon_tgid = 0;
+		(void)engine_write_config(&engine);
+	}
 out:
 	control_close(&control);
 	audit_close(&audit);
+	selectors_free(&selectors);
 	profiles_free(&profiles);
+	state_close(&state);
 	engine_stop(&engine);
 	return status;
 }

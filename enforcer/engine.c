@@ -1,8 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <linux/magic.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -12,6 +18,7 @@
 #include "enforcer.skel.h"
 #include "log.h"
 #include "support.h"
+#include "util.h"
 
 static bool libbpf_verbose;
 
@@ -24,15 +31,391 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	return vfprintf(stderr, fmt, ap);
 }
 
-int engine_start(struct engine *e, bool verbose, char *msg, size_t size)
+/* Remove a directory tree on bpffs: links first, so programs detach before maps go. */
+static int remove_tree(const char *path)
+{
+	struct dirent *de;
+	DIR *d;
+	int r = 0;
+
+	for (int pass = 0; pass < 2; pass++) {
+		d = opendir(path);
+		if (!d)
+			return errno == ENOENT ? 0 : -errno;
+		while ((de = readdir(d))) {
+			char sub[4096];
+			bool links = strcmp(de->d_name, "links") == 0 || strcmp(de->d_name, "staging") == 0;
+
+			if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+				continue;
+			if ((pass == 0) != links)
+				continue;
+			snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name);
+			if (de->d_type == DT_DIR) {
+				int q = remove_tree(sub);
+
+				r = r ?: q;
+			} else if (unlinkat(dirfd(d), de->d_name, 0) < 0 && errno != ENOENT) {
+				r = r ?: -errno;
+			}
+		}
+		closedir(d);
+	}
+	if (rmdir(path) < 0 && errno != ENOENT)
+		r = r ?: -errno;
+	return r;
+}
+
+static int pinned_settings_fd(const char *pin_dir)
+{
+	char path[4096];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/maps/settings", pin_dir);
+	fd = bpf_obj_get(path);
+	return fd < 0 ? -errno : fd;
+}
+
+int engine_pinned_abi(const char *pin_dir, unsigned *ret_abi)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info), zero = 0, abi;
+	_cleanup_close_ int fd = pinned_settings_fd(pin_dir);
+
+	if (fd == -ENOENT) {
+		*ret_abi = 0;
+		return 0;
+	}
+	if (fd < 0)
+		return fd;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len) < 0)
+		return -errno;
+	if (info.value_size < ENF_CONFIG_ABI_OFFSET + sizeof(abi) || info.value_size > 4096)
+		return -EPROTO;
+	{
+		unsigned char buf[info.value_size];
+
+		if (bpf_map_lookup_elem(fd, &zero, buf) < 0)
+			return -errno;
+		memcpy(&abi, buf + ENF_CONFIG_ABI_OFFSET, sizeof(abi));
+	}
+	*ret_abi = abi ? abi : 1;
+	return 0;
+}
+
+static int mkdir_p1(const char *path)
+{
+	if (mkdir(path, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+/* The maps of the object, with their pin paths set; the first pinned one that does not fit, if any. */
+static int set_pin_paths(struct engine *e, char *bad, size_t bad_size)
+{
+	struct bpf_map *map;
+
+	bad[0] = 0;
+	bpf_object__for_each_map(map, e->skel->obj) {
+		char path[4096];
+		struct bpf_map_info info = {};
+		__u32 len = sizeof(info);
+		int fd, r;
+
+		if (bpf_map__is_internal(map))
+			continue; /* .rodata/.bss belong to one object's programs */
+		snprintf(path, sizeof(path), "%s/maps/%s", e->pin_dir, bpf_map__name(map));
+		r = bpf_map__set_pin_path(map, path);
+		if (r < 0)
+			return r;
+		fd = bpf_obj_get(path);
+		if (fd < 0)
+			continue;
+		if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0 &&
+		    (info.type != bpf_map__type(map) || info.key_size != bpf_map__key_size(map) ||
+		     info.value_size != bpf_map__value_size(map) ||
+		     info.max_entries != bpf_map__max_entries(map) ||
+		     info.map_flags != bpf_map__map_flags(map)) && !bad[0])
+			snprintf(bad, bad_size, "%s", bpf_map__name(map));
+		close(fd);
+	}
+	return 0;
+}
+
+/* Move pinned state of another layout aside; its programs keep enforcing until engine_drop_migrated(). */
+static int move_aside(struct engine *e, unsigned old_abi, char *msg, size_t size)
+{
+	char path[4096];
+
+	for (int n = 0; n < 100; n++) {
+		if (n == 0)
+			snprintf(path, sizeof(path), "%s-old-abi%u", e->pin_dir, old_abi);
+		else
+			snprintf(path, sizeof(path), "%s-old-abi%u-%d", e->pin_dir, old_abi, n);
+		if (access(path, F_OK) == 0)
+			continue;
+		if (rename(e->pin_dir, path) < 0) {
+			int r = -errno;
+
+			snprintf(msg, size, "cannot move the pinned state %s aside to %s: %s", e->pin_dir, path, strerror(-r));
+			return r;
+		}
+		e->migrated_from = strdup(path);
+		return e->migrated_from ? 0 : -ENOMEM;
+	}
+	snprintf(msg, size, "too many old pinned states next to %s; remove them with 'enforcerd --cleanup'", e->pin_dir);
+	return -EEXIST;
+}
+
+static int prepare_pin_dir(struct engine *e, const struct engine_options *o, char *msg, size_t size)
+{
+	char sub[4096];
+	struct statfs sf;
+	unsigned abi;
+	int r;
+
+	r = mkdir_p1(e->pin_dir);
+	if (r == 0 && (statfs(e->pin_dir, &sf) < 0 || sf.f_type != BPF_FS_MAGIC))
+		r = -ENOTDIR;
+	if (r < 0) {
+		snprintf(msg, size, "cannot use %s as the pin directory: %s. It must be on a bpf file system: "
+			 "mount one (mount -t bpf bpf /sys/fs/bpf) or pass --pin-dir.", e->pin_dir,
+			 r == -ENOTDIR ? "not on a bpf file system" : strerror(-r));
+		return r;
+	}
+	r = engine_pinned_abi(e->pin_dir, &abi);
+	if (r < 0) {
+		snprintf(msg, size, "cannot read the ABI version of the pinned state in %s: %s. Remove it with "
+			 "'enforcerd --cleanup' (this ends its enforcement).", e->pin_dir, strerror(-r));
+		return r;
+	}
+	e->adopted_abi = abi;
+	if (abi && abi != ENF_ABI_VERSION) {
+		if (!o->migrate) {
+			snprintf(msg, size, "the enforcement state pinned in %s was created by an enforcerd with ABI "
+				 "version %u; this enforcerd uses ABI version %u and cannot adopt it, so it refuses to "
+				 "start. The old programs are still attached and enforcing. To upgrade without a gap, run "
+				 "'enforcerd --migrate' (it rebuilds every profile from the state directory, then detaches "
+				 "the old programs); to remove the old enforcement instead, run 'enforcerd --cleanup'.",
+				 e->pin_dir, abi, ENF_ABI_VERSION);
+			return -EPROTO;
+		}
+		r = move_aside(e, abi, msg, size);
+		if (r < 0)
+			return r;
+		r = mkdir_p1(e->pin_dir);
+		if (r < 0) {
+			snprintf(msg, size, "cannot create %s: %s", e->pin_dir, strerror(-r));
+			return r;
+		}
+	}
+	snprintf(sub, sizeof(sub), "%s/maps", e->pin_dir);
+	r = mkdir_p1(sub);
+	snprintf(sub, sizeof(sub), "%s/links", e->pin_dir);
+	if (r == 0)
+		r = mkdir_p1(sub);
+	snprintf(sub, sizeof(sub), "%s/staging", e->pin_dir);
+	if (r == 0)
+		r = mkdir_p1(sub);
+	if (r < 0)
+		snprintf(msg, size, "cannot create %s: %s", sub, strerror(-r));
+	return r;
+}
+
+/*
+ * Pin paths of program links: committed ("links/NAME") or being attached
+ * ("staging/NAME"). bpffs refuses names with a dot (reserved), hence a
+ * directory rather than a suffix.
+ */
+static void link_path(const struct engine *e, const struct bpf_program *prog, bool staged, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s/%s/%s", e->pin_dir, staged ? "staging" : "links", bpf_program__name(prog));
+}
+
+static bool is_program_name(const struct engine *e, const char *name)
+{
+	return bpf_object__find_program_by_name(e->skel->obj, name) != NULL;
+}
+
+/*
+ * Attach every program and pin its link under a staged name. Nothing of an
+ * earlier daemon is touched yet: if this fails, its links still enforce.
+ */
+static int attach_staged(struct engine *e, char *msg, size_t size)
+{
+	struct bpf_program *prog;
+	size_t n = 0;
+
+	bpf_object__for_each_program(prog, e->skel->obj)
+		n++;
+	e->links = calloc(n ? n : 1, sizeof(*e->links));
+	if (!e->links)
+		return -ENOMEM;
+	bpf_object__for_each_program(prog, e->skel->obj) {
+		char path[4096];
+		struct bpf_link *link;
+		int r;
+
+		link = bpf_program__attach(prog);
+		if (!link) {
+			r = -errno;
+			snprintf(msg, size, "the BPF-LSM program %s loaded but could not be attached: %s. "
+				 "Check that \"bpf\" is in /sys/kernel/security/lsm.", bpf_program__name(prog), strerror(-r));
+			return r;
+		}
+		e->links[e->n_links++] = link;
+		link_path(e, prog, true, path, sizeof(path));
+		(void)unlink(path); /* a stage left by a daemon that died while starting */
+		r = bpf_link__pin(link, path);
+		if (r < 0) {
+			snprintf(msg, size, "cannot pin the link of %s at %s: %s", bpf_program__name(prog), path, strerror(-r));
+			return r;
+		}
+	}
+	return 0;
+}
+
+static void unstage(struct engine *e)
+{
+	for (size_t i = 0; i < e->n_links; i++)
+		bpf_link__unpin(e->links[i]);
+}
+
+/*
+ * Both the old and the new programs are attached now. Renaming each staged
+ * pin over the committed one drops the old link (its program detaches);
+ * then links of programs this build no longer has are removed.
+ */
+static void commit_links(struct engine *e)
+{
+	struct bpf_program *prog;
+	char links_dir[4096];
+	struct dirent *de;
+	DIR *d;
+
+	bpf_object__for_each_program(prog, e->skel->obj) {
+		char staged[4096], final[4096];
+
+		link_path(e, prog, true, staged, sizeof(staged));
+		link_path(e, prog, false, final, sizeof(final));
+		if (rename(staged, final) < 0)
+			log_warn("cannot commit the link pin %s: %m (the program stays attached)", staged);
+	}
+	snprintf(links_dir, sizeof(links_dir), "%s/links", e->pin_dir);
+	d = opendir(links_dir);
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.' || is_program_name(e, de->d_name))
+			continue;
+		if (unlinkat(dirfd(d), de->d_name, 0) == 0)
+			log_info("detached %s, a program this build no longer has", de->d_name);
+	}
+	closedir(d);
+}
+
+/* Pins of maps this build does not have (an older build of the same ABI): not needed by any program. */
+static void sweep_map_pins(struct engine *e)
+{
+	char maps_dir[4096];
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(maps_dir, sizeof(maps_dir), "%s/maps", e->pin_dir);
+	d = opendir(maps_dir);
+	if (!d)
+		return;
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.' && !bpf_object__find_map_by_name(e->skel->obj, de->d_name))
+			(void)unlinkat(dirfd(d), de->d_name, 0);
+	closedir(d);
+}
+
+int engine_map_fd(const struct engine *e, const char *name)
+{
+	struct bpf_map *map = e->skel ? bpf_object__find_map_by_name(e->skel->obj, name) : NULL;
+
+	return map ? bpf_map__fd(map) : -ENOENT;
+}
+
+int engine_write_config(struct engine *e)
+{
+	__u32 zero = 0;
+
+	if (bpf_map_update_elem(e->settings_fd, &zero, &e->config, BPF_ANY) < 0)
+		return -errno;
+	return 0;
+}
+
+/* FNV-1a over the embedded BPF object: which build the pinned programs are. */
+static __u64 object_id(void)
+{
+	size_t n = 0;
+	const unsigned char *p = enforcer_bpf__elf_bytes(&n);
+	__u64 h = 0xcbf29ce484222325ULL;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ p[i]) * 0x100000001b3ULL;
+	return h ? h : 1;
+}
+
+/*
+ * The pinned programs are this build's and every one has its link: open
+ * the pinned maps and use them; nothing is loaded or attached. 0, or
+ * -ENOENT when something is missing (then the full path runs).
+ */
+static int reuse_pinned(struct engine *e)
+{
+	struct bpf_program *prog;
+	struct bpf_map *map;
+	struct enf_config cfg;
+	__u32 zero = 0;
+	int fd;
+
+	fd = pinned_settings_fd(e->pin_dir);
+	if (fd < 0)
+		return -ENOENT;
+	if (bpf_map_lookup_elem(fd, &zero, &cfg) < 0 || cfg.object_id != object_id()) {
+		close(fd);
+		return -ENOENT;
+	}
+	close(fd);
+	bpf_object__for_each_program(prog, e->skel->obj) {
+		char path[4096];
+
+		link_path(e, prog, false, path, sizeof(path));
+		if (access(path, F_OK) < 0)
+			return -ENOENT;
+	}
+	bpf_object__for_each_map(map, e->skel->obj) {
+		const char *path = bpf_map__pin_path(map);
+		int r;
+
+		if (bpf_map__is_internal(map))
+			continue;
+		fd = path ? bpf_obj_get(path) : -1;
+		if (fd < 0)
+			return -ENOENT;
+		r = bpf_map__reuse_fd(map, fd);
+		close(fd);
+		if (r < 0)
+			return r;
+	}
+	e->reused_programs = true;
+	return 0;
+}
+
+int engine_start(struct engine *e, const struct engine_options *o, char *msg, size_t size)
 {
 	struct support_report sr;
+	char bad[128], pin_dir[4096] = "";
 	__u32 zero = 0;
-	struct enf_config cfg = { .abi_version = ENF_ABI_VERSION };
 	int r;
 
 	memset(e, 0, sizeof(*e));
-	libbpf_verbose = verbose;
+	e->attachments_fd = e->profiles_fd = e->path_trie_fd = e->settings_fd = -1;
+	e->stats_fd = e->events_fd = e->self_inodes_fd = -1;
+	libbpf_verbose = o->verbose;
 	libbpf_set_print(libbpf_print);
 
 	support_probe(&sr);
@@ -40,16 +423,58 @@ int engine_start(struct engine *e, bool verbose, char *msg, size_t size)
 	if (r < 0)
 		return r;
 
+	e->pin_dir = strdup(o->pin_dir ? o->pin_dir : ENF_PIN_DIR_DEFAULT);
+	if (!e->pin_dir)
+		return -ENOMEM;
+	r = prepare_pin_dir(e, o, msg, size);
+	if (r < 0) {
+		if (e->migrated_from && rename(e->migrated_from, e->pin_dir) < 0)
+			log_warn("cannot move %s back to %s: %m", e->migrated_from, e->pin_dir);
+		free(e->migrated_from);
+		e->migrated_from = NULL;
+		free(e->pin_dir);
+		e->pin_dir = NULL;
+		return r;
+	}
+	snprintf(pin_dir, sizeof(pin_dir), "%s", e->pin_dir);
+
 	e->skel = enforcer_bpf__open();
 	if (!e->skel) {
 		r = -errno;
 		snprintf(msg, size, "cannot open the embedded BPF object: %s", strerror(-r));
-		return r;
-	}
-	r = enforcer_bpf__load(e->skel);
-	if (r < 0) {
-		support_explain_load(&sr, -r, msg, size);
 		goto fail;
+	}
+	r = set_pin_paths(e, bad, sizeof(bad));
+	if (r < 0) {
+		snprintf(msg, size, "cannot set the pin paths of the maps: %s", strerror(-r));
+		goto fail;
+	}
+	if (bad[0]) {
+		snprintf(msg, size, "the map '%s' pinned in %s has another layout than this enforcerd's, although both "
+			 "say ABI version %u (a build that changed a map without bumping ENF_ABI_VERSION). The old "
+			 "programs are still attached. Run 'enforcerd --cleanup' to remove the old enforcement, "
+			 "then start again.", bad, e->pin_dir, ENF_ABI_VERSION);
+		r = -EPROTO;
+		goto fail;
+	}
+	e->adopted = e->adopted_abi == ENF_ABI_VERSION;
+
+	if (!(e->adopted && !o->reload && reuse_pinned(e) == 0)) {
+		if (e->adopted && !o->reload) {
+			/* Something did not fit: start over with a fresh object and load it. */
+			enforcer_bpf__destroy(e->skel);
+			e->skel = enforcer_bpf__open();
+			if (!e->skel || set_pin_paths(e, bad, sizeof(bad)) < 0) {
+				r = -ENOMEM;
+				snprintf(msg, size, "cannot open the embedded BPF object");
+				goto fail;
+			}
+		}
+		r = enforcer_bpf__load(e->skel);
+		if (r < 0) {
+			support_explain_load(&sr, -r, msg, size);
+			goto fail;
+		}
 	}
 	e->attachments_fd = bpf_map__fd(e->skel->maps.attachments);
 	e->profiles_fd = bpf_map__fd(e->skel->maps.profiles);
@@ -57,27 +482,115 @@ int engine_start(struct engine *e, bool verbose, char *msg, size_t size)
 	e->settings_fd = bpf_map__fd(e->skel->maps.settings);
 	e->stats_fd = bpf_map__fd(e->skel->maps.stats);
 	e->events_fd = bpf_map__fd(e->skel->maps.events);
-	if (bpf_map_update_elem(e->settings_fd, &zero, &cfg, BPF_ANY) < 0) {
-		r = -errno;
+	e->self_inodes_fd = engine_map_fd(e, "self_inodes");
+
+	/* Adopted: the pinned settings describe the pinned attachments; keep them. */
+	if (e->adopted && bpf_map_lookup_elem(e->settings_fd, &zero, &e->config) < 0)
+		memset(&e->config, 0, sizeof(e->config));
+	e->config.abi_version = ENF_ABI_VERSION;
+	e->config.daemon_tgid = (__u32)getpid();
+	r = engine_write_config(e);
+	if (r < 0) {
 		snprintf(msg, size, "cannot initialise the settings map: %s", strerror(-r));
 		goto fail;
 	}
-	r = enforcer_bpf__attach(e->skel);
+
+	if (e->reused_programs)
+		return 0;
+	r = attach_staged(e, msg, size);
 	if (r < 0) {
-		snprintf(msg, size, "the BPF-LSM programs loaded but could not be attached: %s. "
-			 "Check that \"bpf\" is in /sys/kernel/security/lsm.", strerror(-r));
+		unstage(e);
 		goto fail;
 	}
+	commit_links(e);
+	/* Only now do the pins run this build: a later start may take them as they are. */
+	e->config.object_id = object_id();
+	r = engine_write_config(e);
+	if (r < 0)
+		log_warn("cannot record the build of the pinned programs: %s", strerror(-r));
+	if (!e->migrated_from)
+		sweep_map_pins(e);
 	return 0;
 fail:
 	engine_stop(e);
+	/*
+	 * Maps this start pinned fresh (nothing was there to adopt) hold
+	 * nothing of value: remove them so the next start is clean. Adopted
+	 * pins stay as they were.
+	 */
+	if (pin_dir[0] && e->adopted_abi == 0)
+		(void)remove_tree(pin_dir);
+	if (e->migrated_from) {
+		/* Put the old state back where the next start expects it. */
+		(void)remove_tree(pin_dir);
+		if (rename(e->migrated_from, pin_dir) < 0)
+			log_warn("cannot move %s back to %s: %m", e->migrated_from, pin_dir);
+		free(e->migrated_from);
+		e->migrated_from = NULL;
+	}
 	return r;
 }
 
 void engine_stop(struct engine *e)
 {
-	enforcer_bpf__destroy(e->skel); /* accepts NULL */
+	for (size_t i = 0; i < e->n_links; i++)
+		bpf_link__destroy(e->links[i]); /* closes our fd; the pinned link stays attached */
+	free(e->links);
+	e->links = NULL;
+	e->n_links = 0;
+	enforcer_bpf__destroy(e->skel); /* accepts NULL; pinned maps stay */
 	e->skel = NULL;
+	free(e->pin_dir);
+	e->pin_dir = NULL;
+}
+
+int engine_drop_migrated(struct engine *e)
+{
+	int r;
+
+	if (!e->migrated_from)
+		return 0;
+	r = remove_tree(e->migrated_from);
+	if (r == 0) {
+		free(e->migrated_from);
+		e->migrated_from = NULL;
+	}
+	return r;
+}
+
+int engine_remove_pins(const char *pin_dir, char *msg, size_t size)
+{
+	char parent[4096], prefix[4096];
+	const char *base;
+	struct dirent *de;
+	DIR *d;
+	int r;
+
+	r = remove_tree(pin_dir);
+	if (r < 0) {
+		snprintf(msg, size, "cannot remove the pinned state in %s: %s", pin_dir, strerror(-r));
+		return r;
+	}
+	/* States moved aside by an interrupted migration. */
+	snprintf(parent, sizeof(parent), "%s", pin_dir);
+	base = strrchr(pin_dir, '/');
+	if (!base)
+		return 0;
+	parent[base - pin_dir] = 0;
+	snprintf(prefix, sizeof(prefix), "%s-old-abi", base + 1);
+	d = opendir(parent[0] ? parent : "/");
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		char sub[8192];
+
+		if (strncmp(de->d_name, prefix, strlen(prefix)) != 0)
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", parent, de->d_name);
+		(void)remove_tree(sub);
+	}
+	closedir(d);
+	return 0;
 }
 
 int engine_stat(const struct engine *e, enum enf_stat which, uint64_t *ret)

@@ -26,8 +26,10 @@ void profiles_free(struct profiles *ps)
 		bundle_free(ps->slots[i].bundle);
 		bundle_free(ps->slots[i].prev_bundle);
 	}
-	for (size_t i = 0; i < ps->n_att; i++)
+	for (size_t i = 0; i < ps->n_att; i++) {
 		free(ps->att[i].cgroup);
+		free(ps->att[i].via);
+	}
 	free(ps->att);
 	memset(ps, 0, sizeof(*ps));
 }
@@ -163,17 +165,38 @@ int profiles_load(struct profiles *ps, struct bundle *b, struct profile **ret_pr
 
 static int settings_update(struct profiles *ps)
 {
-	struct enf_config cfg = { .abi_version = ENF_ABI_VERSION };
-	__u32 zero = 0;
+	struct enf_config old = ps->engine->config;
+	int r;
 
+	/* Only the level fields are the registry's; the rest of the settings is the engine's. */
+	ps->engine->config.levels_mask = 0;
+	ps->engine->config.deep_levels = 0;
 	for (size_t i = 0; i < ps->n_att; i++) {
 		if (ps->att[i].level < 64)
-			cfg.levels_mask |= 1ULL << ps->att[i].level;
+			ps->engine->config.levels_mask |= 1ULL << ps->att[i].level;
 		else
-			cfg.deep_levels = 1;
+			ps->engine->config.deep_levels = 1;
 	}
-	if (bpf_map_update_elem(ps->engine->settings_fd, &zero, &cfg, BPF_ANY) < 0)
-		return -errno;
+	r = engine_write_config(ps->engine);
+	if (r < 0)
+		ps->engine->config = old;
+	return r;
+}
+
+/* Room for one more attachment in the registry. 0, -ENOSPC or -ENOMEM. */
+static int attachment_room(struct profiles *ps)
+{
+	if (ps->n_att >= ENF_MAX_ATTACHMENTS)
+		return -ENOSPC;
+	if (ps->n_att == ps->cap_att) {
+		size_t cap = ps->cap_att ? ps->cap_att * 2 : 16;
+		struct attachment *n = realloc(ps->att, cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		ps->att = n;
+		ps->cap_att = cap;
+	}
 	return 0;
 }
 
@@ -196,6 +219,7 @@ static int detach_at(struct profiles *ps, size_t i, char *msg, size_t size)
 		return r;
 	}
 	free(ps->att[i].cgroup);
+	free(ps->att[i].via);
 	ps->att[i] = ps->att[--ps->n_att];
 	/* Clearing a level bit after the entry is gone is safe; the reverse order is not. */
 	r = settings_update(ps);
@@ -290,20 +314,12 @@ int profiles_attach(struct profiles *ps, const char *name, const char *cgroup_pa
 
 	a = attachment_find(ps, id);
 	if (!a) {
-		if (ps->n_att >= ENF_MAX_ATTACHMENTS) {
+		r = attachment_room(ps);
+		if (r == -ENOSPC)
 			snprintf(msg, size, "cannot attach %s: %d cgroups have profiles attached, the maximum",
 				 canon, ENF_MAX_ATTACHMENTS);
-			return -ENOSPC;
-		}
-		if (ps->n_att == ps->cap_att) {
-			size_t cap = ps->cap_att ? ps->cap_att * 2 : 16;
-			struct attachment *n = realloc(ps->att, cap * sizeof(*n));
-
-			if (!n)
-				return -ENOMEM;
-			ps->att = n;
-			ps->cap_att = cap;
-		}
+		if (r < 0)
+			return r;
 		a = &ps->att[ps->n_att++];
 		*a = (struct attachment){ .cgroup = TAKE_PTR(canon), .cgroup_id = id, .level = level, .slot = p->slot };
 		created = true;
@@ -354,6 +370,33 @@ int profiles_detach(struct profiles *ps, const char *cgroup_path, char *msg, siz
 			return detach_at(ps, i, msg, size);
 	snprintf(msg, size, "%s has no profile attached (see 'enforcerctl list')", canon);
 	return -ENOENT;
+}
+
+int profiles_detach_id(struct profiles *ps, uint64_t cgroup_id, char *msg, size_t size)
+{
+	for (size_t i = 0; i < ps->n_att; i++)
+		if (ps->att[i].cgroup_id == cgroup_id)
+			return detach_at(ps, i, msg, size);
+	snprintf(msg, size, "cgroup id %llu has no profile attached", (unsigned long long)cgroup_id);
+	return -ENOENT;
+}
+
+int profiles_adopt_attachment(struct profiles *ps, char *canonical, uint64_t cgroup_id, uint32_t level,
+			      uint32_t slot)
+{
+	int r = attachment_room(ps);
+
+	if (r < 0)
+		return r;
+	ps->att[ps->n_att++] = (struct attachment){
+		.cgroup = canonical, .cgroup_id = cgroup_id, .level = level, .slot = slot,
+	};
+	return 0;
+}
+
+int profiles_sync_levels(struct profiles *ps)
+{
+	return settings_update(ps);
 }
 
 const struct bundle *profiles_bundle_for(const struct profiles *ps, uint32_t slot, uint32_t instance)

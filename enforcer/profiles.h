@@ -36,6 +36,7 @@ struct attachment {
 	uint64_t cgroup_id;
 	uint32_t level;
 	uint32_t slot;
+	char *via;             /* the selector glob that made it; NULL: attached explicitly */
 };
 
 struct profiles {
@@ -68,6 +69,18 @@ int profiles_set_mode(struct profiles *ps, const char *name, enum enf_mode mode,
 int profiles_attach(struct profiles *ps, const char *name, const char *cgroup_path,
 		    const struct attachment **ret_att, char *msg, size_t size);
 int profiles_detach(struct profiles *ps, const char *cgroup_path, char *msg, size_t size);
+/* Detach by cgroup id, for a cgroup that may be gone. 0, -ENOENT, or -errno with msg. */
+int profiles_detach_id(struct profiles *ps, uint64_t cgroup_id, char *msg, size_t size);
+
+/*
+ * Registry-only: record an attachment the kernel already holds (adopted
+ * from pinned state); takes canonical. 0 or -errno.
+ */
+int profiles_adopt_attachment(struct profiles *ps, char *canonical, uint64_t cgroup_id, uint32_t level,
+			      uint32_t slot);
+
+/* Rewrite the cgroup level mask from the registry's attachments. 0 or -errno. */
+int profiles_sync_levels(struct profiles *ps);
 
 /* For events: the bundle that decided (current or just replaced instance). */
 const struct bundle *profiles_bundle_for(const struct profiles *ps, uint32_t slot, uint32_t instance);

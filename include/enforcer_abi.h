@@ -19,7 +19,7 @@
 #include <linux/types.h>
 #endif
 
-#define ENF_ABI_VERSION 1
+#define ENF_ABI_VERSION 2
 
 /* Limits. Each one is enforced by policyc with a message naming it. */
 #define ENF_NAME_MAX          256   /* one path component, NUL included */
@@ -97,8 +97,18 @@ enum enf_hook {
 	ENF_HOOK_SOCKET_LISTEN  = 35,
 	ENF_HOOK_SOCKET_ACCEPT  = 36,
 	ENF_HOOK_SOCKET_SENDMSG = 37,
-	/* self-protection of the engine: 64..95 */
+	/* self-protection of the engine: 64..95 (lsm-progs/self.bpf.c) */
 	ENF_HOOK_SELF_FIRST     = 64,
+	ENF_HOOK_SELF_BPF       = 64, /* bpf(): confined tasks get none */
+	ENF_HOOK_SELF_KILL      = 65, /* a signal to enforcerd */
+	ENF_HOOK_SELF_PTRACE    = 66, /* ptrace, /proc/PID/mem, pidfd_getfd on enforcerd */
+	ENF_HOOK_SELF_PERMISSION = 67, /* write access to bpffs, cgroup.* files, protected dirs */
+	ENF_HOOK_SELF_UNLINK    = 68, /* unlink of a protected file */
+	ENF_HOOK_SELF_RENAME    = 69, /* rename of a protected file or directory */
+	ENF_HOOK_SELF_OPEN      = 70, /* open for writing of a file in a protected directory */
+	ENF_HOOK_SELF_UMOUNT    = 71, /* unmounting bpffs or cgroup2 */
+	ENF_HOOK_SELF_MOUNT     = 72, /* mounting over bpffs, cgroup2 or a protected directory */
+	ENF_HOOK_SELF_CONNECT   = 73, /* connecting to the control socket */
 };
 
 /* Why a decision was made the way it was (event.reason). */
@@ -107,6 +117,7 @@ enum enf_reason {
 	ENF_REASON_DEFAULT     = 1, /* no rule matched; the section default decided */
 	ENF_REASON_UNRESOLVED  = 2, /* the object could not be resolved: failed closed */
 	ENF_REASON_NO_INSTANCE = 3, /* profile state missing mid-update: failed closed */
+	ENF_REASON_SELF        = 6, /* self-protection of the engine */
 };
 
 /* ---------------------------------------------------------------- maps -- */
@@ -284,12 +295,45 @@ struct enf_net_val {
 	struct enf_net_rule rules[ENF_NET_RULES_PER_PREFIX];
 };
 
-/* settings: single-entry array of global switches the daemon maintains. */
+/*
+ * settings: single-entry array of global switches the daemon maintains.
+ * abi_version sits at offset 12 in every version: a new daemon reads it
+ * from pinned state before trusting any other layout.
+ */
 struct enf_config {
 	__u64 levels_mask;   /* bit L set: some attachment lives at cgroup depth L */
 	__u32 deep_levels;   /* attachments deeper than 63: walk every level */
 	__u32 abi_version;
+	__u32 daemon_tgid;   /* the running enforcerd (0: none): confined tasks cannot signal or trace it */
+	__u32 self_flags;    /* ENF_SELF_* */
+	__u64 control_sock_ino; /* sockfs inode of the control socket: confined tasks cannot connect */
+	__u64 object_id;     /* hash of the BPF object whose programs the pinned links run */
 };
+
+#define ENF_CONFIG_ABI_OFFSET 12
+#define ENF_SELF_PROTECT (1u << 0) /* self-protection hooks are on */
+
+/*
+ * self_inodes: files and directories of the engine that confined tasks may
+ * not change (state directory, socket directory, audit log). dev is the
+ * kernel's encoding (MAJOR << 20 | MINOR), as in sb->s_dev.
+ */
+struct enf_self_inode_key {
+	__u64 dev;
+	__u64 ino;
+};
+
+struct enf_self_inode_val {
+	__u32 kind;          /* enum enf_self_kind */
+	__u32 _pad;
+};
+
+enum enf_self_kind {
+	ENF_SELF_DIR  = 1,   /* no entry may be added, removed or renamed; no file in it opened for writing */
+	ENF_SELF_FILE = 2,   /* may not be written, truncated, unlinked or renamed */
+};
+
+#define ENF_MAX_SELF_INODES 64
 
 /* stats: per-CPU array of counters, indexed by enum enf_stat. */
 enum enf_stat {
@@ -299,6 +343,7 @@ enum enf_stat {
 	ENF_STAT_EVENT_DROPPED  = 3, /* ring buffer full: event lost, verdict unaffected */
 	ENF_STAT_UNRESOLVED     = 4, /* failed closed: object could not be resolved */
 	ENF_STAT_NO_INSTANCE    = 5, /* failed closed: profile state missing */
+	ENF_STAT_SELF_DENIED    = 6, /* self-protection denials */
 	ENF_STAT_COUNT          = 8,
 };
 
@@ -358,7 +403,9 @@ _Static_assert(sizeof(struct enf_from_key) == 16, "enf_from_key");
 _Static_assert(sizeof(struct enf_actions) == 80, "enf_actions");
 _Static_assert(sizeof(struct enf_inode_key) == 24, "enf_inode_key");
 _Static_assert(sizeof(struct enf_inode_val) == 8, "enf_inode_val");
-_Static_assert(sizeof(struct enf_config) == 16, "enf_config");
+_Static_assert(sizeof(struct enf_config) == 40, "enf_config");
+_Static_assert(sizeof(struct enf_self_inode_key) == 16, "enf_self_inode_key");
+_Static_assert(sizeof(struct enf_self_inode_val) == 8, "enf_self_inode_val");
 _Static_assert(sizeof(struct enf_net_key) == 24, "enf_net_key");
 _Static_assert(sizeof(struct enf_net_rule) == 16, "enf_net_rule");
 _Static_assert(sizeof(struct enf_net_val) == 8 + 16 * ENF_NET_RULES_PER_PREFIX, "enf_net_val");

@@ -9,6 +9,8 @@ AUDIT_LOG=/tmp/audit.log
 DAEMON_LOG=/tmp/enforcerd.log
 DAEMON_PID=
 CG=/sys/fs/cgroup
+# Per test: /tmp is wiped between tests, so no test restores another's profiles.
+STATE_DIR=/tmp/enforcer-state
 
 pass() { CHECKS=$((CHECKS + 1)); echo "ok: $*"; }
 fail() { CHECKS=$((CHECKS + 1)); FAILS=$((FAILS + 1)); echo "FAIL: $*"; }
@@ -41,10 +43,11 @@ expect_exit() {
 
 start_daemon() {
 	rm -f "$AUDIT_LOG"
-	enforcerd --audit-log "$AUDIT_LOG" "$@" >"$DAEMON_LOG" 2>&1 &
+	enforcerd --audit-log "$AUDIT_LOG" --state-dir "$STATE_DIR" "$@" >"$DAEMON_LOG" 2>&1 &
 	DAEMON_PID=$!
+	# Loading every program takes tens of seconds under TCG (the verifier).
 	i=0
-	while [ $i -lt 100 ]; do
+	while [ $i -lt 900 ]; do
 		if enforcerctl status >/dev/null 2>&1; then
 			pass "enforcerd started (pid $DAEMON_PID)"
 			return 0

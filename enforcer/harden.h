@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The daemon confines itself once it has started (engine loaded and
+ * attached, pins made, socket bound, state restored):
+ *
+ *  - capabilities: everything is dropped (effective, permitted,
+ *    inheritable, ambient, bounding set) except
+ *      CAP_BPF             bpf() on the fds it holds: Linux 6.1 checks
+ *                          bpf_capable() for every command while
+ *                          kernel.unprivileged_bpf_disabled is set;
+ *      CAP_DAC_READ_SEARCH resolving cgroup and rule paths below
+ *                          directories root does not own;
+ *    the rest of its work is on files root owns (state, socket, pins).
+ *  - no_new_privs and not dumpable;
+ *  - a seccomp allow-list (libseccomp) of the system calls the event loop
+ *    makes; anything else fails with EPERM instead of running.
+ *
+ * harden_apply() returns 0, or -errno with what failed in msg; the daemon
+ * logs that loudly, or exits with --harden=strict.
+ */
+#ifndef ENFORCER_HARDEN_H
+#define ENFORCER_HARDEN_H
+
+#include <stddef.h>
+
+int harden_apply(char *msg, size_t size);
+
+#endif /* ENFORCER_HARDEN_H */

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <time.h>
+
+#include "control.h"
+#include "metrics.h"
+#include "util.h"
+
+static void add(json_t *arr, const char *name, const char *type, const char *help, unsigned long long value,
+		json_t *labels)
+{
+	json_t *m = json_pack("{s:s, s:s, s:s, s:I}", "name", name, "type", type, "help", help,
+			      "value", (json_int_t)value);
+
+	if (m && labels)
+		json_object_set_new(m, "labels", labels);
+	else
+		json_decref(labels);
+	json_array_append_new(arr, m);
+}
+
+json_t *metrics_collect(const struct control *c)
+{
+	static const struct {
+		enum enf_stat stat;
+		const char *name, *help;
+	} kernel[] = {
+		{ ENF_STAT_DECISIONS, "enforcer_decisions_total", "hook invocations that reached a profile" },
+		{ ENF_STAT_DENIED, "enforcer_denied_total", "operations denied" },
+		{ ENF_STAT_AUDITED, "enforcer_audited_total", "operations allowed and logged (audit rules, would-deny)" },
+		{ ENF_STAT_EVENT_DROPPED, "enforcer_events_lost_total", "events the ring buffer had no room for (verdicts unaffected)" },
+		{ ENF_STAT_UNRESOLVED, "enforcer_failed_closed_unresolved_total", "denied because the object could not be resolved" },
+		{ ENF_STAT_NO_INSTANCE, "enforcer_failed_closed_no_instance_total", "denied because profile state was missing" },
+		{ ENF_STAT_SELF_DENIED, "enforcer_self_protection_denied_total", "attempts on the engine itself that were refused" },
+	};
+	const struct profiles *ps = c->profiles;
+	json_t *arr = json_array();
+	size_t n_profiles = 0;
+
+	if (!arr)
+		return NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(kernel); i++) {
+		uint64_t v = 0;
+
+		if (engine_stat(c->engine, kernel[i].stat, &v) == 0)
+			add(arr, kernel[i].name, "counter", kernel[i].help, v, NULL);
+	}
+	add(arr, "enforcer_events_written_total", "counter", "events written to the audit log", c->audit->written, NULL);
+	add(arr, "enforcer_events_follower_dropped_total", "counter", "events an 'events --follow' client was too slow for",
+	    c->n.events_dropped, NULL);
+	for (size_t i = 0; i < ENF_MAX_PROFILES; i++) {
+		const struct profile *p = &ps->slots[i];
+		size_t att = 0;
+
+		if (!p->used)
+			continue;
+		n_profiles++;
+		for (size_t k = 0; k < ps->n_att; k++)
+			att += ps->att[k].slot == p->slot;
+		add(arr, "enforcer_profile_generation", "gauge", "generation of the profile version in force",
+		    p->generation, json_pack("{s:s, s:s}", "profile", p->bundle->name, "mode", enf_mode_name(p->mode)));
+		add(arr, "enforcer_profile_attachments", "gauge", "cgroups the profile is attached to", att,
+		    json_pack("{s:s}", "profile", p->bundle->name));
+	}
+	add(arr, "enforcer_profiles", "gauge", "profiles loaded", n_profiles, NULL);
+	add(arr, "enforcer_attachments", "gauge", "cgroups with a profile attached", ps->n_att, NULL);
+	add(arr, "enforcer_selectors", "gauge", "selectors", c->selectors->n_sel, NULL);
+	add(arr, "enforcer_selector_attached_total", "counter", "cgroups attached by selectors", c->selectors->attached, NULL);
+	add(arr, "enforcer_selector_detached_total", "counter", "selector attachments removed", c->selectors->detached, NULL);
+	add(arr, "enforcer_selector_rescans_total", "counter", "full walks of the cgroup tree", c->selectors->rescans, NULL);
+	add(arr, "enforcer_control_requests_total", "counter", "control requests answered", c->n.requests, NULL);
+	add(arr, "enforcer_control_errors_total", "counter", "control requests refused or failed", c->n.errors, NULL);
+	add(arr, "enforcer_control_denied_total", "counter", "control requests refused for lack of permission", c->n.denied, NULL);
+	add(arr, "enforcer_control_malformed_total", "counter", "control requests that were not valid", c->n.malformed, NULL);
+	add(arr, "enforcer_control_oversized_total", "counter", "control requests over the size limit or truncated", c->n.oversized, NULL);
+	add(arr, "enforcer_control_confined_refused_total", "counter", "connections from confined cgroups refused", c->n.confined_refused, NULL);
+	add(arr, "enforcer_state_saves_total", "counter", "state directory writes", c->state->saves, NULL);
+	add(arr, "enforcer_state_save_errors_total", "counter", "state directory writes that failed", c->state->save_errors, NULL);
+	add(arr, "enforcer_uptime_seconds", "gauge", "seconds since the daemon started",
+	    (unsigned long long)(time(NULL) - c->info->started), NULL);
+	return arr;
+}

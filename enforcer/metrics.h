@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Every counter and gauge the daemon exports, collected in one place as a
+ * list of {"name", "type", "help", "value", "labels"} objects. `enforcerctl
+ * stats` prints it; another output format (Prometheus text) is a renderer
+ * of this same list, so a metric is defined once.
+ */
+#ifndef ENFORCER_METRICS_H
+#define ENFORCER_METRICS_H
+
+#include <jansson.h>
+
+struct control;
+
+/* A JSON array of metric objects; NULL on ENOMEM. */
+json_t *metrics_collect(const struct control *c);
+
+#endif /* ENFORCER_METRICS_H */

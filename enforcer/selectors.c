@@ -1,0 +1,493 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "log.h"
+#include "selector_glob.h"
+#include "selectors.h"
+#include "util.h"
+
+#define WATCH_MASK (IN_CREATE | IN_MOVED_TO | IN_DELETE | IN_MOVED_FROM | IN_ONLYDIR)
+
+int selectors_init(struct selectors *s, struct profiles *ps, char *msg, size_t size)
+{
+	int r;
+
+	memset(s, 0, sizeof(*s));
+	s->ps = ps;
+	s->fd = -1;
+	r = cgroup2_mount_root(s->root, sizeof(s->root));
+	if (r < 0) {
+		snprintf(msg, size, "no cgroup2 file system is mounted (mount -t cgroup2 none /sys/fs/cgroup)");
+		return r;
+	}
+	s->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (s->fd < 0) {
+		r = -errno;
+		snprintf(msg, size, "cannot watch cgroups for selectors: inotify: %s", strerror(-r));
+		return r;
+	}
+	return 0;
+}
+
+static void drop_watches(struct selectors *s)
+{
+	for (size_t i = 0; i < s->n_w; i++) {
+		inotify_rm_watch(s->fd, s->w[i].wd);
+		free(s->w[i].rel);
+	}
+	s->n_w = 0;
+}
+
+void selectors_free(struct selectors *s)
+{
+	drop_watches(s);
+	free(s->w);
+	for (size_t i = 0; i < s->n_sel; i++) {
+		free(s->sel[i].glob);
+		free(s->sel[i].profile);
+	}
+	free(s->sel);
+	for (size_t i = 0; i < s->n_pend; i++) {
+		free(s->pend[i].cgroup);
+		free(s->pend[i].profile);
+	}
+	free(s->pend);
+	if (s->fd >= 0)
+		close(s->fd);
+	memset(s, 0, sizeof(*s));
+	s->fd = -1;
+}
+
+int selectors_fd(const struct selectors *s)
+{
+	return s->fd;
+}
+
+/* dir + "/" + name ("" name: dir itself); false (and "") if it does not fit. */
+static bool join(char *buf, size_t size, const char *dir, const char *name)
+{
+	int n = snprintf(buf, size, "%s%s%s", dir, dir[0] && name[0] ? "/" : "", name);
+
+	if (n < 0 || (size_t)n >= size) {
+		buf[0] = 0;
+		return false;
+	}
+	return true;
+}
+
+static void full_path(const struct selectors *s, const char *rel, char *buf, size_t size)
+{
+	join(buf, size, strcmp(s->root, "/") == 0 ? "" : s->root, rel);
+	if (!buf[0] && !rel[0])
+		snprintf(buf, size, "/");
+}
+
+/* The relative path of an absolute one below the mount, or NULL. */
+static const char *relative_to_root(const struct selectors *s, const char *abs)
+{
+	size_t n = strlen(s->root);
+
+	if (strcmp(s->root, "/") == 0)
+		return abs + 1;
+	if (strncmp(abs, s->root, n) != 0 || (abs[n] != '/' && abs[n] != 0))
+		return NULL;
+	return abs[n] ? abs + n + 1 : abs + n;
+}
+
+int selectors_normalise(const struct selectors *s, const char *glob, char *out, size_t out_size,
+			char *msg, size_t size)
+{
+	const char *rel = glob;
+
+	if (glob[0] == '/') {
+		rel = relative_to_root(s, glob);
+		if (!rel) {
+			snprintf(msg, size, "selector '%s' is not below the cgroup2 mount %s; give it relative to the "
+				 "mount (e.g. 'system.slice/*.service')", glob, s->root);
+			return -EINVAL;
+		}
+	}
+	while (*rel == '/')
+		rel++;
+	if (selector_glob_check(rel, msg, size) < 0)
+		return -EINVAL;
+	snprintf(out, out_size, "%s", rel);
+	return 0;
+}
+
+static bool wanted(const struct selectors *s, const char *rel)
+{
+	for (size_t i = 0; i < s->n_sel; i++)
+		if (selector_glob_may_match_below(s->sel[i].glob, rel))
+			return true;
+	for (size_t i = 0; i < s->n_pend; i++) {
+		const char *p = relative_to_root(s, s->pend[i].cgroup);
+		size_t n = strlen(rel);
+
+		/* rel is the pending path or one of its ancestors. */
+		if (p && (n == 0 || (strncmp(p, rel, n) == 0 && (p[n] == 0 || p[n] == '/'))))
+			return true;
+	}
+	return false;
+}
+
+static struct cgroup_watch *watch_by_wd(struct selectors *s, int wd)
+{
+	for (size_t i = 0; i < s->n_w; i++)
+		if (s->w[i].wd == wd)
+			return &s->w[i];
+	return NULL;
+}
+
+static void watch_dir(struct selectors *s, const char *rel)
+{
+	char path[PATH_MAX];
+	int wd;
+
+	full_path(s, rel, path, sizeof(path));
+	wd = inotify_add_watch(s->fd, path, WATCH_MASK);
+	if (wd < 0) {
+		if (errno != ENOENT)
+			log_warn("selectors: cannot watch %s: %m (cgroups created below it are not seen)", path);
+		s->errors++;
+		return;
+	}
+	if (watch_by_wd(s, wd))
+		return; /* inotify returns the same wd for the same directory */
+	if (s->n_w == s->cap_w) {
+		size_t cap = s->cap_w ? s->cap_w * 2 : 64;
+		struct cgroup_watch *n = realloc(s->w, cap * sizeof(*n));
+
+		if (!n) {
+			inotify_rm_watch(s->fd, wd);
+			return;
+		}
+		s->w = n;
+		s->cap_w = cap;
+	}
+	s->w[s->n_w].wd = wd;
+	s->w[s->n_w].rel = strdup(rel);
+	if (!s->w[s->n_w].rel) {
+		inotify_rm_watch(s->fd, wd);
+		return;
+	}
+	s->n_w++;
+}
+
+static struct attachment *attachment_by_id(struct profiles *ps, uint64_t id)
+{
+	for (size_t i = 0; i < ps->n_att; i++)
+		if (ps->att[i].cgroup_id == id)
+			return &ps->att[i];
+	return NULL;
+}
+
+static void attach_one(struct selectors *s, const char *path, const char *profile, const char *via)
+{
+	const struct attachment *ca;
+	struct attachment *a;
+	char msg[1024];
+	uint64_t id;
+
+	if (cgroup_id_of(path, &id) < 0)
+		return; /* gone again */
+	a = attachment_by_id(s->ps, id);
+	if (a && (!a->via || !via))
+		return; /* an explicit attachment stands, and a pending one is already applied */
+	if (a) {
+		/* The selector added first wins. */
+		for (size_t i = 0; i < s->n_sel; i++) {
+			if (strcmp(s->sel[i].glob, a->via) == 0)
+				return;
+			if (strcmp(s->sel[i].glob, via) == 0)
+				break;
+		}
+	}
+	if (profiles_attach(s->ps, profile, path, &ca, msg, sizeof(msg)) < 0) {
+		log_warn("selector '%s': %s", via ? via : path, msg);
+		s->errors++;
+		return;
+	}
+	a = attachment_by_id(s->ps, id);
+	if (a) {
+		free(a->via);
+		a->via = via ? strdup(via) : NULL;
+	}
+	s->attached++;
+	s->dirty = true;
+	log_info("attached profile '%s' to %s%s%s", profile, path, via ? " (selector " : "", via ? via : "");
+	if (via)
+		log_info("selector '%s' matched", via);
+}
+
+static void remove_pending_at(struct selectors *s, size_t i)
+{
+	free(s->pend[i].cgroup);
+	free(s->pend[i].profile);
+	s->pend[i] = s->pend[--s->n_pend];
+}
+
+/* A cgroup that exists now: apply what applies to it. */
+static void apply(struct selectors *s, const char *rel)
+{
+	char path[PATH_MAX];
+
+	full_path(s, rel, path, sizeof(path));
+	for (size_t i = 0; i < s->n_pend; i++) {
+		if (strcmp(s->pend[i].cgroup, path) == 0) {
+			attach_one(s, path, s->pend[i].profile, NULL);
+			remove_pending_at(s, i);
+			break;
+		}
+	}
+	for (size_t i = 0; i < s->n_sel; i++) {
+		if (selector_glob_match(s->sel[i].glob, rel)) {
+			uint64_t before = s->attached;
+
+			attach_one(s, path, s->sel[i].profile, s->sel[i].glob);
+			if (s->attached != before)
+				s->sel[i].matched++;
+			break;
+		}
+	}
+}
+
+/* Watch and apply rel and everything below it, depth first. */
+static void scan(struct selectors *s, const char *rel, int depth)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+
+	if (depth > 256 || !wanted(s, rel))
+		return;
+	/* Watch before listing: a child created meanwhile is then seen one way or the other. */
+	watch_dir(s, rel);
+	apply(s, rel);
+	full_path(s, rel, path, sizeof(path));
+	d = opendir(path);
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		char sub[PATH_MAX];
+
+		if (de->d_type != DT_DIR || de->d_name[0] == '.')
+			continue;
+		if (join(sub, sizeof(sub), rel, de->d_name))
+			scan(s, sub, depth + 1);
+	}
+	closedir(d);
+}
+
+void selectors_rescan(struct selectors *s)
+{
+	drop_watches(s);
+	if (s->n_sel == 0 && s->n_pend == 0)
+		return;
+	s->rescans++;
+	scan(s, "", 0);
+}
+
+/* A cgroup was removed: what selectors attached there goes too (its id is never reused). */
+static void removed(struct selectors *s, const char *rel)
+{
+	char path[PATH_MAX];
+	size_t n;
+
+	full_path(s, rel, path, sizeof(path));
+	n = strlen(path);
+	for (size_t i = s->ps->n_att; i-- > 0;) {
+		struct attachment *a = &s->ps->att[i];
+		char msg[256];
+
+		if (!a->via || strncmp(a->cgroup, path, n) != 0 || (a->cgroup[n] != 0 && a->cgroup[n] != '/'))
+			continue;
+		if (profiles_detach_id(s->ps, a->cgroup_id, msg, sizeof(msg)) == 0) {
+			s->detached++;
+			s->dirty = true;
+		}
+	}
+}
+
+void selectors_handle(struct selectors *s)
+{
+	char buf[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
+
+	for (;;) {
+		ssize_t n = read(s->fd, buf, sizeof(buf));
+
+		if (n <= 0)
+			return;
+		for (char *p = buf; p < buf + n;) {
+			struct inotify_event *ev = (struct inotify_event *)p;
+			struct cgroup_watch *w = watch_by_wd(s, ev->wd);
+
+			p += sizeof(*ev) + ev->len;
+			if (ev->mask & IN_Q_OVERFLOW) {
+				s->overflows++;
+				selectors_rescan(s);
+				return;
+			}
+			if (!w || !(ev->mask & IN_ISDIR) || !ev->len) {
+				if (w && (ev->mask & IN_IGNORED)) {
+					free(w->rel);
+					*w = s->w[--s->n_w];
+				}
+				continue;
+			}
+			char rel[PATH_MAX];
+
+			if (!join(rel, sizeof(rel), w->rel, ev->name))
+				continue;
+			if (ev->mask & (IN_CREATE | IN_MOVED_TO))
+				scan(s, rel, 0);
+			else if (ev->mask & (IN_DELETE | IN_MOVED_FROM))
+				removed(s, rel);
+		}
+	}
+}
+
+int selectors_add(struct selectors *s, const char *profile, const char *glob, unsigned *ret_attached,
+		  char *msg, size_t size)
+{
+	char rel[SELECTOR_GLOB_MAX];
+	struct selector *n;
+	uint64_t before;
+	int r;
+
+	r = selectors_normalise(s, glob, rel, sizeof(rel), msg, size);
+	if (r < 0)
+		return r;
+	if (!profiles_find(s->ps, profile)) {
+		snprintf(msg, size, "no profile named '%s' is loaded (load it with 'enforcerctl load FILE.pol')", profile);
+		return -ENOENT;
+	}
+	for (size_t i = 0; i < s->n_sel; i++) {
+		if (strcmp(s->sel[i].glob, rel) == 0) {
+			snprintf(msg, size, "selector '%s' already attaches profile '%s'; detach it first "
+				 "(enforcerctl detach --selector '%s')", rel, s->sel[i].profile, rel);
+			return -EEXIST;
+		}
+	}
+	if (s->n_sel >= SELECTORS_MAX) {
+		snprintf(msg, size, "%d selectors exist, the maximum", SELECTORS_MAX);
+		return -ENOSPC;
+	}
+	n = realloc(s->sel, (s->n_sel + 1) * sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	s->sel = n;
+	n[s->n_sel] = (struct selector){ .glob = strdup(rel), .profile = strdup(profile) };
+	if (!n[s->n_sel].glob || !n[s->n_sel].profile) {
+		free(n[s->n_sel].glob);
+		free(n[s->n_sel].profile);
+		return -ENOMEM;
+	}
+	s->n_sel++;
+	s->dirty = true;
+	before = s->attached;
+	selectors_rescan(s);
+	*ret_attached = (unsigned)(s->attached - before);
+	return 0;
+}
+
+static void detach_via(struct selectors *s, const char *glob, unsigned *ret_detached)
+{
+	for (size_t i = s->ps->n_att; i-- > 0;) {
+		char msg[256];
+
+		if (!s->ps->att[i].via || strcmp(s->ps->att[i].via, glob) != 0)
+			continue;
+		if (profiles_detach_id(s->ps, s->ps->att[i].cgroup_id, msg, sizeof(msg)) == 0) {
+			s->detached++;
+			(*ret_detached)++;
+		} else {
+			log_warn("%s", msg);
+		}
+	}
+}
+
+static void remove_selector_at(struct selectors *s, size_t i, unsigned *ret_detached)
+{
+	detach_via(s, s->sel[i].glob, ret_detached);
+	free(s->sel[i].glob);
+	free(s->sel[i].profile);
+	/* Keep the order: it decides between selectors. */
+	memmove(&s->sel[i], &s->sel[i + 1], (s->n_sel - i - 1) * sizeof(*s->sel));
+	s->n_sel--;
+	s->dirty = true;
+}
+
+int selectors_remove(struct selectors *s, const char *glob, unsigned *ret_detached, char *msg, size_t size)
+{
+	char rel[SELECTOR_GLOB_MAX];
+	int r;
+
+	*ret_detached = 0;
+	r = selectors_normalise(s, glob, rel, sizeof(rel), msg, size);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < s->n_sel; i++) {
+		if (strcmp(s->sel[i].glob, rel) == 0) {
+			remove_selector_at(s, i, ret_detached);
+			/* A cgroup the removed selector held may match a later one. */
+			selectors_rescan(s);
+			return 0;
+		}
+	}
+	snprintf(msg, size, "no selector '%s' (see 'enforcerctl list')", rel);
+	return -ENOENT;
+}
+
+void selectors_forget_profile(struct selectors *s, const char *profile)
+{
+	unsigned n = 0;
+
+	for (size_t i = s->n_sel; i-- > 0;)
+		if (strcmp(s->sel[i].profile, profile) == 0)
+			remove_selector_at(s, i, &n);
+	for (size_t i = s->n_pend; i-- > 0;)
+		if (strcmp(s->pend[i].profile, profile) == 0)
+			remove_pending_at(s, i);
+	selectors_rescan(s);
+}
+
+size_t selectors_count_for(const struct selectors *s, const char *profile)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->n_sel; i++)
+		n += strcmp(s->sel[i].profile, profile) == 0;
+	for (size_t i = 0; i < s->n_pend; i++)
+		n += strcmp(s->pend[i].profile, profile) == 0;
+	return n;
+}
+
+int selectors_add_pending(struct selectors *s, const char *profile, const char *cgroup)
+{
+	struct pending_attachment *n;
+
+	if (!relative_to_root(s, cgroup))
+		return -EINVAL;
+	n = realloc(s->pend, (s->n_pend + 1) * sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	s->pend = n;
+	n[s->n_pend] = (struct pending_attachment){ .cgroup = strdup(cgroup), .profile = strdup(profile) };
+	if (!n[s->n_pend].cgroup || !n[s->n_pend].profile) {
+		free(n[s->n_pend].cgroup);
+		free(n[s->n_pend].profile);
+		return -ENOMEM;
+	}
+	s->n_pend++;
+	return 0;
+}

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Attachment by selector: a glob over cgroup paths (selector_glob.h) that
+ * the daemon applies to the cgroups that exist when it is added and to
+ * every cgroup created later. New cgroups are seen through inotify on the
+ * cgroup2 directories that could lead to a match (IN_CREATE on cgroupfs is
+ * raised by mkdir(2)); a queue overflow triggers a full rescan.
+ *
+ * Also here: attachments by path whose cgroup does not exist yet (restored
+ * after a reboot before systemd created it); they are applied the same way.
+ *
+ * Precedence: an explicit attachment of a cgroup beats any selector; among
+ * selectors, the one added first wins. Attachments a selector made are
+ * removed when the selector is, and when their cgroup is removed.
+ *
+ * The window: a process placed in a new cgroup runs under its parent's
+ * governing profile (or none) until the daemon has seen the cgroup and
+ * written one map entry; docs/operations.md has the measured figure.
+ */
+#ifndef ENFORCER_SELECTORS_H
+#define ENFORCER_SELECTORS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "profiles.h"
+
+#define SELECTORS_MAX 256
+
+struct selector {
+	char *glob;        /* relative to the cgroup2 mount */
+	char *profile;
+	uint64_t matched;  /* cgroups attached through it */
+};
+
+struct pending_attachment {
+	char *cgroup;      /* absolute path */
+	char *profile;
+};
+
+struct cgroup_watch {
+	int wd;
+	char *rel;         /* relative to the mount, "" for the root */
+};
+
+struct selectors {
+	struct profiles *ps;
+	char root[4096];   /* cgroup2 mount */
+	int fd;            /* inotify */
+	struct selector *sel;
+	size_t n_sel;
+	struct pending_attachment *pend;
+	size_t n_pend;
+	struct cgroup_watch *w;
+	size_t n_w, cap_w;
+	bool dirty;        /* the registry changed: persist it */
+	uint64_t attached, detached, rescans, overflows, errors;
+};
+
+int selectors_init(struct selectors *s, struct profiles *ps, char *msg, size_t size);
+void selectors_free(struct selectors *s);
+int selectors_fd(const struct selectors *s);
+
+/*
+ * Add a selector and apply it to the cgroups that exist now. glob may be
+ * relative to the cgroup2 mount or absolute below it. *ret_attached counts
+ * the cgroups it attached. 0 or -errno with msg.
+ */
+int selectors_add(struct selectors *s, const char *profile, const char *glob, unsigned *ret_attached,
+		  char *msg, size_t size);
+
+/* Remove a selector and detach what it attached. 0 or -errno with msg. */
+int selectors_remove(struct selectors *s, const char *glob, unsigned *ret_detached, char *msg, size_t size);
+
+/* Remove every selector and pending attachment of a profile (it is being unloaded). */
+void selectors_forget_profile(struct selectors *s, const char *profile);
+
+/* How many selectors and pending attachments name the profile. */
+size_t selectors_count_for(const struct selectors *s, const char *profile);
+
+/* An attachment by path whose cgroup does not exist yet. 0 or -errno. */
+int selectors_add_pending(struct selectors *s, const char *profile, const char *cgroup);
+
+/* Drain inotify; apply selectors to new cgroups, drop what removed ones had. */
+void selectors_handle(struct selectors *s);
+
+/* Walk the whole cgroup tree: watches and matches. */
+void selectors_rescan(struct selectors *s);
+
+/* Normalise a user's glob (absolute below the mount -> relative). 0 or -EINVAL with msg. */
+int selectors_normalise(const struct selectors *s, const char *glob, char *out, size_t out_size,
+			char *msg, size_t size);
+
+#endif /* ENFORCER_SELECTORS_H */

@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Self-protection: confined tasks (any task a profile governs, the same
+ * lookup as every other hook) cannot turn the engine off or take it over.
+ * These programs sit beside the policy programs on their hooks; every
+ * program must allow for an operation to go ahead.
+ *
+ *  - bpf(): none at all for confined tasks. Simpler and sturdier than
+ *    telling the engine's objects from others (ids, pinned paths, fds
+ *    passed around): a confined workload has no business with BPF.
+ *  - bpffs: no write access at all (no unlink, rename, mkdir, create; pins
+ *    cannot be removed or replaced), no unmount of it, no mount over it.
+ *  - the daemon (settings.daemon_tgid): no signal but 0, no ptrace in any
+ *    mode (that covers /proc/PID/mem, process_vm_*, pidfd_getfd).
+ *  - cgroup2: no write access to the cgroup.* files (cgroup.procs and
+ *    cgroup.threads move tasks, by write(2) and by clone3(CLONE_INTO_CGROUP),
+ *    both of which check write permission on them; cgroup.subtree_control,
+ *    cgroup.kill, cgroup.freeze, cgroup.type, ...), no unmount, no mount over.
+ *  - the daemon's files (self_inodes: state directory, socket directory,
+ *    audit log): no entries added, removed or renamed in those directories,
+ *    no file in them opened for writing or truncated, the audit log not
+ *    written, truncated, unlinked or renamed; no mount over them.
+ *  - the control socket: no connect() (the daemon refuses such peers too).
+ *
+ * Audit mode does not apply: a workload being profiled in audit mode must
+ * not be able to switch enforcement off for everyone else. Unconfined root
+ * is not restricted here: it can load BPF itself, so a rule against it
+ * would be theatre (docs/operations.md).
+ */
+#include "common.bpf.h"
+#include "cgroup.bpf.h"
+#include "verdict.bpf.h"
+
+#ifndef BPF_FS_MAGIC
+#define BPF_FS_MAGIC        0xcafe4a11
+#endif
+#ifndef CGROUP2_SUPER_MAGIC
+#define CGROUP2_SUPER_MAGIC 0x63677270
+#endif
+#ifndef MAY_WRITE
+#define MAY_WRITE  0x02
+#endif
+#ifndef MAY_APPEND
+#define MAY_APPEND 0x08
+#endif
+#ifndef FMODE_WRITE
+#define FMODE_WRITE 0x2
+#endif
+#ifndef O_TRUNC
+#define O_TRUNC    01000
+#endif
+#ifndef S_IFMT
+#define S_IFMT     00170000
+#endif
+#ifndef S_IFREG
+#define S_IFREG    0100000
+#endif
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, ENF_MAX_SELF_INODES);
+	__type(key, struct enf_self_inode_key);
+	__type(value, struct enf_self_inode_val);
+} self_inodes SEC(".maps");
+
+static __always_inline struct enf_config *engine_settings(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&settings, &zero);
+}
+
+/*
+ * Refuse the operation if the current task is confined: 0 when it is not
+ * (or is the daemon), else -EPERM with an event naming the hook.
+ */
+static __always_inline int refuse_if_confined(enum enf_hook hook)
+{
+	struct decision d = { .hook = hook, .action = ENF_ACT_DENY, .reason = ENF_REASON_SELF };
+	struct enf_profile_val *prof;
+	struct enf_config *cfg = engine_settings();
+	int r;
+
+	if (!cfg || !(cfg->self_flags & ENF_SELF_PROTECT))
+		return 0;
+	if ((bpf_get_current_pid_tgid() >> 32) == cfg->daemon_tgid)
+		return 0;
+	r = current_profile_slot(&d.slot);
+	if (r == 0)
+		return 0;
+	/* r < 0: whether it is confined cannot be told; refuse (fail closed). */
+	if (r > 0) {
+		prof = bpf_map_lookup_elem(&profiles, &d.slot);
+		if (prof)
+			d.prof = *prof;
+	}
+	d.prof.mode = ENF_MODE_ENFORCE; /* never merely logged: see above */
+	stat_inc(ENF_STAT_SELF_DENIED);
+	return finish(&d, NULL, 0);
+}
+
+static __always_inline bool is_daemon(struct task_struct *t)
+{
+	struct enf_config *cfg = engine_settings();
+
+	return cfg && cfg->daemon_tgid && BPF_CORE_READ(t, tgid) == (int)cfg->daemon_tgid;
+}
+
+static __always_inline __u32 protected_kind(struct inode *inode)
+{
+	struct enf_self_inode_key key = {};
+	struct enf_self_inode_val *v;
+
+	if (!inode)
+		return 0;
+	key.dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	key.ino = BPF_CORE_READ(inode, i_ino);
+	v = bpf_map_lookup_elem(&self_inodes, &key);
+	return v ? v->kind : 0;
+}
+
+static __always_inline bool engine_fs(struct super_block *sb)
+{
+	unsigned long magic = BPF_CORE_READ(sb, s_magic);
+
+	return magic == BPF_FS_MAGIC || magic == CGROUP2_SUPER_MAGIC;
+}
+
+/* A cgroup2 control file whose name starts with "cgroup.". */
+static __always_inline bool cgroup_core_file(struct inode *inode)
+{
+	struct kernfs_node *kn;
+	char name[8] = {};
+
+	if ((BPF_CORE_READ(inode, i_mode) & S_IFMT) != S_IFREG)
+		return false;
+	kn = (struct kernfs_node *)BPF_CORE_READ(inode, i_private);
+	if (!kn || bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(kn, name)) < 0)
+		return false;
+	return name[0] == 'c' && name[1] == 'g' && name[2] == 'r' && name[3] == 'o' &&
+	       name[4] == 'u' && name[5] == 'p' && name[6] == '.';
+}
+
+SEC("lsm/bpf")
+int BPF_PROG(enf_self_bpf, int cmd, union bpf_attr *attr, unsigned int size, int ret)
+{
+	if (ret != 0)
+		return ret;
+	return refuse_if_confined(ENF_HOOK_SELF_BPF);
+}
+
+SEC("lsm/task_kill")
+int BPF_PROG(enf_self_task_kill, struct task_struct *p, struct kernel_siginfo *info, int sig,
+	     const struct cred *cred, int ret)
+{
+	if (ret != 0)
+		return ret;
+	if (sig == 0 || !is_daemon(p))
+		return 0;
+	return refuse_if_confined(ENF_HOOK_SELF_KILL);
+}
+
+SEC("lsm/ptrace_access_check")
+int BPF_PROG(enf_self_ptrace, struct task_struct *child, unsigned int mode, int ret)
+{
+	if (ret != 0)
+		return ret;
+	if (!is_daemon(child))
+		return 0;
+	return refuse_if_confined(ENF_HOOK_SELF_PTRACE);
+}
+
+/* Hot: every permission check passes here. Reads return at the first test. */
+SEC("lsm/inode_permission")
+int BPF_PROG(enf_self_permission, struct inode *inode, int mask, int ret)
+{
+	struct super_block *sb;
+	unsigned long magic;
+
+	if (ret != 0)
+		return ret;
+	if (!(mask & (MAY_WRITE | MAY_APPEND)) || !inode)
+		return 0;
+	sb = BPF_CORE_READ(inode, i_sb);
+	magic = BPF_CORE_READ(sb, s_magic);
+	if (magic == BPF_FS_MAGIC || (magic == CGROUP2_SUPER_MAGIC && cgroup_core_file(inode)) ||
+	    protected_kind(inode))
+		return refuse_if_confined(ENF_HOOK_SELF_PERMISSION);
+	return 0;
+}
+
+/* Files in a protected directory: opening one for writing (or truncating) is refused. */
+static __always_inline bool in_protected_dir(struct dentry *dentry)
+{
+	return protected_kind(BPF_CORE_READ(dentry, d_parent, d_inode)) == ENF_SELF_DIR;
+}
+
+SEC("lsm/file_open")
+int BPF_PROG(enf_self_file_open, struct file *file, int ret)
+{
+	if (ret != 0)
+		return ret;
+	if (!(BPF_CORE_READ(file, f_mode) & FMODE_WRITE) && !(BPF_CORE_READ(file, f_flags) & O_TRUNC))
+		return 0;
+	if (!in_protected_dir(BPF_CORE_READ(file, f_path.dentry)))
+		return 0;
+	return refuse_if_confined(ENF_HOOK_SELF_OPEN);
+}
+
+SEC("lsm/path_truncate")
+int BPF_PROG(enf_self_truncate, const struct path *path, int ret)
+{
+	if (ret != 0)
+		return ret;
+	if (!in_protected_dir(BPF_CORE_READ(path, dentry)))
+		return 0;
+	return refuse_if_confined(ENF_HOOK_SELF_OPEN);
+}
+
+SEC("lsm/inode_unlink")
+int BPF_PROG(enf_self_unlink, struct inode *dir, struct dentry *dentry, int ret)
+{
+	if (ret != 0)
+		return ret;
+	if (!protected_kind(BPF_CORE_READ(dentry, d_inode)))
+		return 0;
+	return refuse_if_confined(ENF_HOOK_SELF_UNLINK);
+}
+
+SEC("lsm/inode_rename")
+int BPF_PROG(enf_self_rename, struct inode *old_dir, struct dentry *old_dentry, struct inode *new_dir,
+	     struct dentry *new_dentry, int ret)
+{
+	if (ret != 0)
+		return ret;
+	if (!protected_kind(BPF_CORE_READ(old_dentry, d_inode)) && !protected_kind(BPF_CORE_READ(new_dentry, d_inode)))
+		return 0;
+	return refuse_if_confined(ENF_HOOK_SELF_RENAME);
+}
+
+SEC("lsm/sb_umount")
+int BPF_PROG(enf_self_umount, struct vfsmount *mnt, int flags, int ret)
+{
+	if (ret != 0)
+		return ret;
+	if (!engine_fs(BPF_CORE_READ(mnt, mnt_sb)))
+		return 0;
+	return refuse_if_confined(ENF_HOOK_SELF_UMOUNT);
+}
+
+/* Mounting over bpffs, cgroup2 or a protected directory would hide them from the daemon. */
+static __always_inline bool covers_engine(const struct path *path)
+{
+	struct dentry *d = BPF_CORE_READ(path, dentry);
+
+	return engine_fs(BPF_CORE_READ(d, d_sb)) || protected_kind(BPF_CORE_READ(d, d_inode));
+}
+
+SEC("lsm/sb_mount")
+int BPF_PROG(enf_self_mount, const char *dev_name, const struct path *path, const char *type,
+	     unsigned long flags, void *data, int ret)
+{
+	if (ret != 0)
+		return ret;
+	if (!covers_engine(path))
+		return 0;
+	return refuse_if_confined(ENF_HOOK_SELF_MOUNT);
+}
+
+SEC("lsm/move_mount")
+int BPF_PROG(enf_self_move_mount, const struct path *from_path, const struct path *to_path, int ret)
+{
+	if (ret != 0)
+		return ret;
+	if (!covers_engine(to_path))
+		return 0;
+	return refuse_if_confined(ENF_HOOK_SELF_MOUNT);
+}
+
+SEC("lsm/unix_stream_connect")
+int BPF_PROG(enf_self_connect, struct sock *sock, struct sock *other, struct sock *newsk, int ret)
+{
+	struct enf_config *cfg;
+	unsigned long ino;
+
+	if (ret != 0)
+		return ret;
+	cfg = engine_settings();
+	if (!cfg || !cfg->control_sock_ino)
+		return 0;
+	ino = BPF_CORE_READ(other, sk_socket, file, f_inode, i_ino);
+	if (ino != cfg->control_sock_ino)
+		return 0;
+	return refuse_if_confined(ENF_HOOK_SELF_CONNECT);
+}

@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * enf-loop: a workload for the lifecycle tests. Runs its operations round
+ * robin, as fast as it can, until a stop file appears (or a time limit),
+ * and counts each operation's outcomes. Faster and steadier than a shell
+ * loop under TCG, and it never stops to think: a gap in enforcement while
+ * the daemon restarts or an edit is switched in would show up as a count.
+ *
+ *   enf-loop --out FILE [--stop FILE] [--seconds N] [--ready FILE] OP...
+ *     OP = exec:PATH    fork, execv PATH, wait; "ok" when it ran
+ *          open:PATH:r|w open the file
+ *
+ * FILE gets one line per operation, written at the end (and on SIGTERM):
+ *   OP ok=N eperm=N other=N
+ * --ready FILE is created once every operation has run once.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_OPS 16
+
+struct op {
+	const char *text;
+	char kind;          /* 'x' exec, 'r' open read, 'w' open write */
+	const char *path;
+	unsigned long ok, eperm, other;
+};
+
+static volatile sig_atomic_t stop;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static int run_exec(const char *path)
+{
+	int pipefd[2], err = 0, status;
+	pid_t pid;
+
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return errno;
+	pid = fork();
+	if (pid < 0) {
+		err = errno;
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return err;
+	}
+	if (pid == 0) {
+		char *argv[] = { (char *)path, NULL };
+		int devnull = open("/dev/null", O_WRONLY);
+
+		if (devnull >= 0)
+			dup2(devnull, STDOUT_FILENO);
+		execv(path, argv);
+		err = errno;
+		if (write(pipefd[1], &err, sizeof(err)) < 0)
+			_exit(126);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	if (read(pipefd[0], &err, sizeof(err)) != sizeof(err))
+		err = 0;
+	close(pipefd[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return err;
+}
+
+static int run_open(const char *path, char how)
+{
+	int fd = open(path, (how == 'w' ? O_WRONLY : O_RDONLY) | O_CLOEXEC);
+
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+static void write_counts(const char *out, struct op *ops, int n)
+{
+	char tmp[4200];
+	FILE *f;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", out);
+	f = fopen(tmp, "w");
+	if (!f)
+		return;
+	for (int i = 0; i < n; i++)
+		fprintf(f, "%s ok=%lu eperm=%lu other=%lu\n", ops[i].text, ops[i].ok, ops[i].eperm, ops[i].other);
+	fclose(f);
+	rename(tmp, out);
+}
+
+int main(int argc, char **argv)
+{
+	const char *out = NULL, *stop_file = NULL, *ready = NULL;
+	struct op ops[MAX_OPS];
+	int n = 0, seconds = 0;
+	struct sigaction sa = { .sa_handler = on_term };
+	time_t start = time(NULL);
+	unsigned long rounds = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
+			out = argv[++i];
+		} else if (strcmp(argv[i], "--stop") == 0 && i + 1 < argc) {
+			stop_file = argv[++i];
+		} else if (strcmp(argv[i], "--ready") == 0 && i + 1 < argc) {
+			ready = argv[++i];
+		} else if (strcmp(argv[i], "--seconds") == 0 && i + 1 < argc) {
+			seconds = atoi(argv[++i]);
+		} else if (n < MAX_OPS && strncmp(argv[i], "exec:", 5) == 0) {
+			ops[n++] = (struct op){ .text = argv[i], .kind = 'x', .path = argv[i] + 5 };
+		} else if (n < MAX_OPS && strncmp(argv[i], "open:", 5) == 0 && strlen(argv[i]) > 7 &&
+			   argv[i][strlen(argv[i]) - 2] == ':') {
+			char *p = strdup(argv[i] + 5);
+
+			p[strlen(p) - 2] = 0;
+			ops[n++] = (struct op){ .text = argv[i], .kind = argv[i][strlen(argv[i]) - 1], .path = p };
+		} else {
+			fprintf(stderr, "usage: enf-loop --out FILE [--stop FILE] [--seconds N] [--ready FILE] "
+				"exec:PATH|open:PATH:r|w ...\n");
+			return 2;
+		}
+	}
+	if (!out || n == 0) {
+		fprintf(stderr, "enf-loop: --out and at least one operation are required\n");
+		return 2;
+	}
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	while (!stop) {
+		for (int i = 0; i < n && !stop; i++) {
+			int err = ops[i].kind == 'x' ? run_exec(ops[i].path) : run_open(ops[i].path, ops[i].kind);
+
+			if (err == 0)
+				ops[i].ok++;
+			else if (err == EPERM || err == EACCES)
+				ops[i].eperm++;
+			else
+				ops[i].other++;
+		}
+		if (++rounds == 1 && ready)
+			close(open(ready, O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
+		if (stop_file && access(stop_file, F_OK) == 0)
+			break;
+		if (seconds && time(NULL) - start >= seconds)
+			break;
+	}
+	write_counts(out, ops, n);
+	return 0;
+}

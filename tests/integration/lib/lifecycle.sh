@@ -1,0 +1,59 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Helpers of the lifecycle tests (5x-*), on top of lib.sh.
+
+PIN_DIR=/sys/fs/bpf/enforcer
+
+# wait_daemon: until the daemon answers (or it died); 0 when it answers.
+wait_daemon() {
+	i=0
+	while [ $i -lt 900 ]; do
+		enforcerctl status >/dev/null 2>&1 && return 0
+		kill -0 "$DAEMON_PID" 2>/dev/null || return 1
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# restart_daemon [ARGS]: start again on the same audit log, state and pins
+# (a restart, not a fresh start; start_daemon would remove the audit log).
+restart_daemon() {
+	echo "--- restart" >>"$DAEMON_LOG"
+	enforcerd --audit-log "$AUDIT_LOG" --state-dir "$STATE_DIR" "$@" >>"$DAEMON_LOG" 2>&1 &
+	DAEMON_PID=$!
+	if wait_daemon; then
+		pass "enforcerd restarted (pid $DAEMON_PID)"
+	else
+		fail "enforcerd did not restart; its log:"
+		cat "$DAEMON_LOG"
+		finish
+	fi
+}
+
+# kill9_daemon: SIGKILL, as a crash would.
+kill9_daemon() {
+	kill -9 "$DAEMON_PID" 2>/dev/null
+	wait "$DAEMON_PID" 2>/dev/null
+	DAEMON_PID=
+}
+
+# wait_file FILE [TENTHS]: until FILE exists; 0 when it does.
+wait_file() {
+	i=0
+	while [ $i -lt "${2:-100}" ]; do
+		[ -e "$1" ] && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# count OUTFILE OP FIELD: a counter from enf-loop's output ("OP ok=N eperm=N other=N").
+count() {
+	awk -v op="$2" -v f="$3" '$1 == op { for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == f) print kv[2] } }' "$1"
+}
+
+# prog_count NAME: programs of that name loaded in the kernel (bpftool).
+prog_count() {
+	bpftool prog show 2>/dev/null | grep -c " name $1 "
+}
