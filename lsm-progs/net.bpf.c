@@ -10,6 +10,7 @@
  *   socket_sendmsg  msg->msg_name (kernel copy)   op send for datagrams with an explicit
  *                                                 destination; op connect for TCP Fast Open
  *
+ * Sockets the kernel created for itself are not decided (net_kern_sock()).
  * Every hook's signature is the same in 6.1, 6.12 and 6.18.
  */
 #include "net.bpf.h"
@@ -91,6 +92,8 @@ int BPF_PROG(enf_socket_connect, struct socket *sock, struct sockaddr *address, 
 
 	if (ret != 0)
 		return ret;
+	if (net_kern_sock(sock))
+		return 0;
 	r = net_profile(&d, &ret);
 	if (r <= 0)
 		return r < 0 ? ret : 0;
@@ -112,6 +115,8 @@ int BPF_PROG(enf_socket_bind, struct socket *sock, struct sockaddr *address, int
 
 	if (ret != 0)
 		return ret;
+	if (net_kern_sock(sock))
+		return 0;
 	r = net_profile(&d, &ret);
 	if (r <= 0)
 		return r < 0 ? ret : 0;
@@ -131,6 +136,8 @@ static __always_inline int net_check_local(struct socket *sock, __u32 op, enum e
 	int r, ret = 0;
 	__u32 af;
 
+	if (net_kern_sock(sock))
+		return 0;
 	r = net_profile(&d, &ret);
 	if (r <= 0)
 		return r < 0 ? ret : 0;
@@ -211,6 +218,8 @@ int BPF_PROG(enf_socket_sendmsg, struct socket *sock, struct msghdr *msg, int si
 	name = BPF_CORE_READ(msg, msg_name);
 	if (!name)
 		return 0; /* to the connected peer */
+	if (net_kern_sock(sock))
+		return 0;
 	r = net_profile(&d, &ret);
 	if (r <= 0)
 		return r < 0 ? ret : 0;

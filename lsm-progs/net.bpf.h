@@ -87,6 +87,19 @@ static __always_inline __u8 net_proto_of(__u32 af, __u32 type, __u32 protocol)
 	return ENF_NET_PROTO_ANY;
 }
 
+/*
+ * Sockets the kernel made for itself (sock_create_kern: NFS, SMB, tunnels)
+ * act for a subsystem, not for the task whose context they run in; their
+ * creation is not decided (socket_create's kern), and neither is their use.
+ * User space cannot reach them: they have no file.
+ */
+static __always_inline bool net_kern_sock(struct socket *sock)
+{
+	struct sock *sk = BPF_CORE_READ(sock, sk);
+
+	return sk && BPF_CORE_READ_BITFIELD_PROBED(sk, sk_kern_sock);
+}
+
 /* Ports exist for tcp and udp; raw and ping sockets match as port 0. */
 static __always_inline bool net_has_ports(__u8 proto)
 {
