@@ -28,6 +28,21 @@ static __always_inline __u32 net_socket_info(struct decision *d, struct socket *
 	return af;
 }
 
+/*
+ * Prologue of the hooks on an existing socket: true with d->slot, d->prof,
+ * d->net's op/family/proto and *ret_af set when there is something to
+ * decide; false with *ret set when not (the kernel's own socket, no
+ * profile governs the task, or the governing profile failed closed).
+ */
+static __always_inline bool net_begin(struct decision *d, struct socket *sock, __u32 op, __u32 *ret_af, int *ret)
+{
+	*ret = 0;
+	if (net_kern_sock(sock) || net_profile(d, ret) <= 0)
+		return false;
+	*ret_af = net_socket_info(d, sock, op);
+	return true;
+}
+
 /* A sockaddr read in the layout `as_af` (AF_INET or AF_INET6), else unresolved. */
 static __always_inline enum net_kind net_addr_kind(struct decision *d, const void *sa, int len, int as_af)
 {
@@ -87,17 +102,12 @@ SEC("lsm/socket_connect")
 int BPF_PROG(enf_socket_connect, struct socket *sock, struct sockaddr *address, int addrlen, int ret)
 {
 	struct decision d = { .hook = ENF_HOOK_SOCKET_CONNECT };
-	__u32 af;
-	int r;
+	__u32 af = 0;
 
 	if (ret != 0)
 		return ret;
-	if (net_kern_sock(sock))
-		return 0;
-	r = net_profile(&d, &ret);
-	if (r <= 0)
-		return r < 0 ? ret : 0;
-	af = net_socket_info(&d, sock, ENF_NET_CONNECT);
+	if (!net_begin(&d, sock, ENF_NET_CONNECT, &af, &ret))
+		return ret;
 	return net_conclude(&d, net_connect_kind(&d, sock, af, address, addrlen), af);
 }
 
@@ -105,27 +115,27 @@ int BPF_PROG(enf_socket_connect, struct socket *sock, struct sockaddr *address, 
  * bind: the local address. AF_UNSPEC is read in the socket's own layout
  * (inet_bind accepts it as AF_INET with INADDR_ANY).
  */
+static __always_inline enum net_kind net_bind_kind(struct decision *d, __u32 af, const void *sa, int len)
+{
+	int fam;
+
+	if (!net_is_inet(af))
+		return NET_NO_ADDR;
+	fam = net_read_sa_family(sa, len);
+	return net_addr_kind(d, sa, len, fam == NET_AF_UNSPEC ? (int)af : fam);
+}
+
 SEC("lsm/socket_bind")
 int BPF_PROG(enf_socket_bind, struct socket *sock, struct sockaddr *address, int addrlen, int ret)
 {
 	struct decision d = { .hook = ENF_HOOK_SOCKET_BIND };
-	enum net_kind k = NET_NO_ADDR;
-	__u32 af;
-	int fam, r;
+	__u32 af = 0;
 
 	if (ret != 0)
 		return ret;
-	if (net_kern_sock(sock))
-		return 0;
-	r = net_profile(&d, &ret);
-	if (r <= 0)
-		return r < 0 ? ret : 0;
-	af = net_socket_info(&d, sock, ENF_NET_BIND);
-	if (net_is_inet(af)) {
-		fam = net_read_sa_family(address, addrlen);
-		k = net_addr_kind(&d, address, addrlen, fam == NET_AF_UNSPEC ? (int)af : fam);
-	}
-	return net_conclude(&d, k, af);
+	if (!net_begin(&d, sock, ENF_NET_BIND, &af, &ret))
+		return ret;
+	return net_conclude(&d, net_bind_kind(&d, af, address, addrlen), af);
 }
 
 /* listen and accept: the address and port the socket is bound to. */
@@ -133,15 +143,11 @@ static __always_inline int net_check_local(struct socket *sock, __u32 op, enum e
 {
 	struct decision d = { .hook = hook };
 	enum net_kind k = NET_NO_ADDR;
-	int r, ret = 0;
-	__u32 af;
+	__u32 af = 0;
+	int ret;
 
-	if (net_kern_sock(sock))
-		return 0;
-	r = net_profile(&d, &ret);
-	if (r <= 0)
-		return r < 0 ? ret : 0;
-	af = net_socket_info(&d, sock, op);
+	if (!net_begin(&d, sock, op, &af, &ret))
+		return ret;
 	if (net_is_inet(af)) {
 		net_local_addr(BPF_CORE_READ(sock, sk), af, &d.net);
 		k = NET_ADDR;
@@ -210,19 +216,14 @@ int BPF_PROG(enf_socket_sendmsg, struct socket *sock, struct msghdr *msg, int si
 {
 	struct decision d = { .hook = ENF_HOOK_SOCKET_SENDMSG };
 	void *name;
-	__u32 af;
-	int r;
+	__u32 af = 0;
 
 	if (ret != 0)
 		return ret;
 	name = BPF_CORE_READ(msg, msg_name);
 	if (!name)
 		return 0; /* to the connected peer */
-	if (net_kern_sock(sock))
-		return 0;
-	r = net_profile(&d, &ret);
-	if (r <= 0)
-		return r < 0 ? ret : 0;
-	af = net_socket_info(&d, sock, ENF_NET_SEND);
+	if (!net_begin(&d, sock, ENF_NET_SEND, &af, &ret))
+		return ret;
 	return net_conclude(&d, net_send_kind(&d, sock, af, msg, name), af);
 }

@@ -8,9 +8,12 @@
  *   enf-net create FAMILY TYPE [PROTO]     FAMILY inet|inet6|unix|packet|netlink,
  *                                          TYPE stream|dgram|raw|seqpacket,
  *                                          PROTO a number or tcp|udp|icmp|icmpv6
- *   enf-net connect tcp|udp ADDR PORT      connect, send "ping", read the echo
- *   enf-net sendto udp ADDR PORT [unspec]  unconnected sendto, read the echo;
- *                                          unspec: an AF_UNSPEC sockaddr_in (IPv4 only)
+ *   enf-net connect tcp|udp ADDR PORT [v6sock]
+ *                                          connect, send "ping", read the echo
+ *   enf-net sendto udp ADDR PORT [unspec|v6sock]
+ *                                          unconnected sendto, read the echo;
+ *                                          unspec: an AF_UNSPEC sockaddr_in (IPv4 ADDR)
+ *   v6sock: an IPv6 socket given the AF_INET sockaddr of an IPv4 ADDR (UDP sends IPv4)
  *   enf-net fastopen ADDR PORT             sendto(MSG_FASTOPEN) on a new TCP socket, read the echo
  *   enf-net bind tcp|udp ADDR PORT         bind only
  *   enf-net listen ADDR PORT               bind, then listen
@@ -161,14 +164,20 @@ static int do_create(int argc, char **argv)
 	return report(0);
 }
 
-static int do_connect(const char *proto, const char *addr, const char *port)
+/* The socket family for ADDR, or AF_INET6 for an IPv4 ADDR with the v6sock option. */
+static int sock_family(const struct addr *a, const char *opt)
+{
+	return opt && strcmp(opt, "v6sock") == 0 ? AF_INET6 : a->family;
+}
+
+static int do_connect(const char *proto, const char *addr, const char *port, const char *opt)
 {
 	struct addr a;
 	int type, fd, err = 0;
 
 	if (sock_type(proto, &type) < 0 || parse_addr(addr, port, &a) < 0)
 		return usage();
-	fd = socket(a.family, type, 0);
+	fd = socket(sock_family(&a, opt), type, 0);
 	if (fd < 0)
 		return report(errno);
 	timeouts(fd);
@@ -182,18 +191,18 @@ static int do_connect(const char *proto, const char *addr, const char *port)
 	return report(err);
 }
 
-static int do_sendto(const char *proto, const char *addr, const char *port, bool unspec)
+static int do_sendto(const char *proto, const char *addr, const char *port, const char *opt)
 {
 	struct addr a;
 	int type, fd, err = 0;
 
 	if (sock_type(proto, &type) < 0 || type != SOCK_DGRAM || parse_addr(addr, port, &a) < 0)
 		return usage();
-	fd = socket(a.family, SOCK_DGRAM, 0);
+	fd = socket(sock_family(&a, opt), SOCK_DGRAM, 0);
 	if (fd < 0)
 		return report(errno);
 	timeouts(fd);
-	if (unspec)
+	if (opt && strcmp(opt, "unspec") == 0)
 		((struct sockaddr *)&a.ss)->sa_family = AF_UNSPEC;
 	if (sendto(fd, ECHO, strlen(ECHO), 0, (struct sockaddr *)&a.ss, a.len) < 0)
 		err = errno;
@@ -461,10 +470,10 @@ int main(int argc, char **argv)
 	argv += 2;
 	if (strcmp(op, "create") == 0)
 		return do_create(argc, argv);
-	if (strcmp(op, "connect") == 0 && argc == 3)
-		return do_connect(argv[0], argv[1], argv[2]);
-	if (strcmp(op, "sendto") == 0 && (argc == 3 || (argc == 4 && strcmp(argv[3], "unspec") == 0)))
-		return do_sendto(argv[0], argv[1], argv[2], argc == 4);
+	if (strcmp(op, "connect") == 0 && (argc == 3 || argc == 4))
+		return do_connect(argv[0], argv[1], argv[2], argc == 4 ? argv[3] : NULL);
+	if (strcmp(op, "sendto") == 0 && (argc == 3 || argc == 4))
+		return do_sendto(argv[0], argv[1], argv[2], argc == 4 ? argv[3] : NULL);
 	if (strcmp(op, "fastopen") == 0 && argc == 2)
 		return do_fastopen(argv[0], argv[1]);
 	if (strcmp(op, "bind") == 0 && argc == 3)

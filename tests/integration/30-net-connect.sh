@@ -54,6 +54,11 @@ expect_eq "udp sendto 127.0.0.1:9090 denied (port rule, op send)" EPERM "$(net $
 # udp_sendmsg reads an AF_UNSPEC name as AF_INET: it must not slip past.
 expect_eq "udp sendto AF_UNSPEC name to 169.254.169.254 denied" EPERM "$(net $C sendto udp 169.254.169.254 53 unspec)"
 expect_eq "udp sendto AF_UNSPEC name unconfined reaches the peer" ok "$(net $F sendto udp 169.254.169.254 53 unspec)"
+# An IPv6 UDP socket given an AF_INET name sends IPv4 (udpv6_sendmsg, ip6_datagram_connect).
+expect_eq "udp6 socket, AF_INET name 169.254.169.254: sendto denied" EPERM "$(net $C sendto udp 169.254.169.254 53 v6sock)"
+expect_eq "udp6 socket, AF_INET name 169.254.169.254: sendto unconfined" ok "$(net $F sendto udp 169.254.169.254 53 v6sock)"
+expect_eq "udp6 socket, AF_INET name 169.254.169.254: connect denied" EPERM "$(net $C connect udp 169.254.169.254 53 v6sock)"
+expect_eq "udp6 socket, AF_INET name 127.0.0.1: sendto allowed" ok "$(net $C sendto udp 127.0.0.1 53 v6sock)"
 expect_eq "udp connect 169.254.169.254:53 denied" EPERM "$(net $C connect udp 169.254.169.254 53)"
 expect_eq "udp connect 127.0.0.1:53 allowed" ok "$(net $C connect udp 127.0.0.1 53)"
 expect_eq "connect(AF_UNSPEC) to disconnect is allowed" ok "$(net $C disconnect 127.0.0.1 53)"
