@@ -36,21 +36,47 @@ static json_t *rule_object(const struct bundle_rule *r)
 	return o;
 }
 
+/*
+ * Rules in the order they were written (file position), live-added ones
+ * after them in id order: the compiler then numbers trie nodes and settles
+ * id collisions exactly as it did for the original file.
+ */
+static int written_order(const void *x, const void *y)
+{
+	const struct bundle_rule *a = *(const struct bundle_rule *const *)x, *b = *(const struct bundle_rule *const *)y;
+
+	if ((a->line == 0) != (b->line == 0))
+		return a->line == 0 ? 1 : -1;
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	if (a->column != b->column)
+		return a->column < b->column ? -1 : 1;
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
 /* The document as a json object; skip_id (0: none) leaves one rule out. */
 static json_t *source_object(const struct bundle *b, uint32_t skip_id)
 {
 	json_t *doc = json_object(), *sections[ENF_SECTION_COUNT] = {};
+	const struct bundle_rule **order;
 	bool any = false;
 
 	if (!doc)
 		return NULL;
+	order = calloc(b->n_rules + 1, sizeof(*order));
+	if (!order) {
+		json_decref(doc);
+		return NULL;
+	}
+	for (uint32_t i = 0; i < b->n_rules; i++)
+		order[i] = &b->rules[i];
+	qsort(order, b->n_rules, sizeof(*order), written_order);
 	json_object_set_new(doc, "name", json_string(b->name));
 	json_object_set_new(doc, "mode", json_string(enf_mode_name(b->mode)));
 	for (int s = 0; s < ENF_SECTION_COUNT; s++)
 		sections[s] = json_array();
-	/* Rules in id order: a collision is then resolved to the same ids again. */
 	for (uint32_t i = 0; i < b->n_rules; i++) {
-		const struct bundle_rule *r = &b->rules[i];
+		const struct bundle_rule *r = order[i];
 		json_t *o;
 
 		if (r->id == skip_id || (unsigned)r->section >= ENF_SECTION_COUNT)
@@ -75,10 +101,12 @@ static json_t *source_object(const struct bundle *b, uint32_t skip_id)
 		json_object_set_new(doc, "exec", json_pack("{s:s}", "default", "allow"));
 	for (int s = 0; s < ENF_SECTION_COUNT; s++)
 		json_decref(sections[s]);
+	free(order);
 	return doc;
 fail:
 	for (int s = 0; s < ENF_SECTION_COUNT; s++)
 		json_decref(sections[s]);
+	free(order);
 	json_decref(doc);
 	return NULL;
 }

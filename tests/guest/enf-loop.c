@@ -6,13 +6,15 @@
  * loop under TCG, and it never stops to think: a gap in enforcement while
  * the daemon restarts or an edit is switched in would show up as a count.
  *
- *   enf-loop --out FILE [--stop FILE] [--seconds N] [--ready FILE] OP...
+ *   enf-loop --out FILE [--stop FILE] [--seconds N] [--ready FILE] [--pause-us N] OP...
  *     OP = exec:PATH    fork, execv PATH, wait; "ok" when it ran
  *          open:PATH:r|w open the file
  *
  * FILE gets one line per operation, written at the end (and on SIGTERM):
  *   OP ok=N eperm=N other=N
- * --ready FILE is created once every operation has run once.
+ * --ready FILE is created once every operation has run once. --pause-us N
+ * sleeps between rounds, so a workload on one emulated CPU leaves time for
+ * the edits it races with.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -105,7 +107,7 @@ int main(int argc, char **argv)
 {
 	const char *out = NULL, *stop_file = NULL, *ready = NULL;
 	struct op ops[MAX_OPS];
-	int n = 0, seconds = 0;
+	int n = 0, seconds = 0, pause_us = 0;
 	struct sigaction sa = { .sa_handler = on_term };
 	time_t start = time(NULL);
 	unsigned long rounds = 0;
@@ -117,6 +119,8 @@ int main(int argc, char **argv)
 			stop_file = argv[++i];
 		} else if (strcmp(argv[i], "--ready") == 0 && i + 1 < argc) {
 			ready = argv[++i];
+		} else if (strcmp(argv[i], "--pause-us") == 0 && i + 1 < argc) {
+			pause_us = atoi(argv[++i]);
 		} else if (strcmp(argv[i], "--seconds") == 0 && i + 1 < argc) {
 			seconds = atoi(argv[++i]);
 		} else if (n < MAX_OPS && strncmp(argv[i], "exec:", 5) == 0) {
@@ -128,7 +132,7 @@ int main(int argc, char **argv)
 			p[strlen(p) - 2] = 0;
 			ops[n++] = (struct op){ .text = argv[i], .kind = argv[i][strlen(argv[i]) - 1], .path = p };
 		} else {
-			fprintf(stderr, "usage: enf-loop --out FILE [--stop FILE] [--seconds N] [--ready FILE] "
+			fprintf(stderr, "usage: enf-loop --out FILE [--stop FILE] [--seconds N] [--ready FILE] [--pause-us N] "
 				"exec:PATH|open:PATH:r|w ...\n");
 			return 2;
 		}
@@ -156,6 +160,8 @@ int main(int argc, char **argv)
 			break;
 		if (seconds && time(NULL) - start >= seconds)
 			break;
+		if (pause_us)
+			usleep((useconds_t)pause_us);
 	}
 	write_counts(out, ops, n);
 	return 0;

@@ -85,14 +85,4 @@ expect_eq "after removal: the exec runs" ok "$(in_cgroup $CG/t50 enf-probe exec 
 expect_eq "after removal: no pins" no "$( [ -e $PIN_DIR ] && echo yes || echo no)"
 expect_eq "after removal: no program attached" 0 "$(prog_count enf_bprm_check)"
 
-# enforcerd --cleanup does the same without a daemon.
-start_daemon
-compile_and_load web '{"name":"web","mode":"enforce","exec":{"default":"allow","rules":[{"action":"deny","path":"/usr/bin/wget"}]}}'
-expect_exit "attach again" 0 enforcerctl attach web $CG/t50
-expect_exit "--cleanup is refused while a daemon runs" 3 enforcerd --cleanup --state-dir "$STATE_DIR"
-kill9_daemon
-expect_eq "killed again: denied" EPERM "$(in_cgroup $CG/t50 enf-probe exec /usr/bin/wget)"
-expect_exit "enforcerd --cleanup" 0 enforcerd --cleanup --state-dir "$STATE_DIR"
-expect_eq "after --cleanup: the exec runs" ok "$(in_cgroup $CG/t50 enf-probe exec /usr/bin/wget)"
-expect_eq "after --cleanup: no state file" no "$( [ -e $STATE_DIR/state.json ] && echo yes || echo no)"
 finish
