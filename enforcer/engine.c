@@ -422,6 +422,15 @@ int engine_start(struct engine *e, const struct engine_options *o, char *msg, si
 	r = support_check(&sr, msg, size);
 	if (r < 0)
 		return r;
+	/*
+	 * The last rung before touching any state: can an LSM program load at
+	 * all? Lockdown refuses it with EPERM, and that is the cause to report,
+	 * not whatever the pin directory looks like.
+	 */
+	if (libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_LSM, NULL) == 0) {
+		support_explain_load(&sr, EPERM, msg, size);
+		return -EPERM;
+	}
 
 	e->pin_dir = strdup(o->pin_dir ? o->pin_dir : ENF_PIN_DIR_DEFAULT);
 	if (!e->pin_dir)

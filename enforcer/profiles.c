@@ -10,6 +10,7 @@
 #include "log.h"
 #include "profiles.h"
 #include "profiles_net.h"
+#include "profiles_path.h"
 #include "util.h"
 
 void profiles_init(struct profiles *ps, struct engine *e)
@@ -42,48 +43,6 @@ struct profile *profiles_find(struct profiles *ps, const char *name)
 	return NULL;
 }
 
-static void trie_key_of(const struct bundle *b, uint32_t i, uint32_t instance, struct enf_trie_key *key)
-{
-	memset(key, 0, sizeof(*key));
-	key->instance = instance;
-	key->parent = b->nodes[i].parent == BUNDLE_NO_PARENT ? ENF_TRIE_ROOT_PARENT : b->nodes[i].parent;
-	snprintf(key->name, sizeof(key->name), "%s", b->nodes[i].name);
-}
-
-/* Remove the first n nodes of an instance (all of them when n == b->n_nodes). */
-static void trie_remove(struct profiles *ps, const struct bundle *b, uint32_t instance, uint32_t n)
-{
-	struct enf_trie_key key;
-
-	for (uint32_t i = 0; i < n; i++) {
-		trie_key_of(b, i, instance, &key);
-		if (bpf_map_delete_elem(ps->engine->path_trie_fd, &key) < 0 && errno != ENOENT)
-			log_warn("cannot remove path node %u of instance %u: %m", i, instance);
-	}
-}
-
-static int trie_insert(struct profiles *ps, const struct bundle *b, uint32_t instance,
-		       char *msg, size_t size)
-{
-	struct enf_trie_key key;
-
-	for (uint32_t i = 0; i < b->n_nodes; i++) {
-		trie_key_of(b, i, instance, &key);
-		if (bpf_map_update_elem(ps->engine->path_trie_fd, &key, &b->nodes[i].val, BPF_NOEXIST) < 0) {
-			int r = -errno;
-
-			trie_remove(ps, b, instance, i);
-			if (r == -E2BIG || r == -ENOMEM)
-				snprintf(msg, size, "profile '%s': the kernel path map is full (%u nodes over all "
-					 "profiles); unload profiles or split this one", b->name, ENF_MAX_TRIE_NODES);
-			else
-				snprintf(msg, size, "profile '%s': cannot write path node %u: %s", b->name, i, strerror(-r));
-			return r;
-		}
-	}
-	return 0;
-}
-
 /* The one atomic switch: publish a profile's whole state. */
 static int publish(struct profiles *ps, const struct profile *p, char *msg, size_t size)
 {
@@ -91,6 +50,8 @@ static int publish(struct profiles *ps, const struct profile *p, char *msg, size
 		.generation = p->generation,
 		.instance = p->instance,
 		.mode = (__u8)p->mode,
+		.flags = p->kernel_flags,
+		.fileless_exec = p->bundle->fileless_exec,
 	};
 
 	memcpy(val.defaults, p->bundle->defaults, sizeof(val.defaults));
@@ -108,6 +69,7 @@ int profiles_load(struct profiles *ps, struct bundle *b, struct profile **ret_pr
 {
 	struct profile *p = profiles_find(ps, b->name), next;
 	uint32_t instance = ps->next_instance;
+	uint8_t kernel_flags = 0;
 	int r;
 
 	if (!p) {
@@ -125,24 +87,25 @@ int profiles_load(struct profiles *ps, struct bundle *b, struct profile **ret_pr
 		*ret_replaced = true;
 	}
 
-	r = trie_insert(ps, b, instance, msg, size);
+	r = path_rules_insert(ps->engine, b, instance, &kernel_flags, msg, size);
 	if (r < 0)
 		return r;
 	r = net_rules_insert(ps->engine, b, instance, msg, size);
 	if (r < 0) {
-		trie_remove(ps, b, instance, b->n_nodes);
+		path_rules_remove(ps->engine, b, instance);
 		return r;
 	}
 
 	next = (struct profile){
 		.used = true, .slot = p->slot, .instance = instance,
 		.generation = ps->next_generation, .mode = b->mode, .bundle = b,
+		.kernel_flags = kernel_flags,
 		.prev_bundle = p->used ? p->bundle : NULL,
 		.prev_instance = p->used ? p->instance : 0,
 	};
 	r = publish(ps, &next, msg, size);
 	if (r < 0) {
-		trie_remove(ps, b, instance, b->n_nodes);
+		path_rules_remove(ps->engine, b, instance);
 		net_rules_remove(ps->engine, b, instance);
 		return r;
 	}
@@ -154,7 +117,7 @@ int profiles_load(struct profiles *ps, struct bundle *b, struct profile **ret_pr
 	 * (lsm-progs/verdict.bpf.h), so removing its nodes cannot produce a mix.
 	 */
 	if (p->used) {
-		trie_remove(ps, p->bundle, p->instance, p->bundle->n_nodes);
+		path_rules_remove(ps->engine, p->bundle, p->instance);
 		net_rules_remove(ps->engine, p->bundle, p->instance);
 		bundle_free(p->prev_bundle);
 	}
@@ -262,7 +225,7 @@ int profiles_unload(struct profiles *ps, const char *name, bool force, char *msg
 		snprintf(msg, size, "cannot remove profile '%s': %s", name, strerror(-r));
 		return r;
 	}
-	trie_remove(ps, p->bundle, p->instance, p->bundle->n_nodes);
+	path_rules_remove(ps->engine, p->bundle, p->instance);
 	net_rules_remove(ps->engine, p->bundle, p->instance);
 	bundle_free(p->bundle);
 	bundle_free(p->prev_bundle);

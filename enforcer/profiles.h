@@ -25,6 +25,7 @@ struct profile {
 	uint32_t instance;
 	uint64_t generation;
 	enum enf_mode mode;
+	uint8_t kernel_flags;  /* ENF_PROFILE_* as published: what the instance holds */
 	struct bundle *bundle;
 	/* The version just replaced: events it decided may still be in the ring buffer. */
 	struct bundle *prev_bundle;

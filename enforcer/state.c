@@ -490,6 +490,7 @@ static void adopt_at(struct profiles *ps, uint32_t slot, struct bundle *b, const
 	ps->slots[slot] = (struct profile){
 		.used = true, .slot = slot, .instance = kval->instance, .generation = kval->generation,
 		.mode = (enum enf_mode)kval->mode, .bundle = b,
+		.kernel_flags = kval->flags, /* what the instance holds; later switches keep it */
 	};
 }
 

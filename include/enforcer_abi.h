@@ -117,6 +117,8 @@ enum enf_reason {
 	ENF_REASON_DEFAULT     = 1, /* no rule matched; the section default decided */
 	ENF_REASON_UNRESOLVED  = 2, /* the object could not be resolved: failed closed */
 	ENF_REASON_NO_INSTANCE = 3, /* profile state missing mid-update: failed closed */
+	ENF_REASON_GUARD       = 4, /* a rename would carry guarded paths out of their rules */
+	ENF_REASON_FILELESS    = 5, /* exec of a file with no name: the profile's fileless setting */
 	ENF_REASON_SELF        = 6, /* self-protection of the engine */
 };
 
@@ -185,8 +187,11 @@ struct enf_node_val {
 	__u8  _pad[3];
 };
 
-/* Some rule below this node denies or audits: moving the node would carry paths out of it. */
-#define ENF_NODE_GUARDS_BELOW (1u << 0)
+/*
+ * A deny or audit rule names this node or a path below it: moving the node
+ * (rename) would carry restricted paths out from under their rules.
+ */
+#define ENF_NODE_GUARDED (1u << 0)
 
 /*
  * from_rules: rules limited to executables ('from'), per node and executable:
@@ -222,8 +227,9 @@ struct enf_inode_key {
 };
 
 struct enf_inode_val {
-	__u32 node;                       /* the trie node whose actions apply */
+	__u32 node;                       /* the trie node named by the rule */
 	__u32 _pad;
+	struct enf_actions actions;       /* that node's deny/audit actions (never allows) */
 };
 
 /*
@@ -402,7 +408,7 @@ _Static_assert(sizeof(struct enf_node_val) == 92, "enf_node_val");
 _Static_assert(sizeof(struct enf_from_key) == 16, "enf_from_key");
 _Static_assert(sizeof(struct enf_actions) == 80, "enf_actions");
 _Static_assert(sizeof(struct enf_inode_key) == 24, "enf_inode_key");
-_Static_assert(sizeof(struct enf_inode_val) == 8, "enf_inode_val");
+_Static_assert(sizeof(struct enf_inode_val) == 88, "enf_inode_val");
 _Static_assert(sizeof(struct enf_config) == 40, "enf_config");
 _Static_assert(sizeof(struct enf_self_inode_key) == 16, "enf_self_inode_key");
 _Static_assert(sizeof(struct enf_self_inode_val) == 8, "enf_self_inode_val");

@@ -19,6 +19,18 @@
 #define EFAULT  14
 #define EAGAIN  11
 
+/* Kernel constants (stable ABI values) that vmlinux.h does not carry. */
+#define FMODE_READ     0x1
+#define FMODE_WRITE    0x2
+#define FMODE_EXEC     0x20
+#define O_TRUNC        00001000
+#define O_APPEND       00002000
+#define MNT_INTERNAL   0x4000
+#define PR_SET_MM      35
+#define RENAME_EXCHANGE (1 << 1)
+
+#define CLASS_BIT(c) (1u << (c))
+
 #include "enforcer_abi.h"
 #include "maps.bpf.h"
 

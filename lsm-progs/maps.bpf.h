@@ -22,9 +22,28 @@
  * profile ever get one.
  */
 #define ENF_TOP_DENTRIES 64  /* == ENF_RULE_DEPTH_MAX: deeper components never meet a rule */
+
+/* Per-class outcome of a match. */
+struct class_actions {
+	__u8  action[ENF_CLASS_COUNT];
+	__u32 rule[ENF_CLASS_COUNT];
+};
+
+/* What one match over one instance found (decide.bpf.c). */
+struct match_result {
+	struct class_actions out;
+	__u32 depth;          /* components walked: the event's path text */
+	__u8  leaf_flags;
+	__u8  full;
+	__u8  via_inode;
+	__u8  _pad;
+};
+
+/* Results live here rather than on the stack: the BPF call chain has 512 bytes in all. */
 struct enf_task_ctx {
 	__u64 top[ENF_TOP_DENTRIES]; /* dentry pointers of the topmost components, ring-indexed */
 	struct enf_trie_key key;
+	struct match_result res;
 };
 
 /* cgroup id -> profile slot */
@@ -53,6 +72,24 @@ ENF_MAP struct {
 	__type(key, struct enf_trie_key);
 	__type(value, struct enf_node_val);
 } path_trie SEC(".maps");
+
+/* {instance, node, exe_id} -> actions of rules limited to that executable ('from') */
+ENF_MAP struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, ENF_MAX_TRIE_NODES);
+	__type(key, struct enf_from_key);
+	__type(value, struct enf_actions);
+} from_rules SEC(".maps");
+
+/* {instance, dev, ino} -> restrictions that follow the object under any name */
+ENF_MAP struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, ENF_MAX_TRIE_NODES);
+	__type(key, struct enf_inode_key);
+	__type(value, struct enf_inode_val);
+} inodes SEC(".maps");
 
 ENF_MAP struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

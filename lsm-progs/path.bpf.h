@@ -2,19 +2,24 @@
 /*
  * Path resolution and matching, shared by every path-based hook.
  *
- * 1. path_walk(): from the kernel's struct path (never a user string), walk
- *    dentries up to the root of the task's mount namespace, crossing mount
- *    points, and keep the topmost ENF_TOP_DENTRIES components. Symlinks,
- *    hardlinked names, /proc/self/fd, relative paths and chroot all arrive
- *    here as the object the kernel actually resolved. The walk is bounded
+ * 1. path_walk(): from a kernel-resolved object (dentry + mount; never a user
+ *    string), walk dentries up to the root of the task's mount namespace,
+ *    crossing mount points, and keep the topmost ENF_TOP_DENTRIES components.
+ *    Symlinks, /proc/self/fd, relative paths and chroot all arrive here as
+ *    the object the kernel actually resolved. The walk is bounded
  *    (ENF_PATH_WALK_MAX dentries); past that the path is "unresolved" and the
- *    caller fails closed.
+ *    caller fails closed. When the profile names inodes, every dentry on the
+ *    way is also looked up by identity (dev, ino): a hard link or a bind
+ *    mount reaches the same inode under another name.
  *
  * 2. trie_match(): walk the profile's path trie from "/" one component at a
- *    time. A rule can only be as deep as ENF_RULE_DEPTH_MAX components, so
- *    the topmost components decide every match however deep the path is:
- *    depth never makes a rule stop matching. The deepest subtree action
- *    seen wins, an exact action on the final component beats all of them.
+ *    time, for all access classes at once. A rule can only be as deep as
+ *    ENF_RULE_DEPTH_MAX components, so the topmost components decide every
+ *    match however deep the path is: depth never makes a rule stop
+ *    matching. Per class, the deepest subtree action seen wins and an exact
+ *    action on the final component beats all of them; rules limited to the
+ *    task's executable ('from') merge with the node's own at the same
+ *    specificity.
  */
 #ifndef ENF_PATH_BPF_H
 #define ENF_PATH_BPF_H
@@ -28,8 +33,13 @@ struct path_walk {
 	struct enf_task_ctx *tc;
 	struct dentry *dentry;
 	struct mount *mnt;
-	__u32 depth;      /* components recorded */
+	__u32 depth;          /* components recorded */
 	bool done;
+	/* inode identity: the first hit on the leaf and on an ancestor */
+	bool check_inodes;
+	__u32 instance;
+	bool leaf_hit, anc_hit;
+	__u64 leaf_dev, leaf_ino, anc_dev, anc_ino;
 };
 
 static __always_inline struct mount *real_mount_of(struct vfsmount *vfsmnt)
@@ -38,12 +48,37 @@ static __always_inline struct mount *real_mount_of(struct vfsmount *vfsmnt)
 	return (struct mount *)((void *)vfsmnt - bpf_core_field_offset(struct mount, mnt));
 }
 
+static __always_inline bool inode_known(__u32 instance, struct dentry *d, __u64 *ret_dev, __u64 *ret_ino)
+{
+	struct enf_inode_key key = { .instance = instance };
+	struct inode *inode = BPF_CORE_READ(d, d_inode);
+
+	if (!inode)
+		return false; /* negative dentry: the object to be created */
+	key.dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	key.ino = BPF_CORE_READ(inode, i_ino);
+	if (!bpf_map_lookup_elem(&inodes, &key))
+		return false;
+	*ret_dev = key.dev;
+	*ret_ino = key.ino;
+	return true;
+}
+
 static int path_walk_step(__u32 i, void *data)
 {
 	struct path_walk *w = data;
 	struct dentry *d = w->dentry;
 	struct mount *mnt = w->mnt;   /* locals: CO-RE must not relocate our own struct */
 	struct dentry *up;
+
+	/* A bind mount's root is a directory the rules may name: check it before crossing. */
+	if (w->check_inodes) {
+		if (i == 0) {
+			w->leaf_hit = inode_known(w->instance, d, &w->leaf_dev, &w->leaf_ino);
+		} else if (!w->anc_hit) {
+			w->anc_hit = inode_known(w->instance, d, &w->anc_dev, &w->anc_ino);
+		}
+	}
 
 	if (d == BPF_CORE_READ(mnt, mnt.mnt_root)) {
 		struct mount *parent = BPF_CORE_READ(mnt, mnt_parent);
@@ -70,21 +105,21 @@ static int path_walk_step(__u32 i, void *data)
 	return 0;
 }
 
-/* 0 with *ret_depth set, or -ENAMETOOLONG when the walk did not reach a root. */
-static __always_inline int path_walk(struct enf_task_ctx *tc, const struct path *path,
-				     __u32 *ret_depth)
+/*
+ * Walk from (dentry, mnt). 0 with w->depth set, or -ENAMETOOLONG when the
+ * walk did not reach a root. The caller initialises tc, check_inodes and
+ * instance.
+ */
+static __always_inline int path_walk(struct path_walk *w, struct dentry *dentry, struct vfsmount *vfsmnt)
 {
-	struct path_walk w = {
-		.tc = tc,
-		.dentry = BPF_CORE_READ(path, dentry),
-		.mnt = real_mount_of(BPF_CORE_READ(path, mnt)),
-	};
-
-	bpf_loop(ENF_PATH_WALK_MAX, path_walk_step, &w, 0);
-	if (!w.done)
-		return -ENAMETOOLONG;
-	*ret_depth = w.depth;
-	return 0;
+	w->dentry = dentry;
+	w->mnt = real_mount_of(vfsmnt);
+	w->depth = 0;
+	w->done = false;
+	w->leaf_hit = false;
+	w->anc_hit = false;
+	bpf_loop(ENF_PATH_WALK_MAX, path_walk_step, w, 0);
+	return w->done ? 0 : -ENAMETOOLONG;
 }
 
 struct trie_match {
@@ -92,11 +127,49 @@ struct trie_match {
 	__u32 instance;
 	__u32 depth;
 	__u32 node;
-	__u32 cls;
-	__u32 action;     /* best so far, enum enf_action */
-	__u32 rule;
-	bool read_error;
+	__u32 exe_id;         /* task's executable in this instance; 0 = none */
+	struct class_actions *out; /* in the task's scratch */
+	__u32 leaf_exe_id;    /* exe_id of the node the whole path reached */
+	__u8  leaf_flags;
+	bool  full;           /* every component of the path is a trie node */
+	bool  read_error;
 };
+
+/* At equal specificity the larger enum enf_action wins. */
+static __always_inline void take(__u8 *action, __u32 *rule, __u8 a, __u32 r)
+{
+	if (a > *action) {
+		*action = a;
+		*rule = r;
+	}
+}
+
+/* Apply one node's actions (exact or subtree side) to the running result. */
+static __always_inline void apply_node(struct trie_match *m, const __u8 *acts, const __u32 *rules,
+				       const __u8 *from_acts, const __u32 *from_rules)
+{
+	for (int c = 0; c < ENF_CLASS_COUNT; c++) {
+		__u8 a = acts[c];
+		__u32 r = rules[c];
+
+		if (from_acts)
+			take(&a, &r, from_acts[c], from_rules[c]);
+		if (a != ENF_ACT_NONE) {
+			/* deeper (more specific) replaces whatever a shallower node said */
+			m->out->action[c] = a;
+			m->out->rule[c] = r;
+		}
+	}
+}
+
+static __always_inline struct enf_actions *from_actions(__u32 instance, __u32 node, __u32 exe_id)
+{
+	struct enf_from_key key = { .instance = instance, .node = node, .exe_id = exe_id };
+
+	if (!exe_id)
+		return NULL;
+	return bpf_map_lookup_elem(&from_rules, &key);
+}
 
 static __always_inline struct dentry *top_component(struct enf_task_ctx *tc, __u32 depth, __u32 i)
 {
@@ -109,8 +182,8 @@ static int trie_match_step(__u32 i, void *data)
 	struct trie_match *m = data;
 	struct enf_trie_key *key = &m->tc->key;
 	struct enf_node_val *val;
+	struct enf_actions *fa;
 	struct dentry *d;
-	__u32 cls = m->cls & (ENF_CLASS_COUNT - 1);
 
 	if (i >= m->depth || i >= ENF_TOP_DENTRIES)
 		return 1;
@@ -128,56 +201,94 @@ static int trie_match_step(__u32 i, void *data)
 	if (!val)
 		return 1; /* no rule lies at or below this component */
 	m->node = val->node;
+	fa = from_actions(m->instance, m->node, m->exe_id);
 	if (i == m->depth - 1) {
-		if (val->exact[cls] != ENF_ACT_NONE) {
-			m->action = val->exact[cls];
-			m->rule = val->exact_rule[cls];
-		}
-	} else if (val->subtree[cls] != ENF_ACT_NONE) {
-		m->action = val->subtree[cls];
-		m->rule = val->subtree_rule[cls];
+		apply_node(m, val->exact, val->exact_rule, fa ? fa->exact : NULL, fa ? fa->exact_rule : NULL);
+		m->leaf_exe_id = val->exe_id;
+		m->leaf_flags = val->flags;
+		m->full = true;
+	} else {
+		apply_node(m, val->subtree, val->subtree_rule, fa ? fa->subtree : NULL, fa ? fa->subtree_rule : NULL);
 	}
 	return 0;
 }
 
 /*
- * Match the walked path against an instance's trie for one access class.
- * 0 with *ret_action (ENF_ACT_NONE when no rule matched) and *ret_rule set,
- * -ENOENT when the instance has no root (mid-update), -EFAULT on a read error.
+ * Match a walked path against an instance's trie, all classes at once.
+ * 0 with m->out filled (ENF_ACT_NONE where no rule matched), -ENOENT when
+ * the instance has no root (mid-update), -EFAULT on a read error. The
+ * caller sets tc, out, instance, depth and exe_id.
  */
-static __always_inline int trie_match(struct enf_task_ctx *tc, __u32 instance, __u32 depth,
-				      enum enf_class cls, __u32 *ret_action, __u32 *ret_rule)
+static __always_inline int trie_match(struct trie_match *m)
 {
-	struct trie_match m = {
-		.tc = tc,
-		.instance = instance,
-		.depth = depth,
-		.cls = cls,
-	};
-	struct enf_trie_key *key = &tc->key;
+	struct enf_trie_key *key = &m->tc->key;
 	struct enf_node_val *root;
-	__u32 c = cls & (ENF_CLASS_COUNT - 1);
+	struct enf_actions *fa;
 
-	key->instance = instance;
+	__builtin_memset(m->out, 0, sizeof(*m->out));
+	m->leaf_exe_id = 0;
+	m->leaf_flags = 0;
+	m->full = false;
+	m->read_error = false;
+
+	key->instance = m->instance;
 	key->parent = ENF_TRIE_ROOT_PARENT;
 	__builtin_memset(key->name, 0, sizeof(key->name));
 	root = bpf_map_lookup_elem(&path_trie, key);
 	if (!root)
 		return -ENOENT;
-	m.node = root->node;
-	if (depth == 0) {
-		m.action = root->exact[c];
-		m.rule = root->exact_rule[c];
-	} else {
-		m.action = root->subtree[c];
-		m.rule = root->subtree_rule[c];
-		bpf_loop(ENF_TOP_DENTRIES, trie_match_step, &m, 0);
-		if (m.read_error)
-			return -EFAULT;
+	m->node = root->node;
+	fa = from_actions(m->instance, m->node, m->exe_id);
+	if (m->depth == 0) {
+		apply_node(m, root->exact, root->exact_rule, fa ? fa->exact : NULL, fa ? fa->exact_rule : NULL);
+		m->leaf_exe_id = root->exe_id;
+		m->leaf_flags = root->flags;
+		m->full = true;
+		return 0;
 	}
-	*ret_action = m.action;
-	*ret_rule = m.rule;
+	apply_node(m, root->subtree, root->subtree_rule, fa ? fa->subtree : NULL, fa ? fa->subtree_rule : NULL);
+	bpf_loop(ENF_TOP_DENTRIES, trie_match_step, m, 0);
+	if (m->read_error)
+		return -EFAULT;
 	return 0;
+}
+
+/*
+ * Restrictions that follow the object itself (hard links, bind mounts): the
+ * leaf's exact actions, else the first named ancestor's subtree actions.
+ * Only deny and audit are taken: identity never grants.
+ */
+static __always_inline bool inode_restrict(const struct path_walk *w, struct class_actions *out)
+{
+	struct enf_inode_key lkey = { .instance = w->instance, .dev = w->leaf_dev, .ino = w->leaf_ino };
+	struct enf_inode_key akey = { .instance = w->instance, .dev = w->anc_dev, .ino = w->anc_ino };
+	struct enf_inode_val *leaf = NULL, *anc = NULL;
+	bool changed = false;
+
+	if (w->leaf_hit)
+		leaf = bpf_map_lookup_elem(&inodes, &lkey);
+	if (w->anc_hit)
+		anc = bpf_map_lookup_elem(&inodes, &akey);
+	for (int c = 0; c < ENF_CLASS_COUNT; c++) {
+		__u8 a = ENF_ACT_NONE;
+		__u32 r = 0;
+
+		/* Each map value is read only under its own null check (the verifier insists). */
+		if (leaf) {
+			a = leaf->actions.exact[c];
+			r = leaf->actions.exact_rule[c];
+		}
+		if (a == ENF_ACT_NONE && anc) {
+			a = anc->actions.subtree[c];
+			r = anc->actions.subtree_rule[c];
+		}
+		if (a >= ENF_ACT_AUDIT && a > out->action[c]) {
+			out->action[c] = a;
+			out->rule[c] = r;
+			changed = true;
+		}
+	}
+	return changed;
 }
 
 struct path_text {

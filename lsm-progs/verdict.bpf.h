@@ -10,6 +10,7 @@
 
 #include "common.bpf.h"
 #include "path.bpf.h"
+#include "cgroup.bpf.h"
 
 
 /* What a network hook reports about the operation (copied into the event). */
@@ -124,39 +125,8 @@ static __always_inline int finish(struct decision *d, struct enf_task_ctx *tc, _
 	return error;
 }
 
-/* One match; -EAGAIN when the profile moved to another instance meanwhile. */
-static __always_inline int match_once(struct decision *d, struct enf_task_ctx *tc, __u32 depth, int *ret)
-{
-	struct enf_profile_val *prof;
-
-	*ret = trie_match(tc, d->prof.instance, depth, d->cls, &d->action, &d->rule);
-	prof = bpf_map_lookup_elem(&profiles, &d->slot);
-	if (!prof)
-		return -ENOENT;
-	if (prof->instance == d->prof.instance)
-		return 0;
-	d->prof = *prof;
-	return -EAGAIN;
-}
-
-/*
- * The daemon removes an old instance's nodes right after switching the
- * profile to a new one. A match over an instance that is still current
- * after the match saw its nodes intact; otherwise match once more against
- * the new instance, and fail closed (-EAGAIN) if that one moved too.
- * Written out twice: the 6.1 verifier refuses the loop form here.
- */
-static __always_inline int match_stable(struct decision *d, struct enf_task_ctx *tc, __u32 depth)
-{
-	int r, m;
-
-	m = match_once(d, tc, depth, &r);
-	if (m == -EAGAIN)
-		m = match_once(d, tc, depth, &r);
-	if (m < 0)
-		return -EAGAIN;
-	return r;
-}
+/* Options of check_object(). */
+#define CHECK_GUARD_MOVE  (1u << 0) /* the object is being moved away: refuse to carry guarded paths */
 
 /* Deny (or would-deny in audit mode) because the decision could not be made. */
 static __always_inline int fail_closed(struct decision *d, enum enf_reason reason,
@@ -169,49 +139,84 @@ static __always_inline int fail_closed(struct decision *d, enum enf_reason reaso
 }
 
 /*
- * The whole decision for an operation on a kernel-resolved path: which
- * profile governs the task, what its rules say about this path and access
- * class, and what to return. 0 for tasks no profile governs.
+ * The governing profile of the current task: 1 with d->slot and d->prof
+ * set, 0 when no profile governs it, -1 when that cannot be told (then
+ * *ret holds the fail-closed return value).
  */
-static __always_inline int check_path(const struct path *path, enum enf_class cls, enum enf_hook hook)
+static __always_inline int governing_profile(struct decision *d, int *ret)
 {
-	struct decision d = { .cls = cls, .hook = hook };
 	struct enf_profile_val *prof;
-	struct enf_task_ctx *tc;
-	__u32 depth = 0;
 	int r;
 
-	r = current_profile_slot(&d.slot);
+	r = current_profile_slot(&d->slot);
 	if (r == 0)
 		return 0;
-	if (r < 0)
-		return fail_closed(&d, ENF_REASON_UNRESOLVED, NULL, 0);
-
-	prof = bpf_map_lookup_elem(&profiles, &d.slot);
-	if (!prof)
-		return fail_closed(&d, ENF_REASON_NO_INSTANCE, NULL, 0);
-	d.prof = *prof;
-
-	tc = bpf_task_storage_get(&task_ctx, bpf_get_current_task_btf(), NULL,
-				  BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (!tc)
-		return fail_closed(&d, ENF_REASON_UNRESOLVED, NULL, 0);
-	if (path_walk(tc, path, &depth) < 0)
-		return fail_closed(&d, ENF_REASON_UNRESOLVED, tc, depth);
-
-	r = match_stable(&d, tc, depth);
-	if (r == -EAGAIN || r == -ENOENT)
-		return fail_closed(&d, ENF_REASON_NO_INSTANCE, tc, depth);
-	if (r < 0)
-		return fail_closed(&d, ENF_REASON_UNRESOLVED, tc, depth);
-
-	if (d.action == ENF_ACT_NONE) {
-		d.action = d.prof.defaults[section_of(cls)];
-		d.reason = ENF_REASON_DEFAULT;
-	} else {
-		d.reason = ENF_REASON_RULE;
+	if (r < 0) {
+		*ret = fail_closed(d, ENF_REASON_UNRESOLVED, NULL, 0);
+		return -1;
 	}
-	return finish(&d, tc, depth);
+	prof = bpf_map_lookup_elem(&profiles, &d->slot);
+	if (!prof) {
+		*ret = fail_closed(d, ENF_REASON_NO_INSTANCE, NULL, 0);
+		return -1;
+	}
+	d->prof = *prof;
+	return 1;
+}
+
+static __always_inline struct enf_task_ctx *task_scratch(void)
+{
+	return bpf_task_storage_get(&task_ctx, bpf_get_current_task_btf(), NULL,
+				    BPF_LOCAL_STORAGE_GET_F_CREATE);
+}
+
+/*
+ * A kernel pointer as a plain number. Global BPF functions take scalars,
+ * not typed kernel pointers; they only read through them with CO-RE probe
+ * reads, which is what the hooks would do anyway.
+ */
+static __always_inline __u64 as_scalar(const void *p)
+{
+	__u64 v = 0;
+
+	bpf_probe_read_kernel(&v, sizeof(v), &p);
+	return v;
+}
+
+/*
+ * The decision engine lives in decide.bpf.c as global functions: the
+ * verifier checks each once per program instead of once per inlined copy
+ * and caller state, which keeps loading fast on every kernel.
+ */
+extern int enf_decide_object(__u64 dentry, __u64 mnt, __u32 class_mask, __u32 hook, __u32 opts);
+extern int enf_decide_fileless(__u64 dentry, __u64 mnt);
+
+/*
+ * What a hook returns for a decision function's result. Kernels from 6.11
+ * on check that an LSM program returns 0 or -errno (>= -4095), and a global
+ * function's result is an unknown number to the verifier. Fail closed:
+ * anything but 0 is a denial.
+ */
+static __always_inline int lsm_verdict(int r)
+{
+	return r == 0 ? 0 : -EPERM;
+}
+
+/*
+ * The whole decision for an operation on a kernel-resolved object (dentry in
+ * a mount): which profile governs the task, what its rules say for every
+ * access class in class_mask (the most severe wins), and what to return.
+ * 0 for tasks no profile governs.
+ */
+static __always_inline int check_object(const struct dentry *dentry, const struct vfsmount *mnt,
+					__u32 class_mask, enum enf_hook hook, __u32 opts)
+{
+	return lsm_verdict(enf_decide_object(as_scalar(dentry), as_scalar(mnt), class_mask, hook, opts));
+}
+
+static __always_inline int check_path(const struct path *path, __u32 class_mask, enum enf_hook hook)
+{
+	return check_object(BPF_CORE_READ(path, dentry), BPF_CORE_READ(path, mnt), class_mask, hook, 0);
 }
 
 #endif /* ENF_VERDICT_BPF_H */

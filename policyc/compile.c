@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "canonical.h"
 #include "compile.h"
 #include "util.h"
 
@@ -37,6 +38,8 @@ static uint64_t edge_hash(uint32_t parent, const char *name)
 struct trie_builder {
 	struct bundle *b;
 	uint32_t cap_nodes;
+	uint32_t cap_from;
+	uint32_t n_exes;
 	struct node_index idx;
 };
 
@@ -160,36 +163,56 @@ static const char *section_name(enum enf_section s)
 	return s == ENF_SECTION_EXEC ? "exec" : s == ENF_SECTION_FILE ? "file" : "network";
 }
 
-char *policy_path_rule_text(const struct policy_path_rule *rule, enum enf_section section)
+/* The exe_id of an executable named in some 'from', assigned on first use. */
+static int exe_id_of(struct trie_builder *t, const char *exe, uint32_t *ret_exe_id)
 {
-	_cleanup_free_ char *path = NULL;
-	json_t *o = json_object(), *access, *from;
-	char *text = NULL;
+	uint32_t node;
+	int r = trie_node_for_path(t, exe, &node);
 
-	if (!o)
-		return NULL;
-	if (asprintf(&path, "%s%s", rule->path,
-		     !rule->subtree ? "" : strcmp(rule->path, "/") == 0 ? "**" : "/**") < 0)
-		goto out;
-	json_object_set_new(o, "action", json_string(enf_action_name(rule->action)));
-	json_object_set_new(o, "path", json_string(path));
-	if (section == ENF_SECTION_FILE) {
-		access = json_array();
-		for (int c = ENF_CLASS_READ; c < ENF_CLASS_COUNT; c++)
-			if (rule->access & (1u << c))
-				json_array_append_new(access, json_string(enf_class_name(c)));
-		json_object_set_new(o, "access", access);
+	if (r < 0)
+		return r;
+	if (!t->b->nodes[node].val.exe_id)
+		t->b->nodes[node].val.exe_id = ++t->n_exes;
+	*ret_exe_id = t->b->nodes[node].val.exe_id;
+	return 0;
+}
+
+/* The 'from' entry for (node, exe_id), created if absent. */
+static int from_entry(struct trie_builder *t, uint32_t node, uint32_t exe_id, struct enf_actions **ret)
+{
+	struct bundle *b = t->b;
+
+	for (uint32_t i = 0; i < b->n_from; i++) {
+		if (b->from[i].node == node && b->from[i].exe_id == exe_id) {
+			*ret = &b->from[i].actions;
+			return 0;
+		}
 	}
-	if (rule->n_from) {
-		from = json_array();
-		for (size_t i = 0; i < rule->n_from; i++)
-			json_array_append_new(from, json_string(rule->from[i]));
-		json_object_set_new(o, "from", from);
+	if (b->n_from == t->cap_from) {
+		uint32_t cap = t->cap_from ? t->cap_from * 2 : 16;
+		struct bundle_file_from *p = realloc(b->from, cap * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		b->from = p;
+		t->cap_from = cap;
 	}
-	text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-out:
-	json_decref(o);
-	return text;
+	b->from[b->n_from] = (struct bundle_file_from){ .node = node, .exe_id = exe_id };
+	*ret = &b->from[b->n_from++].actions;
+	return 0;
+}
+
+static void apply_rule(__u8 *exact, __u32 *exact_rule, __u8 *subtree, __u32 *subtree_rule,
+		       const struct policy_path_rule *rule)
+{
+	for (int c = 0; c < ENF_CLASS_COUNT; c++) {
+		if (!(rule->access & (1u << c)))
+			continue;
+		if (rule->subtree)
+			merge_action(&subtree[c], &subtree_rule[c], rule->action, rule->id);
+		else
+			merge_action(&exact[c], &exact_rule[c], rule->action, rule->id);
+	}
 }
 
 static int compile_path_section(struct trie_builder *t, const struct policy_path_section *sec,
@@ -204,36 +227,68 @@ static int compile_path_section(struct trie_builder *t, const struct policy_path
 		uint32_t node;
 		int r;
 
-		if (rule->n_from)
-			return compile_error(err, &rule->src,
-					     "%s.rules[%zu].from: 'from' scoping is not enforced by this version yet; "
-					     "remove 'from' or split the workload into its own cgroup",
-					     section_name(section), i);
 		r = trie_node_for_path(t, rule->path, &node);
 		if (r == -E2BIG)
 			return compile_error(err, &rule->src, "%s.rules[%zu]: more than %u distinct path nodes in one profile",
 					     section_name(section), i, ENF_MAX_TRIE_NODES);
 		if (r < 0)
 			return r;
-		val = &b->nodes[node].val;
-		for (int c = 0; c < ENF_CLASS_COUNT; c++) {
-			if (!(rule->access & (1u << c)))
-				continue;
-			if (rule->subtree)
-				merge_action(&val->subtree[c], &val->subtree_rule[c], rule->action, rule->id);
-			else
-				merge_action(&val->exact[c], &val->exact_rule[c], rule->action, rule->id);
+		if (!rule->n_from) {
+			val = &b->nodes[node].val;
+			apply_rule(val->exact, val->exact_rule, val->subtree, val->subtree_rule, rule);
+		}
+		for (size_t f = 0; f < rule->n_from; f++) {
+			struct enf_actions *fa;
+			uint32_t exe_id;
+
+			r = exe_id_of(t, rule->from[f], &exe_id);
+			if (r == 0)
+				r = from_entry(t, node, exe_id, &fa);
+			if (r == -E2BIG)
+				return compile_error(err, &rule->src, "%s.rules[%zu].from[%zu]: more than %u distinct path nodes in one profile",
+						     section_name(section), i, f, ENF_MAX_TRIE_NODES);
+			if (r < 0)
+				return r;
+			apply_rule(fa->exact, fa->exact_rule, fa->subtree, fa->subtree_rule, rule);
 		}
 		*br = (struct bundle_rule){
 			.id = rule->id, .section = section, .action = rule->action,
 			.line = (uint32_t)rule->src.line, .column = (uint32_t)rule->src.column,
-			.text = policy_path_rule_text(rule, section),
+			.text = policy_path_rule_canonical(rule, section, true),
 		};
 		if (!br->text)
 			return -ENOMEM;
 		b->n_rules++;
 	}
 	return 0;
+}
+
+static bool restricts(const __u8 *exact, const __u8 *subtree)
+{
+	for (int c = 0; c < ENF_CLASS_COUNT; c++)
+		if (exact[c] >= ENF_ACT_AUDIT || subtree[c] >= ENF_ACT_AUDIT)
+			return true;
+	return false;
+}
+
+/*
+ * Mark every node that a deny or audit rule names, and all its ancestors,
+ * as guarded: renaming one would carry restricted paths away from their
+ * rules. Parents precede children, so one pass from the leaves suffices.
+ */
+static void mark_guarded(struct bundle *b)
+{
+	for (uint32_t i = 0; i < b->n_from; i++)
+		if (restricts(b->from[i].actions.exact, b->from[i].actions.subtree))
+			b->nodes[b->from[i].node].val.flags |= ENF_NODE_GUARDED;
+	for (uint32_t i = b->n_nodes; i-- > 1;) {
+		struct bundle_node *n = &b->nodes[i];
+
+		if (restricts(n->val.exact, n->val.subtree))
+			n->val.flags |= ENF_NODE_GUARDED;
+		if (n->val.flags & ENF_NODE_GUARDED)
+			b->nodes[n->parent].val.flags |= ENF_NODE_GUARDED;
+	}
 }
 
 static int rule_id_cmp(const void *a, const void *b)
@@ -278,6 +333,7 @@ int policy_compile(const struct policy_profile *p, struct bundle **ret_bundle, s
 	b->defaults[ENF_SECTION_FILE] = p->file.present ? p->file.default_action : ENF_ACT_ALLOW;
 	b->defaults[ENF_SECTION_NETWORK] = ENF_ACT_ALLOW;
 
+	b->fileless_exec = p->exec.present ? p->exec.fileless : ENF_ACT_NONE;
 	r = compile_path_section(&t, &p->exec, ENF_SECTION_EXEC, err);
 	if (r == 0)
 		r = compile_path_section(&t, &p->file, ENF_SECTION_FILE, err);
@@ -285,6 +341,9 @@ int policy_compile(const struct policy_profile *p, struct bundle **ret_bundle, s
 		r = policy_compile_net(p, b, err);
 	if (r < 0)
 		goto fail;
+	mark_guarded(b);
+	if (b->n_from)
+		b->flags |= ENF_PROFILE_HAS_FROM;
 	qsort(b->rules, b->n_rules, sizeof(*b->rules), rule_id_cmp);
 	for (uint32_t i = 1; i < b->n_rules; i++) {
 		if (b->rules[i].id == b->rules[i - 1].id) {

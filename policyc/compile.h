@@ -22,7 +22,4 @@ int policy_compile_net(const struct policy_profile *p, struct bundle *b, struct 
 int compile_error(struct policy_error *err, const struct policy_source *src, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* One line of canonical JSON for a path rule, as stored in the bundle. Caller frees. */
-char *policy_path_rule_text(const struct policy_path_rule *rule, enum enf_section section);
-
 #endif /* ENFORCER_COMPILE_H */

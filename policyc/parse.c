@@ -230,6 +230,7 @@ static void list_words(const char *const *words, char *out, size_t size)
 
 static const char *const top_keys[] = { "name", "mode", "exec", "file", "network", NULL };
 static const char *const section_keys[] = { "default", "rules", NULL };
+static const char *const exec_section_keys[] = { "default", "rules", "fileless", NULL };
 static const char *const exec_rule_keys[] = { "action", "path", "from", NULL };
 static const char *const file_rule_keys[] = { "action", "path", "access", "from", NULL };
 static const char *const net_rule_keys[] = { "action", "op", "family", "proto", "addr", "ports", "from", NULL };
@@ -1265,8 +1266,8 @@ static int assign_ids(struct policy_profile *p)
 /* ------------------------------------------------------------ sections -- */
 
 static int parse_section_common(struct ctx *c, json_t *v, const struct json_pos_node *pn,
-				const char *name, enum enf_action *ret_default, json_t **ret_rules,
-				const struct json_pos_node **ret_rules_pn)
+				const char *name, const char *const *keys, enum enf_action *ret_default,
+				json_t **ret_rules, const struct json_pos_node **ret_rules_pn)
 {
 	json_t *d, *rules;
 	size_t old;
@@ -1278,7 +1279,7 @@ static int parse_section_common(struct ctx *c, json_t *v, const struct json_pos_
 	if (json_object_size(v) == 0)
 		return fail(c, pn, "expected a section with \"default\" (\"allow\" or \"deny\") and optional \"rules\", found an empty object (remove the section if it has nothing to say)");
 	snprintf(kind, sizeof(kind), "the %s section", name);
-	r = check_keys(c, v, pn, section_keys, kind);
+	r = check_keys(c, v, pn, keys, kind);
 	if (r < 0)
 		return r;
 	d = json_object_get(v, "default");
@@ -1312,10 +1313,22 @@ static int parse_path_section(struct ctx *c, json_t *v, const struct json_pos_no
 	json_t *rules;
 	int r;
 
-	r = parse_section_common(c, v, pn, policy_section_word(s), &sec->default_action, &rules, &rpn);
+	r = parse_section_common(c, v, pn, policy_section_word(s),
+				 s == ENF_SECTION_EXEC ? exec_section_keys : section_keys,
+				 &sec->default_action, &rules, &rpn);
 	if (r < 0)
 		return r;
 	sec->present = true;
+	if (s == ENF_SECTION_EXEC && json_object_get(v, "fileless")) {
+		const struct json_pos_node *fpn = json_pos_member(pn, "fileless");
+		size_t o = path_push_key(c, "fileless");
+
+		/* Exec of a file with no name (memfd, deleted): no path rule can name it. */
+		r = parse_action(c, json_object_get(v, "fileless"), fpn, true, &sec->fileless);
+		if (r < 0)
+			return r;
+		path_pop(c, o);
+	}
 	if (!rules)
 		return 0;
 	size_t n = json_array_size(rules);
@@ -1347,7 +1360,7 @@ static int parse_net_section(struct ctx *c, json_t *v, const struct json_pos_nod
 	json_t *rules;
 	int r;
 
-	r = parse_section_common(c, v, pn, "network", &sec->default_action, &rules, &rpn);
+	r = parse_section_common(c, v, pn, "network", section_keys, &sec->default_action, &rules, &rpn);
 	if (r < 0)
 		return r;
 	sec->present = true;

@@ -91,6 +91,7 @@ struct policy_net_rule {
 struct policy_path_section {
 	bool present;
 	enum enf_action default_action; /* ENF_ACT_ALLOW or ENF_ACT_DENY */
+	enum enf_action fileless;       /* exec only: ENF_ACT_NONE (the default decides), or a rule action */
 	struct policy_path_rule *rules;
 	size_t n_rules;
 };

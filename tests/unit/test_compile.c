@@ -189,11 +189,50 @@ static void test_refusals(void)
 	EXPECT_CONTAINS(err.text, "network.rules[0].from", "network 'from' refusal has the key path");
 	bundle_free(b);
 
-	b = compile_text("{\"name\":\"n\",\"mode\":\"enforce\",\"exec\":{\"default\":\"allow\",\"rules\":["
-			 "{\"action\":\"deny\",\"path\":\"/bin/sh\",\"from\":[\"/usr/sbin/nginx\"]}]}}", &err);
-	EXPECT_TRUE(b == NULL, "'from' is refused until it is enforced");
-	EXPECT_CONTAINS(err.text, "t.json:1:", "'from' refusal has file:line");
-	EXPECT_CONTAINS(err.text, "exec.rules[0].from", "'from' refusal has the key path");
+	bundle_free(b);
+}
+
+static void test_from_and_guards(void)
+{
+	struct policy_error err;
+	struct bundle *b = compile_text(
+		"{\"name\":\"n\",\"mode\":\"enforce\",\"fileless\":null}", &err);
+	int sh, nginx, etc, shadow, srv;
+	uint32_t exe;
+
+	bundle_free(b); /* an unknown key: only checks that the parser still refuses it */
+	EXPECT_CONTAINS(err.text, "unknown key", "fileless is not a top-level key");
+
+	b = compile_text("{\"name\":\"n\",\"mode\":\"enforce\",\"exec\":{\"default\":\"allow\",\"fileless\":\"deny\",\"rules\":["
+			 "{\"action\":\"deny\",\"path\":\"/bin/sh\",\"from\":[\"/usr/sbin/nginx\"]}]},"
+			 "\"file\":{\"default\":\"allow\",\"rules\":["
+			 "{\"action\":\"deny\",\"path\":\"/etc/shadow\",\"access\":[\"read\"]},"
+			 "{\"action\":\"allow\",\"path\":\"/srv/www/**\",\"access\":[\"read\"]}]}}", &err);
+	if (!EXPECT_TRUE(b != NULL, "compile a profile with 'from' and fileless"))
+		return;
+	EXPECT_EQ(b->fileless_exec, ENF_ACT_DENY, "fileless setting carried");
+	EXPECT_TRUE(b->flags & ENF_PROFILE_HAS_FROM, "profile flagged as using 'from'");
+	sh = node_of(b, "/bin/sh");
+	nginx = node_of(b, "/usr/sbin/nginx");
+	etc = node_of(b, "/etc");
+	shadow = node_of(b, "/etc/shadow");
+	srv = node_of(b, "/srv/www");
+	if (!EXPECT_TRUE(sh > 0 && nginx > 0 && etc > 0 && shadow > 0 && srv > 0, "rule and 'from' paths are nodes"))
+		goto out;
+	exe = b->nodes[nginx].val.exe_id;
+	EXPECT_TRUE(exe != 0, "the 'from' executable has an exe_id");
+	EXPECT_EQ(b->nodes[sh].val.exact[ENF_CLASS_EXEC], ENF_ACT_NONE, "a 'from' rule is not a rule for everyone");
+	if (EXPECT_EQ(b->n_from, 1, "one 'from' entry")) {
+		EXPECT_EQ(b->from[0].node, sh, "'from' entry on the rule's node");
+		EXPECT_EQ(b->from[0].exe_id, exe, "'from' entry for the executable");
+		EXPECT_EQ(b->from[0].actions.exact[ENF_CLASS_EXEC], ENF_ACT_DENY, "'from' entry carries the action");
+	}
+	EXPECT_TRUE(b->nodes[shadow].val.flags & ENF_NODE_GUARDED, "a denied file is guarded");
+	EXPECT_TRUE(b->nodes[etc].val.flags & ENF_NODE_GUARDED, "its parent is guarded");
+	EXPECT_TRUE(b->nodes[0].val.flags & ENF_NODE_GUARDED, "and the root");
+	EXPECT_TRUE(!(b->nodes[srv].val.flags & ENF_NODE_GUARDED), "an allow-only subtree is not guarded");
+	EXPECT_TRUE(b->nodes[sh].val.flags & ENF_NODE_GUARDED, "a 'from' deny guards its node");
+out:
 	bundle_free(b);
 }
 
@@ -224,6 +263,7 @@ int main(void)
 	test_file_classes_merge();
 	test_round_trip_and_damage();
 	test_refusals();
+	test_from_and_guards();
 	test_golden_dump();
 	return unit_done();
 }

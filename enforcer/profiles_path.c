@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Writing a bundle's path rules into the kernel: the trie (path_trie), the
+ * 'from'-limited actions (from_rules) and the inode identities (inodes).
+ *
+ * Inode identities are resolved here, at load time, in the daemon's mount
+ * namespace: every node that a deny or audit rule names is stat()ed and,
+ * if it exists, its (dev, ino) carries the node's restrictions, so the rule
+ * also holds for the same object under another name: a hard link, a bind
+ * mount, or a symlinked rule path (stat follows it to what the kernel will
+ * see). Objects created after the load are covered by their path only.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include <bpf/bpf.h>
+
+#include "log.h"
+#include "profiles_path.h"
+#include "util.h"
+
+static int from_rules_fd(const struct engine *e)
+{
+	return engine_map_fd(e, "from_rules");
+}
+
+static int inodes_fd(const struct engine *e)
+{
+	return engine_map_fd(e, "inodes");
+}
+
+static void trie_key_of(const struct bundle *b, uint32_t i, uint32_t instance, struct enf_trie_key *key)
+{
+	memset(key, 0, sizeof(*key));
+	key->instance = instance;
+	key->parent = b->nodes[i].parent == BUNDLE_NO_PARENT ? ENF_TRIE_ROOT_PARENT : b->nodes[i].parent;
+	snprintf(key->name, sizeof(key->name), "%s", b->nodes[i].name);
+}
+
+/* Remove the first n nodes of an instance (all of them when n == b->n_nodes). */
+static void trie_remove(const struct engine *e, const struct bundle *b, uint32_t instance, uint32_t n)
+{
+	struct enf_trie_key key;
+
+	for (uint32_t i = 0; i < n; i++) {
+		trie_key_of(b, i, instance, &key);
+		if (bpf_map_delete_elem(e->path_trie_fd, &key) < 0 && errno != ENOENT)
+			log_warn("cannot remove path node %u of instance %u: %m", i, instance);
+	}
+}
+
+static void from_remove(const struct engine *e, const struct bundle *b, uint32_t instance, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		struct enf_from_key key = { .instance = instance, .node = b->from[i].node, .exe_id = b->from[i].exe_id };
+
+		if (bpf_map_delete_elem(from_rules_fd(e), &key) < 0 && errno != ENOENT)
+			log_warn("cannot remove 'from' entry %u of instance %u: %m", i, instance);
+	}
+}
+
+static void inodes_remove(const struct engine *e, uint32_t instance)
+{
+	struct enf_inode_key cur, next;
+	bool have_cur = false;
+
+	/*
+	 * Keys are not kept: the instance's entries are found by walking the
+	 * map. Only `next` is ever deleted, so the cursor stays valid.
+	 */
+	while (bpf_map_get_next_key(inodes_fd(e), have_cur ? &cur : NULL, &next) == 0) {
+		if (next.instance == instance) {
+			if (bpf_map_delete_elem(inodes_fd(e), &next) < 0 && errno != ENOENT) {
+				log_warn("cannot remove an inode entry of instance %u: %m", instance);
+				cur = next;
+				have_cur = true;
+			}
+			continue;
+		}
+		cur = next;
+		have_cur = true;
+	}
+}
+
+static int map_full_error(const struct bundle *b, const char *what, int r, char *msg, size_t size)
+{
+	if (r == -E2BIG || r == -ENOMEM)
+		snprintf(msg, size, "profile '%s': the kernel %s map is full (%u entries over all profiles); "
+			 "unload profiles or split this one", b->name, what, ENF_MAX_TRIE_NODES);
+	else
+		snprintf(msg, size, "profile '%s': cannot write a %s entry: %s", b->name, what, strerror(-r));
+	return r;
+}
+
+/* The path a node stands for, for stat(). */
+static void node_path(const struct bundle *b, uint32_t i, char *buf, size_t size)
+{
+	const char *parts[ENF_RULE_DEPTH_MAX + 1];
+	size_t n = 0, off = 0;
+
+	for (; i != 0 && i < b->n_nodes && n < ARRAY_SIZE(parts); i = b->nodes[i].parent)
+		parts[n++] = b->nodes[i].name;
+	if (n == 0)
+		snprintf(buf, size, "/");
+	while (n-- > 0 && off < size)
+		off += (size_t)snprintf(buf + off, size - off, "/%s", parts[n]);
+}
+
+static bool restricts(const struct enf_node_val *v)
+{
+	for (int c = 0; c < ENF_CLASS_COUNT; c++)
+		if (v->exact[c] >= ENF_ACT_AUDIT || v->subtree[c] >= ENF_ACT_AUDIT)
+			return true;
+	return false;
+}
+
+static void merge_actions(struct enf_actions *into, const struct enf_node_val *v)
+{
+	for (int c = 0; c < ENF_CLASS_COUNT; c++) {
+		if (v->exact[c] > into->exact[c]) {
+			into->exact[c] = v->exact[c];
+			into->exact_rule[c] = v->exact_rule[c];
+		}
+		if (v->subtree[c] > into->subtree[c]) {
+			into->subtree[c] = v->subtree[c];
+			into->subtree_rule[c] = v->subtree_rule[c];
+		}
+	}
+}
+
+/* The kernel's dev_t encoding (sb->s_dev), not glibc's. */
+static uint64_t kernel_dev(dev_t d)
+{
+	return ((uint64_t)major(d) << 20) | minor(d);
+}
+
+/* Insert inode identities; *ret_count is how many. Best effort per path, strict per map. */
+static int inodes_insert(const struct engine *e, const struct bundle *b, uint32_t instance,
+			 uint32_t *ret_count, char *msg, size_t size)
+{
+	char path[8192];
+	uint32_t count = 0;
+
+	for (uint32_t i = 0; i < b->n_nodes; i++) {
+		const struct enf_node_val *v = &b->nodes[i].val;
+		struct enf_inode_key key = { .instance = instance };
+		struct enf_inode_val val = { .node = i };
+		struct stat st;
+
+		if (!restricts(v))
+			continue;
+		node_path(b, i, path, sizeof(path));
+		if (stat(path, &st) < 0)
+			continue; /* not there (yet): its path rule still applies */
+		key.dev = kernel_dev(st.st_dev);
+		key.ino = st.st_ino;
+		/* Two rule paths may name one object (a symlink and its target): merge. */
+		if (bpf_map_lookup_elem(inodes_fd(e), &key, &val) < 0)
+			val = (struct enf_inode_val){ .node = i };
+		merge_actions(&val.actions, v);
+		if (bpf_map_update_elem(inodes_fd(e), &key, &val, BPF_ANY) < 0) {
+			int r = -errno;
+
+			inodes_remove(e, instance);
+			return map_full_error(b, "inode", r, msg, size);
+		}
+		count++;
+	}
+	*ret_count = count;
+	return 0;
+}
+
+int path_rules_insert(const struct engine *e, const struct bundle *b, uint32_t instance,
+		      uint8_t *ret_flags, char *msg, size_t size)
+{
+	struct enf_trie_key key;
+	uint32_t n_inodes = 0;
+	int r;
+
+	for (uint32_t i = 0; i < b->n_nodes; i++) {
+		trie_key_of(b, i, instance, &key);
+		if (bpf_map_update_elem(e->path_trie_fd, &key, &b->nodes[i].val, BPF_NOEXIST) < 0) {
+			r = -errno;
+			trie_remove(e, b, instance, i);
+			return map_full_error(b, "path", r, msg, size);
+		}
+	}
+	for (uint32_t i = 0; i < b->n_from; i++) {
+		struct enf_from_key fkey = { .instance = instance, .node = b->from[i].node, .exe_id = b->from[i].exe_id };
+
+		if (bpf_map_update_elem(from_rules_fd(e), &fkey, &b->from[i].actions, BPF_NOEXIST) < 0) {
+			r = -errno;
+			from_remove(e, b, instance, i);
+			trie_remove(e, b, instance, b->n_nodes);
+			return map_full_error(b, "'from'", r, msg, size);
+		}
+	}
+	r = inodes_insert(e, b, instance, &n_inodes, msg, size);
+	if (r < 0) {
+		from_remove(e, b, instance, b->n_from);
+		trie_remove(e, b, instance, b->n_nodes);
+		return r;
+	}
+	*ret_flags = (b->flags & ENF_PROFILE_HAS_FROM) | (n_inodes ? ENF_PROFILE_HAS_INODES : 0);
+	return 0;
+}
+
+void path_rules_remove(const struct engine *e, const struct bundle *b, uint32_t instance)
+{
+	inodes_remove(e, instance);
+	from_remove(e, b, instance, b->n_from);
+	trie_remove(e, b, instance, b->n_nodes);
+}

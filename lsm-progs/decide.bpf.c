@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The decision engine for path-based hooks, as global BPF functions.
+ *
+ * A global function is verified once per program, on its own, whatever
+ * calls it; an inlined one is verified again for every copy and caller
+ * state. Every file hook calls enf_decide_object(), which calls
+ * enf_match_object() up to twice, so this is the difference between a
+ * fraction of a second and minutes of verification under emulation.
+ *
+ * Global functions take scalars and pointers to plain memory only: kernel
+ * objects arrive as numbers (see as_scalar() in verdict.bpf.h) and are only
+ * read through CO-RE probe reads.
+ */
+#include "common.bpf.h"
+#include "verdict.bpf.h"
+#include "exe.bpf.h"
+
+/*
+ * The task's executable identity (when the profile uses 'from'), the walk
+ * of the object (with inode identities when the profile names any) and the
+ * match of every access class, for one instance, into the task's scratch
+ * (tc->res). 0 or -errno.
+ */
+__noinline int enf_match_object(__u64 dentry, __u64 mnt, __u32 instance, __u32 pflags)
+{
+	struct enf_task_ctx *tc = task_scratch();
+	struct path_walk w = {};
+	struct trie_match m = {};
+	__u32 exe_id = 0;
+	int r;
+
+	if (!tc)
+		return -ENOMEM;
+	tc->res.depth = 0;
+	tc->res.full = 0;
+	tc->res.via_inode = 0;
+	w.tc = tc;
+	w.instance = instance;
+	w.check_inodes = pflags & ENF_PROFILE_HAS_INODES;
+	m.tc = tc;
+	m.out = &tc->res.out;
+	m.instance = instance;
+	if (pflags & ENF_PROFILE_HAS_FROM) {
+		r = current_exe_id(&w, &m, &exe_id);
+		if (r < 0)
+			return r;
+	}
+	r = path_walk(&w, (struct dentry *)(unsigned long)dentry, (struct vfsmount *)(unsigned long)mnt);
+	tc->res.depth = w.depth;
+	if (r < 0)
+		return r;
+	m.depth = w.depth;
+	m.exe_id = exe_id;
+	r = trie_match(&m);
+	if (r < 0)
+		return r;
+	tc->res.via_inode = inode_restrict(&w, &tc->res.out);
+	tc->res.leaf_flags = m.leaf_flags;
+	tc->res.full = m.full;
+	return 0;
+}
+
+/*
+ * One match and a re-check that the profile still points at the instance
+ * matched: the daemon removes an old instance's entries right after
+ * switching to a new one, so a match over an instance that is still
+ * current afterwards saw its entries intact. -EAGAIN: it moved, d->prof
+ * now holds the new state.
+ */
+static __always_inline int match_once(struct decision *d, __u64 dentry, __u64 mnt, int *ret)
+{
+	struct enf_profile_val *prof;
+
+	*ret = enf_match_object(dentry, mnt, d->prof.instance, d->prof.flags);
+	prof = bpf_map_lookup_elem(&profiles, &d->slot);
+	if (!prof)
+		return -ENOENT;
+	if (prof->instance == d->prof.instance)
+		return 0;
+	d->prof = *prof;
+	return -EAGAIN;
+}
+
+__noinline int enf_decide_object(__u64 dentry, __u64 mnt, __u32 class_mask, __u32 hook, __u32 opts)
+{
+	struct decision d = { .hook = hook };
+	struct match_result *res;
+	struct enf_task_ctx *tc;
+	int r, m, ret = 0;
+
+	r = governing_profile(&d, &ret);
+	if (r <= 0)
+		return ret;
+	tc = task_scratch();
+	if (!tc)
+		return fail_closed(&d, ENF_REASON_UNRESOLVED, NULL, 0);
+	res = &tc->res;
+
+	/* Once more if the instance moved meanwhile; fail closed if it moved again. */
+	m = match_once(&d, dentry, mnt, &r);
+	if (m == -EAGAIN)
+		m = match_once(&d, dentry, mnt, &r);
+	if (m < 0 || r == -ENOENT)
+		return fail_closed(&d, ENF_REASON_NO_INSTANCE, tc, res->depth);
+	if (r < 0)
+		return fail_closed(&d, ENF_REASON_UNRESOLVED, tc, res->depth);
+
+	/* The most severe verdict over the requested classes decides. */
+	d.action = ENF_ACT_NONE;
+	for (int c = 0; c < ENF_CLASS_COUNT; c++) {
+		__u32 a = res->out.action[c], reason = ENF_REASON_RULE;
+
+		if (!(class_mask & (1u << c)))
+			continue;
+		if (a == ENF_ACT_NONE) {
+			a = d.prof.defaults[section_of(c)];
+			reason = ENF_REASON_DEFAULT;
+		}
+		if (a > d.action) {
+			d.action = a;
+			d.rule = reason == ENF_REASON_RULE ? res->out.rule[c] : 0;
+			d.reason = reason;
+			d.cls = c;
+		}
+	}
+	if ((opts & CHECK_GUARD_MOVE) && res->full && (res->leaf_flags & ENF_NODE_GUARDED) &&
+	    d.action < ENF_ACT_DENY) {
+		d.action = ENF_ACT_DENY;
+		d.rule = 0;
+		d.reason = ENF_REASON_GUARD;
+	}
+	if (res->via_inode)
+		d.event_flags |= ENF_EVENT_VIA_INODE;
+	return finish(&d, tc, res->depth);
+}
+
+/*
+ * Exec of a file with no name: no path rule can name it, so the profile's
+ * exec.fileless setting decides, or the exec default. The walk only gives
+ * the event its text ("/memfd:name").
+ */
+__noinline int enf_decide_fileless(__u64 dentry, __u64 mnt)
+{
+	struct decision d = { .hook = ENF_HOOK_BPRM_CHECK, .cls = ENF_CLASS_EXEC,
+			      .reason = ENF_REASON_FILELESS, .event_flags = ENF_EVENT_FILELESS };
+	struct path_walk w = {};
+	struct enf_task_ctx *tc;
+	int r, ret = 0;
+
+	r = governing_profile(&d, &ret);
+	if (r <= 0)
+		return ret;
+	d.action = d.prof.fileless_exec != ENF_ACT_NONE ? d.prof.fileless_exec
+							 : d.prof.defaults[ENF_SECTION_EXEC];
+	tc = task_scratch();
+	if (!tc)
+		return finish(&d, NULL, 0); /* the decision stands; only the event loses its path */
+	w.tc = tc;
+	if (path_walk(&w, (struct dentry *)(unsigned long)dentry, (struct vfsmount *)(unsigned long)mnt) < 0)
+		return finish(&d, NULL, 0);
+	return finish(&d, tc, w.depth);
+}

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * File enforcement: which hook covers which access class of the policy.
+ *
+ *   read     file_open (FMODE_READ)
+ *   write    file_open (FMODE_WRITE, O_APPEND, O_TRUNC), path_truncate
+ *   create   path_mknod (also open(O_CREAT) of a new file), path_mkdir,
+ *            path_symlink, the new name of path_link and of path_rename
+ *   delete   path_unlink, path_rmdir
+ *   rename   path_rename: the source, and the destination (which is also a
+ *            create: a name appears there); moving a directory that holds
+ *            guarded paths is refused (they would leave their rules)
+ *   link     path_link: the existing file a new hard link would name
+ *   setattr  path_chmod, path_chown
+ *
+ * Every hook sees kernel-resolved dentries in a mount, never user strings.
+ * Opens for exec (FMODE_EXEC) are decided by the exec hooks, not as reads.
+ */
+#include "common.bpf.h"
+#include "verdict.bpf.h"
+
+SEC("lsm/file_open")
+int BPF_PROG(enf_file_open, struct file *file, int ret)
+{
+	unsigned int fmode, flags;
+	__u32 mask = 0;
+
+	if (ret != 0)
+		return ret;
+	fmode = file->f_mode;
+	flags = file->f_flags;
+	if (fmode & FMODE_EXEC)
+		return 0;
+	if (fmode & FMODE_READ)
+		mask |= CLASS_BIT(ENF_CLASS_READ);
+	if ((fmode & FMODE_WRITE) || (flags & (O_TRUNC | O_APPEND)))
+		mask |= CLASS_BIT(ENF_CLASS_WRITE);
+	if (!mask)
+		return 0;
+	return check_path(&file->f_path, mask, ENF_HOOK_FILE_OPEN);
+}
+
+SEC("lsm/path_truncate")
+int BPF_PROG(enf_path_truncate, const struct path *path, int ret)
+{
+	if (ret != 0)
+		return ret;
+	return check_path(path, CLASS_BIT(ENF_CLASS_WRITE), ENF_HOOK_PATH_TRUNCATE);
+}
+
+SEC("lsm/path_mknod")
+int BPF_PROG(enf_path_mknod, const struct path *dir, struct dentry *dentry, umode_t mode,
+	     unsigned int dev, int ret)
+{
+	if (ret != 0)
+		return ret;
+	return check_object(dentry, BPF_CORE_READ(dir, mnt), CLASS_BIT(ENF_CLASS_CREATE), ENF_HOOK_PATH_MKNOD, 0);
+}
+
+SEC("lsm/path_mkdir")
+int BPF_PROG(enf_path_mkdir, const struct path *dir, struct dentry *dentry, umode_t mode, int ret)
+{
+	if (ret != 0)
+		return ret;
+	return check_object(dentry, BPF_CORE_READ(dir, mnt), CLASS_BIT(ENF_CLASS_CREATE), ENF_HOOK_PATH_MKDIR, 0);
+}
+
+SEC("lsm/path_symlink")
+int BPF_PROG(enf_path_symlink, const struct path *dir, struct dentry *dentry, const char *old_name, int ret)
+{
+	if (ret != 0)
+		return ret;
+	return check_object(dentry, BPF_CORE_READ(dir, mnt), CLASS_BIT(ENF_CLASS_CREATE), ENF_HOOK_PATH_SYMLINK, 0);
+}
+
+SEC("lsm/path_unlink")
+int BPF_PROG(enf_path_unlink, const struct path *dir, struct dentry *dentry, int ret)
+{
+	if (ret != 0)
+		return ret;
+	return check_object(dentry, BPF_CORE_READ(dir, mnt), CLASS_BIT(ENF_CLASS_DELETE), ENF_HOOK_PATH_UNLINK, 0);
+}
+
+SEC("lsm/path_rmdir")
+int BPF_PROG(enf_path_rmdir, const struct path *dir, struct dentry *dentry, int ret)
+{
+	if (ret != 0)
+		return ret;
+	return check_object(dentry, BPF_CORE_READ(dir, mnt), CLASS_BIT(ENF_CLASS_DELETE), ENF_HOOK_PATH_RMDIR, 0);
+}
+
+SEC("lsm/path_rename")
+int BPF_PROG(enf_path_rename, const struct path *old_dir, struct dentry *old_dentry,
+	     const struct path *new_dir, struct dentry *new_dentry, unsigned int flags, int ret)
+{
+	__u32 dst_mask = CLASS_BIT(ENF_CLASS_RENAME) | CLASS_BIT(ENF_CLASS_CREATE);
+
+	if (ret != 0)
+		return ret;
+	ret = check_object(old_dentry, BPF_CORE_READ(old_dir, mnt), CLASS_BIT(ENF_CLASS_RENAME),
+			   ENF_HOOK_PATH_RENAME, CHECK_GUARD_MOVE);
+	if (ret != 0)
+		return ret;
+	/* The destination gains a name; a replaced or exchanged one is moved too. */
+	return check_object(new_dentry, BPF_CORE_READ(new_dir, mnt), dst_mask, ENF_HOOK_PATH_RENAME,
+			    CHECK_GUARD_MOVE);
+}
+
+SEC("lsm/path_link")
+int BPF_PROG(enf_path_link, struct dentry *old_dentry, const struct path *new_dir,
+	     struct dentry *new_dentry, int ret)
+{
+	struct vfsmount *mnt;
+
+	if (ret != 0)
+		return ret;
+	/* link(2) never crosses mounts: the old name lives in new_dir's mount. */
+	mnt = BPF_CORE_READ(new_dir, mnt);
+	ret = check_object(old_dentry, mnt, CLASS_BIT(ENF_CLASS_LINK), ENF_HOOK_PATH_LINK, 0);
+	if (ret != 0)
+		return ret;
+	return check_object(new_dentry, mnt, CLASS_BIT(ENF_CLASS_CREATE), ENF_HOOK_PATH_LINK, 0);
+}
+
+SEC("lsm/path_chmod")
+int BPF_PROG(enf_path_chmod, const struct path *path, umode_t mode, int ret)
+{
+	if (ret != 0)
+		return ret;
+	return check_path(path, CLASS_BIT(ENF_CLASS_SETATTR), ENF_HOOK_PATH_CHMOD);
+}
+
+/* kuid_t/kgid_t are passed as plain integers; they are not read. */
+SEC("lsm/path_chown")
+int BPF_PROG(enf_path_chown, const struct path *path, unsigned long uid, unsigned long gid, int ret)
+{
+	if (ret != 0)
+		return ret;
+	return check_path(path, CLASS_BIT(ENF_CLASS_SETATTR), ENF_HOOK_PATH_CHOWN);
+}
