@@ -17,8 +17,20 @@ static const char *hook_name(__u32 hook)
 	if (audit_is_net_hook(hook))
 		return audit_net_hook_name(hook);
 	switch (hook) {
-	case ENF_HOOK_BPRM_CHECK: return "bprm_check_security";
-	case ENF_HOOK_FILE_OPEN:  return "file_open";
+	case ENF_HOOK_BPRM_CHECK:    return "bprm_check_security";
+	case ENF_HOOK_FILE_OPEN:     return "file_open";
+	case ENF_HOOK_PATH_TRUNCATE: return "path_truncate";
+	case ENF_HOOK_PATH_MKNOD:    return "path_mknod";
+	case ENF_HOOK_PATH_MKDIR:    return "path_mkdir";
+	case ENF_HOOK_PATH_SYMLINK:  return "path_symlink";
+	case ENF_HOOK_PATH_UNLINK:   return "path_unlink";
+	case ENF_HOOK_PATH_RMDIR:    return "path_rmdir";
+	case ENF_HOOK_PATH_RENAME:   return "path_rename";
+	case ENF_HOOK_PATH_LINK:     return "path_link";
+	case ENF_HOOK_PATH_CHMOD:    return "path_chmod";
+	case ENF_HOOK_PATH_CHOWN:    return "path_chown";
+	case ENF_HOOK_INODE_SETATTR: return "inode_setattr";
+	case ENF_HOOK_TASK_PRCTL:    return "task_prctl";
 	/* self-protection: named after what was refused */
 	case ENF_HOOK_SELF_BPF:        return "self:bpf";
 	case ENF_HOOK_SELF_KILL:       return "self:signal-daemon";
@@ -52,6 +64,8 @@ static const char *reason_name(__u32 r)
 	case ENF_REASON_DEFAULT:     return "default";
 	case ENF_REASON_UNRESOLVED:  return "unresolved";
 	case ENF_REASON_NO_INSTANCE: return "no-instance";
+	case ENF_REASON_GUARD:       return "guarded-move";
+	case ENF_REASON_FILELESS:    return "fileless";
 	case ENF_REASON_SELF:        return "self-protection";
 	}
 	return "unknown";
@@ -148,6 +162,10 @@ static int handle_event(void *ctx, void *data, size_t size)
 	}
 	if (ev->flags & ENF_EVENT_PATH_TRUNCATED)
 		json_object_set_new(o, "path_truncated", json_true());
+	if (ev->flags & ENF_EVENT_FILELESS)
+		json_object_set_new(o, "fileless", json_true());
+	if (ev->flags & ENF_EVENT_VIA_INODE)
+		json_object_set_new(o, "via_inode", json_true());
 	line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	if (a->on_event)
 		a->on_event(a->on_event_ctx, o);
