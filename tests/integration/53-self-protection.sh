@@ -1,0 +1,107 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# A root shell in a confined cgroup cannot switch enforcement off or take
+# the engine over: no bpf(), no touching the pins, no signal or ptrace to
+# the daemon, no leaving its cgroup, no writes to the daemon's state, log or
+# socket, no unmounting or mounting over bpffs and cgroup2. Each attempt has
+# a positive control: the same operation on something else, or from an
+# unconfined shell, works. Audit mode does not relax any of it.
+. /enforcer/tests/integration/lib/lib.sh
+. /enforcer/tests/integration/lib/lifecycle.sh
+
+SOCK=/run/enforcer/enforcer.sock
+install_program /usr/bin/wget
+start_daemon
+compile_and_load web '{"name":"web","mode":"enforce","exec":{"default":"allow","rules":[{"action":"deny","path":"/usr/bin/wget"}]}}'
+mkdir -p $CG/t53 $CG/t53ctl
+expect_exit "attach" 0 enforcerctl attach web $CG/t53
+D=$DAEMON_PID
+sleep 1000 &
+SLEEPER=$!
+mkdir -p /tmp/mnt
+
+# conf OP...: the attempt from the confined root shell; free OP...: from an unconfined one.
+conf() { in_cgroup $CG/t53 enf-self "$@"; }
+free() { enf-self "$@"; }
+both() { # DESCRIPTION OP...: denied confined, allowed unconfined
+	d=$1
+	shift
+	expect_eq "confined: $d" EPERM "$(conf "$@")"
+	expect_eq "unconfined: $d (control)" ok "$(free "$@")"
+}
+
+# bpf() on the engine's objects
+both "bpf(BPF_OBJ_GET) of the pinned policy map" bpf-obj-get $PIN_DIR/maps/profiles
+both "bpf(BPF_OBJ_GET) of a pinned link" bpf-obj-get $PIN_DIR/links/enf_bprm_check
+both "bpf(BPF_MAP_GET_NEXT_ID)" bpf-next-id
+
+# the pins
+expect_eq "confined: unlink a link pin" EPERM "$(conf unlink $PIN_DIR/links/enf_bprm_check)"
+expect_eq "confined: unlink a map pin" EPERM "$(conf unlink $PIN_DIR/maps/attachments)"
+expect_eq "confined: rename a link pin" EPERM "$(conf rename $PIN_DIR/links/enf_bprm_check $PIN_DIR/links/x)"
+expect_eq "confined: mkdir on bpffs" EPERM "$(conf mkdir /sys/fs/bpf/mine)"
+expect_eq "unconfined: mkdir on bpffs (control)" ok "$(free mkdir /sys/fs/bpf/mine)"
+expect_eq "confined: rmdir on bpffs" EPERM "$(conf rmdir /sys/fs/bpf/mine)"
+expect_eq "unconfined: rmdir on bpffs (control)" ok "$(free rmdir /sys/fs/bpf/mine)"
+expect_eq "confined: mount over the pin directory" EPERM "$(conf mount-tmpfs $PIN_DIR)"
+expect_eq "confined: mount elsewhere (control)" ok "$(conf mount-tmpfs /tmp/mnt)"
+expect_eq "confined: unmount bpffs" EPERM "$(conf umount /sys/fs/bpf)"
+expect_eq "confined: unmount cgroup2" EPERM "$(conf umount /sys/fs/cgroup)"
+expect_eq "confined: unmount elsewhere (control)" ok "$(conf umount /tmp/mnt)"
+
+# the daemon
+expect_eq "confined: SIGKILL the daemon" EPERM "$(conf kill $D 9)"
+expect_eq "confined: SIGTERM the daemon" EPERM "$(conf kill $D 15)"
+expect_eq "confined: signal 0 to the daemon (it exists, nothing happens)" ok "$(conf kill $D 0)"
+expect_eq "confined: SIGCONT to another process (control)" ok "$(conf kill $SLEEPER 18)"
+expect_eq "confined: ptrace the daemon" EPERM "$(conf ptrace $D)"
+expect_eq "confined: ptrace another process (control)" ok "$(conf ptrace $SLEEPER)"
+# procfs reports a refused ptrace check as EACCES.
+expect_eq "confined: read /proc/DAEMON/mem" EACCES "$(conf proc-mem $D)"
+expect_eq "confined: read /proc/OTHER/mem (control)" ok "$(conf proc-mem $SLEEPER)"
+expect_eq "confined: pidfd_getfd from the daemon" EPERM "$(conf pidfd-getfd $D 3)"
+expect_eq "confined: pidfd_getfd from another process (control)" ok "$(conf pidfd-getfd $SLEEPER 0)"
+expect_eq "the daemon is alive" yes "$(kill -0 $D 2>/dev/null && echo yes)"
+
+# leaving the cgroup
+expect_eq "confined: write cgroup.procs of the root cgroup" EPERM "$(conf write $CG/cgroup.procs 0)"
+expect_eq "unconfined: write cgroup.procs (control)" ok "$(free write $CG/t53ctl/cgroup.procs 0)"
+expect_eq "confined: write its own cgroup.procs" EPERM "$(conf write $CG/t53/cgroup.procs 0)"
+expect_eq "confined: write cgroup.threads" EPERM "$(conf write $CG/cgroup.threads 0)"
+expect_eq "confined: clone3(CLONE_INTO_CGROUP) into the root cgroup" EPERM "$(conf clone-into $CG)"
+expect_eq "unconfined: clone3(CLONE_INTO_CGROUP) (control)" ok "$(free clone-into $CG/t53ctl)"
+expect_eq "confined: write cgroup.subtree_control" EPERM "$(conf write $CG/cgroup.subtree_control +pids)"
+expect_eq "confined: freeze another cgroup" EPERM "$(conf write $CG/t53ctl/cgroup.freeze 1)"
+expect_eq "confined: still in its cgroup" "0::/t53" "$(in_cgroup $CG/t53 cat /proc/self/cgroup)"
+
+# the daemon's files and socket
+expect_eq "confined: overwrite state.json" EPERM "$(conf write $STATE_DIR/state.json '{}')"
+expect_eq "confined: unlink state.json" EPERM "$(conf unlink $STATE_DIR/state.json)"
+expect_eq "confined: create a file in the state directory" EPERM "$(conf write $STATE_DIR/evil.json x)"
+expect_eq "confined: rename the state directory" EPERM "$(conf rename $STATE_DIR /tmp/stolen)"
+expect_eq "confined: write a file elsewhere (control)" ok "$(conf write /tmp/mine.txt x)"
+expect_eq "confined: truncate the audit log" EPERM "$(conf write $AUDIT_LOG '')"
+expect_eq "confined: unlink the audit log" EPERM "$(conf unlink $AUDIT_LOG)"
+expect_eq "confined: unlink the control socket" EPERM "$(conf unlink $SOCK)"
+expect_eq "confined: connect to the control socket" EPERM "$(conf connect $SOCK)"
+expect_eq "unconfined: connect to the control socket (control)" ok "$(free connect $SOCK)"
+expect_exit "confined: enforcerctl detach cannot reach the daemon" 3 in_cgroup $CG/t53 enforcerctl detach $CG/t53
+
+# Audit mode relaxes the profile, not the protection.
+expect_exit "web to audit mode" 0 enforcerctl mode web audit
+expect_eq "audit mode: the denied exec runs" ok "$(in_cgroup $CG/t53 enf-probe exec /usr/bin/wget)"
+expect_eq "audit mode: bpf() still refused" EPERM "$(conf bpf-obj-get $PIN_DIR/maps/profiles)"
+expect_eq "audit mode: SIGKILL to the daemon still refused" EPERM "$(conf kill $D 9)"
+expect_exit "web back to enforce" 0 enforcerctl mode web enforce
+
+# Nothing gave: the daemon serves, the pins are there, enforcement holds, the attempts are logged.
+expect_exit "the daemon answers" 0 enforcerctl status
+expect_eq "the pins are intact" yes "$( [ -e $PIN_DIR/links/enf_bprm_check ] && [ -e $PIN_DIR/maps/attachments ] && echo yes)"
+expect_eq "still denied" EPERM "$(in_cgroup $CG/t53 enf-probe exec /usr/bin/wget)"
+if wait_for_log '"hook":"self:bpf"'; then pass "self-protection denials are logged"; else fail "no self:bpf event"; fi
+expect_contains "the log names the hook" '"reason":"self-protection"' "$(grep '"hook":"self:' $AUDIT_LOG | head -n 1)"
+n=$(enforcerctl --json status | sed -n 's/.*"self_protection_denied": \([0-9]*\).*/\1/p')
+if [ "${n:-0}" -gt 20 ]; then pass "counted: $n self-protection denials"; else fail "self_protection_denied is $n"; fi
+kill $SLEEPER
+finish
