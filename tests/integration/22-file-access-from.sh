@@ -1,0 +1,52 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Every access kind of the policy is enforced by its hook (setattr, delete,
+# link, besides read/write/create covered in 21), and 'from' limits a rule
+# to one executable: the named binary gets its allow (or its deny), every
+# other program in the same cgroup does not.
+. /enforcer/tests/integration/lib/lib.sh
+
+mkdir -p /srv/k/dir /srv/k/dir2 /srv/app /srv/pub
+for f in chmodme keep tmp nolink other; do echo x >/srv/k/$f; done
+echo key >/srv/app/key
+echo other >/srv/app/other
+echo cfg >/srv/pub/cfg
+install_program /opt/t/bin/reader
+install_program /opt/t/bin/writer
+
+start_daemon
+compile_and_load kinds '{"name":"kinds","mode":"enforce",
+ "exec":{"default":"allow","rules":[
+  {"action":"deny","path":"/bin/busybox","from":["/opt/t/bin/reader"]}]},
+ "file":{"default":"allow","rules":[
+  {"action":"deny","path":"/srv/k/chmodme","access":["setattr"]},
+  {"action":"deny","path":"/srv/k/keep","access":["delete"]},
+  {"action":"deny","path":"/srv/k/dir","access":["delete"]},
+  {"action":"deny","path":"/srv/k/nolink","access":["link"]},
+  {"action":"deny","path":"/srv/app/**","access":["read"]},
+  {"action":"allow","path":"/srv/app/key","access":["read"],"from":["/opt/t/bin/reader"]},
+  {"action":"deny","path":"/srv/pub/cfg","access":["write"],"from":["/opt/t/bin/writer"]}]}}'
+mkdir -p $CG/t22
+expect_exit "attach" 0 enforcerctl attach kinds $CG/t22
+c() { in_cgroup $CG/t22 "$@"; }
+
+expect_eq "setattr: chmod denied" EPERM "$(c enf-probe chmod /srv/k/chmodme)"
+expect_eq "setattr: read of the same file allowed (control)" ok "$(c enf-probe open /srv/k/chmodme r)"
+expect_eq "setattr: chmod of another file (control)" ok "$(c enf-probe chmod /srv/k/other)"
+expect_eq "delete: unlink denied" EPERM "$(c enf-probe unlink /srv/k/keep)"
+expect_eq "delete: unlink of another file (control)" ok "$(c enf-probe unlink /srv/k/tmp)"
+expect_eq "delete: rmdir denied" EPERM "$(c enf-probe rmdir /srv/k/dir)"
+expect_eq "delete: rmdir of another directory (control)" ok "$(c enf-probe rmdir /srv/k/dir2)"
+expect_eq "link: new hard link to the file denied" EPERM "$(c enf-probe link /srv/k/nolink /srv/k/nolink2)"
+expect_eq "link: hard link to another file (control)" ok "$(c enf-probe link /srv/k/other /srv/k/other2)"
+
+expect_eq "from: the named binary reads the key" ok "$(c /opt/t/bin/reader open /srv/app/key r)"
+expect_eq "from: another program may not" EPERM "$(c enf-probe open /srv/app/key r)"
+expect_eq "from: the named binary gets nothing else in the subtree" EPERM "$(c /opt/t/bin/reader open /srv/app/other r)"
+expect_eq "from: a deny for one binary..." EPERM "$(c /opt/t/bin/writer open /srv/pub/cfg w)"
+expect_eq "from: ...is not a deny for others (control)" ok "$(c enf-probe open /srv/pub/cfg w)"
+expect_eq "from: exec rule limited to one binary" EPERM "$(c /opt/t/bin/reader exec /bin/busybox true)"
+expect_eq "from: same exec by another program (control)" ok "$(c enf-probe exec /bin/busybox true)"
+expect_eq "outside the cgroup the key reads (control)" ok "$(enf-probe open /srv/app/key r)"
+finish
