@@ -90,6 +90,10 @@ $(OUT)/%.o: %.c $(USER_HDRS) | $(OUT)/enforcer.skel.h
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -Ipolicyc -Ienforcer -c $< -o $@
 
+# The daemon embeds the BPF object: its objects must be rebuilt whenever the
+# skeleton changes (the order-only prerequisite above only orders the build).
+$(ENFORCERD_OBJS): $(OUT)/enforcer.skel.h
+
 $(OUT)/bin/policyc: $(OUT)/policyc/main.o $(POLICYC_LIB_OBJS) $(COMMON_OBJS)
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(@D)

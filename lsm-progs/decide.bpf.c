@@ -52,10 +52,12 @@ __noinline int enf_match_object(__u64 dentry, __u64 mnt, __u32 instance, __u32 p
 		return r;
 	m.depth = w.depth;
 	m.exe_id = exe_id;
+	m.leaf_node = w.leaf_hit ? w.leaf_node : ENF_NO_NODE;
+	m.anc_node = w.anc_hit ? w.anc_node : ENF_NO_NODE;
 	r = trie_match(&m);
 	if (r < 0)
 		return r;
-	tc->res.via_inode = inode_restrict(&w, &tc->res.out);
+	tc->res.via_inode = inode_restrict(&w, &m, &tc->res.out);
 	tc->res.leaf_flags = m.leaf_flags;
 	tc->res.full = m.full;
 	return 0;

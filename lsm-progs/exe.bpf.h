@@ -35,6 +35,8 @@ static __always_inline int current_exe_id(struct path_walk *w, struct trie_match
 		return r;
 	m->depth = w->depth;
 	m->exe_id = 0;
+	m->leaf_node = ENF_NO_NODE;
+	m->anc_node = ENF_NO_NODE;
 	r = trie_match(m);
 	if (r < 0)
 		return r;

@@ -14,6 +14,26 @@
  * Every hook's signature is the same in 6.1, 6.12 and 6.18.
  */
 #include "net.bpf.h"
+#include "exe.bpf.h"
+
+__noinline int enf_net_exe_id(__u32 instance)
+{
+	struct enf_task_ctx *tc = task_scratch();
+	struct path_walk w = {};
+	struct trie_match m = {};
+	__u32 exe_id = 0;
+	int r;
+
+	if (!tc)
+		return -ENOMEM;
+	w.tc = tc;
+	w.instance = instance;
+	m.tc = tc;
+	m.out = &tc->res.out;
+	m.instance = instance;
+	r = current_exe_id(&w, &m, &exe_id);
+	return r < 0 ? r : (int)exe_id;
+}
 
 /* What the socket is: fills d->net's op, family and proto; returns the family. */
 static __always_inline __u32 net_socket_info(struct decision *d, struct socket *sock, __u32 op)
@@ -37,7 +57,7 @@ static __always_inline __u32 net_socket_info(struct decision *d, struct socket *
 static __always_inline bool net_begin(struct decision *d, struct socket *sock, __u32 op, __u32 *ret_af, int *ret)
 {
 	*ret = 0;
-	if (net_kern_sock(sock) || net_profile(d, ret) <= 0)
+	if (net_kern_sock(sock) || governing_profile(d, ret) <= 0)
 		return false;
 	*ret_af = net_socket_info(d, sock, op);
 	return true;
@@ -63,7 +83,7 @@ int BPF_PROG(enf_socket_create, int family, int type, int protocol, int kern, in
 		return ret; /* an earlier LSM's denial stands */
 	if (kern)
 		return 0;   /* the kernel's own sockets, created on behalf of a subsystem */
-	r = net_profile(&d, &ret);
+	r = governing_profile(&d, &ret);
 	if (r <= 0)
 		return r < 0 ? ret : 0;
 	d.has_net = true;

@@ -206,14 +206,11 @@ static __always_inline void net_local_addr(struct sock *sk, __u32 af, struct net
 }
 
 /*
- * The task's executable identity for rules with 'from'. policyc refuses
- * network rules with 'from' until this resolves it: every rule carries
- * exe_id 0 (any executable) meanwhile.
+ * The task's exe_id in `instance` for rules with 'from' (0: its executable
+ * is not one a 'from' names), or -errno. A global function (net.bpf.c):
+ * the exe's path walk is verified once, not once per hook.
  */
-static __always_inline __u32 net_exe_id(const struct decision *d)
-{
-	return 0;
-}
+int enf_net_exe_id(__u32 instance);
 
 /*
  * First rule of the entry matching the operation: d->action and d->rule
@@ -248,20 +245,32 @@ static __noinline int net_scan(const struct enf_net_val *val, struct decision *d
 	return 0;
 }
 
-/* One lookup and scan; -EAGAIN when the profile moved to another instance meanwhile. */
+/*
+ * One lookup and scan; -EAGAIN when the profile moved to another instance
+ * meanwhile, -ENOENT when it vanished, -EINVAL when the task's executable
+ * could not be resolved for rules with 'from'.
+ */
 static __always_inline int net_match_once(struct decision *d, __u32 family_bit, bool has_addr)
 {
 	struct enf_net_key key = {};
 	struct enf_net_val *val;
 	struct enf_profile_val *prof;
+	__u32 exe_id = 0;
 
+	if (d->prof.flags & ENF_PROFILE_HAS_FROM) {
+		int e = enf_net_exe_id(d->prof.instance);
+
+		if (e < 0)
+			return -EINVAL;
+		exe_id = e;
+	}
 	key.prefixlen = has_addr ? ENF_NET_PREFIX_FULL : ENF_NET_PREFIX_INSTANCE;
 	key.instance = d->prof.instance;
 	if (has_addr)
 		__builtin_memcpy(key.addr, d->net.addr, sizeof(key.addr));
 	val = bpf_map_lookup_elem(&net_rules, &key);
 	if (val) {
-		net_scan(val, d, family_bit, net_exe_id(d));
+		net_scan(val, d, family_bit, exe_id);
 	} else {
 		d->action = ENF_ACT_NONE;
 		d->rule = 0;
@@ -273,32 +282,6 @@ static __always_inline int net_match_once(struct decision *d, __u32 family_bit, 
 		return 0;
 	d->prof = *prof;
 	return -EAGAIN;
-}
-
-/*
- * The governing profile of the current task: 1 with d->slot and d->prof
- * set, 0 when none governs it, or -1 with *ret set when that cannot be
- * told (failed closed).
- */
-static __always_inline int net_profile(struct decision *d, int *ret)
-{
-	struct enf_profile_val *prof;
-	int r;
-
-	r = current_profile_slot(&d->slot);
-	if (r == 0)
-		return 0;
-	if (r < 0) {
-		*ret = fail_closed(d, ENF_REASON_UNRESOLVED, NULL, 0);
-		return -1;
-	}
-	prof = bpf_map_lookup_elem(&profiles, &d->slot);
-	if (!prof) {
-		*ret = fail_closed(d, ENF_REASON_NO_INSTANCE, NULL, 0);
-		return -1;
-	}
-	d->prof = *prof;
-	return 1;
 }
 
 /* What a hook found out before matching: net_conclude() takes it from there. */
@@ -339,9 +322,11 @@ static __always_inline int net_conclude(struct decision *d, enum net_kind kind, 
 	if (m == -EAGAIN)
 		m = net_match_once(d, family_bit, has_addr);
 	if (m < 0) {
+		bool gone = m == -EAGAIN || m == -ENOENT;
+
 		d->action = ENF_ACT_DENY;
-		d->reason = ENF_REASON_NO_INSTANCE;
-		stat_inc(ENF_STAT_NO_INSTANCE);
+		d->reason = gone ? ENF_REASON_NO_INSTANCE : ENF_REASON_UNRESOLVED;
+		stat_inc(gone ? ENF_STAT_NO_INSTANCE : ENF_STAT_UNRESOLVED);
 	} else if (d->action == ENF_ACT_NONE) {
 		d->action = d->prof.defaults[ENF_SECTION_NETWORK];
 		d->reason = ENF_REASON_DEFAULT;

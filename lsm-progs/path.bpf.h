@@ -29,6 +29,8 @@
 _Static_assert(ENF_TOP_DENTRIES == ENF_RULE_DEPTH_MAX, "top dentries must cover the deepest rule");
 _Static_assert((ENF_TOP_DENTRIES & (ENF_TOP_DENTRIES - 1)) == 0, "ring index uses a mask");
 
+#define ENF_NO_NODE 0xffffffffu
+
 struct path_walk {
 	struct enf_task_ctx *tc;
 	struct dentry *dentry;
@@ -40,6 +42,7 @@ struct path_walk {
 	__u32 instance;
 	bool leaf_hit, anc_hit;
 	__u64 leaf_dev, leaf_ino, anc_dev, anc_ino;
+	__u32 leaf_node, anc_node;       /* the rule nodes that named the hits */
 };
 
 static __always_inline struct mount *real_mount_of(struct vfsmount *vfsmnt)
@@ -48,19 +51,23 @@ static __always_inline struct mount *real_mount_of(struct vfsmount *vfsmnt)
 	return (struct mount *)((void *)vfsmnt - bpf_core_field_offset(struct mount, mnt));
 }
 
-static __always_inline bool inode_known(__u32 instance, struct dentry *d, __u64 *ret_dev, __u64 *ret_ino)
+static __always_inline bool inode_known(__u32 instance, struct dentry *d, __u64 *ret_dev, __u64 *ret_ino,
+					__u32 *ret_node)
 {
 	struct enf_inode_key key = { .instance = instance };
 	struct inode *inode = BPF_CORE_READ(d, d_inode);
+	struct enf_inode_val *v;
 
 	if (!inode)
 		return false; /* negative dentry: the object to be created */
 	key.dev = BPF_CORE_READ(inode, i_sb, s_dev);
 	key.ino = BPF_CORE_READ(inode, i_ino);
-	if (!bpf_map_lookup_elem(&inodes, &key))
+	v = bpf_map_lookup_elem(&inodes, &key);
+	if (!v)
 		return false;
 	*ret_dev = key.dev;
 	*ret_ino = key.ino;
+	*ret_node = v->node;
 	return true;
 }
 
@@ -73,11 +80,10 @@ static int path_walk_step(__u32 i, void *data)
 
 	/* A bind mount's root is a directory the rules may name: check it before crossing. */
 	if (w->check_inodes) {
-		if (i == 0) {
-			w->leaf_hit = inode_known(w->instance, d, &w->leaf_dev, &w->leaf_ino);
-		} else if (!w->anc_hit) {
-			w->anc_hit = inode_known(w->instance, d, &w->anc_dev, &w->anc_ino);
-		}
+		if (i == 0)
+			w->leaf_hit = inode_known(w->instance, d, &w->leaf_dev, &w->leaf_ino, &w->leaf_node);
+		else if (!w->anc_hit)
+			w->anc_hit = inode_known(w->instance, d, &w->anc_dev, &w->anc_ino, &w->anc_node);
 	}
 
 	if (d == BPF_CORE_READ(mnt, mnt.mnt_root)) {
@@ -133,6 +139,9 @@ struct trie_match {
 	__u8  leaf_flags;
 	bool  full;           /* every component of the path is a trie node */
 	bool  read_error;
+	/* inode hits whose rule node this match passed through: the path decides there */
+	__u32 leaf_node, anc_node;   /* ENF_NO_NODE when there is no hit */
+	bool  leaf_on_path, anc_on_path;
 };
 
 /* At equal specificity the larger enum enf_action wins. */
@@ -201,8 +210,12 @@ static int trie_match_step(__u32 i, void *data)
 	if (!val)
 		return 1; /* no rule lies at or below this component */
 	m->node = val->node;
+	if (m->node == m->anc_node)
+		m->anc_on_path = true;
 	fa = from_actions(m->instance, m->node, m->exe_id);
 	if (i == m->depth - 1) {
+		if (m->node == m->leaf_node)
+			m->leaf_on_path = true;
 		apply_node(m, val->exact, val->exact_rule, fa ? fa->exact : NULL, fa ? fa->exact_rule : NULL);
 		m->leaf_exe_id = val->exe_id;
 		m->leaf_flags = val->flags;
@@ -230,6 +243,8 @@ static __always_inline int trie_match(struct trie_match *m)
 	m->leaf_flags = 0;
 	m->full = false;
 	m->read_error = false;
+	m->leaf_on_path = false;
+	m->anc_on_path = false;
 
 	key->instance = m->instance;
 	key->parent = ENF_TRIE_ROOT_PARENT;
@@ -238,8 +253,12 @@ static __always_inline int trie_match(struct trie_match *m)
 	if (!root)
 		return -ENOENT;
 	m->node = root->node;
+	if (m->node == m->anc_node)
+		m->anc_on_path = true;
 	fa = from_actions(m->instance, m->node, m->exe_id);
 	if (m->depth == 0) {
+		if (m->node == m->leaf_node)
+			m->leaf_on_path = true;
 		apply_node(m, root->exact, root->exact_rule, fa ? fa->exact : NULL, fa ? fa->exact_rule : NULL);
 		m->leaf_exe_id = root->exe_id;
 		m->leaf_flags = root->flags;
@@ -256,18 +275,21 @@ static __always_inline int trie_match(struct trie_match *m)
 /*
  * Restrictions that follow the object itself (hard links, bind mounts): the
  * leaf's exact actions, else the first named ancestor's subtree actions.
- * Only deny and audit are taken: identity never grants.
+ * Only deny and audit are taken: identity never grants. A hit the trie
+ * match already reached under its own rule path adds nothing (the path's
+ * more specific rules stand), so identity only speaks for other names.
  */
-static __always_inline bool inode_restrict(const struct path_walk *w, struct class_actions *out)
+static __always_inline bool inode_restrict(const struct path_walk *w, const struct trie_match *m,
+					   struct class_actions *out)
 {
 	struct enf_inode_key lkey = { .instance = w->instance, .dev = w->leaf_dev, .ino = w->leaf_ino };
 	struct enf_inode_key akey = { .instance = w->instance, .dev = w->anc_dev, .ino = w->anc_ino };
 	struct enf_inode_val *leaf = NULL, *anc = NULL;
 	bool changed = false;
 
-	if (w->leaf_hit)
+	if (w->leaf_hit && !m->leaf_on_path)
 		leaf = bpf_map_lookup_elem(&inodes, &lkey);
-	if (w->anc_hit)
+	if (w->anc_hit && !m->anc_on_path)
 		anc = bpf_map_lookup_elem(&inodes, &akey);
 	for (int c = 0; c < ENF_CLASS_COUNT; c++) {
 		__u8 a = ENF_ACT_NONE;
