@@ -693,6 +693,9 @@ int state_restore(struct state_store *st, struct profiles *ps, struct selectors 
 		if (selectors_add(sel, doc.selectors[i].profile, doc.selectors[i].glob, &n, err, sizeof(err)) < 0)
 			problem(st, "selector '%s' could not be restored: %s", doc.selectors[i].glob, err);
 	}
+	/* Watches for pending attachments (selectors set up their own as they are added). */
+	if (sel->n_pend)
+		selectors_rescan(sel);
 	r = profiles_sync_levels(ps);
 	if (r < 0)
 		log_warn("cannot write the cgroup level mask: %s", strerror(-r));

@@ -15,6 +15,8 @@
  *   unlink PATH | rmdir PATH | mkdir PATH | rename FROM TO
  *   mount-tmpfs DIR | umount DIR
  *   connect SOCKET           connect a SOCK_SEQPACKET unix socket
+ *   bpf-poke PIN OFF VALUE   set the u32 at OFF in entry 0 of a pinned array map
+ *                            (the state test fakes pinned state of another ABI)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -94,6 +96,25 @@ int main(int argc, char **argv)
 	if (strcmp(op, "bpf-obj-get") == 0 && argc == 3) {
 		attr.pathname = (uint64_t)(uintptr_t)argv[2];
 		return check(sys_bpf(BPF_OBJ_GET, &attr));
+	}
+	if (strcmp(op, "bpf-poke") == 0 && argc == 5) {
+		unsigned char value[4096] = {};
+		uint32_t key = 0, v = (uint32_t)strtoul(argv[4], NULL, 0);
+		size_t off = strtoul(argv[3], NULL, 0);
+		long fd;
+
+		attr.pathname = (uint64_t)(uintptr_t)argv[2];
+		fd = sys_bpf(BPF_OBJ_GET, &attr);
+		if (fd < 0 || off + sizeof(v) > sizeof(value))
+			return result(fd < 0 ? errno : EINVAL);
+		memset(&attr, 0, sizeof(attr));
+		attr.map_fd = (uint32_t)fd;
+		attr.key = (uint64_t)(uintptr_t)&key;
+		attr.value = (uint64_t)(uintptr_t)value;
+		if (sys_bpf(BPF_MAP_LOOKUP_ELEM, &attr) < 0)
+			return result(errno);
+		memcpy(value + off, &v, sizeof(v));
+		return check(sys_bpf(BPF_MAP_UPDATE_ELEM, &attr));
 	}
 	if (strcmp(op, "bpf-next-id") == 0 && argc == 2)
 		return check(sys_bpf(BPF_MAP_GET_NEXT_ID, &attr));

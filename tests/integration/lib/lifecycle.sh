@@ -19,10 +19,12 @@ wait_daemon() {
 # (a restart, not a fresh start; start_daemon would remove the audit log).
 restart_daemon() {
 	echo "--- restart" >>"$DAEMON_LOG"
+	t0=$(cut -d' ' -f1 /proc/uptime)
 	enforcerd --audit-log "$AUDIT_LOG" --state-dir "$STATE_DIR" "$@" >>"$DAEMON_LOG" 2>&1 &
 	DAEMON_PID=$!
 	if wait_daemon; then
-		pass "enforcerd restarted (pid $DAEMON_PID)"
+		pass "enforcerd restarted (pid $DAEMON_PID, $(awk -v a="$t0" -v b="$(cut -d' ' -f1 /proc/uptime)" \
+			'BEGIN { printf "%.1f", b - a }') s)"
 	else
 		fail "enforcerd did not restart; its log:"
 		cat "$DAEMON_LOG"
