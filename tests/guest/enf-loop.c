@@ -12,6 +12,9 @@
  *
  * FILE gets one line per operation, written at the end (and on SIGTERM):
  *   OP ok=N eperm=N other=N
+ * --until-denied stops at the first denial and adds "first-denial-at=T" (the
+ * boot-time clock, as /proc/uptime) to the first operation's line: how long
+ * a new cgroup ran unconfined before a selector reached it.
  * --ready FILE is created once every operation has run once. --pause-us N
  * sleeps between rounds, so a workload on one emulated CPU leaves time for
  * the edits it races with.
@@ -19,6 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,7 +92,7 @@ static int run_open(const char *path, char how)
 	return 0;
 }
 
-static void write_counts(const char *out, struct op *ops, int n)
+static void write_counts(const char *out, struct op *ops, int n, double first_denial)
 {
 	char tmp[4200];
 	FILE *f;
@@ -97,8 +101,12 @@ static void write_counts(const char *out, struct op *ops, int n)
 	f = fopen(tmp, "w");
 	if (!f)
 		return;
-	for (int i = 0; i < n; i++)
-		fprintf(f, "%s ok=%lu eperm=%lu other=%lu\n", ops[i].text, ops[i].ok, ops[i].eperm, ops[i].other);
+	for (int i = 0; i < n; i++) {
+		fprintf(f, "%s ok=%lu eperm=%lu other=%lu", ops[i].text, ops[i].ok, ops[i].eperm, ops[i].other);
+		if (i == 0 && first_denial)
+			fprintf(f, " first-denial-at=%.3f", first_denial);
+		fprintf(f, "\n");
+	}
 	fclose(f);
 	rename(tmp, out);
 }
@@ -108,6 +116,8 @@ int main(int argc, char **argv)
 	const char *out = NULL, *stop_file = NULL, *ready = NULL;
 	struct op ops[MAX_OPS];
 	int n = 0, seconds = 0, pause_us = 0;
+	bool until_denied = false;
+	double first_denial = 0;
 	struct sigaction sa = { .sa_handler = on_term };
 	time_t start = time(NULL);
 	unsigned long rounds = 0;
@@ -119,6 +129,8 @@ int main(int argc, char **argv)
 			stop_file = argv[++i];
 		} else if (strcmp(argv[i], "--ready") == 0 && i + 1 < argc) {
 			ready = argv[++i];
+		} else if (strcmp(argv[i], "--until-denied") == 0) {
+			until_denied = true;
 		} else if (strcmp(argv[i], "--pause-us") == 0 && i + 1 < argc) {
 			pause_us = atoi(argv[++i]);
 		} else if (strcmp(argv[i], "--seconds") == 0 && i + 1 < argc) {
@@ -147,12 +159,20 @@ int main(int argc, char **argv)
 		for (int i = 0; i < n && !stop; i++) {
 			int err = ops[i].kind == 'x' ? run_exec(ops[i].path) : run_open(ops[i].path, ops[i].kind);
 
-			if (err == 0)
+			if (err == 0) {
 				ops[i].ok++;
-			else if (err == EPERM || err == EACCES)
+			} else if (err == EPERM || err == EACCES) {
 				ops[i].eperm++;
-			else
+				if (until_denied && !first_denial) {
+					struct timespec ts;
+
+					clock_gettime(CLOCK_BOOTTIME, &ts);
+					first_denial = (double)ts.tv_sec + ts.tv_nsec / 1e9;
+					stop = 1;
+				}
+			} else {
 				ops[i].other++;
+			}
 		}
 		if (++rounds == 1 && ready)
 			close(open(ready, O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
@@ -163,6 +183,6 @@ int main(int argc, char **argv)
 		if (pause_us)
 			usleep((useconds_t)pause_us);
 	}
-	write_counts(out, ops, n);
+	write_counts(out, ops, n, first_denial);
 	return 0;
 }
