@@ -4,7 +4,8 @@
 # make deps       install the Debian packages the build and tests need (idempotent)
 # make check      unit tests on the host, then integration tests in every guest kernel
 # make demo       boot a guest kernel and show a profile in audit, then enforce mode
-# make bench      benchmarks in a guest kernel (not part of check)
+# make bench      benchmarks: policyc on the host, then each guest kernel; writes
+#                 docs/benchmarks.md (not part of check; KERNEL=NAME for one)
 # V=1             show full commands
 
 OUT      ?= build
@@ -138,7 +139,7 @@ demo: all
 	$(Q)tests/vm/demo.sh
 
 bench: all
-	$(Q)tests/vm/boot.sh --kernel bookworm --mode bench
+	$(Q)tests/bench/run.sh --no-build $(if $(KERNEL),--kernel $(KERNEL))
 
 clean:
 	$(call msg,CLEAN,$(OUT))

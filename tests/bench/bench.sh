@@ -1,0 +1,284 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# The benchmarks, inside one guest boot (busybox sh; tests/vm/guest-init runs
+# this in bench mode). Guest times are TCG times: only ratios between
+# configurations measured in this same boot mean anything, so every
+# comparison is interleaved round by round. Results are "@@BENCH k=v ..."
+# lines that tests/bench/run.sh turns into docs/benchmarks.md; everything
+# else is for a human watching.
+#
+# Environment (all optional): BENCH_ROUNDS, BENCH_N_OPEN, BENCH_N_STAT,
+# BENCH_N_FORK, BENCH_N_CONN, BENCH_SCALES, BENCH_DEPTHS, BENCH_EDITS,
+# BENCH_AUDIT_N; tests/bench/local.conf, when present (never committed), is
+# sourced first for quick trial runs.
+[ -f /enforcer/tests/bench/local.conf ] && . /enforcer/tests/bench/local.conf
+
+# Main rounds restart the daemon (about a minute under TCG) to measure a
+# kernel with no enforcer between them; scaling rounds do not.
+ROUNDS=${BENCH_ROUNDS:-4}
+SCALE_ROUNDS=${BENCH_SCALE_ROUNDS:-5}
+N_OPEN=${BENCH_N_OPEN:-30000}
+N_STAT=${BENCH_N_STAT:-30000}
+N_FORK=${BENCH_N_FORK:-150}
+N_CONN=${BENCH_N_CONN:-300}
+SCALES=${BENCH_SCALES:-10 1000 10000}
+DEPTHS=${BENCH_DEPTHS:-1 2 4 8 16 32}
+EDITS=${BENCH_EDITS:-30}
+AUDIT_N=${BENCH_AUDIT_N:-3000}
+OPS="openclose stat forkexec connect"
+
+export BENCH_PORT=47000
+CG=/sys/fs/cgroup
+B=/enforcer/tests/bench
+EXE=/enforcer/tests/guest/enf-bench
+FILE=/srv/bench/file
+AUDIT_LOG=/tmp/bench-audit.log
+STATE=/tmp/bench-state
+W=/tmp/bench
+DAEMON_PID=
+mkdir -p $W /srv/bench
+echo data >$FILE
+
+emit() { echo "@@BENCH $*"; }
+note() { echo "bench: $*"; }
+now_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
+
+# in_cgroup DIR CMD...: run CMD as a process of cgroup DIR.
+in_cgroup() {
+	sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' in_cgroup "$@"
+}
+
+# run_op CGROUP OP: one timed loop; prints ns per operation (empty on failure).
+run_op() {
+	case $2 in
+	openclose) set -- "$1" enf-bench openclose $FILE $N_OPEN ;;
+	stat) set -- "$1" enf-bench stat $FILE $N_STAT ;;
+	forkexec) set -- "$1" enf-bench forkexec $EXE $N_FORK ;;
+	connect) set -- "$1" enf-bench connect $BENCH_PORT $N_CONN ;;
+	esac
+	out=$(in_cgroup "$@" 2>&1)
+	case $out in
+	ns_per_op=*) v=${out#ns_per_op=}; echo "${v%% *}" ;;
+	*) note "FAILED: $2 in $1: $out" >&2 ;;
+	esac
+}
+
+# measure PHASE ROUND CFG CGROUP OP [k=v...]
+measure() {
+	phase=$1 round=$2 cfg=$3 cg=$4 op=$5
+	shift 5
+	ns=$(run_op "$cg" "$op")
+	[ -n "$ns" ] && emit "kind=op phase=$phase round=$round cfg=$cfg op=$op $* ns=$ns"
+}
+
+start_daemon() {
+	t0=$(now_ms)
+	enforcerd --audit-log $AUDIT_LOG --state-dir $STATE >>/tmp/enforcerd.log 2>&1 &
+	DAEMON_PID=$!
+	i=0
+	while [ $i -lt 1800 ]; do
+		enforcerctl status >/dev/null 2>&1 && {
+			emit "kind=daemon event=start ms=$(($(now_ms) - t0))"
+			return 0
+		}
+		kill -0 $DAEMON_PID 2>/dev/null || break
+		sleep 0.1
+		i=$((i + 1))
+	done
+	note "enforcerd did not start:"
+	cat /tmp/enforcerd.log
+	exit 1
+}
+
+# Remove every program and map, so the next "none" measurement is a kernel
+# with no enforcer at all.
+stop_daemon_remove() {
+	enforcerctl shutdown --remove-enforcement >/dev/null 2>&1 || note "shutdown --remove-enforcement failed"
+	wait $DAEMON_PID 2>/dev/null
+	DAEMON_PID=
+	left=$(bpftool prog show 2>/dev/null | grep -c ' lsm ')
+	[ "$left" = 0 ] || note "WARNING: $left LSM programs still loaded after shutdown --remove-enforcement"
+}
+
+# compile NAME NFILE NEXEC NNET [PATH...]: write $W/NAME.pol, emit the guest compile time.
+compile() {
+	n=$1
+	$B/genprofile.sh "$@" >$W/$n.json || exit 1
+	t0=$(now_ms)
+	policyc compile $W/$n.json -o $W/$n.pol >/dev/null || { note "policyc compile $n failed"; exit 1; }
+	emit "kind=guestcompile profile=$n ms=$(($(now_ms) - t0)) bytes=$(wc -c <$W/$n.pol)"
+}
+
+# load_attach NAME: load $W/NAME.pol, attach it to cgroup $CG/NAME.
+load_attach() {
+	t0=$(now_ms)
+	enforcerctl load $W/$1.pol >/dev/null || { note "load $1 failed"; exit 1; }
+	mkdir -p $CG/$1
+	enforcerctl attach $1 $CG/$1 >/dev/null || { note "attach $1 failed"; exit 1; }
+	emit "kind=load profile=$1 ms=$(($(now_ms) - t0))"
+}
+
+# Paths at depth D (components from /): /bdf1, /bd/f2, /bd/c/f3, ...
+depth_path() {
+	p=/bd c=2
+	[ "$1" = 1 ] && { echo /bdf1; return; }
+	while [ $c -lt "$1" ]; do p=$p/c; c=$((c + 1)); done
+	echo "$p/f$1"
+}
+
+# ---- set-up ---------------------------------------------------------------------
+emit "kind=meta kernel=$(uname -r) cpus=$(nproc) rounds=$ROUNDS n_open=$N_OPEN n_stat=$N_STAT n_fork=$N_FORK n_conn=$N_CONN"
+mkdir -p $CG/unconf
+DPATHS=
+for d in $DEPTHS; do
+	p=$(depth_path $d)
+	[ "$d" = 1 ] || mkdir -p "${p%/*}"
+	echo data >"$p"
+	DPATHS="$DPATHS $p"
+done
+mkdir -p /tmp/le /tmp/au
+echo data >/tmp/le/m
+echo data >/tmp/au/denied
+i=1
+while [ $i -le "$EDITS" ]; do echo data >/tmp/le/f$i; i=$((i + 1)); done
+
+# Profiles are compiled once (in the guest, so the guest compile time of
+# every size is reported too); bundles survive the daemon's removal.
+compile conf 10 10 10 $FILE $EXE
+for n in $SCALES; do
+	nnet=$n
+	[ "$n" -gt 10000 ] && nnet=10000
+	compile s$n $n $n $nnet $FILE $EXE
+done
+compile depth 10 0 0 $DPATHS
+compile le 1 0 0 /tmp/le/m
+printf '{"name":"le2","mode":"audit","file":{"default":"allow","rules":[{"action":"deny","path":"/tmp/le/m","access":["read"]}]}}\n' >$W/le2.json
+policyc compile $W/le2.json -o $W/le2.pol >/dev/null || exit 1
+printf '{"name":"au","mode":"enforce","file":{"default":"allow","rules":[{"action":"deny","path":"/tmp/au/denied","access":["read"]}]}}\n' >$W/au.json
+policyc compile $W/au.json -o $W/au.pol >/dev/null || exit 1
+
+# ---- 1. none / loaded-unconfined / confined, interleaved ------------------------
+# Each round: no enforcer at all, then the daemon starts, then loaded and
+# confined alternate in order, then every program and map is removed again.
+r=1
+while [ $r -le "$ROUNDS" ]; do
+	note "round $r/$ROUNDS: no enforcer"
+	for op in $OPS; do measure main $r none $CG/unconf $op; done
+	start_daemon
+	load_attach conf
+	note "round $r/$ROUNDS: enforcer loaded"
+	for op in $OPS; do
+		if [ $((r % 2)) = 1 ]; then
+			measure main $r loaded $CG/unconf $op
+			measure main $r confined $CG/conf $op
+		else
+			measure main $r confined $CG/conf $op
+			measure main $r loaded $CG/unconf $op
+		fi
+	done
+	stop_daemon_remove
+	r=$((r + 1))
+done
+
+# ---- 2. rule-count scaling and path depth ----------------------------------------
+start_daemon
+load_attach conf
+for n in $SCALES; do load_attach s$n; done
+load_attach depth
+r=1
+while [ $r -le "$SCALE_ROUNDS" ]; do
+	note "scaling round $r/$SCALE_ROUNDS"
+	for op in $OPS; do
+		measure scale $r loaded $CG/unconf $op
+		for n in $SCALES; do measure scale $r s$n $CG/s$n $op rules=$n; done
+	done
+	for d in $DEPTHS; do
+		FILE=$(depth_path $d)
+		measure depth $r loaded $CG/unconf openclose depth=$d
+		measure depth $r confined $CG/depth openclose depth=$d
+		FILE=/srv/bench/file
+	done
+	r=$((r + 1))
+done
+
+# ---- 3. per-program cost from the kernel's statistics ------------------------------
+# Stats cost two clock reads per program run, so they are on only here.
+prog_snapshot() {
+	bpftool prog show 2>/dev/null | awk '
+		/^[0-9]+: / { id = $1; sub(/:$/, "", id); name = ""; rt = 0; rc = 0
+			for (i = 2; i <= NF; i++) {
+				if ($i == "name") name = $(i + 1)
+				if ($i == "run_time_ns") rt = $(i + 1)
+				if ($i == "run_cnt") rc = $(i + 1)
+			}
+			if ($2 == "lsm" || $2 == "cgroup_sock_addr" || $2 == "cgroup_sock") print id, name, rt, rc }'
+}
+if sysctl -w kernel.bpf_stats_enabled=1 >/dev/null 2>&1 || echo 1 >/proc/sys/kernel/bpf_stats_enabled; then
+	# The snapshots themselves (bpftool) run programs: measured once with
+	# nothing in between, that noise is subtracted by run.sh (cfg=null).
+	prog_snapshot >$W/before
+	prog_snapshot >$W/after
+	awk 'NR == FNR { rt[$1] = $3; rc[$1] = $4; next }
+		{ dc = $4 - rc[$1]; dt = $3 - rt[$1]
+		  if (dc > 0) printf "@@BENCH kind=prog cfg=null op=none prog=%s calls=%d ns=%d\n", $2, dc, dt }' $W/before $W/after
+	for spec in "loaded unconf" "confined conf" "s10 s10" "s10000 s10000"; do
+		set -- $spec
+		[ -d $CG/$2 ] || continue
+		for op in $OPS; do
+			prog_snapshot >$W/before
+			run_op $CG/$2 $op >/dev/null
+			prog_snapshot >$W/after
+			awk -v cfg=$1 -v op=$op 'NR == FNR { rt[$1] = $3; rc[$1] = $4; next }
+				{ dc = $4 - rc[$1]; dt = $3 - rt[$1]
+				  if (dc > 0) printf "@@BENCH kind=prog cfg=%s op=%s prog=%s calls=%d ns=%d\n", cfg, op, $2, dc, dt }' \
+				$W/before $W/after
+		done
+	done
+	sysctl -w kernel.bpf_stats_enabled=0 >/dev/null 2>&1 || echo 0 >/proc/sys/kernel/bpf_stats_enabled
+else
+	note "kernel.bpf_stats_enabled cannot be set: no per-program figures"
+fi
+
+# ---- 4. live-edit latency -------------------------------------------------------
+# From the CLI returning to a process in the cgroup seeing the new verdict.
+load_attach le
+i=1
+while [ $i -le "$EDITS" ]; do
+	out=$(enf-bench liveedit $CG/le /tmp/le/f$i deny \
+		enforcerctl rule add le file "{\"action\":\"deny\",\"path\":\"/tmp/le/f$i\",\"access\":[\"read\"]}" 2>&1)
+	case $out in ns=*) emit "kind=edit edit=rule-add $out" ;; *) note "rule add $i: $out" ;; esac
+	i=$((i + 1))
+done
+load_attach le2
+i=1
+while [ $i -le "$EDITS" ]; do
+	if [ $((i % 2)) = 1 ]; then m=enforce want=deny; else m=audit want=allow; fi
+	out=$(enf-bench liveedit $CG/le2 /tmp/le/m $want enforcerctl mode le2 $m 2>&1)
+	case $out in ns=*) emit "kind=edit edit=mode-$m $out" ;; *) note "mode $m: $out" ;; esac
+	i=$((i + 1))
+done
+
+# ---- 5. audit throughput ----------------------------------------------------------
+counter() { enforcerctl --json status 2>/dev/null | tr ',{}' '\n\n\n' | sed -n "s/^ *\"$1\": *\([0-9]*\).*/\1/p" | head -n 1; }
+load_attach au
+w0=$(counter events_written) d0=$(counter events_dropped)
+l0=$(grep -c /tmp/au/denied $AUDIT_LOG 2>/dev/null)
+t0=$(now_ms)
+out=$(in_cgroup $CG/au enf-bench openclose /tmp/au/denied $AUDIT_N 2>&1)
+t_loop=$(($(now_ms) - t0))
+i=0
+while [ $i -lt 600 ]; do
+	w=$(counter events_written)
+	[ $((w - w0)) -ge "$AUDIT_N" ] && break
+	sleep 0.1
+	i=$((i + 1))
+done
+t_all=$(($(now_ms) - t0))
+w1=$(counter events_written) d1=$(counter events_dropped)
+l1=$(grep -c /tmp/au/denied $AUDIT_LOG)
+denied=${out##*failed=}
+emit "kind=audit ops=$AUDIT_N denied=$denied loop_ms=$t_loop all_written_ms=$t_all written=$((w1 - w0)) dropped=$((d1 - d0)) log_lines=$((l1 - l0)) $(echo "$out" | cut -d' ' -f1)"
+
+stop_daemon_remove
+note "done"

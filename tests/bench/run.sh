@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# tests/bench/run.sh [--kernel NAME]... [--no-boot] [--no-build] [--out FILE]
+#
+# The benchmark suite (make bench; not part of make check):
+#   1. builds;
+#   2. times policyc compile on the host for 10 .. 100,000 rules;
+#   3. boots each guest kernel in bench mode, one at a time (less noise),
+#      which runs tests/bench/bench.sh inside the guest;
+#   4. writes docs/benchmarks.md from the compile timings and the
+#      "@@BENCH" lines of each boot's console log (build/vm/KERNEL-bench.log).
+# --no-boot reuses the last logs; --no-build skips make.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+kernels=()
+boot=1 build=1 out=docs/benchmarks.md
+while [[ $# -gt 0 ]]; do
+	case $1 in
+	--kernel) kernels+=("${2:?--kernel needs a name}"); shift 2 ;;
+	--no-boot) boot=0; shift ;;
+	--no-build) build=0; shift ;;
+	--out) out=${2:?--out needs a file}; shift 2 ;;
+	-h|--help) sed -n '4,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) echo "run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+	esac
+done
+[[ ${#kernels[@]} -gt 0 ]] || kernels=(bookworm trixie)
+command -v python3 >/dev/null || { echo "run.sh: python3 is needed to write the report" >&2; exit 1; }
+
+if [[ $build = 1 ]]; then
+	make -j2
+fi
+
+# ---- policyc compile time on the host ---------------------------------------------
+work=build/bench
+mkdir -p "$work"
+tsv=$work/compile.tsv
+: >"$tsv"
+now_ns() { date +%s%N; }
+
+# compile_timing KIND RULES NFILE NEXEC NNET: median of several runs into $tsv.
+compile_timing() {
+	local kind=$1 rules=$2 json=$work/p.json pol=$work/p.pol runs=5 times=() t0 t1 err
+	tests/bench/genprofile.sh "bench" "$3" "$4" "$5" /srv/bench/file >"$json"
+	((rules < 10000)) || runs=3
+	for ((i = 0; i < runs; i++)); do
+		t0=$(now_ns)
+		if ! err=$(build/bin/policyc compile "$json" -o "$pol" 2>&1 >/dev/null); then
+			err=${err//$'\t'/ }
+			printf '%s\t%s\tfail\t\t\t\t\tdoes not fit: %s\n' "$kind" "$rules" "${err#"$json":}" >>"$tsv"
+			echo "  policyc $kind $rules: does not fit"
+			return 0
+		fi
+		t1=$(now_ns)
+		times+=($(((t1 - t0) / 1000)))
+	done
+	sorted=($(printf '%s\n' "${times[@]}" | sort -n))
+	ms() { awk -v u="$1" 'BEGIN { printf "%.1f", u / 1000 }'; }
+	printf '%s\t%s\tok\t%s\t%s\t%s\t%s\t%s runs\n' "$kind" "$rules" "$(ms "${sorted[$((runs / 2))]}")" \
+		"$(ms "${sorted[0]}")" "$(ms "${sorted[$((runs - 1))]}")" "$(wc -c <"$pol")" "$runs" >>"$tsv"
+	echo "  policyc $kind $rules: $(ms "${sorted[$((runs / 2))]}") ms"
+}
+
+echo "policyc compile timing (host)"
+for n in 10 1000 10000 100000; do
+	compile_timing file "$n" "$n" 0 0
+	compile_timing exec "$n" 0 "$n" 0
+	# Network compile time grows faster than linearly: 100,000 takes minutes
+	# and exceeds the per-profile network limit anyway; 65,536 is the cap.
+	if ((n <= 10000)); then
+		compile_timing network "$n" 0 0 "$n"
+	else
+		printf 'network\t%s\tfail\t\t\t\t\tnot run: above the limit of %s network prefixes (ENF_MAX_NET_PREFIXES)\n' \
+			"$n" 65536 >>"$tsv"
+	fi
+	compile_timing mixed "$n" $((n / 3 + n % 3)) $((n / 3)) $((n / 3))
+done
+compile_timing file 65536 65536 0 0
+
+# ---- guest kernels, one at a time ---------------------------------------------------
+logs=()
+for k in "${kernels[@]}"; do
+	if [[ $boot = 1 ]]; then
+		echo "bench boot: $k"
+		tests/vm/boot.sh --kernel "$k" --mode bench || echo "run.sh: the $k bench boot failed; its log: build/vm/$k-bench.log" >&2
+	fi
+	logs+=("$k=build/vm/$k-bench.log")
+done
+
+python3 tests/bench/report.py "$tsv" "${logs[@]}" >"$out.tmp"
+mv "$out.tmp" "$out"
+echo "wrote $out"
