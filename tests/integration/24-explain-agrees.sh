@@ -3,8 +3,8 @@
 #
 # policyc explain (the reference evaluator over the parsed profile) and the
 # kernel (BPF hooks over the compiled maps) agree: for every case of a table
-# of precedence corners, explain's action equals what the kernel did, and
-# for denials the rule id in the audit event equals explain's.
+# of precedence corners (exec, file and network), explain's action equals
+# what the kernel did, and for denials an audit event names explain's rule.
 . /enforcer/tests/integration/lib/lib.sh
 
 mkdir -p /srv/a/b/c /srv/open /opt/t/bin
@@ -21,6 +21,10 @@ cat >/tmp/table.json <<'JSON'
  "exec":{"default":"allow","rules":[
    {"action":"deny","path":"/opt/t/bin/blocked"},
    {"action":"audit","path":"/opt/t/bin/watched"}]},
+ "network":{"default":"allow","rules":[
+   {"action":"deny","op":["connect"],"proto":"tcp","addr":"127.0.0.0/8","ports":["9000-9099"]},
+   {"action":"allow","op":["connect"],"proto":"tcp","addr":"127.0.0.2/32","ports":[9000]},
+   {"action":"deny","op":["bind"],"proto":"tcp","ports":[7000]}]},
  "file":{"default":"allow","rules":[
    {"action":"deny","path":"/srv/a/**","access":["read"]},
    {"action":"allow","path":"/srv/a/b/**","access":["read"]},
@@ -41,6 +45,10 @@ case_() {
 		req="--exec $target"
 		prog=${from:-enf-probe}
 		got=$(in_cgroup $CG/t24 $prog exec "$target")
+	elif [ "$kind" = connect ] || [ "$kind" = bind ]; then
+		# target is ADDR:PORT
+		req="--net $kind:tcp:$target"
+		got=$(in_cgroup $CG/t24 enf-net $kind tcp "${target%:*}" "${target##*:}")
 	else
 		req="--file $target:read"
 		prog=${from:-enf-probe}
@@ -55,7 +63,13 @@ case_() {
 	*) fail "explain gave no action for $kind $target: $ex"; return ;;
 	esac
 	expect_eq "$kind $target${from:+ from $from}: explain says $action, kernel agrees" "$want" "$got"
-	if [ "$action" = deny ]; then
+	if [ "$action" = deny ] && [ "$kind" != exec ] && [ "$kind" != file ]; then
+		if wait_for_log "\"rule_id\":\"$rule\""; then
+			pass "  ...and an event names explain's rule $rule"
+		else
+			fail "no event names rule $rule for $kind $target"
+		fi
+	elif [ "$action" = deny ]; then
 		if wait_for_log "\"path\":\"$target\""; then
 			expect_contains "  ...and the event names explain's rule $rule" "\"rule_id\":\"$rule\"" \
 				"$(grep "\"path\":\"$target\"" "$AUDIT_LOG" | tail -n 1)"
@@ -73,6 +87,16 @@ case_ file /srv/a/b/audited            # audit rule: allowed
 case_ file /srv/open/x                 # no rule: default allow
 case_ file /srv/a/b/c/reader-only      # 'from' allow, other program: deny
 case_ file /srv/a/b/c/reader-only /opt/t/bin/reader   # the named program: allow
+# Peers for the network cases: echo servers outside the cgroup.
+for peer in 127.0.0.1:9001 127.0.0.2:9000 127.0.0.1:9200; do
+	enf-net serve tcp "${peer%:*}" "${peer##*:}" >/tmp/serve.$peer 2>&1 &
+done
+sleep 0.5
+case_ connect 127.0.0.1:9001           # /8 with ports: deny
+case_ connect 127.0.0.2:9000           # longer prefix: allow
+case_ connect 127.0.0.1:9200           # port outside every rule: default allow
+case_ bind 0.0.0.0:7000                # bind rule without addr: deny
+case_ bind 0.0.0.0:7001                # another port: allow
 case_ exec /opt/t/bin/blocked
 case_ exec /opt/t/bin/watched
 case_ exec /opt/t/bin/tool
