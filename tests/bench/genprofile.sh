@@ -18,27 +18,24 @@ shift 4
 awk -v name="$name" -v nfile="$nfile" -v nexec="$nexec" -v nnet="$nnet" \
     -v port="${BENCH_PORT:-47000}" -v paths="$*" '
 function sep(i) { return i ? ",\n" : "\n" }
+# section(KEY, N, EXTRA, DIR): allow rules for every measured path, then deny
+# fillers /opt/DIR/dK/xK up to N rules; EXTRA follows the path of each rule.
+function section(key, n, extra, dir,    i, k) {
+	printf ",\n\"%s\":{\"default\":\"allow\",\"rules\":[", key
+	k = 0
+	for (i = 1; i <= np; i++)
+		printf "%s{\"action\":\"allow\",\"path\":\"%s\"%s}", sep(k++), p[i], extra
+	for (i = k; i < n; i++)
+		printf "%s{\"action\":\"deny\",\"path\":\"/opt/%s/d%d/%s%d\"%s}", sep(k++), dir, i % 64, substr(dir, 2), i, extra
+	printf "]}"
+}
 BEGIN {
 	np = split(paths, p, " ")
 	printf "{\"name\":\"%s\",\"mode\":\"enforce\"", name
-	if (nexec > 0) {
-		printf ",\n\"exec\":{\"default\":\"allow\",\"rules\":["
-		k = 0
-		for (i = 1; i <= np; i++)
-			printf "%s{\"action\":\"allow\",\"path\":\"%s\"}", sep(k++), p[i]
-		for (i = k; i < nexec; i++)
-			printf "%s{\"action\":\"deny\",\"path\":\"/opt/bx/d%d/x%d\"}", sep(k++), i % 64, i
-		printf "]}"
-	}
-	if (nfile > 0) {
-		printf ",\n\"file\":{\"default\":\"allow\",\"rules\":["
-		k = 0
-		for (i = 1; i <= np; i++)
-			printf "%s{\"action\":\"allow\",\"path\":\"%s\",\"access\":[\"read\"]}", sep(k++), p[i]
-		for (i = k; i < nfile; i++)
-			printf "%s{\"action\":\"deny\",\"path\":\"/opt/bf/d%d/f%d\",\"access\":[\"read\",\"write\"]}", sep(k++), i % 64, i
-		printf "]}"
-	}
+	if (nexec > 0)
+		section("exec", nexec, "", "bx")
+	if (nfile > 0)
+		section("file", nfile, ",\"access\":[\"read\"]", "bf")
 	if (nnet > 0) {
 		printf ",\n\"network\":{\"default\":\"allow\",\"rules\":["
 		printf "\n{\"action\":\"allow\",\"op\":[\"connect\"],\"proto\":\"tcp\",\"addr\":\"127.0.0.1/32\",\"ports\":[%d]}", port
