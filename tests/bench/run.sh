@@ -24,7 +24,7 @@ while [[ $# -gt 0 ]]; do
 	--no-build) build=0; shift ;;
 	--report-only) boot=0 build=0 compile=0; shift ;;
 	--out) out=${2:?--out needs a file}; shift 2 ;;
-	-h|--help) sed -n '4,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '4,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
 	esac
 done
