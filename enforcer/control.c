@@ -217,6 +217,7 @@ static json_t *cmd_show(struct request *rq, int *ret_errno)
 static json_t *cmd_load(struct request *rq, int *ret_errno)
 {
 	struct bundle *b = NULL;
+	struct stat st;
 	struct profile *p;
 	const char *cmd;
 	bool replaced;
@@ -226,6 +227,13 @@ static json_t *cmd_load(struct request *rq, int *ret_errno)
 		return NULL;
 	if (rq->fd < 0) {
 		snprintf(rq->err, sizeof(rq->err), "'load' needs the compiled profile passed as a file descriptor");
+		*ret_errno = -EINVAL;
+		return NULL;
+	}
+	/* A pipe or a device could be read forever: only a regular file of bounded size. */
+	if (fstat(rq->fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > (off_t)BUNDLE_MAX_SIZE) {
+		snprintf(rq->err, sizeof(rq->err), "'load' takes a regular file of at most %u MiB (the output of "
+			 "'policyc compile'), not a pipe or a device", BUNDLE_MAX_SIZE >> 20);
 		*ret_errno = -EINVAL;
 		return NULL;
 	}
@@ -313,6 +321,16 @@ static struct attachment *attachment_by_id(struct profiles *ps, uint64_t id)
 	return NULL;
 }
 
+/* attach and detach name a cgroup or a selector, exactly one. */
+static int one_of(struct request *rq, const char *cmd, const char *cgroup, const char *selector)
+{
+	if (!cgroup != !selector)
+		return 0;
+	snprintf(rq->err, sizeof(rq->err), "malformed request: '%s' needs either \"cgroup\" or \"selector\"", cmd);
+	rq->c->n.malformed++;
+	return -EINVAL;
+}
+
 static json_t *cmd_attach(struct request *rq, int *ret_errno)
 {
 	const char *cmd, *name, *cgroup = NULL, *selector = NULL;
@@ -323,11 +341,8 @@ static json_t *cmd_attach(struct request *rq, int *ret_errno)
 	if ((*ret_errno = unpack(rq, "{s:s, s:s, s?s, s?s}", "cmd", &cmd, "profile", &name, "cgroup", &cgroup,
 				 "selector", &selector)) < 0)
 		return NULL;
-	if (!cgroup == !selector) {
-		snprintf(rq->err, sizeof(rq->err), "malformed request: 'attach' needs either \"cgroup\" or \"selector\"");
-		*ret_errno = -EINVAL;
+	if ((*ret_errno = one_of(rq, "attach", cgroup, selector)) < 0)
 		return NULL;
-	}
 	if (selector) {
 		*ret_errno = selectors_add(rq->c->selectors, name, selector, &n, rq->err, sizeof(rq->err));
 		if (*ret_errno < 0)
@@ -356,11 +371,8 @@ static json_t *cmd_detach(struct request *rq, int *ret_errno)
 
 	if ((*ret_errno = unpack(rq, "{s:s, s?s, s?s}", "cmd", &cmd, "cgroup", &cgroup, "selector", &selector)) < 0)
 		return NULL;
-	if (!cgroup == !selector) {
-		snprintf(rq->err, sizeof(rq->err), "malformed request: 'detach' needs either \"cgroup\" or \"selector\"");
-		*ret_errno = -EINVAL;
+	if ((*ret_errno = one_of(rq, "detach", cgroup, selector)) < 0)
 		return NULL;
-	}
 	if (selector) {
 		*ret_errno = selectors_remove(rq->c->selectors, selector, &n, rq->err, sizeof(rq->err));
 		if (*ret_errno < 0)

@@ -67,6 +67,8 @@ static void usage(FILE *out)
 		"                                 run CMD in a fresh cgroup under PROFILE\n"
 		"  shutdown [--remove-enforcement] stop the daemon; enforcement stays in force\n"
 		"                                 unless --remove-enforcement (then everything goes)\n"
+		"  batch [FILE]                   the commands in FILE (or stdin), one per line, each\n"
+		"                                 its own request, in one process\n"
 		"\n"
 		"Options:\n"
 		"  --socket PATH   control socket (default %s)\n"
@@ -92,11 +94,12 @@ static int usage_error(const char *fmt, ...)
 }
 
 /*
- * Send one request and wait for the answer. Returns 0 with *ret_reply set
- * (ok or not), or an exit status after printing why the daemon could not
- * be asked.
+ * Send one request and wait for the answer on a new connection, which
+ * *ret_sock keeps open when not NULL (events --follow). Returns 0 with
+ * *ret_reply set (ok or not), or an exit status after printing why the
+ * daemon could not be asked.
  */
-static int call(const struct ctl *ctl, json_t *req, int fd, json_t **ret_reply)
+static int call_keep(const struct ctl *ctl, json_t *req, int fd, json_t **ret_reply, int *ret_sock)
 {
 	_cleanup_close_ int sock = -1;
 	int r;
@@ -120,7 +123,14 @@ static int call(const struct ctl *ctl, json_t *req, int fd, json_t **ret_reply)
 		fprintf(stderr, "%s: no valid answer from enforcerd: %s\n", prog, strerror(-r));
 		return EXIT_LOCAL;
 	}
+	if (ret_sock)
+		*ret_sock = TAKE_FD(sock);
 	return 0;
+}
+
+static int call(const struct ctl *ctl, json_t *req, int fd, json_t **ret_reply)
+{
+	return call_keep(ctl, req, fd, ret_reply, NULL);
 }
 
 /* Print the reply's error (if any) and map it to an exit status. */
@@ -498,21 +508,9 @@ static int cmd_events(struct ctl *ctl, int argc, char **argv)
 	req = json_pack("{s:s, s:b, s:i}", "cmd", "events", "follow", follow, "count", (int)count);
 	if (profile)
 		json_object_set_new(req, "profile", json_string(profile));
-	r = proto_connect(ctl->socket_path, &sock);
-	if (r < 0) {
-		json_decref(req);
-		fprintf(stderr, "%s: cannot reach enforcerd at %s: %s. Is enforcerd running?\n", prog,
-			ctl->socket_path, strerror(-r));
-		return EXIT_LOCAL;
-	}
-	r = proto_send(sock, req, -1);
-	json_decref(req);
-	if (r == 0)
-		r = proto_recv(sock, &reply, NULL);
-	if (r < 0) {
-		fprintf(stderr, "%s: no valid answer from enforcerd: %s\n", prog, strerror(-r));
-		return EXIT_LOCAL;
-	}
+	r = call_keep(ctl, req, -1, &reply, &sock);
+	if (r)
+		return r;
 	r = reply_status(ctl, reply);
 	if (r == 0)
 		json_array_foreach(json_object_get(reply, "events"), i, ev)
@@ -689,6 +687,8 @@ static int cmd_run(struct ctl *ctl, int argc, char **argv)
 	return EXIT_RUN_SELF;
 }
 
+static int cmd_batch(struct ctl *ctl, int argc, char **argv);
+
 static const struct command {
 	const char *name;
 	int (*fn)(struct ctl *ctl, int argc, char **argv);
@@ -707,7 +707,98 @@ static const struct command {
 	{ "events",   cmd_events },
 	{ "run",      cmd_run },
 	{ "shutdown", cmd_shutdown },
+	{ "batch",    cmd_batch },
 };
+
+/* ---- batch ---------------------------------------------------------------- */
+
+/*
+ * Split a line into words: blanks separate, '...' is literal, "..." takes
+ * \" and \\. Returns the count, or -1 for an unterminated quote or too many words.
+ */
+static int split_words(char *line, char **words, int max)
+{
+	int n = 0;
+	char *in = line, *out = line;
+
+	for (;;) {
+		char quote = 0;
+
+		while (*in == ' ' || *in == '\t')
+			in++;
+		if (!*in || *in == '#')
+			return n;
+		if (n == max)
+			return -1;
+		words[n++] = out;
+		while (*in && (quote || (*in != ' ' && *in != '\t'))) {
+			if (!quote && (*in == '\'' || *in == '"')) {
+				quote = *in++;
+			} else if (quote && *in == quote) {
+				quote = 0;
+				in++;
+			} else if (quote == '"' && *in == '\\' && (in[1] == '"' || in[1] == '\\')) {
+				*out++ = in[1];
+				in += 2;
+			} else {
+				*out++ = *in++;
+			}
+		}
+		if (quote)
+			return -1;
+		if (*in)
+			in++;
+		*out++ = 0;
+	}
+}
+
+/*
+ * Commands from a file (or stdin), one per line, in this tool's grammar:
+ * each is its own request, answered and printed in turn; one process for
+ * many edits. Exit status: the worst of the commands'.
+ */
+static int cmd_batch(struct ctl *ctl, int argc, char **argv)
+{
+	FILE *in = stdin;
+	char line[65536];
+	int worst = 0, lineno = 0;
+
+	if (argc > 1)
+		return usage_error("usage: enforcerctl batch [FILE]   (one command per line)");
+	if (argc == 1 && strcmp(argv[0], "-") != 0 && !(in = fopen(argv[0], "re"))) {
+		fprintf(stderr, "%s: cannot open %s: %s\n", prog, argv[0], strerror(errno));
+		return EXIT_LOCAL;
+	}
+	while (fgets(line, sizeof(line), in)) {
+		char *words[64];
+		int n, r = -1;
+
+		lineno++;
+		line[strcspn(line, "\n")] = 0;
+		n = split_words(line, words, 63);
+		if (n == 0)
+			continue;
+		if (n < 0) {
+			r = usage_error("batch line %d: unterminated quote or too many words", lineno);
+		} else if (strcmp(words[0], "batch") == 0 || strcmp(words[0], "run") == 0 ||
+			   strcmp(words[0], "events") == 0) {
+			r = usage_error("batch line %d: '%s' cannot run in a batch", lineno, words[0]);
+		} else {
+			words[n] = NULL;
+			for (size_t c = 0; c < ARRAY_SIZE(commands) && r < 0; c++)
+				if (strcmp(commands[c].name, words[0]) == 0)
+					r = commands[c].fn(ctl, n - 1, words + 1);
+			if (r < 0)
+				r = usage_error("batch line %d: unknown command '%s'", lineno, words[0]);
+		}
+		fflush(stdout);
+		if (r > worst)
+			worst = r;
+	}
+	if (in != stdin)
+		fclose(in);
+	return worst;
+}
 
 int main(int argc, char **argv)
 {

@@ -17,6 +17,21 @@
 
 #define WATCH_MASK (IN_CREATE | IN_MOVED_TO | IN_DELETE | IN_MOVED_FROM | IN_ONLYDIR)
 
+/* Copies of two strings: both, or neither and -ENOMEM. */
+static int dup_both(const char *a, const char *b, char **ret_a, char **ret_b)
+{
+	char *x = strdup(a), *y = strdup(b);
+
+	if (!x || !y) {
+		free(x);
+		free(y);
+		return -ENOMEM;
+	}
+	*ret_a = x;
+	*ret_b = y;
+	return 0;
+}
+
 int selectors_init(struct selectors *s, struct profiles *ps, char *msg, size_t size)
 {
 	int r;
@@ -386,12 +401,9 @@ int selectors_add(struct selectors *s, const char *profile, const char *glob, un
 	if (!n)
 		return -ENOMEM;
 	s->sel = n;
-	n[s->n_sel] = (struct selector){ .glob = strdup(rel), .profile = strdup(profile) };
-	if (!n[s->n_sel].glob || !n[s->n_sel].profile) {
-		free(n[s->n_sel].glob);
-		free(n[s->n_sel].profile);
+	n[s->n_sel] = (struct selector){};
+	if (dup_both(rel, profile, &n[s->n_sel].glob, &n[s->n_sel].profile) < 0)
 		return -ENOMEM;
-	}
 	s->n_sel++;
 	s->dirty = true;
 	before = s->attached;
@@ -482,12 +494,8 @@ int selectors_add_pending(struct selectors *s, const char *profile, const char *
 	if (!n)
 		return -ENOMEM;
 	s->pend = n;
-	n[s->n_pend] = (struct pending_attachment){ .cgroup = strdup(cgroup), .profile = strdup(profile) };
-	if (!n[s->n_pend].cgroup || !n[s->n_pend].profile) {
-		free(n[s->n_pend].cgroup);
-		free(n[s->n_pend].profile);
+	if (dup_both(cgroup, profile, &n[s->n_pend].cgroup, &n[s->n_pend].profile) < 0)
 		return -ENOMEM;
-	}
 	s->n_pend++;
 	return 0;
 }

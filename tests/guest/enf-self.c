@@ -17,6 +17,8 @@
  *   connect SOCKET           connect a SOCK_SEQPACKET unix socket
  *   bpf-poke PIN OFF VALUE   set the u32 at OFF in entry 0 of a pinned array map
  *                            (the state test fakes pinned state of another ABI)
+ *   bpf-clear PIN...         delete every entry of pinned maps (the kernel's
+ *                            policy is gone, as after a reboot; programs stay)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -115,6 +117,31 @@ int main(int argc, char **argv)
 			return result(errno);
 		memcpy(value + off, &v, sizeof(v));
 		return check(sys_bpf(BPF_MAP_UPDATE_ELEM, &attr));
+	}
+	if (strcmp(op, "bpf-clear") == 0 && argc >= 3) {
+		for (int i = 2; i < argc; i++) {
+			unsigned char key[1024];
+			long fd;
+
+			memset(&attr, 0, sizeof(attr));
+			attr.pathname = (uint64_t)(uintptr_t)argv[i];
+			fd = sys_bpf(BPF_OBJ_GET, &attr);
+			if (fd < 0)
+				return result(errno);
+			for (;;) {
+				memset(&attr, 0, sizeof(attr));
+				attr.map_fd = (uint32_t)fd;
+				attr.next_key = (uint64_t)(uintptr_t)key;
+				if (sys_bpf(BPF_MAP_GET_NEXT_KEY, &attr) < 0)
+					break;
+				attr.key = (uint64_t)(uintptr_t)key;
+				attr.next_key = 0;
+				if (sys_bpf(BPF_MAP_DELETE_ELEM, &attr) < 0)
+					return result(errno);
+			}
+			close((int)fd);
+		}
+		return result(0);
 	}
 	if (strcmp(op, "bpf-next-id") == 0 && argc == 2)
 		return check(sys_bpf(BPF_MAP_GET_NEXT_ID, &attr));

@@ -99,4 +99,5 @@ expect_contains "an idle connection is closed by the daemon" "closed by the daem
 out=$(enforcerctl --json stats)
 expect_contains "stats count the malformed requests" '"enforcer_control_malformed_total"' "$out"
 expect_contains "stats count the refusals" '"enforcer_control_denied_total"' "$out"
+lc_elapsed
 finish

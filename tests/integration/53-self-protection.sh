@@ -104,4 +104,5 @@ expect_contains "the log names the hook" '"reason":"self-protection"' "$(grep '"
 n=$(enforcerctl --json status | sed -n 's/.*"self_protection_denied": \([0-9]*\).*/\1/p')
 if [ "${n:-0}" -gt 20 ]; then pass "counted: $n self-protection denials"; else fail "self_protection_denied is $n"; fi
 kill $SLEEPER
+lc_elapsed
 finish

@@ -86,4 +86,5 @@ expect_eq "its cgroups are free again" ok "$(in_cgroup $S/after.service enf-prob
 expect_contains "the explicit attachment stays" "attached $S/b.service" "$(enforcerctl list)"
 expect_exit "a bad glob is refused" 1 enforcerctl attach web --selector 'a/b**'
 expect_contains "with the reason" "whole component" "$(cat /tmp/expect_exit.out)"
+lc_elapsed
 finish

@@ -43,4 +43,5 @@ expect_eq "migration: the old ABI's pins are gone" 0 "$(ls /sys/fs/bpf | grep -c
 expect_eq "migration: one program per hook" 1 "$(prog_count enf_bprm_check)"
 expect_eq "migration: enforced by the new programs" EPERM "$(in_cgroup $CG/t56 enf-probe exec /usr/bin/wget)"
 expect_contains "migration: the registry is the state's" "attached $CG/t56" "$(enforcerctl list)"
+lc_elapsed
 finish

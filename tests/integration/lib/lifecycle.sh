@@ -59,3 +59,32 @@ count() {
 prog_count() {
 	bpftool prog show 2>/dev/null | grep -c " name $1 "
 }
+
+# wait_detached: the kernel detaches a program once the last reference to its
+# link is dropped, in deferred work; wait until no engine program is left.
+wait_detached() {
+	i=0
+	while [ $i -lt 100 ] && [ "$(prog_count enf_bprm_check)" != 0 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
+# lc_elapsed: how long the test has run (guest time), for the record.
+LC_T0=$(cut -d' ' -f1 /proc/uptime)
+lc_elapsed() {
+	echo "test time: $(awk -v a="$LC_T0" -v b="$(cut -d' ' -f1 /proc/uptime)" 'BEGIN { printf "%.1f", b - a }') s (guest, TCG)"
+}
+
+# forget_policy: what a reboot does to the kernel's policy, without the
+# verifier run a fresh load would cost (the first start of every test is
+# one): every policy map emptied; the programs stay pinned and attached.
+forget_policy() {
+	maps=
+	for m in profiles attachments path_trie from_rules inodes net_rules; do
+		[ -e $PIN_DIR/maps/$m ] && maps="$maps $PIN_DIR/maps/$m"
+	done
+	# shellcheck disable=SC2086
+	r=$(enf-self bpf-clear $maps)
+	[ "$r" = ok ] || fail "cannot empty the policy maps: $r"
+}
