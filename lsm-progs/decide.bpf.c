@@ -72,16 +72,8 @@ __noinline int enf_match_object(__u64 dentry, __u64 mnt, __u32 instance, __u32 p
  */
 static __always_inline int match_once(struct decision *d, __u64 dentry, __u64 mnt, int *ret)
 {
-	struct enf_profile_val *prof;
-
 	*ret = enf_match_object(dentry, mnt, d->prof.instance, d->prof.flags);
-	prof = bpf_map_lookup_elem(&profiles, &d->slot);
-	if (!prof)
-		return -ENOENT;
-	if (prof->instance == d->prof.instance)
-		return 0;
-	d->prof = *prof;
-	return -EAGAIN;
+	return profile_recheck(d);
 }
 
 __noinline int enf_decide_object(__u64 dentry, __u64 mnt, __u32 class_mask, __u32 hook, __u32 opts)

@@ -254,7 +254,6 @@ static __always_inline int net_match_once(struct decision *d, __u32 family_bit, 
 {
 	struct enf_net_key key = {};
 	struct enf_net_val *val;
-	struct enf_profile_val *prof;
 	__u32 exe_id = 0;
 
 	if (d->prof.flags & ENF_PROFILE_HAS_FROM) {
@@ -275,13 +274,7 @@ static __always_inline int net_match_once(struct decision *d, __u32 family_bit, 
 		d->action = ENF_ACT_NONE;
 		d->rule = 0;
 	}
-	prof = bpf_map_lookup_elem(&profiles, &d->slot);
-	if (!prof)
-		return -ENOENT;
-	if (prof->instance == d->prof.instance)
-		return 0;
-	d->prof = *prof;
-	return -EAGAIN;
+	return profile_recheck(d);
 }
 
 /* What a hook found out before matching: net_conclude() takes it from there. */

@@ -139,6 +139,25 @@ static __always_inline int fail_closed(struct decision *d, enum enf_reason reaso
 }
 
 /*
+ * After matching against d->prof.instance: 0 when the profile still points
+ * at that instance (the daemon removes an old instance's entries only after
+ * switching away from it, so the match saw them intact), -EAGAIN when it
+ * moved (d->prof now holds the new state: match once more), -ENOENT when
+ * the profile is gone.
+ */
+static __always_inline int profile_recheck(struct decision *d)
+{
+	struct enf_profile_val *prof = bpf_map_lookup_elem(&profiles, &d->slot);
+
+	if (!prof)
+		return -ENOENT;
+	if (prof->instance == d->prof.instance)
+		return 0;
+	d->prof = *prof;
+	return -EAGAIN;
+}
+
+/*
  * The governing profile of the current task: 1 with d->slot and d->prof
  * set, 0 when no profile governs it, -1 when that cannot be told (then
  * *ret holds the fail-closed return value).

@@ -177,6 +177,11 @@ static int exe_id_of(struct trie_builder *t, const char *exe, uint32_t *ret_exe_
 	return 0;
 }
 
+static int exe_id_cb(void *ctx, const char *exe, uint32_t *ret_exe_id)
+{
+	return exe_id_of(ctx, exe, ret_exe_id);
+}
+
 /* The 'from' entry for (node, exe_id), created if absent. */
 static int from_entry(struct trie_builder *t, uint32_t node, uint32_t exe_id, struct enf_actions **ret)
 {
@@ -338,7 +343,7 @@ int policy_compile(const struct policy_profile *p, struct bundle **ret_bundle, s
 	if (r == 0)
 		r = compile_path_section(&t, &p->file, ENF_SECTION_FILE, err);
 	if (r == 0)
-		r = policy_compile_net(p, b, err);
+		r = policy_compile_net(p, b, exe_id_cb, &t, err);
 	if (r < 0)
 		goto fail;
 	mark_guarded(b);

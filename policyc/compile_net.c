@@ -16,6 +16,11 @@
  *      evaluator, policy_explain_net(), reports).
  * The first match in that order is what the evaluator picks as the best.
  *
+ * A rule with 'from' becomes one record per executable (and port range),
+ * carrying the executable's exe_id (numbered in the path trie by
+ * compile.c); 'from' adds no specificity, so those records sit where the
+ * rule would without it, and the kernel skips them for other executables.
+ *
  * Why the IPv4 root always exists: IPv4 addresses are looked up mapped,
  * and without an entry at ::ffff:0:0/96 such a lookup could land on an
  * IPv6 prefix that covers it (::/0, ::/64) and meet IPv6 rules. With it,
@@ -112,6 +117,7 @@ static bool applies_to_addresses(const struct policy_net_rule *r)
 struct ranked {
 	const struct policy_net_rule *rule;
 	size_t index;        /* position in the profile: the last tie-break */
+	const uint32_t *exe_ids; /* of rule->from, in order; NULL without 'from' */
 };
 
 /* Precedence, most important first (see the top of this file). */
@@ -128,10 +134,11 @@ static int ranked_cmp(const void *a, const void *b)
 	return x->index < y->index ? -1 : x->index > y->index;
 }
 
-/* Append a rule's kernel records (one per port range) to an entry. */
-static int emit_rule(struct enf_net_val *val, const struct policy_net_rule *r)
+/* Append a rule's kernel records (one per executable in 'from' and port range) to an entry. */
+static int emit_rule(struct enf_net_val *val, const struct ranked *rk)
 {
-	size_t n = r->n_ports ? r->n_ports : 1;
+	const struct policy_net_rule *r = rk->rule;
+	size_t n = r->n_ports ? r->n_ports : 1, n_exe = r->n_from ? r->n_from : 1;
 	uint32_t ops = r->ops, families = r->families;
 
 	/*
@@ -143,29 +150,32 @@ static int emit_rule(struct enf_net_val *val, const struct policy_net_rule *r)
 		ops &= ~(uint32_t)POLICY_NET_CREATE;
 		families &= INET_FAMILIES;
 	}
-	for (size_t i = 0; i < n; i++) {
-		struct enf_net_rule *k;
+	for (size_t e = 0; e < n_exe; e++) {
+		for (size_t i = 0; i < n; i++) {
+			struct enf_net_rule *k;
 
-		if (val->count >= ENF_NET_RULES_PER_PREFIX)
-			return -E2BIG;
-		k = &val->rules[val->count++];
-		*k = (struct enf_net_rule){
-			.rule_id = r->id,
-			.exe_id = 0,
-			.port_lo = r->n_ports ? r->ports[i].lo : 0,
-			.port_hi = r->n_ports ? r->ports[i].hi : 65535,
-			.ops = (__u8)ops,
-			.families = (__u8)families,
-			.proto = (__u8)r->proto,
-			.action = (__u8)r->action,
-		};
+			if (val->count >= ENF_NET_RULES_PER_PREFIX)
+				return -E2BIG;
+			k = &val->rules[val->count++];
+			*k = (struct enf_net_rule){
+				.rule_id = r->id,
+				.exe_id = rk->exe_ids ? rk->exe_ids[e] : 0,
+				.port_lo = r->n_ports ? r->ports[i].lo : 0,
+				.port_hi = r->n_ports ? r->ports[i].hi : 65535,
+				.ops = (__u8)ops,
+				.families = (__u8)families,
+				.proto = (__u8)r->proto,
+				.action = (__u8)r->action,
+			};
+		}
 	}
 	return 0;
 }
 
 /* Fill one entry: every rule that can apply at prefix `at`, in precedence order. */
-static int fill_entry(const struct policy_net_section *sec, const struct net_prefix *at, bool is_v6_root,
-		      struct ranked *scratch, struct enf_net_val *val, const struct policy_net_rule **ret_overflow)
+static int fill_entry(const struct policy_net_section *sec, uint32_t *const *exe_ids, const struct net_prefix *at,
+		      bool is_v6_root, struct ranked *scratch, struct enf_net_val *val,
+		      const struct policy_net_rule **ret_overflow)
 {
 	size_t n = 0;
 
@@ -181,12 +191,12 @@ static int fill_entry(const struct policy_net_section *sec, const struct net_pre
 			if (!prefix_contains(&rp, at))
 				continue;
 		}
-		scratch[n++] = (struct ranked){ .rule = r, .index = i };
+		scratch[n++] = (struct ranked){ .rule = r, .index = i, .exe_ids = exe_ids[i] };
 	}
 	qsort(scratch, n, sizeof(*scratch), ranked_cmp);
 	memset(val, 0, sizeof(*val));
 	for (size_t i = 0; i < n; i++) {
-		if (emit_rule(val, scratch[i].rule) < 0) {
+		if (emit_rule(val, &scratch[i]) < 0) {
 			*ret_overflow = scratch[i].rule;
 			return -E2BIG;
 		}
@@ -223,11 +233,77 @@ static int collect_prefixes(const struct policy_net_section *sec, struct net_pre
 	return 0;
 }
 
-int policy_compile_net(const struct policy_profile *p, struct bundle *b, struct policy_error *err)
+/* One entry per prefix, in collect_prefixes()'s order: deterministic. */
+static int fill_entries(const struct policy_net_section *sec, uint32_t *const *exe_ids, const struct net_prefix *px,
+			size_t n_px, struct ranked *scratch, struct bundle *b, struct policy_error *err)
+{
+	int r;
+
+	for (size_t i = 0; i < n_px; i++) {
+		struct bundle_file_net *e = &b->net[b->n_net];
+		const struct policy_net_rule *overflow = NULL;
+		char where[64];
+
+		memset(e, 0, sizeof(*e));
+		e->prefix_len = (uint8_t)stored_len(&px[i]);
+		memcpy(e->addr, px[i].addr, sizeof(e->addr));
+		r = fill_entry(sec, exe_ids, &px[i], px[i].family == 6 && px[i].len == 0, scratch, &e->val, &overflow);
+		if (r == -E2BIG) {
+			bundle_format_addr(e->addr, e->prefix_len, where, sizeof(where));
+			return compile_error(err, &overflow->src,
+					     "network.rules: more than %d rules apply to addresses in %s (each port range "
+					     "and 'from' executable counts once; rules without \"addr\" count at every "
+					     "prefix); the limit is "
+					     "ENF_NET_RULES_PER_PREFIX: merge rules, or give rules an \"addr\" or a "
+					     "narrower \"family\"/\"op\"",
+					     ENF_NET_RULES_PER_PREFIX, where);
+		}
+		if (r < 0)
+			return r;
+		b->n_net++;
+	}
+	return 0;
+}
+
+static void free_exe_ids(uint32_t **exe_ids, size_t n)
+{
+	for (size_t i = 0; exe_ids && i < n; i++)
+		free(exe_ids[i]);
+	free(exe_ids);
+}
+
+/* exe_ids[i]: the exe_id of each executable in rule i's 'from' (NULL without one). */
+static int resolve_from(const struct policy_net_section *sec, policy_exe_id_fn exe_id, void *ctx,
+			uint32_t **exe_ids, struct policy_error *err)
+{
+	for (size_t i = 0; i < sec->n_rules; i++) {
+		const struct policy_net_rule *rule = &sec->rules[i];
+
+		if (!rule->n_from)
+			continue;
+		exe_ids[i] = calloc(rule->n_from, sizeof(**exe_ids));
+		if (!exe_ids[i])
+			return -ENOMEM;
+		for (size_t f = 0; f < rule->n_from; f++) {
+			int r = exe_id(ctx, rule->from[f], &exe_ids[i][f]);
+
+			if (r == -E2BIG)
+				return compile_error(err, &rule->src, "network.rules[%zu].from[%zu]: more than %u distinct "
+						     "path nodes in one profile", i, f, ENF_MAX_TRIE_NODES);
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+int policy_compile_net(const struct policy_profile *p, struct bundle *b, policy_exe_id_fn exe_id, void *ctx,
+		       struct policy_error *err)
 {
 	const struct policy_net_section *sec = &p->network;
 	_cleanup_free_ struct net_prefix *px = NULL;
 	_cleanup_free_ struct ranked *scratch = NULL;
+	uint32_t **exe_ids = NULL;
 	size_t n_px = 0;
 	int r;
 
@@ -240,9 +316,7 @@ int policy_compile_net(const struct policy_profile *p, struct bundle *b, struct 
 		struct bundle_rule *br = &b->rules[b->n_rules];
 
 		if (rule->n_from)
-			return compile_error(err, &rule->src,
-					     "network.rules[%zu].from: 'from' scoping of network rules is not enforced by "
-					     "this version yet; remove 'from' or split the workload into its own cgroup", i);
+			b->flags |= ENF_PROFILE_HAS_FROM;
 		*br = (struct bundle_rule){
 			.id = rule->id, .section = ENF_SECTION_NETWORK, .action = rule->action,
 			.line = (uint32_t)rule->src.line, .column = (uint32_t)rule->src.column,
@@ -261,31 +335,15 @@ int policy_compile_net(const struct policy_profile *p, struct bundle *b, struct 
 				     "merge rules into shorter prefixes", p->source_file ? p->source_file : "(profile)",
 				     n_px, ENF_MAX_NET_PREFIXES);
 	scratch = calloc(sec->n_rules ? sec->n_rules : 1, sizeof(*scratch));
+	exe_ids = calloc(sec->n_rules ? sec->n_rules : 1, sizeof(*exe_ids));
 	b->net = calloc(n_px, sizeof(*b->net));
-	if (!scratch || !b->net)
+	if (!scratch || !exe_ids || !b->net) {
+		free(exe_ids);
 		return -ENOMEM;
-
-	for (size_t i = 0; i < n_px; i++) {
-		struct bundle_file_net *e = &b->net[b->n_net];
-		const struct policy_net_rule *overflow = NULL;
-		char where[64];
-
-		memset(e, 0, sizeof(*e));
-		e->prefix_len = (uint8_t)stored_len(&px[i]);
-		memcpy(e->addr, px[i].addr, sizeof(e->addr));
-		r = fill_entry(sec, &px[i], px[i].family == 6 && px[i].len == 0, scratch, &e->val, &overflow);
-		if (r == -E2BIG) {
-			bundle_format_addr(e->addr, e->prefix_len, where, sizeof(where));
-			return compile_error(err, &overflow->src,
-					     "network.rules: more than %d rules apply to addresses in %s (each port range "
-					     "counts once; rules without \"addr\" count at every prefix); the limit is "
-					     "ENF_NET_RULES_PER_PREFIX: merge rules, or give rules an \"addr\" or a "
-					     "narrower \"family\"/\"op\"",
-					     ENF_NET_RULES_PER_PREFIX, where);
-		}
-		if (r < 0)
-			return r;
-		b->n_net++;
 	}
-	return 0; /* entries are in collect_prefixes()'s order: deterministic */
+	r = resolve_from(sec, exe_id, ctx, exe_ids, err);
+	if (r == 0)
+		r = fill_entries(sec, exe_ids, px, n_px, scratch, b, err);
+	free_exe_ids(exe_ids, sec->n_rules);
+	return r;
 }

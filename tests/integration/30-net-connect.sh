@@ -11,7 +11,7 @@
 . /enforcer/tests/integration/lib/net.sh
 
 # The metadata service on lo, so a denial is not "no route".
-ip addr add 169.254.169.254/32 dev lo
+ip addr show lo | grep -q 169.254.169.254 || ip addr add 169.254.169.254/32 dev lo
 
 serve tcp 169.254.169.254 80
 serve udp 169.254.169.254 53

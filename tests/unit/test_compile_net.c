@@ -81,7 +81,7 @@ static bool covers(const struct bundle_file_net *e, const uint8_t addr[16])
  * answer it), then the first record matching op, family, proto and port.
  */
 static enum enf_action kernel_decide(const struct bundle *b, uint32_t op, uint32_t family_bit, uint8_t proto,
-				     const uint8_t *addr16, uint16_t port, uint32_t *ret_rule)
+				     const uint8_t *addr16, uint16_t port, uint32_t exe_id, uint32_t *ret_rule)
 {
 	const struct bundle_file_net *best = NULL;
 
@@ -98,7 +98,7 @@ static enum enf_action kernel_decide(const struct bundle *b, uint32_t op, uint32
 		const struct enf_net_rule *r = &best->val.rules[i];
 
 		if (!(r->ops & op) || !(r->families & family_bit) || (r->proto && r->proto != proto) ||
-		    port < r->port_lo || port > r->port_hi)
+		    port < r->port_lo || port > r->port_hi || (r->exe_id && r->exe_id != exe_id))
 			continue;
 		*ret_rule = r->rule_id;
 		return (enum enf_action)r->action;
@@ -106,7 +106,30 @@ static enum enf_action kernel_decide(const struct bundle *b, uint32_t op, uint32
 	return (enum enf_action)b->defaults[ENF_SECTION_NETWORK];
 }
 
+/* The exe_id the kernel resolves for a task running `exe`: its trie node's, 0 when none. */
+static uint32_t exe_id_in(const struct bundle *b, const char *exe)
+{
+	uint32_t node = 0;
+	char buf[4096], *save = NULL;
+
+	if (!exe)
+		return 0;
+	snprintf(buf, sizeof(buf), "%s", exe);
+	for (char *c = strtok_r(buf, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+		uint32_t found = 0;
+
+		for (uint32_t i = 1; i < b->n_nodes && !found; i++)
+			if (b->nodes[i].parent == node && strcmp(b->nodes[i].name, c) == 0)
+				found = i;
+		if (!found)
+			return 0;
+		node = found;
+	}
+	return b->nodes[node].val.exe_id;
+}
+
 struct query {
+	const char *exe;      /* the task's executable; NULL: unknown */
 	uint32_t op, family_bit;
 	uint8_t proto;
 	bool has_addr;
@@ -121,7 +144,8 @@ static void query_text(const struct query *q, char *buf, size_t size)
 
 	if (q->has_addr)
 		inet_ntop(q->addr_family == 4 ? AF_INET : AF_INET6, q->addr, a, sizeof(a));
-	snprintf(buf, size, "op %#x family %#x proto %u addr %s port %u", q->op, q->family_bit, q->proto, a, q->port);
+	snprintf(buf, size, "op %#x family %#x proto %u addr %s port %u exe %s", q->op, q->family_bit, q->proto, a,
+		 q->port, q->exe ? q->exe : "-");
 }
 
 /* Kernel model and evaluator agree on one query: 1 yes, 0 no (reported). */
@@ -141,9 +165,10 @@ static bool agree(const struct policy_profile *p, const struct bundle *b, const 
 			memcpy(stored, q->addr, 16);
 		}
 	}
-	k = kernel_decide(b, q->op, q->family_bit, q->proto, q->has_addr ? stored : NULL, q->port, &rule);
+	k = kernel_decide(b, q->op, q->family_bit, q->proto, q->has_addr ? stored : NULL, q->port,
+			  exe_id_in(b, q->exe), &rule);
 	if (policy_explain_net(p, q->op, q->family_bit, (enum policy_net_proto)q->proto, q->has_addr ? q->addr : NULL,
-			       q->addr_family, q->port, NULL, &v) < 0) {
+			       q->addr_family, q->port, q->exe, &v) < 0) {
 		query_text(q, text, sizeof(text));
 		return unit_report(false, what, "explain refused the query %s", text);
 	}
@@ -264,7 +289,7 @@ static void test_mapped_and_families(void)
 			memcpy(stored, qq.addr, 16);
 		}
 		snprintf(name, sizeof(name), "mapped: %s port %u is %s", q[i].addr, q[i].port, enf_action_name(q[i].want));
-		EXPECT_EQ(kernel_decide(b, qq.op, qq.family_bit, qq.proto, stored, qq.port, &rule), q[i].want, name);
+		EXPECT_EQ(kernel_decide(b, qq.op, qq.family_bit, qq.proto, stored, qq.port, 0, &rule), q[i].want, name);
 		snprintf(name, sizeof(name), "mapped: %s port %u: kernel model agrees with explain", q[i].addr, q[i].port);
 		if (agree(p, b, &qq, name))
 			unit_report(true, name, "%s", "");
@@ -275,11 +300,11 @@ static void test_mapped_and_families(void)
 		struct query unix_b = { .op = POLICY_NET_BIND, .family_bit = POLICY_FAMILY_UNIX };
 		uint32_t rule;
 
-		EXPECT_EQ(kernel_decide(b, create.op, create.family_bit, 0, NULL, 0, &rule), ENF_ACT_ALLOW,
+		EXPECT_EQ(kernel_decide(b, create.op, create.family_bit, 0, NULL, 0, 0, &rule), ENF_ACT_ALLOW,
 			  "create of any family allowed by the create rule");
-		EXPECT_EQ(kernel_decide(b, unix_c.op, unix_c.family_bit, 0, NULL, 0, &rule), ENF_ACT_ALLOW,
+		EXPECT_EQ(kernel_decide(b, unix_c.op, unix_c.family_bit, 0, NULL, 0, 0, &rule), ENF_ACT_ALLOW,
 			  "unix connect allowed by family");
-		EXPECT_EQ(kernel_decide(b, unix_b.op, unix_b.family_bit, 0, NULL, 0, &rule), ENF_ACT_DENY,
+		EXPECT_EQ(kernel_decide(b, unix_b.op, unix_b.family_bit, 0, NULL, 0, 0, &rule), ENF_ACT_DENY,
 			  "unix bind: the addr ::/0 rule does not match an operation without an address");
 		if (agree(p, b, &unix_b, "unix bind agrees with explain"))
 			unit_report(true, "unix bind agrees with explain", "%s", "");
@@ -326,11 +351,65 @@ static void test_limits_and_refusals(void)
 	EXPECT_TRUE(b != NULL && b->n_net == 42, "40 prefixes and the two roots; rules spread over prefixes compile");
 	bundle_free(b);
 
-	b = compile_text(HDR "\"default\":\"deny\",\"rules\":[{\"action\":\"allow\",\"op\":[\"connect\"],"
-			 "\"from\":[\"/usr/bin/curl\"]}]}}", &err);
-	EXPECT_TRUE(b == NULL, "network 'from' is refused");
-	EXPECT_CONTAINS(err.text, "'from' scoping of network rules is not enforced", "'from' refusal says why");
+	/* 'from' multiplies records: 16 executables x 2 port ranges = 32 fit, one more range does not. */
+	o = (size_t)snprintf(json, sizeof(json), HDR "\"default\":\"allow\",\"rules\":[{\"action\":\"deny\","
+			     "\"op\":[\"connect\"],\"ports\":[1,3],\"from\":[");
+	for (int i = 0; i < 16; i++)
+		o += (size_t)snprintf(json + o, sizeof(json) - o, "%s\"/usr/bin/x%d\"", i ? "," : "", i);
+	snprintf(json + o, sizeof(json) - o, "]}]}}");
+	b = compile_text(json, &err);
+	EXPECT_TRUE(b != NULL, "16 'from' executables x 2 port ranges compile");
 	bundle_free(b);
+	json[strlen(json) - strlen("]}]}}")] = 0;
+	strcat(json, ",\"/usr/bin/x16\"]}]}}");
+	b = compile_text(json, &err);
+	EXPECT_TRUE(b == NULL, "17 'from' executables x 2 port ranges are refused");
+	EXPECT_CONTAINS(err.text, "'from' executable counts once", "the message says what counts");
+	bundle_free(b);
+}
+
+static void test_from(void)
+{
+	static const char *json =
+		HDR "\"default\":\"allow\",\"rules\":[\n"
+		"{\"action\":\"deny\",\"op\":[\"connect\"],\"addr\":\"10.0.0.0/8\",\"ports\":[80,\"8000-8099\"],"
+		"\"from\":[\"/usr/bin/curl\",\"/usr/bin/wget\"]},\n"
+		"{\"action\":\"allow\",\"op\":[\"connect\"],\"addr\":\"10.0.0.0/8\"}\n"
+		"]}}";
+	struct policy_error err;
+	struct policy_profile *p = parse_text(json, &err);
+	struct bundle *b = compile_text(json, &err);
+	const struct bundle_file_net *e;
+	uint32_t curl, wget;
+
+	if (!EXPECT_TRUE(p && b, "compile network 'from'"))
+		goto out;
+	EXPECT_TRUE(b->flags & ENF_PROFILE_HAS_FROM, "network 'from' flags the profile");
+	curl = exe_id_in(b, "/usr/bin/curl");
+	wget = exe_id_in(b, "/usr/bin/wget");
+	EXPECT_TRUE(curl && wget && curl != wget, "each 'from' executable has its own exe_id in the path trie");
+	e = entry_of(b, "10.0.0.0/8");
+	if (e && EXPECT_EQ(e->val.count, 5, "2 executables x 2 port ranges, then the allow")) {
+		EXPECT_TRUE(e->val.rules[0].exe_id == curl && e->val.rules[1].exe_id == curl &&
+			    e->val.rules[2].exe_id == wget && e->val.rules[3].exe_id == wget,
+			    "records per executable, in 'from' order");
+		EXPECT_TRUE(e->val.rules[1].port_lo == 8000 && e->val.rules[3].port_hi == 8099, "and per port range");
+		EXPECT_EQ(e->val.rules[4].exe_id, 0, "the rule without 'from' is for any executable");
+	}
+	for (int i = 0; i < 3; i++) {
+		static const char *const exes[] = { "/usr/bin/curl", "/usr/bin/wget", "/usr/bin/python3" };
+		struct query q = { .exe = exes[i], .op = POLICY_NET_CONNECT, .family_bit = POLICY_FAMILY_INET4,
+				   .proto = POLICY_PROTO_TCP, .has_addr = true, .addr_family = 4, .port = 8080,
+				   .addr = { 10, 1, 2, 3 } };
+		char name[128];
+
+		snprintf(name, sizeof(name), "'from' %s agrees with explain", exes[i]);
+		if (agree(p, b, &q, name))
+			unit_report(true, name, "%s", "");
+	}
+out:
+	bundle_free(b);
+	policy_profile_free(p);
 }
 
 static void test_sections_and_determinism(void)
@@ -444,6 +523,9 @@ static size_t gen_rule(char *out, size_t size)
 	} else if (kind && rnd(3) == 0) {
 		o += (size_t)snprintf(out + o, size - o, ",\"proto\":\"%s\"", proto_words[1 + rnd(2)]);
 	}
+	if (rnd(4) == 0)
+		o += (size_t)snprintf(out + o, size - o, ",\"from\":[%s]",
+				      rnd(2) ? "\"/usr/bin/a\"" : rnd(2) ? "\"/usr/bin/b\"" : "\"/usr/bin/a\",\"/usr/bin/b\"");
 	o += (size_t)snprintf(out + o, size - o, "}");
 	return o;
 }
@@ -456,7 +538,10 @@ static void random_query(struct query *q)
 	const char *const pool6[] = { "2001:db8::1", "2001:db8:1::5", "2001:db8:1::6", "::1", "fd00::1", "::",
 				      "::2", "2001:db9::1", "fe80::1" };
 
+	static const char *const exes[] = { NULL, "/usr/bin/a", "/usr/bin/b", "/usr/bin/c" };
+
 	memset(q, 0, sizeof(*q));
+	q->exe = exes[rnd(4)];
 	q->op = 1u << rnd(6);
 	q->family_bit = 1u << rnd(5);
 	q->proto = (uint8_t)rnd(5);
@@ -543,6 +628,7 @@ int main(void)
 	test_mapped_and_families();
 	test_limits_and_refusals();
 	test_sections_and_determinism();
+	test_from();
 	test_differential();
 	return unit_done();
 }
