@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 
 #include "audit_net.h"
+#include "canonical.h"
 
 bool audit_is_net_hook(__u32 hook)
 {
@@ -24,41 +25,18 @@ const char *audit_net_hook_name(__u32 hook)
 	return "unknown";
 }
 
-/* The policy's words (docs/policy.md), so an event reads like the rule that decided it. */
-static const char *op_word(__u32 op)
-{
-	switch (op) {
-	case ENF_NET_CREATE:  return "create";
-	case ENF_NET_CONNECT: return "connect";
-	case ENF_NET_BIND:    return "bind";
-	case ENF_NET_LISTEN:  return "listen";
-	case ENF_NET_ACCEPT:  return "accept";
-	case ENF_NET_SEND:    return "send";
-	}
-	return "unknown";
-}
-
-static const char *proto_word(__u8 proto)
-{
-	switch (proto) {
-	case ENF_NET_PROTO_TCP:  return "tcp";
-	case ENF_NET_PROTO_UDP:  return "udp";
-	case ENF_NET_PROTO_ICMP: return "icmp";
-	case ENF_NET_PROTO_RAW:  return "raw";
-	}
-	return "other"; /* a socket outside the vocabulary: only "any" rules applied */
-}
-
+/* The socket's family in the policy's words (docs/policy.md), "afN" outside them. */
 static void family_word(__u8 af, char *buf, size_t size)
 {
-	switch (af) {
-	case AF_INET:    snprintf(buf, size, "inet4"); break;
-	case AF_INET6:   snprintf(buf, size, "inet6"); break;
-	case AF_UNIX:    snprintf(buf, size, "unix"); break;
-	case AF_PACKET:  snprintf(buf, size, "packet"); break;
-	case AF_NETLINK: snprintf(buf, size, "netlink"); break;
-	default:         snprintf(buf, size, "af%u", af); break;
-	}
+	uint32_t bit = af == AF_INET ? POLICY_FAMILY_INET4 : af == AF_INET6 ? POLICY_FAMILY_INET6 :
+		       af == AF_UNIX ? POLICY_FAMILY_UNIX : af == AF_PACKET ? POLICY_FAMILY_PACKET :
+		       af == AF_NETLINK ? POLICY_FAMILY_NETLINK : 0;
+	const char *w = policy_family_word(bit);
+
+	if (w)
+		snprintf(buf, size, "%s", w);
+	else
+		snprintf(buf, size, "af%u", af);
 }
 
 void audit_net_fields(json_t *o, const struct enf_event *ev)
@@ -71,9 +49,11 @@ void audit_net_fields(json_t *o, const struct enf_event *ev)
 	json_object_del(o, "path");
 	json_object_del(o, "access");
 	family_word(ev->net_family, fam, sizeof(fam));
-	json_object_set_new(o, "op", json_string(op_word(ev->net_op)));
+	json_object_set_new(o, "op", json_string(policy_net_op_word(ev->net_op) ?: "unknown"));
 	json_object_set_new(o, "family", json_string(fam));
-	json_object_set_new(o, "proto", json_string(proto_word(ev->net_proto)));
+	/* A socket outside the protocol vocabulary: only rules with proto "any" applied to it. */
+	json_object_set_new(o, "proto", json_string(ev->net_proto == ENF_NET_PROTO_ANY ? "other" :
+						    policy_proto_word((enum policy_net_proto)ev->net_proto)));
 	if (ev->net_op == ENF_NET_CREATE || (ev->net_family != AF_INET && ev->net_family != AF_INET6))
 		return;
 	if (memcmp(ev->net_addr, mapped, sizeof(mapped)) == 0)
