@@ -476,14 +476,6 @@ static void print_event(const struct ctl *ctl, json_t *ev)
 	fflush(stdout);
 }
 
-static volatile sig_atomic_t stop_following;
-
-static void on_stop(int sig)
-{
-	(void)sig;
-	stop_following = 1;
-}
-
 static int cmd_events(struct ctl *ctl, int argc, char **argv)
 {
 	_cleanup_close_ int sock = -1;
@@ -491,7 +483,6 @@ static int cmd_events(struct ctl *ctl, int argc, char **argv)
 	const char *profile = NULL;
 	long count = 50;
 	json_t *req, *reply = NULL, *ev;
-	struct sigaction sa = { .sa_handler = on_stop };
 	size_t i;
 	int r;
 
@@ -518,13 +509,12 @@ static int cmd_events(struct ctl *ctl, int argc, char **argv)
 	json_decref(reply);
 	if (r || !follow)
 		return r;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	while (!stop_following) {
+	/* Until the daemon goes away; SIGINT and SIGTERM end it as they would any tool. */
+	for (;;) {
 		json_t *msg = NULL;
 
 		if (proto_recv(sock, &msg, NULL) < 0)
-			break; /* the daemon went away, or a signal */
+			break;
 		ev = json_object_get(msg, "event");
 		if (ev)
 			print_event(ctl, ev);

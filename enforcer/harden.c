@@ -10,8 +10,8 @@
 #include "harden.h"
 #include "util.h"
 
-/* What the daemon keeps; harden.h says why each one is needed. */
-static const cap_value_t kept_caps[] = { CAP_BPF, CAP_DAC_READ_SEARCH };
+/* What the daemon keeps; harden.h says why. */
+static const cap_value_t kept_caps[] = { CAP_DAC_READ_SEARCH };
 
 /*
  * The system calls the event loop makes once started: socket I/O on the

@@ -85,6 +85,20 @@ expect_exit "and still answers" 0 enforcerctl status
 expect_eq "and enforcement is unchanged" EPERM "$(in_cgroup $CG/t52 enf-probe exec /usr/bin/wget)"
 expect_eq "and the allowed exec runs (control)" ok "$(in_cgroup $CG/t52 enf-probe exec /usr/bin/curl)"
 
+# ---- events --------------------------------------------------------------
+enforcerctl --json events --follow --profile web >/tmp/follow.out 2>&1 &
+FOLLOW=$!
+sleep 1
+expect_eq "a denial while following" EPERM "$(in_cgroup $CG/t52 enf-probe exec /usr/bin/wget)"
+i=0
+while [ $i -lt 50 ] && ! grep -q '"verdict":"deny"' /tmp/follow.out; do sleep 0.1; i=$((i + 1)); done
+kill $FOLLOW 2>/dev/null
+wait $FOLLOW 2>/dev/null
+expect_contains "events --follow streams it" '"path":"/usr/bin/wget"' "$(cat /tmp/follow.out)"
+expect_contains "with its generation" '"generation":' "$(grep '"verdict":"deny"' /tmp/follow.out | tail -n 1)"
+expect_eq "events --count 1: one line" 1 "$(enforcerctl events --count 1 | wc -l)"
+expect_contains "stats: named metrics" "enforcer_denied_total" "$(enforcerctl stats)"
+
 # ---- connection limits ---------------------------------------------------
 out=$(enf-sock $SOCK crowd 70 4 2>&1)
 echo "$out"

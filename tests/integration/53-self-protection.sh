@@ -95,6 +95,14 @@ expect_eq "audit mode: bpf() still refused" EPERM "$(conf bpf-obj-get $PIN_DIR/m
 expect_eq "audit mode: SIGKILL to the daemon still refused" EPERM "$(conf kill $D 9)"
 expect_exit "web back to enforce" 0 enforcerctl mode web enforce
 
+# The daemon itself runs hardened: one capability, no_new_privs, a seccomp filter.
+st=$(cat /proc/$D/status)
+expect_contains "hardened: a seccomp filter" "$(printf 'Seccomp:\t2')" "$st"
+expect_contains "hardened: no_new_privs" "$(printf 'NoNewPrivs:\t1')" "$st"
+expect_contains "hardened: CAP_DAC_READ_SEARCH only" "$(printf 'CapEff:\t0000000000000004')" "$st"
+expect_contains "hardened: the bounding set too" "$(printf 'CapBnd:\t0000000000000004')" "$st"
+expect_contains "status says so" "hardening: capabilities and seccomp" "$(enforcerctl status)"
+
 # Nothing gave: the daemon serves, the pins are there, enforcement holds, the attempts are logged.
 expect_exit "the daemon answers" 0 enforcerctl status
 expect_eq "the pins are intact" yes "$( [ -e $PIN_DIR/links/enf_bprm_check ] && [ -e $PIN_DIR/maps/attachments ] && echo yes)"
