@@ -334,6 +334,7 @@ static int one_of(struct request *rq, const char *cmd, const char *cgroup, const
 static json_t *cmd_attach(struct request *rq, int *ret_errno)
 {
 	const char *cmd, *name, *cgroup = NULL, *selector = NULL;
+	_cleanup_free_ char *canon = NULL;
 	const struct attachment *a;
 	struct attachment *wa;
 	unsigned n = 0;
@@ -350,6 +351,9 @@ static json_t *cmd_attach(struct request *rq, int *ret_errno)
 		log_info("selector '%s' attaches profile '%s' (%u cgroup(s) now)", selector, name, n);
 		return json_pack("{s:b, s:s, s:i}", "ok", 1, "selector", selector, "attached_now", (int)n);
 	}
+	canon = realpath(cgroup, NULL);
+	if (canon && (*ret_errno = selectors_check_not_daemon(rq->c->selectors, canon, rq->err, sizeof(rq->err))) < 0)
+		return NULL;
 	*ret_errno = profiles_attach(rq->c->profiles, name, cgroup, &a, rq->err, sizeof(rq->err));
 	if (*ret_errno < 0)
 		return NULL;

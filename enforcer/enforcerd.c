@@ -214,46 +214,62 @@ static __u64 kernel_dev(dev_t d)
 	return ((__u64)major(d) << 20) | minor(d);
 }
 
-static void protect_inode(struct engine *e, const char *path, enum enf_self_kind kind)
+static int protected_key(const char *path, struct enf_self_inode_key *key)
 {
-	struct enf_self_inode_key key = {};
-	struct enf_self_inode_val val = { .kind = kind };
 	struct stat st;
 
-	if (e->self_inodes_fd < 0 || stat(path, &st) < 0)
-		return;
-	key.dev = kernel_dev(st.st_dev);
-	key.ino = st.st_ino;
-	if (bpf_map_update_elem(e->self_inodes_fd, &key, &val, BPF_ANY) < 0)
-		log_warn("cannot protect %s from confined tasks: %m", path);
+	if (stat(path, &st) < 0)
+		return -errno;
+	*key = (struct enf_self_inode_key){ .dev = kernel_dev(st.st_dev), .ino = st.st_ino };
+	return 0;
 }
 
 /*
  * What confined tasks may not change: the state directory, the socket's
  * directory and the audit log (plus, by file system type, bpffs and the
- * cgroup.* files; see lsm-progs/self.bpf.c). Rewritten after each start,
- * since inodes of an earlier boot mean nothing.
+ * cgroup.* files; see lsm-progs/self.bpf.c). The new set is written before
+ * entries of an earlier daemon or log file go, so nothing is unprotected
+ * in between; inodes of an earlier boot mean nothing and are removed.
  */
 static void protect_files(struct engine *e, const struct options *o)
 {
 	_cleanup_free_ char *sockdir = strdup(o->socket_path);
-	struct enf_self_inode_key key, next;
+	struct { const char *path; enum enf_self_kind kind; } want[3];
+	struct enf_self_inode_key keys[3], key, next;
+	size_t n = 0, k = 0;
+	bool more;
 
 	if (e->self_inodes_fd < 0)
 		return;
-	/* Start from an empty set: entries of an earlier daemon may name reused inodes. */
-	while (bpf_map_get_next_key(e->self_inodes_fd, NULL, &next) == 0) {
-		key = next;
-		if (bpf_map_delete_elem(e->self_inodes_fd, &key) < 0)
-			break;
-	}
-	protect_inode(e, o->state_dir, ENF_SELF_DIR);
+	want[n++] = (typeof(want[0])){ o->state_dir, ENF_SELF_DIR };
 	if (sockdir && strrchr(sockdir, '/') && strrchr(sockdir, '/') != sockdir) {
 		*strrchr(sockdir, '/') = 0;
-		protect_inode(e, sockdir, ENF_SELF_DIR);
+		want[n++] = (typeof(want[0])){ sockdir, ENF_SELF_DIR };
 	}
 	if (strcmp(o->audit_log, "-") != 0)
-		protect_inode(e, o->audit_log, ENF_SELF_FILE);
+		want[n++] = (typeof(want[0])){ o->audit_log, ENF_SELF_FILE };
+	for (size_t i = 0; i < n; i++) {
+		struct enf_self_inode_val val = { .kind = want[i].kind };
+
+		if (protected_key(want[i].path, &keys[k]) < 0)
+			continue;
+		if (bpf_map_update_elem(e->self_inodes_fd, &keys[k], &val, BPF_ANY) < 0)
+			log_warn("cannot protect %s from confined tasks: %m", want[i].path);
+		else
+			k++;
+	}
+	/* Then the stale ones (the previous key is deleted once the next is known). */
+	more = bpf_map_get_next_key(e->self_inodes_fd, NULL, &next) == 0;
+	while (more) {
+		bool stale = true;
+
+		key = next;
+		more = bpf_map_get_next_key(e->self_inodes_fd, &key, &next) == 0;
+		for (size_t i = 0; i < k; i++)
+			stale &= memcmp(&keys[i], &key, sizeof(key)) != 0;
+		if (stale)
+			(void)bpf_map_delete_elem(e->self_inodes_fd, &key);
+	}
 }
 
 static void epoll_add(int epfd, int fd, uint64_t tag)

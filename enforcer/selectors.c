@@ -32,6 +32,51 @@ static int dup_both(const char *a, const char *b, char **ret_a, char **ret_b)
 	return 0;
 }
 
+/* dir + "/" + name ("" name: dir itself); false (and "") if it does not fit. */
+static bool join(char *buf, size_t size, const char *dir, const char *name)
+{
+	int n = snprintf(buf, size, "%s%s%s", dir, dir[0] && name[0] ? "/" : "", name);
+
+	if (n < 0 || (size_t)n >= size) {
+		buf[0] = 0;
+		return false;
+	}
+	return true;
+}
+
+/* The daemon's own cgroup, from /proc/self/cgroup ("0::/path"). */
+static void daemon_cgroup(struct selectors *s)
+{
+	char line[4096];
+	FILE *f = fopen("/proc/self/cgroup", "re");
+
+	s->daemon_cgroup[0] = 0;
+	while (f && fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "0::", 3) != 0)
+			continue;
+		line[strcspn(line, "\n")] = 0;
+		join(s->daemon_cgroup, sizeof(s->daemon_cgroup), strcmp(s->root, "/") ? s->root : "",
+		     strcmp(line + 3, "/") ? line + 4 : "");
+	}
+	if (f)
+		fclose(f);
+}
+
+int selectors_check_not_daemon(const struct selectors *s, const char *cgroup, char *msg, size_t size)
+{
+	size_t n = strlen(cgroup);
+
+	while (n > 1 && cgroup[n - 1] == '/')
+		n--;
+	if (!s->daemon_cgroup[0] || strncmp(s->daemon_cgroup, cgroup, n) != 0 ||
+	    (s->daemon_cgroup[n] != 0 && s->daemon_cgroup[n] != '/'))
+		return 0;
+	snprintf(msg, size, "attaching %.*s would confine enforcerd itself (it runs in %s) and every admin shell "
+		 "beside it, and the control socket refuses confined peers: attach a cgroup that does not contain "
+		 "the daemon, or run enforcerd in a cgroup of its own", (int)n, cgroup, s->daemon_cgroup);
+	return -EPERM;
+}
+
 int selectors_init(struct selectors *s, struct profiles *ps, char *msg, size_t size)
 {
 	int r;
@@ -44,6 +89,7 @@ int selectors_init(struct selectors *s, struct profiles *ps, char *msg, size_t s
 		snprintf(msg, size, "no cgroup2 file system is mounted (mount -t cgroup2 none /sys/fs/cgroup)");
 		return r;
 	}
+	daemon_cgroup(s);
 	s->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (s->fd < 0) {
 		r = -errno;
@@ -85,18 +131,6 @@ void selectors_free(struct selectors *s)
 int selectors_fd(const struct selectors *s)
 {
 	return s->fd;
-}
-
-/* dir + "/" + name ("" name: dir itself); false (and "") if it does not fit. */
-static bool join(char *buf, size_t size, const char *dir, const char *name)
-{
-	int n = snprintf(buf, size, "%s%s%s", dir, dir[0] && name[0] ? "/" : "", name);
-
-	if (n < 0 || (size_t)n >= size) {
-		buf[0] = 0;
-		return false;
-	}
-	return true;
 }
 
 static void full_path(const struct selectors *s, const char *rel, char *buf, size_t size)
@@ -215,6 +249,10 @@ static void attach_one(struct selectors *s, const char *path, const char *profil
 
 	if (cgroup_id_of(path, &id) < 0)
 		return; /* gone again */
+	if (selectors_check_not_daemon(s, path, msg, sizeof(msg)) < 0) {
+		log_warn("selector '%s': not applied: %s", via ? via : path, msg);
+		return;
+	}
 	a = attachment_by_id(s->ps, id);
 	if (a && (!a->via || !via))
 		return; /* an explicit attachment stands, and a pending one is already applied */
@@ -239,9 +277,8 @@ static void attach_one(struct selectors *s, const char *path, const char *profil
 	}
 	s->attached++;
 	s->dirty = true;
-	log_info("attached profile '%s' to %s%s%s", profile, path, via ? " (selector " : "", via ? via : "");
-	if (via)
-		log_info("selector '%s' matched", via);
+	log_info("attached profile '%s' to %s%s%s%s", profile, path, via ? " (selector " : "", via ? via : "",
+		 via ? ")" : "");
 }
 
 static void remove_pending_at(struct selectors *s, size_t i)

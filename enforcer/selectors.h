@@ -53,6 +53,7 @@ struct selectors {
 	size_t n_pend;
 	struct cgroup_watch *w;
 	size_t n_w, cap_w;
+	char daemon_cgroup[4096]; /* where enforcerd runs: never attached, nor its ancestors */
 	bool dirty;        /* the registry changed: persist it */
 	uint64_t attached, detached, rescans, overflows, errors;
 };
@@ -86,6 +87,14 @@ void selectors_handle(struct selectors *s);
 
 /* Walk the whole cgroup tree: watches and matches. */
 void selectors_rescan(struct selectors *s);
+
+/*
+ * Would attaching this cgroup (absolute, canonical) confine the daemon? It
+ * is the daemon's cgroup or an ancestor: the daemon and every admin shell
+ * beside it would be confined, and the control plane refuses confined
+ * peers. 0, or -EPERM with msg.
+ */
+int selectors_check_not_daemon(const struct selectors *s, const char *cgroup, char *msg, size_t size);
 
 /* Normalise a user's glob (absolute below the mount -> relative). 0 or -EINVAL with msg. */
 int selectors_normalise(const struct selectors *s, const char *glob, char *out, size_t out_size,

@@ -38,6 +38,8 @@ expect_exit "nobody (in the read group): show" 0 nobody enforcerctl show web
 expect_exit "nobody (in the read group): events" 0 nobody enforcerctl events
 expect_exit "a user outside the read group: status is refused" 1 stranger enforcerctl status
 expect_contains "... and told why" "needs root or the enforcer read group" "$(cat /tmp/expect_exit.out)"
+expect_exit "root: attaching the daemon's own cgroup is refused" 1 enforcerctl attach web $CG
+expect_contains "... saying why" "would confine enforcerd itself" "$(cat /tmp/expect_exit.out)"
 expect_eq "after all that: still denied" EPERM "$(in_cgroup $CG/t52 enf-probe exec /usr/bin/wget)"
 expect_contains "still enforce mode" "web  mode=enforce" "$(enforcerctl list)"
 

@@ -43,13 +43,15 @@ expect_exit() {
 
 start_daemon() {
 	rm -f "$AUDIT_LOG"
+	t0_daemon=$(cut -d' ' -f1 /proc/uptime)
 	enforcerd --audit-log "$AUDIT_LOG" --state-dir "$STATE_DIR" "$@" >"$DAEMON_LOG" 2>&1 &
 	DAEMON_PID=$!
 	# Loading every program takes tens of seconds under TCG (the verifier).
 	i=0
 	while [ $i -lt 900 ]; do
 		if enforcerctl status >/dev/null 2>&1; then
-			pass "enforcerd started (pid $DAEMON_PID)"
+			pass "enforcerd started (pid $DAEMON_PID, $(awk -v a="$t0_daemon" -v b="$(cut -d' ' -f1 /proc/uptime)" \
+				'BEGIN { printf "%.1f", b - a }') s)"
 			return 0
 		fi
 		if ! kill -0 "$DAEMON_PID" 2>/dev/null; then
