@@ -109,14 +109,28 @@ static void path_in(const struct state_store *st, const char *name, char *buf, s
 	textf(buf, size, "%s/%s", st->dir, name);
 }
 
-/* Rename a file aside with a suffix; returns the new name in buf. */
+/*
+ * Rename a file aside with a suffix; returns the new name in buf. Never
+ * over an earlier one: two files kept aside within the same second get
+ * distinct names (RENAME_NOREPLACE), so nothing kept is ever lost.
+ */
 static int keep_aside(const struct state_store *st, const char *name, const char *why, char *buf, size_t size)
 {
+	long long now = (long long)time(NULL);
 	char from[PATH_MAX];
 
 	path_in(st, name, from, sizeof(from));
-	textf(buf, size, "%s/%s.%s-%lld", st->dir, name, why, (long long)time(NULL));
-	return rename(from, buf) < 0 ? -errno : 0;
+	for (int n = 0; n < 1000; n++) {
+		if (n == 0)
+			textf(buf, size, "%s/%s.%s-%lld", st->dir, name, why, now);
+		else
+			textf(buf, size, "%s/%s.%s-%lld.%d", st->dir, name, why, now, n);
+		if (renameat2(AT_FDCWD, from, AT_FDCWD, buf, RENAME_NOREPLACE) == 0)
+			return 0;
+		if (errno != EEXIST)
+			return -errno;
+	}
+	return -EEXIST;
 }
 
 static int read_doc(struct state_store *st, struct state_doc *doc)
