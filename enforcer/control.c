@@ -313,14 +313,6 @@ static json_t *cmd_mode(struct request *rq, int *ret_errno)
 	return json_pack("{s:b, s:o}", "ok", 1, "profile", profile_json(rq->c, p));
 }
 
-static struct attachment *attachment_by_id(struct profiles *ps, uint64_t id)
-{
-	for (size_t i = 0; i < ps->n_att; i++)
-		if (ps->att[i].cgroup_id == id)
-			return &ps->att[i];
-	return NULL;
-}
-
 /* attach and detach name a cgroup or a selector, exactly one. */
 static int one_of(struct request *rq, const char *cmd, const char *cgroup, const char *selector)
 {
@@ -358,7 +350,7 @@ static json_t *cmd_attach(struct request *rq, int *ret_errno)
 	if (*ret_errno < 0)
 		return NULL;
 	/* Explicit now, whatever made it before: selectors no longer touch it. */
-	wa = attachment_by_id(rq->c->profiles, a->cgroup_id);
+	wa = profiles_find_attachment(rq->c->profiles, a->cgroup_id);
 	if (wa) {
 		free(wa->via);
 		wa->via = NULL;

@@ -315,20 +315,24 @@ static int expect_args(int argc, int want_min, int want_max, const char *synopsi
 	return 0;
 }
 
+/* A command that takes no arguments and prints the daemon's answer. */
+static int ask_plain(struct ctl *ctl, int argc, const char *name, void (*human)(json_t *reply))
+{
+	if (expect_args(argc, 0, 0, name))
+		return EXIT_USAGE;
+	return ask(ctl, json_pack("{s:s}", "cmd", name), -1, human);
+}
+
 static int cmd_status(struct ctl *ctl, int argc, char **argv)
 {
 	(void)argv;
-	if (expect_args(argc, 0, 0, "status"))
-		return EXIT_USAGE;
-	return ask(ctl, json_pack("{s:s}", "cmd", "status"), -1, human_status);
+	return ask_plain(ctl, argc, "status", human_status);
 }
 
 static int cmd_list(struct ctl *ctl, int argc, char **argv)
 {
 	(void)argv;
-	if (expect_args(argc, 0, 0, "list"))
-		return EXIT_USAGE;
-	return ask(ctl, json_pack("{s:s}", "cmd", "list"), -1, human_list);
+	return ask_plain(ctl, argc, "list", human_list);
 }
 
 static int cmd_check(struct ctl *ctl, int argc, char **argv)
@@ -430,9 +434,7 @@ static int cmd_show(struct ctl *ctl, int argc, char **argv)
 static int cmd_stats(struct ctl *ctl, int argc, char **argv)
 {
 	(void)argv;
-	if (expect_args(argc, 0, 0, "stats"))
-		return EXIT_USAGE;
-	return ask(ctl, json_pack("{s:s}", "cmd", "stats"), -1, human_stats);
+	return ask_plain(ctl, argc, "stats", human_stats);
 }
 
 static int cmd_rule(struct ctl *ctl, int argc, char **argv)

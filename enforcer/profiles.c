@@ -163,7 +163,7 @@ static int attachment_room(struct profiles *ps)
 	return 0;
 }
 
-static struct attachment *attachment_find(struct profiles *ps, uint64_t cgroup_id)
+struct attachment *profiles_find_attachment(struct profiles *ps, uint64_t cgroup_id)
 {
 	for (size_t i = 0; i < ps->n_att; i++)
 		if (ps->att[i].cgroup_id == cgroup_id)
@@ -275,7 +275,7 @@ int profiles_attach(struct profiles *ps, const char *name, const char *cgroup_pa
 	if (r < 0)
 		return r;
 
-	a = attachment_find(ps, id);
+	a = profiles_find_attachment(ps, id);
 	if (!a) {
 		r = attachment_room(ps);
 		if (r == -ENOSPC)

@@ -53,6 +53,7 @@ void profiles_init(struct profiles *ps, struct engine *e);
 void profiles_free(struct profiles *ps);
 
 struct profile *profiles_find(struct profiles *ps, const char *name);
+struct attachment *profiles_find_attachment(struct profiles *ps, uint64_t cgroup_id);
 
 /*
  * Load or replace a profile from a bundle (ownership passes to the registry

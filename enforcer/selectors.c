@@ -232,14 +232,6 @@ static void watch_dir(struct selectors *s, const char *rel)
 	s->n_w++;
 }
 
-static struct attachment *attachment_by_id(struct profiles *ps, uint64_t id)
-{
-	for (size_t i = 0; i < ps->n_att; i++)
-		if (ps->att[i].cgroup_id == id)
-			return &ps->att[i];
-	return NULL;
-}
-
 static void attach_one(struct selectors *s, const char *path, const char *profile, const char *via)
 {
 	const struct attachment *ca;
@@ -253,7 +245,7 @@ static void attach_one(struct selectors *s, const char *path, const char *profil
 		log_warn("selector '%s': not applied: %s", via ? via : path, msg);
 		return;
 	}
-	a = attachment_by_id(s->ps, id);
+	a = profiles_find_attachment(s->ps, id);
 	if (a && (!a->via || !via))
 		return; /* an explicit attachment stands, and a pending one is already applied */
 	if (a) {
@@ -270,7 +262,7 @@ static void attach_one(struct selectors *s, const char *path, const char *profil
 		s->errors++;
 		return;
 	}
-	a = attachment_by_id(s->ps, id);
+	a = profiles_find_attachment(s->ps, id);
 	if (a) {
 		free(a->via);
 		a->via = via ? strdup(via) : NULL;

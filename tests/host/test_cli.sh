@@ -63,5 +63,25 @@ check "policyc output is deterministic" $(cmp -s "$T/a.pol" "$T/b.pol"; echo $?)
 run $B/policyc dump "$T/a.pol"
 check "policyc dump shows the rules with file:line" $([[ $rc -eq 0 && $out == *"$T/web.json:7:7"* && $out == *"/usr/bin/wget"* ]]; echo $?) "$out"
 
+# Lifecycle verbs and options: usage errors never reach a daemon.
+run $B/enforcerctl rule add web exec
+check "rule add without the rule exits 2 with the synopsis" $([[ $rc -eq 2 && $out == *"rule add PROFILE"* ]]; echo $?) "rc=$rc out=$out"
+run $B/enforcerctl rule frob
+check "rule with an unknown verb exits 2" $([[ $rc -eq 2 ]]; echo $?) "rc=$rc out=$out"
+run $B/enforcerctl shutdown --now
+check "shutdown with an unknown option exits 2" $([[ $rc -eq 2 && $out == *"--remove-enforcement"* ]]; echo $?) "rc=$rc out=$out"
+run $B/enforcerctl events --bogus
+check "events with an unknown option exits 2" $([[ $rc -eq 2 ]]; echo $?) "rc=$rc out=$out"
+printf 'status\nmode web "unterminated\n' >"$T/batch.txt"
+run $B/enforcerctl --socket "$T/none.sock" batch "$T/batch.txt"
+check "batch: an unterminated quote is a usage error, a missing daemon exit 3" \
+	$([[ $rc -eq 3 && $out == *"unterminated quote"* ]]; echo $?) "rc=$rc out=$out"
+run $B/enforcerd --harden=maybe
+check "enforcerd --harden takes on, off or strict" $([[ $rc -eq 2 && $out == *"on, off or strict"* ]]; echo $?) "rc=$rc out=$out"
+run $B/enforcerd --pin-dir relative/dir
+check "enforcerd wants absolute directories" $([[ $rc -eq 2 && $out == *"absolute"* ]]; echo $?) "rc=$rc out=$out"
+run $B/enforcerd --cleanup --pin-dir "$T/pins" --state-dir "$T/state" --socket "$T/none.sock"
+check "enforcerd --cleanup with nothing to remove succeeds" $([[ $rc -eq 0 && $out == *"removed all enforcement"* ]]; echo $?) "rc=$rc out=$out"
+
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

@@ -11,12 +11,7 @@
 . /enforcer/tests/integration/lib/lib.sh
 . /enforcer/tests/integration/lib/lifecycle.sh
 
-install_program /usr/bin/wget
-install_program /usr/bin/curl
-start_daemon
-compile_and_load web '{"name":"web","mode":"enforce","exec":{"default":"allow","rules":[{"action":"deny","path":"/usr/bin/wget"}]}}'
-mkdir -p $CG/t50
-expect_exit "attach web to $CG/t50" 0 enforcerctl attach web $CG/t50
+setup_web $CG/t50
 expect_eq "denied exec before anything happens" EPERM "$(in_cgroup $CG/t50 enf-probe exec /usr/bin/wget)"
 expect_eq "allowed exec before anything happens (control)" ok "$(in_cgroup $CG/t50 enf-probe exec /usr/bin/curl)"
 expect_eq "pinned: one link per program" 1 "$(ls $PIN_DIR/links | grep -c '^enf_bprm_check$')"

@@ -10,12 +10,7 @@
 . /enforcer/tests/integration/lib/lifecycle.sh
 
 SOCK=/run/enforcer/enforcer.sock
-install_program /usr/bin/wget
-install_program /usr/bin/curl
-start_daemon --read-group nogroup
-compile_and_load web '{"name":"web","mode":"enforce","exec":{"default":"allow","rules":[{"action":"deny","path":"/usr/bin/wget"}]}}'
-mkdir -p $CG/t52
-expect_exit "attach" 0 enforcerctl attach web $CG/t52
+setup_web $CG/t52 --read-group nogroup
 expect_eq "baseline: denied" EPERM "$(in_cgroup $CG/t52 enf-probe exec /usr/bin/wget)"
 
 # An idle client is dropped after the idle timeout (runs while the rest goes on).

@@ -11,11 +11,8 @@
 . /enforcer/tests/integration/lib/lifecycle.sh
 
 SOCK=/run/enforcer/enforcer.sock
-install_program /usr/bin/wget
-start_daemon
-compile_and_load web '{"name":"web","mode":"enforce","exec":{"default":"allow","rules":[{"action":"deny","path":"/usr/bin/wget"}]}}'
-mkdir -p $CG/t53 $CG/t53ctl
-expect_exit "attach" 0 enforcerctl attach web $CG/t53
+setup_web $CG/t53
+mkdir -p $CG/t53ctl
 D=$DAEMON_PID
 sleep 1000 &
 SLEEPER=$!

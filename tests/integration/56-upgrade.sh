@@ -10,12 +10,7 @@
 . /enforcer/tests/integration/lib/lib.sh
 . /enforcer/tests/integration/lib/lifecycle.sh
 
-install_program /usr/bin/wget
-install_program /usr/bin/curl
-start_daemon
-compile_and_load web '{"name":"web","mode":"enforce","exec":{"default":"allow","rules":[{"action":"deny","path":"/usr/bin/wget"}]}}'
-mkdir -p $CG/t56
-expect_exit "attach" 0 enforcerctl attach web $CG/t56
+setup_web $CG/t56
 kill9_daemon
 expect_eq "fake an older ABI in the pins" ok "$(enf-self bpf-poke $PIN_DIR/maps/settings 12 1)"
 expect_exit "a daemon of ABI 2 refuses pinned ABI 1 (exit 4)" 4 enforcerd --audit-log "$AUDIT_LOG" --state-dir "$STATE_DIR"

@@ -9,11 +9,7 @@
 . /enforcer/tests/integration/lib/lib.sh
 . /enforcer/tests/integration/lib/lifecycle.sh
 
-install_program /usr/bin/wget
-start_daemon
-compile_and_load web '{"name":"web","mode":"enforce","exec":{"default":"allow","rules":[{"action":"deny","path":"/usr/bin/wget"}]}}'
-mkdir -p $CG/t57
-expect_exit "attach" 0 enforcerctl attach web $CG/t57
+setup_web $CG/t57
 expect_eq "denied" EPERM "$(in_cgroup $CG/t57 enf-probe exec /usr/bin/wget)"
 
 # A corrupt state file while the kernel still enforces: kept aside, reported, enforcement kept.

@@ -10,12 +10,7 @@
 . /enforcer/tests/integration/lib/lib.sh
 . /enforcer/tests/integration/lib/lifecycle.sh
 
-install_program /usr/bin/wget
-install_program /usr/bin/curl
-start_daemon
-compile_and_load web '{"name":"web","mode":"enforce","exec":{"default":"allow","rules":[{"action":"deny","path":"/usr/bin/wget"}]}}'
-mkdir -p $CG/t58
-expect_exit "attach" 0 enforcerctl attach web $CG/t58
+setup_web $CG/t58
 expect_eq "one bprm program before" 1 "$(prog_count enf_bprm_check)"
 old_id=$(bpftool prog show | sed -n 's/^\([0-9]*\): lsm  name enf_bprm_check .*/\1/p')
 

@@ -88,3 +88,17 @@ forget_policy() {
 	r=$(enf-self bpf-clear $maps)
 	[ "$r" = ok ] || fail "cannot empty the policy maps: $r"
 }
+
+# setup_web CGROUP [DAEMON-ARGS]: the usual start: /usr/bin/wget denied,
+# /usr/bin/curl allowed, profile 'web' in enforce mode attached to CGROUP.
+WEB_PROFILE='{"name":"web","mode":"enforce","exec":{"default":"allow","rules":[{"action":"deny","path":"/usr/bin/wget"}]}}'
+setup_web() {
+	cg=$1
+	shift
+	install_program /usr/bin/wget
+	install_program /usr/bin/curl
+	start_daemon "$@"
+	compile_and_load web "$WEB_PROFILE"
+	mkdir -p "$cg"
+	expect_exit "attach web to $cg" 0 enforcerctl attach web "$cg"
+}
