@@ -38,7 +38,7 @@ const char *enf_class_name(enum enf_class c)
 
 const char *enf_mode_name(enum enf_mode m)
 {
-	return m == ENF_MODE_AUDIT ? "audit" : m == ENF_MODE_ENFORCE ? "enforce" : "?";
+	return m == ENF_MODE_AUDIT ? "audit" : m == ENF_MODE_ENFORCE ? "enforce" : m == ENF_MODE_LEARN ? "learn" : "?";
 }
 
 void bundle_free(struct bundle *b)
@@ -242,7 +242,7 @@ int bundle_parse(const void *data, size_t len, struct bundle **ret_bundle, char 
 		return fail(err, err_size, -EINVAL, "checksum mismatch: the bundle is damaged; recompile it");
 	if (hdr.name[0] == 0 || !memchr(hdr.name, 0, sizeof(hdr.name)))
 		return fail(err, err_size, -EINVAL, "bundle has no valid profile name; recompile it");
-	if (hdr.mode != ENF_MODE_AUDIT && hdr.mode != ENF_MODE_ENFORCE)
+	if (hdr.mode != ENF_MODE_AUDIT && hdr.mode != ENF_MODE_ENFORCE && hdr.mode != ENF_MODE_LEARN)
 		return fail(err, err_size, -EINVAL, "bundle has an unknown mode %u; recompile it", hdr.mode);
 	if (hdr.n_nodes == 0 || hdr.n_nodes > ENF_MAX_TRIE_NODES)
 		return fail(err, err_size, -EINVAL, "bundle has %u path nodes, expected 1..%u", hdr.n_nodes, ENF_MAX_TRIE_NODES);

@@ -87,7 +87,7 @@ static void format_time(long long ns, char *buf, size_t size)
  * valid UTF-8 passes through, otherwise bytes >= 0x80 are written as
  * "\\xNN" so the log line stays valid JSON and nothing is lost.
  */
-static json_t *json_kstring(const char *s, size_t max)
+json_t *json_kstring(const char *s, size_t max)
 {
 	size_t len = strnlen(s, max);
 	json_t *j = json_stringn(s, len);
@@ -122,6 +122,11 @@ static int handle_event(void *ctx, void *data, size_t size)
 
 	if (size < sizeof(*ev))
 		return 0; /* not ours: the ring buffer carries only enf_event */
+	if (ev->verdict == ENF_VERDICT_LEARN) {
+		if (a->on_learn)
+			a->on_learn(a->on_learn_ctx, ev);
+		return 0;
+	}
 
 	b = profiles_bundle_for(a->profiles, ev->slot, ev->instance);
 	if (b && ev->rule_id)

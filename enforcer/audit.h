@@ -24,7 +24,13 @@ struct audit {
 	/* Every event also goes here (the control socket's `events`); the object is borrowed. */
 	void (*on_event)(void *ctx, json_t *event);
 	void *on_event_ctx;
+	/* Learn records (verdict ENF_VERDICT_LEARN) go here, not to the log: enforcer/learn.c. */
+	void (*on_learn)(void *ctx, const struct enf_event *ev);
+	void *on_learn_ctx;
 };
+
+/* A kernel string (bytes) as a JSON string; bytes that are not UTF-8 as "\\xNN". */
+json_t *json_kstring(const char *s, size_t max);
 
 int audit_open(struct audit *a, const char *log_path, int events_map_fd, const struct profiles *ps);
 void audit_close(struct audit *a);

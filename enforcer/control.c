@@ -103,6 +103,8 @@ static json_t *kernel_stats(const struct control *c)
 		[ENF_STAT_UNRESOLVED] = "failed_closed_unresolved",
 		[ENF_STAT_NO_INSTANCE] = "failed_closed_no_instance",
 		[ENF_STAT_SELF_DENIED] = "self_protection_denied",
+		[ENF_STAT_LEARN_RECORDED] = "learn_recorded", [ENF_STAT_LEARN_DROPPED] = "learn_dropped",
+		[ENF_STAT_LEARN_SEEN_FULL] = "learn_seen_full", [ENF_STAT_LEARN_UNRESOLVED] = "learn_unresolved",
 	};
 	json_t *stats = json_object();
 
@@ -282,6 +284,8 @@ static json_t *cmd_unload(struct request *rq, int *ret_errno)
 		return NULL;
 	if (orphan)
 		log_info("unloaded '%s'; its leftover map entries are removed at the next start", name);
+	if (learn_find(rq->c->learn, name))
+		learn_end(rq->c->learn, learn_find(rq->c->learn, name));
 	log_info("unloaded profile '%s'", name);
 	return json_pack("{s:b}", "ok", 1);
 }
@@ -298,8 +302,10 @@ static json_t *cmd_mode(struct request *rq, int *ret_errno)
 		m = ENF_MODE_AUDIT;
 	} else if (strcmp(mode, "enforce") == 0) {
 		m = ENF_MODE_ENFORCE;
+	} else if (strcmp(mode, "learn") == 0) {
+		m = ENF_MODE_LEARN;
 	} else {
-		snprintf(rq->err, sizeof(rq->err), "unknown mode '%s': expected 'audit' or 'enforce'", mode);
+		snprintf(rq->err, sizeof(rq->err), "unknown mode '%s': expected 'audit', 'enforce' or 'learn'", mode);
 		*ret_errno = -EINVAL;
 		return NULL;
 	}
@@ -309,6 +315,8 @@ static json_t *cmd_mode(struct request *rq, int *ret_errno)
 	p = profiles_find(rq->c->profiles, name);
 	/* The bundle records the mode too: keep it in step, so replaying the state restores this mode. */
 	p->bundle->mode = m;
+	if (m == ENF_MODE_LEARN && (*ret_errno = learn_begin(rq->c->learn, p, false, rq->err, sizeof(rq->err))) < 0)
+		return NULL;
 	log_info("profile '%s' is now in %s mode (generation %llu)", name, mode, (unsigned long long)p->generation);
 	return json_pack("{s:b, s:o}", "ok", 1, "profile", profile_json(rq->c, p));
 }
@@ -505,6 +513,141 @@ static json_t *cmd_shutdown(struct request *rq, int *ret_errno)
 	return json_pack("{s:b, s:b}", "ok", 1, "remove_enforcement", remove);
 }
 
+/* ---- learn (enforcer/learn.c, docs/learn.md) ---- */
+
+static struct learn_session *find_session(struct request *rq, const char *name, int *ret_errno)
+{
+	struct learn_session *s = learn_find(rq->c->learn, name);
+
+	if (!s) {
+		snprintf(rq->err, sizeof(rq->err), "profile '%s' is not learning (start with 'enforcerctl learn start "
+			 "%s --cgroup PATH', or 'enforcerctl mode %s learn')", name, name, name);
+		*ret_errno = -ENOENT;
+	}
+	return s;
+}
+
+static json_t *cmd_learn_start(struct request *rq, int *ret_errno)
+{
+	const char *cmd, *name, *cgroup;
+	_cleanup_free_ char *canon = NULL;
+	const struct attachment *a;
+	struct bundle *b = NULL;
+	struct profile *p;
+	bool replaced;
+	char ignore[256];
+
+	if ((*ret_errno = unpack(rq, "{s:s, s:s, s:s}", "cmd", &cmd, "profile", &name, "cgroup", &cgroup)) < 0)
+		return NULL;
+	if (profiles_find(rq->c->profiles, name)) {
+		snprintf(rq->err, sizeof(rq->err), "a profile named '%s' is loaded already: pick another name, or "
+			 "learn under it with 'enforcerctl mode %s learn'", name, name);
+		*ret_errno = -EEXIST;
+		return NULL;
+	}
+	canon = realpath(cgroup, NULL);
+	if (canon && (*ret_errno = selectors_check_not_daemon(rq->c->selectors, canon, rq->err, sizeof(rq->err))) < 0)
+		return NULL;
+	if ((*ret_errno = learn_synthesize(name, &b, rq->err, sizeof(rq->err))) < 0)
+		return NULL;
+	if ((*ret_errno = profiles_load(rq->c->profiles, b, &p, &replaced, rq->err, sizeof(rq->err))) < 0) {
+		bundle_free(b);
+		return NULL;
+	}
+	/* The session exists before any task can be governed: nothing it does is missed. */
+	if ((*ret_errno = learn_begin(rq->c->learn, p, true, rq->err, sizeof(rq->err))) < 0 ||
+	    (*ret_errno = profiles_attach(rq->c->profiles, name, cgroup, &a, rq->err, sizeof(rq->err))) < 0) {
+		if (learn_find(rq->c->learn, name))
+			learn_end(rq->c->learn, learn_find(rq->c->learn, name));
+		profiles_unload(rq->c->profiles, name, true, ignore, sizeof(ignore));
+		return NULL;
+	}
+	log_info("learning: profile '%s' attached to %s", name, a->cgroup);
+	return json_pack("{s:b, s:s, s:s}", "ok", 1, "profile", name, "cgroup", a->cgroup);
+}
+
+static json_t *cmd_learn_status(struct request *rq, int *ret_errno)
+{
+	const char *cmd, *name = NULL;
+	json_t *list;
+
+	if ((*ret_errno = unpack(rq, "{s:s, s?s}", "cmd", &cmd, "profile", &name)) < 0)
+		return NULL;
+	if (name) {
+		struct learn_session *s = find_session(rq, name, ret_errno);
+
+		return s ? json_pack("{s:b, s:o}", "ok", 1, "session", learn_session_json(s)) : NULL;
+	}
+	list = json_array();
+	for (size_t i = 0; i < LEARN_MAX_SESSIONS; i++)
+		if (rq->c->learn->s[i].used)
+			json_array_append_new(list, learn_session_json(&rq->c->learn->s[i]));
+	return json_pack("{s:b, s:o}", "ok", 1, "sessions", list);
+}
+
+/* learn-profile and learn-stop: the generated profile (and for stop, the end of the session). */
+static json_t *learn_generate(struct request *rq, int *ret_errno, bool stop)
+{
+	const char *cmd, *name, *out_name = NULL, *mode = "audit";
+	int threshold = GENERATE_DEFAULT_THRESHOLD;
+	struct generate_options o;
+	struct learn_session *s;
+	_cleanup_free_ char *text = NULL, *warnings = NULL;
+	json_t *reply;
+	bool synthesized;
+
+	if ((*ret_errno = unpack(rq, "{s:s, s:s, s?s, s?s, s?i}", "cmd", &cmd, "profile", &name, "name", &out_name,
+				 "mode", &mode, "subtree_threshold", &threshold)) < 0)
+		return NULL;
+	if (!(s = find_session(rq, name, ret_errno)))
+		return NULL;
+	if ((strcmp(mode, "audit") != 0 && strcmp(mode, "enforce") != 0) || threshold < 0) {
+		snprintf(rq->err, sizeof(rq->err), "the generated profile's mode is 'audit' or 'enforce' (got '%s'), "
+			 "and the subtree threshold is 0 or more (got %d)", mode, threshold);
+		*ret_errno = -EINVAL;
+		return NULL;
+	}
+	o = (struct generate_options){ .name = out_name ? out_name : name, .subtree_threshold = (unsigned)threshold,
+				       .mode = strcmp(mode, "enforce") == 0 ? ENF_MODE_ENFORCE : ENF_MODE_AUDIT };
+	/* Records still in the ring buffer belong to the session. */
+	audit_consume(rq->c->audit);
+	if ((*ret_errno = learn_profile(rq->c->learn, s, &o, &text, &warnings, rq->err, sizeof(rq->err))) < 0)
+		return NULL;
+	reply = json_pack("{s:b, s:s, s:o}", "ok", 1, "profile_text", text, "session", learn_session_json(s));
+	if (warnings)
+		json_object_set_new(reply, "warnings", json_string(warnings));
+	if (!stop)
+		return reply;
+	synthesized = s->synthesized;
+	learn_end(rq->c->learn, s);
+	if (synthesized) {
+		if ((*ret_errno = profiles_unload(rq->c->profiles, name, true, rq->err, sizeof(rq->err))) < 0) {
+			json_decref(reply);
+			return NULL;
+		}
+		log_info("learning: stopped; profile '%s' unloaded", name);
+	} else {
+		struct profile *p = profiles_find(rq->c->profiles, name);
+
+		/* Back to a mode that changes nothing for the workload: audit. */
+		if (p && p->mode == ENF_MODE_LEARN &&
+		    profiles_set_mode(rq->c->profiles, name, ENF_MODE_AUDIT, rq->err, sizeof(rq->err)) == 0)
+			p->bundle->mode = ENF_MODE_AUDIT;
+		log_info("learning: stopped; profile '%s' is in %s mode", name, p ? enf_mode_name(p->mode) : "no");
+	}
+	return reply;
+}
+
+static json_t *cmd_learn_profile(struct request *rq, int *ret_errno)
+{
+	return learn_generate(rq, ret_errno, false);
+}
+
+static json_t *cmd_learn_stop(struct request *rq, int *ret_errno)
+{
+	return learn_generate(rq, ret_errno, true);
+}
+
 static const struct command {
 	const char *name;
 	enum access_level access;
@@ -524,6 +667,10 @@ static const struct command {
 	{ "rule-add", ACCESS_ADMIN, true,  cmd_rule_add },
 	{ "rule-del", ACCESS_ADMIN, true,  cmd_rule_del },
 	{ "shutdown", ACCESS_ADMIN, false, cmd_shutdown },
+	{ "learn-start",   ACCESS_ADMIN, true,  cmd_learn_start },
+	{ "learn-status",  ACCESS_READ,  false, cmd_learn_status },
+	{ "learn-profile", ACCESS_READ,  false, cmd_learn_profile },
+	{ "learn-stop",    ACCESS_ADMIN, true,  cmd_learn_stop },
 };
 
 static json_t *dispatch(struct request *rq)

@@ -24,6 +24,7 @@
 #include <time.h>
 
 #include "audit.h"
+#include "learn.h"
 #include "profiles.h"
 #include "selectors.h"
 #include "state.h"
@@ -71,6 +72,7 @@ struct control {
 	struct audit *audit;
 	struct selectors *selectors;
 	struct state_store *state;
+	struct learn *learn;
 	struct daemon_info *info;
 	json_t *recent[CONTROL_RECENT_EVENTS];   /* ring of the latest events */
 	size_t recent_next;

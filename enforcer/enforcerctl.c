@@ -57,7 +57,7 @@ static void usage(FILE *out)
 		"                                 (relative to the cgroup2 mount; * ? [..] within a\n"
 		"                                 component, ** for any number of components)\n"
 		"  detach CGROUP | --selector GLOB remove an attachment or a selector\n"
-		"  mode PROFILE audit|enforce     switch a profile's mode atomically\n"
+		"  mode PROFILE audit|enforce|learn switch a profile's mode atomically\n"
 		"  rule add PROFILE SECTION RULE  add one rule (JSON, as in the profile; SECTION is\n"
 		"                                 exec, file or network); one atomic switch\n"
 		"  rule del PROFILE RULE_ID       delete a rule by its id (see 'show'); one switch\n"
@@ -65,6 +65,13 @@ static void usage(FILE *out)
 		"                                 recent audit events; --follow streams new ones\n"
 		"  run --profile PROFILE -- CMD [ARGS...]\n"
 		"                                 run CMD in a fresh cgroup under PROFILE\n"
+		"  learn start PROFILE --cgroup CGROUP\n"
+		"                                 record what CGROUP's tasks do (nothing is denied)\n"
+		"  learn status [PROFILE]         observations so far, by kind\n"
+		"  learn profile PROFILE [--subtree-threshold K] [--mode audit|enforce] [--name N] [-o FILE]\n"
+		"                                 the allow-list profile they make (docs/learn.md)\n"
+		"  learn stop PROFILE [same options] that profile, then end learning (a profile made\n"
+		"                                 by 'learn start' is unloaded)\n"
 		"  shutdown [--remove-enforcement] stop the daemon; enforcement stays in force\n"
 		"                                 unless --remove-enforcement (then everything goes)\n"
 		"  batch [FILE]                   the commands in FILE (or stdin), one per line, each\n"
@@ -527,12 +534,144 @@ static int cmd_events(struct ctl *ctl, int argc, char **argv)
 
 static int cmd_mode(struct ctl *ctl, int argc, char **argv)
 {
-	if (expect_args(argc, 2, 2, "mode PROFILE audit|enforce"))
+	if (expect_args(argc, 2, 2, "mode PROFILE audit|enforce|learn"))
 		return EXIT_USAGE;
-	if (strcmp(argv[1], "audit") != 0 && strcmp(argv[1], "enforce") != 0)
-		return usage_error("mode: expected 'audit' or 'enforce', got '%s'", argv[1]);
+	if (strcmp(argv[1], "audit") != 0 && strcmp(argv[1], "enforce") != 0 && strcmp(argv[1], "learn") != 0)
+		return usage_error("mode: expected 'audit', 'enforce' or 'learn', got '%s'", argv[1]);
 	return ask(ctl, json_pack("{s:s, s:s, s:s}", "cmd", "mode", "profile", argv[0], "mode", argv[1]),
 		   -1, human_mode);
+}
+
+/* ---- learn --------------------------------------------------------------- */
+
+#define LEARN_PROFILE_USAGE "learn profile|stop PROFILE [--subtree-threshold K] [--mode audit|enforce] " \
+	"[--name NAME] [-o FILE]"
+
+static void human_learn_session(json_t *s)
+{
+	printf("%s: %lld observations (exec %lld, file %lld, net %lld)%s%s\n", str_of(s, "profile"),
+	       int_of(s, "observations"), int_of(s, "exec"), int_of(s, "file"), int_of(s, "net"),
+	       int_of(s, "overflow") ? ", INCOMPLETE: some were over the limit" : "",
+	       json_is_true(json_object_get(s, "synthesized")) ? "" : " (an existing profile, learning)");
+}
+
+static void human_learn_status(json_t *reply)
+{
+	json_t *list = json_object_get(reply, "sessions"), *s;
+	size_t i;
+
+	if (!list) {
+		human_learn_session(json_object_get(reply, "session"));
+		return;
+	}
+	if (json_array_size(list) == 0)
+		printf("no profile is learning\n");
+	json_array_foreach(list, i, s)
+		human_learn_session(s);
+}
+
+static void human_learn_start(json_t *reply)
+{
+	printf("profile '%s' is learning on %s; nothing is denied there until it is replaced\n",
+	       str_of(reply, "profile"), str_of(reply, "cgroup"));
+}
+
+/* learn profile / learn stop: the profile to stdout or -o FILE, warnings to stderr. */
+static int learn_generate(struct ctl *ctl, const char *verb, int argc, char **argv)
+{
+	const char *name = NULL, *out = NULL, *mode = NULL, *pname = NULL;
+	long threshold = -1;
+	json_t *req, *reply = NULL;
+	const char *text, *warnings;
+	int r;
+
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		char *end;
+
+		if (i + 1 < argc && (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0)) {
+			out = argv[++i];
+		} else if (i + 1 < argc && strcmp(a, "--mode") == 0) {
+			mode = argv[++i];
+		} else if (i + 1 < argc && strcmp(a, "--name") == 0) {
+			pname = argv[++i];
+		} else if (i + 1 < argc && strcmp(a, "--subtree-threshold") == 0) {
+			errno = 0;
+			threshold = strtol(argv[++i], &end, 10);
+			if (errno || *end || !argv[i][0] || threshold < 0 || threshold > 1000000)
+				return usage_error("learn %s: --subtree-threshold must be a number 0-1000000 (0: never "
+						   "generalise), got '%s'", verb, argv[i]);
+		} else if (a[0] == '-' || name) {
+			return usage_error("learn %s: unexpected argument '%s'\nusage: enforcerctl %s", verb, a,
+					   LEARN_PROFILE_USAGE);
+		} else {
+			name = a;
+		}
+	}
+	if (!name)
+		return usage_error("usage: enforcerctl %s", LEARN_PROFILE_USAGE);
+	if (mode && strcmp(mode, "audit") != 0 && strcmp(mode, "enforce") != 0)
+		return usage_error("learn %s: --mode must be audit or enforce, got '%s'", verb, mode);
+	req = json_pack("{s:s, s:s}", "cmd", strcmp(verb, "stop") == 0 ? "learn-stop" : "learn-profile",
+			"profile", name);
+	if (mode)
+		json_object_set_new(req, "mode", json_string(mode));
+	if (pname)
+		json_object_set_new(req, "name", json_string(pname));
+	if (threshold >= 0)
+		json_object_set_new(req, "subtree_threshold", json_integer(threshold));
+	r = call(ctl, req, -1, &reply);
+	if (r)
+		return r;
+	r = reply_status(ctl, reply);
+	if (r) {
+		json_decref(reply);
+		return r;
+	}
+	text = str_of(reply, "profile_text");
+	warnings = json_string_value(json_object_get(reply, "warnings"));
+	if (warnings)
+		fprintf(stderr, "%s", warnings);
+	if (ctl->json) {
+		json_dumpf(reply, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		putchar('\n');
+	} else if (out) {
+		r = write_file_atomic(out, text, strlen(text), 0644);
+		if (r < 0) {
+			fprintf(stderr, "%s: cannot write %s: %s (the profile is printed instead)\n", prog, out,
+				strerror(-r));
+			fputs(text, stdout);
+			r = EXIT_LOCAL;
+		}
+	} else {
+		fputs(text, stdout);
+	}
+	json_decref(reply);
+	return r;
+}
+
+static int cmd_learn(struct ctl *ctl, int argc, char **argv)
+{
+	const char *verb = argc > 0 ? argv[0] : "";
+
+	if (strcmp(verb, "start") == 0) {
+		if (argc != 4 || strcmp(argv[2], "--cgroup") != 0)
+			return usage_error("usage: enforcerctl learn start PROFILE --cgroup CGROUP");
+		return ask(ctl, json_pack("{s:s, s:s, s:s}", "cmd", "learn-start", "profile", argv[1],
+					  "cgroup", argv[3]), -1, human_learn_start);
+	}
+	if (strcmp(verb, "status") == 0) {
+		json_t *req = json_pack("{s:s}", "cmd", "learn-status");
+
+		if (argc > 2)
+			return usage_error("usage: enforcerctl learn status [PROFILE]");
+		if (argc == 2)
+			json_object_set_new(req, "profile", json_string(argv[1]));
+		return ask(ctl, req, -1, human_learn_status);
+	}
+	if (strcmp(verb, "profile") == 0 || strcmp(verb, "stop") == 0)
+		return learn_generate(ctl, verb, argc - 1, argv + 1);
+	return usage_error("learn: expected start, status, profile or stop%s%s", verb[0] ? ", got " : "", verb);
 }
 
 /* ---- run ---------------------------------------------------------------- */
@@ -699,6 +838,7 @@ static const struct command {
 	{ "events",   cmd_events },
 	{ "run",      cmd_run },
 	{ "shutdown", cmd_shutdown },
+	{ "learn",    cmd_learn },
 	{ "batch",    cmd_batch },
 };
 

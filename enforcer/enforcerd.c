@@ -28,6 +28,7 @@
 #include <bpf/bpf.h>
 
 #include "audit.h"
+#include "learn.h"
 #include "control.h"
 #include "engine.h"
 #include "harden.h"
@@ -290,6 +291,7 @@ int main(int argc, char **argv)
 	struct audit audit = {};
 	struct selectors selectors = { .fd = -1 };
 	struct state_store state = {};
+	struct learn learn = {};
 	struct daemon_info info = { .started = time(NULL) };
 	_cleanup_close_ int epfd = -1, sigfd = -1;
 	gid_t read_gid = (gid_t)-1;
@@ -347,10 +349,14 @@ int main(int argc, char **argv)
 	}
 	if (audit_open(&audit, opt.audit_log, engine.events_fd, &profiles) < 0)
 		goto out;
+	if (learn_init(&learn, opt.state_dir, &profiles, &engine) < 0)
+		goto out;
 	control = (struct control){ .listen_fd = -1, .profiles = &profiles, .engine = &engine, .audit = &audit,
-				    .selectors = &selectors, .state = &state, .info = &info };
+				    .selectors = &selectors, .state = &state, .learn = &learn, .info = &info };
 	audit.on_event = control_on_event;
 	audit.on_event_ctx = &control;
+	audit.on_learn = learn_on_record;
+	audit.on_learn_ctx = &learn;
 
 	/* The registry and the kernel agree with the persisted state before anyone can ask. */
 	r = state_restore(&state, &profiles, &selectors, msg, sizeof(msg));
@@ -358,6 +364,7 @@ int main(int argc, char **argv)
 		log_error("%s", msg);
 		goto out;
 	}
+	learn_resume(&learn);
 	if (engine.migrated_from) {
 		r = engine_drop_migrated(&engine);
 		if (r < 0)
@@ -472,6 +479,7 @@ int main(int argc, char **argv)
 out:
 	control_close(&control);
 	audit_close(&audit);
+	learn_free(&learn);
 	selectors_free(&selectors);
 	profiles_free(&profiles);
 	state_close(&state);

@@ -854,7 +854,7 @@ int state_remove_all(const char *dir)
 
 		if (de->d_type != DT_REG)
 			continue;
-		if ((strcmp(n, STATE_FILE) == 0 || ends_with(n, ".pol") || ends_with(n, ".json") || strstr(n, ".tmp.")) &&
+		if ((strcmp(n, STATE_FILE) == 0 || ends_with(n, ".pol") || ends_with(n, ".json") || ends_with(n, ".jsonl") || strstr(n, ".tmp.")) &&
 		    unlinkat(dirfd(d), n, 0) < 0)
 			r = -errno;
 	}

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bundle.h"
 #include "state_file.h"
 #include "util.h"
 
@@ -143,6 +144,8 @@ static int parse_mode(const char *w, enum enf_mode *ret)
 		*ret = ENF_MODE_AUDIT;
 	else if (strcmp(w, "enforce") == 0)
 		*ret = ENF_MODE_ENFORCE;
+	else if (strcmp(w, "learn") == 0)
+		*ret = ENF_MODE_LEARN;
 	else
 		return -EINVAL;
 	return 0;
@@ -336,7 +339,7 @@ char *state_doc_format(const struct state_doc *d)
 		const struct state_profile *p = &d->profiles[i];
 		json_t *o = json_pack("{s:s, s:I, s:I, s:I, s:s, s:s}", "name", p->name, "slot", (json_int_t)p->slot,
 				      "instance", (json_int_t)p->instance, "generation", (json_int_t)p->generation,
-				      "mode", p->mode == ENF_MODE_ENFORCE ? "enforce" : "audit", "bundle", p->bundle);
+				      "mode", enf_mode_name(p->mode), "bundle", p->bundle);
 
 		if (o && p->source)
 			json_object_set_new(o, "source", json_string(p->source));

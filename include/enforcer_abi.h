@@ -19,7 +19,7 @@
 #include <linux/types.h>
 #endif
 
-#define ENF_ABI_VERSION 2
+#define ENF_ABI_VERSION 3
 
 /* Limits. Each one is enforced by policyc with a message naming it. */
 #define ENF_NAME_MAX          256   /* one path component, NUL included */
@@ -31,6 +31,7 @@
 #define ENF_MAX_TRIE_NODES    (1 << 20) /* path nodes over all profiles */
 #define ENF_PATH_WALK_MAX     4096  /* dentries walked before failing closed */
 #define ENF_MAX_NET_PREFIXES  (1 << 16) /* network prefix entries over all profiles */
+#define ENF_MAX_LEARN_SEEN    (1 << 16) /* distinct learn observations remembered in the kernel */
 
 /*
  * Actions, ordered by precedence at equal specificity: a larger value wins.
@@ -46,6 +47,12 @@ enum enf_action {
 enum enf_mode {
 	ENF_MODE_AUDIT   = 1, /* nothing is denied; every would-deny is logged */
 	ENF_MODE_ENFORCE = 2,
+	/*
+	 * Learn (docs/learn.md): every operation is allowed, whatever the rules
+	 * say, and each distinct one is recorded once (learn.bpf.c). Not
+	 * enforcement: a profile in learn mode confines nothing.
+	 */
+	ENF_MODE_LEARN   = 3,
 };
 
 /*
@@ -350,7 +357,12 @@ enum enf_stat {
 	ENF_STAT_UNRESOLVED     = 4, /* failed closed: object could not be resolved */
 	ENF_STAT_NO_INSTANCE    = 5, /* failed closed: profile state missing */
 	ENF_STAT_SELF_DENIED    = 6, /* self-protection denials */
-	ENF_STAT_COUNT          = 8,
+	/* 7..11: events and aggregation */
+	ENF_STAT_LEARN_RECORDED = 12, /* learn: a new observation was sent */
+	ENF_STAT_LEARN_DROPPED  = 13, /* learn: ring buffer full; recorded again at its next occurrence */
+	ENF_STAT_LEARN_SEEN_FULL = 14, /* learn: dedup table full; sent without deduplication */
+	ENF_STAT_LEARN_UNRESOLVED = 15, /* learn: object path could not be walked; allowed, not recorded */
+	ENF_STAT_COUNT          = 16,
 };
 
 /* -------------------------------------------------------------- events -- */
@@ -360,6 +372,12 @@ enum enf_verdict {
 	ENF_VERDICT_DENY        = 2, /* denied (enforce mode) */
 	ENF_VERDICT_WOULD_DENY  = 3, /* audit mode: a deny that was let through */
 	ENF_VERDICT_AUDIT       = 4, /* an "audit" rule matched: allowed and logged */
+	/*
+	 * Learn mode: an observation, not a decision (allowed). In these
+	 * records access_class is a bit mask of enum enf_class (1 << class):
+	 * one operation can need several classes (an open for read and write).
+	 */
+	ENF_VERDICT_LEARN       = 5,
 };
 
 /* Flags in enf_event.flags */
@@ -397,6 +415,27 @@ struct enf_event {
 	char  path[ENF_PATH_EVENT_MAX];
 };
 
+/*
+ * learn_seen: which observations a learning profile already reported, so
+ * each is sent once. {slot, what, path hashes} for paths (what = class
+ * mask, ENF_LEARN_FILELESS for a fileless exec), {slot, what = net op,
+ * tuple} for sockets. The daemon clears a slot's keys when a session
+ * starts. Two independent 64-bit hashes of the path text: a collision
+ * would hide a path from the generated profile, so make it unthinkable.
+ */
+struct enf_learn_key {
+	__u32 slot;
+	__u32 what;
+	__u64 hash[2];
+	__u32 path_len;
+	__u16 port;
+	__u8  family;
+	__u8  proto;
+	__u8  addr[16];
+};
+
+#define ENF_LEARN_FILELESS (1u << 16)
+
 #define ENF_PIN_DIR_DEFAULT "/sys/fs/bpf/enforcer"
 
 /* Fixed sizes: the layouts above are stored in pinned maps and bundles. */
@@ -415,6 +454,7 @@ _Static_assert(sizeof(struct enf_self_inode_val) == 8, "enf_self_inode_val");
 _Static_assert(sizeof(struct enf_net_key) == 24, "enf_net_key");
 _Static_assert(sizeof(struct enf_net_rule) == 16, "enf_net_rule");
 _Static_assert(sizeof(struct enf_net_val) == 8 + 16 * ENF_NET_RULES_PER_PREFIX, "enf_net_val");
+_Static_assert(sizeof(struct enf_learn_key) == 48, "enf_learn_key");
 _Static_assert(sizeof(struct enf_event) == 88 + 24 + 16 + ENF_PATH_EVENT_MAX, "enf_event");
 
 #endif /* ENFORCER_ABI_H */

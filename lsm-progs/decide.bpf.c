@@ -15,6 +15,7 @@
 #include "common.bpf.h"
 #include "verdict.bpf.h"
 #include "exe.bpf.h"
+#include "learn.bpf.h"
 
 /*
  * The task's executable identity (when the profile uses 'from'), the walk
@@ -86,6 +87,8 @@ __noinline int enf_decide_object(__u64 dentry, __u64 mnt, __u32 class_mask, __u3
 	r = governing_profile(&d, &ret);
 	if (r <= 0)
 		return ret;
+	if (d.prof.mode == ENF_MODE_LEARN)
+		return ENF_DECIDE_LEARN;
 	tc = task_scratch();
 	if (!tc)
 		return fail_closed(&d, ENF_REASON_UNRESOLVED, NULL, 0);
@@ -145,6 +148,8 @@ __noinline int enf_decide_fileless(__u64 dentry, __u64 mnt)
 	r = governing_profile(&d, &ret);
 	if (r <= 0)
 		return ret;
+	if (d.prof.mode == ENF_MODE_LEARN)
+		return ENF_DECIDE_LEARN;
 	d.action = d.prof.fileless_exec != ENF_ACT_NONE ? d.prof.fileless_exec
 							 : d.prof.defaults[ENF_SECTION_EXEC];
 	tc = task_scratch();

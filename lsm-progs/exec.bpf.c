@@ -29,9 +29,16 @@ int BPF_PROG(enf_bprm_check, struct linux_binprm *bprm, int ret)
 	if (ret != 0)
 		return ret; /* an earlier LSM's denial stands */
 	file = bprm->file;
-	if (is_fileless(file))
-		return lsm_verdict(enf_decide_fileless(as_scalar(BPF_CORE_READ(file, f_path.dentry)),
-						       as_scalar(BPF_CORE_READ(file, f_path.mnt))));
+	if (is_fileless(file)) {
+		__u64 dentry = as_scalar(BPF_CORE_READ(file, f_path.dentry));
+		__u64 mnt = as_scalar(BPF_CORE_READ(file, f_path.mnt));
+		int r = enf_decide_fileless(dentry, mnt);
+
+		if (r == ENF_DECIDE_LEARN)
+			r = enf_learn_object(dentry, mnt, CLASS_BIT(ENF_CLASS_EXEC) | ENF_LEARN_FILELESS,
+					     ENF_HOOK_BPRM_CHECK);
+		return lsm_verdict(r);
+	}
 	return check_path(&file->f_path, CLASS_BIT(ENF_CLASS_EXEC), ENF_HOOK_BPRM_CHECK);
 }
 

@@ -129,4 +129,13 @@ ENF_MAP struct {
 	__type(value, struct enf_net_val);
 } net_rules SEC(".maps");
 
+/* Observations a learning profile already reported (lsm-progs/learn.bpf.c). */
+ENF_MAP struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, ENF_MAX_LEARN_SEEN);
+	__type(key, struct enf_learn_key);
+	__type(value, __u32);
+} learn_seen SEC(".maps");
+
 #endif /* ENF_MAPS_BPF_H */

@@ -24,6 +24,7 @@
 #include <bpf/bpf_endian.h>
 #include "cgroup.bpf.h"
 #include "verdict.bpf.h"
+#include "learn.bpf.h"
 
 /* vmlinux.h carries types, not macros. */
 #define NET_AF_UNSPEC     0
@@ -302,6 +303,14 @@ static __always_inline int net_conclude(struct decision *d, enum net_kind kind, 
 		return 0;
 	if (kind == NET_ADDR && !net_has_ports(d->net.proto))
 		d->net.port = 0;
+	if (d->prof.mode == ENF_MODE_LEARN) {
+		/* Learn never denies; what could not be read is counted, not recorded. */
+		if (kind == NET_UNRESOLVED)
+			stat_inc(ENF_STAT_LEARN_UNRESOLVED);
+		else
+			enf_learn_net(d, has_addr);
+		return 0;
+	}
 	if (kind == NET_UNRESOLVED || !family_bit) {
 		if (kind != NET_UNRESOLVED && d->prof.defaults[ENF_SECTION_NETWORK] == ENF_ACT_ALLOW)
 			return 0;

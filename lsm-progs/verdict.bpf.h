@@ -211,6 +211,14 @@ extern int enf_decide_object(__u64 dentry, __u64 mnt, __u32 class_mask, __u32 ho
 extern int enf_decide_fileless(__u64 dentry, __u64 mnt);
 
 /*
+ * What the decision functions return when the governing profile is in
+ * learn mode: the hook records the operation instead (learn.bpf.h). Never
+ * a verdict: decisions are 0 or -errno.
+ */
+#define ENF_DECIDE_LEARN 1
+extern int enf_learn_object(__u64 dentry, __u64 mnt, __u32 what, __u32 hook);
+
+/*
  * What a hook returns for a decision function's result. Kernels from 6.11
  * on check that an LSM program returns 0 or -errno (>= -4095), and a global
  * function's result is an unknown number to the verifier. Fail closed:
@@ -230,7 +238,11 @@ static __always_inline int lsm_verdict(int r)
 static __always_inline int check_object(const struct dentry *dentry, const struct vfsmount *mnt,
 					__u32 class_mask, enum enf_hook hook, __u32 opts)
 {
-	return lsm_verdict(enf_decide_object(as_scalar(dentry), as_scalar(mnt), class_mask, hook, opts));
+	int r = enf_decide_object(as_scalar(dentry), as_scalar(mnt), class_mask, hook, opts);
+
+	if (r == ENF_DECIDE_LEARN) /* learn.bpf.h: called from here, the call chain's stack is too small below */
+		r = enf_learn_object(as_scalar(dentry), as_scalar(mnt), class_mask, hook);
+	return lsm_verdict(r);
 }
 
 static __always_inline int check_path(const struct path *path, __u32 class_mask, enum enf_hook hook)

@@ -26,8 +26,10 @@
 #include "canonical.h"
 #include "compile.h"
 #include "explain.h"
+#include "generate.h"
 #include "path_check.h"
 #include "policy.h"
+#include "util.h"
 
 #define POLICYC_VERSION "0.1"
 
@@ -44,6 +46,8 @@ static const char usage_text[] =
 	"                       [--family FAMILY] [--from EXE] [--json]\n"
 	"       policyc compile FILE -o OUT\n"
 	"       policyc dump BUNDLE\n"
+	"       policyc generate OBSERVATIONS [--name NAME] [--mode audit|enforce]\n"
+	"                        [--subtree-threshold K] [-o OUT]\n"
 	"       policyc --help | --version\n";
 
 static const char help_text[] =
@@ -64,6 +68,13 @@ static const char help_text[] =
 	"      --json                 print the verdict as JSON\n"
 	"  compile FILE -o OUT  compile a profile into a bundle enforcerd loads\n"
 	"  dump BUNDLE          print a compiled bundle\n"
+	"  generate OBSERVATIONS  an allow-list profile (every section \"default\": \"deny\") from\n"
+	"                     learn observations (JSON lines, - for stdin; docs/learn.md)\n"
+	"      --name NAME            the profile's name (default: learned)\n"
+	"      --mode MODE            audit (default) or enforce\n"
+	"      --subtree-threshold K  K or more files of one directory become DIR/** (default 8;\n"
+	"                             0: never). Broad directories never do (docs/learn.md)\n"
+	"      -o OUT                 write the profile to OUT instead of stdout\n"
 	"\n"
 	"Exit status:\n"
 	"  0  success (for explain: a verdict was printed, whatever it is)\n"
@@ -547,6 +558,91 @@ static int cmd_dump(int argc, char **argv)
 	return fflush(stdout) == 0 ? EXIT_OK : EXIT_INTERNAL;
 }
 
+/* ------------------------------------------------------------- generate -- */
+
+static int cmd_generate(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "name", required_argument, NULL, 'n' },
+		{ "mode", required_argument, NULL, 'm' },
+		{ "subtree-threshold", required_argument, NULL, 't' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct generate_options o = { .name = "learned", .mode = ENF_MODE_AUDIT,
+				      .subtree_threshold = GENERATE_DEFAULT_THRESHOLD };
+	char *text = NULL, *warnings = NULL, err[1536] = "", *end;
+	const char *out = NULL, *in_name;
+	FILE *in;
+	unsigned long k;
+	int c, r, code = EXIT_OK;
+
+	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			o.name = optarg;
+			break;
+		case 'm':
+			if (strcmp(optarg, "audit") == 0)
+				o.mode = ENF_MODE_AUDIT;
+			else if (strcmp(optarg, "enforce") == 0)
+				o.mode = ENF_MODE_ENFORCE;
+			else
+				return usage_error("generate: --mode must be audit or enforce, found \"%s\"", optarg);
+			break;
+		case 't':
+			errno = 0;
+			k = strtoul(optarg, &end, 10);
+			if (errno || !optarg[0] || *end || optarg[0] == '-' || k > 1000000)
+				return usage_error("generate: --subtree-threshold must be a number 0-1000000 "
+						   "(0: never generalise), found \"%s\"", optarg);
+			o.subtree_threshold = (unsigned)k;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 'h':
+			printf("%s", usage_text);
+			return EXIT_OK;
+		default:
+			return usage_error("generate: unknown option or missing argument");
+		}
+	}
+	if (optind >= argc)
+		return usage_error("generate: no OBSERVATIONS file given (- for stdin)");
+	if (optind + 1 < argc)
+		return usage_error("generate: one OBSERVATIONS file at a time, found extra argument \"%s\"",
+				   argv[optind + 1]);
+	in_name = argv[optind];
+	in = strcmp(in_name, "-") == 0 ? stdin : fopen(in_name, "re");
+	if (!in) {
+		fprintf(stderr, "policyc: generate: cannot open %s: %s\n", in_name, strerror(errno));
+		return EXIT_INTERNAL;
+	}
+	r = generate_from_stream(in, in_name, &o, &text, &warnings, err, sizeof(err));
+	if (in != stdin)
+		fclose(in);
+	if (r < 0) {
+		fprintf(stderr, "policyc: generate: %s\n", err[0] ? err : strerror(-r));
+		return r == -EINVAL || r == -E2BIG ? EXIT_INVALID : EXIT_INTERNAL;
+	}
+	if (warnings)
+		fprintf(stderr, "%s", warnings);
+	if (out) {
+		r = write_file_atomic(out, text, strlen(text), 0644);
+		if (r < 0) {
+			fprintf(stderr, "policyc: generate: cannot write %s: %s\n", out, strerror(-r));
+			code = EXIT_INTERNAL;
+		}
+	} else {
+		fputs(text, stdout);
+	}
+	free(text);
+	free(warnings);
+	return code;
+}
+
 /* ----------------------------------------------------------------- main -- */
 
 struct command {
@@ -559,6 +655,7 @@ static const struct command commands[] = {
 	{ "explain", cmd_explain },
 	{ "compile", cmd_compile },
 	{ "dump", cmd_dump },
+	{ "generate", cmd_generate },
 };
 
 int main(int argc, char **argv)

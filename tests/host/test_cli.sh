@@ -29,6 +29,28 @@ check "missing argument exits 2 with the synopsis" $([[ $rc -eq 2 && $out == *"a
 run $B/enforcerctl --socket "$T/none.sock" load "$T/missing.pol"
 check "load of a missing file exits 3 and names it" $([[ $rc -eq 3 && $out == *"$T/missing.pol"* ]]; echo $?) "rc=$rc out=$out"
 
+# learn: generation from an observations file, and usage errors (docs/learn.md).
+printf '%s\n' '{"kind":"exec","path":"/bin/app"}' '{"kind":"file","access":["read"],"path":"/etc/app.conf"}' \
+	'{"kind":"net","op":"connect","family":"inet4","proto":"tcp","addr":"10.0.0.1","port":443}' >"$T/obs.jsonl"
+run $B/policyc generate "$T/obs.jsonl" --name app --mode enforce -o "$T/app.json"
+check "policyc generate writes a profile" $([[ $rc -eq 0 && -s $T/app.json ]]; echo $?) "rc=$rc out=$out"
+run $B/policyc compile "$T/app.json" -o "$T/app.pol"
+check "the generated profile compiles" $([[ $rc -eq 0 ]]; echo $?) "$out"
+run $B/policyc generate - --name app --mode enforce <"$T/obs.jsonl"
+check "policyc generate reads stdin, same text" $([[ $rc -eq 0 && $out == "$(cat "$T/app.json")" ]]; echo $?) "$out"
+printf '%s\n' '{"kind":"exec","path":"/bin/app"}' '{"kind":"exec"' >"$T/bad.jsonl"
+run $B/policyc generate "$T/bad.jsonl"
+check "policyc generate: a malformed line exits 1 naming file and line" \
+	$([[ $rc -eq 1 && $out == *"$T/bad.jsonl:line 2"* ]]; echo $?) "rc=$rc out=$out"
+run $B/policyc generate "$T/obs.jsonl" --subtree-threshold many
+check "policyc generate: a bad threshold exits 2" $([[ $rc -eq 2 && $out == *"--subtree-threshold"* ]]; echo $?) "rc=$rc out=$out"
+run $B/enforcerctl learn start app
+check "enforcerctl learn start without --cgroup exits 2" $([[ $rc -eq 2 && $out == *"--cgroup CGROUP"* ]]; echo $?) "rc=$rc out=$out"
+run $B/enforcerctl learn frob
+check "enforcerctl learn: unknown verb exits 2" $([[ $rc -eq 2 && $out == *"start, status, profile or stop"* ]]; echo $?) "rc=$rc out=$out"
+run $B/enforcerctl learn stop app --mode learn
+check "enforcerctl learn stop: --mode learn is refused" $([[ $rc -eq 2 && $out == *"audit or enforce"* ]]; echo $?) "rc=$rc out=$out"
+
 # enforcerd must agree with the support ladder, in one message.
 run $B/enforcerctl check
 check_rc=$rc check_out=$out
