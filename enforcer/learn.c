@@ -259,10 +259,18 @@ void learn_resume(struct learn *l)
 		in = fopen(path, "re");
 		if (in) {
 			ssize_t n;
+			off_t good = 0;
 
 			while ((n = getline(&line, &cap, in)) > 0) {
-				if (line[n - 1] == '\n')
-					line[n - 1] = 0;
+				if (line[n - 1] != '\n') {
+					/* A line torn by a crash mid-write: drop it, so the file stays readable. */
+					log_warn("learning '%s': dropped a torn last line of %s", s->name, path);
+					if (truncate(path, good) < 0)
+						log_warn("cannot truncate %s: %m", path);
+					break;
+				}
+				good += n;
+				line[n - 1] = 0;
 				if (strstr(line, "\"kind\":\"session\"")) {
 					s->synthesized = strstr(line, "\"synthesized\":true") != NULL;
 					continue;

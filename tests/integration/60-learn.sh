@@ -84,8 +84,11 @@ expect_contains "connect observed" '"op":"connect","family":"inet4","proto":"tcp
 
 echo "--- the session survives a daemon restart"
 stop_daemon
+printf '{"kind":"file","acc' >>$file   # a line torn by a crash mid-write
 start_daemon
 expect_contains "learn status after the restart" "\"observations\": $obs" "$(enforcerctl --json learn status learned)"
+expect_contains "the torn line was dropped" "dropped a torn last line" "$(cat $DAEMON_LOG)"
+expect_exit "learn profile in mid-session (learning goes on)" 0 enforcerctl learn profile learned
 expect_eq "still learning: the workload runs" workload-done "$(reset_tree; in_cgroup $C $T/work.sh 2>&1)"
 
 echo "--- generate"
