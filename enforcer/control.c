@@ -11,6 +11,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "control.h"
 #include "live_edit.h"
 #include "log.h"
@@ -532,10 +533,12 @@ static json_t *cmd_learn_start(struct request *rq, int *ret_errno)
 	const char *cmd, *name, *cgroup;
 	_cleanup_free_ char *canon = NULL;
 	const struct attachment *a;
+	struct attachment *att;
 	struct bundle *b = NULL;
 	struct profile *p;
 	bool replaced;
 	char ignore[256];
+	uint64_t id;
 
 	if ((*ret_errno = unpack(rq, "{s:s, s:s, s:s}", "cmd", &cmd, "profile", &name, "cgroup", &cgroup)) < 0)
 		return NULL;
@@ -548,6 +551,14 @@ static json_t *cmd_learn_start(struct request *rq, int *ret_errno)
 	canon = realpath(cgroup, NULL);
 	if (canon && (*ret_errno = selectors_check_not_daemon(rq->c->selectors, canon, rq->err, sizeof(rq->err))) < 0)
 		return NULL;
+	/* Re-pointing an enforced cgroup at a profile that allows everything, and unloading it at stop, would drop its protection. */
+	if (canon && cgroup_id_of(canon, &id) == 0 && (att = profiles_find_attachment(rq->c->profiles, id))) {
+		snprintf(rq->err, sizeof(rq->err), "%s is attached to profile '%s' already: learn under that profile "
+			 "('enforcerctl mode %s learn'), or detach it first", canon,
+			 rq->c->profiles->slots[att->slot].bundle->name, rq->c->profiles->slots[att->slot].bundle->name);
+		*ret_errno = -EBUSY;
+		return NULL;
+	}
 	if ((*ret_errno = learn_synthesize(name, &b, rq->err, sizeof(rq->err))) < 0)
 		return NULL;
 	if ((*ret_errno = profiles_load(rq->c->profiles, b, &p, &replaced, rq->err, sizeof(rq->err))) < 0) {

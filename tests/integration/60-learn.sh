@@ -48,6 +48,7 @@ mkdir $W/out/sub
 /tmp/t60/bin/tool >/dev/null
 [ "$(enf-probe exec /tmp/t60/bin/tool)" = ok ]
 [ "$(enf-probe open $W/in/b.txt r)" = ok ]
+[ "$(enf-probe execmemfd /tmp/t60/bin/tool)" = ok ]   # fileless exec
 policyc --version >/dev/null                   # dynamic: loader and libraries
 [ "$(enf-net connect tcp 127.0.0.1 8080)" = ok ]
 echo workload-done
@@ -101,6 +102,7 @@ expect_contains "file default deny" '"file": { "default": "deny"' "$p"
 expect_contains "network default deny" '"network": { "default": "deny"' "$p"
 expect_contains "5 files of data/ became a subtree" '"path":"/tmp/t60/w/data/**","access":["read"]' "$p"
 expect_contains "network rule for the peer" '"addr":"127.0.0.1","ports":[8080]' "$p"
+expect_contains "a fileless exec was seen: fileless allowed" '"fileless": "allow"' "$p"
 expect_exit "policyc compiles the generated profile" 0 policyc compile $T/learned.json -o $T/learned.pol
 
 echo "--- enforce it on the same workload"
@@ -128,6 +130,9 @@ expect_audit "the denied exec is logged" '"verdict":"deny"' "$T/bin/other"
 
 echo "--- bad input"
 expect_exit "learn stop of a profile that is not learning" 1 enforcerctl learn stop learned
+expect_exit "learn start on a cgroup another profile governs is refused" 1 enforcerctl learn start again --cgroup $C
+expect_contains "... naming that profile" "attached to profile 'learned' already" "$(cat /tmp/expect_exit.out)"
+expect_eq "... and its enforcement stands" EPERM "$(in_cgroup $C enf-probe exec $T/bin/other)"
 expect_exit "learn start on a missing cgroup" 1 enforcerctl learn start nocg --cgroup $CG/does-not-exist
 expect_exit "and it left no profile behind" 1 enforcerctl show nocg
 expect_exit "learn profile: a bad threshold" 2 enforcerctl learn profile x --subtree-threshold -3
