@@ -31,6 +31,10 @@ json_t *metrics_collect(const struct control *c)
 		{ ENF_STAT_UNRESOLVED, "enforcer_failed_closed_unresolved_total", "denied because the object could not be resolved" },
 		{ ENF_STAT_NO_INSTANCE, "enforcer_failed_closed_no_instance_total", "denied because profile state was missing" },
 		{ ENF_STAT_SELF_DENIED, "enforcer_self_protection_denied_total", "attempts on the engine itself that were refused" },
+		{ ENF_STAT_LEARN_RECORDED, "enforcer_learn_recorded_total", "learn mode: distinct observations sent" },
+		{ ENF_STAT_LEARN_DROPPED, "enforcer_learn_dropped_total", "learn mode: observations the ring buffer had no room for (sent again when repeated)" },
+		{ ENF_STAT_LEARN_SEEN_FULL, "enforcer_learn_seen_full_total", "learn mode: observations sent undeduplicated, the kernel's table full" },
+		{ ENF_STAT_LEARN_UNRESOLVED, "enforcer_learn_unresolved_total", "learn mode: operations allowed but not recorded (path not walkable)" },
 	};
 	const struct profiles *ps = c->profiles;
 	json_t *arr = json_array();

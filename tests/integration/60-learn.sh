@@ -74,6 +74,7 @@ obs=$(printf '%s\n' "$status" | sed -n 's/.*"observations": \([0-9]*\).*/\1/p')
 recorded=$(enforcerctl --json status | tr -d ' \n' | sed -n 's/.*"learn_recorded":\([0-9]*\).*/\1/p')
 case "$obs" in ''|0) fail "learn status counts observations: $status" ;; *) pass "learn status: $obs observations" ;; esac
 expect_eq "the kernel sent each observation once (learn_recorded = observations kept)" "$obs" "$recorded"
+expect_eq "stats: the same counter" "$recorded" "$(enforcerctl stats | awk '$1 == "enforcer_learn_recorded_total" { print $2 }')"
 file=$STATE_DIR/learn-learned.jsonl
 expect_eq "a.txt read 11 times: one observation" 1 "$(grep -c '"path":"/tmp/t60/w/in/a.txt"' $file)"
 expect_contains "exec observed: the script" '"kind":"exec","path":"/tmp/t60/work.sh"' "$(cat $file)"
