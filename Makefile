@@ -112,7 +112,8 @@ $(OUT)/bin/enforcerctl: $(OUT)/enforcer/enforcerctl.o $(OUT)/enforcer/cgroup.o $
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_JSON) -lz
 
 # Daemon code with no BPF dependency that unit tests exercise on the host.
-UNIT_ENFORCER_OBJS := $(OUT)/enforcer/state_file.o $(OUT)/enforcer/live_edit.o $(OUT)/enforcer/selector_glob.o
+UNIT_ENFORCER_OBJS := $(OUT)/enforcer/state_file.o $(OUT)/enforcer/live_edit.o $(OUT)/enforcer/selector_glob.o \
+	$(OUT)/enforcer/decisions.o $(OUT)/enforcer/metrics_prometheus.o $(OUT)/enforcer/metrics_http.o
 
 $(OUT)/tests/unit/%: tests/unit/%.c tests/unit/unit.h $(POLICYC_LIB_OBJS) $(COMMON_OBJS) $(UNIT_ENFORCER_OBJS) $(USER_HDRS)
 	$(call msg,CC,$@)

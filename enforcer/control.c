@@ -16,7 +16,10 @@
 #include "live_edit.h"
 #include "log.h"
 #include "metrics.h"
+#include "metrics_prometheus.h"
 #include "protocol.h"
+#include "rollout.h"
+#include "time_arg.h"
 #include "util.h"
 
 #define ERRMSG_MAX 1024
@@ -144,13 +147,101 @@ static json_t *cmd_status(struct request *rq, int *ret_errno)
 	return o;
 }
 
+/*
+ * Answers that may exceed one packet (ENF_MSG_MAX) go into a file the
+ * client passed (enforcerctl passes a memfd). Only a regular file: a pipe
+ * could block the daemon.
+ */
+static int write_to_passed_fd(struct request *rq, const char *text, size_t len, int *ret_errno)
+{
+	struct stat st;
+	int r;
+
+	if (fstat(rq->fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		snprintf(rq->err, sizeof(rq->err), "the passed file descriptor must be a regular file (a memfd)");
+		return *ret_errno = -EINVAL;
+	}
+	r = write_all(rq->fd, text, len);
+	if (r < 0) {
+		snprintf(rq->err, sizeof(rq->err), "cannot write the answer into the passed file: %s", strerror(-r));
+		*ret_errno = r;
+	}
+	return r;
+}
+
+/* The whole answer into the passed file, a short {"ok", "in_fd"} as the reply; without a file, inline. */
+static json_t *reply_large(struct request *rq, json_t *reply, int *ret_errno)
+{
+	_cleanup_free_ char *text = NULL;
+
+	if (!reply || rq->fd < 0)
+		return reply;
+	text = json_dumps(reply, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(reply);
+	if (!text) {
+		*ret_errno = -ENOMEM;
+		return NULL;
+	}
+	if (write_to_passed_fd(rq, text, strlen(text), ret_errno) < 0)
+		return NULL;
+	return json_pack("{s:b, s:b}", "ok", 1, "in_fd", 1);
+}
+
 static json_t *cmd_stats(struct request *rq, int *ret_errno)
 {
-	const char *cmd;
+	const char *cmd, *format = "json";
+	_cleanup_free_ char *text = NULL;
+	json_t *metrics;
+	size_t len = 0;
 
-	if ((*ret_errno = unpack(rq, "{s:s}", "cmd", &cmd)) < 0)
+	if ((*ret_errno = unpack(rq, "{s:s, s?s}", "cmd", &cmd, "format", &format)) < 0)
 		return NULL;
-	return json_pack("{s:b, s:o}", "ok", 1, "metrics", metrics_collect(rq->c));
+	if (strcmp(format, "json") == 0)
+		return reply_large(rq, json_pack("{s:b, s:o}", "ok", 1, "metrics", metrics_collect(rq->c)), ret_errno);
+	if (strcmp(format, "prometheus") != 0) {
+		snprintf(rq->err, sizeof(rq->err), "unknown stats format '%s': expected 'json' or 'prometheus'", format);
+		*ret_errno = -EINVAL;
+		return NULL;
+	}
+	metrics = metrics_collect(rq->c);
+	*ret_errno = metrics ? metrics_render_prometheus(metrics, &text, &len) : -ENOMEM;
+	json_decref(metrics);
+	if (*ret_errno < 0)
+		return NULL;
+	if (rq->fd < 0)
+		return json_pack("{s:b, s:s%}", "ok", 1, "text", text, len);
+	if (write_to_passed_fd(rq, text, len, ret_errno) < 0)
+		return NULL;
+	return json_pack("{s:b, s:b}", "ok", 1, "in_fd", 1);
+}
+
+static json_t *cmd_report(struct request *rq, int *ret_errno)
+{
+	const char *cmd, *name;
+	json_int_t since = 0, limit = ROLLOUT_REPORT_LIMIT_DEFAULT;
+
+	if ((*ret_errno = unpack(rq, "{s:s, s:s, s?I, s?I}", "cmd", &cmd, "profile", &name, "since_usec", &since,
+				 "limit", &limit)) < 0)
+		return NULL;
+	if (since < 0 || limit < 0 || limit > ROLLOUT_REPORT_LIMIT_MAX) {
+		snprintf(rq->err, sizeof(rq->err), "since_usec must be >= 0 and limit 0..%d", ROLLOUT_REPORT_LIMIT_MAX);
+		*ret_errno = -EINVAL;
+		return NULL;
+	}
+	return reply_large(rq, rollout_report(rq->c, name, since, (size_t)limit, rq->err, sizeof(rq->err), ret_errno),
+			   ret_errno);
+}
+
+static json_t *cmd_promote(struct request *rq, int *ret_errno)
+{
+	const char *cmd, *name;
+	json_int_t window = ROLLOUT_WINDOW_DEFAULT_USEC;
+	int force = 0;
+
+	if ((*ret_errno = unpack(rq, "{s:s, s:s, s?I, s?b}", "cmd", &cmd, "profile", &name, "window_usec", &window,
+				 "force", &force)) < 0)
+		return NULL;
+	return rollout_promote(rq->c, name, window, force, rq->err, sizeof(rq->err), ret_errno);
 }
 
 static json_t *cmd_list(struct request *rq, int *ret_errno)
@@ -251,6 +342,7 @@ static json_t *cmd_load(struct request *rq, int *ret_errno)
 		*ret_errno = r;
 		return NULL;
 	}
+	decisions_profile_loaded(rq->c->decisions, p->bundle->name, time_now_usec());
 	log_info("%s profile '%s' (generation %llu, %u rules, mode %s)", replaced ? "replaced" : "loaded",
 		 p->bundle->name, (unsigned long long)p->generation, p->bundle->n_rules, enf_mode_name(p->mode));
 	return json_pack("{s:b, s:b, s:o}", "ok", 1, "replaced", replaced,
@@ -406,6 +498,7 @@ static json_t *switch_to(struct request *rq, struct bundle *nb, const char *what
 		*ret_errno = r;
 		return NULL;
 	}
+	decisions_profile_loaded(rq->c->decisions, p->bundle->name, time_now_usec());
 	snprintf(id, sizeof(id), "%08x", rule_id);
 	log_info("profile '%s': rule %s %s (generation %llu)", p->bundle->name, id, what,
 		 (unsigned long long)p->generation);
@@ -670,9 +763,11 @@ static const struct command {
 	{ "list",     ACCESS_READ,  false, cmd_list },
 	{ "show",     ACCESS_READ,  false, cmd_show },
 	{ "events",   ACCESS_READ,  false, cmd_events },
+	{ "report",   ACCESS_READ,  false, cmd_report },
 	{ "load",     ACCESS_ADMIN, true,  cmd_load },
 	{ "unload",   ACCESS_ADMIN, true,  cmd_unload },
 	{ "mode",     ACCESS_ADMIN, true,  cmd_mode },
+	{ "promote",  ACCESS_ADMIN, true,  cmd_promote },
 	{ "attach",   ACCESS_ADMIN, true,  cmd_attach },
 	{ "detach",   ACCESS_ADMIN, true,  cmd_detach },
 	{ "rule-add", ACCESS_ADMIN, true,  cmd_rule_add },
@@ -965,6 +1060,8 @@ void control_on_event(void *ctx, json_t *event)
 	size_t k = c->recent_next;
 	json_t *msg = NULL;
 
+	if (c->decisions)
+		decisions_record(c->decisions, event, time_now_usec());
 	json_decref(c->recent[k]);
 	c->recent[k] = json_incref(event);
 	c->recent_next = (k + 1) % CONTROL_RECENT_EVENTS;

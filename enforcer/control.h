@@ -25,6 +25,8 @@
 
 #include "audit.h"
 #include "learn.h"
+#include "decisions.h"
+#include "metrics_http.h"
 #include "profiles.h"
 #include "selectors.h"
 #include "state.h"
@@ -74,6 +76,8 @@ struct control {
 	struct state_store *state;
 	struct learn *learn;
 	struct daemon_info *info;
+	struct decisions *decisions;   /* fed every audit record (control_on_event) */
+	struct metrics_http *http;     /* the --metrics-listen endpoint, NULL when off */
 	json_t *recent[CONTROL_RECENT_EVENTS];   /* ring of the latest events */
 	size_t recent_next;
 	unsigned long long events_seen;
@@ -96,7 +100,7 @@ void control_accept(struct control *c);
 void control_handle(struct control *c, int client_index);
 void control_sweep_idle(struct control *c);
 
-/* An audit event: keep it for `events`, send it to followers. */
+/* An audit record: count it in the decision store, keep it for `events`, send it to followers. */
 void control_on_event(void *ctx, json_t *event);
 
 #endif /* ENFORCER_CONTROL_H */

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -25,6 +26,7 @@
 #include "cgroup.h"
 #include "protocol.h"
 #include "support.h"
+#include "time_arg.h"
 #include "util.h"
 
 #define EXIT_REFUSED  1
@@ -46,7 +48,8 @@ static void usage(FILE *out)
 		"\n"
 		"Commands:\n"
 		"  status                         daemon state and counters\n"
-		"  stats                          every counter and gauge, with its meaning\n"
+		"  stats [--prometheus]           every counter and gauge, with its meaning;\n"
+		"                                 --prometheus: the text exposition format 0.0.4\n"
 		"  check                          can this kernel enforce? (runs locally)\n"
 		"  list                           loaded profiles, their cgroups and selectors\n"
 		"  show PROFILE                   one profile: mode, generation, defaults, rules\n"
@@ -58,6 +61,14 @@ static void usage(FILE *out)
 		"                                 component, ** for any number of components)\n"
 		"  detach CGROUP | --selector GLOB remove an attachment or a selector\n"
 		"  mode PROFILE audit|enforce|learn switch a profile's mode atomically\n"
+		"  report PROFILE [--since T] [--limit N]\n"
+		"                                 would-deny decisions grouped by rule and object,\n"
+		"                                 with counts and first/last seen; T is a duration\n"
+		"                                 back from now (30s, 10m, 2h) or an RFC 3339 time\n"
+		"  promote PROFILE [--window D] [--force]\n"
+		"                                 audit -> enforce, refused if the profile produced\n"
+		"                                 would-denies within D (default 1h, at most since\n"
+		"                                 its current version was loaded); --force anyway\n"
 		"  rule add PROFILE SECTION RULE  add one rule (JSON, as in the profile; SECTION is\n"
 		"                                 exec, file or network); one atomic switch\n"
 		"  rule del PROFILE RULE_ID       delete a rule by its id (see 'show'); one switch\n"
@@ -438,9 +449,50 @@ static int cmd_show(struct ctl *ctl, int argc, char **argv)
 	return ask(ctl, json_pack("{s:s, s:s}", "cmd", "show", "profile", argv[0]), -1, human_show);
 }
 
+/*
+ * A request whose answer may be larger than one packet: the daemon writes
+ * it into a memfd passed along. Returns 0 with the answer's bytes in
+ * *ret_text (NUL-terminated), or an exit status after printing why.
+ */
+static int ask_into_memfd(const struct ctl *ctl, json_t *req, char **ret_text, size_t *ret_len)
+{
+	_cleanup_close_ int fd = memfd_create("enforcerctl-answer", MFD_CLOEXEC);
+	json_t *reply = NULL;
+	int r;
+
+	if (fd < 0) {
+		fprintf(stderr, "%s: memfd_create: %s\n", prog, strerror(errno));
+		json_decref(req);
+		return EXIT_LOCAL;
+	}
+	r = call(ctl, req, fd, &reply);
+	if (r)
+		return r;
+	r = reply_status(ctl, reply);
+	json_decref(reply);
+	if (r)
+		return r;
+	if (lseek(fd, 0, SEEK_SET) < 0 || (r = read_fd_all(fd, 256u << 20, ret_text, ret_len)) < 0) {
+		fprintf(stderr, "%s: cannot read the answer back: %s\n", prog, strerror(errno));
+		return EXIT_LOCAL;
+	}
+	return 0;
+}
+
 static int cmd_stats(struct ctl *ctl, int argc, char **argv)
 {
-	(void)argv;
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+	int r;
+
+	if (argc == 1 && strcmp(argv[0], "--prometheus") == 0) {
+		r = ask_into_memfd(ctl, json_pack("{s:s, s:s}", "cmd", "stats", "format", "prometheus"), &text, &len);
+		if (r == 0)
+			fwrite(text, 1, len, stdout);
+		return r;
+	}
+	if (argc)
+		return usage_error("stats: unexpected argument '%s'\nusage: enforcerctl stats [--prometheus]", argv[0]);
 	return ask_plain(ctl, argc, "stats", human_stats);
 }
 
@@ -674,6 +726,122 @@ static int cmd_learn(struct ctl *ctl, int argc, char **argv)
 	return usage_error("learn: expected start, status, profile or stop%s%s", verb[0] ? ", got " : "", verb);
 }
 
+/* ---- report and promote: the audit-then-enforce rollout --------------------- */
+
+static void human_report(json_t *rep)
+{
+	json_t *g, *groups = json_object_get(rep, "groups");
+	long long total = int_of(rep, "total");
+	size_t i;
+
+	if (total == 0) {
+		printf("profile '%s' (%s mode): no would-deny decisions since %s (observed since %s)\n",
+		       str_of(rep, "profile"), str_of(rep, "mode"), str_of(rep, "since"), str_of(rep, "observed_since"));
+		return;
+	}
+	printf("profile '%s' (%s mode): %lld would-deny decision(s) since %s in %lld group(s) (observed since %s)\n\n",
+	       str_of(rep, "profile"), str_of(rep, "mode"), total, str_of(rep, "since"), int_of(rep, "groups_total"),
+	       str_of(rep, "observed_since"));
+	printf("%-10s %-28s %8s  %-20s  %-20s  %s\n", "RULE", "SOURCE", "COUNT", "FIRST SEEN", "LAST SEEN", "OBJECT");
+	json_array_foreach(groups, i, g)
+		printf("%-10s %-28s %8lld  %-20s  %-20s  %s\n", str_of(g, "rule"),
+		       *str_of(g, "rule_source") ? str_of(g, "rule_source") : "-", int_of(g, "count"),
+		       str_of(g, "first_seen"), str_of(g, "last_seen"), str_of(g, "object"));
+	if (int_of(rep, "omitted"))
+		printf("... and %lld more group(s) (--limit N, or --json)\n", int_of(rep, "omitted"));
+}
+
+static int cmd_report(struct ctl *ctl, int argc, char **argv)
+{
+	static const char synopsis[] = "usage: enforcerctl report PROFILE [--since T] [--limit N]";
+	_cleanup_free_ char *text = NULL;
+	const char *name = NULL;
+	int64_t since = 0;
+	long limit = 200;
+	json_error_t jerr;
+	json_t *rep, *req;
+	size_t len = 0;
+	char err[512];
+	int r;
+
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--since") == 0 && i + 1 < argc) {
+			if (since_parse(argv[++i], time_now_usec(), &since, err, sizeof(err)) < 0)
+				return usage_error("report: %s", err);
+		} else if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc) {
+			char *end;
+
+			errno = 0;
+			limit = strtol(argv[++i], &end, 10);
+			if (errno || *end || end == argv[i] || limit < 1 || limit > 2048)
+				return usage_error("report: --limit takes a number of groups 1-2048, not '%s'", argv[i]);
+		} else if (!name && argv[i][0] != '-') {
+			name = argv[i];
+		} else {
+			return usage_error("report: unexpected argument '%s'\n%s", argv[i], synopsis);
+		}
+	}
+	if (!name)
+		return usage_error("%s", synopsis);
+	req = json_pack("{s:s, s:s, s:I, s:I}", "cmd", "report", "profile", name, "since_usec", (json_int_t)since,
+			"limit", (json_int_t)limit);
+	r = ask_into_memfd(ctl, req, &text, &len);
+	if (r)
+		return r;
+	rep = json_loadb(text, len, 0, &jerr);
+	if (!rep) {
+		fprintf(stderr, "%s: the daemon's report is not valid JSON: %s\n", prog, jerr.text);
+		return EXIT_LOCAL;
+	}
+	if (ctl->json) {
+		json_dumpf(rep, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		putchar('\n');
+	} else {
+		human_report(rep);
+	}
+	json_decref(rep);
+	return 0;
+}
+
+static void human_promote(json_t *reply)
+{
+	if (json_is_true(json_object_get(reply, "already")))
+		printf("profile '%s' is already in enforce mode\n", str_of(reply, "profile"));
+	else if (json_is_true(json_object_get(reply, "forced")))
+		printf("profile '%s' promoted to enforce with --force despite %lld would-deny decision(s) since %s "
+		       "(generation %lld)\n", str_of(reply, "profile"), int_of(reply, "would_deny"),
+		       str_of(reply, "checked_since"), int_of(reply, "generation"));
+	else
+		printf("profile '%s' promoted to enforce: no would-deny decision since %s (generation %lld)\n",
+		       str_of(reply, "profile"), str_of(reply, "checked_since"), int_of(reply, "generation"));
+}
+
+static int cmd_promote(struct ctl *ctl, int argc, char **argv)
+{
+	static const char synopsis[] = "usage: enforcerctl promote PROFILE [--window DURATION] [--force]";
+	int64_t window = 3600LL * USEC_PER_SEC;
+	const char *name = NULL;
+	bool force = false;
+	char err[512];
+
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--window") == 0 && i + 1 < argc) {
+			if (duration_parse(argv[++i], &window, err, sizeof(err)) < 0 || window == 0)
+				return usage_error("promote: --window: %s", window ? err : "must be longer than 0s");
+		} else if (strcmp(argv[i], "--force") == 0) {
+			force = true;
+		} else if (!name && argv[i][0] != '-') {
+			name = argv[i];
+		} else {
+			return usage_error("promote: unexpected argument '%s'\n%s", argv[i], synopsis);
+		}
+	}
+	if (!name)
+		return usage_error("%s", synopsis);
+	return ask(ctl, json_pack("{s:s, s:s, s:I, s:b}", "cmd", "promote", "profile", name, "window_usec",
+				  (json_int_t)window, "force", force), -1, human_promote);
+}
+
 /* ---- run ---------------------------------------------------------------- */
 
 static pid_t run_child = -1;
@@ -834,6 +1002,8 @@ static const struct command {
 	{ "attach",   cmd_attach },
 	{ "detach",   cmd_detach },
 	{ "mode",     cmd_mode },
+	{ "report",   cmd_report },
+	{ "promote",  cmd_promote },
 	{ "rule",     cmd_rule },
 	{ "events",   cmd_events },
 	{ "run",      cmd_run },

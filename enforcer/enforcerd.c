@@ -30,13 +30,17 @@
 #include "audit.h"
 #include "learn.h"
 #include "control.h"
+#include "decisions.h"
 #include "engine.h"
 #include "harden.h"
 #include "log.h"
+#include "metrics.h"
+#include "metrics_http.h"
 #include "profiles.h"
 #include "protocol.h"
 #include "selectors.h"
 #include "state.h"
+#include "time_arg.h"
 #include "util.h"
 
 #define AUDIT_LOG_DEFAULT "/var/log/enforcer/audit.log"
@@ -58,6 +62,8 @@ struct options {
 	const char *read_group;
 	const char *pin_dir;
 	const char *state_dir;
+	const char *metrics_listen;
+	bool metrics_allow_remote;
 	bool verbose;
 	bool cleanup;
 	bool migrate;
@@ -94,6 +100,11 @@ static void usage(FILE *out)
 		"                         filter after start-up, log loudly if that fails;\n"
 		"                         strict: exit if it fails; off: do neither\n"
 		"      --no-self-protect  do not protect the engine from confined tasks\n"
+		"      --metrics-listen ADDR:PORT\n"
+		"                         serve Prometheus metrics at http://ADDR:PORT/metrics\n"
+		"                         (off by default; loopback addresses only, e.g.\n"
+		"                         127.0.0.1:9464 or [::1]:9464)\n"
+		"      --metrics-allow-remote  let --metrics-listen take a non-loopback address\n"
 		"  -v, --verbose          show the BPF loader's log\n"
 		"  -h, --help             show this help\n"
 		"\n"
@@ -105,7 +116,7 @@ static void usage(FILE *out)
 
 static int parse_args(int argc, char **argv, struct options *o)
 {
-	enum { OPT_CLEANUP = 256, OPT_MIGRATE, OPT_RELOAD, OPT_HARDEN, OPT_NO_SELF };
+	enum { OPT_CLEANUP = 256, OPT_MIGRATE, OPT_RELOAD, OPT_HARDEN, OPT_NO_SELF, OPT_METRICS, OPT_METRICS_REMOTE };
 	static const struct option longopts[] = {
 		{ "socket", required_argument, NULL, 's' },
 		{ "audit-log", required_argument, NULL, 'a' },
@@ -117,6 +128,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "reload", no_argument, NULL, OPT_RELOAD },
 		{ "harden", required_argument, NULL, OPT_HARDEN },
 		{ "no-self-protect", no_argument, NULL, OPT_NO_SELF },
+		{ "metrics-listen", required_argument, NULL, OPT_METRICS },
+		{ "metrics-allow-remote", no_argument, NULL, OPT_METRICS_REMOTE },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
@@ -138,6 +151,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case OPT_MIGRATE: o->migrate = true; break;
 		case OPT_RELOAD: o->reload = true; break;
 		case OPT_NO_SELF: o->self_protect = false; break;
+		case OPT_METRICS: o->metrics_listen = optarg; break;
+		case OPT_METRICS_REMOTE: o->metrics_allow_remote = true; break;
 		case OPT_HARDEN:
 			if (strcmp(optarg, "on") == 0) {
 				o->harden = HARDEN_ON;
@@ -159,6 +174,17 @@ static int parse_args(int argc, char **argv, struct options *o)
 	if (optind < argc) {
 		fprintf(stderr, "enforcerd: unexpected argument '%s'. Try 'enforcerd --help'.\n", argv[optind]);
 		return -EINVAL;
+	}
+	if (o->metrics_listen) {
+		struct sockaddr_storage sa;
+		socklen_t len;
+		char err[512];
+
+		/* Checked here too, so a typo is a usage error before anything is loaded. */
+		if (metrics_http_parse(o->metrics_listen, o->metrics_allow_remote, &sa, &len, err, sizeof(err)) < 0) {
+			fprintf(stderr, "enforcerd: %s\n", err);
+			return -EINVAL;
+		}
 	}
 	if (o->pin_dir[0] != '/' || o->state_dir[0] != '/') {
 		fprintf(stderr, "enforcerd: --pin-dir and --state-dir must be absolute paths\n");
@@ -285,6 +311,8 @@ int main(int argc, char **argv)
 {
 	static struct profiles profiles; /* large: keep it off the stack */
 	static struct control control;
+	static struct decisions decisions;
+	static struct metrics_http http = { .listen_fd = -1 };
 	struct options opt;
 	struct engine engine = {};
 	struct engine_options eopt;
@@ -351,8 +379,13 @@ int main(int argc, char **argv)
 		goto out;
 	if (learn_init(&learn, opt.state_dir, &profiles, &engine) < 0)
 		goto out;
+	if (decisions_init(&decisions, time_now_usec()) < 0) {
+		log_error("out of memory for the decision store");
+		goto out;
+	}
 	control = (struct control){ .listen_fd = -1, .profiles = &profiles, .engine = &engine, .audit = &audit,
-				    .selectors = &selectors, .state = &state, .learn = &learn, .info = &info };
+				    .selectors = &selectors, .state = &state, .learn = &learn, .info = &info,
+				    .decisions = &decisions };
 	audit.on_event = control_on_event;
 	audit.on_event_ctx = &control;
 	audit.on_learn = learn_on_record;
@@ -391,6 +424,17 @@ int main(int argc, char **argv)
 
 	if (control_open(&control, opt.socket_path, read_gid, epfd) < 0)
 		goto out;
+	/* Before hardening: socket(), bind() and listen() are not in the seccomp allow-list. */
+	if (opt.metrics_listen) {
+		http.render = metrics_prometheus_text;
+		http.render_ctx = &control;
+		if (metrics_http_open(&http, opt.metrics_listen, opt.metrics_allow_remote, epfd, msg, sizeof(msg)) < 0) {
+			log_error("%s", msg);
+			goto out;
+		}
+		control.http = &http;
+		log_info("serving metrics at http://%s/metrics", opt.metrics_listen);
+	}
 	engine.config.control_sock_ino = control_socket_ino(&control);
 	engine.config.self_flags = opt.self_protect ? ENF_SELF_PROTECT : 0;
 	r = engine_write_config(&engine);
@@ -443,6 +487,12 @@ int main(int argc, char **argv)
 				audit_consume(&audit);
 			} else if (tag == TAG_CGROUPS) {
 				selectors_handle(&selectors);
+			} else if (tag == METRICS_TAG_LISTEN) {
+				metrics_http_accept(&http);
+			} else if (tag >= METRICS_TAG_CLIENT && tag < METRICS_TAG_CLIENT + METRICS_HTTP_MAX_CLIENTS) {
+				/* Events first, so a scrape right after a decision counts it. */
+				audit_consume(&audit);
+				metrics_http_handle(&http, (int)(tag - METRICS_TAG_CLIENT));
 			} else if (tag == CONTROL_TAG_LISTEN) {
 				control_accept(&control);
 			} else if (tag >= CONTROL_TAG_CLIENT) {
@@ -456,6 +506,7 @@ int main(int argc, char **argv)
 			(void)state_save(&state, &profiles, &selectors);
 		}
 		control_sweep_idle(&control);
+		metrics_http_sweep(&http);
 		if (control.shutdown)
 			running = false;
 	}
@@ -477,12 +528,14 @@ int main(int argc, char **argv)
 		(void)engine_write_config(&engine);
 	}
 out:
+	metrics_http_close(&http);
 	control_close(&control);
 	audit_close(&audit);
 	learn_free(&learn);
 	selectors_free(&selectors);
 	profiles_free(&profiles);
 	state_close(&state);
+	decisions_free(&decisions);
 	engine_stop(&engine);
 	return status;
 }

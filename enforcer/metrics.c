@@ -1,21 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
 #include <time.h>
 
 #include "control.h"
+#include "health.h"
 #include "metrics.h"
+#include "metrics_prometheus.h"
 #include "util.h"
 
+/* Short, for the long list below. */
 static void add(json_t *arr, const char *name, const char *type, const char *help, unsigned long long value,
 		json_t *labels)
 {
-	json_t *m = json_pack("{s:s, s:s, s:s, s:I}", "name", name, "type", type, "help", help,
-			      "value", (json_int_t)value);
-
-	if (m && labels)
-		json_object_set_new(m, "labels", labels);
-	else
-		json_decref(labels);
-	json_array_append_new(arr, m);
+	metrics_add(arr, name, type, help, value, labels);
 }
 
 json_t *metrics_collect(const struct control *c)
@@ -81,5 +78,26 @@ json_t *metrics_collect(const struct control *c)
 	add(arr, "enforcer_state_save_errors_total", "counter", "state directory writes that failed", c->state->save_errors, NULL);
 	add(arr, "enforcer_uptime_seconds", "gauge", "seconds since the daemon started",
 	    (unsigned long long)(time(NULL) - c->info->started), NULL);
+	health_metrics(c->engine, arr);
+	if (c->decisions)
+		decisions_metrics(c->decisions, arr);
+	if (c->http) {
+		add(arr, "enforcer_metrics_http_served_total", "counter", "metrics requests answered", c->http->served, NULL);
+		add(arr, "enforcer_metrics_http_rejected_total", "counter",
+		    "metrics requests refused (bad request line, method or path, oversized)", c->http->rejected, NULL);
+		add(arr, "enforcer_metrics_http_timed_out_total", "counter", "metrics connections closed at the time limit",
+		    c->http->timed_out, NULL);
+		add(arr, "enforcer_metrics_http_busy_total", "counter", "metrics connections closed: all slots in use",
+		    c->http->refused_busy, NULL);
+	}
 	return arr;
+}
+
+int metrics_prometheus_text(void *control, char **ret_text, size_t *ret_len)
+{
+	json_t *arr = metrics_collect(control);
+	int r = arr ? metrics_render_prometheus(arr, ret_text, ret_len) : -ENOMEM;
+
+	json_decref(arr);
+	return r;
 }

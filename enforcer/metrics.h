@@ -9,10 +9,14 @@
 #define ENFORCER_METRICS_H
 
 #include <jansson.h>
+#include <stddef.h>
 
 struct control;
 
 /* A JSON array of metric objects; NULL on ENOMEM. */
 json_t *metrics_collect(const struct control *c);
+
+/* The same list as Prometheus text (the --metrics-listen renderer; control is a struct control). */
+int metrics_prometheus_text(void *control, char **ret_text, size_t *ret_len);
 
 #endif /* ENFORCER_METRICS_H */
