@@ -5,7 +5,7 @@
 # --metrics-listen that need no daemon: bad arguments are usage errors
 # (exit 2) naming the problem and the fix, found before anything is asked
 # or loaded. Prints PASS/FAIL lines. (The round trip itself: integration
-# test 61-audit-report-promote.)
+# test 62-audit-report-promote.)
 set -u
 cd "$(dirname "$0")/../.."
 B=build/bin
