@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <time.h>
 #include <linux/magic.h>
 #include <unistd.h>
 
@@ -340,8 +341,20 @@ int engine_map_fd(const struct engine *e, const char *name)
 
 int engine_write_config(struct engine *e)
 {
+	struct timespec ts;
 	__u32 zero = 0;
+	__u64 now;
 
+	/*
+	 * Every write is a new attach_gen: the hooks' cached answers to "which
+	 * profile governs this task" (lsm-progs/cgroup.bpf.h) must not outlive a
+	 * change of the attachments, and each such change ends with a write of
+	 * the settings. Boot time keeps it rising across daemon restarts (the
+	 * caches live in a pinned map); +1 covers a coarse clock.
+	 */
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	now = (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
+	e->config.attach_gen = now > e->config.attach_gen ? now : e->config.attach_gen + 1;
 	if (bpf_map_update_elem(e->settings_fd, &zero, &e->config, BPF_ANY) < 0)
 		return -errno;
 	return 0;

@@ -304,6 +304,21 @@ int profiles_attach(struct profiles *ps, const char *name, const char *cgroup_pa
 		snprintf(msg, size, "cannot attach %s: %s", a->cgroup, strerror(-r));
 		goto undo;
 	}
+	/*
+	 * Tasks of the cgroup may have cached "no profile" (or the old one)
+	 * while the entry was being written: a new attach_gen retires that.
+	 * Until it is written the attachment does not hold, so it is undone.
+	 */
+	r = engine_write_config(ps->engine);
+	if (r < 0) {
+		snprintf(msg, size, "cannot attach %s: cannot write the settings: %s", a->cgroup, strerror(-r));
+		if (created)
+			(void)bpf_map_delete_elem(ps->engine->attachments_fd, &key);
+		else
+			(void)bpf_map_update_elem(ps->engine->attachments_fd, &key,
+						  &(struct enf_attach_val){ .slot = old_slot, .level = level }, BPF_ANY);
+		goto undo;
+	}
 	*ret_att = a;
 	return 0;
 undo:

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Writing a bundle's path rules into the kernel: the trie (path_trie), the
- * 'from'-limited actions (from_rules) and the inode identities (inodes).
+ * Writing a bundle's path rules into the kernel: the trie (path_trie and
+ * path_trie_long), the 'from'-limited actions (from_rules) and the inode
+ * identities (inodes).
  *
  * Inode identities are resolved here, at load time, in the daemon's mount
  * namespace: every node that a deny or audit rule names is stat()ed and,
@@ -11,6 +12,7 @@
  * see). Objects created after the load are covered by their path only.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,22 +35,37 @@ static int inodes_fd(const struct engine *e)
 	return engine_map_fd(e, "inodes");
 }
 
-static void trie_key_of(const struct bundle *b, uint32_t i, uint32_t instance, struct enf_trie_key *key)
+/* A short key is the first bytes of a long one, NUL padding included. */
+_Static_assert(offsetof(struct enf_trie_long_key, name) == offsetof(struct enf_trie_key, name),
+	       "trie keys share their layout");
+
+/*
+ * Node i's key, and the map it lives in: path_trie when its name is short
+ * (the map reads only the first sizeof(struct enf_trie_key) bytes of the
+ * key), path_trie_long otherwise. The same test as trie_edge() in
+ * lsm-progs/path.bpf.h. The map's fd, or -errno.
+ */
+static int trie_key_of(const struct engine *e, const struct bundle *b, uint32_t i, uint32_t instance,
+		       struct enf_trie_long_key *key)
 {
 	memset(key, 0, sizeof(*key));
 	key->instance = instance;
 	key->parent = b->nodes[i].parent == BUNDLE_NO_PARENT ? ENF_TRIE_ROOT_PARENT : b->nodes[i].parent;
 	snprintf(key->name, sizeof(key->name), "%s", b->nodes[i].name);
+	if (strlen(key->name) <= ENF_SHORT_NAME_LEN)
+		return e->path_trie_fd;
+	return engine_map_fd(e, "path_trie_long");
 }
 
 /* Remove the first n nodes of an instance (all of them when n == b->n_nodes). */
 static void trie_remove(const struct engine *e, const struct bundle *b, uint32_t instance, uint32_t n)
 {
-	struct enf_trie_key key;
+	struct enf_trie_long_key key;
 
 	for (uint32_t i = 0; i < n; i++) {
-		trie_key_of(b, i, instance, &key);
-		if (bpf_map_delete_elem(e->path_trie_fd, &key) < 0 && errno != ENOENT)
+		int fd = trie_key_of(e, b, i, instance, &key);
+
+		if (bpf_map_delete_elem(fd, &key) < 0 && errno != ENOENT)
 			log_warn("cannot remove path node %u of instance %u: %m", i, instance);
 	}
 }
@@ -177,13 +194,14 @@ static int inodes_insert(const struct engine *e, const struct bundle *b, uint32_
 int path_rules_insert(const struct engine *e, const struct bundle *b, uint32_t instance,
 		      uint8_t *ret_flags, char *msg, size_t size)
 {
-	struct enf_trie_key key;
+	struct enf_trie_long_key key;
 	uint32_t n_inodes = 0;
 	int r;
 
 	for (uint32_t i = 0; i < b->n_nodes; i++) {
-		trie_key_of(b, i, instance, &key);
-		if (bpf_map_update_elem(e->path_trie_fd, &key, &b->nodes[i].val, BPF_NOEXIST) < 0) {
+		int fd = trie_key_of(e, b, i, instance, &key);
+
+		if (bpf_map_update_elem(fd, &key, &b->nodes[i].val, BPF_NOEXIST) < 0) {
 			r = -errno;
 			trie_remove(e, b, instance, i);
 			return map_full_error(b, "path", r, msg, size);

@@ -30,6 +30,7 @@ static const struct {
 	size_t instance_off;
 } instance_maps[] = {
 	{ "path_trie",  offsetof(struct enf_trie_key, instance) },
+	{ "path_trie_long", offsetof(struct enf_trie_long_key, instance) },
 	{ "from_rules", offsetof(struct enf_from_key, instance) },
 	{ "inodes",     offsetof(struct enf_inode_key, instance) },
 	{ "net_rules",  offsetof(struct enf_net_key, instance) },

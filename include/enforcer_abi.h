@@ -19,7 +19,7 @@
 #include <linux/types.h>
 #endif
 
-#define ENF_ABI_VERSION 3
+#define ENF_ABI_VERSION 4
 
 /* Limits. Each one is enforced by policyc with a message naming it. */
 #define ENF_NAME_MAX          256   /* one path component, NUL included */
@@ -173,10 +173,31 @@ struct enf_profile_val {
 /* The root ("/") of every instance is the key {instance, ENF_TRIE_ROOT_PARENT, ""}. */
 #define ENF_TRIE_ROOT_PARENT 0xffffffffu
 
+/*
+ * A hash map hashes and compares its whole key on every lookup, and a walk
+ * makes one lookup per path component: with a 256-byte name in every key
+ * that was most of the cost of an open. So edges are kept in two maps by
+ * name length: path_trie for names of at most ENF_SHORT_NAME_LEN bytes
+ * (nearly every real component: "etc", "usr", "libc.so.6"), with a 32-byte
+ * key, and path_trie_long for the rest. Both keys are exact names (no
+ * hashing of our own, so nothing can collide), and they share their first
+ * 32 bytes' layout. The BPF side reads a component into a buffer of
+ * ENF_SHORT_NAME_MAX bytes: a read shorter than the buffer is the whole
+ * name, a full one may be cut, hence one byte less than the buffer holds.
+ */
+#define ENF_SHORT_NAME_MAX 24
+#define ENF_SHORT_NAME_LEN (ENF_SHORT_NAME_MAX - 2)
+
 struct enf_trie_key {
 	__u32 instance;
 	__u32 parent;
-	char  name[ENF_NAME_MAX]; /* NUL-padded: hash keys compare all bytes */
+	char  name[ENF_SHORT_NAME_MAX]; /* NUL-padded: hash keys compare all bytes */
+};
+
+struct enf_trie_long_key {
+	__u32 instance;
+	__u32 parent;
+	char  name[ENF_NAME_MAX];       /* NUL-padded */
 };
 
 /*
@@ -321,6 +342,7 @@ struct enf_config {
 	__u32 self_flags;    /* ENF_SELF_* */
 	__u64 control_sock_ino; /* sockfs inode of the control socket: confined tasks cannot connect */
 	__u64 object_id;     /* hash of the BPF object whose programs the pinned links run */
+	__u64 attach_gen;    /* changes after every change of the attachments: see lsm-progs/cgroup.bpf.h */
 };
 
 #define ENF_CONFIG_ABI_OFFSET 12
@@ -442,13 +464,14 @@ struct enf_learn_key {
 _Static_assert(sizeof(struct enf_attach_key) == 8, "enf_attach_key");
 _Static_assert(sizeof(struct enf_attach_val) == 8, "enf_attach_val");
 _Static_assert(sizeof(struct enf_profile_val) == 24, "enf_profile_val");
-_Static_assert(sizeof(struct enf_trie_key) == 264, "enf_trie_key");
+_Static_assert(sizeof(struct enf_trie_key) == 32, "enf_trie_key");
+_Static_assert(sizeof(struct enf_trie_long_key) == 264, "enf_trie_long_key");
 _Static_assert(sizeof(struct enf_node_val) == 92, "enf_node_val");
 _Static_assert(sizeof(struct enf_from_key) == 16, "enf_from_key");
 _Static_assert(sizeof(struct enf_actions) == 80, "enf_actions");
 _Static_assert(sizeof(struct enf_inode_key) == 24, "enf_inode_key");
 _Static_assert(sizeof(struct enf_inode_val) == 88, "enf_inode_val");
-_Static_assert(sizeof(struct enf_config) == 40, "enf_config");
+_Static_assert(sizeof(struct enf_config) == 48, "enf_config");
 _Static_assert(sizeof(struct enf_self_inode_key) == 16, "enf_self_inode_key");
 _Static_assert(sizeof(struct enf_self_inode_val) == 8, "enf_self_inode_val");
 _Static_assert(sizeof(struct enf_net_key) == 24, "enf_net_key");

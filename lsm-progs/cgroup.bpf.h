@@ -6,7 +6,8 @@
  * Every level is looked at, however deep the hierarchy: a workload that
  * may create cgroups cannot nest itself out of its profile. Levels where
  * no attachment exists are skipped without a lookup (config.levels_mask),
- * so a task on a host with no attachments pays one array lookup.
+ * so a task on a host with no attachments pays one array lookup; on other
+ * hosts the answer is kept per task (current_profile_slot()).
  */
 #ifndef ENF_CGROUP_BPF_H
 #define ENF_CGROUP_BPF_H
@@ -45,23 +46,12 @@ static int cgroup_walk_step(__u32 i, void *data)
 	return 1;
 }
 
-/*
- * 1 with *ret_slot set when a profile governs the current task, 0 when none
- * does, -errno when that cannot be determined (the caller fails closed).
- */
-static __always_inline int current_profile_slot(__u32 *ret_slot)
+/* The walk itself: 1 with *ret_slot set, 0 when no attachment governs, -errno. */
+static __always_inline int cgroup_walk(const struct enf_config *cfg, __u32 *ret_slot)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct cgroup_walk w = {};
-	struct enf_config *cfg;
-	__u32 zero = 0;
 	long n;
-
-	cfg = bpf_map_lookup_elem(&settings, &zero);
-	if (!cfg)
-		return -ENOENT;
-	if (!cfg->levels_mask && !cfg->deep_levels)
-		return 0;
 
 	w.level = BPF_CORE_READ(task, cgroups, dfl_cgrp, level);
 	w.mask = cfg->levels_mask;
@@ -75,6 +65,58 @@ static __always_inline int current_profile_slot(__u32 *ret_slot)
 		return 0;
 	*ret_slot = w.slot;
 	return 1;
+}
+
+/*
+ * 1 with *ret_slot set when a profile governs the current task, 0 when none
+ * does, -errno when that cannot be determined (the caller fails closed).
+ *
+ * Every hook of every task on the node asks this first, and most tasks are
+ * governed by nothing, so the answer of the walk is kept per task
+ * (gov_cache) with the cgroup it was found for and settings.attach_gen,
+ * which the daemon changes after every write to the attachments map (and
+ * at every start). A cached answer is used only when both still match:
+ *  - attach_gen is read before the walk, so an attachment written after
+ *    that read comes with a later attach_gen and the answer is not reused;
+ *  - a cgroup's ancestors never change (cgroup2 has no reparenting), so
+ *    the same cgroup under the same attachments has the same answer;
+ *  - the cgroup id is read before and after the walk and the answer kept
+ *    only when they agree: a task moved mid-walk keeps nothing. (Moving it
+ *    away and back within one walk takes an unconfined writer to
+ *    cgroup.procs, who could as well leave it where it is.)
+ * Cgroup ids are never reused. No cache entry (storage full, nested
+ * hook): the walk decides, as before.
+ */
+static __always_inline int current_profile_slot(__u32 *ret_slot)
+{
+	struct enf_gov_cache *c;
+	struct enf_config *cfg;
+	__u64 gen, cgid;
+	__u32 zero = 0;
+	int r;
+
+	cfg = bpf_map_lookup_elem(&settings, &zero);
+	if (!cfg)
+		return -ENOENT;
+	if (!cfg->levels_mask && !cfg->deep_levels)
+		return 0;
+	gen = *(volatile __u64 *)&cfg->attach_gen; /* before the walk, see above */
+	cgid = bpf_get_current_cgroup_id();
+	c = bpf_task_storage_get(&gov_cache, bpf_get_current_task_btf(), NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (c && gen && c->gen == gen && c->cgroup_id == cgid) {
+		if (!c->found)
+			return 0;
+		*ret_slot = c->slot;
+		return 1;
+	}
+	r = cgroup_walk(cfg, ret_slot);
+	if (r >= 0 && c && gen && bpf_get_current_cgroup_id() == cgid) {
+		c->cgroup_id = cgid;
+		c->slot = r ? *ret_slot : 0;
+		c->found = r;
+		c->gen = gen;
+	}
+	return r;
 }
 
 #endif /* ENF_CGROUP_BPF_H */

@@ -42,9 +42,29 @@ struct match_result {
 /* Results live here rather than on the stack: the BPF call chain has 512 bytes in all. */
 struct enf_task_ctx {
 	__u64 top[ENF_TOP_DENTRIES]; /* dentry pointers of the topmost components, ring-indexed */
-	struct enf_trie_key key;
+	struct enf_trie_key skey;     /* trie keys live here: the stack has no room */
+	struct enf_trie_long_key key; /* a long component's key (path_trie_long) */
 	struct match_result res;
 };
+
+/*
+ * Which profile governs the task, as found for its cgroup under one
+ * attach_gen (lsm-progs/cgroup.bpf.h). Every task the hooks see gets one:
+ * 24 bytes, freed with the task.
+ */
+struct enf_gov_cache {
+	__u64 cgroup_id;
+	__u64 gen;
+	__u32 slot;
+	__u32 found;
+};
+
+ENF_MAP struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct enf_gov_cache);
+} gov_cache SEC(".maps");
 
 /* cgroup id -> profile slot */
 ENF_MAP struct {
@@ -64,7 +84,7 @@ ENF_MAP struct {
 	__type(value, struct enf_profile_val);
 } profiles SEC(".maps");
 
-/* {instance, parent node, component} -> child node and its per-class actions */
+/* {instance, parent node, short component} -> child node and its per-class actions */
 ENF_MAP struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
@@ -72,6 +92,15 @@ ENF_MAP struct {
 	__type(key, struct enf_trie_key);
 	__type(value, struct enf_node_val);
 } path_trie SEC(".maps");
+
+/* The same edges for names longer than ENF_SHORT_NAME_LEN (enforcer_abi.h). */
+ENF_MAP struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, ENF_MAX_TRIE_NODES);
+	__type(key, struct enf_trie_long_key);
+	__type(value, struct enf_node_val);
+} path_trie_long SEC(".maps");
 
 /* {instance, node, exe_id} -> actions of rules limited to that executable ('from') */
 ENF_MAP struct {

@@ -186,10 +186,39 @@ static __always_inline struct dentry *top_component(struct enf_task_ctx *tc, __u
 	return (struct dentry *)(unsigned long)tc->top[(depth - 1 - i) & (ENF_TOP_DENTRIES - 1)];
 }
 
+/*
+ * The edge from m->node named like dentry d: path_trie for a short name
+ * (one small key to hash), path_trie_long otherwise (enforcer_abi.h).
+ */
+static __always_inline struct enf_node_val *trie_edge(struct trie_match *m, struct dentry *d)
+{
+	struct enf_trie_key *key = &m->tc->skey;
+	struct enf_trie_long_key *lkey = &m->tc->key;
+	const unsigned char *name = BPF_CORE_READ(d, d_name.name);
+	long n;
+
+	key->instance = m->instance;
+	key->parent = m->node;
+	__builtin_memset(key->name, 0, sizeof(key->name));
+	n = bpf_probe_read_kernel_str(key->name, sizeof(key->name), name);
+	if (n < 0)
+		goto fault;
+	if (n < ENF_SHORT_NAME_MAX)
+		return bpf_map_lookup_elem(&path_trie, key); /* the whole name fitted */
+	lkey->instance = m->instance;
+	lkey->parent = m->node;
+	__builtin_memset(lkey->name, 0, sizeof(lkey->name));
+	if (bpf_probe_read_kernel_str(lkey->name, sizeof(lkey->name), name) < 0)
+		goto fault;
+	return bpf_map_lookup_elem(&path_trie_long, lkey);
+fault:
+	m->read_error = true;
+	return NULL;
+}
+
 static int trie_match_step(__u32 i, void *data)
 {
 	struct trie_match *m = data;
-	struct enf_trie_key *key = &m->tc->key;
 	struct enf_node_val *val;
 	struct enf_actions *fa;
 	struct dentry *d;
@@ -197,16 +226,7 @@ static int trie_match_step(__u32 i, void *data)
 	if (i >= m->depth || i >= ENF_TOP_DENTRIES)
 		return 1;
 	d = top_component(m->tc, m->depth, i);
-
-	key->instance = m->instance;
-	key->parent = m->node;
-	__builtin_memset(key->name, 0, sizeof(key->name));
-	if (bpf_probe_read_kernel_str(key->name, sizeof(key->name),
-				      BPF_CORE_READ(d, d_name.name)) < 0) {
-		m->read_error = true;
-		return 1;
-	}
-	val = bpf_map_lookup_elem(&path_trie, key);
+	val = trie_edge(m, d);
 	if (!val)
 		return 1; /* no rule lies at or below this component */
 	m->node = val->node;
@@ -234,7 +254,7 @@ static int trie_match_step(__u32 i, void *data)
  */
 static __always_inline int trie_match(struct trie_match *m)
 {
-	struct enf_trie_key *key = &m->tc->key;
+	struct enf_trie_key *key = &m->tc->skey;
 	struct enf_node_val *root;
 	struct enf_actions *fa;
 

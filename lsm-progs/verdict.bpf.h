@@ -203,6 +203,25 @@ static __always_inline __u64 as_scalar(const void *p)
 }
 
 /*
+ * True when no profile governs the current task, the case of most tasks:
+ * then a hook returns at once, before reading its objects or calling into
+ * the decision engine (which asks again, from the task's cache). An error
+ * is not "none": the engine then fails closed.
+ */
+static __noinline int current_profile_status(void)
+{
+	__u32 slot;
+
+	/* A call of its own: its stack is not added to the decision engine's deepest chain. */
+	return current_profile_slot(&slot);
+}
+
+static __always_inline bool governed_by_none(void)
+{
+	return current_profile_status() == 0;
+}
+
+/*
  * The decision engine lives in decide.bpf.c as global functions: the
  * verifier checks each once per program instead of once per inlined copy
  * and caller state, which keeps loading fast on every kernel.
@@ -238,8 +257,11 @@ static __always_inline int lsm_verdict(int r)
 static __always_inline int check_object(const struct dentry *dentry, const struct vfsmount *mnt,
 					__u32 class_mask, enum enf_hook hook, __u32 opts)
 {
-	int r = enf_decide_object(as_scalar(dentry), as_scalar(mnt), class_mask, hook, opts);
+	int r;
 
+	if (governed_by_none())
+		return 0;
+	r = enf_decide_object(as_scalar(dentry), as_scalar(mnt), class_mask, hook, opts);
 	if (r == ENF_DECIDE_LEARN) /* learn.bpf.h: called from here, the call chain's stack is too small below */
 		r = enf_learn_object(as_scalar(dentry), as_scalar(mnt), class_mask, hook);
 	return lsm_verdict(r);
@@ -247,6 +269,8 @@ static __always_inline int check_object(const struct dentry *dentry, const struc
 
 static __always_inline int check_path(const struct path *path, __u32 class_mask, enum enf_hook hook)
 {
+	if (governed_by_none())
+		return 0; /* before reading anything of the path */
 	return check_object(BPF_CORE_READ(path, dentry), BPF_CORE_READ(path, mnt), class_mask, hook, 0);
 }
 

@@ -6,7 +6,7 @@
  * loop under TCG, and it never stops to think: a gap in enforcement while
  * the daemon restarts or an edit is switched in would show up as a count.
  *
- *   enf-loop --out FILE [--stop FILE] [--seconds N] [--ready FILE] [--pause-us N] OP...
+ *   enf-loop --out FILE [--stop FILE] [--seconds N] [--ready FILE] [--mark FILE] [--pause-us N] OP...
  *     OP = exec:PATH    fork, execv PATH, wait; "ok" when it ran
  *          open:PATH:r|w open the file
  *
@@ -15,6 +15,10 @@
  * --until-denied stops at the first denial and adds "first-denial-at=T" (the
  * boot-time clock, as /proc/uptime) to the first operation's line: how long
  * a new cgroup ran unconfined before a selector reached it.
+ * --mark FILE: outcomes of the rounds that start once FILE exists are also
+ * counted apart ("marked-ok=N marked-eperm=N marked-other=N"): a test
+ * creates FILE when an edit has returned, and every later operation must
+ * see the edit.
  * --ready FILE is created once every operation has run once. --pause-us N
  * sleeps between rounds, so a workload on one emulated CPU leaves time for
  * the edits it races with.
@@ -37,6 +41,7 @@ struct op {
 	char kind;          /* 'x' exec, 'r' open read, 'w' open write */
 	const char *path;
 	unsigned long ok, eperm, other;
+	unsigned long m_ok, m_eperm, m_other;   /* after the mark */
 };
 
 static volatile sig_atomic_t stop;
@@ -92,7 +97,7 @@ static int run_open(const char *path, char how)
 	return 0;
 }
 
-static void write_counts(const char *out, struct op *ops, int n, double first_denial)
+static void write_counts(const char *out, struct op *ops, int n, double first_denial, bool mark)
 {
 	char tmp[4200];
 	FILE *f;
@@ -103,6 +108,9 @@ static void write_counts(const char *out, struct op *ops, int n, double first_de
 		return;
 	for (int i = 0; i < n; i++) {
 		fprintf(f, "%s ok=%lu eperm=%lu other=%lu", ops[i].text, ops[i].ok, ops[i].eperm, ops[i].other);
+		if (mark)
+			fprintf(f, " marked-ok=%lu marked-eperm=%lu marked-other=%lu", ops[i].m_ok, ops[i].m_eperm,
+				ops[i].m_other);
 		if (i == 0 && first_denial)
 			fprintf(f, " first-denial-at=%.3f", first_denial);
 		fprintf(f, "\n");
@@ -113,7 +121,8 @@ static void write_counts(const char *out, struct op *ops, int n, double first_de
 
 int main(int argc, char **argv)
 {
-	const char *out = NULL, *stop_file = NULL, *ready = NULL;
+	const char *out = NULL, *stop_file = NULL, *ready = NULL, *mark = NULL;
+	bool marked = false;
 	struct op ops[MAX_OPS];
 	int n = 0, seconds = 0, pause_us = 0;
 	bool until_denied = false;
@@ -127,6 +136,8 @@ int main(int argc, char **argv)
 			out = argv[++i];
 		} else if (strcmp(argv[i], "--stop") == 0 && i + 1 < argc) {
 			stop_file = argv[++i];
+		} else if (strcmp(argv[i], "--mark") == 0 && i + 1 < argc) {
+			mark = argv[++i];
 		} else if (strcmp(argv[i], "--ready") == 0 && i + 1 < argc) {
 			ready = argv[++i];
 		} else if (strcmp(argv[i], "--until-denied") == 0) {
@@ -144,7 +155,7 @@ int main(int argc, char **argv)
 			p[strlen(p) - 2] = 0;
 			ops[n++] = (struct op){ .text = argv[i], .kind = argv[i][strlen(argv[i]) - 1], .path = p };
 		} else {
-			fprintf(stderr, "usage: enf-loop --out FILE [--stop FILE] [--seconds N] [--ready FILE] [--pause-us N] "
+			fprintf(stderr, "usage: enf-loop --out FILE [--stop FILE] [--seconds N] [--ready FILE] [--mark FILE] [--pause-us N] "
 				"exec:PATH|open:PATH:r|w ...\n");
 			return 2;
 		}
@@ -156,13 +167,17 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	while (!stop) {
+		if (mark && !marked)
+			marked = access(mark, F_OK) == 0;
 		for (int i = 0; i < n && !stop; i++) {
 			int err = ops[i].kind == 'x' ? run_exec(ops[i].path) : run_open(ops[i].path, ops[i].kind);
 
 			if (err == 0) {
 				ops[i].ok++;
+				ops[i].m_ok += marked;
 			} else if (err == EPERM || err == EACCES) {
 				ops[i].eperm++;
+				ops[i].m_eperm += marked;
 				if (until_denied && !first_denial) {
 					struct timespec ts;
 
@@ -172,6 +187,7 @@ int main(int argc, char **argv)
 				}
 			} else {
 				ops[i].other++;
+				ops[i].m_other += marked;
 			}
 		}
 		if (++rounds == 1 && ready)
@@ -183,6 +199,6 @@ int main(int argc, char **argv)
 		if (pause_us)
 			usleep((useconds_t)pause_us);
 	}
-	write_counts(out, ops, n, first_denial);
+	write_counts(out, ops, n, first_denial, mark != NULL);
 	return 0;
 }

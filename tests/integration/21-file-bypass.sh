@@ -5,7 +5,7 @@
 # /proc/self/root, a relative path after chdir, a bind mount, a path 40
 # levels deep and longer than 1024 bytes; a denied file cannot be renamed
 # away nor another file renamed onto its name; nothing can be created under
-# a denied subtree. Every denial has a control: the same operation on an
+# a denied subtree; names of every length match (short and long trie keys). Every denial has a control: the same operation on an
 # allowed file, or from outside the cgroup.
 . /enforcer/tests/integration/lib/lib.sh
 
@@ -30,9 +30,21 @@ echo d >$deep/f
 echo d >$deepok/f
 echo "deep path is ${#deep} bytes"
 
+# Component names around the boundary between the trie's two maps (names of
+# at most 22 bytes in path_trie, longer ones in path_trie_long): 22, 23 and
+# 24 bytes sharing a prefix, and one of 224 bytes.
+n22=abcdefghijklmnopqrstuv
+n23=${n22}w
+n24=${n23}x
+nlong=$n22$n22$n22$n22$n22$n22$n22$n22$n22${n24}yz
+mkdir -p /srv/names
+
 start_daemon
 compile_and_load files '{"name":"files","mode":"enforce","file":{"default":"allow","rules":[
   {"action":"deny","path":"/srv/secret/data","access":["read","write"]},
+  {"action":"deny","path":"/srv/names/'$n22'","access":["read"]},
+  {"action":"deny","path":"/srv/names/'$n23'","access":["read"]},
+  {"action":"deny","path":"/srv/names/'$nlong'/**","access":["read"]},
   {"action":"deny","path":"/srv/vault/**","access":["read","create"]}]}}'
 mkdir -p $CG/t21
 expect_exit "attach" 0 enforcerctl attach files $CG/t21
@@ -63,6 +75,15 @@ expect_eq "create elsewhere (control)" ok "$(c create /srv/public/new)"
 expect_eq "a new hard link may be made..." ok "$(c link /srv/secret/data /srv/hl2)"
 expect_eq "...but reading through it is still denied" EPERM "$(c open /srv/hl2 r)"
 expect_eq "outside the cgroup the file reads (control)" ok "$(enf-probe open /srv/secret/data r)"
+
+# Created after the load: no inode identity, only the path can match.
+for f in $n22 $n23 $n24 ${nlong}q; do echo n >/srv/names/$f; done
+mkdir /srv/names/$nlong && echo n >/srv/names/$nlong/f
+expect_eq "${#n22}-byte name denied" EPERM "$(c open /srv/names/$n22 r)"
+expect_eq "${#n23}-byte name denied" EPERM "$(c open /srv/names/$n23 r)"
+expect_eq "${#n24}-byte name with the same prefix (control)" ok "$(c open /srv/names/$n24 r)"
+expect_eq "under a ${#nlong}-byte directory name denied" EPERM "$(c open /srv/names/$nlong/f r)"
+expect_eq "a ${#nlong}-byte name plus one byte (control)" ok "$(c open /srv/names/${nlong}q r)"
 expect_eq "outside the cgroup the subtree reads (control)" ok "$(enf-probe open $deep/f r)"
 
 wait_for_log 'hardlink' || true

@@ -10,6 +10,8 @@
 #    version: each of its events carries the generation that decided it, and
 #    that generation's content (rule present or not, audit or enforce) must
 #    explain the verdict; every denial the workload saw has its event.
+# Then an attach while workloads run hot (unconfined, and under another
+# profile) decides every operation that starts after the CLI returned.
 . /enforcer/tests/integration/lib/lib.sh
 . /enforcer/tests/integration/lib/lifecycle.sh
 
@@ -126,6 +128,44 @@ fi
 expect_eq "p2: every denial has a deny event" "$(count /tmp/b.out exec:/usr/bin/denied eperm)" "$(ev 'p2 /usr/bin/denied deny')"
 expect_eq "p2: every run in audit mode has a would-deny event" "$(count /tmp/b.out exec:/usr/bin/denied ok)" \
 	"$(ev 'p2 /usr/bin/denied would-deny')"
+
+# Attach while a task runs hot: the hooks keep each task's answer to "which
+# profile governs me" (lsm-progs/cgroup.bpf.h). t51c has no profile (its
+# tasks cached "none"), t51d has one allowing /srv/hot; attaching hotdeny to
+# both must decide every operation that starts after enforcerctl returned.
+mkdir -p $CG/t51c $CG/t51d
+mkdir -p /srv && echo hot >/srv/hot
+compile_and_load hotallow '{"name":"hotallow","mode":"enforce","file":{"default":"allow","rules":[{"action":"allow","path":"/srv/hot","access":["read"]}]}}'
+compile_and_load hotdeny '{"name":"hotdeny","mode":"enforce","file":{"default":"allow","rules":[{"action":"deny","path":"/srv/hot","access":["read"]}]}}'
+expect_exit "attach hotallow" 0 enforcerctl attach hotallow $CG/t51d
+HOT=
+for c in c d; do
+	in_cgroup $CG/t51$c enf-loop --out /tmp/hot$c.out --stop /tmp/hot.stop --ready /tmp/hot$c.ready \
+		--mark /tmp/hot.mark --pause-us 2000 open:/srv/hot:r &
+	HOT="$HOT $!"
+done
+wait_file /tmp/hotc.ready && wait_file /tmp/hotd.ready || fail "hot workloads did not start"
+sleep 0.5
+expect_exit "attach hotdeny to the unconfined cgroup" 0 enforcerctl attach hotdeny $CG/t51c
+expect_exit "attach hotdeny over hotallow" 0 enforcerctl attach hotdeny $CG/t51d
+touch /tmp/hot.mark
+sleep 0.5
+touch /tmp/hot.stop
+wait $HOT
+for c in c d; do
+	cat /tmp/hot$c.out
+	if [ "$(count /tmp/hot$c.out open:/srv/hot:r ok)" -gt 0 ]; then
+		pass "t51$c: the open ran before the attach (control)"
+	else
+		fail "t51$c: the open never ran before the attach"
+	fi
+	expect_eq "t51$c: no open allowed after the attach returned" 0 "$(count /tmp/hot$c.out open:/srv/hot:r marked-ok)"
+	if [ "$(count /tmp/hot$c.out open:/srv/hot:r marked-eperm)" -gt 0 ]; then
+		pass "t51$c: opens after the attach were denied"
+	else
+		fail "t51$c: no open ran after the attach returned"
+	fi
+done
 
 # Afterwards the state on disk is the last version, and the daemon is healthy.
 out=$(enforcerctl show p1)

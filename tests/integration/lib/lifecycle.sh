@@ -81,7 +81,7 @@ lc_elapsed() {
 # one): every policy map emptied; the programs stay pinned and attached.
 forget_policy() {
 	maps=
-	for m in profiles attachments path_trie from_rules inodes net_rules; do
+	for m in profiles attachments path_trie path_trie_long from_rules inodes net_rules; do
 		[ -e $PIN_DIR/maps/$m ] && maps="$maps $PIN_DIR/maps/$m"
 	done
 	# shellcheck disable=SC2086
