@@ -100,8 +100,9 @@ fi
 log=${log:-build/vm/$kernel-$mode.log}
 mkdir -p "$(dirname "$log")"
 
-# Whole-run bound: boot plus every test's own limit, capped at 20 minutes
-# so a wedged guest never holds CI for long. Demo and bench get a guest
+# Whole-run bound: boot plus every test's own limit, capped at 40 minutes
+# so a wedged guest never holds CI for long (the kernels boot side by side,
+# so this also bounds the whole stage, well inside CI's 90). Demo and bench get a guest
 # limit that ends before the cap, so their own verdict still comes back.
 if [[ $mode != test && -z $per_test ]]; then
 	per_test=1080
@@ -111,7 +112,7 @@ if [[ -z $vm_timeout ]]; then
 	test) vm_timeout=$((90 + ${#expected[@]} * (${per_test:-120} + 10))) ;;
 	*) vm_timeout=$((90 + per_test)) ;;
 	esac
-	((vm_timeout <= 1200)) || vm_timeout=1200
+	((vm_timeout <= 2400)) || vm_timeout=2400
 fi
 
 append="console=ttyS0 quiet lsm=lockdown,capability,landlock,bpf panic=-1 oops=panic"
