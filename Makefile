@@ -113,7 +113,8 @@ $(OUT)/bin/enforcerctl: $(OUT)/enforcer/enforcerctl.o $(OUT)/enforcer/cgroup.o $
 
 # Daemon code with no BPF dependency that unit tests exercise on the host.
 UNIT_ENFORCER_OBJS := $(OUT)/enforcer/state_file.o $(OUT)/enforcer/live_edit.o $(OUT)/enforcer/selector_glob.o \
-	$(OUT)/enforcer/decisions.o $(OUT)/enforcer/metrics_prometheus.o $(OUT)/enforcer/metrics_http.o
+	$(OUT)/enforcer/decisions.o $(OUT)/enforcer/metrics_prometheus.o $(OUT)/enforcer/metrics_http.o \
+	$(OUT)/enforcer/audit_syslog.o $(OUT)/enforcer/cgroup_names.o $(OUT)/enforcer/cgroup.o
 
 $(OUT)/tests/unit/%: tests/unit/%.c tests/unit/unit.h $(POLICYC_LIB_OBJS) $(COMMON_OBJS) $(UNIT_ENFORCER_OBJS) $(USER_HDRS)
 	$(call msg,CC,$@)
@@ -124,7 +125,10 @@ $(OUT)/tests/unit/%: tests/unit/%.c tests/unit/unit.h $(POLICYC_LIB_OBJS) $(COMM
 $(OUT)/tests/guest/%: tests/guest/%.c $(USER_HDRS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -static -o $@ $<
+	$(Q)$(CC) $(CFLAGS) -static -o $@ $< $(GUEST_LDLIBS)
+
+# The schema validator reads JSON (libjansson.a: static like the others).
+$(OUT)/tests/guest/enf-schema-check: GUEST_LDLIBS := $(LDLIBS_JSON)
 
 # ---- tests ----------------------------------------------------------------
 check: all

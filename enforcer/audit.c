@@ -9,6 +9,7 @@
 
 #include "audit.h"
 #include "audit_net.h"
+#include "engine.h"
 #include "log.h"
 #include "util.h"
 
@@ -71,7 +72,7 @@ static const char *reason_name(__u32 r)
 	return "unknown";
 }
 
-static void format_time(long long ns, char *buf, size_t size)
+void audit_format_time(long long ns, char *buf, size_t size)
 {
 	time_t sec = (time_t)(ns / 1000000000LL);
 	struct tm tm;
@@ -110,14 +111,82 @@ json_t *json_kstring(const char *s, size_t max)
 	return json_stringn(esc, o);
 }
 
+/* The bundle that decided: the given instance's, or for instance 0 the profile's current one. */
+static const struct bundle *bundle_of(const struct profiles *ps, __u32 slot, __u32 instance)
+{
+	if (instance)
+		return profiles_bundle_for(ps, slot, instance);
+	if (slot >= ENF_MAX_PROFILES || !ps->slots[slot].used)
+		return NULL;
+	return ps->slots[slot].bundle;
+}
+
+void audit_decision_fields(struct audit *a, json_t *o, __u32 slot, __u32 instance, __u32 rule_id,
+			   __u32 hook, __u32 verdict, __u32 reason, __u64 cgroup_id)
+{
+	const struct bundle *b = bundle_of(a->profiles, slot, instance);
+	const struct bundle_rule *rule = b && rule_id ? bundle_rule_by_id(b, rule_id) : NULL;
+	const char *cg = cgroup_names_get(&a->cgroups, cgroup_id);
+	char buf[4200];
+
+	json_object_set_new(o, "profile", json_string(b ? b->name : "(unknown)"));
+	json_object_set_new(o, "hook", json_string(hook_name(hook)));
+	json_object_set_new(o, "verdict", json_string(verdict_name(verdict)));
+	json_object_set_new(o, "reason", json_string(reason_name(reason)));
+	json_object_set_new(o, "cgroup_id", json_integer((json_int_t)cgroup_id));
+	/* A cgroup that is gone (or outside our namespace) is named by its id. */
+	if (cg) {
+		json_object_set_new(o, "cgroup", json_kstring(cg, strlen(cg)));
+	} else {
+		snprintf(buf, sizeof(buf), "id:%llu", (unsigned long long)cgroup_id);
+		json_object_set_new(o, "cgroup", json_string(buf));
+	}
+	if (!rule_id)
+		return;
+	snprintf(buf, sizeof(buf), "%08x", rule_id);
+	json_object_set_new(o, "rule_id", json_string(buf));
+	if (!rule)
+		return;
+	if (rule->line)
+		snprintf(buf, sizeof(buf), "%s:%u:%u", b->source_file, rule->line, rule->column);
+	else
+		snprintf(buf, sizeof(buf), "live edit (enforcerctl rule add)");
+	json_object_set_new(o, "rule", json_string(buf));
+	json_object_set_new(o, "rule_text", json_string(rule->text));
+}
+
+void audit_emit(struct audit *a, json_t *o)
+{
+	_cleanup_free_ char *line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+
+	if (a->on_event)
+		a->on_event(a->on_event_ctx, o);
+	if (!line) {
+		a->write_errors++;
+		return;
+	}
+	if (a->to_syslog) {
+		if (audit_syslog_send(&a->syslog, line) < 0)
+			a->write_errors++;
+		else
+			a->written++;
+		return;
+	}
+	if (!a->log)
+		return;
+	if (fprintf(a->log, "%s\n", line) < 0 || fflush(a->log) != 0) {
+		a->write_errors++;
+		clearerr(a->log);
+		return;
+	}
+	a->written++;
+}
+
 static int handle_event(void *ctx, void *data, size_t size)
 {
 	struct audit *a = ctx;
 	const struct enf_event *ev = data;
-	const struct bundle *b;
-	const struct bundle_rule *rule = NULL;
-	_cleanup_free_ char *line = NULL;
-	char when[64], rule_id[16];
+	char when[64];
 	json_t *o;
 
 	if (size < sizeof(*ev))
@@ -128,65 +197,56 @@ static int handle_event(void *ctx, void *data, size_t size)
 		return 0;
 	}
 
-	b = profiles_bundle_for(a->profiles, ev->slot, ev->instance);
-	if (b && ev->rule_id)
-		rule = bundle_rule_by_id(b, ev->rule_id);
-	format_time((long long)ev->timestamp_ns + a->realtime_offset_ns, when, sizeof(when));
-	snprintf(rule_id, sizeof(rule_id), "%08x", ev->rule_id);
-
-	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:i, s:i, s:i, s:i, s:i, s:o, s:o, s:s, s:I, s:i}",
-		      "time", when,
-		      "hook", hook_name(ev->hook),
-		      "verdict", verdict_name(ev->verdict),
-		      "mode", enf_mode_name(ev->mode),
-		      "profile", b ? b->name : "(unknown)",
-		      "generation", (json_int_t)ev->generation,
-		      "reason", reason_name(ev->reason),
-		      "pid", (int)ev->pid, "tgid", (int)ev->tgid, "ppid", (int)ev->ppid,
-		      "uid", (int)ev->uid, "gid", (int)ev->gid,
-		      "comm", json_kstring(ev->comm, sizeof(ev->comm)),
-		      "path", json_kstring(ev->path, sizeof(ev->path)),
-		      "access", enf_class_name(ev->access_class),
-		      "cgroup_id", (json_int_t)ev->cgroup_id,
-		      "errno", -ev->error);
+	audit_format_time((long long)ev->timestamp_ns + a->realtime_offset_ns, when, sizeof(when));
+	o = json_pack("{s:s, s:s}", "type", "event", "time", when);
 	if (!o)
 		return 0;
+	audit_decision_fields(a, o, ev->slot, ev->instance, ev->rule_id, ev->hook, ev->verdict, ev->reason,
+			      ev->cgroup_id);
+	json_object_set_new(o, "mode", json_string(enf_mode_name(ev->mode)));
+	json_object_set_new(o, "generation", json_integer((json_int_t)ev->generation));
+	json_object_set_new(o, "pid", json_integer(ev->pid));
+	json_object_set_new(o, "tgid", json_integer(ev->tgid));
+	json_object_set_new(o, "ppid", json_integer(ev->ppid));
+	json_object_set_new(o, "uid", json_integer(ev->uid));
+	json_object_set_new(o, "gid", json_integer(ev->gid));
+	json_object_set_new(o, "comm", json_kstring(ev->comm, sizeof(ev->comm)));
+	json_object_set_new(o, "exe", json_kstring(ev->exe, sizeof(ev->exe)));
+	json_object_set_new(o, "path", json_kstring(ev->path, sizeof(ev->path)));
+	json_object_set_new(o, "access", json_string(enf_class_name(ev->access_class)));
+	json_object_set_new(o, "errno", json_integer(-ev->error));
 	audit_net_fields(o, ev);
-	if (ev->rule_id) {
-		json_object_set_new(o, "rule_id", json_string(rule_id));
-		if (rule) {
-			char where[4200];
-
-			if (rule->line)
-				snprintf(where, sizeof(where), "%s:%u:%u", b->source_file, rule->line, rule->column);
-			else
-				snprintf(where, sizeof(where), "live edit (enforcerctl rule add)");
-			json_object_set_new(o, "rule", json_string(where));
-			json_object_set_new(o, "rule_text", json_string(rule->text));
-		}
-	}
 	if (ev->flags & ENF_EVENT_PATH_TRUNCATED)
 		json_object_set_new(o, "path_truncated", json_true());
+	if (ev->flags & ENF_EVENT_EXE_TRUNCATED)
+		json_object_set_new(o, "exe_truncated", json_true());
 	if (ev->flags & ENF_EVENT_FILELESS)
 		json_object_set_new(o, "fileless", json_true());
 	if (ev->flags & ENF_EVENT_VIA_INODE)
 		json_object_set_new(o, "via_inode", json_true());
-	line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	if (a->on_event)
-		a->on_event(a->on_event_ctx, o);
+	audit_emit(a, o);
 	json_decref(o);
-	if (line && a->log) {
-		fprintf(a->log, "%s\n", line);
-		fflush(a->log);
-		a->written++;
-	}
 	return 0;
+}
+
+bool audit_log_is_file(const char *log_path)
+{
+	const char *sock;
+
+	return strcmp(log_path, "-") != 0 && !audit_syslog_spec(log_path, &sock);
 }
 
 int audit_reopen(struct audit *a)
 {
 	FILE *f;
+	int r;
 
+	if (a->to_syslog) {
+		r = audit_syslog_reconnect(&a->syslog);
+		if (r < 0)
+			return log_error_errno(r, "cannot reconnect to the syslog socket %s: %m", a->syslog.path);
+		return 0;
+	}
 	if (strcmp(a->log_path, "-") == 0) {
 		a->log = stdout;
 		return 0;
@@ -200,23 +260,38 @@ int audit_reopen(struct audit *a)
 	return 0;
 }
 
-int audit_open(struct audit *a, const char *log_path, int events_map_fd, const struct profiles *ps)
+int audit_open(struct audit *a, const char *log_path, const struct engine *e, const struct profiles *ps)
 {
 	struct timespec rt, mono;
+	const char *sock;
+	char msg[512];
 	int r;
 
 	memset(a, 0, sizeof(*a));
 	a->profiles = ps;
+	a->syslog.fd = -1;
+	a->cgroups.root_fd = -1;
 	a->log_path = strdup(log_path);
 	if (!a->log_path)
 		return -ENOMEM;
-	r = audit_reopen(a);
+	if (audit_syslog_spec(log_path, &sock)) {
+		a->to_syslog = true;
+		r = audit_syslog_open(&a->syslog, sock, msg, sizeof(msg));
+		if (r < 0)
+			return log_error_errno(r, "%s", msg);
+	} else {
+		r = audit_reopen(a);
+		if (r < 0)
+			return r;
+	}
+	r = cgroup_names_open(&a->cgroups);
 	if (r < 0)
-		return r;
+		log_warn("cannot open the cgroup2 mount: %s; events name cgroups by id", strerror(-r));
+	event_summary_init(&a->summary, e);
 	clock_gettime(CLOCK_REALTIME, &rt);
 	clock_gettime(CLOCK_MONOTONIC, &mono);
 	a->realtime_offset_ns = (rt.tv_sec - mono.tv_sec) * 1000000000LL + (rt.tv_nsec - mono.tv_nsec);
-	a->rb = ring_buffer__new(events_map_fd, handle_event, a, NULL);
+	a->rb = ring_buffer__new(e->events_fd, handle_event, a, NULL);
 	if (!a->rb)
 		return log_error_errno(-errno, "cannot open the event ring buffer: %m");
 	return 0;
@@ -227,6 +302,9 @@ void audit_close(struct audit *a)
 	ring_buffer__free(a->rb);
 	if (a->log && a->log != stdout)
 		fclose(a->log);
+	audit_syslog_close(&a->syslog);
+	cgroup_names_close(&a->cgroups);
+	event_summary_free(&a->summary);
 	free(a->log_path);
 	memset(a, 0, sizeof(*a));
 }
@@ -241,4 +319,11 @@ int audit_consume(struct audit *a)
 	int n = ring_buffer__consume(a->rb);
 
 	return n < 0 ? n : 0;
+}
+
+void audit_summarize(struct audit *a)
+{
+	/* Events first: a summary says what was not delivered after them. */
+	(void)audit_consume(a);
+	(void)event_summary_poll(&a->summary, a);
 }

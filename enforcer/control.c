@@ -107,6 +107,9 @@ static json_t *kernel_stats(const struct control *c)
 		[ENF_STAT_UNRESOLVED] = "failed_closed_unresolved",
 		[ENF_STAT_NO_INSTANCE] = "failed_closed_no_instance",
 		[ENF_STAT_SELF_DENIED] = "self_protection_denied",
+		[ENF_STAT_EVENT_DELIVERED] = "events_delivered", [ENF_STAT_EVENT_AGGREGATED] = "events_aggregated",
+		[ENF_STAT_EVENT_UNTRACKED] = "events_untracked",
+		[ENF_STAT_EVENT_LOST_UNTRACKED] = "events_dropped_untracked",
 		[ENF_STAT_LEARN_RECORDED] = "learn_recorded", [ENF_STAT_LEARN_DROPPED] = "learn_dropped",
 		[ENF_STAT_LEARN_SEEN_FULL] = "learn_seen_full", [ENF_STAT_LEARN_UNRESOLVED] = "learn_unresolved",
 	};
@@ -119,6 +122,8 @@ static json_t *kernel_stats(const struct control *c)
 			json_object_set_new(stats, names[i], json_integer((json_int_t)v));
 	}
 	json_object_set_new(stats, "events_written", json_integer((json_int_t)c->audit->written));
+	json_object_set_new(stats, "summaries_written", json_integer((json_int_t)c->audit->summary.written));
+	json_object_set_new(stats, "audit_write_errors", json_integer((json_int_t)c->audit->write_errors));
 	return stats;
 }
 
@@ -196,6 +201,7 @@ static json_t *cmd_stats(struct request *rq, int *ret_errno)
 
 	if ((*ret_errno = unpack(rq, "{s:s, s?s}", "cmd", &cmd, "format", &format)) < 0)
 		return NULL;
+	audit_summarize(rq->c->audit); /* the per-key totals as of now, and their summaries logged */
 	if (strcmp(format, "json") == 0)
 		return reply_large(rq, json_pack("{s:b, s:o}", "ok", 1, "metrics", metrics_collect(rq->c)), ret_errno);
 	if (strcmp(format, "prometheus") != 0) {

@@ -251,14 +251,17 @@ static void human_stats(json_t *reply)
 	size_t i;
 
 	json_array_foreach(json_object_get(reply, "metrics"), i, m) {
-		char name[256];
+		char name[512];
 		int n = snprintf(name, sizeof(name), "%s", str_of(m, "name"));
+		bool first = true;
 
 		labels = json_object_get(m, "labels");
-		json_object_foreach(labels, k, v)
+		json_object_foreach(labels, k, v) {
 			if (n > 0 && (size_t)n < sizeof(name))
-				n += snprintf(name + n, sizeof(name) - (size_t)n, "%s%s=%s", n && name[n - 1] != '}' ? "{" : ",",
+				n += snprintf(name + n, sizeof(name) - (size_t)n, "%s%s=%s", first ? "{" : ",",
 					      k, json_string_value(v));
+			first = false;
+		}
 		if (labels && n > 0 && (size_t)n < sizeof(name) - 1)
 			snprintf(name + n, sizeof(name) - (size_t)n, "}");
 		printf("%-60s %lld\n", name, int_of(m, "value"));

@@ -70,7 +70,10 @@ struct options {
 	bool reload;
 	bool self_protect;
 	enum harden_mode harden;
+	unsigned event_rate;   /* records per second per (cgroup, rule); 0: no limit */
 };
+
+#define EVENT_RATE_DEFAULT 20
 
 static void usage(FILE *out)
 {
@@ -84,7 +87,11 @@ static void usage(FILE *out)
 		"\n"
 		"Options:\n"
 		"  -s, --socket PATH      control socket (default %s)\n"
-		"  -a, --audit-log PATH   audit log, JSON lines; '-' for stdout (default %s)\n"
+		"  -a, --audit-log PATH   audit log, JSON lines (docs/events.md); '-' for stdout,\n"
+		"                         'syslog' or 'syslog:SOCKET' for syslog (default %s)\n"
+		"      --event-rate N     events delivered per second per cgroup and rule; beyond\n"
+		"                         that they are counted in summary records (default %d;\n"
+		"                         0: no limit)\n"
 		"  -g, --read-group NAME  members may run read-only commands (status, list, show,\n"
 		"                         events, stats)\n"
 		"  -p, --pin-dir DIR      bpffs directory for maps and links (default %s)\n"
@@ -111,12 +118,12 @@ static void usage(FILE *out)
 		"Exit status: 0 clean shutdown, 1 this kernel cannot enforce (the message says\n"
 		"why and what to change), 2 usage error, 3 other start-up failure, 4 the pinned\n"
 		"state has another ABI version (see --migrate and --cleanup).\n",
-		ENF_SOCKET_DEFAULT, AUDIT_LOG_DEFAULT, ENF_PIN_DIR_DEFAULT, STATE_DIR_DEFAULT);
+		ENF_SOCKET_DEFAULT, AUDIT_LOG_DEFAULT, EVENT_RATE_DEFAULT, ENF_PIN_DIR_DEFAULT, STATE_DIR_DEFAULT);
 }
 
 static int parse_args(int argc, char **argv, struct options *o)
 {
-	enum { OPT_CLEANUP = 256, OPT_MIGRATE, OPT_RELOAD, OPT_HARDEN, OPT_NO_SELF, OPT_METRICS, OPT_METRICS_REMOTE };
+	enum { OPT_CLEANUP = 256, OPT_MIGRATE, OPT_RELOAD, OPT_HARDEN, OPT_NO_SELF, OPT_METRICS, OPT_METRICS_REMOTE, OPT_EVENT_RATE };
 	static const struct option longopts[] = {
 		{ "socket", required_argument, NULL, 's' },
 		{ "audit-log", required_argument, NULL, 'a' },
@@ -130,6 +137,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "no-self-protect", no_argument, NULL, OPT_NO_SELF },
 		{ "metrics-listen", required_argument, NULL, OPT_METRICS },
 		{ "metrics-allow-remote", no_argument, NULL, OPT_METRICS_REMOTE },
+		{ "event-rate", required_argument, NULL, OPT_EVENT_RATE },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
@@ -138,7 +146,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 
 	*o = (struct options){ .socket_path = ENF_SOCKET_DEFAULT, .audit_log = AUDIT_LOG_DEFAULT,
 			       .pin_dir = ENF_PIN_DIR_DEFAULT, .state_dir = STATE_DIR_DEFAULT,
-			       .self_protect = true, .harden = HARDEN_ON };
+			       .self_protect = true, .harden = HARDEN_ON, .event_rate = EVENT_RATE_DEFAULT };
 	while ((c = getopt_long(argc, argv, "s:a:g:p:d:vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's': o->socket_path = optarg; break;
@@ -153,6 +161,20 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case OPT_NO_SELF: o->self_protect = false; break;
 		case OPT_METRICS: o->metrics_listen = optarg; break;
 		case OPT_METRICS_REMOTE: o->metrics_allow_remote = true; break;
+		case OPT_EVENT_RATE: {
+			char *end;
+			unsigned long v;
+
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || *end || optarg[0] == '-' || v > 1000000) {
+				fprintf(stderr, "enforcerd: --event-rate takes a number of events per second "
+					"from 0 (no limit) to 1000000, not '%s'\n", optarg);
+				return -EINVAL;
+			}
+			o->event_rate = (unsigned)v;
+			break;
+		}
 		case OPT_HARDEN:
 			if (strcmp(optarg, "on") == 0) {
 				o->harden = HARDEN_ON;
@@ -273,7 +295,7 @@ static void protect_files(struct engine *e, const struct options *o)
 		*strrchr(sockdir, '/') = 0;
 		want[n++] = (typeof(want[0])){ sockdir, ENF_SELF_DIR };
 	}
-	if (strcmp(o->audit_log, "-") != 0)
+	if (audit_log_is_file(o->audit_log))
 		want[n++] = (typeof(want[0])){ o->audit_log, ENF_SELF_FILE };
 	for (size_t i = 0; i < n; i++) {
 		struct enf_self_inode_val val = { .kind = want[i].kind };
@@ -297,6 +319,20 @@ static void protect_files(struct engine *e, const struct options *o)
 		if (stale)
 			(void)bpf_map_delete_elem(e->self_inodes_fd, &key);
 	}
+}
+
+/* The kernel's event budget (lsm-progs/event.bpf.c): rate records per second per key. */
+static int write_event_limits(struct engine *e, unsigned rate)
+{
+	struct enf_event_limits lim = { .burst = rate, .window_ms = 1000 };
+	int fd = engine_map_fd(e, "event_limits");
+	__u32 zero = 0;
+
+	if (fd < 0)
+		return fd;
+	if (bpf_map_update_elem(fd, &zero, &lim, BPF_ANY) < 0)
+		return -errno;
+	return 0;
 }
 
 static void epoll_add(int epfd, int fd, uint64_t tag)
@@ -327,6 +363,7 @@ int main(int argc, char **argv)
 	char msg[2048];
 	int r, status = EXIT_FAILURE_OTHER;
 	bool running = true;
+	time_t last_summary = time(NULL);
 
 	if (parse_args(argc, argv, &opt) < 0)
 		return EXIT_USAGE;
@@ -371,14 +408,19 @@ int main(int argc, char **argv)
 		log_error("%s", msg);
 		goto out;
 	}
-	if (strcmp(opt.audit_log, "-") != 0 && (r = make_parent_dir(opt.audit_log)) < 0) {
+	if (audit_log_is_file(opt.audit_log) && (r = make_parent_dir(opt.audit_log)) < 0) {
 		log_error_errno(r, "cannot create the directory of %s: %m", opt.audit_log);
 		goto out;
 	}
-	if (audit_open(&audit, opt.audit_log, engine.events_fd, &profiles) < 0)
+	if (audit_open(&audit, opt.audit_log, &engine, &profiles) < 0)
 		goto out;
 	if (learn_init(&learn, opt.state_dir, &profiles, &engine) < 0)
 		goto out;
+	r = write_event_limits(&engine, opt.event_rate);
+	if (r < 0) {
+		log_error_errno(r, "cannot set the event rate limit: %m");
+		goto out;
+	}
 	if (decisions_init(&decisions, time_now_usec()) < 0) {
 		log_error("out of memory for the decision store");
 		goto out;
@@ -505,12 +547,17 @@ int main(int argc, char **argv)
 			selectors.dirty = false;
 			(void)state_save(&state, &profiles, &selectors);
 		}
+		/* What the rate limit held back, once a second: counts, not a storm. */
+		if (time(NULL) != last_summary) {
+			last_summary = time(NULL);
+			audit_summarize(&audit);
+		}
 		control_sweep_idle(&control);
 		metrics_http_sweep(&http);
 		if (control.shutdown)
 			running = false;
 	}
-	audit_consume(&audit);
+	audit_summarize(&audit);
 	status = 0;
 	if (control.remove_enforcement) {
 		r = engine_remove_pins(opt.pin_dir, msg, sizeof(msg));

@@ -27,6 +27,8 @@ static const char *const allowed_syscalls[] = {
 	"readlink", "readlinkat", "getcwd", "mkdir", "mkdirat", "rmdir", "unlink", "unlinkat",
 	"rename", "renameat", "renameat2", "fsync", "fdatasync", "fcntl", "dup", "dup3",
 	"name_to_handle_at", "inotify_add_watch", "inotify_rm_watch",
+	"open_by_handle_at", /* cgroup id -> path for events (cgroup_names.c) */
+	"connect",           /* reconnecting the syslog socket made at start-up (audit_syslog.c) */
 	"epoll_wait", "epoll_pwait", "epoll_pwait2", "epoll_ctl",
 	"accept", "accept4", "recvmsg", "recvfrom", "sendmsg", "sendto", "getsockopt", "shutdown",
 	"bpf", "mmap", "munmap", "mprotect", "mremap", "madvise", "brk", "futex",

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <time.h>
 
+#include "audit.h"
 #include "control.h"
 #include "health.h"
 #include "metrics.h"
@@ -32,6 +33,10 @@ json_t *metrics_collect(const struct control *c)
 		{ ENF_STAT_LEARN_DROPPED, "enforcer_learn_dropped_total", "learn mode: observations the ring buffer had no room for (sent again when repeated)" },
 		{ ENF_STAT_LEARN_SEEN_FULL, "enforcer_learn_seen_full_total", "learn mode: observations sent undeduplicated, the kernel's table full" },
 		{ ENF_STAT_LEARN_UNRESOLVED, "enforcer_learn_unresolved_total", "learn mode: operations allowed but not recorded (path not walkable)" },
+		{ ENF_STAT_EVENT_DELIVERED, "enforcer_events_delivered_total", "event records the kernel put in the ring buffer" },
+		{ ENF_STAT_EVENT_AGGREGATED, "enforcer_events_aggregated_total", "decisions over the event rate limit: counted in summary records" },
+		{ ENF_STAT_EVENT_UNTRACKED, "enforcer_events_untracked_total", "decisions with no per-rule accounting (its map was full)" },
+		{ ENF_STAT_EVENT_LOST_UNTRACKED, "enforcer_events_lost_untracked_total", "of those, events the ring buffer had no room for" },
 	};
 	const struct profiles *ps = c->profiles;
 	json_t *arr = json_array();
@@ -45,7 +50,11 @@ json_t *metrics_collect(const struct control *c)
 		if (engine_stat(c->engine, kernel[i].stat, &v) == 0)
 			add(arr, kernel[i].name, "counter", kernel[i].help, v, NULL);
 	}
-	add(arr, "enforcer_events_written_total", "counter", "events written to the audit log", c->audit->written, NULL);
+	add(arr, "enforcer_events_written_total", "counter", "records written to the audit log", c->audit->written, NULL);
+	add(arr, "enforcer_summaries_written_total", "counter", "summary records written", c->audit->summary.written, NULL);
+	add(arr, "enforcer_audit_write_errors_total", "counter", "records the audit destination did not take",
+	    c->audit->write_errors, NULL);
+	event_summary_metrics(&c->audit->summary, c->audit, arr);
 	add(arr, "enforcer_events_follower_dropped_total", "counter", "events an 'events --follow' client was too slow for",
 	    c->n.events_dropped, NULL);
 	for (size_t i = 0; i < ENF_MAX_PROFILES; i++) {

@@ -26,6 +26,8 @@
 #define ENF_PROFILE_NAME_MAX  64    /* profile name, NUL included */
 #define ENF_RULE_DEPTH_MAX    64    /* components in a rule's path */
 #define ENF_PATH_EVENT_MAX    4096  /* path text carried in an event */
+#define ENF_EXE_EVENT_MAX     1024  /* executable path carried in an event (longer: truncated, flagged) */
+#define ENF_MAX_EVENT_RATES   8192  /* (cgroup, rule, hook, verdict) keys with event accounting */
 #define ENF_MAX_PROFILES      1024  /* profiles loaded at once */
 #define ENF_MAX_ATTACHMENTS   65536 /* cgroups with a profile attached */
 #define ENF_MAX_TRIE_NODES    (1 << 20) /* path nodes over all profiles */
@@ -379,7 +381,15 @@ enum enf_stat {
 	ENF_STAT_UNRESOLVED     = 4, /* failed closed: object could not be resolved */
 	ENF_STAT_NO_INSTANCE    = 5, /* failed closed: profile state missing */
 	ENF_STAT_SELF_DENIED    = 6, /* self-protection denials */
-	/* 7..11: events and aggregation */
+	/*
+	 * Event accounting (docs/events.md): every deny, would-deny and audit
+	 * decision ends in exactly one of DELIVERED, AGGREGATED, EVENT_DROPPED,
+	 * so DENIED + AUDITED == DELIVERED + AGGREGATED + EVENT_DROPPED.
+	 */
+	ENF_STAT_EVENT_DELIVERED  = 7, /* records submitted to the ring buffer */
+	ENF_STAT_EVENT_AGGREGATED = 8, /* over the per-key budget: counted in event_rates, no record */
+	ENF_STAT_EVENT_UNTRACKED  = 9, /* event_rates was full: no per-key count, never rate limited */
+	ENF_STAT_EVENT_LOST_UNTRACKED = 10, /* of those, records the ring buffer had no room for */
 	ENF_STAT_LEARN_RECORDED = 12, /* learn: a new observation was sent */
 	ENF_STAT_LEARN_DROPPED  = 13, /* learn: ring buffer full; recorded again at its next occurrence */
 	ENF_STAT_LEARN_SEEN_FULL = 14, /* learn: dedup table full; sent without deduplication */
@@ -388,6 +398,40 @@ enum enf_stat {
 };
 
 /* -------------------------------------------------------------- events -- */
+
+/*
+ * event_rates: per (cgroup, profile slot, rule, hook, verdict, reason), the
+ * event budget of the current window and cumulative totals. The totals
+ * only grow (atomic adds in the hooks); the daemon reads them and reports
+ * deltas as "summary" records, so no count is ever reset under a writer.
+ */
+struct enf_rate_key {
+	__u64 cgroup_id;
+	__u32 slot;
+	__u32 rule_id;      /* 0: no rule, see reason */
+	__u8  hook;         /* enum enf_hook (all values < 256) */
+	__u8  verdict;      /* enum enf_verdict */
+	__u8  reason;       /* enum enf_reason */
+	__u8  _pad[5];
+};
+
+struct enf_rate_val {
+	__u64 window_start_ns;  /* bpf_ktime_get_ns() when the current window began */
+	__u64 window_used;      /* records delivered in the current window (approximate under races) */
+	__u64 delivered;        /* records submitted to the ring buffer */
+	__u64 aggregated;       /* over budget: counted only */
+	__u64 dropped;          /* the ring buffer was full */
+};
+
+/*
+ * event_limits: single-entry array. The first `burst` records per key and
+ * window are delivered, the rest only counted; burst 0 turns rate limiting
+ * off (every decision is tried on the ring buffer).
+ */
+struct enf_event_limits {
+	__u32 burst;
+	__u32 window_ms;    /* 0 means 1000 */
+};
 
 enum enf_verdict {
 	ENF_VERDICT_ALLOW       = 1,
@@ -406,6 +450,7 @@ enum enf_verdict {
 #define ENF_EVENT_PATH_TRUNCATED (1u << 0)
 #define ENF_EVENT_FILELESS       (1u << 1) /* exec of a file with no name (memfd, deleted) */
 #define ENF_EVENT_VIA_INODE      (1u << 2) /* decided by inode identity, not the path */
+#define ENF_EVENT_EXE_TRUNCATED  (1u << 3) /* exe holds the topmost components only */
 
 struct enf_event {
 	__u64 timestamp_ns;   /* CLOCK_MONOTONIC (bpf_ktime_get_ns) */
@@ -435,6 +480,8 @@ struct enf_event {
 	__u8  net_addr[16];   /* IPv6, or IPv4-mapped IPv6 */
 	char  comm[16];
 	char  path[ENF_PATH_EVENT_MAX];
+	/* the task's executable (mm->exe_file), as the kernel resolved it; "" for kernel threads */
+	char  exe[ENF_EXE_EVENT_MAX];
 };
 
 /*
@@ -478,6 +525,9 @@ _Static_assert(sizeof(struct enf_net_key) == 24, "enf_net_key");
 _Static_assert(sizeof(struct enf_net_rule) == 16, "enf_net_rule");
 _Static_assert(sizeof(struct enf_net_val) == 8 + 16 * ENF_NET_RULES_PER_PREFIX, "enf_net_val");
 _Static_assert(sizeof(struct enf_learn_key) == 48, "enf_learn_key");
-_Static_assert(sizeof(struct enf_event) == 88 + 24 + 16 + ENF_PATH_EVENT_MAX, "enf_event");
+_Static_assert(sizeof(struct enf_event) == 88 + 24 + 16 + ENF_PATH_EVENT_MAX + ENF_EXE_EVENT_MAX, "enf_event");
+_Static_assert(sizeof(struct enf_rate_key) == 24, "enf_rate_key");
+_Static_assert(sizeof(struct enf_rate_val) == 40, "enf_rate_val");
+_Static_assert(sizeof(struct enf_event_limits) == 8, "enf_event_limits");
 
 #endif /* ENFORCER_ABI_H */

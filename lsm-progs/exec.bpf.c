@@ -34,9 +34,12 @@ int BPF_PROG(enf_bprm_check, struct linux_binprm *bprm, int ret)
 		__u64 mnt = as_scalar(BPF_CORE_READ(file, f_path.mnt));
 		int r = enf_decide_fileless(dentry, mnt);
 
-		if (r == ENF_DECIDE_LEARN)
+		if (r == ENF_DECIDE_LEARN) {
 			r = enf_learn_object(dentry, mnt, CLASS_BIT(ENF_CLASS_EXEC) | ENF_LEARN_FILELESS,
 					     ENF_HOOK_BPRM_CHECK);
+			if (r == -EAGAIN) /* left learn mode meanwhile: see check_object() */
+				r = enf_decide_fileless(dentry, mnt);
+		}
 		return lsm_verdict(r);
 	}
 	return check_path(&file->f_path, CLASS_BIT(ENF_CLASS_EXEC), ENF_HOOK_BPRM_CHECK);

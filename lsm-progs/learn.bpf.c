@@ -71,8 +71,9 @@ static __always_inline int learn_first(const struct enf_learn_key *key)
  * A path operation (`what`: the class mask, | ENF_LEARN_FILELESS) of a task
  * whose decision function returned ENF_DECIDE_LEARN. The governing profile
  * is looked up again: should it have left learn mode in between (an admin
- * switched it), the operation is denied, failing closed rather than
- * allowing under a profile that now enforces.
+ * switched it), -EAGAIN sends the caller to decide again under the profile
+ * that governs now (failing closed, with its event), rather than allowing
+ * under a profile that now enforces.
  */
 __noinline int enf_learn_object(__u64 dentry, __u64 mnt, __u32 what, __u32 hook)
 {
@@ -82,9 +83,9 @@ __noinline int enf_learn_object(__u64 dentry, __u64 mnt, __u32 what, __u32 hook)
 	struct path_walk w = {};
 	struct path_hash h = {};
 	struct enf_event *ev;
-	int ret = 0;
 
-	if (governing_profile(&d, &ret) <= 0 || d.prof.mode != ENF_MODE_LEARN)
+	/* Silent here (no room for an event this deep): the caller decides again on -EAGAIN. */
+	if (governing_profile_quiet(&d) <= 0 || d.prof.mode != ENF_MODE_LEARN)
 		return -EAGAIN;
 	if (what & ENF_LEARN_FILELESS)
 		d.event_flags = ENF_EVENT_FILELESS;

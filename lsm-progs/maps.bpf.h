@@ -139,6 +139,21 @@ ENF_MAP struct {
 	__uint(max_entries, 8 << 20);
 } events SEC(".maps");
 
+/* Event rate limiting and per-key accounting (lsm-progs/event.bpf.c). Preallocated: no allocation in a hook. */
+ENF_MAP struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, ENF_MAX_EVENT_RATES);
+	__type(key, struct enf_rate_key);
+	__type(value, struct enf_rate_val);
+} event_rates SEC(".maps");
+
+ENF_MAP struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct enf_event_limits);
+} event_limits SEC(".maps");
+
 ENF_MAP struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);

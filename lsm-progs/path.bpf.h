@@ -341,48 +341,69 @@ struct path_text {
 	bool truncated;
 };
 
-/* Room for "/" + one whole component must remain after off. */
-#define PATH_TEXT_LIMIT (ENF_PATH_EVENT_MAX - ENF_NAME_MAX - 1)
-
-static int path_text_step(__u32 i, void *data)
-{
-	struct path_text *t = data;
-	struct dentry *d;
-	__u32 off = t->off;
-	long n;
-
-	if (i >= t->depth || i >= ENF_TOP_DENTRIES)
-		return 1;
-	if (off > PATH_TEXT_LIMIT) {
-		t->truncated = true;
-		return 1;
-	}
-	d = top_component(t->tc, t->depth, i);
-	t->ev->path[off] = '/';
-	n = bpf_probe_read_kernel_str(&t->ev->path[off + 1], ENF_NAME_MAX,
-				      BPF_CORE_READ(d, d_name.name));
-	if (n <= 0)
-		return 1;
-	t->off = off + n; /* n counts the NUL, which the next '/' overwrites */
-	return 0;
+/*
+ * Render walked components into a fixed-size text field of the event (the
+ * object's path, the executable's path). One callback per field: the
+ * verifier bounds the write offset by the field's size, so the field is a
+ * compile-time choice. Room for "/" + one whole component must remain
+ * after off; a path that does not fit ends at a component boundary and
+ * is flagged.
+ */
+#define DEFINE_PATH_TEXT(fn, field, fmax)						\
+static int fn##_step(__u32 i, void *data)						\
+{											\
+	struct path_text *t = data;							\
+	struct dentry *d;								\
+	__u32 off = t->off;								\
+	long n;										\
+											\
+	if (i >= t->depth || i >= ENF_TOP_DENTRIES)					\
+		return 1;								\
+	if (off > (fmax) - ENF_NAME_MAX - 1) {						\
+		t->truncated = true;							\
+		return 1;								\
+	}										\
+	d = top_component(t->tc, t->depth, i);						\
+	t->ev->field[off] = '/';							\
+	n = bpf_probe_read_kernel_str(&t->ev->field[off + 1], ENF_NAME_MAX,		\
+				      BPF_CORE_READ(d, d_name.name));			\
+	if (n <= 0)									\
+		return 1;								\
+	t->off = off + n; /* n counts the NUL, which the next '/' overwrites */		\
+	return 0;									\
+}											\
+											\
+/*											\
+ * The walked path (t->tc, t->depth) as text into t->ev, for people; decisions	\
+ * never read it. Returns the length with NUL; t->truncated says whether it	\
+ * was cut. The caller's t can serve several renders: stack is scarce.		\
+ */											\
+static __always_inline __u32 fn(struct path_text *t)				\
+{											\
+	struct enf_event *ev = t->ev;							\
+											\
+	_Static_assert(((fmax) & ((fmax) - 1)) == 0, "the mask below needs a power of two"); \
+	t->off = 0;									\
+	t->truncated = t->depth > ENF_TOP_DENTRIES;					\
+	if (t->depth == 0) {								\
+		ev->field[0] = '/';							\
+		ev->field[1] = 0;							\
+		return 2;								\
+	}										\
+	bpf_loop(ENF_TOP_DENTRIES, fn##_step, t, 0);					\
+	if (t->off < (fmax))								\
+		ev->field[t->off & ((fmax) - 1)] = 0;					\
+	return t->off + 1;								\
 }
 
-/* Render the walked path into the event, for people; decisions never read it. */
+DEFINE_PATH_TEXT(path_text_render, path, ENF_PATH_EVENT_MAX)
+
 static __always_inline void path_text(struct enf_event *ev, struct enf_task_ctx *tc, __u32 depth)
 {
 	struct path_text t = { .tc = tc, .ev = ev, .depth = depth };
 
-	if (depth == 0) {
-		ev->path[0] = '/';
-		ev->path[1] = 0;
-		ev->path_len = 2;
-		return;
-	}
-	bpf_loop(ENF_TOP_DENTRIES, path_text_step, &t, 0);
-	if (t.off < ENF_PATH_EVENT_MAX)
-		ev->path[t.off & (ENF_PATH_EVENT_MAX - 1)] = 0;
-	ev->path_len = t.off + 1;
-	if (t.truncated || depth > ENF_TOP_DENTRIES)
+	ev->path_len = path_text_render(&t);
+	if (t.truncated)
 		ev->flags |= ENF_EVENT_PATH_TRUNCATED;
 }
 

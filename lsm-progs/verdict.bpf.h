@@ -22,8 +22,14 @@ struct net_info {
 	__u8  addr[16];   /* IPv6 or IPv4-mapped */
 };
 
+/*
+ * No implicit padding: finish() hands a pointer to this to a global
+ * function (enf_emit_event), and the verifier insists that every byte a
+ * global function may read is initialised.
+ */
 struct decision {
 	__u32 slot;
+	__u32 _pad0;
 	struct enf_profile_val prof;  /* copied once: one generation decides */
 	__u32 action;                 /* enum enf_action after defaults */
 	__u32 rule;
@@ -31,15 +37,18 @@ struct decision {
 	__u32 cls;                    /* enum enf_class */
 	__u32 hook;                   /* enum enf_hook */
 	__u32 event_flags;            /* ENF_EVENT_* to add */
-	bool has_net;
+	__u32 has_net;
 	struct net_info net;          /* when has_net */
+	__u32 _pad1;
 };
+_Static_assert(sizeof(struct decision) == 8 + 24 + 7 * 4 + 24 + 4, "struct decision has padding");
 
 static __always_inline __u32 section_of(enum enf_class cls)
 {
 	return cls == ENF_CLASS_EXEC ? ENF_SECTION_EXEC : ENF_SECTION_FILE;
 }
 
+/* The record's fields that come from the decision and the task (event.bpf.c, learn.bpf.c). */
 static __always_inline void fill_event(struct enf_event *ev, const struct decision *d,
 				       __u32 verdict, int error)
 {
@@ -67,6 +76,7 @@ static __always_inline void fill_event(struct enf_event *ev, const struct decisi
 	ev->flags = d->event_flags;
 	ev->path_len = 0;
 	ev->path[0] = 0;
+	ev->exe[0] = 0;
 	if (d->has_net) {
 		ev->net_op = d->net.op;
 		ev->net_port = d->net.port;
@@ -84,14 +94,25 @@ static __always_inline void fill_event(struct enf_event *ev, const struct decisi
 }
 
 /*
+ * The event of one decision, rate limited per (cgroup, rule): delivered,
+ * aggregated or dropped, each counted (lsm-progs/event.bpf.c). A global
+ * function, verified once per program rather than at every finish().
+ * path_depth: 0 when there is no object path, else 1 + the number of
+ * components of the object's walk in the task's scratch. Few arguments:
+ * each one costs stack, and a learn hook calls this three frames deep.
+ */
+extern int enf_emit_event(struct decision *d, __u32 verdict, __u32 path_depth);
+
+/*
  * Turn d->action into the hook's return value and emit an event for every
  * verdict other than a plain allow. tc may be NULL (no path to report).
+ * The verdict is fixed before the event is attempted and does not read
+ * its outcome.
  */
 static __always_inline int finish(struct decision *d, struct enf_task_ctx *tc, __u32 depth)
 {
 	__u32 verdict;
 	int error = 0;
-	struct enf_event *ev;
 
 	stat_inc(ENF_STAT_DECISIONS);
 	switch (d->action) {
@@ -112,16 +133,7 @@ static __always_inline int finish(struct decision *d, struct enf_task_ctx *tc, _
 		}
 		break;
 	}
-
-	ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
-	if (!ev) {
-		stat_inc(ENF_STAT_EVENT_DROPPED);
-		return error;
-	}
-	fill_event(ev, d, verdict, error);
-	if (tc)
-		path_text(ev, tc, depth);
-	bpf_ringbuf_submit(ev, 0);
+	(void)enf_emit_event(d, verdict, tc ? depth + 1 : 0);
 	return error;
 }
 
@@ -179,6 +191,26 @@ static __always_inline int governing_profile(struct decision *d, int *ret)
 		*ret = fail_closed(d, ENF_REASON_NO_INSTANCE, NULL, 0);
 		return -1;
 	}
+	d->prof = *prof;
+	return 1;
+}
+
+/*
+ * As governing_profile(), but silent: 1 with d->slot and d->prof set, 0
+ * otherwise. For the learn path (learn.bpf.c): it runs three frames deep,
+ * where finish() and its event do not fit the 512-byte stack, so its
+ * caller (check_object, the fileless exec) decides again instead, which
+ * fails closed with an event.
+ */
+static __always_inline int governing_profile_quiet(struct decision *d)
+{
+	struct enf_profile_val *prof;
+
+	if (current_profile_slot(&d->slot) <= 0)
+		return 0;
+	prof = bpf_map_lookup_elem(&profiles, &d->slot);
+	if (!prof)
+		return 0;
 	d->prof = *prof;
 	return 1;
 }
@@ -262,8 +294,12 @@ static __always_inline int check_object(const struct dentry *dentry, const struc
 	if (governed_by_none())
 		return 0;
 	r = enf_decide_object(as_scalar(dentry), as_scalar(mnt), class_mask, hook, opts);
-	if (r == ENF_DECIDE_LEARN) /* learn.bpf.h: called from here, the call chain's stack is too small below */
+	if (r == ENF_DECIDE_LEARN) { /* learn.bpf.h: called from here, the call chain's stack is too small below */
 		r = enf_learn_object(as_scalar(dentry), as_scalar(mnt), class_mask, hook);
+		/* It left learn mode meanwhile: decide under what governs now (fails closed, with its event). */
+		if (r == -EAGAIN)
+			r = enf_decide_object(as_scalar(dentry), as_scalar(mnt), class_mask, hook, opts);
+	}
 	return lsm_verdict(r);
 }
 

@@ -17,7 +17,8 @@
 
 EDITS=${EDITS:-1000}
 for p in allowed denied toggled other1 other2; do install_program /usr/bin/$p; done
-start_daemon
+# No event rate limit: every decision must arrive as an event whose generation is checked.
+start_daemon --event-rate 0
 # p1 is always in enforce mode; two versions differ in a rule no workload uses.
 compile_and_load p1 '{"name":"p1","mode":"enforce","exec":{"default":"allow","rules":[{"action":"deny","path":"/usr/bin/denied"},{"action":"deny","path":"/usr/bin/other1"}]}}'
 printf '%s\n' '{"name":"p1","mode":"enforce","exec":{"default":"allow","rules":[{"action":"deny","path":"/usr/bin/denied"},{"action":"deny","path":"/usr/bin/other2"}]}}' >/tmp/p1b.json

@@ -63,6 +63,9 @@ copy_tree tests/integration enforcer/tests/integration || warn "tests/integratio
 copy_tree tests/demo enforcer/tests/demo || true
 copy_tree tests/bench enforcer/tests/bench || true
 copy_tree policies enforcer/policies || warn "policies/ missing"
+# The schemas the tests validate real output against (docs/events.schema.json).
+mkdir -p "$stage/enforcer/docs"
+cp "$root"/docs/*.schema.json "$stage/enforcer/docs/" 2>/dev/null || warn "docs/*.schema.json missing"
 
 # bpftool lets tests and benchmarks look at loaded programs (and read
 # run_time_ns); it is optional.

@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The event of a decision: rate limited per (cgroup, profile, rule, hook,
+ * verdict, reason), every outcome counted, the record filled and
+ * submitted.
+ *
+ * A flood (one task denied a million times) must produce counts, not a
+ * storm of records that would fill the ring buffer and hide every other
+ * cgroup's events: per key, the first `burst` records of each window are
+ * delivered and the rest only counted (aggregated). Every decision that
+ * reaches here ends in exactly one of delivered, aggregated or dropped,
+ * counted per CPU in `stats` and, when the key has an entry, in its
+ * event_rates totals; the daemon reports the per-key deltas as "summary"
+ * records. When event_rates is full a key gets no entry: its records are
+ * never rate limited (so nothing is aggregated that no total would show)
+ * and the decision is counted as untracked.
+ *
+ * Nothing here decides: the hook's return value is fixed before
+ * enf_emit_event() runs and does not read its result.
+ */
+#include "common.bpf.h"
+#include "verdict.bpf.h"
+
+#define NSEC_PER_MSEC 1000000ull
+
+/*
+ * A new key's first value, from .rodata rather than the stack: a learn
+ * hook reaches finish() three calls deep (learn.bpf.c), and every byte of
+ * this frame counts against the 512 the call chain has.
+ */
+static const struct enf_rate_val rate_zero;
+
+/* The decision's entry in event_rates, made if new; NULL when the map is full. */
+static __always_inline struct enf_rate_val *rate_entry(const struct decision *d, __u32 verdict)
+{
+	/* Scoped here so that its stack slot is free again for the walk below. */
+	struct enf_rate_key key = {
+		.cgroup_id = bpf_get_current_cgroup_id(),
+		.slot = d->slot,
+		.rule_id = d->rule,
+		.hook = (__u8)d->hook,
+		.verdict = (__u8)verdict,
+		.reason = (__u8)d->reason,
+	};
+	struct enf_rate_val *v;
+
+	v = bpf_map_lookup_elem(&event_rates, &key);
+	if (v)
+		return v;
+	/* NOEXIST: another CPU may have created it meanwhile; then use that one. */
+	(void)bpf_map_update_elem(&event_rates, &key, &rate_zero, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&event_rates, &key);
+}
+
+/*
+ * Within the key's budget for the current window? The window fields are
+ * plain stores: two CPUs racing at a window boundary may deliver a record
+ * or two more than the budget, which costs nothing in accounting (each
+ * record is still counted exactly once, below).
+ */
+static __always_inline bool within_budget(struct enf_rate_val *v)
+{
+	__u32 zero = 0;
+	struct enf_event_limits *lim = bpf_map_lookup_elem(&event_limits, &zero);
+	__u64 now, window;
+
+	if (!lim || lim->burst == 0)
+		return true;
+	window = (lim->window_ms ? lim->window_ms : 1000) * NSEC_PER_MSEC;
+	now = bpf_ktime_get_ns();
+	if (now - v->window_start_ns >= window) {
+		v->window_start_ns = now;
+		v->window_used = 0;
+	}
+	if (v->window_used >= lim->burst)
+		return false;
+	__sync_fetch_and_add(&v->window_used, 1);
+	return true;
+}
+
+DEFINE_PATH_TEXT(exe_text_render, exe, ENF_EXE_EVENT_MAX)
+
+/*
+ * The task's executable as the kernel knows it (mm->exe_file), walked like
+ * any object into the task's scratch: call it after the object's path has
+ * been rendered, since the walk reuses the same scratch.
+ */
+static __always_inline void exe_text(struct enf_event *ev, struct enf_task_ctx *tc, struct path_text *t)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct file *exe = BPF_CORE_READ(task, mm, exe_file);
+	struct path_walk w = { .tc = tc };
+
+	if (!exe)
+		return; /* kernel threads have no executable */
+	if (path_walk(&w, BPF_CORE_READ(exe, f_path.dentry), BPF_CORE_READ(exe, f_path.mnt)) < 0) {
+		ev->flags |= ENF_EVENT_EXE_TRUNCATED;
+		return;
+	}
+	t->tc = tc;
+	t->ev = ev;
+	t->depth = w.depth;
+	(void)exe_text_render(t);
+	if (t->truncated)
+		ev->flags |= ENF_EVENT_EXE_TRUNCATED;
+}
+
+__noinline int enf_emit_event(struct decision *d, __u32 verdict, __u32 path_depth)
+{
+	struct enf_rate_val *rate;
+	struct enf_task_ctx *tc;
+	struct enf_event *ev;
+
+	if (!d)
+		return 0;
+	rate = rate_entry(d, verdict);
+	if (!rate) {
+		stat_inc(ENF_STAT_EVENT_UNTRACKED);
+	} else if (!within_budget(rate)) {
+		__sync_fetch_and_add(&rate->aggregated, 1);
+		stat_inc(ENF_STAT_EVENT_AGGREGATED);
+		return 0;
+	}
+
+	ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
+	if (!ev) {
+		if (rate)
+			__sync_fetch_and_add(&rate->dropped, 1);
+		else
+			stat_inc(ENF_STAT_EVENT_LOST_UNTRACKED);
+		stat_inc(ENF_STAT_EVENT_DROPPED);
+		return 0;
+	}
+	/* What finish() returns for this verdict: a denial is EPERM, anything else 0. */
+	/* Counted now: a reserved record is always submitted, and `rate` need not outlive the walk. */
+	if (rate)
+		__sync_fetch_and_add(&rate->delivered, 1);
+	stat_inc(ENF_STAT_EVENT_DELIVERED);
+	fill_event(ev, d, verdict, verdict == ENF_VERDICT_DENY ? -EPERM : 0);
+	tc = task_scratch();
+	if (tc) {
+		/* One render state for both texts, scoped to them: see rate_zero. */
+		struct path_text t = {};
+
+		if (path_depth) {
+			t.tc = tc;
+			t.ev = ev;
+			t.depth = path_depth - 1;
+			ev->path_len = path_text_render(&t);
+			if (t.truncated)
+				ev->flags |= ENF_EVENT_PATH_TRUNCATED;
+		}
+		exe_text(ev, tc, &t);
+	}
+	bpf_ringbuf_submit(ev, 0);
+	return 0;
+}
