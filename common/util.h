@@ -4,6 +4,7 @@
 #define ENFORCER_UTIL_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -27,6 +28,34 @@ static inline void closep(int *fd)
 #define TAKE_FD(fd) ({ int __fd = (fd); (fd) = -1; __fd; })
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * FNV-1a, the one non-cryptographic hash of the project: rule ids (32 bits,
+ * docs/policy.md), the BPF object's id, hash tables. Start from the
+ * *_OFFSET basis; feeding pieces one after another hashes their
+ * concatenation.
+ */
+#define FNV1A32_OFFSET 0x811c9dc5u
+#define FNV1A64_OFFSET 0xcbf29ce484222325ULL
+
+static inline uint32_t fnv1a32(uint32_t h, const void *buf, size_t n)
+{
+	for (const unsigned char *p = buf; n; p++, n--)
+		h = (h ^ *p) * 0x01000193u;
+	return h;
+}
+
+static inline uint32_t fnv1a32_str(uint32_t h, const char *s)
+{
+	return fnv1a32(h, s, __builtin_strlen(s));
+}
+
+static inline uint64_t fnv1a64(uint64_t h, const void *buf, size_t n)
+{
+	for (const unsigned char *p = buf; n; p++, n--)
+		h = (h ^ *p) * 0x100000001b3ULL;
+	return h;
+}
 
 /* Read all of fd (at most max bytes: -EFBIG beyond). 0 or -errno. */
 int read_fd_all(int fd, size_t max, char **ret_buf, size_t *ret_len);

@@ -33,18 +33,18 @@ static enum decision_verdict verdict_parse(const char *s)
 
 static uint32_t hash_str(uint32_t h, const char *s)
 {
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return (h ^ 0xff) * 16777619u; /* the terminator, so "a"+"bc" differs from "ab"+"c" */
+	/* and a terminator, so "a"+"bc" differs from "ab"+"c" */
+	return fnv1a32(fnv1a32_str(h, s), "\xff", 1);
 }
 
 static uint32_t key_hash(const char *profile, const char *rule, enum decision_verdict v, const char *object)
 {
-	uint32_t h = 2166136261u;
+	uint8_t verdict = (uint8_t)v;
+	uint32_t h = FNV1A32_OFFSET;
 
 	h = hash_str(h, profile);
 	h = hash_str(h, rule);
-	h = (h ^ (uint32_t)v) * 16777619u;
+	h = fnv1a32(h, &verdict, 1);
 	return object ? hash_str(h, object) : h;
 }
 

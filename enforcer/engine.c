@@ -365,10 +365,8 @@ static __u64 object_id(void)
 {
 	size_t n = 0;
 	const unsigned char *p = enforcer_bpf__elf_bytes(&n);
-	__u64 h = 0xcbf29ce484222325ULL;
+	__u64 h = fnv1a64(FNV1A64_OFFSET, p, n);
 
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ p[i]) * 0x100000001b3ULL;
 	return h ? h : 1;
 }
 

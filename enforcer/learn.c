@@ -49,10 +49,8 @@ void learn_free(struct learn *l)
 
 static uint64_t line_hash(const char *s)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = fnv1a64(FNV1A64_OFFSET, s, strlen(s));
 
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
 	return h ? h : 1;
 }
 

@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "canonical.h"
+#include "util.h"
 
 static const char *const section_words[ENF_SECTION_COUNT] = {
 	[ENF_SECTION_EXEC] = "exec",
@@ -272,13 +273,8 @@ char *policy_net_rule_canonical(const struct policy_net_rule *r, bool include_ac
 
 uint32_t policy_rule_hash(enum enf_section section, const char *canonical_match)
 {
-	uint32_t h = 0x811c9dc5u;
-	const char *parts[] = { policy_section_word(section), ":", canonical_match };
+	uint32_t h = fnv1a32_str(FNV1A32_OFFSET, policy_section_word(section));
 
-	for (size_t k = 0; k < N(parts); k++)
-		for (const unsigned char *p = (const unsigned char *)parts[k]; *p; p++) {
-			h ^= *p;
-			h *= 0x01000193u;
-		}
-	return h;
+	h = fnv1a32_str(h, ":");
+	return fnv1a32_str(h, canonical_match);
 }
