@@ -19,12 +19,17 @@
 
 /*
  * The task's executable identity (when the profile uses 'from'), the walk
- * of the object (with inode identities when the profile names any) and the
- * match of every access class, for one instance, into the task's scratch
- * (tc->res). 0 or -errno.
+ * of the object (tc->obj_dentry in tc->obj_mnt, with inode identities when
+ * the profile names any) and the match of every access class, for one
+ * instance, into the task's scratch (tc->res). 0 or -errno.
  */
-__noinline int enf_match_object(__u64 dentry, __u64 mnt, __u32 instance, __u32 pflags)
+__noinline int enf_match_object(__u32 instance, __u32 pflags)
 {
+	/*
+	 * Its own lookup of the scratch, though the caller has it: map keys
+	 * must live in a map value or on the stack, and a global function's
+	 * pointer argument is neither to the 6.1 verifier.
+	 */
 	struct enf_task_ctx *tc = task_scratch();
 	struct path_walk w = {};
 	struct trie_match m = {};
@@ -47,14 +52,15 @@ __noinline int enf_match_object(__u64 dentry, __u64 mnt, __u32 instance, __u32 p
 		if (r < 0)
 			return r;
 	}
-	r = path_walk(&w, (struct dentry *)(unsigned long)dentry, (struct vfsmount *)(unsigned long)mnt);
+	r = path_walk(&w, (struct dentry *)(unsigned long)tc->obj_dentry,
+		      (struct vfsmount *)(unsigned long)tc->obj_mnt);
 	tc->res.depth = w.depth;
 	if (r < 0)
 		return r;
 	m.depth = w.depth;
 	m.exe_id = exe_id;
-	m.leaf_node = w.leaf_hit ? w.leaf_node : ENF_NO_NODE;
-	m.anc_node = w.anc_hit ? w.anc_node : ENF_NO_NODE;
+	m.leaf_node = w.leaf_hit ? tc->hits.leaf_node : ENF_NO_NODE;
+	m.anc_node = w.anc_hit ? tc->hits.anc_node : ENF_NO_NODE;
 	r = trie_match(&m);
 	if (r < 0)
 		return r;
@@ -71,33 +77,37 @@ __noinline int enf_match_object(__u64 dentry, __u64 mnt, __u32 instance, __u32 p
  * current afterwards saw its entries intact. -EAGAIN: it moved, d->prof
  * now holds the new state.
  */
-static __always_inline int match_once(struct decision *d, __u64 dentry, __u64 mnt, int *ret)
+static __always_inline int match_once(struct decision *d, int *ret)
 {
-	*ret = enf_match_object(dentry, mnt, d->prof.instance, d->prof.flags);
+	*ret = enf_match_object(d->prof.instance, d->prof.flags);
 	return profile_recheck(d);
 }
 
-__noinline int enf_decide_object(__u64 dentry, __u64 mnt, __u32 class_mask, __u32 hook, __u32 opts)
+/*
+ * The decision for the object the hook put in tc (check_object()), under
+ * the profile status names (current_profile_status()). tc may be NULL
+ * (no scratch could be had): that fails closed.
+ */
+__noinline int enf_decide_object(struct enf_task_ctx *tc, __u32 class_mask, __u32 hook_opts, int status)
 {
-	struct decision d = { .hook = hook };
+	struct decision d = { .hook = DECIDE_HOOK(hook_opts) };
+	__u32 opts = DECIDE_OPTS(hook_opts);
 	struct match_result *res;
-	struct enf_task_ctx *tc;
 	int r, m, ret = 0;
 
-	r = governing_profile(&d, &ret);
+	r = profile_of_status(status, &d, &ret);
 	if (r <= 0)
 		return ret;
 	if (d.prof.mode == ENF_MODE_LEARN)
 		return ENF_DECIDE_LEARN;
-	tc = task_scratch();
 	if (!tc)
 		return fail_closed(&d, ENF_REASON_UNRESOLVED, NULL, 0);
 	res = &tc->res;
 
 	/* Once more if the instance moved meanwhile; fail closed if it moved again. */
-	m = match_once(&d, dentry, mnt, &r);
+	m = match_once(&d, &r);
 	if (m == -EAGAIN)
-		m = match_once(&d, dentry, mnt, &r);
+		m = match_once(&d, &r);
 	if (m < 0 || r == -ENOENT)
 		return fail_closed(&d, ENF_REASON_NO_INSTANCE, tc, res->depth);
 	if (r < 0)

@@ -19,11 +19,15 @@
 #include "common.bpf.h"
 #include "verdict.bpf.h"
 
+/* Self-protection of the daemon's files (self.bpf.c), for tasks a profile governs. */
+extern int enf_self_write_refused(__u64 dentry);
+
 SEC("lsm/file_open")
 int BPF_PROG(enf_file_open, struct file *file, int ret)
 {
 	unsigned int fmode, flags;
 	__u32 mask = 0;
+	int status;
 
 	if (ret != 0)
 		return ret;
@@ -37,15 +41,27 @@ int BPF_PROG(enf_file_open, struct file *file, int ret)
 		mask |= CLASS_BIT(ENF_CLASS_WRITE);
 	if (!mask)
 		return 0;
-	return check_path(&file->f_path, mask, ENF_HOOK_FILE_OPEN);
+	status = current_profile_status();
+	if (status == 0)
+		return 0;
+	if ((mask & CLASS_BIT(ENF_CLASS_WRITE)) && enf_self_write_refused(as_scalar(file->f_path.dentry)))
+		return -EPERM;
+	return decide_object(status, file->f_path.dentry, file->f_path.mnt, mask, ENF_HOOK_FILE_OPEN, 0);
 }
 
 SEC("lsm/path_truncate")
 int BPF_PROG(enf_path_truncate, const struct path *path, int ret)
 {
+	int status;
+
 	if (ret != 0)
 		return ret;
-	return check_path(path, CLASS_BIT(ENF_CLASS_WRITE), ENF_HOOK_PATH_TRUNCATE);
+	status = current_profile_status();
+	if (status == 0)
+		return 0;
+	if (enf_self_write_refused(as_scalar(path->dentry)))
+		return -EPERM;
+	return decide_object(status, path->dentry, path->mnt, CLASS_BIT(ENF_CLASS_WRITE), ENF_HOOK_PATH_TRUNCATE, 0);
 }
 
 SEC("lsm/path_mknod")
@@ -54,7 +70,7 @@ int BPF_PROG(enf_path_mknod, const struct path *dir, struct dentry *dentry, umod
 {
 	if (ret != 0)
 		return ret;
-	return check_object(dentry, BPF_CORE_READ(dir, mnt), CLASS_BIT(ENF_CLASS_CREATE), ENF_HOOK_PATH_MKNOD, 0);
+	return check_object(dentry, dir->mnt, CLASS_BIT(ENF_CLASS_CREATE), ENF_HOOK_PATH_MKNOD, 0);
 }
 
 SEC("lsm/path_mkdir")
@@ -62,7 +78,7 @@ int BPF_PROG(enf_path_mkdir, const struct path *dir, struct dentry *dentry, umod
 {
 	if (ret != 0)
 		return ret;
-	return check_object(dentry, BPF_CORE_READ(dir, mnt), CLASS_BIT(ENF_CLASS_CREATE), ENF_HOOK_PATH_MKDIR, 0);
+	return check_object(dentry, dir->mnt, CLASS_BIT(ENF_CLASS_CREATE), ENF_HOOK_PATH_MKDIR, 0);
 }
 
 SEC("lsm/path_symlink")
@@ -70,7 +86,7 @@ int BPF_PROG(enf_path_symlink, const struct path *dir, struct dentry *dentry, co
 {
 	if (ret != 0)
 		return ret;
-	return check_object(dentry, BPF_CORE_READ(dir, mnt), CLASS_BIT(ENF_CLASS_CREATE), ENF_HOOK_PATH_SYMLINK, 0);
+	return check_object(dentry, dir->mnt, CLASS_BIT(ENF_CLASS_CREATE), ENF_HOOK_PATH_SYMLINK, 0);
 }
 
 SEC("lsm/path_unlink")
@@ -78,7 +94,7 @@ int BPF_PROG(enf_path_unlink, const struct path *dir, struct dentry *dentry, int
 {
 	if (ret != 0)
 		return ret;
-	return check_object(dentry, BPF_CORE_READ(dir, mnt), CLASS_BIT(ENF_CLASS_DELETE), ENF_HOOK_PATH_UNLINK, 0);
+	return check_object(dentry, dir->mnt, CLASS_BIT(ENF_CLASS_DELETE), ENF_HOOK_PATH_UNLINK, 0);
 }
 
 SEC("lsm/path_rmdir")
@@ -86,7 +102,7 @@ int BPF_PROG(enf_path_rmdir, const struct path *dir, struct dentry *dentry, int 
 {
 	if (ret != 0)
 		return ret;
-	return check_object(dentry, BPF_CORE_READ(dir, mnt), CLASS_BIT(ENF_CLASS_DELETE), ENF_HOOK_PATH_RMDIR, 0);
+	return check_object(dentry, dir->mnt, CLASS_BIT(ENF_CLASS_DELETE), ENF_HOOK_PATH_RMDIR, 0);
 }
 
 SEC("lsm/path_rename")
@@ -97,12 +113,12 @@ int BPF_PROG(enf_path_rename, const struct path *old_dir, struct dentry *old_den
 
 	if (ret != 0)
 		return ret;
-	ret = check_object(old_dentry, BPF_CORE_READ(old_dir, mnt), CLASS_BIT(ENF_CLASS_RENAME),
+	ret = check_object(old_dentry, old_dir->mnt, CLASS_BIT(ENF_CLASS_RENAME),
 			   ENF_HOOK_PATH_RENAME, CHECK_GUARD_MOVE);
 	if (ret != 0)
 		return ret;
 	/* The destination gains a name; a replaced or exchanged one is moved too. */
-	return check_object(new_dentry, BPF_CORE_READ(new_dir, mnt), dst_mask, ENF_HOOK_PATH_RENAME,
+	return check_object(new_dentry, new_dir->mnt, dst_mask, ENF_HOOK_PATH_RENAME,
 			    CHECK_GUARD_MOVE);
 }
 
@@ -115,7 +131,7 @@ int BPF_PROG(enf_path_link, struct dentry *old_dentry, const struct path *new_di
 	if (ret != 0)
 		return ret;
 	/* link(2) never crosses mounts: the old name lives in new_dir's mount. */
-	mnt = BPF_CORE_READ(new_dir, mnt);
+	mnt = new_dir->mnt;
 	ret = check_object(old_dentry, mnt, CLASS_BIT(ENF_CLASS_LINK), ENF_HOOK_PATH_LINK, 0);
 	if (ret != 0)
 		return ret;

@@ -40,10 +40,38 @@ struct match_result {
 };
 
 /* Results live here rather than on the stack: the BPF call chain has 512 bytes in all. */
+/*
+ * What the dentry walk read of one component (path.bpf.h), so that matching
+ * it against the trie reads nothing more when the name is short.
+ */
+struct walked_name {
+	__u64 ptr;                               /* d_name.name */
+	__u64 word[ENF_SHORT_NAME_MAX / 8];      /* the whole name, NUL-padded, when is_short */
+	__u32 len;                               /* d_name.len */
+	__u32 is_short;                          /* len <= ENF_SHORT_NAME_LEN and word[] holds it */
+};
+
+/* One read per dentry: d_parent through the first bytes of the inline name (path.bpf.h). */
+#define ENF_DENTRY_WINDOW 64
+
+/* Inode identities the walk met: the first on the leaf and on an ancestor (path.bpf.h). */
+struct walk_hits {
+	__u64 leaf_dev, leaf_ino, anc_dev, anc_ino;
+	__u32 leaf_node, anc_node;       /* the rule nodes that named them */
+};
+
 struct enf_task_ctx {
 	__u64 top[ENF_TOP_DENTRIES]; /* dentry pointers of the topmost components, ring-indexed */
+	struct walked_name name[ENF_TOP_DENTRIES]; /* their names, same index */
+	__u64 window[ENF_DENTRY_WINDOW / 8];       /* the walk's read buffer */
+	struct {
+		__u64 parent, mountpoint, root;
+	} mount;                                   /* the mount the walk is in (enter_mount()) */
+	__u64 obj_dentry, obj_mnt;    /* the object of the decision, from the hook (check_object()) */
 	struct enf_trie_key skey;     /* trie keys live here: the stack has no room */
 	struct enf_trie_long_key key; /* a long component's key (path_trie_long) */
+	struct enf_inode_key ikey;    /* inode identity lookups after the match (inode_restrict()) */
+	struct walk_hits hits;
 	struct match_result res;
 };
 

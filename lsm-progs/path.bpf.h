@@ -33,16 +33,14 @@ _Static_assert((ENF_TOP_DENTRIES & (ENF_TOP_DENTRIES - 1)) == 0, "ring index use
 
 struct path_walk {
 	struct enf_task_ctx *tc;
-	struct dentry *dentry;
-	struct mount *mnt;
+	__u64 dentry;         /* kernel addresses as numbers: only ever probe-read */
+	__u64 mnt;            /* struct mount; what the walk needs of it is in tc->mount */
 	__u32 depth;          /* components recorded */
 	bool done;
 	/* inode identity: the first hit on the leaf and on an ancestor */
 	bool check_inodes;
 	__u32 instance;
-	bool leaf_hit, anc_hit;
-	__u64 leaf_dev, leaf_ino, anc_dev, anc_ino;
-	__u32 leaf_node, anc_node;       /* the rule nodes that named the hits */
+	bool leaf_hit, anc_hit;          /* which of tc->hits is set (kept there: the stack is full) */
 };
 
 static __always_inline struct mount *real_mount_of(struct vfsmount *vfsmnt)
@@ -71,37 +69,149 @@ static __always_inline bool inode_known(__u32 instance, struct dentry *d, __u64 
 	return true;
 }
 
+/* Kernels before 6.14 call the inline name d_iname (6.14: d_shortname). */
+struct dentry___iname {
+	unsigned char d_iname[32];
+} __attribute__((preserve_access_index));
+
+#define ENF_NO_INLINE_NAME 0xffffu
+
+/*
+ * Offsets in the walk's window (tc->window), which starts at d_parent. CO-RE
+ * constants: the verifier sees plain numbers, and the checks against the
+ * window's size below cost nothing at run time.
+ */
+static __always_inline __u32 window_base(void)
+{
+	return bpf_core_field_offset(struct dentry, d_parent);
+}
+
+static __always_inline __u32 window_inline_name(void)
+{
+	__u32 off = ENF_NO_INLINE_NAME;
+
+	if (bpf_core_field_exists(struct dentry, d_shortname))
+		off = bpf_core_field_offset(struct dentry, d_shortname) - window_base();
+	else if (bpf_core_field_exists(struct dentry___iname, d_iname))
+		off = bpf_core_field_offset(struct dentry___iname, d_iname) - window_base();
+	return off;
+}
+
+/* Bytes [8k, 8k+8) of a name of len bytes, with everything from len on zeroed. */
+static __always_inline __u64 name_word(__u64 w, __u32 len, __u32 k)
+{
+	__u32 start = k * 8;
+
+	if (len <= start)
+		return 0;
+	if (len >= start + 8)
+		return w;
+	return w & ((1ULL << ((len - start) * 8)) - 1);
+}
+
+/*
+ * Record dentry d (its window just read) as component slot: the dentry, its
+ * name pointer and length, and, when the name is short and stored inline
+ * (the case of almost every name), the name itself as the trie key wants it.
+ * The bytes of d_iname past the NUL are whatever a longer earlier name
+ * left: they are masked off by length.
+ */
+static __always_inline void record_component(struct enf_task_ctx *tc, __u32 slot, __u64 d)
+{
+	const __u32 base = window_base();
+	const __u32 o_len = bpf_core_field_offset(struct dentry, d_name.len) - base;
+	const __u32 o_name = bpf_core_field_offset(struct dentry, d_name.name) - base;
+	const __u32 o_inline = window_inline_name();
+	struct walked_name *c;
+	__u64 ptr;
+	__u32 len;
+
+	slot &= ENF_TOP_DENTRIES - 1;
+	c = &tc->name[slot];
+	tc->top[slot] = d;
+	c->is_short = 0;
+	if (o_len > ENF_DENTRY_WINDOW - 4 || o_name > ENF_DENTRY_WINDOW - 8) {
+		/* A layout the window does not cover (no kernel we know): read the name pointer. */
+		c->ptr = (__u64)(unsigned long)BPF_CORE_READ((struct dentry *)(unsigned long)d, d_name.name);
+		c->len = 0;
+		return;
+	}
+	len = *(__u32 *)((char *)tc->window + o_len);
+	ptr = *(__u64 *)((char *)tc->window + o_name);
+	c->ptr = ptr;
+	c->len = len;
+	if (o_inline > ENF_DENTRY_WINDOW - ENF_SHORT_NAME_MAX || len > ENF_SHORT_NAME_LEN ||
+	    ptr != d + base + o_inline)
+		return;
+	for (__u32 k = 0; k < ENF_SHORT_NAME_MAX / 8; k++)
+		c->word[k] = name_word(*(__u64 *)((char *)tc->window + o_inline + 8 * k), len, k);
+	c->is_short = 1;
+}
+
+/*
+ * Enter mount mnt: one read gives what the walk needs of it (struct mount
+ * keeps mnt_parent, mnt_mountpoint and mnt.mnt_root side by side), into
+ * tc->mount. False when it could not be read (the walk then fails closed).
+ */
+static __always_inline bool enter_mount(struct path_walk *w, __u64 mnt)
+{
+	struct mount *m = (struct mount *)(unsigned long)mnt;
+	const __u32 base = bpf_core_field_offset(struct mount, mnt_parent);
+	const __u32 o_point = bpf_core_field_offset(struct mount, mnt_mountpoint) - base;
+	const __u32 o_root = bpf_core_field_offset(struct mount, mnt.mnt_root) - base;
+	struct enf_task_ctx *tc = w->tc;
+
+	w->mnt = mnt;
+	if (o_point > sizeof(tc->mount) - 8 || o_root > sizeof(tc->mount) - 8) {
+		/* A layout the window does not cover (no kernel we know): three reads. */
+		tc->mount.parent = (__u64)(unsigned long)BPF_CORE_READ(m, mnt_parent);
+		tc->mount.mountpoint = (__u64)(unsigned long)BPF_CORE_READ(m, mnt_mountpoint);
+		tc->mount.root = (__u64)(unsigned long)BPF_CORE_READ(m, mnt.mnt_root);
+		return tc->mount.root != 0;
+	}
+	if (bpf_probe_read_kernel(tc->window, sizeof(tc->mount), (void *)(unsigned long)(mnt + base)) < 0)
+		return false;
+	tc->mount.parent = tc->window[0];
+	tc->mount.mountpoint = *(__u64 *)((char *)tc->window + o_point);
+	tc->mount.root = *(__u64 *)((char *)tc->window + o_root);
+	return true;
+}
+
 static int path_walk_step(__u32 i, void *data)
 {
 	struct path_walk *w = data;
-	struct dentry *d = w->dentry;
-	struct mount *mnt = w->mnt;   /* locals: CO-RE must not relocate our own struct */
-	struct dentry *up;
+	struct enf_task_ctx *tc = w->tc;
+	__u64 d = w->dentry;  /* locals: CO-RE must not relocate our own struct */
+	__u64 up;
 
 	/* A bind mount's root is a directory the rules may name: check it before crossing. */
 	if (w->check_inodes) {
+		struct dentry *dp = (struct dentry *)(unsigned long)d;
+
 		if (i == 0)
-			w->leaf_hit = inode_known(w->instance, d, &w->leaf_dev, &w->leaf_ino, &w->leaf_node);
+			w->leaf_hit = inode_known(w->instance, dp, &tc->hits.leaf_dev, &tc->hits.leaf_ino,
+						  &tc->hits.leaf_node);
 		else if (!w->anc_hit)
-			w->anc_hit = inode_known(w->instance, d, &w->anc_dev, &w->anc_ino, &w->anc_node);
+			w->anc_hit = inode_known(w->instance, dp, &tc->hits.anc_dev, &tc->hits.anc_ino,
+						 &tc->hits.anc_node);
 	}
 
-	if (d == BPF_CORE_READ(mnt, mnt.mnt_root)) {
-		struct mount *parent = BPF_CORE_READ(mnt, mnt_parent);
-
-		if (parent == mnt) {
+	if (d == tc->mount.root) {
+		if (tc->mount.parent == w->mnt) {
 			/* Root of the namespace (or of a detached tree). */
 			w->done = true;
 			return 1;
 		}
-		w->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
-		w->mnt = parent;
-		return 0;
+		w->dentry = tc->mount.mountpoint;
+		return enter_mount(w, tc->mount.parent) ? 0 : 1;
 	}
 
-	w->tc->top[w->depth & (ENF_TOP_DENTRIES - 1)] = (__u64)(unsigned long)d;
+	/* One read gives the parent, the name and, when short, the name's bytes. */
+	if (bpf_probe_read_kernel(tc->window, sizeof(tc->window), (void *)(unsigned long)(d + window_base())) < 0)
+		return 1; /* not done: the caller fails closed */
+	record_component(tc, w->depth, d);
 	w->depth++;
-	up = BPF_CORE_READ(d, d_parent);
+	up = tc->window[0]; /* d_parent starts the window */
 	if (up == d) {
 		/* A disconnected or pseudo dentry (memfd, pipe): it is its own root. */
 		w->done = true;
@@ -113,17 +223,18 @@ static int path_walk_step(__u32 i, void *data)
 
 /*
  * Walk from (dentry, mnt). 0 with w->depth set, or -ENAMETOOLONG when the
- * walk did not reach a root. The caller initialises tc, check_inodes and
- * instance.
+ * walk did not reach a root (or a read failed). The caller initialises tc,
+ * check_inodes and instance.
  */
 static __always_inline int path_walk(struct path_walk *w, struct dentry *dentry, struct vfsmount *vfsmnt)
 {
-	w->dentry = dentry;
-	w->mnt = real_mount_of(vfsmnt);
+	w->dentry = (__u64)(unsigned long)dentry;
 	w->depth = 0;
 	w->done = false;
 	w->leaf_hit = false;
 	w->anc_hit = false;
+	if (!enter_mount(w, (__u64)(unsigned long)real_mount_of(vfsmnt)))
+		return -ENAMETOOLONG;
 	bpf_loop(ENF_PATH_WALK_MAX, path_walk_step, w, 0);
 	return w->done ? 0 : -ENAMETOOLONG;
 }
@@ -187,18 +298,26 @@ static __always_inline struct dentry *top_component(struct enf_task_ctx *tc, __u
 }
 
 /*
- * The edge from m->node named like dentry d: path_trie for a short name
- * (one small key to hash), path_trie_long otherwise (enforcer_abi.h).
+ * The edge from m->node named like component idx of the walk: path_trie for
+ * a short name (one small key to hash), path_trie_long otherwise
+ * (enforcer_abi.h). A short inline name was read by the walk already.
  */
-static __always_inline struct enf_node_val *trie_edge(struct trie_match *m, struct dentry *d)
+static __always_inline struct enf_node_val *trie_edge(struct trie_match *m, __u32 idx)
 {
 	struct enf_trie_key *key = &m->tc->skey;
 	struct enf_trie_long_key *lkey = &m->tc->key;
-	const unsigned char *name = BPF_CORE_READ(d, d_name.name);
+	struct walked_name *c = &m->tc->name[idx & (ENF_TOP_DENTRIES - 1)];
+	const unsigned char *name;
 	long n;
 
 	key->instance = m->instance;
 	key->parent = m->node;
+	if (c->is_short) {
+		for (__u32 k = 0; k < ENF_SHORT_NAME_MAX / 8; k++)
+			((__u64 *)key->name)[k] = c->word[k];
+		return bpf_map_lookup_elem(&path_trie, key);
+	}
+	name = (const unsigned char *)(unsigned long)c->ptr;
 	__builtin_memset(key->name, 0, sizeof(key->name));
 	n = bpf_probe_read_kernel_str(key->name, sizeof(key->name), name);
 	if (n < 0)
@@ -221,12 +340,10 @@ static int trie_match_step(__u32 i, void *data)
 	struct trie_match *m = data;
 	struct enf_node_val *val;
 	struct enf_actions *fa;
-	struct dentry *d;
 
 	if (i >= m->depth || i >= ENF_TOP_DENTRIES)
 		return 1;
-	d = top_component(m->tc, m->depth, i);
-	val = trie_edge(m, d);
+	val = trie_edge(m, m->depth - 1 - i);
 	if (!val)
 		return 1; /* no rule lies at or below this component */
 	m->node = val->node;
@@ -302,15 +419,22 @@ static __always_inline int trie_match(struct trie_match *m)
 static __always_inline bool inode_restrict(const struct path_walk *w, const struct trie_match *m,
 					   struct class_actions *out)
 {
-	struct enf_inode_key lkey = { .instance = w->instance, .dev = w->leaf_dev, .ino = w->leaf_ino };
-	struct enf_inode_key akey = { .instance = w->instance, .dev = w->anc_dev, .ino = w->anc_ino };
+	struct enf_inode_key *key = &w->tc->ikey; /* one key for both lookups: the stack is full */
 	struct enf_inode_val *leaf = NULL, *anc = NULL;
 	bool changed = false;
 
-	if (w->leaf_hit && !m->leaf_on_path)
-		leaf = bpf_map_lookup_elem(&inodes, &lkey);
-	if (w->anc_hit && !m->anc_on_path)
-		anc = bpf_map_lookup_elem(&inodes, &akey);
+	key->instance = w->instance;
+	key->_pad = 0;
+	if (w->leaf_hit && !m->leaf_on_path) {
+		key->dev = w->tc->hits.leaf_dev;
+		key->ino = w->tc->hits.leaf_ino;
+		leaf = bpf_map_lookup_elem(&inodes, key);
+	}
+	if (w->anc_hit && !m->anc_on_path) {
+		key->dev = w->tc->hits.anc_dev;
+		key->ino = w->tc->hits.anc_ino;
+		anc = bpf_map_lookup_elem(&inodes, key);
+	}
 	for (int c = 0; c < ENF_CLASS_COUNT; c++) {
 		__u8 a = ENF_ACT_NONE;
 		__u32 r = 0;

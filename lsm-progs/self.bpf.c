@@ -22,6 +22,10 @@
  *    written, truncated, unlinked or renamed; no mount over them.
  *  - the control socket: no connect() (the daemon refuses such peers too).
  *
+ * Opening for writing and truncating are checked from the file programs on
+ * file_open and path_truncate (enf_self_write_refused()): one program per
+ * hook, since every open on the node pays for each program attached there.
+ *
  * Audit mode does not apply: a workload being profiled in audit mode must
  * not be able to switch enforcement off for everyone else. Unconfined root
  * is not restricted here: it can load BPF itself, so a rule against it
@@ -195,24 +199,15 @@ static __always_inline bool in_protected_dir(struct dentry *dentry)
 	return protected_kind(BPF_CORE_READ(dentry, d_parent, d_inode)) == ENF_SELF_DIR;
 }
 
-SEC("lsm/file_open")
-int BPF_PROG(enf_self_file_open, struct file *file, int ret)
+/*
+ * Opening a file in a protected directory for writing, or truncating it:
+ * called by the file programs on file_open and path_truncate (file.bpf.c)
+ * for tasks a profile governs, so those hooks run one program each rather
+ * than two. 0 or -EPERM.
+ */
+__noinline int enf_self_write_refused(__u64 dentry)
 {
-	if (ret != 0)
-		return ret;
-	if (!(BPF_CORE_READ(file, f_mode) & FMODE_WRITE) && !(BPF_CORE_READ(file, f_flags) & O_TRUNC))
-		return 0;
-	if (!in_protected_dir(BPF_CORE_READ(file, f_path.dentry)))
-		return 0;
-	return refuse_if_confined(ENF_HOOK_SELF_OPEN);
-}
-
-SEC("lsm/path_truncate")
-int BPF_PROG(enf_self_truncate, const struct path *path, int ret)
-{
-	if (ret != 0)
-		return ret;
-	if (!in_protected_dir(BPF_CORE_READ(path, dentry)))
+	if (!in_protected_dir((struct dentry *)(unsigned long)dentry))
 		return 0;
 	return refuse_if_confined(ENF_HOOK_SELF_OPEN);
 }

@@ -170,22 +170,22 @@ static __always_inline int profile_recheck(struct decision *d)
 }
 
 /*
- * The governing profile of the current task: 1 with d->slot and d->prof
- * set, 0 when no profile governs it, -1 when that cannot be told (then
- * *ret holds the fail-closed return value).
+ * The profile that status (current_profile_slot()'s answer, as encoded by
+ * current_profile_status()) names: 1 with d->slot and d->prof set, 0 when
+ * no profile governs the task, -1 when that cannot be told (then *ret
+ * holds the fail-closed return value).
  */
-static __always_inline int governing_profile(struct decision *d, int *ret)
+static __always_inline int profile_of_status(int status, struct decision *d, int *ret)
 {
 	struct enf_profile_val *prof;
-	int r;
 
-	r = current_profile_slot(&d->slot);
-	if (r == 0)
+	if (status == 0)
 		return 0;
-	if (r < 0) {
+	if (status < 0) {
 		*ret = fail_closed(d, ENF_REASON_UNRESOLVED, NULL, 0);
 		return -1;
 	}
+	d->slot = (__u32)status - 1;
 	prof = bpf_map_lookup_elem(&profiles, &d->slot);
 	if (!prof) {
 		*ret = fail_closed(d, ENF_REASON_NO_INSTANCE, NULL, 0);
@@ -193,6 +193,15 @@ static __always_inline int governing_profile(struct decision *d, int *ret)
 	}
 	d->prof = *prof;
 	return 1;
+}
+
+/* The governing profile of the current task, as profile_of_status(). */
+static __always_inline int governing_profile(struct decision *d, int *ret)
+{
+	__u32 slot = 0;
+	int r = current_profile_slot(&slot);
+
+	return profile_of_status(r > 0 ? (int)slot + 1 : r, d, ret);
 }
 
 /*
@@ -235,22 +244,20 @@ static __always_inline __u64 as_scalar(const void *p)
 }
 
 /*
- * True when no profile governs the current task, the case of most tasks:
- * then a hook returns at once, before reading its objects or calling into
- * the decision engine (which asks again, from the task's cache). An error
- * is not "none": the engine then fails closed.
+ * Whether a profile governs the current task: 0 when none does (the case
+ * of most tasks: a hook then returns at once, before reading its objects
+ * or calling into the decision engine), 1 + the profile's slot when one
+ * does, -errno when that cannot be told (the engine then fails closed).
+ * The decision engine takes this answer rather than asking again.
  */
 static __noinline int current_profile_status(void)
 {
-	__u32 slot;
+	__u32 slot = 0;
+	int r;
 
 	/* A call of its own: its stack is not added to the decision engine's deepest chain. */
-	return current_profile_slot(&slot);
-}
-
-static __always_inline bool governed_by_none(void)
-{
-	return current_profile_status() == 0;
+	r = current_profile_slot(&slot);
+	return r > 0 ? (int)slot + 1 : r;
 }
 
 /*
@@ -258,7 +265,12 @@ static __always_inline bool governed_by_none(void)
  * verifier checks each once per program instead of once per inlined copy
  * and caller state, which keeps loading fast on every kernel.
  */
-extern int enf_decide_object(__u64 dentry, __u64 mnt, __u32 class_mask, __u32 hook, __u32 opts);
+extern int enf_decide_object(struct enf_task_ctx *tc, __u32 class_mask, __u32 hook_opts, int status);
+
+/* enf_decide_object()'s hook_opts: the hook and check_object()'s options in one argument (five at most). */
+#define DECIDE_HOW(hook, opts) ((__u32)(hook) | ((__u32)(opts) << 16))
+#define DECIDE_HOOK(how)       ((how) & 0xffffu)
+#define DECIDE_OPTS(how)       ((how) >> 16)
 extern int enf_decide_fileless(__u64 dentry, __u64 mnt);
 
 /*
@@ -282,32 +294,51 @@ static __always_inline int lsm_verdict(int r)
 
 /*
  * The whole decision for an operation on a kernel-resolved object (dentry in
- * a mount): which profile governs the task, what its rules say for every
- * access class in class_mask (the most severe wins), and what to return.
- * 0 for tasks no profile governs.
+ * a mount) under the profile status names (current_profile_status()):
+ * what its rules say for every access class in class_mask (the most
+ * severe wins), and what to return. 0 for tasks no profile governs,
+ * before anything of the object is read.
+ *
+ * The object reaches the decision engine through the task's scratch: a
+ * global function takes no kernel pointers (they become plain numbers
+ * there), and a store into the scratch costs nothing where a probe read
+ * to launder them would cost a helper call each.
  */
-static __always_inline int check_object(const struct dentry *dentry, const struct vfsmount *mnt,
-					__u32 class_mask, enum enf_hook hook, __u32 opts)
+static __always_inline int decide_object(int status, const struct dentry *dentry, const struct vfsmount *mnt,
+					 __u32 class_mask, enum enf_hook hook, __u32 opts)
 {
+	struct enf_task_ctx *tc;
 	int r;
 
-	if (governed_by_none())
+	if (status == 0)
 		return 0;
-	r = enf_decide_object(as_scalar(dentry), as_scalar(mnt), class_mask, hook, opts);
+	tc = task_scratch();
+	if (tc) {
+		tc->obj_dentry = (__u64)(unsigned long)dentry;
+		tc->obj_mnt = (__u64)(unsigned long)mnt;
+	}
+	/* No scratch: the engine fails closed, with an event. */
+	r = enf_decide_object(tc, class_mask, DECIDE_HOW(hook, opts), status);
 	if (r == ENF_DECIDE_LEARN) { /* learn.bpf.h: called from here, the call chain's stack is too small below */
 		r = enf_learn_object(as_scalar(dentry), as_scalar(mnt), class_mask, hook);
 		/* It left learn mode meanwhile: decide under what governs now (fails closed, with its event). */
 		if (r == -EAGAIN)
-			r = enf_decide_object(as_scalar(dentry), as_scalar(mnt), class_mask, hook, opts);
+			r = enf_decide_object(tc, class_mask, DECIDE_HOW(hook, opts), current_profile_status());
 	}
 	return lsm_verdict(r);
 }
 
+/* As decide_object(), asking first which profile governs the task. */
+static __always_inline int check_object(const struct dentry *dentry, const struct vfsmount *mnt,
+					__u32 class_mask, enum enf_hook hook, __u32 opts)
+{
+	return decide_object(current_profile_status(), dentry, mnt, class_mask, hook, opts);
+}
+
 static __always_inline int check_path(const struct path *path, __u32 class_mask, enum enf_hook hook)
 {
-	if (governed_by_none())
-		return 0; /* before reading anything of the path */
-	return check_object(BPF_CORE_READ(path, dentry), BPF_CORE_READ(path, mnt), class_mask, hook, 0);
+	/* Plain loads through the hook's typed pointer: no helper call. */
+	return check_object(path->dentry, path->mnt, class_mask, hook, 0);
 }
 
 #endif /* ENF_VERDICT_BPF_H */
