@@ -56,8 +56,12 @@ static __always_inline __u32 net_socket_info(struct decision *d, struct socket *
  */
 static __always_inline bool net_begin(struct decision *d, struct socket *sock, __u32 op, __u32 *ret_af, int *ret)
 {
+	int status = current_profile_status();
+
 	*ret = 0;
-	if (net_kern_sock(sock) || governing_profile(d, ret) <= 0)
+	if (status == 0)
+		return false; /* most tasks: nothing of the socket is read */
+	if (net_kern_sock(sock) || profile_of_status(status, d, ret) <= 0)
 		return false;
 	*ret_af = net_socket_info(d, sock, op);
 	return true;
@@ -83,7 +87,7 @@ int BPF_PROG(enf_socket_create, int family, int type, int protocol, int kern, in
 		return ret; /* an earlier LSM's denial stands */
 	if (kern)
 		return 0;   /* the kernel's own sockets, created on behalf of a subsystem */
-	r = governing_profile(&d, &ret);
+	r = profile_of_status(current_profile_status(), &d, &ret);
 	if (r <= 0)
 		return r < 0 ? ret : 0;
 	d.has_net = true;
