@@ -68,6 +68,7 @@ struct options {
 	bool cleanup;
 	bool migrate;
 	bool reload;
+	bool verifier_stats;
 	bool self_protect;
 	enum harden_mode harden;
 	unsigned event_rate;   /* records per second per (cgroup, rule); 0: no limit */
@@ -112,6 +113,8 @@ static void usage(FILE *out)
 		"                         (off by default; loopback addresses only, e.g.\n"
 		"                         127.0.0.1:9464 or [::1]:9464)\n"
 		"      --metrics-allow-remote  let --metrics-listen take a non-loopback address\n"
+		"      --verifier-stats   log what verifying each program cost (time, instructions;\n"
+		"                         start-up time is mostly this); not with --verbose\n"
 		"  -v, --verbose          show the BPF loader's log\n"
 		"  -h, --help             show this help\n"
 		"\n"
@@ -123,7 +126,8 @@ static void usage(FILE *out)
 
 static int parse_args(int argc, char **argv, struct options *o)
 {
-	enum { OPT_CLEANUP = 256, OPT_MIGRATE, OPT_RELOAD, OPT_HARDEN, OPT_NO_SELF, OPT_METRICS, OPT_METRICS_REMOTE, OPT_EVENT_RATE };
+	enum { OPT_CLEANUP = 256, OPT_MIGRATE, OPT_RELOAD, OPT_HARDEN, OPT_NO_SELF, OPT_METRICS, OPT_METRICS_REMOTE, OPT_EVENT_RATE,
+	       OPT_VERIFIER_STATS };
 	static const struct option longopts[] = {
 		{ "socket", required_argument, NULL, 's' },
 		{ "audit-log", required_argument, NULL, 'a' },
@@ -133,6 +137,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "cleanup", no_argument, NULL, OPT_CLEANUP },
 		{ "migrate", no_argument, NULL, OPT_MIGRATE },
 		{ "reload", no_argument, NULL, OPT_RELOAD },
+		{ "verifier-stats", no_argument, NULL, OPT_VERIFIER_STATS },
 		{ "harden", required_argument, NULL, OPT_HARDEN },
 		{ "no-self-protect", no_argument, NULL, OPT_NO_SELF },
 		{ "metrics-listen", required_argument, NULL, OPT_METRICS },
@@ -158,6 +163,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case OPT_CLEANUP: o->cleanup = true; break;
 		case OPT_MIGRATE: o->migrate = true; break;
 		case OPT_RELOAD: o->reload = true; break;
+		case OPT_VERIFIER_STATS: o->verifier_stats = true; break;
 		case OPT_NO_SELF: o->self_protect = false; break;
 		case OPT_METRICS: o->metrics_listen = optarg; break;
 		case OPT_METRICS_REMOTE: o->metrics_allow_remote = true; break;
@@ -380,7 +386,7 @@ int main(int argc, char **argv)
 	}
 
 	eopt = (struct engine_options){ .pin_dir = opt.pin_dir, .verbose = opt.verbose, .migrate = opt.migrate,
-				      .reload = opt.reload };
+				      .reload = opt.reload, .verifier_stats = opt.verifier_stats };
 	r = engine_start(&engine, &eopt, msg, sizeof(msg));
 	if (r == -EPROTO) {
 		fprintf(stderr, "enforcerd: %s\n", msg);

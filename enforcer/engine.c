@@ -248,7 +248,7 @@ static int attach_staged(struct engine *e, char *msg, size_t size)
 	size_t n = 0;
 
 	bpf_object__for_each_program(prog, e->skel->obj)
-		n++;
+		n += bpf_program__autoload(prog);
 	e->links = calloc(n ? n : 1, sizeof(*e->links));
 	if (!e->links)
 		return -ENOMEM;
@@ -375,6 +375,70 @@ static __u64 object_id(void)
  * the pinned maps and use them; nothing is loaded or attached. 0, or
  * -ENOENT when something is missing (then the full path runs).
  */
+#define VERIFIER_STATS_BUF 1024
+
+static long long monotonic_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/*
+ * Load (verify) every program. With stats, each program's verifier run
+ * reports only its statistics (BPF_LOG_STATS) into a buffer of its own,
+ * logged afterwards: verification is most of the daemon's start-up time,
+ * and which program costs what tells where to cut.
+ */
+static int load_programs(struct engine *e, bool stats)
+{
+	_cleanup_free_ char *bufs = NULL;
+	struct bpf_program *prog;
+	long long t0, total_insns = 0;
+	size_t n = 0, i = 0;
+	int r;
+
+	if (!stats)
+		return enforcer_bpf__load(e->skel);
+	bpf_object__for_each_program(prog, e->skel->obj)
+		n += bpf_program__autoload(prog);
+	bufs = calloc(n ? n : 1, VERIFIER_STATS_BUF);
+	if (!bufs)
+		return -ENOMEM;
+	bpf_object__for_each_program(prog, e->skel->obj) {
+		if (!bpf_program__autoload(prog))
+			continue;
+		bpf_program__set_log_buf(prog, bufs + i++ * VERIFIER_STATS_BUF, VERIFIER_STATS_BUF);
+		bpf_program__set_log_level(prog, 4 /* BPF_LOG_STATS */);
+	}
+	t0 = monotonic_us();
+	r = enforcer_bpf__load(e->skel);
+	if (r < 0)
+		return r;
+	i = 0;
+	bpf_object__for_each_program(prog, e->skel->obj) {
+		const char *log, *p;
+		long long us = -1, insns = -1;
+
+		if (!bpf_program__autoload(prog))
+			continue;
+		log = bufs + i++ * VERIFIER_STATS_BUF;
+		p = strstr(log, "verification time ");
+		if (p)
+			us = atoll(p + strlen("verification time "));
+		p = strstr(log, "processed ");
+		if (p)
+			insns = atoll(p + strlen("processed "));
+		if (insns > 0)
+			total_insns += insns;
+		log_info("verifier: %s: %lld us, %lld instructions processed", bpf_program__name(prog), us, insns);
+	}
+	log_info("verifier: all %zu programs: %lld ms to load, %lld instructions processed", n,
+		 (monotonic_us() - t0) / 1000, total_insns);
+	return 0;
+}
+
 static int reuse_pinned(struct engine *e)
 {
 	struct bpf_program *prog;
@@ -490,7 +554,7 @@ int engine_start(struct engine *e, const struct engine_options *o, char *msg, si
 				goto fail;
 			}
 		}
-		r = enforcer_bpf__load(e->skel);
+		r = load_programs(e, o->verifier_stats && !o->verbose); /* --verbose: the whole log */
 		if (r < 0) {
 			support_explain_load(&sr, -r, msg, size);
 			goto fail;

@@ -44,6 +44,7 @@ struct engine_options {
 	 */
 	bool migrate;
 	bool reload;         /* load and attach even if the pinned programs are this build's */
+	bool verifier_stats; /* log each program's verification time and instruction count */
 };
 
 struct engine {

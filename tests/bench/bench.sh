@@ -77,12 +77,14 @@ start_daemon() {
 	# --event-rate 0: the audit-throughput pass measures the pipeline, so every
 	# denial must reach the log or be counted as dropped; the per-rule rate
 	# limit (default 20/s) would turn most of it into one summary record.
-	enforcerd --audit-log $AUDIT_LOG --state-dir $STATE --event-rate 0 >>/tmp/enforcerd.log 2>&1 &
+	enforcerd --audit-log $AUDIT_LOG --state-dir $STATE --event-rate 0 --verifier-stats \
+		>>/tmp/enforcerd.log 2>&1 &
 	DAEMON_PID=$!
 	i=0
 	while [ $i -lt 1800 ]; do
 		enforcerctl status >/dev/null 2>&1 && {
 			emit "kind=daemon event=start ms=$(($(now_ms) - t0))"
+			verifier_stats
 			return 0
 		}
 		kill -0 $DAEMON_PID 2>/dev/null || break
@@ -92,6 +94,18 @@ start_daemon() {
 	note "enforcerd did not start:"
 	cat /tmp/enforcerd.log
 	exit 1
+}
+
+# The first start's verifier statistics (enforcerd --verifier-stats) as records:
+# the log holds that start's lines only when this first runs.
+VERIFIER_DONE=
+verifier_stats() {
+	[ -z "$VERIFIER_DONE" ] || return 0
+	VERIFIER_DONE=1
+	sed -n 's/^enforcerd: verifier: \(enf_[a-z_0-9]*\): \(-\{0,1\}[0-9]*\) us, \(-\{0,1\}[0-9]*\) instructions processed$/kind=verifier prog=\1 us=\2 insns=\3/p' \
+		/tmp/enforcerd.log | while read -r l; do emit "$l"; done
+	sed -n 's/^enforcerd: verifier: all \([0-9]*\) programs: \([0-9]*\) ms to load, \([0-9]*\) instructions processed$/kind=verifier prog=ALL progs=\1 ms=\2 insns=\3/p' \
+		/tmp/enforcerd.log | while read -r l; do emit "$l"; done
 }
 
 # Remove every program and map, so the next "none" measurement is a kernel

@@ -237,6 +237,25 @@ def kernel_section(name, recs, targets, out):
             out.append(f"| {what} | {r['ms']} | {r.get('bytes', '')} |")
         out.append("")
 
+    ver = [r for r in recs if r.get("kind") == "verifier"]
+    if ver:
+        total = next((r for r in ver if r.get("prog") == "ALL"), None)
+        progs = sorted((r for r in ver if r.get("prog") != "ALL"), key=lambda r: -int(r["us"]))
+        out.append("### Verification: what enforcerd's start costs
+")
+        out.append("Each program's verifier run, from the kernel's own statistics (`enforcerd --verifier-stats`, "
+                   "first start of the boot). Global functions (the decision engine, the event writer) are "
+                   "verified again inside every program that calls them. Start-up time, and with it most of "
+                   "the integration suite's time, is this.\n")
+        if total:
+            out.append(f"All {total['progs']} programs: {int(total['ms']):,} ms to load (guest), "
+                       f"{int(total['insns']):,} instructions processed.\n")
+        out.append("| program | verifier ms (guest) | instructions processed |")
+        out.append("| --- | --- | --- |")
+        for r in progs:
+            out.append(f"| `{r['prog']}` | {int(r['us']) / 1000:.1f} | {int(r['insns']):,} |")
+        out.append("")
+
 
 def compile_section(tsv, out, targets):
     rows = []

@@ -9,7 +9,14 @@
 install_program /usr/bin/wget
 install_program /usr/bin/curl
 
-start_daemon
+# --verifier-stats: what verifying each program cost, one line each and a total.
+start_daemon --verifier-stats
+expect_eq "verifier stats: enf_bprm_check's instruction count is a positive number" yes \
+	"$(sed -n 's/^enforcerd: verifier: enf_bprm_check: [0-9]* us, \([0-9]*\) instructions processed$/\1/p' "$DAEMON_LOG" |
+		awk '$1 > 0 { print "yes" }')"
+expect_eq "verifier stats: one line per program plus the total" \
+	"$(sed -n 's/^enforcerd: verifier: all \([0-9]*\) programs: .*/\1/p' "$DAEMON_LOG")" \
+	"$(grep -c '^enforcerd: verifier: enf_' "$DAEMON_LOG")"
 compile_and_load web '{"name":"web","mode":"enforce","exec":{"default":"allow","rules":[{"action":"deny","path":"/usr/bin/wget"}]}}'
 
 mkdir -p $CG/t10

@@ -5,8 +5,9 @@
 # /proc/self/root, a relative path after chdir, a bind mount, a path 40
 # levels deep and longer than 1024 bytes; a denied file cannot be renamed
 # away nor another file renamed onto its name; nothing can be created under
-# a denied subtree; names of every length match (short and long trie keys). Every denial has a control: the same operation on an
-# allowed file, or from outside the cgroup.
+# a denied subtree; names of every length match (short and long trie keys,
+# and a name shortened by rename). Every denial has a control: the same
+# operation on an allowed file, or from outside the cgroup.
 . /enforcer/tests/integration/lib/lib.sh
 
 mkdir -p /srv/secret /srv/vault/sub /srv/public /mnt/b /srv/deepok
@@ -45,6 +46,7 @@ compile_and_load files '{"name":"files","mode":"enforce","file":{"default":"allo
   {"action":"deny","path":"/srv/names/'$n22'","access":["read"]},
   {"action":"deny","path":"/srv/names/'$n23'","access":["read"]},
   {"action":"deny","path":"/srv/names/'$nlong'/**","access":["read"]},
+  {"action":"deny","path":"/srv/names/renamed","access":["read"]},
   {"action":"deny","path":"/srv/vault/**","access":["read","create"]}]}}'
 mkdir -p $CG/t21
 expect_exit "attach" 0 enforcerctl attach files $CG/t21
@@ -85,6 +87,16 @@ expect_eq "${#n24}-byte name with the same prefix (control)" ok "$(c open /srv/n
 expect_eq "under a ${#nlong}-byte directory name denied" EPERM "$(c open /srv/names/$nlong/f r)"
 expect_eq "a ${#nlong}-byte name plus one byte (control)" ok "$(c open /srv/names/${nlong}q r)"
 expect_eq "outside the cgroup the subtree reads (control)" ok "$(enf-probe open $deep/f r)"
+
+# A dentry renamed to a shorter name keeps the old name's bytes past the NUL
+# in its inline buffer (the kernel copies the new name and its NUL only). The
+# walk takes short names straight from that buffer, so those bytes must not
+# reach the trie key. Renamed outside the cgroup: a rename onto a denied
+# name is refused inside.
+echo n >/srv/names/renamed-from-a-longer
+expect_eq "the file under its longer name reads (control)" ok "$(c open /srv/names/renamed-from-a-longer r)"
+mv /srv/names/renamed-from-a-longer /srv/names/renamed
+expect_eq "renamed to a shorter denied name: denied" EPERM "$(c open /srv/names/renamed r)"
 
 wait_for_log 'hardlink' || true
 expect_contains "a hard-link denial says it was decided by identity" '"via_inode":true' "$(grep '"path":"/srv/hardlink"' "$AUDIT_LOG" | head -n 1)"
