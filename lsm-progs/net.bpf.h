@@ -287,55 +287,17 @@ enum net_kind {
 };
 
 /*
- * Decide d->net (op, family, proto, and for NET_ADDR port and addr) for
- * the profile in d->prof, and return what the hook returns. A family
- * outside the policy's vocabulary meets no rule: the section default
- * decides, and a default deny counts as unresolved. One finish() per
- * program keeps the event code from being inlined at every exit.
+ * Decide d->net for the profile in d->prof and return what the hook
+ * returns (net.bpf.c). A global function: verified once per program with
+ * kind and af unknown, rather than once for every kind a hook can reach
+ * with everything it knows by then, which made the network programs most
+ * of the daemon's start-up time.
  */
+extern int enf_net_conclude(struct decision *d, __u32 kind, __u32 af);
+
 static __always_inline int net_conclude(struct decision *d, enum net_kind kind, __u32 af)
 {
-	__u32 family_bit = net_family_bit(af);
-	bool has_addr = kind == NET_ADDR;
-	int m;
-
-	if (kind == NET_SKIP)
-		return 0;
-	if (kind == NET_ADDR && !net_has_ports(d->net.proto))
-		d->net.port = 0;
-	if (d->prof.mode == ENF_MODE_LEARN) {
-		/* Learn never denies; what could not be read is counted, not recorded. */
-		if (kind == NET_UNRESOLVED)
-			stat_inc(ENF_STAT_LEARN_UNRESOLVED);
-		else
-			enf_learn_net(d, has_addr);
-		return 0;
-	}
-	if (kind == NET_UNRESOLVED || !family_bit) {
-		if (kind != NET_UNRESOLVED && d->prof.defaults[ENF_SECTION_NETWORK] == ENF_ACT_ALLOW)
-			return 0;
-		d->action = ENF_ACT_DENY;
-		d->reason = ENF_REASON_UNRESOLVED;
-		stat_inc(ENF_STAT_UNRESOLVED);
-		return finish(d, NULL, 0);
-	}
-	/* Written out twice: the 6.1 verifier refuses the loop form (verdict.bpf.h). */
-	m = net_match_once(d, family_bit, has_addr);
-	if (m == -EAGAIN)
-		m = net_match_once(d, family_bit, has_addr);
-	if (m < 0) {
-		bool gone = m == -EAGAIN || m == -ENOENT;
-
-		d->action = ENF_ACT_DENY;
-		d->reason = gone ? ENF_REASON_NO_INSTANCE : ENF_REASON_UNRESOLVED;
-		stat_inc(gone ? ENF_STAT_NO_INSTANCE : ENF_STAT_UNRESOLVED);
-	} else if (d->action == ENF_ACT_NONE) {
-		d->action = d->prof.defaults[ENF_SECTION_NETWORK];
-		d->reason = ENF_REASON_DEFAULT;
-	} else {
-		d->reason = ENF_REASON_RULE;
-	}
-	return finish(d, NULL, 0);
+	return lsm_verdict(enf_net_conclude(d, kind, af));
 }
 
 #endif /* ENF_NET_BPF_H */

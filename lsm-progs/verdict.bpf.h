@@ -159,7 +159,8 @@ static __always_inline int fail_closed(struct decision *d, enum enf_reason reaso
  */
 static __always_inline int profile_recheck(struct decision *d)
 {
-	struct enf_profile_val *prof = bpf_map_lookup_elem(&profiles, &d->slot);
+	__u32 slot = d->slot; /* a key on the stack: d may be a global function's argument */
+	struct enf_profile_val *prof = bpf_map_lookup_elem(&profiles, &slot);
 
 	if (!prof)
 		return -ENOENT;

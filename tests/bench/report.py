@@ -241,8 +241,7 @@ def kernel_section(name, recs, targets, out):
     if ver:
         total = next((r for r in ver if r.get("prog") == "ALL"), None)
         progs = sorted((r for r in ver if r.get("prog") != "ALL"), key=lambda r: -int(r["us"]))
-        out.append("### Verification: what enforcerd's start costs
-")
+        out.append("### Verification: what enforcerd's start costs\n")
         out.append("Each program's verifier run, from the kernel's own statistics (`enforcerd --verifier-stats`, "
                    "first start of the boot). Global functions (the decision engine, the event writer) are "
                    "verified again inside every program that calls them. Start-up time, and with it most of "
