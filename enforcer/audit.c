@@ -36,13 +36,15 @@ static const char *hook_name(__u32 hook)
 	case ENF_HOOK_SELF_BPF:        return "self:bpf";
 	case ENF_HOOK_SELF_KILL:       return "self:signal-daemon";
 	case ENF_HOOK_SELF_PTRACE:     return "self:ptrace-daemon";
-	case ENF_HOOK_SELF_PERMISSION: return "self:write-protected";
+	case ENF_HOOK_SELF_DIR_CHANGE: return "self:write-protected";
 	case ENF_HOOK_SELF_UNLINK:     return "self:unlink-protected";
 	case ENF_HOOK_SELF_RENAME:     return "self:rename-protected";
 	case ENF_HOOK_SELF_OPEN:       return "self:open-protected";
 	case ENF_HOOK_SELF_UMOUNT:     return "self:umount";
 	case ENF_HOOK_SELF_MOUNT:      return "self:mount-over";
 	case ENF_HOOK_SELF_CONNECT:    return "self:connect-control";
+	case ENF_HOOK_SELF_CLONE_INTO: return "self:clone-into-cgroup";
+	case ENF_HOOK_SELF_RECEIVE:    return "self:receive-protected";
 	}
 	return "unknown";
 }

@@ -111,13 +111,15 @@ enum enf_hook {
 	ENF_HOOK_SELF_BPF       = 64, /* bpf(): confined tasks get none */
 	ENF_HOOK_SELF_KILL      = 65, /* a signal to enforcerd */
 	ENF_HOOK_SELF_PTRACE    = 66, /* ptrace, /proc/PID/mem, pidfd_getfd on enforcerd */
-	ENF_HOOK_SELF_PERMISSION = 67, /* write access to bpffs, cgroup.* files, protected dirs */
+	ENF_HOOK_SELF_DIR_CHANGE = 67, /* an entry added, removed or renamed on bpffs or in a protected dir */
 	ENF_HOOK_SELF_UNLINK    = 68, /* unlink of a protected file */
 	ENF_HOOK_SELF_RENAME    = 69, /* rename of a protected file or directory */
-	ENF_HOOK_SELF_OPEN      = 70, /* open for writing of a file in a protected directory */
+	ENF_HOOK_SELF_OPEN      = 70, /* open for writing (or truncate) of an engine file or one in a protected dir */
 	ENF_HOOK_SELF_UMOUNT    = 71, /* unmounting bpffs or cgroup2 */
 	ENF_HOOK_SELF_MOUNT     = 72, /* mounting over bpffs, cgroup2 or a protected directory */
 	ENF_HOOK_SELF_CONNECT   = 73, /* connecting to the control socket */
+	ENF_HOOK_SELF_CLONE_INTO = 74, /* clone3(CLONE_INTO_CGROUP) */
+	ENF_HOOK_SELF_RECEIVE   = 75, /* receiving a write descriptor of an engine file (SCM_RIGHTS, pidfd_getfd) */
 };
 
 /* Why a decision was made the way it was (event.reason). */

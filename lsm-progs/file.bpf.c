@@ -19,8 +19,26 @@
 #include "common.bpf.h"
 #include "verdict.bpf.h"
 
-/* Self-protection of the daemon's files (self.bpf.c), for tasks a profile governs. */
+/* Self-protection of the engine's files (self.bpf.c), for tasks a profile governs. */
 extern int enf_self_write_refused(__u64 dentry);
+extern int enf_self_dir_change_refused(__u64 dir);
+
+/*
+ * The decision for an entry added to or removed from directory dir:
+ * self-protection first (bpffs, the daemon's directories), then the
+ * profile's rules for the entry.
+ */
+static __always_inline int check_dir_change(const struct path *dir, const struct dentry *dentry,
+					    __u32 class_mask, enum enf_hook hook, __u32 opts)
+{
+	int status = current_profile_status();
+
+	if (status == 0)
+		return 0;
+	if (enf_self_dir_change_refused(as_scalar(dir->dentry)))
+		return -EPERM;
+	return decide_object(status, dentry, dir->mnt, class_mask, hook, opts);
+}
 
 SEC("lsm/file_open")
 int BPF_PROG(enf_file_open, struct file *file, int ret)
@@ -70,7 +88,7 @@ int BPF_PROG(enf_path_mknod, const struct path *dir, struct dentry *dentry, umod
 {
 	if (ret != 0)
 		return ret;
-	return check_object(dentry, dir->mnt, CLASS_BIT(ENF_CLASS_CREATE), ENF_HOOK_PATH_MKNOD, 0);
+	return check_dir_change(dir, dentry, CLASS_BIT(ENF_CLASS_CREATE), ENF_HOOK_PATH_MKNOD, 0);
 }
 
 SEC("lsm/path_mkdir")
@@ -78,7 +96,7 @@ int BPF_PROG(enf_path_mkdir, const struct path *dir, struct dentry *dentry, umod
 {
 	if (ret != 0)
 		return ret;
-	return check_object(dentry, dir->mnt, CLASS_BIT(ENF_CLASS_CREATE), ENF_HOOK_PATH_MKDIR, 0);
+	return check_dir_change(dir, dentry, CLASS_BIT(ENF_CLASS_CREATE), ENF_HOOK_PATH_MKDIR, 0);
 }
 
 SEC("lsm/path_symlink")
@@ -86,7 +104,7 @@ int BPF_PROG(enf_path_symlink, const struct path *dir, struct dentry *dentry, co
 {
 	if (ret != 0)
 		return ret;
-	return check_object(dentry, dir->mnt, CLASS_BIT(ENF_CLASS_CREATE), ENF_HOOK_PATH_SYMLINK, 0);
+	return check_dir_change(dir, dentry, CLASS_BIT(ENF_CLASS_CREATE), ENF_HOOK_PATH_SYMLINK, 0);
 }
 
 SEC("lsm/path_unlink")
@@ -94,7 +112,7 @@ int BPF_PROG(enf_path_unlink, const struct path *dir, struct dentry *dentry, int
 {
 	if (ret != 0)
 		return ret;
-	return check_object(dentry, dir->mnt, CLASS_BIT(ENF_CLASS_DELETE), ENF_HOOK_PATH_UNLINK, 0);
+	return check_dir_change(dir, dentry, CLASS_BIT(ENF_CLASS_DELETE), ENF_HOOK_PATH_UNLINK, 0);
 }
 
 SEC("lsm/path_rmdir")
@@ -102,7 +120,7 @@ int BPF_PROG(enf_path_rmdir, const struct path *dir, struct dentry *dentry, int 
 {
 	if (ret != 0)
 		return ret;
-	return check_object(dentry, dir->mnt, CLASS_BIT(ENF_CLASS_DELETE), ENF_HOOK_PATH_RMDIR, 0);
+	return check_dir_change(dir, dentry, CLASS_BIT(ENF_CLASS_DELETE), ENF_HOOK_PATH_RMDIR, 0);
 }
 
 SEC("lsm/path_rename")
@@ -113,13 +131,12 @@ int BPF_PROG(enf_path_rename, const struct path *old_dir, struct dentry *old_den
 
 	if (ret != 0)
 		return ret;
-	ret = check_object(old_dentry, old_dir->mnt, CLASS_BIT(ENF_CLASS_RENAME),
-			   ENF_HOOK_PATH_RENAME, CHECK_GUARD_MOVE);
+	ret = check_dir_change(old_dir, old_dentry, CLASS_BIT(ENF_CLASS_RENAME),
+			       ENF_HOOK_PATH_RENAME, CHECK_GUARD_MOVE);
 	if (ret != 0)
 		return ret;
 	/* The destination gains a name; a replaced or exchanged one is moved too. */
-	return check_object(new_dentry, new_dir->mnt, dst_mask, ENF_HOOK_PATH_RENAME,
-			    CHECK_GUARD_MOVE);
+	return check_dir_change(new_dir, new_dentry, dst_mask, ENF_HOOK_PATH_RENAME, CHECK_GUARD_MOVE);
 }
 
 SEC("lsm/path_link")
@@ -135,7 +152,7 @@ int BPF_PROG(enf_path_link, struct dentry *old_dentry, const struct path *new_di
 	ret = check_object(old_dentry, mnt, CLASS_BIT(ENF_CLASS_LINK), ENF_HOOK_PATH_LINK, 0);
 	if (ret != 0)
 		return ret;
-	return check_object(new_dentry, mnt, CLASS_BIT(ENF_CLASS_CREATE), ENF_HOOK_PATH_LINK, 0);
+	return check_dir_change(new_dir, new_dentry, CLASS_BIT(ENF_CLASS_CREATE), ENF_HOOK_PATH_LINK, 0);
 }
 
 SEC("lsm/path_chmod")

@@ -22,9 +22,22 @@
  *    written, truncated, unlinked or renamed; no mount over them.
  *  - the control socket: no connect() (the daemon refuses such peers too).
  *
- * Opening for writing and truncating are checked from the file programs on
- * file_open and path_truncate (enf_self_write_refused()): one program per
- * hook, since every open on the node pays for each program attached there.
+ * None of this sits on inode_permission, the hottest hook of the kernel
+ * (every component of every path lookup of every task on the node passes
+ * there): each write path has a hook of its own that only the operation
+ * itself pays for.
+ *  - Opening for writing and truncating: from the file programs on
+ *    file_open and path_truncate (enf_self_write_refused()).
+ *  - Adding, removing or renaming entries (bpffs, protected directories):
+ *    from the file programs on path_mknod/mkdir/symlink/link/unlink/rmdir/
+ *    rename (enf_self_dir_change_refused()), which see open(O_CREAT) too.
+ *  - clone3(CLONE_INTO_CGROUP): task_alloc, before the child exists.
+ *  - A file open for writing that another process hands over (SCM_RIGHTS,
+ *    pidfd_getfd): file_receive.
+ * One program per hook for the file hooks: every open on the node pays for
+ * each program attached there. What inode_permission caught besides, and
+ * these do not: a write descriptor to a cgroup.* file that the task held
+ * before its cgroup came under a profile (docs/bypasses.md).
  *
  * Audit mode does not apply: a workload being profiled in audit mode must
  * not be able to switch enforcement off for everyone else. Unconfined root
@@ -40,18 +53,6 @@
 #endif
 #ifndef CGROUP2_SUPER_MAGIC
 #define CGROUP2_SUPER_MAGIC 0x63677270
-#endif
-#ifndef MAY_WRITE
-#define MAY_WRITE  0x02
-#endif
-#ifndef MAY_APPEND
-#define MAY_APPEND 0x08
-#endif
-#ifndef FMODE_WRITE
-#define FMODE_WRITE 0x2
-#endif
-#ifndef O_TRUNC
-#define O_TRUNC    01000
 #endif
 #ifndef S_IFMT
 #define S_IFMT     00170000
@@ -174,42 +175,78 @@ int BPF_PROG(enf_self_ptrace, struct task_struct *child, unsigned int mode, int 
 	return refuse_if_confined(ENF_HOOK_SELF_PTRACE);
 }
 
-/* Hot: every permission check passes here. Reads return at the first test. */
-SEC("lsm/inode_permission")
-int BPF_PROG(enf_self_permission, struct inode *inode, int mask, int ret)
+/* Write access to what the engine lives on: bpffs, cgroup2's cgroup.* files, a protected inode. */
+static __always_inline bool engine_file(struct inode *inode)
 {
-	struct super_block *sb;
 	unsigned long magic;
 
-	if (ret != 0)
-		return ret;
-	if (!(mask & (MAY_WRITE | MAY_APPEND)) || !inode)
-		return 0;
-	sb = BPF_CORE_READ(inode, i_sb);
-	magic = BPF_CORE_READ(sb, s_magic);
-	if (magic == BPF_FS_MAGIC || (magic == CGROUP2_SUPER_MAGIC && cgroup_core_file(inode)) ||
-	    protected_kind(inode))
-		return refuse_if_confined(ENF_HOOK_SELF_PERMISSION);
-	return 0;
-}
-
-/* Files in a protected directory: opening one for writing (or truncating) is refused. */
-static __always_inline bool in_protected_dir(struct dentry *dentry)
-{
-	return protected_kind(BPF_CORE_READ(dentry, d_parent, d_inode)) == ENF_SELF_DIR;
+	if (!inode)
+		return false;
+	magic = BPF_CORE_READ(inode, i_sb, s_magic);
+	return magic == BPF_FS_MAGIC || (magic == CGROUP2_SUPER_MAGIC && cgroup_core_file(inode)) ||
+	       protected_kind(inode);
 }
 
 /*
- * Opening a file in a protected directory for writing, or truncating it:
- * called by the file programs on file_open and path_truncate (file.bpf.c)
- * for tasks a profile governs, so those hooks run one program each rather
- * than two. 0 or -EPERM.
+ * Opening a file for writing (or truncating it) when it is an engine file
+ * or lies in a protected directory: called by the file programs on
+ * file_open and path_truncate (file.bpf.c) for tasks a profile governs.
+ * 0 or -EPERM.
  */
 __noinline int enf_self_write_refused(__u64 dentry)
 {
-	if (!in_protected_dir((struct dentry *)(unsigned long)dentry))
+	struct dentry *d = (struct dentry *)(unsigned long)dentry;
+
+	if (!engine_file(BPF_CORE_READ(d, d_inode)) &&
+	    protected_kind(BPF_CORE_READ(d, d_parent, d_inode)) != ENF_SELF_DIR)
 		return 0;
 	return refuse_if_confined(ENF_HOOK_SELF_OPEN);
+}
+
+/*
+ * An entry added to, removed from or renamed in directory dir (a dentry):
+ * refused on bpffs (pins) and in a protected directory. Called by the file
+ * programs on the path_* hooks that change directories, for tasks a
+ * profile governs. 0 or -EPERM.
+ */
+__noinline int enf_self_dir_change_refused(__u64 dir)
+{
+	struct dentry *d = (struct dentry *)(unsigned long)dir;
+
+	if (BPF_CORE_READ(d, d_sb, s_magic) != BPF_FS_MAGIC &&
+	    protected_kind(BPF_CORE_READ(d, d_inode)) != ENF_SELF_DIR)
+		return 0;
+	return refuse_if_confined(ENF_HOOK_SELF_DIR_CHANGE);
+}
+
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+
+/* clone3() placing the child in a cgroup of the caller's choice: a way out of the profile. */
+SEC("lsm/task_alloc")
+int BPF_PROG(enf_self_task_alloc, struct task_struct *task, unsigned long clone_flags, int ret)
+{
+	if (ret != 0)
+		return ret;
+	if (!(clone_flags & CLONE_INTO_CGROUP))
+		return 0;
+	return refuse_if_confined(ENF_HOOK_SELF_CLONE_INTO);
+}
+
+/*
+ * A descriptor handed over by another process (SCM_RIGHTS, pidfd_getfd):
+ * one open for writing on an engine file would get around the checks at
+ * open time, so a confined task cannot receive it.
+ */
+SEC("lsm/file_receive")
+int BPF_PROG(enf_self_file_receive, struct file *file, int ret)
+{
+	if (ret != 0)
+		return ret;
+	if (!(file->f_mode & FMODE_WRITE) || !engine_file(file->f_inode))
+		return 0;
+	return refuse_if_confined(ENF_HOOK_SELF_RECEIVE);
 }
 
 SEC("lsm/inode_unlink")

@@ -70,6 +70,15 @@ expect_eq "confined: clone3(CLONE_INTO_CGROUP) into the root cgroup" EPERM "$(co
 expect_eq "unconfined: clone3(CLONE_INTO_CGROUP) (control)" ok "$(free clone-into $CG/t53ctl)"
 expect_eq "confined: write cgroup.subtree_control" EPERM "$(conf write $CG/cgroup.subtree_control +pids)"
 expect_eq "confined: freeze another cgroup" EPERM "$(conf write $CG/t53ctl/cgroup.freeze 1)"
+# A write descriptor of cgroup.procs, opened by an unconfined process, handed over.
+sleep 1000 3>>$CG/cgroup.procs &
+HOLDER=$!
+sleep 1000 3>>/tmp/t53-plain &
+HOLDER_PLAIN=$!
+expect_eq "confined: take a write descriptor of cgroup.procs (pidfd_getfd)" EPERM "$(conf pidfd-getfd $HOLDER 3)"
+expect_eq "confined: take a write descriptor of a plain file (control)" ok "$(conf pidfd-getfd $HOLDER_PLAIN 3)"
+expect_eq "unconfined: take the cgroup.procs descriptor (control)" ok "$(free pidfd-getfd $HOLDER 3)"
+kill $HOLDER $HOLDER_PLAIN
 expect_eq "confined: still in its cgroup" "0::/t53" "$(in_cgroup $CG/t53 cat /proc/self/cgroup)"
 
 # the daemon's files and socket
@@ -106,6 +115,10 @@ expect_eq "the pins are intact" yes "$( [ -e $PIN_DIR/links/enf_bprm_check ] && 
 expect_eq "still denied" EPERM "$(in_cgroup $CG/t53 enf-probe exec /usr/bin/wget)"
 if wait_for_log '"hook":"self:bpf"'; then pass "self-protection denials are logged"; else fail "no self:bpf event"; fi
 expect_contains "the log names the hook" '"reason":"self-protection"' "$(grep '"hook":"self:' $AUDIT_LOG | head -n 1)"
+# Each way out is refused by the hook meant for it (none of them is inode_permission any more).
+for h in clone-into-cgroup receive-protected open-protected write-protected unlink-protected rename-protected; do
+	expect_contains "refused at self:$h" "\"hook\":\"self:$h\"" "$(grep "\"hook\":\"self:$h\"" $AUDIT_LOG | head -n 1)"
+done
 n=$(enforcerctl --json status | sed -n 's/.*"self_protection_denied": \([0-9]*\).*/\1/p')
 if [ "${n:-0}" -gt 20 ]; then pass "counted: $n self-protection denials"; else fail "self_protection_denied is $n"; fi
 kill $SLEEPER
