@@ -12,10 +12,10 @@
  *    cannot be removed or replaced), no unmount of it, no mount over it.
  *  - the daemon (settings.daemon_tgid): no signal but 0, no ptrace in any
  *    mode (that covers /proc/PID/mem, process_vm_*, pidfd_getfd).
- *  - cgroup2: no write access to the cgroup.* files (cgroup.procs and
- *    cgroup.threads move tasks, by write(2) and by clone3(CLONE_INTO_CGROUP),
- *    both of which check write permission on them; cgroup.subtree_control,
- *    cgroup.kill, cgroup.freeze, cgroup.type, ...), no unmount, no mount over.
+ *  - cgroup2: no write access to the cgroup.* files (writing cgroup.procs or
+ *    cgroup.threads moves tasks; so do cgroup.subtree_control, cgroup.kill,
+ *    cgroup.freeze, cgroup.type, ... change what the engine relies on), no
+ *    clone3(CLONE_INTO_CGROUP) at all, no unmount, no mount over.
  *  - the daemon's files (self_inodes: state directory, socket directory,
  *    audit log): no entries added, removed or renamed in those directories,
  *    no file in them opened for writing or truncated, the audit log not
