@@ -25,7 +25,7 @@
 #include "json_pos.h"
 #include "path_check.h"
 
-#define POLICY_RULES_MAX  65536u       /* rules per profile, all sections together */
+#define POLICY_RULES_MAX  262144u      /* rules per profile, all sections together */
 #define POLICY_FILE_MAX   (64u << 20)  /* bytes of profile text */
 #define KEY_PATH_MAX      256
 

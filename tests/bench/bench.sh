@@ -22,7 +22,7 @@ N_OPEN=${BENCH_N_OPEN:-30000}
 N_STAT=${BENCH_N_STAT:-30000}
 N_FORK=${BENCH_N_FORK:-150}
 N_CONN=${BENCH_N_CONN:-300}
-SCALES=${BENCH_SCALES:-10 1000 10000}
+SCALES=${BENCH_SCALES:-10 1000 10000 100000}
 DEPTHS=${BENCH_DEPTHS:-1 2 4 8 16 32}
 EDITS=${BENCH_EDITS:-30}
 AUDIT_N=${BENCH_AUDIT_N:-3000}
@@ -239,7 +239,7 @@ if sysctl -w kernel.bpf_stats_enabled=1 >/dev/null 2>&1 || echo 1 >/proc/sys/ker
 	awk 'NR == FNR { rt[$1] = $3; rc[$1] = $4; next }
 		{ dc = $4 - rc[$1]; dt = $3 - rt[$1]
 		  if (dc > 0) printf "@@BENCH kind=prog cfg=null op=none prog=%s calls=%d ns=%d\n", $2, dc, dt }' $W/before $W/after
-	for spec in "loaded unconf" "confined conf" "s10 s10" "s10000 s10000"; do
+	for spec in "loaded unconf" "confined conf" "s10 s10" "s10000 s10000" "s100000 s100000"; do
 		set -- $spec
 		[ -d $CG/$2 ] || continue
 		for op in $OPS; do

@@ -118,9 +118,8 @@ def kernel_section(name, recs, targets, out):
         out.append("Profiles with N file, N exec and N network rules each (network capped at 10,000 per profile), "
                    "all attached at once, measured in the same rounds as an unconfined process (*loaded*). "
                    "Columns: confined / loaded for each N, then N-rule / smallest-N (the target: cost bounded by path "
-                   "depth, not rule count). 100,000 rules do not fit in one profile (policyc's limit is 65,536 rules per "
-                   "profile, `POLICY_RULES_MAX`; network prefixes are limited to 65,536 over all profiles, "
-                   "`ENF_MAX_NET_PREFIXES`).\n")
+                   "depth, not rule count). A profile holds up to 262,144 rules (`POLICY_RULES_MAX`); network prefixes "
+                   "are limited to 65,536 over all profiles (`ENF_MAX_NET_PREFIXES`), hence the network cap.\n")
         head = "| operation | " + " | ".join(f"{n:,} rules / loaded" for n in scales)
         head += " | " + " | ".join(f"{n:,} / {scales[0]:,} rules" for n in scales[1:]) + " |"
         out.append(head)

@@ -547,7 +547,7 @@ static int cmp_u32(const void *a, const void *b)
 
 static void test_limits(void)
 {
-	char *big = malloc(70000 * 64);
+	char *big = malloc(270000 * 48);
 	char comp[300];
 	size_t o;
 
@@ -586,31 +586,31 @@ static void test_limits(void)
 	p = ok(big, "limit: subtree of a 64-component path");
 	policy_profile_free(p);
 
-	/* rules per profile: 65536 fine, 65537 not (exec and file count together) */
+	/* rules per profile: 262144 fine, 262145 not (exec and file count together) */
 	o = (size_t)sprintf(big, HDR "\"exec\":{\"default\":\"allow\",\"rules\":[");
-	for (int i = 0; i < 65536; i++)
+	for (int i = 0; i < 262144; i++)
 		o += (size_t)sprintf(big + o, "%s{\"action\":\"deny\",\"path\":\"/r/%d\"}", i ? "," : "", i);
 	sprintf(big + o, "]}}");
-	p = ok(big, "limit: 65536 rules");
+	p = ok(big, "limit: 262144 rules");
 	if (p) {
 		/* ids stay unique even when many rules share a profile */
-		uint32_t *ids = malloc(65536 * sizeof(*ids));
+		uint32_t *ids = malloc(262144 * sizeof(*ids));
 		bool uniq = ids != NULL, nonzero = true;
-		for (size_t i = 0; ids && i < 65536; i++) {
+		for (size_t i = 0; ids && i < 262144; i++) {
 			ids[i] = p->exec.rules[i].id;
 			nonzero &= ids[i] != 0;
 		}
 		if (ids) {
-			qsort(ids, 65536, sizeof(*ids), cmp_u32);
-			for (size_t i = 1; i < 65536; i++)
+			qsort(ids, 262144, sizeof(*ids), cmp_u32);
+			for (size_t i = 1; i < 262144; i++)
 				uniq &= ids[i] != ids[i - 1];
 		}
-		EXPECT_TRUE(uniq && nonzero, "limit: 65536 unique non-zero ids");
+		EXPECT_TRUE(uniq && nonzero, "limit: 262144 unique non-zero ids");
 		free(ids);
 	}
 	policy_profile_free(p);
 	sprintf(big + o, "]},\"file\":{\"default\":\"allow\",\"rules\":[{\"action\":\"deny\",\"path\":\"/a\",\"access\":[\"read\"]}]}}");
-	bad(big, "file.rules[0]: expected at most 65536 rules per profile (POLICY_RULES_MAX), found more", "limit: 65537 rules");
+	bad(big, "file.rules[0]: expected at most 262144 rules per profile (POLICY_RULES_MAX), found more", "limit: 262145 rules");
 	free(big);
 }
 
