@@ -8,7 +8,7 @@
 # lines that tests/bench/run.sh turns into docs/benchmarks.md; everything
 # else is for a human watching.
 #
-# Environment (all optional): BENCH_ROUNDS, BENCH_N_OPEN, BENCH_N_STAT,
+# Environment (all optional): BENCH_ROUNDS, BENCH_PROG_ROUNDS, BENCH_N_OPEN, BENCH_N_STAT,
 # BENCH_N_FORK, BENCH_N_CONN, BENCH_SCALES, BENCH_DEPTHS, BENCH_EDITS,
 # BENCH_AUDIT_N; tests/bench/local.conf, when present (never committed), is
 # sourced first for quick trial runs.
@@ -18,6 +18,7 @@
 # kernel with no enforcer between them; scaling rounds do not.
 ROUNDS=${BENCH_ROUNDS:-4}
 SCALE_ROUNDS=${BENCH_SCALE_ROUNDS:-5}
+PROG_ROUNDS=${BENCH_PROG_ROUNDS:-3}
 N_OPEN=${BENCH_N_OPEN:-30000}
 N_STAT=${BENCH_N_STAT:-30000}
 N_FORK=${BENCH_N_FORK:-150}
@@ -239,18 +240,24 @@ if sysctl -w kernel.bpf_stats_enabled=1 >/dev/null 2>&1 || echo 1 >/proc/sys/ker
 	awk 'NR == FNR { rt[$1] = $3; rc[$1] = $4; next }
 		{ dc = $4 - rc[$1]; dt = $3 - rt[$1]
 		  if (dc > 0) printf "@@BENCH kind=prog cfg=null op=none prog=%s calls=%d ns=%d\n", $2, dc, dt }' $W/before $W/after
-	for spec in "loaded unconf" "confined conf" "s10 s10" "s10000 s10000" "s100000 s100000"; do
-		set -- $spec
-		[ -d $CG/$2 ] || continue
-		for op in $OPS; do
-			prog_snapshot >$W/before
-			run_op $CG/$2 $op >/dev/null
-			prog_snapshot >$W/after
-			awk -v cfg=$1 -v op=$op 'NR == FNR { rt[$1] = $3; rc[$1] = $4; next }
-				{ dc = $4 - rc[$1]; dt = $3 - rt[$1]
-				  if (dc > 0) printf "@@BENCH kind=prog cfg=%s op=%s prog=%s calls=%d ns=%d\n", cfg, op, $2, dc, dt }' \
-				$W/before $W/after
+	# Repeated, configurations interleaved: one pass's figure moves by tens of percent.
+	pr=1
+	while [ $pr -le "$PROG_ROUNDS" ]; do
+		note "per-program round $pr/$PROG_ROUNDS"
+		for spec in "loaded unconf" "confined conf" "s10 s10" "s10000 s10000" "s100000 s100000"; do
+			set -- $spec
+			[ -d $CG/$2 ] || continue
+			for op in $OPS; do
+				prog_snapshot >$W/before
+				run_op $CG/$2 $op >/dev/null
+				prog_snapshot >$W/after
+				awk -v cfg=$1 -v op=$op -v round=$pr 'NR == FNR { rt[$1] = $3; rc[$1] = $4; next }
+					{ dc = $4 - rc[$1]; dt = $3 - rt[$1]
+					  if (dc > 0) printf "@@BENCH kind=prog round=%d cfg=%s op=%s prog=%s calls=%d ns=%d\n", round, cfg, op, $2, dc, dt }' \
+					$W/before $W/after
+			done
 		done
+		pr=$((pr + 1))
 	done
 	sysctl -w kernel.bpf_stats_enabled=0 >/dev/null 2>&1 || echo 0 >/proc/sys/kernel/bpf_stats_enabled
 else
