@@ -18,10 +18,8 @@
  */
 #include "common.bpf.h"
 #include "verdict.bpf.h"
+#include "self.bpf.h" /* self-protection of the engine's files, for tasks a profile governs */
 
-/* Self-protection of the engine's files (self.bpf.c), for tasks a profile governs. */
-extern int enf_self_write_refused(__u64 dentry);
-extern int enf_self_dir_change_refused(__u64 dir);
 
 /*
  * The decision for an entry added to or removed from directory dir:
@@ -35,7 +33,7 @@ static __always_inline int check_dir_change(const struct path *dir, const struct
 
 	if (status == 0)
 		return 0;
-	if (enf_self_dir_change_refused(as_scalar(dir->dentry)))
+	if (self_dir_guarded(dir->dentry) && enf_self_refuse(ENF_HOOK_SELF_DIR_CHANGE))
 		return -EPERM;
 	return decide_object(status, dentry, dir->mnt, class_mask, hook, opts);
 }
@@ -62,7 +60,8 @@ int BPF_PROG(enf_file_open, struct file *file, int ret)
 	status = current_profile_status();
 	if (status == 0)
 		return 0;
-	if ((mask & CLASS_BIT(ENF_CLASS_WRITE)) && enf_self_write_refused(as_scalar(file->f_path.dentry)))
+	if ((mask & CLASS_BIT(ENF_CLASS_WRITE)) && self_write_guarded(file->f_path.dentry, file->f_inode) &&
+	    enf_self_refuse(ENF_HOOK_SELF_OPEN))
 		return -EPERM;
 	return decide_object(status, file->f_path.dentry, file->f_path.mnt, mask, ENF_HOOK_FILE_OPEN, 0);
 }
@@ -77,7 +76,7 @@ int BPF_PROG(enf_path_truncate, const struct path *path, int ret)
 	status = current_profile_status();
 	if (status == 0)
 		return 0;
-	if (enf_self_write_refused(as_scalar(path->dentry)))
+	if (self_write_guarded(path->dentry, path->dentry->d_inode) && enf_self_refuse(ENF_HOOK_SELF_OPEN))
 		return -EPERM;
 	return decide_object(status, path->dentry, path->mnt, CLASS_BIT(ENF_CLASS_WRITE), ENF_HOOK_PATH_TRUNCATE, 0);
 }

@@ -94,6 +94,14 @@ ENF_MAP struct {
 	__type(value, struct enf_gov_cache);
 } gov_cache SEC(".maps");
 
+/* (dev, ino) -> what self-protection guards there (self.bpf.h); the daemon fills it */
+ENF_MAP struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, ENF_MAX_SELF_INODES);
+	__type(key, struct enf_self_inode_key);
+	__type(value, struct enf_self_inode_val);
+} self_inodes SEC(".maps");
+
 /* cgroup id -> profile slot */
 ENF_MAP struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

@@ -27,10 +27,10 @@
  * there): each write path has a hook of its own that only the operation
  * itself pays for.
  *  - Opening for writing and truncating: from the file programs on
- *    file_open and path_truncate (enf_self_write_refused()).
+ *    file_open and path_truncate (self_write_guarded(), self.bpf.h).
  *  - Adding, removing or renaming entries (bpffs, protected directories):
  *    from the file programs on path_mknod/mkdir/symlink/link/unlink/rmdir/
- *    rename (enf_self_dir_change_refused()), which see open(O_CREAT) too.
+ *    rename (self_dir_guarded()), which see open(O_CREAT) too.
  *  - clone3(CLONE_INTO_CGROUP): task_alloc, before the child exists.
  *  - A file open for writing that another process hands over (SCM_RIGHTS,
  *    pidfd_getfd): file_receive.
@@ -47,26 +47,7 @@
 #include "common.bpf.h"
 #include "cgroup.bpf.h"
 #include "verdict.bpf.h"
-
-#ifndef BPF_FS_MAGIC
-#define BPF_FS_MAGIC        0xcafe4a11
-#endif
-#ifndef CGROUP2_SUPER_MAGIC
-#define CGROUP2_SUPER_MAGIC 0x63677270
-#endif
-#ifndef S_IFMT
-#define S_IFMT     00170000
-#endif
-#ifndef S_IFREG
-#define S_IFREG    0100000
-#endif
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, ENF_MAX_SELF_INODES);
-	__type(key, struct enf_self_inode_key);
-	__type(value, struct enf_self_inode_val);
-} self_inodes SEC(".maps");
+#include "self.bpf.h"
 
 static __always_inline struct enf_config *engine_settings(void)
 {
@@ -111,39 +92,11 @@ static __always_inline bool is_daemon(struct task_struct *t)
 	return cfg && cfg->daemon_tgid && BPF_CORE_READ(t, tgid) == (int)cfg->daemon_tgid;
 }
 
-static __always_inline __u32 protected_kind(struct inode *inode)
-{
-	struct enf_self_inode_key key = {};
-	struct enf_self_inode_val *v;
-
-	if (!inode)
-		return 0;
-	key.dev = BPF_CORE_READ(inode, i_sb, s_dev);
-	key.ino = BPF_CORE_READ(inode, i_ino);
-	v = bpf_map_lookup_elem(&self_inodes, &key);
-	return v ? v->kind : 0;
-}
-
 static __always_inline bool engine_fs(struct super_block *sb)
 {
 	unsigned long magic = BPF_CORE_READ(sb, s_magic);
 
 	return magic == BPF_FS_MAGIC || magic == CGROUP2_SUPER_MAGIC;
-}
-
-/* A cgroup2 control file whose name starts with "cgroup.". */
-static __always_inline bool cgroup_core_file(struct inode *inode)
-{
-	struct kernfs_node *kn;
-	char name[8] = {};
-
-	if ((BPF_CORE_READ(inode, i_mode) & S_IFMT) != S_IFREG)
-		return false;
-	kn = (struct kernfs_node *)BPF_CORE_READ(inode, i_private);
-	if (!kn || bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(kn, name)) < 0)
-		return false;
-	return name[0] == 'c' && name[1] == 'g' && name[2] == 'r' && name[3] == 'o' &&
-	       name[4] == 'u' && name[5] == 'p' && name[6] == '.';
 }
 
 SEC("lsm/bpf")
@@ -175,48 +128,10 @@ int BPF_PROG(enf_self_ptrace, struct task_struct *child, unsigned int mode, int 
 	return refuse_if_confined(ENF_HOOK_SELF_PTRACE);
 }
 
-/* Write access to what the engine lives on: bpffs, cgroup2's cgroup.* files, a protected inode. */
-static __always_inline bool engine_file(struct inode *inode)
+/* For the file programs (self.bpf.h): one call, verified once, for the refusal and its event. */
+__noinline int enf_self_refuse(__u32 hook)
 {
-	unsigned long magic;
-
-	if (!inode)
-		return false;
-	magic = BPF_CORE_READ(inode, i_sb, s_magic);
-	return magic == BPF_FS_MAGIC || (magic == CGROUP2_SUPER_MAGIC && cgroup_core_file(inode)) ||
-	       protected_kind(inode);
-}
-
-/*
- * Opening a file for writing (or truncating it) when it is an engine file
- * or lies in a protected directory: called by the file programs on
- * file_open and path_truncate (file.bpf.c) for tasks a profile governs.
- * 0 or -EPERM.
- */
-__noinline int enf_self_write_refused(__u64 dentry)
-{
-	struct dentry *d = (struct dentry *)(unsigned long)dentry;
-
-	if (!engine_file(BPF_CORE_READ(d, d_inode)) &&
-	    protected_kind(BPF_CORE_READ(d, d_parent, d_inode)) != ENF_SELF_DIR)
-		return 0;
-	return refuse_if_confined(ENF_HOOK_SELF_OPEN);
-}
-
-/*
- * An entry added to, removed from or renamed in directory dir (a dentry):
- * refused on bpffs (pins) and in a protected directory. Called by the file
- * programs on the path_* hooks that change directories, for tasks a
- * profile governs. 0 or -EPERM.
- */
-__noinline int enf_self_dir_change_refused(__u64 dir)
-{
-	struct dentry *d = (struct dentry *)(unsigned long)dir;
-
-	if (BPF_CORE_READ(d, d_sb, s_magic) != BPF_FS_MAGIC &&
-	    protected_kind(BPF_CORE_READ(d, d_inode)) != ENF_SELF_DIR)
-		return 0;
-	return refuse_if_confined(ENF_HOOK_SELF_DIR_CHANGE);
+	return refuse_if_confined(hook);
 }
 
 #ifndef CLONE_INTO_CGROUP
@@ -254,7 +169,7 @@ int BPF_PROG(enf_self_unlink, struct inode *dir, struct dentry *dentry, int ret)
 {
 	if (ret != 0)
 		return ret;
-	if (!protected_kind(BPF_CORE_READ(dentry, d_inode)))
+	if (!protected_kind(dentry->d_inode))
 		return 0;
 	return refuse_if_confined(ENF_HOOK_SELF_UNLINK);
 }
@@ -265,7 +180,7 @@ int BPF_PROG(enf_self_rename, struct inode *old_dir, struct dentry *old_dentry, 
 {
 	if (ret != 0)
 		return ret;
-	if (!protected_kind(BPF_CORE_READ(old_dentry, d_inode)) && !protected_kind(BPF_CORE_READ(new_dentry, d_inode)))
+	if (!protected_kind(old_dentry->d_inode) && !protected_kind(new_dentry->d_inode))
 		return 0;
 	return refuse_if_confined(ENF_HOOK_SELF_RENAME);
 }
@@ -283,9 +198,9 @@ int BPF_PROG(enf_self_umount, struct vfsmount *mnt, int flags, int ret)
 /* Mounting over bpffs, cgroup2 or a protected directory would hide them from the daemon. */
 static __always_inline bool covers_engine(const struct path *path)
 {
-	struct dentry *d = BPF_CORE_READ(path, dentry);
+	struct dentry *d = path->dentry;
 
-	return engine_fs(BPF_CORE_READ(d, d_sb)) || protected_kind(BPF_CORE_READ(d, d_inode));
+	return engine_fs(d->d_sb) || protected_kind(d->d_inode);
 }
 
 SEC("lsm/sb_mount")

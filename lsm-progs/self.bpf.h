@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * What self-protection guards (self.bpf.c), as checks the file programs run
+ * inline for tasks a profile governs. They read through the hooks' typed
+ * kernel pointers with plain loads, no helper call: a confined open for
+ * writing pays for two map lookups here, nothing more. Only the refusal,
+ * with its event, is a call (enf_self_refuse()).
+ */
+#ifndef ENF_SELF_BPF_H
+#define ENF_SELF_BPF_H
+
+#include "common.bpf.h"
+
+#ifndef BPF_FS_MAGIC
+#define BPF_FS_MAGIC        0xcafe4a11
+#endif
+#ifndef CGROUP2_SUPER_MAGIC
+#define CGROUP2_SUPER_MAGIC 0x63677270
+#endif
+#ifndef S_IFMT
+#define S_IFMT     00170000
+#endif
+#ifndef S_IFREG
+#define S_IFREG    0100000
+#endif
+
+/*
+ * Refuse for self-protection: -EPERM with an event naming hook when the
+ * current task is confined, else 0 (the daemon, or no profile governs).
+ */
+extern int enf_self_refuse(__u32 hook);
+
+/* The kind of protected inode (enum enf_self_kind), 0 for any other. A typed kernel pointer. */
+static __always_inline __u32 protected_kind(struct inode *inode)
+{
+	struct enf_self_inode_key key = {};
+	struct enf_self_inode_val *v;
+
+	if (!inode)
+		return 0;
+	key.dev = inode->i_sb->s_dev;
+	key.ino = inode->i_ino;
+	v = bpf_map_lookup_elem(&self_inodes, &key);
+	return v ? v->kind : 0;
+}
+
+/* A cgroup2 control file whose name starts with "cgroup.". */
+static __always_inline bool cgroup_core_file(struct inode *inode)
+{
+	struct kernfs_node *kn;
+	char name[8] = {};
+
+	if ((inode->i_mode & S_IFMT) != S_IFREG)
+		return false;
+	/* i_private is a void pointer to the verifier: read it, and the name, by probe. */
+	kn = (struct kernfs_node *)BPF_CORE_READ(inode, i_private);
+	if (!kn || bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(kn, name)) < 0)
+		return false;
+	return name[0] == 'c' && name[1] == 'g' && name[2] == 'r' && name[3] == 'o' &&
+	       name[4] == 'u' && name[5] == 'p' && name[6] == '.';
+}
+
+/* What the engine lives on: bpffs, cgroup2's cgroup.* files, a protected inode. */
+static __always_inline bool engine_file(struct inode *inode)
+{
+	unsigned long magic;
+
+	if (!inode)
+		return false;
+	magic = inode->i_sb->s_magic;
+	return magic == BPF_FS_MAGIC || (magic == CGROUP2_SUPER_MAGIC && cgroup_core_file(inode)) ||
+	       protected_kind(inode);
+}
+
+/* Opening dentry (its inode) for writing, or truncating it: an engine file, or one in a protected directory. */
+static __always_inline bool self_write_guarded(struct dentry *dentry, struct inode *inode)
+{
+	return engine_file(inode) || protected_kind(dentry->d_parent->d_inode) == ENF_SELF_DIR;
+}
+
+/* An entry added to, removed from or renamed in directory dir: bpffs (pins) and protected directories. */
+static __always_inline bool self_dir_guarded(struct dentry *dir)
+{
+	return dir->d_sb->s_magic == BPF_FS_MAGIC || protected_kind(dir->d_inode) == ENF_SELF_DIR;
+}
+
+#endif /* ENF_SELF_BPF_H */
