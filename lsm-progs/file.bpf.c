@@ -20,7 +20,6 @@
 #include "verdict.bpf.h"
 #include "self.bpf.h" /* self-protection of the engine's files, for tasks a profile governs */
 
-
 /*
  * The decision for an entry added to or removed from directory dir:
  * self-protection first (bpffs, the daemon's directories), then the
