@@ -47,7 +47,8 @@ struct bundle_file_header {
 	__u32    n_net;
 	__u8     flags;          /* ENF_PROFILE_* */
 	__u8     fileless_exec;  /* enum enf_action */
-	__u8     _pad[6];
+	__u8     baseline_optout; /* ENF_BASELINE_*: what the profile lets through the baseline */
+	__u8     _pad[5];
 };
 
 struct bundle_file_node {

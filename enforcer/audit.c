@@ -32,6 +32,8 @@ static const char *hook_name(__u32 hook)
 	case ENF_HOOK_PATH_CHOWN:    return "path_chown";
 	case ENF_HOOK_INODE_SETATTR: return "inode_setattr";
 	case ENF_HOOK_TASK_PRCTL:    return "task_prctl";
+	case ENF_HOOK_MMAP_FILE:     return "mmap_file";
+	case ENF_HOOK_FILE_MPROTECT: return "file_mprotect";
 	/* self-protection: named after what was refused */
 	case ENF_HOOK_SELF_BPF:        return "self:bpf";
 	case ENF_HOOK_SELF_KILL:       return "self:signal-daemon";
@@ -45,6 +47,17 @@ static const char *hook_name(__u32 hook)
 	case ENF_HOOK_SELF_CONNECT:    return "self:connect-control";
 	case ENF_HOOK_SELF_CLONE_INTO: return "self:clone-into-cgroup";
 	case ENF_HOOK_SELF_RECEIVE:    return "self:receive-protected";
+	case ENF_HOOK_SELF_SIGIO:      return "self:sigio-daemon";
+	case ENF_HOOK_SELF_LINK:       return "self:link-protected";
+	/* the confinement baseline */
+	case ENF_HOOK_BASE_MOUNT:        return "baseline:mount";
+	case ENF_HOOK_BASE_UMOUNT:       return "baseline:umount";
+	case ENF_HOOK_BASE_MOVE_MOUNT:   return "baseline:move-mount";
+	case ENF_HOOK_BASE_PIVOT_ROOT:   return "baseline:pivot-root";
+	case ENF_HOOK_BASE_USERNS:       return "baseline:userns";
+	case ENF_HOOK_BASE_KERNEL_LOAD:  return "baseline:kernel-load";
+	case ENF_HOOK_BASE_HELPER_WRITE: return "baseline:helper-write";
+	case ENF_HOOK_BASE_PTRACE:       return "baseline:ptrace";
 	}
 	return "unknown";
 }
@@ -70,6 +83,10 @@ static const char *reason_name(__u32 r)
 	case ENF_REASON_GUARD:       return "guarded-move";
 	case ENF_REASON_FILELESS:    return "fileless";
 	case ENF_REASON_SELF:        return "self-protection";
+	case ENF_REASON_BASELINE:    return "baseline";
+	case ENF_REASON_REFER:       return "refer";
+	case ENF_REASON_FOREIGN:     return "foreign-root";
+	case ENF_REASON_DOMAIN:      return "domain";
 	}
 	return "unknown";
 }

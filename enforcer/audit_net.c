@@ -21,6 +21,8 @@ const char *audit_net_hook_name(__u32 hook)
 	case ENF_HOOK_SOCKET_LISTEN:  return "socket_listen";
 	case ENF_HOOK_SOCKET_ACCEPT:  return "socket_accept";
 	case ENF_HOOK_SOCKET_SENDMSG: return "socket_sendmsg";
+	case ENF_HOOK_UNIX_CONNECT:   return "unix_stream_connect";
+	case ENF_HOOK_UNIX_SEND:      return "unix_may_send";
 	}
 	return "unknown";
 }

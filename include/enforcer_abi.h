@@ -99,6 +99,8 @@ enum enf_hook {
 	ENF_HOOK_PATH_CHOWN     = 12,
 	ENF_HOOK_INODE_SETATTR  = 13,
 	ENF_HOOK_TASK_PRCTL     = 14,
+	ENF_HOOK_MMAP_FILE      = 15, /* mmap(PROT_EXEC) of a file: decided like exec */
+	ENF_HOOK_FILE_MPROTECT  = 16, /* mprotect(PROT_EXEC) of a file mapping: decided like exec */
 	/* network: 32..63 */
 	ENF_HOOK_SOCKET_CREATE  = 32,
 	ENF_HOOK_SOCKET_CONNECT = 33,
@@ -106,6 +108,8 @@ enum enf_hook {
 	ENF_HOOK_SOCKET_LISTEN  = 35,
 	ENF_HOOK_SOCKET_ACCEPT  = 36,
 	ENF_HOOK_SOCKET_SENDMSG = 37,
+	ENF_HOOK_UNIX_CONNECT   = 38, /* unix_stream_connect: the peer's socket file or abstract name */
+	ENF_HOOK_UNIX_SEND      = 39, /* unix_may_send: a datagram to a named peer */
 	/* self-protection of the engine: 64..95 (lsm-progs/self.bpf.c) */
 	ENF_HOOK_SELF_FIRST     = 64,
 	ENF_HOOK_SELF_BPF       = 64, /* bpf(): confined tasks get none */
@@ -120,6 +124,20 @@ enum enf_hook {
 	ENF_HOOK_SELF_CONNECT   = 73, /* connecting to the control socket */
 	ENF_HOOK_SELF_CLONE_INTO = 74, /* clone3(CLONE_INTO_CGROUP) */
 	ENF_HOOK_SELF_RECEIVE   = 75, /* receiving a write descriptor of an engine file (SCM_RIGHTS, pidfd_getfd) */
+	ENF_HOOK_SELF_SIGIO     = 76, /* a signal to enforcerd through file ownership (F_SETOWN, O_ASYNC) */
+	ENF_HOOK_SELF_LINK      = 77, /* a new hard link to a protected file or one in a protected directory */
+	/*
+	 * The confinement baseline (lsm-progs/baseline.bpf.c): what every
+	 * profile refuses unless it opts out (ENF_BASELINE_*): 96..127.
+	 */
+	ENF_HOOK_BASE_MOUNT      = 96,  /* mount(2): new, bind, remount, move, propagation */
+	ENF_HOOK_BASE_UMOUNT     = 97,
+	ENF_HOOK_BASE_MOVE_MOUNT = 98,  /* move_mount(2): attaching open_tree/fsmount trees */
+	ENF_HOOK_BASE_PIVOT_ROOT = 99,
+	ENF_HOOK_BASE_USERNS     = 100, /* creating a user namespace */
+	ENF_HOOK_BASE_KERNEL_LOAD = 101, /* loading a kernel module, a kexec image */
+	ENF_HOOK_BASE_HELPER_WRITE = 102, /* writing what the kernel runs as root: sysctls, uevent_helper, binfmt_misc, release_agent */
+	ENF_HOOK_BASE_PTRACE     = 103, /* ptrace attach (/proc/PID/mem, process_vm_*) outside the profile's domain */
 };
 
 /* Why a decision was made the way it was (event.reason). */
@@ -131,6 +149,10 @@ enum enf_reason {
 	ENF_REASON_GUARD       = 4, /* a rename would carry guarded paths out of their rules */
 	ENF_REASON_FILELESS    = 5, /* exec of a file with no name: the profile's fileless setting */
 	ENF_REASON_SELF        = 6, /* self-protection of the engine */
+	ENF_REASON_BASELINE    = 7, /* the confinement baseline (or, in an audit verdict, its opt-out) */
+	ENF_REASON_REFER       = 8, /* a rename or link would give the object more access under its new name */
+	ENF_REASON_FOREIGN     = 9, /* the object has no name in the task's mount namespace (detached tree, another namespace) */
+	ENF_REASON_DOMAIN      = 10, /* the target is outside the task's profile domain (ptrace, abstract unix socket) */
 };
 
 /* ---------------------------------------------------------------- maps -- */
@@ -161,12 +183,26 @@ struct enf_profile_val {
 	__u8  defaults[ENF_SECTION_COUNT];  /* enum enf_action per section */
 	__u8  flags;                        /* ENF_PROFILE_* */
 	__u8  fileless_exec;                /* enum enf_action; NONE: the exec default decides */
-	__u8  _pad[2];
+	__u8  baseline_optout;              /* ENF_BASELINE_*: what the baseline lets through (logged) */
+	__u8  _pad;
 	__u32 _pad2;
 };
 
 #define ENF_PROFILE_HAS_FROM   (1u << 0) /* some rule is limited to executables: resolve the task's */
 #define ENF_PROFILE_HAS_INODES (1u << 1) /* inode identities exist: check them too */
+
+/*
+ * The confinement baseline (docs/policy.md "baseline"): operations every
+ * profile refuses, because each lets a confined task change what its rules
+ * name or act through something that no profile confines. A profile opts
+ * out of each by name; an opted-out operation is allowed and logged. Old
+ * pinned state has 0 here: the whole baseline applies.
+ */
+#define ENF_BASELINE_MOUNT   (1u << 0) /* mount, umount, move_mount, pivot_root */
+#define ENF_BASELINE_USERNS  (1u << 1) /* new user namespaces */
+#define ENF_BASELINE_PTRACE  (1u << 2) /* ptrace attach outside the profile's domain */
+#define ENF_BASELINE_HELPERS (1u << 3) /* writing what the kernel runs as root (sysctls, ...) */
+#define ENF_BASELINE_MODULES (1u << 4) /* kernel modules, kexec */
 
 /*
  * path_trie: one edge of a profile's path trie, {instance, parent, name} -> child.
