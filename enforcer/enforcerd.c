@@ -21,7 +21,6 @@
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -33,6 +32,7 @@
 #include "decisions.h"
 #include "engine.h"
 #include "harden.h"
+#include "inode_id.h"
 #include "log.h"
 #include "metrics.h"
 #include "metrics_http.h"
@@ -263,19 +263,14 @@ static int cleanup(const struct options *o)
 	return 0;
 }
 
-/* The kernel's encoding of a device number, as in sb->s_dev. */
-static __u64 kernel_dev(dev_t d)
-{
-	return ((__u64)major(d) << 20) | minor(d);
-}
-
 static int protected_key(const char *path, struct enf_self_inode_key *key)
 {
-	struct stat st;
+	uint64_t dev, ino;
+	int r = inode_identity(NULL, path, &dev, &ino);
 
-	if (stat(path, &st) < 0)
-		return -errno;
-	*key = (struct enf_self_inode_key){ .dev = kernel_dev(st.st_dev), .ino = st.st_ino };
+	if (r < 0)
+		return r;
+	*key = (struct enf_self_inode_key){ .dev = dev, .ino = ino };
 	return 0;
 }
 

@@ -5,22 +5,22 @@
  * identities (inodes).
  *
  * Inode identities are resolved here, at load time, in the daemon's mount
- * namespace: every node that a deny or audit rule names is stat()ed and,
- * if it exists, its (dev, ino) carries the node's restrictions, so the rule
+ * namespace: every node that a deny or audit rule names is resolved and,
+ * if it exists, its identity (superblock device, inode: inode_id.h) carries
+ * the node's restrictions, so the rule
  * also holds for the same object under another name: a hard link, a bind
- * mount, or a symlinked rule path (stat follows it to what the kernel will
- * see). Objects created after the load are covered by their path only.
+ * mount, or a symlinked rule path (followed to what the kernel will see).
+ * Objects created after the load are covered by their path only.
  */
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/sysmacros.h>
 
 #include <bpf/bpf.h>
 
+#include "inode_id.h"
 #include "log.h"
 #include "profiles_path.h"
 #include "util.h"
@@ -149,32 +149,28 @@ static void merge_actions(struct enf_actions *into, const struct enf_node_val *v
 	}
 }
 
-/* The kernel's dev_t encoding (sb->s_dev), not glibc's. */
-static uint64_t kernel_dev(dev_t d)
-{
-	return ((uint64_t)major(d) << 20) | minor(d);
-}
-
 /* Insert inode identities; *ret_count is how many. Best effort per path, strict per map. */
 static int inodes_insert(const struct engine *e, const struct bundle *b, uint32_t instance,
 			 uint32_t *ret_count, char *msg, size_t size)
 {
+	struct mount_devs *mounts = NULL;
 	char path[8192];
 	uint32_t count = 0;
 
+	(void)mount_devs_read(&mounts); /* without it, each identity reads the mounts itself */
 	for (uint32_t i = 0; i < b->n_nodes; i++) {
 		const struct enf_node_val *v = &b->nodes[i].val;
 		struct enf_inode_key key = { .instance = instance };
 		struct enf_inode_val val = { .node = i };
-		struct stat st;
+		uint64_t dev, ino;
 
 		if (!restricts(v))
 			continue;
 		node_path(b, i, path, sizeof(path));
-		if (stat(path, &st) < 0)
+		if (inode_identity(mounts, path, &dev, &ino) < 0)
 			continue; /* not there (yet): its path rule still applies */
-		key.dev = kernel_dev(st.st_dev);
-		key.ino = st.st_ino;
+		key.dev = dev;
+		key.ino = ino;
 		/* Two rule paths may name one object (a symlink and its target): merge. */
 		if (bpf_map_lookup_elem(inodes_fd(e), &key, &val) < 0)
 			val = (struct enf_inode_val){ .node = i };
@@ -182,11 +178,13 @@ static int inodes_insert(const struct engine *e, const struct bundle *b, uint32_
 		if (bpf_map_update_elem(inodes_fd(e), &key, &val, BPF_ANY) < 0) {
 			int r = -errno;
 
+			mount_devs_free(mounts);
 			inodes_remove(e, instance);
 			return map_full_error(b, "inode", r, msg, size);
 		}
 		count++;
 	}
+	mount_devs_free(mounts);
 	*ret_count = count;
 	return 0;
 }

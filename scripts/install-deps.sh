@@ -23,7 +23,7 @@ packages=(
 	libbpf-dev libelf-dev zlib1g-dev libjansson-dev libseccomp-dev libcap-dev
 	libclang-rt-14-dev bpftool
 	qemu-system-x86 busybox-static cpio gzip
-	kmod iproute2 procps mawk
+	kmod iproute2 procps mawk xz-utils zstd
 	ca-certificates debian-archive-keyring
 )
 

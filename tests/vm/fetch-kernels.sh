@@ -4,7 +4,7 @@
 # Fetch and cache the Debian cloud kernels the guest tests boot:
 #   bookworm  the current bookworm 6.1 cloud kernel (the system's own apt state)
 #   trixie    trixie's 6.12 cloud kernel (a private apt state, same mirror)
-# Result: .cache/kernels/<name>/{vmlinuz,version,package,config}.
+# Result: .cache/kernels/<name>/{vmlinuz,version,package,config,modules/}.
 # A cached kernel is never re-fetched (no network at all); --refresh forces it.
 #
 # usage: tests/vm/fetch-kernels.sh [--refresh] [bookworm|trixie]...
@@ -57,6 +57,28 @@ debian_uri() {
 	printf '%s\n' "$uri"
 }
 
+# Modules a test loads itself (the cloud kernels build them as modules),
+# uncompressed so busybox insmod takes them: overlayfs, whose stat() device
+# is not its superblock's (tests/integration/76-identity-superblock.sh).
+guest_modules=(overlay)
+
+keep_modules() {
+	local to=$1 from=() d m f
+	shift
+	for d in "$@"; do [[ -d $d ]] && from+=("$d"); done
+	[[ ${#from[@]} -gt 0 ]] || die "the kernel package has no module directory"
+	mkdir -p "$to"
+	for m in "${guest_modules[@]}"; do
+		f=$(find "${from[@]}" \( -name "$m.ko" -o -name "$m.ko.xz" -o -name "$m.ko.zst" \) | head -n1)
+		[[ -n $f ]] || die "the kernel package has no module $m"
+		case $f in
+		*.xz) xz -dc "$f" >"$to/$m.ko" ;;
+		*.zst) zstd -qdc "$f" >"$to/$m.ko" ;;
+		*) cp "$f" "$to/$m.ko" ;;
+		esac
+	done
+}
+
 # Unpack the image package and keep only what the harness uses: the kernel,
 # its config (to check CONFIG_BPF_LSM & co when something looks wrong), and
 # which package/version it came from.
@@ -72,6 +94,8 @@ install_kernel() {
 	mkdir -p "$dest.new"
 	mv "$vmlinuz" "$dest.new/vmlinuz"
 	if [[ -f $tmp/boot/config-$release ]]; then mv "$tmp/boot/config-$release" "$dest.new/config"; fi
+	# bookworm keeps modules in /lib, trixie (merged /usr) in /usr/lib.
+	keep_modules "$dest.new/modules" "$tmp"/{,usr/}lib/modules/"$release"
 	printf '%s\n' "$release" >"$dest.new/version"
 	dpkg-deb -f "$deb" Package Version | awk '{ printf "%s%s", (NR > 1 ? "=" : ""), $2 } END { print "" }' \
 		>"$dest.new/package"
@@ -150,7 +174,8 @@ fetch_trixie() {
 
 mkdir -p "$cache"
 for name in "${names[@]}"; do
-	if [[ $refresh -eq 0 && -s $cache/$name/vmlinuz && -s $cache/$name/version ]]; then
+	if [[ $refresh -eq 0 && -s $cache/$name/vmlinuz && -s $cache/$name/version &&
+		-s $cache/$name/modules/overlay.ko ]]; then
 		continue
 	fi
 	"fetch_$name"

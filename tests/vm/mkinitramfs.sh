@@ -67,6 +67,13 @@ copy_tree policies enforcer/policies || warn "policies/ missing"
 mkdir -p "$stage/enforcer/docs"
 cp "$root"/docs/*.schema.json "$stage/enforcer/docs/" 2>/dev/null || warn "docs/*.schema.json missing"
 
+# Kernel modules tests load themselves, per kernel release (fetch-kernels.sh).
+for kdir in "$root"/.cache/kernels/*/; do
+	[[ -s $kdir/version && -d $kdir/modules ]] || continue
+	mkdir -p "$stage/enforcer/modules/$(cat "$kdir/version")"
+	cp "$kdir"/modules/*.ko "$stage/enforcer/modules/$(cat "$kdir/version")/"
+done
+
 # bpftool lets tests and benchmarks look at loaded programs (and read
 # run_time_ns); it is optional.
 if bpftool=$(command -v bpftool); then
