@@ -3,10 +3,12 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
+#include <dirent.h>
 #include <linux/magic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/statfs.h>
 
 #include "cgroup.h"
@@ -102,4 +104,87 @@ int cgroup2_mount_root(char *buf, size_t size)
 	}
 	fclose(f);
 	return r;
+}
+
+struct ns_scan {
+	uint64_t own_ns;
+	uint64_t seen[CGROUP_MAX_NAMESPACES];
+	int *pids;
+	size_t max, n;
+	unsigned int depth;
+};
+
+static int mnt_ns_of(int pid, uint64_t *ret_ino)
+{
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", pid);
+	if (stat(path, &st) < 0)
+		return -errno;
+	*ret_ino = st.st_ino;
+	return 0;
+}
+
+static void scan_cgroup(struct ns_scan *s, int dirfd)
+{
+	_cleanup_close_ int procs = openat(dirfd, "cgroup.procs", O_RDONLY | O_CLOEXEC);
+	_cleanup_free_ char *buf = NULL;
+	size_t len;
+	DIR *d;
+	struct dirent *de;
+
+	if (procs >= 0 && read_fd_all(procs, 1 << 20, &buf, &len) == 0) {
+		for (char *line = buf, *next; line && *line && s->n < s->max; line = next) {
+			int pid = atoi(line);
+			uint64_t ns;
+			size_t k;
+
+			next = strchr(line, '\n');
+			if (next)
+				next++;
+			if (pid <= 0 || mnt_ns_of(pid, &ns) < 0 || ns == s->own_ns)
+				continue;
+			for (k = 0; k < s->n && s->seen[k] != ns; k++)
+				;
+			if (k == s->n) {
+				s->seen[s->n] = ns;
+				s->pids[s->n++] = pid;
+			}
+		}
+	}
+	if (s->depth >= 64 || s->n >= s->max)
+		return;
+	d = fdopendir(dup(dirfd));
+	if (!d)
+		return;
+	s->depth++;
+	while ((de = readdir(d)) && s->n < s->max) {
+		_cleanup_close_ int sub = -1;
+
+		if (de->d_type != DT_DIR || de->d_name[0] == '.')
+			continue;
+		sub = openat(dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (sub >= 0)
+			scan_cgroup(s, sub);
+	}
+	s->depth--;
+	closedir(d);
+}
+
+int cgroup_foreign_mount_namespaces(const char *cgroup_dir, int *pids, size_t max, size_t *ret_n)
+{
+	struct ns_scan s = { .pids = pids, .max = max < CGROUP_MAX_NAMESPACES ? max : CGROUP_MAX_NAMESPACES };
+	_cleanup_close_ int fd = -1;
+	int r;
+
+	r = mnt_ns_of(getpid(), &s.own_ns);
+	if (r < 0)
+		return r;
+	fd = open(cgroup_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	scan_cgroup(&s, fd);
+	*ret_n = s.n;
+	return 0;
 }

@@ -16,6 +16,15 @@ int cgroup_resolve(const char *path, char **ret_canonical, uint64_t *ret_id, uin
 /* The id of a cgroup v2 directory (its kernfs node id). 0 or -errno. */
 int cgroup_id_of(const char *path, uint64_t *ret_id);
 
+/*
+ * The mount namespaces the tasks of a cgroup and its descendants live in,
+ * other than the caller's: one pid of each into pids[] (at most max, and
+ * at most CGROUP_MAX_NAMESPACES), *ret_n how many. A namespace seen through
+ * a task that exits meanwhile is skipped. 0 or -errno.
+ */
+#define CGROUP_MAX_NAMESPACES 64
+int cgroup_foreign_mount_namespaces(const char *cgroup_dir, int *pids, size_t max, size_t *ret_n);
+
 /* Where cgroup2 is mounted (from /proc/self/mountinfo). 0 or -ENOENT. */
 int cgroup2_mount_root(char *buf, size_t size);
 

@@ -11,19 +11,20 @@
 #include "util.h"
 
 /* What the daemon keeps; harden.h says why. */
-static const cap_value_t kept_caps[] = { CAP_DAC_READ_SEARCH };
+static const cap_value_t kept_caps[] = { CAP_DAC_READ_SEARCH, CAP_SYS_PTRACE };
 
 /*
  * The system calls the event loop makes once started: socket I/O on the
  * control socket, epoll, the ring buffer and map updates (bpf), the state
  * directory and audit log (open, write, fsync, rename, unlink), the cgroup
- * tree (getdents, name_to_handle_at, inotify), memory and time. Names this
+ * tree (getdents, name_to_handle_at, inotify), rule paths in a confined
+ * task's mount namespace (openat2 below /proc/PID/root), memory and time. Names this
  * libseccomp does not know are skipped.
  */
 static const char *const allowed_syscalls[] = {
 	"read", "write", "readv", "writev", "pread64", "pwrite64", "close", "close_range", "lseek",
 	"fstat", "newfstatat", "stat", "lstat", "statx", "statfs", "fstatfs",
-	"open", "openat", "access", "faccessat", "faccessat2", "getdents", "getdents64",
+	"open", "openat", "openat2", "access", "faccessat", "faccessat2", "getdents", "getdents64",
 	"readlink", "readlinkat", "getcwd", "mkdir", "mkdirat", "rmdir", "unlink", "unlinkat",
 	"rename", "renameat", "renameat2", "fsync", "fdatasync", "fcntl", "dup", "dup3",
 	"name_to_handle_at", "inotify_add_watch", "inotify_rm_watch",

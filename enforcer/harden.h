@@ -5,7 +5,11 @@
  *
  *  - capabilities: everything is dropped (effective, permitted,
  *    inheritable, ambient, bounding set) except CAP_DAC_READ_SEARCH, for
- *    resolving cgroup and rule paths below directories root does not own.
+ *    resolving cgroup and rule paths below directories root does not own,
+ *    and CAP_SYS_PTRACE, for resolving rule paths in the mount namespace of
+ *    a confined cgroup's tasks through /proc/PID/root when they run as
+ *    another user (profiles.c). The filter below allows none of ptrace(),
+ *    process_vm_*() or pidfd_getfd(): what the capability opens is /proc.
  *    bpf() on the map fds it holds needs no capability (measured on 6.1 and
  *    6.12 with kernel.unprivileged_bpf_disabled=2): loading, pinning and
  *    attaching are done before; the rest of its work is on files root owns

@@ -5,8 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "inode_id.h"
 #include "util.h"
@@ -45,9 +47,9 @@ static inline void fclosep(FILE **f)
 		fclose(*f);
 }
 
-int mount_devs_read(struct mount_devs **ret)
+static int mount_devs_read_from(const char *mountinfo, struct mount_devs **ret)
 {
-	FILE *f _cleanup_(fclosep) = fopen("/proc/self/mountinfo", "re");
+	FILE *f _cleanup_(fclosep) = fopen(mountinfo, "re");
 	struct mount_devs *m _cleanup_(mount_devs_freep) = NULL;
 	_cleanup_free_ char *line = NULL;
 	size_t cap = 0, len = 0;
@@ -77,6 +79,11 @@ int mount_devs_read(struct mount_devs **ret)
 	}
 	*ret = TAKE_PTR(m);
 	return 0;
+}
+
+int mount_devs_read(struct mount_devs **ret)
+{
+	return mount_devs_read_from("/proc/self/mountinfo", ret);
 }
 
 static int mount_dev_of(const struct mount_devs *m, uint64_t mnt_id, uint64_t *ret_dev)
@@ -114,4 +121,68 @@ int inode_identity(struct mount_devs *m, const char *path, uint64_t *ret_dev, ui
 	}
 	*ret_ino = stx.stx_ino;
 	return 0;
+}
+
+struct ns_view {
+	int root_fd;              /* /proc/PID/root: that task's root directory */
+	struct mount_devs *mounts; /* /proc/PID/mountinfo */
+};
+
+void ns_view_free(struct ns_view *v)
+{
+	if (!v)
+		return;
+	if (v->root_fd >= 0)
+		close(v->root_fd);
+	mount_devs_free(v->mounts);
+	free(v);
+}
+
+static inline void ns_view_freep(struct ns_view **v)
+{
+	ns_view_free(*v);
+}
+
+int ns_view_open(int pid, struct ns_view **ret)
+{
+	struct ns_view *v _cleanup_(ns_view_freep) = NULL;
+	char path[64];
+	int r;
+
+	v = calloc(1, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	snprintf(path, sizeof(path), "/proc/%d/root", pid);
+	v->root_fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (v->root_fd < 0)
+		return -errno;
+	snprintf(path, sizeof(path), "/proc/%d/mountinfo", pid);
+	r = mount_devs_read_from(path, &v->mounts);
+	if (r < 0)
+		return r;
+	*ret = TAKE_PTR(v);
+	return 0;
+}
+
+int ns_view_identity(const struct ns_view *v, const char *path, uint64_t *ret_dev, uint64_t *ret_ino)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_CLOEXEC,
+		/* As the view's tasks resolve it: ".." and absolute symlinks stop at their root. */
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	_cleanup_close_ int fd = -1;
+	struct statx stx;
+
+	while (*path == '/')
+		path++;
+	fd = (int)syscall(SYS_openat2, v->root_fd, *path ? path : ".", &how, sizeof(how));
+	if (fd < 0)
+		return -errno;
+	if (statx(fd, "", AT_EMPTY_PATH, STATX_INO | STATX_MNT_ID, &stx) < 0)
+		return -errno;
+	if (!(stx.stx_mask & STATX_MNT_ID))
+		return -EOPNOTSUPP;
+	*ret_ino = stx.stx_ino;
+	return mount_dev_of(v->mounts, stx.stx_mnt_id, ret_dev);
 }

@@ -14,7 +14,7 @@
 
 struct mount_devs;
 
-/* A snapshot of the mounts' superblock devices: 0 or -errno. */
+/* A snapshot of the mounts' superblock devices (the daemon's own namespace): 0 or -errno. */
 int mount_devs_read(struct mount_devs **ret);
 void mount_devs_free(struct mount_devs *m);
 
@@ -26,5 +26,19 @@ void mount_devs_free(struct mount_devs *m);
  * is read again once.
  */
 int inode_identity(struct mount_devs *m, const char *path, uint64_t *ret_dev, uint64_t *ret_ino);
+
+/*
+ * Another task's mount namespace, to resolve paths as the tasks of a
+ * confined cgroup see them (a container's root, its own /usr): its root
+ * and its mounts, taken through /proc/PID. Symlinks resolve inside that
+ * root (openat2 RESOLVE_IN_ROOT), never into the daemon's.
+ */
+struct ns_view;
+
+int ns_view_open(int pid, struct ns_view **ret);
+void ns_view_free(struct ns_view *v);
+
+/* As inode_identity(), for path as the view's tasks name it. */
+int ns_view_identity(const struct ns_view *v, const char *path, uint64_t *ret_dev, uint64_t *ret_ino);
 
 #endif /* ENFORCER_INODE_ID_H */

@@ -7,6 +7,7 @@
 #include <bpf/bpf.h>
 
 #include "cgroup.h"
+#include "inode_id.h"
 #include "log.h"
 #include "profiles.h"
 #include "profiles_net.h"
@@ -64,6 +65,43 @@ static int publish(struct profiles *ps, const struct profile *p, char *msg, size
 	return 0;
 }
 
+/*
+ * Rules name paths as the confined tasks see them. Where the tasks of
+ * cgroup_dir (or its descendants) live in another mount namespace than the
+ * daemon (a container), the identities of b's restricted paths are resolved
+ * there too and added to instance; *flags gains ENF_PROFILE_HAS_INODES when
+ * any was. Best effort, like the identities at load: a rule still holds by
+ * its path, and what fails is logged. Tasks that enter a new namespace
+ * later are covered at the profile's next load or attach.
+ */
+static void namespace_identities(struct profiles *ps, const struct bundle *b, uint32_t instance,
+				 const char *cgroup_dir, uint8_t *flags)
+{
+	int pids[CGROUP_MAX_NAMESPACES];
+	size_t n = 0;
+	int r;
+
+	r = cgroup_foreign_mount_namespaces(cgroup_dir, pids, ARRAY_SIZE(pids), &n);
+	if (r < 0) {
+		log_warn("profile '%s': cannot list the mount namespaces of %s's tasks: %s; its rules hold "
+			 "there by path only", b->name, cgroup_dir, strerror(-r));
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct ns_view *v = NULL;
+		uint32_t count = 0;
+		char msg[512];
+
+		if (ns_view_open(pids[i], &v) < 0)
+			continue; /* it exited meanwhile */
+		if (path_identities_add_view(ps->engine, b, instance, v, &count, msg, sizeof(msg)) < 0)
+			log_warn("%s (in the mount namespace of pid %d)", msg, pids[i]);
+		ns_view_free(v);
+		if (count)
+			*flags |= ENF_PROFILE_HAS_INODES;
+	}
+}
+
 int profiles_load(struct profiles *ps, struct bundle *b, struct profile **ret_profile,
 		  bool *ret_replaced, char *msg, size_t size)
 {
@@ -95,6 +133,9 @@ int profiles_load(struct profiles *ps, struct bundle *b, struct profile **ret_pr
 		path_rules_remove(ps->engine, b, instance);
 		return r;
 	}
+	for (size_t i = 0; *ret_replaced && i < ps->n_att; i++)
+		if (ps->att[i].slot == p->slot)
+			namespace_identities(ps, b, instance, ps->att[i].cgroup, &kernel_flags);
 
 	next = (struct profile){
 		.used = true, .slot = p->slot, .instance = instance,
@@ -263,6 +304,7 @@ int profiles_attach(struct profiles *ps, const char *name, const char *cgroup_pa
 	struct attachment *a;
 	bool created = false;
 	uint32_t old_slot = 0;
+	uint8_t flags;
 	uint64_t id;
 	uint32_t level;
 	int r;
@@ -289,6 +331,19 @@ int profiles_attach(struct profiles *ps, const char *name, const char *cgroup_pa
 	} else {
 		old_slot = a->slot;
 		a->slot = p->slot;
+	}
+
+	/* Before the entry: the cgroup's tasks never run under the profile without them. */
+	flags = p->kernel_flags;
+	namespace_identities(ps, p->bundle, p->instance, a->cgroup, &flags);
+	if (flags != p->kernel_flags) {
+		struct profile next = *p;
+
+		next.kernel_flags = flags;
+		r = publish(ps, &next, msg, size);
+		if (r < 0)
+			goto undo;
+		p->kernel_flags = flags;
 	}
 
 	/* The level bit goes in before the entry, so the entry is never skipped. */

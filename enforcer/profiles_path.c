@@ -5,7 +5,9 @@
  * identities (inodes).
  *
  * Inode identities are resolved here, at load time, in the daemon's mount
- * namespace: every node that a deny or audit rule names is resolved and,
+ * namespace, and again in the mount namespace of each attached cgroup's
+ * tasks where it differs (a container's: path_identities_add_view()):
+ * every node that a deny or audit rule names is resolved and,
  * if it exists, its identity (superblock device, inode: inode_id.h) carries
  * the node's restrictions, so the rule
  * also holds for the same object under another name: a hard link, a bind
@@ -113,7 +115,7 @@ static int map_full_error(const struct bundle *b, const char *what, int r, char 
 	return r;
 }
 
-/* The path a node stands for, for stat(). */
+/* The path a node stands for, to resolve its identity. */
 static void node_path(const struct bundle *b, uint32_t i, char *buf, size_t size)
 {
 	const char *parts[ENF_RULE_DEPTH_MAX + 1];
@@ -149,44 +151,87 @@ static void merge_actions(struct enf_actions *into, const struct enf_node_val *v
 	}
 }
 
-/* Insert inode identities; *ret_count is how many. Best effort per path, strict per map. */
+/* Node i's identity (dev, ino), merged with what other rule paths naming the same object gave it. 0 or -errno. */
+static int identity_insert(const struct engine *e, const struct bundle *b, uint32_t instance, uint32_t i,
+			   uint64_t dev, uint64_t ino)
+{
+	struct enf_inode_key key = { .instance = instance, .dev = dev, .ino = ino };
+	struct enf_inode_val val;
+
+	/* Two rule paths may name one object (a symlink and its target): merge. */
+	if (bpf_map_lookup_elem(inodes_fd(e), &key, &val) < 0)
+		val = (struct enf_inode_val){ .node = i };
+	merge_actions(&val.actions, &b->nodes[i].val);
+	if (bpf_map_update_elem(inodes_fd(e), &key, &val, BPF_ANY) < 0)
+		return -errno;
+	return 0;
+}
+
+/*
+ * Identities of every node a deny or audit rule names, resolved by
+ * identity_of() (in the daemon's namespace, or another's); *ret_count is
+ * how many. Best effort per path (an object that is not there yet is
+ * covered by its path), strict per map: -errno when the map refused one.
+ */
+static int identities_insert(const struct engine *e, const struct bundle *b, uint32_t instance,
+			     int (*identity_of)(void *ctx, const char *path, uint64_t *dev, uint64_t *ino),
+			     void *ctx, uint32_t *ret_count)
+{
+	char path[8192];
+	uint32_t count = 0;
+
+	for (uint32_t i = 0; i < b->n_nodes; i++) {
+		uint64_t dev, ino;
+		int r;
+
+		if (!restricts(&b->nodes[i].val))
+			continue;
+		node_path(b, i, path, sizeof(path));
+		if (identity_of(ctx, path, &dev, &ino) < 0)
+			continue; /* not there (yet): its path rule still applies */
+		r = identity_insert(e, b, instance, i, dev, ino);
+		if (r < 0)
+			return r;
+		count++;
+	}
+	*ret_count = count;
+	return 0;
+}
+
+static int identity_here(void *ctx, const char *path, uint64_t *dev, uint64_t *ino)
+{
+	return inode_identity(ctx, path, dev, ino);
+}
+
+static int identity_in_view(void *ctx, const char *path, uint64_t *dev, uint64_t *ino)
+{
+	return ns_view_identity(ctx, path, dev, ino);
+}
+
+/* The identities in the daemon's own namespace, at load; on failure none of the instance's are left. */
 static int inodes_insert(const struct engine *e, const struct bundle *b, uint32_t instance,
 			 uint32_t *ret_count, char *msg, size_t size)
 {
 	struct mount_devs *mounts = NULL;
-	char path[8192];
-	uint32_t count = 0;
+	int r;
 
 	(void)mount_devs_read(&mounts); /* without it, each identity reads the mounts itself */
-	for (uint32_t i = 0; i < b->n_nodes; i++) {
-		const struct enf_node_val *v = &b->nodes[i].val;
-		struct enf_inode_key key = { .instance = instance };
-		struct enf_inode_val val = { .node = i };
-		uint64_t dev, ino;
-
-		if (!restricts(v))
-			continue;
-		node_path(b, i, path, sizeof(path));
-		if (inode_identity(mounts, path, &dev, &ino) < 0)
-			continue; /* not there (yet): its path rule still applies */
-		key.dev = dev;
-		key.ino = ino;
-		/* Two rule paths may name one object (a symlink and its target): merge. */
-		if (bpf_map_lookup_elem(inodes_fd(e), &key, &val) < 0)
-			val = (struct enf_inode_val){ .node = i };
-		merge_actions(&val.actions, v);
-		if (bpf_map_update_elem(inodes_fd(e), &key, &val, BPF_ANY) < 0) {
-			int r = -errno;
-
-			mount_devs_free(mounts);
-			inodes_remove(e, instance);
-			return map_full_error(b, "inode", r, msg, size);
-		}
-		count++;
-	}
+	r = identities_insert(e, b, instance, identity_here, mounts, ret_count);
 	mount_devs_free(mounts);
-	*ret_count = count;
+	if (r < 0) {
+		inodes_remove(e, instance);
+		return map_full_error(b, "inode", r, msg, size);
+	}
 	return 0;
+}
+
+int path_identities_add_view(const struct engine *e, const struct bundle *b, uint32_t instance,
+			     const struct ns_view *view, uint32_t *ret_count, char *msg, size_t size)
+{
+	int r = identities_insert(e, b, instance, identity_in_view, (void *)view, ret_count);
+
+	/* What was added stays: identities only ever restrict, and the instance's removal takes them. */
+	return r < 0 ? map_full_error(b, "inode", r, msg, size) : 0;
 }
 
 int path_rules_insert(const struct engine *e, const struct bundle *b, uint32_t instance,

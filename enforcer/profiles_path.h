@@ -18,4 +18,14 @@ int path_rules_insert(const struct engine *e, const struct bundle *b, uint32_t i
 		      uint8_t *ret_flags, char *msg, size_t size);
 void path_rules_remove(const struct engine *e, const struct bundle *b, uint32_t instance);
 
+/*
+ * Add the identities of the instance's restricted paths as the tasks of
+ * another mount namespace name them (inode_id.h): a rule names paths as the
+ * confined task sees them, and a container's /etc is not the daemon's.
+ * *ret_count is how many were added. 0 or -errno with msg (a full map).
+ */
+struct ns_view;
+int path_identities_add_view(const struct engine *e, const struct bundle *b, uint32_t instance,
+			     const struct ns_view *view, uint32_t *ret_count, char *msg, size_t size);
+
 #endif /* ENFORCER_PROFILES_PATH_H */

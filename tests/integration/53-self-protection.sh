@@ -105,8 +105,8 @@ expect_exit "web back to enforce" 0 enforcerctl mode web enforce
 st=$(cat /proc/$D/status)
 expect_contains "hardened: a seccomp filter" "$(printf 'Seccomp:\t2')" "$st"
 expect_contains "hardened: no_new_privs" "$(printf 'NoNewPrivs:\t1')" "$st"
-expect_contains "hardened: CAP_DAC_READ_SEARCH only" "$(printf 'CapEff:\t0000000000000004')" "$st"
-expect_contains "hardened: the bounding set too" "$(printf 'CapBnd:\t0000000000000004')" "$st"
+expect_contains "hardened: CAP_DAC_READ_SEARCH and CAP_SYS_PTRACE only" "$(printf 'CapEff:\t0000000000080004')" "$st"
+expect_contains "hardened: the bounding set too" "$(printf 'CapBnd:\t0000000000080004')" "$st"
 expect_contains "status says so" "hardening: capabilities and seccomp" "$(enforcerctl status)"
 
 # Nothing gave: the daemon serves, the pins are there, enforcement holds, the attempts are logged.
