@@ -53,6 +53,8 @@ while [ $n -lt $N ]; do
 	n=$((n + 1))
 done
 expect_eq "$N rmdir/mkdir/move/try cycles: denied ops that ran" 0 "$allowed"
+st=$(enforcerctl status)
+expect_contains "status: the kernel attached every cycle in mkdir, none late" "attached in mkdir, 0 after it" "$st"
 id=$(cgid $A)
 out=$(enforcerctl list)
 expect_contains "after the loop, list names the live id" "attached $A (cgroup id $id, holds)" "$out"
