@@ -40,7 +40,7 @@
 #include "maps.bpf.h"
 
 SEC("tp_btf/cgroup_mkdir")
-int BPF_PROG(enf_cgroup_mkdir, struct cgroup *cgrp, const char *path)
+int BPF_PROG(enf_cgrp_mkdir, struct cgroup *cgrp, const char *path)
 {
 	struct enf_cgroup_path_key key = {};
 	struct enf_attach_key akey;

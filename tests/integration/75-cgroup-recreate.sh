@@ -97,6 +97,19 @@ expect_contains "restarted after a recreation: the live id" "attached $A (cgroup
 expect_eq "restarted after a recreation: one attachment" 1 "$(echo "$out" | grep -c "$A")"
 expect_eq "restarted after a recreation: exec denied" EPERM "$(in_cgroup $A enf-probe exec /usr/bin/wget)"
 
+# Pins of a build before this one (no cgroup_paths map, no enf_cgrp_mkdir
+# link): the next start loads the programs, creates the map and fills it from the state.
+stop_daemon
+rm -f $PIN_DIR/maps/cgroup_paths $PIN_DIR/links/enf_cgrp_mkdir
+rmdir $A && mkdir $A
+expect_eq "older pins, no daemon: recreated cgroup not followed (the old build's gap)" ok "$(in_cgroup $A enf-probe exec /usr/bin/wget)"
+restart_daemon
+expect_eq "older pins adopted: the map is back" yes "$([ -e $PIN_DIR/maps/cgroup_paths ] && echo yes)"
+expect_eq "older pins adopted: the program is back" 1 "$(prog_count enf_cgrp_mkdir)"
+expect_eq "older pins adopted: the daemon attached the cgroup it found" EPERM "$(in_cgroup $A enf-probe exec /usr/bin/wget)"
+rmdir $A && mkdir $A
+expect_eq "older pins adopted, recreated: exec denied at once" EPERM "$(in_cgroup $A enf-probe exec /usr/bin/wget)"
+
 # Detach, then rmdir/mkdir: no longer confined (control).
 expect_exit "detach $A" 0 enforcerctl detach $A
 rmdir $A && mkdir $A
