@@ -106,6 +106,64 @@ int cgroup2_mount_root(char *buf, size_t size)
 	return r;
 }
 
+/* Mount point and root (within the file system) of the cgroup2 mount, from mountinfo. */
+static int cgroup2_mount(char *mnt, size_t mnt_size, char *root, size_t root_size)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char line[4096];
+	int r = -ENOENT;
+
+	if (!f)
+		return -errno;
+	while (r < 0 && fgets(line, sizeof(line), f)) {
+		/* "id parent maj:min root mountpoint opts ... - cgroup2 src opts" */
+		char *field[5], *save = NULL, *p = line;
+
+		if (!strstr(line, " - cgroup2 "))
+			continue;
+		for (int i = 0; i < 5; i++, p = NULL)
+			field[i] = strtok_r(p, " ", &save);
+		if (!field[4])
+			continue;
+		snprintf(mnt, mnt_size, "%s", field[4]);
+		snprintf(root, root_size, "%s", field[3]);
+		r = 0;
+	}
+	fclose(f);
+	return r;
+}
+
+int cgroup_kernel_path(const char *abs, char *out, size_t size, uint32_t *ret_level)
+{
+	char mnt[PATH_MAX], root[PATH_MAX];
+	const char *rel;
+	uint32_t level = 0;
+	size_t n;
+	int r, w;
+
+	r = cgroup2_mount(mnt, sizeof(mnt), root, sizeof(root));
+	if (r < 0)
+		return r;
+	n = strcmp(mnt, "/") == 0 ? 0 : strlen(mnt);
+	if (strncmp(abs, mnt, n) != 0 || (abs[n] != '/' && abs[n] != 0))
+		return -EINVAL;
+	rel = abs + n;
+	while (*rel == '/')
+		rel++;
+	/* root is "/" or "/a/b" (mountinfo escapes spaces as \040: such roots are not supported) */
+	w = snprintf(out, size, "%s%s%s", strcmp(root, "/") == 0 ? "" : root, "/", rel);
+	if (w < 0 || (size_t)w >= size)
+		return -ENAMETOOLONG;
+	n = strlen(out);
+	while (n > 1 && out[n - 1] == '/')
+		out[--n] = 0;
+	for (const char *p = out; *p; p++)
+		if (*p == '/' && p[1] && p[1] != '/')
+			level++;
+	*ret_level = level;
+	return 0;
+}
+
 struct ns_scan {
 	uint64_t own_ns;
 	uint64_t seen[CGROUP_MAX_NAMESPACES];

@@ -28,4 +28,14 @@ int cgroup_foreign_mount_namespaces(const char *cgroup_dir, int *pids, size_t ma
 /* Where cgroup2 is mounted (from /proc/self/mountinfo). 0 or -ENOENT. */
 int cgroup2_mount_root(char *buf, size_t size);
 
+/*
+ * The kernel's name of a cgroup2 directory given by its absolute path (which
+ * need not exist): its path from the root of the cgroup2 hierarchy, with a
+ * leading '/', as the cgroup tracepoints give it (kernfs_path()), and its
+ * depth (cgroup->level). Differs from the path below the mount when the
+ * mount is of a subtree (a cgroup namespace). 0, -ENOENT (no cgroup2 mount),
+ * -EINVAL (not below it) or -ENAMETOOLONG.
+ */
+int cgroup_kernel_path(const char *abs, char *out, size_t size, uint32_t *ret_level);
+
 #endif /* ENFORCER_CGROUP_H */

@@ -79,9 +79,34 @@ static json_t *profile_json(const struct control *c, const struct profile *p)
 	const struct profiles *ps = c->profiles;
 	json_t *att = json_array(), *sel = json_array(), *o;
 
-	for (size_t i = 0; i < ps->n_att; i++)
-		if (ps->att[i].slot == p->slot)
-			json_array_append_new(att, json_string(ps->att[i].cgroup));
+	json_t *holds = json_array(), *waiting = json_array();
+
+	/*
+	 * "attached" names only attachments that hold now (callers reconcile
+	 * first: selectors_reconcile()); one that does not, and one whose
+	 * cgroup does not exist, is in "waiting" and never shown as holding.
+	 */
+	for (size_t i = 0; i < ps->n_att; i++) {
+		const struct attachment *a = &ps->att[i];
+		bool h;
+
+		if (a->slot != p->slot)
+			continue;
+		h = profiles_attachment_holds(ps, a);
+		json_array_append_new(h ? att : waiting, json_string(a->cgroup));
+		json_array_append_new(holds, json_pack("{s:s, s:I, s:b, s:b, s:s?}", "cgroup", a->cgroup,
+						       "cgroup_id", (json_int_t)a->cgroup_id, "holds", h,
+						       "follows_path", profiles_followed(ps, a->cgroup) != NULL,
+						       "via", a->via));
+	}
+	for (size_t i = 0; i < c->selectors->n_pend; i++) {
+		if (strcmp(c->selectors->pend[i].profile, p->bundle->name) != 0)
+			continue;
+		json_array_append_new(waiting, json_string(c->selectors->pend[i].cgroup));
+		json_array_append_new(holds, json_pack("{s:s, s:b, s:b}", "cgroup", c->selectors->pend[i].cgroup,
+						       "holds", 0, "follows_path",
+						       profiles_followed(ps, c->selectors->pend[i].cgroup) != NULL));
+	}
 	for (size_t i = 0; i < c->selectors->n_sel; i++)
 		if (strcmp(c->selectors->sel[i].profile, p->bundle->name) == 0)
 			json_array_append_new(sel, json_string(c->selectors->sel[i].glob));
@@ -94,6 +119,13 @@ static json_t *profile_json(const struct control *c, const struct profile *p)
 		      "source", p->bundle->source_file ? p->bundle->source_file : "",
 		      "attached", att,
 		      "selectors", sel);
+	if (o) {
+		json_object_set_new(o, "waiting", waiting);
+		json_object_set_new(o, "attachments", holds);
+	} else {
+		json_decref(waiting);
+		json_decref(holds);
+	}
 	if (o && profile_is_orphan(p))
 		json_object_set_new(o, "orphan", json_true());
 	return o;
@@ -136,6 +168,7 @@ static json_t *cmd_status(struct request *rq, int *ret_errno)
 
 	if ((*ret_errno = unpack(rq, "{s:s}", "cmd", &cmd)) < 0)
 		return NULL;
+	selectors_reconcile(c->selectors);
 	for (size_t i = 0; i < ENF_MAX_PROFILES; i++)
 		n += c->profiles->slots[i].used;
 	o = json_pack("{s:b, s:i, s:i, s:i, s:i, s:i, s:i, s:s, s:s, s:s, s:b, s:b, s:s, s:o}",
@@ -145,6 +178,17 @@ static json_t *cmd_status(struct request *rq, int *ret_errno)
 		      "audit_log", c->audit->log_path, "pin_dir", c->info->pin_dir, "state_dir", c->state->dir,
 		      "adopted", c->info->adopted, "self_protection", c->info->self_protection,
 		      "hardening", c->info->hardening, "stats", kernel_stats(c));
+	if (o) {
+		size_t holding = 0;
+
+		for (size_t i = 0; i < c->profiles->n_att; i++)
+			holding += profiles_attachment_holds(c->profiles, &c->profiles->att[i]);
+		json_object_set_new(o, "attachments_holding", json_integer((json_int_t)holding));
+		json_object_set_new(o, "attachments_waiting",
+				    json_integer((json_int_t)(c->selectors->n_pend + c->profiles->n_att - holding)));
+		json_object_set_new(o, "cgroups_followed", json_integer((json_int_t)c->selectors->followed));
+		json_object_set_new(o, "cgroups_attached_late", json_integer((json_int_t)c->selectors->late));
+	}
 	if (o && c->state->problem[0])
 		json_object_set_new(o, "state_problem", json_string(c->state->problem));
 	if (o && c->state->last_error[0])
@@ -258,6 +302,7 @@ static json_t *cmd_list(struct request *rq, int *ret_errno)
 
 	if ((*ret_errno = unpack(rq, "{s:s}", "cmd", &cmd)) < 0)
 		return NULL;
+	selectors_reconcile(c->selectors);
 	arr = json_array();
 	for (size_t i = 0; i < ENF_MAX_PROFILES; i++)
 		if (c->profiles->slots[i].used)
@@ -269,8 +314,9 @@ static json_t *cmd_list(struct request *rq, int *ret_errno)
 						     "matched", (json_int_t)c->selectors->sel[i].matched));
 	pend = json_array();
 	for (size_t i = 0; i < c->selectors->n_pend; i++)
-		json_array_append_new(pend, json_pack("{s:s, s:s}", "cgroup", c->selectors->pend[i].cgroup,
-						      "profile", c->selectors->pend[i].profile));
+		json_array_append_new(pend, json_pack("{s:s, s:s, s:b}", "cgroup", c->selectors->pend[i].cgroup,
+						      "profile", c->selectors->pend[i].profile, "follows_path",
+						      profiles_followed(c->profiles, c->selectors->pend[i].cgroup) != NULL));
 	return json_pack("{s:b, s:o, s:o, s:o}", "ok", 1, "profiles", arr, "selectors", sel, "pending", pend);
 }
 
@@ -283,6 +329,7 @@ static json_t *cmd_show(struct request *rq, int *ret_errno)
 
 	if ((*ret_errno = unpack(rq, "{s:s, s:s}", "cmd", &cmd, "profile", &name)) < 0)
 		return NULL;
+	selectors_reconcile(rq->c->selectors);
 	p = find_profile(rq, name, ret_errno);
 	if (!p)
 		return NULL;
@@ -435,7 +482,6 @@ static json_t *cmd_attach(struct request *rq, int *ret_errno)
 	const char *cmd, *name, *cgroup = NULL, *selector = NULL;
 	_cleanup_free_ char *canon = NULL;
 	const struct attachment *a;
-	struct attachment *wa;
 	unsigned n = 0;
 
 	if ((*ret_errno = unpack(rq, "{s:s, s:s, s?s, s?s}", "cmd", &cmd, "profile", &name, "cgroup", &cgroup,
@@ -453,18 +499,14 @@ static json_t *cmd_attach(struct request *rq, int *ret_errno)
 	canon = realpath(cgroup, NULL);
 	if (canon && (*ret_errno = selectors_check_not_daemon(rq->c->selectors, canon, rq->err, sizeof(rq->err))) < 0)
 		return NULL;
-	*ret_errno = profiles_attach(rq->c->profiles, name, cgroup, &a, rq->err, sizeof(rq->err));
+	selectors_reconcile(rq->c->selectors);
+	*ret_errno = selectors_attach_path(rq->c->selectors, name, cgroup, &a, rq->err, sizeof(rq->err));
 	if (*ret_errno < 0)
 		return NULL;
-	/* Explicit now, whatever made it before: selectors no longer touch it. */
-	wa = profiles_find_attachment(rq->c->profiles, a->cgroup_id);
-	if (wa) {
-		free(wa->via);
-		wa->via = NULL;
-	}
 	log_info("attached profile '%s' to %s", name, a->cgroup);
-	return json_pack("{s:b, s:s, s:I, s:i}", "ok", 1, "cgroup", a->cgroup,
-			 "cgroup_id", (json_int_t)a->cgroup_id, "level", (int)a->level);
+	return json_pack("{s:b, s:s, s:I, s:i, s:b}", "ok", 1, "cgroup", a->cgroup,
+			 "cgroup_id", (json_int_t)a->cgroup_id, "level", (int)a->level,
+			 "follows_path", profiles_followed(rq->c->profiles, a->cgroup) != NULL);
 }
 
 static json_t *cmd_detach(struct request *rq, int *ret_errno)
@@ -483,7 +525,11 @@ static json_t *cmd_detach(struct request *rq, int *ret_errno)
 		log_info("removed selector '%s' (%u cgroup(s) detached)", selector, n);
 		return json_pack("{s:b, s:i}", "ok", 1, "detached", (int)n);
 	}
+	selectors_reconcile(rq->c->selectors);
 	*ret_errno = profiles_detach(rq->c->profiles, cgroup, rq->err, sizeof(rq->err));
+	/* A cgroup that does not exist now: its attachment is pending (waiting for it). */
+	if (*ret_errno == -ENOENT && selectors_detach_pending(rq->c->selectors, cgroup) == 0)
+		*ret_errno = 0;
 	if (*ret_errno < 0)
 		return NULL;
 	log_info("detached %s", cgroup);
@@ -666,7 +712,7 @@ static json_t *cmd_learn_start(struct request *rq, int *ret_errno)
 	}
 	/* The session exists before any task can be governed: nothing it does is missed. */
 	if ((*ret_errno = learn_begin(rq->c->learn, p, true, rq->err, sizeof(rq->err))) < 0 ||
-	    (*ret_errno = profiles_attach(rq->c->profiles, name, cgroup, &a, rq->err, sizeof(rq->err))) < 0) {
+	    (*ret_errno = selectors_attach_path(rq->c->selectors, name, cgroup, &a, rq->err, sizeof(rq->err))) < 0) {
 		if (learn_find(rq->c->learn, name))
 			learn_end(rq->c->learn, learn_find(rq->c->learn, name));
 		profiles_unload(rq->c->profiles, name, true, ignore, sizeof(ignore));

@@ -209,8 +209,25 @@ static void print_profile_line(json_t *p)
 	       (long long)json_integer_value(json_object_get(p, "generation")),
 	       (long long)json_integer_value(json_object_get(p, "rules")),
 	       json_string_value(json_object_get(p, "source")));
-	json_array_foreach(att, i, v)
-		printf("    attached %s\n", json_string_value(v));
+	if (!json_object_get(p, "attachments")) {
+		json_array_foreach(att, i, v)
+			printf("    attached %s\n", json_string_value(v));
+		return;
+	}
+	/* Whether each attachment holds now: a cgroup removed and not yet created again waits for it. */
+	json_array_foreach(json_object_get(p, "attachments"), i, v) {
+		const char *path = str_of(v, "cgroup");
+		const char *follows = json_is_true(json_object_get(v, "follows_path")) ? "" : "; path not followed";
+		bool via = json_is_string(json_object_get(v, "via"));
+
+		if (json_is_true(json_object_get(v, "holds")))
+			printf("    attached %s (cgroup id %lld, holds%s%s%s)\n", path, int_of(v, "cgroup_id"),
+			       via ? "; selector " : "", str_of(v, "via"), via ? "" : follows);
+		else if (json_object_get(v, "cgroup_id"))
+			printf("    waiting %s (cgroup id %lld does not hold now%s)\n", path, int_of(v, "cgroup_id"), follows);
+		else
+			printf("    waiting %s (no such cgroup now: attached when it is created%s)\n", path, follows);
+	}
 }
 
 static void human_list(json_t *reply)
@@ -226,7 +243,10 @@ static void human_list(json_t *reply)
 		printf("selector %s -> %s (%lld cgroups so far)\n", str_of(p, "glob"), str_of(p, "profile"),
 		       int_of(p, "matched"));
 	json_array_foreach(json_object_get(reply, "pending"), i, p)
-		printf("pending %s -> %s (attached when the cgroup appears)\n", str_of(p, "cgroup"), str_of(p, "profile"));
+		printf("waiting %s -> %s (pending: %s)\n", str_of(p, "cgroup"), str_of(p, "profile"),
+		       json_is_true(json_object_get(p, "follows_path")) ?
+		       "the kernel attaches the cgroup inside mkdir when it is created" :
+		       "the daemon attaches the cgroup when it sees it created");
 }
 
 static void human_show(json_t *reply)
@@ -287,6 +307,11 @@ static void human_status(json_t *reply)
 	printf("profiles: %lld  attachments: %lld  selectors: %lld  audit log: %s\n",
 	       int_of(reply, "profiles"), int_of(reply, "attachments"), int_of(reply, "selectors"),
 	       str_of(reply, "audit_log"));
+	if (json_object_get(reply, "attachments_holding"))
+		printf("attachments holding: %lld  waiting for their cgroup: %lld  cgroups created again: %lld "
+		       "attached in mkdir, %lld after it\n", int_of(reply, "attachments_holding"),
+		       int_of(reply, "attachments_waiting"), int_of(reply, "cgroups_followed"),
+		       int_of(reply, "cgroups_attached_late"));
 	printf("pins: %s  state: %s\n", str_of(reply, "pin_dir"), str_of(reply, "state_dir"));
 	printf("self-protection: %s  hardening: %s\n",
 	       json_is_true(json_object_get(reply, "self_protection")) ? "on" : "off", str_of(reply, "hardening"));

@@ -33,6 +33,9 @@ void profiles_free(struct profiles *ps)
 		free(ps->att[i].via);
 	}
 	free(ps->att);
+	for (size_t i = 0; i < ps->n_paths; i++)
+		free(ps->paths[i].cgroup);
+	free(ps->paths);
 	memset(ps, 0, sizeof(*ps));
 }
 
@@ -181,6 +184,13 @@ static int settings_update(struct profiles *ps)
 		else
 			ps->engine->config.deep_levels = 1;
 	}
+	/* A followed path's cgroup may be created at any moment, attached by the kernel: its level is live. */
+	for (size_t i = 0; i < ps->n_paths; i++) {
+		if (ps->paths[i].level < 64)
+			ps->engine->config.levels_mask |= 1ULL << ps->paths[i].level;
+		else
+			ps->engine->config.deep_levels = 1;
+	}
 	r = engine_write_config(ps->engine);
 	if (r < 0)
 		ps->engine->config = old;
@@ -222,6 +232,8 @@ static int detach_at(struct profiles *ps, size_t i, char *msg, size_t size)
 		snprintf(msg, size, "cannot detach %s: %s", ps->att[i].cgroup, strerror(-r));
 		return r;
 	}
+	if (!ps->att[i].via)
+		profiles_unfollow_path(ps, ps->att[i].cgroup);
 	free(ps->att[i].cgroup);
 	free(ps->att[i].via);
 	ps->att[i] = ps->att[--ps->n_att];
@@ -261,6 +273,9 @@ int profiles_unload(struct profiles *ps, const char *name, bool force, char *msg
 				return r;
 		}
 	}
+	for (size_t i = ps->n_paths; i-- > 0;)
+		if (ps->paths[i].slot == p->slot)
+			profiles_unfollow_path(ps, ps->paths[i].cgroup);
 	if (bpf_map_delete_elem(ps->engine->profiles_fd, &p->slot) < 0 && errno != ENOENT) {
 		r = -errno;
 		snprintf(msg, size, "cannot remove profile '%s': %s", name, strerror(-r));
@@ -425,6 +440,179 @@ int profiles_adopt_attachment(struct profiles *ps, char *canonical, uint64_t cgr
 		.cgroup = canonical, .cgroup_id = cgroup_id, .level = level, .slot = slot,
 	};
 	return 0;
+}
+
+static struct followed_path *followed_at(const struct profiles *ps, const char *path)
+{
+	for (size_t i = 0; i < ps->n_paths; i++)
+		if (strcmp(ps->paths[i].cgroup, path) == 0)
+			return &ps->paths[i];
+	return NULL;
+}
+
+const struct followed_path *profiles_followed(const struct profiles *ps, const char *path)
+{
+	return followed_at(ps, path);
+}
+
+/* The map key of a path; one character short of the key, see lsm-progs/cgroup_mkdir.bpf.c. */
+static int path_key(const char *path, struct enf_cgroup_path_key *key, uint32_t *ret_level)
+{
+	memset(key, 0, sizeof(*key));
+	return cgroup_kernel_path(path, key->path, sizeof(key->path) - 1, ret_level);
+}
+
+int profiles_follow_path(struct profiles *ps, const char *path, uint32_t slot, char *msg, size_t size)
+{
+	int fd = engine_map_fd(ps->engine, "cgroup_paths");
+	struct enf_cgroup_path_key key;
+	struct followed_path *f, old = {};
+	bool created = false;
+	uint32_t level;
+	int r;
+
+	if (fd < 0) {
+		snprintf(msg, size, "%s: the BPF object has no cgroup_paths map", path);
+		return fd;
+	}
+	r = path_key(path, &key, &level);
+	if (r < 0) {
+		if (r == -ENAMETOOLONG)
+			snprintf(msg, size, "%s: its path from the cgroup2 root is longer than %d characters, so the "
+				 "kernel cannot attach it when it is created again; the daemon attaches it when it sees "
+				 "the cgroup, after mkdir. Use a shorter path to close that window.", path,
+				 ENF_CGROUP_PATH_MAX - 2);
+		else
+			snprintf(msg, size, "%s: cannot name it for the kernel: %s", path, strerror(-r));
+		return r;
+	}
+	f = followed_at(ps, path);
+	if (!f) {
+		struct followed_path *n = realloc(ps->paths, (ps->n_paths + 1) * sizeof(*n));
+		char *copy = strdup(path);
+
+		if (!n || !copy) {
+			if (n)
+				ps->paths = n;
+			free(copy);
+			return -ENOMEM;
+		}
+		ps->paths = n;
+		f = &ps->paths[ps->n_paths++];
+		*f = (struct followed_path){ .cgroup = copy };
+		created = true;
+	} else {
+		old = *f;
+	}
+	f->slot = slot;
+	f->level = level;
+	/* The level bit first: the kernel's entry must never be skipped by the walk. */
+	r = settings_update(ps);
+	if (r == 0 && bpf_map_update_elem(fd, &key, &(struct enf_attach_val){ .slot = slot, .level = level }, BPF_ANY) < 0)
+		r = -errno;
+	if (r < 0) {
+		snprintf(msg, size, "%s: cannot record its path for the kernel: %s", path, strerror(-r));
+		if (created) {
+			free(f->cgroup);
+			ps->n_paths--;
+		} else {
+			*f = old;
+		}
+		(void)settings_update(ps);
+	}
+	return r;
+}
+
+void profiles_unfollow_path(struct profiles *ps, const char *path)
+{
+	struct followed_path *f = followed_at(ps, path);
+	int fd = engine_map_fd(ps->engine, "cgroup_paths");
+	struct enf_cgroup_path_key key;
+	uint32_t level;
+
+	if (!f)
+		return;
+	if (fd >= 0 && path_key(path, &key, &level) == 0 && bpf_map_delete_elem(fd, &key) < 0 && errno != ENOENT)
+		log_warn("cannot remove the path %s from the kernel: %m (a cgroup created there is attached)", path);
+	free(f->cgroup);
+	*f = ps->paths[--ps->n_paths];
+	/* The entry is gone first: clearing the level bit after it is safe. */
+	(void)settings_update(ps);
+}
+
+int profiles_sync_paths(struct profiles *ps)
+{
+	int fd = engine_map_fd(ps->engine, "cgroup_paths");
+	struct enf_cgroup_path_key key, next, *stale = NULL;
+	size_t n_stale = 0;
+	bool first = true;
+	int r = 0;
+
+	if (fd < 0)
+		return fd;
+	/* The registry's first, so that no path it follows is ever missing; then what it does not name. */
+	for (size_t i = 0; i < ps->n_paths; i++) {
+		const struct followed_path *f = &ps->paths[i];
+		uint32_t level;
+
+		if (path_key(f->cgroup, &key, &level) == 0 &&
+		    bpf_map_update_elem(fd, &key, &(struct enf_attach_val){ .slot = f->slot, .level = level }, BPF_ANY) < 0)
+			r = r ?: -errno;
+	}
+	while (bpf_map_get_next_key(fd, first ? NULL : &key, &next) == 0) {
+		bool known = false;
+
+		first = false;
+		key = next;
+		for (size_t i = 0; i < ps->n_paths && !known; i++) {
+			struct enf_cgroup_path_key k;
+			uint32_t level;
+
+			known = path_key(ps->paths[i].cgroup, &k, &level) == 0 && memcmp(&k, &key, sizeof(k)) == 0;
+		}
+		if (known)
+			continue;
+		struct enf_cgroup_path_key *n = realloc(stale, (n_stale + 1) * sizeof(*n));
+
+		if (!n) {
+			r = -ENOMEM;
+			break;
+		}
+		stale = n;
+		stale[n_stale++] = key;
+	}
+	for (size_t i = 0; i < n_stale; i++)
+		(void)bpf_map_delete_elem(fd, &stale[i]);
+	free(stale);
+	return r;
+}
+
+int profiles_forget_removed(struct profiles *ps, uint64_t cgroup_id)
+{
+	struct enf_attach_key key = { .cgroup_id = cgroup_id };
+
+	for (size_t i = 0; i < ps->n_att; i++) {
+		if (ps->att[i].cgroup_id != cgroup_id)
+			continue;
+		if (bpf_map_delete_elem(ps->engine->attachments_fd, &key) < 0 && errno != ENOENT)
+			return -errno;
+		free(ps->att[i].cgroup);
+		free(ps->att[i].via);
+		ps->att[i] = ps->att[--ps->n_att];
+		(void)settings_update(ps);
+		return 0;
+	}
+	return -ENOENT;
+}
+
+bool profiles_attachment_holds(const struct profiles *ps, const struct attachment *a)
+{
+	struct enf_attach_key key = { .cgroup_id = a->cgroup_id };
+	struct enf_attach_val val;
+	uint64_t id;
+
+	return cgroup_id_of(a->cgroup, &id) == 0 && id == a->cgroup_id &&
+	       bpf_map_lookup_elem(ps->engine->attachments_fd, &key, &val) == 0 && val.slot == a->slot;
 }
 
 int profiles_sync_levels(struct profiles *ps)

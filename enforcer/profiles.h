@@ -40,11 +40,24 @@ struct attachment {
 	char *via;             /* the selector glob that made it; NULL: attached explicitly */
 };
 
+/*
+ * A path the kernel attaches when a cgroup is created there
+ * (lsm-progs/cgroup_mkdir.bpf.c): one per explicit attachment, whether its
+ * cgroup exists now or not. The registry of the cgroup_paths map.
+ */
+struct followed_path {
+	char *cgroup;          /* absolute path */
+	uint32_t slot;
+	uint32_t level;        /* the kernel's depth of the path */
+};
+
 struct profiles {
 	struct engine *engine;
 	struct profile slots[ENF_MAX_PROFILES];
 	struct attachment *att;
 	size_t n_att, cap_att;
+	struct followed_path *paths;
+	size_t n_paths;
 	uint32_t next_instance;
 	uint64_t next_generation;
 };
@@ -80,6 +93,38 @@ int profiles_detach_id(struct profiles *ps, uint64_t cgroup_id, char *msg, size_
  */
 int profiles_adopt_attachment(struct profiles *ps, char *canonical, uint64_t cgroup_id, uint32_t level,
 			      uint32_t slot);
+
+/*
+ * Have the kernel attach profile slot to a cgroup created at path (absolute)
+ * from now on, inside mkdir; replaces what the path had. 0, or -errno with
+ * msg: -ENAMETOOLONG when the kernel's path does not fit a key
+ * (ENF_CGROUP_PATH_MAX); then only the daemon attaches it, after mkdir.
+ */
+int profiles_follow_path(struct profiles *ps, const char *path, uint32_t slot, char *msg, size_t size);
+
+/* Forget a followed path (detach, unload). */
+void profiles_unfollow_path(struct profiles *ps, const char *path);
+
+/* The followed path, or NULL. */
+const struct followed_path *profiles_followed(const struct profiles *ps, const char *path);
+
+/*
+ * Make the cgroup_paths map hold exactly the registry's paths (after a
+ * restore: the pinned map may hold paths of a dead daemon, or be new). 0 or -errno.
+ */
+int profiles_sync_paths(struct profiles *ps);
+
+/*
+ * The cgroup of an attachment is gone: remove its kernel entry (its id is
+ * never reused) and the registry's, but not its followed path. 0 or -errno.
+ */
+int profiles_forget_removed(struct profiles *ps, uint64_t cgroup_id);
+
+/*
+ * Does the kernel hold the attachment now: its cgroup exists under the
+ * recorded id and the attachments map has that id with its slot?
+ */
+bool profiles_attachment_holds(const struct profiles *ps, const struct attachment *a);
 
 /* Rewrite the cgroup level mask from the registry's attachments. 0 or -errno. */
 int profiles_sync_levels(struct profiles *ps);

@@ -9,6 +9,8 @@
 #include <sys/inotify.h>
 #include <unistd.h>
 
+#include <bpf/bpf.h>
+
 #include "cgroup.h"
 #include "log.h"
 #include "selector_glob.h"
@@ -173,19 +175,27 @@ int selectors_normalise(const struct selectors *s, const char *glob, char *out, 
 	return 0;
 }
 
+/* rel is the path abs (absolute) or one of its ancestors. */
+static bool leads_to(const struct selectors *s, const char *rel, const char *abs)
+{
+	const char *p = relative_to_root(s, abs);
+	size_t n = strlen(rel);
+
+	return p && (n == 0 || (strncmp(p, rel, n) == 0 && (p[n] == 0 || p[n] == '/')));
+}
+
 static bool wanted(const struct selectors *s, const char *rel)
 {
 	for (size_t i = 0; i < s->n_sel; i++)
 		if (selector_glob_may_match_below(s->sel[i].glob, rel))
 			return true;
-	for (size_t i = 0; i < s->n_pend; i++) {
-		const char *p = relative_to_root(s, s->pend[i].cgroup);
-		size_t n = strlen(rel);
-
-		/* rel is the pending path or one of its ancestors. */
-		if (p && (n == 0 || (strncmp(p, rel, n) == 0 && (p[n] == 0 || p[n] == '/'))))
+	/* Pending attachments, and followed paths (whose cgroup may be removed and created again). */
+	for (size_t i = 0; i < s->n_pend; i++)
+		if (leads_to(s, rel, s->pend[i].cgroup))
 			return true;
-	}
+	for (size_t i = 0; i < s->ps->n_paths; i++)
+		if (leads_to(s, rel, s->ps->paths[i].cgroup))
+			return true;
 	return false;
 }
 
@@ -255,6 +265,21 @@ static void attach_one(struct selectors *s, const char *path, const char *profil
 				return;
 			if (strcmp(s->sel[i].glob, via) == 0)
 				break;
+		}
+	}
+	if (!via) {
+		/* A pending attachment: was it the kernel's, at mkdir (lsm-progs/cgroup_mkdir.bpf.c)? */
+		const struct profile *p = profiles_find(s->ps, profile);
+		struct enf_attach_key key = { .cgroup_id = id };
+		struct enf_attach_val val;
+
+		if (p && bpf_map_lookup_elem(s->ps->engine->attachments_fd, &key, &val) == 0 && val.slot == p->slot) {
+			s->followed++;
+		} else {
+			s->late++;
+			log_warn("%s was created again and attached by the daemon after mkdir, not by the kernel in it: "
+				 "tasks moved in meanwhile ran under its parent's profile (the path is not followed: "
+				 "see the earlier message about it)", path);
 		}
 	}
 	if (profiles_attach(s->ps, profile, path, &ca, msg, sizeof(msg)) < 0) {
@@ -335,13 +360,47 @@ static void scan(struct selectors *s, const char *rel, int depth)
 void selectors_rescan(struct selectors *s)
 {
 	drop_watches(s);
-	if (s->n_sel == 0 && s->n_pend == 0)
+	if (s->n_sel == 0 && s->n_pend == 0 && s->ps->n_paths == 0)
 		return;
 	s->rescans++;
 	scan(s, "", 0);
 }
 
-/* A cgroup was removed: what selectors attached there goes too (its id is never reused). */
+/*
+ * The cgroup of attachment i is gone (or replaced by a new one under the
+ * same path). Its kernel entry goes: the id is never reused. An explicit
+ * attachment waits for the path (pending; the kernel attaches a cgroup
+ * created there: lsm-progs/cgroup_mkdir.bpf.c); what a selector attached
+ * goes, and the selector applies again to a new cgroup.
+ */
+static void attachment_gone(struct selectors *s, size_t i)
+{
+	struct attachment *a = &s->ps->att[i];
+	const struct profile *p = &s->ps->slots[a->slot];
+	_cleanup_free_ char *path = NULL;
+	char msg[256];
+
+	if (a->via) {
+		if (profiles_detach_id(s->ps, a->cgroup_id, msg, sizeof(msg)) == 0) {
+			s->detached++;
+			s->dirty = true;
+		}
+		return;
+	}
+	path = strdup(a->cgroup);
+	if (!path || !p->used)
+		return;
+	if (profiles_forget_removed(s->ps, a->cgroup_id) < 0)
+		return;
+	s->dirty = true;
+	if (selectors_add_pending(s, p->bundle->name, path) < 0) {
+		log_warn("%s was removed; its attachment to '%s' cannot be kept waiting (no memory): attach it again",
+			 path, p->bundle->name);
+		profiles_unfollow_path(s->ps, path);
+	}
+}
+
+/* A cgroup was removed: what was attached there waits for it or goes (its id is never reused). */
 static void removed(struct selectors *s, const char *rel)
 {
 	char path[PATH_MAX];
@@ -351,14 +410,13 @@ static void removed(struct selectors *s, const char *rel)
 	n = strlen(path);
 	for (size_t i = s->ps->n_att; i-- > 0;) {
 		struct attachment *a = &s->ps->att[i];
-		char msg[256];
+		uint64_t id;
 
-		if (!a->via || strncmp(a->cgroup, path, n) != 0 || (a->cgroup[n] != 0 && a->cgroup[n] != '/'))
+		if (strncmp(a->cgroup, path, n) != 0 || (a->cgroup[n] != 0 && a->cgroup[n] != '/'))
 			continue;
-		if (profiles_detach_id(s->ps, a->cgroup_id, msg, sizeof(msg)) == 0) {
-			s->detached++;
-			s->dirty = true;
-		}
+		if (cgroup_id_of(a->cgroup, &id) == 0 && id == a->cgroup_id)
+			continue; /* still there (an event for a name removed and created again since) */
+		attachment_gone(s, i);
 	}
 }
 
@@ -527,4 +585,130 @@ int selectors_add_pending(struct selectors *s, const char *profile, const char *
 		return -ENOMEM;
 	s->n_pend++;
 	return 0;
+}
+
+/* Watch path (absolute) and the directories above it: its removal and creation are seen. */
+static void watch_ancestors(struct selectors *s, const char *path)
+{
+	const char *rel = relative_to_root(s, path);
+	char buf[PATH_MAX];
+
+	if (!rel)
+		return;
+	snprintf(buf, sizeof(buf), "%s", rel);
+	watch_dir(s, "");
+	for (char *p = buf; (p = strchr(p, '/')); p++) {
+		*p = 0;
+		watch_dir(s, buf);
+		*p = '/';
+	}
+	watch_dir(s, buf);
+}
+
+int selectors_attach_path(struct selectors *s, const char *profile, const char *cgroup,
+			  const struct attachment **ret_att, char *msg, size_t size)
+{
+	const struct attachment *a;
+	struct attachment *wa;
+	char warn[1024];
+	int r;
+
+	r = profiles_attach(s->ps, profile, cgroup, &a, msg, size);
+	if (r < 0)
+		return r;
+	/* Explicit now, whatever made it before: selectors no longer touch it. */
+	wa = profiles_find_attachment(s->ps, a->cgroup_id);
+	if (wa) {
+		free(wa->via);
+		wa->via = NULL;
+	}
+	/* A pending attachment of the same path is this one now. */
+	for (size_t i = 0; i < s->n_pend; i++) {
+		if (strcmp(s->pend[i].cgroup, a->cgroup) == 0) {
+			remove_pending_at(s, i);
+			break;
+		}
+	}
+	if (profiles_follow_path(s->ps, a->cgroup, a->slot, warn, sizeof(warn)) < 0)
+		log_warn("attachment of '%s': %s", profile, warn);
+	watch_ancestors(s, a->cgroup);
+	*ret_att = a;
+	return 0;
+}
+
+int selectors_detach_pending(struct selectors *s, const char *cgroup)
+{
+	char norm[PATH_MAX];
+	size_t n;
+
+	snprintf(norm, sizeof(norm), "%s", cgroup);
+	n = strlen(norm);
+	while (n > 1 && norm[n - 1] == '/')
+		norm[--n] = 0;
+	for (size_t i = 0; i < s->n_pend; i++) {
+		if (strcmp(s->pend[i].cgroup, norm) == 0) {
+			profiles_unfollow_path(s->ps, norm);
+			remove_pending_at(s, i);
+			s->dirty = true;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+int selectors_wait_for(struct selectors *s, const char *profile, const char *cgroup, char *msg, size_t size)
+{
+	const struct profile *p = profiles_find(s->ps, profile);
+	int r;
+
+	if (!p) {
+		snprintf(msg, size, "no profile named '%s' is loaded", profile);
+		return -ENOENT;
+	}
+	r = selectors_add_pending(s, profile, cgroup);
+	if (r < 0) {
+		snprintf(msg, size, "%s is not below the cgroup2 mount %s", cgroup, s->root);
+		return r;
+	}
+	r = profiles_follow_path(s->ps, cgroup, p->slot, msg, size);
+	if (r < 0)
+		log_warn("attachment of '%s': %s", profile, msg);
+	watch_ancestors(s, cgroup);
+	return 0;
+}
+
+void selectors_reconcile(struct selectors *s)
+{
+	char msg[1024];
+
+	/* What the watches saw first (a mkdir queued its event before it returned). */
+	selectors_handle(s);
+	for (size_t i = s->ps->n_att; i-- > 0;) {
+		struct attachment *a = &s->ps->att[i];
+		uint64_t id;
+
+		if (cgroup_id_of(a->cgroup, &id) == 0 && id == a->cgroup_id) {
+			const struct profile *p = &s->ps->slots[a->slot];
+			const struct attachment *ca;
+
+			if (profiles_attachment_holds(s->ps, a) || !p->used)
+				continue;
+			/* The kernel lost the entry (cleared maps): write it again. */
+			if (profiles_attach(s->ps, p->bundle->name, a->cgroup, &ca, msg, sizeof(msg)) < 0)
+				log_warn("%s", msg);
+			continue;
+		}
+		attachment_gone(s, i);
+	}
+	/* Cgroups that exist now: pending ones, and new cgroups where a selector's attachment was. */
+	for (size_t i = s->n_pend; i-- > 0;) {
+		const char *rel = relative_to_root(s, s->pend[i].cgroup);
+
+		if (rel && access(s->pend[i].cgroup, F_OK) == 0) {
+			char copy[PATH_MAX];
+
+			snprintf(copy, sizeof(copy), "%s", rel);
+			apply(s, copy);
+		}
+	}
 }

@@ -6,16 +6,20 @@
  * cgroup2 directories that could lead to a match (IN_CREATE on cgroupfs is
  * raised by mkdir(2)); a queue overflow triggers a full rescan.
  *
- * Also here: attachments by path whose cgroup does not exist yet (restored
- * after a reboot before systemd created it); they are applied the same way.
+ * Also here: attachments by path whose cgroup does not exist now (removed,
+ * as `systemctl restart` does, or restored after a reboot before systemd
+ * created it): pending. The kernel attaches a cgroup created at such a path
+ * inside mkdir (lsm-progs/cgroup_mkdir.bpf.c); the daemon then learns it
+ * (the watches, or selectors_reconcile()) and its registry names the new id.
  *
  * Precedence: an explicit attachment of a cgroup beats any selector; among
  * selectors, the one added first wins. Attachments a selector made are
  * removed when the selector is, and when their cgroup is removed.
  *
- * The window: a process placed in a new cgroup runs under its parent's
- * governing profile (or none) until the daemon has seen the cgroup and
- * written one map entry; docs/operations.md has the measured figure.
+ * The window of selectors: a process placed in a new cgroup that a glob
+ * matches runs under its parent's governing profile (or none) until the
+ * daemon has seen the cgroup and written one map entry; docs/operations.md
+ * has the measured figure. Attachments by path have no such window.
  */
 #ifndef ENFORCER_SELECTORS_H
 #define ENFORCER_SELECTORS_H
@@ -56,6 +60,8 @@ struct selectors {
 	char daemon_cgroup[4096]; /* where enforcerd runs: never attached, nor its ancestors */
 	bool dirty;        /* the registry changed: persist it */
 	uint64_t attached, detached, rescans, overflows, errors;
+	uint64_t followed;  /* pending cgroups created again that the kernel had attached in mkdir */
+	uint64_t late;      /* ... that the daemon attached after mkdir (the path was not followed) */
 };
 
 int selectors_init(struct selectors *s, struct profiles *ps, char *msg, size_t size);
@@ -81,6 +87,28 @@ size_t selectors_count_for(const struct selectors *s, const char *profile);
 
 /* An attachment by path whose cgroup does not exist yet. 0 or -errno. */
 int selectors_add_pending(struct selectors *s, const char *profile, const char *cgroup);
+
+/*
+ * Attach a profile to a cgroup by path (enforcerctl attach, a restored
+ * attachment): as profiles_attach(), and the path is followed, so that a
+ * cgroup created there again is attached by the kernel. 0 or -errno with msg.
+ */
+int selectors_attach_path(struct selectors *s, const char *profile, const char *cgroup,
+			  const struct attachment **ret_att, char *msg, size_t size);
+
+/* An attachment by path whose cgroup does not exist now: pending and followed. 0 or -errno with msg. */
+int selectors_wait_for(struct selectors *s, const char *profile, const char *cgroup, char *msg, size_t size);
+
+/* Detach a pending attachment by its path. 0 or -ENOENT. */
+int selectors_detach_pending(struct selectors *s, const char *cgroup);
+
+/*
+ * Make the registry true now: drain the watches, then check every
+ * attachment's cgroup under its id; a removed or replaced cgroup's stale id
+ * leaves the kernel, and an existing pending cgroup is attached. Called
+ * before a command reads or changes attachments.
+ */
+void selectors_reconcile(struct selectors *s);
 
 /* Drain inotify; apply selectors to new cgroups, drop what removed ones had. */
 void selectors_handle(struct selectors *s);

@@ -630,10 +630,18 @@ static void restore_attachments(struct state_store *st, struct profiles *ps, str
 				 (unsigned long long)id, slot);
 			continue;
 		}
-		if (sa)
+		if (sa) {
+			uint64_t now;
+
+			/* The state's path may hold a cgroup created again since: the id decides. */
 			textf(path, sizeof(path), "%s", sa->cgroup);
-		else if (!find_cgroup(sel->root, id, 0, path, sizeof(path)))
+			if (cgroup_id_of(path, &now) < 0 || now != id) {
+				path[0] = 0;
+				sa = NULL; /* the path is attached below, by what exists there now */
+			}
+		} else if (!find_cgroup(sel->root, id, 0, path, sizeof(path))) {
 			path[0] = 0;
+		}
 		if (!path[0]) {
 			/* The cgroup is gone: its id is never reused. */
 			(void)bpf_map_delete_elem(ps->engine->attachments_fd, &kv->att_keys[k]);
@@ -659,13 +667,27 @@ static void restore_attachments(struct state_store *st, struct profiles *ps, str
 			continue;
 		if (sa->via)
 			continue; /* the selector is restored below and applies itself */
-		if (profiles_attach(ps, sa->profile, sa->cgroup, &a, msg, sizeof(msg)) == 0)
+		if (selectors_attach_path(sel, sa->profile, sa->cgroup, &a, msg, sizeof(msg)) == 0)
 			continue;
-		if (access(sa->cgroup, F_OK) < 0 && selectors_add_pending(sel, sa->profile, sa->cgroup) == 0)
-			log_info("%s does not exist yet: profile '%s' is attached when it appears", sa->cgroup, sa->profile);
+		if (access(sa->cgroup, F_OK) < 0 && selectors_wait_for(sel, sa->profile, sa->cgroup, msg, sizeof(msg)) == 0)
+			log_info("%s does not exist now: profile '%s' is attached when it is created", sa->cgroup, sa->profile);
 		else
 			problem(st, "attachment of '%s' to %s could not be restored: %s", sa->profile, sa->cgroup, msg);
 	}
+	/*
+	 * Explicit attachments the kernel held are followed too (their paths
+	 * may be missing from the pinned map: a build without it, a migration),
+	 * and paths a dead daemon left there that nothing names now go.
+	 */
+	for (size_t i = 0; i < ps->n_att; i++) {
+		const struct attachment *a = &ps->att[i];
+
+		if (!a->via && !profiles_followed(ps, a->cgroup) &&
+		    profiles_follow_path(ps, a->cgroup, a->slot, msg, sizeof(msg)) < 0)
+			log_warn("%s", msg);
+	}
+	if (profiles_sync_paths(ps) < 0)
+		log_warn("cannot bring the kernel's followed cgroup paths in line with the state");
 	free(done);
 }
 
@@ -709,7 +731,7 @@ int state_restore(struct state_store *st, struct profiles *ps, struct selectors 
 			problem(st, "selector '%s' could not be restored: %s", doc.selectors[i].glob, err);
 	}
 	/* Watches for pending attachments (selectors set up their own as they are added). */
-	if (sel->n_pend)
+	if (sel->n_pend || ps->n_paths)
 		selectors_rescan(sel);
 	r = profiles_sync_levels(ps);
 	if (r < 0)

@@ -171,6 +171,20 @@ struct enf_attach_val {
 };
 
 /*
+ * cgroup_paths: the path of an attached cgroup -> its profile slot and depth
+ * (an enf_attach_val), so that the kernel attaches a cgroup created again at
+ * that path inside mkdir (lsm-progs/cgroup_mkdir.bpf.c). The path is the
+ * kernel's: relative to the root of the cgroup2 hierarchy, with a leading
+ * '/', NUL-padded. Longer paths are never keys: the daemon attaches them
+ * after mkdir (enforcer/selectors.c) and says so.
+ */
+#define ENF_CGROUP_PATH_MAX 256  /* key bytes; a path has at most ENF_CGROUP_PATH_MAX - 2 characters */
+
+struct enf_cgroup_path_key {
+	char path[ENF_CGROUP_PATH_MAX];
+};
+
+/*
  * profiles: slot -> the state every hook reads. A hash map, not an array:
  * an update replaces the element as a whole (RCU), so a hook sees either
  * the old or the new value, never a torn mix. Swapping `instance` switches
@@ -548,6 +562,7 @@ struct enf_learn_key {
 /* Fixed sizes: the layouts above are stored in pinned maps and bundles. */
 _Static_assert(sizeof(struct enf_attach_key) == 8, "enf_attach_key");
 _Static_assert(sizeof(struct enf_attach_val) == 8, "enf_attach_val");
+_Static_assert(sizeof(struct enf_cgroup_path_key) == ENF_CGROUP_PATH_MAX, "enf_cgroup_path_key");
 _Static_assert(sizeof(struct enf_profile_val) == 24, "enf_profile_val");
 _Static_assert(sizeof(struct enf_trie_key) == 32, "enf_trie_key");
 _Static_assert(sizeof(struct enf_trie_long_key) == 264, "enf_trie_long_key");

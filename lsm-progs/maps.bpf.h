@@ -111,6 +111,15 @@ ENF_MAP struct {
 	__type(value, struct enf_attach_val);
 } attachments SEC(".maps");
 
+/* attached cgroup path -> profile slot, for cgroups created again (lsm-progs/cgroup_mkdir.bpf.c) */
+ENF_MAP struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, ENF_MAX_ATTACHMENTS);
+	__type(key, struct enf_cgroup_path_key);
+	__type(value, struct enf_attach_val);
+} cgroup_paths SEC(".maps");
+
 /* profile slot -> current instance, mode, defaults, generation */
 ENF_MAP struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

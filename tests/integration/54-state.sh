@@ -31,7 +31,7 @@ forget_policy
 expect_eq "kernel state gone: nc runs" ok "$(in_cgroup $CG/t54 enf-probe exec /usr/bin/nc)"
 rmdir $CG/t54
 restart_daemon
-expect_contains "a missing cgroup is pending" "pending $CG/t54" "$(enforcerctl list)"
+expect_contains "a missing cgroup is pending" "waiting $CG/t54" "$(enforcerctl list)"
 mkdir $CG/t54
 i=0
 while [ $i -lt 50 ] && ! enforcerctl list | grep -q "attached $CG/t54"; do sleep 0.1; i=$((i + 1)); done
