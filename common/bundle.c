@@ -41,6 +41,44 @@ const char *enf_mode_name(enum enf_mode m)
 	return m == ENF_MODE_AUDIT ? "audit" : m == ENF_MODE_ENFORCE ? "enforce" : m == ENF_MODE_LEARN ? "learn" : "?";
 }
 
+/* Index i is bit 1u << i; the static assert below keeps the two in step with the ABI. */
+const char *const enf_baseline_words[] = { "mount", "userns", "ptrace", "helpers", "modules", "unix-abstract", NULL };
+static const char *const baseline_what[] = {
+	"mount, umount, move_mount, pivot_root",
+	"creating a user namespace",
+	"ptrace outside the profile's domain",
+	"writing sysctls, sysrq-trigger, uevent_helper, binfmt_misc, release_agent",
+	"loading kernel modules and kexec images",
+	"abstract unix sockets outside the profile's domain",
+};
+_Static_assert(sizeof(enf_baseline_words) / sizeof(enf_baseline_words[0]) - 1 == 6 &&
+	       ENF_BASELINE_ALL == (1u << 6) - 1 && ENF_BASELINE_MOUNT == 1u << 0 && ENF_BASELINE_USERNS == 1u << 1 &&
+	       ENF_BASELINE_PTRACE == 1u << 2 && ENF_BASELINE_HELPERS == 1u << 3 && ENF_BASELINE_MODULES == 1u << 4 &&
+	       ENF_BASELINE_UNIX_ABSTRACT == 1u << 5, "enf_baseline_words[i] is ENF_BASELINE_* bit i");
+
+const char *enf_baseline_what(unsigned i)
+{
+	return i < sizeof(baseline_what) / sizeof(baseline_what[0]) ? baseline_what[i] : "?";
+}
+
+const char *enf_baseline_word(uint32_t bit)
+{
+	for (unsigned i = 0; enf_baseline_words[i]; i++)
+		if (bit == 1u << i)
+			return enf_baseline_words[i];
+	return NULL;
+}
+
+int enf_baseline_from_word(const char *w, uint32_t *ret_bit)
+{
+	for (unsigned i = 0; enf_baseline_words[i]; i++)
+		if (strcmp(w, enf_baseline_words[i]) == 0) {
+			*ret_bit = 1u << i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
 void bundle_free(struct bundle *b)
 {
 	if (!b)
@@ -152,6 +190,7 @@ int bundle_serialize(const struct bundle *b, void **ret_buf, size_t *ret_len)
 	memcpy(hdr.defaults, b->defaults, sizeof(hdr.defaults));
 	hdr.flags = b->flags;
 	hdr.fileless_exec = b->fileless_exec;
+	hdr.baseline_optout = b->baseline_optout;
 
 	off = sizeof(hdr);
 	memcpy(buf + off, fnodes, nodes_size);
@@ -252,6 +291,9 @@ int bundle_parse(const void *data, size_t len, struct bundle **ret_bundle, char 
 
 	if (hdr.fileless_exec > ENF_ACT_DENY)
 		return fail(err, err_size, -EINVAL, "bundle has an unknown fileless-exec action %u", hdr.fileless_exec);
+	if (hdr.baseline_optout & ~ENF_BASELINE_ALL)
+		return fail(err, err_size, -EINVAL, "bundle opts out of unknown baseline operations (0x%02x); "
+			    "this enforcer is older than the compiler: use a newer enforcer or recompile", hdr.baseline_optout);
 	fnodes = (const void *)(buf + sizeof(hdr));
 	frules = (const void *)((const char *)fnodes + (size_t)hdr.n_nodes * sizeof(*fnodes));
 	ffrom = (const void *)((const char *)frules + (size_t)hdr.n_rules * sizeof(*frules));
@@ -266,6 +308,7 @@ int bundle_parse(const void *data, size_t len, struct bundle **ret_bundle, char 
 	memcpy(b->defaults, hdr.defaults, sizeof(b->defaults));
 	b->flags = hdr.flags;
 	b->fileless_exec = hdr.fileless_exec;
+	b->baseline_optout = hdr.baseline_optout;
 	s = string_at(strings, hdr.strings_size, hdr.source_off);
 	b->source_file = strdup(s ? s : "");
 	b->nodes = calloc(hdr.n_nodes, sizeof(*b->nodes));
@@ -421,6 +464,10 @@ void bundle_dump(const struct bundle *b, FILE *out)
 	fprintf(out, "  mode     %s\n", enf_mode_name(b->mode));
 	if (b->fileless_exec)
 		fprintf(out, "  fileless exec %s\n", enf_action_name(b->fileless_exec));
+	/* Only what the profile lets through: the whole baseline applies otherwise. */
+	for (unsigned i = 0; enf_baseline_words[i]; i++)
+		if (b->baseline_optout & (1u << i))
+			fprintf(out, "  baseline %-13s allow (%s: allowed and logged)\n", enf_baseline_words[i], enf_baseline_what(i));
 	for (int s = 0; s < ENF_SECTION_COUNT; s++)
 		fprintf(out, "  default  %-8s %s\n", section[s],
 			b->defaults[s] ? enf_action_name(b->defaults[s]) : "(section absent)");

@@ -106,6 +106,7 @@ struct bundle {
 	uint8_t defaults[ENF_SECTION_COUNT];
 	uint8_t flags;            /* ENF_PROFILE_* */
 	uint8_t fileless_exec;    /* enum enf_action */
+	uint8_t baseline_optout;  /* ENF_BASELINE_*: what the profile lets through the baseline */
 	char *source_file;
 	struct bundle_node *nodes;
 	uint32_t n_nodes;
@@ -145,5 +146,18 @@ const struct bundle_rule *bundle_rule_by_id(const struct bundle *b, uint32_t id)
 const char *enf_action_name(enum enf_action a);
 const char *enf_class_name(enum enf_class c);
 const char *enf_mode_name(enum enf_mode m);
+
+/*
+ * The confinement baseline's words (docs/policy.md "baseline"), one table
+ * for the parser, the canonical document, dump and explain: word i is the
+ * opt-out bit 1u << i (ENF_BASELINE_*). NULL-terminated.
+ */
+extern const char *const enf_baseline_words[];
+/* What word i refuses, in a few words, for dump and explain. */
+const char *enf_baseline_what(unsigned i);
+/* The word of one ENF_BASELINE_* bit; NULL for anything else. */
+const char *enf_baseline_word(uint32_t bit);
+/* A word -> its ENF_BASELINE_* bit: 0, or -EINVAL for an unknown word. */
+int enf_baseline_from_word(const char *w, uint32_t *ret_bit);
 
 #endif /* ENFORCER_BUNDLE_H */
