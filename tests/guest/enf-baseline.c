@@ -15,6 +15,9 @@
  *   finit-module FILE         finit_module() of FILE
  *   kexec-file FILE           kexec_file_load() of FILE (no initrd)
  *   pivot-root ROOT NEW OLD   chroot(ROOT), then pivot_root(NEW, OLD)
+ *   fsmount DIR               fsopen("tmpfs") + fsmount, attached at DIR by move_mount
+ *   reconfigure-ro DIR        fspick(DIR) + fsconfig("ro", CMD_RECONFIGURE): a remount
+ *                             of the superblock without mount(2)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -38,6 +41,21 @@
 #ifndef MOVE_MOUNT_F_EMPTY_PATH
 #define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
 #endif
+#ifndef SYS_fsopen
+#define SYS_fsopen 430
+#endif
+#ifndef SYS_fsconfig
+#define SYS_fsconfig 431
+#endif
+#ifndef SYS_fsmount
+#define SYS_fsmount 432
+#endif
+#ifndef SYS_fspick
+#define SYS_fspick 433
+#endif
+#define FSCONFIG_SET_FLAG 0
+#define FSCONFIG_CMD_CREATE 6
+#define FSCONFIG_CMD_RECONFIGURE 7
 #ifndef KEXEC_FILE_NO_INITRAMFS
 #define KEXEC_FILE_NO_INITRAMFS 0x00000004
 #endif
@@ -89,6 +107,35 @@ static int do_move_mount(const char *src, const char *dst)
 	return report(err);
 }
 
+static int do_fsmount(const char *dst)
+{
+	int fs = (int)syscall(SYS_fsopen, "tmpfs", 1 /* FSOPEN_CLOEXEC */), mnt = -1, err = 0;
+
+	if (fs < 0)
+		return report(errno);
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0 ||
+	    (mnt = (int)syscall(SYS_fsmount, fs, 1 /* FSMOUNT_CLOEXEC */, 0)) < 0 ||
+	    syscall(SYS_move_mount, mnt, "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		err = errno;
+	if (mnt >= 0)
+		close(mnt);
+	close(fs);
+	return report(err);
+}
+
+static int do_reconfigure_ro(const char *dir)
+{
+	int fd = (int)syscall(SYS_fspick, AT_FDCWD, dir, 1 /* FSPICK_CLOEXEC */), err = 0;
+
+	if (fd < 0)
+		return report(errno);
+	if (syscall(SYS_fsconfig, fd, FSCONFIG_SET_FLAG, "ro", NULL, 0) < 0 ||
+	    syscall(SYS_fsconfig, fd, FSCONFIG_CMD_RECONFIGURE, NULL, NULL, 0) < 0)
+		err = errno;
+	close(fd);
+	return report(err);
+}
+
 static int do_finit(const char *file)
 {
 	int fd = open(file, O_RDONLY | O_CLOEXEC);
@@ -133,6 +180,10 @@ int main(int argc, char **argv)
 			return report(mount(NULL, p, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0 ? errno : 0);
 		if (strcmp(op, "umount") == 0)
 			return report(umount2(p, 0) < 0 ? errno : 0);
+		if (strcmp(op, "fsmount") == 0)
+			return do_fsmount(p);
+		if (strcmp(op, "reconfigure-ro") == 0)
+			return do_reconfigure_ro(p);
 		if (strcmp(op, "finit-module") == 0)
 			return do_finit(p);
 		if (strcmp(op, "kexec-file") == 0)
@@ -154,7 +205,8 @@ int main(int argc, char **argv)
 			return report(errno);
 		return report(syscall(SYS_pivot_root, argv[3], argv[4]) < 0 ? errno : 0);
 	}
-	fprintf(stderr, "usage: enf-baseline userns | init-module-junk | tmpfs|remount-ro|umount|finit-module|kexec-file PATH\n"
+	fprintf(stderr, "usage: enf-baseline userns | init-module-junk\n"
+		"       | tmpfs|remount-ro|umount|fsmount|reconfigure-ro|finit-module|kexec-file PATH\n"
 		"       | bind|move-mount SRC DST | write PATH TEXT | pivot-root ROOT NEW OLD\n");
 	return 2;
 }
