@@ -142,6 +142,7 @@ done
 compile_and_load t70m '{"name":"t70m","mode":"enforce","baseline":{"mount":"allow"},'"$PROFILE_BODY"'}'
 mkdir -p $CG/t70m
 expect_exit "attach t70m" 0 enforcerctl attach t70m $CG/t70m
+expect_contains "enforcerctl show names the opt-out" "baseline: mount allowed (logged)" "$(enforcerctl show t70m)"
 expect_eq "opted out: the bind mount goes through" ok "$(in_cgroup $CG/t70m enf-baseline bind $T/open $T/open/x)"
 expect_eq "opted out: the umount too" ok "$(in_cgroup $CG/t70m enf-baseline umount $T/open/x)"
 expect_eq "opted out of mount only: userns still refused" EPERM "$(in_cgroup $CG/t70m enf-baseline userns)"
