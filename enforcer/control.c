@@ -11,6 +11,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "baseline.h"
 #include "cgroup.h"
 #include "control.h"
 #include "live_edit.h"

@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "baseline.h"
 #include "cgroup.h"
 #include "protocol.h"
 #include "support.h"

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "baseline.h"
 #include "canonical.h"
 #include "compile.h"
 #include "live_edit.h"

@@ -22,6 +22,7 @@
 
 #include <jansson.h>
 
+#include "baseline.h"
 #include "bundle.h"
 #include "canonical.h"
 #include "compile.h"

@@ -21,7 +21,7 @@
 
 #include <jansson.h>
 
-#include "bundle.h"
+#include "baseline.h"
 #include "canonical.h"
 #include "json_pos.h"
 #include "path_check.h"
