@@ -11,6 +11,7 @@
 #include <arpa/inet.h>
 #include <zlib.h>
 
+#include "baseline.h"
 #include "bundle.h"
 #include "util.h"
 
@@ -152,6 +153,7 @@ int bundle_serialize(const struct bundle *b, void **ret_buf, size_t *ret_len)
 	memcpy(hdr.defaults, b->defaults, sizeof(hdr.defaults));
 	hdr.flags = b->flags;
 	hdr.fileless_exec = b->fileless_exec;
+	hdr.baseline_optout = b->baseline_optout;
 
 	off = sizeof(hdr);
 	memcpy(buf + off, fnodes, nodes_size);
@@ -252,6 +254,9 @@ int bundle_parse(const void *data, size_t len, struct bundle **ret_bundle, char 
 
 	if (hdr.fileless_exec > ENF_ACT_DENY)
 		return fail(err, err_size, -EINVAL, "bundle has an unknown fileless-exec action %u", hdr.fileless_exec);
+	if (hdr.baseline_optout & ~ENF_BASELINE_ALL)
+		return fail(err, err_size, -EINVAL, "bundle opts out of unknown baseline operations (0x%02x); "
+			    "this enforcer is older than the compiler: use a newer enforcer or recompile", hdr.baseline_optout);
 	fnodes = (const void *)(buf + sizeof(hdr));
 	frules = (const void *)((const char *)fnodes + (size_t)hdr.n_nodes * sizeof(*fnodes));
 	ffrom = (const void *)((const char *)frules + (size_t)hdr.n_rules * sizeof(*frules));
@@ -266,6 +271,7 @@ int bundle_parse(const void *data, size_t len, struct bundle **ret_bundle, char 
 	memcpy(b->defaults, hdr.defaults, sizeof(b->defaults));
 	b->flags = hdr.flags;
 	b->fileless_exec = hdr.fileless_exec;
+	b->baseline_optout = hdr.baseline_optout;
 	s = string_at(strings, hdr.strings_size, hdr.source_off);
 	b->source_file = strdup(s ? s : "");
 	b->nodes = calloc(hdr.n_nodes, sizeof(*b->nodes));
@@ -421,6 +427,10 @@ void bundle_dump(const struct bundle *b, FILE *out)
 	fprintf(out, "  mode     %s\n", enf_mode_name(b->mode));
 	if (b->fileless_exec)
 		fprintf(out, "  fileless exec %s\n", enf_action_name(b->fileless_exec));
+	/* Only what the profile lets through: the whole baseline applies otherwise. */
+	for (unsigned i = 0; enf_baseline_words[i]; i++)
+		if (b->baseline_optout & (1u << i))
+			fprintf(out, "  baseline %-13s allow (%s: allowed and logged)\n", enf_baseline_words[i], enf_baseline_what(i));
 	for (int s = 0; s < ENF_SECTION_COUNT; s++)
 		fprintf(out, "  default  %-8s %s\n", section[s],
 			b->defaults[s] ? enf_action_name(b->defaults[s]) : "(section absent)");

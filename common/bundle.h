@@ -106,6 +106,7 @@ struct bundle {
 	uint8_t defaults[ENF_SECTION_COUNT];
 	uint8_t flags;            /* ENF_PROFILE_* */
 	uint8_t fileless_exec;    /* enum enf_action */
+	uint8_t baseline_optout;  /* ENF_BASELINE_*: what the profile lets through the baseline */
 	char *source_file;
 	struct bundle_node *nodes;
 	uint32_t n_nodes;
@@ -145,5 +146,6 @@ const struct bundle_rule *bundle_rule_by_id(const struct bundle *b, uint32_t id)
 const char *enf_action_name(enum enf_action a);
 const char *enf_class_name(enum enf_class c);
 const char *enf_mode_name(enum enf_mode m);
+
 
 #endif /* ENFORCER_BUNDLE_H */

@@ -235,6 +235,11 @@ static int handle_event(void *ctx, void *data, size_t size)
 	json_object_set_new(o, "access", json_string(enf_class_name(ev->access_class)));
 	json_object_set_new(o, "errno", json_integer(-ev->error));
 	audit_net_fields(o, ev);
+	/* The baseline (its range of hooks, 96..127) refuses an operation, not an object: no path, no access class. */
+	if (ev->hook >= ENF_HOOK_BASE_MOUNT && ev->hook < ENF_HOOK_BASE_MOUNT + 32) {
+		json_object_del(o, "path");
+		json_object_del(o, "access");
+	}
 	if (ev->flags & ENF_EVENT_PATH_TRUNCATED)
 		json_object_set_new(o, "path_truncated", json_true());
 	if (ev->flags & ENF_EVENT_EXE_TRUNCATED)

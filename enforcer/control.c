@@ -11,6 +11,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "baseline.h"
 #include "cgroup.h"
 #include "control.h"
 #include "live_edit.h"
@@ -325,7 +326,7 @@ static json_t *cmd_show(struct request *rq, int *ret_errno)
 	const char *cmd, *name;
 	const struct bundle *b;
 	struct profile *p;
-	json_t *o, *rules, *defaults;
+	json_t *o, *rules, *defaults, *baseline;
 
 	if ((*ret_errno = unpack(rq, "{s:s, s:s}", "cmd", &cmd, "profile", &name)) < 0)
 		return NULL;
@@ -353,7 +354,13 @@ static json_t *cmd_show(struct request *rq, int *ret_errno)
 	defaults = json_pack("{s:s, s:s, s:s}", "exec", enf_action_name(b->defaults[ENF_SECTION_EXEC]),
 			     "file", enf_action_name(b->defaults[ENF_SECTION_FILE]),
 			     "network", enf_action_name(b->defaults[ENF_SECTION_NETWORK]));
+	/* What the profile lets through the confinement baseline (each use logged). */
+	baseline = json_array();
+	for (unsigned i = 0; baseline && enf_baseline_words[i]; i++)
+		if (b->baseline_optout & (1u << i))
+			json_array_append_new(baseline, json_string(enf_baseline_words[i]));
 	o = profile_json(rq->c, p);
+	json_object_set_new(o, "baseline_allow", baseline ? baseline : json_array());
 	json_object_set_new(o, "instance", json_integer(p->instance));
 	json_object_set_new(o, "slot", json_integer(p->slot));
 	json_object_set_new(o, "defaults", defaults);

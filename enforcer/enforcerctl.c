@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "baseline.h"
 #include "cgroup.h"
 #include "protocol.h"
 #include "support.h"
@@ -259,6 +260,10 @@ static void human_show(json_t *reply)
 		printf("    selector %s\n", json_string_value(r));
 	printf("    instance %lld, slot %lld; defaults: exec %s, file %s, network %s\n", int_of(p, "instance"),
 	       int_of(p, "slot"), str_of(d, "exec"), str_of(d, "file"), str_of(d, "network"));
+	if (json_array_size(json_object_get(p, "baseline_allow")) == 0)
+		printf("    baseline: all refused\n");
+	json_array_foreach(json_object_get(p, "baseline_allow"), i, r)
+		printf("    baseline: %s allowed (logged)\n", json_string_value(r));
 	json_array_foreach(json_object_get(p, "rule_list"), i, r)
 		printf("    rule %s %-7s %-5s %s  (%s)\n", str_of(r, "id"), str_of(r, "section"), str_of(r, "action"),
 		       str_of(r, "text"), str_of(r, "source"));

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "baseline.h"
 #include "canonical.h"
 #include "compile.h"
 #include "live_edit.h"
@@ -73,6 +74,16 @@ static json_t *source_object(const struct bundle *b, uint32_t skip_id)
 	qsort(order, b->n_rules, sizeof(*order), written_order);
 	json_object_set_new(doc, "name", json_string(b->name));
 	json_object_set_new(doc, "mode", json_string(enf_mode_name(b->mode)));
+	if (b->baseline_optout) {
+		json_t *base = json_object();
+
+		if (!base)
+			goto fail;
+		for (unsigned i = 0; enf_baseline_words[i]; i++)
+			if (b->baseline_optout & (1u << i))
+				json_object_set_new(base, enf_baseline_words[i], json_string("allow"));
+		json_object_set_new(doc, "baseline", base);
+	}
 	for (int s = 0; s < ENF_SECTION_COUNT; s++)
 		sections[s] = json_array();
 	for (uint32_t i = 0; i < b->n_rules; i++) {

@@ -56,6 +56,7 @@ static int publish(struct profiles *ps, const struct profile *p, char *msg, size
 		.mode = (__u8)p->mode,
 		.flags = p->kernel_flags,
 		.fileless_exec = p->bundle->fileless_exec,
+		.baseline_optout = p->bundle->baseline_optout,
 	};
 
 	memcpy(val.defaults, p->bundle->defaults, sizeof(val.defaults));

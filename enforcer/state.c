@@ -356,6 +356,7 @@ static struct bundle *stub_bundle(const char *name, const struct enf_profile_val
 		memcpy(b->defaults, kval->defaults, sizeof(b->defaults));
 		b->flags = kval->flags;
 		b->fileless_exec = kval->fileless_exec;
+		b->baseline_optout = kval->baseline_optout;
 	}
 	b->source_file = strdup(why);
 	if (!b->source_file) {

@@ -217,6 +217,8 @@ struct enf_profile_val {
 #define ENF_BASELINE_PTRACE  (1u << 2) /* ptrace attach outside the profile's domain */
 #define ENF_BASELINE_HELPERS (1u << 3) /* writing what the kernel runs as root (sysctls, ...) */
 #define ENF_BASELINE_MODULES (1u << 4) /* kernel modules, kexec */
+#define ENF_BASELINE_UNIX_ABSTRACT (1u << 5) /* abstract unix sockets bound outside the profile's domain */
+#define ENF_BASELINE_ALL     ((1u << 6) - 1)
 
 /*
  * path_trie: one edge of a profile's path trie, {instance, parent, name} -> child.

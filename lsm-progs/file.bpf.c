@@ -15,10 +15,15 @@
  *
  * Every hook sees kernel-resolved dentries in a mount, never user strings.
  * Opens for exec (FMODE_EXEC) are decided by the exec hooks, not as reads.
+ * Before the rules, for tasks a profile governs, opening for writing and
+ * truncating pass self-protection (self.bpf.h) and the baseline's check on
+ * what the kernel runs as root (baseline.bpf.h): inline, since every open
+ * on the node pays for each program on file_open.
  */
 #include "common.bpf.h"
 #include "verdict.bpf.h"
 #include "self.bpf.h" /* self-protection of the engine's files, for tasks a profile governs */
+#include "baseline.bpf.h" /* sysctls, release_agent, ...: what the kernel runs as root */
 
 /*
  * The decision for an entry added to or removed from directory dir:
@@ -59,9 +64,13 @@ int BPF_PROG(enf_file_open, struct file *file, int ret)
 	status = current_profile_status();
 	if (status == 0)
 		return 0;
-	if ((mask & CLASS_BIT(ENF_CLASS_WRITE)) && self_write_guarded(file->f_path.dentry, file->f_inode) &&
-	    enf_self_refuse(ENF_HOOK_SELF_OPEN))
-		return -EPERM;
+	if (mask & CLASS_BIT(ENF_CLASS_WRITE)) {
+		if (self_write_guarded(file->f_path.dentry, file->f_inode) && enf_self_refuse(ENF_HOOK_SELF_OPEN))
+			return -EPERM;
+		if (baseline_helper_file(file->f_inode) &&
+		    enf_baseline_refuse(ENF_HOOK_BASE_HELPER_WRITE, ENF_BASELINE_HELPERS, status))
+			return -EPERM;
+	}
 	return decide_object(status, file->f_path.dentry, file->f_path.mnt, mask, ENF_HOOK_FILE_OPEN, 0);
 }
 
@@ -76,6 +85,9 @@ int BPF_PROG(enf_path_truncate, const struct path *path, int ret)
 	if (status == 0)
 		return 0;
 	if (self_write_guarded(path->dentry, path->dentry->d_inode) && enf_self_refuse(ENF_HOOK_SELF_OPEN))
+		return -EPERM;
+	if (baseline_helper_file(path->dentry->d_inode) &&
+	    enf_baseline_refuse(ENF_HOOK_BASE_HELPER_WRITE, ENF_BASELINE_HELPERS, status))
 		return -EPERM;
 	return decide_object(status, path->dentry, path->mnt, CLASS_BIT(ENF_CLASS_WRITE), ENF_HOOK_PATH_TRUNCATE, 0);
 }

@@ -339,6 +339,7 @@ int policy_compile(const struct policy_profile *p, struct bundle **ret_bundle, s
 	b->defaults[ENF_SECTION_NETWORK] = ENF_ACT_ALLOW;
 
 	b->fileless_exec = p->exec.present ? p->exec.fileless : ENF_ACT_NONE;
+	b->baseline_optout = p->baseline_optout;
 	r = compile_path_section(&t, &p->exec, ENF_SECTION_EXEC, err);
 	if (r == 0)
 		r = compile_path_section(&t, &p->file, ENF_SECTION_FILE, err);

@@ -22,6 +22,7 @@
 
 #include <jansson.h>
 
+#include "baseline.h"
 #include "bundle.h"
 #include "canonical.h"
 #include "compile.h"
@@ -42,7 +43,8 @@ enum exit_code {
 
 static const char usage_text[] =
 	"usage: policyc check FILE... [--json]\n"
-	"       policyc explain FILE (--exec PATH | --file PATH:ACCESS | --net OP:PROTO[:ADDR:PORT])\n"
+	"       policyc explain FILE (--exec PATH | --file PATH:ACCESS | --net OP:PROTO[:ADDR:PORT]\n"
+	"                       | --baseline WORD)\n"
 	"                       [--family FAMILY] [--from EXE] [--json]\n"
 	"       policyc compile FILE -o OUT\n"
 	"       policyc dump BUNDLE\n"
@@ -64,6 +66,8 @@ static const char help_text[] =
 	"                             connect:tcp:[::1]:443. \"create:tcp\" has no address or port\n"
 	"      --family FAMILY        socket family (inet4, inet6, unix, packet, netlink); default:\n"
 	"                             that of ADDR; required when there is no ADDR\n"
+	"      --baseline WORD        an operation of the confinement baseline: mount, userns, ptrace,\n"
+	"                             helpers, modules or unix-abstract (docs/policy.md \"baseline\")\n"
 	"      --from EXE             the acting executable (rules with \"from\" need it)\n"
 	"      --json                 print the verdict as JSON\n"
 	"  compile FILE -o OUT  compile a profile into a bundle enforcerd loads\n"
@@ -310,6 +314,51 @@ static const char *class_word(enum enf_class c)
 	return policy_access_word(c);
 }
 
+/*
+ * --baseline WORD: the baseline refuses the operation unless the profile
+ * opts out, whatever its rules say; an opt-out is allowed and logged.
+ */
+static int explain_baseline(const struct policy_profile *p, const char *word, bool json)
+{
+	uint32_t bit = 0;
+	unsigned i = 0;
+	enum enf_action action;
+	const char *effect;
+	char summary[512];
+	json_t *o;
+	int code;
+
+	if (enf_baseline_from_word(word, &bit) < 0)
+		return EXIT_INTERNAL; /* checked before the profile was read */
+	while (bit != 1u << i)
+		i++;
+	action = p->baseline_optout & bit ? ENF_ACT_AUDIT : ENF_ACT_DENY;
+	effect = action == ENF_ACT_AUDIT ? "allowed and logged (reason baseline)" :
+		 p->mode == ENF_MODE_ENFORCE ? "denied" : "allowed, and logged as a would-deny (audit mode)";
+	if (action == ENF_ACT_AUDIT)
+		snprintf(summary, sizeof(summary), "baseline %s (%s): %s opts out with \"baseline\": {\"%s\": \"allow\"}",
+			 word, enf_baseline_what(i), p->source_file, word);
+	else
+		snprintf(summary, sizeof(summary), "baseline %s (%s): refused by the confinement baseline, whatever the "
+			 "rules say; to let it through, add \"baseline\": {\"%s\": \"allow\"} to %s",
+			 word, enf_baseline_what(i), word, p->source_file);
+	if (!json) {
+		printf("%s\neffect: %s\n", summary, effect);
+		return EXIT_OK;
+	}
+	o = json_pack("{s:s, s:s, s:s, s:s, s:{s:s}, s:s, s:s, s:n, s:s, s:s}", "profile", p->name, "file", p->source_file,
+		      "mode", p->mode == ENF_MODE_ENFORCE ? "enforce" : "audit", "section", "baseline",
+		      "request", "baseline", word, "action", policy_action_word(action),
+		      "decided_by", action == ENF_ACT_AUDIT ? "baseline-opt-out" : "baseline", "rule",
+		      "effect", effect, "summary", summary);
+	if (!o)
+		return EXIT_INTERNAL;
+	code = json_dumpf(o, stdout, JSON_INDENT(2)) < 0 ? EXIT_INTERNAL : EXIT_OK;
+	printf("\n");
+	json_decref(o);
+	return code;
+}
+
 static int cmd_explain(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -318,11 +367,13 @@ static int cmd_explain(int argc, char **argv)
 		{ "net", required_argument, NULL, 'n' },
 		{ "family", required_argument, NULL, 'F' },
 		{ "from", required_argument, NULL, 'e' },
+		{ "baseline", required_argument, NULL, 'b' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const char *exec_arg = NULL, *file_arg = NULL, *net_arg = NULL, *family_arg = NULL, *from = NULL;
+	const char *baseline_arg = NULL;
 	struct policy_profile *p = NULL;
 	struct policy_verdict v;
 	struct net_request net;
@@ -339,6 +390,7 @@ static int cmd_explain(int argc, char **argv)
 		case 'n': net_arg = optarg; break;
 		case 'F': family_arg = optarg; break;
 		case 'e': from = optarg; break;
+		case 'b': baseline_arg = optarg; break;
 		case 'j': json = true; break;
 		case 'h':
 			printf("%s", usage_text);
@@ -351,11 +403,31 @@ static int cmd_explain(int argc, char **argv)
 		return usage_error("explain: no FILE given");
 	if (optind + 1 < argc)
 		return usage_error("explain: one FILE at a time, found extra argument \"%s\"", argv[optind + 1]);
-	n_ops = !!exec_arg + !!file_arg + !!net_arg;
+	n_ops = !!exec_arg + !!file_arg + !!net_arg + !!baseline_arg;
 	if (n_ops != 1)
-		return usage_error("explain: expected exactly one of --exec, --file, --net, found %d", n_ops);
+		return usage_error("explain: expected exactly one of --exec, --file, --net, --baseline, found %d", n_ops);
 	if (family_arg && !net_arg)
 		return usage_error("explain: --family applies to --net only");
+
+	if (baseline_arg) {
+		uint32_t bit;
+
+		if (from || family_arg)
+			return usage_error("explain: --baseline takes no --from or --family: the baseline applies to every executable");
+		if (enf_baseline_from_word(baseline_arg, &bit) < 0) {
+			char list[256] = "";
+
+			for (unsigned i = 0; enf_baseline_words[i]; i++)
+				snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? ", " : "",
+					 enf_baseline_words[i]);
+			return request_error("--baseline %s: expected one of %s", baseline_arg, list);
+		}
+		code = load_profile(argv[optind], &p);
+		if (code == EXIT_OK)
+			code = explain_baseline(p, baseline_arg, json);
+		policy_profile_free(p);
+		return code;
+	}
 
 	/* Validate the request before reading the profile: cheap errors first. */
 	if (from && (code = check_request_path("an executable path (--from)", from)) != EXIT_OK)

@@ -21,6 +21,7 @@
 
 #include <jansson.h>
 
+#include "baseline.h"
 #include "canonical.h"
 #include "json_pos.h"
 #include "path_check.h"
@@ -228,7 +229,7 @@ static void list_words(const char *const *words, char *out, size_t size)
 
 /* ------------------------------------------------------- object checks -- */
 
-static const char *const top_keys[] = { "name", "mode", "exec", "file", "network", NULL };
+static const char *const top_keys[] = { "name", "mode", "exec", "file", "network", "baseline", NULL };
 static const char *const section_keys[] = { "default", "rules", NULL };
 static const char *const exec_section_keys[] = { "default", "rules", "fileless", NULL };
 static const char *const exec_rule_keys[] = { "action", "path", "from", NULL };
@@ -1388,6 +1389,45 @@ static int parse_net_section(struct ctx *c, json_t *v, const struct json_pos_nod
 	return 0;
 }
 
+/*
+ * "baseline": {"mount": "allow", ...}: which operations of the confinement
+ * baseline the profile lets through (each one logged). Every word is
+ * optional and "deny" by default (enf_baseline_words, common/bundle.c).
+ */
+static int parse_baseline(struct ctx *c, json_t *v, const struct json_pos_node *pn, uint8_t *ret)
+{
+	static const char *const words[] = { "deny", "allow", NULL };
+	static const struct hint hints[] = {
+		{ "audit", "an opted-out operation is always logged: write \"allow\"" },
+		{ "enforce", "write \"deny\" (the default)" },
+		{ NULL, NULL },
+	};
+	const char *key;
+	json_t *m;
+	int r;
+
+	if (!json_is_object(v))
+		return fail_type(c, pn, v, "the baseline's opt-outs (a JSON object such as {\"mount\": \"allow\"})");
+	r = check_keys(c, v, pn, enf_baseline_words, "the baseline");
+	if (r < 0)
+		return r;
+	json_object_foreach(v, key, m) {
+		size_t old = path_push_key(c, key);
+		uint32_t bit = 0;
+		const char *w;
+
+		r = parse_word(c, m, json_pos_member(pn, key), words, hints, "a baseline setting", &w);
+		if (r < 0)
+			return r;
+		if (enf_baseline_from_word(key, &bit) < 0)
+			return -EINVAL; /* check_keys() let only baseline words through */
+		if (strcmp(w, "allow") == 0)
+			*ret |= (uint8_t)bit;
+		path_pop(c, old);
+	}
+	return 0;
+}
+
 static int parse_profile(struct ctx *c, json_t *root, const struct json_pos_node *pn, struct policy_profile *p)
 {
 	const char *key;
@@ -1425,6 +1465,8 @@ static int parse_profile(struct ctx *c, json_t *root, const struct json_pos_node
 			r = parse_path_section(c, v, mp, ENF_SECTION_FILE, &p->file);
 		} else if (strcmp(key, "network") == 0) {
 			r = parse_net_section(c, v, mp, &p->network);
+		} else if (strcmp(key, "baseline") == 0) {
+			r = parse_baseline(c, v, mp, &p->baseline_optout);
 		}
 		if (r < 0)
 			return r;

@@ -36,7 +36,7 @@ mkdir -p "$out"
 "$CLANG" -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -Icommon -Ipolicyc \
 	tests/fuzz/fuzz_policy.c policyc/parse.c policyc/json_pos.c policyc/path_check.c \
-	policyc/canonical.c policyc/explain.c -ljansson -o "$bin"
+	policyc/canonical.c policyc/explain.c common/baseline.c -ljansson -o "$bin"
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:symbolize=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1

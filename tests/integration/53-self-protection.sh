@@ -41,11 +41,19 @@ expect_eq "confined: mkdir on bpffs" EPERM "$(conf mkdir /sys/fs/bpf/mine)"
 expect_eq "unconfined: mkdir on bpffs (control)" ok "$(free mkdir /sys/fs/bpf/mine)"
 expect_eq "confined: rmdir on bpffs" EPERM "$(conf rmdir /sys/fs/bpf/mine)"
 expect_eq "unconfined: rmdir on bpffs (control)" ok "$(free rmdir /sys/fs/bpf/mine)"
+# The confinement baseline refuses every mount to web (70-baseline); a
+# profile that opts out of it still cannot mount over or unmount the engine.
+compile_and_load webm '{"name":"webm","mode":"enforce","baseline":{"mount":"allow"},"exec":{"default":"allow"}}'
+mkdir -p $CG/t53m
+expect_exit "attach webm (mounts let through the baseline) to t53m" 0 enforcerctl attach webm $CG/t53m
+confm() { in_cgroup $CG/t53m enf-self "$@"; }
 expect_eq "confined: mount over the pin directory" EPERM "$(conf mount-tmpfs $PIN_DIR)"
-expect_eq "confined: mount elsewhere (control)" ok "$(conf mount-tmpfs /tmp/mnt)"
+expect_eq "confined, mounts opted out: mount over the pin directory" EPERM "$(confm mount-tmpfs $PIN_DIR)"
+expect_eq "confined, mounts opted out: mount elsewhere (control)" ok "$(confm mount-tmpfs /tmp/mnt)"
 expect_eq "confined: unmount bpffs" EPERM "$(conf umount /sys/fs/bpf)"
-expect_eq "confined: unmount cgroup2" EPERM "$(conf umount /sys/fs/cgroup)"
-expect_eq "confined: unmount elsewhere (control)" ok "$(conf umount /tmp/mnt)"
+expect_eq "confined, mounts opted out: unmount bpffs" EPERM "$(confm umount /sys/fs/bpf)"
+expect_eq "confined, mounts opted out: unmount cgroup2" EPERM "$(confm umount /sys/fs/cgroup)"
+expect_eq "confined, mounts opted out: unmount elsewhere (control)" ok "$(confm umount /tmp/mnt)"
 
 # the daemon
 expect_eq "confined: SIGKILL the daemon" EPERM "$(conf kill $D 9)"

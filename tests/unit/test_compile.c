@@ -134,7 +134,8 @@ static void test_round_trip_and_damage(void)
 {
 	struct policy_error err;
 	struct bundle *b = compile_text(
-		"{\"name\":\"web\",\"mode\":\"enforce\",\"exec\":{\"default\":\"deny\",\"rules\":["
+		"{\"name\":\"web\",\"mode\":\"enforce\",\"baseline\":{\"mount\":\"allow\",\"modules\":\"allow\"},"
+		"\"exec\":{\"default\":\"deny\",\"rules\":["
 		"{\"action\":\"allow\",\"path\":\"/usr/sbin/nginx\"}]},"
 		"\"file\":{\"default\":\"allow\",\"rules\":[{\"action\":\"deny\",\"path\":\"/etc/shadow\",\"access\":[\"read\"]}]}}",
 		&err);
@@ -156,6 +157,8 @@ static void test_round_trip_and_damage(void)
 	d1 = dump_to_string(b);
 	d2 = dump_to_string(back);
 	EXPECT_STREQ(d2, d1, "round trip preserves everything dump shows");
+	EXPECT_EQ(back->baseline_optout, ENF_BASELINE_MOUNT | ENF_BASELINE_MODULES, "round trip keeps the baseline opt-outs");
+	EXPECT_CONTAINS(d1, "baseline mount", "dump shows the baseline opt-outs");
 
 	copy = malloc(len);
 	memcpy(copy, buf, len);
@@ -208,6 +211,7 @@ static void test_from_and_guards(void)
 	if (!EXPECT_TRUE(b != NULL, "compile a profile with 'from' and fileless"))
 		return;
 	EXPECT_EQ(b->fileless_exec, ENF_ACT_DENY, "fileless setting carried");
+	EXPECT_EQ(b->baseline_optout, 0, "no \"baseline\": the whole baseline applies");
 	EXPECT_TRUE(b->flags & ENF_PROFILE_HAS_FROM, "profile flagged as using 'from'");
 	sh = node_of(b, "/bin/sh");
 	nginx = node_of(b, "/usr/sbin/nginx");

@@ -331,7 +331,7 @@ static void test_malformed_json(void)
 static void test_unknown_keys(void)
 {
 	bad_exact("{\"nmae\":\"t\"}",
-		  "t.json:1:2: nmae: unknown key: expected one of \"name\", \"mode\", \"exec\", \"file\" or \"network\" in a profile; did you mean \"name\"?",
+		  "t.json:1:2: nmae: unknown key: expected one of \"name\", \"mode\", \"exec\", \"file\", \"network\" or \"baseline\" in a profile; did you mean \"name\"?",
 		  "unknown: top-level key with suggestion");
 	bad("{\"version\":1}", "version: unknown key: expected one of", "unknown: no suggestion for a far miss");
 	bad(HDR "\"exec\":{\"default\":\"allow\",\"rule\":[]}}", "exec.rule: unknown key", "unknown: section key");
@@ -347,6 +347,65 @@ static void test_unknown_keys(void)
 	    "network.rules[0].path: unknown key: \"path\" is a key of exec and file rules", "unknown: path in a network rule");
 	bad("{\"we.ird\":1}", "[\"we.ird\"]: unknown key", "unknown: odd key names are quoted in the key path");
 	bad(HDR "\"exec\":{\"Default\":\"allow\"}}", "did you mean \"default\"?", "unknown: case-only difference suggested");
+}
+
+/* "baseline": each word parses to its ENF_BASELINE_* bit; anything else is refused where it is written. */
+static void test_baseline(void)
+{
+	static const struct { const char *word; uint32_t bit; } words[] = {
+		{ "mount", ENF_BASELINE_MOUNT }, { "userns", ENF_BASELINE_USERNS }, { "ptrace", ENF_BASELINE_PTRACE },
+		{ "helpers", ENF_BASELINE_HELPERS }, { "modules", ENF_BASELINE_MODULES },
+		{ "unix-abstract", ENF_BASELINE_UNIX_ABSTRACT },
+	};
+	struct policy_profile *p;
+	char buf[512], name[128];
+
+	p = ok(HDR "\"exec\":{\"default\":\"allow\"}}", "baseline: absent");
+	if (p)
+		EXPECT_EQ(p->baseline_optout, 0, "baseline: absent means the whole baseline applies");
+	policy_profile_free(p);
+	p = ok(HDR "\"baseline\":{},\"exec\":{\"default\":\"allow\"}}", "baseline: empty object");
+	if (p)
+		EXPECT_EQ(p->baseline_optout, 0, "baseline: {} opts out of nothing");
+	policy_profile_free(p);
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		snprintf(buf, sizeof(buf), HDR "\"baseline\":{\"%s\":\"allow\"},\"exec\":{\"default\":\"allow\"}}", words[i].word);
+		snprintf(name, sizeof(name), "baseline: \"%s\": \"allow\"", words[i].word);
+		p = ok(buf, name);
+		if (p)
+			EXPECT_EQ(p->baseline_optout, words[i].bit, name);
+		policy_profile_free(p);
+		snprintf(buf, sizeof(buf), HDR "\"baseline\":{\"%s\":\"deny\"},\"exec\":{\"default\":\"allow\"}}", words[i].word);
+		snprintf(name, sizeof(name), "baseline: \"%s\": \"deny\" is the default", words[i].word);
+		p = ok(buf, name);
+		if (p)
+			EXPECT_EQ(p->baseline_optout, 0, name);
+		policy_profile_free(p);
+	}
+	p = ok(HDR "\"baseline\":{\"mount\":\"allow\",\"userns\":\"deny\",\"modules\":\"allow\"},\"exec\":{\"default\":\"allow\"}}",
+	       "baseline: several words");
+	if (p)
+		EXPECT_EQ(p->baseline_optout, ENF_BASELINE_MOUNT | ENF_BASELINE_MODULES, "baseline: several words, only the allows");
+	policy_profile_free(p);
+
+	bad_exact(HDR "\"baseline\":{\"mout\":\"allow\"},\"exec\":{\"default\":\"allow\"}}",
+		  "t.json:1:40: baseline.mout: unknown key: expected one of \"mount\", \"userns\", \"ptrace\", \"helpers\", "
+		  "\"modules\" or \"unix-abstract\" in the baseline; did you mean \"mount\"?", "baseline: unknown word, with suggestion");
+	bad(HDR "\"baseline\":{\"network\":\"allow\"},\"exec\":{\"default\":\"allow\"}}",
+	    "baseline.network: unknown key: expected one of", "baseline: a far miss");
+	bad_exact(HDR "\"baseline\":{\"mount\":\"alow\"},\"exec\":{\"default\":\"allow\"}}",
+		  "t.json:1:48: baseline.mount: expected a baseline setting (\"deny\" or \"allow\"), found \"alow\"; did you mean \"allow\"?",
+		  "baseline: unknown value, with suggestion");
+	bad(HDR "\"baseline\":{\"mount\":\"audit\"},\"exec\":{\"default\":\"allow\"}}",
+	    "an opted-out operation is always logged: write \"allow\"", "baseline: audit is not a setting");
+	bad(HDR "\"baseline\":{\"mount\":true},\"exec\":{\"default\":\"allow\"}}",
+	    "baseline.mount: expected a baseline setting, found true", "baseline: a boolean is not a setting");
+	bad(HDR "\"baseline\":[\"mount\"],\"exec\":{\"default\":\"allow\"}}",
+	    "baseline: expected the baseline's opt-outs (a JSON object", "baseline: an array is not an object");
+	bad(HDR "\"baseline\":{\"mount\":\"allow\",\"mount\":\"deny\"},\"exec\":{\"default\":\"allow\"}}",
+	    "duplicate", "baseline: a repeated word");
+	bad(HDR "\"baseline\":{\"mount\":\"allow\"}}", "expected at least one of the sections",
+	    "baseline: not a section");
 }
 
 static void test_wrong_types(void)
@@ -853,6 +912,7 @@ static void test_schema(void)
 	schema_enum_accepted(s, "access_word", HDR "\"file\":{\"default\":\"allow\",\"rules\":[{\"action\":\"deny\",\"path\":\"/a\",\"access\":[\"%s\"]}]}}", "access");
 	schema_enum_accepted(s, "op", HDR "\"network\":{\"default\":\"allow\",\"rules\":[{\"action\":\"deny\",\"op\":[\"%s\"]}]}}", "op");
 	schema_enum_accepted(s, "family_word", HDR "\"network\":{\"default\":\"allow\",\"rules\":[{\"action\":\"deny\",\"op\":[\"connect\"],\"family\":\"%s\"}]}}", "family");
+	schema_enum_accepted(s, "baseline_setting", HDR "\"exec\":{\"default\":\"allow\"},\"baseline\":{\"mount\":\"%s\"}}", "baseline");
 	schema_enum_accepted(s, "proto", HDR "\"network\":{\"default\":\"allow\",\"rules\":[{\"action\":\"deny\",\"op\":[\"connect\"],\"proto\":\"%s\"}]}}", "proto");
 
 	/* The schema's property lists are exactly the parser's keys. */
@@ -863,6 +923,7 @@ static void test_schema(void)
 		{ "exec_rule", HDR "\"exec\":{\"default\":\"allow\",\"rules\":[{\"action\":\"deny\",\"path\":\"/a\",\"%s\":0}]}}" },
 		{ "file_rule", HDR "\"file\":{\"default\":\"allow\",\"rules\":[{\"action\":\"deny\",\"path\":\"/a\",\"access\":[\"read\"],\"%s\":0}]}}" },
 		{ "network_rule", HDR "\"network\":{\"default\":\"allow\",\"rules\":[{\"action\":\"deny\",\"op\":[\"bind\"],\"%s\":0}]}}" },
+		{ "baseline", HDR "\"exec\":{\"default\":\"allow\"},\"baseline\":{\"%s\":0}}" },
 	};
 	for (size_t k = 0; k < sizeof(objs) / sizeof(objs[0]); k++) {
 		json_t *props = json_object_get(json_object_get(json_object_get(s, "$defs"), objs[k].def), "properties");
@@ -897,6 +958,7 @@ int main(int argc, char **argv)
 	test_rule_ids();
 	test_malformed_json();
 	test_unknown_keys();
+	test_baseline();
 	test_wrong_types();
 	test_bad_values();
 	test_addresses();

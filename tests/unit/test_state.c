@@ -222,6 +222,7 @@ static void test_live_edits(void)
 
 	test_round_trip_file("tests/unit/policies/web.json");
 	test_round_trip_file("tests/unit/policies/allowlist.json");
+	test_round_trip_file("tests/unit/policies/baseline.json"); /* the opt-outs survive a restore from the document */
 
 	b = compile_text("{\"name\":\"web\",\"mode\":\"enforce\",\"exec\":{\"default\":\"allow\",\"rules\":[\n"
 			 "  {\"action\":\"deny\",\"path\":\"/usr/bin/curl\"}]}}");

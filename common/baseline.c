@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The confinement baseline's words (baseline.h). */
+#include <errno.h>
+#include <string.h>
+
+#include "baseline.h"
+
+/* Index i is bit 1u << i; the static assert below keeps the two in step with the ABI. */
+const char *const enf_baseline_words[] = { "mount", "userns", "ptrace", "helpers", "modules", "unix-abstract", NULL };
+static const char *const baseline_what[] = {
+	"mount, umount, move_mount, pivot_root",
+	"creating a user namespace",
+	"ptrace outside the profile's domain",
+	"writing sysctls, sysrq-trigger, uevent_helper, binfmt_misc, release_agent",
+	"loading kernel modules and kexec images",
+	"abstract unix sockets outside the profile's domain",
+};
+_Static_assert(sizeof(enf_baseline_words) / sizeof(enf_baseline_words[0]) - 1 == 6 &&
+	       ENF_BASELINE_ALL == (1u << 6) - 1 && ENF_BASELINE_MOUNT == 1u << 0 && ENF_BASELINE_USERNS == 1u << 1 &&
+	       ENF_BASELINE_PTRACE == 1u << 2 && ENF_BASELINE_HELPERS == 1u << 3 && ENF_BASELINE_MODULES == 1u << 4 &&
+	       ENF_BASELINE_UNIX_ABSTRACT == 1u << 5, "enf_baseline_words[i] is ENF_BASELINE_* bit i");
+
+const char *enf_baseline_what(unsigned i)
+{
+	return i < sizeof(baseline_what) / sizeof(baseline_what[0]) ? baseline_what[i] : "?";
+}
+
+const char *enf_baseline_word(uint32_t bit)
+{
+	for (unsigned i = 0; enf_baseline_words[i]; i++)
+		if (bit == 1u << i)
+			return enf_baseline_words[i];
+	return NULL;
+}
+
+int enf_baseline_from_word(const char *w, uint32_t *ret_bit)
+{
+	for (unsigned i = 0; enf_baseline_words[i]; i++)
+		if (strcmp(w, enf_baseline_words[i]) == 0) {
+			*ret_bit = 1u << i;
+			return 0;
+		}
+	return -EINVAL;
+}

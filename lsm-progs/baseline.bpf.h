@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The confinement baseline's check on the file programs (file_open,
+ * path_truncate): writing what the kernel runs as root, or what makes it
+ * run something as root. Writing kernel/core_pattern ("|/tmp/h"),
+ * kernel/modprobe, a cgroup v1 release_agent or sysfs uevent_helper, then
+ * triggering it, has the kernel run a program of the task's choice as root
+ * in the root cgroup, where no profile governs it; binfmt_misc registers
+ * interpreters for every exec on the node; /proc/sysrq-trigger crashes,
+ * reboots or kills. Refused unless the profile opts out (ENF_BASELINE_
+ * HELPERS); each of these is a write of a file on a pseudo filesystem, so
+ * the check is the filesystem's magic (one load through the hook's typed
+ * pointer) and, only on procfs, sysfs and cgroup v1, a probe read or two.
+ *
+ * Every sysctl under /proc/sys is refused, not a list of known helpers: the
+ * list grows with the kernel (and module sysctls), and a confined
+ * workload has no business changing kernel settings for the whole node.
+ * Reading them is untouched.
+ */
+#ifndef ENF_BASELINE_BPF_H
+#define ENF_BASELINE_BPF_H
+
+#include "common.bpf.h"
+
+#ifndef PROC_SUPER_MAGIC
+#define PROC_SUPER_MAGIC   0x9fa0
+#endif
+#ifndef SYSFS_MAGIC
+#define SYSFS_MAGIC        0x62656572
+#endif
+#ifndef BINFMTFS_MAGIC
+#define BINFMTFS_MAGIC     0x42494e4d
+#endif
+#ifndef CGROUP_SUPER_MAGIC
+#define CGROUP_SUPER_MAGIC 0x27e0eb /* cgroup v1 */
+#endif
+
+/*
+ * The baseline's verdict (baseline.bpf.c): 0 to allow (no profile, learn
+ * mode, audit mode, opted out), -EPERM to refuse, with its event.
+ */
+extern int enf_baseline_refuse(__u32 hook, __u32 optout_bit, int status);
+
+/* A procfs inode's proc_inode (it embeds the inode). */
+static __always_inline struct proc_inode *proc_inode_of(struct inode *inode)
+{
+	return (struct proc_inode *)((char *)inode - bpf_core_field_offset(struct proc_inode, vfs_inode));
+}
+
+/* NUL-terminated name s (at most 15 bytes) equals want. */
+static __always_inline bool name_is(const char *s, const char *want, int len)
+{
+	for (int i = 0; i <= len; i++)
+		if (s[i] != want[i])
+			return false;
+	return true;
+}
+
+/* procfs: any sysctl (its proc_inode has a sysctl table), or /proc/sysrq-trigger. */
+static __always_inline bool proc_helper_file(struct inode *inode)
+{
+	struct proc_inode *pi = proc_inode_of(inode);
+	struct proc_dir_entry *pde;
+	char name[16] = {};
+
+	if (BPF_CORE_READ(pi, sysctl))
+		return true;
+	pde = BPF_CORE_READ(pi, pde);
+	if (!pde || bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(pde, name)) < 0)
+		return false;
+	/* Only the one at the top of /proc (proc_root is its own parent). */
+	return name_is(name, "sysrq-trigger", 13) && BPF_CORE_READ(pde, parent, parent) == BPF_CORE_READ(pde, parent);
+}
+
+/* kernfs (sysfs, cgroup v1): the file's name is want. */
+static __always_inline bool kernfs_file_is(struct inode *inode, const char *want, int len)
+{
+	struct kernfs_node *kn;
+	char name[16] = {};
+
+	/* i_private is a void pointer to the verifier: read it, and the name, by probe. */
+	kn = (struct kernfs_node *)BPF_CORE_READ(inode, i_private);
+	if (!kn || bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(kn, name)) < 0)
+		return false;
+	return name_is(name, want, len);
+}
+
+/* Writing inode is a helper write (see above). A typed kernel pointer. */
+static __always_inline bool baseline_helper_file(struct inode *inode)
+{
+	if (!inode)
+		return false;
+	switch (inode->i_sb->s_magic) {
+	case PROC_SUPER_MAGIC:
+		return proc_helper_file(inode);
+	case BINFMTFS_MAGIC:
+		return true;
+	case SYSFS_MAGIC:
+		return kernfs_file_is(inode, "uevent_helper", 13);
+	case CGROUP_SUPER_MAGIC:
+		return kernfs_file_is(inode, "release_agent", 13);
+	}
+	return false;
+}
+
+#endif /* ENF_BASELINE_BPF_H */

@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * enf-baseline: one attempt at what the confinement baseline refuses (or,
+ * as a control, the same from outside the cgroup), printed as one word:
+ * "ok" or the errno name. Used by tests/integration/70-baseline.sh.
+ *
+ *   bind SRC DST              mount(SRC, DST, MS_BIND)
+ *   tmpfs DIR                 mount a tmpfs on DIR
+ *   remount-ro DIR            mount(MS_REMOUNT|MS_BIND|MS_RDONLY) of DIR
+ *   umount DIR                umount2(DIR, 0)
+ *   move-mount SRC DST        open_tree(SRC, OPEN_TREE_CLONE) + move_mount to DST
+ *   userns                    unshare(CLONE_NEWUSER)
+ *   write PATH TEXT           open(O_WRONLY) and write TEXT
+ *   init-module-junk          init_module() of a junk buffer
+ *   finit-module FILE         finit_module() of FILE
+ *   kexec-file FILE           kexec_file_load() of FILE (no initrd)
+ *   pivot-root ROOT NEW OLD   chroot(ROOT), then pivot_root(NEW, OLD)
+ *   fsmount DIR               fsopen("tmpfs") + fsmount, attached at DIR by move_mount
+ *   reconfigure-ro DIR        fspick(DIR) + fsconfig("ro", CMD_RECONFIGURE): a remount
+ *                             of the superblock without mount(2)
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#ifndef SYS_open_tree
+#define SYS_open_tree 428
+#endif
+#ifndef SYS_move_mount
+#define SYS_move_mount 429
+#endif
+#ifndef OPEN_TREE_CLONE
+#define OPEN_TREE_CLONE 1
+#endif
+#ifndef MOVE_MOUNT_F_EMPTY_PATH
+#define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
+#endif
+#ifndef SYS_fsopen
+#define SYS_fsopen 430
+#endif
+#ifndef SYS_fsconfig
+#define SYS_fsconfig 431
+#endif
+#ifndef SYS_fsmount
+#define SYS_fsmount 432
+#endif
+#ifndef SYS_fspick
+#define SYS_fspick 433
+#endif
+#define FSCONFIG_SET_FLAG 0
+#define FSCONFIG_CMD_CREATE 6
+#define FSCONFIG_CMD_RECONFIGURE 7
+#ifndef KEXEC_FILE_NO_INITRAMFS
+#define KEXEC_FILE_NO_INITRAMFS 0x00000004
+#endif
+
+static int report(int err)
+{
+	static const struct { int e; const char *name; } names[] = {
+		{ EPERM, "EPERM" }, { EACCES, "EACCES" }, { ENOENT, "ENOENT" }, { EINVAL, "EINVAL" },
+		{ EBUSY, "EBUSY" }, { ENOEXEC, "ENOEXEC" }, { ENOSYS, "ENOSYS" }, { EBADMSG, "EBADMSG" },
+		{ ENOKEY, "ENOKEY" }, { EKEYREJECTED, "EKEYREJECTED" }, { EFAULT, "EFAULT" },
+	};
+
+	if (err == 0) {
+		printf("ok\n");
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].e == err) {
+			printf("%s\n", names[i].name);
+			return 1;
+		}
+	printf("EOTHER(%d)\n", err);
+	return 1;
+}
+
+static int do_write(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	int err = 0;
+
+	if (fd < 0)
+		return report(errno);
+	if (write(fd, text, strlen(text)) < 0)
+		err = errno;
+	close(fd);
+	return report(err);
+}
+
+static int do_move_mount(const char *src, const char *dst)
+{
+	int fd = (int)syscall(SYS_open_tree, AT_FDCWD, src, OPEN_TREE_CLONE | O_CLOEXEC);
+	int err = 0;
+
+	if (fd < 0)
+		return report(errno);
+	if (syscall(SYS_move_mount, fd, "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		err = errno;
+	close(fd);
+	return report(err);
+}
+
+static int do_fsmount(const char *dst)
+{
+	int fs = (int)syscall(SYS_fsopen, "tmpfs", 1 /* FSOPEN_CLOEXEC */), mnt = -1, err = 0;
+
+	if (fs < 0)
+		return report(errno);
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0 ||
+	    (mnt = (int)syscall(SYS_fsmount, fs, 1 /* FSMOUNT_CLOEXEC */, 0)) < 0 ||
+	    syscall(SYS_move_mount, mnt, "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		err = errno;
+	if (mnt >= 0)
+		close(mnt);
+	close(fs);
+	return report(err);
+}
+
+static int do_reconfigure_ro(const char *dir)
+{
+	int fd = (int)syscall(SYS_fspick, AT_FDCWD, dir, 1 /* FSPICK_CLOEXEC */), err = 0;
+
+	if (fd < 0)
+		return report(errno);
+	if (syscall(SYS_fsconfig, fd, FSCONFIG_SET_FLAG, "ro", NULL, 0) < 0 ||
+	    syscall(SYS_fsconfig, fd, FSCONFIG_CMD_RECONFIGURE, NULL, NULL, 0) < 0)
+		err = errno;
+	close(fd);
+	return report(err);
+}
+
+static int do_finit(const char *file)
+{
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
+	int err = 0;
+
+	if (fd < 0)
+		return report(errno);
+	if (syscall(SYS_finit_module, fd, "", 0) < 0)
+		err = errno;
+	close(fd);
+	return report(err);
+}
+
+static int do_kexec_file(const char *file)
+{
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
+	int err = 0;
+
+	if (fd < 0)
+		return report(errno);
+	if (syscall(SYS_kexec_file_load, fd, -1, 1UL, "", (unsigned long)KEXEC_FILE_NO_INITRAMFS) < 0)
+		err = errno;
+	close(fd);
+	return report(err);
+}
+
+int main(int argc, char **argv)
+{
+	static char junk[4096] = "this is not an ELF module";
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc == 2 && strcmp(argv[1], "userns") == 0)
+		return report(unshare(CLONE_NEWUSER) < 0 ? errno : 0);
+	if (argc == 2 && strcmp(argv[1], "init-module-junk") == 0)
+		return report(syscall(SYS_init_module, junk, sizeof(junk), "") < 0 ? errno : 0);
+	if (argc == 3) {
+		const char *op = argv[1], *p = argv[2];
+
+		if (strcmp(op, "tmpfs") == 0)
+			return report(mount("none", p, "tmpfs", 0, "size=64k") < 0 ? errno : 0);
+		if (strcmp(op, "remount-ro") == 0)
+			return report(mount(NULL, p, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0 ? errno : 0);
+		if (strcmp(op, "umount") == 0)
+			return report(umount2(p, 0) < 0 ? errno : 0);
+		if (strcmp(op, "fsmount") == 0)
+			return do_fsmount(p);
+		if (strcmp(op, "reconfigure-ro") == 0)
+			return do_reconfigure_ro(p);
+		if (strcmp(op, "finit-module") == 0)
+			return do_finit(p);
+		if (strcmp(op, "kexec-file") == 0)
+			return do_kexec_file(p);
+	}
+	if (argc == 4) {
+		const char *op = argv[1], *a = argv[2], *b = argv[3];
+
+		if (strcmp(op, "bind") == 0)
+			return report(mount(a, b, NULL, MS_BIND, NULL) < 0 ? errno : 0);
+		if (strcmp(op, "move-mount") == 0)
+			return do_move_mount(a, b);
+		if (strcmp(op, "write") == 0)
+			return do_write(a, b);
+	}
+	if (argc == 5 && strcmp(argv[1], "pivot-root") == 0) {
+		/* Rooted in a mount (the guest's rootfs cannot be pivoted). */
+		if (chroot(argv[2]) < 0 || chdir("/") < 0)
+			return report(errno);
+		return report(syscall(SYS_pivot_root, argv[3], argv[4]) < 0 ? errno : 0);
+	}
+	fprintf(stderr, "usage: enf-baseline userns | init-module-junk\n"
+		"       | tmpfs|remount-ro|umount|fsmount|reconfigure-ro|finit-module|kexec-file PATH\n"
+		"       | bind|move-mount SRC DST | write PATH TEXT | pivot-root ROOT NEW OLD\n");
+	return 2;
+}
