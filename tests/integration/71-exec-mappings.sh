@@ -135,6 +135,25 @@ wait_for_log '"path":"/tmp/data/libz.so.1"' || true
 line=$(grep '"path":"/tmp/data/libz.so.1"' "$AUDIT_LOG" | head -n 1)
 expect_contains "the dropped library's event names the exec default" '"reason":"default"' "$line"
 
+echo "--- learn: a mapping is observed as exec of the file; the learned profile runs the workload"
+mkdir -p $CG/t71l
+cp $LIBDIR/libz.so.1 $DATA/learned.so
+cp $LIBDIR/libz.so.1 $DATA/unlearned.so
+expect_exit "learn start" 0 enforcerctl learn start learned --cgroup $CG/t71l
+expect_eq "learning: the dynamic program runs" 0 "$(run_in $CG/t71l $DYN --version)"
+expect_eq "learning: a mapping of a data-dir library" ok "$(in_cgroup $CG/t71l enf-probe mmapx $DATA/learned.so)"
+expect_exit "learn stop" 0 enforcerctl learn stop learned --mode enforce -o /tmp/learned.json
+p=$(cat /tmp/learned.json)
+expect_contains "learned: the mapped library as an exec rule" '"path":"/tmp/data/learned.so"' "$p"
+expect_contains "learned: the dynamic loader (mapped by execve) as an exec rule" '"path":"/lib64/ld-linux-x86-64.so.2"' "$p"
+expect_contains "learned: libc (mapped by the loader) as an exec rule" '"path":"/lib/x86_64-linux-gnu/libc.so.6"' "$p"
+expect_exit "the learned profile compiles" 0 policyc compile /tmp/learned.json -o /tmp/learned.pol
+expect_exit "the learned profile loads" 0 enforcerctl load /tmp/learned.pol
+expect_exit "attach the learned profile" 0 enforcerctl attach learned $CG/t71l
+expect_eq "learned profile: the dynamic program runs" 0 "$(run_in $CG/t71l $DYN --version)"
+expect_eq "learned profile: the learned mapping" ok "$(in_cgroup $CG/t71l enf-probe mmapx $DATA/learned.so)"
+expect_eq "learned profile: a mapping it never made" EPERM "$(in_cgroup $CG/t71l enf-probe mmapx $DATA/unlearned.so)"
+
 echo "--- open(PATH, 3): neither read nor write in f_mode, decided as read+write"
 echo data >$DATA/ro.txt
 chmod 666 $DATA/ro.txt # DAC lets nobody write: the profile decides
