@@ -13,6 +13,9 @@
  *   enf-probe mmapx PATH            open PATH O_RDONLY, mmap it PROT_READ|PROT_EXEC
  *   enf-probe mprotectx PATH        mmap PATH PROT_READ, then mprotect it PROT_READ|PROT_EXEC
  *   enf-probe mmapr PATH            mmap PATH PROT_READ only (control: no exec)
+ *   enf-probe setinterp SRC DST INTERP
+ *                                   copy ELF SRC to DST (mode 755) with its PT_INTERP
+ *                                   replaced by INTERP (no longer than the original)
  *   enf-probe memfd-run PATH LOADER [ARGS...]
  *                                   copy PATH into a memfd, run LOADER /proc/self/fd/N
  *                                   ARGS... in a child: "ok" when it exits 0, else "exitN"
@@ -30,6 +33,7 @@
  * Exit status: 0 when the operation succeeded, 1 when it failed with errno,
  * 2 on usage errors.
  */
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -186,6 +190,41 @@ static int do_map(const char *path, char exec_how)
 	return report(0);
 }
 
+/* A program whose ELF interpreter is INTERP: execve maps INTERP without bprm_check_security. */
+static int do_setinterp(const char *src, const char *dst, const char *interp)
+{
+	static char buf[16 << 20];
+	int in = open(src, O_RDONLY | O_CLOEXEC), out;
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)buf;
+	ssize_t n;
+
+	if (in < 0)
+		return report(errno);
+	n = read(in, buf, sizeof(buf));
+	close(in);
+	if (n < (ssize_t)sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 ||
+	    eh->e_phoff + (size_t)eh->e_phnum * sizeof(Elf64_Phdr) > (size_t)n)
+		return report(EINVAL);
+	for (int i = 0; i < eh->e_phnum; i++) {
+		Elf64_Phdr *ph = (Elf64_Phdr *)(buf + eh->e_phoff) + i;
+
+		if (ph->p_type != PT_INTERP)
+			continue;
+		if (strlen(interp) + 1 > ph->p_filesz || ph->p_offset + ph->p_filesz > (size_t)n)
+			return report(ENAMETOOLONG);
+		memset(buf + ph->p_offset, 0, ph->p_filesz);
+		memcpy(buf + ph->p_offset, interp, strlen(interp));
+		out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
+		if (out < 0)
+			return report(errno);
+		if (write(out, buf, (size_t)n) != n)
+			return report(errno);
+		close(out);
+		return report(0);
+	}
+	return report(ENOEXEC);
+}
+
 /*
  * A fileless program through the dynamic loader: the loader opens
  * /proc/self/fd/N (the memfd) and maps it itself, so no execve names it.
@@ -314,8 +353,10 @@ int main(int argc, char **argv)
 		if (strcmp(op, "symlink") == 0)
 			return report(symlink(a, b) < 0 ? errno : 0);
 	}
+	if (argc == 5 && strcmp(argv[1], "setinterp") == 0)
+		return do_setinterp(argv[2], argv[3], argv[4]);
 	fprintf(stderr, "usage: enf-probe exec PATH [ARGS...] | execfd|execpath|execmemfd PATH | open PATH r|w|a|t|3\n"
 		"       | create|mkdir|rmdir|unlink|chmod|truncate|prctl-exe|mmapx|mprotectx|mmapr PATH\n"
-		"       | rename|link|symlink A B | memfd-run PATH LOADER [ARGS...]\n");
+		"       | rename|link|symlink A B | memfd-run PATH LOADER [ARGS...] | setinterp SRC DST INTERP\n");
 	return 2;
 }

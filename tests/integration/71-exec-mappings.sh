@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
+# enforcer-test: timeout=300
 #
 # Executable mappings are decided like exec (docs/bypasses.md, "Executable
 # mappings"): running an exec-denied program through the dynamic loader,
@@ -24,6 +25,12 @@ mkdir -p $DATA/plugins $DATA/lib
 cp $LIBDIR/libz.so.1 $DATA/libz.so.1
 cp $LIBDIR/libz.so.1 $DATA/plugins/libz.so.1
 cp $LIBDIR/libc.so.6 $DATA/lib/libc.so.6
+# Programs whose ELF interpreter (PT_INTERP) is a copy of the loader: an exec-denied one, an allowed one.
+cp $LD $D/ld.so
+mkdir -p /opt/t/ok
+cp $LD /opt/t/ok/ld.so
+enf-probe setinterp $DYN $DATA/interp-denied $D/ld.so >/dev/null
+enf-probe setinterp $DYN $DATA/interp-ok /opt/t/ok/ld.so >/dev/null
 chmod -R a+rwX $DATA
 chmod 1777 $DATA
 asnobody() { enf-asuser 65534 65534 "$@"; }
@@ -58,6 +65,12 @@ expect_eq "deny-list: the loader trick on the denied program is refused" 127 "$(
 expect_eq "deny-list: as nobody, the loader trick is refused" 127 \
 	"$(run_in $CG/t71d enf-asuser 65534 65534 $LD $D/dyn --version)"
 expect_eq "deny-list: the loader runs an allowed program (control)" 0 "$(run_in $CG/t71d $LD $DYN --version)"
+st=$(run_in $CG/t71d $DATA/interp-denied --version)
+case $st in
+0) fail "deny-list: a program whose ELF interpreter is exec-denied ran" ;;
+*) pass "deny-list: a program whose ELF interpreter is exec-denied does not run (exit $st)" ;;
+esac
+expect_eq "deny-list: a program whose ELF interpreter is allowed runs (control)" 0 "$(run_in $CG/t71d $DATA/interp-ok --version)"
 expect_eq "deny-list: mmap(PROT_EXEC) of a denied file" EPERM "$(c mmapx $D/probe)"
 expect_eq "deny-list: as nobody, mmap(PROT_EXEC) of a denied file" EPERM "$(cn mmapx $D/probe)"
 expect_eq "deny-list: mprotect(PROT_EXEC) of a denied file" EPERM "$(c mprotectx $D/probe)"
@@ -82,6 +95,8 @@ expect_contains "the memfd mapping is logged as fileless" '"path":"/memfd:payloa
 
 echo "--- unconfined: every attack succeeds (control)"
 expect_eq "unconfined: the loader trick" 0 "$($LD $D/dyn --version >/dev/null 2>&1; echo $?)"
+expect_eq "unconfined: a program whose ELF interpreter is the denied loader copy" 0 \
+	"$($DATA/interp-denied --version >/dev/null 2>&1; echo $?)"
 expect_eq "unconfined: mmap(PROT_EXEC)" ok "$(enf-probe mmapx $D/probe)"
 expect_eq "unconfined: mprotect(PROT_EXEC)" ok "$(enf-probe mprotectx $D/probe)"
 expect_eq "unconfined: a memfd through the loader" ok "$(enf-probe memfd-run $DYN $LD --version)"
