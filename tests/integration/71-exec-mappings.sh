@@ -157,6 +157,9 @@ cp $LIBDIR/libz.so.1 $DATA/unlearned.so
 expect_exit "learn start" 0 enforcerctl learn start learned --cgroup $CG/t71l
 expect_eq "learning: the dynamic program runs" 0 "$(run_in $CG/t71l $DYN --version)"
 expect_eq "learning: a mapping of a data-dir library" ok "$(in_cgroup $CG/t71l enf-probe mmapx $DATA/learned.so)"
+# Written and read, never mapped: the learned profile lets the workload write it, so it may not map it.
+expect_eq "learning: a write of another data-dir library" ok "$(in_cgroup $CG/t71l enf-probe open $DATA/unlearned.so a)"
+expect_eq "learning: a read of it" ok "$(in_cgroup $CG/t71l enf-probe open $DATA/unlearned.so r)"
 expect_exit "learn stop" 0 enforcerctl learn stop learned --mode enforce -o /tmp/learned.json
 p=$(cat /tmp/learned.json)
 expect_contains "learned: the mapped library as an exec rule" '"path":"/tmp/data/learned.so"' "$p"
@@ -167,7 +170,10 @@ expect_exit "the learned profile loads" 0 enforcerctl load /tmp/learned.pol
 expect_exit "attach the learned profile" 0 enforcerctl attach learned $CG/t71l
 expect_eq "learned profile: the dynamic program runs" 0 "$(run_in $CG/t71l $DYN --version)"
 expect_eq "learned profile: the learned mapping" ok "$(in_cgroup $CG/t71l enf-probe mmapx $DATA/learned.so)"
-expect_eq "learned profile: a mapping it never made" EPERM "$(in_cgroup $CG/t71l enf-probe mmapx $DATA/unlearned.so)"
+expect_eq "learned profile: the learned read of a library it may write (control)" ok \
+	"$(in_cgroup $CG/t71l enf-probe open $DATA/unlearned.so r)"
+expect_eq "learned profile: a mapping it never made, of a file it may write" EPERM \
+	"$(in_cgroup $CG/t71l enf-probe mmapx $DATA/unlearned.so)"
 
 echo "--- open(PATH, 3): neither read nor write in f_mode, decided as read+write"
 echo data >$DATA/ro.txt
