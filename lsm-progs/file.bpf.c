@@ -52,7 +52,9 @@ int BPF_PROG(enf_file_open, struct file *file, int ret)
 	/*
 	 * execve's opens (do_open_execat) carry __FMODE_EXEC in f_flags, not
 	 * FMODE_EXEC in f_mode: they are decided as exec, at
-	 * bprm_check_security and (the ELF interpreter) mmap_file.
+	 * bprm_check_security and (the ELF interpreter) mmap_file. No open
+	 * from user space carries it: open, openat2, open_by_handle_at and
+	 * io_uring keep VALID_OPEN_FLAGS only, which lack it.
 	 */
 	if ((fmode & FMODE_EXEC) || (flags & __FMODE_EXEC))
 		return 0;
