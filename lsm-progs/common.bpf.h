@@ -23,6 +23,10 @@
 #define FMODE_READ     0x1
 #define FMODE_WRITE    0x2
 #define FMODE_EXEC     0x20
+#define __FMODE_EXEC   0x20       /* in f_flags: the open is execve's (do_open_execat) */
+#define O_ACCMODE      00000003
+#define PROT_EXEC      0x4
+#define VM_EXEC        0x00000004
 #define O_TRUNC        00001000
 #define O_APPEND       00002000
 #define MNT_INTERNAL   0x4000

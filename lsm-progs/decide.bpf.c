@@ -83,6 +83,16 @@ static __always_inline int match_once(struct decision *d, int *ret)
 	return profile_recheck(d);
 }
 
+/* Whether the profile denies class c (a file access) on the matched object, by rule or by default. */
+static __always_inline bool file_class_denied(const struct decision *d, const struct match_result *res, int c)
+{
+	__u32 a = res->out.action[c];
+
+	if (a == ENF_ACT_NONE)
+		a = d->prof.defaults[ENF_SECTION_FILE];
+	return a == ENF_ACT_DENY;
+}
+
 /*
  * The decision for the object the hook put in tc (check_object()), under
  * the profile status names (current_profile_status()). tc may be NULL
@@ -131,6 +141,14 @@ __noinline int enf_decide_object(struct enf_task_ctx *tc, __u32 class_mask, __u3
 			d.cls = c;
 		}
 	}
+	/*
+	 * An executable mapping the exec default alone refuses: allowed when
+	 * the workload could not have put the file there under this profile
+	 * (write and create both denied). The same match gave every class.
+	 */
+	if ((opts & CHECK_MAPPING) && d.reason == ENF_REASON_DEFAULT && d.action > ENF_ACT_ALLOW &&
+	    file_class_denied(&d, res, ENF_CLASS_WRITE) && file_class_denied(&d, res, ENF_CLASS_CREATE))
+		d.action = ENF_ACT_ALLOW;
 	if ((opts & CHECK_GUARD_MOVE) && res->full && (res->leaf_flags & ENF_NODE_GUARDED) &&
 	    d.action < ENF_ACT_DENY) {
 		d.action = ENF_ACT_DENY;
@@ -143,13 +161,13 @@ __noinline int enf_decide_object(struct enf_task_ctx *tc, __u32 class_mask, __u3
 }
 
 /*
- * Exec of a file with no name: no path rule can name it, so the profile's
- * exec.fileless setting decides, or the exec default. The walk only gives
- * the event its text ("/memfd:name").
+ * Exec (or an executable mapping, per hook) of a file with no name: no path
+ * rule can name it, so the profile's exec.fileless setting decides, or the
+ * exec default. The walk only gives the event its text ("/memfd:name").
  */
-__noinline int enf_decide_fileless(__u64 dentry, __u64 mnt)
+__noinline int enf_decide_fileless(__u64 dentry, __u64 mnt, __u32 hook)
 {
-	struct decision d = { .hook = ENF_HOOK_BPRM_CHECK, .cls = ENF_CLASS_EXEC,
+	struct decision d = { .hook = hook, .cls = ENF_CLASS_EXEC,
 			      .reason = ENF_REASON_FILELESS, .event_flags = ENF_EVENT_FILELESS };
 	struct path_walk w = {};
 	struct enf_task_ctx *tc;

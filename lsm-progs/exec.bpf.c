@@ -21,28 +21,113 @@ static __always_inline bool is_fileless(struct file *file)
 	return BPF_CORE_READ(inode, __i_nlink) == 0 || (mnt_flags & MNT_INTERNAL);
 }
 
+/*
+ * A fileless file's exec or executable mapping: exec.fileless decides (or
+ * the exec default); in learn mode it is recorded as a fileless exec.
+ */
+static __always_inline int decide_fileless_exec(struct file *file, enum enf_hook hook)
+{
+	__u64 dentry = as_scalar(BPF_CORE_READ(file, f_path.dentry));
+	__u64 mnt = as_scalar(BPF_CORE_READ(file, f_path.mnt));
+	int r = enf_decide_fileless(dentry, mnt, hook);
+
+	if (r == ENF_DECIDE_LEARN) {
+		r = enf_learn_object(dentry, mnt, CLASS_BIT(ENF_CLASS_EXEC) | ENF_LEARN_FILELESS, hook);
+		if (r == -EAGAIN) /* left learn mode meanwhile: see check_object() */
+			r = enf_decide_fileless(dentry, mnt, hook);
+	}
+	return lsm_verdict(r);
+}
+
 SEC("lsm/bprm_check_security")
 int BPF_PROG(enf_bprm_check, struct linux_binprm *bprm, int ret)
 {
 	struct file *file;
+	int status;
 
 	if (ret != 0)
 		return ret; /* an earlier LSM's denial stands */
+	status = current_profile_status();
+	if (status == 0)
+		return 0;
 	file = bprm->file;
-	if (is_fileless(file)) {
-		__u64 dentry = as_scalar(BPF_CORE_READ(file, f_path.dentry));
-		__u64 mnt = as_scalar(BPF_CORE_READ(file, f_path.mnt));
-		int r = enf_decide_fileless(dentry, mnt);
+	if (is_fileless(file))
+		return decide_fileless_exec(file, ENF_HOOK_BPRM_CHECK);
+	return decide_object(status, file->f_path.dentry, file->f_path.mnt, CLASS_BIT(ENF_CLASS_EXEC),
+			     ENF_HOOK_BPRM_CHECK, 0);
+}
 
-		if (r == ENF_DECIDE_LEARN) {
-			r = enf_learn_object(dentry, mnt, CLASS_BIT(ENF_CLASS_EXEC) | ENF_LEARN_FILELESS,
-					     ENF_HOOK_BPRM_CHECK);
-			if (r == -EAGAIN) /* left learn mode meanwhile: see check_object() */
-				r = enf_decide_fileless(dentry, mnt);
-		}
-		return lsm_verdict(r);
-	}
-	return check_path(&file->f_path, CLASS_BIT(ENF_CLASS_EXEC), ENF_HOOK_BPRM_CHECK);
+/*
+ * Executable mappings. Code runs from a file without any execve naming it:
+ * the dynamic loader maps the program it is asked to run
+ * ("ld.so /path/prog"), its libraries (LD_PRELOAD, LD_LIBRARY_PATH,
+ * dlopen) and anything else a process maps with PROT_EXEC or later
+ * mprotect()s to it. So a file mapping that gains PROT_EXEC is decided as
+ * the exec class of that file, with one allowance (CHECK_MAPPING): where
+ * only the exec default would refuse it, a file the profile lets the
+ * workload neither write nor create maps, so an allow-list runs its
+ * programs' shared libraries without naming each.
+ *
+ * During execve binfmt_elf maps the program (decided already, at
+ * bprm_check_security) and its ELF interpreter (never seen there) through
+ * mmap_file: the program is the task's new exe_file by then, and is
+ * skipped; the interpreter is decided like any mapping.
+ *
+ * Anonymous memory is not a file: W+X anonymous mappings (JITs) stay
+ * allowed (docs/policy.md).
+ */
+static __always_inline int check_mapping(int status, struct file *file, enum enf_hook hook)
+{
+	struct task_struct *task;
+
+	/* The task's own executable: what it runs already, decided when it was exec'd. */
+	task = bpf_get_current_task_btf();
+	if ((__u64)(unsigned long)BPF_CORE_READ(task, mm, exe_file) == (__u64)(unsigned long)file)
+		return 0;
+	if (is_fileless(file))
+		return decide_fileless_exec(file, hook);
+	return decide_object(status, file->f_path.dentry, file->f_path.mnt, CLASS_BIT(ENF_CLASS_EXEC), hook,
+			     CHECK_MAPPING);
+}
+
+/* prot, not reqprot: READ_IMPLIES_EXEC adds PROT_EXEC to what was asked. */
+SEC("lsm/mmap_file")
+int BPF_PROG(enf_mmap_file, struct file *file, unsigned long reqprot, unsigned long prot,
+	     unsigned long flags, int ret)
+{
+	if (ret != 0)
+		return ret;
+	int status;
+
+	if (ret != 0)
+		return ret;
+	if (!(prot & PROT_EXEC) || !file)
+		return 0;
+	status = current_profile_status();
+	if (status == 0)
+		return 0;
+	return check_mapping(status, file, ENF_HOOK_MMAP_FILE);
+}
+
+/* Only a file mapping that becomes executable; one that already is was decided when it did. */
+SEC("lsm/file_mprotect")
+int BPF_PROG(enf_file_mprotect, struct vm_area_struct *vma, unsigned long reqprot, unsigned long prot,
+	     int ret)
+{
+	struct file *file;
+	int status;
+
+	if (ret != 0)
+		return ret;
+	if (!(prot & PROT_EXEC))
+		return 0;
+	status = current_profile_status();
+	if (status == 0)
+		return 0;
+	file = vma->vm_file;
+	if (!file || (vma->vm_flags & VM_EXEC))
+		return 0;
+	return check_mapping(status, file, ENF_HOOK_FILE_MPROTECT);
 }
 
 /*

@@ -14,7 +14,8 @@
  *   setattr  path_chmod, path_chown
  *
  * Every hook sees kernel-resolved dentries in a mount, never user strings.
- * Opens for exec (FMODE_EXEC) are decided by the exec hooks, not as reads.
+ * Opens for exec (__FMODE_EXEC) are decided by the exec hooks, not as reads;
+ * open(path, 3) (O_ACCMODE: a descriptor for ioctls) is read and write.
  * Before the rules, for tasks a profile governs, opening for writing and
  * truncating pass self-protection (self.bpf.h) and the baseline's check on
  * what the kernel runs as root (baseline.bpf.h): inline, since every open
@@ -53,12 +54,22 @@ int BPF_PROG(enf_file_open, struct file *file, int ret)
 		return ret;
 	fmode = file->f_mode;
 	flags = file->f_flags;
-	if (fmode & FMODE_EXEC)
+	/*
+	 * execve's opens (do_open_execat) carry __FMODE_EXEC in f_flags, not
+	 * FMODE_EXEC in f_mode: they are decided as exec, at
+	 * bprm_check_security and (the ELF interpreter) mmap_file. No open
+	 * from user space carries it: open, openat2, open_by_handle_at and
+	 * io_uring keep VALID_OPEN_FLAGS only, which lack it.
+	 */
+	if ((fmode & FMODE_EXEC) || (flags & __FMODE_EXEC))
 		return 0;
 	if (fmode & FMODE_READ)
 		mask |= CLASS_BIT(ENF_CLASS_READ);
 	if ((fmode & FMODE_WRITE) || (flags & (O_TRUNC | O_APPEND)))
 		mask |= CLASS_BIT(ENF_CLASS_WRITE);
+	/* open(path, 3): neither mode bit, but a descriptor for ioctls that may read or change the file. */
+	if ((flags & O_ACCMODE) == O_ACCMODE)
+		mask |= CLASS_BIT(ENF_CLASS_READ) | CLASS_BIT(ENF_CLASS_WRITE);
 	if (!mask)
 		return 0;
 	status = current_profile_status();

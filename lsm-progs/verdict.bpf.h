@@ -139,6 +139,13 @@ static __always_inline int finish(struct decision *d, struct enf_task_ctx *tc, _
 
 /* Options of check_object(). */
 #define CHECK_GUARD_MOVE  (1u << 0) /* the object is being moved away: refuse to carry guarded paths */
+/*
+ * An executable mapping of the object (mmap_file, file_mprotect), decided
+ * as its exec class, except that where no exec rule names the file and the
+ * exec default would refuse it, a file the profile lets the workload
+ * neither write nor create is allowed: shared libraries need no rules.
+ */
+#define CHECK_MAPPING     (1u << 1)
 
 /* Deny (or would-deny in audit mode) because the decision could not be made. */
 static __always_inline int fail_closed(struct decision *d, enum enf_reason reason,
@@ -272,7 +279,7 @@ extern int enf_decide_object(struct enf_task_ctx *tc, __u32 class_mask, __u32 ho
 #define DECIDE_HOW(hook, opts) ((__u32)(hook) | ((__u32)(opts) << 16))
 #define DECIDE_HOOK(how)       ((how) & 0xffffu)
 #define DECIDE_OPTS(how)       ((how) >> 16)
-extern int enf_decide_fileless(__u64 dentry, __u64 mnt);
+extern int enf_decide_fileless(__u64 dentry, __u64 mnt, __u32 hook);
 
 /*
  * What the decision functions return when the governing profile is in

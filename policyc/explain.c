@@ -122,6 +122,24 @@ int policy_explain_path(const struct policy_profile *p, enum enf_class cls, cons
 	return 0;
 }
 
+int policy_explain_map(const struct policy_profile *p, const char *path, const char *exe,
+		       struct policy_verdict *ret)
+{
+	struct policy_verdict w, c;
+	int r = policy_explain_path(p, ENF_CLASS_EXEC, path, exe, ret);
+
+	if (r < 0 || !ret->by_default || ret->action == ENF_ACT_ALLOW)
+		return r;
+	if (policy_explain_path(p, ENF_CLASS_WRITE, path, exe, &w) < 0 ||
+	    policy_explain_path(p, ENF_CLASS_CREATE, path, exe, &c) < 0)
+		return -EINVAL;
+	if (w.action == ENF_ACT_DENY && c.action == ENF_ACT_DENY) {
+		ret->action = ENF_ACT_ALLOW;
+		ret->unwritable = true;
+	}
+	return 0;
+}
+
 static bool prefix_matches(const uint8_t *rule_addr, const uint8_t *addr, unsigned prefix_len)
 {
 	unsigned full = prefix_len / 8, rest = prefix_len % 8;
@@ -214,6 +232,9 @@ char *policy_verdict_describe(const struct policy_profile *p, const struct polic
 			return NULL;
 		return out;
 	}
+	if (v->unwritable)
+		return strdup("allow: no exec rule names it and exec.default refuses it, but the profile denies "
+			      "writing and creating it, so it maps executable (a shared library)");
 	if (v->by_default || (!v->path_rule && !v->net_rule)) {
 		if (asprintf(&out, "%s by default (%s.default)", action, policy_section_word(v->section)) < 0)
 			return NULL;

@@ -21,6 +21,7 @@ struct policy_verdict {
 	const struct policy_net_rule *net_rule;   /* the deciding rule, or NULL */
 	bool by_default;                          /* no rule matched: the section default decided */
 	bool section_absent;                      /* no such section: allowed, not decided here */
+	bool unwritable;                          /* a mapping the exec default refused, allowed: write and create are denied */
 	enum enf_section section;                 /* the section consulted */
 };
 
@@ -32,6 +33,16 @@ struct policy_verdict {
  */
 int policy_explain_path(const struct policy_profile *p, enum enf_class cls, const char *path,
 			const char *exe, struct policy_verdict *ret);
+
+/*
+ * An executable mapping of `path` (mmap or mprotect with PROT_EXEC), as
+ * the kernel decides it (lsm-progs/exec.bpf.c, CHECK_MAPPING): the exec
+ * verdict, except that where only the exec default refuses it, a file the
+ * profile denies both writing and creating is allowed (`unwritable`).
+ * 0 or -EINVAL, as policy_explain_path().
+ */
+int policy_explain_map(const struct policy_profile *p, const char *path, const char *exe,
+		       struct policy_verdict *ret);
 
 /*
  * Socket operations. `op` is one POLICY_NET_* bit, `family_bit` one

@@ -43,7 +43,7 @@ enum exit_code {
 
 static const char usage_text[] =
 	"usage: policyc check FILE... [--json]\n"
-	"       policyc explain FILE (--exec PATH | --file PATH:ACCESS | --net OP:PROTO[:ADDR:PORT]\n"
+	"       policyc explain FILE (--exec PATH | --map PATH | --file PATH:ACCESS | --net OP:PROTO[:ADDR:PORT]\n"
 	"                       | --baseline WORD)\n"
 	"                       [--family FAMILY] [--from EXE] [--json]\n"
 	"       policyc compile FILE -o OUT\n"
@@ -59,6 +59,8 @@ static const char help_text[] =
 	"                     errors as FILE:LINE:COLUMN: KEY.PATH: message on stderr\n"
 	"  explain FILE ...   show which rule (or default) decides one operation, and why\n"
 	"      --exec PATH            executing PATH\n"
+	"      --map PATH             mapping PATH executable (mmap, mprotect with PROT_EXEC): exec,\n"
+	"                             but files the profile denies writing and creating map\n"
 	"      --file PATH:ACCESS     ACCESS is read, write, create, delete, rename, link or setattr\n"
 	"      --net OP:PROTO:ADDR:PORT\n"
 	"                             OP is create, connect, bind, listen, accept or send; PROTO is\n"
@@ -363,6 +365,7 @@ static int cmd_explain(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "exec", required_argument, NULL, 'x' },
+		{ "map", required_argument, NULL, 'm' },
 		{ "file", required_argument, NULL, 'f' },
 		{ "net", required_argument, NULL, 'n' },
 		{ "family", required_argument, NULL, 'F' },
@@ -372,7 +375,7 @@ static int cmd_explain(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	const char *exec_arg = NULL, *file_arg = NULL, *net_arg = NULL, *family_arg = NULL, *from = NULL;
+	const char *exec_arg = NULL, *map_arg = NULL, *file_arg = NULL, *net_arg = NULL, *family_arg = NULL, *from = NULL;
 	const char *baseline_arg = NULL;
 	struct policy_profile *p = NULL;
 	struct policy_verdict v;
@@ -386,6 +389,7 @@ static int cmd_explain(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'x': exec_arg = optarg; break;
+		case 'm': map_arg = optarg; break;
 		case 'f': file_arg = optarg; break;
 		case 'n': net_arg = optarg; break;
 		case 'F': family_arg = optarg; break;
@@ -403,9 +407,9 @@ static int cmd_explain(int argc, char **argv)
 		return usage_error("explain: no FILE given");
 	if (optind + 1 < argc)
 		return usage_error("explain: one FILE at a time, found extra argument \"%s\"", argv[optind + 1]);
-	n_ops = !!exec_arg + !!file_arg + !!net_arg + !!baseline_arg;
+	n_ops = !!exec_arg + !!map_arg + !!file_arg + !!net_arg + !!baseline_arg;
 	if (n_ops != 1)
-		return usage_error("explain: expected exactly one of --exec, --file, --net, --baseline, found %d", n_ops);
+		return usage_error("explain: expected exactly one of --exec, --map, --file, --net, --baseline, found %d", n_ops);
 	if (family_arg && !net_arg)
 		return usage_error("explain: --family applies to --net only");
 
@@ -436,6 +440,10 @@ static int cmd_explain(int argc, char **argv)
 		if ((code = check_request_path("a path (--exec)", exec_arg)) != EXIT_OK)
 			return code;
 		path = strdup(exec_arg);
+	} else if (map_arg) {
+		if ((code = check_request_path("a path (--map)", map_arg)) != EXIT_OK)
+			return code;
+		path = strdup(map_arg);
 	} else if (file_arg) {
 		const char *colon = strrchr(file_arg, ':');
 		uint32_t bits;
@@ -465,7 +473,7 @@ static int cmd_explain(int argc, char **argv)
 		if (net.has_addr && net.addr_family == 6 && family_bit == POLICY_FAMILY_INET4)
 			return request_error("--net %s: an IPv6 address on an inet4 socket is not a possible operation", net_arg);
 	}
-	if ((exec_arg || file_arg) && !path)
+	if ((exec_arg || map_arg || file_arg) && !path)
 		return EXIT_INTERNAL;
 
 	code = load_profile(argv[optind], &p);
@@ -474,6 +482,8 @@ static int cmd_explain(int argc, char **argv)
 	if (net_arg)
 		r = policy_explain_net(p, net.op, family_bit, net.proto, net.has_addr ? net.addr : NULL,
 				       net.addr_family, net.port, from, &v);
+	else if (map_arg)
+		r = policy_explain_map(p, path, from, &v);
 	else
 		r = policy_explain_path(p, cls, path, from, &v);
 	if (r < 0) {
@@ -510,6 +520,8 @@ static int cmd_explain(int argc, char **argv)
 	} else {
 		json_object_set_new(req, "class", json_string(class_word(cls)));
 		json_object_set_new(req, "path", json_string(path));
+		if (map_arg)
+			json_object_set_new(req, "mapping", json_true());
 	}
 	json_object_set_new(req, "from", from ? json_string(from) : json_null());
 	if (v.path_rule || v.net_rule) {
@@ -528,6 +540,7 @@ static int cmd_explain(int argc, char **argv)
 	json_object_set_new(o, "request", req);
 	json_object_set_new(o, "action", json_string(policy_action_word(v.action)));
 	json_object_set_new(o, "decided_by", json_string(v.section_absent ? "no-section" :
+							   v.unwritable ? "unwritable" :
 							   v.by_default ? "default" : "rule"));
 	json_object_set_new(o, "rule", rule ? rule : json_null());
 	json_object_set_new(o, "effect", json_string(policy_verdict_effect(p, &v)));

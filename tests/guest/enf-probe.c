@@ -8,7 +8,17 @@
  *   enf-probe execfd PATH           open PATH O_RDONLY, execveat(fd, "", AT_EMPTY_PATH)
  *   enf-probe execpath PATH         open PATH O_PATH, execv /proc/self/fd/N
  *   enf-probe execmemfd PATH        copy PATH into a memfd, execveat the memfd
- *   enf-probe open PATH r|w|a|t     open for read, write, append or truncate
+ *   enf-probe open PATH r|w|a|t|3   open for read, write, append or truncate;
+ *                                   3: open(PATH, 3), neither read nor write (ioctls)
+ *   enf-probe mmapx PATH            open PATH O_RDONLY, mmap it PROT_READ|PROT_EXEC
+ *   enf-probe mprotectx PATH        mmap PATH PROT_READ, then mprotect it PROT_READ|PROT_EXEC
+ *   enf-probe mmapr PATH            mmap PATH PROT_READ only (control: no exec)
+ *   enf-probe setinterp SRC DST INTERP
+ *                                   copy ELF SRC to DST (mode 755) with its PT_INTERP
+ *                                   replaced by INTERP (no longer than the original)
+ *   enf-probe memfd-run PATH LOADER [ARGS...]
+ *                                   copy PATH into a memfd, run LOADER /proc/self/fd/N
+ *                                   ARGS... in a child: "ok" when it exits 0, else "exitN"
  *   enf-probe create PATH           open(O_CREAT|O_EXCL) a new file
  *   enf-probe mkdir|rmdir|unlink PATH
  *   enf-probe rename OLD NEW        rename(2)
@@ -23,6 +33,7 @@
  * Exit status: 0 when the operation succeeded, 1 when it failed with errno,
  * 2 on usage errors.
  */
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -162,6 +173,106 @@ static int do_prctl_exe(const char *path)
 	return report(0);
 }
 
+/* Map the first page of path; exec_how: 'x' mapped PROT_EXEC, 'p' mprotect to it, 'r' never. */
+static int do_map(const char *path, char exec_how)
+{
+	int prot = exec_how == 'x' ? PROT_READ | PROT_EXEC : PROT_READ;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	void *p;
+
+	if (fd < 0)
+		return report(errno);
+	p = mmap(NULL, 4096, prot, MAP_PRIVATE, fd, 0);
+	if (p == MAP_FAILED)
+		return report(errno);
+	if (exec_how == 'p' && mprotect(p, 4096, PROT_READ | PROT_EXEC) < 0)
+		return report(errno);
+	return report(0);
+}
+
+/* A program whose ELF interpreter is INTERP: execve maps INTERP without bprm_check_security. */
+static int do_setinterp(const char *src, const char *dst, const char *interp)
+{
+	static char buf[16 << 20];
+	int in = open(src, O_RDONLY | O_CLOEXEC), out;
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)buf;
+	ssize_t n;
+
+	if (in < 0)
+		return report(errno);
+	n = read(in, buf, sizeof(buf));
+	close(in);
+	if (n < (ssize_t)sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 ||
+	    eh->e_phoff + (size_t)eh->e_phnum * sizeof(Elf64_Phdr) > (size_t)n)
+		return report(EINVAL);
+	for (int i = 0; i < eh->e_phnum; i++) {
+		Elf64_Phdr *ph = (Elf64_Phdr *)(buf + eh->e_phoff) + i;
+
+		if (ph->p_type != PT_INTERP)
+			continue;
+		if (strlen(interp) + 1 > ph->p_filesz || ph->p_offset + ph->p_filesz > (size_t)n)
+			return report(ENAMETOOLONG);
+		memset(buf + ph->p_offset, 0, ph->p_filesz);
+		memcpy(buf + ph->p_offset, interp, strlen(interp));
+		out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
+		if (out < 0)
+			return report(errno);
+		if (write(out, buf, (size_t)n) != n)
+			return report(errno);
+		close(out);
+		return report(0);
+	}
+	return report(ENOEXEC);
+}
+
+/*
+ * A fileless program through the dynamic loader: the loader opens
+ * /proc/self/fd/N (the memfd) and maps it itself, so no execve names it.
+ */
+static int do_memfd_run(const char *path, char **loader_argv)
+{
+	char buf[65536], proc[64];
+	int in = open(path, O_RDONLY | O_CLOEXEC), mfd, status, nargs = 0;
+	char *argv[16];
+	ssize_t n;
+	pid_t pid;
+
+	if (in < 0)
+		return report(errno);
+	mfd = (int)syscall(SYS_memfd_create, "payload", 0); /* no cloexec: the loader opens it by /proc */
+	if (mfd < 0)
+		return report(errno);
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(mfd, buf, (size_t)n) != n)
+			return report(errno);
+	close(in);
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", mfd);
+	argv[nargs++] = loader_argv[0];
+	argv[nargs++] = proc;
+	for (int i = 1; loader_argv[i] && nargs < 15; i++)
+		argv[nargs++] = loader_argv[i];
+	argv[nargs] = NULL;
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		return report(errno);
+	if (pid == 0) {
+		int devnull = open("/dev/null", O_WRONLY);
+
+		if (devnull >= 0) {
+			dup2(devnull, STDOUT_FILENO);
+			dup2(devnull, STDERR_FILENO);
+		}
+		execv(argv[0], argv);
+		_exit(126);
+	}
+	waitpid(pid, &status, 0);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return report(0);
+	printf("exit%d\n", WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	return 1;
+}
+
 static int do_open(const char *path, const char *how)
 {
 	int flags, fd;
@@ -171,8 +282,9 @@ static int do_open(const char *path, const char *how)
 	case 'w': flags = O_WRONLY; break;
 	case 'a': flags = O_WRONLY | O_APPEND; break;
 	case 't': flags = O_WRONLY | O_TRUNC; break;
+	case '3': flags = O_ACCMODE; break; /* neither FMODE_READ nor FMODE_WRITE */
 	default:
-		fprintf(stderr, "enf-probe: open: mode must be r, w, a or t\n");
+		fprintf(stderr, "enf-probe: open: mode must be r, w, a, t or 3\n");
 		return 2;
 	}
 	fd = open(path, flags | O_CLOEXEC);
@@ -194,6 +306,8 @@ int main(int argc, char **argv)
 		return do_exec(argv + 2);
 	if (strcmp(argv[1], "open") == 0 && argc == 4)
 		return do_open(argv[2], argv[3]);
+	if (strcmp(argv[1], "memfd-run") == 0 && argc >= 4)
+		return do_memfd_run(argv[2], argv + 3);
 	if (argc == 3) {
 		const char *op = argv[1], *p = argv[2];
 
@@ -205,6 +319,12 @@ int main(int argc, char **argv)
 			return do_execmemfd(p);
 		if (strcmp(op, "prctl-exe") == 0)
 			return do_prctl_exe(p);
+		if (strcmp(op, "mmapx") == 0)
+			return do_map(p, 'x');
+		if (strcmp(op, "mprotectx") == 0)
+			return do_map(p, 'p');
+		if (strcmp(op, "mmapr") == 0)
+			return do_map(p, 'r');
 		if (strcmp(op, "create") == 0) {
 			int fd = open(p, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644);
 
@@ -233,7 +353,10 @@ int main(int argc, char **argv)
 		if (strcmp(op, "symlink") == 0)
 			return report(symlink(a, b) < 0 ? errno : 0);
 	}
-	fprintf(stderr, "usage: enf-probe exec PATH [ARGS...] | execfd|execpath|execmemfd PATH | open PATH r|w|a|t\n"
-		"       | create|mkdir|rmdir|unlink|chmod|truncate|prctl-exe PATH | rename|link|symlink A B\n");
+	if (argc == 5 && strcmp(argv[1], "setinterp") == 0)
+		return do_setinterp(argv[2], argv[3], argv[4]);
+	fprintf(stderr, "usage: enf-probe exec PATH [ARGS...] | execfd|execpath|execmemfd PATH | open PATH r|w|a|t|3\n"
+		"       | create|mkdir|rmdir|unlink|chmod|truncate|prctl-exe|mmapx|mprotectx|mmapr PATH\n"
+		"       | rename|link|symlink A B | memfd-run PATH LOADER [ARGS...] | setinterp SRC DST INTERP\n");
 	return 2;
 }

@@ -306,11 +306,50 @@ static void test_describe(void)
 	policy_profile_free(p);
 }
 
+/* Executable mappings: exec, except that a file the profile denies writing and creating maps. */
+static void test_map(void)
+{
+	struct policy_profile *p = load(HDR "\"exec\":{\"default\":\"deny\",\"rules\":["
+		"{\"action\":\"allow\",\"path\":\"/srv/data/plugins/**\"},"
+		"{\"action\":\"deny\",\"path\":\"/usr/lib/libbad.so\"}]},"
+		"\"file\":{\"default\":\"allow\",\"rules\":["
+		R("deny", "/**", "\"write\",\"create\"") ","
+		R("allow", "/srv/data/**", "\"write\",\"create\"") ","
+		R("allow", "/usr/lib/writable.so", "\"create\"") "]}}", "map: profile");
+	struct policy_profile *q = load(HDR "\"exec\":{\"default\":\"deny\"}}", "map: exec-only profile");
+	struct policy_verdict v;
+	char *d;
+
+	if (!p || !q)
+		return;
+	EXPECT_OK(policy_explain_map(p, "/usr/lib/libc.so.6", NULL, &v), "map: system library");
+	EXPECT_TRUE(v.action == ENF_ACT_ALLOW && v.unwritable, "map: unwritable library maps without a rule");
+	d = policy_verdict_describe(p, &v);
+	EXPECT_TRUE(d && strstr(d, "denies writing and creating"), "describe: unwritable mapping");
+	free(d);
+	EXPECT_OK(policy_explain_path(p, ENF_CLASS_EXEC, "/usr/lib/libc.so.6", NULL, &v), "map: exec of it");
+	EXPECT_TRUE(v.action == ENF_ACT_DENY && !v.unwritable, "map: exec of the same library stays denied");
+	EXPECT_OK(policy_explain_map(p, "/srv/data/libx.so", NULL, &v), "map: dropped library");
+	EXPECT_TRUE(v.action == ENF_ACT_DENY && v.by_default && !v.unwritable, "map: a writable file does not map");
+	EXPECT_OK(policy_explain_map(p, "/usr/lib/writable.so", NULL, &v), "map: creatable file");
+	EXPECT_TRUE(v.action == ENF_ACT_DENY && !v.unwritable, "map: a file the workload may create does not map");
+	EXPECT_OK(policy_explain_map(p, "/srv/data/plugins/p.so", NULL, &v), "map: exec-allowed plugin");
+	EXPECT_TRUE(v.action == ENF_ACT_ALLOW && !v.by_default && !v.unwritable, "map: an exec allow rule maps");
+	EXPECT_OK(policy_explain_map(p, "/usr/lib/libbad.so", NULL, &v), "map: exec-denied library");
+	EXPECT_TRUE(v.action == ENF_ACT_DENY && v.path_rule, "map: an exec deny rule denies the mapping too");
+	EXPECT_OK(policy_explain_map(q, "/usr/lib/libc.so.6", NULL, &v), "map: no file section");
+	EXPECT_TRUE(v.action == ENF_ACT_DENY && !v.unwritable, "map: no file section: everything is writable, no allowance");
+	EXPECT_EQ(policy_explain_map(p, "usr/lib", NULL, &v), -EINVAL, "map: relative path");
+	policy_profile_free(p);
+	policy_profile_free(q);
+}
+
 int main(void)
 {
 	test_path_precedence();
 	test_exec_and_sections();
 	test_network();
 	test_describe();
+	test_map();
 	return unit_done();
 }
