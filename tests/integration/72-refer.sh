@@ -22,14 +22,15 @@
 NOBODY="enf-asuser 65534 65534"
 
 setup_tree() {
-	rm -rf /x /elsewhere /strict /mnt/el
-	mkdir -p /x/sub /x/other /x/dsub/inner /elsewhere /strict /mnt/el /x/nsub /x/ndsub/inner
+	rm -rf /x /elsewhere /strict /mnt/el /aud
+	mkdir -p /aud /x/sub /x/other /x/dsub/inner /elsewhere /strict /mnt/el /x/nsub /x/ndsub/inner
 	for f in f g h a l nf ng nh na; do echo "secret $f" >/x/sub/$f; done
 	for f in f nf; do echo "secret $f" >/x/nsub/$f; done
 	echo "secret d" >/x/dsub/inner/f
 	echo "secret nd" >/x/ndsub/inner/f
 	for f in e e2 p ne ne2 np; do echo "public $f" >/elsewhere/$f; done
 	echo "strict" >/strict/s
+	echo "audited" >/aud/f
 	# nobody may rename and link in every directory, and read every file
 	# (so only the profile stands between it and the content).
 	chmod -R a+rwX /x /elsewhere /strict
@@ -42,6 +43,7 @@ start_daemon
 compile_and_load refer '{"name":"refer","mode":"enforce","file":{"default":"allow","rules":[
   {"action":"deny","path":"/x/**","access":["read"]},
   {"action":"deny","path":"/strict/**","access":["read","write"]},
+  {"action":"audit","path":"/aud/**","access":["read"]},
   {"action":"deny","path":"/chroot/secret","access":["read"]}]}}'
 mkdir -p $CG/t72
 expect_exit "attach" 0 enforcerctl attach refer $CG/t72
@@ -76,6 +78,12 @@ expect_eq "as nobody: ...the allowed name still reads the allowed file" ok "$(n 
 expect_eq "rename across a bind mount: the kernel says EXDEV (unconfined)" EXDEV "$(enf-probe rename /x/sub/a /mnt/el/a)"
 expect_eq "link across a bind mount: the kernel says EXDEV (unconfined)" EXDEV "$(enf-probe link /x/sub/a /mnt/el/a)"
 expect_eq "rename across a bind mount, confined: EXDEV" EXDEV "$(c rename /x/sub/a /mnt/el/a)"
+
+# A class that is only audited at the old name: audit rules never deny, so
+# the move is allowed and logged (reason refer, verdict audit).
+expect_eq "move an audited file to an unaudited name: allowed" ok "$(c rename /aud/f /elsewhere/aud-f)"
+wait_for_log '"path":"/aud/f"' || true
+expect_contains "...and logged as an audited refer" '"verdict":"audit"' "$(grep '"reason":"refer"' "$AUDIT_LOG" | grep '"path":"/aud/f"' | head -n 1)"
 
 # --- controls
 expect_eq "rename within the same rules" ok "$(c rename /x/sub/a /x/other/a)"
