@@ -18,6 +18,7 @@
 #define ENAMETOOLONG 36
 #define EFAULT  14
 #define EAGAIN  11
+#define EXDEV   18
 
 /* Kernel constants (stable ABI values) that vmlinux.h does not carry. */
 #define FMODE_READ     0x1

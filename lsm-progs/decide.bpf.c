@@ -21,7 +21,9 @@
  * The task's executable identity (when the profile uses 'from'), the walk
  * of the object (tc->obj_dentry in tc->obj_mnt, with inode identities when
  * the profile names any) and the match of every access class, for one
- * instance, into the task's scratch (tc->res). 0 or -errno.
+ * instance, into the task's scratch (tc->res). pflags: the profile's flags
+ * plus ENF_MATCH_*. 0 or -errno; -EXDEV when the object's name is not in
+ * the task's mount namespace (foreign_root()).
  */
 __noinline int enf_match_object(__u32 instance, __u32 pflags)
 {
@@ -44,7 +46,9 @@ __noinline int enf_match_object(__u32 instance, __u32 pflags)
 	w.tc = tc;
 	w.instance = instance;
 	w.check_inodes = pflags & ENF_PROFILE_HAS_INODES;
+	w.ident_of_tc = pflags & ENF_MATCH_IDENT;
 	m.tc = tc;
+	m.contents = pflags & ENF_MATCH_CONTENTS;
 	m.out = &tc->res.out;
 	m.instance = instance;
 	if (pflags & ENF_PROFILE_HAS_FROM) {
@@ -57,6 +61,8 @@ __noinline int enf_match_object(__u32 instance, __u32 pflags)
 	tc->res.depth = w.depth;
 	if (r < 0)
 		return r;
+	if (w.tree_root && foreign_root(w.mnt))
+		return -EXDEV;
 	m.depth = w.depth;
 	m.exe_id = exe_id;
 	m.leaf_node = w.leaf_hit ? tc->hits.leaf_node : ENF_NO_NODE;
@@ -120,6 +126,8 @@ __noinline int enf_decide_object(struct enf_task_ctx *tc, __u32 class_mask, __u3
 		m = match_once(&d, &r);
 	if (m < 0 || r == -ENOENT)
 		return fail_closed(&d, ENF_REASON_NO_INSTANCE, tc, res->depth);
+	if (r == -EXDEV)
+		return fail_closed(&d, ENF_REASON_FOREIGN, tc, res->depth);
 	if (r < 0)
 		return fail_closed(&d, ENF_REASON_UNRESOLVED, tc, res->depth);
 
@@ -158,6 +166,122 @@ __noinline int enf_decide_object(struct enf_task_ctx *tc, __u32 class_mask, __u3
 	if (res->via_inode)
 		d.event_flags |= ENF_EVENT_VIA_INODE;
 	return finish(&d, tc, res->depth);
+}
+
+/*
+ * The action that decides class c for the match in tc->res: its rule's, or
+ * the section default. *rule: the rule's id, 0 for a default.
+ */
+static __always_inline __u8 effective_action(const struct decision *d, const struct match_result *res,
+					     int c, __u32 *rule)
+{
+	__u8 a = res->out.action[c];
+
+	*rule = res->out.rule[c];
+	if (a == ENF_ACT_NONE) {
+		a = d->prof.defaults[section_of(c)];
+		*rule = 0;
+	}
+	return a;
+}
+
+/*
+ * One pass of the refer rule over one view of the object (its own name,
+ * or with ENF_MATCH_CONTENTS what lies below a directory): match the new
+ * name (carrying the object's inode identity, which follows it there),
+ * keep its effective actions, match the old name, and raise d->action to
+ * the old name's action in every class where the new name would be less
+ * restrictive (deny > audit > allow). 0 or a match's -errno.
+ */
+static __always_inline int refer_view(struct enf_task_ctx *tc, struct decision *d, __u32 view)
+{
+	struct match_result *res = &tc->res;
+	__u32 rule;
+	int r;
+
+	tc->obj_dentry = tc->refer.new_dentry;
+	tc->obj_mnt = tc->refer.new_mnt;
+	tc->leaf_ident = tc->refer.old_dentry;
+	r = enf_match_object(d->prof.instance, d->prof.flags | ENF_MATCH_IDENT | view);
+	if (r < 0)
+		return r;
+	for (int c = 0; c < ENF_CLASS_COUNT; c++)
+		tc->refer.action[c] = effective_action(d, res, c, &rule);
+
+	tc->obj_dentry = tc->refer.old_dentry;
+	tc->obj_mnt = tc->refer.old_mnt;
+	r = enf_match_object(d->prof.instance, d->prof.flags | view);
+	if (r < 0)
+		return r;
+	for (int c = 0; c < ENF_CLASS_COUNT; c++) {
+		__u8 a = effective_action(d, res, c, &rule);
+
+		if (a > tc->refer.action[c] && a > d->action) {
+			d->action = a;
+			d->rule = rule;
+			d->cls = c;
+		}
+	}
+	if (res->via_inode)
+		d->event_flags |= ENF_EVENT_VIA_INODE;
+	return 0;
+}
+
+/* Both views of a directory, the object's own otherwise. */
+static __always_inline int refer_match(struct enf_task_ctx *tc, struct decision *d, bool dir)
+{
+	int r;
+
+	d->action = ENF_ACT_ALLOW;
+	d->rule = 0;
+	d->cls = 0;
+	d->event_flags = 0;
+	r = refer_view(tc, d, 0);
+	if (r < 0 || !dir)
+		return r;
+	return refer_view(tc, d, ENF_MATCH_CONTENTS);
+}
+
+/*
+ * The refer rule (Landlock's name for it; security/landlock/fs.c,
+ * current_check_refer_path()): a rename or a link must never give an
+ * object a name under which it is less restricted, in any class, than
+ * under its old one. The hook put the old and new names in tc->refer
+ * (check_refer()). A directory carries everything below it: the names
+ * a rule gives inside it are refused by the guard (CHECK_GUARD_MOVE), so
+ * what is left to compare is the directory itself and what its content
+ * inherits. A class whose old action is deny refuses the move; one that is
+ * only audited is allowed with an audit event (audit rules never deny).
+ * The event names the old name, with reason refer.
+ */
+__noinline int enf_decide_refer(struct enf_task_ctx *tc, __u32 hook_opts, int status)
+{
+	struct decision d = { .hook = DECIDE_HOOK(hook_opts), .reason = ENF_REASON_REFER };
+	bool dir = DECIDE_OPTS(hook_opts) & REFER_DIR;
+	int r, m, ret = 0;
+
+	r = profile_of_status(status, &d, &ret);
+	if (r <= 0)
+		return ret;
+	if (d.prof.mode == ENF_MODE_LEARN)
+		return 0; /* the rename's own classes were learned; a profile is a set of names */
+	if (!tc)
+		return fail_closed(&d, ENF_REASON_UNRESOLVED, NULL, 0);
+
+	/* All matches under one instance: once more if it moved meanwhile. */
+	r = refer_match(tc, &d, dir);
+	m = profile_recheck(&d);
+	if (m == -EAGAIN) {
+		r = refer_match(tc, &d, dir);
+		m = profile_recheck(&d);
+	}
+	if (m < 0 || r == -ENOENT)
+		return fail_closed(&d, ENF_REASON_NO_INSTANCE, tc, tc->res.depth);
+	if (r == -EXDEV)
+		return fail_closed(&d, ENF_REASON_FOREIGN, tc, tc->res.depth);
+	if (r < 0)
+		return fail_closed(&d, ENF_REASON_UNRESOLVED, tc, tc->res.depth);
+	return finish(&d, tc, tc->res.depth);
 }
 
 /*

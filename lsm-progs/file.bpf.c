@@ -11,6 +11,9 @@
  *            create: a name appears there); moving a directory that holds
  *            guarded paths is refused (they would leave their rules)
  *   link     path_link: the existing file a new hard link would name
+ *
+ * A rename or link that passes those checks must also not give the object a
+ * name under which it is less restricted (the refer rule, check_refer()).
  *   setattr  path_chmod, path_chown
  *
  * Every hook sees kernel-resolved dentries in a mount, never user strings.
@@ -26,21 +29,57 @@
 #include "self.bpf.h" /* self-protection of the engine's files, for tasks a profile governs */
 #include "baseline.bpf.h" /* sysctls, release_agent, ...: what the kernel runs as root */
 
+#ifndef S_IFDIR
+#define S_IFDIR 0040000
+#endif
+
 /*
  * The decision for an entry added to or removed from directory dir:
  * self-protection first (bpffs, the daemon's directories), then the
  * profile's rules for the entry.
  */
-static __always_inline int check_dir_change(const struct path *dir, const struct dentry *dentry,
-					    __u32 class_mask, enum enf_hook hook, __u32 opts)
+static __always_inline int decide_dir_change(int status, const struct path *dir, const struct dentry *dentry,
+					     __u32 class_mask, enum enf_hook hook, __u32 opts)
 {
-	int status = current_profile_status();
-
 	if (status == 0)
 		return 0;
 	if (self_dir_guarded(dir->dentry) && enf_self_refuse(ENF_HOOK_SELF_DIR_CHANGE))
 		return -EPERM;
 	return decide_object(status, dentry, dir->mnt, class_mask, hook, opts);
+}
+
+static __always_inline int check_dir_change(const struct path *dir, const struct dentry *dentry,
+					    __u32 class_mask, enum enf_hook hook, __u32 opts)
+{
+	return decide_dir_change(current_profile_status(), dir, dentry, class_mask, hook, opts);
+}
+
+/*
+ * The refer rule for object (old_dentry in old_mnt) getting the name
+ * new_dentry in new_mnt: every class must be at least as restricted there
+ * as here (enf_decide_refer()). The names reach the engine through the
+ * task's scratch, like check_object()'s.
+ */
+static __always_inline int check_refer(int status, const struct dentry *old_dentry, const struct vfsmount *old_mnt,
+				       const struct dentry *new_dentry, const struct vfsmount *new_mnt,
+				       enum enf_hook hook)
+{
+	struct enf_task_ctx *tc;
+	__u32 opts = 0;
+
+	if (status == 0)
+		return 0;
+	tc = task_scratch();
+	if (tc) {
+		tc->refer.old_dentry = (__u64)(unsigned long)old_dentry;
+		tc->refer.old_mnt = (__u64)(unsigned long)old_mnt;
+		tc->refer.new_dentry = (__u64)(unsigned long)new_dentry;
+		tc->refer.new_mnt = (__u64)(unsigned long)new_mnt;
+	}
+	if ((BPF_CORE_READ(old_dentry, d_inode, i_mode) & S_IFMT) == S_IFDIR)
+		opts |= REFER_DIR;
+	/* No scratch: the engine fails closed, with an event. */
+	return lsm_verdict(enf_decide_refer(tc, DECIDE_HOW(hook, opts), status));
 }
 
 SEC("lsm/file_open")
@@ -149,15 +188,26 @@ int BPF_PROG(enf_path_rename, const struct path *old_dir, struct dentry *old_den
 	     const struct path *new_dir, struct dentry *new_dentry, unsigned int flags, int ret)
 {
 	__u32 dst_mask = CLASS_BIT(ENF_CLASS_RENAME) | CLASS_BIT(ENF_CLASS_CREATE);
+	int status;
 
 	if (ret != 0)
 		return ret;
-	ret = check_dir_change(old_dir, old_dentry, CLASS_BIT(ENF_CLASS_RENAME),
-			       ENF_HOOK_PATH_RENAME, CHECK_GUARD_MOVE);
+	status = current_profile_status();
+	if (status == 0)
+		return 0;
+	ret = decide_dir_change(status, old_dir, old_dentry, CLASS_BIT(ENF_CLASS_RENAME),
+				ENF_HOOK_PATH_RENAME, CHECK_GUARD_MOVE);
 	if (ret != 0)
 		return ret;
 	/* The destination gains a name; a replaced or exchanged one is moved too. */
-	return check_dir_change(new_dir, new_dentry, dst_mask, ENF_HOOK_PATH_RENAME, CHECK_GUARD_MOVE);
+	ret = decide_dir_change(status, new_dir, new_dentry, dst_mask, ENF_HOOK_PATH_RENAME, CHECK_GUARD_MOVE);
+	if (ret != 0)
+		return ret;
+	/* Both cross mounts never (EXDEV before this hook): old_dir->mnt == new_dir->mnt. */
+	ret = check_refer(status, old_dentry, old_dir->mnt, new_dentry, new_dir->mnt, ENF_HOOK_PATH_RENAME);
+	if (ret != 0 || !(flags & RENAME_EXCHANGE))
+		return ret;
+	return check_refer(status, new_dentry, new_dir->mnt, old_dentry, old_dir->mnt, ENF_HOOK_PATH_RENAME);
 }
 
 SEC("lsm/path_link")
@@ -165,15 +215,22 @@ int BPF_PROG(enf_path_link, struct dentry *old_dentry, const struct path *new_di
 	     struct dentry *new_dentry, int ret)
 {
 	struct vfsmount *mnt;
+	int status;
 
 	if (ret != 0)
 		return ret;
+	status = current_profile_status();
+	if (status == 0)
+		return 0;
 	/* link(2) never crosses mounts: the old name lives in new_dir's mount. */
 	mnt = new_dir->mnt;
-	ret = check_object(old_dentry, mnt, CLASS_BIT(ENF_CLASS_LINK), ENF_HOOK_PATH_LINK, 0);
+	ret = decide_object(status, old_dentry, mnt, CLASS_BIT(ENF_CLASS_LINK), ENF_HOOK_PATH_LINK, 0);
 	if (ret != 0)
 		return ret;
-	return check_dir_change(new_dir, new_dentry, CLASS_BIT(ENF_CLASS_CREATE), ENF_HOOK_PATH_LINK, 0);
+	ret = decide_dir_change(status, new_dir, new_dentry, CLASS_BIT(ENF_CLASS_CREATE), ENF_HOOK_PATH_LINK, 0);
+	if (ret != 0)
+		return ret;
+	return check_refer(status, old_dentry, mnt, new_dentry, mnt, ENF_HOOK_PATH_LINK);
 }
 
 SEC("lsm/path_chmod")

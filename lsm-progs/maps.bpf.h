@@ -73,6 +73,16 @@ struct enf_task_ctx {
 	struct enf_inode_key ikey;    /* inode identity lookups after the match (inode_restrict()) */
 	struct walk_hits hits;
 	struct match_result res;
+	/*
+	 * A rename or link under the refer rule (enf_decide_refer()): the object
+	 * at its old name and the new name, and what the new name allows, kept
+	 * while the old name is matched into res.
+	 */
+	struct {
+		__u64 old_dentry, old_mnt, new_dentry, new_mnt;
+		__u8  action[ENF_CLASS_COUNT];   /* effective at the new name: rule or default */
+	} refer;
+	__u64 leaf_ident; /* the dentry whose inode identity counts as the leaf's (ENF_MATCH_IDENT) */
 };
 
 /*

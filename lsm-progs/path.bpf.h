@@ -41,6 +41,8 @@ struct path_walk {
 	bool check_inodes;
 	__u32 instance;
 	bool leaf_hit, anc_hit;          /* which of tc->hits is set (kept there: the stack is full) */
+	bool ident_of_tc;     /* the leaf's identity is tc->leaf_ident's, not the walked leaf's (a new name) */
+	bool tree_root;       /* the walk ended at the root of a mount with no parent (foreign_root()) */
 };
 
 static __always_inline struct mount *real_mount_of(struct vfsmount *vfsmnt)
@@ -188,9 +190,13 @@ static int path_walk_step(__u32 i, void *data)
 	if (w->check_inodes) {
 		struct dentry *dp = (struct dentry *)(unsigned long)d;
 
-		if (i == 0)
+		if (i == 0) {
+			/* A name about to be given to an existing object carries that object's identity. */
+			if (w->ident_of_tc)
+				dp = (struct dentry *)(unsigned long)tc->leaf_ident;
 			w->leaf_hit = inode_known(w->instance, dp, &tc->hits.leaf_dev, &tc->hits.leaf_ino,
 						  &tc->hits.leaf_node);
+		}
 		else if (!w->anc_hit)
 			w->anc_hit = inode_known(w->instance, dp, &tc->hits.anc_dev, &tc->hits.anc_ino,
 						 &tc->hits.anc_node);
@@ -198,8 +204,9 @@ static int path_walk_step(__u32 i, void *data)
 
 	if (d == tc->mount.root) {
 		if (tc->mount.parent == w->mnt) {
-			/* Root of the namespace (or of a detached tree). */
+			/* Root of the namespace, of another one, or of a detached tree. */
 			w->done = true;
+			w->tree_root = true;
 			return 1;
 		}
 		w->dentry = tc->mount.mountpoint;
@@ -222,6 +229,27 @@ static int path_walk_step(__u32 i, void *data)
 }
 
 /*
+ * Whether a walk that ended at the root of mount mnt (w->tree_root) named
+ * the object from a root other than the current task's mount namespace
+ * root: a detached tree (open_tree(OPEN_TREE_CLONE), fsmount) or another
+ * namespace (/proc/PID/root, a descriptor passed in). Such a name is
+ * relative to a root the task may have chosen, so no rule can be trusted
+ * to match it. Kernel-internal mounts (MNT_INTERNAL: shmem behind memfd,
+ * pipes, anonymous inodes) have no name anywhere and are decided as before.
+ * Chroot changes nothing: the walk goes on past it to the namespace root.
+ * Three loads through BTF pointers (no helper call), once per walk.
+ */
+static __always_inline bool foreign_root(__u64 mnt)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct mount *m = (struct mount *)(unsigned long)mnt;
+
+	if ((__u64)(unsigned long)task->nsproxy->mnt_ns->root == mnt)
+		return false;
+	return !(BPF_CORE_READ(m, mnt.mnt_flags) & MNT_INTERNAL);
+}
+
+/*
  * Walk from (dentry, mnt). 0 with w->depth set, or -ENAMETOOLONG when the
  * walk did not reach a root (or a read failed). The caller initialises tc,
  * check_inodes and instance.
@@ -233,6 +261,7 @@ static __always_inline int path_walk(struct path_walk *w, struct dentry *dentry,
 	w->done = false;
 	w->leaf_hit = false;
 	w->anc_hit = false;
+	w->tree_root = false;
 	if (!enter_mount(w, (__u64)(unsigned long)real_mount_of(vfsmnt)))
 		return -ENAMETOOLONG;
 	bpf_loop(ENF_PATH_WALK_MAX, path_walk_step, w, 0);
@@ -250,6 +279,7 @@ struct trie_match {
 	__u8  leaf_flags;
 	bool  full;           /* every component of the path is a trie node */
 	bool  read_error;
+	bool  contents;       /* match what lies below the leaf (a directory's content): its subtree side */
 	/* inode hits whose rule node this match passed through: the path decides there */
 	__u32 leaf_node, anc_node;   /* ENF_NO_NODE when there is no hit */
 	bool  leaf_on_path, anc_on_path;
@@ -353,7 +383,11 @@ static int trie_match_step(__u32 i, void *data)
 	if (i == m->depth - 1) {
 		if (m->node == m->leaf_node)
 			m->leaf_on_path = true;
-		apply_node(m, val->exact, val->exact_rule, fa ? fa->exact : NULL, fa ? fa->exact_rule : NULL);
+		if (m->contents)
+			apply_node(m, val->subtree, val->subtree_rule, fa ? fa->subtree : NULL,
+				   fa ? fa->subtree_rule : NULL);
+		else
+			apply_node(m, val->exact, val->exact_rule, fa ? fa->exact : NULL, fa ? fa->exact_rule : NULL);
 		m->leaf_exe_id = val->exe_id;
 		m->leaf_flags = val->flags;
 		m->full = true;
@@ -396,7 +430,11 @@ static __always_inline int trie_match(struct trie_match *m)
 	if (m->depth == 0) {
 		if (m->node == m->leaf_node)
 			m->leaf_on_path = true;
-		apply_node(m, root->exact, root->exact_rule, fa ? fa->exact : NULL, fa ? fa->exact_rule : NULL);
+		if (m->contents)
+			apply_node(m, root->subtree, root->subtree_rule, fa ? fa->subtree : NULL,
+				   fa ? fa->subtree_rule : NULL);
+		else
+			apply_node(m, root->exact, root->exact_rule, fa ? fa->exact : NULL, fa ? fa->exact_rule : NULL);
 		m->leaf_exe_id = root->exe_id;
 		m->leaf_flags = root->flags;
 		m->full = true;
@@ -411,7 +449,8 @@ static __always_inline int trie_match(struct trie_match *m)
 
 /*
  * Restrictions that follow the object itself (hard links, bind mounts): the
- * leaf's exact actions, else the first named ancestor's subtree actions.
+ * leaf's exact actions (its subtree actions when matching a directory's
+ * content), else the first named ancestor's subtree actions.
  * Only deny and audit are taken: identity never grants. A hit the trie
  * match already reached under its own rule path adds nothing (the path's
  * more specific rules stand), so identity only speaks for other names.
@@ -420,33 +459,49 @@ static __always_inline bool inode_restrict(const struct path_walk *w, const stru
 					   struct class_actions *out)
 {
 	struct enf_inode_key *key = &w->tc->ikey; /* one key for both lookups: the stack is full */
-	struct enf_inode_val *leaf = NULL, *anc = NULL;
+	const __u8 *leaf_act = NULL, *anc_act = NULL;
+	const __u32 *leaf_rule = NULL, *anc_rule = NULL;
+	struct enf_inode_val *v;
 	bool changed = false;
 
 	key->instance = w->instance;
 	key->_pad = 0;
+	/*
+	 * The side of each map value is chosen under its own null check, and
+	 * barrier_var() keeps the compiler from computing its address before
+	 * (the verifier refuses arithmetic on a pointer that may be null).
+	 */
 	if (w->leaf_hit && !m->leaf_on_path) {
 		key->dev = w->tc->hits.leaf_dev;
 		key->ino = w->tc->hits.leaf_ino;
-		leaf = bpf_map_lookup_elem(&inodes, key);
+		v = bpf_map_lookup_elem(&inodes, key);
+		if (v) {
+			barrier_var(v);
+			leaf_act = m->contents ? v->actions.subtree : v->actions.exact;
+			leaf_rule = m->contents ? v->actions.subtree_rule : v->actions.exact_rule;
+		}
 	}
 	if (w->anc_hit && !m->anc_on_path) {
 		key->dev = w->tc->hits.anc_dev;
 		key->ino = w->tc->hits.anc_ino;
-		anc = bpf_map_lookup_elem(&inodes, key);
+		v = bpf_map_lookup_elem(&inodes, key);
+		if (v) {
+			barrier_var(v);
+			anc_act = v->actions.subtree;
+			anc_rule = v->actions.subtree_rule;
+		}
 	}
 	for (int c = 0; c < ENF_CLASS_COUNT; c++) {
 		__u8 a = ENF_ACT_NONE;
 		__u32 r = 0;
 
-		/* Each map value is read only under its own null check (the verifier insists). */
-		if (leaf) {
-			a = leaf->actions.exact[c];
-			r = leaf->actions.exact_rule[c];
+		if (leaf_act && leaf_rule) {
+			a = leaf_act[c];
+			r = leaf_rule[c];
 		}
-		if (a == ENF_ACT_NONE && anc) {
-			a = anc->actions.subtree[c];
-			r = anc->actions.subtree_rule[c];
+		if (a == ENF_ACT_NONE && anc_act && anc_rule) {
+			a = anc_act[c];
+			r = anc_rule[c];
 		}
 		if (a >= ENF_ACT_AUDIT && a > out->action[c]) {
 			out->action[c] = a;

@@ -279,6 +279,14 @@ extern int enf_decide_object(struct enf_task_ctx *tc, __u32 class_mask, __u32 ho
 #define DECIDE_HOW(hook, opts) ((__u32)(hook) | ((__u32)(opts) << 16))
 #define DECIDE_HOOK(how)       ((how) & 0xffffu)
 #define DECIDE_OPTS(how)       ((how) >> 16)
+
+/* enf_match_object()'s flags beside the profile's (ENF_PROFILE_*, the low bits). */
+#define ENF_MATCH_IDENT    (1u << 30) /* the leaf's inode identity is tc->leaf_ident's: a new name for it */
+#define ENF_MATCH_CONTENTS (1u << 31) /* match what lies below the leaf directory (trie_match.contents) */
+
+/* enf_decide_refer()'s option: the object is a directory (its content moves with it). */
+#define REFER_DIR (1u << 0)
+extern int enf_decide_refer(struct enf_task_ctx *tc, __u32 hook_opts, int status);
 extern int enf_decide_fileless(__u64 dentry, __u64 mnt, __u32 hook);
 
 /*

@@ -27,6 +27,9 @@
  *   enf-probe chmod PATH            chmod 0640
  *   enf-probe truncate PATH         truncate(2) to 0
  *   enf-probe prctl-exe PATH        prctl(PR_SET_MM, PR_SET_MM_EXE_FILE, fd of PATH)
+ *   enf-probe exchange A B          renameat2(RENAME_EXCHANGE)
+ *   enf-probe opentree DIR NAME     open_tree(DIR, OPEN_TREE_CLONE), then openat(tree, NAME)
+ *                                   for read: NAME in a detached copy of DIR's mount
  *   (no arguments)                  print "ran NAME" and exit 0: copies of this
  *                                   binary serve as stand-in programs
  *
@@ -49,6 +52,15 @@
 #ifndef AT_EMPTY_PATH
 #define AT_EMPTY_PATH 0x1000
 #endif
+#ifndef RENAME_EXCHANGE
+#define RENAME_EXCHANGE (1 << 1)
+#endif
+/* Not in every libc's headers: the numbers are the same on every architecture since 5.2. */
+#ifndef SYS_open_tree
+#define SYS_open_tree 428
+#endif
+#define ENF_OPEN_TREE_CLONE 1
+#define ENF_AT_RECURSIVE    0x8000
 
 static const char *errno_name(int e)
 {
@@ -294,6 +306,28 @@ static int do_open(const char *path, const char *how)
 	return report(0);
 }
 
+/*
+ * A name relative to a detached copy of DIR's mount tree: the copy's root
+ * is DIR, so a path walk that stops at a mount tree's root would see NAME
+ * as "/NAME".
+ */
+static int do_opentree(const char *dir, const char *name)
+{
+	int tree = (int)syscall(SYS_open_tree, AT_FDCWD, dir, ENF_OPEN_TREE_CLONE | ENF_AT_RECURSIVE | O_CLOEXEC);
+	int fd, err;
+
+	if (tree < 0) {
+		fprintf(stderr, "enf-probe: open_tree %s: %s\n", dir, strerror(errno));
+		return report(errno);
+	}
+	fd = openat(tree, name, O_RDONLY | O_CLOEXEC);
+	err = fd < 0 ? errno : 0;
+	if (fd >= 0)
+		close(fd);
+	close(tree);
+	return report(err);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -352,11 +386,16 @@ int main(int argc, char **argv)
 			return report(link(a, b) < 0 ? errno : 0);
 		if (strcmp(op, "symlink") == 0)
 			return report(symlink(a, b) < 0 ? errno : 0);
+		if (strcmp(op, "exchange") == 0)
+			return report(syscall(SYS_renameat2, AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE) < 0 ? errno : 0);
+		if (strcmp(op, "opentree") == 0)
+			return do_opentree(a, b);
 	}
 	if (argc == 5 && strcmp(argv[1], "setinterp") == 0)
 		return do_setinterp(argv[2], argv[3], argv[4]);
 	fprintf(stderr, "usage: enf-probe exec PATH [ARGS...] | execfd|execpath|execmemfd PATH | open PATH r|w|a|t|3\n"
 		"       | create|mkdir|rmdir|unlink|chmod|truncate|prctl-exe|mmapx|mprotectx|mmapr PATH\n"
-		"       | rename|link|symlink A B | memfd-run PATH LOADER [ARGS...] | setinterp SRC DST INTERP\n");
+		"       | rename|link|symlink|exchange A B | memfd-run PATH LOADER [ARGS...] | setinterp SRC DST INTERP\n"
+		"       | opentree DIR NAME\n");
 	return 2;
 }

@@ -1,0 +1,146 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Moving never gains access (the "refer" rule), and names outside the
+# task's mount namespace are not decided by name.
+#
+# With read denied on /x/** but rename and link allowed, a confined task
+# (root, and nobody) tries to give a denied file a name outside the denied
+# subtree: rename, hard link, rename of the directory holding it, and
+# RENAME_EXCHANGE in both directions. Each is refused (reason "refer"); the
+# file stays unreadable. Controls: moves within the same rules, moves into
+# a stricter place, and the same moves outside the cgroup succeed.
+#
+# Then names relative to a root the attacker chooses: open_tree(OPEN_TREE_CLONE)
+# of /x/sub gives a detached tree where the file would be "/f", and
+# /proc/PID/root of another mount namespace reaches that namespace's own
+# root. Both fail closed (reason "foreign-root"); pipes, memfd exec and
+# chroot keep working.
+# enforcer-test: timeout=240
+. /enforcer/tests/integration/lib/lib.sh
+
+NOBODY="enf-asuser 65534 65534"
+
+setup_tree() {
+	rm -rf /x /elsewhere /strict /mnt/el /aud
+	mkdir -p /aud /x/sub /x/other /x/dsub/inner /elsewhere /strict /mnt/el /x/nsub /x/ndsub/inner
+	for f in f g h a l nf ng nh na; do echo "secret $f" >/x/sub/$f; done
+	for f in f nf; do echo "secret $f" >/x/nsub/$f; done
+	echo "secret d" >/x/dsub/inner/f
+	echo "secret nd" >/x/ndsub/inner/f
+	for f in e e2 p ne ne2 np; do echo "public $f" >/elsewhere/$f; done
+	echo "strict" >/strict/s
+	echo "audited" >/aud/f
+	# nobody may rename and link in every directory, and read every file
+	# (so only the profile stands between it and the content).
+	chmod -R a+rwX /x /elsewhere /strict
+	chmod a-t /x /x/sub /x/nsub /elsewhere /strict
+	mount --bind /elsewhere /mnt/el || echo "note: bind mount failed"
+}
+setup_tree
+
+start_daemon
+compile_and_load refer '{"name":"refer","mode":"enforce","file":{"default":"allow","rules":[
+  {"action":"deny","path":"/x/**","access":["read"]},
+  {"action":"deny","path":"/strict/**","access":["read","write"]},
+  {"action":"audit","path":"/aud/**","access":["read"]},
+  {"action":"deny","path":"/chroot/secret","access":["read"]}]}}'
+mkdir -p $CG/t72
+expect_exit "attach" 0 enforcerctl attach refer $CG/t72
+c() { in_cgroup $CG/t72 enf-probe "$@"; }
+n() { in_cgroup $CG/t72 $NOBODY enf-probe "$@"; }
+
+expect_eq "read under /x: denied" EPERM "$(c open /x/sub/f r)"
+expect_eq "read under /x as nobody: denied" EPERM "$(n open /x/sub/nf r)"
+expect_eq "read elsewhere (control)" ok "$(c open /elsewhere/e r)"
+
+# --- refer: each attack is the move, then a read under the new name
+expect_eq "rename a denied file out of the subtree" EPERM "$(c rename /x/sub/f /elsewhere/f)"
+expect_eq "...it cannot be read under the new name" ENOENT "$(c open /elsewhere/f r)"
+expect_eq "hard link a denied file out of the subtree" EPERM "$(c link /x/sub/g /elsewhere/g)"
+expect_eq "...it cannot be read under the new name" ENOENT "$(c open /elsewhere/g r)"
+expect_eq "rename a directory out of the subtree" EPERM "$(c rename /x/dsub /elsewhere/dsub)"
+expect_eq "...its content cannot be read under the new name" ENOENT "$(c open /elsewhere/dsub/inner/f r)"
+expect_eq "exchange a denied file with an allowed one" EPERM "$(c exchange /x/sub/h /elsewhere/e)"
+expect_eq "...the allowed name still reads the allowed file" ok "$(c open /elsewhere/e r)"
+expect_eq "exchange, the allowed file first" EPERM "$(c exchange /elsewhere/e2 /x/sub/h)"
+expect_eq "...the denied file stays denied" EPERM "$(c open /x/sub/h r)"
+expect_eq "as nobody: rename out" EPERM "$(n rename /x/sub/nf /elsewhere/nf)"
+expect_eq "as nobody: ...not readable there" ENOENT "$(n open /elsewhere/nf r)"
+expect_eq "as nobody: link out" EPERM "$(n link /x/sub/ng /elsewhere/ng)"
+expect_eq "as nobody: rename a directory out" EPERM "$(n rename /x/ndsub /elsewhere/ndsub)"
+expect_eq "as nobody: ...its content not readable there" ENOENT "$(n open /elsewhere/ndsub/inner/f r)"
+expect_eq "as nobody: exchange" EPERM "$(n exchange /x/sub/nh /elsewhere/ne)"
+expect_eq "as nobody: ...the allowed name still reads the allowed file" ok "$(n open /elsewhere/ne r)"
+
+# The kernel itself refuses renames and links across mounts, bind mounts of
+# the same file system included: no move "through" a bind mount to check.
+expect_eq "rename across a bind mount: the kernel says EXDEV (unconfined)" EXDEV "$(enf-probe rename /x/sub/a /mnt/el/a)"
+expect_eq "link across a bind mount: the kernel says EXDEV (unconfined)" EXDEV "$(enf-probe link /x/sub/a /mnt/el/a)"
+expect_eq "rename across a bind mount, confined: EXDEV" EXDEV "$(c rename /x/sub/a /mnt/el/a)"
+
+# A class that is only audited at the old name: audit rules never deny, so
+# the move is allowed and logged (reason refer, verdict audit).
+expect_eq "move an audited file to an unaudited name: allowed" ok "$(c rename /aud/f /elsewhere/aud-f)"
+wait_for_log '"path":"/aud/f"' || true
+expect_contains "...and logged as an audited refer" '"verdict":"audit"' "$(grep '"reason":"refer"' "$AUDIT_LOG" | grep '"path":"/aud/f"' | head -n 1)"
+
+# --- controls
+expect_eq "rename within the same rules" ok "$(c rename /x/sub/a /x/other/a)"
+expect_eq "link within the same rules" ok "$(c link /x/other/a /x/sub/a2)"
+expect_eq "rename a directory within the same rules" ok "$(c rename /x/nsub /x/other/nsub)"
+expect_eq "move into a stricter place" ok "$(c rename /elsewhere/p /strict/p)"
+expect_eq "...and it is denied there" EPERM "$(c open /strict/p r)"
+expect_eq "link into a stricter place" ok "$(c link /elsewhere/e /x/sub/e-link)"
+expect_eq "rename between allowed names" ok "$(c rename /elsewhere/e2 /elsewhere/e3)"
+expect_eq "as nobody: rename within the same rules" ok "$(n rename /x/sub/na /x/other/na)"
+expect_eq "as nobody: move into a stricter place" ok "$(n rename /elsewhere/np /x/sub/np)"
+expect_eq "unconfined: rename out" ok "$(enf-probe rename /x/sub/f /elsewhere/f)"
+expect_eq "unconfined: link out" ok "$(enf-probe link /x/sub/g /elsewhere/g)"
+expect_eq "unconfined: exchange" ok "$(enf-probe exchange /x/sub/h /elsewhere/e)"
+expect_eq "unconfined: rename a directory out" ok "$(enf-probe rename /x/dsub /elsewhere/dsub)"
+expect_eq "unconfined as nobody: rename out" ok "$($NOBODY enf-probe rename /x/sub/nf /elsewhere/nf)"
+
+# --- foreign roots
+expect_eq "open_tree clone of a denied directory, then openat: denied" EPERM "$(c opentree /x/sub l)"
+expect_eq "open_tree clone of an allowed directory, then openat: denied too" EPERM "$(c opentree /elsewhere e3)"
+expect_eq "open_tree clone, unconfined (control)" ok "$(enf-probe opentree /x/sub l)"
+if enf-asuser 65534 65534 unshare -Urm true 2>/dev/null; then
+	expect_eq "as nobody in its own user and mount namespace: open_tree clone" EPERM \
+		"$(in_cgroup $CG/t72 $NOBODY unshare -Urm enf-probe opentree /x/sub l)"
+	expect_eq "as nobody in its own namespaces: a plain read of an allowed file (control)" ok \
+		"$(in_cgroup $CG/t72 $NOBODY unshare -Urm enf-probe open /elsewhere/e3 r)"
+	expect_eq "as nobody in its own namespaces: a plain read of a denied file" EPERM \
+		"$(in_cgroup $CG/t72 $NOBODY unshare -Urm enf-probe open /x/sub/l r)"
+else
+	echo "note: unprivileged user namespaces are off here; the nobody open_tree case is skipped"
+fi
+
+# Another mount namespace's root, reached through /proc/PID/root.
+unshare -m --propagation private sh -c 'mkdir -p /tmp/ns-only && mount -t tmpfs none /tmp/ns-only && echo ns >/tmp/ns-only/file &&
+	mount --bind /x/sub /elsewhere && exec sleep 200' &
+nspid=$!
+i=0
+while [ $i -lt 50 ] && [ ! -e /proc/$nspid/root/tmp/ns-only/file ]; do sleep 0.1; i=$((i + 1)); done
+expect_eq "another namespace through /proc/PID/root, unconfined (control)" ok "$(enf-probe open /proc/$nspid/root/tmp/ns-only/file r)"
+expect_eq "another namespace through /proc/PID/root: denied" EPERM "$(c open /proc/$nspid/root/tmp/ns-only/file r)"
+expect_eq "a denied file under another namespace's name for it: denied" EPERM "$(c open /proc/$nspid/root/elsewhere/l r)"
+expect_eq "our own namespace through /proc/self/root (control)" ok "$(c open /proc/self/root/elsewhere/e3 r)"
+kill $nspid 2>/dev/null
+
+# Internal mounts and chroot keep working.
+expect_eq "a pipe (control)" "piped" "$(in_cgroup $CG/t72 sh -c 'echo piped | cat')"
+expect_eq "exec from a memfd (control)" ok "$(c execmemfd /enforcer/tests/guest/enf-probe)"
+mkdir -p /chroot
+cp /enforcer/tests/guest/enf-probe /chroot/enf-probe
+echo s >/chroot/secret
+echo p >/chroot/public
+expect_eq "chroot: a denied name is decided from the namespace root" EPERM "$(in_cgroup $CG/t72 chroot /chroot /enf-probe open /secret r)"
+expect_eq "chroot: an allowed file reads (control)" ok "$(in_cgroup $CG/t72 chroot /chroot /enf-probe open /public r)"
+
+wait_for_log '"reason":"refer"' || true
+expect_contains "a refused move is logged with reason refer" '"reason":"refer"' "$(grep '"reason":"refer"' "$AUDIT_LOG" | head -n 1)"
+wait_for_log '"reason":"foreign-root"' || true
+expect_contains "a detached tree is logged with reason foreign-root" '"reason":"foreign-root"' "$(grep '"reason":"foreign-root"' "$AUDIT_LOG" | head -n 1)"
+umount /mnt/el 2>/dev/null
+finish
