@@ -203,6 +203,7 @@ struct enf_profile_val {
 #define ENF_BASELINE_PTRACE  (1u << 2) /* ptrace attach outside the profile's domain */
 #define ENF_BASELINE_HELPERS (1u << 3) /* writing what the kernel runs as root (sysctls, ...) */
 #define ENF_BASELINE_MODULES (1u << 4) /* kernel modules, kexec */
+#define ENF_BASELINE_UNIX_ABSTRACT (1u << 5) /* abstract unix sockets bound outside the profile's domain */
 
 /*
  * path_trie: one edge of a profile's path trie, {instance, parent, name} -> child.
@@ -331,6 +332,11 @@ enum enf_net_family {
 	ENF_NET_FAMILY_UNIX    = 1u << 2,
 	ENF_NET_FAMILY_PACKET  = 1u << 3,
 	ENF_NET_FAMILY_NETLINK = 1u << 4,
+	/*
+	 * Every family without a word of its own (AF_ALG, AF_VSOCK, AF_XDP,
+	 * AF_TIPC, ...): set only by "any", so that "any" means any family.
+	 */
+	ENF_NET_FAMILY_OTHER   = 1u << 5,
 };
 
 enum enf_net_proto {
