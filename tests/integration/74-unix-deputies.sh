@@ -104,7 +104,8 @@ expect_audit "abstract peer logged by name, reason domain" '"hook":"unix_stream_
 	'"op":"connect"' '"family":"unix"' '"addr":"@t74-outside"'
 expect_audit "abstract datagram logged" '"hook":"unix_may_send"' '"reason":"domain"' '"op":"send"' \
 	'"addr":"@t74-outside-dgram"'
-expect_eq "no record for the allowed socket" 0 "$(grep -c 'other\.sock\|other\.dgram\|t74-inside' "$AUDIT_LOG")"
+expect_eq "no record for the allowed sockets" 0 "$(grep -c 'other\.sock\|other\.dgram\|"profile":"deputy".*t74-inside\|t74-child' "$AUDIT_LOG")"
+expect_audit "the neighbour's refusal names its profile and the peer" '"profile":"neighbour"' '"reason":"domain"' '"addr":"@t74-inside"'
 out=$(enf-schema-check /enforcer/docs/events.schema.json "$AUDIT_LOG" 2>&1)
 expect_eq "every record is valid against docs/events.schema.json" 0 $? 
 [ -n "$out" ] && echo "$out" | tail -n 3
