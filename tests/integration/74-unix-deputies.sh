@@ -65,6 +65,10 @@ expect_eq "connect /run/deputy.sock through /proc/self/root denied" EPERM \
 	"$(net $C unix-connect /proc/self/root/run/deputy.sock)"
 ln -sf /run/deputy.sock /tmp/t74-link.sock
 expect_eq "connect through a symlink to it denied" EPERM "$(net $C unix-connect /tmp/t74-link.sock)"
+ln /run/deputy.sock /run/t74-hard.sock
+expect_eq "connect through a hard link to it denied (the bound path decides)" EPERM \
+	"$(net $C unix-connect /run/t74-hard.sock)"
+expect_eq "the hard link unconfined (echo)" ok "$(net $F unix-connect /run/t74-hard.sock)"
 expect_eq "connect /run/other.sock allowed (echo)" ok "$(net $C unix-connect /run/other.sock)"
 expect_eq "connect /run/other.sock as nobody allowed" ok "$(as_nobody $C unix-connect /run/other.sock)"
 expect_eq "connect /run/deputy.sock unconfined (echo)" ok "$(net $F unix-connect /run/deputy.sock)"
@@ -95,6 +99,25 @@ expect_eq "the neighbour cannot reach @t74-inside" EPERM "$(net $CG/t74n unix-co
 echo "--- unnamed peers (socketpair) are no deputies"
 expect_eq "socketpair stream allowed" ok "$(net $C unix-pair stream)"
 expect_eq "socketpair dgram allowed" ok "$(net $C unix-pair dgram)"
+
+echo "--- the baseline opt-out (ENF_BASELINE_UNIX_ABSTRACT): allowed and logged"
+# The policy word "unix-abstract" comes with the baseline work; until then
+# the bit is set in the profile's kernel state directly (slot 0: deputy was
+# loaded first; a wrong slot shows as a failure below, not a pass).
+M=/sys/fs/bpf/enforcer/maps/profiles
+v=$(bpftool -j map lookup pinned $M key 0 0 0 0 2>&1 | sed 's/.*"value":\[\([^]]*\)\].*/\1/' | tr ',' ' ' | tr -d '"')
+new=""
+i=0
+for b in $v; do
+	[ $i -eq 18 ] && b=0x20 # enf_profile_val.baseline_optout
+	new="$new $b"
+	i=$((i + 1))
+done
+expect_exit "set baseline_optout in the profile's state ($i bytes)" 0 bpftool map update pinned $M key 0 0 0 0 value $new
+expect_eq "opted out: connect @t74-outside allowed" ok "$(net $C unix-connect @t74-outside)"
+expect_audit "opted out: logged as audit, reason baseline" '"profile":"deputy"' '"verdict":"audit"' \
+	'"reason":"baseline"' '"addr":"@t74-outside"' '"errno":0'
+expect_eq "opted out: the path deputy is still refused" EPERM "$(net $C unix-connect /run/deputy.sock)"
 
 echo "--- audit"
 expect_audit "path deputy logged as write on the socket" '"hook":"unix_stream_connect"' '"verdict":"deny"' \
