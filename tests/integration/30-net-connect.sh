@@ -99,6 +99,10 @@ echo "--- [::] from a socket bound to a v4-mapped address is 127.0.0.1, not ::1"
 expect_eq "tcp6 bound ::ffff:127.0.0.1, connect [::]:7070 denied (it is 127.0.0.1)" EPERM \
 	"$(net $C connect tcp :: 7070 bind-mapped)"
 expect_eq "the same unconfined reaches 127.0.0.1:7070 (echo)" ok "$(net $F connect tcp :: 7070 bind-mapped)"
+expect_eq "the same as nobody denied" EPERM \
+	"$(in_cgroup $C enf-asuser 65534 65534 enf-net connect tcp :: 7070 bind-mapped 2>&1)"
+expect_eq "the same as nobody unconfined (echo)" ok \
+	"$(in_cgroup $F enf-asuser 65534 65534 enf-net connect tcp :: 7070 bind-mapped 2>&1)"
 expect_eq "udp6 bound ::ffff:127.0.0.1, connect [::]:7070 denied" EPERM "$(net $C connect udp :: 7070 bind-mapped)"
 expect_eq "udp6 bound ::ffff:127.0.0.1, sendto [::]:7070 denied" EPERM "$(net $C sendto udp :: 7070 bind-mapped)"
 expect_eq "udp6 bound ::ffff:127.0.0.1, sendto [::]:7070 unconfined (echo)" ok "$(net $F sendto udp :: 7070 bind-mapped)"
