@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "audit.h"
 #include "audit_net.h"
 #include "canonical.h"
 
@@ -41,12 +42,24 @@ static void family_word(__u8 af, char *buf, size_t size)
 		snprintf(buf, size, "af%u", af);
 }
 
+/*
+ * A unix hook's record about an abstract peer (lsm-progs/unix.bpf.c): no
+ * file names it, so it reads like a socket record, with the name as addr
+ * "@name" (the notation of ss and AppArmor). A peer with a file-system
+ * name is an ordinary path record (write on the socket).
+ */
+static bool unix_abstract_record(const struct enf_event *ev)
+{
+	return (ev->hook == ENF_HOOK_UNIX_CONNECT || ev->hook == ENF_HOOK_UNIX_SEND) && ev->net_family == AF_UNIX;
+}
+
 void audit_net_fields(json_t *o, const struct enf_event *ev)
 {
 	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 	char fam[16], addr[INET6_ADDRSTRLEN] = "";
+	bool abstract = unix_abstract_record(ev);
 
-	if (!audit_is_net_hook(ev->hook))
+	if (!audit_is_net_hook(ev->hook) && !abstract)
 		return;
 	json_object_del(o, "path");
 	json_object_del(o, "access");
@@ -56,6 +69,14 @@ void audit_net_fields(json_t *o, const struct enf_event *ev)
 	/* A socket outside the protocol vocabulary: only rules with proto "any" applied to it. */
 	json_object_set_new(o, "proto", json_string(ev->net_proto == ENF_NET_PROTO_ANY ? "other" :
 						    policy_proto_word((enum policy_net_proto)ev->net_proto)));
+	if (abstract) {
+		char name[1 + sizeof(ev->path)];
+
+		/* An empty abstract name has nothing to print. */
+		if (snprintf(name, sizeof(name), "@%.*s", (int)sizeof(ev->path), ev->path) > 1)
+			json_object_set_new(o, "addr", json_kstring(name, sizeof(name)));
+		return;
+	}
 	if (ev->net_op == ENF_NET_CREATE || (ev->net_family != AF_INET && ev->net_family != AF_INET6))
 		return;
 	if (memcmp(ev->net_addr, mapped, sizeof(mapped)) == 0)

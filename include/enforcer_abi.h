@@ -347,6 +347,11 @@ enum enf_net_family {
 	ENF_NET_FAMILY_UNIX    = 1u << 2,
 	ENF_NET_FAMILY_PACKET  = 1u << 3,
 	ENF_NET_FAMILY_NETLINK = 1u << 4,
+	/*
+	 * Every family without a word of its own (AF_ALG, AF_VSOCK, AF_XDP,
+	 * AF_TIPC, ...): set only by "any", so that "any" means any family.
+	 */
+	ENF_NET_FAMILY_OTHER   = 1u << 5,
 };
 
 enum enf_net_proto {

@@ -105,6 +105,34 @@ static __always_inline void exe_text(struct enf_event *ev, struct enf_task_ctx *
 		ev->flags |= ENF_EVENT_EXE_TRUNCATED;
 }
 
+/*
+ * An abstract unix peer's name (unix.bpf.c keeps its struct unix_address in
+ * the task's scratch) into the record's path, without the leading NUL; the
+ * daemon prints it as addr "@name". Names with a NUL inside end there.
+ */
+static __always_inline void unix_name_text(struct enf_event *ev, __u64 addr)
+{
+	const struct unix_address *a = (const void *)addr;
+	__u64 src, n;
+	int len;
+
+	if (!a)
+		return;
+	/* len counts sun_family (2 bytes) and the leading NUL of the name */
+	len = BPF_CORE_READ(a, len);
+	if (len <= 3)
+		return;
+	n = (__u64)len - 3;
+	barrier_var(n); /* bound n's own register: the verifier checks the one passed */
+	if (n > 107)
+		n = 107; /* sizeof(sun_path) - 1 */
+	src = addr + bpf_core_field_offset(struct unix_address, name) + 3;
+	if (bpf_probe_read_kernel(ev->path, n, (const void *)src) < 0)
+		return;
+	ev->path[n] = 0;
+	ev->path_len = n + 1;
+}
+
 __noinline int enf_emit_event(struct decision *d, __u32 verdict, __u32 path_depth)
 {
 	struct enf_rate_val *rate;
@@ -149,6 +177,8 @@ __noinline int enf_emit_event(struct decision *d, __u32 verdict, __u32 path_dept
 			ev->path_len = path_text_render(&t);
 			if (t.truncated)
 				ev->flags |= ENF_EVENT_PATH_TRUNCATED;
+		} else if (d->has_net && (d->hook == ENF_HOOK_UNIX_CONNECT || d->hook == ENF_HOOK_UNIX_SEND)) {
+			unix_name_text(ev, tc->unix_addr);
 		}
 		exe_text(ev, tc, &t);
 	}

@@ -38,9 +38,8 @@ __noinline int enf_net_exe_id(__u32 instance)
 /*
  * Decide d->net (op, family, proto, and for NET_ADDR port and addr) for
  * the profile in d->prof, and return what the hook returns. A family
- * outside the policy's vocabulary meets no rule: the section default
- * decides, and a default deny counts as unresolved. kind is an enum
- * net_kind. 0 or -EPERM.
+ * without a policy word meets the rules with family "any" (and the
+ * section default). kind is an enum net_kind. 0 or -EPERM.
  */
 __noinline int enf_net_conclude(struct decision *d, __u32 kind, __u32 af)
 {
@@ -62,9 +61,7 @@ __noinline int enf_net_conclude(struct decision *d, __u32 kind, __u32 af)
 			enf_learn_net(d, has_addr);
 		return 0;
 	}
-	if (kind == NET_UNRESOLVED || !family_bit) {
-		if (kind != NET_UNRESOLVED && d->prof.defaults[ENF_SECTION_NETWORK] == ENF_ACT_ALLOW)
-			return 0;
+	if (kind == NET_UNRESOLVED) {
 		d->action = ENF_ACT_DENY;
 		d->reason = ENF_REASON_UNRESOLVED;
 		stat_inc(ENF_STAT_UNRESOLVED);
@@ -160,7 +157,7 @@ int BPF_PROG(enf_socket_create, int family, int type, int protocol, int kern, in
  * IPv4), so the name's family picks the layout.
  */
 static __always_inline enum net_kind net_connect_kind(struct decision *d, struct socket *sock, __u32 af,
-						      const void *sa, int len)
+						      const void *sa, int len, __u32 how)
 {
 	enum net_kind k;
 	int fam;
@@ -171,8 +168,8 @@ static __always_inline enum net_kind net_connect_kind(struct decision *d, struct
 	if (fam == NET_AF_UNSPEC)
 		return NET_SKIP;
 	k = net_addr_kind(d, sa, len, fam);
-	if (k == NET_ADDR)
-		net_route_unspecified(BPF_CORE_READ(sock, sk), &d->net);
+	if (k == NET_ADDR && net_route_unspecified(BPF_CORE_READ(sock, sk), &d->net, how) < 0)
+		return NET_UNRESOLVED;
 	return k;
 }
 
@@ -186,7 +183,7 @@ int BPF_PROG(enf_socket_connect, struct socket *sock, struct sockaddr *address, 
 		return ret;
 	if (!net_begin(&d, sock, ENF_NET_CONNECT, &af, &ret))
 		return ret;
-	return net_conclude(&d, net_connect_kind(&d, sock, af, address, addrlen), af);
+	return net_conclude(&d, net_connect_kind(&d, sock, af, address, addrlen, 0), af);
 }
 
 /*
@@ -265,6 +262,7 @@ static __always_inline enum net_kind net_send_kind(struct decision *d, struct so
 						   struct msghdr *msg, void *name)
 {
 	int len = BPF_CORE_READ(msg, msg_namelen), fam;
+	__u32 how = BPF_CORE_READ(msg, msg_controllen) ? NET_ROUTE_CMSG : 0;
 
 	if (!net_is_inet(af)) {
 		if (af == NET_AF_UNIX && (BPF_CORE_READ(sock, type) & NET_SOCK_TYPE_MASK) != SOCK_DGRAM)
@@ -275,7 +273,7 @@ static __always_inline enum net_kind net_send_kind(struct decision *d, struct so
 		if (!(BPF_CORE_READ(msg, msg_flags) & NET_MSG_FASTOPEN))
 			return NET_SKIP; /* TCP ignores the name outside Fast Open */
 		d->net.op = ENF_NET_CONNECT;
-		return net_connect_kind(d, sock, af, name, len);
+		return net_connect_kind(d, sock, af, name, len, 0); /* TCP takes no IP_PKTINFO */
 	}
 	fam = net_read_sa_family(name, len);
 	if (fam == NET_AF_UNSPEC) {
@@ -285,7 +283,8 @@ static __always_inline enum net_kind net_send_kind(struct decision *d, struct so
 	}
 	if (net_addr_kind(d, name, len, fam) != NET_ADDR)
 		return NET_UNRESOLVED;
-	net_route_unspecified(BPF_CORE_READ(sock, sk), &d->net);
+	if (net_route_unspecified(BPF_CORE_READ(sock, sk), &d->net, how | NET_ROUTE_SENDMSG) < 0)
+		return NET_UNRESOLVED;
 	return NET_ADDR;
 }
 

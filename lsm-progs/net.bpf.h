@@ -40,7 +40,10 @@
 
 _Static_assert(sizeof(struct sockaddr_in) == 16, "sockaddr_in");
 
-/* The POLICY_FAMILY_* bit of an AF_* family; 0 outside the policy's vocabulary. */
+/*
+ * The POLICY_FAMILY_* bit of an AF_* family; ENF_NET_FAMILY_OTHER for the
+ * families without a word, which only rules with family "any" match.
+ */
 static __always_inline __u32 net_family_bit(__u32 af)
 {
 	switch (af) {
@@ -50,7 +53,7 @@ static __always_inline __u32 net_family_bit(__u32 af)
 	case NET_AF_PACKET:  return ENF_NET_FAMILY_PACKET;
 	case NET_AF_NETLINK: return ENF_NET_FAMILY_NETLINK;
 	}
-	return 0;
+	return ENF_NET_FAMILY_OTHER;
 }
 
 static __always_inline bool net_is_inet(__u32 af)
@@ -169,31 +172,70 @@ static __always_inline int net_read_sa_family(const void *sa, int len)
 	return fam;
 }
 
-/*
- * Where a connection or a datagram to an unspecified address really goes:
- * the kernel routes 0.0.0.0 to the socket's bound IPv4 address, or
- * 127.0.0.1 when unbound (ip_route_output), and :: to ::1 (tcp_v6_connect,
- * udpv6_sendmsg). Without this, a rule on 127.0.0.0/8 would not stop a
- * connect to 0.0.0.0.
- */
-static __always_inline void net_route_unspecified(struct sock *sk, struct net_info *n)
+/* An all-zero address: the 4 IPv4 bytes of a mapped one (v4), or all 16. Unrolled: constant bounds. */
+static __always_inline bool net_is_any(const __u8 a[16], bool v4)
 {
 	bool any = true;
 
-	if (net_is_mapped(n->addr)) {
-		for (int i = 12; i < 16; i++)
-			any = any && !n->addr[i];
-		if (any) {
-			__be32 saddr = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
+	for (int i = 12; i < 16; i++)
+		any = any && !a[i];
+	if (v4)
+		return any;
+	for (int i = 0; i < 12; i++)
+		any = any && !a[i];
+	return any;
+}
 
-			net_set_v4(n->addr, saddr ? saddr : bpf_htonl(0x7f000001));
+/* Options of net_route_unspecified(). */
+#define NET_ROUTE_SENDMSG (1u << 0) /* a datagram's name: udpv6_sendmsg reads np->saddr, cmsgs may choose */
+#define NET_ROUTE_CMSG    (1u << 1) /* the sendmsg carries control messages (IP_PKTINFO) */
+
+/*
+ * Where a connection or a datagram to an unspecified address really goes,
+ * so that a rule on 127.0.0.0/8 or ::1 is not passed by naming 0.0.0.0 or ::.
+ *  - IPv4 0.0.0.0 (ip_route_output_key_hash_rcu): the route's source
+ *    address, which is the socket's inet_saddr when bound, else 127.0.0.1;
+ *    but an unbound socket with an output device (SO_BINDTODEVICE,
+ *    IP_UNICAST_IF) gets that device's address (inet_select_addr), and an
+ *    IP_PKTINFO control message may choose source and device per datagram.
+ *    Neither is known here: unresolved, which fails closed.
+ *  - IPv6 :: (tcp_v6_connect, __ip6_datagram_connect, udpv6_sendmsg):
+ *    ::ffff:127.0.0.1 when the socket's own address is v4-mapped
+ *    (sk_v6_rcv_saddr; np->saddr for udpv6_sendmsg), else ::1.
+ * 0, or -EINVAL for unresolved.
+ */
+static __always_inline int net_route_unspecified(struct sock *sk, struct net_info *n, __u32 how)
+{
+	struct inet_sock *inet = (struct inet_sock *)sk;
+	__u8 own[16];
+
+	if (net_is_mapped(n->addr)) {
+		__be32 saddr;
+
+		if (!net_is_any(n->addr, true))
+			return 0;
+		saddr = BPF_CORE_READ(inet, inet_saddr);
+		if (saddr) {
+			net_set_v4(n->addr, saddr);
+			return 0;
 		}
-		return;
+		if ((how & NET_ROUTE_CMSG) || BPF_CORE_READ(sk, __sk_common.skc_bound_dev_if) ||
+		    BPF_CORE_READ(inet, uc_index))
+			return -EINVAL;
+		net_set_v4(n->addr, bpf_htonl(0x7f000001));
+		return 0;
 	}
-	for (int i = 0; i < 16; i++)
-		any = any && !n->addr[i];
-	if (any)
+	if (!net_is_any(n->addr, false))
+		return 0;
+	if (how & NET_ROUTE_SENDMSG)
+		BPF_CORE_READ_INTO(&own, inet, pinet6, saddr.in6_u.u6_addr8);
+	else
+		BPF_CORE_READ_INTO(&own, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
+	if (net_is_mapped(own))
+		net_set_v4(n->addr, bpf_htonl(0x7f000001));
+	else
 		n->addr[15] = 1;
+	return 0;
 }
 
 /* The address and port a socket is bound to (listen, accept). */

@@ -42,7 +42,8 @@ _Static_assert((int)POLICY_NET_CREATE == (int)ENF_NET_CREATE && (int)POLICY_NET_
 	       (int)POLICY_NET_ACCEPT == (int)ENF_NET_ACCEPT && (int)POLICY_NET_SEND == (int)ENF_NET_SEND, "net ops");
 _Static_assert((int)POLICY_FAMILY_INET4 == (int)ENF_NET_FAMILY_INET4 && (int)POLICY_FAMILY_INET6 == (int)ENF_NET_FAMILY_INET6 &&
 	       (int)POLICY_FAMILY_UNIX == (int)ENF_NET_FAMILY_UNIX && (int)POLICY_FAMILY_PACKET == (int)ENF_NET_FAMILY_PACKET &&
-	       (int)POLICY_FAMILY_NETLINK == (int)ENF_NET_FAMILY_NETLINK, "net families");
+	       (int)POLICY_FAMILY_NETLINK == (int)ENF_NET_FAMILY_NETLINK &&
+	       (int)POLICY_FAMILY_OTHER == (int)ENF_NET_FAMILY_OTHER, "net families");
 _Static_assert((int)POLICY_PROTO_ANY == (int)ENF_NET_PROTO_ANY && (int)POLICY_PROTO_TCP == (int)ENF_NET_PROTO_TCP &&
 	       (int)POLICY_PROTO_UDP == (int)ENF_NET_PROTO_UDP && (int)POLICY_PROTO_ICMP == (int)ENF_NET_PROTO_ICMP &&
 	       (int)POLICY_PROTO_RAW == (int)ENF_NET_PROTO_RAW, "net protocols");

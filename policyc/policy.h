@@ -56,7 +56,8 @@ enum policy_net_family {
 	POLICY_FAMILY_UNIX    = 1u << 2,
 	POLICY_FAMILY_PACKET  = 1u << 3,
 	POLICY_FAMILY_NETLINK = 1u << 4,
-	POLICY_FAMILY_ANY     = 0x1f,
+	POLICY_FAMILY_OTHER   = 1u << 5, /* the families without a word: only "any" names them */
+	POLICY_FAMILY_ANY     = 0x3f,
 };
 
 enum policy_net_proto {

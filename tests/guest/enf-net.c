@@ -5,7 +5,7 @@
  * denial is told apart from any other failure. Operations that talk to a
  * peer only say "ok" after a real exchange: an echo came back.
  *
- *   enf-net create FAMILY TYPE [PROTO]     FAMILY inet|inet6|unix|packet|netlink,
+ *   enf-net create FAMILY TYPE [PROTO]     FAMILY inet|inet6|unix|packet|netlink|alg|vsock|tipc|xdp,
  *                                          TYPE stream|dgram|raw|seqpacket,
  *                                          PROTO a number or tcp|udp|icmp|icmpv6
  *   enf-net connect tcp|udp ADDR PORT [v6sock]
@@ -14,6 +14,7 @@
  *                                          unconnected sendto, read the echo;
  *                                          unspec: an AF_UNSPEC sockaddr_in (IPv4 ADDR)
  *   v6sock: an IPv6 socket given the AF_INET sockaddr of an IPv4 ADDR (UDP sends IPv4)
+ *   bind-mapped: an IPv6 socket bound to ::ffff:127.0.0.1 first (ADDR :: then means 127.0.0.1)
  *   enf-net fastopen ADDR PORT             sendto(MSG_FASTOPEN) on a new TCP socket, read the echo
  *   enf-net bind tcp|udp ADDR PORT         bind only
  *   enf-net listen ADDR PORT               bind, then listen
@@ -24,6 +25,11 @@
  *   enf-net serve tcp|udp ADDR PORT        echo server, forever; prints "ready" once bound
  *   enf-net unix-serve PATH                unix stream echo server, forever; prints "ready"
  *   enf-net unix-connect PATH              unix stream connect and echo
+ *   enf-net unix-dgram-serve PATH          unix datagram sink, forever; prints "ready"
+ *   enf-net unix-sendto PATH               one datagram to PATH (sendto, no connect); ok once queued
+ *   enf-net unix-dgram-connect PATH        connect a datagram socket to PATH, then send
+ *   enf-net unix-pair stream|dgram         socketpair, one message across (unnamed peers)
+ * A unix PATH starting with '@' is an abstract name (the '@' becomes the NUL).
  *
  * ADDR with a ':' makes an IPv6 socket (so ::ffff:a.b.c.d is an IPv6 socket
  * talking to an IPv4 peer); otherwise IPv4.
@@ -36,6 +42,8 @@
 #include <netinet/ip.h>
 #include <netinet/ip_icmp.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,6 +138,9 @@ static int do_create(int argc, char **argv)
 	static const struct { const char *name; int value; } families[] = {
 		{ "inet", AF_INET }, { "inet6", AF_INET6 }, { "unix", AF_UNIX },
 		{ "packet", AF_PACKET }, { "netlink", AF_NETLINK },
+		/* families outside the policy's named ones: "any" must still cover them */
+		{ "alg", 38 /* AF_ALG */ }, { "vsock", 40 /* AF_VSOCK */ }, { "tipc", 30 /* AF_TIPC */ },
+		{ "xdp", 44 /* AF_XDP */ },
 	}, types[] = {
 		{ "stream", SOCK_STREAM }, { "dgram", SOCK_DGRAM }, { "raw", SOCK_RAW },
 		{ "seqpacket", SOCK_SEQPACKET },
@@ -170,6 +181,21 @@ static int sock_family(const struct addr *a, const char *opt)
 	return opt && strcmp(opt, "v6sock") == 0 ? AF_INET6 : a->family;
 }
 
+/*
+ * The bind-mapped option: bind the (IPv6) socket to ::ffff:127.0.0.1 first,
+ * after which the kernel takes the unspecified address :: as 127.0.0.1
+ * (tcp_v6_connect, __ip6_datagram_connect, udpv6_sendmsg). 0 or errno.
+ */
+static int bind_opt(int fd, const char *opt)
+{
+	struct sockaddr_in6 s6 = { .sin6_family = AF_INET6 };
+
+	if (!opt || strcmp(opt, "bind-mapped") != 0)
+		return 0;
+	inet_pton(AF_INET6, "::ffff:127.0.0.1", &s6.sin6_addr);
+	return bind(fd, (struct sockaddr *)&s6, sizeof(s6)) < 0 ? errno : 0;
+}
+
 static int do_connect(const char *proto, const char *addr, const char *port, const char *opt)
 {
 	struct addr a;
@@ -181,7 +207,9 @@ static int do_connect(const char *proto, const char *addr, const char *port, con
 	if (fd < 0)
 		return report(errno);
 	timeouts(fd);
-	if (connect(fd, (struct sockaddr *)&a.ss, a.len) < 0)
+	if ((err = bind_opt(fd, opt)) != 0)
+		;
+	else if (connect(fd, (struct sockaddr *)&a.ss, a.len) < 0)
 		err = errno;
 	else if (send(fd, ECHO, strlen(ECHO), 0) < 0)
 		err = errno;
@@ -204,7 +232,9 @@ static int do_sendto(const char *proto, const char *addr, const char *port, cons
 	timeouts(fd);
 	if (opt && strcmp(opt, "unspec") == 0)
 		((struct sockaddr *)&a.ss)->sa_family = AF_UNSPEC;
-	if (sendto(fd, ECHO, strlen(ECHO), 0, (struct sockaddr *)&a.ss, a.len) < 0)
+	if ((err = bind_opt(fd, opt)) != 0)
+		;
+	else if (sendto(fd, ECHO, strlen(ECHO), 0, (struct sockaddr *)&a.ss, a.len) < 0)
 		err = errno;
 	else
 		err = read_echo(fd);
@@ -402,30 +432,40 @@ static int do_serve(const char *proto, const char *addr, const char *port)
 	}
 }
 
-static int unix_addr(const char *path, struct sockaddr_un *sun)
+/* The address of PATH ('@': abstract) and its length; -1 when too long. */
+static socklen_t unix_addr(const char *path, struct sockaddr_un *sun)
 {
+	size_t n = strlen(path);
+
 	memset(sun, 0, sizeof(*sun));
 	sun->sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof(sun->sun_path))
-		return -1;
-	strcpy(sun->sun_path, path);
-	return 0;
+	if (n >= sizeof(sun->sun_path))
+		return (socklen_t)-1;
+	memcpy(sun->sun_path, path, n);
+	if (path[0] != '@')
+		return sizeof(*sun);
+	sun->sun_path[0] = 0;
+	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n);
 }
 
 static int do_unix_serve(const char *path)
 {
 	struct sockaddr_un sun;
+	socklen_t len = unix_addr(path, &sun);
 	char buf[256];
 	int fd;
 
-	if (unix_addr(path, &sun) < 0)
+	if (len == (socklen_t)-1)
 		return usage();
-	unlink(path);
+	if (path[0] != '@')
+		unlink(path);
 	fd = socket(AF_UNIX, SOCK_STREAM, 0);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 || listen(fd, 16) < 0) {
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sun, len) < 0 || listen(fd, 16) < 0) {
 		perror("enf-net: unix-serve");
 		return 1;
 	}
+	if (path[0] != '@')
+		chmod(path, 0666); /* so that nobody's refusal is the policy's, not the mode's */
 	printf("ready\n");
 	for (;;) {
 		int c = accept(fd, NULL, NULL);
@@ -443,21 +483,84 @@ static int do_unix_serve(const char *path)
 static int do_unix_connect(const char *path)
 {
 	struct sockaddr_un sun;
+	socklen_t len = unix_addr(path, &sun);
 	int fd, err = 0;
 
-	if (unix_addr(path, &sun) < 0)
+	if (len == (socklen_t)-1)
 		return usage();
 	fd = socket(AF_UNIX, SOCK_STREAM, 0);
 	if (fd < 0)
 		return report(errno);
 	timeouts(fd);
-	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0)
+	if (connect(fd, (struct sockaddr *)&sun, len) < 0)
 		err = errno;
 	else if (send(fd, ECHO, strlen(ECHO), 0) < 0)
 		err = errno;
 	else
 		err = read_echo(fd);
 	close(fd);
+	return report(err);
+}
+
+static int do_unix_dgram_serve(const char *path)
+{
+	struct sockaddr_un sun;
+	socklen_t len = unix_addr(path, &sun);
+	char buf[256];
+	int fd;
+
+	if (len == (socklen_t)-1)
+		return usage();
+	if (path[0] != '@')
+		unlink(path);
+	fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sun, len) < 0) {
+		perror("enf-net: unix-dgram-serve");
+		return 1;
+	}
+	if (path[0] != '@')
+		chmod(path, 0666); /* so that nobody's refusal is the policy's, not the mode's */
+	printf("ready\n");
+	for (;;)
+		(void)recv(fd, buf, sizeof(buf), 0);
+}
+
+/* A datagram to PATH: with sendto, or connect then send. Queued is ok. */
+static int do_unix_send(const char *path, bool connected)
+{
+	struct sockaddr_un sun;
+	socklen_t len = unix_addr(path, &sun);
+	int fd, err = 0;
+
+	if (len == (socklen_t)-1)
+		return usage();
+	fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+	if (fd < 0)
+		return report(errno);
+	timeouts(fd);
+	if (connected) {
+		if (connect(fd, (struct sockaddr *)&sun, len) < 0 || send(fd, ECHO, strlen(ECHO), 0) < 0)
+			err = errno;
+	} else if (sendto(fd, ECHO, strlen(ECHO), 0, (struct sockaddr *)&sun, len) < 0) {
+		err = errno;
+	}
+	close(fd);
+	return report(err);
+}
+
+static int do_unix_pair(const char *type)
+{
+	int sv[2], err = 0;
+
+	if (socketpair(AF_UNIX, strcmp(type, "dgram") == 0 ? SOCK_DGRAM : SOCK_STREAM, 0, sv) < 0)
+		return report(errno);
+	timeouts(sv[1]);
+	if (send(sv[0], ECHO, strlen(ECHO), 0) < 0)
+		err = errno;
+	else
+		err = read_echo(sv[1]);
+	close(sv[0]);
+	close(sv[1]);
 	return report(err);
 }
 
@@ -494,5 +597,13 @@ int main(int argc, char **argv)
 		return do_unix_serve(argv[0]);
 	if (strcmp(op, "unix-connect") == 0 && argc == 1)
 		return do_unix_connect(argv[0]);
+	if (strcmp(op, "unix-pair") == 0 && argc == 1)
+		return do_unix_pair(argv[0]);
+	if (strcmp(op, "unix-dgram-serve") == 0 && argc == 1)
+		return do_unix_dgram_serve(argv[0]);
+	if (strcmp(op, "unix-sendto") == 0 && argc == 1)
+		return do_unix_send(argv[0], false);
+	if (strcmp(op, "unix-dgram-connect") == 0 && argc == 1)
+		return do_unix_send(argv[0], true);
 	return usage();
 }

@@ -22,13 +22,17 @@ serve udp 127.0.0.1 53
 serve udp 127.0.0.1 9090
 serve tcp ::1 8080
 serve tcp ::1 9090
+serve tcp 127.0.0.1 7070
+serve udp 127.0.0.1 7070
+serve tcp ::1 7070
 
 start_daemon
 compile_and_load net '{"name":"net","mode":"enforce","network":{"default":"allow","rules":[
  {"action":"deny","op":["connect","send"],"addr":"169.254.0.0/16"},
  {"action":"deny","op":["connect","send"],"addr":"127.0.0.0/8","ports":[9090]},
  {"action":"allow","op":["connect"],"addr":"127.0.0.2/32","ports":[9090]},
- {"action":"deny","op":["connect","send"],"addr":"::1/128","ports":[9090]}
+ {"action":"deny","op":["connect","send"],"addr":"::1/128","ports":[9090]},
+ {"action":"deny","op":["connect","send"],"addr":"127.0.0.0/8","ports":[7070]}
 ]}}'
 mkdir -p $CG/t30 $CG/free
 expect_eq "attach net to $CG/t30" "attached $CG/t30" "$(enforcerctl attach net $CG/t30 2>&1)"
@@ -88,6 +92,21 @@ expect_eq "tcp connect 0.0.0.0:9090 unconfined reaches 127.0.0.1" ok "$(net $F c
 expect_eq "tcp6 connect [::]:9090 denied (it is ::1)" EPERM "$(net $C connect tcp :: 9090)"
 expect_eq "udp sendto 0.0.0.0:9090 denied" EPERM "$(net $C sendto udp 0.0.0.0 9090)"
 expect_eq "tcp connect 0.0.0.0:8080 allowed" ok "$(net $C connect tcp 0.0.0.0 8080)"
+
+echo "--- [::] from a socket bound to a v4-mapped address is 127.0.0.1, not ::1"
+# tcp_v6_connect, __ip6_datagram_connect and udpv6_sendmsg take :: as
+# ::ffff:127.0.0.1 when the socket's own address is v4-mapped.
+expect_eq "tcp6 bound ::ffff:127.0.0.1, connect [::]:7070 denied (it is 127.0.0.1)" EPERM \
+	"$(net $C connect tcp :: 7070 bind-mapped)"
+expect_eq "the same unconfined reaches 127.0.0.1:7070 (echo)" ok "$(net $F connect tcp :: 7070 bind-mapped)"
+expect_eq "the same as nobody denied" EPERM \
+	"$(in_cgroup $C enf-asuser 65534 65534 enf-net connect tcp :: 7070 bind-mapped 2>&1)"
+expect_eq "the same as nobody unconfined (echo)" ok \
+	"$(in_cgroup $F enf-asuser 65534 65534 enf-net connect tcp :: 7070 bind-mapped 2>&1)"
+expect_eq "udp6 bound ::ffff:127.0.0.1, connect [::]:7070 denied" EPERM "$(net $C connect udp :: 7070 bind-mapped)"
+expect_eq "udp6 bound ::ffff:127.0.0.1, sendto [::]:7070 denied" EPERM "$(net $C sendto udp :: 7070 bind-mapped)"
+expect_eq "udp6 bound ::ffff:127.0.0.1, sendto [::]:7070 unconfined (echo)" ok "$(net $F sendto udp :: 7070 bind-mapped)"
+expect_eq "tcp6 unbound, connect [::]:7070 is ::1: allowed (echo)" ok "$(net $C connect tcp :: 7070)"
 
 echo "--- descendants inherit; detach lifts it"
 mkdir -p $C/child

@@ -53,6 +53,32 @@ expect_eq "unix connect denied" EPERM "$(net $C unix-connect /tmp/t32.sock)"
 expect_eq "unix connect unconfined (echo)" ok "$(net $F unix-connect /tmp/t32.sock)"
 expect_eq "unix socket creation allowed" ok "$(net $C create unix stream)"
 
+echo "--- family \"any\" means every family, the ones without a policy word too"
+compile_and_load nocreate '{"name":"nocreate","mode":"enforce","network":{"default":"allow","rules":[
+ {"action":"deny","op":["create"],"family":"any"}]}}'
+compile_and_load anycreate '{"name":"anycreate","mode":"enforce","network":{"default":"deny","rules":[
+ {"action":"allow","op":["create"],"family":"any"}]}}'
+mkdir -p $CG/t32none $CG/t32all
+expect_exit "attach nocreate" 0 enforcerctl attach nocreate $CG/t32none
+expect_exit "attach anycreate" 0 enforcerctl attach anycreate $CG/t32all
+tried=0
+for ft in alg:seqpacket vsock:stream tipc:seqpacket xdp:raw; do
+	fam=${ft%%:*}
+	typ=${ft#*:}
+	u=$(net $F create $fam $typ)
+	if [ "$u" != ok ]; then
+		echo "note: $fam sockets cannot be made on this kernel ($u): not tried"
+		continue
+	fi
+	tried=$((tried + 1))
+	expect_eq "$fam socket under a deny-all create denied" EPERM "$(net $CG/t32none create $fam $typ)"
+	expect_eq "$fam socket under an allow-any create allowed" ok "$(net $CG/t32all create $fam $typ)"
+done
+expect_eq "unix socket under a deny-all create denied" EPERM "$(net $CG/t32none create unix stream)"
+expect_eq "tcp socket under an allow-any create allowed" ok "$(net $CG/t32all create inet stream)"
+[ $tried -ge 1 ] && pass "at least one family outside the policy's words was tried ($tried)" || \
+	fail "no family outside the policy's words could be made: nothing tried"
+
 echo "--- audit"
 expect_audit "packet creation denial logged" '"hook":"socket_create"' '"op":"create"' '"family":"packet"' \
 	'"verdict":"deny"' '"rule":"/tmp/sock.json:2:'
