@@ -36,6 +36,13 @@ setup_tree() {
 	chmod -R a+rwX /x /elsewhere /strict
 	chmod a-t /x /x/sub /x/nsub /elsewhere /strict
 	mount --bind /elsewhere /mnt/el || echo "note: bind mount failed"
+	# A bind mount of a subdirectory of the denied subtree, made before the
+	# profile: its name (/mnt/xs/...) is outside /x, and the walk crosses
+	# from the subdirectory to /mnt without meeting /x's dentry.
+	mkdir -p /mnt/xs /x/bsub && echo "secret b" >/x/bsub/f && echo "secret b2" >/x/bsub/g
+	mount --bind /x/bsub /mnt/xs || echo "note: bind mount failed"
+	mkdir -p /srv/pub/sub /mnt/ps && echo pub >/srv/pub/sub/f
+	mount --bind /srv/pub/sub /mnt/ps || echo "note: bind mount failed"
 }
 setup_tree
 
@@ -101,6 +108,12 @@ expect_eq "unconfined: exchange" ok "$(enf-probe exchange /x/sub/h /elsewhere/e)
 expect_eq "unconfined: rename a directory out" ok "$(enf-probe rename /x/dsub /elsewhere/dsub)"
 expect_eq "unconfined as nobody: rename out" ok "$($NOBODY enf-probe rename /x/sub/nf /elsewhere/nf)"
 
+# --- a bind mount of a subdirectory of the denied subtree
+expect_eq "read through a bind mount of a denied subdirectory" EPERM "$(c open /mnt/xs/f r)"
+expect_eq "as nobody: read through a bind mount of a denied subdirectory" EPERM "$(n open /mnt/xs/f r)"
+expect_eq "read through a bind mount of an allowed subdirectory (control)" ok "$(c open /mnt/ps/f r)"
+expect_eq "the bind mount of the denied subdirectory, unconfined (control)" ok "$(enf-probe open /mnt/xs/f r)"
+
 # --- foreign roots
 expect_eq "open_tree clone of a denied directory, then openat: denied" EPERM "$(c opentree /x/sub l)"
 expect_eq "open_tree clone of an allowed directory, then openat: denied too" EPERM "$(c opentree /elsewhere e3)"
@@ -142,5 +155,5 @@ wait_for_log '"reason":"refer"' || true
 expect_contains "a refused move is logged with reason refer" '"reason":"refer"' "$(grep '"reason":"refer"' "$AUDIT_LOG" | head -n 1)"
 wait_for_log '"reason":"foreign-root"' || true
 expect_contains "a detached tree is logged with reason foreign-root" '"reason":"foreign-root"' "$(grep '"reason":"foreign-root"' "$AUDIT_LOG" | head -n 1)"
-umount /mnt/el 2>/dev/null
+umount /mnt/el /mnt/xs /mnt/ps 2>/dev/null
 finish
