@@ -149,6 +149,41 @@ static void merge_actions(struct enf_actions *into, const struct enf_node_val *v
 	}
 }
 
+/*
+ * What node i's rules amount to where its path is matched: per class, its own
+ * action, else the nearest ancestor's subtree action. An identity carries
+ * this, not only the node's own rules, because a walk keeps only the first
+ * identity it meets (lsm-progs/path.bpf.h): a rule deeper in a denied
+ * subtree must not hide the subtree's restriction under another name.
+ */
+static struct enf_node_val effective_node(const struct bundle *b, uint32_t i)
+{
+	struct enf_node_val eff = b->nodes[i].val;
+
+	for (int c = 0; c < ENF_CLASS_COUNT; c++) {
+		uint32_t n = i, steps = 0;
+
+		while ((eff.exact[c] == ENF_ACT_NONE || eff.subtree[c] == ENF_ACT_NONE) && n != 0 &&
+		       steps++ <= ENF_RULE_DEPTH_MAX) {
+			const struct enf_node_val *up;
+
+			n = b->nodes[n].parent;
+			if (n >= b->n_nodes)
+				break;
+			up = &b->nodes[n].val;
+			if (eff.exact[c] == ENF_ACT_NONE && up->subtree[c] != ENF_ACT_NONE) {
+				eff.exact[c] = up->subtree[c];
+				eff.exact_rule[c] = up->subtree_rule[c];
+			}
+			if (eff.subtree[c] == ENF_ACT_NONE && up->subtree[c] != ENF_ACT_NONE) {
+				eff.subtree[c] = up->subtree[c];
+				eff.subtree_rule[c] = up->subtree_rule[c];
+			}
+		}
+	}
+	return eff;
+}
+
 /* The kernel's dev_t encoding (sb->s_dev), not glibc's. */
 static uint64_t kernel_dev(dev_t d)
 {
@@ -163,12 +198,13 @@ static int inodes_insert(const struct engine *e, const struct bundle *b, uint32_
 	uint32_t count = 0;
 
 	for (uint32_t i = 0; i < b->n_nodes; i++) {
-		const struct enf_node_val *v = &b->nodes[i].val;
+		struct enf_node_val eff = effective_node(b, i);
+		const struct enf_node_val *v = &eff;
 		struct enf_inode_key key = { .instance = instance };
 		struct enf_inode_val val = { .node = i };
 		struct stat st;
 
-		if (!restricts(v))
+		if (!restricts(&b->nodes[i].val))
 			continue;
 		node_path(b, i, path, sizeof(path));
 		if (stat(path, &st) < 0)
