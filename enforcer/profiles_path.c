@@ -151,8 +151,43 @@ static void merge_actions(struct enf_actions *into, const struct enf_node_val *v
 	}
 }
 
-/* Node i's identity (dev, ino), merged with what other rule paths naming the same object gave it. 0 or -errno. */
-static int identity_insert(const struct engine *e, const struct bundle *b, uint32_t instance, uint32_t i,
+/*
+ * What node i's rules amount to where its path is matched: per class, its own
+ * action, else the nearest ancestor's subtree action. An identity carries
+ * this, not only the node's own rules, because a walk keeps only the first
+ * identity it meets (lsm-progs/path.bpf.h): a rule deeper in a denied
+ * subtree must not hide the subtree's restriction under another name.
+ */
+static struct enf_node_val effective_node(const struct bundle *b, uint32_t i)
+{
+	struct enf_node_val eff = b->nodes[i].val;
+
+	for (int c = 0; c < ENF_CLASS_COUNT; c++) {
+		uint32_t n = i, steps = 0;
+
+		while ((eff.exact[c] == ENF_ACT_NONE || eff.subtree[c] == ENF_ACT_NONE) && n != 0 &&
+		       steps++ <= ENF_RULE_DEPTH_MAX) {
+			const struct enf_node_val *up;
+
+			n = b->nodes[n].parent;
+			if (n >= b->n_nodes)
+				break;
+			up = &b->nodes[n].val;
+			if (eff.exact[c] == ENF_ACT_NONE && up->subtree[c] != ENF_ACT_NONE) {
+				eff.exact[c] = up->subtree[c];
+				eff.exact_rule[c] = up->subtree_rule[c];
+			}
+			if (eff.subtree[c] == ENF_ACT_NONE && up->subtree[c] != ENF_ACT_NONE) {
+				eff.subtree[c] = up->subtree[c];
+				eff.subtree_rule[c] = up->subtree_rule[c];
+			}
+		}
+	}
+	return eff;
+}
+
+/* Node i's identity (dev, ino) carrying v, merged with what other rule paths naming the same object gave it. 0 or -errno. */
+static int identity_insert(const struct engine *e, const struct enf_node_val *v, uint32_t instance, uint32_t i,
 			   uint64_t dev, uint64_t ino)
 {
 	struct enf_inode_key key = { .instance = instance, .dev = dev, .ino = ino };
@@ -161,7 +196,7 @@ static int identity_insert(const struct engine *e, const struct bundle *b, uint3
 	/* Two rule paths may name one object (a symlink and its target): merge. */
 	if (bpf_map_lookup_elem(inodes_fd(e), &key, &val) < 0)
 		val = (struct enf_inode_val){ .node = i };
-	merge_actions(&val.actions, &b->nodes[i].val);
+	merge_actions(&val.actions, v);
 	if (bpf_map_update_elem(inodes_fd(e), &key, &val, BPF_ANY) < 0)
 		return -errno;
 	return 0;
@@ -181,6 +216,7 @@ static int identities_insert(const struct engine *e, const struct bundle *b, uin
 	uint32_t count = 0;
 
 	for (uint32_t i = 0; i < b->n_nodes; i++) {
+		struct enf_node_val eff = effective_node(b, i);
 		uint64_t dev, ino;
 		int r;
 
@@ -189,7 +225,7 @@ static int identities_insert(const struct engine *e, const struct bundle *b, uin
 		node_path(b, i, path, sizeof(path));
 		if (identity_of(ctx, path, &dev, &ino) < 0)
 			continue; /* not there (yet): its path rule still applies */
-		r = identity_insert(e, b, instance, i, dev, ino);
+		r = identity_insert(e, &eff, instance, i, dev, ino);
 		if (r < 0)
 			return r;
 		count++;

@@ -43,6 +43,7 @@ struct path_walk {
 	bool leaf_hit, anc_hit;          /* which of tc->hits is set (kept there: the stack is full) */
 	bool ident_of_tc;     /* the leaf's identity is tc->leaf_ident's, not the walked leaf's (a new name) */
 	bool tree_root;       /* the walk ended at the root of a mount with no parent (foreign_root()) */
+	bool beside;          /* climbing above a bind mount's root for identities (path_walk_step()) */
 };
 
 static __always_inline struct mount *real_mount_of(struct vfsmount *vfsmnt)
@@ -196,10 +197,29 @@ static int path_walk_step(__u32 i, void *data)
 				dp = (struct dentry *)(unsigned long)tc->leaf_ident;
 			w->leaf_hit = inode_known(w->instance, dp, &tc->hits.leaf_dev, &tc->hits.leaf_ino,
 						  &tc->hits.leaf_node);
-		}
-		else if (!w->anc_hit)
+		} else if (!w->anc_hit) {
 			w->anc_hit = inode_known(w->instance, dp, &tc->hits.anc_dev, &tc->hits.anc_ino,
 						 &tc->hits.anc_node);
+		}
+	}
+
+	/*
+	 * Beside the path: d is above the root of a bind mount of a
+	 * subdirectory, in the same file system, and only its identity counts
+	 * (checked above). Up to the file system's root or the first hit, then
+	 * on to the mountpoint as usual. Each step counts against the walk's
+	 * bound.
+	 */
+	if (w->beside) {
+		if (bpf_probe_read_kernel(&up, sizeof(up), (void *)(unsigned long)(d + window_base())) < 0)
+			return 1; /* not done: the caller fails closed */
+		if (up != d && !w->anc_hit) {
+			w->dentry = up;
+			return 0;
+		}
+		w->beside = false;
+		w->dentry = tc->mount.mountpoint;
+		return enter_mount(w, tc->mount.parent) ? 0 : 1;
 	}
 
 	if (d == tc->mount.root) {
@@ -208,6 +228,20 @@ static int path_walk_step(__u32 i, void *data)
 			w->done = true;
 			w->tree_root = true;
 			return 1;
+		}
+		/*
+		 * A bind mount's root need not be its file system's root: a rule
+		 * naming a directory above it (a denied subtree whose subdirectory
+		 * was bind mounted elsewhere) is met only by climbing there.
+		 */
+		if (w->check_inodes && !w->anc_hit) {
+			if (bpf_probe_read_kernel(&up, sizeof(up), (void *)(unsigned long)(d + window_base())) < 0)
+				return 1;
+			if (up != d) {
+				w->beside = true;
+				w->dentry = up;
+				return 0;
+			}
 		}
 		w->dentry = tc->mount.mountpoint;
 		return enter_mount(w, tc->mount.parent) ? 0 : 1;
@@ -262,6 +296,7 @@ static __always_inline int path_walk(struct path_walk *w, struct dentry *dentry,
 	w->leaf_hit = false;
 	w->anc_hit = false;
 	w->tree_root = false;
+	w->beside = false;
 	if (!enter_mount(w, (__u64)(unsigned long)real_mount_of(vfsmnt)))
 		return -ENAMETOOLONG;
 	bpf_loop(ENF_PATH_WALK_MAX, path_walk_step, w, 0);

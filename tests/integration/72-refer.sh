@@ -36,12 +36,23 @@ setup_tree() {
 	chmod -R a+rwX /x /elsewhere /strict
 	chmod a-t /x /x/sub /x/nsub /elsewhere /strict
 	mount --bind /elsewhere /mnt/el || echo "note: bind mount failed"
+	# A bind mount of a subdirectory of the denied subtree, made before the
+	# profile: its name (/mnt/xs/...) is outside /x, and the walk crosses
+	# from the subdirectory to /mnt without meeting /x's dentry.
+	mkdir -p /mnt/xs /x/bsub && echo "secret b" >/x/bsub/f && echo "secret b2" >/x/bsub/g
+	mount --bind /x/bsub /mnt/xs || echo "note: bind mount failed"
+	# A bind mount of /x itself, where a second, deeper rule names /x/deep.
+	mkdir -p /x/deep /mnt/xall && echo "secret deep" >/x/deep/f && chmod a+rw /x/deep/f
+	mount --bind /x /mnt/xall || echo "note: bind mount failed"
+	mkdir -p /srv/pub/sub /mnt/ps && echo pub >/srv/pub/sub/f
+	mount --bind /srv/pub/sub /mnt/ps || echo "note: bind mount failed"
 }
 setup_tree
 
 start_daemon
 compile_and_load refer '{"name":"refer","mode":"enforce","file":{"default":"allow","rules":[
   {"action":"deny","path":"/x/**","access":["read"]},
+  {"action":"deny","path":"/x/deep/**","access":["write"]},
   {"action":"deny","path":"/strict/**","access":["read","write"]},
   {"action":"audit","path":"/aud/**","access":["read"]},
   {"action":"deny","path":"/chroot/secret","access":["read"]}]}}'
@@ -101,6 +112,19 @@ expect_eq "unconfined: exchange" ok "$(enf-probe exchange /x/sub/h /elsewhere/e)
 expect_eq "unconfined: rename a directory out" ok "$(enf-probe rename /x/dsub /elsewhere/dsub)"
 expect_eq "unconfined as nobody: rename out" ok "$($NOBODY enf-probe rename /x/sub/nf /elsewhere/nf)"
 
+# --- a bind mount of a subdirectory of the denied subtree
+expect_eq "read through a bind mount of a denied subdirectory" EPERM "$(c open /mnt/xs/f r)"
+expect_eq "as nobody: read through a bind mount of a denied subdirectory" EPERM "$(n open /mnt/xs/f r)"
+expect_eq "read through a bind mount of an allowed subdirectory (control)" ok "$(c open /mnt/ps/f r)"
+expect_eq "the bind mount of the denied subdirectory, unconfined (control)" ok "$(enf-probe open /mnt/xs/f r)"
+
+# A deeper rule's identity is the first the walk meets under the bind mount's
+# name: it must carry the read denial of /x/** too.
+expect_eq "read under a deeper rule through a bind mount of the subtree" EPERM "$(c open /mnt/xall/deep/f r)"
+expect_eq "write there: the deeper rule's own class" EPERM "$(c open /mnt/xall/deep/f w)"
+expect_eq "read under a deeper rule by its own path" EPERM "$(c open /x/deep/f r)"
+expect_eq "the same read, unconfined (control)" ok "$(enf-probe open /mnt/xall/deep/f r)"
+
 # --- foreign roots
 expect_eq "open_tree clone of a denied directory, then openat: denied" EPERM "$(c opentree /x/sub l)"
 expect_eq "open_tree clone of an allowed directory, then openat: denied too" EPERM "$(c opentree /elsewhere e3)"
@@ -142,5 +166,5 @@ wait_for_log '"reason":"refer"' || true
 expect_contains "a refused move is logged with reason refer" '"reason":"refer"' "$(grep '"reason":"refer"' "$AUDIT_LOG" | head -n 1)"
 wait_for_log '"reason":"foreign-root"' || true
 expect_contains "a detached tree is logged with reason foreign-root" '"reason":"foreign-root"' "$(grep '"reason":"foreign-root"' "$AUDIT_LOG" | head -n 1)"
-umount /mnt/el 2>/dev/null
+umount /mnt/el /mnt/xs /mnt/ps /mnt/xall 2>/dev/null
 finish
