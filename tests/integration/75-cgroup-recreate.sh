@@ -10,7 +10,9 @@
 # Checked: the recreated cgroup (root and nobody, exec and open), a tight
 # loop of rmdir/mkdir/move/try cycles, `list` naming the live id and never a
 # stale one, detach (control), an unattached sibling (control), the daemon
-# stopped, and the daemon restarted while the cgroup does not exist.
+# stopped (and removed cgroups' ids not piling up: enf_cgrp_rmdir), the
+# daemon restarted while the cgroup does not exist, and pins of an older
+# build without the map and the programs.
 . /enforcer/tests/integration/lib/lib.sh
 . /enforcer/tests/integration/lib/lifecycle.sh
 
