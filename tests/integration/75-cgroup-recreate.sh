@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
-# enforcer-test: timeout=400
+# enforcer-test: timeout=600
 #
 # An attachment follows its cgroup path (issue 13): `systemctl restart`
 # removes a unit's cgroup and creates it again under a new id. A task moved
