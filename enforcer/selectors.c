@@ -278,8 +278,8 @@ static void attach_one(struct selectors *s, const char *path, const char *profil
 		} else {
 			s->late++;
 			log_warn("%s was created again and attached by the daemon after mkdir, not by the kernel in it: "
-				 "tasks moved in meanwhile ran under its parent's profile (the path is not followed: "
-				 "see the earlier message about it)", path);
+				 "tasks moved in meanwhile ran under its parent's profile (its path is not followed, see "
+				 "the earlier message about it, or the kernel could not add the entry)", path);
 		}
 	}
 	if (profiles_attach(s->ps, profile, path, &ca, msg, sizeof(msg)) < 0) {

@@ -31,6 +31,13 @@
  * When the update fails (no memory for the element) the cgroup is
  * attached by the daemon when it sees the cgroup (enforcer/selectors.c),
  * late; it counts those and logs them. A tracepoint cannot fail mkdir.
+ *
+ * enf_cgrp_rmdir removes the entry of a removed cgroup, so that ids of
+ * cgroups that no longer exist do not pile up in the map while no daemon
+ * runs (a unit restarted in a loop) until it is full and a new entry no
+ * longer fits. It fires after cgroup_destroy_locked() succeeded: rmdir
+ * refuses a cgroup with tasks or live children, and a task can no longer
+ * enter it, so no task is governed by that entry any more.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
@@ -65,5 +72,17 @@ int BPF_PROG(enf_cgrp_mkdir, struct cgroup *cgrp, const char *path)
 	aval.slot = val->slot;
 	aval.level = (__u32)BPF_CORE_READ(cgrp, level);
 	bpf_map_update_elem(&attachments, &akey, &aval, BPF_ANY);
+	return 0;
+}
+
+SEC("tp_btf/cgroup_rmdir")
+int BPF_PROG(enf_cgrp_rmdir, struct cgroup *cgrp, const char *path)
+{
+	struct enf_attach_key akey;
+
+	if (BPF_CORE_READ(cgrp, root, hierarchy_id) != 0)
+		return 0;
+	akey.cgroup_id = BPF_CORE_READ(cgrp, kn, id);
+	bpf_map_delete_elem(&attachments, &akey);
 	return 0;
 }

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
-# enforcer-test: timeout=400
+# enforcer-test: timeout=600
 #
 # An attachment follows its cgroup path (issue 13): `systemctl restart`
 # removes a unit's cgroup and creates it again under a new id. A task moved
@@ -10,7 +10,9 @@
 # Checked: the recreated cgroup (root and nobody, exec and open), a tight
 # loop of rmdir/mkdir/move/try cycles, `list` naming the live id and never a
 # stale one, detach (control), an unattached sibling (control), the daemon
-# stopped, and the daemon restarted while the cgroup does not exist.
+# stopped (and removed cgroups' ids not piling up: enf_cgrp_rmdir), the
+# daemon restarted while the cgroup does not exist, and pins of an older
+# build without the map and the programs.
 . /enforcer/tests/integration/lib/lib.sh
 . /enforcer/tests/integration/lib/lifecycle.sh
 
@@ -76,6 +78,11 @@ rmdir $A && mkdir $A
 expect_eq "daemon stopped, recreated: exec denied" EPERM "$(in_cgroup $A enf-probe exec /usr/bin/wget)"
 expect_eq "daemon stopped, recreated: nobody's open denied" EPERM "$(in_cgroup $A $AS_NOBODY enf-probe open /srv/secret/data r)"
 expect_eq "daemon stopped: sibling allowed (control)" ok "$(in_cgroup $S/sibling.service enf-probe exec /usr/bin/wget)"
+n=0
+while [ $n -lt 10 ]; do rmdir $A && mkdir $A; n=$((n + 1)); done
+ents=$(bpftool map dump pinned $PIN_DIR/maps/attachments 2>/dev/null | grep -c '"key"')
+expect_eq "daemon stopped, 10 more recreations: removed cgroups' ids do not pile up (enf_cgrp_rmdir)" 1 "$ents"
+expect_eq "daemon stopped, after them: exec denied" EPERM "$(in_cgroup $A enf-probe exec /usr/bin/wget)"
 
 # Daemon restarted while the cgroup does not exist, then mkdir.
 rmdir $A
@@ -97,10 +104,10 @@ expect_contains "restarted after a recreation: the live id" "attached $A (cgroup
 expect_eq "restarted after a recreation: one attachment" 1 "$(echo "$out" | grep -c "$A")"
 expect_eq "restarted after a recreation: exec denied" EPERM "$(in_cgroup $A enf-probe exec /usr/bin/wget)"
 
-# Pins of a build before this one (no cgroup_paths map, no enf_cgrp_mkdir
+# Pins of a build before this one (no cgroup_paths map, no enf_cgrp_mkdir/rmdir
 # link): the next start loads the programs, creates the map and fills it from the state.
 stop_daemon
-rm -f $PIN_DIR/maps/cgroup_paths $PIN_DIR/links/enf_cgrp_mkdir
+rm -f $PIN_DIR/maps/cgroup_paths $PIN_DIR/links/enf_cgrp_mkdir $PIN_DIR/links/enf_cgrp_rmdir
 rmdir $A && mkdir $A
 expect_eq "older pins, no daemon: recreated cgroup not followed (the old build's gap)" ok "$(in_cgroup $A enf-probe exec /usr/bin/wget)"
 restart_daemon
