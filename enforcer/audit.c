@@ -52,6 +52,7 @@ static const char *hook_name(__u32 hook)
 	case ENF_HOOK_SELF_RECEIVE:    return "self:receive-protected";
 	case ENF_HOOK_SELF_SIGIO:      return "self:sigio-daemon";
 	case ENF_HOOK_SELF_LINK:       return "self:link-protected";
+	case ENF_HOOK_SELF_LOCK:       return "self:lock-protected";
 	/* the confinement baseline */
 	case ENF_HOOK_BASE_MOUNT:        return "baseline:mount";
 	case ENF_HOOK_BASE_UMOUNT:       return "baseline:umount";

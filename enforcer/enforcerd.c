@@ -119,8 +119,9 @@ static void usage(FILE *out)
 		"  -h, --help             show this help\n"
 		"\n"
 		"Exit status: 0 clean shutdown, 1 this kernel cannot enforce (the message says\n"
-		"why and what to change), 2 usage error, 3 other start-up failure, 4 the pinned\n"
-		"state has another ABI version (see --migrate and --cleanup).\n",
+		"why and what to change), 2 usage error, 3 other start-up failure (among them:\n"
+		"another enforcerd runs on the same pin directory), 4 the pinned state has\n"
+		"another ABI version (see --migrate and --cleanup).\n",
 		ENF_SOCKET_DEFAULT, AUDIT_LOG_DEFAULT, EVENT_RATE_DEFAULT, ENF_PIN_DIR_DEFAULT, STATE_DIR_DEFAULT);
 }
 
@@ -386,6 +387,10 @@ int main(int argc, char **argv)
 	if (r == -EPROTO) {
 		fprintf(stderr, "enforcerd: %s\n", msg);
 		return EXIT_PINNED_ABI;
+	}
+	if (r == -EBUSY) {
+		fprintf(stderr, "enforcerd: %s\n", msg);
+		return EXIT_FAILURE_OTHER;
 	}
 	if (r < 0) {
 		fprintf(stderr, "enforcerd: cannot enforce on this kernel: %s\n", msg);

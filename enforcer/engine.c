@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <linux/magic.h>
 #include <unistd.h>
@@ -111,6 +113,87 @@ static int mkdir_p1(const char *path)
 	return 0;
 }
 
+/* The pid of the daemon the pinned settings name (0: none or unreadable), for messages. */
+static unsigned pinned_daemon_pid(const char *pin_dir)
+{
+	_cleanup_close_ int fd = pinned_settings_fd(pin_dir);
+	struct enf_config cfg;
+	__u32 zero = 0;
+
+	if (fd < 0 || bpf_map_lookup_elem(fd, &zero, &cfg) < 0)
+		return 0;
+	return cfg.daemon_tgid;
+}
+
+/*
+ * One daemon per pinned state. A second one would adopt the pins, drop map
+ * entries of profile versions its own state does not name and rename live
+ * profiles before it found the control socket taken: the first daemon's
+ * confined tasks would then fail closed on everything. So the pin
+ * directory is flock()ed before anything in it is read or changed; the
+ * lock goes with the process, a crash included. Confined tasks cannot
+ * take it first (self.bpf.c: no locks on bpffs for them).
+ */
+static int lock_pin_dir(struct engine *e, int *ret_fd, char *msg, size_t size)
+{
+	_cleanup_close_ int fd = -1;
+	unsigned pid;
+	int r;
+
+	r = mkdir_p1(e->pin_dir);
+	if (r == 0) {
+		fd = open(e->pin_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		r = fd < 0 ? -errno : 0;
+	}
+	if (r < 0) {
+		snprintf(msg, size, "cannot use %s as the pin directory: %s. It must be a directory on a bpf file "
+			 "system: mount one (mount -t bpf bpf /sys/fs/bpf) or pass --pin-dir.", e->pin_dir, strerror(-r));
+		return r;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+		*ret_fd = TAKE_FD(fd);
+		return 0;
+	}
+	r = -errno;
+	if (r != -EWOULDBLOCK) {
+		snprintf(msg, size, "cannot lock the pin directory %s: %s", e->pin_dir, strerror(-r));
+		return r;
+	}
+	pid = pinned_daemon_pid(e->pin_dir);
+	if (pid)
+		snprintf(msg, size, "another enforcerd (pid %u) is running on the pinned state in %s; this one exits "
+			 "without touching it. Stop that one first (systemctl stop enforcerd, or enforcerctl shutdown), "
+			 "or give this one its own --pin-dir, --state-dir and --socket.", pid, e->pin_dir);
+	else
+		snprintf(msg, size, "another enforcerd is running on the pinned state in %s (it holds the lock on "
+			 "that directory); this one exits without touching it. Stop that one first (systemctl stop "
+			 "enforcerd, or enforcerctl shutdown), or give this one its own --pin-dir, --state-dir and "
+			 "--socket.", e->pin_dir);
+	return -EBUSY;
+}
+
+/*
+ * Mark this task as the daemon in self_daemon, through a pidfd of itself:
+ * self-protection exempts the daemon and shields it only while this task
+ * lives (lsm-progs/self.bpf.c). Written before settings.daemon_tgid names
+ * it. enforcerd is single-threaded: its one task is the process.
+ */
+static int mark_daemon_task(struct engine *e)
+{
+	int fd = engine_map_fd(e, "self_daemon");
+	_cleanup_close_ int pidfd = -1;
+	__u32 tgid = (__u32)getpid();
+
+	if (fd < 0)
+		return fd;
+	pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
+	if (pidfd < 0)
+		return -errno;
+	if (bpf_map_update_elem(fd, &pidfd, &tgid, BPF_ANY) < 0)
+		return -errno;
+	return 0;
+}
+
 /* The maps of the object, with their pin paths set; the first pinned one that does not fit, if any. */
 static int set_pin_paths(struct engine *e, char *bad, size_t bad_size)
 {
@@ -175,9 +258,8 @@ static int prepare_pin_dir(struct engine *e, const struct engine_options *o, cha
 	unsigned abi;
 	int r;
 
-	r = mkdir_p1(e->pin_dir);
-	if (r == 0 && (statfs(e->pin_dir, &sf) < 0 || sf.f_type != BPF_FS_MAGIC))
-		r = -ENOTDIR;
+	/* lock_pin_dir() made the directory. */
+	r = statfs(e->pin_dir, &sf) < 0 || sf.f_type != BPF_FS_MAGIC ? -ENOTDIR : 0;
 	if (r < 0) {
 		snprintf(msg, size, "cannot use %s as the pin directory: %s. It must be on a bpf file system: "
 			 "mount one (mount -t bpf bpf /sys/fs/bpf) or pass --pin-dir.", e->pin_dir,
@@ -204,11 +286,10 @@ static int prepare_pin_dir(struct engine *e, const struct engine_options *o, cha
 		r = move_aside(e, abi, msg, size);
 		if (r < 0)
 			return r;
-		r = mkdir_p1(e->pin_dir);
-		if (r < 0) {
-			snprintf(msg, size, "cannot create %s: %s", e->pin_dir, strerror(-r));
+		/* The locked directory moved aside with the old state: lock the new one too. */
+		r = lock_pin_dir(e, &e->lock_fds[1], msg, size);
+		if (r < 0)
 			return r;
-		}
 	}
 	snprintf(sub, sizeof(sub), "%s/maps", e->pin_dir);
 	r = mkdir_p1(sub);
@@ -490,6 +571,7 @@ int engine_start(struct engine *e, const struct engine_options *o, char *msg, si
 	memset(e, 0, sizeof(*e));
 	e->attachments_fd = e->profiles_fd = e->path_trie_fd = e->settings_fd = -1;
 	e->stats_fd = e->events_fd = e->self_inodes_fd = -1;
+	e->lock_fds[0] = e->lock_fds[1] = -1;
 	libbpf_verbose = o->verbose;
 	libbpf_set_print(libbpf_print);
 
@@ -510,6 +592,12 @@ int engine_start(struct engine *e, const struct engine_options *o, char *msg, si
 	e->pin_dir = strdup(o->pin_dir ? o->pin_dir : ENF_PIN_DIR_DEFAULT);
 	if (!e->pin_dir)
 		return -ENOMEM;
+	r = lock_pin_dir(e, &e->lock_fds[0], msg, size);
+	if (r < 0) {
+		free(e->pin_dir);
+		e->pin_dir = NULL;
+		return r;
+	}
 	r = prepare_pin_dir(e, o, msg, size);
 	if (r < 0) {
 		if (e->migrated_from && rename(e->migrated_from, e->pin_dir) < 0)
@@ -572,6 +660,12 @@ int engine_start(struct engine *e, const struct engine_options *o, char *msg, si
 	if (e->adopted && bpf_map_lookup_elem(e->settings_fd, &zero, &e->config) < 0)
 		memset(&e->config, 0, sizeof(e->config));
 	e->config.abi_version = ENF_ABI_VERSION;
+	r = mark_daemon_task(e);
+	if (r < 0) {
+		snprintf(msg, size, "cannot mark this process as the daemon in the self_daemon map (pidfd_open, "
+			 "task storage): %s; without it self-protection cannot tell the daemon", strerror(-r));
+		goto fail;
+	}
 	e->config.daemon_tgid = (__u32)getpid();
 	r = engine_write_config(e);
 	if (r < 0) {
@@ -624,6 +718,10 @@ void engine_stop(struct engine *e)
 	e->n_links = 0;
 	enforcer_bpf__destroy(e->skel); /* accepts NULL; pinned maps stay */
 	e->skel = NULL;
+	for (int i = 0; i < 2; i++) { /* the single-instance lock goes last */
+		closep(&e->lock_fds[i]);
+		e->lock_fds[i] = -1;
+	}
 	free(e->pin_dir);
 	e->pin_dir = NULL;
 }

@@ -64,12 +64,18 @@ struct engine {
 	int stats_fd;
 	int events_fd;
 	int self_inodes_fd;
+	/*
+	 * flock()s on the pin directory (and, while migrating, on the fresh
+	 * one that replaces it): one daemon per pinned state (engine_start()).
+	 */
+	int lock_fds[2];
 };
 
 /*
  * Open, load, pin or adopt, attach. On failure returns -errno and writes
  * one message for the user into msg (never a raw libbpf line); pinned state
- * of an earlier daemon is left as it was.
+ * of an earlier daemon is left as it was. -EBUSY: another daemon runs on
+ * this pin directory, and nothing was touched.
  */
 int engine_start(struct engine *e, const struct engine_options *o, char *msg, size_t size);
 

@@ -126,6 +126,7 @@ enum enf_hook {
 	ENF_HOOK_SELF_RECEIVE   = 75, /* receiving a write descriptor of an engine file (SCM_RIGHTS, pidfd_getfd) */
 	ENF_HOOK_SELF_SIGIO     = 76, /* a signal to enforcerd through file ownership (F_SETOWN, O_ASYNC) */
 	ENF_HOOK_SELF_LINK      = 77, /* a new hard link to a protected file or one in a protected directory */
+	ENF_HOOK_SELF_LOCK      = 78, /* a file lock on bpffs or a protected inode (it would keep enforcerd from starting) */
 	/*
 	 * The confinement baseline (lsm-progs/baseline.bpf.c): what every
 	 * profile refuses unless it opts out (ENF_BASELINE_*): 96..127.

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Which profile governs the current task: the nearest ancestor cgroup
- * (the task's own cgroup included) that has an attachment.
+ * Which profile governs a task: the nearest ancestor cgroup (the task's
+ * own cgroup included) that has an attachment. current_profile_slot() for
+ * the current task (cached), task_profile_slot() for any other.
  *
  * Every level is looked at, however deep the hierarchy: a workload that
  * may create cgroups cannot nest itself out of its profile. Levels where
@@ -22,6 +23,14 @@ struct cgroup_walk {
 	bool found;
 };
 
+/* Whether an attachment may live at cgroup depth lvl (config.levels_mask, deep_levels). */
+static __always_inline bool level_may_attach(int lvl, __u64 mask, __u32 deep)
+{
+	if (lvl < 64)
+		return mask & (1ULL << lvl);
+	return deep;
+}
+
 static int cgroup_walk_step(__u32 i, void *data)
 {
 	struct cgroup_walk *w = data;
@@ -31,12 +40,8 @@ static int cgroup_walk_step(__u32 i, void *data)
 
 	if (lvl < 0)
 		return 1;
-	if (lvl < 64) {
-		if (!(w->mask & (1ULL << lvl)))
-			return 0;
-	} else if (!w->deep) {
+	if (!level_may_attach(lvl, w->mask, w->deep))
 		return 0;
-	}
 	key.cgroup_id = bpf_get_current_ancestor_cgroup_id(lvl);
 	val = bpf_map_lookup_elem(&attachments, &key);
 	if (!val)
@@ -117,6 +122,91 @@ static __always_inline int current_profile_slot(__u32 *ret_slot)
 		c->gen = gen;
 	}
 	return r;
+}
+
+/*
+ * The same walk for a task other than current (the target of a ptrace
+ * check): bpf_get_current_ancestor_cgroup_id() only knows current, so the
+ * ancestors are read from the target's own default-hierarchy cgroup,
+ * t->cgroups->dfl_cgrp->ancestors[level]->kn->id, which is what that
+ * helper returns for current. cgroup.ancestors[] (6.0 on) is a flexible
+ * array: its offset is relocated (CO-RE), the index is plain arithmetic.
+ */
+struct task_cgroup_walk {
+	__u64 ancestors;  /* address of the target's cgroup's ancestors[0] */
+	int level;
+	int err;
+	__u64 mask;
+	__u32 deep;
+	__u32 slot;
+	bool found;
+};
+
+static int task_cgroup_walk_step(__u32 i, void *data)
+{
+	struct task_cgroup_walk *w = data;
+	int lvl = w->level - (int)i;
+	struct enf_attach_key key = {};
+	struct enf_attach_val *val;
+	struct cgroup *anc = NULL;
+
+	if (lvl < 0)
+		return 1;
+	if (!level_may_attach(lvl, w->mask, w->deep))
+		return 0;
+	if (bpf_probe_read_kernel(&anc, sizeof(anc), (void *)(w->ancestors + (__u64)lvl * sizeof(anc))) < 0 || !anc) {
+		w->err = -EFAULT;
+		return 1;
+	}
+	key.cgroup_id = BPF_CORE_READ(anc, kn, id);
+	if (!key.cgroup_id) {
+		w->err = -EFAULT;
+		return 1;
+	}
+	val = bpf_map_lookup_elem(&attachments, &key);
+	if (!val)
+		return 0;
+	w->slot = val->slot;
+	w->found = true;
+	return 1;
+}
+
+/*
+ * 1 with *ret_slot set when a profile governs task t, 0 when none does,
+ * -errno when that cannot be told (the caller fails closed). Not cached:
+ * its one caller (ptrace attach) is rare.
+ */
+static __always_inline int task_profile_slot(struct task_struct *t, __u32 *ret_slot)
+{
+	struct task_cgroup_walk w = {};
+	struct enf_config *cfg;
+	struct cgroup *cgrp;
+	__u32 zero = 0;
+	long n;
+
+	cfg = bpf_map_lookup_elem(&settings, &zero);
+	if (!cfg)
+		return -ENOENT;
+	if (!cfg->levels_mask && !cfg->deep_levels)
+		return 0;
+	cgrp = BPF_CORE_READ(t, cgroups, dfl_cgrp);
+	if (!cgrp)
+		return -EFAULT;
+	w.level = BPF_CORE_READ(cgrp, level);
+	w.ancestors = (__u64)(unsigned long)cgrp + bpf_core_field_offset(struct cgroup, ancestors);
+	w.mask = cfg->levels_mask;
+	w.deep = cfg->deep_levels;
+	if (w.level < 0)
+		return -EINVAL;
+	n = bpf_loop(w.level + 1, task_cgroup_walk_step, &w, 0);
+	if (n < 0)
+		return (int)n;
+	if (w.err)
+		return w.err;
+	if (!w.found)
+		return 0;
+	*ret_slot = w.slot;
+	return 1;
 }
 
 #endif /* ENF_CGROUP_BPF_H */

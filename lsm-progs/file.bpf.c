@@ -222,6 +222,14 @@ int BPF_PROG(enf_path_link, struct dentry *old_dentry, const struct path *new_di
 	status = current_profile_status();
 	if (status == 0)
 		return 0;
+	/*
+	 * A new name for an engine file, or for a file in a protected
+	 * directory, made outside it: the write guard looks at the opening
+	 * name's directory, so opening the new name for writing would
+	 * rewrite state.json or a bundle.
+	 */
+	if (self_write_guarded(old_dentry, old_dentry->d_inode) && enf_self_refuse(ENF_HOOK_SELF_LINK))
+		return -EPERM;
 	/* link(2) never crosses mounts: the old name lives in new_dir's mount. */
 	mnt = new_dir->mnt;
 	ret = decide_object(status, old_dentry, mnt, CLASS_BIT(ENF_CLASS_LINK), ENF_HOOK_PATH_LINK, 0);

@@ -113,6 +113,19 @@ ENF_MAP struct {
 	__type(value, struct enf_self_inode_val);
 } self_inodes SEC(".maps");
 
+/*
+ * The running daemon's task (self.bpf.c): an entry exists only on the
+ * enforcerd task, which writes it for itself through a pidfd at start;
+ * it goes with the task. settings.daemon_tgid alone would outlive a
+ * crash and exempt whatever task next gets that pid.
+ */
+ENF_MAP struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __u32);
+} self_daemon SEC(".maps");
+
 /* cgroup id -> profile slot */
 ENF_MAP struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

@@ -10,17 +10,25 @@
  *    passed around): a confined workload has no business with BPF.
  *  - bpffs: no write access at all (no unlink, rename, mkdir, create; pins
  *    cannot be removed or replaced), no unmount of it, no mount over it.
- *  - the daemon (settings.daemon_tgid): no signal but 0, no ptrace in any
- *    mode (that covers /proc/PID/mem, process_vm_*, pidfd_getfd).
+ *  - the daemon (settings.daemon_tgid, and the live task that marked
+ *    itself in self_daemon): no signal but 0, no ptrace in any mode (that
+ *    covers /proc/PID/mem, process_vm_*, pidfd_getfd), and no signal at
+ *    all through file ownership (F_SETOWN + O_ASYNC, F_SETSIG): that one
+ *    is sent from whatever context the I/O completes in, so current is not
+ *    the sender, and it is refused whoever set it up.
  *  - cgroup2: no write access to the cgroup.* files (writing cgroup.procs or
  *    cgroup.threads moves tasks; so do cgroup.subtree_control, cgroup.kill,
  *    cgroup.freeze, cgroup.type, ... change what the engine relies on), no
  *    clone3(CLONE_INTO_CGROUP) at all, no unmount, no mount over.
  *  - the daemon's files (self_inodes: state directory, socket directory,
  *    audit log): no entries added, removed or renamed in those directories,
- *    no file in them opened for writing or truncated, the audit log not
- *    written, truncated, unlinked or renamed; no mount over them.
+ *    no file in them opened for writing or truncated, no new hard link to
+ *    one of them (made elsewhere, it would be opened for writing there),
+ *    the audit log not written, truncated, unlinked, renamed or linked; no
+ *    mount over them.
  *  - the control socket: no connect() (the daemon refuses such peers too).
+ *  - no file locks on bpffs or protected inodes (the daemon's single-
+ *    instance lock is an flock() of its pin directory).
  *
  * None of this sits on inode_permission, the hottest hook of the kernel
  * (every component of every path lookup of every task on the node passes
@@ -57,6 +65,19 @@ static __always_inline struct enf_config *engine_settings(void)
 }
 
 /*
+ * Task t is the running daemon: its pid is the one in the settings, and
+ * it is the task that marked itself in self_daemon (the mark goes with the
+ * task, the pid outlives a crash and may be reused). enforcerd is single-
+ * threaded, so its one task is its thread group leader. The pid is
+ * compared first: it costs nothing, and most tasks stop there.
+ */
+static __always_inline bool is_daemon_task(const struct enf_config *cfg, struct task_struct *t)
+{
+	return cfg->daemon_tgid && t->tgid == (int)cfg->daemon_tgid &&
+	       bpf_task_storage_get(&self_daemon, t, NULL, 0);
+}
+
+/*
  * Refuse the operation if the current task is confined: 0 when it is not
  * (or is the daemon), else -EPERM with an event naming the hook.
  */
@@ -69,7 +90,7 @@ static __always_inline int refuse_if_confined(enum enf_hook hook)
 
 	if (!cfg || !(cfg->self_flags & ENF_SELF_PROTECT))
 		return 0;
-	if ((bpf_get_current_pid_tgid() >> 32) == cfg->daemon_tgid)
+	if (is_daemon_task(cfg, bpf_get_current_task_btf()))
 		return 0;
 	r = current_profile_slot(&d.slot);
 	if (r == 0)
@@ -89,7 +110,7 @@ static __always_inline bool is_daemon(struct task_struct *t)
 {
 	struct enf_config *cfg = engine_settings();
 
-	return cfg && cfg->daemon_tgid && BPF_CORE_READ(t, tgid) == (int)cfg->daemon_tgid;
+	return cfg && is_daemon_task(cfg, t);
 }
 
 static __always_inline bool engine_fs(struct super_block *sb)
@@ -128,6 +149,30 @@ int BPF_PROG(enf_self_ptrace, struct task_struct *child, unsigned int mode, int 
 	return refuse_if_confined(ENF_HOOK_SELF_PTRACE);
 }
 
+/*
+ * A signal that file ownership sends (F_SETOWN to the daemon's pid, O_ASYNC
+ * or F_SETSIG, SIGURG): send_sigio() runs where the I/O completes, often in
+ * softirq context, so current is not whoever arranged it, and task_kill is
+ * not asked. enforcerd never sets itself as a file's owner, so no such
+ * signal to it is legitimate: all are refused, whoever set them up. The
+ * event's task fields name whatever task the I/O completed in.
+ */
+SEC("lsm/file_send_sigiotask")
+int BPF_PROG(enf_self_sigio, struct task_struct *tsk, struct fown_struct *fown, int sig, int ret)
+{
+	struct decision d = { .hook = ENF_HOOK_SELF_SIGIO, .action = ENF_ACT_DENY, .reason = ENF_REASON_SELF };
+	struct enf_config *cfg;
+
+	if (ret != 0)
+		return ret;
+	cfg = engine_settings();
+	if (!cfg || !(cfg->self_flags & ENF_SELF_PROTECT) || !is_daemon_task(cfg, tsk))
+		return 0;
+	d.prof.mode = ENF_MODE_ENFORCE;
+	stat_inc(ENF_STAT_SELF_DENIED);
+	return finish(&d, NULL, 0);
+}
+
 /* For the file programs (self.bpf.h): one call, verified once, for the refusal and its event. */
 __noinline int enf_self_refuse(__u32 hook)
 {
@@ -162,6 +207,25 @@ int BPF_PROG(enf_self_file_receive, struct file *file, int ret)
 	if (!(file->f_mode & FMODE_WRITE) || !engine_file(file->f_inode))
 		return 0;
 	return refuse_if_confined(ENF_HOOK_SELF_RECEIVE);
+}
+
+/*
+ * A lock on the pin directory (or any bpffs or protected inode) held by a
+ * confined task would keep every later enforcerd from starting: the daemon
+ * takes flock() on its pin directory as its single-instance lock
+ * (enforcer/engine.c). flock() and fcntl() locks both ask here.
+ */
+SEC("lsm/file_lock")
+int BPF_PROG(enf_self_file_lock, struct file *file, unsigned int cmd, int ret)
+{
+	struct inode *inode;
+
+	if (ret != 0)
+		return ret;
+	inode = file->f_inode;
+	if (inode->i_sb->s_magic != BPF_FS_MAGIC && !protected_kind(inode))
+		return 0;
+	return refuse_if_confined(ENF_HOOK_SELF_LOCK);
 }
 
 SEC("lsm/inode_unlink")

@@ -72,7 +72,10 @@ static __always_inline bool engine_file(struct inode *inode)
 	       protected_kind(inode);
 }
 
-/* Opening dentry (its inode) for writing, or truncating it: an engine file, or one in a protected directory. */
+/*
+ * Opening dentry (its inode) for writing, truncating it, or giving it a new
+ * hard link: an engine file, or one in a protected directory.
+ */
 static __always_inline bool self_write_guarded(struct dentry *dentry, struct inode *inode)
 {
 	return engine_file(inode) || protected_kind(dentry->d_parent->d_inode) == ENF_SELF_DIR;

@@ -15,6 +15,20 @@
  *   unlink PATH | rmdir PATH | mkdir PATH | rename FROM TO
  *   mount-tmpfs DIR | umount DIR
  *   connect SOCKET           connect a SOCK_SEQPACKET unix socket
+ *   victim OUT               a process to take over: prints the address of a flag
+ *                            and polls it; once set, writes its /proc/self/cgroup
+ *                            to OUT and exits (60 s at most)
+ *   ptrace-poke PID ADDR     PTRACE_ATTACH, set the byte at ADDR, detach
+ *   mem-write PID ADDR       set the byte at ADDR through /proc/PID/mem
+ *   vm-write PID ADDR        set the byte at ADDR with process_vm_writev()
+ *   sigio PID SIG            a pipe owned by PID (F_SETOWN, F_SETSIG SIG, O_ASYNC),
+ *                            then a write to it: the kernel signals PID
+ *   as-pid PID CGROUP OP...  fork a child that gets pid PID (ns_last_pid), moves
+ *                            itself into CGROUP and runs enf-self OP...
+ *   flock PATH               flock(LOCK_EX | LOCK_NB) of PATH opened read-only
+ *   link FROM TO             link(2)
+ *   bpf-optout PIN BITS      set baseline_optout of every entry of the pinned profiles
+ *                            map (what policyc's "baseline" word will write)
  *   bpf-poke PIN OFF VALUE   set the u32 at OFF in entry 0 of a pinned array map
  *                            (the state test fakes pinned state of another ABI)
  *   bpf-clear PIN...         delete every entry of pinned maps (the kernel's
@@ -30,14 +44,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "enforcer_abi.h"
 
 static int result(int err)
 {
@@ -88,6 +106,119 @@ static int clone_into(const char *dir)
 	return check(pid);
 }
 
+static volatile unsigned char victim_flag;
+
+static int victim(const char *out)
+{
+	char buf[256];
+	ssize_t n;
+	int in, fd;
+
+	printf("%#lx\n", (unsigned long)&victim_flag);
+	for (int i = 0; i < 6000 && !victim_flag; i++)
+		usleep(10000);
+	if (!victim_flag)
+		return 1;
+	/* Taken over: this runs wherever the victim runs, outside the attacker's cgroup. */
+	in = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
+	fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (in < 0 || fd < 0)
+		return 1;
+	n = read(in, buf, sizeof(buf));
+	if (n > 0 && write(fd, buf, (size_t)n) != n)
+		return 1;
+	return 0;
+}
+
+static int ptrace_poke(pid_t pid, unsigned long addr)
+{
+	long word;
+	int err = 0;
+
+	if (ptrace(PTRACE_ATTACH, pid, NULL, NULL) < 0)
+		return result(errno);
+	waitpid(pid, NULL, __WALL);
+	errno = 0;
+	word = ptrace(PTRACE_PEEKDATA, pid, (void *)addr, NULL);
+	if (errno)
+		err = errno;
+	else if (ptrace(PTRACE_POKEDATA, pid, (void *)addr, (void *)(word | 1)) < 0)
+		err = errno;
+	ptrace(PTRACE_DETACH, pid, NULL, NULL);
+	return result(err);
+}
+
+static int mem_write(const char *pid, unsigned long addr)
+{
+	unsigned char one = 1;
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%s/mem", pid);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return result(errno);
+	return check(pwrite(fd, &one, 1, (off_t)addr) == 1 ? 0 : -1);
+}
+
+static int vm_write(pid_t pid, unsigned long addr)
+{
+	unsigned char one = 1;
+	struct iovec local = { .iov_base = &one, .iov_len = 1 };
+	struct iovec remote = { .iov_base = (void *)addr, .iov_len = 1 };
+
+	return check(process_vm_writev(pid, &local, 1, &remote, 1, 0) == 1 ? 0 : -1);
+}
+
+static int sigio(pid_t pid, int sig)
+{
+	int p[2];
+
+	if (pipe(p) < 0)
+		return result(errno);
+	if (fcntl(p[0], F_SETOWN, pid) < 0 || fcntl(p[0], F_SETSIG, sig) < 0 ||
+	    fcntl(p[0], F_SETFL, fcntl(p[0], F_GETFL) | O_ASYNC) < 0)
+		return result(errno);
+	return check(write(p[1], "x", 1));
+}
+
+/* A child with pid `want`, moved into cgroup dir, running enf-self argv... there. */
+static int as_pid(pid_t want, const char *dir, char **argv)
+{
+	char path[4096], num[32];
+	int status = 0;
+
+	for (int attempt = 0; attempt < 20; attempt++) {
+		pid_t pid;
+		int fd = open("/proc/sys/kernel/ns_last_pid", O_WRONLY | O_CLOEXEC);
+
+		if (fd < 0)
+			return result(errno);
+		snprintf(num, sizeof(num), "%d", want - 1);
+		if (write(fd, num, strlen(num)) < 0)
+			return result(errno);
+		close(fd);
+		pid = fork();
+		if (pid < 0)
+			return result(errno);
+		if (pid == 0) {
+			if (getpid() != want)
+				_exit(111);
+			snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+			fd = open(path, O_WRONLY | O_CLOEXEC);
+			if (fd < 0 || write(fd, "0", 1) != 1)
+				_exit(112);
+			execv("/proc/self/exe", argv);
+			_exit(113);
+		}
+		waitpid(pid, &status, 0);
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 111)
+			return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+	}
+	printf("could not get pid %d\n", want);
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	union bpf_attr attr;
@@ -118,6 +249,36 @@ int main(int argc, char **argv)
 		memcpy(value + off, &v, sizeof(v));
 		return check(sys_bpf(BPF_MAP_UPDATE_ELEM, &attr));
 	}
+	if (strcmp(op, "bpf-optout") == 0 && argc == 4) {
+		struct enf_profile_val val;
+		uint32_t key, next, *prev = NULL;
+		long fd;
+
+		attr.pathname = (uint64_t)(uintptr_t)argv[2];
+		fd = sys_bpf(BPF_OBJ_GET, &attr);
+		if (fd < 0)
+			return result(errno);
+		for (;;) {
+			memset(&attr, 0, sizeof(attr));
+			attr.map_fd = (uint32_t)fd;
+			attr.key = (uint64_t)(uintptr_t)prev;
+			attr.next_key = (uint64_t)(uintptr_t)&next;
+			if (sys_bpf(BPF_MAP_GET_NEXT_KEY, &attr) < 0)
+				break;
+			key = next;
+			prev = &key;
+			memset(&attr, 0, sizeof(attr));
+			attr.map_fd = (uint32_t)fd;
+			attr.key = (uint64_t)(uintptr_t)&key;
+			attr.value = (uint64_t)(uintptr_t)&val;
+			if (sys_bpf(BPF_MAP_LOOKUP_ELEM, &attr) < 0)
+				return result(errno);
+			val.baseline_optout = (uint8_t)strtoul(argv[3], NULL, 0);
+			if (sys_bpf(BPF_MAP_UPDATE_ELEM, &attr) < 0)
+				return result(errno);
+		}
+		return result(0);
+	}
 	if (strcmp(op, "bpf-clear") == 0 && argc >= 3) {
 		for (int i = 2; i < argc; i++) {
 			unsigned char key[1024];
@@ -143,6 +304,31 @@ int main(int argc, char **argv)
 		}
 		return result(0);
 	}
+	if (strcmp(op, "victim") == 0 && argc == 3)
+		return victim(argv[2]);
+	if (strcmp(op, "ptrace-poke") == 0 && argc == 4)
+		return ptrace_poke(atoi(argv[2]), strtoul(argv[3], NULL, 0));
+	if (strcmp(op, "mem-write") == 0 && argc == 4)
+		return mem_write(argv[2], strtoul(argv[3], NULL, 0));
+	if (strcmp(op, "vm-write") == 0 && argc == 4)
+		return vm_write(atoi(argv[2]), strtoul(argv[3], NULL, 0));
+	if (strcmp(op, "sigio") == 0 && argc == 4)
+		return sigio(atoi(argv[2]), atoi(argv[3]));
+	if (strcmp(op, "as-pid") == 0 && argc >= 5) {
+		const char *dir = argv[3];
+
+		argv[3] = argv[0]; /* the child runs: enf-self OP... */
+		return as_pid(atoi(argv[2]), dir, argv + 3);
+	}
+	if (strcmp(op, "flock") == 0 && argc == 3) {
+		int fd = open(argv[2], O_RDONLY | O_CLOEXEC);
+
+		if (fd < 0)
+			return result(errno);
+		return check(flock(fd, LOCK_EX | LOCK_NB));
+	}
+	if (strcmp(op, "link") == 0 && argc == 4)
+		return check(link(argv[2], argv[3]));
 	if (strcmp(op, "bpf-next-id") == 0 && argc == 2)
 		return check(sys_bpf(BPF_MAP_GET_NEXT_ID, &attr));
 	if (strcmp(op, "kill") == 0 && argc == 4)

@@ -16,6 +16,9 @@ mkdir -p $CG/t53ctl
 D=$DAEMON_PID
 sleep 1000 &
 SLEEPER=$!
+# A process of the same profile (domain): the target of the ptrace controls (73-domain).
+sh -c 'echo $$ >"$1/cgroup.procs" && exec sleep 1000' in_cgroup $CG/t53 &
+SLEEPER_IN=$!
 mkdir -p /tmp/mnt
 
 # conf OP...: the attempt from the confined root shell; free OP...: from an unconfined one.
@@ -61,12 +64,17 @@ expect_eq "confined: SIGTERM the daemon" EPERM "$(conf kill $D 15)"
 expect_eq "confined: signal 0 to the daemon (it exists, nothing happens)" ok "$(conf kill $D 0)"
 expect_eq "confined: SIGCONT to another process (control)" ok "$(conf kill $SLEEPER 18)"
 expect_eq "confined: ptrace the daemon" EPERM "$(conf ptrace $D)"
-expect_eq "confined: ptrace another process (control)" ok "$(conf ptrace $SLEEPER)"
+expect_eq "confined: ptrace a process of its own profile (control)" ok "$(conf ptrace $SLEEPER_IN)"
+# Any process outside the profile is out of reach too (the baseline, 73-domain); reading is not.
+expect_eq "confined: ptrace an unconfined process" EPERM "$(conf ptrace $SLEEPER)"
 # procfs reports a refused ptrace check as EACCES.
 expect_eq "confined: read /proc/DAEMON/mem" EACCES "$(conf proc-mem $D)"
-expect_eq "confined: read /proc/OTHER/mem (control)" ok "$(conf proc-mem $SLEEPER)"
+expect_eq "confined: read /proc/OTHER/mem of its own profile (control)" ok "$(conf proc-mem $SLEEPER_IN)"
+expect_eq "confined: read /proc/UNCONFINED/mem" EACCES "$(conf proc-mem $SLEEPER)"
+expect_eq "unconfined: read /proc/DAEMON/mem (control)" ok "$(free proc-mem $D)"
 expect_eq "confined: pidfd_getfd from the daemon" EPERM "$(conf pidfd-getfd $D 3)"
-expect_eq "confined: pidfd_getfd from another process (control)" ok "$(conf pidfd-getfd $SLEEPER 0)"
+expect_eq "confined: pidfd_getfd from a process of its own profile (control)" ok "$(conf pidfd-getfd $SLEEPER_IN 0)"
+expect_eq "confined: pidfd_getfd from an unconfined process" EPERM "$(conf pidfd-getfd $SLEEPER 0)"
 expect_eq "the daemon is alive" yes "$(kill -0 $D 2>/dev/null && echo yes)"
 
 # leaving the cgroup
@@ -78,11 +86,13 @@ expect_eq "confined: clone3(CLONE_INTO_CGROUP) into the root cgroup" EPERM "$(co
 expect_eq "unconfined: clone3(CLONE_INTO_CGROUP) (control)" ok "$(free clone-into $CG/t53ctl)"
 expect_eq "confined: write cgroup.subtree_control" EPERM "$(conf write $CG/cgroup.subtree_control +pids)"
 expect_eq "confined: freeze another cgroup" EPERM "$(conf write $CG/t53ctl/cgroup.freeze 1)"
-# A write descriptor of cgroup.procs, opened by an unconfined process, handed over.
-sleep 1000 3>>$CG/cgroup.procs &
+# A write descriptor of cgroup.procs, opened by an unconfined shell, held by a process of the
+# profile (so that pidfd_getfd passes the ptrace check and file_receive decides), handed over.
+sh -c 'echo $$ >"$1/cgroup.procs" && exec sleep 1000' in_cgroup $CG/t53 3>>$CG/cgroup.procs &
 HOLDER=$!
-sleep 1000 3>>/tmp/t53-plain &
+sh -c 'echo $$ >"$1/cgroup.procs" && exec sleep 1000' in_cgroup $CG/t53 3>>/tmp/t53-plain &
 HOLDER_PLAIN=$!
+sleep 0.2
 expect_eq "confined: take a write descriptor of cgroup.procs (pidfd_getfd)" EPERM "$(conf pidfd-getfd $HOLDER 3)"
 expect_eq "confined: take a write descriptor of a plain file (control)" ok "$(conf pidfd-getfd $HOLDER_PLAIN 3)"
 expect_eq "unconfined: take the cgroup.procs descriptor (control)" ok "$(free pidfd-getfd $HOLDER 3)"
@@ -129,6 +139,6 @@ for h in clone-into-cgroup receive-protected open-protected write-protected unli
 done
 n=$(enforcerctl --json status | sed -n 's/.*"self_protection_denied": \([0-9]*\).*/\1/p')
 if [ "${n:-0}" -gt 20 ]; then pass "counted: $n self-protection denials"; else fail "self_protection_denied is $n"; fi
-kill $SLEEPER
+kill $SLEEPER $SLEEPER_IN
 lc_elapsed
 finish
