@@ -27,8 +27,6 @@
  *                            itself into CGROUP and runs enf-self OP...
  *   flock PATH               flock(LOCK_EX | LOCK_NB) of PATH opened read-only
  *   link FROM TO             link(2)
- *   bpf-optout PIN BITS      set baseline_optout of every entry of the pinned profiles
- *                            map (what policyc's "baseline" word will write)
  *   bpf-poke PIN OFF VALUE   set the u32 at OFF in entry 0 of a pinned array map
  *                            (the state test fakes pinned state of another ABI)
  *   bpf-clear PIN...         delete every entry of pinned maps (the kernel's
@@ -248,36 +246,6 @@ int main(int argc, char **argv)
 			return result(errno);
 		memcpy(value + off, &v, sizeof(v));
 		return check(sys_bpf(BPF_MAP_UPDATE_ELEM, &attr));
-	}
-	if (strcmp(op, "bpf-optout") == 0 && argc == 4) {
-		struct enf_profile_val val;
-		uint32_t key, next, *prev = NULL;
-		long fd;
-
-		attr.pathname = (uint64_t)(uintptr_t)argv[2];
-		fd = sys_bpf(BPF_OBJ_GET, &attr);
-		if (fd < 0)
-			return result(errno);
-		for (;;) {
-			memset(&attr, 0, sizeof(attr));
-			attr.map_fd = (uint32_t)fd;
-			attr.key = (uint64_t)(uintptr_t)prev;
-			attr.next_key = (uint64_t)(uintptr_t)&next;
-			if (sys_bpf(BPF_MAP_GET_NEXT_KEY, &attr) < 0)
-				break;
-			key = next;
-			prev = &key;
-			memset(&attr, 0, sizeof(attr));
-			attr.map_fd = (uint32_t)fd;
-			attr.key = (uint64_t)(uintptr_t)&key;
-			attr.value = (uint64_t)(uintptr_t)&val;
-			if (sys_bpf(BPF_MAP_LOOKUP_ELEM, &attr) < 0)
-				return result(errno);
-			val.baseline_optout = (uint8_t)strtoul(argv[3], NULL, 0);
-			if (sys_bpf(BPF_MAP_UPDATE_ELEM, &attr) < 0)
-				return result(errno);
-		}
-		return result(0);
 	}
 	if (strcmp(op, "bpf-clear") == 0 && argc >= 3) {
 		for (int i = 2; i < argc; i++) {
