@@ -10,7 +10,10 @@
  *    (ENF_PATH_WALK_MAX dentries); past that the path is "unresolved" and the
  *    caller fails closed. When the profile names inodes, every dentry on the
  *    way is also looked up by identity (dev, ino): a hard link or a bind
- *    mount reaches the same inode under another name.
+ *    mount reaches the same inode under another name. Above the root of a
+ *    bind mount of a subdirectory, the directories up to its file system's
+ *    root are looked up too (beside the path). A walk that ends at a root
+ *    other than the task's mount namespace root is foreign (foreign_root()).
  *
  * 2. trie_match(): walk the profile's path trie from "/" one component at a
  *    time, for all access classes at once. A rule can only be as deep as
