@@ -125,15 +125,15 @@ static __always_inline int current_profile_slot(__u32 *ret_slot)
 }
 
 /*
- * The same walk for a task other than current (the target of a ptrace
- * check): bpf_get_current_ancestor_cgroup_id() only knows current, so the
- * ancestors are read from the target's own default-hierarchy cgroup,
- * t->cgroups->dfl_cgrp->ancestors[level]->kn->id, which is what that
- * helper returns for current. cgroup.ancestors[] (6.0 on) is a flexible
- * array: its offset is relocated (CO-RE), the index is plain arithmetic.
+ * The same walk for a cgroup other than current's (the cgroup of a ptrace
+ * target, the cgroup a peer socket was made in): bpf_get_current_ancestor_
+ * cgroup_id() only knows current, so the ancestors are read from the cgroup
+ * itself, cgrp->ancestors[level]->kn->id, which is what that helper returns
+ * for current. cgroup.ancestors[] (6.0 on) is a flexible array: its offset
+ * is relocated (CO-RE), the index is plain arithmetic.
  */
-struct task_cgroup_walk {
-	__u64 ancestors;  /* address of the target's cgroup's ancestors[0] */
+struct other_cgroup_walk {
+	__u64 ancestors;  /* address of the cgroup's ancestors[0] */
 	int level;
 	int err;
 	__u64 mask;
@@ -142,9 +142,9 @@ struct task_cgroup_walk {
 	bool found;
 };
 
-static int task_cgroup_walk_step(__u32 i, void *data)
+static int other_cgroup_walk_step(__u32 i, void *data)
 {
-	struct task_cgroup_walk *w = data;
+	struct other_cgroup_walk *w = data;
 	int lvl = w->level - (int)i;
 	struct enf_attach_key key = {};
 	struct enf_attach_val *val;
@@ -172,15 +172,15 @@ static int task_cgroup_walk_step(__u32 i, void *data)
 }
 
 /*
- * 1 with *ret_slot set when a profile governs task t, 0 when none does,
- * -errno when that cannot be told (the caller fails closed). Not cached:
- * its one caller (ptrace attach) is rare.
+ * 1 with *ret_slot set when a profile governs cgroup cgrp, 0 when none
+ * does, -errno when that cannot be told (the caller fails closed). Not
+ * cached: its callers (ptrace attach, unix connects to abstract names) are
+ * rare.
  */
-static __always_inline int task_profile_slot(struct task_struct *t, __u32 *ret_slot)
+static __always_inline int cgroup_profile_slot(struct cgroup *cgrp, __u32 *ret_slot)
 {
-	struct task_cgroup_walk w = {};
+	struct other_cgroup_walk w = {};
 	struct enf_config *cfg;
-	struct cgroup *cgrp;
 	__u32 zero = 0;
 	long n;
 
@@ -189,7 +189,6 @@ static __always_inline int task_profile_slot(struct task_struct *t, __u32 *ret_s
 		return -ENOENT;
 	if (!cfg->levels_mask && !cfg->deep_levels)
 		return 0;
-	cgrp = BPF_CORE_READ(t, cgroups, dfl_cgrp);
 	if (!cgrp)
 		return -EFAULT;
 	w.level = BPF_CORE_READ(cgrp, level);
@@ -198,7 +197,7 @@ static __always_inline int task_profile_slot(struct task_struct *t, __u32 *ret_s
 	w.deep = cfg->deep_levels;
 	if (w.level < 0)
 		return -EINVAL;
-	n = bpf_loop(w.level + 1, task_cgroup_walk_step, &w, 0);
+	n = bpf_loop(w.level + 1, other_cgroup_walk_step, &w, 0);
 	if (n < 0)
 		return (int)n;
 	if (w.err)
@@ -207,6 +206,12 @@ static __always_inline int task_profile_slot(struct task_struct *t, __u32 *ret_s
 		return 0;
 	*ret_slot = w.slot;
 	return 1;
+}
+
+/* Which profile governs task t (not current): as cgroup_profile_slot(). */
+static __always_inline int task_profile_slot(struct task_struct *t, __u32 *ret_slot)
+{
+	return cgroup_profile_slot(BPF_CORE_READ(t, cgroups, dfl_cgrp), ret_slot);
 }
 
 #endif /* ENF_CGROUP_BPF_H */

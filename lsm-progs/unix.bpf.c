@@ -38,80 +38,13 @@
 
 #define UNIX_AF_UNIX 1
 
-/* The walk of the peer socket's cgroup ancestors against `attachments`. */
-struct peer_walk {
-	__u64 cgrp;     /* struct cgroup * the peer socket was made in */
-	__u64 mask;     /* settings.levels_mask */
-	__u32 deep;     /* settings.deep_levels */
-	int   level;    /* the peer cgroup's depth */
-	__u32 slot;
-	int   found;    /* 1: a profile governs it, 0: none, -1: an ancestor could not be read */
-};
-
-/*
- * One level of the walk, nearest first: the same levels_mask logic as
- * cgroup_walk_step() (cgroup.bpf.h), on another cgroup than the task's.
- * cgroup->ancestors[] is indexed by level (6.0 and later).
- */
-static int peer_walk_step(__u32 i, void *data)
-{
-	struct peer_walk *w = data;
-	int lvl = w->level - (int)i;
-	struct enf_attach_key key = {};
-	struct enf_attach_val *val;
-	struct cgroup *anc = NULL;
-	__u64 at;
-
-	if (lvl < 0)
-		return 1;
-	if (lvl < 64) {
-		if (!(w->mask & (1ULL << lvl)))
-			return 0;
-	} else if (!w->deep) {
-		return 0;
-	}
-	at = w->cgrp + bpf_core_field_offset(struct cgroup, ancestors) + (__u64)lvl * sizeof(anc);
-	if (bpf_probe_read_kernel(&anc, sizeof(anc), (const void *)at) < 0 || !anc) {
-		w->found = -1;
-		return 1;
-	}
-	key.cgroup_id = BPF_CORE_READ(anc, kn, id);
-	val = bpf_map_lookup_elem(&attachments, &key);
-	if (!val)
-		return 0;
-	w->slot = val->slot;
-	w->found = 1;
-	return 1;
-}
-
 /*
  * Which profile governs the cgroup the socket `sk` was made in: 1 with
  * *ret_slot, 0 when none, -errno when that cannot be told.
  */
 static __always_inline int sock_profile_slot(struct sock *sk, __u32 *ret_slot)
 {
-	struct cgroup *cgrp = BPF_CORE_READ(sk, sk_cgrp_data.cgroup);
-	struct peer_walk w = {};
-	struct enf_config *cfg;
-	__u32 zero = 0;
-	long n;
-
-	cfg = bpf_map_lookup_elem(&settings, &zero);
-	if (!cfg || !cgrp)
-		return -ENOENT;
-	w.cgrp = (__u64)(unsigned long)cgrp;
-	w.mask = cfg->levels_mask;
-	w.deep = cfg->deep_levels;
-	w.level = BPF_CORE_READ(cgrp, level);
-	if (w.level < 0)
-		return -EINVAL;
-	n = bpf_loop(w.level + 1, peer_walk_step, &w, 0);
-	if (n < 0)
-		return (int)n;
-	if (w.found < 0)
-		return -EFAULT;
-	*ret_slot = w.slot;
-	return w.found;
+	return cgroup_profile_slot(BPF_CORE_READ(sk, sk_cgrp_data.cgroup), ret_slot);
 }
 
 /*

@@ -50,12 +50,13 @@ setup_tree() {
 setup_tree
 
 start_daemon
-compile_and_load refer '{"name":"refer","mode":"enforce","file":{"default":"allow","rules":[
+REFER_FILE='"file":{"default":"allow","rules":[
   {"action":"deny","path":"/x/**","access":["read"]},
   {"action":"deny","path":"/x/deep/**","access":["write"]},
   {"action":"deny","path":"/strict/**","access":["read","write"]},
   {"action":"audit","path":"/aud/**","access":["read"]},
-  {"action":"deny","path":"/chroot/secret","access":["read"]}]}}'
+  {"action":"deny","path":"/chroot/secret","access":["read"]}]}'
+compile_and_load refer '{"name":"refer","mode":"enforce",'"$REFER_FILE"'}'
 mkdir -p $CG/t72
 expect_exit "attach" 0 enforcerctl attach refer $CG/t72
 c() { in_cgroup $CG/t72 enf-probe "$@"; }
@@ -129,6 +130,11 @@ expect_eq "the same read, unconfined (control)" ok "$(enf-probe open /mnt/xall/d
 expect_eq "open_tree clone of a denied directory, then openat: denied" EPERM "$(c opentree /x/sub l)"
 expect_eq "open_tree clone of an allowed directory, then openat: denied too" EPERM "$(c opentree /elsewhere e3)"
 expect_eq "open_tree clone, unconfined (control)" ok "$(enf-probe opentree /x/sub l)"
+# The confinement baseline refuses the namespaces below (70-baseline); with
+# it relaxed, names from a foreign root still fail closed.
+expect_eq "as nobody: a user namespace is refused by the baseline" EPERM \
+	"$(in_cgroup $CG/t72 $NOBODY unshare -Urm true 2>&1 | grep -q 'not permitted' && echo EPERM)"
+compile_and_load refer '{"name":"refer","mode":"enforce","baseline":{"userns":"allow","mount":"allow"},'"$REFER_FILE"'}'
 if enf-asuser 65534 65534 unshare -Urm true 2>/dev/null; then
 	expect_eq "as nobody in its own user and mount namespace: open_tree clone" EPERM \
 		"$(in_cgroup $CG/t72 $NOBODY unshare -Urm enf-probe opentree /x/sub l)"
@@ -139,6 +145,7 @@ if enf-asuser 65534 65534 unshare -Urm true 2>/dev/null; then
 else
 	echo "note: unprivileged user namespaces are off here; the nobody open_tree case is skipped"
 fi
+compile_and_load refer '{"name":"refer","mode":"enforce",'"$REFER_FILE"'}'
 
 # Another mount namespace's root, reached through /proc/PID/root.
 unshare -m --propagation private sh -c 'mkdir -p /tmp/ns-only && mount -t tmpfs none /tmp/ns-only && echo ns >/tmp/ns-only/file &&
