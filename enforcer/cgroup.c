@@ -80,32 +80,6 @@ int cgroup_resolve(const char *path, char **ret_canonical, uint64_t *ret_id, uin
 	return 0;
 }
 
-int cgroup2_mount_root(char *buf, size_t size)
-{
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	char line[4096];
-	int r = -ENOENT;
-
-	if (!f)
-		return -errno;
-	while (r < 0 && fgets(line, sizeof(line), f)) {
-		/* "... mountpoint opts ... - cgroup2 src opts": field 5 is the mount point. */
-		char *sep = strstr(line, " - cgroup2 "), *mnt = line;
-
-		if (!sep)
-			continue;
-		for (int i = 0; i < 4 && mnt; i++)
-			mnt = strchr(mnt, ' ') ? strchr(mnt, ' ') + 1 : NULL;
-		if (mnt && strchr(mnt, ' ')) {
-			*strchr(mnt, ' ') = 0;
-			snprintf(buf, size, "%s", mnt);
-			r = 0;
-		}
-	}
-	fclose(f);
-	return r;
-}
-
 /* Mount point and root (within the file system) of the cgroup2 mount, from mountinfo. */
 static int cgroup2_mount(char *mnt, size_t mnt_size, char *root, size_t root_size)
 {
@@ -131,6 +105,13 @@ static int cgroup2_mount(char *mnt, size_t mnt_size, char *root, size_t root_siz
 	}
 	fclose(f);
 	return r;
+}
+
+int cgroup2_mount_root(char *buf, size_t size)
+{
+	char root[PATH_MAX];
+
+	return cgroup2_mount(buf, size, root, sizeof(root));
 }
 
 int cgroup_kernel_path(const char *abs, char *out, size_t size, uint32_t *ret_level)
