@@ -15,19 +15,8 @@
 
 #include "maps.bpf.h"
 
-/*
- * One walk up a cgroup's ancestors against `attachments`, nearest first.
- * For the current task the ids come from bpf_get_current_ancestor_cgroup_id();
- * for another cgroup (a ptrace target's, the one a peer socket was made in)
- * from that cgroup itself, cgrp->ancestors[level]->kn->id, which is what
- * the helper returns for current. cgroup.ancestors[] (6.0 on) is a
- * flexible array: its offset is relocated (CO-RE), the index is plain
- * arithmetic.
- */
 struct cgroup_walk {
-	__u64 ancestors;  /* address of another cgroup's ancestors[0]; 0: the current task's */
-	int level;        /* the cgroup's depth */
-	int err;          /* an ancestor of another cgroup could not be read */
+	int level;        /* the task's cgroup depth */
 	__u64 mask;
 	__u32 deep;
 	__u32 slot;
@@ -53,17 +42,7 @@ static int cgroup_walk_step(__u32 i, void *data)
 		return 1;
 	if (!level_may_attach(lvl, w->mask, w->deep))
 		return 0;
-	if (!w->ancestors) {
-		key.cgroup_id = bpf_get_current_ancestor_cgroup_id(lvl);
-	} else {
-		struct cgroup *anc = NULL;
-
-		if (bpf_probe_read_kernel(&anc, sizeof(anc), (void *)(w->ancestors + (__u64)lvl * sizeof(anc))) < 0 ||
-		    !anc || !(key.cgroup_id = BPF_CORE_READ(anc, kn, id))) {
-			w->err = -EFAULT;
-			return 1;
-		}
-	}
+	key.cgroup_id = bpf_get_current_ancestor_cgroup_id(lvl);
 	val = bpf_map_lookup_elem(&attachments, &key);
 	if (!val)
 		return 0;
@@ -146,6 +125,49 @@ static __always_inline int current_profile_slot(__u32 *ret_slot)
 }
 
 /*
+ * The same walk for a cgroup other than current's (a ptrace target's, the
+ * one a peer socket was made in): bpf_get_current_ancestor_cgroup_id() only
+ * knows current, so the ancestors are read from the cgroup itself,
+ * cgrp->ancestors[level]->kn->id, which is what that helper returns for
+ * current. cgroup.ancestors[] (6.0 on) is a flexible array: its offset is
+ * relocated (CO-RE), the index is plain arithmetic. 32 bytes: the unix
+ * hooks call this deep in a 6.1 stack that has no room for more.
+ */
+struct other_cgroup_walk {
+	__u64 ancestors;  /* address of the cgroup's ancestors[0] */
+	__u64 mask;
+	int level;
+	__u32 deep;
+	__u32 slot;
+	int found;        /* 1: a profile governs it, 0: none, -1: an ancestor could not be read */
+};
+
+static int other_cgroup_walk_step(__u32 i, void *data)
+{
+	struct other_cgroup_walk *w = data;
+	int lvl = w->level - (int)i;
+	struct enf_attach_key key = {};
+	struct enf_attach_val *val;
+	struct cgroup *anc = NULL;
+
+	if (lvl < 0)
+		return 1;
+	if (!level_may_attach(lvl, w->mask, w->deep))
+		return 0;
+	if (bpf_probe_read_kernel(&anc, sizeof(anc), (void *)(w->ancestors + (__u64)lvl * sizeof(anc))) < 0 || !anc ||
+	    !(key.cgroup_id = BPF_CORE_READ(anc, kn, id))) {
+		w->found = -1;
+		return 1;
+	}
+	val = bpf_map_lookup_elem(&attachments, &key);
+	if (!val)
+		return 0;
+	w->slot = val->slot;
+	w->found = 1;
+	return 1;
+}
+
+/*
  * 1 with *ret_slot set when a profile governs cgroup cgrp, 0 when none
  * does, -errno when that cannot be told (the caller fails closed). Not
  * cached: its callers (ptrace attach, unix connects to abstract names) are
@@ -153,7 +175,7 @@ static __always_inline int current_profile_slot(__u32 *ret_slot)
  */
 static __always_inline int cgroup_profile_slot(struct cgroup *cgrp, __u32 *ret_slot)
 {
-	struct cgroup_walk w = {};
+	struct other_cgroup_walk w = {};
 	struct enf_config *cfg;
 	__u32 zero = 0;
 	long n;
@@ -171,11 +193,11 @@ static __always_inline int cgroup_profile_slot(struct cgroup *cgrp, __u32 *ret_s
 	w.deep = cfg->deep_levels;
 	if (w.level < 0)
 		return -EINVAL;
-	n = bpf_loop(w.level + 1, cgroup_walk_step, &w, 0);
+	n = bpf_loop(w.level + 1, other_cgroup_walk_step, &w, 0);
 	if (n < 0)
 		return (int)n;
-	if (w.err)
-		return w.err;
+	if (w.found < 0)
+		return -EFAULT;
 	if (!w.found)
 		return 0;
 	*ret_slot = w.slot;
