@@ -235,9 +235,11 @@ static int path_walk_step(__u32 i, void *data)
 		/*
 		 * A bind mount's root need not be its file system's root: a rule
 		 * naming a directory above it (a denied subtree whose subdirectory
-		 * was bind mounted elsewhere) is met only by climbing there.
+		 * was bind mounted elsewhere) is met only by climbing there. Not
+		 * once an identity was met: each carries its path's effective
+		 * restrictions, ancestors' included (profiles_path.c).
 		 */
-		if (w->check_inodes && !w->anc_hit) {
+		if (w->check_inodes && !w->leaf_hit && !w->anc_hit) {
 			if (bpf_probe_read_kernel(&up, sizeof(up), (void *)(unsigned long)(d + window_base())) < 0)
 				return 1;
 			if (up != d) {

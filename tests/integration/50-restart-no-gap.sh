@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
+# enforcer-test: timeout=300
 #
 # Enforcement does not depend on the daemon being alive. A confined loop
 # retries a denied exec (and an allowed one, the positive control) while

@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
+# enforcer-test: timeout=300
 #
 # The daemon's desired state survives what the kernel forgets: after a
 # "reboot" (pins gone) it restores profiles, modes, live edits and

@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
+# enforcer-test: timeout=300
 #
 # Attachment by selector: a glob over cgroup paths applies to the cgroups
 # that exist and to those created later (inotify on cgroupfs), deep globs

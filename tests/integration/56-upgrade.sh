@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
+# enforcer-test: timeout=300
 #
 # Pinned state of another ABI version: a new daemon refuses it with a
 # message naming both versions and the way forward, and the old programs

@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
+# enforcer-test: timeout=300
 #
 # A corrupt state file is reported and kept aside, never silently dropped,
 # and never costs the enforcement the kernel still holds: profiles the

@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
+# enforcer-test: timeout=300
 #
 # An upgrade within one ABI: the new daemon (here --reload, which behaves
 # as a new build would) loads its programs with the pinned maps reused,

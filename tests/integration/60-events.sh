@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
+# enforcer-test: timeout=300
 #
 # The audit log's records (docs/events.md): an event for each deny,
 # would-deny and audit, with the fields issue 7 lists (type, executable

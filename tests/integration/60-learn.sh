@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
+# enforcer-test: timeout=300
 #
 # Learn mode (docs/learn.md), one daemon: a scripted workload (a shell
 # script that execs static and dynamic programs, reads, writes, creates

@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
+# enforcer-test: timeout=300
 #
 # The audit-then-enforce rollout (issue 7), one daemon:
 #  - a profile in audit mode with a known would-deny: the workload runs,
