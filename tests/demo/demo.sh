@@ -23,8 +23,15 @@ show enforcerctl check
 
 say "start enforcerd"
 enforcerd --audit-log /tmp/audit.log >/tmp/enforcerd.log 2>&1 &
-for i in $(seq 50); do enforcerctl status >/dev/null 2>&1 && break; sleep 0.1; done
+daemon=$!
+# Loading and verifying every program takes 15-50 s under emulation.
+for i in $(seq 1200); do
+	enforcerctl status >/dev/null 2>&1 && break
+	kill -0 $daemon 2>/dev/null || break
+	sleep 0.1
+done
 cat /tmp/enforcerd.log
+enforcerctl status >/dev/null 2>&1 || { echo "demo: enforcerd did not start (its log is above)"; exit 1; }
 
 say "compile and load the profile (audit mode)"
 cat /enforcer/policies/web-exec.json
