@@ -285,6 +285,14 @@ static __always_inline bool foreign_root(__u64 mnt)
 
 	if ((__u64)(unsigned long)task->nsproxy->mnt_ns->root == mnt)
 		return false;
+	/*
+	 * A private mount the kernel made for itself (clone_private_mount():
+	 * overlayfs's layers, whose backing files 6.12 opens through
+	 * file_open) belongs to MNT_NS_INTERNAL, which no task can reach;
+	 * open_tree() clones belong to no namespace (NULL).
+	 */
+	if ((__u64)(unsigned long)BPF_CORE_READ(m, mnt_ns) == (__u64)-EINVAL)
+		return false;
 	return !(BPF_CORE_READ(m, mnt.mnt_flags) & MNT_INTERNAL);
 }
 

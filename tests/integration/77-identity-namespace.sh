@@ -42,8 +42,11 @@ start_daemon
 compile_and_load ns '{"name":"ns","mode":"enforce","file":{"default":"allow","rules":[
   {"action":"deny","path":"/etc/secret","access":["read"]}]}}'
 expect_exit "attach" 0 enforcerctl attach ns $CG/t77
-# In the container's namespace and root, in the confined cgroup.
-c() { in_cgroup $CG/t77 nsenter -t $CTR -m -r /bin/enf-probe "$@"; }
+# In the container's namespace and root, in the confined cgroup. setns()
+# into a mount namespace moves the task to that namespace's root, so no
+# /proc/PID/root (a root outside the task's namespace, refused as foreign)
+# is opened.
+c() { in_cgroup $CG/t77 nsenter -t $CTR -m /bin/enf-probe "$@"; }
 
 expect_eq "read /etc/secret in the container (path)" EPERM "$(c open /etc/secret r)"
 expect_eq "read an allowed file in the container (control)" ok "$(c open /etc/public r)"
