@@ -448,22 +448,35 @@ static socklen_t unix_addr(const char *path, struct sockaddr_un *sun)
 	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n);
 }
 
-static int do_unix_serve(const char *path)
+/* A unix socket of type bound to path ("@name": abstract), a stale file removed first: the fd, or -1 after perror. */
+static int unix_bound(const char *path, int type, const char *what)
 {
 	struct sockaddr_un sun;
 	socklen_t len = unix_addr(path, &sun);
+	int fd;
+
+	if (path[0] != '@')
+		unlink(path);
+	fd = socket(AF_UNIX, type, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sun, len) < 0 ||
+	    (type == SOCK_STREAM && listen(fd, 16) < 0)) {
+		perror(what);
+		return -1;
+	}
+	return fd;
+}
+
+static int do_unix_serve(const char *path)
+{
+	struct sockaddr_un sun;
 	char buf[256];
 	int fd;
 
-	if (len == (socklen_t)-1)
+	if (unix_addr(path, &sun) == (socklen_t)-1)
 		return usage();
-	if (path[0] != '@')
-		unlink(path);
-	fd = socket(AF_UNIX, SOCK_STREAM, 0);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sun, len) < 0 || listen(fd, 16) < 0) {
-		perror("enf-net: unix-serve");
+	fd = unix_bound(path, SOCK_STREAM, "enf-net: unix-serve");
+	if (fd < 0)
 		return 1;
-	}
 	if (path[0] != '@')
 		chmod(path, 0666); /* so that nobody's refusal is the policy's, not the mode's */
 	printf("ready\n");
@@ -505,19 +518,14 @@ static int do_unix_connect(const char *path)
 static int do_unix_dgram_serve(const char *path)
 {
 	struct sockaddr_un sun;
-	socklen_t len = unix_addr(path, &sun);
 	char buf[256];
 	int fd;
 
-	if (len == (socklen_t)-1)
+	if (unix_addr(path, &sun) == (socklen_t)-1)
 		return usage();
-	if (path[0] != '@')
-		unlink(path);
-	fd = socket(AF_UNIX, SOCK_DGRAM, 0);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sun, len) < 0) {
-		perror("enf-net: unix-dgram-serve");
+	fd = unix_bound(path, SOCK_DGRAM, "enf-net: unix-dgram-serve");
+	if (fd < 0)
 		return 1;
-	}
 	if (path[0] != '@')
 		chmod(path, 0666); /* so that nobody's refusal is the policy's, not the mode's */
 	printf("ready\n");

@@ -22,13 +22,7 @@ userve() {
 	else
 		in_cgroup "$1" enf-net "$2" "$3" >"$_f" 2>&1 &
 	fi
-	_i=0
-	while [ $_i -lt 50 ]; do
-		grep -q ready "$_f" 2>/dev/null && return 0
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	fail "unix listener $2 $3 did not start: $(cat "$_f")"
+	wait_ready "$_f" "unix listener $2 $3"
 }
 
 # The deputies and the harmless services, all outside every confined cgroup.

@@ -2,18 +2,24 @@
 # Helpers of the network tests (30-net-*), on top of lib.sh: echo servers
 # outside every confined cgroup, and one enf-net operation in a cgroup.
 
+# wait_ready FILE WHAT: wait for a server started in the background to
+# print "ready" into FILE; a check fails naming WHAT if it does not.
+wait_ready() {
+	_i=0
+	while [ $_i -lt 50 ]; do
+		grep -q ready "$1" 2>/dev/null && return 0
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	fail "$2 did not start: $(cat "$1")"
+}
+
 # serve PROTO ADDR PORT: an echo server (enf-net serve) in the test's own,
 # unconfined cgroup; returns once it is bound.
 serve() {
 	_f="/tmp/serve.$1.$2.$3"
 	enf-net serve "$1" "$2" "$3" >"$_f" 2>&1 &
-	_i=0
-	while [ $_i -lt 50 ]; do
-		grep -q ready "$_f" 2>/dev/null && return 0
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	fail "echo server $1 $2 $3 did not start: $(cat "$_f")"
+	wait_ready "$_f" "echo server $1 $2 $3"
 }
 
 # net CGROUP ARGS...: what `enf-net ARGS...` prints when run in CGROUP
