@@ -127,8 +127,8 @@ $(OUT)/tests/guest/%: tests/guest/%.c $(USER_HDRS)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -static -o $@ $< $(GUEST_LDLIBS)
 
-# The schema validator reads JSON (libjansson.a: static like the others).
-$(OUT)/tests/guest/enf-schema-check: GUEST_LDLIBS := $(LDLIBS_JSON)
+# The schema validator and enf-json read JSON (libjansson.a: static like the others).
+$(OUT)/tests/guest/enf-schema-check $(OUT)/tests/guest/enf-json: GUEST_LDLIBS := $(LDLIBS_JSON)
 
 # ---- tests ----------------------------------------------------------------
 check: all
