@@ -39,7 +39,7 @@ LDLIBS_JSON := -ljansson
 LDLIBS_HARDEN := -lseccomp -lcap
 
 .DELETE_ON_ERROR:
-.PHONY: all programs deps check check-unit check-vm demo bench fuzz clean install deb
+.PHONY: all programs deps check check-unit check-unit-bins check-vm demo bench fuzz clean install deb
 
 # maps.bpf.o must come first: libbpf 1.1's static linker misplaces
 # relocations against extern maps whose definition it has not seen yet.
@@ -143,6 +143,13 @@ check: all
 
 check-unit: all
 	$(Q)tests/run-all.sh --unit-only
+
+# The C unit tests alone, no host shell tests and no fuzzing: what debian/rules runs.
+check-unit-bins: $(UNIT_BINS)
+	$(Q)mkdir -p $(OUT)/tests/unit-logs
+	$(Q)for t in $(UNIT_BINS); do log=$(OUT)/tests/unit-logs/$${t##*/}; \
+		$$t > $$log 2>&1 || { cat $$log; echo "FAIL $$t"; exit 1; }; \
+		printf '  %-8s %s: %s\n' TEST $$t "$$(tail -n 1 $$log)"; done
 
 check-vm: all
 	$(Q)tests/run-all.sh --vm-only $(if $(KERNEL),--kernel $(KERNEL)) $(if $(TEST),--test $(TEST))
