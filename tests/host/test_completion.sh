@@ -8,21 +8,16 @@
 # under the wrong command, fails here. Prints PASS/FAIL lines.
 set -u
 cd "$(dirname "$0")/../.."
+. tests/host/lib/check.sh
 . tests/host/lib/help_words.sh
 B=build/bin
 BC=/usr/share/bash-completion/bash_completion
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-passed=0 failed=0
-
-check() { # NAME CONDITION-RESULT(0/1) DETAIL
-	if [[ $2 -eq 0 ]]; then echo "PASS $1"; passed=$((passed + 1)); else echo "FAIL $1: $3"; failed=$((failed + 1)); fi
-}
 
 if [[ ! -r $BC ]]; then
-	echo "FAIL completion: $BC is missing (scripts/install-deps.sh installs bash-completion)"
-	echo "0 passed, 1 failed"
-	exit 1
+	check "completion: $BC is installed" 1 "missing: run scripts/install-deps.sh (bash-completion)"
+	finish
 fi
 
 # offered FILE < QUERIES: for each query line (a command line's words,
@@ -123,5 +118,4 @@ control=$(check_program enforcerctl "$T/enforcerctl")
 check "control: a completion without --prometheus fails the check" \
 	$([[ $control == *"FAIL enforcerctl: 'enforcerctl stats -<TAB>'"*"missing: --prometheus"* ]]; echo $?) "$control"
 
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+finish

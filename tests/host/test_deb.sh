@@ -8,15 +8,10 @@
 # lintian without errors. Prints PASS/FAIL lines.
 set -u
 cd "$(dirname "$0")/../.."
+. tests/host/lib/check.sh
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 export LC_ALL=C.UTF-8
-passed=0 failed=0
-
-check() { # NAME CONDITION-RESULT(0/1) DETAIL
-	if [[ $2 -eq 0 ]]; then echo "PASS $1"; passed=$((passed + 1)); else echo "FAIL $1: $3"; failed=$((failed + 1)); fi
-}
-finish() { echo "$passed passed, $failed failed"; [[ $failed -eq 0 ]]; exit; }
 
 for tool in dpkg-deb dpkg-buildpackage dh lintian man; do
 	command -v $tool >/dev/null || check "deb: $tool is installed" 1 "missing: run scripts/install-deps.sh"
@@ -27,8 +22,10 @@ if [[ -n ${ENFORCER_DEB-} ]]; then
 	deb=$ENFORCER_DEB
 	changes=""
 else
+	before=$(git status --porcelain --ignored)
 	out=$(scripts/make-deb.sh --out "$T/deb" 2>&1)
 	rc=$?
+	after=$(git status --porcelain --ignored)
 	deb=$(tail -n 1 <<<"$out")
 	check "make-deb builds a package" $([[ $rc -eq 0 && -f $deb ]]; echo $?) "exit status $rc: $(tail -n 30 <<<"$out")"
 	[[ $rc -eq 0 && -f $deb ]] || finish
@@ -39,12 +36,12 @@ else
 	version=$(dpkg-deb -f "$deb" Version)
 	check "the version ($version) names HEAD's commit" \
 		$([[ $version == *"$(git rev-parse --short HEAD)"* ]]; echo $?) "HEAD is $(git rev-parse --short HEAD)"
-	check "the build ran the unit tests, all passing" \
-		$(grep -E 'TEST +build/tests/unit/test_' "$T/deb/build.log" | grep -vq ' 0 failed$'
-		  [[ $? -ne 0 ]] && grep -qE 'TEST +build/tests/unit/test_policy_parse: [0-9]+ passed, 0 failed' "$T/deb/build.log"; echo $?) \
-		"$(grep -E 'TEST|FAIL' "$T/deb/build.log" | tail -n 20)"
-	check "the build did not write into the tree" $([[ ! -e debian/enforcer && ! -e debian/files ]]; echo $?) \
-		"debian/enforcer or debian/files exists"
+	units=$(grep -E '^ +TEST +build/tests/unit/test_' "$T/deb/build.log")
+	nunits=$(ls tests/unit/test_*.c | wc -l)
+	check "the build ran the $nunits unit tests, all passing" \
+		$([[ $(grep -c ' 0 failed$' <<<"$units") -eq $nunits ]]; echo $?) "$units"
+	check "the build left the tree as it was (git status, ignored files included)" \
+		$([[ $before == "$after" ]]; echo $?) "$(diff <(echo "$before") <(echo "$after"))"
 	changes=$(ls "$T"/deb/*.changes 2>/dev/null)
 fi
 echo "deb: $deb ($(stat -c %s "$deb") bytes)"

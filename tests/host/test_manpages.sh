@@ -8,25 +8,18 @@
 # examples of enforcer-profile(5) must be valid profiles. Prints PASS/FAIL.
 set -u
 cd "$(dirname "$0")/../.."
+. tests/host/lib/check.sh
 . tests/host/lib/help_words.sh
 B=build/bin
 M=docs/man
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 export LC_ALL=C.UTF-8
-passed=0 failed=0
-
-check() { # NAME CONDITION-RESULT(0/1) DETAIL
-	if [[ $2 -eq 0 ]]; then echo "PASS $1"; passed=$((passed + 1)); else echo "FAIL $1: $3"; failed=$((failed + 1)); fi
-}
 
 for tool in groff man jq; do
-	if ! command -v $tool >/dev/null; then
-		echo "FAIL manpages: $tool is missing (scripts/install-deps.sh installs it)"
-		echo "0 passed, 1 failed"
-		exit 1
-	fi
+	command -v $tool >/dev/null || check "manpages: $tool is installed" 1 "missing: run scripts/install-deps.sh"
 done
+[[ $failed -eq 0 ]] || finish
 
 # render PAGE: plain text, one line per paragraph (no line breaks to hide a word in).
 render() { groff -man -Tascii -rLL=2000n -P-c -P-b -P-u "$1" 2>/dev/null; }
@@ -135,5 +128,4 @@ check "control: a page without --prometheus and status 125 fails both checks" \
 	$([[ $control == *"FAIL enforcerctl.8: names every"*"missing: --prometheus"* &&
 		$control == *"FAIL enforcerctl.8: EXIT STATUS"*"missing: 125"* ]]; echo $?) "$control"
 
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+finish
