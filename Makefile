@@ -116,10 +116,17 @@ UNIT_ENFORCER_OBJS := $(OUT)/enforcer/state_file.o $(OUT)/enforcer/live_edit.o $
 	$(OUT)/enforcer/decisions.o $(OUT)/enforcer/metrics_prometheus.o $(OUT)/enforcer/metrics_http.o \
 	$(OUT)/enforcer/audit_syslog.o $(OUT)/enforcer/cgroup_names.o $(OUT)/enforcer/cgroup.o
 
-$(OUT)/tests/unit/%: tests/unit/%.c tests/unit/unit.h $(POLICYC_LIB_OBJS) $(COMMON_OBJS) $(UNIT_ENFORCER_OBJS) $(USER_HDRS)
+UNIT_HDRS := $(wildcard tests/unit/*.h)
+
+$(OUT)/tests/unit/%: tests/unit/%.c $(UNIT_HDRS) $(POLICYC_LIB_OBJS) $(COMMON_OBJS) $(UNIT_ENFORCER_OBJS) $(USER_HDRS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -Ipolicyc -Ienforcer -Itests/unit -o $@ $< $(POLICYC_LIB_OBJS) $(COMMON_OBJS) $(UNIT_ENFORCER_OBJS) $(LDLIBS_JSON) -lz
+	$(Q)$(CC) $(CFLAGS) -Ipolicyc -Ienforcer -Itests/unit -o $@ $< $(UNIT_EXTRA_OBJS) $(POLICYC_LIB_OBJS) $(COMMON_OBJS) $(UNIT_ENFORCER_OBJS) $(LDLIBS_JSON) -lz
+
+# Daemon modules run over the daemon without a kernel (tests/unit/no_kernel.h).
+NO_KERNEL_UNIT_OBJS := $(OUT)/enforcer/state.o $(OUT)/tests/unit/no_kernel.o
+$(OUT)/tests/unit/test_state_restore: $(NO_KERNEL_UNIT_OBJS)
+$(OUT)/tests/unit/test_state_restore: UNIT_EXTRA_OBJS := $(NO_KERNEL_UNIT_OBJS)
 
 # Guest helpers are static so the initramfs needs no libc for them.
 $(OUT)/tests/guest/%: tests/guest/%.c $(USER_HDRS)

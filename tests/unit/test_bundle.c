@@ -13,41 +13,13 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <zlib.h>
 
-#include "bundle.h"
-#include "compile.h"
-#include "policy.h"
+#include "bundle_fixture.h"
 #include "unit.h"
 #include "util.h"
 
 #define REAL_POLICY "tests/unit/policies/every-key.json"
 #define ALLOWLIST   "tests/unit/policies/allowlist.json"
-
-static struct bundle *compile_file(const char *path)
-{
-	struct policy_error err = { .text = "" };
-	struct policy_profile *p = NULL;
-	struct bundle *b = NULL;
-
-	if (policy_parse_file(path, &p, &err) < 0 || policy_compile(p, &b, &err) < 0) {
-		printf("    %s: %s\n", path, err.text);
-		b = NULL;
-	}
-	policy_profile_free(p);
-	return b;
-}
-
-/* What the format-1 build wrote for the same bundle: version 1, CRC over the bytes after the header. */
-static void make_format1(char *buf, size_t len)
-{
-	struct bundle_file_header h;
-
-	memcpy(&h, buf, sizeof(h));
-	h.format_version = 1;
-	h.crc32 = (__u32)crc32(0L, (const Bytef *)buf + sizeof(h), (uInt)(len - sizeof(h)));
-	memcpy(buf, &h, sizeof(h));
-}
 
 #define FIELD(f, why, r) { #f, offsetof(struct bundle_file_header, f), \
 			   sizeof(((struct bundle_file_header *)0)->f), why, r }
@@ -85,7 +57,7 @@ static void test_header_flips(void)
 {
 	_cleanup_free_ void *buf = NULL, *again = NULL;
 	_cleanup_free_ char *copy = NULL;
-	struct bundle *b = compile_file(REAL_POLICY), *back = NULL;
+	struct bundle *b = fixture_compile(REAL_POLICY), *back = NULL;
 	size_t len = 0, len2 = 0, covered = 0;
 	char msg[512] = "", name[128];
 
@@ -147,7 +119,7 @@ static void test_header_flips(void)
 	bundle_free(b);
 	free(buf);
 	buf = NULL;
-	b = compile_file(ALLOWLIST);
+	b = fixture_compile(ALLOWLIST);
 	if (!EXPECT_TRUE(b != NULL && b->defaults[ENF_SECTION_EXEC] == ENF_ACT_DENY, "flips: an exec allow-list compiles") ||
 	    !EXPECT_OK(bundle_serialize(b, &buf, &len), "flips: allow-list serialises"))
 		goto out;
@@ -193,7 +165,7 @@ static int run(char *const argv[], char *out, size_t size)
 static void test_format1_refused(void)
 {
 	_cleanup_free_ void *buf = NULL;
-	struct bundle *b = compile_file(REAL_POLICY), *back = NULL;
+	struct bundle *b = fixture_compile(REAL_POLICY), *back = NULL;
 	char msg[512] = "", dir[] = "/tmp/test_bundle.XXXXXX", path[64], out[4096];
 	size_t len = 0;
 	int r;
@@ -213,7 +185,7 @@ static void test_format1_refused(void)
 		unlink(path);
 	}
 
-	make_format1(buf, len);
+	fixture_make_format1(buf, len);
 	r = bundle_parse(buf, len, &back, msg, sizeof(msg));
 	if (r == 0)
 		bundle_free(back);
