@@ -6,6 +6,8 @@
 # make demo       boot a guest kernel and show a profile in audit, then enforce mode
 # make bench      benchmarks: policyc on the host, then each guest kernel; writes
 #                 docs/benchmarks.md (not part of check; KERNEL=NAME for one)
+# make fuzz       every fuzz target for FUZZ_SECONDS (default 300) each; check runs
+#                 a short smoke run of each (tests/fuzz/run.sh)
 # V=1             show full commands
 
 OUT      ?= build
@@ -35,7 +37,7 @@ LDLIBS_JSON := -ljansson
 LDLIBS_HARDEN := -lseccomp -lcap
 
 .DELETE_ON_ERROR:
-.PHONY: all deps check check-unit check-vm demo bench fuzz clean
+.PHONY: all deps check check-unit check-vm demo bench fuzz fuzz-build fuzz-targets clean
 
 # maps.bpf.o must come first: libbpf 1.1's static linker misplaces
 # relocations against extern maps whose definition it has not seen yet.
@@ -136,6 +138,48 @@ $(OUT)/tests/guest/%: tests/guest/%.c $(USER_HDRS)
 
 # The schema validator reads JSON (libjansson.a: static like the others).
 $(OUT)/tests/guest/enf-schema-check: GUEST_LDLIBS := $(LDLIBS_JSON)
+
+# ---- fuzzing: libFuzzer + ASan + UBSan (tests/fuzz/run.sh builds and runs these) ----
+# One target per input a damaged disk, a bad tool or a local user can shape:
+# tests/fuzz/fuzz_NAME.c states each one's invariant. Library code is
+# instrumented for coverage (fuzzer-no-link), each target links libFuzzer.
+FUZZ_TARGETS := policy bundle control state_file observations
+FUZZ_CFLAGS := -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -std=gnu11 -D_GNU_SOURCE $(WARN) \
+	-Iinclude -Icommon -Ipolicyc -Ienforcer -Itests/unit
+# What each links besides its own source, the common code and the policy compiler:
+FUZZ_policy_SRCS       :=
+FUZZ_bundle_SRCS       := enforcer/live_edit.c
+FUZZ_state_file_SRCS   := enforcer/state_file.c
+FUZZ_observations_SRCS :=
+# control.c as it is, with the modules below the maps replaced (tests/unit/no_kernel.h).
+FUZZ_control_SRCS      := enforcer/control.c enforcer/rollout.c enforcer/decisions.c enforcer/live_edit.c \
+	enforcer/metrics_prometheus.c enforcer/cgroup.c enforcer/learn.c enforcer/audit_net.c \
+	enforcer/state.c enforcer/state_file.c tests/unit/no_kernel.c
+# A configuration reader for /etc/enforcer (branch service) gets its target here: add
+# it to FUZZ_TARGETS, FUZZ_config_SRCS := its sources, and tests/fuzz/fuzz_config.c.
+FUZZ_BINS := $(patsubst %,$(OUT)/fuzz/fuzz_%,$(FUZZ_TARGETS))
+
+$(OUT)/fuzz/obj/%.o: %.c $(USER_HDRS) $(UNIT_HDRS)
+	$(call msg,FUZZ-CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+define fuzz_target
+$(OUT)/fuzz/fuzz_$(1): $(patsubst %.c,$(OUT)/fuzz/obj/%.o,tests/fuzz/fuzz_$(1).c $(COMMON_SRCS) $(POLICYC_LIB_SRCS) $(FUZZ_$(1)_SRCS))
+	$$(call msg,FUZZ-LD,$$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $$@ $$^ $(LDLIBS_JSON) -lz
+endef
+$(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_target,$(t))))
+
+fuzz-build: $(FUZZ_BINS)
+
+# The names run.sh runs (the Makefile is where targets and their sources are listed).
+fuzz-targets:
+	@echo $(FUZZ_TARGETS)
+
+# Each target for FUZZ_SECONDS (default 300); `make check` runs the short smoke run.
+fuzz: fuzz-build $(OUT)/bin/policyc
+	$(Q)FUZZ_SECONDS=$${FUZZ_SECONDS:-300} tests/fuzz/run.sh --no-build
 
 # ---- tests ----------------------------------------------------------------
 check: all

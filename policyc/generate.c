@@ -386,7 +386,9 @@ static void merge_paths(struct generator *g)
 {
 	size_t o = 0;
 
-	qsort(g->paths, g->n_paths, sizeof(*g->paths), cmp_path);
+	/* qsort() wants an array even of 0 elements; with no observation there is none. */
+	if (g->n_paths > 1)
+		qsort(g->paths, g->n_paths, sizeof(*g->paths), cmp_path);
 	for (size_t i = 0; i < g->n_paths; i++) {
 		if (o > 0 && strcmp(g->paths[o - 1].path, g->paths[i].path) == 0) {
 			g->paths[o - 1].mask |= g->paths[i].mask;
@@ -486,7 +488,8 @@ static int generalise(struct generator *g, unsigned threshold)
 			}
 			n++;
 		}
-		qsort(dirs, n, sizeof(*dirs), cmp_dir);
+		if (n > 1)
+			qsort(dirs, n, sizeof(*dirs), cmp_dir);
 		for (size_t i = 0; i < n && r == 0;) {
 			size_t j = i;
 			const char *dir = dirs[i].dir;
@@ -599,7 +602,8 @@ static int net_rules(struct generator *g, json_t *rules)
 	size_t n_pend = 0;
 	int r = 0;
 
-	qsort(g->nets, g->n_nets, sizeof(*g->nets), cmp_net);
+	if (g->n_nets > 1)
+		qsort(g->nets, g->n_nets, sizeof(*g->nets), cmp_net);
 	pend = calloc(g->n_nets + 1, sizeof(*pend));
 	if (!pend)
 		return -ENOMEM;
