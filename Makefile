@@ -129,6 +129,10 @@ $(OUT)/tests/unit/%: tests/unit/%.c $(UNIT_HDRS) $(POLICYC_LIB_OBJS) $(COMMON_OB
 NO_KERNEL_UNIT_OBJS := $(OUT)/enforcer/state.o $(OUT)/tests/unit/no_kernel.o
 $(OUT)/tests/unit/test_state_restore: $(NO_KERNEL_UNIT_OBJS)
 $(OUT)/tests/unit/test_state_restore: UNIT_EXTRA_OBJS := $(NO_KERNEL_UNIT_OBJS)
+CONTROL_UNIT_OBJS := $(NO_KERNEL_UNIT_OBJS) $(OUT)/enforcer/control.o $(OUT)/enforcer/rollout.o \
+	$(OUT)/enforcer/learn.o $(OUT)/enforcer/audit_net.o
+$(OUT)/tests/unit/test_control: $(CONTROL_UNIT_OBJS)
+$(OUT)/tests/unit/test_control: UNIT_EXTRA_OBJS := $(CONTROL_UNIT_OBJS)
 
 # Guest helpers are static so the initramfs needs no libc for them.
 $(OUT)/tests/guest/%: tests/guest/%.c $(USER_HDRS)

@@ -15,6 +15,23 @@
 #include "bundle.h"
 #include "util.h"
 
+bool enf_profile_name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+}
+
+bool enf_profile_name_valid(const char *s)
+{
+	size_t n = strnlen(s, ENF_PROFILE_NAME_MAX);
+
+	if (n == 0 || n >= ENF_PROFILE_NAME_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!enf_profile_name_char(s[i]))
+			return false;
+	return true;
+}
+
 const char *enf_action_name(enum enf_action a)
 {
 	switch (a) {
@@ -270,7 +287,8 @@ int bundle_parse(const void *data, size_t len, struct bundle **ret_bundle, char 
 		return fail(err, err_size, -EINVAL, "checksum mismatch: the bundle is damaged; recompile it");
 	if (memcmp(hdr._pad, (const __u8[sizeof(hdr._pad)]){ 0 }, sizeof(hdr._pad)) != 0)
 		return fail(err, err_size, -EINVAL, "bundle header padding is not zero; recompile it");
-	if (hdr.name[0] == 0 || !memchr(hdr.name, 0, sizeof(hdr.name)))
+	/* The daemon makes file names of it: only what policyc accepts. */
+	if (!memchr(hdr.name, 0, sizeof(hdr.name)) || !enf_profile_name_valid(hdr.name))
 		return fail(err, err_size, -EINVAL, "bundle has no valid profile name; recompile it");
 	if (hdr.mode != ENF_MODE_AUDIT && hdr.mode != ENF_MODE_ENFORCE && hdr.mode != ENF_MODE_LEARN)
 		return fail(err, err_size, -EINVAL, "bundle has an unknown mode %u; recompile it", hdr.mode);

@@ -25,6 +25,7 @@
 #ifndef ENFORCER_BUNDLE_H
 #define ENFORCER_BUNDLE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -153,6 +154,14 @@ void bundle_format_addr(const uint8_t addr[16], unsigned prefix_len, char *buf, 
 
 /* Lookups used by the daemon to turn event rule ids into file:line. */
 const struct bundle_rule *bundle_rule_by_id(const struct bundle *b, uint32_t id);
+
+/*
+ * A profile name: 1 to ENF_PROFILE_NAME_MAX - 1 characters of A-Z a-z 0-9
+ * _ . - (policyc refuses others; a bundle, the state file and the daemon's
+ * file names rely on it: NAME-INSTANCE.pol, learn-NAME.jsonl).
+ */
+bool enf_profile_name_char(char c);
+bool enf_profile_name_valid(const char *s);
 
 const char *enf_action_name(enum enf_action a);
 const char *enf_class_name(enum enf_class c);

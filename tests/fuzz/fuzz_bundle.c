@@ -10,7 +10,8 @@
  * 'from' and network entries) and everything that names a decision (rule
  * ids, sections, actions, positions, texts) is in those bytes, so what is
  * enforced is what was written, and nothing in the file is ignored.
- * A refusal always comes with a message.
+ * Its name is a profile name (the daemon makes file names of it, and the
+ * state file must read it back). A refusal always comes with a message.
  *
  * Each input is parsed twice: as it is (what the header checks and the
  * CRC see), and with its CRC set right, so the mutations reach the
@@ -47,6 +48,8 @@ static void accepted(const struct bundle *b, const uint8_t *data, size_t size)
 
 	check(bundle_serialize(b, &again, &len) == 0, "an accepted bundle serialises");
 	check(len == size && memcmp(again, data, size) == 0, "an accepted bundle serialises to the bytes it was read from");
+	/* The daemon makes file names of it, and its state file must read it back. */
+	check(enf_profile_name_valid(b->name), "an accepted bundle's name is a profile name");
 	free(again);
 	for (uint32_t i = 0; i < b->n_rules; i++)
 		check(bundle_rule_by_id(b, b->rules[i].id) == &b->rules[i], "every rule is found by its id");

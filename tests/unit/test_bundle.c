@@ -211,8 +211,41 @@ out:
 	bundle_free(b);
 }
 
+/*
+ * The daemon names files after the profile (NAME-INSTANCE.pol, learn-NAME.jsonl)
+ * and its state file accepts only what policyc does: a well-formed bundle
+ * with another name was written outside the state directory, and at the
+ * next start made state.json unreadable.
+ */
+static void test_names(void)
+{
+	static const char *const bad[] = { "../../etc/cron.d/x", "a b", "we!b", "caf\xc3\xa9" };
+	struct bundle *b = fixture_compile(ALLOWLIST), *back = NULL;
+	char msg[512], name[128];
+
+	if (!EXPECT_TRUE(b != NULL, "names: compile"))
+		return;
+	EXPECT_TRUE(enf_profile_name_valid(b->name), "names: control: the compiled name is valid");
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		_cleanup_free_ void *buf = NULL;
+		size_t len;
+		int r = -1;
+
+		snprintf(b->name, sizeof(b->name), "%s", bad[i]);
+		if (bundle_serialize(b, &buf, &len) == 0)
+			r = bundle_parse(buf, len, &back, msg, sizeof(msg));
+		if (r == 0)
+			bundle_free(back);
+		snprintf(name, sizeof(name), "names: a bundle named \"%s\" is refused", bad[i]);
+		if (EXPECT_EQ(r, -EINVAL, name))
+			EXPECT_CONTAINS(msg, "no valid profile name", "names: ... as such");
+	}
+	bundle_free(b);
+}
+
 int main(void)
 {
+	test_names();
 	test_header_flips();
 	test_format1_refused();
 	return unit_done();
