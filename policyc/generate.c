@@ -307,6 +307,14 @@ static int add_net_obs(struct generator *g, json_t *o, unsigned lineno, char *er
 	/* "other": a protocol outside the vocabulary (audit_net.c); only "any" rules match it */
 	if (proto && strcmp(proto, "other") != 0 && policy_proto_from_word(proto, &pr) < 0)
 		return bad(err, size, lineno, "\"proto\": expected any, tcp, udp, icmp, raw or other, found \"%s\"", proto);
+	if (pr != POLICY_PROTO_ANY && !(fam_bits & (POLICY_FAMILY_INET4 | POLICY_FAMILY_INET6)))
+		return bad(err, size, lineno, "\"proto\" \"%s\" with family \"%s\", which has no protocols", proto, fam);
+	if (!policy_net_ops_fit_proto(op_bit, pr)) {
+		/* The hook sees the listen() a datagram socket is asked for; the call fails anyway. */
+		warn(g, "left out: %s on a %s socket, which cannot %s (the call fails with EOPNOTSUPP; enforced, "
+		     "it is denied)", op, proto, op);
+		return 0;
+	}
 	if (port) {
 		if (!json_is_integer(port) || json_integer_value(port) < 0 || json_integer_value(port) > 65535)
 			return bad(err, size, lineno, "\"port\": expected 0-65535");

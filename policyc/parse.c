@@ -943,8 +943,7 @@ static int parse_net_rule(struct ctx *c, json_t *v, const struct json_pos_node *
 		return fail(c, op_pn, "\"op\" \"create\" conflicts with \"%s\": creating a socket involves no address or port; put \"create\" in a rule of its own",
 			    r->has_addr ? "addr" : "ports");
 	}
-	if ((r->ops & (POLICY_NET_LISTEN | POLICY_NET_ACCEPT)) &&
-	    (r->proto == POLICY_PROTO_UDP || r->proto == POLICY_PROTO_ICMP || r->proto == POLICY_PROTO_RAW)) {
+	if (!policy_net_ops_fit_proto(r->ops, r->proto)) {
 		path_push_key(c, "op");
 		return fail(c, op_pn, "\"op\" \"%s\" conflicts with \"proto\" \"%s\": only stream (tcp) sockets listen and accept",
 			    (r->ops & POLICY_NET_LISTEN) ? "listen" : "accept", policy_proto_word(r->proto));
