@@ -140,8 +140,8 @@ $(OUT)/tests/guest/%: tests/guest/%.c $(USER_HDRS)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -static -o $@ $< $(GUEST_LDLIBS)
 
-# The schema validator reads JSON (libjansson.a: static like the others).
-$(OUT)/tests/guest/enf-schema-check: GUEST_LDLIBS := $(LDLIBS_JSON)
+# The schema validator and enf-json read JSON (libjansson.a: static like the others).
+$(OUT)/tests/guest/enf-schema-check $(OUT)/tests/guest/enf-json: GUEST_LDLIBS := $(LDLIBS_JSON)
 
 # ---- fuzzing: libFuzzer + ASan + UBSan (tests/fuzz/run.sh builds and runs these) ----
 # One target per input a damaged disk, a bad tool or a local user can shape:

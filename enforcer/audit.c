@@ -30,7 +30,6 @@ static const char *hook_name(__u32 hook)
 	case ENF_HOOK_PATH_LINK:     return "path_link";
 	case ENF_HOOK_PATH_CHMOD:    return "path_chmod";
 	case ENF_HOOK_PATH_CHOWN:    return "path_chown";
-	case ENF_HOOK_INODE_SETATTR: return "inode_setattr";
 	case ENF_HOOK_TASK_PRCTL:    return "task_prctl";
 	case ENF_HOOK_MMAP_FILE:     return "mmap_file";
 	case ENF_HOOK_FILE_MPROTECT: return "file_mprotect";

@@ -134,25 +134,14 @@ static json_t *profile_json(const struct control *c, const struct profile *p)
 
 static json_t *kernel_stats(const struct control *c)
 {
-	static const char *const names[] = {
-		[ENF_STAT_DECISIONS] = "decisions", [ENF_STAT_DENIED] = "denied",
-		[ENF_STAT_AUDITED] = "audited", [ENF_STAT_EVENT_DROPPED] = "events_dropped",
-		[ENF_STAT_UNRESOLVED] = "failed_closed_unresolved",
-		[ENF_STAT_NO_INSTANCE] = "failed_closed_no_instance",
-		[ENF_STAT_SELF_DENIED] = "self_protection_denied",
-		[ENF_STAT_EVENT_DELIVERED] = "events_delivered", [ENF_STAT_EVENT_AGGREGATED] = "events_aggregated",
-		[ENF_STAT_EVENT_UNTRACKED] = "events_untracked",
-		[ENF_STAT_EVENT_LOST_UNTRACKED] = "events_dropped_untracked",
-		[ENF_STAT_LEARN_RECORDED] = "learn_recorded", [ENF_STAT_LEARN_DROPPED] = "learn_dropped",
-		[ENF_STAT_LEARN_SEEN_FULL] = "learn_seen_full", [ENF_STAT_LEARN_UNRESOLVED] = "learn_unresolved",
-	};
 	json_t *stats = json_object();
 
-	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+	for (size_t i = 0; i < n_kernel_stat_names; i++) {
+		const struct kernel_stat_name *k = &kernel_stat_names[i];
 		uint64_t v = 0;
 
-		if (names[i] && engine_stat(c->engine, i, &v) == 0)
-			json_object_set_new(stats, names[i], json_integer((json_int_t)v));
+		if (engine_stat(c->engine, k->stat, &v) == 0)
+			json_object_set_new(stats, k->status, json_integer((json_int_t)v));
 	}
 	json_object_set_new(stats, "events_written", json_integer((json_int_t)c->audit->written));
 	json_object_set_new(stats, "summaries_written", json_integer((json_int_t)c->audit->summary.written));

@@ -39,7 +39,6 @@ struct match_result {
 	__u8  _pad;
 };
 
-/* Results live here rather than on the stack: the BPF call chain has 512 bytes in all. */
 /*
  * What the dentry walk read of one component (path.bpf.h), so that matching
  * it against the trie reads nothing more when the name is short.
@@ -60,6 +59,10 @@ struct walk_hits {
 	__u32 leaf_node, anc_node;       /* the rule nodes that named them */
 };
 
+/*
+ * The task's scratch (task storage): walk results live here rather than on
+ * the stack, since the BPF call chain has 512 bytes in all.
+ */
 struct enf_task_ctx {
 	__u64 top[ENF_TOP_DENTRIES]; /* dentry pointers of the topmost components, ring-indexed */
 	struct walked_name name[ENF_TOP_DENTRIES]; /* their names, same index */
