@@ -307,6 +307,14 @@ static int add_net_obs(struct generator *g, json_t *o, unsigned lineno, char *er
 	/* "other": a protocol outside the vocabulary (audit_net.c); only "any" rules match it */
 	if (proto && strcmp(proto, "other") != 0 && policy_proto_from_word(proto, &pr) < 0)
 		return bad(err, size, lineno, "\"proto\": expected any, tcp, udp, icmp, raw or other, found \"%s\"", proto);
+	if (pr != POLICY_PROTO_ANY && !(fam_bits & (POLICY_FAMILY_INET4 | POLICY_FAMILY_INET6)))
+		return bad(err, size, lineno, "\"proto\" \"%s\" with family \"%s\", which has no protocols", proto, fam);
+	if (!policy_net_ops_fit_proto(op_bit, pr)) {
+		/* The hook sees the listen() a datagram socket is asked for; the call fails anyway. */
+		warn(g, "left out: %s on a %s socket, which cannot %s (the call fails with EOPNOTSUPP; enforced, "
+		     "it is denied)", op, proto, op);
+		return 0;
+	}
 	if (port) {
 		if (!json_is_integer(port) || json_integer_value(port) < 0 || json_integer_value(port) > 65535)
 			return bad(err, size, lineno, "\"port\": expected 0-65535");
@@ -386,7 +394,9 @@ static void merge_paths(struct generator *g)
 {
 	size_t o = 0;
 
-	qsort(g->paths, g->n_paths, sizeof(*g->paths), cmp_path);
+	/* qsort() wants an array even of 0 elements; with no observation there is none. */
+	if (g->n_paths > 1)
+		qsort(g->paths, g->n_paths, sizeof(*g->paths), cmp_path);
 	for (size_t i = 0; i < g->n_paths; i++) {
 		if (o > 0 && strcmp(g->paths[o - 1].path, g->paths[i].path) == 0) {
 			g->paths[o - 1].mask |= g->paths[i].mask;
@@ -486,7 +496,8 @@ static int generalise(struct generator *g, unsigned threshold)
 			}
 			n++;
 		}
-		qsort(dirs, n, sizeof(*dirs), cmp_dir);
+		if (n > 1)
+			qsort(dirs, n, sizeof(*dirs), cmp_dir);
 		for (size_t i = 0; i < n && r == 0;) {
 			size_t j = i;
 			const char *dir = dirs[i].dir;
@@ -599,7 +610,8 @@ static int net_rules(struct generator *g, json_t *rules)
 	size_t n_pend = 0;
 	int r = 0;
 
-	qsort(g->nets, g->n_nets, sizeof(*g->nets), cmp_net);
+	if (g->n_nets > 1)
+		qsort(g->nets, g->n_nets, sizeof(*g->nets), cmp_net);
 	pend = calloc(g->n_nets + 1, sizeof(*pend));
 	if (!pend)
 		return -ENOMEM;

@@ -265,6 +265,7 @@ static void test_bad_input(void)
 		"{\"kind\":\"net\",\"op\":\"connect\",\"family\":\"inet4\",\"addr\":\"1.2.3.4\",\"port\":70000}", NULL };
 	static const char *const v6on4[] = {
 		"{\"kind\":\"net\",\"op\":\"connect\",\"family\":\"inet4\",\"addr\":\"::1\",\"port\":1}", NULL };
+	static const char *const unixtcp[] = { "{\"kind\":\"net\",\"op\":\"connect\",\"family\":\"unix\",\"proto\":\"tcp\"}", NULL };
 	char err[1536];
 	char *t;
 
@@ -287,6 +288,39 @@ static void test_bad_input(void)
 	t = gen(v6on4, 0, NULL, err, sizeof(err));
 	EXPECT_CONTAINS(err, "IPv6 on an inet4 socket", "bad input: IPv6 on an inet4 socket");
 	free(t);
+	t = gen(unixtcp, 0, NULL, err, sizeof(err));
+	EXPECT_TRUE(!t, "bad input: a protocol on a unix socket is refused");
+	EXPECT_CONTAINS(err, "obs:line 1: \"proto\" \"tcp\" with family \"unix\", which has no protocols",
+			"bad input: ... naming the line (was: 'the generated profile does not compile')");
+	free(t);
+}
+
+/*
+ * The hook sees a listen() asked of a udp socket (the call then fails): such
+ * an observation is left out with a warning; it made a rule the parser
+ * refuses, and no profile at all (fuzz_observations).
+ */
+static void test_impossible_ops(void)
+{
+	static const char *const lines[] = {
+		"{\"kind\":\"net\",\"op\":\"listen\",\"family\":\"inet6\",\"proto\":\"udp\",\"addr\":\"::1\",\"port\":53}",
+		"{\"kind\":\"net\",\"op\":\"accept\",\"family\":\"inet4\",\"proto\":\"raw\"}",
+		"{\"kind\":\"net\",\"op\":\"send\",\"family\":\"inet6\",\"proto\":\"udp\",\"addr\":\"::1\",\"port\":53}",
+		NULL,
+	};
+	char err[1536], *warn = NULL;
+	_cleanup_free_ char *t = gen(lines, 0, &warn, err, sizeof(err));
+	struct policy_profile *p = parse(t);
+
+	if (!EXPECT_TRUE(p != NULL, "impossible ops: a profile is generated"))
+		printf("    %s\n", err);
+	EXPECT_CONTAINS(warn, "left out: listen on a udp socket, which cannot listen", "impossible ops: listen on udp left out");
+	EXPECT_CONTAINS(warn, "left out: accept on a raw socket, which cannot accept", "impossible ops: accept on raw left out");
+	if (p)
+		EXPECT_EQ(net_verdict(p, POLICY_NET_SEND, POLICY_FAMILY_INET6, POLICY_PROTO_UDP, "::1", 53), ENF_ACT_ALLOW,
+			  "impossible ops: control: the send beside them is allowed");
+	policy_profile_free(p);
+	free(warn);
 }
 
 static void test_limits(void)
@@ -327,6 +361,7 @@ int main(void)
 	test_broad();
 	test_odd_names();
 	test_bad_input();
+	test_impossible_ops();
 	test_limits();
 	return unit_done();
 }
