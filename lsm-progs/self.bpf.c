@@ -86,17 +86,18 @@ static __always_inline int refuse_if_confined(enum enf_hook hook)
 	struct decision d = { .hook = hook, .action = ENF_ACT_DENY, .reason = ENF_REASON_SELF };
 	struct enf_profile_val *prof;
 	struct enf_config *cfg = engine_settings();
-	int r;
+	int status;
 
 	if (!cfg || !(cfg->self_flags & ENF_SELF_PROTECT))
 		return 0;
 	if (is_daemon_task(cfg, bpf_get_current_task_btf()))
 		return 0;
-	r = current_profile_slot(&d.slot);
-	if (r == 0)
+	status = current_profile_status();
+	if (status == 0)
 		return 0;
-	/* r < 0: whether it is confined cannot be told; refuse (fail closed). */
-	if (r > 0) {
+	/* status < 0: whether it is confined cannot be told; refuse (fail closed). */
+	if (status > 0) {
+		d.slot = (__u32)status - 1;
 		prof = bpf_map_lookup_elem(&profiles, &d.slot);
 		if (prof)
 			d.prof = *prof;

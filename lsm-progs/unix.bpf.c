@@ -44,7 +44,8 @@
  */
 static __always_inline int sock_profile_slot(struct sock *sk, __u32 *ret_slot)
 {
-	return cgroup_profile_slot(BPF_CORE_READ(sk, sk_cgrp_data.cgroup), ret_slot);
+	return slot_of_status(cgroup_profile_status((__u64)(unsigned long)BPF_CORE_READ(sk, sk_cgrp_data.cgroup)),
+			      ret_slot);
 }
 
 /*
