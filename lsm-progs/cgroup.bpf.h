@@ -51,24 +51,41 @@ static int cgroup_walk_step(__u32 i, void *data)
 	return 1;
 }
 
-/* The walk itself: 1 with *ret_slot set, 0 when no attachment governs, -errno. */
-static __always_inline int cgroup_walk(const struct enf_config *cfg, __u32 *ret_slot)
+/*
+ * The walk itself (current_cgroup_walk(), cgroup.bpf.c): 1 + the slot when
+ * an attachment governs, 0 when none does, -errno. A global function of
+ * its own: its caller reaches it in several states (with a cache entry or
+ * without, ...), and the verifier would follow the loop once for each.
+ */
+extern long current_cgroup_walk(__u64 mask, __u32 deep);
+
+static __always_inline long cgroup_walk_status(__u64 mask, __u32 deep)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct cgroup_walk w = {};
 	long n;
 
 	w.level = BPF_CORE_READ(task, cgroups, dfl_cgrp, level);
-	w.mask = cfg->levels_mask;
-	w.deep = cfg->deep_levels;
+	w.mask = mask;
+	w.deep = deep;
 	if (w.level < 0)
 		return -EINVAL;
 	n = bpf_loop(w.level + 1, cgroup_walk_step, &w, 0);
 	if (n < 0)
-		return (int)n;
+		return n;
 	if (!w.found)
 		return 0;
-	*ret_slot = w.slot;
+	return (long)w.slot + 1;
+}
+
+/* As current_cgroup_walk(): 1 with *ret_slot set, 0 when no attachment governs, -errno. */
+static __always_inline int cgroup_walk(const struct enf_config *cfg, __u32 *ret_slot)
+{
+	long status = current_cgroup_walk(cfg->levels_mask, cfg->deep_levels);
+
+	if (status <= 0)
+		return (int)status;
+	*ret_slot = (__u32)(status - 1);
 	return 1;
 }
 
@@ -204,10 +221,37 @@ static __always_inline int cgroup_profile_slot(struct cgroup *cgrp, __u32 *ret_s
 	return 1;
 }
 
+/*
+ * The walks as global functions (cgroup.bpf.c): each verified once per
+ * program that calls it, however many hooks or caller states reach it.
+ *
+ * current_profile_status(): whether a profile governs the current task: 0
+ * when none does (the case of most tasks: a hook then returns at once,
+ * before reading its objects or calling into the decision engine), 1 +
+ * the profile's slot when one does, -errno when that cannot be told (the
+ * engine then fails closed). The decision engine takes this answer rather
+ * than asking again.
+ *
+ * cgroup_profile_status(): the same for cgroup `cgrp` (an address: global
+ * functions take numbers, not kernel pointers), by cgroup_profile_slot().
+ */
+extern int current_profile_status(void);
+extern int cgroup_profile_status(__u64 cgrp);
+
+/* A status as the slot functions answer: 1 with *ret_slot set, 0, or -errno. */
+static __always_inline int slot_of_status(int status, __u32 *ret_slot)
+{
+	if (status <= 0)
+		return status;
+	*ret_slot = (__u32)status - 1;
+	return 1;
+}
+
 /* Which profile governs task t (not current): as cgroup_profile_slot(). */
 static __always_inline int task_profile_slot(struct task_struct *t, __u32 *ret_slot)
 {
-	return cgroup_profile_slot(BPF_CORE_READ(t, cgroups, dfl_cgrp), ret_slot);
+	return slot_of_status(cgroup_profile_status((__u64)(unsigned long)BPF_CORE_READ(t, cgroups, dfl_cgrp)),
+			      ret_slot);
 }
 
 #endif /* ENF_CGROUP_BPF_H */
