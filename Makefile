@@ -130,7 +130,7 @@ NO_KERNEL_UNIT_OBJS := $(OUT)/enforcer/state.o $(OUT)/tests/unit/no_kernel.o
 $(OUT)/tests/unit/test_state_restore: $(NO_KERNEL_UNIT_OBJS)
 $(OUT)/tests/unit/test_state_restore: UNIT_EXTRA_OBJS := $(NO_KERNEL_UNIT_OBJS)
 CONTROL_UNIT_OBJS := $(NO_KERNEL_UNIT_OBJS) $(OUT)/enforcer/control.o $(OUT)/enforcer/rollout.o \
-	$(OUT)/enforcer/learn.o $(OUT)/enforcer/audit_net.o
+	$(OUT)/enforcer/learn.o $(OUT)/enforcer/audit_net.o $(OUT)/enforcer/metrics.o
 $(OUT)/tests/unit/test_control: $(CONTROL_UNIT_OBJS)
 $(OUT)/tests/unit/test_control: UNIT_EXTRA_OBJS := $(CONTROL_UNIT_OBJS)
 
@@ -157,7 +157,7 @@ FUZZ_state_file_SRCS   := enforcer/state_file.c
 FUZZ_observations_SRCS :=
 # control.c as it is, with the modules below the maps replaced (tests/unit/no_kernel.h).
 FUZZ_control_SRCS      := enforcer/control.c enforcer/rollout.c enforcer/decisions.c enforcer/live_edit.c \
-	enforcer/metrics_prometheus.c enforcer/cgroup.c enforcer/learn.c enforcer/audit_net.c \
+	enforcer/metrics.c enforcer/metrics_prometheus.c enforcer/cgroup.c enforcer/learn.c enforcer/audit_net.c \
 	enforcer/state.c enforcer/state_file.c tests/unit/no_kernel.c
 # A configuration reader for /etc/enforcer (branch service) gets its target here: add
 # it to FUZZ_TARGETS, FUZZ_config_SRCS := its sources, and tests/fuzz/fuzz_config.c.

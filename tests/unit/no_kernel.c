@@ -8,7 +8,7 @@
 #include <bpf/bpf.h>
 
 #include "audit.h"
-#include "metrics.h"
+#include "health.h"
 #include "no_kernel.h"
 
 /* Map fds of the stand-in engine (never real descriptors: nothing here reads or closes them). */
@@ -476,7 +476,7 @@ void selectors_rescan(struct selectors *s)
 	(void)s;
 }
 
-/* ---- audit.c and metrics.c: no ring buffer, no counters ---- */
+/* ---- audit.c, event_summary.c, health.c: no ring buffer, no counters ---- */
 
 /* Only for records from the ring buffer, of which there are none: not audit.c's escaping. */
 json_t *json_kstring(const char *s, size_t max)
@@ -495,8 +495,13 @@ void audit_summarize(struct audit *a)
 	(void)a;
 }
 
-json_t *metrics_collect(const struct control *c)
+/* What the kernel counted but did not deliver, and the BPF object's health: nothing here. */
+void event_summary_metrics(const struct event_summary *s, const struct audit *a, json_t *arr)
 {
-	(void)c;
-	return json_array();
+	(void)s, (void)a, (void)arr;
+}
+
+void health_metrics(const struct engine *e, json_t *arr)
+{
+	(void)e, (void)arr;
 }

@@ -2,9 +2,9 @@
 /*
  * The daemon without a kernel: in-memory stand-ins for the modules that
  * touch BPF maps, the cgroup tree or the ring buffer (engine.c, profiles*.c,
- * selectors.c, audit.c, metrics.c and libbpf's map calls), so that the
- * modules above them (control.c, state.c, learn.c, rollout.c) run on the
- * host as they are, in unit tests and fuzz targets. The seam is the link:
+ * selectors.c, audit.c, event_summary.c, health.c and libbpf's map calls),
+ * so that the modules above them (control.c, state.c, learn.c, rollout.c,
+ * metrics.c) run on the host as they are, in unit tests and fuzz targets. The seam is the link:
  * no production file knows about this one. A daemon change that calls a
  * new function of those modules fails to link here until a stand-in is
  * added, which is the point: it is seen.
