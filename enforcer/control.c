@@ -38,9 +38,10 @@ struct request {
 
 typedef json_t *(*command_fn)(struct request *rq, int *ret_errno);
 
+/* The text may end in half a UTF-8 character (cut at ERRMSG_MAX) or hold a file name's bytes: never lose the answer for it. */
 static json_t *reply_error(int err, const char *text)
 {
-	return json_pack("{s:b, s:s, s:i}", "ok", 0, "error", text, "errno", err < 0 ? -err : err);
+	return json_pack("{s:b, s:o, s:i}", "ok", 0, "error", json_kstring(text, ERRMSG_MAX), "errno", err < 0 ? -err : err);
 }
 
 /*
@@ -180,9 +181,9 @@ static json_t *cmd_status(struct request *rq, int *ret_errno)
 		json_object_set_new(o, "cgroups_attached_late", json_integer((json_int_t)c->selectors->late));
 	}
 	if (o && c->state->problem[0])
-		json_object_set_new(o, "state_problem", json_string(c->state->problem));
+		json_object_set_new(o, "state_problem", json_kstring(c->state->problem, sizeof(c->state->problem)));
 	if (o && c->state->last_error[0])
-		json_object_set_new(o, "state_error", json_string(c->state->last_error));
+		json_object_set_new(o, "state_error", json_kstring(c->state->last_error, sizeof(c->state->last_error)));
 	return o;
 }
 
@@ -864,7 +865,7 @@ static json_t *dispatch(struct request *rq)
 			/* In force but not persisted: say so; the next successful save catches up. */
 			json_object_set_new(reply, "persisted", json_boolean(r == 0));
 			if (r < 0)
-				json_object_set_new(reply, "warning", json_string(c->state->last_error));
+				json_object_set_new(reply, "warning", json_kstring(c->state->last_error, sizeof(c->state->last_error)));
 		}
 		return reply;
 	}

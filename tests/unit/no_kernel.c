@@ -478,12 +478,6 @@ void selectors_rescan(struct selectors *s)
 
 /* ---- audit.c, event_summary.c, health.c: no ring buffer, no counters ---- */
 
-/* Only for records from the ring buffer, of which there are none: not audit.c's escaping. */
-json_t *json_kstring(const char *s, size_t max)
-{
-	return json_stringn(s, strnlen(s, max));
-}
-
 int audit_consume(struct audit *a)
 {
 	(void)a;

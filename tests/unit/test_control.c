@@ -5,6 +5,7 @@
  * without a kernel (no_kernel.h). A bundle of the format-1 build is refused
  * with the message that says to recompile (enforcerctl prints the daemon's
  * "error" text), and nothing is loaded; the same bundle in format 2 loads.
+ * A refusal whose text is cut inside a UTF-8 character is still answered.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,7 +32,7 @@ static struct audit audit = { .log_path = "-" };
 static struct daemon_info info = { .pin_dir = "/sys/fs/bpf/enforcer", .hardening = "none" };
 static struct control c;
 
-/* One request from root with fd passed; the answer, parsed. */
+/* One request from root with fd passed (-1: none); the answer, parsed. */
 static json_t *ask(const char *request, int fd)
 {
 	union {
@@ -52,6 +53,10 @@ static json_t *ask(const char *request, int fd)
 	cm->cmsg_type = SCM_RIGHTS;
 	cm->cmsg_len = CMSG_LEN(sizeof(int));
 	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	if (fd < 0) {
+		mh.msg_control = NULL;
+		mh.msg_controllen = 0;
+	}
 	if (sendmsg(sv[1], &mh, 0) < 0)
 		return NULL;
 	c.clients[0] = (struct control_client){ .fd = sv[0], .admin = true, .reader = true };
@@ -124,6 +129,24 @@ int main(void)
 		json_decref(reply);
 	}
 	bundle_free(b);
+
+	/*
+	 * An unknown command is named in the refusal, cut at 64 bytes: cut inside
+	 * a UTF-8 character, the refusal was not valid JSON text and no answer
+	 * was sent at all (fuzz_control).
+	 */
+	{
+		char req[512] = "{\"cmd\":\"x";
+
+		for (int i = 0; i < 70; i++)
+			strcat(req, "\xd2\x8a");
+		strcat(req, "\"}");
+		reply = ask(req, -1);
+		EXPECT_TRUE(reply && json_is_false(json_object_get(reply, "ok")), "a long unknown command in UTF-8 is answered");
+		EXPECT_CONTAINS(json_string_value(json_object_get(reply, "error")), "unknown command 'x",
+				"... naming it");
+		json_decref(reply);
+	}
 	control_close(&c);
 	no_kernel_free(&ps, &sel);
 	learn_free(&learn);
