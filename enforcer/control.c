@@ -580,7 +580,7 @@ static int one_of(struct request *rq, const char *cmd, const char *cgroup, const
 {
 	if (!!cgroup + !!selector + !!unit == 1)
 		return 0;
-	snprintf(rq->err, sizeof(rq->err), "malformed request: '%s' needs one of \"cgroup\", \"selector\" or \"unit\"", cmd);
+	snprintf(rq->err, sizeof(rq->err), "malformed request: '%s' needs either \"cgroup\", \"selector\" or \"unit\" (exactly one)", cmd);
 	rq->c->n.malformed++;
 	return -EINVAL;
 }

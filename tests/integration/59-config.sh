@@ -129,6 +129,7 @@ expect_contains "the generation is unchanged" "web  mode=enforce generation=1 " 
 st=$(enforcerctl status)
 expect_contains "status: the refused reload and why" "LAST RELOAD REFUSED (what was in force before stays): $CONF/attachments.d/web.conf:2:1" "$st"
 expect_contains "status: the files differ from what is in force" "changed on disk since then, not applied" "$st"
+expect_contains "metrics: a gauge says the last reload was refused" "enforcer_config_last_reload_failed 1" "$(enforcerctl stats --prometheus)"
 printf '%s\n' '{"name": "web", "mode": "enforce",' ' "exec": {"default": "allow", "rules": [{"action": "deny", "path": "/usr/bin/wget"},,]}}' >$CONF/profiles/web.json
 out=$(enforcerctl reload 2>&1)
 rc=$?
@@ -152,14 +153,23 @@ expect_eq "fixed: reload succeeds" 0 "$rc"
 expect_contains "... and says what changed" "profile 'web': replaced by $CONF/profiles/web.json" "$out"
 expect_eq "the new rule is in force" EPERM "$(in_cgroup $T/app enf-probe exec /usr/bin/curl)"
 expect_contains "status: in force as written again" "in force as written" "$(enforcerctl status)"
+expect_contains "metrics: ... and clears once one succeeds" "enforcer_config_last_reload_failed 0" "$(enforcerctl stats --prometheus)"
 gen=$(enforcerctl list | sed -n 's/^web  mode=enforce generation=\([0-9]*\) .*/\1/p')
 out=$(enforcerctl reload 2>&1)
 expect_contains "an unchanged configuration changes nothing" "applied: nothing changed" "$out"
 expect_contains "... and keeps the generation" "web  mode=enforce generation=$gen " "$(enforcerctl list)"
 
-# ---- SIGHUP reloads too -------------------------------------------------------------------------------
+# ---- SIGUSR1 only reopens the audit log; SIGHUP reloads too -------------------------------------------
 sed -i 's/"mode": "enforce"/"mode": "audit"/' $CONF/profiles/web.json
 ready_before=$(grep -c 'READY=1' /tmp/notify2.out)
+mv $AUDIT_LOG $AUDIT_LOG.1
+kill -USR1 "$DAEMON_PID"
+sleep 1
+expect_eq "SIGUSR1: the change on disk is not applied (still enforce)" EPERM "$(in_cgroup $T/app enf-probe exec /usr/bin/wget)"
+wait_file $AUDIT_LOG 100 && pass "SIGUSR1: the audit log was reopened (the denial went to a new file)" ||
+	fail "SIGUSR1: no new audit log: $(ls -l /tmp/audit.log* 2>&1)"
+expect_contains "SIGUSR1: status still says the files changed" "changed on disk since then, not applied" "$(enforcerctl status)"
+expect_eq "SIGUSR1: no reload notification" "$ready_before" "$(grep -c 'READY=1' /tmp/notify2.out)"
 kill -HUP "$DAEMON_PID"
 i=0
 while [ $i -lt 100 ] && ! enforcerctl list | grep -q "web  mode=audit"; do sleep 0.1; i=$((i + 1)); done
