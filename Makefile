@@ -2,7 +2,8 @@
 #
 # make            build everything into build/
 # make deps       install the Debian packages the build and tests need (idempotent)
-# make check      unit tests on the host, then integration tests in every guest kernel
+# make check      unit tests on the host, then integration and system tests in every guest kernel
+# make check-system  only the system tests (a Debian system with systemd per kernel)
 # make demo       boot a guest kernel and show a profile in audit, then enforce mode
 # make bench      benchmarks: policyc on the host, then each guest kernel; writes
 #                 docs/benchmarks.md (not part of check; KERNEL=NAME for one)
@@ -35,7 +36,7 @@ LDLIBS_JSON := -ljansson
 LDLIBS_HARDEN := -lseccomp -lcap
 
 .DELETE_ON_ERROR:
-.PHONY: all deps check check-unit check-vm demo bench fuzz clean
+.PHONY: all deps check check-unit check-vm check-system demo bench fuzz clean
 
 # maps.bpf.o must come first: libbpf 1.1's static linker misplaces
 # relocations against extern maps whose definition it has not seen yet.
@@ -139,6 +140,9 @@ check-unit: all
 
 check-vm: all
 	$(Q)tests/run-all.sh --vm-only $(if $(KERNEL),--kernel $(KERNEL)) $(if $(TEST),--test $(TEST))
+
+check-system: all
+	$(Q)tests/run-all.sh --system-only $(if $(KERNEL),--kernel $(KERNEL)) $(if $(TEST),--test $(TEST))
 
 demo: all
 	$(Q)tests/vm/demo.sh
