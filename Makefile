@@ -2,7 +2,8 @@
 #
 # make            build everything into build/
 # make deps       install the Debian packages the build and tests need (idempotent)
-# make check      unit tests on the host, then integration tests in every guest kernel
+# make check      unit tests on the host, then integration and system tests in every guest kernel
+# make check-system  only the system tests (a Debian system with systemd per kernel)
 # make demo       boot a guest kernel and show a profile in audit, then enforce mode
 # make bench      benchmarks: policyc on the host, then each guest kernel; writes
 #                 docs/benchmarks.md (not part of check; KERNEL=NAME for one)
@@ -39,7 +40,7 @@ LDLIBS_JSON := -ljansson
 LDLIBS_HARDEN := -lseccomp -lcap
 
 .DELETE_ON_ERROR:
-.PHONY: all programs deps check check-unit check-unit-bins check-vm demo bench fuzz clean install deb
+.PHONY: all programs deps check check-unit check-unit-bins check-vm check-system demo bench fuzz clean install deb
 
 # maps.bpf.o must come first: libbpf 1.1's static linker misplaces
 # relocations against extern maps whose definition it has not seen yet.
@@ -139,7 +140,9 @@ $(OUT)/tests/guest/%: tests/guest/%.c $(USER_HDRS)
 $(OUT)/tests/guest/enf-schema-check: GUEST_LDLIBS := $(LDLIBS_JSON)
 
 # ---- tests ----------------------------------------------------------------
-check: all
+# The system tests install the package: check and check-system build it
+# first (build/deb/enforcer_current_ARCH.deb, which system-boot.sh takes).
+check: all deb
 	$(Q)tests/run-all.sh
 
 check-unit: all
@@ -154,6 +157,9 @@ check-unit-bins: $(UNIT_BINS)
 
 check-vm: all
 	$(Q)tests/run-all.sh --vm-only $(if $(KERNEL),--kernel $(KERNEL)) $(if $(TEST),--test $(TEST))
+
+check-system: all deb
+	$(Q)tests/run-all.sh --system-only $(if $(KERNEL),--kernel $(KERNEL)) $(if $(TEST),--test $(TEST))
 
 demo: all
 	$(Q)tests/vm/demo.sh
