@@ -40,7 +40,7 @@ enum config_kind { CONFIG_CGROUP, CONFIG_UNIT, CONFIG_SELECTOR };
 
 struct config_profile {
 	char *file;              /* DIR/profiles/NAME.json */
-	struct bundle *bundle;   /* compiled from it; NULL once handed to the registry */
+	struct bundle *bundle;   /* compiled from it; NULL once applied (the registry has a copy) */
 };
 
 struct config_attachment {

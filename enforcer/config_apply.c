@@ -485,6 +485,9 @@ int config_reload(struct control *c, bool notify, json_t **ret_changes, char *er
 	if (r == 0)
 		r = apply(c, &cfg, changes, err, size);
 	if (r == 0) {
+		/* Kept for its stamps (changes on disk); the registry has its own copies of the bundles. */
+		for (size_t i = 0; i < cfg.n_profiles; i++)
+			bundle_free(TAKE_PTR(cfg.profiles[i].bundle));
 		config_free(&st->applied);
 		st->applied = cfg;
 		st->ever_applied = true;

@@ -306,7 +306,7 @@ int units_start(struct unit_resolver *u, const char *systemctl, char *msg, size_
 		char why[512];
 
 		/* Nothing of the daemon's but stdio (for messages) and its end of the pair. */
-		if (dup2(sv[1], 3) < 0)
+		if (dup2(sv[1], 3) < 0 || fcntl(3, F_SETFD, FD_CLOEXEC) < 0)
 			_exit(1);
 		close_range(4, ~0U, 0);
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
