@@ -135,11 +135,12 @@ $(OUT)/tests/unit/%: tests/unit/%.c $(UNIT_HDRS) $(POLICYC_LIB_OBJS) $(COMMON_OB
 	$(Q)$(CC) $(CFLAGS) -Ipolicyc -Ienforcer -Itests/unit -o $@ $< $(UNIT_EXTRA_OBJS) $(POLICYC_LIB_OBJS) $(COMMON_OBJS) $(UNIT_ENFORCER_OBJS) $(LDLIBS_JSON) $(LDLIBS_HARDEN) -lz
 
 # Daemon modules run over the daemon without a kernel (tests/unit/no_kernel.h).
-NO_KERNEL_UNIT_OBJS := $(OUT)/enforcer/state.o $(OUT)/tests/unit/no_kernel.o
+NO_KERNEL_UNIT_OBJS := $(OUT)/enforcer/state.o $(OUT)/enforcer/origin.o $(OUT)/tests/unit/no_kernel.o
 $(OUT)/tests/unit/test_state_restore: $(NO_KERNEL_UNIT_OBJS)
 $(OUT)/tests/unit/test_state_restore: UNIT_EXTRA_OBJS := $(NO_KERNEL_UNIT_OBJS)
 CONTROL_UNIT_OBJS := $(NO_KERNEL_UNIT_OBJS) $(OUT)/enforcer/control.o $(OUT)/enforcer/rollout.o \
-	$(OUT)/enforcer/learn.o $(OUT)/enforcer/audit_net.o $(OUT)/enforcer/metrics.o
+	$(OUT)/enforcer/learn.o $(OUT)/enforcer/audit_net.o $(OUT)/enforcer/metrics.o $(OUT)/enforcer/config_apply.o \
+	$(OUT)/enforcer/notify.o
 $(OUT)/tests/unit/test_control: $(CONTROL_UNIT_OBJS)
 $(OUT)/tests/unit/test_control: UNIT_EXTRA_OBJS := $(CONTROL_UNIT_OBJS)
 
@@ -156,7 +157,7 @@ $(OUT)/tests/guest/enf-schema-check $(OUT)/tests/guest/enf-json: GUEST_LDLIBS :=
 # One target per input a damaged disk, a bad tool or a local user can shape:
 # tests/fuzz/fuzz_NAME.c states each one's invariant. Library code is
 # instrumented for coverage (fuzzer-no-link), each target links libFuzzer.
-FUZZ_TARGETS := policy bundle control state_file observations
+FUZZ_TARGETS := policy bundle control state_file observations config
 FUZZ_CFLAGS := -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -std=gnu11 -D_GNU_SOURCE $(WARN) \
 	-Iinclude -Icommon -Ipolicyc -Ienforcer -Itests/unit
 # What each links besides its own source, the common code and the policy compiler:
@@ -167,9 +168,10 @@ FUZZ_observations_SRCS :=
 # control.c as it is, with the modules below the maps replaced (tests/unit/no_kernel.h).
 FUZZ_control_SRCS      := enforcer/control.c enforcer/rollout.c enforcer/decisions.c enforcer/live_edit.c \
 	enforcer/metrics.c enforcer/metrics_prometheus.c enforcer/cgroup.c enforcer/learn.c enforcer/audit_net.c \
-	enforcer/state.c enforcer/state_file.c tests/unit/no_kernel.c
-# A configuration reader for /etc/enforcer (branch service) gets its target here: add
-# it to FUZZ_TARGETS, FUZZ_config_SRCS := its sources, and tests/fuzz/fuzz_config.c.
+	enforcer/state.c enforcer/state_file.c enforcer/origin.c enforcer/config.c enforcer/config_apply.c \
+	enforcer/notify.c enforcer/units.c enforcer/harden.c enforcer/selector_glob.c tests/unit/no_kernel.c
+FUZZ_config_SRCS       := enforcer/config.c enforcer/units.c enforcer/harden.c enforcer/selector_glob.c \
+	enforcer/cgroup.c
 FUZZ_BINS := $(patsubst %,$(OUT)/fuzz/fuzz_%,$(FUZZ_TARGETS))
 
 $(OUT)/fuzz/obj/%.o: %.c $(USER_HDRS) $(UNIT_HDRS)
@@ -180,7 +182,7 @@ $(OUT)/fuzz/obj/%.o: %.c $(USER_HDRS) $(UNIT_HDRS)
 define fuzz_target
 $(OUT)/fuzz/fuzz_$(1): $(patsubst %.c,$(OUT)/fuzz/obj/%.o,tests/fuzz/fuzz_$(1).c $(COMMON_SRCS) $(POLICYC_LIB_SRCS) $(FUZZ_$(1)_SRCS))
 	$$(call msg,FUZZ-LD,$$@)
-	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $$@ $$^ $(LDLIBS_JSON) -lz
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $$@ $$^ $(LDLIBS_JSON) $(LDLIBS_HARDEN) -lz
 endef
 $(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_target,$(t))))
 

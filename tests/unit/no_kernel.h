@@ -17,7 +17,8 @@
  *  - the kernel's `profiles` map (no_kernel.profiles): what each slot
  *    publishes; it survives a daemon restart, and no_kernel_reboot()
  *    empties it;
- *  - selectors and pending attachments (struct selectors), without globbing;
+ *  - selectors and pending attachments (struct selectors), without globbing
+ *    (a glob matches no cgroup; it is normalised by selector_glob.c);
  *  - no_kernel.changes: how many calls changed the registry, the kernel or
  *    the selectors (what the control fuzzer checks a reader never causes).
  * Every other map is empty and every counter 0.

@@ -30,6 +30,9 @@ static struct learn learn;
 static struct decisions decisions;
 static struct audit audit = { .log_path = "-" };
 static struct daemon_info info = { .pin_dir = "/sys/fs/bpf/enforcer", .hardening = "none" };
+static struct origins origins;
+static struct unit_resolver units = { .fd = -1 };
+static struct notify notify = { .fd = -1 };
 static struct control c;
 
 /* One request from root with fd passed (-1: none); the answer, parsed. */
@@ -90,14 +93,14 @@ int main(void)
 
 	if (!EXPECT_TRUE(b && bundle_serialize(b, &buf, &len) == 0, "compile and serialise a profile") ||
 	    !EXPECT_TRUE(mkdtemp(dir) != NULL, "temporary state directory") ||
-	    !EXPECT_OK(state_open(&st, dir, msg, sizeof(msg)), "state directory") ||
+	    !EXPECT_OK(state_open(&st, dir, &origins, msg, sizeof(msg)), "state directory") ||
 	    !EXPECT_OK(learn_init(&learn, dir, &ps, &e), "learn") ||
 	    !EXPECT_OK(decisions_init(&decisions, 0), "decisions"))
 		return unit_done();
 	no_kernel_init(&e, &ps, &sel);
 	c = (struct control){ .listen_fd = -1, .epoll_fd = -1, .read_gid = (gid_t)-1, .profiles = &ps, .engine = &e,
 			      .audit = &audit, .selectors = &sel, .state = &st, .learn = &learn, .info = &info,
-			      .decisions = &decisions };
+			      .decisions = &decisions, .origins = &origins, .units = &units, .notify = &notify };
 	for (size_t i = 0; i < CONTROL_MAX_CLIENTS; i++)
 		c.clients[i].fd = -1;
 
@@ -151,6 +154,7 @@ int main(void)
 	no_kernel_free(&ps, &sel);
 	learn_free(&learn);
 	decisions_free(&decisions);
+	origins_free(&origins);
 	state_remove_all(dir);
 	rmdir(dir);
 	state_close(&st);
