@@ -210,7 +210,7 @@ static json_t *config_json(const struct control *c)
 		json_object_set_new(o, "last_applied", json_string(when));
 	}
 	if (st->error[0])
-		json_object_set_new(o, "last_reload_error", json_string(st->error));
+		json_object_set_new(o, "last_reload_error", json_kstring(st->error, sizeof(st->error)));
 	if (st->ever_applied && config_changes_on_disk(&st->applied, &changed) == 0 && changed)
 		json_object_set_new(o, "changed_on_disk", json_string(changed));
 	/* The live state is what /etc says unless the last reload failed or the files changed since. */
