@@ -212,7 +212,7 @@ static json_t *config_json(const struct control *c)
 	if (st->error[0])
 		json_object_set_new(o, "last_reload_error", json_kstring(st->error, sizeof(st->error)));
 	if (st->ever_applied && config_changes_on_disk(&st->applied, &changed) == 0 && changed)
-		json_object_set_new(o, "changed_on_disk", json_string(changed));
+		json_object_set_new(o, "changed_on_disk", json_kstring(changed, strlen(changed)));
 	/* The live state is what /etc says unless the last reload failed or the files changed since. */
 	json_object_set_new(o, "in_sync", json_boolean(st->ever_applied && !st->error[0] && !changed));
 	return o;
