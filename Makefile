@@ -2,7 +2,8 @@
 #
 # make            build everything into build/
 # make deps       install the Debian packages the build and tests need (idempotent)
-# make check      unit tests on the host, then integration tests in every guest kernel
+# make check      unit tests on the host, then integration and system tests in every guest kernel
+# make check-system  only the system tests (a Debian system with systemd per kernel)
 # make demo       boot a guest kernel and show a profile in audit, then enforce mode
 # make bench      benchmarks: policyc on the host, then each guest kernel; writes
 #                 docs/benchmarks.md (not part of check; KERNEL=NAME for one)
@@ -41,7 +42,7 @@ LDLIBS_JSON := -ljansson
 LDLIBS_HARDEN := -lseccomp -lcap
 
 .DELETE_ON_ERROR:
-.PHONY: all programs deps check check-unit check-unit-bins check-vm demo bench fuzz fuzz-build fuzz-targets clean install deb
+.PHONY: all programs deps check check-unit check-unit-bins check-vm check-system demo bench fuzz fuzz-build fuzz-targets clean install deb
 
 # maps.bpf.o must come first: libbpf 1.1's static linker misplaces
 # relocations against extern maps whose definition it has not seen yet.
@@ -123,21 +124,23 @@ $(OUT)/bin/enforcerctl: $(OUT)/enforcer/enforcerctl.o $(OUT)/enforcer/cgroup.o $
 # Daemon code with no BPF dependency that unit tests exercise on the host.
 UNIT_ENFORCER_OBJS := $(OUT)/enforcer/state_file.o $(OUT)/enforcer/live_edit.o $(OUT)/enforcer/selector_glob.o \
 	$(OUT)/enforcer/decisions.o $(OUT)/enforcer/metrics_prometheus.o $(OUT)/enforcer/metrics_http.o \
-	$(OUT)/enforcer/audit_syslog.o $(OUT)/enforcer/cgroup_names.o $(OUT)/enforcer/cgroup.o
+	$(OUT)/enforcer/audit_syslog.o $(OUT)/enforcer/cgroup_names.o $(OUT)/enforcer/cgroup.o \
+	$(OUT)/enforcer/config.o $(OUT)/enforcer/units.o $(OUT)/enforcer/harden.o
 
 UNIT_HDRS := $(wildcard tests/unit/*.h)
 
 $(OUT)/tests/unit/%: tests/unit/%.c $(UNIT_HDRS) $(POLICYC_LIB_OBJS) $(COMMON_OBJS) $(UNIT_ENFORCER_OBJS) $(USER_HDRS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -Ipolicyc -Ienforcer -Itests/unit -o $@ $< $(UNIT_EXTRA_OBJS) $(POLICYC_LIB_OBJS) $(COMMON_OBJS) $(UNIT_ENFORCER_OBJS) $(LDLIBS_JSON) -lz
+	$(Q)$(CC) $(CFLAGS) -Ipolicyc -Ienforcer -Itests/unit -o $@ $< $(UNIT_EXTRA_OBJS) $(POLICYC_LIB_OBJS) $(COMMON_OBJS) $(UNIT_ENFORCER_OBJS) $(LDLIBS_JSON) $(LDLIBS_HARDEN) -lz
 
 # Daemon modules run over the daemon without a kernel (tests/unit/no_kernel.h).
-NO_KERNEL_UNIT_OBJS := $(OUT)/enforcer/state.o $(OUT)/tests/unit/no_kernel.o
+NO_KERNEL_UNIT_OBJS := $(OUT)/enforcer/state.o $(OUT)/enforcer/origin.o $(OUT)/tests/unit/no_kernel.o
 $(OUT)/tests/unit/test_state_restore: $(NO_KERNEL_UNIT_OBJS)
 $(OUT)/tests/unit/test_state_restore: UNIT_EXTRA_OBJS := $(NO_KERNEL_UNIT_OBJS)
-CONTROL_UNIT_OBJS := $(NO_KERNEL_UNIT_OBJS) $(OUT)/enforcer/control.o $(OUT)/enforcer/kernel_stat_names.o $(OUT)/enforcer/rollout.o \
-	$(OUT)/enforcer/learn.o $(OUT)/enforcer/audit_net.o
+CONTROL_UNIT_OBJS := $(NO_KERNEL_UNIT_OBJS) $(OUT)/enforcer/control.o $(OUT)/enforcer/rollout.o \
+	$(OUT)/enforcer/learn.o $(OUT)/enforcer/audit_net.o $(OUT)/enforcer/metrics.o $(OUT)/enforcer/kernel_stat_names.o $(OUT)/enforcer/config_apply.o \
+	$(OUT)/enforcer/notify.o
 $(OUT)/tests/unit/test_control: $(CONTROL_UNIT_OBJS)
 $(OUT)/tests/unit/test_control: UNIT_EXTRA_OBJS := $(CONTROL_UNIT_OBJS)
 
@@ -154,7 +157,7 @@ $(OUT)/tests/guest/enf-schema-check $(OUT)/tests/guest/enf-json: GUEST_LDLIBS :=
 # One target per input a damaged disk, a bad tool or a local user can shape:
 # tests/fuzz/fuzz_NAME.c states each one's invariant. Library code is
 # instrumented for coverage (fuzzer-no-link), each target links libFuzzer.
-FUZZ_TARGETS := policy bundle control state_file observations
+FUZZ_TARGETS := policy bundle control state_file observations config
 FUZZ_CFLAGS := -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -std=gnu11 -D_GNU_SOURCE $(WARN) \
 	-Iinclude -Icommon -Ipolicyc -Ienforcer -Itests/unit
 # What each links besides its own source, the common code and the policy compiler:
@@ -163,11 +166,12 @@ FUZZ_bundle_SRCS       := enforcer/live_edit.c
 FUZZ_state_file_SRCS   := enforcer/state_file.c
 FUZZ_observations_SRCS :=
 # control.c as it is, with the modules below the maps replaced (tests/unit/no_kernel.h).
-FUZZ_control_SRCS      := enforcer/control.c enforcer/kernel_stat_names.c enforcer/rollout.c enforcer/decisions.c enforcer/live_edit.c \
-	enforcer/metrics_prometheus.c enforcer/cgroup.c enforcer/learn.c enforcer/audit_net.c \
-	enforcer/state.c enforcer/state_file.c tests/unit/no_kernel.c
-# A configuration reader for /etc/enforcer (branch service) gets its target here: add
-# it to FUZZ_TARGETS, FUZZ_config_SRCS := its sources, and tests/fuzz/fuzz_config.c.
+FUZZ_control_SRCS      := enforcer/control.c enforcer/rollout.c enforcer/decisions.c enforcer/live_edit.c \
+	enforcer/metrics.c enforcer/kernel_stat_names.c enforcer/metrics_prometheus.c enforcer/cgroup.c enforcer/learn.c enforcer/audit_net.c \
+	enforcer/state.c enforcer/state_file.c enforcer/origin.c enforcer/config.c enforcer/config_apply.c \
+	enforcer/notify.c enforcer/units.c enforcer/harden.c enforcer/selector_glob.c tests/unit/no_kernel.c
+FUZZ_config_SRCS       := enforcer/config.c enforcer/units.c enforcer/harden.c enforcer/selector_glob.c \
+	enforcer/cgroup.c
 FUZZ_BINS := $(patsubst %,$(OUT)/fuzz/fuzz_%,$(FUZZ_TARGETS))
 
 $(OUT)/fuzz/obj/%.o: %.c $(USER_HDRS) $(UNIT_HDRS)
@@ -178,7 +182,7 @@ $(OUT)/fuzz/obj/%.o: %.c $(USER_HDRS) $(UNIT_HDRS)
 define fuzz_target
 $(OUT)/fuzz/fuzz_$(1): $(patsubst %.c,$(OUT)/fuzz/obj/%.o,tests/fuzz/fuzz_$(1).c $(COMMON_SRCS) $(POLICYC_LIB_SRCS) $(FUZZ_$(1)_SRCS))
 	$$(call msg,FUZZ-LD,$$@)
-	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $$@ $$^ $(LDLIBS_JSON) -lz
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $$@ $$^ $(LDLIBS_JSON) $(LDLIBS_HARDEN) -lz
 endef
 $(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_target,$(t))))
 
@@ -193,7 +197,9 @@ fuzz: fuzz-build $(OUT)/bin/policyc
 	$(Q)FUZZ_SECONDS=$${FUZZ_SECONDS:-300} tests/fuzz/run.sh --no-build
 
 # ---- tests ----------------------------------------------------------------
-check: all
+# The system tests install the package: check and check-system build it
+# first (build/deb/enforcer_current_ARCH.deb, which system-boot.sh takes).
+check: all deb
 	$(Q)tests/run-all.sh
 
 check-unit: all
@@ -208,6 +214,9 @@ check-unit-bins: $(UNIT_BINS)
 
 check-vm: all
 	$(Q)tests/run-all.sh --vm-only $(if $(KERNEL),--kernel $(KERNEL)) $(if $(TEST),--test $(TEST))
+
+check-system: all deb
+	$(Q)tests/run-all.sh --system-only $(if $(KERNEL),--kernel $(KERNEL)) $(if $(TEST),--test $(TEST))
 
 demo: all
 	$(Q)tests/vm/demo.sh
@@ -245,7 +254,8 @@ install: $(BINS)
 	$(Q)$(INSTALL) -m 0644 packaging/bash-completion/enforcerd packaging/bash-completion/enforcerctl \
 		packaging/bash-completion/policyc $(DESTDIR)$(BASHCOMPDIR)/
 	$(Q)$(INSTALL) -m 0644 policies/*.json $(DESTDIR)$(DATADIR)/enforcer/profiles/
-	$(Q)$(INSTALL) -d $(DESTDIR)$(SYSCONFDIR)/enforcer $(DESTDIR)$(SYSCONFDIR)/logrotate.d
+	$(Q)$(INSTALL) -d $(DESTDIR)$(SYSCONFDIR)/enforcer/profiles $(DESTDIR)$(SYSCONFDIR)/enforcer/attachments.d \
+		$(DESTDIR)$(SYSCONFDIR)/logrotate.d
 	$(Q)$(INSTALL) -m 0644 packaging/etc/README $(DESTDIR)$(SYSCONFDIR)/enforcer/README
 	$(Q)$(INSTALL) -m 0644 packaging/logrotate/enforcer $(DESTDIR)$(SYSCONFDIR)/logrotate.d/enforcer
 	$(Q)$(INSTALL) -d -m 0700 $(DESTDIR)$(LOCALSTATEDIR)/lib/enforcer

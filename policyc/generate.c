@@ -6,7 +6,8 @@
  * (bit ENF_CLASS_EXEC for the exec section). A path the v1 format cannot
  * name exactly becomes the subtree of its deepest nameable directory:
  * truncated paths (deeper than a rule can be, or longer than an event
- * carries), names that are not UTF-8 or contain a wildcard character, and
+ * carries), names that are not UTF-8 or contain a wildcard character or are
+ * longer than a rule's component can be (ENF_NAME_MAX - 1 bytes), and
  * /proc/PID/... (the pid differs at every run: all of /proc). Then, per class,
  * a directory holding at least `subtree_threshold` observed files becomes
  * the subtree of dir unless it is too broad. Network observations are grouped by
@@ -25,6 +26,7 @@
 #include "canonical.h"
 #include "compile.h"
 #include "generate.h"
+#include "path_check.h"
 #include "policy.h"
 #include "util.h"
 
@@ -149,7 +151,8 @@ int generate_dir_too_broad(const char *dir)
 /* A component v1 can name literally: not empty, '.', '..', nor holding a wildcard character. */
 static bool nameable(const char *c, size_t n)
 {
-	if (n == 0 || (n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
+	/* (no file name is longer than a rule component may be: only a damaged file has one) */
+	if (n == 0 || n >= ENF_NAME_MAX || (n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
 		return false;
 	for (size_t i = 0; i < n; i++)
 		if (c[i] == '*' || c[i] == '?' || c[i] == '[')
@@ -170,7 +173,8 @@ static bool all_digits(const char *c, size_t n)
 /*
  * The rule path for an observed path: itself, or the subtree of its
  * deepest nameable directory (the parent of the first component v1 cannot
- * name; for a truncated path, the path itself). NULL in *ret (0 returned)
+ * name; for a truncated path, the path itself), shortened to the directory
+ * whose subtree fits a rule path (POLICY_PATH_MAX). NULL in *ret (0 returned)
  * when that subtree would be too broad: the caller warns. -EINVAL for a
  * path that is not absolute.
  */
@@ -203,9 +207,15 @@ static int rule_path_for(const char *path, bool truncated, bool escaped, char **
 	}
 	if (all_good && *s)
 		return -EINVAL; /* an empty component ("//", trailing '/') */
-	if (all_good && !truncated) {
+	if (all_good && !truncated && strlen(path) <= POLICY_PATH_MAX) {
 		*ret = strdup(path);
 		return *ret ? 0 : -ENOMEM;
+	}
+	/* A rule path is at most POLICY_PATH_MAX bytes, the trailing subtree mark included: climb until it fits. */
+	while (good + 3 > POLICY_PATH_MAX) {
+		const char *slash = memrchr(path, '/', good);
+
+		good = slash ? (size_t)(slash - path) : 0;
 	}
 	out = malloc(good + 4);
 	if (!out)
@@ -504,7 +514,9 @@ static int generalise(struct generator *g, unsigned threshold)
 
 			while (j < n && strcmp(dirs[j].dir, dir) == 0)
 				j++;
-			if (j - i >= threshold && !generate_dir_too_broad(dir[0] ? dir : "/")) {
+			/* (a directory whose subtree is longer than a rule path keeps its files' exact rules) */
+			if (j - i >= threshold && !generate_dir_too_broad(dir[0] ? dir : "/") &&
+			    strlen(dir) + 3 <= POLICY_PATH_MAX) {
 				char *sub = malloc(strlen(dir) + 4);
 
 				if (!sub) {

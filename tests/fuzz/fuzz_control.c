@@ -19,7 +19,9 @@
  * Every run starts from the same daemon: profiles 'web' (enforce, attached
  * to /sys/fs/cgroup/web, one selector) and 'lrn' (learning, synthesized),
  * two events in the `events` ring (the decision store behind `report` and
- * `promote` only grows from run to run).
+ * `promote` only grows from run to run), and an /etc/enforcer that
+ * `reload` applies (it declares 'web' too, and a profile of its own); no
+ * systemd, so units are refused.
  *
  * Invariant: beyond no crash, leak or sanitizer report:
  *  - an empty packet (EOF) closes the connection without an answer; every
@@ -33,6 +35,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -40,6 +43,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "bundle_fixture.h"
@@ -81,8 +85,22 @@ static struct {
 	struct decisions decisions;
 	struct audit audit;
 	struct daemon_info info;
+	struct origins origins;
+	struct unit_resolver units;
+	struct notify notify;
+	struct config_status config;
 	struct control c;
 } d;
+
+/* What /etc/enforcer declares (d.config.dir): a reload takes over 'web'. */
+static const struct {
+	const char *path, *text;
+} etc_files[] = {
+	{ "profiles/web.json", "{\"name\": \"web\", \"mode\": \"audit\", \"exec\": {\"default\": \"allow\"}}\n" },
+	{ "profiles/etc.json", "{\"name\": \"etc\", \"mode\": \"enforce\", \"network\": {\"default\": \"deny\"}}\n" },
+	{ "attachments.d/10-etc.conf", "etc cgroup /sys/fs/cgroup/etc.slice\netc selector etc.slice/*.scope\n"
+				      "web cgroup /sys/fs/cgroup/web\n" },
+};
 
 static FILE *out; /* stderr as it was: the daemon's own log lines go to /dev/null */
 
@@ -144,6 +162,10 @@ static void reset(void)
 	no_kernel_init(&d.e, &d.ps, &d.sel);
 	(void)state_remove_all(d.dir);
 	d.st.problem[0] = d.st.last_error[0] = 0;
+	origins_free(&d.origins);
+	config_free(&d.config.applied);
+	d.config.ever_applied = false;
+	d.config.error[0] = 0;
 	/* The decision store is kept from run to run: made anew, its 3 MiB of tables would cost more than the rest. */
 
 	load_fixture(d.web, d.web_len);
@@ -166,8 +188,47 @@ static void reset(void)
 	d.c.learn = &d.learn;
 	d.c.info = &d.info;
 	d.c.decisions = &d.decisions;
+	d.c.origins = &d.origins;
+	d.c.units = &d.units;
+	d.c.notify = &d.notify;
+	d.c.config = &d.config;
 	for (size_t i = 0; i < 2; i++)
 		control_on_event(&d.c, d.events[i]);
+}
+
+/* DIR/etc: the configuration directory a reload reads (systemd is not running: units are refused). */
+static void write_etc(void)
+{
+	char path[256];
+	FILE *f;
+
+	d.units = (struct unit_resolver){ .fd = -1 };
+	d.notify = (struct notify){ .fd = -1 };
+	snprintf(path, sizeof(path), "%s/etc", d.dir);
+	d.config.dir = strdup(path);
+	check(d.config.dir && mkdir(path, 0755) == 0, "configuration directory");
+	snprintf(path, sizeof(path), "%s/etc/profiles", d.dir);
+	check(mkdir(path, 0755) == 0, "profiles/");
+	snprintf(path, sizeof(path), "%s/etc/attachments.d", d.dir);
+	check(mkdir(path, 0755) == 0, "attachments.d/");
+	for (size_t i = 0; i < sizeof(etc_files) / sizeof(etc_files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/etc/%s", d.dir, etc_files[i].path);
+		f = fopen(path, "we");
+		check(f && fputs(etc_files[i].text, f) >= 0 && fclose(f) == 0, "a file of the configuration");
+	}
+}
+
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st, (void)flag, (void)ftw;
+	(void)remove(path);
+	return 0;
+}
+
+/* The temporary directory goes with the process (libFuzzer leaves by exit()). */
+static void remove_dir(void)
+{
+	nftw(d.dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -192,7 +253,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	}
 	snprintf(d.dir, sizeof(d.dir), "%s/fuzz_control.XXXXXX", access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
 	check(mkdtemp(d.dir) != NULL, "state directory");
-	check(state_open(&d.st, d.dir, msg, sizeof(msg)) == 0, "state_open");
+	atexit(remove_dir);
+	check(state_open(&d.st, d.dir, &d.origins, msg, sizeof(msg)) == 0, "state_open");
+	write_etc();
 	check(learn_init(&d.learn, d.dir, &d.ps, &d.e) == 0, "learn_init");
 	serialise(web_policy, false, &d.web, &d.web_len);
 	serialise(NULL, true, &d.lrn, &d.lrn_len);

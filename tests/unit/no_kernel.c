@@ -8,8 +8,9 @@
 #include <bpf/bpf.h>
 
 #include "audit.h"
-#include "metrics.h"
+#include "health.h"
 #include "no_kernel.h"
+#include "selector_glob.h"
 
 /* Map fds of the stand-in engine (never real descriptors: nothing here reads or closes them). */
 #define NK_PROFILES_FD    (1 << 20)
@@ -460,6 +461,49 @@ int selectors_detach_pending(struct selectors *s, const char *cgroup)
 	return -ENOENT;
 }
 
+int selectors_attach_or_wait(struct selectors *s, const char *profile, const char *path, bool *ret_holds,
+			     char *msg, size_t size)
+{
+	const struct attachment *a;
+	int r = selectors_attach_path(s, profile, path, &a, msg, size);
+
+	*ret_holds = r == 0;
+	return r;
+}
+
+int selectors_detach_path(struct selectors *s, const char *path, char *msg, size_t size)
+{
+	return selectors_detach_pending(s, path) == 0 ? 0 : profiles_detach(s->ps, path, msg, size);
+}
+
+int selectors_repoint(struct selectors *s, const char *glob, const char *profile, char *msg, size_t size)
+{
+	for (size_t i = 0; i < s->n_sel; i++) {
+		char *p;
+
+		if (strcmp(s->sel[i].glob, glob) != 0)
+			continue;
+		if (!profiles_find(s->ps, profile))
+			return no_profile(profile, msg, size);
+		p = strdup(profile);
+		if (!p)
+			return -ENOMEM;
+		free(s->sel[i].profile);
+		s->sel[i].profile = p;
+		no_kernel.changes++;
+		return 0;
+	}
+	snprintf(msg, size, "no selector '%s'", glob);
+	return -ENOENT;
+}
+
+/* As selectors.c: globs are normalised by selector_glob.c, below the stand-in's mount. */
+int selectors_normalise(const struct selectors *s, const char *glob, char *out, size_t out_size,
+			char *msg, size_t size)
+{
+	return selector_glob_normalise(s->root, glob, out, out_size, msg, size);
+}
+
 int selectors_check_not_daemon(const struct selectors *s, const char *cgroup, char *msg, size_t size)
 {
 	(void)s, (void)cgroup, (void)msg, (void)size;
@@ -476,13 +520,7 @@ void selectors_rescan(struct selectors *s)
 	(void)s;
 }
 
-/* ---- audit.c and metrics.c: no ring buffer, no counters ---- */
-
-/* Only for records from the ring buffer, of which there are none: not audit.c's escaping. */
-json_t *json_kstring(const char *s, size_t max)
-{
-	return json_stringn(s, strnlen(s, max));
-}
+/* ---- audit.c, event_summary.c, health.c: no ring buffer, no counters ---- */
 
 int audit_consume(struct audit *a)
 {
@@ -495,8 +533,13 @@ void audit_summarize(struct audit *a)
 	(void)a;
 }
 
-json_t *metrics_collect(const struct control *c)
+/* What the kernel counted but did not deliver, and the BPF object's health: nothing here. */
+void event_summary_metrics(const struct event_summary *s, const struct audit *a, json_t *arr)
 {
-	(void)c;
-	return json_array();
+	(void)s, (void)a, (void)arr;
+}
+
+void health_metrics(const struct engine *e, json_t *arr)
+{
+	(void)e, (void)arr;
 }

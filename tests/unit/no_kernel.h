@@ -2,9 +2,9 @@
 /*
  * The daemon without a kernel: in-memory stand-ins for the modules that
  * touch BPF maps, the cgroup tree or the ring buffer (engine.c, profiles*.c,
- * selectors.c, audit.c, metrics.c and libbpf's map calls), so that the
- * modules above them (control.c, state.c, learn.c, rollout.c) run on the
- * host as they are, in unit tests and fuzz targets. The seam is the link:
+ * selectors.c, audit.c, event_summary.c, health.c and libbpf's map calls),
+ * so that the modules above them (control.c, state.c, learn.c, rollout.c,
+ * metrics.c) run on the host as they are, in unit tests and fuzz targets. The seam is the link:
  * no production file knows about this one. A daemon change that calls a
  * new function of those modules fails to link here until a stand-in is
  * added, which is the point: it is seen.
@@ -17,7 +17,8 @@
  *  - the kernel's `profiles` map (no_kernel.profiles): what each slot
  *    publishes; it survives a daemon restart, and no_kernel_reboot()
  *    empties it;
- *  - selectors and pending attachments (struct selectors), without globbing;
+ *  - selectors and pending attachments (struct selectors), without globbing
+ *    (a glob matches no cgroup; it is normalised by selector_glob.c);
  *  - no_kernel.changes: how many calls changed the registry, the kernel or
  *    the selectors (what the control fuzzer checks a reader never causes).
  * Every other map is empty and every counter 0.

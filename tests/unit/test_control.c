@@ -5,6 +5,7 @@
  * without a kernel (no_kernel.h). A bundle of the format-1 build is refused
  * with the message that says to recompile (enforcerctl prints the daemon's
  * "error" text), and nothing is loaded; the same bundle in format 2 loads.
+ * A refusal whose text is cut inside a UTF-8 character is still answered.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -29,9 +30,12 @@ static struct learn learn;
 static struct decisions decisions;
 static struct audit audit = { .log_path = "-" };
 static struct daemon_info info = { .pin_dir = "/sys/fs/bpf/enforcer", .hardening = "none" };
+static struct origins origins;
+static struct unit_resolver units = { .fd = -1 };
+static struct notify notify = { .fd = -1 };
 static struct control c;
 
-/* One request from root with fd passed; the answer, parsed. */
+/* One request from root with fd passed (-1: none); the answer, parsed. */
 static json_t *ask(const char *request, int fd)
 {
 	union {
@@ -52,6 +56,10 @@ static json_t *ask(const char *request, int fd)
 	cm->cmsg_type = SCM_RIGHTS;
 	cm->cmsg_len = CMSG_LEN(sizeof(int));
 	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	if (fd < 0) {
+		mh.msg_control = NULL;
+		mh.msg_controllen = 0;
+	}
 	if (sendmsg(sv[1], &mh, 0) < 0)
 		return NULL;
 	c.clients[0] = (struct control_client){ .fd = sv[0], .admin = true, .reader = true };
@@ -85,14 +93,14 @@ int main(void)
 
 	if (!EXPECT_TRUE(b && bundle_serialize(b, &buf, &len) == 0, "compile and serialise a profile") ||
 	    !EXPECT_TRUE(mkdtemp(dir) != NULL, "temporary state directory") ||
-	    !EXPECT_OK(state_open(&st, dir, msg, sizeof(msg)), "state directory") ||
+	    !EXPECT_OK(state_open(&st, dir, &origins, msg, sizeof(msg)), "state directory") ||
 	    !EXPECT_OK(learn_init(&learn, dir, &ps, &e), "learn") ||
 	    !EXPECT_OK(decisions_init(&decisions, 0), "decisions"))
 		return unit_done();
 	no_kernel_init(&e, &ps, &sel);
 	c = (struct control){ .listen_fd = -1, .epoll_fd = -1, .read_gid = (gid_t)-1, .profiles = &ps, .engine = &e,
 			      .audit = &audit, .selectors = &sel, .state = &st, .learn = &learn, .info = &info,
-			      .decisions = &decisions };
+			      .decisions = &decisions, .origins = &origins, .units = &units, .notify = &notify };
 	for (size_t i = 0; i < CONTROL_MAX_CLIENTS; i++)
 		c.clients[i].fd = -1;
 
@@ -124,10 +132,29 @@ int main(void)
 		json_decref(reply);
 	}
 	bundle_free(b);
+
+	/*
+	 * An unknown command is named in the refusal, cut at 64 bytes: cut inside
+	 * a UTF-8 character, the refusal was not valid JSON text and no answer
+	 * was sent at all (fuzz_control).
+	 */
+	{
+		char req[512] = "{\"cmd\":\"x";
+
+		for (int i = 0; i < 70; i++)
+			strcat(req, "\xd2\x8a");
+		strcat(req, "\"}");
+		reply = ask(req, -1);
+		EXPECT_TRUE(reply && json_is_false(json_object_get(reply, "ok")), "a long unknown command in UTF-8 is answered");
+		EXPECT_CONTAINS(json_string_value(json_object_get(reply, "error")), "unknown command 'x",
+				"... naming it");
+		json_decref(reply);
+	}
 	control_close(&c);
 	no_kernel_free(&ps, &sel);
 	learn_free(&learn);
 	decisions_free(&decisions);
+	origins_free(&origins);
 	state_remove_all(dir);
 	rmdir(dir);
 	state_close(&st);

@@ -354,6 +354,74 @@ static void test_limits(void)
 	free(line);
 }
 
+
+/*
+ * Paths at the limits of a rule path (fuzz_observations): a component longer
+ * than a rule's, a path of PATH_MAX - 1 bytes marked truncated, and a
+ * directory whose subtree would be longer than a rule path. Each made a rule
+ * the parser refuses, and no profile at all.
+ */
+/* dir (n bytes) and one more component of c, to make len bytes in all */
+static void last_component(char *out, const char *dir, size_t n, char c, size_t len)
+{
+	memcpy(out, dir, n);
+	out[n] = '/';
+	memset(out + n + 1, c, len - n - 1);
+	out[len] = 0;
+}
+
+static void test_path_limits(void)
+{
+	char comp[300], dir[4096], path[4100], lines_buf[4][4400];
+	const char *lines[5] = { lines_buf[0], lines_buf[1], lines_buf[2], lines_buf[3], NULL };
+	char err[1536], *warn = NULL, *t;
+	struct policy_profile *p;
+	size_t n;
+
+	memset(comp, 'h', 260);
+	comp[260] = 0;
+	snprintf(lines_buf[0], sizeof(lines_buf[0]), "{\"kind\":\"exec\",\"path\":\"/srv/app/%s/run\"}", comp);
+	lines[1] = NULL;
+	t = gen(lines, 0, &warn, err, sizeof(err));
+	p = parse(t);
+	EXPECT_TRUE(p && path_verdict(p, ENF_CLASS_EXEC, "/srv/app/x/run") == ENF_ACT_ALLOW,
+		    "path limits: a 260-byte component is allowed by its directory's subtree");
+	if (!p)
+		printf("    %s\n", err);
+	policy_profile_free(p);
+	free(t);
+	free(warn);
+
+	/* 20 components of 200 bytes, then one to make 4095 bytes */
+	n = 0;
+	for (int i = 0; i < 20; i++)
+		n += (size_t)snprintf(dir + n, sizeof(dir) - n, "/%.*s", 200, comp);
+	last_component(path, dir, n, 'e', 4095);
+	snprintf(lines_buf[0], sizeof(lines_buf[0]), "{\"kind\":\"file\",\"access\":[\"read\"],\"path\":\"%s\","
+		 "\"path_truncated\":true}", path);
+	/* three files in a directory of 4093 bytes: its subtree would be 4096 */
+	last_component(path, dir, n, 'f', 4093);
+	for (int i = 1; i <= 3; i++)
+		snprintf(lines_buf[i], sizeof(lines_buf[i]), "{\"kind\":\"file\",\"access\":[\"write\"],"
+			 "\"path\":\"%s/%c\"}", path, 'a' + i - 1);
+	lines[1] = lines_buf[1];
+	t = gen(lines, 2, &warn, err, sizeof(err));
+	p = parse(t);
+	if (!EXPECT_TRUE(p != NULL, "path limits: paths of PATH_MAX - 1 bytes give a profile"))
+		printf("    %s\n", err);
+	if (p) {
+		char file[4200];
+
+		snprintf(file, sizeof(file), "%s/a", path);
+		EXPECT_EQ(path_verdict(p, ENF_CLASS_WRITE, file), ENF_ACT_ALLOW, "path limits: ... allowing the files");
+		snprintf(file, sizeof(file), "%s/d", path);
+		EXPECT_EQ(path_verdict(p, ENF_CLASS_WRITE, file), ENF_ACT_DENY,
+			  "path limits: ... by exact rules (no subtree longer than a rule path)");
+	}
+	policy_profile_free(p);
+	free(t);
+	free(warn);
+}
 int main(void)
 {
 	test_workload();
@@ -363,5 +431,6 @@ int main(void)
 	test_bad_input();
 	test_impossible_ops();
 	test_limits();
+	test_path_limits();
 	return unit_done();
 }

@@ -45,7 +45,7 @@ static bool daemon_start(struct daemon *d, const char *dir)
 	char msg[512] = "";
 
 	no_kernel_init(&d->e, &d->ps, &d->sel);
-	if (!EXPECT_OK(state_open(&d->st, dir, msg, sizeof(msg)), "open the state directory")) {
+	if (!EXPECT_OK(state_open(&d->st, dir, NULL, msg, sizeof(msg)), "open the state directory")) {
 		printf("    %s\n", msg);
 		return false;
 	}
