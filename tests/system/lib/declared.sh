@@ -45,7 +45,16 @@ UNIT
 run_probe_unit() {
 	rm -f /run/$1.out
 	systemctl start $1 >/dev/null 2>&1
-	cat /run/$1.out 2>/dev/null || echo "(no output: $(systemctl is-failed $1))"
+	if [ -s /run/$1.out ]; then
+		cat /run/$1.out
+		return
+	fi
+	echo "(no output: $(systemctl is-failed $1))"
+	# Why, for the failed check's reader (stderr: not part of the outcome).
+	{
+		journalctl --no-pager -o cat -u $1 -n 8
+		tail -n 4 $AUDIT_LOG
+	} 2>&1 | sed "s/^/    $1: /" >&2
 }
 
 # in_unit CGROUP CMD...: CMD as a process of a unit's cgroup (a path below /sys/fs/cgroup).
