@@ -10,16 +10,17 @@
 #
 # Prints the image's directory on stdout: .cache/system/<suite>-<key>/ with
 # rootfs.ext4, vmlinuz, initrd.img, release, packages (name=version),
-# build.txt and build.log. <key> hashes this script and the package list: changing either
-# builds a new image; an unchanged one is reused without any network.
-# --refresh rebuilds it anyway (a new point release, a new kernel ABI).
+# build.txt and build.log. <key> hashes this script (but its comments)
+# and the package list: changing either builds a new image; an unchanged
+# one is reused without any network. --refresh rebuilds it anyway (a new point release, a new
+# kernel ABI).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 export LC_ALL=C
 
 die() { echo "system-image: $*" >&2; exit 1; }
-usage() { sed -n '3,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
+usage() { sed -n '4,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
 
 refresh=0 suite=''
 while [[ $# -gt 0 ]]; do
@@ -40,7 +41,9 @@ list=$root/tests/vm/system-packages
 mapfile -t packages < <(sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' "$list")
 [[ ${#packages[@]} -gt 0 ]] || die "$list names no package"
 
-key=$({ echo "$suite"; cat "${BASH_SOURCE[0]}"; printf '%s\n' "${packages[@]}"; } | sha256sum | cut -c1-12)
+# Comment lines do not count: rewording one rebuilds nothing.
+key=$({ echo "$suite"; grep -v '^[[:space:]]*#' "${BASH_SOURCE[0]}"; printf '%s\n' "${packages[@]}"; } |
+	sha256sum | cut -c1-12)
 cache=$root/.cache/system
 dest=$cache/$suite-$key
 mkdir -p "$cache"
