@@ -42,7 +42,7 @@ LDLIBS_JSON := -ljansson
 LDLIBS_HARDEN := -lseccomp -lcap
 
 .DELETE_ON_ERROR:
-.PHONY: all programs deps check check-unit check-unit-bins check-vm check-system demo bench fuzz fuzz-build fuzz-targets clean install deb
+.PHONY: all programs deps check check-unit check-unit-bins check-vm check-system deb-for-check demo bench fuzz fuzz-build fuzz-targets clean install deb
 
 # maps.bpf.o must come first: libbpf 1.1's static linker misplaces
 # relocations against extern maps whose definition it has not seen yet.
@@ -198,8 +198,12 @@ fuzz: fuzz-build $(OUT)/bin/policyc
 
 # ---- tests ----------------------------------------------------------------
 # The system tests install the package: check and check-system build it
-# first (build/deb/enforcer_current_ARCH.deb, which system-boot.sh takes).
-check: all deb
+# first (build/deb/enforcer_current_ARCH.deb, which system-boot.sh takes),
+# without the unit tests (check has its own unit stage) or debug symbols.
+deb-for-check:
+	$(Q)DEB_BUILD_OPTIONS="nocheck noautodbgsym $(DEB_BUILD_OPTIONS)" scripts/make-deb.sh
+
+check: all deb-for-check
 	$(Q)tests/run-all.sh
 
 check-unit: all
@@ -215,7 +219,7 @@ check-unit-bins: $(UNIT_BINS)
 check-vm: all
 	$(Q)tests/run-all.sh --vm-only $(if $(KERNEL),--kernel $(KERNEL)) $(if $(TEST),--test $(TEST))
 
-check-system: all deb
+check-system: all deb-for-check
 	$(Q)tests/run-all.sh --system-only $(if $(KERNEL),--kernel $(KERNEL)) $(if $(TEST),--test $(TEST))
 
 demo: all

@@ -38,7 +38,7 @@ while [[ $# -gt 0 ]]; do
 		boot_args+=(--timeout "${2:?--timeout needs seconds}")
 		system_args+=(--timeout "$2")
 		shift 2 ;;
-	-h|--help) sed -n '6,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '4,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "run-all: unknown argument '$1'" >&2; exit 2 ;;
 	esac
 done

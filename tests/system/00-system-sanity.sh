@@ -30,6 +30,7 @@ else
 fi
 
 # ---- the package ---------------------------------------------------------------------
+t_install=$(date +%s)
 if ! install_enforcer; then
 	finish
 fi
@@ -44,7 +45,7 @@ if state=$(wait_active enforcerd.service 180); then
 		sleep 1
 	done
 	if [ $answered -eq 1 ]; then
-		pass "enforcerctl status: the daemon answers"
+		pass "enforcerctl status: the daemon answers ($(($(date +%s) - t_install)) s after the install began)"
 	else
 		fail "enforcerctl status: $out"
 		unit_log enforcerd.service

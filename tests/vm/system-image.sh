@@ -10,16 +10,17 @@
 #
 # Prints the image's directory on stdout: .cache/system/<suite>-<key>/ with
 # rootfs.ext4, vmlinuz, initrd.img, release, packages (name=version),
-# build.txt and build.log. <key> hashes this script and the package list: changing either
-# builds a new image; an unchanged one is reused without any network.
-# --refresh rebuilds it anyway (a new point release, a new kernel ABI).
+# build.txt and build.log. <key> hashes this script (but its comments)
+# and the package list: changing either builds a new image; an unchanged
+# one is reused without any network. --refresh rebuilds it anyway (a new point release, a new
+# kernel ABI).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 export LC_ALL=C
 
 die() { echo "system-image: $*" >&2; exit 1; }
-usage() { sed -n '3,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
+usage() { sed -n '4,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
 
 refresh=0 suite=''
 while [[ $# -gt 0 ]]; do
@@ -40,7 +41,9 @@ list=$root/tests/vm/system-packages
 mapfile -t packages < <(sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' "$list")
 [[ ${#packages[@]} -gt 0 ]] || die "$list names no package"
 
-key=$({ echo "$suite"; cat "${BASH_SOURCE[0]}"; printf '%s\n' "${packages[@]}"; } | sha256sum | cut -c1-12)
+# Comment lines do not count: rewording one rebuilds nothing.
+key=$({ echo "$suite"; grep -v '^[[:space:]]*#' "${BASH_SOURCE[0]}"; printf '%s\n' "${packages[@]}"; } |
+	sha256sum | cut -c1-12)
 cache=$root/.cache/system
 dest=$cache/$suite-$key
 mkdir -p "$cache"
@@ -157,13 +160,21 @@ WantedBy=multi-user.target
 UNIT
 systemctl --root="$rootfs" --quiet enable enforcer-payload.service
 # The console belongs to the markers: no login prompt on it.
-systemctl --root="$rootfs" --quiet mask serial-getty@ttyS0.service getty@tty1.service
+systemctl --root="$rootfs" --quiet mask serial-getty@ttyS0.service getty@tty1.service getty-static.service
 # Boot time is test time, twice per CI run, under emulation: the services
 # only some tests use are installed but not started at boot (those tests
 # systemctl start them); nginx stays, as every boot's working service.
 # e2scrub_reap checks LVM snapshots there are none of.
 systemctl --root="$rootfs" --quiet disable postgresql.service redis-server.service memcached.service
 systemctl --root="$rootfs" --quiet mask e2scrub_reap.service
+# /etc and /var are as new as /usr: no ldconfig.service or other
+# ConditionNeedsUpdate= work at every boot (the stamps systemd-update-done
+# would write after the first).
+usr_ns=$(stat -c %.9Y "$rootfs/usr" | tr -d .)
+for d in etc var; do
+	printf 'TIMESTAMP_NSEC=%s\n' "$usr_ns" >"$rootfs/$d/.updated"
+	touch -r "$rootfs/usr" "$rootfs/$d/.updated"
+done
 
 # ---- kernel, initrd, image -----------------------------------------------------
 vmlinuz=$(find "$rootfs/boot" -maxdepth 1 -name 'vmlinuz-*' | sort -V | tail -n1)

@@ -14,7 +14,7 @@ ENFORCER_DEB=$(ls /enforcer/deb/enforcer_*.deb 2>/dev/null | head -n1)
 # guest has no network: every dependency must be in the image), unless that
 # same version is installed already. Checks it; 0 when installed.
 install_enforcer() {
-	local want have out
+	local want have out t0
 	if [ -z "$ENFORCER_DEB" ]; then
 		fail "no enforcer_*.deb on the payload (make deb; system-boot.sh --deb FILE)"
 		return 1
@@ -24,11 +24,12 @@ install_enforcer() {
 	if [ "$have" = "ii  $want" ]; then
 		return 0
 	fi
+	t0=$(date +%s)
 	# apt-get wants a path with a slash to take a file for a package name.
 	if out=$(DEBIAN_FRONTEND=noninteractive apt-get install -y \
 		-o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
 		"$ENFORCER_DEB" 2>&1); then
-		pass "apt-get install ${ENFORCER_DEB##*/} (offline)"
+		pass "apt-get install ${ENFORCER_DEB##*/} (offline, $(($(date +%s) - t0)) s)"
 	else
 		fail "apt-get install ${ENFORCER_DEB##*/} failed: $(tail -n 20 <<<"$out")"
 		return 1
