@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "canonical.h"
 #include "explain.h"
 #include "path_check.h"
@@ -267,4 +269,41 @@ const char *policy_verdict_effect(const struct policy_profile *p, const struct p
 	default:
 		return "allowed";
 	}
+}
+
+int policy_verdict_json(const struct policy_profile *p, const struct policy_verdict *v, bool with_effect,
+			json_t *obj)
+{
+	const char *decided_by = v->section_absent ? "no-section" : v->unwritable ? "unwritable" :
+				 v->by_default || (!v->path_rule && !v->net_rule) ? "default" : "rule";
+	char *desc = policy_verdict_describe(p, v), *canon = NULL;
+	json_t *rule = json_null();
+	int r = -ENOMEM;
+
+	if (!desc)
+		return -ENOMEM;
+	if (!v->by_default && (v->path_rule || v->net_rule)) {
+		const struct policy_source *src = v->net_rule ? &v->net_rule->src : &v->path_rule->src;
+		char id[16];
+
+		canon = v->net_rule ? policy_net_rule_canonical(v->net_rule, true) :
+				      policy_path_rule_canonical(v->path_rule, v->section, true);
+		if (!canon)
+			goto out;
+		snprintf(id, sizeof(id), "0x%08x", v->net_rule ? v->net_rule->id : v->path_rule->id);
+		rule = json_pack("{s:s, s:s, s:i, s:i, s:s}", "id", id, "file",
+				 p->source_file ? p->source_file : "<input>", "line", src->line, "column",
+				 src->column, "text", canon);
+	}
+	if (rule && json_object_set_new(obj, "action", json_string(policy_action_word(v->action))) == 0 &&
+	    json_object_set_new(obj, "decided_by", json_string(decided_by)) == 0 &&
+	    json_object_set(obj, "rule", rule) == 0 &&
+	    (!with_effect || json_object_set_new(obj, "effect", json_string(policy_verdict_effect(p, v))) == 0) &&
+	    json_object_set_new(obj, "summary", json_string(desc)) == 0)
+		r = 0;
+	json_decref(rule);
+out:
+	free(canon);
+	free(desc);
+	return r;
 }

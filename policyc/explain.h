@@ -67,4 +67,15 @@ char *policy_verdict_describe(const struct policy_profile *p, const struct polic
 /* What happens given the profile's mode: "denied", "allowed and logged", ... */
 const char *policy_verdict_effect(const struct policy_profile *p, const struct policy_verdict *v);
 
+/*
+ * The verdict as JSON members set on obj: "action", "decided_by"
+ * (no-section, unwritable, default or rule), "rule" (id, file, line,
+ * column, canonical text; null when no rule decided), "effect" when
+ * with_effect (policy_verdict_effect()), and "summary" (the line above).
+ * 0 or -ENOMEM.
+ */
+struct json_t;
+int policy_verdict_json(const struct policy_profile *p, const struct policy_verdict *v, bool with_effect,
+			struct json_t *obj);
+
 #endif /* ENFORCER_EXPLAIN_H */

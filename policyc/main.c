@@ -26,6 +26,7 @@
 #include "bundle.h"
 #include "canonical.h"
 #include "compile.h"
+#include "diff.h"
 #include "explain.h"
 #include "generate.h"
 #include "path_check.h"
@@ -48,6 +49,7 @@ static const char usage_text[] =
 	"                       [--family FAMILY] [--from EXE] [--json]\n"
 	"       policyc compile FILE -o OUT\n"
 	"       policyc dump BUNDLE\n"
+	"       policyc diff A B [--json] [--ignore-mode]\n"
 	"       policyc generate OBSERVATIONS [--name NAME] [--mode audit|enforce]\n"
 	"                        [--subtree-threshold K] [-o OUT]\n"
 	"       policyc --help | --version\n";
@@ -74,6 +76,12 @@ static const char help_text[] =
 	"      --json                 print the verdict as JSON\n"
 	"  compile FILE -o OUT  compile a profile into a bundle enforcerd loads\n"
 	"  dump BUNDLE          print a compiled bundle\n"
+	"  diff A B           what one profile allows that the other does not, compared on\n"
+	"                     decisions (not text), rule by rule: '<' lines where A allows more,\n"
+	"                     '>' where B does, each with the deciding rule or default of both.\n"
+	"                     Exit status as diff(1): 0 same, 1 different, 2 trouble\n"
+	"      --json                 print the differences as JSON\n"
+	"      --ignore-mode          compare decisions only, not audit against enforce\n"
 	"  generate OBSERVATIONS  an allow-list profile (every section \"default\": \"deny\") from\n"
 	"                     learn observations (JSON lines, - for stdin; docs/learn.md)\n"
 	"      --name NAME            the profile's name (default: learned)\n"
@@ -503,7 +511,7 @@ static int cmd_explain(int argc, char **argv)
 		goto out;
 	}
 
-	json_t *o = json_object(), *req = json_object(), *rule = NULL;
+	json_t *o = json_object(), *req = json_object();
 	if (!o || !req) {
 		json_decref(o);
 		json_decref(req);
@@ -524,27 +532,16 @@ static int cmd_explain(int argc, char **argv)
 			json_object_set_new(req, "mapping", json_true());
 	}
 	json_object_set_new(req, "from", from ? json_string(from) : json_null());
-	if (v.path_rule || v.net_rule) {
-		const struct policy_source *src = v.net_rule ? &v.net_rule->src : &v.path_rule->src;
-		char id[16], *canon = v.net_rule ? policy_net_rule_canonical(v.net_rule, true) :
-					policy_path_rule_canonical(v.path_rule, v.section, true);
-		snprintf(id, sizeof(id), "0x%08x", v.net_rule ? v.net_rule->id : v.path_rule->id);
-		rule = json_pack("{s:s, s:s, s:i, s:i, s:s?}", "id", id, "file", p->source_file,
-				 "line", src->line, "column", src->column, "text", canon);
-		free(canon);
-	}
 	json_object_set_new(o, "profile", json_string(p->name));
 	json_object_set_new(o, "file", json_string(p->source_file));
 	json_object_set_new(o, "mode", json_string(p->mode == ENF_MODE_ENFORCE ? "enforce" : "audit"));
 	json_object_set_new(o, "section", json_string(policy_section_word(v.section)));
 	json_object_set_new(o, "request", req);
-	json_object_set_new(o, "action", json_string(policy_action_word(v.action)));
-	json_object_set_new(o, "decided_by", json_string(v.section_absent ? "no-section" :
-							   v.unwritable ? "unwritable" :
-							   v.by_default ? "default" : "rule"));
-	json_object_set_new(o, "rule", rule ? rule : json_null());
-	json_object_set_new(o, "effect", json_string(policy_verdict_effect(p, &v)));
-	json_object_set_new(o, "summary", json_string(desc));
+	if (policy_verdict_json(p, &v, true, o) < 0) {
+		json_decref(o);
+		code = EXIT_INTERNAL;
+		goto out;
+	}
 	code = json_dumpf(o, stdout, JSON_INDENT(2)) < 0 ? EXIT_INTERNAL : EXIT_OK;
 	printf("\n");
 	json_decref(o);
@@ -641,6 +638,77 @@ static int cmd_dump(int argc, char **argv)
 	bundle_dump(b, stdout);
 	bundle_free(b);
 	return fflush(stdout) == 0 ? EXIT_OK : EXIT_INTERNAL;
+}
+
+/* ----------------------------------------------------------------- diff -- */
+
+/* Exit status of diff, as diff(1)'s: scripts test "same?" with it. */
+enum diff_exit {
+	DIFF_SAME = 0,
+	DIFF_DIFFERENT = 1,
+	DIFF_TROUBLE = 2,
+};
+
+static int cmd_diff(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "ignore-mode", no_argument, NULL, 'm' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct policy_profile *a = NULL, *b = NULL;
+	struct policy_diff *d = NULL;
+	unsigned flags = 0;
+	bool json = false;
+	int c, r, code = DIFF_TROUBLE;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 'm':
+			flags |= POLICY_DIFF_IGNORE_MODE;
+			break;
+		case 'h':
+			printf("%s", usage_text);
+			return DIFF_SAME;
+		default:
+			usage_error("diff: unknown option");
+			return DIFF_TROUBLE;
+		}
+	}
+	if (argc - optind != 2) {
+		usage_error("diff: expected two profiles A and B, found %d argument%s", argc - optind,
+			    argc - optind == 1 ? "" : "s");
+		return DIFF_TROUBLE;
+	}
+	if (load_profile(argv[optind], &a) != EXIT_OK || load_profile(argv[optind + 1], &b) != EXIT_OK)
+		goto out;
+	r = policy_diff(a, b, flags, &d);
+	if (r < 0) {
+		fprintf(stderr, "policyc: diff: %s\n", strerror(-r));
+		goto out;
+	}
+	if (json) {
+		json_t *o = policy_diff_json(d, a, b);
+		r = !o || json_dumpf(o, stdout, JSON_INDENT(2)) < 0 ? -ENOMEM : 0;
+		printf("\n");
+		json_decref(o);
+	} else {
+		r = policy_diff_print(stdout, d, a, b);
+	}
+	if (r < 0) {
+		fprintf(stderr, "policyc: diff: %s\n", strerror(-r));
+		goto out;
+	}
+	code = d->n_entries ? DIFF_DIFFERENT : DIFF_SAME;
+out:
+	policy_diff_free(d);
+	policy_profile_free(a);
+	policy_profile_free(b);
+	return code;
 }
 
 /* ------------------------------------------------------------- generate -- */
@@ -741,6 +809,7 @@ static const struct command commands[] = {
 	{ "compile", cmd_compile },
 	{ "dump", cmd_dump },
 	{ "generate", cmd_generate },
+	{ "diff", cmd_diff },
 };
 
 int main(int argc, char **argv)
