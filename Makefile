@@ -203,8 +203,9 @@ fuzz: fuzz-build $(OUT)/bin/policyc
 deb-for-check:
 	$(Q)DEB_BUILD_OPTIONS="nocheck noautodbgsym $(DEB_BUILD_OPTIONS)" scripts/make-deb.sh
 
+# test_deb checks the package deb-for-check just built rather than building it a second time.
 check: all deb-for-check
-	$(Q)tests/run-all.sh
+	$(Q)ENFORCER_DEB=build/deb/enforcer_current_$$(dpkg --print-architecture).deb tests/run-all.sh
 
 check-unit: all
 	$(Q)tests/run-all.sh --unit-only
