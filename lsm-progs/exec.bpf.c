@@ -45,9 +45,10 @@ static __always_inline int decide_fileless_exec(struct file *file, enum enf_hook
  * before the service), no other confined task may, in any mode: a workload
  * running one would be taken for the manager.
  */
-static __always_inline int decide_manager_exec(int status)
+static __always_inline int decide_manager_exec(int status, struct file *file)
 {
 	struct decision d = { .hook = ENF_HOOK_BPRM_CHECK, .reason = ENF_REASON_SELF, .action = ENF_ACT_DENY };
+	struct enf_task_ctx *tc;
 	int ret = 0;
 
 	if (status & ENF_STATUS_MANAGER)
@@ -56,6 +57,10 @@ static __always_inline int decide_manager_exec(int status)
 		return ret;
 	d.action = ENF_ACT_DENY;
 	d.prof.mode = ENF_MODE_ENFORCE; /* identity protection is not subject to audit mode */
+	/* The event names the file; the decision does not depend on it. */
+	tc = task_scratch();
+	if (tc && enf_path_walk(as_scalar(file->f_path.dentry), as_scalar(file->f_path.mnt), 0, 0) == 0)
+		return finish(&d, tc, tc->walk.depth);
 	return finish(&d, NULL, 0);
 }
 
@@ -72,7 +77,7 @@ int BPF_PROG(enf_bprm_check, struct linux_binprm *bprm, int ret)
 		return 0;
 	file = bprm->file;
 	if (status > 0 && service_manager_inode(file->f_inode))
-		return decide_manager_exec(status);
+		return decide_manager_exec(status, file);
 	if (status > 0)
 		status &= ~ENF_STATUS_MANAGER;
 	if (is_fileless(file))
