@@ -433,6 +433,13 @@ struct enf_self_inode_val {
 enum enf_self_kind {
 	ENF_SELF_DIR  = 1,   /* no entry may be added, removed or renamed; no file in it opened for writing */
 	ENF_SELF_FILE = 2,   /* may not be written, truncated, unlinked or renamed */
+	/*
+	 * An executable of the service manager (PID 1's systemd, its
+	 * systemd-executor): protected as a file, and a task running it in a
+	 * confined cgroup is the manager preparing the unit, not the workload
+	 * (lsm-progs/cgroup.bpf.h, runs_service_manager()).
+	 */
+	ENF_SELF_MANAGER = 3,
 };
 
 #define ENF_MAX_SELF_INODES 64

@@ -10,12 +10,27 @@ __noinline long current_cgroup_walk(__u64 mask, __u32 deep)
 
 __noinline int current_profile_status(void)
 {
+	bool manager = false;
 	__u32 slot = 0;
 	int r;
 
 	/* A call of its own: its stack is not added to the decision engine's deepest chain. */
-	r = current_profile_slot(&slot);
+	r = current_governance(&slot, &manager);
+	if (r > 0 && manager)
+		return 0;
 	return r > 0 ? (int)slot + 1 : r;
+}
+
+__noinline int current_exec_status(void)
+{
+	bool manager = false;
+	__u32 slot = 0;
+	int r;
+
+	r = current_governance(&slot, &manager);
+	if (r <= 0)
+		return r;
+	return ((int)slot + 1) | (manager ? ENF_STATUS_MANAGER : 0);
 }
 
 __noinline int cgroup_profile_status(__u64 cgrp)

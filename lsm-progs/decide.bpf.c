@@ -325,7 +325,7 @@ __noinline int enf_decide_fileless(__u64 dentry, __u64 mnt, __u32 hook)
 	struct enf_task_ctx *tc;
 	int r, ret = 0;
 
-	r = governing_profile(&d, &ret);
+	r = profile_of_status(hook_status(hook), &d, &ret);
 	if (r <= 0)
 		return ret;
 	if (d.prof.mode == ENF_MODE_LEARN)

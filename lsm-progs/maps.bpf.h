@@ -153,6 +153,7 @@ struct enf_gov_cache {
 	__u64 gen;
 	__u32 slot;
 	__u32 found;
+	__u64 manager_exe; /* the exe_file for which the task was found to be the service manager; 0: it is not */
 };
 
 ENF_MAP struct {

@@ -100,15 +100,28 @@ extern int enf_exe_text(struct enf_event *ev);
  * trusted to match it. Kernel-internal mounts (MNT_INTERNAL: shmem behind
  * memfd, pipes, anonymous inodes) have no name anywhere and are decided as
  * before. Chroot changes nothing: the walk goes on past it to the
- * namespace root. Three loads through BTF pointers (no helper call), once
- * per walk.
+ * namespace root. A few loads, once per walk.
  */
 static __always_inline bool foreign_root(__u64 mnt)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct mount *m = (struct mount *)(unsigned long)mnt;
+	struct mount *root = task->nsproxy->mnt_ns->root;
 
-	if ((__u64)(unsigned long)task->nsproxy->mnt_ns->root == mnt)
+	if ((__u64)(unsigned long)root == mnt)
+		return false;
+	/*
+	 * The root of the namespace the task's own was copied from and still
+	 * receives mounts from: its root mount's master (a slave copy, as
+	 * systemd makes for a unit's PrivateTmp=, ProtectSystem=...) or a peer
+	 * (a shared copy). Mounts made there appear here, so the names agree;
+	 * what a unit's service reaches there is mostly sockets bound before
+	 * its namespace existed (sd_notify, the journal). A private copy, or a
+	 * namespace copied from the task's, may rename: still foreign.
+	 */
+	if (BPF_CORE_READ(m, mnt.mnt_root) == root->mnt.mnt_root &&
+	    ((__u64)(unsigned long)root->mnt_master == mnt ||
+	     (root->mnt_group_id && BPF_CORE_READ(m, mnt_group_id) == root->mnt_group_id)))
 		return false;
 	/*
 	 * A private mount the kernel made for itself (clone_private_mount():

@@ -202,6 +202,21 @@ static __always_inline int profile_of_status(int status, struct decision *d, int
 	return 1;
 }
 
+/*
+ * The status an operation of `hook` is decided under: exec is decided for
+ * the service manager's tasks too (current_exec_status(), cgroup.bpf.h),
+ * every other operation is theirs to make.
+ */
+static __always_inline int hook_status(__u32 hook)
+{
+	int status;
+
+	if (hook != ENF_HOOK_BPRM_CHECK)
+		return current_profile_status();
+	status = current_exec_status();
+	return status > 0 ? status & ~ENF_STATUS_MANAGER : status;
+}
+
 /* The governing profile of the current task, as profile_of_status(). */
 static __always_inline int governing_profile(struct decision *d, int *ret)
 {
@@ -218,7 +233,7 @@ static __always_inline int governing_profile(struct decision *d, int *ret)
 static __always_inline int governing_profile_quiet(struct decision *d)
 {
 	struct enf_profile_val *prof;
-	int status = current_profile_status();
+	int status = hook_status(d->hook);
 
 	if (status <= 0)
 		return 0;
@@ -310,7 +325,7 @@ static __always_inline int decide_object(int status, const struct dentry *dentry
 		r = enf_learn_object(as_scalar(dentry), as_scalar(mnt), class_mask, hook);
 		/* It left learn mode meanwhile: decide under what governs now (fails closed, with its event). */
 		if (r == -EAGAIN)
-			r = enf_decide_object(tc, class_mask, DECIDE_HOW(hook, opts), current_profile_status());
+			r = enf_decide_object(tc, class_mask, DECIDE_HOW(hook, opts), hook_status(hook));
 	}
 	return lsm_verdict(r);
 }
