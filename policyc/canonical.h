@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The profile vocabulary (one table per enum, shared by the parser, the
- * evaluator, the CLI and the compiler so a word is spelled in one place) and
+ * evaluator, the CLI and the compiler; the daemon, enforcerctl and
+ * common/ still spell some of these words themselves: issue 19) and
  * the canonical one-line JSON form of a rule, which is what users see in
  * `policyc explain`, what bundles store as a rule's text, and what rule ids
  * are computed from.
