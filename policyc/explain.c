@@ -3,6 +3,7 @@
  * Reference evaluator (explain.h). Linear scans over the rules: clarity
  * over speed, since its job is to be obviously right.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "canonical.h"
 #include "explain.h"
 #include "path_check.h"
+#include "util.h"
 
 /* Specificity of a path match: exact beats every subtree; deeper subtrees beat shallower. */
 #define SPEC_EXACT INT_MAX
@@ -169,6 +171,84 @@ static bool port_matches(const struct policy_net_rule *r, uint16_t port)
 static bool one_bit(uint32_t v, uint32_t within)
 {
 	return v && !(v & (v - 1)) && (v & within) == v;
+}
+
+int policy_net_request_parse(const char *arg, struct policy_net_request *ret, char *why, size_t size)
+{
+	_cleanup_free_ char *s = strdup(arg);
+	char *op, *proto, *rest, *end;
+	struct policy_net_request req = { 0 };
+	long port;
+
+	_Static_assert(sizeof(req.addr_text) >= INET6_ADDRSTRLEN, "addr_text");
+	if (!s)
+		return -ENOMEM;
+	op = s;
+	proto = strchr(op, ':');
+	if (!proto) {
+		textf(why, size, "expected OP:PROTO[:ADDR:PORT]");
+		return -EINVAL;
+	}
+	*proto++ = '\0';
+	rest = strchr(proto, ':');
+	if (rest)
+		*rest++ = '\0';
+	if (policy_net_op_from_word(op, &req.op) < 0) {
+		textf(why, size, "expected an operation (create, connect, bind, listen, accept, send), found \"%s\"", op);
+		return -EINVAL;
+	}
+	if (policy_proto_from_word(proto, &req.proto) < 0) {
+		textf(why, size, "expected a protocol (tcp, udp, icmp, raw, any), found \"%s\"", proto);
+		return -EINVAL;
+	}
+	if (rest) {
+		char *addr = rest, *port_text;
+
+		if (*addr == '[') {
+			char *close = strchr(addr, ']');
+
+			if (!close || close[1] != ':') {
+				textf(why, size, "expected [IPV6]:PORT after the protocol");
+				return -EINVAL;
+			}
+			*close = '\0';
+			addr++;
+			port_text = close + 2;
+		} else {
+			port_text = strrchr(addr, ':');
+			if (!port_text) {
+				textf(why, size, "expected ADDR:PORT after the protocol");
+				return -EINVAL;
+			}
+			*port_text++ = '\0';
+			if (strchr(addr, ':')) {
+				textf(why, size, "an IPv6 address goes in brackets: %s:%s:[%s]:%s", op, proto, addr,
+				      port_text);
+				return -EINVAL;
+			}
+		}
+		if (*addr) {
+			if (inet_pton(AF_INET6, addr, req.addr) == 1) {
+				req.addr_family = 6;
+			} else if (inet_pton(AF_INET, addr, req.addr) == 1) {
+				req.addr_family = 4;
+			} else {
+				textf(why, size, "expected an IPv4 or IPv6 address, found \"%s\"", addr);
+				return -EINVAL;
+			}
+			req.has_addr = true;
+			textf(req.addr_text, sizeof(req.addr_text), "%s", addr);
+		}
+		errno = 0;
+		port = strtol(port_text, &end, 10);
+		if (!*port_text || *end || errno || port < 0 || port > 65535) {
+			textf(why, size, "expected a port 0-65535, found \"%s\"", port_text);
+			return -EINVAL;
+		}
+		req.port = (uint16_t)port;
+	}
+	*ret = req;
+	return 0;
 }
 
 int policy_explain_net(const struct policy_profile *p, uint32_t op, uint32_t family_bit,

@@ -55,6 +55,24 @@ int policy_explain_net(const struct policy_profile *p, uint32_t op, uint32_t fam
 		       enum policy_net_proto proto, const uint8_t addr[16], int addr_family,
 		       uint16_t port, const char *exe, struct policy_verdict *ret);
 
+/* A socket operation as `policyc explain --net` and test tables name it. */
+struct policy_net_request {
+	uint32_t op;                  /* one POLICY_NET_* bit */
+	enum policy_net_proto proto;
+	bool has_addr;
+	int addr_family;              /* 4 or 6 when has_addr */
+	uint8_t addr[16];             /* 4 bytes used for family 4 */
+	uint16_t port;
+	char addr_text[46];           /* the address as written (INET6_ADDRSTRLEN) */
+};
+
+/*
+ * "OP:PROTO[:ADDR:PORT]": "connect:tcp:10.0.0.1:443",
+ * "connect:tcp:[::1]:443", "create:tcp". 0, or -EINVAL with why (what
+ * was expected and found), -ENOMEM.
+ */
+int policy_net_request_parse(const char *arg, struct policy_net_request *ret, char *why, size_t size);
+
 /*
  * One line for people:
  *   "deny by rule 0x1a2b3c4d (web.json:7:9) {canonical rule}"

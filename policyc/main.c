@@ -216,16 +216,6 @@ static int cmd_check(int argc, char **argv)
 
 /* -------------------------------------------------------------- explain -- */
 
-struct net_request {
-	uint32_t op;
-	enum policy_net_proto proto;
-	bool has_addr;
-	int addr_family;
-	uint8_t addr[16];
-	uint16_t port;
-	char addr_text[INET6_ADDRSTRLEN];
-};
-
 static int check_request_path(const char *what, const char *path)
 {
 	char why[768], *base = NULL;
@@ -241,82 +231,15 @@ static int check_request_path(const char *what, const char *path)
 	return EXIT_OK;
 }
 
-/* "connect:tcp:10.0.0.1:443", "connect:tcp:[::1]:443", "create:tcp" */
-static int parse_net_request(const char *arg, struct net_request *req)
+/* --net ARG (policy_net_request_parse()); a refusal is the user's to fix. */
+static int parse_net_request(const char *arg, struct policy_net_request *req)
 {
-	char *s = strdup(arg), *op, *proto, *rest;
-	int code = EXIT_INVALID;
+	char why[256];
+	int r = policy_net_request_parse(arg, req, why, sizeof(why));
 
-	if (!s)
-		return EXIT_INTERNAL;
-	*req = (struct net_request){ 0 };
-	op = s;
-	proto = strchr(op, ':');
-	if (!proto) {
-		request_error("--net %s: expected OP:PROTO[:ADDR:PORT]", arg);
-		goto out;
-	}
-	*proto++ = '\0';
-	rest = strchr(proto, ':');
-	if (rest)
-		*rest++ = '\0';
-	if (policy_net_op_from_word(op, &req->op) < 0) {
-		request_error("--net %s: expected an operation (create, connect, bind, listen, accept, send), found \"%s\"",
-			      arg, op);
-		goto out;
-	}
-	if (policy_proto_from_word(proto, &req->proto) < 0) {
-		request_error("--net %s: expected a protocol (tcp, udp, icmp, raw, any), found \"%s\"", arg, proto);
-		goto out;
-	}
-	if (rest) {
-		char *addr = rest, *port;
-		if (*addr == '[') {
-			char *close = strchr(addr, ']');
-			if (!close || close[1] != ':') {
-				request_error("--net %s: expected [IPV6]:PORT after the protocol", arg);
-				goto out;
-			}
-			*close = '\0';
-			addr++;
-			port = close + 2;
-		} else {
-			port = strrchr(addr, ':');
-			if (!port) {
-				request_error("--net %s: expected ADDR:PORT after the protocol", arg);
-				goto out;
-			}
-			*port++ = '\0';
-			if (strchr(addr, ':')) {
-				request_error("--net %s: an IPv6 address goes in brackets: %s:%s:[%s]:%s", arg, op, proto, addr, port);
-				goto out;
-			}
-		}
-		if (*addr) {
-			if (inet_pton(AF_INET6, addr, req->addr) == 1) {
-				req->addr_family = 6;
-			} else if (inet_pton(AF_INET, addr, req->addr) == 1) {
-				req->addr_family = 4;
-			} else {
-				request_error("--net %s: expected an IPv4 or IPv6 address, found \"%s\"", arg, addr);
-				goto out;
-			}
-			req->has_addr = true;
-			snprintf(req->addr_text, sizeof(req->addr_text), "%s", addr);
-		}
-		char *end;
-		errno = 0;
-		long v = strtol(port, &end, 10);
-		if (!*port || *end || errno || v < 0 || v > 65535) {
-			request_error("--net %s: expected a port 0-65535, found \"%s\"", arg, port);
-			goto out;
-		}
-		req->port = (uint16_t)v;
-	}
-	code = EXIT_OK;
-out:
-	free(s);
-	return code;
+	if (r == -EINVAL)
+		return request_error("--net %s: %s", arg, why);
+	return r < 0 ? EXIT_INTERNAL : EXIT_OK;
 }
 
 static const char *class_word(enum enf_class c)
@@ -387,7 +310,7 @@ static int cmd_explain(int argc, char **argv)
 	const char *baseline_arg = NULL;
 	struct policy_profile *p = NULL;
 	struct policy_verdict v;
-	struct net_request net;
+	struct policy_net_request net;
 	enum enf_class cls = ENF_CLASS_EXEC;
 	char *path = NULL, *desc = NULL;
 	uint32_t family_bit = 0;
