@@ -33,12 +33,16 @@ FILE_LEVEL=(include lsm-progs policyc common enforcer scripts .ci)
 UNNAMED=(README.md .gitignore)
 
 # tracked ROOT: the files of ROOT, one relative path a line. In a git work
-# tree what git tracks; elsewhere (an unpacked copy) every file but build
-# output and caches.
+# tree what git tracks or would (files not yet added count, ignored ones do
+# not), as the work tree has it; elsewhere (an unpacked copy) every file but
+# build output and caches.
 tracked() {
+	local f
 	if git -C "$1" rev-parse --is-inside-work-tree >/dev/null 2>&1 &&
 		[[ $(git -C "$1" rev-parse --show-toplevel) == "$(cd "$1" && pwd -P)" ]]; then
-		git -C "$1" ls-files
+		git -C "$1" ls-files --cached --others --exclude-standard | sort -u | while IFS= read -r f; do
+			[[ -e $1/$f || -L $1/$f ]] && printf '%s\n' "$f"
+		done
 	else
 		(cd "$1" && find . ! -type d ! -path './build/*' ! -path './.cache/*' ! -path './.git/*' \
 			! -name '*.o' ! -name '*.skel.h' ! -path '*/__pycache__/*' | sed 's|^\./||' | sort)
