@@ -193,11 +193,11 @@ int policy_net_request_parse(const char *arg, struct policy_net_request *ret, ch
 	rest = strchr(proto, ':');
 	if (rest)
 		*rest++ = '\0';
-	if (policy_net_op_from_word(op, &req.op) < 0) {
+	if (enf_net_op_from_word(op, &req.op) < 0) {
 		textf(why, size, "expected an operation (create, connect, bind, listen, accept, send), found \"%s\"", op);
 		return -EINVAL;
 	}
-	if (policy_proto_from_word(proto, &req.proto) < 0) {
+	if (enf_net_proto_from_word(proto, &req.proto) < 0) {
 		textf(why, size, "expected a protocol (tcp, udp, icmp, raw, any), found \"%s\"", proto);
 		return -EINVAL;
 	}
@@ -252,19 +252,19 @@ int policy_net_request_parse(const char *arg, struct policy_net_request *ret, ch
 }
 
 int policy_explain_net(const struct policy_profile *p, uint32_t op, uint32_t family_bit,
-		       enum policy_net_proto proto, const uint8_t addr[16], int addr_family,
+		       enum enf_net_proto proto, const uint8_t addr[16], int addr_family,
 		       uint16_t port, const char *exe, struct policy_verdict *ret)
 {
 	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-	const uint32_t all_ops = POLICY_NET_CREATE | POLICY_NET_CONNECT | POLICY_NET_BIND |
-				 POLICY_NET_LISTEN | POLICY_NET_ACCEPT | POLICY_NET_SEND;
+	const uint32_t all_ops = ENF_NET_CREATE | ENF_NET_CONNECT | ENF_NET_BIND |
+				 ENF_NET_LISTEN | ENF_NET_ACCEPT | ENF_NET_SEND;
 	const struct policy_net_section *sec;
 	const struct policy_net_rule *best = NULL;
 	const uint8_t *a = addr;
 	int fam = addr_family, best_spec = INT_MIN;
 
-	if (!p || !ret || !one_bit(op, all_ops) || !one_bit(family_bit, POLICY_FAMILY_ANY) ||
-	    (unsigned)proto > POLICY_PROTO_RAW || (addr && fam != 4 && fam != 6) ||
+	if (!p || !ret || !one_bit(op, all_ops) || !one_bit(family_bit, ENF_NET_FAMILY_ANY) ||
+	    (unsigned)proto > ENF_NET_PROTO_RAW || (addr && fam != 4 && fam != 6) ||
 	    (exe && !valid_query_path(exe)))
 		return -EINVAL;
 	if (addr && fam == 6 && memcmp(addr, mapped, sizeof(mapped)) == 0) {
@@ -279,7 +279,7 @@ int policy_explain_net(const struct policy_profile *p, uint32_t op, uint32_t fam
 		int spec;
 
 		if (!(r->ops & op) || !(r->families & family_bit) ||
-		    (r->proto != POLICY_PROTO_ANY && r->proto != proto) ||
+		    (r->proto != ENF_NET_PROTO_ANY && r->proto != proto) ||
 		    !from_matches(r->from, r->n_from, exe) || !port_matches(r, port))
 			continue;
 		if (r->has_addr && (!a || r->addr_family != fam || !prefix_matches(r->addr, a, r->prefix_len)))
@@ -302,7 +302,7 @@ int policy_explain_net(const struct policy_profile *p, uint32_t op, uint32_t fam
 
 char *policy_verdict_describe(const struct policy_profile *p, const struct policy_verdict *v)
 {
-	const char *action = policy_action_word(v->action);
+	const char *action = enf_action_name(v->action);
 	const char *file = p->source_file ? p->source_file : "<input>";
 	const struct policy_source *src;
 	char *canon, *out = NULL;
@@ -310,7 +310,7 @@ char *policy_verdict_describe(const struct policy_profile *p, const struct polic
 
 	if (v->section_absent) {
 		if (asprintf(&out, "%s: the profile has no %s section (not decided by this profile)",
-			     action, policy_section_word(v->section)) < 0)
+			     action, enf_section_name(v->section)) < 0)
 			return NULL;
 		return out;
 	}
@@ -318,7 +318,7 @@ char *policy_verdict_describe(const struct policy_profile *p, const struct polic
 		return strdup("allow: no exec rule names it and exec.default refuses it, but the profile denies "
 			      "writing and creating it, so it maps executable (a shared library)");
 	if (v->by_default || (!v->path_rule && !v->net_rule)) {
-		if (asprintf(&out, "%s by default (%s.default)", action, policy_section_word(v->section)) < 0)
+		if (asprintf(&out, "%s by default (%s.default)", action, enf_section_name(v->section)) < 0)
 			return NULL;
 		return out;
 	}
@@ -375,7 +375,7 @@ int policy_verdict_json(const struct policy_profile *p, const struct policy_verd
 				 p->source_file ? p->source_file : "<input>", "line", src->line, "column",
 				 src->column, "text", canon);
 	}
-	if (rule && json_object_set_new(obj, "action", json_string(policy_action_word(v->action))) == 0 &&
+	if (rule && json_object_set_new(obj, "action", json_string(enf_action_name(v->action))) == 0 &&
 	    json_object_set_new(obj, "decided_by", json_string(decided_by)) == 0 &&
 	    json_object_set(obj, "rule", rule) == 0 &&
 	    (!with_effect || json_object_set_new(obj, "effect", json_string(policy_verdict_effect(p, v))) == 0) &&

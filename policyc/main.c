@@ -244,7 +244,7 @@ static int parse_net_request(const char *arg, struct policy_net_request *req)
 
 static const char *class_word(enum enf_class c)
 {
-	return policy_access_word(c);
+	return enf_class_name(c);
 }
 
 /*
@@ -280,8 +280,8 @@ static int explain_baseline(const struct policy_profile *p, const char *word, bo
 		return EXIT_OK;
 	}
 	o = json_pack("{s:s, s:s, s:s, s:s, s:{s:s}, s:s, s:s, s:n, s:s, s:s}", "profile", p->name, "file", p->source_file,
-		      "mode", p->mode == ENF_MODE_ENFORCE ? "enforce" : "audit", "section", "baseline",
-		      "request", "baseline", word, "action", policy_action_word(action),
+		      "mode", enf_mode_name(p->mode), "section", "baseline",
+		      "request", "baseline", word, "action", enf_action_name(action),
 		      "decided_by", action == ENF_ACT_AUDIT ? "baseline-opt-out" : "baseline", "rule",
 		      "effect", effect, "summary", summary);
 	if (!o)
@@ -380,7 +380,7 @@ static int cmd_explain(int argc, char **argv)
 		uint32_t bits;
 		if (!colon)
 			return request_error("--file %s: expected PATH:ACCESS, e.g. /etc/shadow:read", file_arg);
-		if (policy_access_from_word(colon + 1, &bits) < 0 || __builtin_popcount(bits) != 1)
+		if (enf_access_from_word(colon + 1, &bits) < 0 || __builtin_popcount(bits) != 1)
 			return request_error("--file %s: expected one access (read, write, create, delete, rename, link, setattr), found \"%s\"",
 					     file_arg, colon + 1);
 		cls = (enum enf_class)__builtin_ctz(bits);
@@ -393,15 +393,15 @@ static int cmd_explain(int argc, char **argv)
 		if ((code = parse_net_request(net_arg, &net)) != EXIT_OK)
 			return code;
 		if (family_arg) {
-			if (policy_family_from_word(family_arg, &family_bit) < 0 || __builtin_popcount(family_bit) != 1)
+			if (enf_net_family_from_word(family_arg, &family_bit) < 0 || __builtin_popcount(family_bit) != 1)
 				return request_error("--family %s: expected one socket family (inet4, inet6, unix, packet, netlink)",
 						     family_arg);
 		} else if (net.has_addr) {
-			family_bit = net.addr_family == 4 ? POLICY_FAMILY_INET4 : POLICY_FAMILY_INET6;
+			family_bit = net.addr_family == 4 ? ENF_NET_FAMILY_INET4 : ENF_NET_FAMILY_INET6;
 		} else {
 			return usage_error("explain: --net %s has no address: give --family", net_arg);
 		}
-		if (net.has_addr && net.addr_family == 6 && family_bit == POLICY_FAMILY_INET4)
+		if (net.has_addr && net.addr_family == 6 && family_bit == ENF_NET_FAMILY_INET4)
 			return request_error("--net %s: an IPv6 address on an inet4 socket is not a possible operation", net_arg);
 	}
 	if ((exec_arg || map_arg || file_arg) && !path)
@@ -442,9 +442,9 @@ static int cmd_explain(int argc, char **argv)
 		goto out;
 	}
 	if (net_arg) {
-		json_object_set_new(req, "op", json_string(policy_net_op_word(net.op)));
-		json_object_set_new(req, "proto", json_string(policy_proto_word(net.proto)));
-		json_object_set_new(req, "family", json_string(policy_family_word(family_bit)));
+		json_object_set_new(req, "op", json_string(enf_net_op_name(net.op)));
+		json_object_set_new(req, "proto", json_string(enf_net_proto_name(net.proto)));
+		json_object_set_new(req, "family", json_string(enf_net_family_name(family_bit)));
 		if (net.has_addr)
 			json_object_set_new(req, "addr", json_string(net.addr_text));
 		json_object_set_new(req, "port", json_integer(net.port));
@@ -457,8 +457,8 @@ static int cmd_explain(int argc, char **argv)
 	json_object_set_new(req, "from", from ? json_string(from) : json_null());
 	json_object_set_new(o, "profile", json_string(p->name));
 	json_object_set_new(o, "file", json_string(p->source_file));
-	json_object_set_new(o, "mode", json_string(p->mode == ENF_MODE_ENFORCE ? "enforce" : "audit"));
-	json_object_set_new(o, "section", json_string(policy_section_word(v.section)));
+	json_object_set_new(o, "mode", json_string(enf_mode_name(p->mode)));
+	json_object_set_new(o, "section", json_string(enf_section_name(v.section)));
 	json_object_set_new(o, "request", req);
 	if (policy_verdict_json(p, &v, true, o) < 0) {
 		json_decref(o);
@@ -660,11 +660,8 @@ static int cmd_generate(int argc, char **argv)
 			o.name = optarg;
 			break;
 		case 'm':
-			if (strcmp(optarg, "audit") == 0)
-				o.mode = ENF_MODE_AUDIT;
-			else if (strcmp(optarg, "enforce") == 0)
-				o.mode = ENF_MODE_ENFORCE;
-			else
+			/* A generated profile is audited or enforced; learn is a daemon's state, not a profile's. */
+			if (enf_mode_from_word(optarg, &o.mode) < 0 || o.mode == ENF_MODE_LEARN)
 				return usage_error("generate: --mode must be audit or enforce, found \"%s\"", optarg);
 			break;
 		case 't':

@@ -73,8 +73,7 @@ int parse_action(struct parse_ctx *c, json_t *v, const struct json_pos_node *pn,
 		       rule ? "an action" : "a default action", &w);
 	if (r < 0)
 		return r;
-	*ret = strcmp(w, "allow") == 0 ? ENF_ACT_ALLOW : strcmp(w, "deny") == 0 ? ENF_ACT_DENY : ENF_ACT_AUDIT;
-	return 0;
+	return enf_action_from_word(w, ret);
 }
 
 static int count_rule(struct parse_ctx *c, const struct json_pos_node *pn)
@@ -202,7 +201,7 @@ static int parse_path_section(struct parse_ctx *c, json_t *v, const struct json_
 	json_t *rules;
 	int r;
 
-	r = parse_section_common(c, v, pn, policy_section_word(s),
+	r = parse_section_common(c, v, pn, enf_section_name(s),
 				 s == ENF_SECTION_EXEC ? parse_exec_section_keys : parse_section_keys,
 				 &sec->default_action, &rules, &rpn);
 	if (r < 0)
@@ -346,7 +345,7 @@ static int parse_profile(struct parse_ctx *c, json_t *root, const struct json_po
 			const char *w;
 			r = parse_word(c, v, mp, words, hints, "a mode", &w);
 			if (r == 0)
-				p->mode = strcmp(w, "audit") == 0 ? ENF_MODE_AUDIT : ENF_MODE_ENFORCE;
+				r = enf_mode_from_word(w, &p->mode);
 		} else if (strcmp(key, "exec") == 0) {
 			r = parse_path_section(c, v, mp, ENF_SECTION_EXEC, &p->exec);
 		} else if (strcmp(key, "file") == 0) {

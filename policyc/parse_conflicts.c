@@ -127,7 +127,7 @@ static void words_of(uint32_t bits, bool net, char *out, size_t size)
 		const char *w;
 		if (!(bits & (1u << b)))
 			continue;
-		w = net ? policy_net_op_word(1u << b) : policy_access_word((enum enf_class)b);
+		w = net ? enf_net_op_name(1u << b) : enf_class_name((enum enf_class)b);
 		if (!w)
 			continue;
 		int n = snprintf(out + o, size - o, "%s\"%s\"", o ? ", " : "", w);
@@ -148,14 +148,14 @@ static int fail_pair(struct parse_ctx *c, enum enf_section s, size_t later, cons
 {
 	struct json_pos_node at = { .line = later_src->line, .column = later_src->column };
 
-	snprintf(c->path, sizeof(c->path), "%s.rules[%zu]", policy_section_word(s), later);
+	snprintf(c->path, sizeof(c->path), "%s.rules[%zu]", enf_section_name(s), later);
 	if (later_action == earlier_action)
 		return parse_fail(c, &at, "expected no duplicate rules, found a duplicate of %s.rules[%zu] (%s:%d:%d): same action \"%s\", %s and overlapping %s %s; remove one or merge them",
-				  policy_section_word(s), earlier, c->file, earlier_src->line, earlier_src->column,
-				  policy_action_word(later_action), what_same, overlap_kind, overlap);
+				  enf_section_name(s), earlier, c->file, earlier_src->line, earlier_src->column,
+				  enf_action_name(later_action), what_same, overlap_kind, overlap);
 	return parse_fail(c, &at, "expected no contradictory rules, found action \"%s\" here but \"%s\" in %s.rules[%zu] (%s:%d:%d) for %s and overlapping %s %s; keep one",
-			  policy_action_word(later_action), policy_action_word(earlier_action),
-			  policy_section_word(s), earlier, c->file, earlier_src->line, earlier_src->column,
+			  enf_action_name(later_action), enf_action_name(earlier_action),
+			  enf_section_name(s), earlier, c->file, earlier_src->line, earlier_src->column,
 			  what_same, overlap_kind, overlap);
 }
 

@@ -25,7 +25,7 @@ static int parse_ops(struct parse_ctx *c, json_t *v, const struct json_pos_node 
 		{ NULL, NULL },
 	};
 
-	return parse_word_set(c, v, pn, words, hints, policy_net_op_from_word,
+	return parse_word_set(c, v, pn, words, hints, enf_net_op_from_word,
 			      "a non-empty array of network operations", "a network operation", NULL, ret);
 }
 
@@ -46,15 +46,15 @@ static int parse_families(struct parse_ctx *c, json_t *v, const struct json_pos_
 		r = parse_word(c, v, pn, words, hints, "a socket family", &w);
 		if (r < 0)
 			return r;
-		return policy_family_from_word(w, ret);
+		return enf_net_family_from_word(w, ret);
 	}
 	if (!json_is_array(v) || json_array_size(v) == 0)
 		return parse_fail_type(c, pn, v, "a socket family or a non-empty array of them");
-	return parse_word_set(c, v, pn, words, hints, policy_family_from_word,
+	return parse_word_set(c, v, pn, words, hints, enf_net_family_from_word,
 			      "a socket family or a non-empty array of them", "a socket family", "any", ret);
 }
 
-static int parse_proto(struct parse_ctx *c, json_t *v, const struct json_pos_node *pn, enum policy_net_proto *ret)
+static int parse_proto(struct parse_ctx *c, json_t *v, const struct json_pos_node *pn, enum enf_net_proto *ret)
 {
 	static const char *const words[] = { "tcp", "udp", "icmp", "raw", "any", NULL };
 	static const struct parse_hint hints[] = {
@@ -69,7 +69,7 @@ static int parse_proto(struct parse_ctx *c, json_t *v, const struct json_pos_nod
 	r = parse_word(c, v, pn, words, hints, "a protocol", &w);
 	if (r < 0)
 		return r;
-	return policy_proto_from_word(w, ret);
+	return enf_net_proto_from_word(w, ret);
 }
 
 /* "10.0.0.0/8", "::1", ... into the rule. */
@@ -240,7 +240,7 @@ static int parse_ports(struct parse_ctx *c, json_t *v, const struct json_pos_nod
 
 static bool has_ip_family(uint32_t families)
 {
-	return families & (POLICY_FAMILY_INET4 | POLICY_FAMILY_INET6);
+	return families & (ENF_NET_FAMILY_INET4 | ENF_NET_FAMILY_INET6);
 }
 
 /* The rule's "family" as written: "unix" or ["inet6", "unix"]; "any" when absent. */
@@ -278,8 +278,8 @@ int parse_net_rule(struct parse_ctx *c, json_t *v, const struct json_pos_node *p
 		return parse_fail_type(c, pn, v, "a rule (an object)");
 	r->src.line = pn ? pn->line : 1;
 	r->src.column = pn ? pn->column : 1;
-	r->families = POLICY_FAMILY_ANY;
-	r->proto = POLICY_PROTO_ANY;
+	r->families = ENF_NET_FAMILY_ANY;
+	r->proto = ENF_NET_PROTO_ANY;
 	ret = parse_check_keys(c, v, pn, parse_net_rule_keys, "network rules");
 	if (ret < 0)
 		return ret;
@@ -326,10 +326,10 @@ int parse_net_rule(struct parse_ctx *c, json_t *v, const struct json_pos_node *p
 		if (!has_ip_family(r->families))
 			return parse_fail(c, addr_pn, "\"addr\" conflicts with \"family\" %s: expected no \"addr\" (only inet4 and inet6 sockets have addresses), found %s",
 					  fam, val);
-		if (r->addr_family == 6 && !(r->families & POLICY_FAMILY_INET6))
+		if (r->addr_family == 6 && !(r->families & ENF_NET_FAMILY_INET6))
 			return parse_fail(c, addr_pn, "\"addr\" conflicts with \"family\" %s: expected an IPv4 address, found %s (IPv6)",
 					  fam, val);
-		if (r->addr_family == 4 && !(r->families & POLICY_FAMILY_INET4))
+		if (r->addr_family == 4 && !(r->families & ENF_NET_FAMILY_INET4))
 			return parse_fail(c, addr_pn, "\"addr\" conflicts with \"family\" %s: expected an IPv6 address, found %s (IPv4; for IPv4-mapped peers of IPv6 sockets use family \"inet\")",
 					  fam, val);
 		parse_path_pop(c, old);
@@ -339,17 +339,17 @@ int parse_net_rule(struct parse_ctx *c, json_t *v, const struct json_pos_node *p
 		if (!has_ip_family(r->families))
 			return parse_fail(c, ports_pn, "\"ports\" conflicts with \"family\" %s: expected no \"ports\" (only inet4 and inet6 sockets have ports)",
 					  fam);
-		if (r->proto == POLICY_PROTO_ICMP || r->proto == POLICY_PROTO_RAW)
+		if (r->proto == ENF_NET_PROTO_ICMP || r->proto == ENF_NET_PROTO_RAW)
 			return parse_fail(c, ports_pn, "\"ports\" conflicts with \"proto\" \"%s\": expected no \"ports\" (%s sockets have no ports)",
-					  policy_proto_word(r->proto), policy_proto_word(r->proto));
+					  enf_net_proto_name(r->proto), enf_net_proto_name(r->proto));
 		parse_path_pop(c, old);
 	}
-	if (r->proto != POLICY_PROTO_ANY && !has_ip_family(r->families)) {
+	if (r->proto != ENF_NET_PROTO_ANY && !has_ip_family(r->families)) {
 		parse_path_push_key(c, "proto");
 		return parse_fail(c, proto_pn, "\"proto\" conflicts with \"family\" %s: expected \"any\" (tcp, udp, icmp and raw are inet protocols), found \"%s\"",
-				  fam, policy_proto_word(r->proto));
+				  fam, enf_net_proto_name(r->proto));
 	}
-	if ((r->ops & POLICY_NET_CREATE) && (r->has_addr || r->n_ports)) {
+	if ((r->ops & ENF_NET_CREATE) && (r->has_addr || r->n_ports)) {
 		parse_path_push_key(c, "op");
 		return parse_fail(c, op_pn, "\"op\" \"create\" conflicts with \"%s\": creating a socket involves no address or port; put \"create\" in a rule of its own",
 				  r->has_addr ? "addr" : "ports");
@@ -357,7 +357,7 @@ int parse_net_rule(struct parse_ctx *c, json_t *v, const struct json_pos_node *p
 	if (!policy_net_ops_fit_proto(r->ops, r->proto)) {
 		parse_path_push_key(c, "op");
 		return parse_fail(c, op_pn, "\"op\" \"%s\" conflicts with \"proto\" \"%s\": only stream (tcp) sockets listen and accept",
-				  (r->ops & POLICY_NET_LISTEN) ? "listen" : "accept", policy_proto_word(r->proto));
+				  (r->ops & ENF_NET_LISTEN) ? "listen" : "accept", enf_net_proto_name(r->proto));
 	}
 	return 0;
 }

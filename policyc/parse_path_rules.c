@@ -124,7 +124,7 @@ static int parse_access(struct parse_ctx *c, json_t *v, const struct json_pos_no
 		{ NULL, NULL },
 	};
 
-	return parse_word_set(c, v, pn, words, hints, policy_access_from_word,
+	return parse_word_set(c, v, pn, words, hints, enf_access_from_word,
 			      "a non-empty array of access words", "an access word", "all", ret);
 }
 

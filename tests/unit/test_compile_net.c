@@ -178,7 +178,7 @@ static bool agree(const struct policy_profile *p, const struct bundle *b, const 
 	}
 	k = kernel_decide(b, q->op, q->family_bit, q->proto, q->has_addr ? stored : NULL, q->port,
 			  exe_id_in(b, q->exe), &rule);
-	if (policy_explain_net(p, q->op, q->family_bit, (enum policy_net_proto)q->proto, q->has_addr ? q->addr : NULL,
+	if (policy_explain_net(p, q->op, q->family_bit, (enum enf_net_proto)q->proto, q->has_addr ? q->addr : NULL,
 			       q->addr_family, q->port, q->exe, &v) < 0) {
 		query_text(q, text, sizeof(text));
 		return unit_report(false, what, "explain refused the query %s", text);
@@ -232,7 +232,7 @@ static bool shared_case(const struct policy_profile *p, const struct bundle *b, 
 		char *colon = strrchr(file, ':');
 		uint32_t bits;
 
-		if (!colon || policy_access_from_word(colon + 1, &bits) < 0 || __builtin_popcount(bits) != 1)
+		if (!colon || enf_access_from_word(colon + 1, &bits) < 0 || __builtin_popcount(bits) != 1)
 			return unit_report(false, name, "--file wants PATH:ACCESS");
 		*colon = '\0';
 		r = policy_explain_path(p, (enum enf_class)__builtin_ctz(bits), file, from, &v);
@@ -249,11 +249,11 @@ static bool shared_case(const struct policy_profile *p, const struct bundle *b, 
 		q.addr_family = req.addr_family;
 		memcpy(q.addr, req.addr, sizeof(q.addr));
 		q.port = req.port;
-		if (family && (policy_family_from_word(family, &q.family_bit) < 0 ||
+		if (family && (enf_net_family_from_word(family, &q.family_bit) < 0 ||
 			       __builtin_popcount(q.family_bit) != 1))
 			return unit_report(false, name, "--family %s is not one family", family);
 		if (!family)
-			q.family_bit = req.addr_family == 4 ? POLICY_FAMILY_INET4 : POLICY_FAMILY_INET6;
+			q.family_bit = req.addr_family == 4 ? ENF_NET_FAMILY_INET4 : ENF_NET_FAMILY_INET6;
 		(*n_net)++;
 		if (!agree(p, b, &q, name))
 			return false;
@@ -264,8 +264,8 @@ static bool shared_case(const struct policy_profile *p, const struct bundle *b, 
 	}
 	if (r < 0)
 		return unit_report(false, name, "explain refused the request (%d)", r);
-	return unit_report(strcmp(policy_action_word(v.action), want) == 0, name, "explain (and so the model) says %s",
-			   policy_action_word(v.action));
+	return unit_report(strcmp(enf_action_name(v.action), want) == 0, name, "explain (and so the model) says %s",
+			   enf_action_name(v.action));
 }
 
 /*
@@ -364,7 +364,7 @@ static void test_pushdown_and_order(void)
 	/* ::/0: the IPv6 /0 rule first, then the rules without addr (ports first). */
 	if (EXPECT_EQ(v6root->val.count, 4, "::/0: the IPv6 rule, the bind ranges and the packet rule")) {
 		EXPECT_EQ(v6root->val.rules[0].rule_id, rule_at_line(p, 8)->id, "addr ::/0 before no addr");
-		EXPECT_EQ(v6root->val.rules[0].families, POLICY_FAMILY_INET4 | POLICY_FAMILY_INET6,
+		EXPECT_EQ(v6root->val.rules[0].families, ENF_NET_FAMILY_INET4 | ENF_NET_FAMILY_INET6,
 			  "a rule with an address only ever matches inet sockets");
 		EXPECT_EQ(v6root->val.rules[3].rule_id, rule_at_line(p, 7)->id, "packet rule sits at ::/0");
 	}
@@ -388,15 +388,15 @@ static void test_mapped_and_families(void)
 		"{\"action\":\"allow\",\"op\":[\"connect\"],\"family\":\"unix\"}\n"
 		"]}}";
 	static const struct { const char *addr; int fam; uint32_t fbit; uint32_t op; uint16_t port; enum enf_action want; } q[] = {
-		{ "169.254.169.254", 4, POLICY_FAMILY_INET4, POLICY_NET_CONNECT, 80, ENF_ACT_DENY },
-		{ "::ffff:169.254.169.254", 6, POLICY_FAMILY_INET6, POLICY_NET_CONNECT, 80, ENF_ACT_DENY },
-		{ "::ffff:169.254.169.254", 6, POLICY_FAMILY_INET6, POLICY_NET_SEND, 53, ENF_ACT_DENY },
-		{ "::ffff:10.0.0.1", 6, POLICY_FAMILY_INET6, POLICY_NET_CONNECT, 80, ENF_ACT_ALLOW },
+		{ "169.254.169.254", 4, ENF_NET_FAMILY_INET4, ENF_NET_CONNECT, 80, ENF_ACT_DENY },
+		{ "::ffff:169.254.169.254", 6, ENF_NET_FAMILY_INET6, ENF_NET_CONNECT, 80, ENF_ACT_DENY },
+		{ "::ffff:169.254.169.254", 6, ENF_NET_FAMILY_INET6, ENF_NET_SEND, 53, ENF_ACT_DENY },
+		{ "::ffff:10.0.0.1", 6, ENF_NET_FAMILY_INET6, ENF_NET_CONNECT, 80, ENF_ACT_ALLOW },
 		/* the IPv6 ::/0 allow must not reach a mapped IPv4 peer */
-		{ "::ffff:10.0.0.1", 6, POLICY_FAMILY_INET6, POLICY_NET_CONNECT, 81, ENF_ACT_DENY },
-		{ "10.0.0.1", 4, POLICY_FAMILY_INET4, POLICY_NET_CONNECT, 81, ENF_ACT_DENY },
-		{ "2001:db8::1", 6, POLICY_FAMILY_INET6, POLICY_NET_CONNECT, 81, ENF_ACT_ALLOW },
-		{ "::ffff:0:0", 6, POLICY_FAMILY_INET6, POLICY_NET_CONNECT, 80, ENF_ACT_ALLOW },
+		{ "::ffff:10.0.0.1", 6, ENF_NET_FAMILY_INET6, ENF_NET_CONNECT, 81, ENF_ACT_DENY },
+		{ "10.0.0.1", 4, ENF_NET_FAMILY_INET4, ENF_NET_CONNECT, 81, ENF_ACT_DENY },
+		{ "2001:db8::1", 6, ENF_NET_FAMILY_INET6, ENF_NET_CONNECT, 81, ENF_ACT_ALLOW },
+		{ "::ffff:0:0", 6, ENF_NET_FAMILY_INET6, ENF_NET_CONNECT, 80, ENF_ACT_ALLOW },
 	};
 	struct policy_error err;
 	struct policy_profile *p = parse_text(json, &err);
@@ -405,7 +405,7 @@ static void test_mapped_and_families(void)
 	if (!EXPECT_TRUE(p && b, "compile mapped profile"))
 		goto out;
 	for (size_t i = 0; i < sizeof(q) / sizeof(q[0]); i++) {
-		struct query qq = { .op = q[i].op, .family_bit = q[i].fbit, .proto = POLICY_PROTO_TCP,
+		struct query qq = { .op = q[i].op, .family_bit = q[i].fbit, .proto = ENF_NET_PROTO_TCP,
 				    .has_addr = true, .addr_family = q[i].fam, .port = q[i].port };
 		uint8_t stored[16] = { 0 };
 		uint32_t rule;
@@ -425,9 +425,9 @@ static void test_mapped_and_families(void)
 			unit_report(true, name, "%s", "");
 	}
 	{
-		struct query create = { .op = POLICY_NET_CREATE, .family_bit = POLICY_FAMILY_PACKET };
-		struct query unix_c = { .op = POLICY_NET_CONNECT, .family_bit = POLICY_FAMILY_UNIX };
-		struct query unix_b = { .op = POLICY_NET_BIND, .family_bit = POLICY_FAMILY_UNIX };
+		struct query create = { .op = ENF_NET_CREATE, .family_bit = ENF_NET_FAMILY_PACKET };
+		struct query unix_c = { .op = ENF_NET_CONNECT, .family_bit = ENF_NET_FAMILY_UNIX };
+		struct query unix_b = { .op = ENF_NET_BIND, .family_bit = ENF_NET_FAMILY_UNIX };
 		uint32_t rule;
 
 		EXPECT_EQ(kernel_decide(b, create.op, create.family_bit, 0, NULL, 0, 0, &rule), ENF_ACT_ALLOW,
@@ -528,8 +528,8 @@ static void test_from(void)
 	}
 	for (int i = 0; i < 3; i++) {
 		static const char *const exes[] = { "/usr/bin/curl", "/usr/bin/wget", "/usr/bin/python3" };
-		struct query q = { .exe = exes[i], .op = POLICY_NET_CONNECT, .family_bit = POLICY_FAMILY_INET4,
-				   .proto = POLICY_PROTO_TCP, .has_addr = true, .addr_family = 4, .port = 8080,
+		struct query q = { .exe = exes[i], .op = ENF_NET_CONNECT, .family_bit = ENF_NET_FAMILY_INET4,
+				   .proto = ENF_NET_PROTO_TCP, .has_addr = true, .addr_family = 4, .port = 8080,
 				   .addr = { 10, 1, 2, 3 } };
 		char name[128];
 
@@ -675,19 +675,19 @@ static void random_query(struct query *q)
 	q->op = 1u << rnd(6);
 	q->family_bit = 1u << rnd(5);
 	q->proto = (uint8_t)rnd(5);
-	if (q->op == POLICY_NET_CREATE || !(q->family_bit & (POLICY_FAMILY_INET4 | POLICY_FAMILY_INET6))) {
-		if (!(q->family_bit & (POLICY_FAMILY_INET4 | POLICY_FAMILY_INET6)))
+	if (q->op == ENF_NET_CREATE || !(q->family_bit & (ENF_NET_FAMILY_INET4 | ENF_NET_FAMILY_INET6))) {
+		if (!(q->family_bit & (ENF_NET_FAMILY_INET4 | ENF_NET_FAMILY_INET6)))
 			q->proto = 0;
 		return;
 	}
 	q->has_addr = true;
 	q->port = ports[rnd(sizeof(ports) / sizeof(ports[0]))];
-	if (q->family_bit == POLICY_FAMILY_INET4 || rnd(3) == 0) {
+	if (q->family_bit == ENF_NET_FAMILY_INET4 || rnd(3) == 0) {
 		/* IPv4 peer: from an IPv4 socket, or mapped from an IPv6 one */
 		uint8_t a4[4];
 
 		inet_pton(AF_INET, pool4[rnd(sizeof(pool4) / sizeof(pool4[0]))], a4);
-		if (q->family_bit == POLICY_FAMILY_INET4) {
+		if (q->family_bit == ENF_NET_FAMILY_INET4) {
 			q->addr_family = 4;
 			memcpy(q->addr, a4, 4);
 		} else {
