@@ -32,33 +32,6 @@ bool enf_profile_name_valid(const char *s)
 	return true;
 }
 
-const char *enf_action_name(enum enf_action a)
-{
-	switch (a) {
-	case ENF_ACT_NONE:  return "none";
-	case ENF_ACT_ALLOW: return "allow";
-	case ENF_ACT_AUDIT: return "audit";
-	case ENF_ACT_DENY:  return "deny";
-	}
-	return "?";
-}
-
-const char *enf_class_name(enum enf_class c)
-{
-	static const char *const names[ENF_CLASS_COUNT] = {
-		[ENF_CLASS_EXEC] = "exec",     [ENF_CLASS_READ] = "read",
-		[ENF_CLASS_WRITE] = "write",   [ENF_CLASS_CREATE] = "create",
-		[ENF_CLASS_DELETE] = "delete", [ENF_CLASS_RENAME] = "rename",
-		[ENF_CLASS_LINK] = "link",     [ENF_CLASS_SETATTR] = "setattr",
-	};
-	return (unsigned)c < ENF_CLASS_COUNT ? names[c] : "?";
-}
-
-const char *enf_mode_name(enum enf_mode m)
-{
-	return m == ENF_MODE_AUDIT ? "audit" : m == ENF_MODE_ENFORCE ? "enforce" : m == ENF_MODE_LEARN ? "learn" : "?";
-}
-
 void bundle_free(struct bundle *b)
 {
 	if (!b)

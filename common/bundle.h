@@ -30,6 +30,7 @@
 #include <stdio.h>
 
 #include "enforcer_abi.h"
+#include "vocab.h" /* bundles are made of these words: their users print them */
 
 #define BUNDLE_MAGIC        "ENFBNDL\0"
 #define BUNDLE_FORMAT_VERSION 2   /* 2: the CRC covers the header too */
@@ -163,9 +164,6 @@ const struct bundle_rule *bundle_rule_by_id(const struct bundle *b, uint32_t id)
 bool enf_profile_name_char(char c);
 bool enf_profile_name_valid(const char *s);
 
-const char *enf_action_name(enum enf_action a);
-const char *enf_class_name(enum enf_class c);
-const char *enf_mode_name(enum enf_mode m);
 
 
 #endif /* ENFORCER_BUNDLE_H */

@@ -31,10 +31,10 @@ const char *audit_net_hook_name(__u32 hook)
 /* The socket's family in the policy's words (docs/policy.md), "afN" outside them. */
 static void family_word(__u8 af, char *buf, size_t size)
 {
-	uint32_t bit = af == AF_INET ? POLICY_FAMILY_INET4 : af == AF_INET6 ? POLICY_FAMILY_INET6 :
-		       af == AF_UNIX ? POLICY_FAMILY_UNIX : af == AF_PACKET ? POLICY_FAMILY_PACKET :
-		       af == AF_NETLINK ? POLICY_FAMILY_NETLINK : 0;
-	const char *w = policy_family_word(bit);
+	uint32_t bit = af == AF_INET ? ENF_NET_FAMILY_INET4 : af == AF_INET6 ? ENF_NET_FAMILY_INET6 :
+		       af == AF_UNIX ? ENF_NET_FAMILY_UNIX : af == AF_PACKET ? ENF_NET_FAMILY_PACKET :
+		       af == AF_NETLINK ? ENF_NET_FAMILY_NETLINK : 0;
+	const char *w = enf_net_family_name(bit);
 
 	if (w)
 		snprintf(buf, size, "%s", w);
@@ -64,11 +64,11 @@ void audit_net_fields(json_t *o, const struct enf_event *ev)
 	json_object_del(o, "path");
 	json_object_del(o, "access");
 	family_word(ev->net_family, fam, sizeof(fam));
-	json_object_set_new(o, "op", json_string(policy_net_op_word(ev->net_op) ?: "unknown"));
+	json_object_set_new(o, "op", json_string(enf_net_op_name(ev->net_op) ?: "unknown"));
 	json_object_set_new(o, "family", json_string(fam));
 	/* A socket outside the protocol vocabulary: only rules with proto "any" applied to it. */
 	json_object_set_new(o, "proto", json_string(ev->net_proto == ENF_NET_PROTO_ANY ? "other" :
-						    policy_proto_word((enum policy_net_proto)ev->net_proto)));
+						    enf_net_proto_name((enum enf_net_proto)ev->net_proto)));
 	if (abstract) {
 		char name[1 + sizeof(ev->path)];
 

@@ -542,13 +542,7 @@ static json_t *cmd_mode(struct request *rq, int *ret_errno)
 	if ((*ret_errno = unpack(rq, "{s:s, s:s, s:s}", "cmd", &cmd, "profile", &name, "mode", &mode)) < 0 ||
 	    refuse_declared(rq, ORIGIN_PROFILE, name, ret_errno) < 0)
 		return NULL;
-	if (strcmp(mode, "audit") == 0) {
-		m = ENF_MODE_AUDIT;
-	} else if (strcmp(mode, "enforce") == 0) {
-		m = ENF_MODE_ENFORCE;
-	} else if (strcmp(mode, "learn") == 0) {
-		m = ENF_MODE_LEARN;
-	} else {
+	if (enf_mode_from_word(mode, &m) < 0) {
 		snprintf(rq->err, sizeof(rq->err), "unknown mode '%s': expected 'audit', 'enforce' or 'learn'", mode);
 		*ret_errno = -EINVAL;
 		return NULL;
@@ -933,6 +927,7 @@ static json_t *learn_generate(struct request *rq, int *ret_errno, bool stop)
 	const char *cmd, *name, *out_name = NULL, *mode = "audit";
 	int threshold = GENERATE_DEFAULT_THRESHOLD;
 	struct generate_options o;
+	enum enf_mode gen_mode;
 	struct learn_session *s;
 	_cleanup_free_ char *text = NULL, *warnings = NULL;
 	json_t *reply;
@@ -943,14 +938,14 @@ static json_t *learn_generate(struct request *rq, int *ret_errno, bool stop)
 		return NULL;
 	if (!(s = find_session(rq, name, ret_errno)))
 		return NULL;
-	if ((strcmp(mode, "audit") != 0 && strcmp(mode, "enforce") != 0) || threshold < 0) {
+	if (enf_mode_from_word(mode, &gen_mode) < 0 || gen_mode == ENF_MODE_LEARN || threshold < 0) {
 		snprintf(rq->err, sizeof(rq->err), "the generated profile's mode is 'audit' or 'enforce' (got '%s'), "
 			 "and the subtree threshold is 0 or more (got %d)", mode, threshold);
 		*ret_errno = -EINVAL;
 		return NULL;
 	}
 	o = (struct generate_options){ .name = out_name ? out_name : name, .subtree_threshold = (unsigned)threshold,
-				       .mode = strcmp(mode, "enforce") == 0 ? ENF_MODE_ENFORCE : ENF_MODE_AUDIT };
+				       .mode = gen_mode };
 	/* Records still in the ring buffer belong to the session. */
 	audit_consume(rq->c->audit);
 	if ((*ret_errno = learn_profile(rq->c->learn, s, &o, &text, &warnings, rq->err, sizeof(rq->err))) < 0)

@@ -29,6 +29,7 @@
 #include "support.h"
 #include "time_arg.h"
 #include "util.h"
+#include "vocab.h"
 
 #define EXIT_REFUSED  1
 #define EXIT_USAGE    2
@@ -677,9 +678,11 @@ static int cmd_events(struct ctl *ctl, int argc, char **argv)
 
 static int cmd_mode(struct ctl *ctl, int argc, char **argv)
 {
+	enum enf_mode m;
+
 	if (expect_args(argc, 2, 2, "mode PROFILE audit|enforce|learn"))
 		return EXIT_USAGE;
-	if (strcmp(argv[1], "audit") != 0 && strcmp(argv[1], "enforce") != 0 && strcmp(argv[1], "learn") != 0)
+	if (enf_mode_from_word(argv[1], &m) < 0)
 		return usage_error("mode: expected 'audit', 'enforce' or 'learn', got '%s'", argv[1]);
 	return ask(ctl, json_pack("{s:s, s:s, s:s}", "cmd", "mode", "profile", argv[0], "mode", argv[1]),
 		   -1, human_mode);
@@ -723,6 +726,7 @@ static void human_learn_start(json_t *reply)
 static int learn_generate(struct ctl *ctl, const char *verb, int argc, char **argv)
 {
 	const char *name = NULL, *out = NULL, *mode = NULL, *pname = NULL;
+	enum enf_mode m;
 	long threshold = -1;
 	json_t *req, *reply = NULL;
 	const char *text, *warnings;
@@ -753,7 +757,7 @@ static int learn_generate(struct ctl *ctl, const char *verb, int argc, char **ar
 	}
 	if (!name)
 		return usage_error("usage: enforcerctl %s", LEARN_PROFILE_USAGE);
-	if (mode && strcmp(mode, "audit") != 0 && strcmp(mode, "enforce") != 0)
+	if (mode && (enf_mode_from_word(mode, &m) < 0 || m == ENF_MODE_LEARN))
 		return usage_error("learn %s: --mode must be audit or enforce, got '%s'", verb, mode);
 	req = json_pack("{s:s, s:s}", "cmd", strcmp(verb, "stop") == 0 ? "learn-stop" : "learn-profile",
 			"profile", name);

@@ -294,7 +294,7 @@ static json_t *net_observation(const struct enf_event *ev)
 {
 	json_t *o;
 
-	if (!policy_net_op_word(ev->net_op))
+	if (!enf_net_op_name(ev->net_op))
 		return NULL; /* not an op of the vocabulary: nothing a rule could allow */
 	o = json_pack("{s:s}", "kind", "net");
 	if (o)

@@ -15,7 +15,7 @@
 static int section_from_word(const char *w, enum enf_section *ret)
 {
 	for (int s = 0; s < ENF_SECTION_COUNT; s++) {
-		if (strcmp(w, policy_section_word(s)) == 0) {
+		if (strcmp(w, enf_section_name(s)) == 0) {
 			*ret = s;
 			return 0;
 		}
@@ -33,7 +33,7 @@ static json_t *rule_object(const struct bundle_rule *r)
 		return NULL;
 	}
 	if (!json_object_get(o, "action"))
-		json_object_set_new(o, "action", json_string(policy_action_word(r->action)));
+		json_object_set_new(o, "action", json_string(enf_action_name(r->action)));
 	return o;
 }
 
@@ -101,11 +101,11 @@ static json_t *source_object(const struct bundle *b, uint32_t skip_id)
 		/* An absent section and one with default allow and no rules compile alike. */
 		if (json_array_size(sections[s]) == 0 && b->defaults[s] != ENF_ACT_DENY)
 			continue;
-		json_t *sec = json_pack("{s:s}", "default", policy_action_word(b->defaults[s]));
+		json_t *sec = json_pack("{s:s}", "default", enf_action_name(b->defaults[s]));
 
 		if (json_array_size(sections[s]))
 			json_object_set(sec, "rules", sections[s]);
-		json_object_set_new(doc, policy_section_word(s), sec);
+		json_object_set_new(doc, enf_section_name(s), sec);
 		any = true;
 	}
 	if (!any)
@@ -265,7 +265,7 @@ int live_rule_add(const struct bundle *old, const char *section, const char *rul
 	}
 	sobj = json_object_get(doc, section);
 	if (!sobj) {
-		sobj = json_pack("{s:s}", "default", policy_action_word(old->defaults[sec]));
+		sobj = json_pack("{s:s}", "default", enf_action_name(old->defaults[sec]));
 		json_object_set_new(doc, section, sobj);
 	}
 	rules = json_object_get(sobj, "rules");

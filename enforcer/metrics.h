@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Every counter and gauge the daemon exports, collected in one place as a
- * list of {"name", "type", "help", "value", "labels"} objects. `enforcerctl
- * stats` prints it; another output format (Prometheus text) is a renderer
- * of this same list, so a metric is defined once.
+ * Every counter and gauge the daemon exports, collected into one list of
+ * {"name", "type", "help", "value", "labels"} objects. `enforcerctl stats`
+ * prints it and the Prometheus text renders the same list, so the two
+ * cannot disagree. Not every number has one home yet: the kernel counters'
+ * status keys and metrics come from one table (kernel_stat_names.c), but
+ * `status` (control.c) reads some daemon counters itself (events_written,
+ * summaries_written, audit_write_errors).
  */
 #ifndef ENFORCER_METRICS_H
 #define ENFORCER_METRICS_H

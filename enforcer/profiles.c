@@ -159,7 +159,8 @@ int profiles_load(struct profiles *ps, struct bundle *b, struct profile **ret_pr
 	/*
 	 * The old instance is unreachable from now on. A hook that read the old
 	 * instance just before the switch re-checks it after matching and retries
-	 * (lsm-progs/verdict.bpf.h), so removing its nodes cannot produce a mix.
+	 * (profile_recheck(), lsm-progs/verdict.bpf.h), so removing its nodes
+	 * cannot produce a mix.
 	 */
 	if (p->used) {
 		path_rules_remove(ps->engine, p->bundle, p->instance);

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The daemon's registry of loaded profiles and cgroup attachments, and the
- * only code that writes the policy maps.
+ * The daemon's registry of loaded profiles and cgroup attachments. It writes
+ * the maps that hold them (profiles, attachments, and the rule maps through
+ * profiles_path.c and profiles_net.c); the one other writer of those is
+ * state.c, which deletes entries no restored profile owns while restoring.
  *
  * Every change is one atomic switch in the kernel: a profile's rules live
  * under an instance id; a new version is written under a fresh instance

@@ -141,19 +141,6 @@ static bool valid_file_name(const char *s)
 	return s[0] && s[0] != '.' && !strchr(s, '/') && strlen(s) < 256;
 }
 
-static int parse_mode(const char *w, enum enf_mode *ret)
-{
-	if (strcmp(w, "audit") == 0)
-		*ret = ENF_MODE_AUDIT;
-	else if (strcmp(w, "enforce") == 0)
-		*ret = ENF_MODE_ENFORCE;
-	else if (strcmp(w, "learn") == 0)
-		*ret = ENF_MODE_LEARN;
-	else
-		return -EINVAL;
-	return 0;
-}
-
 static int parse_profiles(json_t *arr, struct state_doc *d, char *err, size_t err_size)
 {
 	size_t i;
@@ -177,7 +164,7 @@ static int parse_profiles(json_t *arr, struct state_doc *d, char *err, size_t er
 			return bad(err, err_size, "profiles[%zu].instance: expected 1..%u, found %lld", i, UINT32_MAX, (long long)instance);
 		if (generation <= 0)
 			return bad(err, err_size, "profiles[%zu].generation: expected a positive number, found %lld", i, (long long)generation);
-		if (parse_mode(mode, &p.mode) < 0)
+		if (enf_mode_from_word(mode, &p.mode) < 0)
 			return bad(err, err_size, "profiles[%zu].mode: expected \"audit\" or \"enforce\", found \"%.20s\"", i, mode);
 		if (!valid_file_name(bundle) || (source && !valid_file_name(source)))
 			return bad(err, err_size, "profiles[%zu]: bundle and source must be file names in the state directory", i);

@@ -334,9 +334,9 @@ struct enf_inode_val {
 #define ENF_NET_RULES_PER_PREFIX 32
 
 /*
- * The network vocabulary as the kernel sees it: the same values as
- * policyc/policy.h's POLICY_NET_*, POLICY_FAMILY_* and POLICY_PROTO_*
- * (policyc/compile_net.c asserts that they agree).
+ * The network vocabulary: bits of a rule's ops and families, and the
+ * protocol, as profiles, bundles and the kernel all hold them. Their words
+ * are in common/vocab.c.
  */
 enum enf_net_op {
 	ENF_NET_CREATE  = 1u << 0,
@@ -358,6 +358,7 @@ enum enf_net_family {
 	 * AF_TIPC, ...): set only by "any", so that "any" means any family.
 	 */
 	ENF_NET_FAMILY_OTHER   = 1u << 5,
+	ENF_NET_FAMILY_ANY     = 0x3f, /* every family: the word "any" (in rules, never a socket's) */
 };
 
 enum enf_net_proto {
@@ -384,8 +385,8 @@ struct enf_net_rule {
 	__u32 exe_id;       /* 0: any executable */
 	__u16 port_lo;      /* host byte order; 0-65535 = any */
 	__u16 port_hi;
-	__u8  ops;          /* POLICY_NET_* bits */
-	__u8  families;     /* POLICY_FAMILY_* bits */
+	__u8  ops;          /* ENF_NET_* bits */
+	__u8  families;     /* ENF_NET_FAMILY_* bits */
 	__u8  proto;        /* enum policy_net_proto; 0 = any */
 	__u8  action;       /* enum enf_action */
 };
@@ -545,7 +546,7 @@ struct enf_event {
 	__u32 flags;          /* ENF_EVENT_* */
 	__u32 path_len;       /* bytes of path used, NUL included */
 	/* network hooks: what the socket operation was about */
-	__u32 net_op;         /* bit of the policy's network ops (policy.h POLICY_NET_*) */
+	__u32 net_op;         /* one ENF_NET_* bit */
 	__u16 net_port;       /* host byte order */
 	__u8  net_family;     /* AF_* */
 	__u8  net_proto;      /* enum policy_net_proto */

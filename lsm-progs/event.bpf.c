@@ -24,16 +24,16 @@
 #define NSEC_PER_MSEC 1000000ull
 
 /*
- * A new key's first value, from .rodata rather than the stack: a learn
- * hook reaches finish() three calls deep (learn.bpf.c), and every byte of
- * this frame counts against the 512 the call chain has.
+ * A new key's first value, from .rodata rather than the stack: every byte
+ * of enf_emit_event()'s frame counts against the 512 its call chain has
+ * (the hook, perhaps a decision function, above it; the record's walks
+ * below).
  */
 static const struct enf_rate_val rate_zero;
 
 /* The decision's entry in event_rates, made if new; NULL when the map is full. */
 static __always_inline struct enf_rate_val *rate_entry(const struct decision *d, __u32 verdict)
 {
-	/* Scoped here so that its stack slot is free again for the walk below. */
 	struct enf_rate_key key = {
 		.cgroup_id = bpf_get_current_cgroup_id(),
 		.slot = d->slot,

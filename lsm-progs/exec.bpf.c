@@ -33,7 +33,7 @@ static __always_inline int decide_fileless_exec(struct file *file, enum enf_hook
 
 	if (r == ENF_DECIDE_LEARN) {
 		r = enf_learn_object(dentry, mnt, CLASS_BIT(ENF_CLASS_EXEC) | ENF_LEARN_FILELESS, hook);
-		if (r == -EAGAIN) /* left learn mode meanwhile: see check_object() */
+		if (r == -EAGAIN) /* left learn mode meanwhile: see decide_object() */
 			r = enf_decide_fileless(dentry, mnt, hook);
 	}
 	return lsm_verdict(r);

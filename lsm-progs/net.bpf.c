@@ -46,7 +46,11 @@ __noinline int enf_net_conclude(struct decision *d, __u32 kind, __u32 af)
 		stat_inc(ENF_STAT_UNRESOLVED);
 		return finish(d, NULL, 0);
 	}
-	/* Written out twice: the 6.1 verifier refuses the loop form (verdict.bpf.h). */
+	/*
+	 * Once more if the instance moved meanwhile (profile_recheck(),
+	 * verdict.bpf.h), as enf_decide_object() does. Written out twice: the
+	 * 6.1 verifier refused the loop form.
+	 */
 	m = net_match_once(d, af, has_addr);
 	if (m == -EAGAIN)
 		m = net_match_once(d, af, has_addr);

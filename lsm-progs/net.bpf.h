@@ -41,7 +41,7 @@
 _Static_assert(sizeof(struct sockaddr_in) == 16, "sockaddr_in");
 
 /*
- * The POLICY_FAMILY_* bit of an AF_* family; ENF_NET_FAMILY_OTHER for the
+ * The ENF_NET_FAMILY_* bit of an AF_* family; ENF_NET_FAMILY_OTHER for the
  * families without a word, which only rules with family "any" match.
  */
 static __always_inline __u32 net_family_bit(__u32 af)

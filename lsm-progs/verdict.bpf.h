@@ -15,10 +15,10 @@
 
 /* What a network hook reports about the operation (copied into the event). */
 struct net_info {
-	__u32 op;         /* POLICY_NET_* bit */
+	__u32 op;         /* ENF_NET_* bit (enum enf_net_op) */
 	__u16 port;       /* host byte order */
 	__u8  family;     /* AF_* */
-	__u8  proto;      /* enum policy_net_proto */
+	__u8  proto;      /* enum enf_net_proto */
 	__u8  addr[16];   /* IPv6 or IPv4-mapped */
 };
 
@@ -98,8 +98,10 @@ static __always_inline void fill_event(struct enf_event *ev, const struct decisi
  * aggregated or dropped, each counted (lsm-progs/event.bpf.c). A global
  * function, verified once per program rather than at every finish().
  * path_depth: 0 when there is no object path, else 1 + the number of
- * components of the object's walk in the task's scratch. Few arguments:
- * each one costs stack, and a learn hook calls this three frames deep.
+ * components of the object's walk in the task's scratch. Called from the
+ * hook or from a decision function (enf_decide_object(),
+ * enf_net_conclude(), ...), with the record's walks (enf_event_fill(),
+ * enf_exe_text()) below it: the whole chain shares 512 bytes of stack.
  */
 extern int enf_emit_event(struct decision *d, __u32 verdict, __u32 path_depth);
 
@@ -225,10 +227,10 @@ static __always_inline int governing_profile(struct decision *d, int *ret)
 
 /*
  * As governing_profile(), but silent: 1 with d->slot and d->prof set, 0
- * otherwise. For the learn path (learn.bpf.c): it runs three frames deep,
- * where finish() and its event do not fit the 512-byte stack, so its
- * caller (check_object, the fileless exec) decides again instead, which
- * fails closed with an event.
+ * otherwise. For the learn path (enf_learn_object(), learn.bpf.c), where
+ * finish() and its event do not fit the 512-byte stack: its caller
+ * (decide_object(), the fileless exec) decides again instead, which fails
+ * closed with an event.
  */
 static __always_inline int governing_profile_quiet(struct decision *d)
 {
@@ -277,8 +279,11 @@ extern int enf_decide_fileless(__u64 dentry, __u64 mnt, __u32 hook);
 
 /*
  * What the decision functions return when the governing profile is in
- * learn mode: the hook records the operation instead (learn.bpf.h). Never
- * a verdict: decisions are 0 or -errno.
+ * learn mode: the hook then records the operation itself, with
+ * enf_learn_object() (learn.bpf.c). The hook calls it, not the decision
+ * function, because a call chain shares one 512-byte stack and there is no
+ * room for the learn walk below the decision's frame. Never a verdict:
+ * decisions are 0 or -errno.
  */
 #define ENF_DECIDE_LEARN 1
 extern int enf_learn_object(__u64 dentry, __u64 mnt, __u32 what, __u32 hook);
@@ -321,7 +326,7 @@ static __always_inline int decide_object(int status, const struct dentry *dentry
 	}
 	/* No scratch: the engine fails closed, with an event. */
 	r = enf_decide_object(tc, class_mask, DECIDE_HOW(hook, opts), status);
-	if (r == ENF_DECIDE_LEARN) { /* learn.bpf.h: called from here, the call chain's stack is too small below */
+	if (r == ENF_DECIDE_LEARN) { /* from here, not from the engine: see ENF_DECIDE_LEARN */
 		r = enf_learn_object(as_scalar(dentry), as_scalar(mnt), class_mask, hook);
 		/* It left learn mode meanwhile: decide under what governs now (fails closed, with its event). */
 		if (r == -EAGAIN)

@@ -10,141 +10,10 @@
 #include "canonical.h"
 #include "util.h"
 
-static const char *const section_words[ENF_SECTION_COUNT] = {
-	[ENF_SECTION_EXEC] = "exec",
-	[ENF_SECTION_FILE] = "file",
-	[ENF_SECTION_NETWORK] = "network",
-};
-
-static const char *const action_words[] = {
-	[ENF_ACT_NONE] = "none",
-	[ENF_ACT_ALLOW] = "allow",
-	[ENF_ACT_AUDIT] = "audit",
-	[ENF_ACT_DENY] = "deny",
-};
-
-static const char *const access_words[ENF_CLASS_COUNT] = {
-	[ENF_CLASS_EXEC] = "exec",
-	[ENF_CLASS_READ] = "read",
-	[ENF_CLASS_WRITE] = "write",
-	[ENF_CLASS_CREATE] = "create",
-	[ENF_CLASS_DELETE] = "delete",
-	[ENF_CLASS_RENAME] = "rename",
-	[ENF_CLASS_LINK] = "link",
-	[ENF_CLASS_SETATTR] = "setattr",
-};
-
-/* Indexed by bit number. */
-static const char *const op_words[] = { "create", "connect", "bind", "listen", "accept", "send" };
-static const char *const family_words[] = { "inet4", "inet6", "unix", "packet", "netlink" };
-
-static const char *const proto_words[] = {
-	[POLICY_PROTO_ANY] = "any",
-	[POLICY_PROTO_TCP] = "tcp",
-	[POLICY_PROTO_UDP] = "udp",
-	[POLICY_PROTO_ICMP] = "icmp",
-	[POLICY_PROTO_RAW] = "raw",
-};
-
-#define N(a) (sizeof(a) / sizeof((a)[0]))
-
-const char *policy_section_word(enum enf_section s)
+bool policy_net_ops_fit_proto(uint32_t ops, enum enf_net_proto proto)
 {
-	return (unsigned)s < ENF_SECTION_COUNT ? section_words[s] : "?";
-}
-
-const char *policy_action_word(enum enf_action a)
-{
-	return (unsigned)a < N(action_words) ? action_words[a] : "?";
-}
-
-const char *policy_access_word(enum enf_class c)
-{
-	return (unsigned)c < ENF_CLASS_COUNT ? access_words[c] : NULL;
-}
-
-static int bit_index(uint32_t bit, size_t n)
-{
-	if (bit == 0 || (bit & (bit - 1)))
-		return -1;
-	int i = __builtin_ctz(bit);
-	return (size_t)i < n ? i : -1;
-}
-
-const char *policy_net_op_word(uint32_t op_bit)
-{
-	int i = bit_index(op_bit, N(op_words));
-	return i < 0 ? NULL : op_words[i];
-}
-
-const char *policy_family_word(uint32_t family_bit)
-{
-	int i = bit_index(family_bit, N(family_words));
-	return i < 0 ? NULL : family_words[i];
-}
-
-const char *policy_proto_word(enum policy_net_proto p)
-{
-	return (unsigned)p < N(proto_words) ? proto_words[p] : "?";
-}
-
-int policy_access_from_word(const char *w, uint32_t *ret_bits)
-{
-	if (strcmp(w, "all") == 0) {
-		*ret_bits = POLICY_ACCESS_ALL;
-		return 0;
-	}
-	/* "exec" is a class, not a file access word: the exec section owns it */
-	for (int c = ENF_CLASS_READ; c < ENF_CLASS_COUNT; c++)
-		if (strcmp(w, access_words[c]) == 0) {
-			*ret_bits = 1u << c;
-			return 0;
-		}
-	return -EINVAL;
-}
-
-int policy_net_op_from_word(const char *w, uint32_t *ret_bit)
-{
-	for (size_t i = 0; i < N(op_words); i++)
-		if (strcmp(w, op_words[i]) == 0) {
-			*ret_bit = 1u << i;
-			return 0;
-		}
-	return -EINVAL;
-}
-
-int policy_family_from_word(const char *w, uint32_t *ret_bits)
-{
-	if (strcmp(w, "any") == 0) {
-		*ret_bits = POLICY_FAMILY_ANY;
-		return 0;
-	}
-	if (strcmp(w, "inet") == 0) {
-		*ret_bits = POLICY_FAMILY_INET4 | POLICY_FAMILY_INET6;
-		return 0;
-	}
-	for (size_t i = 0; i < N(family_words); i++)
-		if (strcmp(w, family_words[i]) == 0) {
-			*ret_bits = 1u << i;
-			return 0;
-		}
-	return -EINVAL;
-}
-
-int policy_proto_from_word(const char *w, enum policy_net_proto *ret)
-{
-	for (size_t i = 0; i < N(proto_words); i++)
-		if (strcmp(w, proto_words[i]) == 0) {
-			*ret = (enum policy_net_proto)i;
-			return 0;
-		}
-	return -EINVAL;
-}
-
-bool policy_net_ops_fit_proto(uint32_t ops, enum policy_net_proto proto)
-{
-	return !(ops & (POLICY_NET_LISTEN | POLICY_NET_ACCEPT)) ||
-	       (proto != POLICY_PROTO_UDP && proto != POLICY_PROTO_ICMP && proto != POLICY_PROTO_RAW);
+	return !(ops & (ENF_NET_LISTEN | ENF_NET_ACCEPT)) ||
+	       (proto != ENF_NET_PROTO_UDP && proto != ENF_NET_PROTO_ICMP && proto != ENF_NET_PROTO_RAW);
 }
 
 void policy_addr_format(uint8_t family, const uint8_t *addr, uint8_t prefix_len,
@@ -202,7 +71,7 @@ char *policy_path_rule_canonical(const struct policy_path_rule *r, enum enf_sect
 	if (oom)
 		return NULL;
 	if (include_action)
-		set(o, "action", json_string(policy_action_word(r->action)), &oom);
+		set(o, "action", json_string(enf_action_name(r->action)), &oom);
 	if (r->subtree) {
 		if (asprintf(&path, "%s/**", strcmp(r->path, "/") == 0 ? "" : r->path) < 0)
 			path = NULL, oom = true;
@@ -211,12 +80,12 @@ char *policy_path_rule_canonical(const struct policy_path_rule *r, enum enf_sect
 	free(path);
 	if (section == ENF_SECTION_FILE) {
 		json_t *acc = json_array();
-		if ((r->access & POLICY_ACCESS_ALL) == POLICY_ACCESS_ALL) {
+		if ((r->access & ENF_ACCESS_ALL) == ENF_ACCESS_ALL) {
 			push(acc, json_string("all"), &oom);
 		} else {
 			for (int c = ENF_CLASS_READ; c < ENF_CLASS_COUNT; c++)
 				if (r->access & (1u << c))
-					push(acc, json_string(access_words[c]), &oom);
+					push(acc, json_string(enf_class_name((enum enf_class)c)), &oom);
 		}
 		set(o, "access", acc, &oom);
 	}
@@ -233,27 +102,27 @@ char *policy_net_rule_canonical(const struct policy_net_rule *r, bool include_ac
 	if (oom)
 		return NULL;
 	if (include_action)
-		set(o, "action", json_string(policy_action_word(r->action)), &oom);
+		set(o, "action", json_string(enf_action_name(r->action)), &oom);
 	a = json_array();
-	for (size_t i = 0; i < N(op_words); i++)
-		if (r->ops & (1u << i))
-			push(a, json_string(op_words[i]), &oom);
+	for (unsigned b = 0; b < 32; b++)
+		if ((r->ops & (1u << b)) && enf_net_op_name(1u << b))
+			push(a, json_string(enf_net_op_name(1u << b)), &oom);
 	set(o, "op", a, &oom);
-	if ((r->families & POLICY_FAMILY_ANY) != POLICY_FAMILY_ANY) {
+	if ((r->families & ENF_NET_FAMILY_ANY) != ENF_NET_FAMILY_ANY) {
 		uint32_t f = r->families;
 		a = json_array();
-		if ((f & (POLICY_FAMILY_INET4 | POLICY_FAMILY_INET6)) ==
-		    (POLICY_FAMILY_INET4 | POLICY_FAMILY_INET6)) {
+		if ((f & (ENF_NET_FAMILY_INET4 | ENF_NET_FAMILY_INET6)) ==
+		    (ENF_NET_FAMILY_INET4 | ENF_NET_FAMILY_INET6)) {
 			push(a, json_string("inet"), &oom);
-			f &= ~(uint32_t)(POLICY_FAMILY_INET4 | POLICY_FAMILY_INET6);
+			f &= ~(uint32_t)(ENF_NET_FAMILY_INET4 | ENF_NET_FAMILY_INET6);
 		}
-		for (size_t i = 0; i < N(family_words); i++)
-			if (f & (1u << i))
-				push(a, json_string(family_words[i]), &oom);
+		for (unsigned b = 0; b < 32; b++)
+			if ((f & (1u << b)) && enf_net_family_name(1u << b))
+				push(a, json_string(enf_net_family_name(1u << b)), &oom);
 		set(o, "family", a, &oom);
 	}
-	if (r->proto != POLICY_PROTO_ANY)
-		set(o, "proto", json_string(policy_proto_word(r->proto)), &oom);
+	if (r->proto != ENF_NET_PROTO_ANY)
+		set(o, "proto", json_string(enf_net_proto_name(r->proto)), &oom);
 	if (r->has_addr) {
 		char buf[INET6_ADDRSTRLEN + 8];
 		policy_addr_format(r->addr_family, r->addr, r->prefix_len, buf, sizeof(buf));
@@ -279,7 +148,7 @@ char *policy_net_rule_canonical(const struct policy_net_rule *r, bool include_ac
 
 uint32_t policy_rule_hash(enum enf_section section, const char *canonical_match)
 {
-	uint32_t h = fnv1a32_str(FNV1A32_OFFSET, policy_section_word(section));
+	uint32_t h = fnv1a32_str(FNV1A32_OFFSET, enf_section_name(section));
 
 	h = fnv1a32_str(h, ":");
 	return fnv1a32_str(h, canonical_match);

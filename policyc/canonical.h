@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The profile vocabulary (one table per enum, shared by the parser, the
- * evaluator, the CLI and the compiler so a word is spelled in one place) and
- * the canonical one-line JSON form of a rule, which is what users see in
+ * The canonical one-line JSON form of a rule, which is what users see in
  * `policyc explain`, what bundles store as a rule's text, and what rule ids
- * are computed from.
+ * are computed from; and the checks on words that the profile format adds
+ * to the vocabulary (common/vocab.h, included here: the words themselves).
  */
 #ifndef ENFORCER_CANONICAL_H
 #define ENFORCER_CANONICAL_H
@@ -13,25 +12,7 @@
 #include <stdint.h>
 
 #include "policy.h"
-
-/* "exec", "file", "network" */
-const char *policy_section_word(enum enf_section s);
-/* "allow", "audit", "deny"; "none" for ENF_ACT_NONE */
-const char *policy_action_word(enum enf_action a);
-/* "exec", "read", "write", ..., "setattr"; NULL when out of range */
-const char *policy_access_word(enum enf_class c);
-/* one bit of enum policy_net_op -> "connect" etc.; NULL otherwise */
-const char *policy_net_op_word(uint32_t op_bit);
-/* one bit of enum policy_net_family -> "inet4" etc.; NULL otherwise */
-const char *policy_family_word(uint32_t family_bit);
-/* "any", "tcp", "udp", "icmp", "raw" */
-const char *policy_proto_word(enum policy_net_proto p);
-
-/* Words -> values. 0 on success, -EINVAL for an unknown word. */
-int policy_access_from_word(const char *w, uint32_t *ret_bits);   /* includes "all" */
-int policy_net_op_from_word(const char *w, uint32_t *ret_bit);
-int policy_family_from_word(const char *w, uint32_t *ret_bits);   /* includes "inet", "any" */
-int policy_proto_from_word(const char *w, enum policy_net_proto *ret);
+#include "vocab.h"
 
 /*
  * Whether every op of ops can happen on a socket of proto: only stream
@@ -39,7 +20,7 @@ int policy_proto_from_word(const char *w, enum policy_net_proto *ret);
  * kernel's hook still sees the listen() a udp socket is asked for, which
  * then fails with EOPNOTSUPP).
  */
-bool policy_net_ops_fit_proto(uint32_t ops, enum policy_net_proto proto);
+bool policy_net_ops_fit_proto(uint32_t ops, enum enf_net_proto proto);
 
 /*
  * One line of canonical JSON, keys in a fixed order, defaults omitted, sets

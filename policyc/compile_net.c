@@ -36,20 +36,7 @@
 #include "compile.h"
 #include "util.h"
 
-/* The kernel sees the policy vocabulary through enforcer_abi.h. */
-_Static_assert((int)POLICY_NET_CREATE == (int)ENF_NET_CREATE && (int)POLICY_NET_CONNECT == (int)ENF_NET_CONNECT &&
-	       (int)POLICY_NET_BIND == (int)ENF_NET_BIND && (int)POLICY_NET_LISTEN == (int)ENF_NET_LISTEN &&
-	       (int)POLICY_NET_ACCEPT == (int)ENF_NET_ACCEPT && (int)POLICY_NET_SEND == (int)ENF_NET_SEND, "net ops");
-_Static_assert((int)POLICY_FAMILY_INET4 == (int)ENF_NET_FAMILY_INET4 && (int)POLICY_FAMILY_INET6 == (int)ENF_NET_FAMILY_INET6 &&
-	       (int)POLICY_FAMILY_UNIX == (int)ENF_NET_FAMILY_UNIX && (int)POLICY_FAMILY_PACKET == (int)ENF_NET_FAMILY_PACKET &&
-	       (int)POLICY_FAMILY_NETLINK == (int)ENF_NET_FAMILY_NETLINK &&
-	       (int)POLICY_FAMILY_OTHER == (int)ENF_NET_FAMILY_OTHER, "net families");
-_Static_assert((int)POLICY_PROTO_ANY == (int)ENF_NET_PROTO_ANY && (int)POLICY_PROTO_TCP == (int)ENF_NET_PROTO_TCP &&
-	       (int)POLICY_PROTO_UDP == (int)ENF_NET_PROTO_UDP && (int)POLICY_PROTO_ICMP == (int)ENF_NET_PROTO_ICMP &&
-	       (int)POLICY_PROTO_RAW == (int)ENF_NET_PROTO_RAW, "net protocols");
-_Static_assert(ENF_NET_PREFIX_V4_BASE - ENF_NET_PREFIX_INSTANCE == 96, "IPv4 starts at ::ffff:0:0/96");
-
-#define INET_FAMILIES (POLICY_FAMILY_INET4 | POLICY_FAMILY_INET6)
+#define INET_FAMILIES (ENF_NET_FAMILY_INET4 | ENF_NET_FAMILY_INET6)
 
 /* A prefix as the kernel stores it: 128-bit, IPv4 mapped. */
 struct net_prefix {
@@ -94,7 +81,7 @@ static int prefix_cmp(const struct net_prefix *x, const struct net_prefix *y)
  */
 static bool applies_to_addresses(const struct policy_net_rule *r)
 {
-	return (r->families & INET_FAMILIES) && (r->ops & ~(uint32_t)POLICY_NET_CREATE);
+	return (r->families & INET_FAMILIES) && (r->ops & ~(uint32_t)ENF_NET_CREATE);
 }
 
 struct ranked {
@@ -130,7 +117,7 @@ static int emit_rule(struct enf_net_val *val, const struct ranked *rk)
 	 * with create and non-inet lookups.
 	 */
 	if (r->has_addr) {
-		ops &= ~(uint32_t)POLICY_NET_CREATE;
+		ops &= ~(uint32_t)ENF_NET_CREATE;
 		families &= INET_FAMILIES;
 	}
 	for (size_t e = 0; e < n_exe; e++) {

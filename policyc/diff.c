@@ -493,14 +493,14 @@ out:
 }
 
 static bool net_rule_applies(const struct policy_net_rule *r, uint32_t op, uint32_t fam,
-			     enum policy_net_proto proto, const char *exe)
+			     enum enf_net_proto proto, const char *exe)
 {
-	return (r->ops & op) && (r->families & fam) && (r->proto == POLICY_PROTO_ANY || r->proto == proto) &&
+	return (r->ops & op) && (r->families & fam) && (r->proto == ENF_NET_PROTO_ANY || r->proto == proto) &&
 	       from_applies(r->from, r->n_from, exe);
 }
 
 /* The prefixes of family af that rules applying to (op, fam, proto, exe) name, and af's /0. */
-static int prefixes_applying(const struct diff_ctx *c, uint32_t op, uint32_t fam, enum policy_net_proto proto,
+static int prefixes_applying(const struct diff_ctx *c, uint32_t op, uint32_t fam, enum enf_net_proto proto,
 			     const char *exe, uint8_t af, struct prefix **ret, size_t *ret_n)
 {
 	const struct policy_profile *ps[2] = { c->a, c->b };
@@ -533,7 +533,7 @@ static int prefixes_applying(const struct diff_ctx *c, uint32_t op, uint32_t fam
 	return 0;
 }
 
-static int net_point(struct diff_ctx *c, unsigned op_bit, unsigned fam_bit, enum policy_net_proto proto,
+static int net_point(struct diff_ctx *c, unsigned op_bit, unsigned fam_bit, enum enf_net_proto proto,
 		     unsigned e, const uint8_t *addr, uint8_t af, unsigned region, bool ports)
 {
 	const char *exe = exe_of(c, e);
@@ -556,16 +556,16 @@ static int net_point(struct diff_ctx *c, unsigned op_bit, unsigned fam_bit, enum
 	return 0;
 }
 
-static int diff_net_combo(struct diff_ctx *c, unsigned op_bit, unsigned fam_bit, enum policy_net_proto proto,
+static int diff_net_combo(struct diff_ctx *c, unsigned op_bit, unsigned fam_bit, enum enf_net_proto proto,
 			  unsigned e)
 {
-	const uint32_t inet = POLICY_FAMILY_INET4 | POLICY_FAMILY_INET6;
+	const uint32_t inet = ENF_NET_FAMILY_INET4 | ENF_NET_FAMILY_INET6;
 	const uint32_t fam = 1u << fam_bit, op = 1u << op_bit;
 	struct policy_diff_region none = { .kind = POLICY_REGION_NO_ADDR };
 	unsigned idx;
 	int r;
 
-	if (!(fam & inet) || op == POLICY_NET_CREATE) {
+	if (!(fam & inet) || op == ENF_NET_CREATE) {
 		if ((r = region_intern(c, &none, &idx)) < 0)
 			return r;
 		return net_point(c, op_bit, fam_bit, proto, e, NULL, 0, idx, false);
@@ -575,7 +575,7 @@ static int diff_net_combo(struct diff_ctx *c, unsigned op_bit, unsigned fam_bit,
 		struct prefix *pre = NULL;
 		size_t n = 0;
 
-		if (af == 6 && fam != POLICY_FAMILY_INET6)
+		if (af == 6 && fam != ENF_NET_FAMILY_INET6)
 			continue;
 		if ((r = prefixes_applying(c, op, fam, proto, exe_of(c, e), af, &pre, &n)) < 0)
 			return r;
@@ -590,7 +590,7 @@ static int diff_net_combo(struct diff_ctx *c, unsigned op_bit, unsigned fam_bit,
 			memcpy(reg.addr, pre[i].addr, 16);
 			if ((r = region_intern(c, &reg, &idx)) == 0)
 				r = net_point(c, op_bit, fam_bit, proto, e, rep, af, idx,
-					      proto != POLICY_PROTO_ICMP && proto != POLICY_PROTO_RAW);
+					      proto != ENF_NET_PROTO_ICMP && proto != ENF_NET_PROTO_RAW);
 		}
 		free(pre);
 		if (r < 0)
@@ -601,12 +601,12 @@ static int diff_net_combo(struct diff_ctx *c, unsigned op_bit, unsigned fam_bit,
 
 static int diff_net(struct diff_ctx *c)
 {
-	const uint32_t inet = POLICY_FAMILY_INET4 | POLICY_FAMILY_INET6;
-	static const enum policy_net_proto inet_protos[] = {
-		POLICY_PROTO_TCP, POLICY_PROTO_UDP, POLICY_PROTO_ICMP, POLICY_PROTO_RAW,
-		POLICY_PROTO_ANY, /* protocols without a word (SCTP, ...) */
+	const uint32_t inet = ENF_NET_FAMILY_INET4 | ENF_NET_FAMILY_INET6;
+	static const enum enf_net_proto inet_protos[] = {
+		ENF_NET_PROTO_TCP, ENF_NET_PROTO_UDP, ENF_NET_PROTO_ICMP, ENF_NET_PROTO_RAW,
+		ENF_NET_PROTO_ANY, /* protocols without a word (SCTP, ...) */
 	};
-	static const enum policy_net_proto other_protos[] = { POLICY_PROTO_ANY };
+	static const enum enf_net_proto other_protos[] = { ENF_NET_PROTO_ANY };
 	int r;
 
 	if (!c->a->network.present && !c->b->network.present)
@@ -617,7 +617,7 @@ static int diff_net(struct diff_ctx *c)
 		for (unsigned op = 0; op < 6; op++)
 			for (unsigned fam = 0; fam < 6; fam++) {
 				bool is_inet = (1u << fam) & inet;
-				const enum policy_net_proto *protos = is_inet ? inet_protos : other_protos;
+				const enum enf_net_proto *protos = is_inet ? inet_protos : other_protos;
 				size_t np = is_inet ? N(inet_protos) : N(other_protos);
 				for (size_t p = 0; p < np; p++)
 					if ((r = diff_net_combo(c, op, fam, protos[p], e)) < 0)
@@ -837,7 +837,7 @@ static int emit_net_entries(struct diff_ctx *c)
 	/* port segments merge first (into ranges), then protocols, families, ops, executables, regions */
 	static const int order[] = { D_PORT, D_PROTO, D_FAMILY, D_CLASS, D_EXE, D_REGION };
 	size_t card[NDIM] = { [D_CLASS] = 6, [D_EXE] = c->n_exes + 1, [D_REGION] = c->n_regions, [D_FAMILY] = 6,
-			      [D_PROTO] = POLICY_PROTO_RAW + 1, [D_PORT] = c->n_segs ? c->n_segs : 1 };
+			      [D_PROTO] = ENF_NET_PROTO_RAW + 1, [D_PORT] = c->n_segs ? c->n_segs : 1 };
 	struct cells cs;
 	int r = cells_build(&c->net_points, card, order, N(order), &cs);
 
@@ -853,7 +853,7 @@ static int emit_net_entries(struct diff_ctx *c)
 			if (cell_has(&cs, i, D_FAMILY, k))
 				en->families |= 1u << k;
 		}
-		for (unsigned k = 0; k <= POLICY_PROTO_RAW; k++)
+		for (unsigned k = 0; k <= ENF_NET_PROTO_RAW; k++)
 			if (cell_has(&cs, i, D_PROTO, k))
 				en->protos |= 1u << k;
 		en->ports = calloc(c->n_segs ? c->n_segs : 1, sizeof(*en->ports));
@@ -1050,7 +1050,7 @@ char *policy_diff_classes_text(uint32_t classes)
 	for (unsigned k = 0; k <= POLICY_DIFF_CLASS_MAP; k++)
 		if (classes & (1u << k))
 			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s", buf[0] ? "," : "",
-				 k == POLICY_DIFF_CLASS_MAP ? "exec-mapping" : policy_access_word((enum enf_class)k));
+				 k == POLICY_DIFF_CLASS_MAP ? "exec-mapping" : enf_class_name((enum enf_class)k));
 	return strdup(buf);
 }
 

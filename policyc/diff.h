@@ -70,8 +70,8 @@ struct policy_diff_entry {
 	const char **exes;            /* ... and to these named ones (pointers into the profiles) */
 	size_t n_exes;
 	bool exe_all;                 /* every executable: exe_other and every named one */
-	uint32_t ops, families;       /* NET: enum policy_net_op, enum policy_net_family bits */
-	uint32_t protos;              /* NET: 1u << enum policy_net_proto; PROTO_ANY = other protocols */
+	uint32_t ops, families;       /* NET: enum enf_net_op, enum enf_net_family bits */
+	uint32_t protos;              /* NET: 1u << enum enf_net_proto; PROTO_ANY = other protocols */
 	struct policy_port_range *ports; /* NET: ascending, merged; port 0 = no port */
 	size_t n_ports;
 };

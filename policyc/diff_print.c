@@ -16,11 +16,6 @@
 #include "canonical.h"
 #include "diff.h"
 
-static const char *mode_word(enum enf_mode m)
-{
-	return m == ENF_MODE_ENFORCE ? "enforce" : m == ENF_MODE_LEARN ? "learn" : "audit";
-}
-
 /* "deny by rule 0x... (b.json:12:7) {...}"; exec.fileless has its own words. */
 static char *side_text(const struct policy_profile *p, const struct policy_diff_entry *en,
 		       const struct policy_verdict *v)
@@ -28,7 +23,7 @@ static char *side_text(const struct policy_profile *p, const struct policy_diff_
 	char *s = NULL;
 
 	if (en->kind == POLICY_DIFF_FILELESS && !v->by_default && !v->section_absent) {
-		if (asprintf(&s, "%s by exec.fileless", policy_action_word(v->action)) < 0)
+		if (asprintf(&s, "%s by exec.fileless", enf_action_name(v->action)) < 0)
 			return NULL;
 		return s;
 	}
@@ -46,19 +41,19 @@ static void words(char *buf, size_t size, uint32_t bits, unsigned n, const char 
 
 static const char *family_word(uint32_t bit)
 {
-	return bit == POLICY_FAMILY_OTHER ? "other" : policy_family_word(bit);
+	return bit == ENF_NET_FAMILY_OTHER ? "other" : enf_net_family_name(bit);
 }
 
 static const char *proto_word(uint32_t bit)
 {
-	enum policy_net_proto p = (enum policy_net_proto)__builtin_ctz(bit);
+	enum enf_net_proto p = (enum enf_net_proto)__builtin_ctz(bit);
 
-	return p == POLICY_PROTO_ANY ? "other" : policy_proto_word(p);
+	return p == ENF_NET_PROTO_ANY ? "other" : enf_net_proto_name(p);
 }
 
 static void families_text(char *buf, size_t size, uint32_t fam)
 {
-	const uint32_t inet = POLICY_FAMILY_INET4 | POLICY_FAMILY_INET6;
+	const uint32_t inet = ENF_NET_FAMILY_INET4 | ENF_NET_FAMILY_INET6;
 
 	if ((fam & inet) == inet) {
 		words(buf, size, fam & ~inet, 6, family_word);
@@ -131,16 +126,16 @@ static int print_what(FILE *out, const struct policy_diff *d, const struct polic
 		char *cls = en->section == ENF_SECTION_FILE ? policy_diff_classes_text(en->classes) : NULL;
 		if (en->section == ENF_SECTION_FILE && !cls)
 			return -ENOMEM;
-		fprintf(out, "%s%s%s", policy_section_word(en->section), cls ? " " : "",
+		fprintf(out, "%s%s%s", enf_section_name(en->section), cls ? " " : "",
 			cls ? cls : en->classes & (1u << POLICY_DIFF_CLASS_MAP) ? " mapping" : "");
 		free(cls);
 		break;
 	}
 	case POLICY_DIFF_NET:
-		words(buf, sizeof(buf), en->ops, 6, policy_net_op_word);
+		words(buf, sizeof(buf), en->ops, 6, enf_net_op_name);
 		fprintf(out, "network %s", buf);
-		if (en->protos != (1u << (POLICY_PROTO_RAW + 1)) - 1) {
-			words(buf, sizeof(buf), en->protos, POLICY_PROTO_RAW + 1, proto_word);
+		if (en->protos != (1u << (ENF_NET_PROTO_RAW + 1)) - 1) {
+			words(buf, sizeof(buf), en->protos, ENF_NET_PROTO_RAW + 1, proto_word);
 			fprintf(out, " %s", buf);
 		}
 		break;
@@ -160,7 +155,7 @@ static int print_what(FILE *out, const struct policy_diff *d, const struct polic
 				fprintf(out, "%s%s", i ? "," : " ", buf);
 			}
 		}
-		if (en->families != POLICY_FAMILY_ANY) {
+		if (en->families != ENF_NET_FAMILY_ANY) {
 			families_text(buf, sizeof(buf), en->families);
 			fprintf(out, " family %s", buf);
 		}
@@ -172,8 +167,8 @@ static int print_what(FILE *out, const struct policy_diff *d, const struct polic
 int policy_diff_print(FILE *out, const struct policy_diff *d, const struct policy_profile *a,
 		      const struct policy_profile *b)
 {
-	fprintf(out, "A: %s (profile \"%s\", %s)\n", a->source_file, a->name, mode_word(a->mode));
-	fprintf(out, "B: %s (profile \"%s\", %s)\n", b->source_file, b->name, mode_word(b->mode));
+	fprintf(out, "A: %s (profile \"%s\", %s)\n", a->source_file, a->name, enf_mode_name(a->mode));
+	fprintf(out, "B: %s (profile \"%s\", %s)\n", b->source_file, b->name, enf_mode_name(b->mode));
 	for (size_t i = 0; i < d->n_entries; i++) {
 		const struct policy_diff_entry *en = &d->entries[i];
 		char *sa, *sb;
@@ -183,8 +178,8 @@ int policy_diff_print(FILE *out, const struct policy_diff *d, const struct polic
 			return -ENOMEM;
 		switch (en->kind) {
 		case POLICY_DIFF_MODE:
-			fprintf(out, ": A %s, B %s (audit mode denies nothing)\n", mode_word(en->mode_a),
-				mode_word(en->mode_b));
+			fprintf(out, ": A %s, B %s (audit mode denies nothing)\n", enf_mode_name(en->mode_a),
+				enf_mode_name(en->mode_b));
 			continue;
 		case POLICY_DIFF_BASELINE:
 			fprintf(out, ": A %s, B %s\n",
@@ -194,7 +189,7 @@ int policy_diff_print(FILE *out, const struct policy_diff *d, const struct polic
 		default:
 			break;
 		}
-		fprintf(out, ": A %s, B %s\n", policy_action_word(en->a.action), policy_action_word(en->b.action));
+		fprintf(out, ": A %s, B %s\n", enf_action_name(en->a.action), enf_action_name(en->b.action));
 		sa = side_text(a, en, &en->a);
 		sb = side_text(b, en, &en->b);
 		if (!sa || !sb) {
@@ -232,7 +227,7 @@ static const char *class_word(uint32_t bit)
 {
 	unsigned k = (unsigned)__builtin_ctz(bit);
 
-	return k == POLICY_DIFF_CLASS_MAP ? "exec-mapping" : policy_access_word((enum enf_class)k);
+	return k == POLICY_DIFF_CLASS_MAP ? "exec-mapping" : enf_class_name((enum enf_class)k);
 }
 
 static json_t *side_json(const struct policy_profile *p, const struct policy_diff_entry *en,
@@ -244,7 +239,7 @@ static json_t *side_json(const struct policy_profile *p, const struct policy_dif
 		return NULL;
 	if (en->kind == POLICY_DIFF_FILELESS && !v->by_default && !v->section_absent) {
 		char *s = side_text(p, en, v);
-		if (!s || json_object_set_new(o, "action", json_string(policy_action_word(v->action))) < 0 ||
+		if (!s || json_object_set_new(o, "action", json_string(enf_action_name(v->action))) < 0 ||
 		    json_object_set_new(o, "decided_by", json_string("fileless")) < 0 ||
 		    json_object_set_new(o, "rule", json_null()) < 0 ||
 		    json_object_set_new(o, "summary", json_string(s)) < 0) {
@@ -277,8 +272,8 @@ static json_t *entry_json(const struct policy_diff *d, const struct policy_diff_
 		return NULL;
 	switch (en->kind) {
 	case POLICY_DIFF_MODE:
-		oom |= json_object_set_new(o, "a", json_string(mode_word(en->mode_a))) < 0;
-		oom |= json_object_set_new(o, "b", json_string(mode_word(en->mode_b))) < 0;
+		oom |= json_object_set_new(o, "a", json_string(enf_mode_name(en->mode_a))) < 0;
+		oom |= json_object_set_new(o, "b", json_string(enf_mode_name(en->mode_b))) < 0;
 		goto done;
 	case POLICY_DIFF_BASELINE:
 		oom |= json_object_set_new(o, "word", json_string(enf_baseline_words[en->baseline_word])) < 0;
@@ -288,7 +283,7 @@ static json_t *entry_json(const struct policy_diff *d, const struct policy_diff_
 	default:
 		break;
 	}
-	oom |= json_object_set_new(o, "section", json_string(policy_section_word(en->section))) < 0;
+	oom |= json_object_set_new(o, "section", json_string(enf_section_name(en->section))) < 0;
 	if (en->kind == POLICY_DIFF_PATH) {
 		oom |= json_object_set_new(o, "access", word_array(en->classes, POLICY_DIFF_CLASS_MAP + 1, class_word)) < 0;
 		arr = json_array();
@@ -306,9 +301,9 @@ static json_t *entry_json(const struct policy_diff *d, const struct policy_diff_
 	}
 	if (en->kind == POLICY_DIFF_NET) {
 		char buf[32];
-		oom |= json_object_set_new(o, "op", word_array(en->ops, 6, policy_net_op_word)) < 0;
+		oom |= json_object_set_new(o, "op", word_array(en->ops, 6, enf_net_op_name)) < 0;
 		oom |= json_object_set_new(o, "family", word_array(en->families, 6, family_word)) < 0;
-		oom |= json_object_set_new(o, "proto", word_array(en->protos, POLICY_PROTO_RAW + 1, proto_word)) < 0;
+		oom |= json_object_set_new(o, "proto", word_array(en->protos, ENF_NET_PROTO_RAW + 1, proto_word)) < 0;
 		arr = json_array();
 		for (size_t i = 0; arr && i < en->n_regions; i++) {
 			char *text = policy_diff_region_text(&en->regions[i]);
@@ -356,8 +351,8 @@ json_t *policy_diff_json(const struct policy_diff *d, const struct policy_profil
 	if (!arr)
 		return NULL;
 	o = json_pack("{s:{s:s, s:s, s:s}, s:{s:s, s:s, s:s}, s:b, s:I, s:I, s:o}",
-		      "a", "file", a->source_file, "profile", a->name, "mode", mode_word(a->mode),
-		      "b", "file", b->source_file, "profile", b->name, "mode", mode_word(b->mode),
+		      "a", "file", a->source_file, "profile", a->name, "mode", enf_mode_name(a->mode),
+		      "b", "file", b->source_file, "profile", b->name, "mode", enf_mode_name(b->mode),
 		      "same", d->n_entries == 0, "a_more", (json_int_t)d->n_a_more, "b_more", (json_int_t)d->n_b_more,
 		      "differences", arr);
 	return o;

@@ -3,6 +3,7 @@
  * Reference evaluator (explain.h). Linear scans over the rules: clarity
  * over speed, since its job is to be obviously right.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "canonical.h"
 #include "explain.h"
 #include "path_check.h"
+#include "util.h"
 
 /* Specificity of a path match: exact beats every subtree; deeper subtrees beat shallower. */
 #define SPEC_EXACT INT_MAX
@@ -171,20 +173,98 @@ static bool one_bit(uint32_t v, uint32_t within)
 	return v && !(v & (v - 1)) && (v & within) == v;
 }
 
+int policy_net_request_parse(const char *arg, struct policy_net_request *ret, char *why, size_t size)
+{
+	_cleanup_free_ char *s = strdup(arg);
+	char *op, *proto, *rest, *end;
+	struct policy_net_request req = { 0 };
+	long port;
+
+	_Static_assert(sizeof(req.addr_text) >= INET6_ADDRSTRLEN, "addr_text");
+	if (!s)
+		return -ENOMEM;
+	op = s;
+	proto = strchr(op, ':');
+	if (!proto) {
+		textf(why, size, "expected OP:PROTO[:ADDR:PORT]");
+		return -EINVAL;
+	}
+	*proto++ = '\0';
+	rest = strchr(proto, ':');
+	if (rest)
+		*rest++ = '\0';
+	if (enf_net_op_from_word(op, &req.op) < 0) {
+		textf(why, size, "expected an operation (create, connect, bind, listen, accept, send), found \"%s\"", op);
+		return -EINVAL;
+	}
+	if (enf_net_proto_from_word(proto, &req.proto) < 0) {
+		textf(why, size, "expected a protocol (tcp, udp, icmp, raw, any), found \"%s\"", proto);
+		return -EINVAL;
+	}
+	if (rest) {
+		char *addr = rest, *port_text;
+
+		if (*addr == '[') {
+			char *close = strchr(addr, ']');
+
+			if (!close || close[1] != ':') {
+				textf(why, size, "expected [IPV6]:PORT after the protocol");
+				return -EINVAL;
+			}
+			*close = '\0';
+			addr++;
+			port_text = close + 2;
+		} else {
+			port_text = strrchr(addr, ':');
+			if (!port_text) {
+				textf(why, size, "expected ADDR:PORT after the protocol");
+				return -EINVAL;
+			}
+			*port_text++ = '\0';
+			if (strchr(addr, ':')) {
+				textf(why, size, "an IPv6 address goes in brackets: %s:%s:[%s]:%s", op, proto, addr,
+				      port_text);
+				return -EINVAL;
+			}
+		}
+		if (*addr) {
+			if (inet_pton(AF_INET6, addr, req.addr) == 1) {
+				req.addr_family = 6;
+			} else if (inet_pton(AF_INET, addr, req.addr) == 1) {
+				req.addr_family = 4;
+			} else {
+				textf(why, size, "expected an IPv4 or IPv6 address, found \"%s\"", addr);
+				return -EINVAL;
+			}
+			req.has_addr = true;
+			textf(req.addr_text, sizeof(req.addr_text), "%s", addr);
+		}
+		errno = 0;
+		port = strtol(port_text, &end, 10);
+		if (!*port_text || *end || errno || port < 0 || port > 65535) {
+			textf(why, size, "expected a port 0-65535, found \"%s\"", port_text);
+			return -EINVAL;
+		}
+		req.port = (uint16_t)port;
+	}
+	*ret = req;
+	return 0;
+}
+
 int policy_explain_net(const struct policy_profile *p, uint32_t op, uint32_t family_bit,
-		       enum policy_net_proto proto, const uint8_t addr[16], int addr_family,
+		       enum enf_net_proto proto, const uint8_t addr[16], int addr_family,
 		       uint16_t port, const char *exe, struct policy_verdict *ret)
 {
 	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-	const uint32_t all_ops = POLICY_NET_CREATE | POLICY_NET_CONNECT | POLICY_NET_BIND |
-				 POLICY_NET_LISTEN | POLICY_NET_ACCEPT | POLICY_NET_SEND;
+	const uint32_t all_ops = ENF_NET_CREATE | ENF_NET_CONNECT | ENF_NET_BIND |
+				 ENF_NET_LISTEN | ENF_NET_ACCEPT | ENF_NET_SEND;
 	const struct policy_net_section *sec;
 	const struct policy_net_rule *best = NULL;
 	const uint8_t *a = addr;
 	int fam = addr_family, best_spec = INT_MIN;
 
-	if (!p || !ret || !one_bit(op, all_ops) || !one_bit(family_bit, POLICY_FAMILY_ANY) ||
-	    (unsigned)proto > POLICY_PROTO_RAW || (addr && fam != 4 && fam != 6) ||
+	if (!p || !ret || !one_bit(op, all_ops) || !one_bit(family_bit, ENF_NET_FAMILY_ANY) ||
+	    (unsigned)proto > ENF_NET_PROTO_RAW || (addr && fam != 4 && fam != 6) ||
 	    (exe && !valid_query_path(exe)))
 		return -EINVAL;
 	if (addr && fam == 6 && memcmp(addr, mapped, sizeof(mapped)) == 0) {
@@ -199,7 +279,7 @@ int policy_explain_net(const struct policy_profile *p, uint32_t op, uint32_t fam
 		int spec;
 
 		if (!(r->ops & op) || !(r->families & family_bit) ||
-		    (r->proto != POLICY_PROTO_ANY && r->proto != proto) ||
+		    (r->proto != ENF_NET_PROTO_ANY && r->proto != proto) ||
 		    !from_matches(r->from, r->n_from, exe) || !port_matches(r, port))
 			continue;
 		if (r->has_addr && (!a || r->addr_family != fam || !prefix_matches(r->addr, a, r->prefix_len)))
@@ -222,7 +302,7 @@ int policy_explain_net(const struct policy_profile *p, uint32_t op, uint32_t fam
 
 char *policy_verdict_describe(const struct policy_profile *p, const struct policy_verdict *v)
 {
-	const char *action = policy_action_word(v->action);
+	const char *action = enf_action_name(v->action);
 	const char *file = p->source_file ? p->source_file : "<input>";
 	const struct policy_source *src;
 	char *canon, *out = NULL;
@@ -230,7 +310,7 @@ char *policy_verdict_describe(const struct policy_profile *p, const struct polic
 
 	if (v->section_absent) {
 		if (asprintf(&out, "%s: the profile has no %s section (not decided by this profile)",
-			     action, policy_section_word(v->section)) < 0)
+			     action, enf_section_name(v->section)) < 0)
 			return NULL;
 		return out;
 	}
@@ -238,7 +318,7 @@ char *policy_verdict_describe(const struct policy_profile *p, const struct polic
 		return strdup("allow: no exec rule names it and exec.default refuses it, but the profile denies "
 			      "writing and creating it, so it maps executable (a shared library)");
 	if (v->by_default || (!v->path_rule && !v->net_rule)) {
-		if (asprintf(&out, "%s by default (%s.default)", action, policy_section_word(v->section)) < 0)
+		if (asprintf(&out, "%s by default (%s.default)", action, enf_section_name(v->section)) < 0)
 			return NULL;
 		return out;
 	}
@@ -295,7 +375,7 @@ int policy_verdict_json(const struct policy_profile *p, const struct policy_verd
 				 p->source_file ? p->source_file : "<input>", "line", src->line, "column",
 				 src->column, "text", canon);
 	}
-	if (rule && json_object_set_new(obj, "action", json_string(policy_action_word(v->action))) == 0 &&
+	if (rule && json_object_set_new(obj, "action", json_string(enf_action_name(v->action))) == 0 &&
 	    json_object_set_new(obj, "decided_by", json_string(decided_by)) == 0 &&
 	    json_object_set(obj, "rule", rule) == 0 &&
 	    (!with_effect || json_object_set_new(obj, "effect", json_string(policy_verdict_effect(p, v))) == 0) &&

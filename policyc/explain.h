@@ -45,15 +45,33 @@ int policy_explain_map(const struct policy_profile *p, const char *path, const c
 		       struct policy_verdict *ret);
 
 /*
- * Socket operations. `op` is one POLICY_NET_* bit, `family_bit` one
- * POLICY_FAMILY_* bit (the socket's family), `addr` the address involved
+ * Socket operations. `op` is one ENF_NET_* bit, `family_bit` one
+ * ENF_NET_FAMILY_* bit (the socket's family), `addr` the address involved
  * (4 bytes used when addr_family is 4, 16 when 6) or NULL when there is
  * none (socket creation); `port` 0 when there is none. IPv4-mapped IPv6
  * addresses are matched as IPv4. 0 or -EINVAL.
  */
 int policy_explain_net(const struct policy_profile *p, uint32_t op, uint32_t family_bit,
-		       enum policy_net_proto proto, const uint8_t addr[16], int addr_family,
+		       enum enf_net_proto proto, const uint8_t addr[16], int addr_family,
 		       uint16_t port, const char *exe, struct policy_verdict *ret);
+
+/* A socket operation as `policyc explain --net` and test tables name it. */
+struct policy_net_request {
+	uint32_t op;                  /* one ENF_NET_* bit */
+	enum enf_net_proto proto;
+	bool has_addr;
+	int addr_family;              /* 4 or 6 when has_addr */
+	uint8_t addr[16];             /* 4 bytes used for family 4 */
+	uint16_t port;
+	char addr_text[46];           /* the address as written (INET6_ADDRSTRLEN) */
+};
+
+/*
+ * "OP:PROTO[:ADDR:PORT]": "connect:tcp:10.0.0.1:443",
+ * "connect:tcp:[::1]:443", "create:tcp". 0, or -EINVAL with why (what
+ * was expected and found), -ENOMEM.
+ */
+int policy_net_request_parse(const char *arg, struct policy_net_request *ret, char *why, size_t size);
 
 /*
  * One line for people:

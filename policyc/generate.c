@@ -37,7 +37,7 @@ struct gen_path {
 
 struct gen_net {
 	char *group;      /* "family\tproto\taddr": sorts and compares as one */
-	uint32_t op;      /* one POLICY_NET_* bit */
+	uint32_t op;      /* one ENF_NET_* bit */
 	uint32_t port;    /* 0: any port (no port, or bound to an ephemeral one) */
 };
 
@@ -270,7 +270,7 @@ static int add_path_obs(struct generator *g, json_t *o, bool exec, unsigned line
 		json_array_foreach(acc, i, w) {
 			uint32_t bits;
 
-			if (!json_is_string(w) || policy_access_from_word(json_string_value(w), &bits) < 0)
+			if (!json_is_string(w) || enf_access_from_word(json_string_value(w), &bits) < 0)
 				return bad(err, size, lineno, "\"access\"[%zu]: expected an access word "
 					   "(read, write, create, delete, rename, link, setattr, all)", i);
 			mask |= bits;
@@ -297,13 +297,13 @@ static int add_net_obs(struct generator *g, json_t *o, unsigned lineno, char *er
 	const char *addr = json_string_value(json_object_get(o, "addr"));
 	json_t *port = json_object_get(o, "port");
 	uint32_t op_bit, fam_bits;
-	enum policy_net_proto pr = POLICY_PROTO_ANY;
+	enum enf_net_proto pr = ENF_NET_PROTO_ANY;
 	unsigned char buf[16];
 	char group[256];
 	json_int_t pv = 0;
 	bool v4 = false;
 
-	if (!op || policy_net_op_from_word(op, &op_bit) < 0)
+	if (!op || enf_net_op_from_word(op, &op_bit) < 0)
 		return bad(err, size, lineno, "expected \"op\": create, connect, bind, listen, accept or send");
 	if (!fam)
 		return bad(err, size, lineno, "expected \"family\": inet4, inet6, unix, packet, netlink or afN");
@@ -312,12 +312,12 @@ static int add_net_obs(struct generator *g, json_t *o, unsigned lineno, char *er
 		     "(enforced, it is denied)", op, fam + 2);
 		return 0;
 	}
-	if (policy_family_from_word(fam, &fam_bits) < 0 || __builtin_popcount(fam_bits) != 1)
+	if (enf_net_family_from_word(fam, &fam_bits) < 0 || __builtin_popcount(fam_bits) != 1)
 		return bad(err, size, lineno, "\"family\": expected inet4, inet6, unix, packet or netlink, found \"%s\"", fam);
 	/* "other": a protocol outside the vocabulary (audit_net.c); only "any" rules match it */
-	if (proto && strcmp(proto, "other") != 0 && policy_proto_from_word(proto, &pr) < 0)
+	if (proto && strcmp(proto, "other") != 0 && enf_net_proto_from_word(proto, &pr) < 0)
 		return bad(err, size, lineno, "\"proto\": expected any, tcp, udp, icmp, raw or other, found \"%s\"", proto);
-	if (pr != POLICY_PROTO_ANY && !(fam_bits & (POLICY_FAMILY_INET4 | POLICY_FAMILY_INET6)))
+	if (pr != ENF_NET_PROTO_ANY && !(fam_bits & (ENF_NET_FAMILY_INET4 | ENF_NET_FAMILY_INET6)))
 		return bad(err, size, lineno, "\"proto\" \"%s\" with family \"%s\", which has no protocols", proto, fam);
 	if (!policy_net_ops_fit_proto(op_bit, pr)) {
 		/* The hook sees the listen() a datagram socket is asked for; the call fails anyway. */
@@ -335,20 +335,20 @@ static int add_net_obs(struct generator *g, json_t *o, unsigned lineno, char *er
 			v4 = true;
 		else if (inet_pton(AF_INET6, addr, buf) != 1)
 			return bad(err, size, lineno, "\"addr\": expected an IPv4 or IPv6 address, found \"%s\"", addr);
-		if (!(fam_bits & (POLICY_FAMILY_INET4 | POLICY_FAMILY_INET6)))
+		if (!(fam_bits & (ENF_NET_FAMILY_INET4 | ENF_NET_FAMILY_INET6)))
 			return bad(err, size, lineno, "\"addr\" with family \"%s\", which has no addresses", fam);
-		if (op_bit == POLICY_NET_CREATE)
+		if (op_bit == ENF_NET_CREATE)
 			return bad(err, size, lineno, "\"addr\" with op \"create\"");
 		/* An IPv6 socket talking to IPv4 (mapped) is matched as IPv4 by rules naming both families. */
-		if (v4 && (fam_bits & POLICY_FAMILY_INET6))
+		if (v4 && (fam_bits & ENF_NET_FAMILY_INET6))
 			fam = "inet";
-		else if (!v4 && (fam_bits & POLICY_FAMILY_INET4))
+		else if (!v4 && (fam_bits & ENF_NET_FAMILY_INET4))
 			return bad(err, size, lineno, "\"addr\" %s is IPv6 on an inet4 socket", addr);
 	}
 	/* No ports without an address: they would not apply to create or to address-less families. */
-	if (!addr || pr == POLICY_PROTO_ICMP || pr == POLICY_PROTO_RAW)
+	if (!addr || pr == ENF_NET_PROTO_ICMP || pr == ENF_NET_PROTO_RAW)
 		pv = 0;
-	snprintf(group, sizeof(group), "%s\t%s\t%s", fam, policy_proto_word(pr), addr ? addr : "");
+	snprintf(group, sizeof(group), "%s\t%s\t%s", fam, enf_net_proto_name(pr), addr ? addr : "");
 	if (grow((void **)&g->nets, &g->cap_nets, g->n_nets, sizeof(*g->nets)) < 0)
 		return -ENOMEM;
 	g->nets[g->n_nets].group = strdup(group);
@@ -555,7 +555,7 @@ static json_t *access_array(uint32_t mask)
 
 	for (int c = 0; c < ENF_CLASS_COUNT; c++)
 		if (c != ENF_CLASS_EXEC && (mask & BIT(c)))
-			json_array_append_new(a, json_string(policy_access_word(c)));
+			json_array_append_new(a, json_string(enf_class_name(c)));
 	return a;
 }
 
@@ -659,7 +659,7 @@ static int net_rules(struct generator *g, json_t *rules)
 			addr[0] = 0;
 		for (uint32_t b = 1; b && b <= pend[k].ops; b <<= 1)
 			if (pend[k].ops & b)
-				json_array_append_new(ops, json_string(policy_net_op_word(b)));
+				json_array_append_new(ops, json_string(enf_net_op_name(b)));
 		rule = json_pack("{s:s, s:o, s:s}", "action", "allow", "op", ops, "family", fam);
 		if (strcmp(proto, "any") != 0)
 			json_object_set_new(rule, "proto", json_string(proto));
@@ -741,7 +741,7 @@ int generator_profile(struct generator *g, const struct generate_options *o, cha
 		goto out;
 	}
 	fprintf(f, "{\n  \"name\": %s,\n  \"mode\": \"%s\",\n", name_text,
-		o->mode == ENF_MODE_ENFORCE ? "enforce" : "audit");
+		enf_mode_name(o->mode));
 	r = print_section(f, "exec", exec, g->fileless ? ", \"fileless\": \"allow\"" : "", false);
 	if (r == 0)
 		r = print_section(f, "file", file, "", false);

@@ -32,6 +32,12 @@ struct json_pos_node {
 int json_pos_build(const char *buf, size_t len, struct json_pos_node **ret_root);
 void json_pos_free(struct json_pos_node *root);
 
+/* For _cleanup_() (util.h). */
+static inline void json_pos_freep(struct json_pos_node **root)
+{
+	json_pos_free(*root);
+}
+
 /* Children by key or index; NULL when absent or when `node` is NULL. */
 const struct json_pos_node *json_pos_member(const struct json_pos_node *node, const char *key);
 const struct json_pos_node *json_pos_element(const struct json_pos_node *node, size_t index);

@@ -216,16 +216,6 @@ static int cmd_check(int argc, char **argv)
 
 /* -------------------------------------------------------------- explain -- */
 
-struct net_request {
-	uint32_t op;
-	enum policy_net_proto proto;
-	bool has_addr;
-	int addr_family;
-	uint8_t addr[16];
-	uint16_t port;
-	char addr_text[INET6_ADDRSTRLEN];
-};
-
 static int check_request_path(const char *what, const char *path)
 {
 	char why[768], *base = NULL;
@@ -241,87 +231,20 @@ static int check_request_path(const char *what, const char *path)
 	return EXIT_OK;
 }
 
-/* "connect:tcp:10.0.0.1:443", "connect:tcp:[::1]:443", "create:tcp" */
-static int parse_net_request(const char *arg, struct net_request *req)
+/* --net ARG (policy_net_request_parse()); a refusal is the user's to fix. */
+static int parse_net_request(const char *arg, struct policy_net_request *req)
 {
-	char *s = strdup(arg), *op, *proto, *rest;
-	int code = EXIT_INVALID;
+	char why[256];
+	int r = policy_net_request_parse(arg, req, why, sizeof(why));
 
-	if (!s)
-		return EXIT_INTERNAL;
-	*req = (struct net_request){ 0 };
-	op = s;
-	proto = strchr(op, ':');
-	if (!proto) {
-		request_error("--net %s: expected OP:PROTO[:ADDR:PORT]", arg);
-		goto out;
-	}
-	*proto++ = '\0';
-	rest = strchr(proto, ':');
-	if (rest)
-		*rest++ = '\0';
-	if (policy_net_op_from_word(op, &req->op) < 0) {
-		request_error("--net %s: expected an operation (create, connect, bind, listen, accept, send), found \"%s\"",
-			      arg, op);
-		goto out;
-	}
-	if (policy_proto_from_word(proto, &req->proto) < 0) {
-		request_error("--net %s: expected a protocol (tcp, udp, icmp, raw, any), found \"%s\"", arg, proto);
-		goto out;
-	}
-	if (rest) {
-		char *addr = rest, *port;
-		if (*addr == '[') {
-			char *close = strchr(addr, ']');
-			if (!close || close[1] != ':') {
-				request_error("--net %s: expected [IPV6]:PORT after the protocol", arg);
-				goto out;
-			}
-			*close = '\0';
-			addr++;
-			port = close + 2;
-		} else {
-			port = strrchr(addr, ':');
-			if (!port) {
-				request_error("--net %s: expected ADDR:PORT after the protocol", arg);
-				goto out;
-			}
-			*port++ = '\0';
-			if (strchr(addr, ':')) {
-				request_error("--net %s: an IPv6 address goes in brackets: %s:%s:[%s]:%s", arg, op, proto, addr, port);
-				goto out;
-			}
-		}
-		if (*addr) {
-			if (inet_pton(AF_INET6, addr, req->addr) == 1) {
-				req->addr_family = 6;
-			} else if (inet_pton(AF_INET, addr, req->addr) == 1) {
-				req->addr_family = 4;
-			} else {
-				request_error("--net %s: expected an IPv4 or IPv6 address, found \"%s\"", arg, addr);
-				goto out;
-			}
-			req->has_addr = true;
-			snprintf(req->addr_text, sizeof(req->addr_text), "%s", addr);
-		}
-		char *end;
-		errno = 0;
-		long v = strtol(port, &end, 10);
-		if (!*port || *end || errno || v < 0 || v > 65535) {
-			request_error("--net %s: expected a port 0-65535, found \"%s\"", arg, port);
-			goto out;
-		}
-		req->port = (uint16_t)v;
-	}
-	code = EXIT_OK;
-out:
-	free(s);
-	return code;
+	if (r == -EINVAL)
+		return request_error("--net %s: %s", arg, why);
+	return r < 0 ? EXIT_INTERNAL : EXIT_OK;
 }
 
 static const char *class_word(enum enf_class c)
 {
-	return policy_access_word(c);
+	return enf_class_name(c);
 }
 
 /*
@@ -357,8 +280,8 @@ static int explain_baseline(const struct policy_profile *p, const char *word, bo
 		return EXIT_OK;
 	}
 	o = json_pack("{s:s, s:s, s:s, s:s, s:{s:s}, s:s, s:s, s:n, s:s, s:s}", "profile", p->name, "file", p->source_file,
-		      "mode", p->mode == ENF_MODE_ENFORCE ? "enforce" : "audit", "section", "baseline",
-		      "request", "baseline", word, "action", policy_action_word(action),
+		      "mode", enf_mode_name(p->mode), "section", "baseline",
+		      "request", "baseline", word, "action", enf_action_name(action),
 		      "decided_by", action == ENF_ACT_AUDIT ? "baseline-opt-out" : "baseline", "rule",
 		      "effect", effect, "summary", summary);
 	if (!o)
@@ -387,7 +310,7 @@ static int cmd_explain(int argc, char **argv)
 	const char *baseline_arg = NULL;
 	struct policy_profile *p = NULL;
 	struct policy_verdict v;
-	struct net_request net;
+	struct policy_net_request net;
 	enum enf_class cls = ENF_CLASS_EXEC;
 	char *path = NULL, *desc = NULL;
 	uint32_t family_bit = 0;
@@ -457,7 +380,7 @@ static int cmd_explain(int argc, char **argv)
 		uint32_t bits;
 		if (!colon)
 			return request_error("--file %s: expected PATH:ACCESS, e.g. /etc/shadow:read", file_arg);
-		if (policy_access_from_word(colon + 1, &bits) < 0 || __builtin_popcount(bits) != 1)
+		if (enf_access_from_word(colon + 1, &bits) < 0 || __builtin_popcount(bits) != 1)
 			return request_error("--file %s: expected one access (read, write, create, delete, rename, link, setattr), found \"%s\"",
 					     file_arg, colon + 1);
 		cls = (enum enf_class)__builtin_ctz(bits);
@@ -470,15 +393,15 @@ static int cmd_explain(int argc, char **argv)
 		if ((code = parse_net_request(net_arg, &net)) != EXIT_OK)
 			return code;
 		if (family_arg) {
-			if (policy_family_from_word(family_arg, &family_bit) < 0 || __builtin_popcount(family_bit) != 1)
+			if (enf_net_family_from_word(family_arg, &family_bit) < 0 || __builtin_popcount(family_bit) != 1)
 				return request_error("--family %s: expected one socket family (inet4, inet6, unix, packet, netlink)",
 						     family_arg);
 		} else if (net.has_addr) {
-			family_bit = net.addr_family == 4 ? POLICY_FAMILY_INET4 : POLICY_FAMILY_INET6;
+			family_bit = net.addr_family == 4 ? ENF_NET_FAMILY_INET4 : ENF_NET_FAMILY_INET6;
 		} else {
 			return usage_error("explain: --net %s has no address: give --family", net_arg);
 		}
-		if (net.has_addr && net.addr_family == 6 && family_bit == POLICY_FAMILY_INET4)
+		if (net.has_addr && net.addr_family == 6 && family_bit == ENF_NET_FAMILY_INET4)
 			return request_error("--net %s: an IPv6 address on an inet4 socket is not a possible operation", net_arg);
 	}
 	if ((exec_arg || map_arg || file_arg) && !path)
@@ -519,9 +442,9 @@ static int cmd_explain(int argc, char **argv)
 		goto out;
 	}
 	if (net_arg) {
-		json_object_set_new(req, "op", json_string(policy_net_op_word(net.op)));
-		json_object_set_new(req, "proto", json_string(policy_proto_word(net.proto)));
-		json_object_set_new(req, "family", json_string(policy_family_word(family_bit)));
+		json_object_set_new(req, "op", json_string(enf_net_op_name(net.op)));
+		json_object_set_new(req, "proto", json_string(enf_net_proto_name(net.proto)));
+		json_object_set_new(req, "family", json_string(enf_net_family_name(family_bit)));
 		if (net.has_addr)
 			json_object_set_new(req, "addr", json_string(net.addr_text));
 		json_object_set_new(req, "port", json_integer(net.port));
@@ -534,8 +457,8 @@ static int cmd_explain(int argc, char **argv)
 	json_object_set_new(req, "from", from ? json_string(from) : json_null());
 	json_object_set_new(o, "profile", json_string(p->name));
 	json_object_set_new(o, "file", json_string(p->source_file));
-	json_object_set_new(o, "mode", json_string(p->mode == ENF_MODE_ENFORCE ? "enforce" : "audit"));
-	json_object_set_new(o, "section", json_string(policy_section_word(v.section)));
+	json_object_set_new(o, "mode", json_string(enf_mode_name(p->mode)));
+	json_object_set_new(o, "section", json_string(enf_section_name(v.section)));
 	json_object_set_new(o, "request", req);
 	if (policy_verdict_json(p, &v, true, o) < 0) {
 		json_decref(o);
@@ -737,11 +660,8 @@ static int cmd_generate(int argc, char **argv)
 			o.name = optarg;
 			break;
 		case 'm':
-			if (strcmp(optarg, "audit") == 0)
-				o.mode = ENF_MODE_AUDIT;
-			else if (strcmp(optarg, "enforce") == 0)
-				o.mode = ENF_MODE_ENFORCE;
-			else
+			/* A generated profile is audited or enforced; learn is a daemon's state, not a profile's. */
+			if (enf_mode_from_word(optarg, &o.mode) < 0 || o.mode == ENF_MODE_LEARN)
 				return usage_error("generate: --mode must be audit or enforce, found \"%s\"", optarg);
 			break;
 		case 't':

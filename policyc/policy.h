@@ -21,9 +21,6 @@ struct policy_source {
 	int column;         /* 1-based */
 };
 
-/* File access words -> bits (1u << enum enf_class). */
-#define POLICY_ACCESS_ALL  (((1u << ENF_CLASS_COUNT) - 1) & ~(1u << ENF_CLASS_EXEC))
-
 /*
  * A rule on a path. `path` is normalised and absolute; for a subtree rule
  * (written "/srv/www" + "/ **" without the space) `path` is "/srv/www" and
@@ -40,34 +37,6 @@ struct policy_path_rule {
 	struct policy_source src;
 };
 
-/* Network vocabulary: bits in policy_net_rule.ops / .families. */
-enum policy_net_op {
-	POLICY_NET_CREATE  = 1u << 0,
-	POLICY_NET_CONNECT = 1u << 1,
-	POLICY_NET_BIND    = 1u << 2,
-	POLICY_NET_LISTEN  = 1u << 3,
-	POLICY_NET_ACCEPT  = 1u << 4,
-	POLICY_NET_SEND    = 1u << 5,
-};
-
-enum policy_net_family {
-	POLICY_FAMILY_INET4   = 1u << 0,
-	POLICY_FAMILY_INET6   = 1u << 1,
-	POLICY_FAMILY_UNIX    = 1u << 2,
-	POLICY_FAMILY_PACKET  = 1u << 3,
-	POLICY_FAMILY_NETLINK = 1u << 4,
-	POLICY_FAMILY_OTHER   = 1u << 5, /* the families without a word: only "any" names them */
-	POLICY_FAMILY_ANY     = 0x3f,
-};
-
-enum policy_net_proto {
-	POLICY_PROTO_ANY  = 0,
-	POLICY_PROTO_TCP  = 1,
-	POLICY_PROTO_UDP  = 2,
-	POLICY_PROTO_ICMP = 3,
-	POLICY_PROTO_RAW  = 4,
-};
-
 struct policy_port_range {
 	uint16_t lo, hi;          /* inclusive, lo <= hi */
 };
@@ -75,9 +44,9 @@ struct policy_port_range {
 struct policy_net_rule {
 	uint32_t id;
 	enum enf_action action;
-	uint32_t ops;             /* enum policy_net_op bits, non-zero */
-	uint32_t families;        /* enum policy_net_family bits, non-zero */
-	enum policy_net_proto proto;
+	uint32_t ops;             /* enum enf_net_op bits, non-zero */
+	uint32_t families;        /* enum enf_net_family bits, non-zero */
+	enum enf_net_proto proto;
 	bool has_addr;
 	uint8_t addr_family;      /* 4 or 6 */
 	uint8_t prefix_len;       /* 0..32 or 0..128 */

@@ -106,14 +106,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const uint8_t v4[16] = { 169, 254, 169, 254 };
 	static const uint8_t mapped[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 1, 2, 3 };
 	static const uint8_t v6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 };
-	for (uint32_t op = 1; op <= POLICY_NET_SEND; op <<= 1) {
-		if (policy_explain_net(p, op, POLICY_FAMILY_INET4, POLICY_PROTO_TCP, v4, 4, 80, NULL, &v) == 0)
+	for (uint32_t op = 1; op <= ENF_NET_SEND; op <<= 1) {
+		if (policy_explain_net(p, op, ENF_NET_FAMILY_INET4, ENF_NET_PROTO_TCP, v4, 4, 80, NULL, &v) == 0)
 			free(policy_verdict_describe(p, &v));
-		if (policy_explain_net(p, op, POLICY_FAMILY_INET6, POLICY_PROTO_UDP, mapped, 6, 53, "/usr/bin/x", &v) == 0)
+		if (policy_explain_net(p, op, ENF_NET_FAMILY_INET6, ENF_NET_PROTO_UDP, mapped, 6, 53, "/usr/bin/x", &v) == 0)
 			free(policy_verdict_describe(p, &v));
-		if (policy_explain_net(p, op, POLICY_FAMILY_INET6, POLICY_PROTO_ICMP, v6, 6, 0, NULL, &v) == 0)
+		if (policy_explain_net(p, op, ENF_NET_FAMILY_INET6, ENF_NET_PROTO_ICMP, v6, 6, 0, NULL, &v) == 0)
 			free(policy_verdict_describe(p, &v));
-		if (policy_explain_net(p, op, POLICY_FAMILY_UNIX, POLICY_PROTO_ANY, NULL, 0, 0, NULL, &v) == 0)
+		if (policy_explain_net(p, op, ENF_NET_FAMILY_UNIX, ENF_NET_PROTO_ANY, NULL, 0, 0, NULL, &v) == 0)
 			free(policy_verdict_describe(p, &v));
 	}
 	for (size_t i = 0; i < p->network.n_rules && i < 64; i++) {
@@ -121,10 +121,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check(nr->id != 0 && nr->ops && nr->families, "network rule sane");
 		free(policy_net_rule_canonical(nr, true));
 		if (nr->has_addr) {
-			uint32_t fam = nr->addr_family == 4 ? POLICY_FAMILY_INET4 : POLICY_FAMILY_INET6;
+			uint32_t fam = nr->addr_family == 4 ? ENF_NET_FAMILY_INET4 : ENF_NET_FAMILY_INET6;
 			uint16_t port = nr->n_ports ? nr->ports[0].lo : 443;
 			uint32_t op = nr->ops & -nr->ops;
-			enum policy_net_proto proto = nr->proto == POLICY_PROTO_ANY ? POLICY_PROTO_TCP : nr->proto;
+			enum enf_net_proto proto = nr->proto == ENF_NET_PROTO_ANY ? ENF_NET_PROTO_TCP : nr->proto;
 			check(policy_explain_net(p, op, fam, proto, nr->addr, nr->addr_family, port,
 						 nr->n_from ? nr->from[0] : NULL, &v) == 0, "explain accepts a rule's own address");
 			/* this rule matches, so whatever decides is a rule at least as specific */

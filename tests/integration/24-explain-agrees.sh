@@ -3,8 +3,11 @@
 #
 # policyc explain (the reference evaluator over the parsed profile) and the
 # kernel (BPF hooks over the compiled maps) agree: for every case of a table
-# of precedence corners (exec, file and network), explain's action equals
-# what the kernel did, and for denials an audit event names explain's rule.
+# of precedence corners (exec, file and network: 24-explain-agrees.cases
+# over 24-explain-agrees.json), explain's action is the table's and the
+# kernel does what it says, and for denials an audit event names explain's
+# rule. tests/unit/test_compile_net.c decides the same table with its model
+# of the kernel's network lookup.
 . /enforcer/tests/integration/lib/lib.sh
 
 mkdir -p /srv/a/b/c /srv/open /opt/t/bin
@@ -16,89 +19,98 @@ install_program /opt/t/bin/blocked
 install_program /opt/t/bin/watched
 install_program /opt/t/bin/reader
 
-cat >/tmp/table.json <<'JSON'
-{"name":"table","mode":"enforce",
- "exec":{"default":"allow","rules":[
-   {"action":"deny","path":"/opt/t/bin/blocked"},
-   {"action":"audit","path":"/opt/t/bin/watched"}]},
- "network":{"default":"allow","rules":[
-   {"action":"deny","op":["connect"],"proto":"tcp","addr":"127.0.0.0/8","ports":["9000-9099"]},
-   {"action":"allow","op":["connect"],"proto":"tcp","addr":"127.0.0.2/32","ports":[9000]},
-   {"action":"deny","op":["bind"],"proto":"tcp","ports":[7000]}]},
- "file":{"default":"allow","rules":[
-   {"action":"deny","path":"/srv/a/**","access":["read"]},
-   {"action":"allow","path":"/srv/a/b/**","access":["read"]},
-   {"action":"deny","path":"/srv/a/b/c/**","access":["read"]},
-   {"action":"allow","path":"/srv/a/b/c/keep","access":["read"]},
-   {"action":"audit","path":"/srv/a/b/audited","access":["read"]},
-   {"action":"allow","path":"/srv/a/b/c/reader-only","access":["read"],"from":["/opt/t/bin/reader"]}]}}
-JSON
+TABLE=/enforcer/tests/integration/24-explain-agrees.json
+CASES=/enforcer/tests/integration/24-explain-agrees.cases
+cp /enforcer/tests/guest/enf-net /opt/t/bin/netter
 start_daemon
-policyc compile /tmp/table.json -o /tmp/table.pol >/dev/null && enforcerctl load /tmp/table.pol >/dev/null
+policyc compile $TABLE -o /tmp/table.pol >/dev/null && enforcerctl load /tmp/table.pol >/dev/null
 mkdir -p $CG/t24
 expect_exit "attach" 0 enforcerctl attach table $CG/t24
 
-# case KIND TARGET [FROM]: explain it, do it in the cgroup, compare.
+# case_ WANT REQUEST...: explain REQUEST, do it in the cgroup, compare both with WANT.
 case_() {
-	kind=$1 target=$2 from=${3:-}
-	if [ "$kind" = exec ]; then
-		req="--exec $target"
-		prog=${from:-enf-probe}
-		got=$(in_cgroup $CG/t24 $prog exec "$target")
-	elif [ "$kind" = connect ] || [ "$kind" = bind ]; then
-		# target is ADDR:PORT
-		req="--net $kind:tcp:$target"
-		got=$(in_cgroup $CG/t24 enf-net $kind tcp "${target%:*}" "${target##*:}")
+	want=$1
+	shift
+	req="$*" file='' exec='' net='' family='' from=''
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--file) file=$2 ;;
+		--exec) exec=$2 ;;
+		--net) net=$2 ;;
+		--family) family=$2 ;;
+		--from) from=$2 ;;
+		*) fail "table: unknown request word '$1' in: $req"; return ;;
+		esac
+		shift 2
+	done
+	if [ -n "$exec" ]; then
+		target=$exec
+		got=$(in_cgroup $CG/t24 ${from:-enf-probe} exec "$exec")
+	elif [ -n "$file" ]; then
+		target=${file%:*}
+		[ "${file##*:}" = read ] || { fail "table: only read is probed: $req"; return; }
+		got=$(in_cgroup $CG/t24 ${from:-enf-probe} open "$target" r)
 	else
-		req="--file $target:read"
-		prog=${from:-enf-probe}
-		got=$(in_cgroup $CG/t24 $prog open "$target" r)
+		op=${net%%:*} rest=${net#*:}
+		proto=${rest%%:*}
+		if [ "$op" = create ]; then
+			target="$family $proto"
+			case $family in inet4) fam=inet ;; *) fam=$family ;; esac
+			case $proto in tcp) type=stream ;; udp) type=dgram ;; *) fail "table: create $proto: not probed"; return ;; esac
+			got=$(in_cgroup $CG/t24 ${from:-enf-net} create $fam $type)
+		else
+			rest=${rest#*:}
+			port=${rest##*:} addr=${rest%:*}
+			addr=${addr#[} addr=${addr%]}
+			target="$proto $addr $port"
+			got=$(in_cgroup $CG/t24 ${from:-enf-net} $op $proto "$addr" "$port")
+		fi
 	fi
-	ex=$(policyc explain /tmp/table.json $req ${from:+--from $from} --json)
+	ex=$(policyc explain $TABLE $req --json)
 	action=$(echo "$ex" | enf-json action)
-	rule=$(echo "$ex" | enf-json rule.id 2>/dev/null) # null when decided by a default
+	rule=$(echo "$ex" | enf-json rule.id 2>/dev/null) # nothing when a default decided (rule is null)
 	rule=${rule#0x}
-	case $action in
-	deny) want=EPERM ;;
-	allow | audit) want=ok ;;
-	*) fail "explain gave no action for $kind $target: $ex"; return ;;
+	expect_eq "$req: explain's action" "$want" "$action"
+	case $want in
+	deny) kernel=EPERM ;;
+	*) kernel=ok ;;
 	esac
-	expect_eq "$kind $target${from:+ from $from}: explain says $action, kernel agrees" "$want" "$got"
-	if [ "$action" = deny ] && [ "$kind" != exec ] && [ "$kind" != file ]; then
+	expect_eq "$req: the kernel agrees" "$kernel" "$got"
+	[ "$action" = deny ] || return
+	if [ -z "$rule" ]; then
+		fail "  ...explain names no rule for a denial: $ex"
+	elif [ -n "$net" ]; then
 		if wait_for_log "\"rule_id\":\"$rule\""; then
 			pass "  ...and an event names explain's rule $rule"
 		else
-			fail "no event names rule $rule for $kind $target"
+			fail "no event names rule $rule for $req"
 		fi
-	elif [ "$action" = deny ]; then
-		if wait_for_log "\"path\":\"$target\""; then
-			expect_contains "  ...and the event names explain's rule $rule" "\"rule_id\":\"$rule\"" \
-				"$(grep "\"path\":\"$target\"" "$AUDIT_LOG" | tail -n 1)"
-		else
-			fail "no event for the denial of $target"
-		fi
+	elif wait_for_log "\"path\":\"$target\""; then
+		expect_contains "  ...and the event names explain's rule $rule" "\"rule_id\":\"$rule\"" \
+			"$(grep "\"path\":\"$target\"" "$AUDIT_LOG" | tail -n 1)"
+	else
+		fail "no event for the denial of $target"
 	fi
 }
 
-case_ file /srv/a/x                    # shorter subtree: deny
-case_ file /srv/a/b/x                  # longer subtree beats it: allow
-case_ file /srv/a/b/c/x                # longest subtree: deny
-case_ file /srv/a/b/c/keep             # exact beats every subtree: allow
-case_ file /srv/a/b/audited            # audit rule: allowed
-case_ file /srv/open/x                 # no rule: default allow
-case_ file /srv/a/b/c/reader-only      # 'from' allow, other program: deny
-case_ file /srv/a/b/c/reader-only /opt/t/bin/reader   # the named program: allow
-# Peers for the network cases: echo servers outside the cgroup.
-for peer in 127.0.0.1:9001 127.0.0.2:9000 127.0.0.1:9200; do
-	enf-net serve tcp "${peer%:*}" "${peer##*:}" >/tmp/serve.$peer 2>&1 &
-done
+# Peers for the connects the table allows: echo servers outside the cgroup.
+grep -- '^[a-z]* *--net connect:' $CASES | grep -v '^deny' | sed 's/.*--net connect:\([^ ]*\).*/\1/' | sort -u >/tmp/peers
+while read -r peer; do
+	proto=${peer%%:*} rest=${peer#*:}
+	addr=${rest%:*} port=${rest##*:}
+	addr=${addr#[} addr=${addr%]}
+	enf-net serve $proto "$addr" "$port" >"/tmp/serve.$proto.$addr.$port" 2>&1 &
+done </tmp/peers
 sleep 0.5
-case_ connect 127.0.0.1:9001           # /8 with ports: deny
-case_ connect 127.0.0.2:9000           # longer prefix: allow
-case_ connect 127.0.0.1:9200           # port outside every rule: default allow
-case_ bind 0.0.0.0:7000                # bind rule without addr: deny
-case_ bind 0.0.0.0:7001                # another port: allow
-case_ exec /opt/t/bin/blocked
-case_ exec /opt/t/bin/watched
-case_ exec /opt/t/bin/tool
+
+# A request is split into words, never globbed ("[::1]" is a bracket expression).
+set -f
+n=0
+while read -r want request; do
+	case $want in '' | '#'*) continue ;; esac
+	case_ $want ${request%%#*}
+	n=$((n + 1))
+done <$CASES
+set +f
+[ $n -ge 25 ] && pass "the table's $n cases were all run" || fail "only $n cases read from $CASES"
 finish

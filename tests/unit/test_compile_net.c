@@ -6,6 +6,12 @@
  * the compiled entries, first matching record, lsm-progs/net.bpf.h) must
  * decide every query exactly as policy_explain_net() does, on hand-written
  * and on generated profiles.
+ *
+ * The model is C standing in for BPF, so it is held to the kernel by a
+ * table the kernel decides too (test_shared_table()): the cases of
+ * tests/integration/24-explain-agrees.sh, each with the action it must
+ * come to, decided here by the model and explain and in a guest by the
+ * real hooks and explain.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -13,6 +19,7 @@
 #include <string.h>
 
 #include "bundle.h"
+#include "canonical.h"
 #include "compile.h"
 #include "explain.h"
 #include "policy.h"
@@ -78,7 +85,11 @@ static bool covers(const struct bundle_file_net *e, const uint8_t addr[16])
 /*
  * What net.bpf.h decides: LPM over {instance, addr} (a lookup without an
  * address has prefix length 32, so only the instance's ::/0 entry can
- * answer it), then the first record matching op, family, proto and port.
+ * answer it), then the first record matching op, family, proto, port and
+ * 'from' (net_scan_step()). A second spelling of the BPF matcher, which
+ * the host cannot run: the shared table (test_shared_table()) is what
+ * keeps the two equal, so a change to net_scan_step() or to the lookup
+ * belongs here and in a case of that table.
  */
 static enum enf_action kernel_decide(const struct bundle *b, uint32_t op, uint32_t family_bit, uint8_t proto,
 				     const uint8_t *addr16, uint16_t port, uint32_t exe_id, uint32_t *ret_rule)
@@ -167,7 +178,7 @@ static bool agree(const struct policy_profile *p, const struct bundle *b, const 
 	}
 	k = kernel_decide(b, q->op, q->family_bit, q->proto, q->has_addr ? stored : NULL, q->port,
 			  exe_id_in(b, q->exe), &rule);
-	if (policy_explain_net(p, q->op, q->family_bit, (enum policy_net_proto)q->proto, q->has_addr ? q->addr : NULL,
+	if (policy_explain_net(p, q->op, q->family_bit, (enum enf_net_proto)q->proto, q->has_addr ? q->addr : NULL,
 			       q->addr_family, q->port, q->exe, &v) < 0) {
 		query_text(q, text, sizeof(text));
 		return unit_report(false, what, "explain refused the query %s", text);
@@ -177,6 +188,125 @@ static bool agree(const struct policy_profile *p, const struct bundle *b, const 
 	query_text(q, text, sizeof(text));
 	return unit_report(false, what, "%s: kernel %s (rule %08x), explain %s (rule %08x)", text,
 			   enf_action_name(k), rule, enf_action_name(v.action), v.net_rule ? v.net_rule->id : 0);
+}
+
+/* ------------------------------------ the table the kernel decides -- */
+
+#define SHARED_PROFILE "tests/integration/24-explain-agrees.json"
+#define SHARED_CASES   "tests/integration/24-explain-agrees.cases"
+
+/*
+ * One case of the shared table: "WANT REQUEST" (the comment cut), REQUEST
+ * in policyc explain's words. Decided by explain and, for --net, by the
+ * model too: both must give WANT. 1 when it held, 0 when not (reported).
+ */
+static bool shared_case(const struct policy_profile *p, const struct bundle *b, char *line, unsigned *n_net)
+{
+	char *save = NULL, *want = strtok_r(line, " \t", &save), *w, *file = NULL, *exec = NULL, *net = NULL;
+	char *family = NULL, *from = NULL, name[256], why[256];
+	struct policy_verdict v;
+	int r;
+
+	snprintf(name, sizeof(name), "table: %s", want);
+	while ((w = strtok_r(NULL, " \t", &save))) {
+		char *arg = strtok_r(NULL, " \t", &save), **slot = NULL;
+
+		if (strcmp(w, "--file") == 0)
+			slot = &file;
+		else if (strcmp(w, "--exec") == 0)
+			slot = &exec;
+		else if (strcmp(w, "--net") == 0)
+			slot = &net;
+		else if (strcmp(w, "--family") == 0)
+			slot = &family;
+		else if (strcmp(w, "--from") == 0)
+			slot = &from;
+		if (!slot || !arg)
+			return unit_report(false, name, "'%s' is not a request word with its argument", w);
+		*slot = arg;
+		snprintf(name + strlen(name), sizeof(name) - strlen(name), " %s %s", w, arg);
+	}
+	if (exec) {
+		r = policy_explain_path(p, ENF_CLASS_EXEC, exec, from, &v);
+	} else if (file) {
+		char *colon = strrchr(file, ':');
+		uint32_t bits;
+
+		if (!colon || enf_access_from_word(colon + 1, &bits) < 0 || __builtin_popcount(bits) != 1)
+			return unit_report(false, name, "--file wants PATH:ACCESS");
+		*colon = '\0';
+		r = policy_explain_path(p, (enum enf_class)__builtin_ctz(bits), file, from, &v);
+		*colon = ':';
+	} else if (net) {
+		struct policy_net_request req;
+		struct query q = { .exe = from };
+
+		if (policy_net_request_parse(net, &req, why, sizeof(why)) < 0)
+			return unit_report(false, name, "--net: %s", why);
+		q.op = req.op;
+		q.proto = (uint8_t)req.proto;
+		q.has_addr = req.has_addr;
+		q.addr_family = req.addr_family;
+		memcpy(q.addr, req.addr, sizeof(q.addr));
+		q.port = req.port;
+		if (family && (enf_net_family_from_word(family, &q.family_bit) < 0 ||
+			       __builtin_popcount(q.family_bit) != 1))
+			return unit_report(false, name, "--family %s is not one family", family);
+		if (!family)
+			q.family_bit = req.addr_family == 4 ? ENF_NET_FAMILY_INET4 : ENF_NET_FAMILY_INET6;
+		(*n_net)++;
+		if (!agree(p, b, &q, name))
+			return false;
+		r = policy_explain_net(p, q.op, q.family_bit, req.proto, req.has_addr ? req.addr : NULL,
+				       req.addr_family, req.port, from, &v);
+	} else {
+		return unit_report(false, name, "no --exec, --file or --net");
+	}
+	if (r < 0)
+		return unit_report(false, name, "explain refused the request (%d)", r);
+	return unit_report(strcmp(enf_action_name(v.action), want) == 0, name, "explain (and so the model) says %s",
+			   enf_action_name(v.action));
+}
+
+/*
+ * The precedence corners that tests/integration/24-explain-agrees.sh
+ * decides with the real kernel in a guest, each with the action it must
+ * come to: here explain and the kernel model (kernel_decide()) must come
+ * to it too. That ties the model to the kernel: a change to the BPF
+ * matcher that the model does not follow makes one of the two tests fail
+ * on the same case, and the generated profiles below rely on the model.
+ */
+static void test_shared_table(void)
+{
+	_cleanup_free_ char *text = NULL;
+	struct policy_profile *p = NULL;
+	struct bundle *b = NULL;
+	struct policy_error err = { 0 };
+	unsigned n = 0, n_net = 0, n_ok = 0;
+	char *save = NULL;
+	size_t len;
+
+	if (!EXPECT_OK(policy_parse_file(SHARED_PROFILE, &p, &err), "table: parse " SHARED_PROFILE) ||
+	    !EXPECT_OK(policy_compile(p, &b, &err), "table: compile " SHARED_PROFILE) ||
+	    !EXPECT_OK(read_file_all(SHARED_CASES, 1 << 20, &text, &len), "table: read " SHARED_CASES)) {
+		printf("  %s\n", err.text);
+		goto out;
+	}
+	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *hash = strchr(line, '#');
+
+		if (hash)
+			*hash = '\0';
+		if (strspn(line, " \t") == strlen(line))
+			continue;
+		n++;
+		n_ok += shared_case(p, b, line, &n_net);
+	}
+	EXPECT_TRUE(n >= 25 && n_net >= 15, "table: every case read (25 or more, 15 of them network)");
+	EXPECT_EQ(n_ok, n, "table: every case as the table says");
+out:
+	bundle_free(b);
+	policy_profile_free(p);
 }
 
 /* ------------------------------------------------------ hand-written -- */
@@ -234,7 +364,7 @@ static void test_pushdown_and_order(void)
 	/* ::/0: the IPv6 /0 rule first, then the rules without addr (ports first). */
 	if (EXPECT_EQ(v6root->val.count, 4, "::/0: the IPv6 rule, the bind ranges and the packet rule")) {
 		EXPECT_EQ(v6root->val.rules[0].rule_id, rule_at_line(p, 8)->id, "addr ::/0 before no addr");
-		EXPECT_EQ(v6root->val.rules[0].families, POLICY_FAMILY_INET4 | POLICY_FAMILY_INET6,
+		EXPECT_EQ(v6root->val.rules[0].families, ENF_NET_FAMILY_INET4 | ENF_NET_FAMILY_INET6,
 			  "a rule with an address only ever matches inet sockets");
 		EXPECT_EQ(v6root->val.rules[3].rule_id, rule_at_line(p, 7)->id, "packet rule sits at ::/0");
 	}
@@ -258,15 +388,15 @@ static void test_mapped_and_families(void)
 		"{\"action\":\"allow\",\"op\":[\"connect\"],\"family\":\"unix\"}\n"
 		"]}}";
 	static const struct { const char *addr; int fam; uint32_t fbit; uint32_t op; uint16_t port; enum enf_action want; } q[] = {
-		{ "169.254.169.254", 4, POLICY_FAMILY_INET4, POLICY_NET_CONNECT, 80, ENF_ACT_DENY },
-		{ "::ffff:169.254.169.254", 6, POLICY_FAMILY_INET6, POLICY_NET_CONNECT, 80, ENF_ACT_DENY },
-		{ "::ffff:169.254.169.254", 6, POLICY_FAMILY_INET6, POLICY_NET_SEND, 53, ENF_ACT_DENY },
-		{ "::ffff:10.0.0.1", 6, POLICY_FAMILY_INET6, POLICY_NET_CONNECT, 80, ENF_ACT_ALLOW },
+		{ "169.254.169.254", 4, ENF_NET_FAMILY_INET4, ENF_NET_CONNECT, 80, ENF_ACT_DENY },
+		{ "::ffff:169.254.169.254", 6, ENF_NET_FAMILY_INET6, ENF_NET_CONNECT, 80, ENF_ACT_DENY },
+		{ "::ffff:169.254.169.254", 6, ENF_NET_FAMILY_INET6, ENF_NET_SEND, 53, ENF_ACT_DENY },
+		{ "::ffff:10.0.0.1", 6, ENF_NET_FAMILY_INET6, ENF_NET_CONNECT, 80, ENF_ACT_ALLOW },
 		/* the IPv6 ::/0 allow must not reach a mapped IPv4 peer */
-		{ "::ffff:10.0.0.1", 6, POLICY_FAMILY_INET6, POLICY_NET_CONNECT, 81, ENF_ACT_DENY },
-		{ "10.0.0.1", 4, POLICY_FAMILY_INET4, POLICY_NET_CONNECT, 81, ENF_ACT_DENY },
-		{ "2001:db8::1", 6, POLICY_FAMILY_INET6, POLICY_NET_CONNECT, 81, ENF_ACT_ALLOW },
-		{ "::ffff:0:0", 6, POLICY_FAMILY_INET6, POLICY_NET_CONNECT, 80, ENF_ACT_ALLOW },
+		{ "::ffff:10.0.0.1", 6, ENF_NET_FAMILY_INET6, ENF_NET_CONNECT, 81, ENF_ACT_DENY },
+		{ "10.0.0.1", 4, ENF_NET_FAMILY_INET4, ENF_NET_CONNECT, 81, ENF_ACT_DENY },
+		{ "2001:db8::1", 6, ENF_NET_FAMILY_INET6, ENF_NET_CONNECT, 81, ENF_ACT_ALLOW },
+		{ "::ffff:0:0", 6, ENF_NET_FAMILY_INET6, ENF_NET_CONNECT, 80, ENF_ACT_ALLOW },
 	};
 	struct policy_error err;
 	struct policy_profile *p = parse_text(json, &err);
@@ -275,7 +405,7 @@ static void test_mapped_and_families(void)
 	if (!EXPECT_TRUE(p && b, "compile mapped profile"))
 		goto out;
 	for (size_t i = 0; i < sizeof(q) / sizeof(q[0]); i++) {
-		struct query qq = { .op = q[i].op, .family_bit = q[i].fbit, .proto = POLICY_PROTO_TCP,
+		struct query qq = { .op = q[i].op, .family_bit = q[i].fbit, .proto = ENF_NET_PROTO_TCP,
 				    .has_addr = true, .addr_family = q[i].fam, .port = q[i].port };
 		uint8_t stored[16] = { 0 };
 		uint32_t rule;
@@ -295,9 +425,9 @@ static void test_mapped_and_families(void)
 			unit_report(true, name, "%s", "");
 	}
 	{
-		struct query create = { .op = POLICY_NET_CREATE, .family_bit = POLICY_FAMILY_PACKET };
-		struct query unix_c = { .op = POLICY_NET_CONNECT, .family_bit = POLICY_FAMILY_UNIX };
-		struct query unix_b = { .op = POLICY_NET_BIND, .family_bit = POLICY_FAMILY_UNIX };
+		struct query create = { .op = ENF_NET_CREATE, .family_bit = ENF_NET_FAMILY_PACKET };
+		struct query unix_c = { .op = ENF_NET_CONNECT, .family_bit = ENF_NET_FAMILY_UNIX };
+		struct query unix_b = { .op = ENF_NET_BIND, .family_bit = ENF_NET_FAMILY_UNIX };
 		uint32_t rule;
 
 		EXPECT_EQ(kernel_decide(b, create.op, create.family_bit, 0, NULL, 0, 0, &rule), ENF_ACT_ALLOW,
@@ -398,8 +528,8 @@ static void test_from(void)
 	}
 	for (int i = 0; i < 3; i++) {
 		static const char *const exes[] = { "/usr/bin/curl", "/usr/bin/wget", "/usr/bin/python3" };
-		struct query q = { .exe = exes[i], .op = POLICY_NET_CONNECT, .family_bit = POLICY_FAMILY_INET4,
-				   .proto = POLICY_PROTO_TCP, .has_addr = true, .addr_family = 4, .port = 8080,
+		struct query q = { .exe = exes[i], .op = ENF_NET_CONNECT, .family_bit = ENF_NET_FAMILY_INET4,
+				   .proto = ENF_NET_PROTO_TCP, .has_addr = true, .addr_family = 4, .port = 8080,
 				   .addr = { 10, 1, 2, 3 } };
 		char name[128];
 
@@ -545,19 +675,19 @@ static void random_query(struct query *q)
 	q->op = 1u << rnd(6);
 	q->family_bit = 1u << rnd(5);
 	q->proto = (uint8_t)rnd(5);
-	if (q->op == POLICY_NET_CREATE || !(q->family_bit & (POLICY_FAMILY_INET4 | POLICY_FAMILY_INET6))) {
-		if (!(q->family_bit & (POLICY_FAMILY_INET4 | POLICY_FAMILY_INET6)))
+	if (q->op == ENF_NET_CREATE || !(q->family_bit & (ENF_NET_FAMILY_INET4 | ENF_NET_FAMILY_INET6))) {
+		if (!(q->family_bit & (ENF_NET_FAMILY_INET4 | ENF_NET_FAMILY_INET6)))
 			q->proto = 0;
 		return;
 	}
 	q->has_addr = true;
 	q->port = ports[rnd(sizeof(ports) / sizeof(ports[0]))];
-	if (q->family_bit == POLICY_FAMILY_INET4 || rnd(3) == 0) {
+	if (q->family_bit == ENF_NET_FAMILY_INET4 || rnd(3) == 0) {
 		/* IPv4 peer: from an IPv4 socket, or mapped from an IPv6 one */
 		uint8_t a4[4];
 
 		inet_pton(AF_INET, pool4[rnd(sizeof(pool4) / sizeof(pool4[0]))], a4);
-		if (q->family_bit == POLICY_FAMILY_INET4) {
+		if (q->family_bit == ENF_NET_FAMILY_INET4) {
 			q->addr_family = 4;
 			memcpy(q->addr, a4, 4);
 		} else {
@@ -624,6 +754,7 @@ static void test_differential(void)
 
 int main(void)
 {
+	test_shared_table();
 	test_pushdown_and_order();
 	test_mapped_and_families();
 	test_limits_and_refusals();

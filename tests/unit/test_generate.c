@@ -68,7 +68,7 @@ static enum enf_action path_verdict(const struct policy_profile *p, enum enf_cla
 }
 
 static enum enf_action net_verdict(const struct policy_profile *p, uint32_t op, uint32_t fam,
-				   enum policy_net_proto proto, const char *addr, uint16_t port)
+				   enum enf_net_proto proto, const char *addr, uint16_t port)
 {
 	struct policy_verdict v;
 	uint8_t a[16] = { 0 };
@@ -127,30 +127,30 @@ static void test_workload(void)
 	EXPECT_EQ(path_verdict(p, ENF_CLASS_DELETE, "/srv/app/tmp.1"), ENF_ACT_ALLOW, "allowed: delete tmp.1");
 	EXPECT_EQ(path_verdict(p, ENF_CLASS_WRITE, "/dev/null"), ENF_ACT_ALLOW, "allowed: write /dev/null");
 	EXPECT_EQ(path_verdict(p, ENF_CLASS_READ, "/proc/99/status"), ENF_ACT_ALLOW, "allowed: /proc/PID of another run");
-	EXPECT_EQ(net_verdict(p, POLICY_NET_CREATE, POLICY_FAMILY_INET4, POLICY_PROTO_TCP, NULL, 0), ENF_ACT_ALLOW,
+	EXPECT_EQ(net_verdict(p, ENF_NET_CREATE, ENF_NET_FAMILY_INET4, ENF_NET_PROTO_TCP, NULL, 0), ENF_ACT_ALLOW,
 		  "allowed: create tcp socket");
-	EXPECT_EQ(net_verdict(p, POLICY_NET_CONNECT, POLICY_FAMILY_INET4, POLICY_PROTO_TCP, "127.0.0.1", 8081),
+	EXPECT_EQ(net_verdict(p, ENF_NET_CONNECT, ENF_NET_FAMILY_INET4, ENF_NET_PROTO_TCP, "127.0.0.1", 8081),
 		  ENF_ACT_ALLOW, "allowed: connect 127.0.0.1:8081");
-	EXPECT_EQ(net_verdict(p, POLICY_NET_CONNECT, POLICY_FAMILY_INET6, POLICY_PROTO_TCP, "::ffff:10.1.2.3", 443),
+	EXPECT_EQ(net_verdict(p, ENF_NET_CONNECT, ENF_NET_FAMILY_INET6, ENF_NET_PROTO_TCP, "::ffff:10.1.2.3", 443),
 		  ENF_ACT_ALLOW, "allowed: IPv6 socket to a mapped IPv4 peer");
-	EXPECT_EQ(net_verdict(p, POLICY_NET_BIND, POLICY_FAMILY_INET4, POLICY_PROTO_UDP, "0.0.0.0", 40000),
+	EXPECT_EQ(net_verdict(p, ENF_NET_BIND, ENF_NET_FAMILY_INET4, ENF_NET_PROTO_UDP, "0.0.0.0", 40000),
 		  ENF_ACT_ALLOW, "allowed: bind to an ephemeral port (any port)");
-	EXPECT_EQ(net_verdict(p, POLICY_NET_SEND, POLICY_FAMILY_INET6, POLICY_PROTO_UDP, "::1", 53), ENF_ACT_ALLOW,
+	EXPECT_EQ(net_verdict(p, ENF_NET_SEND, ENF_NET_FAMILY_INET6, ENF_NET_PROTO_UDP, "::1", 53), ENF_ACT_ALLOW,
 		  "allowed: send to ::1:53");
-	EXPECT_EQ(net_verdict(p, POLICY_NET_CONNECT, POLICY_FAMILY_UNIX, POLICY_PROTO_ANY, NULL, 0), ENF_ACT_ALLOW,
+	EXPECT_EQ(net_verdict(p, ENF_NET_CONNECT, ENF_NET_FAMILY_UNIX, ENF_NET_PROTO_ANY, NULL, 0), ENF_ACT_ALLOW,
 		  "allowed: unix connect");
 	/* ...and what was not observed is denied. */
 	EXPECT_EQ(path_verdict(p, ENF_CLASS_EXEC, "/bin/sh2"), ENF_ACT_DENY, "denied: exec of another binary");
 	EXPECT_EQ(path_verdict(p, ENF_CLASS_READ, "/etc/shadow"), ENF_ACT_DENY, "denied: read of another file");
 	EXPECT_EQ(path_verdict(p, ENF_CLASS_WRITE, "/srv/app/conf/a.conf"), ENF_ACT_DENY, "denied: write of a read file");
 	EXPECT_EQ(path_verdict(p, ENF_CLASS_DELETE, "/srv/app/out.log"), ENF_ACT_DENY, "denied: delete not observed");
-	EXPECT_EQ(net_verdict(p, POLICY_NET_CONNECT, POLICY_FAMILY_INET4, POLICY_PROTO_TCP, "127.0.0.1", 9090),
+	EXPECT_EQ(net_verdict(p, ENF_NET_CONNECT, ENF_NET_FAMILY_INET4, ENF_NET_PROTO_TCP, "127.0.0.1", 9090),
 		  ENF_ACT_DENY, "denied: connect to another port");
-	EXPECT_EQ(net_verdict(p, POLICY_NET_CONNECT, POLICY_FAMILY_INET4, POLICY_PROTO_TCP, "127.0.0.2", 8080),
+	EXPECT_EQ(net_verdict(p, ENF_NET_CONNECT, ENF_NET_FAMILY_INET4, ENF_NET_PROTO_TCP, "127.0.0.2", 8080),
 		  ENF_ACT_DENY, "denied: connect to another peer");
-	EXPECT_EQ(net_verdict(p, POLICY_NET_CONNECT, POLICY_FAMILY_INET4, POLICY_PROTO_UDP, "127.0.0.1", 8080),
+	EXPECT_EQ(net_verdict(p, ENF_NET_CONNECT, ENF_NET_FAMILY_INET4, ENF_NET_PROTO_UDP, "127.0.0.1", 8080),
 		  ENF_ACT_DENY, "denied: another protocol");
-	EXPECT_EQ(net_verdict(p, POLICY_NET_CREATE, POLICY_FAMILY_PACKET, POLICY_PROTO_ANY, NULL, 0), ENF_ACT_DENY,
+	EXPECT_EQ(net_verdict(p, ENF_NET_CREATE, ENF_NET_FAMILY_PACKET, ENF_NET_PROTO_ANY, NULL, 0), ENF_ACT_DENY,
 		  "denied: a packet socket");
 	/* generalisation at threshold 3: conf/ has 3 files */
 	EXPECT_CONTAINS(text, "\"path\":\"/srv/app/conf/**\",\"access\":[\"read\"]", "threshold 3: conf/ is a subtree");
@@ -317,7 +317,7 @@ static void test_impossible_ops(void)
 	EXPECT_CONTAINS(warn, "left out: listen on a udp socket, which cannot listen", "impossible ops: listen on udp left out");
 	EXPECT_CONTAINS(warn, "left out: accept on a raw socket, which cannot accept", "impossible ops: accept on raw left out");
 	if (p)
-		EXPECT_EQ(net_verdict(p, POLICY_NET_SEND, POLICY_FAMILY_INET6, POLICY_PROTO_UDP, "::1", 53), ENF_ACT_ALLOW,
+		EXPECT_EQ(net_verdict(p, ENF_NET_SEND, ENF_NET_FAMILY_INET6, ENF_NET_PROTO_UDP, "::1", 53), ENF_ACT_ALLOW,
 			  "impossible ops: control: the send beside them is allowed");
 	policy_profile_free(p);
 	free(warn);

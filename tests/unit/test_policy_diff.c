@@ -503,8 +503,8 @@ static void check_point(const struct policy_diff *d, const struct policy_verdict
 	else
 		ok = n_cover == 0;
 	if (!ok && st->failures++ < 5)
-		printf("    %s: verdicts %s/%s (%s), %zu covering entries of %zu\n", what, policy_action_word(va->action),
-		       policy_action_word(vb->action), differ ? "differ" : "same", n_cover, d->n_entries);
+		printf("    %s: verdicts %s/%s (%s), %zu covering entries of %zu\n", what, enf_action_name(va->action),
+		       enf_action_name(vb->action), differ ? "differ" : "same", n_cover, d->n_entries);
 }
 
 static void prop_paths(const struct policy_profile *const ps[2], const struct policy_diff *d, struct prop_stats *st)
@@ -551,7 +551,7 @@ static void prop_net(const struct policy_profile *const ps[2], const struct poli
 		struct policy_diff_region reg = { .kind = POLICY_REGION_NO_ADDR };
 		unsigned op_bit = rnd(6), fam_bit = rnd(6);
 		bool inet = fam_bit <= 1;
-		enum policy_net_proto proto = inet ? (enum policy_net_proto)rnd(POLICY_PROTO_RAW + 1) : POLICY_PROTO_ANY;
+		enum enf_net_proto proto = inet ? (enum enf_net_proto)rnd(ENF_NET_PROTO_RAW + 1) : ENF_NET_PROTO_ANY;
 		const char *exe = query_exes[rnd(NA(query_exes))];
 		uint8_t addr[16] = { 0 };
 		int af = 0, best = -1;
@@ -565,7 +565,7 @@ static void prop_net(const struct policy_profile *const ps[2], const struct poli
 				af = strchr(text, ':') ? 6 : 4;
 				inet_pton(af == 6 ? AF_INET6 : AF_INET, text, addr);
 			} while (af == 6 && fam_bit == 0);
-			if (proto != POLICY_PROTO_ICMP && proto != POLICY_PROTO_RAW)
+			if (proto != ENF_NET_PROTO_ICMP && proto != ENF_NET_PROTO_RAW)
 				port = query_ports[rnd(NA(query_ports))];
 			reg = (struct policy_diff_region){ .kind = POLICY_REGION_PREFIX, .addr_family = (uint8_t)af };
 			for (int i = 0; i < 2; i++)
@@ -573,7 +573,7 @@ static void prop_net(const struct policy_profile *const ps[2], const struct poli
 					const struct policy_net_rule *r = &ps[i]->network.rules[j];
 					unsigned full = r->prefix_len / 8, rest = r->prefix_len % 8;
 					if (!(r->ops & (1u << op_bit)) || !(r->families & (1u << fam_bit)) ||
-					    (r->proto != POLICY_PROTO_ANY && r->proto != proto) ||
+					    (r->proto != ENF_NET_PROTO_ANY && r->proto != proto) ||
 					    !from_ok(r->from, r->n_from, exe) || !r->has_addr || r->addr_family != af ||
 					    memcmp(r->addr, addr, full) != 0 ||
 					    (rest && ((r->addr[full] ^ addr[full]) & (0xff00u >> rest))) ||

@@ -37,11 +37,11 @@ static void path_is(const struct policy_profile *p, enum enf_class cls, const ch
 		return;
 	}
 	unit_report(v.action == want && got_rule == want_rule && v.by_default == (want_rule < 0), name,
-		    "got %s by rule %d (default %d), expected %s by rule %d", policy_action_word(v.action),
-		    got_rule, v.by_default, policy_action_word(want), want_rule);
+		    "got %s by rule %d (default %d), expected %s by rule %d", enf_action_name(v.action),
+		    got_rule, v.by_default, enf_action_name(want), want_rule);
 }
 
-static void net_is(const struct policy_profile *p, uint32_t op, uint32_t fam, enum policy_net_proto proto,
+static void net_is(const struct policy_profile *p, uint32_t op, uint32_t fam, enum enf_net_proto proto,
 		   const char *addr, uint16_t port, const char *exe, enum enf_action want, int want_rule,
 		   const char *name)
 {
@@ -62,8 +62,8 @@ static void net_is(const struct policy_profile *p, uint32_t op, uint32_t fam, en
 		return;
 	}
 	unit_report(v.action == want && got_rule == want_rule && v.by_default == (want_rule < 0), name,
-		    "got %s by rule %d, expected %s by rule %d", policy_action_word(v.action), got_rule,
-		    policy_action_word(want), want_rule);
+		    "got %s by rule %d, expected %s by rule %d", enf_action_name(v.action), got_rule,
+		    enf_action_name(want), want_rule);
 }
 
 #define HDR "{\"name\":\"t\",\"mode\":\"enforce\","
@@ -153,7 +153,7 @@ static void test_exec_and_sections(void)
 	EXPECT_STREQ(d, "allow: the profile has no file section (not decided by this profile)", "describe: absent section");
 	free(d);
 	uint8_t a[16] = { 10, 0, 0, 1 };
-	EXPECT_OK(policy_explain_net(p, POLICY_NET_CONNECT, POLICY_FAMILY_INET4, POLICY_PROTO_TCP, a, 4, 80, NULL, &v),
+	EXPECT_OK(policy_explain_net(p, ENF_NET_CONNECT, ENF_NET_FAMILY_INET4, ENF_NET_PROTO_TCP, a, 4, 80, NULL, &v),
 		  "absent: network query");
 	EXPECT_TRUE(v.section_absent && v.action == ENF_ACT_ALLOW, "absent: no network section");
 
@@ -165,11 +165,11 @@ static void test_exec_and_sections(void)
 	EXPECT_EQ(policy_explain_path(p, ENF_CLASS_EXEC, "/usr/bin/ls", "runner", &v), -EINVAL, "request: relative exe");
 	EXPECT_EQ(policy_explain_path(p, ENF_CLASS_EXEC, NULL, NULL, &v), -EINVAL, "request: NULL path");
 	EXPECT_OK(policy_explain_path(p, ENF_CLASS_EXEC, "/usr/bin/*", NULL, &v), "request: '*' is an ordinary character in a real path");
-	EXPECT_EQ(policy_explain_net(p, POLICY_NET_CONNECT | POLICY_NET_BIND, POLICY_FAMILY_INET4, POLICY_PROTO_TCP, a, 4, 80,
+	EXPECT_EQ(policy_explain_net(p, ENF_NET_CONNECT | ENF_NET_BIND, ENF_NET_FAMILY_INET4, ENF_NET_PROTO_TCP, a, 4, 80,
 				     NULL, &v), -EINVAL, "request: two ops");
-	EXPECT_EQ(policy_explain_net(p, POLICY_NET_CONNECT, POLICY_FAMILY_ANY, POLICY_PROTO_TCP, a, 4, 80, NULL, &v), -EINVAL,
+	EXPECT_EQ(policy_explain_net(p, ENF_NET_CONNECT, ENF_NET_FAMILY_ANY, ENF_NET_PROTO_TCP, a, 4, 80, NULL, &v), -EINVAL,
 		  "request: several families");
-	EXPECT_EQ(policy_explain_net(p, POLICY_NET_CONNECT, POLICY_FAMILY_INET4, POLICY_PROTO_TCP, a, 5, 80, NULL, &v), -EINVAL,
+	EXPECT_EQ(policy_explain_net(p, ENF_NET_CONNECT, ENF_NET_FAMILY_INET4, ENF_NET_PROTO_TCP, a, 5, 80, NULL, &v), -EINVAL,
 		  "request: bad address family");
 
 	/* a real path may be deeper than any rule */
@@ -199,38 +199,38 @@ static void test_network(void)
 		N("\"allow\",\"op\":[\"connect\"],\"family\":\"unix\",\"from\":[\"/usr/bin/ssh\"]") ","         /* 12 */
 		N("\"deny\",\"op\":[\"send\"],\"addr\":\"192.0.2.0/24\",\"family\":\"inet\"") "]}}",          /* 13 */
 		"network: profile");
-	const uint32_t I4 = POLICY_FAMILY_INET4, I6 = POLICY_FAMILY_INET6;
+	const uint32_t I4 = ENF_NET_FAMILY_INET4, I6 = ENF_NET_FAMILY_INET6;
 
 	if (!p)
 		return;
-	net_is(p, POLICY_NET_CONNECT, I4, POLICY_PROTO_TCP, "10.2.3.4", 80, NULL, ENF_ACT_DENY, 0, "net: /8 matches");
-	net_is(p, POLICY_NET_CONNECT, I4, POLICY_PROTO_TCP, "10.1.3.4", 80, NULL, ENF_ACT_ALLOW, 1, "net: longest prefix wins");
-	net_is(p, POLICY_NET_CONNECT, I4, POLICY_PROTO_TCP, "10.1.3.4", 443, NULL, ENF_ACT_AUDIT, 2, "net: ports beat no ports at equal prefix");
-	net_is(p, POLICY_NET_CONNECT, I4, POLICY_PROTO_TCP, "11.0.0.1", 80, NULL, ENF_ACT_ALLOW, -1, "net: no match: default");
-	net_is(p, POLICY_NET_CONNECT, I4, POLICY_PROTO_UDP, "8.8.8.8", 53, NULL, ENF_ACT_DENY, 3,
+	net_is(p, ENF_NET_CONNECT, I4, ENF_NET_PROTO_TCP, "10.2.3.4", 80, NULL, ENF_ACT_DENY, 0, "net: /8 matches");
+	net_is(p, ENF_NET_CONNECT, I4, ENF_NET_PROTO_TCP, "10.1.3.4", 80, NULL, ENF_ACT_ALLOW, 1, "net: longest prefix wins");
+	net_is(p, ENF_NET_CONNECT, I4, ENF_NET_PROTO_TCP, "10.1.3.4", 443, NULL, ENF_ACT_AUDIT, 2, "net: ports beat no ports at equal prefix");
+	net_is(p, ENF_NET_CONNECT, I4, ENF_NET_PROTO_TCP, "11.0.0.1", 80, NULL, ENF_ACT_ALLOW, -1, "net: no match: default");
+	net_is(p, ENF_NET_CONNECT, I4, ENF_NET_PROTO_UDP, "8.8.8.8", 53, NULL, ENF_ACT_DENY, 3,
 	       "net: /0 beats a rule without addr (prefix -1), even with ports");
-	net_is(p, POLICY_NET_CONNECT, I4, POLICY_PROTO_UDP, "1.1.1.1", 55, NULL, ENF_ACT_ALLOW, 5, "net: /32 with a port range");
-	net_is(p, POLICY_NET_CONNECT, I4, POLICY_PROTO_UDP, "1.1.1.1", 61, NULL, ENF_ACT_DENY, 3, "net: outside the range");
-	net_is(p, POLICY_NET_CONNECT, I4, POLICY_PROTO_TCP, "1.1.1.1", 55, NULL, ENF_ACT_ALLOW, -1, "net: proto must match");
-	net_is(p, POLICY_NET_CONNECT, I6, POLICY_PROTO_TCP, "::ffff:10.1.2.3", 80, NULL, ENF_ACT_ALLOW, 1,
+	net_is(p, ENF_NET_CONNECT, I4, ENF_NET_PROTO_UDP, "1.1.1.1", 55, NULL, ENF_ACT_ALLOW, 5, "net: /32 with a port range");
+	net_is(p, ENF_NET_CONNECT, I4, ENF_NET_PROTO_UDP, "1.1.1.1", 61, NULL, ENF_ACT_DENY, 3, "net: outside the range");
+	net_is(p, ENF_NET_CONNECT, I4, ENF_NET_PROTO_TCP, "1.1.1.1", 55, NULL, ENF_ACT_ALLOW, -1, "net: proto must match");
+	net_is(p, ENF_NET_CONNECT, I6, ENF_NET_PROTO_TCP, "::ffff:10.1.2.3", 80, NULL, ENF_ACT_ALLOW, 1,
 	       "net: IPv4-mapped IPv6 is matched as IPv4");
-	net_is(p, POLICY_NET_CONNECT, I6, POLICY_PROTO_TCP, "2001:db8:5::1", 80, NULL, ENF_ACT_DENY, 6, "net: IPv6 prefix");
-	net_is(p, POLICY_NET_CONNECT, I6, POLICY_PROTO_TCP, "2001:db8:1::1", 80, NULL, ENF_ACT_ALLOW, 7, "net: longer IPv6 prefix");
-	net_is(p, POLICY_NET_CONNECT, I4, POLICY_PROTO_TCP, "::ffff:0a00:0001", 80, NULL, ENF_ACT_DENY, 0,
+	net_is(p, ENF_NET_CONNECT, I6, ENF_NET_PROTO_TCP, "2001:db8:5::1", 80, NULL, ENF_ACT_DENY, 6, "net: IPv6 prefix");
+	net_is(p, ENF_NET_CONNECT, I6, ENF_NET_PROTO_TCP, "2001:db8:1::1", 80, NULL, ENF_ACT_ALLOW, 7, "net: longer IPv6 prefix");
+	net_is(p, ENF_NET_CONNECT, I4, ENF_NET_PROTO_TCP, "::ffff:0a00:0001", 80, NULL, ENF_ACT_DENY, 0,
 	       "net: mapped address on an inet4 query still matches as IPv4");
-	net_is(p, POLICY_NET_SEND, I4, POLICY_PROTO_UDP, "192.0.2.9", 9, NULL, ENF_ACT_DENY, 13, "net: send");
-	net_is(p, POLICY_NET_SEND, I6, POLICY_PROTO_UDP, "::ffff:192.0.2.9", 9, NULL, ENF_ACT_DENY, 13,
+	net_is(p, ENF_NET_SEND, I4, ENF_NET_PROTO_UDP, "192.0.2.9", 9, NULL, ENF_ACT_DENY, 13, "net: send");
+	net_is(p, ENF_NET_SEND, I6, ENF_NET_PROTO_UDP, "::ffff:192.0.2.9", 9, NULL, ENF_ACT_DENY, 13,
 	       "net: send from an IPv6 socket to a mapped peer");
-	net_is(p, POLICY_NET_BIND, I4, POLICY_PROTO_TCP, "0.0.0.0", 80, NULL, ENF_ACT_DENY, 8, "net: bind low port");
-	net_is(p, POLICY_NET_BIND, I4, POLICY_PROTO_TCP, "0.0.0.0", 80, "/usr/sbin/nginx", ENF_ACT_DENY, 8,
+	net_is(p, ENF_NET_BIND, I4, ENF_NET_PROTO_TCP, "0.0.0.0", 80, NULL, ENF_ACT_DENY, 8, "net: bind low port");
+	net_is(p, ENF_NET_BIND, I4, ENF_NET_PROTO_TCP, "0.0.0.0", 80, "/usr/sbin/nginx", ENF_ACT_DENY, 8,
 	       "net: a from rule with ports ties with the range rule: deny wins");
-	net_is(p, POLICY_NET_BIND, I4, POLICY_PROTO_TCP, "0.0.0.0", 8080, NULL, ENF_ACT_ALLOW, -1, "net: high port: default");
-	net_is(p, POLICY_NET_CREATE, POLICY_FAMILY_PACKET, POLICY_PROTO_ANY, NULL, 0, NULL, ENF_ACT_DENY, 10, "net: create packet");
-	net_is(p, POLICY_NET_CREATE, I4, POLICY_PROTO_TCP, NULL, 0, NULL, ENF_ACT_ALLOW, -1, "net: create inet4: default");
-	net_is(p, POLICY_NET_CONNECT, POLICY_FAMILY_UNIX, POLICY_PROTO_ANY, NULL, 0, NULL, ENF_ACT_DENY, 11, "net: unix connect");
-	net_is(p, POLICY_NET_CONNECT, POLICY_FAMILY_UNIX, POLICY_PROTO_ANY, NULL, 0, "/usr/bin/ssh", ENF_ACT_DENY, 11,
+	net_is(p, ENF_NET_BIND, I4, ENF_NET_PROTO_TCP, "0.0.0.0", 8080, NULL, ENF_ACT_ALLOW, -1, "net: high port: default");
+	net_is(p, ENF_NET_CREATE, ENF_NET_FAMILY_PACKET, ENF_NET_PROTO_ANY, NULL, 0, NULL, ENF_ACT_DENY, 10, "net: create packet");
+	net_is(p, ENF_NET_CREATE, I4, ENF_NET_PROTO_TCP, NULL, 0, NULL, ENF_ACT_ALLOW, -1, "net: create inet4: default");
+	net_is(p, ENF_NET_CONNECT, ENF_NET_FAMILY_UNIX, ENF_NET_PROTO_ANY, NULL, 0, NULL, ENF_ACT_DENY, 11, "net: unix connect");
+	net_is(p, ENF_NET_CONNECT, ENF_NET_FAMILY_UNIX, ENF_NET_PROTO_ANY, NULL, 0, "/usr/bin/ssh", ENF_ACT_DENY, 11,
 	       "net: from-scoped allow ties with deny: deny wins");
-	net_is(p, POLICY_NET_CONNECT, I4, POLICY_PROTO_TCP, NULL, 0, NULL, ENF_ACT_ALLOW, -1, "net: addr rules need an address");
+	net_is(p, ENF_NET_CONNECT, I4, ENF_NET_PROTO_TCP, NULL, 0, NULL, ENF_ACT_ALLOW, -1, "net: addr rules need an address");
 	policy_profile_free(p);
 
 	/* ports over no ports for rules without addr; from rules stay scoped */
@@ -241,11 +241,11 @@ static void test_network(void)
 		 "network: allow-list");
 	if (!p)
 		return;
-	net_is(p, POLICY_NET_CONNECT, I4, POLICY_PROTO_TCP, "1.2.3.4", 443, NULL, ENF_ACT_ALLOW, 1, "net: ports beat no ports");
-	net_is(p, POLICY_NET_CONNECT, I4, POLICY_PROTO_TCP, "1.2.3.4", 80, NULL, ENF_ACT_AUDIT, 0, "net: catch-all audit");
-	net_is(p, POLICY_NET_CONNECT, I4, POLICY_PROTO_TCP, "1.2.3.4", 22, "/usr/bin/ssh", ENF_ACT_ALLOW, 2, "net: from rule");
-	net_is(p, POLICY_NET_CONNECT, I4, POLICY_PROTO_TCP, "1.2.3.4", 22, "/usr/bin/nc", ENF_ACT_AUDIT, 0, "net: from rule, other exe");
-	net_is(p, POLICY_NET_BIND, I4, POLICY_PROTO_TCP, "1.2.3.4", 22, NULL, ENF_ACT_DENY, -1, "net: default deny");
+	net_is(p, ENF_NET_CONNECT, I4, ENF_NET_PROTO_TCP, "1.2.3.4", 443, NULL, ENF_ACT_ALLOW, 1, "net: ports beat no ports");
+	net_is(p, ENF_NET_CONNECT, I4, ENF_NET_PROTO_TCP, "1.2.3.4", 80, NULL, ENF_ACT_AUDIT, 0, "net: catch-all audit");
+	net_is(p, ENF_NET_CONNECT, I4, ENF_NET_PROTO_TCP, "1.2.3.4", 22, "/usr/bin/ssh", ENF_ACT_ALLOW, 2, "net: from rule");
+	net_is(p, ENF_NET_CONNECT, I4, ENF_NET_PROTO_TCP, "1.2.3.4", 22, "/usr/bin/nc", ENF_ACT_AUDIT, 0, "net: from rule, other exe");
+	net_is(p, ENF_NET_BIND, I4, ENF_NET_PROTO_TCP, "1.2.3.4", 22, NULL, ENF_ACT_DENY, -1, "net: default deny");
 	policy_profile_free(p);
 #undef N
 }
@@ -293,7 +293,7 @@ static void test_describe(void)
 	free(d);
 
 	uint8_t a[16] = { 169, 254, 169, 254 };
-	EXPECT_OK(policy_explain_net(p, POLICY_NET_CONNECT, POLICY_FAMILY_INET4, POLICY_PROTO_TCP, a, 4, 8080, NULL, &v),
+	EXPECT_OK(policy_explain_net(p, ENF_NET_CONNECT, ENF_NET_FAMILY_INET4, ENF_NET_PROTO_TCP, a, 4, 8080, NULL, &v),
 		  "describe: net query");
 	d = policy_verdict_describe(p, &v);
 	snprintf(want, sizeof(want),

@@ -167,9 +167,9 @@ static void test_example_profile(void)
 
 	EXPECT_EQ(p->network.n_rules, 2, "example: 2 network rules");
 	const struct policy_net_rule *n0 = &p->network.rules[0], *n1 = &p->network.rules[1];
-	EXPECT_EQ(n0->ops, POLICY_NET_CONNECT | POLICY_NET_SEND, "example: ops");
-	EXPECT_EQ(n0->families, POLICY_FAMILY_ANY, "example: family defaults to any");
-	EXPECT_EQ(n0->proto, POLICY_PROTO_TCP, "example: proto tcp");
+	EXPECT_EQ(n0->ops, ENF_NET_CONNECT | ENF_NET_SEND, "example: ops");
+	EXPECT_EQ(n0->families, ENF_NET_FAMILY_ANY, "example: family defaults to any");
+	EXPECT_EQ(n0->proto, ENF_NET_PROTO_TCP, "example: proto tcp");
 	EXPECT_TRUE(n0->has_addr && n0->addr_family == 4 && n0->prefix_len == 32, "example: addr /32");
 	EXPECT_TRUE(n0->addr[0] == 169 && n0->addr[1] == 254 && n0->addr[2] == 169 && n0->addr[3] == 254,
 		    "example: addr bytes in network order");
@@ -201,20 +201,20 @@ static void test_every_key(void)
 	EXPECT_EQ(p->exec.rules[0].action, ENF_ACT_AUDIT, "every key: action audit");
 	EXPECT_TRUE(p->exec.rules[0].subtree && strcmp(p->exec.rules[0].path, "/") == 0, "every key: /** is the subtree of /");
 	EXPECT_STREQ(p->exec.rules[0].from[0], "/bin/a", "every key: from is sorted");
-	EXPECT_EQ(p->file.rules[0].access, POLICY_ACCESS_ALL, "every key: all");
-	EXPECT_EQ(p->file.rules[1].access, POLICY_ACCESS_ALL, "every key: seven words = all");
+	EXPECT_EQ(p->file.rules[0].access, ENF_ACCESS_ALL, "every key: all");
+	EXPECT_EQ(p->file.rules[1].access, ENF_ACCESS_ALL, "every key: seven words = all");
 	const struct policy_net_rule *r = p->network.rules;
 	EXPECT_EQ(r[0].ops, 0x3f, "every key: all six ops");
-	EXPECT_EQ(r[1].families, POLICY_FAMILY_INET4 | POLICY_FAMILY_INET6, "every key: inet = inet4|inet6");
+	EXPECT_EQ(r[1].families, ENF_NET_FAMILY_INET4 | ENF_NET_FAMILY_INET6, "every key: inet = inet4|inet6");
 	EXPECT_TRUE(r[1].addr_family == 6 && r[1].prefix_len == 32 && r[1].addr[0] == 0x20 && r[1].addr[1] == 0x01,
 		    "every key: IPv6 prefix");
 	EXPECT_TRUE(r[1].n_ports == 2 && r[1].ports[0].lo == 1 && r[1].ports[0].hi == 1024 && r[1].ports[1].lo == 8080,
 		    "every key: ports sorted, ranges and numbers");
-	EXPECT_EQ(r[2].families, POLICY_FAMILY_UNIX | POLICY_FAMILY_PACKET | POLICY_FAMILY_NETLINK, "every key: family array");
-	EXPECT_TRUE(r[3].families == POLICY_FAMILY_ANY && r[3].proto == POLICY_PROTO_UDP, "every key: any, udp");
+	EXPECT_EQ(r[2].families, ENF_NET_FAMILY_UNIX | ENF_NET_FAMILY_PACKET | ENF_NET_FAMILY_NETLINK, "every key: family array");
+	EXPECT_TRUE(r[3].families == ENF_NET_FAMILY_ANY && r[3].proto == ENF_NET_PROTO_UDP, "every key: any, udp");
 	EXPECT_TRUE(r[3].prefix_len == 128 && r[3].addr[15] == 1, "every key: bare IPv6 is /128");
-	EXPECT_TRUE(r[4].prefix_len == 32 && r[4].proto == POLICY_PROTO_ICMP, "every key: bare IPv4 is /32, icmp");
-	EXPECT_EQ(r[5].proto, POLICY_PROTO_RAW, "every key: raw");
+	EXPECT_TRUE(r[4].prefix_len == 32 && r[4].proto == ENF_NET_PROTO_ICMP, "every key: bare IPv4 is /32, icmp");
+	EXPECT_EQ(r[5].proto, ENF_NET_PROTO_RAW, "every key: raw");
 	policy_profile_free(p);
 
 	p = ok("{\"mode\":\"enforce\",\"file\":{\"default\":\"allow\"},\"name\":\"A-z_0.9\"}", "minimal: section with only a default");
