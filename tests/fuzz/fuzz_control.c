@@ -2,7 +2,7 @@
 /*
  * libFuzzer target: the control socket's request handling, from the packet
  * to the answer: proto_recv() (common/protocol.c), authorisation, dispatch
- * and every command handler of enforcer/control.c, with rollout.c,
+ * and every command handler of enforcerd/control.c, with rollout.c,
  * decisions.c, live_edit.c, learn.c and state.c as they are. Below them,
  * where the handlers would touch BPF maps and the cgroup tree, is the
  * daemon without a kernel (tests/unit/no_kernel.h). The seam is the link:

@@ -838,7 +838,7 @@ static json_t *cmd_shutdown(struct request *rq, int *ret_errno)
 	return json_pack("{s:b, s:b}", "ok", 1, "remove_enforcement", remove);
 }
 
-/* ---- learn (enforcer/learn.c, docs/learn.md) ---- */
+/* ---- learn (enforcerd/learn.c, docs/learn.md) ---- */
 
 static struct learn_session *find_session(struct request *rq, const char *name, int *ret_errno)
 {
