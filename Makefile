@@ -140,7 +140,7 @@ $(OUT)/tests/unit/%: tests/unit/%.c $(UNIT_HDRS) $(POLICYC_LIB_OBJS) $(COMMON_OB
 NO_KERNEL_UNIT_OBJS := $(OUT)/enforcerd/state.o $(OUT)/enforcerd/origin.o $(OUT)/tests/unit/no_kernel.o
 $(OUT)/tests/unit/test_state_restore: $(NO_KERNEL_UNIT_OBJS)
 $(OUT)/tests/unit/test_state_restore: UNIT_EXTRA_OBJS := $(NO_KERNEL_UNIT_OBJS)
-CONTROL_UNIT_OBJS := $(NO_KERNEL_UNIT_OBJS) $(OUT)/enforcerd/control.o $(OUT)/enforcerd/rollout.o \
+CONTROL_UNIT_OBJS := $(NO_KERNEL_UNIT_OBJS) $(OUT)/enforcerd/control.o $(OUT)/enforcerd/control_commands.o $(OUT)/enforcerd/rollout.o \
 	$(OUT)/enforcerd/learn.o $(OUT)/enforcerd/audit_net.o $(OUT)/enforcerd/metrics.o $(OUT)/enforcerd/kernel_stat_names.o $(OUT)/enforcerd/config_apply.o \
 	$(OUT)/enforcerd/notify.o
 $(OUT)/tests/unit/test_control: $(CONTROL_UNIT_OBJS)
@@ -168,7 +168,7 @@ FUZZ_bundle_SRCS       := enforcerd/live_edit.c
 FUZZ_state_file_SRCS   := enforcerd/state_file.c
 FUZZ_observations_SRCS :=
 # control.c as it is, with the modules below the maps replaced (tests/unit/no_kernel.h).
-FUZZ_control_SRCS      := enforcerd/control.c enforcerd/rollout.c enforcerd/decisions.c enforcerd/live_edit.c \
+FUZZ_control_SRCS      := enforcerd/control.c enforcerd/control_commands.c enforcerd/rollout.c enforcerd/decisions.c enforcerd/live_edit.c \
 	enforcerd/metrics.c enforcerd/kernel_stat_names.c enforcerd/metrics_prometheus.c enforcerd/learn.c enforcerd/audit_net.c \
 	enforcerd/state.c enforcerd/state_file.c enforcerd/origin.c enforcerd/config.c enforcerd/config_apply.c \
 	enforcerd/notify.c enforcerd/units.c enforcerd/harden.c enforcerd/selector_glob.c tests/unit/no_kernel.c
