@@ -418,145 +418,83 @@ static void epoll_add(int epfd, int fd, uint64_t tag)
 		epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
 }
 
-int main(int argc, char **argv)
-{
-	static struct profiles profiles; /* large: keep it off the stack */
-	static struct control control;
-	static struct decisions decisions;
-	static struct metrics_http http = { .listen_fd = -1 };
+/* Everything the daemon runs on: one object, so setup, loop and teardown share it. */
+struct daemon {
 	struct options opt;
-	struct engine engine = {};
-	struct engine_options eopt;
-	struct audit audit = {};
-	struct selectors selectors = { .fd = -1 };
-	struct state_store state = {};
-	struct service_manager_seen pid1 = {};
-	struct learn learn = {};
-	static struct origins origins;
-	static struct config_status config;
-	static struct unit_resolver units = { .fd = -1 };
-	static struct notify notify = { .fd = -1 };
-	json_t *changes = NULL;
-	struct daemon_info info = { .started = time(NULL) };
-	_cleanup_close_ int epfd = -1, sigfd = -1;
-	gid_t read_gid = (gid_t)-1;
-	sigset_t mask;
+	gid_t read_gid;
+	struct profiles profiles;
+	struct control control;
+	struct decisions decisions;
+	struct metrics_http http;
+	struct engine engine;
+	struct audit audit;
+	struct selectors selectors;
+	struct state_store state;
+	struct service_manager_seen pid1;
+	struct learn learn;
+	struct origins origins;
+	struct config_status config;
+	struct unit_resolver units;
+	struct notify notify;
+	struct daemon_info info;
+	int epfd, sigfd;
 	char msg[2048];
-	int r, status = EXIT_FAILURE_OTHER;
-	bool running = true;
-	time_t last_summary = time(NULL);
+};
 
-	if (parse_args(argc, argv, &opt) < 0)
-		return EXIT_USAGE;
-	if (opt.cleanup)
-		return cleanup(&opt);
-	if (opt.read_group) {
-		struct group *g = getgrnam(opt.read_group);
+/*
+ * The service manager's link, the unit helper and the BPF programs, loaded or
+ * adopted. 0, or the exit status (nothing is undone: nothing else runs yet).
+ */
+static int daemon_start_engine(struct daemon *d)
+{
+	struct engine_options eopt;
+	int r;
 
-		if (!g) {
-			fprintf(stderr, "enforcerd: no such group '%s' (--read-group)\n", opt.read_group);
-			return EXIT_USAGE;
-		}
-		read_gid = g->gr_gid;
-	}
-
-	if (notify_open(&notify, msg, sizeof(msg)) < 0)
-		log_warn("%s", msg);
-	config.dir = strdup(opt.config_dir);
-	if (!config.dir)
+	if (notify_open(&d->notify, d->msg, sizeof(d->msg)) < 0)
+		log_warn("%s", d->msg);
+	d->config.dir = strdup(d->opt.config_dir);
+	if (!d->config.dir)
 		return EXIT_FAILURE_OTHER;
 	/* Before anything is loaded: the helper must hold no BPF object (units.h). */
 	signal(SIGCHLD, SIG_IGN);   /* a helper that dies is reaped; the filter allows no wait() */
-	if (units_start(&units, opt.systemctl, msg, sizeof(msg)) < 0)
-		log_warn("%s; units cannot be attached", msg);
-	(void)notify_status(&notify, NULL, "Loading the BPF-LSM programs (the kernel verifies each one)");
+	if (units_start(&d->units, d->opt.systemctl, d->msg, sizeof(d->msg)) < 0)
+		log_warn("%s; units cannot be attached", d->msg);
+	(void)notify_status(&d->notify, NULL, "Loading the BPF-LSM programs (the kernel verifies each one)");
 
-	eopt = (struct engine_options){ .pin_dir = opt.pin_dir, .verbose = opt.verbose, .migrate = opt.migrate,
-				      .reload = opt.reload, .verifier_stats = opt.verifier_stats };
-	r = engine_start(&engine, &eopt, msg, sizeof(msg));
+	eopt = (struct engine_options){ .pin_dir = d->opt.pin_dir, .verbose = d->opt.verbose, .migrate = d->opt.migrate,
+				      .reload = d->opt.reload, .verifier_stats = d->opt.verifier_stats };
+	r = engine_start(&d->engine, &eopt, d->msg, sizeof(d->msg));
 	if (r < 0)
-		(void)notify_status(&notify, NULL, msg);
+		(void)notify_status(&d->notify, NULL, d->msg);
 	if (r == -EPROTO) {
-		fprintf(stderr, "enforcerd: %s\n", msg);
+		fprintf(stderr, "enforcerd: %s\n", d->msg);
 		return EXIT_PINNED_ABI;
 	}
 	if (r == -EBUSY) {
-		fprintf(stderr, "enforcerd: %s\n", msg);
+		fprintf(stderr, "enforcerd: %s\n", d->msg);
 		return EXIT_FAILURE_OTHER;
 	}
 	if (r < 0) {
-		fprintf(stderr, "enforcerd: cannot enforce on this kernel: %s\n", msg);
+		fprintf(stderr, "enforcerd: cannot enforce on this kernel: %s\n", d->msg);
 		return EXIT_CANNOT_ENFORCE;
 	}
-	info.pin_dir = opt.pin_dir;
-	info.adopted = engine.adopted;
-	info.self_protection = opt.self_protect;
-	snprintf(info.hardening, sizeof(info.hardening), "off");
-	if (engine.adopted)
-		log_info("adopted the enforcement pinned in %s by an earlier enforcerd%s", opt.pin_dir,
-			 engine.reused_programs ? " (its programs are this build's: kept as they are)" :
+	d->info.pin_dir = d->opt.pin_dir;
+	d->info.adopted = d->engine.adopted;
+	d->info.self_protection = d->opt.self_protect;
+	snprintf(d->info.hardening, sizeof(d->info.hardening), "off");
+	if (d->engine.adopted)
+		log_info("adopted the enforcement pinned in %s by an earlier enforcerd%s", d->opt.pin_dir,
+			 d->engine.reused_programs ? " (its programs are this build's: kept as they are)" :
 			 " (this build's programs replaced its programs without a gap)");
+	return 0;
+}
 
-	profiles_init(&profiles, &engine);
-	if (state_open(&state, opt.state_dir, &origins, msg, sizeof(msg)) < 0) {
-		log_error("%s", msg);
-		goto out;
-	}
-	if (selectors_init(&selectors, &profiles, msg, sizeof(msg)) < 0) {
-		log_error("%s", msg);
-		goto out;
-	}
-	if (audit_log_is_file(opt.audit_log) && (r = make_parent_dir(opt.audit_log)) < 0) {
-		log_error_errno(r, "cannot create the directory of %s: %m", opt.audit_log);
-		goto out;
-	}
-	if (audit_open(&audit, opt.audit_log, &engine, &profiles) < 0)
-		goto out;
-	if (learn_init(&learn, opt.state_dir, &profiles, &engine) < 0)
-		goto out;
-	r = write_event_limits(&engine, opt.event_rate);
-	if (r < 0) {
-		log_error_errno(r, "cannot set the event rate limit: %m");
-		goto out;
-	}
-	if (decisions_init(&decisions, time_now_usec()) < 0) {
-		log_error("out of memory for the decision store");
-		goto out;
-	}
-	control = (struct control){ .listen_fd = -1, .profiles = &profiles, .engine = &engine, .audit = &audit,
-				    .selectors = &selectors, .state = &state, .learn = &learn, .info = &info,
-				    .decisions = &decisions, .origins = &origins, .units = &units, .config = &config,
-				    .notify = &notify };
-	audit.on_event = control_on_event;
-	audit.on_event_ctx = &control;
-	audit.on_learn = learn_on_record;
-	audit.on_learn_ctx = &learn;
+/* The signals the loop reads, the event sources, the control socket and metrics endpoint. 0 or -errno. */
+static int daemon_open_loop(struct daemon *d)
+{
+	sigset_t mask;
 
-	/* The registry and the kernel agree with the persisted state before anyone can ask. */
-	r = state_restore(&state, &profiles, &selectors, msg, sizeof(msg));
-	if (r < 0) {
-		log_error("%s", msg);
-		goto out;
-	}
-	learn_resume(&learn);
-	/*
-	 * Then what /etc declares, before anyone is told the daemon is ready. A
-	 * configuration with errors is refused whole: the persisted state stays
-	 * in force and status says why (enforcement must not lapse for a typo).
-	 */
-	(void)notify_status(&notify, NULL, "Applying the configuration");
-	if (config_reload(&control, false, &changes, msg, sizeof(msg)) < 0)
-		log_error("%s not applied (the persisted state is in force): %s", opt.config_dir, msg);
-	json_decref(changes);
-	if (engine.migrated_from) {
-		r = engine_drop_migrated(&engine);
-		if (r < 0)
-			log_warn("cannot remove the old pinned state %s: %s", engine.migrated_from, strerror(-r));
-		else
-			log_info("migrated: the programs of the old ABI are detached");
-	}
-
-	epfd = epoll_create1(EPOLL_CLOEXEC);
+	d->epfd = epoll_create1(EPOLL_CLOEXEC);
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
@@ -564,149 +502,283 @@ int main(int argc, char **argv)
 	sigaddset(&mask, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (epfd < 0 || sigfd < 0) {
-		log_error_errno(-errno, "cannot set up the event loop: %m");
-		goto out;
-	}
-	epoll_add(epfd, sigfd, TAG_SIGNAL);
-	epoll_add(epfd, audit_fd(&audit), TAG_EVENTS);
-	epoll_add(epfd, selectors_fd(&selectors), TAG_CGROUPS);
+	d->sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (d->epfd < 0 || d->sigfd < 0)
+		return log_error_errno(-errno, "cannot set up the event loop: %m");
+	epoll_add(d->epfd, d->sigfd, TAG_SIGNAL);
+	epoll_add(d->epfd, audit_fd(&d->audit), TAG_EVENTS);
+	epoll_add(d->epfd, selectors_fd(&d->selectors), TAG_CGROUPS);
 
-	if (control_open(&control, opt.socket_path, read_gid, epfd) < 0)
-		goto out;
+	if (control_open(&d->control, d->opt.socket_path, d->read_gid, d->epfd) < 0)
+		return -EIO;
 	/* Before hardening: socket(), bind() and listen() are not in the seccomp allow-list. */
-	if (opt.metrics_listen) {
-		http.render = metrics_prometheus_text;
-		http.render_ctx = &control;
-		if (metrics_http_open(&http, opt.metrics_listen, opt.metrics_allow_remote, epfd, msg, sizeof(msg)) < 0) {
-			log_error("%s", msg);
-			goto out;
+	if (d->opt.metrics_listen) {
+		d->http.render = metrics_prometheus_text;
+		d->http.render_ctx = &d->control;
+		if (metrics_http_open(&d->http, d->opt.metrics_listen, d->opt.metrics_allow_remote, d->epfd,
+				      d->msg, sizeof(d->msg)) < 0) {
+			log_error("%s", d->msg);
+			return -EIO;
 		}
-		control.http = &http;
-		log_info("serving metrics at http://%s/metrics", opt.metrics_listen);
+		d->control.http = &d->http;
+		log_info("serving metrics at http://%s/metrics", d->opt.metrics_listen);
 	}
-	engine.config.control_sock_ino = control_socket_ino(&control);
-	engine.config.self_flags = opt.self_protect ? ENF_SELF_PROTECT : 0;
-	r = engine_write_config(&engine);
+	return 0;
+}
+
+/*
+ * After the engine: the registry, state, audit, learn and configuration,
+ * then the loop's sources, self-protection and hardening. 0, or -errno
+ * (logged) and the caller tears down.
+ */
+static int daemon_setup(struct daemon *d)
+{
+	json_t *changes = NULL;
+	int r;
+
+	profiles_init(&d->profiles, &d->engine);
+	if (state_open(&d->state, d->opt.state_dir, &d->origins, d->msg, sizeof(d->msg)) < 0) {
+		log_error("%s", d->msg);
+		return -EIO;
+	}
+	if (selectors_init(&d->selectors, &d->profiles, d->msg, sizeof(d->msg)) < 0) {
+		log_error("%s", d->msg);
+		return -EIO;
+	}
+	if (audit_log_is_file(d->opt.audit_log) && (r = make_parent_dir(d->opt.audit_log)) < 0)
+		return log_error_errno(r, "cannot create the directory of %s: %m", d->opt.audit_log);
+	if (audit_open(&d->audit, d->opt.audit_log, &d->engine, &d->profiles) < 0)
+		return -EIO;
+	if (learn_init(&d->learn, d->opt.state_dir, &d->profiles, &d->engine) < 0)
+		return -EIO;
+	r = write_event_limits(&d->engine, d->opt.event_rate);
+	if (r < 0)
+		return log_error_errno(r, "cannot set the event rate limit: %m");
+	if (decisions_init(&d->decisions, time_now_usec()) < 0) {
+		log_error("out of memory for the decision store");
+		return -ENOMEM;
+	}
+	d->control = (struct control){ .listen_fd = -1, .profiles = &d->profiles, .engine = &d->engine,
+				       .audit = &d->audit, .selectors = &d->selectors, .state = &d->state,
+				       .learn = &d->learn, .info = &d->info, .decisions = &d->decisions,
+				       .origins = &d->origins, .units = &d->units, .config = &d->config,
+				       .notify = &d->notify };
+	d->audit.on_event = control_on_event;
+	d->audit.on_event_ctx = &d->control;
+	d->audit.on_learn = learn_on_record;
+	d->audit.on_learn_ctx = &d->learn;
+
+	/* The registry and the kernel agree with the persisted state before anyone can ask. */
+	r = state_restore(&d->state, &d->profiles, &d->selectors, d->msg, sizeof(d->msg));
+	if (r < 0) {
+		log_error("%s", d->msg);
+		return r;
+	}
+	learn_resume(&d->learn);
+	/*
+	 * Then what /etc declares, before anyone is told the daemon is ready. A
+	 * configuration with errors is refused whole: the persisted state stays
+	 * in force and status says why (enforcement must not lapse for a typo).
+	 */
+	(void)notify_status(&d->notify, NULL, "Applying the configuration");
+	if (config_reload(&d->control, false, &changes, d->msg, sizeof(d->msg)) < 0)
+		log_error("%s not applied (the persisted state is in force): %s", d->opt.config_dir, d->msg);
+	json_decref(changes);
+	if (d->engine.migrated_from) {
+		r = engine_drop_migrated(&d->engine);
+		if (r < 0)
+			log_warn("cannot remove the old pinned state %s: %s", d->engine.migrated_from, strerror(-r));
+		else
+			log_info("migrated: the programs of the old ABI are detached");
+	}
+
+	r = daemon_open_loop(d);
+	if (r < 0)
+		return r;
+	d->engine.config.control_sock_ino = control_socket_ino(&d->control);
+	d->engine.config.self_flags = d->opt.self_protect ? ENF_SELF_PROTECT : 0;
+	r = engine_write_config(&d->engine);
 	if (r < 0)
 		log_warn("cannot write the self-protection settings: %s", strerror(-r));
-	protect_files(&engine, &opt);
+	protect_files(&d->engine, &d->opt);
 
-	if (opt.harden != HARDEN_OFF) {
-		r = harden_apply(msg, sizeof(msg));
-		if (r < 0 && opt.harden == HARDEN_STRICT) {
-			log_error("cannot harden the daemon: %s (--harden=strict)", msg);
-			goto out;
+	if (d->opt.harden != HARDEN_OFF) {
+		r = harden_apply(d->msg, sizeof(d->msg));
+		if (r < 0 && d->opt.harden == HARDEN_STRICT) {
+			log_error("cannot harden the daemon: %s (--harden=strict)", d->msg);
+			return r;
 		}
 		if (r < 0) {
-			log_error("NOT HARDENED: %s; the daemon runs with all its privileges", msg);
-			snprintf(info.hardening, sizeof(info.hardening), "failed: %.200s", msg);
+			log_error("NOT HARDENED: %s; the daemon runs with all its privileges", d->msg);
+			snprintf(d->info.hardening, sizeof(d->info.hardening), "failed: %.200s", d->msg);
 		} else {
-			snprintf(info.hardening, sizeof(info.hardening), "capabilities and seccomp");
+			snprintf(d->info.hardening, sizeof(d->info.hardening), "capabilities and seccomp");
 		}
 	}
 
 	log_info("ready: %s, control socket %s, audit log %s, state %s, configuration %s",
-		 engine.adopted ? "adopted the pinned programs" : "BPF-LSM programs attached",
-		 opt.socket_path, opt.audit_log, opt.state_dir, opt.config_dir);
-	control_status_line(&control, msg, sizeof(msg));
-	(void)notify_status(&notify, "READY=1", msg);
-	(void)service_manager_moved(opt.service_manager, &pid1);
+		 d->engine.adopted ? "adopted the pinned programs" : "BPF-LSM programs attached",
+		 d->opt.socket_path, d->opt.audit_log, d->opt.state_dir, d->opt.config_dir);
+	control_status_line(&d->control, d->msg, sizeof(d->msg));
+	(void)notify_status(&d->notify, "READY=1", d->msg);
+	return 0;
+}
+
+/* The signals: SIGHUP reloads, SIGUSR1 reopens the log, the others stop. false: stop. */
+static bool daemon_signals(struct daemon *d)
+{
+	struct signalfd_siginfo si;
+	json_t *changes = NULL;
+	bool running = true;
+
+	while (read(d->sigfd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGHUP || si.ssi_signo == SIGUSR1) {
+			audit_reopen(&d->audit);
+			if (si.ssi_signo == SIGHUP && config_reload(&d->control, true, &changes, d->msg, sizeof(d->msg)) == 0)
+				json_decref(changes);
+			protect_files(&d->engine, &d->opt);
+		} else {
+			log_info("received %s, shutting down; enforcement stays in force", strsignal((int)si.ssi_signo));
+			running = false;
+		}
+	}
+	return running;
+}
+
+/* Until a signal or a client says stop (or epoll fails). */
+static void daemon_loop(struct daemon *d)
+{
+	time_t last_summary = time(NULL);
+	bool running = true;
+
+	(void)service_manager_moved(d->opt.service_manager, &d->pid1);
 	while (running) {
 		struct epoll_event events[16];
-		int n = epoll_wait(epfd, events, 16, 1000);
+		int n = epoll_wait(d->epfd, events, 16, 1000);
 
 		if (n < 0 && errno != EINTR) {
 			log_error_errno(-errno, "epoll_wait: %m");
 			break;
 		}
-		if (service_manager_moved(opt.service_manager, &pid1)) {
+		if (service_manager_moved(d->opt.service_manager, &d->pid1)) {
 			log_info("PID 1 runs another executable now; the service manager's identities are written again");
-			protect_files(&engine, &opt);
+			protect_files(&d->engine, &d->opt);
 		}
 		for (int i = 0; i < n; i++) {
 			uint64_t tag = events[i].data.u64;
 
 			if (tag == TAG_SIGNAL) {
-				struct signalfd_siginfo si;
-
-				while (read(sigfd, &si, sizeof(si)) == sizeof(si)) {
-					if (si.ssi_signo == SIGHUP || si.ssi_signo == SIGUSR1) {
-						audit_reopen(&audit);
-						if (si.ssi_signo == SIGHUP && config_reload(&control, true, &changes, msg, sizeof(msg)) == 0)
-							json_decref(changes);
-						protect_files(&engine, &opt);
-					} else {
-						log_info("received %s, shutting down; enforcement stays in force",
-							 strsignal((int)si.ssi_signo));
-						running = false;
-					}
-				}
+				if (!daemon_signals(d))
+					running = false;
 			} else if (tag == TAG_EVENTS) {
-				audit_consume(&audit);
+				audit_consume(&d->audit);
 			} else if (tag == TAG_CGROUPS) {
-				selectors_handle(&selectors);
+				selectors_handle(&d->selectors);
 			} else if (tag == METRICS_TAG_LISTEN) {
-				metrics_http_accept(&http);
+				metrics_http_accept(&d->http);
 			} else if (tag >= METRICS_TAG_CLIENT && tag < METRICS_TAG_CLIENT + METRICS_HTTP_MAX_CLIENTS) {
 				/* Events first, so a scrape right after a decision counts it. */
-				audit_consume(&audit);
-				metrics_http_handle(&http, (int)(tag - METRICS_TAG_CLIENT));
+				audit_consume(&d->audit);
+				metrics_http_handle(&d->http, (int)(tag - METRICS_TAG_CLIENT));
 			} else if (tag == CONTROL_TAG_LISTEN) {
-				control_accept(&control);
+				control_accept(&d->control);
 			} else if (tag >= CONTROL_TAG_CLIENT) {
 				/* Events first, so a client that asks right after a denial sees it logged. */
-				audit_consume(&audit);
-				control_handle(&control, (int)(tag - CONTROL_TAG_CLIENT));
+				audit_consume(&d->audit);
+				control_handle(&d->control, (int)(tag - CONTROL_TAG_CLIENT));
 			}
 		}
-		if (selectors.dirty) {
-			selectors.dirty = false;
-			(void)state_save(&state, &profiles, &selectors);
+		if (d->selectors.dirty) {
+			d->selectors.dirty = false;
+			(void)state_save(&d->state, &d->profiles, &d->selectors);
 		}
 		/* What the rate limit held back, once a second: counts, not a storm. */
 		if (time(NULL) != last_summary) {
 			last_summary = time(NULL);
-			audit_summarize(&audit);
+			audit_summarize(&d->audit);
 		}
-		control_sweep_idle(&control);
-		metrics_http_sweep(&http);
-		if (control.shutdown)
+		control_sweep_idle(&d->control);
+		metrics_http_sweep(&d->http);
+		if (d->control.shutdown)
 			running = false;
 	}
-	(void)notify_status(&notify, "STOPPING=1", control.remove_enforcement ? "Stopping and removing all enforcement" :
-			    "Stopping; enforcement stays in force (pinned)");
-	audit_summarize(&audit);
-	status = 0;
-	if (control.remove_enforcement) {
-		r = engine_remove_pins(opt.pin_dir, msg, sizeof(msg));
+}
+
+/* A clean stop: enforcement stays pinned, or (shutdown --remove-enforcement) goes. The exit status. */
+static int daemon_stop(struct daemon *d)
+{
+	int r, status = 0;
+
+	(void)notify_status(&d->notify, "STOPPING=1", d->control.remove_enforcement ?
+			    "Stopping and removing all enforcement" : "Stopping; enforcement stays in force (pinned)");
+	audit_summarize(&d->audit);
+	if (d->control.remove_enforcement) {
+		r = engine_remove_pins(d->opt.pin_dir, d->msg, sizeof(d->msg));
 		if (r < 0) {
-			log_error("%s", msg);
+			log_error("%s", d->msg);
 			status = EXIT_FAILURE_OTHER;
 		}
-		r = state_remove_all(opt.state_dir);
+		r = state_remove_all(d->opt.state_dir);
 		if (r < 0)
-			log_error("cannot remove the state in %s: %s", opt.state_dir, strerror(-r));
+			log_error("cannot remove the state in %s: %s", d->opt.state_dir, strerror(-r));
 		log_info("removed all enforcement (pins and state); the programs detach as the daemon exits");
 	} else {
 		/* The daemon is gone: nothing to shield from signals any more. */
-		engine.config.daemon_tgid = 0;
-		(void)engine_write_config(&engine);
+		d->engine.config.daemon_tgid = 0;
+		(void)engine_write_config(&d->engine);
 	}
-out:
-	metrics_http_close(&http);
-	control_close(&control);
-	audit_close(&audit);
-	learn_free(&learn);
-	selectors_free(&selectors);
-	profiles_free(&profiles);
-	state_close(&state);
-	decisions_free(&decisions);
-	engine_stop(&engine);
-	units_stop(&units);
-	origins_free(&origins);
-	config_status_free(&config);
-	notify_close(&notify);
+	return status;
+}
+
+static void daemon_teardown(struct daemon *d)
+{
+	metrics_http_close(&d->http);
+	control_close(&d->control);
+	audit_close(&d->audit);
+	learn_free(&d->learn);
+	selectors_free(&d->selectors);
+	profiles_free(&d->profiles);
+	state_close(&d->state);
+	decisions_free(&d->decisions);
+	engine_stop(&d->engine);
+	units_stop(&d->units);
+	origins_free(&d->origins);
+	config_status_free(&d->config);
+	notify_close(&d->notify);
+	if (d->sigfd >= 0)
+		close(d->sigfd);
+	if (d->epfd >= 0)
+		close(d->epfd);
+}
+
+int main(int argc, char **argv)
+{
+	/* Large: static, off the stack. */
+	static struct daemon d = { .read_gid = (gid_t)-1, .http = { .listen_fd = -1 }, .selectors = { .fd = -1 },
+				   .units = { .fd = -1 }, .notify = { .fd = -1 }, .epfd = -1, .sigfd = -1 };
+	int r, status = EXIT_FAILURE_OTHER;
+
+	d.info.started = time(NULL);
+	if (parse_args(argc, argv, &d.opt) < 0)
+		return EXIT_USAGE;
+	if (d.opt.cleanup)
+		return cleanup(&d.opt);
+	if (d.opt.read_group) {
+		struct group *g = getgrnam(d.opt.read_group);
+
+		if (!g) {
+			fprintf(stderr, "enforcerd: no such group '%s' (--read-group)\n", d.opt.read_group);
+			return EXIT_USAGE;
+		}
+		d.read_gid = g->gr_gid;
+	}
+	r = daemon_start_engine(&d);
+	if (r != 0)
+		return r;
+	if (daemon_setup(&d) == 0) {
+		daemon_loop(&d);
+		status = daemon_stop(&d);
+	}
+	daemon_teardown(&d);
 	return status;
 }

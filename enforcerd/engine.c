@@ -565,6 +565,7 @@ int engine_start(struct engine *e, const struct engine_options *o, char *msg, si
 {
 	struct support_report sr;
 	char bad[128], pin_dir[4096] = "";
+	bool keep_pinned, kept_pinned;
 	__u32 zero = 0;
 	int r;
 
@@ -630,9 +631,12 @@ int engine_start(struct engine *e, const struct engine_options *o, char *msg, si
 		goto fail;
 	}
 	e->adopted = e->adopted_abi == ENF_ABI_VERSION;
+	/* Pinned programs of this ABI are kept as they are, unless --reload asks for this build's. */
+	keep_pinned = e->adopted && !o->reload;
+	kept_pinned = keep_pinned && reuse_pinned(e) == 0;
 
-	if (!(e->adopted && !o->reload && reuse_pinned(e) == 0)) {
-		if (e->adopted && !o->reload) {
+	if (!kept_pinned) {
+		if (keep_pinned) {
 			/* Something did not fit: start over with a fresh object and load it. */
 			enforcer_bpf__destroy(e->skel);
 			e->skel = enforcer_bpf__open();
