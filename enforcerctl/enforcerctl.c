@@ -119,6 +119,23 @@ static int usage_error(const char *fmt, ...)
 }
 
 /*
+ * A whole decimal number MIN..MAX (no sign games, no trailing text, no
+ * overflow). 0, or -EINVAL: the caller names the option and the range.
+ */
+static int number_arg(const char *text, long min, long max, long *ret)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(text, &end, 10);
+	if (errno || end == text || *end || v < min || v > max)
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
+
+/*
  * Send one request and wait for the answer on a new connection, which
  * *ret_sock keeps open when not NULL (events --follow). Returns 0 with
  * *ret_reply set (ok or not), or an exit status after printing why the
@@ -642,8 +659,11 @@ static int cmd_events(struct ctl *ctl, int argc, char **argv)
 	for (int a = 0; a < argc; a++) {
 		if (strcmp(argv[a], "--follow") == 0 || strcmp(argv[a], "-f") == 0)
 			follow = true;
-		else if (strcmp(argv[a], "--count") == 0 && a + 1 < argc)
-			count = strtol(argv[++a], NULL, 10);
+		else if (strcmp(argv[a], "--count") == 0 && a + 1 < argc) {
+			if (number_arg(argv[++a], 0, ENF_EVENTS_RECENT, &count) < 0)
+				return usage_error("events: --count takes a number of events 0-%d (the daemon keeps the "
+						   "last %d), not '%s'", ENF_EVENTS_RECENT, ENF_EVENTS_RECENT, argv[a]);
+		}
 		else if (strcmp(argv[a], "--profile") == 0 && a + 1 < argc)
 			profile = argv[++a];
 		else
@@ -734,7 +754,6 @@ static int learn_generate(struct ctl *ctl, const char *verb, int argc, char **ar
 
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
-		char *end;
 
 		if (i + 1 < argc && (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0)) {
 			out = argv[++i];
@@ -743,9 +762,7 @@ static int learn_generate(struct ctl *ctl, const char *verb, int argc, char **ar
 		} else if (i + 1 < argc && strcmp(a, "--name") == 0) {
 			pname = argv[++i];
 		} else if (i + 1 < argc && strcmp(a, "--subtree-threshold") == 0) {
-			errno = 0;
-			threshold = strtol(argv[++i], &end, 10);
-			if (errno || *end || !argv[i][0] || threshold < 0 || threshold > 1000000)
+			if (number_arg(argv[++i], 0, 1000000, &threshold) < 0)
 				return usage_error("learn %s: --subtree-threshold must be a number 0-1000000 (0: never "
 						   "generalise), got '%s'", verb, argv[i]);
 		} else if (a[0] == '-' || name) {
@@ -864,11 +881,7 @@ static int cmd_report(struct ctl *ctl, int argc, char **argv)
 			if (since_parse(argv[++i], time_now_usec(), &since, err, sizeof(err)) < 0)
 				return usage_error("report: %s", err);
 		} else if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc) {
-			char *end;
-
-			errno = 0;
-			limit = strtol(argv[++i], &end, 10);
-			if (errno || *end || end == argv[i] || limit < 1 || limit > 2048)
+			if (number_arg(argv[++i], 1, 2048, &limit) < 0)
 				return usage_error("report: --limit takes a number of groups 1-2048, not '%s'", argv[i]);
 		} else if (!name && argv[i][0] != '-') {
 			name = argv[i];

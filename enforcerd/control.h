@@ -31,13 +31,14 @@
 #include "notify.h"
 #include "origin.h"
 #include "profiles.h"
+#include "protocol.h"
 #include "selectors.h"
 #include "state.h"
 #include "units.h"
 
 #define CONTROL_MAX_CLIENTS   64
 #define CONTROL_IDLE_SECONDS  10
-#define CONTROL_RECENT_EVENTS 256   /* kept for `events` */
+#define CONTROL_RECENT_EVENTS ENF_EVENTS_RECENT   /* kept for `events` (protocol.h) */
 
 struct control_client {
 	int fd;
