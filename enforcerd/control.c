@@ -15,6 +15,7 @@
 
 #include "control.h"
 #include "control_internal.h"
+#include "epoll_tags.h"
 #include "log.h"
 #include "protocol.h"
 #include "time_arg.h"

@@ -101,10 +101,6 @@ void control_close(struct control *c);
 /* The sockfs inode of the listening socket (for the kernel's connect check), 0 if none. */
 unsigned long long control_socket_ino(const struct control *c);
 
-/* epoll data tags: the listening socket, or a client index + CONTROL_TAG_CLIENT. */
-#define CONTROL_TAG_LISTEN 1
-#define CONTROL_TAG_CLIENT 1000
-
 void control_accept(struct control *c);
 void control_handle(struct control *c, int client_index);
 void control_sweep_idle(struct control *c);

@@ -536,8 +536,6 @@ static json_t *cmd_mode(struct request *rq, int *ret_errno)
 	if (*ret_errno < 0)
 		return NULL;
 	p = profiles_find(rq->c->profiles, name);
-	/* The bundle records the mode too: keep it in step, so replaying the state restores this mode. */
-	p->bundle->mode = m;
 	if (m == ENF_MODE_LEARN && (*ret_errno = learn_begin(rq->c->learn, p, false, rq->err, sizeof(rq->err))) < 0)
 		return NULL;
 	log_info("profile '%s' is now in %s mode (generation %llu)", name, mode, (unsigned long long)p->generation);

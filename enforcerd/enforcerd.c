@@ -41,6 +41,7 @@
 #include "control.h"
 #include "decisions.h"
 #include "engine.h"
+#include "epoll_tags.h"
 #include "harden.h"
 #include "inode_id.h"
 #include "log.h"
@@ -58,9 +59,6 @@
 #include "util.h"
 
 #define AUDIT_LOG_DEFAULT "/var/log/enforcer/audit.log"
-#define TAG_SIGNAL 2
-#define TAG_EVENTS 3
-#define TAG_CGROUPS 4
 
 /* Exit statuses (also in --help). */
 #define EXIT_CANNOT_ENFORCE 1

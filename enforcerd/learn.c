@@ -270,8 +270,8 @@ int learn_stop(struct learn *l, struct learn_session *s, char *msg, size_t size)
 	}
 	p = profiles_find(l->profiles, name);
 	/* Back to a mode that changes nothing for the workload: audit. */
-	if (p && p->mode == ENF_MODE_LEARN && profiles_set_mode(l->profiles, name, ENF_MODE_AUDIT, msg, size) == 0)
-		p->bundle->mode = ENF_MODE_AUDIT;
+	if (p && p->mode == ENF_MODE_LEARN)
+		(void)profiles_set_mode(l->profiles, name, ENF_MODE_AUDIT, msg, size);
 	log_info("learning: stopped; profile '%s' is in %s mode", name, p ? enf_mode_name(p->mode) : "no");
 	return 0;
 }
