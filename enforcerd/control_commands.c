@@ -1,4 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Every command of the control protocol (control_internal.h), one handler
+ * each, and at the end the table that says who may run it and whether it is
+ * persisted. One file, over 700 lines: the handlers share the request
+ * helpers (strict unpack, refusals of what /etc declares, the profile's JSON)
+ * and the table must see them all, so a reader checking what a command can
+ * change reads it and its grant in one place.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>

@@ -1,4 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The BPF side of the daemon (engine.h): the pin directory's life (lock,
+ * move aside, adopt or load, stage, commit, remove) and the object's maps.
+ * One file, over 700 lines: those steps are one sequence in which each
+ * failure undoes the steps before it, and the undo must sit beside them.
+ */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
