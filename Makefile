@@ -167,7 +167,7 @@ FUZZ_policy_SRCS       :=
 FUZZ_bundle_SRCS       := enforcerd/live_edit.c
 FUZZ_state_file_SRCS   := enforcerd/state_file.c
 FUZZ_observations_SRCS :=
-# control.c as it is, with the modules below the maps replaced (tests/unit/no_kernel.h).
+# control.c and control_commands.c as they are, with the modules below the maps replaced (tests/unit/no_kernel.h).
 FUZZ_control_SRCS      := enforcerd/control.c enforcerd/control_commands.c enforcerd/rollout.c enforcerd/decisions.c enforcerd/live_edit.c \
 	enforcerd/metrics.c enforcerd/kernel_stat_names.c enforcerd/metrics_prometheus.c enforcerd/learn.c enforcerd/audit_net.c \
 	enforcerd/state.c enforcerd/state_file.c enforcerd/origin.c enforcerd/config.c enforcerd/config_apply.c \
