@@ -54,9 +54,11 @@ COMMON_SRCS := $(wildcard common/*.c)
 COMMON_OBJS := $(patsubst %.c,$(OUT)/%.o,$(COMMON_SRCS))
 POLICYC_LIB_SRCS := $(filter-out policyc/main.c,$(wildcard policyc/*.c))
 POLICYC_LIB_OBJS := $(patsubst %.c,$(OUT)/%.o,$(POLICYC_LIB_SRCS))
-ENFORCERD_SRCS := $(filter-out enforcer/enforcerctl.c,$(wildcard enforcer/*.c))
+ENFORCERD_SRCS := $(wildcard enforcerd/*.c)
 ENFORCERD_OBJS := $(patsubst %.c,$(OUT)/%.o,$(ENFORCERD_SRCS))
-USER_HDRS  := $(wildcard include/*.h common/*.h policyc/*.h enforcer/*.h)
+ENFORCERCTL_SRCS := $(wildcard enforcerctl/*.c)
+ENFORCERCTL_OBJS := $(patsubst %.c,$(OUT)/%.o,$(ENFORCERCTL_SRCS))
+USER_HDRS  := $(wildcard include/*.h common/*.h policyc/*.h enforcerd/*.h enforcerctl/*.h)
 
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(OUT)/tests/unit/%,$(UNIT_SRCS))
@@ -99,7 +101,7 @@ $(OUT)/enforcer.skel.h: $(OUT)/enforcer.bpf.o
 $(OUT)/%.o: %.c $(USER_HDRS) | $(OUT)/enforcer.skel.h
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -Ipolicyc -Ienforcer -c $< -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -Ipolicyc -Ienforcerd -c $< -o $@
 
 # The daemon embeds the BPF object: its objects must be rebuilt whenever the
 # skeleton changes (the order-only prerequisite above only orders the build).
@@ -116,31 +118,31 @@ $(OUT)/bin/enforcerd: $(ENFORCERD_OBJS) $(POLICYC_LIB_OBJS) $(COMMON_OBJS)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_BPF) $(LDLIBS_JSON) $(LDLIBS_HARDEN) -lz
 
-$(OUT)/bin/enforcerctl: $(OUT)/enforcer/enforcerctl.o $(OUT)/enforcer/cgroup.o $(COMMON_OBJS)
+$(OUT)/bin/enforcerctl: $(ENFORCERCTL_OBJS) $(COMMON_OBJS)
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_JSON) -lz
 
 # Daemon code with no BPF dependency that unit tests exercise on the host.
-UNIT_ENFORCER_OBJS := $(OUT)/enforcer/state_file.o $(OUT)/enforcer/live_edit.o $(OUT)/enforcer/selector_glob.o \
-	$(OUT)/enforcer/decisions.o $(OUT)/enforcer/metrics_prometheus.o $(OUT)/enforcer/metrics_http.o \
-	$(OUT)/enforcer/audit_syslog.o $(OUT)/enforcer/cgroup_names.o $(OUT)/enforcer/cgroup.o \
-	$(OUT)/enforcer/config.o $(OUT)/enforcer/units.o $(OUT)/enforcer/harden.o
+UNIT_ENFORCER_OBJS := $(OUT)/enforcerd/state_file.o $(OUT)/enforcerd/live_edit.o $(OUT)/enforcerd/selector_glob.o \
+	$(OUT)/enforcerd/decisions.o $(OUT)/enforcerd/metrics_prometheus.o $(OUT)/enforcerd/metrics_http.o \
+	$(OUT)/enforcerd/audit_syslog.o $(OUT)/enforcerd/cgroup_names.o \
+	$(OUT)/enforcerd/config.o $(OUT)/enforcerd/units.o $(OUT)/enforcerd/harden.o
 
 UNIT_HDRS := $(wildcard tests/unit/*.h)
 
 $(OUT)/tests/unit/%: tests/unit/%.c $(UNIT_HDRS) $(POLICYC_LIB_OBJS) $(COMMON_OBJS) $(UNIT_ENFORCER_OBJS) $(USER_HDRS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -Ipolicyc -Ienforcer -Itests/unit -o $@ $< $(UNIT_EXTRA_OBJS) $(POLICYC_LIB_OBJS) $(COMMON_OBJS) $(UNIT_ENFORCER_OBJS) $(LDLIBS_JSON) $(LDLIBS_HARDEN) -lz
+	$(Q)$(CC) $(CFLAGS) -Ipolicyc -Ienforcerd -Itests/unit -o $@ $< $(UNIT_EXTRA_OBJS) $(POLICYC_LIB_OBJS) $(COMMON_OBJS) $(UNIT_ENFORCER_OBJS) $(LDLIBS_JSON) $(LDLIBS_HARDEN) -lz
 
 # Daemon modules run over the daemon without a kernel (tests/unit/no_kernel.h).
-NO_KERNEL_UNIT_OBJS := $(OUT)/enforcer/state.o $(OUT)/enforcer/origin.o $(OUT)/tests/unit/no_kernel.o
+NO_KERNEL_UNIT_OBJS := $(OUT)/enforcerd/state.o $(OUT)/enforcerd/origin.o $(OUT)/tests/unit/no_kernel.o
 $(OUT)/tests/unit/test_state_restore: $(NO_KERNEL_UNIT_OBJS)
 $(OUT)/tests/unit/test_state_restore: UNIT_EXTRA_OBJS := $(NO_KERNEL_UNIT_OBJS)
-CONTROL_UNIT_OBJS := $(NO_KERNEL_UNIT_OBJS) $(OUT)/enforcer/control.o $(OUT)/enforcer/rollout.o \
-	$(OUT)/enforcer/learn.o $(OUT)/enforcer/audit_net.o $(OUT)/enforcer/metrics.o $(OUT)/enforcer/kernel_stat_names.o $(OUT)/enforcer/config_apply.o \
-	$(OUT)/enforcer/notify.o
+CONTROL_UNIT_OBJS := $(NO_KERNEL_UNIT_OBJS) $(OUT)/enforcerd/control.o $(OUT)/enforcerd/control_commands.o $(OUT)/enforcerd/rollout.o \
+	$(OUT)/enforcerd/learn.o $(OUT)/enforcerd/audit_net.o $(OUT)/enforcerd/metrics.o $(OUT)/enforcerd/kernel_stat_names.o $(OUT)/enforcerd/config_apply.o \
+	$(OUT)/enforcerd/notify.o
 $(OUT)/tests/unit/test_control: $(CONTROL_UNIT_OBJS)
 $(OUT)/tests/unit/test_control: UNIT_EXTRA_OBJS := $(CONTROL_UNIT_OBJS)
 
@@ -159,19 +161,18 @@ $(OUT)/tests/guest/enf-schema-check $(OUT)/tests/guest/enf-json: GUEST_LDLIBS :=
 # instrumented for coverage (fuzzer-no-link), each target links libFuzzer.
 FUZZ_TARGETS := policy bundle control state_file observations config
 FUZZ_CFLAGS := -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -std=gnu11 -D_GNU_SOURCE $(WARN) \
-	-Iinclude -Icommon -Ipolicyc -Ienforcer -Itests/unit
+	-Iinclude -Icommon -Ipolicyc -Ienforcerd -Itests/unit
 # What each links besides its own source, the common code and the policy compiler:
 FUZZ_policy_SRCS       :=
-FUZZ_bundle_SRCS       := enforcer/live_edit.c
-FUZZ_state_file_SRCS   := enforcer/state_file.c
+FUZZ_bundle_SRCS       := enforcerd/live_edit.c
+FUZZ_state_file_SRCS   := enforcerd/state_file.c
 FUZZ_observations_SRCS :=
-# control.c as it is, with the modules below the maps replaced (tests/unit/no_kernel.h).
-FUZZ_control_SRCS      := enforcer/control.c enforcer/rollout.c enforcer/decisions.c enforcer/live_edit.c \
-	enforcer/metrics.c enforcer/kernel_stat_names.c enforcer/metrics_prometheus.c enforcer/cgroup.c enforcer/learn.c enforcer/audit_net.c \
-	enforcer/state.c enforcer/state_file.c enforcer/origin.c enforcer/config.c enforcer/config_apply.c \
-	enforcer/notify.c enforcer/units.c enforcer/harden.c enforcer/selector_glob.c tests/unit/no_kernel.c
-FUZZ_config_SRCS       := enforcer/config.c enforcer/units.c enforcer/harden.c enforcer/selector_glob.c \
-	enforcer/cgroup.c
+# control.c and control_commands.c as they are, with the modules below the maps replaced (tests/unit/no_kernel.h).
+FUZZ_control_SRCS      := enforcerd/control.c enforcerd/control_commands.c enforcerd/rollout.c enforcerd/decisions.c enforcerd/live_edit.c \
+	enforcerd/metrics.c enforcerd/kernel_stat_names.c enforcerd/metrics_prometheus.c enforcerd/learn.c enforcerd/audit_net.c \
+	enforcerd/state.c enforcerd/state_file.c enforcerd/origin.c enforcerd/config.c enforcerd/config_apply.c \
+	enforcerd/notify.c enforcerd/units.c enforcerd/harden.c enforcerd/selector_glob.c tests/unit/no_kernel.c
+FUZZ_config_SRCS       := enforcerd/config.c enforcerd/units.c enforcerd/harden.c enforcerd/selector_glob.c
 FUZZ_BINS := $(patsubst %,$(OUT)/fuzz/fuzz_%,$(FUZZ_TARGETS))
 
 $(OUT)/fuzz/obj/%.o: %.c $(USER_HDRS) $(UNIT_HDRS)
@@ -230,7 +231,7 @@ bench: all
 	$(Q)tests/bench/run.sh --no-build $(if $(KERNEL),--kernel $(KERNEL))
 
 # ---- install and package ---------------------------------------------------
-# The daemon's paths under /etc and /var are compiled in (enforcer/enforcerd.c),
+# The daemon's paths under /etc and /var are compiled in (enforcerd/enforcerd.c),
 # so SYSCONFDIR and LOCALSTATEDIR do not follow PREFIX. UNITDIR= (empty) skips
 # the unit: debian/rules lets dh_installsystemd place it for the release.
 DESTDIR       ?=

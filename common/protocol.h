@@ -19,6 +19,7 @@
 #define ENF_SOCKET_DEFAULT   "/run/enforcer/enforcer.sock"
 #define ENF_MSG_MAX          (64 * 1024)   /* one request or response */
 #define ENF_PROTOCOL_VERSION 1
+#define ENF_EVENTS_RECENT    256           /* `events`: the daemon keeps this many, --count asks for 0..this */
 
 /* Send one JSON object, with fd attached when fd >= 0. 0 or -errno. */
 int proto_send(int sock, json_t *msg, int fd);

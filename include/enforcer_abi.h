@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * The kernel/user ABI of enforcer: map keys, map values and event records
- * shared by lsm-progs/ (BPF), enforcer/ (daemon, CLI) and policyc/.
+ * shared by lsm-progs/ (BPF), enforcerd/ (daemon), enforcerctl/ (CLI) and policyc/.
  *
  * Rules for this file:
  *  - fixed-width types only, explicit padding, every struct size asserted;
@@ -182,7 +182,7 @@ struct enf_attach_val {
  * that path inside mkdir (lsm-progs/cgroup_mkdir.bpf.c). The path is the
  * kernel's: relative to the root of the cgroup2 hierarchy, with a leading
  * '/', NUL-padded. Longer paths are never keys: the daemon attaches them
- * after mkdir (enforcer/selectors.c) and says so.
+ * after mkdir (enforcerd/selectors.c) and says so.
  */
 #define ENF_CGROUP_PATH_MAX 256  /* key bytes; a path has at most ENF_CGROUP_PATH_MAX - 2 characters */
 

@@ -29,7 +29,7 @@
  * it adds the path, so the new entry is never skipped by the walk.
  *
  * When the update fails (no memory for the element) the cgroup is
- * attached by the daemon when it sees the cgroup (enforcer/selectors.c),
+ * attached by the daemon when it sees the cgroup (enforcerd/selectors.c),
  * late; it counts those and logs them. A tracepoint cannot fail mkdir.
  *
  * enf_cgrp_rmdir removes the entry of a removed cgroup, so that ids of

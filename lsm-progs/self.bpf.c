@@ -175,7 +175,7 @@ int BPF_PROG(enf_self_file_receive, struct file *file, int ret)
  * A lock on the pin directory (or any bpffs or protected inode) held by a
  * confined task would keep every later enforcerd from starting: the daemon
  * takes flock() on its pin directory as its single-instance lock
- * (enforcer/engine.c). flock() and fcntl() locks both ask here.
+ * (enforcerd/engine.c). flock() and fcntl() locks both ask here.
  */
 SEC("lsm/file_lock")
 int BPF_PROG(enf_self_file_lock, struct file *file, unsigned int cmd, int ret)

@@ -4,6 +4,10 @@
  * which both profiles' decisions are constant, one representative of each
  * region is asked of the reference evaluator on both sides, and the points
  * where the verdicts differ are merged into entries.
+ *
+ * One file, over 1,000 lines: the path and network cuts, the merging of
+ * points into cells and the entries built from them share the context and
+ * the region table; each step's output is the next one's only input.
  */
 #include <arpa/inet.h>
 #include <errno.h>

@@ -12,6 +12,10 @@
  * a directory holding at least `subtree_threshold` observed files becomes
  * the subtree of dir unless it is too broad. Network observations are grouped by
  * family, protocol and address; ops with the same ports share a rule.
+ *
+ * One file, over 700 lines: reading observations, generalising paths and
+ * grouping network rules all fill and read the one generator; the profile
+ * printed at the end is only as right as their agreement.
  */
 #include <arpa/inet.h>
 #include <ctype.h>

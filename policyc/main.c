@@ -8,6 +8,10 @@
  * request that names no valid operation); 2 usage error; 3 internal failure
  * (I/O, out of memory). Scripts can tell "fix your profile" from "fix your
  * command line" from "something is broken here".
+ *
+ * One file, over 700 lines: the command line of each command (check,
+ * explain, compile, dump, diff, generate), beside the usage text they share;
+ * the work is in the library files.
  */
 #include <arpa/inet.h>
 #include <errno.h>

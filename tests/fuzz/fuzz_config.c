@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * libFuzzer target: the /etc/enforcer configuration reader, config_read()
- * (enforcer/config.c): the profiles and attachment lines enforcerd reads at
+ * (enforcerd/config.c): the profiles and attachment lines enforcerd reads at
  * start and on every reload.
  *
  * An input is the files of a configuration directory. Without a line

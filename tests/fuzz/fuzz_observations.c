@@ -3,7 +3,7 @@
  * libFuzzer target: the learn observations reader, generate_from_stream()
  * (policyc/generate.c): what `policyc generate` and enforcerd's `learn
  * profile` / `learn stop` run on a session's learn-NAME.jsonl. (enforcerd's
- * resume in enforcer/learn.c only hashes the lines and looks for the
+ * resume in enforcerd/learn.c only hashes the lines and looks for the
  * session marker; every observation is parsed here.)
  *
  * Invariant: beyond no crash, leak or sanitizer report:

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * libFuzzer target: the state file reader (enforcer/state_file.c), which
+ * libFuzzer target: the state file reader (enforcerd/state_file.c), which
  * enforcerd runs on STATE_DIR/state.json at every start.
  *
  * Invariant: beyond no crash, leak or sanitizer report, a refusal has a

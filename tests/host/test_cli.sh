@@ -94,6 +94,17 @@ run $B/enforcerctl shutdown --now
 check "shutdown with an unknown option exits 2" $([[ $rc -eq 2 && $out == *"--remove-enforcement"* ]]; echo $?) "rc=$rc out=$out"
 run $B/enforcerctl events --bogus
 check "events with an unknown option exits 2" $([[ $rc -eq 2 ]]; echo $?) "rc=$rc out=$out"
+# events --count: a number 0-256 (the daemon keeps 256), checked before the daemon is asked.
+for bad in abc 12x '' -1 257 99999999999999999999; do
+	run $B/enforcerctl --socket "$T/none.sock" events --count "$bad"
+	check "events --count '$bad' exits 2 naming the option and its range" \
+		$([[ $rc -eq 2 && $out == *"--count takes a number of events 0-256"*"'$bad'"* ]]; echo $?) "rc=$rc out=$out"
+done
+for good in 0 256; do # control: a number in range gets as far as the (missing) daemon
+	run $B/enforcerctl --socket "$T/none.sock" events --count $good
+	check "events --count $good is accepted (exit 3: no daemon)" \
+		$([[ $rc -eq 3 && $out == *"cannot reach enforcerd"* ]]; echo $?) "rc=$rc out=$out"
+done
 printf 'status\nmode web "unterminated\n' >"$T/batch.txt"
 run $B/enforcerctl --socket "$T/none.sock" batch "$T/batch.txt"
 check "batch: an unterminated quote is a usage error, a missing daemon exit 3" \

@@ -29,7 +29,7 @@ cd "$(dirname "$0")/../.."
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 
-FILE_LEVEL=(include lsm-progs policyc common enforcer scripts .ci)
+FILE_LEVEL=(include lsm-progs policyc common enforcerd enforcerctl scripts .ci)
 UNNAMED=(README.md .gitignore)
 
 # tracked ROOT: the files of ROOT, one relative path a line. In a git work
@@ -173,9 +173,9 @@ caught() {
 	check "README layout control: $1 is caught" $? "no line with '$2' in: ${out:-nothing}"
 }
 
-: >"$copy/enforcer/undocumented.c"
-caught "a new enforcer/undocumented.c" "'enforcer/undocumented.c' is in the tree but not"
-rm "$copy/enforcer/undocumented.c"
+: >"$copy/enforcerd/undocumented.c"
+caught "a new enforcerd/undocumented.c" "'enforcerd/undocumented.c' is in the tree but not"
+rm "$copy/enforcerd/undocumented.c"
 
 mkdir -p "$copy/tests/newfolder" && : >"$copy/tests/newfolder/x.sh"
 caught "a new tests/newfolder/" "'tests/newfolder/' is in the tree but not"
@@ -186,7 +186,7 @@ caught "a header without a .c (policyc/orphan.h)" "'policyc/orphan.h' is in the 
 rm "$copy/policyc/orphan.h"
 
 sed -i 's/`live_edit\.c`//' "$copy/README.md"
-caught "live_edit.c gone from the table" "'enforcer/live_edit.c' is in the tree but not"
+caught "live_edit.c gone from the table" "'enforcerd/live_edit.c' is in the tree but not"
 cp "$root/README.md" "$copy/README.md"
 
 rm "$copy/lsm-progs/unix.bpf.c"

@@ -249,6 +249,7 @@ int profiles_set_mode(struct profiles *ps, const char *name, enum enf_mode mode,
 	if (!p)
 		return no_profile(name, msg, size);
 	p->mode = mode;
+	p->bundle->mode = mode;
 	p->generation = ps->next_generation++;
 	publish(p);
 	return 0;

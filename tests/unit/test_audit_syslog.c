@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The syslog destination of the audit log (enforcer/audit_syslog.c) and
- * the cgroup id -> path resolution of events (enforcer/cgroup_names.c),
+ * The syslog destination of the audit log (enforcerd/audit_syslog.c) and
+ * the cgroup id -> path resolution of events (enforcerd/cgroup_names.c),
  * against a real datagram socket and the host's own cgroup2 hierarchy.
  */
 #include <errno.h>

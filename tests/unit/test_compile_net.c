@@ -12,6 +12,10 @@
  * tests/integration/24-explain-agrees.sh, each with the action it must
  * come to, decided here by the model and explain and in a guest by the
  * real hooks and explain.
+ *
+ * One file, over 700 lines: the model, the generator of profiles and the
+ * hand-written cases all serve the one agreement check; apart, a case
+ * could pass against a model the others no longer use.
  */
 #include <arpa/inet.h>
 #include <errno.h>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * /etc/enforcer parsing (enforcer/config.c) and systemd unit resolution
- * (enforcer/units.c), on the host:
+ * /etc/enforcer parsing (enforcerd/config.c) and systemd unit resolution
+ * (enforcerd/units.c), on the host:
  *  - a unit's cgroup path from systemctl's properties: running (its
  *    ControlGroup), not running (from its slice: default, nested, a slice
  *    unit itself), escaped names, aliases; refused: no such unit, masked,

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * `enforcerctl load` as the daemon answers it: enforcer/control.c as it is,
+ * `enforcerctl load` as the daemon answers it: enforcerd/control{,_commands}.c as they are,
  * driven through control_handle() over a socketpair, over the daemon
  * without a kernel (no_kernel.h). A bundle of the format-1 build is refused
  * with the message that says to recompile (enforcerctl prints the daemon's

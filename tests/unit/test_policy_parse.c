@@ -5,6 +5,10 @@
  * representative errors (the fixtures under policies/invalid/ carry theirs
  * in .expect files); substrings elsewhere, so wording can improve without
  * rewriting every test.
+ *
+ * One file, over 700 lines: one test per key and per class of error of the
+ * one format, sharing the fixture helpers; a reader looking for what a key
+ * accepts and refuses finds it in one place.
  */
 #include <dirent.h>
 #include <errno.h>

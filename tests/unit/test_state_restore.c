@@ -2,7 +2,7 @@
 /*
  * Upgrade from the format-1 build: a state directory it wrote (state.json,
  * NAME-INSTANCE.pol in bundle format 1, NAME-INSTANCE.json documents) is
- * restored by this build's state_restore() (enforcer/state.c, as it is)
+ * restored by this build's state_restore() (enforcerd/state.c, as it is)
  * over the daemon without a kernel (no_kernel.h). Every profile comes back
  * with its rules, rebuilt from its document, the rebuild logged once per
  * profile; the bundles are stored again in format 2, byte for byte what

@@ -31,13 +31,14 @@
 #include "notify.h"
 #include "origin.h"
 #include "profiles.h"
+#include "protocol.h"
 #include "selectors.h"
 #include "state.h"
 #include "units.h"
 
 #define CONTROL_MAX_CLIENTS   64
 #define CONTROL_IDLE_SECONDS  10
-#define CONTROL_RECENT_EVENTS 256   /* kept for `events` */
+#define CONTROL_RECENT_EVENTS ENF_EVENTS_RECENT   /* kept for `events` (protocol.h) */
 
 struct control_client {
 	int fd;
@@ -99,10 +100,6 @@ void control_close(struct control *c);
 
 /* The sockfs inode of the listening socket (for the kernel's connect check), 0 if none. */
 unsigned long long control_socket_ino(const struct control *c);
-
-/* epoll data tags: the listening socket, or a client index + CONTROL_TAG_CLIENT. */
-#define CONTROL_TAG_LISTEN 1
-#define CONTROL_TAG_CLIENT 1000
 
 void control_accept(struct control *c);
 void control_handle(struct control *c, int client_index);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Data only: control.c and metrics.c both print it, and tests link it without either. */
+/* Data only: control_commands.c and metrics.c both print it, and tests link it without either. */
 #include "metrics.h"
 #include "util.h"
 

@@ -308,6 +308,8 @@ int profiles_set_mode(struct profiles *ps, const char *name, enum enf_mode mode,
 		return r;
 	ps->next_generation++;
 	*p = next;
+	/* The bundle records the mode too: the persisted state replays it. */
+	p->bundle->mode = mode;
 	return 0;
 }
 

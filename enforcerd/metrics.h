@@ -5,7 +5,7 @@
  * prints it and the Prometheus text renders the same list, so the two
  * cannot disagree. Not every number has one home yet: the kernel counters'
  * status keys and metrics come from one table (kernel_stat_names.c), but
- * `status` (control.c) reads some daemon counters itself (events_written,
+ * `status` (control_commands.c) reads some daemon counters itself (events_written,
  * summaries_written, audit_write_errors).
  */
 #ifndef ENFORCER_METRICS_H

@@ -35,7 +35,7 @@ struct audit {
 	/* Every event also goes here (the control socket's `events`); the object is borrowed. */
 	void (*on_event)(void *ctx, json_t *event);
 	void *on_event_ctx;
-	/* Learn records (verdict ENF_VERDICT_LEARN) go here, not to the log: enforcer/learn.c. */
+	/* Learn records (verdict ENF_VERDICT_LEARN) go here, not to the log: enforcerd/learn.c. */
 	void (*on_learn)(void *ctx, const struct enf_event *ev);
 	void *on_learn_ctx;
 };

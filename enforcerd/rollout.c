@@ -125,8 +125,6 @@ json_t *rollout_promote(struct control *c, const char *name, int64_t window_usec
 		*ret_errno = r;
 		return NULL;
 	}
-	/* The bundle records the mode too: the persisted state restores enforce. */
-	p->bundle->mode = ENF_MODE_ENFORCE;
 	if (total)
 		log_warn("profile '%s' promoted to enforce with --force despite %llu would-deny decision(s) since %s: %s "
 			 "(generation %llu)", name, (unsigned long long)total, from_text, rules,

@@ -6,7 +6,7 @@
  *
  * Written here rather than linked from libsystemd (sd_notify(3) documents the
  * protocol as stable and invites reimplementing it): the socket is created
- * once at start-up, before the seccomp filter (enforcer/harden.c), which
+ * once at start-up, before the seccomp filter (enforcerd/harden.c), which
  * allows sendto() but not socket(); each message is then one sendto(). With
  * no $NOTIFY_SOCKET (not started by systemd, or Type=simple) every call is a
  * no-op, so the daemon runs the same with and without a service manager.

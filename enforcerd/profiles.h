@@ -80,6 +80,7 @@ int profiles_load(struct profiles *ps, struct bundle *b, struct profile **ret_pr
 /* Unload; refused while attached unless force (then it detaches first). */
 int profiles_unload(struct profiles *ps, const char *name, bool force, char *msg, size_t size);
 
+/* A new generation in MODE; the bundle records it too (the persisted state replays it). */
 int profiles_set_mode(struct profiles *ps, const char *name, enum enf_mode mode, char *msg, size_t size);
 
 /* Attach (or re-point) a cgroup to a profile; detach a cgroup. */

@@ -1,4 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Every command of the control protocol (control_internal.h), one handler
+ * each, and at the end the table that says who may run it and whether it is
+ * persisted. One file, over 700 lines: the handlers share the request
+ * helpers (strict unpack, refusals of what /etc declares, the profile's JSON)
+ * and the table must see them all, so a reader checking what a command can
+ * change reads it and its grant in one place.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -16,6 +24,7 @@
 #include "cgroup.h"
 #include "config_apply.h"
 #include "control.h"
+#include "control_internal.h"
 #include "live_edit.h"
 #include "log.h"
 #include "metrics.h"
@@ -26,30 +35,17 @@
 #include "time_arg.h"
 #include "util.h"
 
-#define ERRMSG_MAX 1024
 
-/* Who may run a command. */
-enum access_level { ACCESS_READ, ACCESS_ADMIN };
-
-struct request {
-	struct control *c;
-	struct control_client *client;
-	json_t *msg;
-	int fd;                /* passed fd, or -1 */
-	char err[ERRMSG_MAX];
-};
-
-typedef json_t *(*command_fn)(struct request *rq, int *ret_errno);
 
 /* The text may end in half a UTF-8 character (cut at ERRMSG_MAX) or hold a file name's bytes: never lose the answer for it. */
-static json_t *reply_error(int err, const char *text)
+json_t *control_reply_error(int err, const char *text)
 {
 	return json_pack("{s:b, s:o, s:i}", "ok", 0, "error", json_kstring(text, ERRMSG_MAX), "errno", err < 0 ? -err : err);
 }
 
 /*
- * Unpack the request strictly: unknown keys are errors, so a typo in a
- * client never silently does something else.
+ * Unpack the request's arguments strictly (dispatch took "cmd"): unknown
+ * keys are errors, so a typo in a client never silently does something else.
  */
 static int unpack(struct request *rq, const char *fmt, ...)
 {
@@ -238,11 +234,10 @@ void control_status_line(const struct control *c, char *buf, size_t size)
 static json_t *cmd_status(struct request *rq, int *ret_errno)
 {
 	const struct control *c = rq->c;
-	const char *cmd;
 	size_t n = 0;
 	json_t *o;
 
-	if ((*ret_errno = unpack(rq, "{s:s}", "cmd", &cmd)) < 0)
+	if ((*ret_errno = unpack(rq, "{}")) < 0)
 		return NULL;
 	selectors_reconcile(c->selectors);
 	for (size_t i = 0; i < ENF_MAX_PROFILES; i++)
@@ -316,12 +311,12 @@ static json_t *reply_large(struct request *rq, json_t *reply, int *ret_errno)
 
 static json_t *cmd_stats(struct request *rq, int *ret_errno)
 {
-	const char *cmd, *format = "json";
+	const char *format = "json";
 	_cleanup_free_ char *text = NULL;
 	json_t *metrics;
 	size_t len = 0;
 
-	if ((*ret_errno = unpack(rq, "{s:s, s?s}", "cmd", &cmd, "format", &format)) < 0)
+	if ((*ret_errno = unpack(rq, "{s?s}", "format", &format)) < 0)
 		return NULL;
 	audit_summarize(rq->c->audit); /* the per-key totals as of now, and their summaries logged */
 	if (strcmp(format, "json") == 0)
@@ -345,10 +340,10 @@ static json_t *cmd_stats(struct request *rq, int *ret_errno)
 
 static json_t *cmd_report(struct request *rq, int *ret_errno)
 {
-	const char *cmd, *name;
+	const char *name;
 	json_int_t since = 0, limit = ROLLOUT_REPORT_LIMIT_DEFAULT;
 
-	if ((*ret_errno = unpack(rq, "{s:s, s:s, s?I, s?I}", "cmd", &cmd, "profile", &name, "since_usec", &since,
+	if ((*ret_errno = unpack(rq, "{s:s, s?I, s?I}", "profile", &name, "since_usec", &since,
 				 "limit", &limit)) < 0)
 		return NULL;
 	if (since < 0 || limit < 0 || limit > ROLLOUT_REPORT_LIMIT_MAX) {
@@ -362,11 +357,11 @@ static json_t *cmd_report(struct request *rq, int *ret_errno)
 
 static json_t *cmd_promote(struct request *rq, int *ret_errno)
 {
-	const char *cmd, *name;
+	const char *name;
 	json_int_t window = ROLLOUT_WINDOW_DEFAULT_USEC;
 	int force = 0;
 
-	if ((*ret_errno = unpack(rq, "{s:s, s:s, s?I, s?b}", "cmd", &cmd, "profile", &name, "window_usec", &window,
+	if ((*ret_errno = unpack(rq, "{s:s, s?I, s?b}", "profile", &name, "window_usec", &window,
 				 "force", &force)) < 0 || refuse_declared(rq, ORIGIN_PROFILE, name, ret_errno) < 0)
 		return NULL;
 	return rollout_promote(rq->c, name, window, force, rq->err, sizeof(rq->err), ret_errno);
@@ -376,9 +371,8 @@ static json_t *cmd_list(struct request *rq, int *ret_errno)
 {
 	const struct control *c = rq->c;
 	json_t *arr, *sel, *pend;
-	const char *cmd;
 
-	if ((*ret_errno = unpack(rq, "{s:s}", "cmd", &cmd)) < 0)
+	if ((*ret_errno = unpack(rq, "{}")) < 0)
 		return NULL;
 	selectors_reconcile(c->selectors);
 	arr = json_array();
@@ -408,12 +402,12 @@ static json_t *cmd_list(struct request *rq, int *ret_errno)
 
 static json_t *cmd_show(struct request *rq, int *ret_errno)
 {
-	const char *cmd, *name;
+	const char *name;
 	const struct bundle *b;
 	struct profile *p;
 	json_t *o, *rules, *defaults, *baseline;
 
-	if ((*ret_errno = unpack(rq, "{s:s, s:s}", "cmd", &cmd, "profile", &name)) < 0)
+	if ((*ret_errno = unpack(rq, "{s:s}", "profile", &name)) < 0)
 		return NULL;
 	selectors_reconcile(rq->c->selectors);
 	p = find_profile(rq, name, ret_errno);
@@ -458,11 +452,10 @@ static json_t *cmd_load(struct request *rq, int *ret_errno)
 	struct bundle *b = NULL;
 	struct stat st;
 	struct profile *p;
-	const char *cmd;
 	bool replaced;
 	int r;
 
-	if ((*ret_errno = unpack(rq, "{s:s}", "cmd", &cmd)) < 0)
+	if ((*ret_errno = unpack(rq, "{}")) < 0)
 		return NULL;
 	if (rq->fd < 0) {
 		snprintf(rq->err, sizeof(rq->err), "'load' needs the compiled profile passed as a file descriptor");
@@ -500,13 +493,13 @@ static json_t *cmd_load(struct request *rq, int *ret_errno)
 
 static json_t *cmd_unload(struct request *rq, int *ret_errno)
 {
-	const char *cmd, *name;
+	const char *name;
 	int force = 0;
 	size_t nsel;
 	bool orphan;
 	struct profile *p;
 
-	if ((*ret_errno = unpack(rq, "{s:s, s:s, s?b}", "cmd", &cmd, "profile", &name, "force", &force)) < 0 ||
+	if ((*ret_errno = unpack(rq, "{s:s, s?b}", "profile", &name, "force", &force)) < 0 ||
 	    refuse_declared(rq, ORIGIN_PROFILE, name, ret_errno) < 0)
 		return NULL;
 	p = find_profile(rq, name, ret_errno);
@@ -535,11 +528,11 @@ static json_t *cmd_unload(struct request *rq, int *ret_errno)
 
 static json_t *cmd_mode(struct request *rq, int *ret_errno)
 {
-	const char *cmd, *name, *mode;
+	const char *name, *mode;
 	enum enf_mode m;
 	struct profile *p;
 
-	if ((*ret_errno = unpack(rq, "{s:s, s:s, s:s}", "cmd", &cmd, "profile", &name, "mode", &mode)) < 0 ||
+	if ((*ret_errno = unpack(rq, "{s:s, s:s}", "profile", &name, "mode", &mode)) < 0 ||
 	    refuse_declared(rq, ORIGIN_PROFILE, name, ret_errno) < 0)
 		return NULL;
 	if (enf_mode_from_word(mode, &m) < 0) {
@@ -551,8 +544,6 @@ static json_t *cmd_mode(struct request *rq, int *ret_errno)
 	if (*ret_errno < 0)
 		return NULL;
 	p = profiles_find(rq->c->profiles, name);
-	/* The bundle records the mode too: keep it in step, so replaying the state restores this mode. */
-	p->bundle->mode = m;
 	if (m == ENF_MODE_LEARN && (*ret_errno = learn_begin(rq->c->learn, p, false, rq->err, sizeof(rq->err))) < 0)
 		return NULL;
 	log_info("profile '%s' is now in %s mode (generation %llu)", name, mode, (unsigned long long)p->generation);
@@ -560,11 +551,11 @@ static json_t *cmd_mode(struct request *rq, int *ret_errno)
 }
 
 /* attach and detach name a cgroup, a selector or a unit, exactly one. */
-static int one_of(struct request *rq, const char *cmd, const char *cgroup, const char *selector, const char *unit)
+static int one_of(struct request *rq, const char *cgroup, const char *selector, const char *unit)
 {
 	if (!!cgroup + !!selector + !!unit == 1)
 		return 0;
-	snprintf(rq->err, sizeof(rq->err), "malformed request: '%s' needs either \"cgroup\", \"selector\" or \"unit\" (exactly one)", cmd);
+	snprintf(rq->err, sizeof(rq->err), "malformed request: '%s' needs either \"cgroup\", \"selector\" or \"unit\" (exactly one)", rq->cmd);
 	rq->c->n.malformed++;
 	return -EINVAL;
 }
@@ -611,15 +602,15 @@ static json_t *attach_unit(struct request *rq, const char *name, const char *uni
 
 static json_t *cmd_attach(struct request *rq, int *ret_errno)
 {
-	const char *cmd, *name, *cgroup = NULL, *selector = NULL, *unit = NULL;
+	const char *name, *cgroup = NULL, *selector = NULL, *unit = NULL;
 	char key[PATH_MAX], glob[SELECTOR_GLOB_MAX];
 	const struct attachment *a;
 	unsigned n = 0;
 
-	if ((*ret_errno = unpack(rq, "{s:s, s:s, s?s, s?s, s?s}", "cmd", &cmd, "profile", &name, "cgroup", &cgroup,
+	if ((*ret_errno = unpack(rq, "{s:s, s?s, s?s, s?s}", "profile", &name, "cgroup", &cgroup,
 				 "selector", &selector, "unit", &unit)) < 0)
 		return NULL;
-	if ((*ret_errno = one_of(rq, "attach", cgroup, selector, unit)) < 0)
+	if ((*ret_errno = one_of(rq, cgroup, selector, unit)) < 0)
 		return NULL;
 	if (unit)
 		return attach_unit(rq, name, unit, ret_errno);
@@ -649,14 +640,14 @@ static json_t *cmd_attach(struct request *rq, int *ret_errno)
 
 static json_t *cmd_detach(struct request *rq, int *ret_errno)
 {
-	const char *cmd, *cgroup = NULL, *selector = NULL, *unit = NULL;
+	const char *cgroup = NULL, *selector = NULL, *unit = NULL;
 	char key[PATH_MAX], glob[SELECTOR_GLOB_MAX];
 	unsigned n = 0;
 
-	if ((*ret_errno = unpack(rq, "{s:s, s?s, s?s, s?s}", "cmd", &cmd, "cgroup", &cgroup, "selector", &selector,
+	if ((*ret_errno = unpack(rq, "{s?s, s?s, s?s}", "cgroup", &cgroup, "selector", &selector,
 				 "unit", &unit)) < 0)
 		return NULL;
-	if ((*ret_errno = one_of(rq, "detach", cgroup, selector, unit)) < 0)
+	if ((*ret_errno = one_of(rq, cgroup, selector, unit)) < 0)
 		return NULL;
 	if (selector) {
 		if (selectors_normalise(rq->c->selectors, selector, glob, sizeof(glob), rq->err, sizeof(rq->err)) == 0 &&
@@ -698,10 +689,9 @@ static json_t *cmd_detach(struct request *rq, int *ret_errno)
 /* reload: read /etc/enforcer again and apply it, or refuse it whole (config_apply.h). */
 static json_t *cmd_reload(struct request *rq, int *ret_errno)
 {
-	const char *cmd;
 	json_t *changes = NULL;
 
-	if ((*ret_errno = unpack(rq, "{s:s}", "cmd", &cmd)) < 0)
+	if ((*ret_errno = unpack(rq, "{}")) < 0)
 		return NULL;
 	if (!rq->c->config) {
 		snprintf(rq->err, sizeof(rq->err), "this daemon has no configuration directory");
@@ -737,12 +727,12 @@ static json_t *switch_to(struct request *rq, struct bundle *nb, const char *what
 
 static json_t *cmd_rule_add(struct request *rq, int *ret_errno)
 {
-	const char *cmd, *name, *section, *rule;
+	const char *name, *section, *rule;
 	struct bundle *nb = NULL;
 	struct profile *p;
 	uint32_t id;
 
-	if ((*ret_errno = unpack(rq, "{s:s, s:s, s:s, s:s}", "cmd", &cmd, "profile", &name, "section", &section,
+	if ((*ret_errno = unpack(rq, "{s:s, s:s, s:s}", "profile", &name, "section", &section,
 				 "rule", &rule)) < 0 || refuse_declared(rq, ORIGIN_PROFILE, name, ret_errno) < 0)
 		return NULL;
 	p = find_profile(rq, name, ret_errno);
@@ -762,13 +752,13 @@ static json_t *cmd_rule_add(struct request *rq, int *ret_errno)
 
 static json_t *cmd_rule_del(struct request *rq, int *ret_errno)
 {
-	const char *cmd, *name, *id_text;
+	const char *name, *id_text;
 	struct bundle *nb = NULL;
 	struct profile *p;
 	unsigned long id;
 	char *end;
 
-	if ((*ret_errno = unpack(rq, "{s:s, s:s, s:s}", "cmd", &cmd, "profile", &name, "rule_id", &id_text)) < 0 ||
+	if ((*ret_errno = unpack(rq, "{s:s, s:s}", "profile", &name, "rule_id", &id_text)) < 0 ||
 	    refuse_declared(rq, ORIGIN_PROFILE, name, ret_errno) < 0)
 		return NULL;
 	errno = 0;
@@ -792,12 +782,12 @@ static json_t *cmd_rule_del(struct request *rq, int *ret_errno)
 static json_t *cmd_events(struct request *rq, int *ret_errno)
 {
 	struct control *c = rq->c;
-	const char *cmd, *profile = NULL;
+	const char *profile = NULL;
 	int follow = 0, count = 50;
 	json_t *arr;
 	size_t have;
 
-	if ((*ret_errno = unpack(rq, "{s:s, s?b, s?i, s?s}", "cmd", &cmd, "follow", &follow, "count", &count,
+	if ((*ret_errno = unpack(rq, "{s?b, s?i, s?s}", "follow", &follow, "count", &count,
 				 "profile", &profile)) < 0)
 		return NULL;
 	if (count < 0 || count > CONTROL_RECENT_EVENTS) {
@@ -826,10 +816,9 @@ static json_t *cmd_events(struct request *rq, int *ret_errno)
 
 static json_t *cmd_shutdown(struct request *rq, int *ret_errno)
 {
-	const char *cmd;
 	int remove = 0;
 
-	if ((*ret_errno = unpack(rq, "{s:s, s?b}", "cmd", &cmd, "remove_enforcement", &remove)) < 0)
+	if ((*ret_errno = unpack(rq, "{s?b}", "remove_enforcement", &remove)) < 0)
 		return NULL;
 	rq->c->shutdown = true;
 	rq->c->remove_enforcement = remove;
@@ -838,7 +827,7 @@ static json_t *cmd_shutdown(struct request *rq, int *ret_errno)
 	return json_pack("{s:b, s:b}", "ok", 1, "remove_enforcement", remove);
 }
 
-/* ---- learn (enforcer/learn.c, docs/learn.md) ---- */
+/* ---- learn (enforcerd/learn.c, docs/learn.md) ---- */
 
 static struct learn_session *find_session(struct request *rq, const char *name, int *ret_errno)
 {
@@ -854,17 +843,13 @@ static struct learn_session *find_session(struct request *rq, const char *name, 
 
 static json_t *cmd_learn_start(struct request *rq, int *ret_errno)
 {
-	const char *cmd, *name, *cgroup;
+	const char *name, *cgroup;
 	_cleanup_free_ char *canon = NULL;
 	const struct attachment *a;
 	struct attachment *att;
-	struct bundle *b = NULL;
-	struct profile *p;
-	bool replaced;
-	char ignore[256];
 	uint64_t id;
 
-	if ((*ret_errno = unpack(rq, "{s:s, s:s, s:s}", "cmd", &cmd, "profile", &name, "cgroup", &cgroup)) < 0)
+	if ((*ret_errno = unpack(rq, "{s:s, s:s}", "profile", &name, "cgroup", &cgroup)) < 0)
 		return NULL;
 	if (profiles_find(rq->c->profiles, name)) {
 		snprintf(rq->err, sizeof(rq->err), "a profile named '%s' is loaded already: pick another name, or "
@@ -884,30 +869,18 @@ static json_t *cmd_learn_start(struct request *rq, int *ret_errno)
 		*ret_errno = -EBUSY;
 		return NULL;
 	}
-	if ((*ret_errno = learn_synthesize(name, &b, rq->err, sizeof(rq->err))) < 0)
+	if ((*ret_errno = learn_start(rq->c->learn, rq->c->selectors, name, cgroup, &a, rq->err, sizeof(rq->err))) < 0)
 		return NULL;
-	if ((*ret_errno = profiles_load(rq->c->profiles, b, &p, &replaced, rq->err, sizeof(rq->err))) < 0) {
-		bundle_free(b);
-		return NULL;
-	}
-	/* The session exists before any task can be governed: nothing it does is missed. */
-	if ((*ret_errno = learn_begin(rq->c->learn, p, true, rq->err, sizeof(rq->err))) < 0 ||
-	    (*ret_errno = selectors_attach_path(rq->c->selectors, name, cgroup, &a, rq->err, sizeof(rq->err))) < 0) {
-		if (learn_find(rq->c->learn, name))
-			learn_end(rq->c->learn, learn_find(rq->c->learn, name));
-		profiles_unload(rq->c->profiles, name, true, ignore, sizeof(ignore));
-		return NULL;
-	}
 	log_info("learning: profile '%s' attached to %s", name, a->cgroup);
 	return json_pack("{s:b, s:s, s:s}", "ok", 1, "profile", name, "cgroup", a->cgroup);
 }
 
 static json_t *cmd_learn_status(struct request *rq, int *ret_errno)
 {
-	const char *cmd, *name = NULL;
+	const char *name = NULL;
 	json_t *list;
 
-	if ((*ret_errno = unpack(rq, "{s:s, s?s}", "cmd", &cmd, "profile", &name)) < 0)
+	if ((*ret_errno = unpack(rq, "{s?s}", "profile", &name)) < 0)
 		return NULL;
 	if (name) {
 		struct learn_session *s = find_session(rq, name, ret_errno);
@@ -924,16 +897,15 @@ static json_t *cmd_learn_status(struct request *rq, int *ret_errno)
 /* learn-profile and learn-stop: the generated profile (and for stop, the end of the session). */
 static json_t *learn_generate(struct request *rq, int *ret_errno, bool stop)
 {
-	const char *cmd, *name, *out_name = NULL, *mode = "audit";
+	const char *name, *out_name = NULL, *mode = "audit";
 	int threshold = GENERATE_DEFAULT_THRESHOLD;
 	struct generate_options o;
 	enum enf_mode gen_mode;
 	struct learn_session *s;
 	_cleanup_free_ char *text = NULL, *warnings = NULL;
 	json_t *reply;
-	bool synthesized;
 
-	if ((*ret_errno = unpack(rq, "{s:s, s:s, s?s, s?s, s?i}", "cmd", &cmd, "profile", &name, "name", &out_name,
+	if ((*ret_errno = unpack(rq, "{s:s, s?s, s?s, s?i}", "profile", &name, "name", &out_name,
 				 "mode", &mode, "subtree_threshold", &threshold)) < 0)
 		return NULL;
 	if (!(s = find_session(rq, name, ret_errno)))
@@ -955,22 +927,9 @@ static json_t *learn_generate(struct request *rq, int *ret_errno, bool stop)
 		json_object_set_new(reply, "warnings", json_string(warnings));
 	if (!stop)
 		return reply;
-	synthesized = s->synthesized;
-	learn_end(rq->c->learn, s);
-	if (synthesized) {
-		if ((*ret_errno = profiles_unload(rq->c->profiles, name, true, rq->err, sizeof(rq->err))) < 0) {
-			json_decref(reply);
-			return NULL;
-		}
-		log_info("learning: stopped; profile '%s' unloaded", name);
-	} else {
-		struct profile *p = profiles_find(rq->c->profiles, name);
-
-		/* Back to a mode that changes nothing for the workload: audit. */
-		if (p && p->mode == ENF_MODE_LEARN &&
-		    profiles_set_mode(rq->c->profiles, name, ENF_MODE_AUDIT, rq->err, sizeof(rq->err)) == 0)
-			p->bundle->mode = ENF_MODE_AUDIT;
-		log_info("learning: stopped; profile '%s' is in %s mode", name, p ? enf_mode_name(p->mode) : "no");
+	if ((*ret_errno = learn_stop(rq->c->learn, s, rq->err, sizeof(rq->err))) < 0) {
+		json_decref(reply);
+		return NULL;
 	}
 	return reply;
 }
@@ -985,12 +944,7 @@ static json_t *cmd_learn_stop(struct request *rq, int *ret_errno)
 	return learn_generate(rq, ret_errno, true);
 }
 
-static const struct command {
-	const char *name;
-	enum access_level access;
-	bool changes_state;    /* persisted before the answer */
-	command_fn fn;
-} commands[] = {
+const struct control_command control_commands[] = {
 	{ "status",   ACCESS_READ,  false, cmd_status },
 	{ "stats",    ACCESS_READ,  false, cmd_stats },
 	{ "list",     ACCESS_READ,  false, cmd_list },
@@ -1012,309 +966,4 @@ static const struct command {
 	{ "learn-profile", ACCESS_READ,  false, cmd_learn_profile },
 	{ "learn-stop",    ACCESS_ADMIN, true,  cmd_learn_stop },
 };
-
-static json_t *dispatch(struct request *rq)
-{
-	const char *name = json_string_value(json_object_get(rq->msg, "cmd"));
-	struct control *c = rq->c;
-	json_t *reply;
-	int err = 0;
-
-	if (rq->client->confined) {
-		c->n.denied++;
-		return reply_error(-EPERM, "permission denied: requests from a cgroup a profile governs are refused; "
-				   "run enforcerctl from an unconfined cgroup");
-	}
-	if (!name) {
-		c->n.malformed++;
-		return reply_error(-EINVAL, "malformed request: no \"cmd\" string");
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
-		const struct command *cmd = &commands[i];
-
-		if (strcmp(cmd->name, name) != 0)
-			continue;
-		if (cmd->access == ACCESS_ADMIN ? !rq->client->admin : !rq->client->reader) {
-			c->n.denied++;
-			snprintf(rq->err, sizeof(rq->err), "permission denied: '%s' needs %s (you are uid %u)",
-				 name, cmd->access == ACCESS_ADMIN ? "root" : "root or the enforcer read group",
-				 (unsigned)rq->client->uid);
-			return reply_error(-EPERM, rq->err);
-		}
-		reply = cmd->fn(rq, &err);
-		if (!reply)
-			return reply_error(err ? err : -EIO, rq->err[0] ? rq->err : strerror(err ? -err : EIO));
-		if (cmd->changes_state) {
-			int r = state_save(c->state, c->profiles, c->selectors);
-
-			/* In force but not persisted: say so; the next successful save catches up. */
-			json_object_set_new(reply, "persisted", json_boolean(r == 0));
-			if (r < 0)
-				json_object_set_new(reply, "warning", json_kstring(c->state->last_error, sizeof(c->state->last_error)));
-		}
-		return reply;
-	}
-	c->n.malformed++;
-	snprintf(rq->err, sizeof(rq->err), "unknown command '%.64s' (see 'enforcerctl --help')", name);
-	return reply_error(-EINVAL, rq->err);
-}
-
-int control_open(struct control *c, const char *path, gid_t read_gid, int epoll_fd)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = CONTROL_TAG_LISTEN };
-	_cleanup_free_ char *dir = NULL;
-	int probe = -1;
-
-	c->listen_fd = -1;
-	for (size_t i = 0; i < CONTROL_MAX_CLIENTS; i++)
-		c->clients[i].fd = -1;
-	c->epoll_fd = epoll_fd;
-	c->read_gid = read_gid;
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return log_error_errno(-ENAMETOOLONG, "socket path too long: %s", path);
-	c->path = strdup(path);
-	dir = strdup(path);
-	if (!c->path || !dir)
-		return -ENOMEM;
-	if (strrchr(dir, '/'))
-		*strrchr(dir, '/') = 0;
-	if (dir[0] && mkdir(dir, 0755) < 0 && errno != EEXIST)
-		return log_error_errno(-errno, "cannot create %s: %m", dir);
-
-	/* Refuse to steal the socket of a daemon that is still running. */
-	if (proto_connect(path, &probe) == 0) {
-		close(probe);
-		return log_error_errno(-EADDRINUSE, "another enforcerd is already serving %s; stop it first", path);
-	}
-	unlink(path);
-	strcpy(sa.sun_path, path);
-	c->listen_fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (c->listen_fd < 0)
-		return log_error_errno(-errno, "cannot create the control socket: %m");
-	if (bind(c->listen_fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		return log_error_errno(-errno, "cannot bind %s: %m", path);
-	/* Anyone may connect; every request is authorised by peer credentials. */
-	if (chmod(path, 0666) < 0)
-		return log_error_errno(-errno, "cannot chmod %s: %m", path);
-	if (listen(c->listen_fd, 16) < 0)
-		return log_error_errno(-errno, "cannot listen on %s: %m", path);
-	if (epoll_ctl(epoll_fd, EPOLL_CTL_ADD, c->listen_fd, &ev) < 0)
-		return log_error_errno(-errno, "epoll: %m");
-	return 0;
-}
-
-unsigned long long control_socket_ino(const struct control *c)
-{
-	struct stat st;
-
-	if (c->listen_fd < 0 || fstat(c->listen_fd, &st) < 0)
-		return 0;
-	return (unsigned long long)st.st_ino;
-}
-
-static void client_close(struct control *c, int i)
-{
-	if (c->clients[i].fd < 0)
-		return;
-	epoll_ctl(c->epoll_fd, EPOLL_CTL_DEL, c->clients[i].fd, NULL);
-	close(c->clients[i].fd);
-	free(c->clients[i].filter_profile);
-	c->clients[i] = (struct control_client){ .fd = -1 };
-}
-
-void control_close(struct control *c)
-{
-	for (int i = 0; i < CONTROL_MAX_CLIENTS; i++)
-		client_close(c, i);
-	if (c->listen_fd >= 0) {
-		close(c->listen_fd);
-		if (c->path)
-			unlink(c->path);
-	}
-	for (size_t i = 0; i < CONTROL_RECENT_EVENTS; i++)
-		json_decref(c->recent[i]);
-	free(c->path);
-	memset(c->recent, 0, sizeof(c->recent));
-	c->path = NULL;
-	c->listen_fd = -1;
-}
-
-static bool in_group(gid_t gid, pid_t pid, gid_t want)
-{
-	char path[64], line[512];
-	FILE *f;
-	bool found = gid == want;
-
-	if (found || want == (gid_t)-1)
-		return found;
-	/* Supplementary groups of the peer, from its /proc status. */
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof(line), f)) {
-		if (strncmp(line, "Groups:", 7) != 0)
-			continue;
-		for (char *tok = strtok(line + 7, " \t\n"); tok && !found; tok = strtok(NULL, " \t\n"))
-			found = (gid_t)strtoul(tok, NULL, 10) == want;
-	}
-	fclose(f);
-	return found;
-}
-
-/*
- * Is the peer in a cgroup some attachment governs (the attached cgroup or
- * below)? Read from /proc at accept time; the kernel's check on connect()
- * is the one that cannot race (lsm-progs/self.bpf.c).
- */
-static bool peer_confined(const struct control *c, pid_t pid)
-{
-	char path[64], line[4096], full[8192];
-	const struct profiles *ps = c->profiles;
-	bool confined = false;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
-	f = fopen(path, "re");
-	if (!f)
-		return ps->n_att > 0; /* cannot tell: refuse while anything is confined */
-	while (fgets(line, sizeof(line), f)) {
-		if (strncmp(line, "0::", 3) != 0)
-			continue;
-		line[strcspn(line, "\n")] = 0;
-		snprintf(full, sizeof(full), "%s%s", c->selectors->root, strcmp(line + 3, "/") ? line + 3 : "");
-		for (size_t i = 0; i < ps->n_att && !confined; i++) {
-			size_t n = strlen(ps->att[i].cgroup);
-
-			confined = strncmp(full, ps->att[i].cgroup, n) == 0 && (full[n] == 0 || full[n] == '/');
-		}
-	}
-	fclose(f);
-	return confined;
-}
-
-void control_accept(struct control *c)
-{
-	struct ucred cred;
-	socklen_t len = sizeof(cred);
-	struct epoll_event ev = { .events = EPOLLIN };
-	int fd, slot = -1;
-
-	fd = accept4(c->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
-	if (fd < 0)
-		return;
-	for (int i = 0; i < CONTROL_MAX_CLIENTS && slot < 0; i++)
-		if (c->clients[i].fd < 0)
-			slot = i;
-	if (slot < 0 || getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) {
-		json_t *r = reply_error(-EBUSY, "enforcerd is serving too many clients; retry");
-
-		c->n.refused_busy++;
-		proto_send(fd, r, -1);
-		json_decref(r);
-		close(fd);
-		return;
-	}
-	c->n.accepted++;
-	c->clients[slot] = (struct control_client){
-		.fd = fd, .uid = cred.uid, .gid = cred.gid, .pid = cred.pid,
-		.admin = cred.uid == 0,
-		.reader = cred.uid == 0 || in_group(cred.gid, cred.pid, c->read_gid),
-		.confined = peer_confined(c, cred.pid),
-		.last_active = time(NULL),
-	};
-	if (c->clients[slot].confined) {
-		c->n.confined_refused++;
-		log_warn("control: refusing pid %d (uid %u): it runs in a confined cgroup", (int)cred.pid, (unsigned)cred.uid);
-	}
-	ev.data.u64 = CONTROL_TAG_CLIENT + (unsigned)slot;
-	if (epoll_ctl(c->epoll_fd, EPOLL_CTL_ADD, fd, &ev) < 0)
-		client_close(c, slot);
-}
-
-void control_handle(struct control *c, int i)
-{
-	struct request rq = { .c = c, .fd = -1 };
-	json_t *reply;
-	int r;
-
-	if (i < 0 || i >= CONTROL_MAX_CLIENTS || c->clients[i].fd < 0)
-		return;
-	rq.client = &c->clients[i];
-	c->clients[i].last_active = time(NULL);
-	r = proto_recv(c->clients[i].fd, &rq.msg, &rq.fd);
-	if (r == -EAGAIN)
-		return;
-	if (r == -ECONNRESET || r == -ECONNREFUSED || r == -EPIPE) {
-		client_close(c, i);
-		return;
-	}
-	c->n.requests++;
-	if (r == -EMSGSIZE) {
-		c->n.oversized++;
-		reply = reply_error(r, "request too large or truncated: at most 64 KiB per request");
-	} else if (r < 0) {
-		c->n.malformed++;
-		reply = reply_error(r, "malformed request: not a JSON object");
-	} else {
-		reply = dispatch(&rq);
-	}
-	if (reply) {
-		if (!json_is_true(json_object_get(reply, "ok")))
-			c->n.errors++;
-		if (proto_send(c->clients[i].fd, reply, -1) == -EMSGSIZE) {
-			json_t *e = reply_error(-EMSGSIZE, "the answer is larger than 64 KiB; ask for less "
-						"(e.g. 'events --count N')");
-			proto_send(c->clients[i].fd, e, -1);
-			json_decref(e);
-		}
-		json_decref(reply);
-	}
-	json_decref(rq.msg);
-	if (rq.fd >= 0)
-		close(rq.fd);
-	if (r < 0 && r != -EMSGSIZE && r != -EBADMSG)
-		client_close(c, i);
-}
-
-void control_sweep_idle(struct control *c)
-{
-	time_t now = time(NULL);
-
-	for (int i = 0; i < CONTROL_MAX_CLIENTS; i++)
-		if (c->clients[i].fd >= 0 && !c->clients[i].follower &&
-		    now - c->clients[i].last_active > CONTROL_IDLE_SECONDS)
-			client_close(c, i);
-}
-
-void control_on_event(void *ctx, json_t *event)
-{
-	struct control *c = ctx;
-	size_t k = c->recent_next;
-	json_t *msg = NULL;
-
-	if (c->decisions)
-		decisions_record(c->decisions, event, time_now_usec());
-	json_decref(c->recent[k]);
-	c->recent[k] = json_incref(event);
-	c->recent_next = (k + 1) % CONTROL_RECENT_EVENTS;
-	c->events_seen++;
-	for (int i = 0; i < CONTROL_MAX_CLIENTS; i++) {
-		struct control_client *cl = &c->clients[i];
-
-		if (cl->fd < 0 || !cl->follower)
-			continue;
-		if (cl->filter_profile &&
-		    strcmp(json_string_value(json_object_get(event, "profile")) ?: "", cl->filter_profile) != 0)
-			continue;
-		if (!msg)
-			msg = json_pack("{s:O}", "event", event);
-		/* Non-blocking: a slow follower loses events, the daemon never waits. */
-		if (msg && proto_send(cl->fd, msg, -1) < 0) {
-			cl->dropped++;
-			c->n.events_dropped++;
-		}
-	}
-	json_decref(msg);
-}
+const size_t n_control_commands = ARRAY_SIZE(control_commands);

@@ -14,6 +14,7 @@
 #include "learn.h"
 #include "log.h"
 #include "policy.h"
+#include "selectors.h"
 #include "util.h"
 
 static void session_path(const struct learn *l, const char *name, char *buf, size_t size)
@@ -220,6 +221,59 @@ void learn_end(struct learn *l, struct learn_session *s)
 	if (unlink(path) < 0 && errno != ENOENT)
 		log_warn("cannot remove %s: %m", path);
 	session_close(s);
+}
+
+int learn_start(struct learn *l, struct selectors *sel, const char *name, const char *cgroup,
+		const struct attachment **ret_att, char *msg, size_t size)
+{
+	struct bundle *b = NULL;
+	struct profile *p;
+	bool replaced;
+	char ignore[256];
+	int r;
+
+	r = learn_synthesize(name, &b, msg, size);
+	if (r < 0)
+		return r;
+	r = profiles_load(l->profiles, b, &p, &replaced, msg, size);
+	if (r < 0) {
+		bundle_free(b);
+		return r;
+	}
+	/* The session exists before any task can be governed: nothing it does is missed. */
+	r = learn_begin(l, p, true, msg, size);
+	if (r == 0)
+		r = selectors_attach_path(sel, name, cgroup, ret_att, msg, size);
+	if (r < 0) {
+		if (learn_find(l, name))
+			learn_end(l, learn_find(l, name));
+		profiles_unload(l->profiles, name, true, ignore, sizeof(ignore));
+	}
+	return r;
+}
+
+int learn_stop(struct learn *l, struct learn_session *s, char *msg, size_t size)
+{
+	char name[ENF_PROFILE_NAME_MAX];
+	bool synthesized = s->synthesized;
+	struct profile *p;
+	int r;
+
+	snprintf(name, sizeof(name), "%s", s->name);
+	learn_end(l, s);
+	if (synthesized) {
+		r = profiles_unload(l->profiles, name, true, msg, size);
+		if (r < 0)
+			return r;
+		log_info("learning: stopped; profile '%s' unloaded", name);
+		return 0;
+	}
+	p = profiles_find(l->profiles, name);
+	/* Back to a mode that changes nothing for the workload: audit. */
+	if (p && p->mode == ENF_MODE_LEARN)
+		(void)profiles_set_mode(l->profiles, name, ENF_MODE_AUDIT, msg, size);
+	log_info("learning: stopped; profile '%s' is in %s mode", name, p ? enf_mode_name(p->mode) : "no");
+	return 0;
 }
 
 /* Add one observation line: deduplicated, bounded, appended to the file. */

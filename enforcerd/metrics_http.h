@@ -26,10 +26,6 @@
 #define METRICS_HTTP_REQUEST_MAX     4096
 #define METRICS_HTTP_TIMEOUT_SECONDS 5
 
-/* epoll tags: below CONTROL_TAG_CLIENT (1000), clear of the daemon's own (1..9). */
-#define METRICS_TAG_LISTEN 10
-#define METRICS_TAG_CLIENT 100
-
 struct metrics_http_client {
 	int fd;
 	time_t started;

@@ -1,4 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The persisted state (state.h): restore and save. One file, over 700 lines:
+ * save writes exactly what restore reads (the files, their names, the order
+ * that keeps a crash harmless), and restore reconciles state.json, the
+ * pinned maps and the cgroup tree in one pass; apart, the two directions
+ * would drift.
+ */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

@@ -68,6 +68,23 @@ struct learn_session *learn_find(struct learn *l, const char *name);
 /* End a session: forget its observations (file and kernel). */
 void learn_end(struct learn *l, struct learn_session *s);
 
+struct selectors;
+struct attachment;
+
+/*
+ * `learn start`: a synthesized profile that allows everything, its session,
+ * then its attachment to CGROUP, all or nothing: on failure what was made is
+ * undone and MSG says why. *ret_att: the attachment made.
+ */
+int learn_start(struct learn *l, struct selectors *sel, const char *name, const char *cgroup,
+		const struct attachment **ret_att, char *msg, size_t size);
+
+/*
+ * `learn stop`: the session ends (S is gone after); a synthesized profile is
+ * unloaded, a profile learning under its own name goes back to audit mode.
+ */
+int learn_stop(struct learn *l, struct learn_session *s, char *msg, size_t size);
+
 /* A learn record from the ring buffer (audit.c hands them over). */
 void learn_on_record(void *ctx, const struct enf_event *ev);
 

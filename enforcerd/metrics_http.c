@@ -8,6 +8,7 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
+#include "epoll_tags.h"
 #include "metrics_http.h"
 #include "metrics_prometheus.h"
 #include "util.h"

@@ -1,4 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The BPF side of the daemon (engine.h): the pin directory's life (lock,
+ * move aside, adopt or load, stage, commit, remove) and the object's maps.
+ * One file, over 700 lines: those steps are one sequence in which each
+ * failure undoes the steps before it, and the undo must sit beside them.
+ */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -565,6 +571,7 @@ int engine_start(struct engine *e, const struct engine_options *o, char *msg, si
 {
 	struct support_report sr;
 	char bad[128], pin_dir[4096] = "";
+	bool keep_pinned, kept_pinned;
 	__u32 zero = 0;
 	int r;
 
@@ -630,9 +637,12 @@ int engine_start(struct engine *e, const struct engine_options *o, char *msg, si
 		goto fail;
 	}
 	e->adopted = e->adopted_abi == ENF_ABI_VERSION;
+	/* Pinned programs of this ABI are kept as they are, unless --reload asks for this build's. */
+	keep_pinned = e->adopted && !o->reload;
+	kept_pinned = keep_pinned && reuse_pinned(e) == 0;
 
-	if (!(e->adopted && !o->reload && reuse_pinned(e) == 0)) {
-		if (e->adopted && !o->reload) {
+	if (!kept_pinned) {
+		if (keep_pinned) {
 			/* Something did not fit: start over with a fresh object and load it. */
 			enforcer_bpf__destroy(e->skel);
 			e->skel = enforcer_bpf__open();

@@ -1,4 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Selectors, pending attachments and the inotify watches over the cgroup
+ * tree (selectors.h). One file, over 700 lines: the three are one structure
+ * (a watch exists because a selector or a pending path needs it, and goes
+ * when neither does), and every function here keeps that invariant.
+ */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
