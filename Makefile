@@ -122,7 +122,7 @@ $(OUT)/tests/unit/%: tests/unit/%.c tests/unit/unit.h $(POLICYC_LIB_OBJS) $(COMM
 	$(Q)$(CC) $(CFLAGS) -Ipolicyc -Ienforcer -Itests/unit -o $@ $< $(POLICYC_LIB_OBJS) $(COMMON_OBJS) $(UNIT_ENFORCER_OBJS) $(LDLIBS_JSON) -lz
 
 # Guest helpers are static so the initramfs needs no libc for them.
-$(OUT)/tests/guest/%: tests/guest/%.c $(USER_HDRS)
+$(OUT)/tests/guest/%: tests/guest/%.c $(USER_HDRS) $(wildcard tests/guest/*.h)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -static -o $@ $< $(GUEST_LDLIBS)

@@ -33,6 +33,7 @@
  *
  * ADDR with a ':' makes an IPv6 socket (so ::ffff:a.b.c.d is an IPv6 socket
  * talking to an IPv4 peer); otherwise IPv4.
+ * Before the operation: --cgroup DIR, --as UID:GID (enf-enter.h).
  * Exit status: 0 ok, 1 the operation failed with errno, 2 usage errors.
  */
 #include <arpa/inet.h>
@@ -51,6 +52,8 @@
 #include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
+
+#include "enf-enter.h"
 
 #define ECHO "ping"
 
@@ -574,7 +577,10 @@ static int do_unix_pair(const char *type)
 
 int main(int argc, char **argv)
 {
-	const char *op = argc > 1 ? argv[1] : "";
+	const char *op;
+
+	enter_options(&argc, &argv);
+	op = argc > 1 ? argv[1] : "";
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	argc -= 2;
