@@ -2,10 +2,15 @@
 #
 # make            build everything into build/
 # make deps       install the Debian packages the build and tests need (idempotent)
-# make check      unit tests on the host, then integration tests in every guest kernel
+# make check      unit tests on the host, then integration and system tests in every guest kernel
+# make check-system  only the system tests (a Debian system with systemd per kernel)
 # make demo       boot a guest kernel and show a profile in audit, then enforce mode
 # make bench      benchmarks: policyc on the host, then each guest kernel; writes
 #                 docs/benchmarks.md (not part of check; KERNEL=NAME for one)
+# make install    the programs, unit, man pages, completions, profiles and /etc,
+#                 /var skeleton under DESTDIR (PREFIX=/usr/local by default)
+# make deb        build/deb/enforcer_VERSION_ARCH.deb from a copy of the tree
+#                 (scripts/make-deb.sh; DEB_VERSION=V overrides the version)
 # V=1             show full commands
 
 OUT      ?= build
@@ -35,7 +40,7 @@ LDLIBS_JSON := -ljansson
 LDLIBS_HARDEN := -lseccomp -lcap
 
 .DELETE_ON_ERROR:
-.PHONY: all deps check check-unit check-vm demo bench fuzz clean
+.PHONY: all programs deps check check-unit check-unit-bins check-vm check-system deb-for-check demo bench fuzz clean install deb
 
 # maps.bpf.o must come first: libbpf 1.1's static linker misplaces
 # relocations against extern maps whose definition it has not seen yet.
@@ -59,6 +64,9 @@ GUEST_BINS := $(patsubst tests/guest/%.c,$(OUT)/tests/guest/%,$(GUEST_SRCS))
 BINS := $(OUT)/bin/enforcerd $(OUT)/bin/enforcerctl $(OUT)/bin/policyc
 
 all: $(BINS) $(UNIT_BINS) $(GUEST_BINS)
+
+# What a package needs (debian/rules builds this, then the unit tests).
+programs: $(BINS)
 
 deps:
 	$(Q)scripts/install-deps.sh
@@ -89,7 +97,7 @@ $(OUT)/enforcer.skel.h: $(OUT)/enforcer.bpf.o
 $(OUT)/%.o: %.c $(USER_HDRS) | $(OUT)/enforcer.skel.h
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -Ipolicyc -Ienforcer -c $< -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -Ipolicyc -Ienforcer -c $< -o $@
 
 # The daemon embeds the BPF object: its objects must be rebuilt whenever the
 # skeleton changes (the order-only prerequisite above only orders the build).
@@ -131,20 +139,78 @@ $(OUT)/tests/guest/%: tests/guest/%.c $(USER_HDRS) $(wildcard tests/guest/*.h)
 $(OUT)/tests/guest/enf-schema-check: GUEST_LDLIBS := $(LDLIBS_JSON)
 
 # ---- tests ----------------------------------------------------------------
-check: all
+# The system tests install the package: check and check-system build it
+# first (build/deb/enforcer_current_ARCH.deb, which system-boot.sh takes),
+# without the unit tests (check has its own unit stage) or debug symbols.
+deb-for-check:
+	$(Q)DEB_BUILD_OPTIONS="nocheck noautodbgsym $(DEB_BUILD_OPTIONS)" scripts/make-deb.sh
+
+check: all deb-for-check
 	$(Q)tests/run-all.sh
 
 check-unit: all
 	$(Q)tests/run-all.sh --unit-only
 
+# The C unit tests alone, no host shell tests and no fuzzing: what debian/rules runs.
+check-unit-bins: $(UNIT_BINS)
+	$(Q)mkdir -p $(OUT)/tests/unit-logs
+	$(Q)for t in $(UNIT_BINS); do log=$(OUT)/tests/unit-logs/$${t##*/}; \
+		$$t > $$log 2>&1 || { cat $$log; echo "FAIL $$t"; exit 1; }; \
+		printf '  %-8s %s: %s\n' TEST $$t "$$(tail -n 1 $$log)"; done
+
 check-vm: all
 	$(Q)tests/run-all.sh --vm-only $(if $(KERNEL),--kernel $(KERNEL)) $(if $(TEST),--test $(TEST))
+
+check-system: all deb-for-check
+	$(Q)tests/run-all.sh --system-only $(if $(KERNEL),--kernel $(KERNEL)) $(if $(TEST),--test $(TEST))
 
 demo: all
 	$(Q)tests/vm/demo.sh
 
 bench: all
 	$(Q)tests/bench/run.sh --no-build $(if $(KERNEL),--kernel $(KERNEL))
+
+# ---- install and package ---------------------------------------------------
+# The daemon's paths under /etc and /var are compiled in (enforcer/enforcerd.c),
+# so SYSCONFDIR and LOCALSTATEDIR do not follow PREFIX. UNITDIR= (empty) skips
+# the unit: debian/rules lets dh_installsystemd place it for the release.
+DESTDIR       ?=
+PREFIX        ?= /usr/local
+BINDIR        ?= $(PREFIX)/bin
+SBINDIR       ?= $(PREFIX)/sbin
+DATADIR       ?= $(PREFIX)/share
+MANDIR        ?= $(DATADIR)/man
+BASHCOMPDIR   ?= $(DATADIR)/bash-completion/completions
+UNITDIR       ?= $(PREFIX)/lib/systemd/system
+SYSCONFDIR    ?= /etc
+LOCALSTATEDIR ?= /var
+INSTALL       ?= install
+
+MAN_PAGES := $(wildcard docs/man/*.[158])
+
+install: $(BINS)
+	$(call msg,INSTALL,$(DESTDIR)$(PREFIX))
+	$(Q)$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR)
+	$(Q)$(INSTALL) -m 0755 $(OUT)/bin/enforcerd $(OUT)/bin/enforcerctl $(DESTDIR)$(SBINDIR)/
+	$(Q)$(INSTALL) -m 0755 $(OUT)/bin/policyc $(DESTDIR)$(BINDIR)/
+	$(Q)for page in $(MAN_PAGES); do \
+		$(INSTALL) -d $(DESTDIR)$(MANDIR)/man$${page##*.} && \
+		$(INSTALL) -m 0644 $$page $(DESTDIR)$(MANDIR)/man$${page##*.}/ || exit 1; done
+	$(Q)$(INSTALL) -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(DATADIR)/enforcer/profiles
+	$(Q)$(INSTALL) -m 0644 packaging/bash-completion/enforcerd packaging/bash-completion/enforcerctl \
+		packaging/bash-completion/policyc $(DESTDIR)$(BASHCOMPDIR)/
+	$(Q)$(INSTALL) -m 0644 policies/*.json $(DESTDIR)$(DATADIR)/enforcer/profiles/
+	$(Q)$(INSTALL) -d $(DESTDIR)$(SYSCONFDIR)/enforcer $(DESTDIR)$(SYSCONFDIR)/logrotate.d
+	$(Q)$(INSTALL) -m 0644 packaging/etc/README $(DESTDIR)$(SYSCONFDIR)/enforcer/README
+	$(Q)$(INSTALL) -m 0644 packaging/logrotate/enforcer $(DESTDIR)$(SYSCONFDIR)/logrotate.d/enforcer
+	$(Q)$(INSTALL) -d -m 0700 $(DESTDIR)$(LOCALSTATEDIR)/lib/enforcer
+	$(Q)if [ -n "$(UNITDIR)" ]; then \
+		$(INSTALL) -d $(DESTDIR)$(UNITDIR) && \
+		sed 's|/usr/sbin/enforcerd|$(SBINDIR)/enforcerd|' packaging/systemd/enforcerd.service \
+			> $(DESTDIR)$(UNITDIR)/enforcerd.service && chmod 0644 $(DESTDIR)$(UNITDIR)/enforcerd.service; fi
+
+deb:
+	$(Q)scripts/make-deb.sh $(if $(DEB_VERSION),--version $(DEB_VERSION))
 
 clean:
 	$(call msg,CLEAN,$(OUT))

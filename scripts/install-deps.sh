@@ -18,13 +18,20 @@ set -euo pipefail
 #  - busybox-static, cpio, qemu-system-x86: the guest-kernel test harness
 #    (tests/vm/); qemu's firmware (seabios) comes in as a dependency.
 #  - kmod, iproute2, procps: host-side tools the scripts and tests call.
+#  - mmdebstrap, e2fsprogs: the system guests' images (tests/vm/system-image.sh:
+#    a Debian root file system, then mkfs.ext4 -d).
+#  - debhelper, dpkg-dev, lintian: `make deb` (debian/) and tests/host/test_deb.sh;
+#    man-db, groff-base, jq, bash-completion: the man page and completion
+#    tests (tests/host/test_manpages.sh, test_completion.sh).
 packages=(
 	make gcc libc6-dev clang llvm pkg-config
 	libbpf-dev libelf-dev zlib1g-dev libjansson-dev libseccomp-dev libcap-dev
 	libclang-rt-14-dev bpftool
 	qemu-system-x86 busybox-static cpio gzip
+	mmdebstrap e2fsprogs
 	kmod iproute2 procps mawk xz-utils zstd
 	ca-certificates debian-archive-keyring
+	debhelper dpkg-dev lintian man-db groff-base jq bash-completion git
 )
 
 if [[ $(id -u) -ne 0 ]]; then

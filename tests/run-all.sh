@@ -2,16 +2,23 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # The whole test run: host unit tests (and the fuzz smoke run, if any), then
-# the integration tests inside every guest kernel, booted in parallel.
+# the guests, one pipeline per kernel, the kernels side by side: the
+# integration tests in the initramfs guest (tests/integration), then the
+# system tests in a Debian system with systemd (tests/system).
 #
-# usage: tests/run-all.sh [--unit-only|--vm-only] [--kernel NAME]... [--test NAME]...
-#                         [--timeout S]
-#   --kernel NAME  guest kernels to boot (default: bookworm trixie)
-#   --test NAME    only this integration test (repeatable)
-#   --timeout S    per-test limit inside the guests (default 120)
+# usage: tests/run-all.sh [--unit-only] [--vm-only] [--system-only] [--kernel NAME]...
+#                         [--test NAME]... [--timeout S]
+#   --unit-only    host tests only        \  combined, they select stages;
+#   --vm-only      initramfs guests only   > without any, all three run
+#   --system-only  system guests only     /
+#   --kernel NAME  guest kernels to boot (default: bookworm trixie); a system
+#                  guest exists for the suites bookworm and trixie
+#   --test NAME    only this test of tests/integration or tests/system
+#                  (repeatable); stages with no test asked for are skipped
+#   --timeout S    per-test limit inside the guests (default 120; system 300)
 #
 # Last line of output: "N passed, N failed". Exit status 0 only if nothing
-# failed, no kernel failed to boot and nothing hung.
+# failed, no guest failed to boot and nothing hung.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -19,26 +26,46 @@ cd "$root"
 export LC_ALL=C
 exec </dev/null
 
-unit=1 vm=1 kernels=() boot_args=()
+unit=0 vm=0 system=0 kernels=() names=() boot_args=() system_args=()
 while [[ $# -gt 0 ]]; do
 	case $1 in
-	--unit-only) vm=0; shift ;;
-	--vm-only) unit=0; shift ;;
+	--unit-only) unit=1; shift ;;
+	--vm-only) vm=1; shift ;;
+	--system-only) system=1; shift ;;
 	--kernel) kernels+=("${2:?--kernel needs a name}"); shift 2 ;;
-	--test) boot_args+=(--test "${2:?--test needs a name}"); shift 2 ;;
-	--timeout) boot_args+=(--timeout "${2:?--timeout needs seconds}"); shift 2 ;;
-	-h|--help) sed -n '6,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--test) names+=("${2:?--test needs a name}"); shift 2 ;;
+	--timeout)
+		boot_args+=(--timeout "${2:?--timeout needs seconds}")
+		system_args+=(--timeout "$2")
+		shift 2 ;;
+	-h|--help) sed -n '4,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "run-all: unknown argument '$1'" >&2; exit 2 ;;
 	esac
 done
 [[ ${#kernels[@]} -gt 0 ]] || kernels=(bookworm trixie)
-if [[ $unit -eq 0 && $vm -eq 0 ]]; then
-	echo "run-all: --unit-only and --vm-only exclude each other" >&2
-	exit 2
-fi
+[[ $((unit + vm + system)) -gt 0 ]] || unit=1 vm=1 system=1
 
 passed=0 failed=0
 indent() { sed 's/^/    /'; }
+
+# Each --test goes to the guest whose directory has it; a guest stage none
+# of them belongs to is skipped (its guests are not booted for nothing).
+if [[ ${#names[@]} -gt 0 ]]; then
+	vm_tests=0 system_tests=0
+	for t in "${names[@]}"; do
+		if [[ -f tests/integration/$t.sh ]]; then
+			boot_args+=(--test "$t"); vm_tests=1
+			[[ $vm -eq 1 ]] || { echo "FAIL $t (an integration test, but the initramfs guests are not selected)"; failed=$((failed + 1)); }
+		elif [[ -f tests/system/$t.sh ]]; then
+			system_args+=(--test "$t"); system_tests=1
+			[[ $system -eq 1 ]] || { echo "FAIL $t (a system test, but the system guests are not selected)"; failed=$((failed + 1)); }
+		else
+			echo "FAIL $t (no such test: neither tests/integration/$t.sh nor tests/system/$t.sh)"
+			failed=$((failed + 1))
+		fi
+	done
+	vm=$((vm & vm_tests)) system=$((system & system_tests))
+fi
 
 # ---- host: unit tests ------------------------------------------------------------
 run_unit() {
@@ -96,64 +123,107 @@ run_unit() {
 	fi
 }
 
-# ---- guests: integration tests -------------------------------------------------------
-run_vm() {
-	local k rc line np nf
-	local -A pids=() rcs=()
-	local ok_kernels=()
-	for k in "${kernels[@]}"; do
-		# A kernel already in the cache (bookworm, trixie or one placed there
-		# by hand) needs no fetch and no network.
-		if [[ -s .cache/kernels/$k/vmlinuz ]] || tests/vm/fetch-kernels.sh "$k"; then
-			ok_kernels+=("$k")
-		else
-			echo "FAIL $k/boot (kernel could not be fetched)"
-			failed=$((failed + 1))
-		fi
-	done
-	[[ ${#ok_kernels[@]} -gt 0 ]] || return 0
-	mkdir -p build/vm
-	# One initramfs for all kernels: it holds no modules, only user space.
-	if ! tests/vm/mkinitramfs.sh build/vm/initramfs.cpio.gz; then
-		echo "FAIL vm/initramfs (tests/vm/mkinitramfs.sh failed)"
+# ---- guests: integration tests, system tests ---------------------------------------
+# report OUT LABEL SCRIPT RC: a guest's report (OUT, from SCRIPT, which exited
+# RC) into the totals. Its summary line "<LABEL>: N passed, N failed" is
+# turned into totals and not echoed, so the last line stays the overall one.
+report() {
+	local out=$1 label=$2 script=$3 rc=$4 line np nf
+	grep -vE "^$label: [0-9]+ passed, [0-9]+ failed$" "$out" || true
+	line=$(grep -E "^$label: [0-9]+ passed, [0-9]+ failed$" "$out" | tail -n1 || true)
+	if [[ -z $line ]]; then
+		echo "FAIL $label/boot ($script ended without a summary, exit status $rc)"
 		failed=$((failed + 1))
-		return 0
+		return
 	fi
-	echo "vm: booting ${ok_kernels[*]} (side by side; logs: build/vm/<kernel>-test.log)"
-	# Each TCG guest keeps one host core busy; they run side by side and
-	# their reports are printed in order once all are done.
-	for k in "${ok_kernels[@]}"; do
-		tests/vm/boot.sh --kernel "$k" --initrd build/vm/initramfs.cpio.gz \
-			--log "build/vm/$k-test.log" "${boot_args[@]}" >"build/vm/$k-test.out" 2>&1 &
+	read -r np nf < <(sed -E 's/^[^:]+: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/' <<<"$line")
+	echo "guests: $label: $np passed, $nf failed"
+	passed=$((passed + np))
+	failed=$((failed + nf))
+	if [[ $rc -ne 0 && $nf -eq 0 ]]; then
+		echo "FAIL $label/boot ($script exit status $rc)"
+		failed=$((failed + 1))
+	fi
+}
+
+run_guests() {
+	local k
+	local -A on_vm=() on_system=() pids=()
+	local run=() builders=()
+	mkdir -p build/vm
+	if [[ $vm -eq 1 ]]; then
+		for k in "${kernels[@]}"; do
+			# A kernel already in the cache (bookworm, trixie or one placed there
+			# by hand) needs no fetch and no network.
+			if [[ -s .cache/kernels/$k/vmlinuz ]] || tests/vm/fetch-kernels.sh "$k"; then
+				on_vm[$k]=1
+			else
+				echo "FAIL $k/boot (kernel could not be fetched)"
+				failed=$((failed + 1))
+			fi
+		done
+		# One initramfs for all kernels: it holds no modules, only user space.
+		if [[ ${#on_vm[@]} -gt 0 ]] && ! tests/vm/mkinitramfs.sh build/vm/initramfs.cpio.gz; then
+			echo "FAIL vm/initramfs (tests/vm/mkinitramfs.sh failed)"
+			failed=$((failed + 1))
+			on_vm=()
+		fi
+	fi
+	if [[ $system -eq 1 ]]; then
+		for k in "${kernels[@]}"; do
+			case $k in
+			bookworm | trixie) on_system[$k]=1 ;;
+			*) echo "guests: $k: no system guest (it exists for the suites bookworm and trixie)" ;;
+			esac
+		done
+	fi
+	for k in "${kernels[@]}"; do
+		[[ -z ${on_vm[$k]:-}${on_system[$k]:-} ]] || run+=("$k")
+	done
+	[[ ${#run[@]} -gt 0 ]] || return 0
+
+	# The system images (a few minutes each on a fresh cache, mostly
+	# download and dpkg) build while the initramfs guests run; system-boot.sh
+	# waits for them (system-image.sh locks per image) or finds them cached.
+	for k in "${!on_system[@]}"; do
+		tests/vm/system-image.sh "$k" >/dev/null 2>"build/vm/$k-system-image.log" &
+		builders+=($!)
+	done
+	echo "guests: ${run[*]} side by side: $([[ $vm -eq 1 ]] && echo "initramfs guest (build/vm/<kernel>-test.log)")$([[ $vm -eq 1 && $system -eq 1 ]] && echo ", then ")$([[ $system -eq 1 ]] && echo "system guest (build/vm/<kernel>-system.log)")"
+	# One pipeline per kernel: each TCG guest keeps one host core busy; the
+	# reports are printed in order once all are done.
+	for k in "${run[@]}"; do
+		rm -f "build/vm/$k-test.rc" "build/vm/$k-system.rc"
+		(
+			if [[ -n ${on_vm[$k]:-} ]]; then
+				rc=0
+				tests/vm/boot.sh --kernel "$k" --initrd build/vm/initramfs.cpio.gz \
+					--log "build/vm/$k-test.log" "${boot_args[@]}" >"build/vm/$k-test.out" 2>&1 || rc=$?
+				echo "$rc" >"build/vm/$k-test.rc"
+			fi
+			if [[ -n ${on_system[$k]:-} ]]; then
+				rc=0
+				tests/vm/system-boot.sh --suite "$k" --log "build/vm/$k-system.log" \
+					"${system_args[@]}" >"build/vm/$k-system.out" 2>&1 || rc=$?
+				echo "$rc" >"build/vm/$k-system.rc"
+			fi
+		) &
 		pids[$k]=$!
 	done
-	for k in "${ok_kernels[@]}"; do
-		rc=0
-		wait "${pids[$k]}" || rc=$?
-		rcs[$k]=$rc
+	for k in "${run[@]}"; do wait "${pids[$k]}" || true; done
+	for k in "${builders[@]}"; do wait "$k" || true; done
+	for k in "${run[@]}"; do
+		[[ -z ${on_vm[$k]:-} ]] ||
+			report "build/vm/$k-test.out" "$k" tests/vm/boot.sh "$(cat "build/vm/$k-test.rc" 2>/dev/null || echo '?')"
 	done
-	for k in "${ok_kernels[@]}"; do
-		# The summary line is "<kernel>: N passed, N failed"; it is turned into
-		# totals here and not echoed, so the last line stays the overall one.
-		grep -vE "^$k: [0-9]+ passed, [0-9]+ failed$" "build/vm/$k-test.out" || true
-		line=$(grep -E "^$k: [0-9]+ passed, [0-9]+ failed$" "build/vm/$k-test.out" | tail -n1 || true)
-		if [[ -z $line ]]; then
-			echo "FAIL $k/boot (tests/vm/boot.sh ended without a summary, exit status ${rcs[$k]})"
-			failed=$((failed + 1))
-			continue
-		fi
-		read -r np nf < <(sed -E 's/^[^:]+: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/' <<<"$line")
-		echo "vm: $k: $np passed, $nf failed"
-		passed=$((passed + np))
-		failed=$((failed + nf))
-		if [[ ${rcs[$k]} -ne 0 && $nf -eq 0 ]]; then
-			echo "FAIL $k/boot (tests/vm/boot.sh exit status ${rcs[$k]})"
-			failed=$((failed + 1))
-		fi
+	for k in "${run[@]}"; do
+		[[ -z ${on_system[$k]:-} ]] ||
+			report "build/vm/$k-system.out" "$k-system" tests/vm/system-boot.sh \
+				"$(cat "build/vm/$k-system.rc" 2>/dev/null || echo '?')"
 	done
 }
 
 [[ $unit -eq 0 ]] || run_unit
-[[ $vm -eq 0 ]] || run_vm
+[[ $vm -eq 0 && $system -eq 0 ]] || run_guests
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

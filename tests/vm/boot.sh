@@ -56,34 +56,13 @@ finish() {
 }
 
 # ---- what to run -------------------------------------------------------------
+# select_tests, tests_budget, read_markers, judge_*: shared with system-boot.sh.
+# shellcheck source=tests/vm/markers.sh
+. tests/vm/markers.sh
+test_dir=tests/integration
 expected=()
 if [[ $mode == test ]]; then
-	missing=0
-	for t in "${tests[@]}"; do
-		if [[ ! -f tests/integration/$t.sh ]]; then
-			fail "$t" "no such test: tests/integration/$t.sh"
-			missing=1
-		elif [[ $t == lib* || $t == _* ]]; then
-			fail "$t" "tests/integration/$t.sh is a helper (lib*.sh, _*.sh), not a test"
-			missing=1
-		fi
-	done
-	[[ $missing -eq 0 ]] || finish
-	# Same order as the guest's glob (byte order: LC_ALL=C).
-	for f in tests/integration/*.sh; do
-		[[ -f $f ]] || continue
-		t=${f##*/}; t=${t%.sh}
-		# lib*.sh and _*.sh are helpers the tests source (as in guest-init).
-		[[ $t != lib* && $t != _* ]] || continue
-		if [[ ${#tests[@]} -gt 0 ]]; then
-			[[ " ${tests[*]} " == *" $t "* ]] || continue
-		fi
-		expected+=("$t")
-	done
-	if [[ ${#expected[@]} -eq 0 ]]; then
-		fail tests "no tests in tests/integration/*.sh"
-		finish
-	fi
+	select_tests || finish
 fi
 
 # ---- kernel and initramfs ------------------------------------------------------
@@ -101,22 +80,15 @@ log=${log:-build/vm/$kernel-$mode.log}
 mkdir -p "$(dirname "$log")"
 
 # Whole-run bound: boot plus every test's own limit, capped at 40 minutes
-# so a wedged guest never holds CI for long (the kernels boot side by side,
-# so this also bounds the whole stage, well inside CI's 90). Demo and bench get a guest
-# limit that ends before the cap, so their own verdict still comes back.
+# (tests_budget; the kernels boot side by side, so this also bounds the
+# whole stage, well inside CI's 90). Demo and bench get a guest limit that
+# ends before the cap, so their own verdict still comes back.
 if [[ $mode != test && -z $per_test ]]; then
 	per_test=1080
 fi
 if [[ -z $vm_timeout ]]; then
 	case $mode in
-	test)
-		vm_timeout=$((90 + ${#expected[@]} * (${per_test:-120} + 10)))
-		# Tests that ask for more time than the default (guest-init reads the same line).
-		for t in "${expected[@]}"; do
-			own=$(sed -n 's/^# enforcer-test: timeout=\([0-9][0-9]*\)$/\1/p' "tests/integration/$t.sh" | head -n1)
-			[[ -z $own ]] || ((own <= ${per_test:-120})) || vm_timeout=$((vm_timeout + own - ${per_test:-120}))
-		done
-		;;
+	test) vm_timeout=$(tests_budget 90 "${per_test:-120}") ;;
 	*) vm_timeout=$((90 + per_test)) ;;
 	esac
 	((vm_timeout <= 2400)) || vm_timeout=2400
@@ -169,109 +141,17 @@ set -e
 elapsed=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
 
 # ---- verdict ------------------------------------------------------------------
-markers=$(grep -ao '@@ENF .*' "$log" || true)
-marker_args() { awk -v m="$1" '$2 == m { sub(/^@@ENF [A-Z]+ ?/, ""); print }' <<<"$markers"; }
-
-# Output of one test: its prefixed console lines, bounded so CI logs stay
-# readable; the full log is named.
-show_output() {
-	awk -v p="$1| " 'index($0, p) == 1 { print "    " $0 }' "$log" | tail -n 200
-}
-# What the console showed from a test's start on, other than its own
-# output: the head of a kernel panic or oops names the cause.
-show_crash() {
-	echo "    --- console after @@ENF BEGIN $1 ($log) ---"
-	awk -v b="@@ENF BEGIN $1" -v p="$1| " '
-		index($0, b) { on = 1; next }
-		on && index($0, p) != 1 { print "    " $0 }' "$log" | head -n 50
-}
-show_tail() {
-	echo "    --- last console lines ($log) ---"
-	tail -n "${1:-30}" "$log" | sed 's/^/    /'
-}
-
+read_markers
 lsm=$(marker_args LSM | head -n1)
 release=$(marker_args KERNEL | head -n1)
 boot_s=$(marker_args UPTIME | head -n1)
-timed_out=0
-[[ $qemu_rc -ne 124 && $qemu_rc -ne 137 ]] || timed_out=1
-
-if ! grep -q '^@@ENF LSM' <<<"$markers"; then
-	if [[ $timed_out -eq 1 ]]; then
-		fail boot "kernel did not boot: no @@ENF LSM marker within ${vm_timeout}s"
-	else
-		fail boot "kernel did not boot: no @@ENF LSM marker; qemu exit $qemu_rc"
-	fi
-	show_tail 40
-	finish
-fi
+judge_booted "kernel did not boot" || finish
 echo "boot: $kernel ($release) reached /init after ${boot_s}s guest uptime; run took ${elapsed}s; LSMs: $lsm"
 
-fatal=$(marker_args FATAL | head -n1)
-if [[ -n $fatal ]]; then
-	fail boot "guest: $fatal"
-	awk 'index($0, "dmesg| ") == 1 { print "    " $0 }' "$log"
-	finish
-fi
+judge_fatal || finish
 
 if [[ $mode == test ]]; then
-	declare -A result=() began=()
-	aborted=0
-	order=()
-	while read -r t; do
-		[[ -n $t ]] || continue
-		began[$t]=1
-		order+=("$t")
-	done < <(marker_args BEGIN)
-	while read -r t status rc; do
-		[[ -n $t ]] && result[$t]="$status $rc"
-	done < <(marker_args RESULT)
-	# Expected tests the guest never began are reported after those it ran.
-	for t in "${expected[@]}"; do
-		[[ -n ${began[$t]:-} ]] || order+=("$t")
-	done
-	for t in "${order[@]}"; do
-		if [[ -z ${began[$t]:-} ]]; then
-			if [[ $timed_out -eq 1 ]]; then
-				fail "$t" "not run: qemu timed out before it"
-			else
-				fail "$t" "not run: the guest never began it"
-			fi
-			continue
-		fi
-		if [[ -z ${result[$t]:-} ]]; then
-			if [[ $timed_out -eq 1 ]]; then
-				fail "$t" "began but no RESULT: qemu timed out after ${vm_timeout}s (guest hung)"
-			else
-				fail "$t" "began but no RESULT: the guest crashed or powered off (qemu exit $qemu_rc)"
-			fi
-			show_output "$t"
-			show_crash "$t"
-			aborted=1
-			continue
-		fi
-		read -r status rc <<<"${result[$t]}"
-		case $status in
-		PASS) pass "$t" ;;
-		TIMEOUT) fail "$t" "TIMEOUT: killed after ${per_test:-120}s"; show_output "$t" ;;
-		*) fail "$t" "exit status $rc"; show_output "$t" ;;
-		esac
-	done
-	while read -r t; do
-		[[ -n $t ]] && fail "$t" "the guest has no tests/integration/$t.sh (stale initramfs?)"
-	done < <(marker_args MISSING)
-	done_n=$(marker_args DONE | head -n1)
-	# A missing DONE is its own failure only when no test already took the
-	# blame for the guest stopping.
-	if [[ -z $done_n && $aborted -eq 0 ]]; then
-		if [[ $timed_out -eq 1 ]]; then
-			fail vm "qemu timed out after ${vm_timeout}s: no @@ENF DONE"
-		else
-			fail vm "no @@ENF DONE: the guest stopped before finishing (qemu exit $qemu_rc)"
-		fi
-	elif [[ -n $done_n && $done_n -eq 0 ]]; then
-		fail vm "zero tests ran in the guest"
-	fi
+	judge_tests "${per_test:-120}"
 else
 	verdict=$(marker_args "$(tr '[:lower:]' '[:upper:]' <<<"$mode")" | head -n1)
 	read -r status rc why <<<"${verdict:-}"

@@ -35,27 +35,9 @@ apt_quiet() {
 	fi
 }
 
-# The URI of the system's own Debian archive, never a hard-coded host: CI
-# machines may point at a local mirror or a snapshot. deb822 files first
-# (bookworm's default), then the one-line format.
-debian_uri() {
-	local uri
-	uri=$(awk '
-		/^[ \t]*#/ { next }
-		/^[ \t]*$/ { if (uri != "" && main) { print uri; exit } uri = ""; main = 0; next }
-		tolower($1) == "uris:" { for (i = 2; i <= NF; i++) if ($i !~ /security/) { uri = $i; break } }
-		tolower($1) == "suites:" { for (i = 2; i <= NF; i++) if ($i !~ /-security$/) main = 1 }
-		END { if (uri != "" && main) print uri }
-	' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -n1)
-	if [[ -z $uri && -r /etc/apt/sources.list ]]; then
-		uri=$(awk '$1 == "deb" {
-				for (i = 2; i <= NF; i++) if ($i !~ /^\[/ && $i !~ /\]$/ && $i !~ /=/) break
-				if ($i !~ /security/ && $(i+1) !~ /-security$/) { print $i; exit } }' \
-			/etc/apt/sources.list)
-	fi
-	[[ -n $uri ]] || die "no Debian archive URI in /etc/apt/sources.list.d/*.sources or /etc/apt/sources.list"
-	printf '%s\n' "$uri"
-}
+# debian_uri, debian_keyring_has, DEBIAN_KEYRING
+# shellcheck source=tests/vm/debian-archive.sh
+. "$root/tests/vm/debian-archive.sh"
 
 # Modules a test loads itself (the cloud kernels build them as modules),
 # uncompressed so busybox insmod takes them: overlayfs, whose stat() device
@@ -135,17 +117,13 @@ fetch_trixie() {
 	local state="$cache/.apt-trixie" uri signed
 	uri=$(debian_uri)
 	mkdir -p "$state/lists/partial" "$state/cache/archives/partial"
-	# Verify the trixie archive with the Debian keyring when it carries the
-	# trixie keys (bookworm's keyring does since 2023.3+deb12u1). The check
-	# greps the user ID, stored in clear in the binary keyring, so it needs no
-	# gpg. Only a keyring without them (an old point release) falls back to
-	# trusted=yes: the download then rests on the mirror being the same one
-	# the system trusts for its own packages.
-	local keyring=/usr/share/keyrings/debian-archive-keyring.gpg
-	if [[ -r $keyring ]] && grep -aq '13/trixie' "$keyring"; then
-		signed="Signed-By: $keyring"
+	# Only a keyring without the trixie key (an old point release) falls back
+	# to trusted=yes: the download then rests on the mirror being the same
+	# one the system trusts for its own packages.
+	if debian_keyring_has trixie; then
+		signed="Signed-By: $DEBIAN_KEYRING"
 	else
-		echo "fetch-kernels: warning: $keyring lacks the trixie key; fetching trixie unverified" >&2
+		echo "fetch-kernels: warning: $DEBIAN_KEYRING lacks the trixie key; fetching trixie unverified" >&2
 		signed="Trusted: yes"
 	fi
 	cat >"$state/sources.sources" <<-SRC

@@ -60,6 +60,7 @@ else
 fi
 copy_tree build/tests/guest enforcer/tests/guest || true
 copy_tree tests/integration enforcer/tests/integration || warn "tests/integration missing"
+copy_tree tests/lib enforcer/tests/lib || warn "tests/lib missing (the checks the tests source)"
 copy_tree tests/demo enforcer/tests/demo || true
 copy_tree tests/bench enforcer/tests/bench || true
 copy_tree policies enforcer/policies || warn "policies/ missing"

@@ -1,45 +1,16 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# Shared by the integration tests (busybox sh, inside the guest).
-# Each check prints "ok: ..." or "FAIL: ..."; finish() exits non-zero if any
-# check failed, so the harness's per-test verdict rests on every check.
+# Shared by the integration tests (busybox sh, inside the guest): the checks
+# (pass, fail, expect_*, finish) of tests/lib/checks.sh, and the daemon run
+# by hand. finish() stops a daemon start_daemon left running.
 
-FAILS=0
-CHECKS=0
+. /enforcer/tests/lib/checks.sh
+
 AUDIT_LOG=/tmp/audit.log
 DAEMON_LOG=/tmp/enforcerd.log
 DAEMON_PID=
 CG=/sys/fs/cgroup
 # Per test: /tmp is wiped between tests, so no test restores another's profiles.
 STATE_DIR=/tmp/enforcer-state
-
-pass() { CHECKS=$((CHECKS + 1)); echo "ok: $*"; }
-fail() { CHECKS=$((CHECKS + 1)); FAILS=$((FAILS + 1)); echo "FAIL: $*"; }
-
-# expect_eq DESCRIPTION EXPECTED ACTUAL
-expect_eq() {
-	if [ "$2" = "$3" ]; then pass "$1 ($3)"; else fail "$1: expected '$2', got '$3'"; fi
-}
-
-# expect_contains DESCRIPTION NEEDLE HAYSTACK
-expect_contains() {
-	case "$3" in
-	*"$2"*) pass "$1" ;;
-	*) fail "$1: '$2' not found in: $3" ;;
-	esac
-}
-
-# expect_exit DESCRIPTION CODE CMD...: run CMD, compare its exit status.
-expect_exit() {
-	desc=$1 want=$2
-	shift 2
-	"$@" >/tmp/expect_exit.out 2>&1
-	rc=$?
-	if [ "$rc" = "$want" ]; then
-		pass "$desc (exit $rc)"
-	else
-		fail "$desc: expected exit $want, got $rc; output: $(cat /tmp/expect_exit.out)"
-	fi
-}
 
 start_daemon() {
 	rm -f "$AUDIT_LOG"
@@ -110,9 +81,4 @@ wait_for_log() {
 	return 1
 }
 
-finish() {
-	stop_daemon
-	echo "$CHECKS checks, $FAILS failed"
-	[ "$FAILS" -eq 0 ] && [ "$CHECKS" -gt 0 ]
-	exit $?
-}
+finish_cleanup() { stop_daemon; }

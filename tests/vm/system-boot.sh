@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Boot one system guest: a Debian system (systemd as PID 1) with its own
+# kernel, from the image tests/vm/system-image.sh caches, plus a payload disk
+# with the project's .deb and tests/system. The guest runs the tests once
+# multi-user.target is reached and powers off; the verdict comes from the
+# console's @@ENF markers, as for the initramfs guests (tests/vm/boot.sh).
+#
+# usage: tests/vm/system-boot.sh --suite NAME [--test NAME]... [--timeout S]
+#                                [--vm-timeout S] [--log FILE] [--deb FILE]
+#   --suite NAME     bookworm (6.1) or trixie (6.12): the image and its kernel
+#   --test NAME      run only this test of tests/system (repeatable)
+#   --timeout S      limit per test inside the guest (default 300)
+#   --vm-timeout S   limit for the whole qemu run (default: from the tests)
+#   --log FILE       console log (default build/vm/<suite>-system.log)
+#   --deb FILE       the package to test (default: what make deb built last)
+#
+# Prints "PASS <suite>-system/<test>" or "FAIL <suite>-system/<test> (<why>)"
+# per test, the output of failed tests, and last
+# "<suite>-system: N passed, N failed". Exit status 0 only if all passed.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cd "$root"
+export LC_ALL=C
+
+usage() { sed -n '9,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
+
+suite='' per_test=300 vm_timeout='' log='' deb=''
+tests=()
+while [[ $# -gt 0 ]]; do
+	case $1 in
+	--suite) suite=${2:?--suite needs bookworm or trixie}; shift 2 ;;
+	--test) tests+=("${2:?--test needs a name}"); shift 2 ;;
+	--timeout) per_test=${2:?--timeout needs seconds}; shift 2 ;;
+	--vm-timeout) vm_timeout=${2:?--vm-timeout needs seconds}; shift 2 ;;
+	--log) log=${2:?--log needs a file}; shift 2 ;;
+	--deb) deb=${2:?--deb needs a file}; shift 2 ;;
+	-h|--help) usage 0 ;;
+	*) echo "system-boot.sh: unknown argument '$1'" >&2; usage ;;
+	esac
+done
+case $suite in
+bookworm|trixie) ;;
+'') echo "system-boot.sh: --suite NAME is required" >&2; usage ;;
+*) echo "system-boot.sh: unknown suite '$suite' (bookworm, trixie)" >&2; exit 2 ;;
+esac
+for n in "$per_test" "$vm_timeout"; do
+	[[ -z $n || $n =~ ^[1-9][0-9]*$ ]] || { echo "system-boot.sh: timeouts are whole seconds, got '$n'" >&2; exit 2; }
+done
+
+label=$suite-system
+passed=0 failed=0
+pass() { echo "PASS $label/$1"; passed=$((passed + 1)); }
+fail() { echo "FAIL $label/$1 ($2)"; failed=$((failed + 1)); }
+finish() {
+	echo "$label: $passed passed, $failed failed"
+	[[ $failed -eq 0 ]]
+	exit
+}
+
+# shellcheck source=tests/vm/markers.sh
+. tests/vm/markers.sh
+test_dir=tests/system
+select_tests || finish
+
+# ---- image ---------------------------------------------------------------------
+if ! image=$(tests/vm/system-image.sh "$suite"); then
+	fail boot "the $suite image could not be built (tests/vm/system-image.sh $suite)"
+	finish
+fi
+
+# ---- payload: what this run brings to the guest --------------------------------
+# The .deb comes from this one place; a missing one is not the harness's
+# failure but the tests' (they say "no .deb").
+# make deb leaves build/deb/enforcer_current_<arch>.deb, a link to the
+# package it built.
+if [[ -z $deb ]]; then
+	deb=build/deb/enforcer_current_$(dpkg --print-architecture).deb
+	[[ -e $deb ]] || deb=''
+fi
+if [[ -n $deb ]]; then
+	[[ -f $deb ]] || { fail payload "--deb $deb: no such file"; finish; }
+	deb=$(realpath "$deb")
+fi
+
+mkdir -p build/vm
+stage=$(mktemp -d "build/vm/.$label-payload.XXXXXX")
+payload=build/vm/$label-payload.ext4
+trap 'rm -rf "$stage"' EXIT
+install -m 755 tests/vm/system-runner "$stage/run-system-tests"
+mkdir -p "$stage/tests" "$stage/deb"
+cp -a tests/system tests/lib "$stage/tests/"
+# Static helpers (enf-probe & co) for tests that need a stand-in program.
+if [[ -d build/tests/guest ]]; then cp -a build/tests/guest "$stage/tests/guest"; fi
+cp -a policies "$stage/policies"
+[[ -z $deb ]] || cp "$deb" "$stage/deb/"
+{
+	echo "kernel=$suite"
+	echo "tests=$(IFS=,; echo "${tests[*]}")"
+	echo "timeout=$per_test"
+} >"$stage/config"
+size_mb=$(($(du -sm "$stage" | cut -f1) + 16))
+if ! out=$(mkfs.ext4 -q -F -L enf-payload -d "$stage" "$payload" "${size_mb}M" 2>&1); then
+	fail payload "mkfs.ext4 -d failed: $out"
+	finish
+fi
+
+# ---- boot ------------------------------------------------------------------------
+log=${log:-build/vm/$label.log}
+mkdir -p "$(dirname "$log")"
+# Boot to multi-user and power-off take 30-90 s under emulation on a busy
+# host; the tests' own limits come on top.
+[[ -n $vm_timeout ]] || vm_timeout=$(tests_budget 240 "$per_test")
+
+# The same lsm= line and emulation settings as the initramfs guests
+# (boot.sh: no_timer_check, oops=panic). -snapshot: every write goes to a
+# temporary overlay, so the cached image stays as built.
+append="console=ttyS0 root=/dev/vda rw quiet lsm=lockdown,capability,landlock,bpf panic=-1 oops=panic no_timer_check"
+qemu=(qemu-system-x86_64 -accel tcg -cpu max -m 1536 -smp 1 -nographic -no-reboot -snapshot
+	-nic none -kernel "$image/vmlinuz" -initrd "$image/initrd.img" -append "$append"
+	-drive "file=$image/rootfs.ext4,if=virtio,format=raw"
+	-drive "file=$payload,if=virtio,format=raw")
+
+touch "$image/last-used"
+start=$(date +%s.%N)
+set +e
+timeout -k 10 "$vm_timeout" "${qemu[@]}" </dev/null 2>&1 | sed 's/\r$//' >"$log"
+qemu_rc=${PIPESTATUS[0]}
+set -e
+elapsed=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
+
+# ---- verdict ---------------------------------------------------------------------
+read_markers
+# The boot hook says FATAL before any other marker when the payload disk
+# is missing.
+judge_fatal || finish
+judge_booted "the system did not reach multi-user.target" || finish
+lsm=$(marker_args LSM | head -n1)
+release=$(marker_args KERNEL | head -n1)
+read -r mu_s us_s < <(marker_args BOOT | head -n1) || true
+echo "boot: $label ($release) reached multi-user.target after ${mu_s:-?}s guest uptime" \
+	"(systemd started at ${us_s:-?}s); run took ${elapsed}s; LSMs: $lsm"
+judge_tests "$per_test"
+finish
