@@ -122,12 +122,13 @@ $(OUT)/bin/enforcerctl: $(OUT)/enforcer/enforcerctl.o $(OUT)/enforcer/cgroup.o $
 # Daemon code with no BPF dependency that unit tests exercise on the host.
 UNIT_ENFORCER_OBJS := $(OUT)/enforcer/state_file.o $(OUT)/enforcer/live_edit.o $(OUT)/enforcer/selector_glob.o \
 	$(OUT)/enforcer/decisions.o $(OUT)/enforcer/metrics_prometheus.o $(OUT)/enforcer/metrics_http.o \
-	$(OUT)/enforcer/audit_syslog.o $(OUT)/enforcer/cgroup_names.o $(OUT)/enforcer/cgroup.o
+	$(OUT)/enforcer/audit_syslog.o $(OUT)/enforcer/cgroup_names.o $(OUT)/enforcer/cgroup.o \
+	$(OUT)/enforcer/config.o $(OUT)/enforcer/units.o $(OUT)/enforcer/harden.o
 
 $(OUT)/tests/unit/%: tests/unit/%.c tests/unit/unit.h $(POLICYC_LIB_OBJS) $(COMMON_OBJS) $(UNIT_ENFORCER_OBJS) $(USER_HDRS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -Ipolicyc -Ienforcer -Itests/unit -o $@ $< $(POLICYC_LIB_OBJS) $(COMMON_OBJS) $(UNIT_ENFORCER_OBJS) $(LDLIBS_JSON) -lz
+	$(Q)$(CC) $(CFLAGS) -Ipolicyc -Ienforcer -Itests/unit -o $@ $< $(POLICYC_LIB_OBJS) $(COMMON_OBJS) $(UNIT_ENFORCER_OBJS) $(LDLIBS_JSON) $(LDLIBS_HARDEN) -lz
 
 # Guest helpers are static so the initramfs needs no libc for them.
 $(OUT)/tests/guest/%: tests/guest/%.c $(USER_HDRS) $(wildcard tests/guest/*.h)
@@ -200,7 +201,8 @@ install: $(BINS)
 	$(Q)$(INSTALL) -m 0644 packaging/bash-completion/enforcerd packaging/bash-completion/enforcerctl \
 		packaging/bash-completion/policyc $(DESTDIR)$(BASHCOMPDIR)/
 	$(Q)$(INSTALL) -m 0644 policies/*.json $(DESTDIR)$(DATADIR)/enforcer/profiles/
-	$(Q)$(INSTALL) -d $(DESTDIR)$(SYSCONFDIR)/enforcer $(DESTDIR)$(SYSCONFDIR)/logrotate.d
+	$(Q)$(INSTALL) -d $(DESTDIR)$(SYSCONFDIR)/enforcer/profiles $(DESTDIR)$(SYSCONFDIR)/enforcer/attachments.d \
+		$(DESTDIR)$(SYSCONFDIR)/logrotate.d
 	$(Q)$(INSTALL) -m 0644 packaging/etc/README $(DESTDIR)$(SYSCONFDIR)/enforcer/README
 	$(Q)$(INSTALL) -m 0644 packaging/logrotate/enforcer $(DESTDIR)$(SYSCONFDIR)/logrotate.d/enforcer
 	$(Q)$(INSTALL) -d -m 0700 $(DESTDIR)$(LOCALSTATEDIR)/lib/enforcer

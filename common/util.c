@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <stdio.h>
@@ -101,4 +102,13 @@ int write_file_atomic(const char *path, const void *buf, size_t len, int mode)
 	if (dfd >= 0)
 		(void)fsync(dfd);
 	return 0;
+}
+
+void textf(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
 }

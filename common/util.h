@@ -64,6 +64,13 @@ int read_file_all(const char *path, size_t max, char **ret_buf, size_t *ret_len)
 /* Write via a temporary file in the same directory, fsync, rename, fsync dir. 0 or -errno. */
 int write_file_atomic(const char *path, const void *buf, size_t len, int mode);
 
+/*
+ * snprintf for messages and paths that may be cut short on purpose (a
+ * long path in an error message): the compiler's truncation warning cannot
+ * see through the va_list, so call sites need no casts or oversized buffers.
+ */
+void textf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* Write all of buf, retrying on EINTR and short writes. 0 or -errno. */
 int write_all(int fd, const void *buf, size_t len);
 

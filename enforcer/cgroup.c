@@ -227,3 +227,29 @@ int cgroup_foreign_mount_namespaces(const char *cgroup_dir, int *pids, size_t ma
 	*ret_n = s.n;
 	return 0;
 }
+
+const char *cgroup_relative(const char *root, const char *abs)
+{
+	size_t n = strlen(root);
+
+	if (strcmp(root, "/") == 0)
+		return abs[0] == '/' ? abs + 1 : NULL;
+	if (strncmp(abs, root, n) != 0 || (abs[n] != '/' && abs[n] != 0))
+		return NULL;
+	return abs[n] ? abs + n + 1 : abs + n;
+}
+
+int cgroup_check_not_daemon(const char *daemon_cgroup, const char *cgroup, char *msg, size_t size)
+{
+	size_t n = strlen(cgroup);
+
+	while (n > 1 && cgroup[n - 1] == '/')
+		n--;
+	if (!daemon_cgroup[0] || strncmp(daemon_cgroup, cgroup, n) != 0 ||
+	    (daemon_cgroup[n] != 0 && daemon_cgroup[n] != '/'))
+		return 0;
+	snprintf(msg, size, "attaching %.*s would confine enforcerd itself (it runs in %s) and every admin shell "
+		 "beside it, and the control socket refuses confined peers: attach a cgroup that does not contain "
+		 "the daemon, or run enforcerd in a cgroup of its own", (int)n, cgroup, daemon_cgroup);
+	return -EPERM;
+}

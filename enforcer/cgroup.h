@@ -38,4 +38,16 @@ int cgroup2_mount_root(char *buf, size_t size);
  */
 int cgroup_kernel_path(const char *abs, char *out, size_t size, uint32_t *ret_level);
 
+/* The path of abs (absolute) relative to the mount root (no leading '/'; "" for the root), or NULL. */
+const char *cgroup_relative(const char *root, const char *abs);
+
+/*
+ * Would attaching this cgroup (absolute, canonical) confine the daemon,
+ * which runs in daemon_cgroup ("" if unknown)? It is the daemon's cgroup or
+ * an ancestor: the daemon and every admin shell beside it would be
+ * confined, and the control plane refuses confined peers. 0, or -EPERM
+ * with msg.
+ */
+int cgroup_check_not_daemon(const char *daemon_cgroup, const char *cgroup, char *msg, size_t size);
+
 #endif /* ENFORCER_CGROUP_H */

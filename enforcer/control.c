@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 
 #include "baseline.h"
 #include "cgroup.h"
+#include "config_apply.h"
 #include "control.h"
 #include "live_edit.h"
 #include "log.h"
@@ -20,6 +22,7 @@
 #include "metrics_prometheus.h"
 #include "protocol.h"
 #include "rollout.h"
+#include "selector_glob.h"
 #include "time_arg.h"
 #include "util.h"
 
@@ -75,12 +78,43 @@ static struct profile *find_profile(struct request *rq, const char *name, int *r
 	return p;
 }
 
+/*
+ * Live edits of what /etc/enforcer declares are refused (origin.h): the
+ * next reload or restart would silently undo them. 0, or -EBUSY with the
+ * file to edit instead.
+ */
+static int refuse_declared(struct request *rq, enum origin_kind kind, const char *key, int *ret_errno)
+{
+	const char *where = origin_declared(rq->c->origins, kind, key);
+
+	if (!where)
+		return 0;
+	snprintf(rq->err, sizeof(rq->err), "%s %s%s%s is declared in %s: a live change would be undone by the next "
+		 "reload or restart. Edit that file, then run 'enforcerctl reload' (or 'systemctl reload enforcerd')",
+		 origin_kind_name(kind), kind == ORIGIN_PROFILE ? "'" : "", key, kind == ORIGIN_PROFILE ? "'" : "", where);
+	return *ret_errno = -EBUSY;
+}
+
+/* Where an object comes from, for list and show: "declared" FILE[:LINE] and "unit", when there are. */
+static void add_origin(json_t *o, const struct control *c, enum origin_kind kind, const char *key)
+{
+	const struct origin_entry *e = origin_find(c->origins, kind, key);
+
+	if (!o)
+		return;
+	json_object_set_new(o, "source_of_truth", json_string(e && e->declared ? "/etc" : "live"));
+	if (e && e->declared)
+		json_object_set_new(o, "declared", json_string(e->declared));
+	if (e && e->unit)
+		json_object_set_new(o, "unit", json_string(e->unit));
+}
+
 static json_t *profile_json(const struct control *c, const struct profile *p)
 {
 	const struct profiles *ps = c->profiles;
 	json_t *att = json_array(), *sel = json_array(), *o;
 
-	json_t *holds = json_array(), *waiting = json_array();
+	json_t *holds = json_array(), *waiting = json_array(), *e;
 
 	/*
 	 * "attached" names only attachments that hold now (callers reconcile
@@ -95,18 +129,20 @@ static json_t *profile_json(const struct control *c, const struct profile *p)
 			continue;
 		h = profiles_attachment_holds(ps, a);
 		json_array_append_new(h ? att : waiting, json_string(a->cgroup));
-		json_array_append_new(holds, json_pack("{s:s, s:I, s:b, s:b, s:s?}", "cgroup", a->cgroup,
-						       "cgroup_id", (json_int_t)a->cgroup_id, "holds", h,
-						       "follows_path", profiles_followed(ps, a->cgroup) != NULL,
-						       "via", a->via));
+		e = json_pack("{s:s, s:I, s:b, s:b, s:s?}", "cgroup", a->cgroup, "cgroup_id", (json_int_t)a->cgroup_id,
+			      "holds", h, "follows_path", profiles_followed(ps, a->cgroup) != NULL, "via", a->via);
+		if (!a->via)
+			add_origin(e, c, ORIGIN_PATH, a->cgroup);
+		json_array_append_new(holds, e);
 	}
 	for (size_t i = 0; i < c->selectors->n_pend; i++) {
 		if (strcmp(c->selectors->pend[i].profile, p->bundle->name) != 0)
 			continue;
 		json_array_append_new(waiting, json_string(c->selectors->pend[i].cgroup));
-		json_array_append_new(holds, json_pack("{s:s, s:b, s:b}", "cgroup", c->selectors->pend[i].cgroup,
-						       "holds", 0, "follows_path",
-						       profiles_followed(ps, c->selectors->pend[i].cgroup) != NULL));
+		e = json_pack("{s:s, s:b, s:b}", "cgroup", c->selectors->pend[i].cgroup, "holds", 0, "follows_path",
+			      profiles_followed(ps, c->selectors->pend[i].cgroup) != NULL);
+		add_origin(e, c, ORIGIN_PATH, c->selectors->pend[i].cgroup);
+		json_array_append_new(holds, e);
 	}
 	for (size_t i = 0; i < c->selectors->n_sel; i++)
 		if (strcmp(c->selectors->sel[i].profile, p->bundle->name) == 0)
@@ -129,6 +165,7 @@ static json_t *profile_json(const struct control *c, const struct profile *p)
 	}
 	if (o && profile_is_orphan(p))
 		json_object_set_new(o, "orphan", json_true());
+	add_origin(o, c, ORIGIN_PROFILE, p->bundle->name);
 	return o;
 }
 
@@ -158,6 +195,54 @@ static json_t *kernel_stats(const struct control *c)
 	json_object_set_new(stats, "summaries_written", json_integer((json_int_t)c->audit->summary.written));
 	json_object_set_new(stats, "audit_write_errors", json_integer((json_int_t)c->audit->write_errors));
 	return stats;
+}
+
+/* /etc/enforcer: what it declares, the last reload, and whether its files changed since. */
+static json_t *config_json(const struct control *c)
+{
+	const struct config_status *st = c->config;
+	_cleanup_free_ char *changed = NULL;
+	size_t n[3] = {};
+	char when[64];
+	json_t *o;
+
+	if (!st)
+		return json_null();
+	for (size_t i = 0; i < c->origins->n; i++)
+		n[c->origins->v[i].kind] += c->origins->v[i].declared != NULL;
+	o = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I}", "dir", st->dir, "profiles", (json_int_t)n[ORIGIN_PROFILE],
+		      "attachments", (json_int_t)n[ORIGIN_PATH], "selectors", (json_int_t)n[ORIGIN_SELECTOR],
+		      "reloads", (json_int_t)st->reloads, "failures", (json_int_t)st->failures);
+	if (!o)
+		return NULL;
+	if (st->last_success) {
+		rfc3339_format((int64_t)st->last_success * USEC_PER_SEC, when, sizeof(when));
+		json_object_set_new(o, "last_applied", json_string(when));
+	}
+	if (st->error[0])
+		json_object_set_new(o, "last_reload_error", json_string(st->error));
+	if (st->ever_applied && config_changes_on_disk(&st->applied, &changed) == 0 && changed)
+		json_object_set_new(o, "changed_on_disk", json_string(changed));
+	/* The live state is what /etc says unless the last reload failed or the files changed since. */
+	json_object_set_new(o, "in_sync", json_boolean(st->ever_applied && !st->error[0] && !changed));
+	return o;
+}
+
+void control_status_line(const struct control *c, char *buf, size_t size)
+{
+	size_t np = 0, holding = 0, declared = 0;
+
+	for (size_t i = 0; i < ENF_MAX_PROFILES; i++)
+		np += c->profiles->slots[i].used;
+	for (size_t i = 0; i < c->profiles->n_att; i++)
+		holding += profiles_attachment_holds(c->profiles, &c->profiles->att[i]);
+	for (size_t i = 0; c->origins && i < c->origins->n; i++)
+		declared += c->origins->v[i].declared != NULL;
+	snprintf(buf, size, "Enforcing: %zu profile(s), %zu cgroup(s) attached, %zu waiting, %zu selector(s); "
+		 "%zu object(s) from %s%s%.300s", np, holding, c->selectors->n_pend + c->profiles->n_att - holding,
+		 c->selectors->n_sel, declared, c->config ? c->config->dir : "/etc/enforcer",
+		 c->config && c->config->error[0] ? "; LAST RELOAD FAILED: " : "",
+		 c->config && c->config->error[0] ? c->config->error : "");
 }
 
 static json_t *cmd_status(struct request *rq, int *ret_errno)
@@ -194,6 +279,8 @@ static json_t *cmd_status(struct request *rq, int *ret_errno)
 		json_object_set_new(o, "state_problem", json_string(c->state->problem));
 	if (o && c->state->last_error[0])
 		json_object_set_new(o, "state_error", json_string(c->state->last_error));
+	if (o)
+		json_object_set_new(o, "config", config_json(c));
 	return o;
 }
 
@@ -290,7 +377,7 @@ static json_t *cmd_promote(struct request *rq, int *ret_errno)
 	int force = 0;
 
 	if ((*ret_errno = unpack(rq, "{s:s, s:s, s?I, s?b}", "cmd", &cmd, "profile", &name, "window_usec", &window,
-				 "force", &force)) < 0)
+				 "force", &force)) < 0 || refuse_declared(rq, ORIGIN_PROFILE, name, ret_errno) < 0)
 		return NULL;
 	return rollout_promote(rq->c, name, window, force, rq->err, sizeof(rq->err), ret_errno);
 }
@@ -309,15 +396,23 @@ static json_t *cmd_list(struct request *rq, int *ret_errno)
 		if (c->profiles->slots[i].used)
 			json_array_append_new(arr, profile_json(c, &c->profiles->slots[i]));
 	sel = json_array();
-	for (size_t i = 0; i < c->selectors->n_sel; i++)
-		json_array_append_new(sel, json_pack("{s:s, s:s, s:I}", "glob", c->selectors->sel[i].glob,
-						     "profile", c->selectors->sel[i].profile,
-						     "matched", (json_int_t)c->selectors->sel[i].matched));
+	for (size_t i = 0; i < c->selectors->n_sel; i++) {
+		json_t *o = json_pack("{s:s, s:s, s:I}", "glob", c->selectors->sel[i].glob,
+				      "profile", c->selectors->sel[i].profile,
+				      "matched", (json_int_t)c->selectors->sel[i].matched);
+
+		add_origin(o, c, ORIGIN_SELECTOR, c->selectors->sel[i].glob);
+		json_array_append_new(sel, o);
+	}
 	pend = json_array();
-	for (size_t i = 0; i < c->selectors->n_pend; i++)
-		json_array_append_new(pend, json_pack("{s:s, s:s, s:b}", "cgroup", c->selectors->pend[i].cgroup,
-						      "profile", c->selectors->pend[i].profile, "follows_path",
-						      profiles_followed(c->profiles, c->selectors->pend[i].cgroup) != NULL));
+	for (size_t i = 0; i < c->selectors->n_pend; i++) {
+		json_t *o = json_pack("{s:s, s:s, s:b}", "cgroup", c->selectors->pend[i].cgroup,
+				      "profile", c->selectors->pend[i].profile, "follows_path",
+				      profiles_followed(c->profiles, c->selectors->pend[i].cgroup) != NULL);
+
+		add_origin(o, c, ORIGIN_PATH, c->selectors->pend[i].cgroup);
+		json_array_append_new(pend, o);
+	}
 	return json_pack("{s:b, s:o, s:o, s:o}", "ok", 1, "profiles", arr, "selectors", sel, "pending", pend);
 }
 
@@ -396,6 +491,10 @@ static json_t *cmd_load(struct request *rq, int *ret_errno)
 		*ret_errno = r;
 		return NULL;
 	}
+	if (refuse_declared(rq, ORIGIN_PROFILE, b->name, ret_errno) < 0) {
+		bundle_free(b);
+		return NULL;
+	}
 	r = profiles_load(rq->c->profiles, b, &p, &replaced, rq->err, sizeof(rq->err));
 	if (r < 0) {
 		bundle_free(b);
@@ -417,7 +516,8 @@ static json_t *cmd_unload(struct request *rq, int *ret_errno)
 	bool orphan;
 	struct profile *p;
 
-	if ((*ret_errno = unpack(rq, "{s:s, s:s, s?b}", "cmd", &cmd, "profile", &name, "force", &force)) < 0)
+	if ((*ret_errno = unpack(rq, "{s:s, s:s, s?b}", "cmd", &cmd, "profile", &name, "force", &force)) < 0 ||
+	    refuse_declared(rq, ORIGIN_PROFILE, name, ret_errno) < 0)
 		return NULL;
 	p = find_profile(rq, name, ret_errno);
 	if (!p)
@@ -449,7 +549,8 @@ static json_t *cmd_mode(struct request *rq, int *ret_errno)
 	enum enf_mode m;
 	struct profile *p;
 
-	if ((*ret_errno = unpack(rq, "{s:s, s:s, s:s}", "cmd", &cmd, "profile", &name, "mode", &mode)) < 0)
+	if ((*ret_errno = unpack(rq, "{s:s, s:s, s:s}", "cmd", &cmd, "profile", &name, "mode", &mode)) < 0 ||
+	    refuse_declared(rq, ORIGIN_PROFILE, name, ret_errno) < 0)
 		return NULL;
 	if (strcmp(mode, "audit") == 0) {
 		m = ENF_MODE_AUDIT;
@@ -474,37 +575,83 @@ static json_t *cmd_mode(struct request *rq, int *ret_errno)
 	return json_pack("{s:b, s:o}", "ok", 1, "profile", profile_json(rq->c, p));
 }
 
-/* attach and detach name a cgroup or a selector, exactly one. */
-static int one_of(struct request *rq, const char *cmd, const char *cgroup, const char *selector)
+/* attach and detach name a cgroup, a selector or a unit, exactly one. */
+static int one_of(struct request *rq, const char *cmd, const char *cgroup, const char *selector, const char *unit)
 {
-	if (!cgroup != !selector)
+	if (!!cgroup + !!selector + !!unit == 1)
 		return 0;
-	snprintf(rq->err, sizeof(rq->err), "malformed request: '%s' needs either \"cgroup\" or \"selector\"", cmd);
+	snprintf(rq->err, sizeof(rq->err), "malformed request: '%s' needs either \"cgroup\", \"selector\" or \"unit\" (exactly one)", cmd);
 	rq->c->n.malformed++;
 	return -EINVAL;
 }
 
+/* A path as the registry keys it: canonical when it exists, else without trailing slashes. */
+static void path_key(const char *cgroup, char *out, size_t size)
+{
+	_cleanup_free_ char *canon = realpath(cgroup, NULL);
+	size_t n;
+
+	snprintf(out, size, "%s", canon ? canon : cgroup);
+	n = strlen(out);
+	while (n > 1 && out[n - 1] == '/')
+		out[--n] = 0;
+}
+
+/* attach PROFILE --unit NAME: by the path of the unit's cgroup, now or when systemd creates it. */
+static json_t *attach_unit(struct request *rq, const char *name, const char *unit, int *ret_errno)
+{
+	struct control *c = rq->c;
+	struct unit_info info;
+	bool holds;
+
+	if ((*ret_errno = units_resolve(c->units, c->selectors->root, unit, &info, rq->err, sizeof(rq->err))) < 0 ||
+	    refuse_declared(rq, ORIGIN_PATH, info.cgroup, ret_errno) < 0 ||
+	    (*ret_errno = selectors_check_not_daemon(c->selectors, info.cgroup, rq->err, sizeof(rq->err))) < 0)
+		return NULL;
+	if (!profiles_find(c->profiles, name)) {
+		find_profile(rq, name, ret_errno);
+		return NULL;
+	}
+	selectors_reconcile(c->selectors);
+	*ret_errno = selectors_attach_or_wait(c->selectors, name, info.cgroup, &holds, rq->err, sizeof(rq->err));
+	if (*ret_errno < 0)
+		return NULL;
+	if (origin_set(c->origins, ORIGIN_PATH, info.cgroup, NULL, info.id) < 0)
+		log_warn("out of memory recording that %s is unit %s", info.cgroup, info.id);
+	log_info("attached profile '%s' to unit %s (%s, %s)", name, info.id, info.cgroup,
+		 holds ? "running" : "attached when systemd creates it");
+	return json_pack("{s:b, s:s, s:s, s:b, s:b, s:b}", "ok", 1, "unit", info.id, "cgroup", info.cgroup,
+			 "running", info.running, "holds", holds,
+			 "follows_path", profiles_followed(c->profiles, info.cgroup) != NULL);
+}
+
 static json_t *cmd_attach(struct request *rq, int *ret_errno)
 {
-	const char *cmd, *name, *cgroup = NULL, *selector = NULL;
-	_cleanup_free_ char *canon = NULL;
+	const char *cmd, *name, *cgroup = NULL, *selector = NULL, *unit = NULL;
+	char key[PATH_MAX], glob[SELECTOR_GLOB_MAX];
 	const struct attachment *a;
 	unsigned n = 0;
 
-	if ((*ret_errno = unpack(rq, "{s:s, s:s, s?s, s?s}", "cmd", &cmd, "profile", &name, "cgroup", &cgroup,
-				 "selector", &selector)) < 0)
+	if ((*ret_errno = unpack(rq, "{s:s, s:s, s?s, s?s, s?s}", "cmd", &cmd, "profile", &name, "cgroup", &cgroup,
+				 "selector", &selector, "unit", &unit)) < 0)
 		return NULL;
-	if ((*ret_errno = one_of(rq, "attach", cgroup, selector)) < 0)
+	if ((*ret_errno = one_of(rq, "attach", cgroup, selector, unit)) < 0)
 		return NULL;
+	if (unit)
+		return attach_unit(rq, name, unit, ret_errno);
 	if (selector) {
+		if (selectors_normalise(rq->c->selectors, selector, glob, sizeof(glob), rq->err, sizeof(rq->err)) == 0 &&
+		    refuse_declared(rq, ORIGIN_SELECTOR, glob, ret_errno) < 0)
+			return NULL;
 		*ret_errno = selectors_add(rq->c->selectors, name, selector, &n, rq->err, sizeof(rq->err));
 		if (*ret_errno < 0)
 			return NULL;
 		log_info("selector '%s' attaches profile '%s' (%u cgroup(s) now)", selector, name, n);
 		return json_pack("{s:b, s:s, s:i}", "ok", 1, "selector", selector, "attached_now", (int)n);
 	}
-	canon = realpath(cgroup, NULL);
-	if (canon && (*ret_errno = selectors_check_not_daemon(rq->c->selectors, canon, rq->err, sizeof(rq->err))) < 0)
+	path_key(cgroup, key, sizeof(key));
+	if (refuse_declared(rq, ORIGIN_PATH, key, ret_errno) < 0 ||
+	    (access(key, F_OK) == 0 && (*ret_errno = selectors_check_not_daemon(rq->c->selectors, key, rq->err, sizeof(rq->err))) < 0))
 		return NULL;
 	selectors_reconcile(rq->c->selectors);
 	*ret_errno = selectors_attach_path(rq->c->selectors, name, cgroup, &a, rq->err, sizeof(rq->err));
@@ -518,29 +665,69 @@ static json_t *cmd_attach(struct request *rq, int *ret_errno)
 
 static json_t *cmd_detach(struct request *rq, int *ret_errno)
 {
-	const char *cmd, *cgroup = NULL, *selector = NULL;
+	const char *cmd, *cgroup = NULL, *selector = NULL, *unit = NULL;
+	char key[PATH_MAX], glob[SELECTOR_GLOB_MAX];
 	unsigned n = 0;
 
-	if ((*ret_errno = unpack(rq, "{s:s, s?s, s?s}", "cmd", &cmd, "cgroup", &cgroup, "selector", &selector)) < 0)
+	if ((*ret_errno = unpack(rq, "{s:s, s?s, s?s, s?s}", "cmd", &cmd, "cgroup", &cgroup, "selector", &selector,
+				 "unit", &unit)) < 0)
 		return NULL;
-	if ((*ret_errno = one_of(rq, "detach", cgroup, selector)) < 0)
+	if ((*ret_errno = one_of(rq, "detach", cgroup, selector, unit)) < 0)
 		return NULL;
 	if (selector) {
+		if (selectors_normalise(rq->c->selectors, selector, glob, sizeof(glob), rq->err, sizeof(rq->err)) == 0 &&
+		    refuse_declared(rq, ORIGIN_SELECTOR, glob, ret_errno) < 0)
+			return NULL;
 		*ret_errno = selectors_remove(rq->c->selectors, selector, &n, rq->err, sizeof(rq->err));
 		if (*ret_errno < 0)
 			return NULL;
 		log_info("removed selector '%s' (%u cgroup(s) detached)", selector, n);
 		return json_pack("{s:b, s:i}", "ok", 1, "detached", (int)n);
 	}
+	if (unit) {
+		/* The path it was attached at; systemd is asked only if no attachment names the unit. */
+		const struct origin_entry *e = origin_find_unit(rq->c->origins, unit);
+		struct unit_info info;
+
+		if (e) {
+			snprintf(key, sizeof(key), "%s", e->key);
+		} else {
+			*ret_errno = units_resolve(rq->c->units, rq->c->selectors->root, unit, &info, rq->err, sizeof(rq->err));
+			if (*ret_errno < 0)
+				return NULL;
+			snprintf(key, sizeof(key), "%s", info.cgroup);
+		}
+	} else {
+		path_key(cgroup, key, sizeof(key));
+	}
+	if (refuse_declared(rq, ORIGIN_PATH, key, ret_errno) < 0)
+		return NULL;
 	selectors_reconcile(rq->c->selectors);
-	*ret_errno = profiles_detach(rq->c->profiles, cgroup, rq->err, sizeof(rq->err));
-	/* A cgroup that does not exist now: its attachment is pending (waiting for it). */
-	if (*ret_errno == -ENOENT && selectors_detach_pending(rq->c->selectors, cgroup) == 0)
-		*ret_errno = 0;
+	*ret_errno = selectors_detach_path(rq->c->selectors, key, rq->err, sizeof(rq->err));
 	if (*ret_errno < 0)
 		return NULL;
-	log_info("detached %s", cgroup);
-	return json_pack("{s:b}", "ok", 1);
+	origin_forget(rq->c->origins, ORIGIN_PATH, key);
+	log_info("detached %s%s%s", key, unit ? ", unit " : "", unit ? unit : "");
+	return json_pack("{s:b, s:s}", "ok", 1, "cgroup", key);
+}
+
+/* reload: read /etc/enforcer again and apply it, or refuse it whole (config_apply.h). */
+static json_t *cmd_reload(struct request *rq, int *ret_errno)
+{
+	const char *cmd;
+	json_t *changes = NULL;
+
+	if ((*ret_errno = unpack(rq, "{s:s}", "cmd", &cmd)) < 0)
+		return NULL;
+	if (!rq->c->config) {
+		snprintf(rq->err, sizeof(rq->err), "this daemon has no configuration directory");
+		*ret_errno = -EINVAL;
+		return NULL;
+	}
+	*ret_errno = config_reload(rq->c, true, &changes, rq->err, sizeof(rq->err));
+	if (*ret_errno < 0)
+		return NULL;
+	return json_pack("{s:b, s:s, s:o}", "ok", 1, "config_dir", rq->c->config->dir, "changes", changes);
 }
 
 /* Switch a profile to an edited bundle: the same single switch as a replace. */
@@ -572,7 +759,7 @@ static json_t *cmd_rule_add(struct request *rq, int *ret_errno)
 	uint32_t id;
 
 	if ((*ret_errno = unpack(rq, "{s:s, s:s, s:s, s:s}", "cmd", &cmd, "profile", &name, "section", &section,
-				 "rule", &rule)) < 0)
+				 "rule", &rule)) < 0 || refuse_declared(rq, ORIGIN_PROFILE, name, ret_errno) < 0)
 		return NULL;
 	p = find_profile(rq, name, ret_errno);
 	if (!p)
@@ -597,7 +784,8 @@ static json_t *cmd_rule_del(struct request *rq, int *ret_errno)
 	unsigned long id;
 	char *end;
 
-	if ((*ret_errno = unpack(rq, "{s:s, s:s, s:s}", "cmd", &cmd, "profile", &name, "rule_id", &id_text)) < 0)
+	if ((*ret_errno = unpack(rq, "{s:s, s:s, s:s}", "cmd", &cmd, "profile", &name, "rule_id", &id_text)) < 0 ||
+	    refuse_declared(rq, ORIGIN_PROFILE, name, ret_errno) < 0)
 		return NULL;
 	errno = 0;
 	id = strtoul(id_text, &end, 16);
@@ -701,7 +889,8 @@ static json_t *cmd_learn_start(struct request *rq, int *ret_errno)
 		return NULL;
 	}
 	canon = realpath(cgroup, NULL);
-	if (canon && (*ret_errno = selectors_check_not_daemon(rq->c->selectors, canon, rq->err, sizeof(rq->err))) < 0)
+	if (canon && ((*ret_errno = selectors_check_not_daemon(rq->c->selectors, canon, rq->err, sizeof(rq->err))) < 0 ||
+		      refuse_declared(rq, ORIGIN_PATH, canon, ret_errno) < 0))
 		return NULL;
 	/* Re-pointing an enforced cgroup at a profile that allows everything, and unloading it at stop, would drop its protection. */
 	if (canon && cgroup_id_of(canon, &id) == 0 && (att = profiles_find_attachment(rq->c->profiles, id))) {
@@ -832,6 +1021,7 @@ static const struct command {
 	{ "rule-add", ACCESS_ADMIN, true,  cmd_rule_add },
 	{ "rule-del", ACCESS_ADMIN, true,  cmd_rule_del },
 	{ "shutdown", ACCESS_ADMIN, false, cmd_shutdown },
+	{ "reload",   ACCESS_ADMIN, false, cmd_reload },   /* saves the state itself */
 	{ "learn-start",   ACCESS_ADMIN, true,  cmd_learn_start },
 	{ "learn-status",  ACCESS_READ,  false, cmd_learn_status },
 	{ "learn-profile", ACCESS_READ,  false, cmd_learn_profile },

@@ -24,12 +24,16 @@
 #include <time.h>
 
 #include "audit.h"
+#include "config_apply.h"
 #include "learn.h"
 #include "decisions.h"
 #include "metrics_http.h"
+#include "notify.h"
+#include "origin.h"
 #include "profiles.h"
 #include "selectors.h"
 #include "state.h"
+#include "units.h"
 
 #define CONTROL_MAX_CLIENTS   64
 #define CONTROL_IDLE_SECONDS  10
@@ -78,6 +82,10 @@ struct control {
 	struct daemon_info *info;
 	struct decisions *decisions;   /* fed every audit record (control_on_event) */
 	struct metrics_http *http;     /* the --metrics-listen endpoint, NULL when off */
+	struct origins *origins;       /* what /etc/enforcer owns, and unit labels (origin.h) */
+	struct unit_resolver *units;   /* systemd units -> cgroup paths (units.h) */
+	struct config_status *config;  /* /etc/enforcer and its last reload (config_apply.h) */
+	struct notify *notify;         /* the service manager, if any (notify.h) */
 	json_t *recent[CONTROL_RECENT_EVENTS];   /* ring of the latest events */
 	size_t recent_next;
 	unsigned long long events_seen;
@@ -99,6 +107,9 @@ unsigned long long control_socket_ino(const struct control *c);
 void control_accept(struct control *c);
 void control_handle(struct control *c, int client_index);
 void control_sweep_idle(struct control *c);
+
+/* One line for the service manager's STATUS=: what is enforced, and a failed reload if any. */
+void control_status_line(const struct control *c, char *buf, size_t size);
 
 /* An audit record: count it in the decision store, keep it for `events`, send it to followers. */
 void control_on_event(void *ctx, json_t *event);

@@ -60,7 +60,12 @@ static void usage(FILE *out)
 		"  attach PROFILE --selector GLOB ... on every cgroup matching GLOB, now and later\n"
 		"                                 (relative to the cgroup2 mount; * ? [..] within a\n"
 		"                                 component, ** for any number of components)\n"
-		"  detach CGROUP | --selector GLOB remove an attachment or a selector\n"
+		"  attach PROFILE --unit UNIT     ... on a systemd unit's cgroup, from its first\n"
+		"                                 instruction, across restarts (the unit need not run)\n"
+		"  detach CGROUP | --selector GLOB | --unit UNIT\n"
+		"                                 remove an attachment or a selector\n"
+		"  reload                         re-read the configuration directory (/etc/enforcer)\n"
+		"                                 and apply it, or refuse it whole saying why\n"
 		"  mode PROFILE audit|enforce|learn switch a profile's mode atomically\n"
 		"  report PROFILE [--since T] [--limit N]\n"
 		"                                 would-deny decisions grouped by rule and object,\n"
@@ -204,12 +209,15 @@ static void print_profile_line(json_t *p)
 	size_t i;
 	json_t *v;
 
-	printf("%s  mode=%s generation=%lld rules=%lld source=%s\n",
+	printf("%s  mode=%s generation=%lld rules=%lld source=%s%s\n",
 	       json_string_value(json_object_get(p, "name")),
 	       json_string_value(json_object_get(p, "mode")),
 	       (long long)json_integer_value(json_object_get(p, "generation")),
 	       (long long)json_integer_value(json_object_get(p, "rules")),
-	       json_string_value(json_object_get(p, "source")));
+	       json_string_value(json_object_get(p, "source")),
+	       json_object_get(p, "declared") ? " (/etc)" : " (live)");
+	if (json_object_get(p, "declared"))
+		printf("    declared in %s\n", str_of(p, "declared"));
 	if (!json_object_get(p, "attachments")) {
 		json_array_foreach(att, i, v)
 			printf("    attached %s\n", json_string_value(v));
@@ -220,14 +228,21 @@ static void print_profile_line(json_t *p)
 		const char *path = str_of(v, "cgroup");
 		const char *follows = json_is_true(json_object_get(v, "follows_path")) ? "" : "; path not followed";
 		bool via = json_is_string(json_object_get(v, "via"));
+		char origin[4400] = "";
 
+		if (json_object_get(v, "unit"))
+			snprintf(origin, sizeof(origin), "; unit %s", str_of(v, "unit"));
+		if (json_object_get(v, "declared"))
+			snprintf(origin + strlen(origin), sizeof(origin) - strlen(origin), "; declared in %s",
+				 str_of(v, "declared"));
 		if (json_is_true(json_object_get(v, "holds")))
-			printf("    attached %s (cgroup id %lld, holds%s%s%s)\n", path, int_of(v, "cgroup_id"),
-			       via ? "; selector " : "", str_of(v, "via"), via ? "" : follows);
+			printf("    attached %s (cgroup id %lld, holds%s%s%s%s)\n", path, int_of(v, "cgroup_id"),
+			       via ? "; selector " : "", str_of(v, "via"), via ? "" : follows, origin);
 		else if (json_object_get(v, "cgroup_id"))
-			printf("    waiting %s (cgroup id %lld does not hold now%s)\n", path, int_of(v, "cgroup_id"), follows);
+			printf("    waiting %s (cgroup id %lld does not hold now%s%s)\n", path, int_of(v, "cgroup_id"),
+			       follows, origin);
 		else
-			printf("    waiting %s (no such cgroup now: attached when it is created%s)\n", path, follows);
+			printf("    waiting %s (no such cgroup now: attached when it is created%s%s)\n", path, follows, origin);
 	}
 }
 
@@ -241,13 +256,16 @@ static void human_list(json_t *reply)
 	json_array_foreach(arr, i, p)
 		print_profile_line(p);
 	json_array_foreach(json_object_get(reply, "selectors"), i, p)
-		printf("selector %s -> %s (%lld cgroups so far)\n", str_of(p, "glob"), str_of(p, "profile"),
-		       int_of(p, "matched"));
+		printf("selector %s -> %s (%lld cgroups so far%s%s)\n", str_of(p, "glob"), str_of(p, "profile"),
+		       int_of(p, "matched"), json_object_get(p, "declared") ? "; declared in " : "; live",
+		       str_of(p, "declared"));
 	json_array_foreach(json_object_get(reply, "pending"), i, p)
-		printf("waiting %s -> %s (pending: %s)\n", str_of(p, "cgroup"), str_of(p, "profile"),
+		printf("waiting %s -> %s (pending: %s%s%s%s%s)\n", str_of(p, "cgroup"), str_of(p, "profile"),
 		       json_is_true(json_object_get(p, "follows_path")) ?
 		       "the kernel attaches the cgroup inside mkdir when it is created" :
-		       "the daemon attaches the cgroup when it sees it created");
+		       "the daemon attaches the cgroup when it sees it created",
+		       json_object_get(p, "unit") ? "; unit " : "", str_of(p, "unit"),
+		       json_object_get(p, "declared") ? "; declared in " : "", str_of(p, "declared"));
 }
 
 static void human_show(json_t *reply)
@@ -303,7 +321,7 @@ static void human_rule(json_t *reply)
 
 static void human_status(json_t *reply)
 {
-	json_t *stats = json_object_get(reply, "stats"), *v;
+	json_t *stats = json_object_get(reply, "stats"), *config = json_object_get(reply, "config"), *v;
 	const char *k;
 
 	printf("enforcerd: running (pid %lld), protocol %lld, ABI %lld%s\n", int_of(reply, "pid"),
@@ -320,6 +338,23 @@ static void human_status(json_t *reply)
 	printf("pins: %s  state: %s\n", str_of(reply, "pin_dir"), str_of(reply, "state_dir"));
 	printf("self-protection: %s  hardening: %s\n",
 	       json_is_true(json_object_get(reply, "self_protection")) ? "on" : "off", str_of(reply, "hardening"));
+	if (json_is_object(config)) {
+		printf("configuration: %s declares %lld profile(s), %lld attachment(s), %lld selector(s); %s\n",
+		       str_of(config, "dir"), int_of(config, "profiles"), int_of(config, "attachments"),
+		       int_of(config, "selectors"),
+		       json_is_true(json_object_get(config, "in_sync")) ? "in force as written" :
+		       "the live state DIFFERS from the files (below)");
+		if (json_object_get(config, "last_applied"))
+			printf("  last applied %s (%lld reload(s), %lld refused)\n", str_of(config, "last_applied"),
+			       int_of(config, "reloads"), int_of(config, "failures"));
+		if (json_object_get(config, "last_reload_error"))
+			printf("  LAST RELOAD REFUSED (what was in force before stays): %s\n",
+			       str_of(config, "last_reload_error"));
+		if (json_object_get(config, "changed_on_disk"))
+			printf("  changed on disk since then, not applied: %s (run 'enforcerctl reload')\n",
+			       str_of(config, "changed_on_disk"));
+		printf("  objects declared there are /etc's: live edits of them are refused; others are live\n");
+	}
 	if (json_object_get(reply, "state_problem"))
 		printf("STATE PROBLEM: %s\n", str_of(reply, "state_problem"));
 	if (json_object_get(reply, "state_error"))
@@ -345,8 +380,25 @@ static void human_attach(json_t *reply)
 	if (json_object_get(reply, "selector"))
 		printf("selector %s added (%lld cgroups attached now)\n", str_of(reply, "selector"),
 		       int_of(reply, "attached_now"));
+	else if (json_object_get(reply, "unit"))
+		printf("attached unit %s: %s (%s)\n", str_of(reply, "unit"), str_of(reply, "cgroup"),
+		       json_is_true(json_object_get(reply, "holds")) ? "running: attached now" :
+		       "not running: attached when systemd creates its cgroup, before its first process runs");
 	else
 		printf("attached %s\n", json_string_value(json_object_get(reply, "cgroup")));
+}
+
+static void human_reload(json_t *reply)
+{
+	json_t *v;
+	size_t i;
+
+	if (json_array_size(json_object_get(reply, "changes")) == 0)
+		printf("%s applied: nothing changed\n", str_of(reply, "config_dir"));
+	else
+		printf("%s applied:\n", str_of(reply, "config_dir"));
+	json_array_foreach(json_object_get(reply, "changes"), i, v)
+		printf("  %s\n", json_string_value(v));
 }
 
 static void human_mode(json_t *reply)
@@ -457,10 +509,10 @@ static int cmd_unload(struct ctl *ctl, int argc, char **argv)
 
 static int cmd_attach(struct ctl *ctl, int argc, char **argv)
 {
-	if (argc == 3 && strcmp(argv[1], "--selector") == 0)
-		return ask(ctl, json_pack("{s:s, s:s, s:s}", "cmd", "attach", "profile", argv[0], "selector", argv[2]),
+	if (argc == 3 && (strcmp(argv[1], "--selector") == 0 || strcmp(argv[1], "--unit") == 0))
+		return ask(ctl, json_pack("{s:s, s:s, s:s}", "cmd", "attach", "profile", argv[0], argv[1] + 2, argv[2]),
 			   -1, human_attach);
-	if (expect_args(argc, 2, 2, "attach PROFILE CGROUP | attach PROFILE --selector GLOB"))
+	if (expect_args(argc, 2, 2, "attach PROFILE CGROUP | attach PROFILE --selector GLOB | attach PROFILE --unit UNIT"))
 		return EXIT_USAGE;
 	return ask(ctl, json_pack("{s:s, s:s, s:s}", "cmd", "attach", "profile", argv[0], "cgroup", argv[1]),
 		   -1, human_attach);
@@ -468,11 +520,17 @@ static int cmd_attach(struct ctl *ctl, int argc, char **argv)
 
 static int cmd_detach(struct ctl *ctl, int argc, char **argv)
 {
-	if (argc == 2 && strcmp(argv[0], "--selector") == 0)
-		return ask(ctl, json_pack("{s:s, s:s}", "cmd", "detach", "selector", argv[1]), -1, NULL);
-	if (expect_args(argc, 1, 1, "detach CGROUP | detach --selector GLOB"))
+	if (argc == 2 && (strcmp(argv[0], "--selector") == 0 || strcmp(argv[0], "--unit") == 0))
+		return ask(ctl, json_pack("{s:s, s:s}", "cmd", "detach", argv[0] + 2, argv[1]), -1, NULL);
+	if (expect_args(argc, 1, 1, "detach CGROUP | detach --selector GLOB | detach --unit UNIT"))
 		return EXIT_USAGE;
 	return ask(ctl, json_pack("{s:s, s:s}", "cmd", "detach", "cgroup", argv[0]), -1, NULL);
+}
+
+static int cmd_reload(struct ctl *ctl, int argc, char **argv)
+{
+	(void)argv;
+	return ask_plain(ctl, argc, "reload", human_reload);
 }
 
 static int cmd_show(struct ctl *ctl, int argc, char **argv)
@@ -1040,6 +1098,7 @@ static const struct command {
 	{ "rule",     cmd_rule },
 	{ "events",   cmd_events },
 	{ "run",      cmd_run },
+	{ "reload",   cmd_reload },
 	{ "shutdown", cmd_shutdown },
 	{ "learn",    cmd_learn },
 	{ "batch",    cmd_batch },

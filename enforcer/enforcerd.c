@@ -10,10 +10,18 @@
  * so a crash, a SIGKILL or an upgrade leaves every profile in force, and a
  * clean stop does too. Only `enforcerd --cleanup` or `enforcerctl shutdown
  * --remove-enforcement` removes it.
+ *
+ * As a systemd service (Type=notify, notify.h): READY=1 only once every
+ * program is attached and both the persisted state and /etc/enforcer
+ * (config.h) are applied, so a unit ordered after enforcerd.service is
+ * confined from its first instruction. SIGHUP and `enforcerctl reload`
+ * re-read /etc/enforcer (and reopen the audit log); SIGUSR1 only reopens
+ * the audit log (logrotate).
  */
 #include <errno.h>
 #include <getopt.h>
 #include <grp.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +35,7 @@
 #include <bpf/bpf.h>
 
 #include "audit.h"
+#include "config_apply.h"
 #include "learn.h"
 #include "control.h"
 #include "decisions.h"
@@ -36,11 +45,14 @@
 #include "log.h"
 #include "metrics.h"
 #include "metrics_http.h"
+#include "notify.h"
+#include "origin.h"
 #include "profiles.h"
 #include "protocol.h"
 #include "selectors.h"
 #include "state.h"
 #include "time_arg.h"
+#include "units.h"
 #include "util.h"
 
 #define AUDIT_LOG_DEFAULT "/var/log/enforcer/audit.log"
@@ -62,6 +74,8 @@ struct options {
 	const char *read_group;
 	const char *pin_dir;
 	const char *state_dir;
+	const char *config_dir;
+	const char *systemctl;
 	const char *metrics_listen;
 	bool metrics_allow_remote;
 	bool verbose;
@@ -97,6 +111,10 @@ static void usage(FILE *out)
 		"                         events, stats)\n"
 		"  -p, --pin-dir DIR      bpffs directory for maps and links (default %s)\n"
 		"  -d, --state-dir DIR    persisted profiles and attachments (default %s)\n"
+		"  -c, --config-dir DIR   declared profiles and attachments, applied at start and\n"
+		"                         on reload (docs/configuration.md; default %s; a missing\n"
+		"                         directory declares nothing)\n"
+		"      --systemctl PATH   the systemctl that resolves --unit attachments (default %s)\n"
 		"      --cleanup          remove all enforcement: unpin everything, delete the\n"
 		"                         persisted state, and exit (refused while a daemon runs;\n"
 		"                         use 'enforcerctl shutdown --remove-enforcement' then)\n"
@@ -121,20 +139,27 @@ static void usage(FILE *out)
 		"Exit status: 0 clean shutdown, 1 this kernel cannot enforce (the message says\n"
 		"why and what to change), 2 usage error, 3 other start-up failure (among them:\n"
 		"another enforcerd runs on the same pin directory), 4 the pinned state has\n"
-		"another ABI version (see --migrate and --cleanup).\n",
-		ENF_SOCKET_DEFAULT, AUDIT_LOG_DEFAULT, EVENT_RATE_DEFAULT, ENF_PIN_DIR_DEFAULT, STATE_DIR_DEFAULT);
+		"another ABI version (see --migrate and --cleanup).\n"
+		"\n"
+		"Signals: SIGHUP re-reads the configuration directory and reopens the audit log\n"
+		"(as 'enforcerctl reload' does); SIGUSR1 only reopens the audit log; SIGTERM stops\n"
+		"the daemon, leaving enforcement in force.\n",
+		ENF_SOCKET_DEFAULT, AUDIT_LOG_DEFAULT, EVENT_RATE_DEFAULT, ENF_PIN_DIR_DEFAULT, STATE_DIR_DEFAULT,
+		CONFIG_DIR_DEFAULT, UNITS_SYSTEMCTL_DEFAULT);
 }
 
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	enum { OPT_CLEANUP = 256, OPT_MIGRATE, OPT_RELOAD, OPT_HARDEN, OPT_NO_SELF, OPT_METRICS, OPT_METRICS_REMOTE, OPT_EVENT_RATE,
-	       OPT_VERIFIER_STATS };
+	       OPT_VERIFIER_STATS, OPT_SYSTEMCTL };
 	static const struct option longopts[] = {
 		{ "socket", required_argument, NULL, 's' },
 		{ "audit-log", required_argument, NULL, 'a' },
 		{ "read-group", required_argument, NULL, 'g' },
 		{ "pin-dir", required_argument, NULL, 'p' },
 		{ "state-dir", required_argument, NULL, 'd' },
+		{ "config-dir", required_argument, NULL, 'c' },
+		{ "systemctl", required_argument, NULL, OPT_SYSTEMCTL },
 		{ "cleanup", no_argument, NULL, OPT_CLEANUP },
 		{ "migrate", no_argument, NULL, OPT_MIGRATE },
 		{ "reload", no_argument, NULL, OPT_RELOAD },
@@ -152,14 +177,17 @@ static int parse_args(int argc, char **argv, struct options *o)
 
 	*o = (struct options){ .socket_path = ENF_SOCKET_DEFAULT, .audit_log = AUDIT_LOG_DEFAULT,
 			       .pin_dir = ENF_PIN_DIR_DEFAULT, .state_dir = STATE_DIR_DEFAULT,
+			       .config_dir = CONFIG_DIR_DEFAULT, .systemctl = UNITS_SYSTEMCTL_DEFAULT,
 			       .self_protect = true, .harden = HARDEN_ON, .event_rate = EVENT_RATE_DEFAULT };
-	while ((c = getopt_long(argc, argv, "s:a:g:p:d:vh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:a:g:p:d:c:vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's': o->socket_path = optarg; break;
 		case 'a': o->audit_log = optarg; break;
 		case 'g': o->read_group = optarg; break;
 		case 'p': o->pin_dir = optarg; break;
 		case 'd': o->state_dir = optarg; break;
+		case 'c': o->config_dir = optarg; break;
+		case OPT_SYSTEMCTL: o->systemctl = optarg; break;
 		case 'v': o->verbose = true; break;
 		case OPT_CLEANUP: o->cleanup = true; break;
 		case OPT_MIGRATE: o->migrate = true; break;
@@ -215,8 +243,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 			return -EINVAL;
 		}
 	}
-	if (o->pin_dir[0] != '/' || o->state_dir[0] != '/') {
-		fprintf(stderr, "enforcerd: --pin-dir and --state-dir must be absolute paths\n");
+	if (o->pin_dir[0] != '/' || o->state_dir[0] != '/' || o->config_dir[0] != '/' || o->systemctl[0] != '/') {
+		fprintf(stderr, "enforcerd: --pin-dir, --state-dir, --config-dir and --systemctl must be absolute paths\n");
 		return -EINVAL;
 	}
 	return 0;
@@ -277,7 +305,8 @@ static int protected_key(const char *path, struct enf_self_inode_key *key)
 
 /*
  * What confined tasks may not change: the state directory, the socket's
- * directory and the audit log (plus, by file system type, bpffs and the
+ * directory, the configuration directory (and its profiles/ and
+ * attachments.d/, those that exist) and the audit log (plus, by file system type, bpffs and the
  * cgroup.* files; see lsm-progs/self.bpf.c). The new set is written before
  * entries of an earlier daemon or log file go, so nothing is unprotected
  * in between; inodes of an earlier boot mean nothing and are removed.
@@ -285,8 +314,9 @@ static int protected_key(const char *path, struct enf_self_inode_key *key)
 static void protect_files(struct engine *e, const struct options *o)
 {
 	_cleanup_free_ char *sockdir = strdup(o->socket_path);
-	struct { const char *path; enum enf_self_kind kind; } want[3];
-	struct enf_self_inode_key keys[3], key, next;
+	char conf_profiles[PATH_MAX], conf_att[PATH_MAX];
+	struct { const char *path; enum enf_self_kind kind; } want[6];
+	struct enf_self_inode_key keys[6], key, next;
 	size_t n = 0, k = 0;
 	bool more;
 
@@ -299,6 +329,12 @@ static void protect_files(struct engine *e, const struct options *o)
 	}
 	if (audit_log_is_file(o->audit_log))
 		want[n++] = (typeof(want[0])){ o->audit_log, ENF_SELF_FILE };
+	/* What decides the policy at the next reload is as much the engine's as the state. */
+	snprintf(conf_profiles, sizeof(conf_profiles), "%s/profiles", o->config_dir);
+	snprintf(conf_att, sizeof(conf_att), "%s/attachments.d", o->config_dir);
+	want[n++] = (typeof(want[0])){ o->config_dir, ENF_SELF_DIR };
+	want[n++] = (typeof(want[0])){ conf_profiles, ENF_SELF_DIR };
+	want[n++] = (typeof(want[0])){ conf_att, ENF_SELF_DIR };
 	for (size_t i = 0; i < n; i++) {
 		struct enf_self_inode_val val = { .kind = want[i].kind };
 
@@ -358,6 +394,11 @@ int main(int argc, char **argv)
 	struct selectors selectors = { .fd = -1 };
 	struct state_store state = {};
 	struct learn learn = {};
+	static struct origins origins;
+	static struct config_status config;
+	static struct unit_resolver units = { .fd = -1 };
+	static struct notify notify = { .fd = -1 };
+	json_t *changes = NULL;
 	struct daemon_info info = { .started = time(NULL) };
 	_cleanup_close_ int epfd = -1, sigfd = -1;
 	gid_t read_gid = (gid_t)-1;
@@ -381,9 +422,22 @@ int main(int argc, char **argv)
 		read_gid = g->gr_gid;
 	}
 
+	if (notify_open(&notify, msg, sizeof(msg)) < 0)
+		log_warn("%s", msg);
+	config.dir = strdup(opt.config_dir);
+	if (!config.dir)
+		return EXIT_FAILURE_OTHER;
+	/* Before anything is loaded: the helper must hold no BPF object (units.h). */
+	signal(SIGCHLD, SIG_IGN);   /* a helper that dies is reaped; the filter allows no wait() */
+	if (units_start(&units, opt.systemctl, msg, sizeof(msg)) < 0)
+		log_warn("%s; units cannot be attached", msg);
+	(void)notify_status(&notify, NULL, "Loading the BPF-LSM programs (the kernel verifies each one)");
+
 	eopt = (struct engine_options){ .pin_dir = opt.pin_dir, .verbose = opt.verbose, .migrate = opt.migrate,
 				      .reload = opt.reload, .verifier_stats = opt.verifier_stats };
 	r = engine_start(&engine, &eopt, msg, sizeof(msg));
+	if (r < 0)
+		(void)notify_status(&notify, NULL, msg);
 	if (r == -EPROTO) {
 		fprintf(stderr, "enforcerd: %s\n", msg);
 		return EXIT_PINNED_ABI;
@@ -406,7 +460,7 @@ int main(int argc, char **argv)
 			 " (this build's programs replaced its programs without a gap)");
 
 	profiles_init(&profiles, &engine);
-	if (state_open(&state, opt.state_dir, msg, sizeof(msg)) < 0) {
+	if (state_open(&state, opt.state_dir, &origins, msg, sizeof(msg)) < 0) {
 		log_error("%s", msg);
 		goto out;
 	}
@@ -433,7 +487,8 @@ int main(int argc, char **argv)
 	}
 	control = (struct control){ .listen_fd = -1, .profiles = &profiles, .engine = &engine, .audit = &audit,
 				    .selectors = &selectors, .state = &state, .learn = &learn, .info = &info,
-				    .decisions = &decisions };
+				    .decisions = &decisions, .origins = &origins, .units = &units, .config = &config,
+				    .notify = &notify };
 	audit.on_event = control_on_event;
 	audit.on_event_ctx = &control;
 	audit.on_learn = learn_on_record;
@@ -446,6 +501,15 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	learn_resume(&learn);
+	/*
+	 * Then what /etc declares, before anyone is told the daemon is ready. A
+	 * configuration with errors is refused whole: the persisted state stays
+	 * in force and status says why (enforcement must not lapse for a typo).
+	 */
+	(void)notify_status(&notify, NULL, "Applying the configuration");
+	if (config_reload(&control, false, &changes, msg, sizeof(msg)) < 0)
+		log_error("%s not applied (the persisted state is in force): %s", opt.config_dir, msg);
+	json_decref(changes);
 	if (engine.migrated_from) {
 		r = engine_drop_migrated(&engine);
 		if (r < 0)
@@ -459,6 +523,7 @@ int main(int argc, char **argv)
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
@@ -504,9 +569,11 @@ int main(int argc, char **argv)
 		}
 	}
 
-	log_info("ready: %s, control socket %s, audit log %s, state %s",
+	log_info("ready: %s, control socket %s, audit log %s, state %s, configuration %s",
 		 engine.adopted ? "adopted the pinned programs" : "BPF-LSM programs attached",
-		 opt.socket_path, opt.audit_log, opt.state_dir);
+		 opt.socket_path, opt.audit_log, opt.state_dir, opt.config_dir);
+	control_status_line(&control, msg, sizeof(msg));
+	(void)notify_status(&notify, "READY=1", msg);
 	while (running) {
 		struct epoll_event events[16];
 		int n = epoll_wait(epfd, events, 16, 1000);
@@ -522,8 +589,10 @@ int main(int argc, char **argv)
 				struct signalfd_siginfo si;
 
 				while (read(sigfd, &si, sizeof(si)) == sizeof(si)) {
-					if (si.ssi_signo == SIGHUP) {
+					if (si.ssi_signo == SIGHUP || si.ssi_signo == SIGUSR1) {
 						audit_reopen(&audit);
+						if (si.ssi_signo == SIGHUP && config_reload(&control, true, &changes, msg, sizeof(msg)) == 0)
+							json_decref(changes);
 						protect_files(&engine, &opt);
 					} else {
 						log_info("received %s, shutting down; enforcement stays in force",
@@ -563,6 +632,8 @@ int main(int argc, char **argv)
 		if (control.shutdown)
 			running = false;
 	}
+	(void)notify_status(&notify, "STOPPING=1", control.remove_enforcement ? "Stopping and removing all enforcement" :
+			    "Stopping; enforcement stays in force (pinned)");
 	audit_summarize(&audit);
 	status = 0;
 	if (control.remove_enforcement) {
@@ -590,5 +661,9 @@ out:
 	state_close(&state);
 	decisions_free(&decisions);
 	engine_stop(&engine);
+	units_stop(&units);
+	origins_free(&origins);
+	config_status_free(&config);
+	notify_close(&notify);
 	return status;
 }

@@ -39,9 +39,10 @@ static const char *const allowed_syscalls[] = {
 	"getrandom", "sched_yield", "uname", "sysinfo", "prlimit64", "getrlimit", "tgkill",
 };
 
-static int drop_capabilities(char *msg, size_t size)
+/* Keep the capabilities of want[] (those the process has), drop every other one everywhere. */
+static int drop_capabilities(const cap_value_t *want_kept, size_t n_want, char *msg, size_t size)
 {
-	cap_value_t keep[ARRAY_SIZE(kept_caps)];
+	cap_value_t keep[ARRAY_SIZE(kept_caps) + 1];
 	cap_t cur = cap_get_proc(), want = cap_init();
 	int n = 0, bits = (int)cap_max_bits(), r = 0;
 
@@ -50,11 +51,11 @@ static int drop_capabilities(char *msg, size_t size)
 		snprintf(msg, size, "cannot read the capabilities: %s", strerror(-r));
 		goto out;
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(kept_caps); i++) {
+	for (size_t i = 0; i < n_want && i < ARRAY_SIZE(keep); i++) {
 		cap_flag_value_t v = CAP_CLEAR;
 
-		if (kept_caps[i] < bits && cap_get_flag(cur, kept_caps[i], CAP_PERMITTED, &v) == 0 && v == CAP_SET)
-			keep[n++] = kept_caps[i];
+		if (want_kept[i] < bits && cap_get_flag(cur, want_kept[i], CAP_PERMITTED, &v) == 0 && v == CAP_SET)
+			keep[n++] = want_kept[i];
 	}
 	/* The bounding set first, while CAP_SETPCAP is still effective. */
 	for (int c = 0; c < bits; c++) {
@@ -113,17 +114,28 @@ static int install_seccomp(char *msg, size_t size)
 	return r;
 }
 
-int harden_apply(char *msg, size_t size)
+/* Capabilities down to keep[], then no_new_privs and not dumpable. */
+static int drop_privileges(const cap_value_t *keep, size_t n, char *msg, size_t size)
 {
-	int r;
+	int r = drop_capabilities(keep, n, msg, size);
 
-	r = drop_capabilities(msg, size);
 	if (r < 0)
 		return r;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
 		r = -errno;
 		snprintf(msg, size, "cannot set no_new_privs: %s", strerror(-r));
-		return r;
 	}
-	return install_seccomp(msg, size);
+	return r;
+}
+
+int harden_apply(char *msg, size_t size)
+{
+	int r = drop_privileges(kept_caps, ARRAY_SIZE(kept_caps), msg, size);
+
+	return r < 0 ? r : install_seccomp(msg, size);
+}
+
+int harden_helper(char *msg, size_t size)
+{
+	return drop_privileges(NULL, 0, msg, size);
 }

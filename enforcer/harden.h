@@ -28,4 +28,11 @@
 
 int harden_apply(char *msg, size_t size);
 
+/*
+ * For a helper process the daemon forks before hardening itself (units.h):
+ * every capability dropped (the bounding set too), no_new_privs, not
+ * dumpable; no seccomp filter, since it runs programs. 0 or -errno with msg.
+ */
+int harden_helper(char *msg, size_t size);
+
 #endif /* ENFORCER_HARDEN_H */

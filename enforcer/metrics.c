@@ -85,6 +85,15 @@ json_t *metrics_collect(const struct control *c)
 	add(arr, "enforcer_control_confined_refused_total", "counter", "connections from confined cgroups refused", c->n.confined_refused, NULL);
 	add(arr, "enforcer_state_saves_total", "counter", "state directory writes", c->state->saves, NULL);
 	add(arr, "enforcer_state_save_errors_total", "counter", "state directory writes that failed", c->state->save_errors, NULL);
+	if (c->config) {
+		add(arr, "enforcer_config_reloads_total", "counter", "reads of the configuration directory (start-up and reloads)",
+		    c->config->reloads, NULL);
+		add(arr, "enforcer_config_reload_failures_total", "counter",
+		    "configurations refused whole (errors, or a step the kernel refused)", c->config->failures, NULL);
+		add(arr, "enforcer_config_last_reload_failed", "gauge",
+		    "1 while the last configuration was refused: what is in force is not what the files say",
+		    c->config->error[0] != 0, NULL);
+	}
 	add(arr, "enforcer_uptime_seconds", "gauge", "seconds since the daemon started",
 	    (unsigned long long)(time(NULL) - c->info->started), NULL);
 	health_metrics(c->engine, arr);

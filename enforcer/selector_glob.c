@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cgroup.h"
 #include "selector_glob.h"
 
 #define MAX_COMPONENTS 256
@@ -113,5 +114,25 @@ int selector_glob_check(const char *glob, char *err, size_t err_size)
 			 SELECTOR_GLOB_MAX_STARS);
 		return -EINVAL;
 	}
+	return 0;
+}
+
+int selector_glob_normalise(const char *root, const char *glob, char *out, size_t out_size, char *msg, size_t size)
+{
+	const char *rel = glob;
+
+	if (glob[0] == '/') {
+		rel = cgroup_relative(root, glob);
+		if (!rel) {
+			snprintf(msg, size, "selector '%s' is not below the cgroup2 mount %s; give it relative to the "
+				 "mount (e.g. 'system.slice/*.service')", glob, root);
+			return -EINVAL;
+		}
+	}
+	while (*rel == '/')
+		rel++;
+	if (selector_glob_check(rel, msg, size) < 0)
+		return -EINVAL;
+	snprintf(out, out_size, "%s", rel);
 	return 0;
 }

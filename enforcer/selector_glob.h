@@ -18,6 +18,12 @@
 /* 0, or -EINVAL with the reason in err. */
 int selector_glob_check(const char *glob, char *err, size_t err_size);
 
+/*
+ * A user's glob in the form selectors keep: absolute below the cgroup2
+ * mount root -> relative; leading '/' dropped; checked. 0 or -EINVAL with msg.
+ */
+int selector_glob_normalise(const char *root, const char *glob, char *out, size_t out_size, char *msg, size_t size);
+
 /* Does the relative cgroup path (no leading '/'; "" is the root) match? */
 bool selector_glob_match(const char *glob, const char *path);
 

@@ -66,17 +66,7 @@ static void daemon_cgroup(struct selectors *s)
 
 int selectors_check_not_daemon(const struct selectors *s, const char *cgroup, char *msg, size_t size)
 {
-	size_t n = strlen(cgroup);
-
-	while (n > 1 && cgroup[n - 1] == '/')
-		n--;
-	if (!s->daemon_cgroup[0] || strncmp(s->daemon_cgroup, cgroup, n) != 0 ||
-	    (s->daemon_cgroup[n] != 0 && s->daemon_cgroup[n] != '/'))
-		return 0;
-	snprintf(msg, size, "attaching %.*s would confine enforcerd itself (it runs in %s) and every admin shell "
-		 "beside it, and the control socket refuses confined peers: attach a cgroup that does not contain "
-		 "the daemon, or run enforcerd in a cgroup of its own", (int)n, cgroup, s->daemon_cgroup);
-	return -EPERM;
+	return cgroup_check_not_daemon(s->daemon_cgroup, cgroup, msg, size);
 }
 
 int selectors_init(struct selectors *s, struct profiles *ps, char *msg, size_t size)
@@ -145,34 +135,13 @@ static void full_path(const struct selectors *s, const char *rel, char *buf, siz
 /* The relative path of an absolute one below the mount, or NULL. */
 static const char *relative_to_root(const struct selectors *s, const char *abs)
 {
-	size_t n = strlen(s->root);
-
-	if (strcmp(s->root, "/") == 0)
-		return abs + 1;
-	if (strncmp(abs, s->root, n) != 0 || (abs[n] != '/' && abs[n] != 0))
-		return NULL;
-	return abs[n] ? abs + n + 1 : abs + n;
+	return cgroup_relative(s->root, abs);
 }
 
 int selectors_normalise(const struct selectors *s, const char *glob, char *out, size_t out_size,
 			char *msg, size_t size)
 {
-	const char *rel = glob;
-
-	if (glob[0] == '/') {
-		rel = relative_to_root(s, glob);
-		if (!rel) {
-			snprintf(msg, size, "selector '%s' is not below the cgroup2 mount %s; give it relative to the "
-				 "mount (e.g. 'system.slice/*.service')", glob, s->root);
-			return -EINVAL;
-		}
-	}
-	while (*rel == '/')
-		rel++;
-	if (selector_glob_check(rel, msg, size) < 0)
-		return -EINVAL;
-	snprintf(out, out_size, "%s", rel);
-	return 0;
+	return selector_glob_normalise(s->root, glob, out, out_size, msg, size);
 }
 
 /* rel is the path abs (absolute) or one of its ancestors. */
@@ -634,6 +603,99 @@ int selectors_attach_path(struct selectors *s, const char *profile, const char *
 	watch_ancestors(s, a->cgroup);
 	*ret_att = a;
 	return 0;
+}
+
+int selectors_repoint(struct selectors *s, const char *glob, const char *profile, char *msg, size_t size)
+{
+	struct selector *sel = NULL;
+	char *name;
+
+	for (size_t i = 0; i < s->n_sel && !sel; i++)
+		if (strcmp(s->sel[i].glob, glob) == 0)
+			sel = &s->sel[i];
+	if (!sel) {
+		snprintf(msg, size, "no selector '%s'", glob);
+		return -ENOENT;
+	}
+	if (!profiles_find(s->ps, profile)) {
+		snprintf(msg, size, "no profile named '%s' is loaded", profile);
+		return -ENOENT;
+	}
+	name = strdup(profile);
+	if (!name)
+		return -ENOMEM;
+	for (size_t i = 0; i < s->ps->n_att; i++) {
+		const struct attachment *a = &s->ps->att[i], *ca;
+		int r;
+
+		if (!a->via || strcmp(a->via, glob) != 0)
+			continue;
+		/* Re-points the existing entry in place (its via, the selector's, is kept). */
+		r = profiles_attach(s->ps, profile, a->cgroup, &ca, msg, size);
+		if (r < 0) {
+			free(name);
+			return r;
+		}
+	}
+	free(sel->profile);
+	sel->profile = name;
+	s->dirty = true;
+	return 0;
+}
+
+int selectors_repoint_pending(struct selectors *s, const char *cgroup, const char *profile, char *msg, size_t size)
+{
+	const struct profile *p = profiles_find(s->ps, profile);
+
+	for (size_t i = 0; i < s->n_pend; i++) {
+		char *name;
+		int r;
+
+		if (strcmp(s->pend[i].cgroup, cgroup) != 0)
+			continue;
+		if (!p) {
+			snprintf(msg, size, "no profile named '%s' is loaded", profile);
+			return -ENOENT;
+		}
+		name = strdup(profile);
+		if (!name)
+			return -ENOMEM;
+		r = profiles_follow_path(s->ps, cgroup, p->slot, msg, size);
+		if (r < 0 && r != -ENAMETOOLONG) {
+			free(name);
+			return r;
+		}
+		free(s->pend[i].profile);
+		s->pend[i].profile = name;
+		s->dirty = true;
+		return 0;
+	}
+	snprintf(msg, size, "%s has no pending attachment", cgroup);
+	return -ENOENT;
+}
+
+int selectors_attach_or_wait(struct selectors *s, const char *profile, const char *path, bool *ret_holds,
+			     char *msg, size_t size)
+{
+	const struct attachment *a;
+
+	*ret_holds = access(path, F_OK) == 0;
+	if (*ret_holds)
+		return selectors_attach_path(s, profile, path, &a, msg, size);
+	if (selectors_repoint_pending(s, path, profile, msg, size) == 0)
+		return 0;
+	return selectors_wait_for(s, profile, path, msg, size);
+}
+
+int selectors_detach_path(struct selectors *s, const char *path, char *msg, size_t size)
+{
+	for (size_t i = 0; i < s->ps->n_att; i++)
+		if (!s->ps->att[i].via && strcmp(s->ps->att[i].cgroup, path) == 0)
+			return profiles_detach_id(s->ps, s->ps->att[i].cgroup_id, msg, size);
+	if (selectors_detach_pending(s, path) == 0)
+		return 0;
+	snprintf(msg, size, "%s has no profile attached (see 'enforcerctl list')", path);
+	return -ENOENT;
 }
 
 int selectors_detach_pending(struct selectors *s, const char *cgroup)

@@ -99,6 +99,29 @@ int selectors_attach_path(struct selectors *s, const char *profile, const char *
 /* An attachment by path whose cgroup does not exist now: pending and followed. 0 or -errno with msg. */
 int selectors_wait_for(struct selectors *s, const char *profile, const char *cgroup, char *msg, size_t size);
 
+/*
+ * Point a selector at another profile: each cgroup it attached switches in
+ * one update of its entry, never detached in between. 0 or -errno with msg.
+ */
+int selectors_repoint(struct selectors *s, const char *glob, const char *profile, char *msg, size_t size);
+
+/*
+ * Point a pending attachment at another profile; the kernel's entry for its
+ * path is replaced in one update. 0, -ENOENT (no such pending path) or -errno with msg.
+ */
+int selectors_repoint_pending(struct selectors *s, const char *cgroup, const char *profile, char *msg, size_t size);
+
+/*
+ * Attach a profile to a path whether its cgroup exists now (attached,
+ * *ret_holds true) or not (pending and followed; a pending attachment of
+ * the path is re-pointed). path is absolute and canonical. 0 or -errno with msg.
+ */
+int selectors_attach_or_wait(struct selectors *s, const char *profile, const char *path, bool *ret_holds,
+			     char *msg, size_t size);
+
+/* Detach a path, attached or pending. 0, -ENOENT (nothing there), or -errno with msg. */
+int selectors_detach_path(struct selectors *s, const char *path, char *msg, size_t size);
+
 /* Detach a pending attachment by its path. 0 or -ENOENT. */
 int selectors_detach_pending(struct selectors *s, const char *cgroup);
 

@@ -36,17 +36,6 @@ static const struct {
 	{ "net_rules",  offsetof(struct enf_net_key, instance) },
 };
 
-/* snprintf for messages and paths that may be cut short (the compiler cannot see through this). */
-static void textf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void textf(char *buf, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, size, fmt, ap);
-	va_end(ap);
-}
-
 bool profile_is_orphan(const struct profile *p)
 {
 	return p->used && p->bundle && p->bundle->n_nodes == 0;
@@ -85,11 +74,12 @@ static int mkdir_parents(const char *dir)
 	return 0;
 }
 
-int state_open(struct state_store *st, const char *dir, char *msg, size_t size)
+int state_open(struct state_store *st, const char *dir, struct origins *origins, char *msg, size_t size)
 {
 	int r;
 
 	memset(st, 0, sizeof(*st));
+	st->origins = origins;
 	st->dir = strdup(dir);
 	if (!st->dir)
 		return -ENOMEM;
@@ -583,6 +573,27 @@ static void restore_profiles(struct state_store *st, struct profiles *ps, const 
 	}
 }
 
+/* Who owns what (origin.h): /etc/enforcer's objects stay its own across restarts. */
+static void restore_origins(struct state_store *st, const struct state_doc *doc)
+{
+	int r = 0;
+
+	if (!st->origins)
+		return;
+	for (size_t i = 0; i < doc->n_profiles && r == 0; i++)
+		if (doc->profiles[i].declared)
+			r = origin_set(st->origins, ORIGIN_PROFILE, doc->profiles[i].name, doc->profiles[i].declared, NULL);
+	for (size_t i = 0; i < doc->n_attachments && r == 0; i++)
+		if (!doc->attachments[i].via && (doc->attachments[i].declared || doc->attachments[i].unit))
+			r = origin_set(st->origins, ORIGIN_PATH, doc->attachments[i].cgroup, doc->attachments[i].declared,
+				       doc->attachments[i].unit);
+	for (size_t i = 0; i < doc->n_selectors && r == 0; i++)
+		if (doc->selectors[i].declared)
+			r = origin_set(st->origins, ORIGIN_SELECTOR, doc->selectors[i].glob, doc->selectors[i].declared, NULL);
+	if (r < 0)
+		problem(st, "out of memory restoring which objects /etc/enforcer declares");
+}
+
 /* Kernel profiles the state does not name: kept as orphans if anything is attached to them. */
 static void restore_orphans(struct profiles *ps, const struct kernel_view *kv)
 {
@@ -721,6 +732,7 @@ int state_restore(struct state_store *st, struct profiles *ps, struct selectors 
 	if (ps->next_generation == 0)
 		ps->next_generation = 1;
 
+	restore_origins(st, &doc);
 	restore_profiles(st, ps, &doc, &kv);
 	restore_orphans(ps, &kv);
 	restore_attachments(st, ps, sel, &doc, &kv);
@@ -806,9 +818,12 @@ int state_save(struct state_store *st, const struct profiles *ps, const struct s
 {
 	struct state_doc d = { .abi = ENF_ABI_VERSION, .next_instance = ps->next_instance,
 			       .next_generation = ps->next_generation };
+	struct origins none = {}, *org = st->origins ? st->origins : &none;
 	_cleanup_free_ char *text = NULL;
 	char path[PATH_MAX];
 	int r = 0;
+
+	origins_prune(org, ps, sel);
 
 	for (size_t i = 0; i < ENF_MAX_PROFILES && r == 0; i++) {
 		const struct profile *p = &ps->slots[i];
@@ -822,26 +837,32 @@ int state_save(struct state_store *st, const struct profiles *ps, const struct s
 			break;
 		sp = (struct state_profile){ .name = (char *)p->bundle->name, .slot = p->slot, .instance = p->instance,
 					     .generation = p->generation, .mode = p->mode, .bundle = bname,
-					     .source = sname[0] ? sname : NULL };
+					     .source = sname[0] ? sname : NULL,
+					     .declared = (char *)origin_declared(org, ORIGIN_PROFILE, p->bundle->name) };
 		r = state_doc_add_profile(&d, &sp);
 	}
 	for (size_t i = 0; i < ps->n_att && r == 0; i++) {
 		const struct attachment *a = &ps->att[i];
 		const struct profile *p = &ps->slots[a->slot];
+		const struct origin_entry *o = a->via ? NULL : origin_find(org, ORIGIN_PATH, a->cgroup);
 		struct state_attachment sa = { .profile = p->used ? (char *)p->bundle->name : NULL,
-					       .cgroup = a->cgroup, .cgroup_id = a->cgroup_id, .via = a->via };
+					       .cgroup = a->cgroup, .cgroup_id = a->cgroup_id, .via = a->via,
+					       .declared = o ? o->declared : NULL, .unit = o ? o->unit : NULL };
 
 		if (!p->used || profile_is_orphan(p))
 			continue;
 		r = state_doc_add_attachment(&d, &sa);
 	}
 	for (size_t i = 0; i < sel->n_pend && r == 0; i++) {
-		struct state_attachment sa = { .profile = sel->pend[i].profile, .cgroup = sel->pend[i].cgroup };
+		const struct origin_entry *o = origin_find(org, ORIGIN_PATH, sel->pend[i].cgroup);
+		struct state_attachment sa = { .profile = sel->pend[i].profile, .cgroup = sel->pend[i].cgroup,
+					       .declared = o ? o->declared : NULL, .unit = o ? o->unit : NULL };
 
 		r = state_doc_add_attachment(&d, &sa);
 	}
 	for (size_t i = 0; i < sel->n_sel && r == 0; i++) {
-		struct state_selector ss = { .profile = sel->sel[i].profile, .glob = sel->sel[i].glob };
+		struct state_selector ss = { .profile = sel->sel[i].profile, .glob = sel->sel[i].glob,
+					     .declared = (char *)origin_declared(org, ORIGIN_SELECTOR, sel->sel[i].glob) };
 
 		r = state_doc_add_selector(&d, &ss);
 	}

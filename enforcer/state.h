@@ -22,6 +22,7 @@
 
 #include <stdbool.h>
 
+#include "origin.h"
 #include "profiles.h"
 #include "selectors.h"
 
@@ -29,13 +30,14 @@
 
 struct state_store {
 	char *dir;
+	struct origins *origins;   /* persisted beside the objects they describe (origin.h); may be NULL */
 	char problem[2048];     /* what restore could not use, for status; "" if nothing */
 	unsigned long long saves, save_errors;
 	char last_error[512];
 };
 
-/* Create the directory (0700). 0 or -errno with msg. */
-int state_open(struct state_store *st, const char *dir, char *msg, size_t size);
+/* Create the directory (0700); origins may be NULL. 0 or -errno with msg. */
+int state_open(struct state_store *st, const char *dir, struct origins *origins, char *msg, size_t size);
 void state_close(struct state_store *st);
 
 /*

@@ -17,15 +17,19 @@ void state_doc_free(struct state_doc *d)
 		free(d->profiles[i].name);
 		free(d->profiles[i].bundle);
 		free(d->profiles[i].source);
+		free(d->profiles[i].declared);
 	}
 	for (size_t i = 0; i < d->n_attachments; i++) {
 		free(d->attachments[i].profile);
 		free(d->attachments[i].cgroup);
 		free(d->attachments[i].via);
+		free(d->attachments[i].declared);
+		free(d->attachments[i].unit);
 	}
 	for (size_t i = 0; i < d->n_selectors; i++) {
 		free(d->selectors[i].profile);
 		free(d->selectors[i].glob);
+		free(d->selectors[i].declared);
 	}
 	free(d->profiles);
 	free(d->attachments);
@@ -63,10 +67,12 @@ int state_doc_add_profile(struct state_doc *d, const struct state_profile *p)
 	n->name = dup_or_null(p->name);
 	n->bundle = dup_or_null(p->bundle);
 	n->source = dup_or_null(p->source);
-	if (!n->name || !n->bundle || (p->source && !n->source)) {
+	n->declared = dup_or_null(p->declared);
+	if (!n->name || !n->bundle || (p->source && !n->source) || (p->declared && !n->declared)) {
 		free(n->name);
 		free(n->bundle);
 		free(n->source);
+		free(n->declared);
 		return -ENOMEM;
 	}
 	d->n_profiles++;
@@ -84,10 +90,14 @@ int state_doc_add_attachment(struct state_doc *d, const struct state_attachment 
 	n->profile = dup_or_null(a->profile);
 	n->cgroup = dup_or_null(a->cgroup);
 	n->via = dup_or_null(a->via);
-	if (!n->profile || !n->cgroup || (a->via && !n->via)) {
+	n->declared = dup_or_null(a->declared);
+	n->unit = dup_or_null(a->unit);
+	if (!n->profile || !n->cgroup || (a->via && !n->via) || (a->declared && !n->declared) || (a->unit && !n->unit)) {
 		free(n->profile);
 		free(n->cgroup);
 		free(n->via);
+		free(n->declared);
+		free(n->unit);
 		return -ENOMEM;
 	}
 	d->n_attachments++;
@@ -103,9 +113,11 @@ int state_doc_add_selector(struct state_doc *d, const struct state_selector *s)
 	n = &d->selectors[d->n_selectors];
 	n->profile = dup_or_null(s->profile);
 	n->glob = dup_or_null(s->glob);
-	if (!n->profile || !n->glob) {
+	n->declared = dup_or_null(s->declared);
+	if (!n->profile || !n->glob || (s->declared && !n->declared)) {
 		free(n->profile);
 		free(n->glob);
+		free(n->declared);
 		return -ENOMEM;
 	}
 	d->n_selectors++;
@@ -158,13 +170,13 @@ static int parse_profiles(json_t *arr, struct state_doc *d, char *err, size_t er
 
 	json_array_foreach(arr, i, v) {
 		struct state_profile p = {};
-		const char *name, *mode, *bundle, *source = NULL;
+		const char *name, *mode, *bundle, *source = NULL, *declared = NULL;
 		json_int_t slot, instance, generation;
 		json_error_t je;
 
-		if (json_unpack_ex(v, &je, JSON_STRICT, "{s:s, s:I, s:I, s:I, s:s, s:s, s?s}",
+		if (json_unpack_ex(v, &je, JSON_STRICT, "{s:s, s:I, s:I, s:I, s:s, s:s, s?s, s?s}",
 				   "name", &name, "slot", &slot, "instance", &instance, "generation", &generation,
-				   "mode", &mode, "bundle", &bundle, "source", &source) < 0)
+				   "mode", &mode, "bundle", &bundle, "source", &source, "declared", &declared) < 0)
 			return bad(err, err_size, "profiles[%zu]: %s", i, je.text);
 		if (!valid_profile_name(name))
 			return bad(err, err_size, "profiles[%zu].name: expected a profile name, found \"%.80s\"", i, name);
@@ -192,6 +204,7 @@ static int parse_profiles(json_t *arr, struct state_doc *d, char *err, size_t er
 		p.generation = (uint64_t)generation;
 		p.bundle = (char *)bundle;
 		p.source = (char *)source;
+		p.declared = (char *)declared;
 		if (state_doc_add_profile(d, &p) < 0)
 			return -ENOMEM;
 	}
@@ -213,12 +226,13 @@ static int parse_attachments(json_t *arr, struct state_doc *d, char *err, size_t
 
 	json_array_foreach(arr, i, v) {
 		struct state_attachment a = {};
-		const char *profile, *cgroup, *via = NULL;
+		const char *profile, *cgroup, *via = NULL, *declared = NULL, *unit = NULL;
 		json_int_t id = 0;
 		json_error_t je;
 
-		if (json_unpack_ex(v, &je, JSON_STRICT, "{s:s, s:s, s?I, s?s}", "profile", &profile,
-				   "cgroup", &cgroup, "cgroup_id", &id, "via", &via) < 0)
+		if (json_unpack_ex(v, &je, JSON_STRICT, "{s:s, s:s, s?I, s?s, s?s, s?s}", "profile", &profile,
+				   "cgroup", &cgroup, "cgroup_id", &id, "via", &via, "declared", &declared,
+				   "unit", &unit) < 0)
 			return bad(err, err_size, "attachments[%zu]: %s", i, je.text);
 		if (!has_profile(d, profile))
 			return bad(err, err_size, "attachments[%zu].profile: no profile named \"%.80s\"", i, profile);
@@ -233,6 +247,8 @@ static int parse_attachments(json_t *arr, struct state_doc *d, char *err, size_t
 		a.cgroup = (char *)cgroup;
 		a.cgroup_id = (uint64_t)id;
 		a.via = (char *)via;
+		a.declared = (char *)declared;
+		a.unit = (char *)unit;
 		if (state_doc_add_attachment(d, &a) < 0)
 			return -ENOMEM;
 	}
@@ -246,10 +262,11 @@ static int parse_selectors(json_t *arr, struct state_doc *d, char *err, size_t e
 
 	json_array_foreach(arr, i, v) {
 		struct state_selector s = {};
-		const char *profile, *glob;
+		const char *profile, *glob, *declared = NULL;
 		json_error_t je;
 
-		if (json_unpack_ex(v, &je, JSON_STRICT, "{s:s, s:s}", "profile", &profile, "glob", &glob) < 0)
+		if (json_unpack_ex(v, &je, JSON_STRICT, "{s:s, s:s, s?s}", "profile", &profile, "glob", &glob,
+				   "declared", &declared) < 0)
 			return bad(err, err_size, "selectors[%zu]: %s", i, je.text);
 		if (!has_profile(d, profile))
 			return bad(err, err_size, "selectors[%zu].profile: no profile named \"%.80s\"", i, profile);
@@ -257,6 +274,7 @@ static int parse_selectors(json_t *arr, struct state_doc *d, char *err, size_t e
 			return bad(err, err_size, "selectors[%zu].glob: expected a non-empty glob", i);
 		s.profile = (char *)profile;
 		s.glob = (char *)glob;
+		s.declared = (char *)declared;
 		if (state_doc_add_selector(d, &s) < 0)
 			return -ENOMEM;
 	}
@@ -343,6 +361,8 @@ char *state_doc_format(const struct state_doc *d)
 
 		if (o && p->source)
 			json_object_set_new(o, "source", json_string(p->source));
+		if (o && p->declared)
+			json_object_set_new(o, "declared", json_string(p->declared));
 		json_array_append_new(profiles, o);
 	}
 	for (size_t i = 0; i < d->n_attachments; i++) {
@@ -352,11 +372,19 @@ char *state_doc_format(const struct state_doc *d)
 
 		if (o && a->via)
 			json_object_set_new(o, "via", json_string(a->via));
+		if (o && a->declared)
+			json_object_set_new(o, "declared", json_string(a->declared));
+		if (o && a->unit)
+			json_object_set_new(o, "unit", json_string(a->unit));
 		json_array_append_new(attachments, o);
 	}
-	for (size_t i = 0; i < d->n_selectors; i++)
-		json_array_append_new(selectors, json_pack("{s:s, s:s}", "profile", d->selectors[i].profile,
-							   "glob", d->selectors[i].glob));
+	for (size_t i = 0; i < d->n_selectors; i++) {
+		json_t *o = json_pack("{s:s, s:s}", "profile", d->selectors[i].profile, "glob", d->selectors[i].glob);
+
+		if (o && d->selectors[i].declared)
+			json_object_set_new(o, "declared", json_string(d->selectors[i].declared));
+		json_array_append_new(selectors, o);
+	}
 	root = json_pack("{s:i, s:i, s:I, s:I, s:o, s:o, s:o}", "format", STATE_FORMAT_VERSION,
 			 "abi", (int)d->abi, "next_instance", (json_int_t)d->next_instance,
 			 "next_generation", (json_int_t)d->next_generation, "profiles", profiles,

@@ -14,7 +14,10 @@
  *    "attachments": [{"profile": "web", "cgroup": "/sys/fs/cgroup/web", "cgroup_id": 4242}],
  *    "selectors": [{"profile": "web", "glob": "system.slice/nginx*.service"}]}
  *
- * Attachments made by a selector carry "via": GLOB.
+ * Attachments made by a selector carry "via": GLOB. What /etc/enforcer
+ * declares carries "declared": FILE (a profile) or FILE:LINE (an attachment
+ * or selector), and an attachment made for a systemd unit "unit": NAME
+ * (origin.h); objects without "declared" were made live.
  */
 #ifndef ENFORCER_STATE_FILE_H
 #define ENFORCER_STATE_FILE_H
@@ -35,6 +38,7 @@ struct state_profile {
 	enum enf_mode mode;
 	char *bundle;       /* file name inside the state directory */
 	char *source;       /* canonical document beside it (may be NULL) */
+	char *declared;     /* the /etc/enforcer file that declares it; NULL: loaded live */
 };
 
 struct state_attachment {
@@ -42,11 +46,14 @@ struct state_attachment {
 	char *cgroup;       /* canonical path */
 	uint64_t cgroup_id; /* 0: unknown (the cgroup did not exist when last written) */
 	char *via;          /* selector glob that made it, or NULL */
+	char *declared;     /* FILE:LINE in /etc/enforcer, or NULL */
+	char *unit;         /* the systemd unit it was made for, or NULL */
 };
 
 struct state_selector {
 	char *profile;
 	char *glob;
+	char *declared;     /* FILE:LINE in /etc/enforcer, or NULL */
 };
 
 struct state_doc {

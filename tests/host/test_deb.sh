@@ -57,6 +57,8 @@ want=(
 	"./usr/bin/policyc -rwxr-xr-x"
 	"$unit -rw-r--r--"
 	"./etc/enforcer drwxr-xr-x"
+	"./etc/enforcer/profiles drwxr-xr-x"
+	"./etc/enforcer/attachments.d drwxr-xr-x"
 	"./etc/enforcer/README -rw-r--r--"
 	"./etc/logrotate.d/enforcer -rw-r--r--"
 	"./var/lib/enforcer drwx------"

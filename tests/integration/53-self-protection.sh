@@ -80,7 +80,14 @@ expect_eq "the daemon is alive" yes "$(kill -0 $D 2>/dev/null && echo yes)"
 # leaving the cgroup
 expect_eq "confined: write cgroup.procs of the root cgroup" EPERM "$(conf write $CG/cgroup.procs 0)"
 expect_eq "unconfined: write cgroup.procs (control)" ok "$(free write $CG/t53ctl/cgroup.procs 0)"
-expect_eq "confined: write its own cgroup.procs" EPERM "$(conf write $CG/t53/cgroup.procs 0)"
+# Its own cgroup's cgroup.procs: what systemd-executor (255+) does in a unit's cgroup before the
+# unit's first exec. A move into the cgroup it is in: allowed, and the task stays confined.
+expect_eq "confined: write its own cgroup.procs (a move to where it is)" ok "$(conf write $CG/t53/cgroup.procs 0)"
+expect_eq "... and it is still confined after" EPERM "$(in_cgroup $CG/t53 sh -c "echo 0 >$CG/t53/cgroup.procs && enf-probe exec /usr/bin/wget")"
+mkdir -p $CG/t53/child
+expect_eq "confined: write a child cgroup's cgroup.procs" EPERM "$(conf write $CG/t53/child/cgroup.procs 0)"
+expect_eq "confined: write a sibling's cgroup.procs" EPERM "$(conf write $CG/t53ctl/cgroup.procs 0)"
+expect_eq "confined: write its own cgroup.threads" EPERM "$(conf write $CG/t53/cgroup.threads 0)"
 expect_eq "confined: write cgroup.threads" EPERM "$(conf write $CG/cgroup.threads 0)"
 expect_eq "confined: clone3(CLONE_INTO_CGROUP) into the root cgroup" EPERM "$(conf clone-into $CG)"
 expect_eq "unconfined: clone3(CLONE_INTO_CGROUP) (control)" ok "$(free clone-into $CG/t53ctl)"

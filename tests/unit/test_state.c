@@ -65,6 +65,40 @@ static void test_state_round_trip(void)
 }
 
 /* Each damaged variant is refused, and the message says where. */
+/* What /etc/enforcer declares and which unit an attachment is for survive a restart (origin.h). */
+static void test_state_origins(void)
+{
+	static const char text[] =
+		"{\"format\": 1, \"abi\": 2, \"next_instance\": 9, \"next_generation\": 31,"
+		" \"profiles\": [{\"name\": \"web\", \"slot\": 0, \"instance\": 8, \"generation\": 30, \"mode\": \"enforce\","
+		"                 \"bundle\": \"web-8.pol\", \"declared\": \"/etc/enforcer/profiles/web.json\"}],"
+		" \"attachments\": [{\"profile\": \"web\", \"cgroup\": \"/sys/fs/cgroup/system.slice/nginx.service\","
+		"                    \"declared\": \"/etc/enforcer/attachments.d/web.conf:3\", \"unit\": \"nginx.service\"},"
+		"                   {\"profile\": \"web\", \"cgroup\": \"/sys/fs/cgroup/system.slice/x.service\", \"unit\": \"x.service\"}],"
+		" \"selectors\": [{\"profile\": \"web\", \"glob\": \"a/*\", \"declared\": \"/etc/enforcer/attachments.d/web.conf:4\"}]}";
+	struct state_doc d, d2;
+	char err[1024] = "", *out;
+
+	if (!EXPECT_OK(parse(text, &d, err, sizeof(err)), "state origins: declared and unit keys parse"))
+		printf("    %s\n", err);
+	EXPECT_STREQ(d.profiles[0].declared, "/etc/enforcer/profiles/web.json", "state origins: a declared profile");
+	EXPECT_STREQ(d.attachments[0].unit, "nginx.service", "state origins: a unit attachment");
+	EXPECT_TRUE(d.attachments[1].declared == NULL, "state origins: a live unit attachment is not declared");
+	EXPECT_STREQ(d.selectors[0].declared, "/etc/enforcer/attachments.d/web.conf:4", "state origins: a declared selector");
+	out = state_doc_format(&d);
+	EXPECT_OK(out ? parse(out, &d2, err, sizeof(err)) : -1, "state origins: the formatted text parses");
+	EXPECT_STREQ(d2.attachments[0].declared, "/etc/enforcer/attachments.d/web.conf:3", "state origins: round trip");
+	EXPECT_STREQ(d2.attachments[1].unit, "x.service", "state origins: round trip of a live unit");
+	free(out);
+	state_doc_free(&d2);
+	state_doc_free(&d);
+	EXPECT_EQ(parse("{\"format\": 1, \"abi\": 2, \"next_instance\": 9, \"next_generation\": 31, \"profiles\": "
+			"[{\"name\": \"web\", \"slot\": 0, \"instance\": 8, \"generation\": 30, \"mode\": \"enforce\", "
+			"\"bundle\": \"web-8.pol\", \"declared\": 3}], \"attachments\": [], \"selectors\": []}",
+			&d, err, sizeof(err)), -EINVAL, "state origins: a declared that is not a string is refused");
+	EXPECT_CONTAINS(err, "profiles[0]", "state origins: ... naming where");
+}
+
 static void test_state_refusals(void)
 {
 	static const struct {
@@ -287,6 +321,7 @@ static void test_live_edits(void)
 int main(void)
 {
 	test_state_round_trip();
+	test_state_origins();
 	test_state_refusals();
 	test_globs();
 	test_live_edits();
