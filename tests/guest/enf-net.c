@@ -8,8 +8,9 @@
  *   enf-net create FAMILY TYPE [PROTO]     FAMILY inet|inet6|unix|packet|netlink|alg|vsock|tipc|xdp,
  *                                          TYPE stream|dgram|raw|seqpacket,
  *                                          PROTO a number or tcp|udp|icmp|icmpv6
- *   enf-net connect tcp|udp ADDR PORT [v6sock]
- *                                          connect, send "ping", read the echo
+ *   enf-net connect tcp|udp ADDR PORT [v6sock|noecho]
+ *                                          connect, send "ping", read the echo;
+ *                                          noecho: connect only (a peer that is no echo server)
  *   enf-net sendto udp ADDR PORT [unspec|v6sock]
  *                                          unconnected sendto, read the echo;
  *                                          unspec: an AF_UNSPEC sockaddr_in (IPv4 ADDR)
@@ -201,9 +202,12 @@ static int bind_opt(int fd, const char *opt)
 
 static int do_connect(const char *proto, const char *addr, const char *port, const char *opt)
 {
+	bool echo = !(opt && strcmp(opt, "noecho") == 0);
 	struct addr a;
 	int type, fd, err = 0;
 
+	if (!echo)
+		opt = NULL;
 	if (sock_type(proto, &type) < 0 || parse_addr(addr, port, &a) < 0)
 		return usage();
 	fd = socket(sock_family(&a, opt), type, 0);
@@ -214,6 +218,8 @@ static int do_connect(const char *proto, const char *addr, const char *port, con
 		;
 	else if (connect(fd, (struct sockaddr *)&a.ss, a.len) < 0)
 		err = errno;
+	else if (!echo)
+		;
 	else if (send(fd, ECHO, strlen(ECHO), 0) < 0)
 		err = errno;
 	else
