@@ -12,6 +12,8 @@
 #                 /var skeleton under DESTDIR (PREFIX=/usr/local by default)
 # make deb        build/deb/enforcer_VERSION_ARCH.deb from a copy of the tree
 #                 (scripts/make-deb.sh; DEB_VERSION=V overrides the version)
+# make fuzz       every fuzz target for FUZZ_SECONDS (default 300) each; check runs
+#                 a short smoke run of each (tests/fuzz/run.sh)
 # V=1             show full commands
 
 OUT      ?= build
@@ -41,7 +43,7 @@ LDLIBS_JSON := -ljansson
 LDLIBS_HARDEN := -lseccomp -lcap
 
 .DELETE_ON_ERROR:
-.PHONY: all programs deps check check-unit check-unit-bins check-vm check-system deb-for-check demo bench fuzz clean install deb
+.PHONY: all programs deps check check-unit check-unit-bins check-vm check-system deb-for-check demo bench fuzz fuzz-build fuzz-targets clean install deb
 
 # maps.bpf.o must come first: libbpf 1.1's static linker misplaces
 # relocations against extern maps whose definition it has not seen yet.
@@ -126,10 +128,22 @@ UNIT_ENFORCER_OBJS := $(OUT)/enforcer/state_file.o $(OUT)/enforcer/live_edit.o $
 	$(OUT)/enforcer/audit_syslog.o $(OUT)/enforcer/cgroup_names.o $(OUT)/enforcer/cgroup.o \
 	$(OUT)/enforcer/config.o $(OUT)/enforcer/units.o $(OUT)/enforcer/harden.o
 
-$(OUT)/tests/unit/%: tests/unit/%.c tests/unit/unit.h $(POLICYC_LIB_OBJS) $(COMMON_OBJS) $(UNIT_ENFORCER_OBJS) $(USER_HDRS)
+UNIT_HDRS := $(wildcard tests/unit/*.h)
+
+$(OUT)/tests/unit/%: tests/unit/%.c $(UNIT_HDRS) $(POLICYC_LIB_OBJS) $(COMMON_OBJS) $(UNIT_ENFORCER_OBJS) $(USER_HDRS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -Ipolicyc -Ienforcer -Itests/unit -o $@ $< $(POLICYC_LIB_OBJS) $(COMMON_OBJS) $(UNIT_ENFORCER_OBJS) $(LDLIBS_JSON) $(LDLIBS_HARDEN) -lz
+	$(Q)$(CC) $(CFLAGS) -Ipolicyc -Ienforcer -Itests/unit -o $@ $< $(UNIT_EXTRA_OBJS) $(POLICYC_LIB_OBJS) $(COMMON_OBJS) $(UNIT_ENFORCER_OBJS) $(LDLIBS_JSON) $(LDLIBS_HARDEN) -lz
+
+# Daemon modules run over the daemon without a kernel (tests/unit/no_kernel.h).
+NO_KERNEL_UNIT_OBJS := $(OUT)/enforcer/state.o $(OUT)/enforcer/origin.o $(OUT)/tests/unit/no_kernel.o
+$(OUT)/tests/unit/test_state_restore: $(NO_KERNEL_UNIT_OBJS)
+$(OUT)/tests/unit/test_state_restore: UNIT_EXTRA_OBJS := $(NO_KERNEL_UNIT_OBJS)
+CONTROL_UNIT_OBJS := $(NO_KERNEL_UNIT_OBJS) $(OUT)/enforcer/control.o $(OUT)/enforcer/rollout.o \
+	$(OUT)/enforcer/learn.o $(OUT)/enforcer/audit_net.o $(OUT)/enforcer/metrics.o $(OUT)/enforcer/kernel_stat_names.o $(OUT)/enforcer/config_apply.o \
+	$(OUT)/enforcer/notify.o
+$(OUT)/tests/unit/test_control: $(CONTROL_UNIT_OBJS)
+$(OUT)/tests/unit/test_control: UNIT_EXTRA_OBJS := $(CONTROL_UNIT_OBJS)
 
 # Guest helpers are static so the initramfs needs no libc for them.
 $(OUT)/tests/guest/%: tests/guest/%.c $(USER_HDRS) $(wildcard tests/guest/*.h)
@@ -137,8 +151,51 @@ $(OUT)/tests/guest/%: tests/guest/%.c $(USER_HDRS) $(wildcard tests/guest/*.h)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -static -o $@ $< $(GUEST_LDLIBS)
 
-# The schema validator reads JSON (libjansson.a: static like the others).
-$(OUT)/tests/guest/enf-schema-check: GUEST_LDLIBS := $(LDLIBS_JSON)
+# The schema validator and enf-json read JSON (libjansson.a: static like the others).
+$(OUT)/tests/guest/enf-schema-check $(OUT)/tests/guest/enf-json: GUEST_LDLIBS := $(LDLIBS_JSON)
+
+# ---- fuzzing: libFuzzer + ASan + UBSan (tests/fuzz/run.sh builds and runs these) ----
+# One target per input a damaged disk, a bad tool or a local user can shape:
+# tests/fuzz/fuzz_NAME.c states each one's invariant. Library code is
+# instrumented for coverage (fuzzer-no-link), each target links libFuzzer.
+FUZZ_TARGETS := policy bundle control state_file observations config
+FUZZ_CFLAGS := -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -std=gnu11 -D_GNU_SOURCE $(WARN) \
+	-Iinclude -Icommon -Ipolicyc -Ienforcer -Itests/unit
+# What each links besides its own source, the common code and the policy compiler:
+FUZZ_policy_SRCS       :=
+FUZZ_bundle_SRCS       := enforcer/live_edit.c
+FUZZ_state_file_SRCS   := enforcer/state_file.c
+FUZZ_observations_SRCS :=
+# control.c as it is, with the modules below the maps replaced (tests/unit/no_kernel.h).
+FUZZ_control_SRCS      := enforcer/control.c enforcer/rollout.c enforcer/decisions.c enforcer/live_edit.c \
+	enforcer/metrics.c enforcer/kernel_stat_names.c enforcer/metrics_prometheus.c enforcer/cgroup.c enforcer/learn.c enforcer/audit_net.c \
+	enforcer/state.c enforcer/state_file.c enforcer/origin.c enforcer/config.c enforcer/config_apply.c \
+	enforcer/notify.c enforcer/units.c enforcer/harden.c enforcer/selector_glob.c tests/unit/no_kernel.c
+FUZZ_config_SRCS       := enforcer/config.c enforcer/units.c enforcer/harden.c enforcer/selector_glob.c \
+	enforcer/cgroup.c
+FUZZ_BINS := $(patsubst %,$(OUT)/fuzz/fuzz_%,$(FUZZ_TARGETS))
+
+$(OUT)/fuzz/obj/%.o: %.c $(USER_HDRS) $(UNIT_HDRS)
+	$(call msg,FUZZ-CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+define fuzz_target
+$(OUT)/fuzz/fuzz_$(1): $(patsubst %.c,$(OUT)/fuzz/obj/%.o,tests/fuzz/fuzz_$(1).c $(COMMON_SRCS) $(POLICYC_LIB_SRCS) $(FUZZ_$(1)_SRCS))
+	$$(call msg,FUZZ-LD,$$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $$@ $$^ $(LDLIBS_JSON) $(LDLIBS_HARDEN) -lz
+endef
+$(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_target,$(t))))
+
+fuzz-build: $(FUZZ_BINS)
+
+# The names run.sh runs (the Makefile is where targets and their sources are listed).
+fuzz-targets:
+	@echo $(FUZZ_TARGETS)
+
+# Each target for FUZZ_SECONDS (default 300); `make check` runs the short smoke run.
+fuzz: fuzz-build $(OUT)/bin/policyc
+	$(Q)FUZZ_SECONDS=$${FUZZ_SECONDS:-300} tests/fuzz/run.sh --no-build
 
 # ---- tests ----------------------------------------------------------------
 # The system tests install the package: check and check-system build it
@@ -147,8 +204,9 @@ $(OUT)/tests/guest/enf-schema-check: GUEST_LDLIBS := $(LDLIBS_JSON)
 deb-for-check:
 	$(Q)DEB_BUILD_OPTIONS="nocheck noautodbgsym $(DEB_BUILD_OPTIONS)" scripts/make-deb.sh
 
+# test_deb checks the package deb-for-check just built rather than building it a second time.
 check: all deb-for-check
-	$(Q)tests/run-all.sh
+	$(Q)ENFORCER_DEB=build/deb/enforcer_current_$$(dpkg --print-architecture).deb tests/run-all.sh
 
 check-unit: all
 	$(Q)tests/run-all.sh --unit-only

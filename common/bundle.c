@@ -15,6 +15,23 @@
 #include "bundle.h"
 #include "util.h"
 
+bool enf_profile_name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+}
+
+bool enf_profile_name_valid(const char *s)
+{
+	size_t n = strnlen(s, ENF_PROFILE_NAME_MAX);
+
+	if (n == 0 || n >= ENF_PROFILE_NAME_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!enf_profile_name_char(s[i]))
+			return false;
+	return true;
+}
+
 const char *enf_action_name(enum enf_action a)
 {
 	switch (a) {
@@ -86,6 +103,17 @@ static int strtab_add(struct strtab *t, const char *s, __u32 *ret_off)
 	*ret_off = (__u32)t->len;
 	t->len += n;
 	return 0;
+}
+
+/* The file's CRC: the header with its crc32 field as 0, then the body (BUNDLE_MAX_SIZE fits a uInt). */
+static __u32 bundle_crc(const struct bundle_file_header *hdr, const char *body, size_t body_len)
+{
+	struct bundle_file_header h = *hdr;
+	uLong crc;
+
+	h.crc32 = 0;
+	crc = crc32(0L, (const Bytef *)&h, sizeof(h));
+	return (__u32)crc32(crc, (const Bytef *)body, (uInt)body_len);
 }
 
 int bundle_serialize(const struct bundle *b, void **ret_buf, size_t *ret_len)
@@ -167,7 +195,7 @@ int bundle_serialize(const struct bundle *b, void **ret_buf, size_t *ret_len)
 		memcpy(buf + off, b->net, net_size);
 	off += net_size;
 	memcpy(buf + off, st.data, st.len);
-	hdr.crc32 = (__u32)crc32(0L, (const Bytef *)buf + sizeof(hdr), (uInt)(total - sizeof(hdr)));
+	hdr.crc32 = bundle_crc(&hdr, buf + sizeof(hdr), total - sizeof(hdr));
 	memcpy(buf, &hdr, sizeof(hdr));
 
 	*ret_buf = buf;
@@ -210,6 +238,20 @@ static const char *string_at(const char *strings, size_t size, __u32 off)
 	return strings + off;
 }
 
+/*
+ * The string at off, which must be where the previous one ended: the
+ * serialiser lays the strings out in order, each once, so a table with
+ * shared, reordered or stray strings was not written by it.
+ */
+static const char *next_string(const char *strings, size_t size, __u32 off, size_t *cursor)
+{
+	const char *s = off == *cursor ? string_at(strings, size, off) : NULL;
+
+	if (s)
+		*cursor += strlen(s) + 1;
+	return s;
+}
+
 int bundle_parse(const void *data, size_t len, struct bundle **ret_bundle, char *err, size_t err_size)
 {
 	const char *buf = data;
@@ -219,8 +261,9 @@ int bundle_parse(const void *data, size_t len, struct bundle **ret_bundle, char 
 	const struct bundle_file_from *ffrom;
 	const struct bundle_file_net *fnet;
 	const char *strings, *s;
+	_cleanup_free_ __u8 *depth = NULL;
 	struct bundle *b;
-	size_t need;
+	size_t need, cursor = 0;
 
 	if (len < sizeof(hdr))
 		return fail(err, err_size, -EINVAL, "not a compiled profile: %zu bytes, shorter than a bundle header; compile the profile with 'policyc compile'", len);
@@ -240,9 +283,12 @@ int bundle_parse(const void *data, size_t len, struct bundle **ret_bundle, char 
 	       hdr.strings_size;
 	if (need != len)
 		return fail(err, err_size, -EINVAL, "bundle sections do not add up (%zu != %zu bytes); the file is damaged, recompile it", need, len);
-	if (hdr.crc32 != (__u32)crc32(0L, (const Bytef *)buf + sizeof(hdr), (uInt)(len - sizeof(hdr))))
+	if (hdr.crc32 != bundle_crc(&hdr, buf + sizeof(hdr), len - sizeof(hdr)))
 		return fail(err, err_size, -EINVAL, "checksum mismatch: the bundle is damaged; recompile it");
-	if (hdr.name[0] == 0 || !memchr(hdr.name, 0, sizeof(hdr.name)))
+	if (memcmp(hdr._pad, (const __u8[sizeof(hdr._pad)]){ 0 }, sizeof(hdr._pad)) != 0)
+		return fail(err, err_size, -EINVAL, "bundle header padding is not zero; recompile it");
+	/* The daemon makes file names of it: only what policyc accepts. */
+	if (!memchr(hdr.name, 0, sizeof(hdr.name)) || !enf_profile_name_valid(hdr.name))
 		return fail(err, err_size, -EINVAL, "bundle has no valid profile name; recompile it");
 	if (hdr.mode != ENF_MODE_AUDIT && hdr.mode != ENF_MODE_ENFORCE && hdr.mode != ENF_MODE_LEARN)
 		return fail(err, err_size, -EINVAL, "bundle has an unknown mode %u; recompile it", hdr.mode);
@@ -272,11 +318,16 @@ int bundle_parse(const void *data, size_t len, struct bundle **ret_bundle, char 
 	b->flags = hdr.flags;
 	b->fileless_exec = hdr.fileless_exec;
 	b->baseline_optout = hdr.baseline_optout;
-	s = string_at(strings, hdr.strings_size, hdr.source_off);
-	b->source_file = strdup(s ? s : "");
+	s = next_string(strings, hdr.strings_size, hdr.source_off, &cursor);
+	if (!s) {
+		bundle_free(b);
+		return fail(err, err_size, -EINVAL, "bundle has no valid source file name; recompile it");
+	}
+	b->source_file = strdup(s);
 	b->nodes = calloc(hdr.n_nodes, sizeof(*b->nodes));
 	b->rules = calloc(hdr.n_rules ? hdr.n_rules : 1, sizeof(*b->rules));
-	if (!b->source_file || !b->nodes || !b->rules) {
+	depth = malloc(hdr.n_nodes);
+	if (!b->source_file || !b->nodes || !b->rules || !depth) {
 		bundle_free(b);
 		return -ENOMEM;
 	}
@@ -285,10 +336,15 @@ int bundle_parse(const void *data, size_t len, struct bundle **ret_bundle, char 
 		struct bundle_file_node fn;
 
 		memcpy(&fn, &fnodes[i], sizeof(fn));
-		s = string_at(strings, hdr.strings_size, fn.name_off);
-		/* Parents precede children, so the trie can be inserted in order. */
+		s = next_string(strings, hdr.strings_size, fn.name_off, &cursor);
+		/*
+		 * Parents precede children, so the trie can be inserted in order;
+		 * no node is deeper than a rule's path may be (the daemon and
+		 * dump rebuild paths in arrays of that depth).
+		 */
 		if (!s || strlen(s) >= ENF_NAME_MAX || fn.val.node != i ||
-		    (i == 0 ? fn.parent != BUNDLE_NO_PARENT || s[0] : fn.parent >= i || !s[0])) {
+		    (i == 0 ? fn.parent != BUNDLE_NO_PARENT || s[0] : fn.parent >= i || !s[0]) ||
+		    (depth[i] = i == 0 ? 0 : depth[fn.parent] + 1) > ENF_RULE_DEPTH_MAX) {
 			b->n_nodes = i;
 			bundle_free(b);
 			return fail(err, err_size, -EINVAL, "bundle path node %u is malformed; recompile the profile", i);
@@ -313,7 +369,7 @@ int bundle_parse(const void *data, size_t len, struct bundle **ret_bundle, char 
 		struct bundle_file_rule fr;
 
 		memcpy(&fr, &frules[i], sizeof(fr));
-		s = string_at(strings, hdr.strings_size, fr.text_off);
+		s = next_string(strings, hdr.strings_size, fr.text_off, &cursor);
 		if (!s || fr.id == 0 || (i > 0 && fr.id <= b->rules[i - 1].id) ||
 		    fr.section >= ENF_SECTION_COUNT || fr.action > ENF_ACT_DENY) {
 			bundle_free(b);
@@ -328,6 +384,11 @@ int bundle_parse(const void *data, size_t len, struct bundle **ret_bundle, char 
 			bundle_free(b);
 			return -ENOMEM;
 		}
+	}
+	if (cursor != hdr.strings_size) {
+		bundle_free(b);
+		return fail(err, err_size, -EINVAL, "bundle string table has %zu bytes no record names; recompile the profile",
+			    (size_t)hdr.strings_size - cursor);
 	}
 	if (hdr.n_from) {
 		b->from = malloc((size_t)hdr.n_from * sizeof(*b->from));

@@ -10,20 +10,29 @@
  *   struct bundle_file_rule  [n_rules]   sorted by id
  *   struct bundle_file_from  [n_from]    'from'-limited actions per node and executable
  *   struct bundle_file_net   [n_net]     network prefix entries
- *   strings                  [strings_size] NUL-terminated, referenced by offset
- * The CRC32 covers every byte after the header; the same input always
- * compiles to the same bytes.
+ *   strings                  [strings_size] NUL-terminated: the source file,
+ *                            then each node's name, then each rule's text, in
+ *                            that order, each once and nothing else
+ * The CRC32 covers the whole file with its crc32 field zeroed: every header
+ * byte (name, mode, defaults, flags, padding) as much as the records, so
+ * damage anywhere is refused. (Format 1 covered only the bytes after the
+ * header: zeroed defaults turned an allow-list into no restriction.) It
+ * finds damage, not forgery: whoever may write a bundle may compute its
+ * CRC. The layout is canonical: the same input always compiles to the same
+ * bytes, and a bundle bundle_parse() accepts serialises back to exactly the
+ * bytes it was read from (tests/fuzz/fuzz_bundle.c checks that).
  */
 #ifndef ENFORCER_BUNDLE_H
 #define ENFORCER_BUNDLE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "enforcer_abi.h"
 
 #define BUNDLE_MAGIC        "ENFBNDL\0"
-#define BUNDLE_FORMAT_VERSION 1
+#define BUNDLE_FORMAT_VERSION 2   /* 2: the CRC covers the header too */
 #define BUNDLE_BYTE_ORDER   0x01020304u
 #define BUNDLE_NO_PARENT    0xffffffffu
 #define BUNDLE_MAX_SIZE     (256u << 20)
@@ -35,7 +44,7 @@ struct bundle_file_header {
 	__u32    abi_version;
 	__u32    header_size;
 	__u64    total_size;
-	__u32    crc32;          /* of everything after the header */
+	__u32    crc32;          /* of the whole file, this field taken as 0 */
 	__u32    n_nodes;
 	__u32    n_rules;
 	__u32    strings_size;
@@ -48,7 +57,7 @@ struct bundle_file_header {
 	__u8     flags;          /* ENF_PROFILE_* */
 	__u8     fileless_exec;  /* enum enf_action */
 	__u8     baseline_optout; /* ENF_BASELINE_*: what the profile lets through the baseline */
-	__u8     _pad[5];
+	__u8     _pad[5];        /* 0 */
 };
 
 struct bundle_file_node {
@@ -127,8 +136,11 @@ int bundle_serialize(const struct bundle *b, void **ret_buf, size_t *ret_len);
 int bundle_write_file(const struct bundle *b, const char *path);
 
 /*
- * Parse and verify a serialised bundle. 0, or -EINVAL/-EPROTO with a
- * message in err ("checksum mismatch: the file is damaged, recompile it").
+ * Parse and verify a serialised bundle. 0; -EPROTO with a message in err
+ * for a bundle of another format, ABI or byte order ("... recompile the
+ * profile with this version's policyc"); -EINVAL for anything damaged or
+ * not canonical ("checksum mismatch: the bundle is damaged; recompile it");
+ * -ENOMEM.
  */
 int bundle_parse(const void *buf, size_t len, struct bundle **ret_bundle,
 		 char *err, size_t err_size);
@@ -142,6 +154,14 @@ void bundle_format_addr(const uint8_t addr[16], unsigned prefix_len, char *buf, 
 
 /* Lookups used by the daemon to turn event rule ids into file:line. */
 const struct bundle_rule *bundle_rule_by_id(const struct bundle *b, uint32_t id);
+
+/*
+ * A profile name: 1 to ENF_PROFILE_NAME_MAX - 1 characters of A-Z a-z 0-9
+ * _ . - (policyc refuses others; a bundle, the state file and the daemon's
+ * file names rely on it: NAME-INSTANCE.pol, learn-NAME.jsonl).
+ */
+bool enf_profile_name_char(char c);
+bool enf_profile_name_valid(const char *s);
 
 const char *enf_action_name(enum enf_action a);
 const char *enf_class_name(enum enf_class c);

@@ -144,17 +144,3 @@ void rfc3339_format(int64_t usec, char *buf, size_t size)
 	gmtime_r(&t, &tm);
 	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
-
-void duration_format(int64_t usec, char *buf, size_t size)
-{
-	long long s = usec < 0 ? 0 : usec / USEC_PER_SEC;
-
-	if (s >= 86400)
-		snprintf(buf, size, "%lldd%02lldh", s / 86400, s % 86400 / 3600);
-	else if (s >= 3600)
-		snprintf(buf, size, "%lldh%02lldm", s / 3600, s % 3600 / 60);
-	else if (s >= 60)
-		snprintf(buf, size, "%lldm%02llds", s / 60, s % 60);
-	else
-		snprintf(buf, size, "%llds", s);
-}

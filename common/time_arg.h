@@ -32,7 +32,4 @@ int64_t time_now_usec(void);
 /* "2026-11-25T01:42:37Z" (UTC, seconds) into buf. */
 void rfc3339_format(int64_t usec, char *buf, size_t size);
 
-/* "1h02m", "35s": a compact human duration. */
-void duration_format(int64_t usec, char *buf, size_t size);
-
 #endif /* ENFORCER_TIME_ARG_H */

@@ -3,6 +3,7 @@
 #ifndef ENFORCER_UTIL_H
 #define ENFORCER_UTIL_H
 
+#include <dirent.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -19,9 +20,16 @@ static inline void closep(int *fd)
 		close(*fd);
 }
 
+static inline void closedirp(DIR **d)
+{
+	if (*d)
+		closedir(*d);
+}
+
 #define _cleanup_(f) __attribute__((cleanup(f)))
 #define _cleanup_free_ _cleanup_(freep)
 #define _cleanup_close_ _cleanup_(closep)
+#define _cleanup_closedir_ _cleanup_(closedirp)
 
 /* Hand ownership out of a _cleanup_ variable. */
 #define TAKE_PTR(p) ({ __typeof__(p) __p = (p); (p) = NULL; __p; })

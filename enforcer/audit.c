@@ -30,7 +30,6 @@ static const char *hook_name(__u32 hook)
 	case ENF_HOOK_PATH_LINK:     return "path_link";
 	case ENF_HOOK_PATH_CHMOD:    return "path_chmod";
 	case ENF_HOOK_PATH_CHOWN:    return "path_chown";
-	case ENF_HOOK_INODE_SETATTR: return "inode_setattr";
 	case ENF_HOOK_TASK_PRCTL:    return "task_prctl";
 	case ENF_HOOK_MMAP_FILE:     return "mmap_file";
 	case ENF_HOOK_FILE_MPROTECT: return "file_mprotect";
@@ -111,29 +110,6 @@ void audit_format_time(long long ns, char *buf, size_t size)
  * valid UTF-8 passes through, otherwise bytes >= 0x80 are written as
  * "\\xNN" so the log line stays valid JSON and nothing is lost.
  */
-json_t *json_kstring(const char *s, size_t max)
-{
-	size_t len = strnlen(s, max);
-	json_t *j = json_stringn(s, len);
-	_cleanup_free_ char *esc = NULL;
-	size_t o = 0;
-
-	if (j)
-		return j;
-	esc = malloc(len * 4 + 1);
-	if (!esc)
-		return json_string("");
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c < 0x80)
-			esc[o++] = (char)c;
-		else
-			o += (size_t)sprintf(esc + o, "\\x%02x", c);
-	}
-	return json_stringn(esc, o);
-}
-
 /* The bundle that decided: the given instance's, or for instance 0 the profile's current one. */
 static const struct bundle *bundle_of(const struct profiles *ps, __u32 slot, __u32 instance)
 {

@@ -15,6 +15,7 @@
 #include "audit_syslog.h"
 #include "cgroup_names.h"
 #include "event_summary.h"
+#include "json_text.h"
 #include "profiles.h"
 
 struct ring_buffer;
@@ -38,9 +39,6 @@ struct audit {
 	void (*on_learn)(void *ctx, const struct enf_event *ev);
 	void *on_learn_ctx;
 };
-
-/* A kernel string (bytes) as a JSON string; bytes that are not UTF-8 as "\\xNN". */
-json_t *json_kstring(const char *s, size_t max);
 
 /* Is this --audit-log value a file (not stdout, not syslog)? */
 bool audit_log_is_file(const char *log_path);

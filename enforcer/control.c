@@ -41,9 +41,10 @@ struct request {
 
 typedef json_t *(*command_fn)(struct request *rq, int *ret_errno);
 
+/* The text may end in half a UTF-8 character (cut at ERRMSG_MAX) or hold a file name's bytes: never lose the answer for it. */
 static json_t *reply_error(int err, const char *text)
 {
-	return json_pack("{s:b, s:s, s:i}", "ok", 0, "error", text, "errno", err < 0 ? -err : err);
+	return json_pack("{s:b, s:o, s:i}", "ok", 0, "error", json_kstring(text, ERRMSG_MAX), "errno", err < 0 ? -err : err);
 }
 
 /*
@@ -171,25 +172,14 @@ static json_t *profile_json(const struct control *c, const struct profile *p)
 
 static json_t *kernel_stats(const struct control *c)
 {
-	static const char *const names[] = {
-		[ENF_STAT_DECISIONS] = "decisions", [ENF_STAT_DENIED] = "denied",
-		[ENF_STAT_AUDITED] = "audited", [ENF_STAT_EVENT_DROPPED] = "events_dropped",
-		[ENF_STAT_UNRESOLVED] = "failed_closed_unresolved",
-		[ENF_STAT_NO_INSTANCE] = "failed_closed_no_instance",
-		[ENF_STAT_SELF_DENIED] = "self_protection_denied",
-		[ENF_STAT_EVENT_DELIVERED] = "events_delivered", [ENF_STAT_EVENT_AGGREGATED] = "events_aggregated",
-		[ENF_STAT_EVENT_UNTRACKED] = "events_untracked",
-		[ENF_STAT_EVENT_LOST_UNTRACKED] = "events_dropped_untracked",
-		[ENF_STAT_LEARN_RECORDED] = "learn_recorded", [ENF_STAT_LEARN_DROPPED] = "learn_dropped",
-		[ENF_STAT_LEARN_SEEN_FULL] = "learn_seen_full", [ENF_STAT_LEARN_UNRESOLVED] = "learn_unresolved",
-	};
 	json_t *stats = json_object();
 
-	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+	for (size_t i = 0; i < n_kernel_stat_names; i++) {
+		const struct kernel_stat_name *k = &kernel_stat_names[i];
 		uint64_t v = 0;
 
-		if (names[i] && engine_stat(c->engine, i, &v) == 0)
-			json_object_set_new(stats, names[i], json_integer((json_int_t)v));
+		if (engine_stat(c->engine, k->stat, &v) == 0)
+			json_object_set_new(stats, k->status, json_integer((json_int_t)v));
 	}
 	json_object_set_new(stats, "events_written", json_integer((json_int_t)c->audit->written));
 	json_object_set_new(stats, "summaries_written", json_integer((json_int_t)c->audit->summary.written));
@@ -220,9 +210,9 @@ static json_t *config_json(const struct control *c)
 		json_object_set_new(o, "last_applied", json_string(when));
 	}
 	if (st->error[0])
-		json_object_set_new(o, "last_reload_error", json_string(st->error));
+		json_object_set_new(o, "last_reload_error", json_kstring(st->error, sizeof(st->error)));
 	if (st->ever_applied && config_changes_on_disk(&st->applied, &changed) == 0 && changed)
-		json_object_set_new(o, "changed_on_disk", json_string(changed));
+		json_object_set_new(o, "changed_on_disk", json_kstring(changed, strlen(changed)));
 	/* The live state is what /etc says unless the last reload failed or the files changed since. */
 	json_object_set_new(o, "in_sync", json_boolean(st->ever_applied && !st->error[0] && !changed));
 	return o;
@@ -276,9 +266,9 @@ static json_t *cmd_status(struct request *rq, int *ret_errno)
 		json_object_set_new(o, "cgroups_attached_late", json_integer((json_int_t)c->selectors->late));
 	}
 	if (o && c->state->problem[0])
-		json_object_set_new(o, "state_problem", json_string(c->state->problem));
+		json_object_set_new(o, "state_problem", json_kstring(c->state->problem, sizeof(c->state->problem)));
 	if (o && c->state->last_error[0])
-		json_object_set_new(o, "state_error", json_string(c->state->last_error));
+		json_object_set_new(o, "state_error", json_kstring(c->state->last_error, sizeof(c->state->last_error)));
 	if (o)
 		json_object_set_new(o, "config", config_json(c));
 	return o;
@@ -1065,7 +1055,7 @@ static json_t *dispatch(struct request *rq)
 			/* In force but not persisted: say so; the next successful save catches up. */
 			json_object_set_new(reply, "persisted", json_boolean(r == 0));
 			if (r < 0)
-				json_object_set_new(reply, "warning", json_string(c->state->last_error));
+				json_object_set_new(reply, "warning", json_kstring(c->state->last_error, sizeof(c->state->last_error)));
 		}
 		return reply;
 	}

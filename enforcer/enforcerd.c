@@ -50,6 +50,7 @@
 #include "profiles.h"
 #include "protocol.h"
 #include "selectors.h"
+#include "service_manager.h"
 #include "state.h"
 #include "time_arg.h"
 #include "units.h"
@@ -76,6 +77,7 @@ struct options {
 	const char *state_dir;
 	const char *config_dir;
 	const char *systemctl;
+	const char *service_manager; /* service_manager.h */
 	const char *metrics_listen;
 	bool metrics_allow_remote;
 	bool verbose;
@@ -115,6 +117,11 @@ static void usage(FILE *out)
 		"                         on reload (docs/configuration.md; default %s; a missing\n"
 		"                         directory declares nothing)\n"
 		"      --systemctl PATH   the systemctl that resolves --unit attachments (default %s)\n"
+		"      --service-manager auto|none|PATH[:PATH...]\n"
+		"                         executables whose tasks prepare a unit in its confined\n"
+		"                         cgroup before the service's first exec, which the\n"
+		"                         profile decides (default auto: PID 1 if it is systemd,\n"
+		"                         and its systemd-executor)\n"
 		"      --cleanup          remove all enforcement: unpin everything, delete the\n"
 		"                         persisted state, and exit (refused while a daemon runs;\n"
 		"                         use 'enforcerctl shutdown --remove-enforcement' then)\n"
@@ -151,7 +158,7 @@ static void usage(FILE *out)
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	enum { OPT_CLEANUP = 256, OPT_MIGRATE, OPT_RELOAD, OPT_HARDEN, OPT_NO_SELF, OPT_METRICS, OPT_METRICS_REMOTE, OPT_EVENT_RATE,
-	       OPT_VERIFIER_STATS, OPT_SYSTEMCTL };
+	       OPT_VERIFIER_STATS, OPT_SYSTEMCTL, OPT_SERVICE_MANAGER };
 	static const struct option longopts[] = {
 		{ "socket", required_argument, NULL, 's' },
 		{ "audit-log", required_argument, NULL, 'a' },
@@ -160,6 +167,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "state-dir", required_argument, NULL, 'd' },
 		{ "config-dir", required_argument, NULL, 'c' },
 		{ "systemctl", required_argument, NULL, OPT_SYSTEMCTL },
+		{ "service-manager", required_argument, NULL, OPT_SERVICE_MANAGER },
 		{ "cleanup", no_argument, NULL, OPT_CLEANUP },
 		{ "migrate", no_argument, NULL, OPT_MIGRATE },
 		{ "reload", no_argument, NULL, OPT_RELOAD },
@@ -178,6 +186,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 	*o = (struct options){ .socket_path = ENF_SOCKET_DEFAULT, .audit_log = AUDIT_LOG_DEFAULT,
 			       .pin_dir = ENF_PIN_DIR_DEFAULT, .state_dir = STATE_DIR_DEFAULT,
 			       .config_dir = CONFIG_DIR_DEFAULT, .systemctl = UNITS_SYSTEMCTL_DEFAULT,
+			       .service_manager = "auto",
 			       .self_protect = true, .harden = HARDEN_ON, .event_rate = EVENT_RATE_DEFAULT };
 	while ((c = getopt_long(argc, argv, "s:a:g:p:d:c:vh", longopts, NULL)) != -1) {
 		switch (c) {
@@ -188,6 +197,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case 'd': o->state_dir = optarg; break;
 		case 'c': o->config_dir = optarg; break;
 		case OPT_SYSTEMCTL: o->systemctl = optarg; break;
+		case OPT_SERVICE_MANAGER: o->service_manager = optarg; break;
 		case 'v': o->verbose = true; break;
 		case OPT_CLEANUP: o->cleanup = true; break;
 		case OPT_MIGRATE: o->migrate = true; break;
@@ -239,6 +249,14 @@ static int parse_args(int argc, char **argv, struct options *o)
 
 		/* Checked here too, so a typo is a usage error before anything is loaded. */
 		if (metrics_http_parse(o->metrics_listen, o->metrics_allow_remote, &sa, &len, err, sizeof(err)) < 0) {
+			fprintf(stderr, "enforcerd: %s\n", err);
+			return -EINVAL;
+		}
+	}
+	if (o->service_manager) {
+		char err[512];
+
+		if (service_manager_spec_valid(o->service_manager, err, sizeof(err)) < 0) {
 			fprintf(stderr, "enforcerd: %s\n", err);
 			return -EINVAL;
 		}
@@ -307,17 +325,20 @@ static int protected_key(const char *path, struct enf_self_inode_key *key)
  * What confined tasks may not change: the state directory, the socket's
  * directory, the configuration directory (and its profiles/ and
  * attachments.d/, those that exist) and the audit log (plus, by file system type, bpffs and the
- * cgroup.* files; see lsm-progs/self.bpf.c). The new set is written before
- * entries of an earlier daemon or log file go, so nothing is unprotected
- * in between; inodes of an earlier boot mean nothing and are removed.
+ * cgroup.* files; see lsm-progs/self.bpf.c); and the service manager's
+ * executables, whose tasks are the manager's (service_manager.h). The new
+ * set is written before entries of an earlier daemon, log file or manager
+ * go, so nothing is unprotected in between; inodes of an earlier boot mean
+ * nothing and are removed.
  */
 static void protect_files(struct engine *e, const struct options *o)
 {
 	_cleanup_free_ char *sockdir = strdup(o->socket_path);
 	char conf_profiles[PATH_MAX], conf_att[PATH_MAX];
-	struct { const char *path; enum enf_self_kind kind; } want[6];
-	struct enf_self_inode_key keys[6], key, next;
-	size_t n = 0, k = 0;
+	char managers[SERVICE_MANAGER_MAX][PATH_MAX];
+	struct { const char *path; enum enf_self_kind kind; } want[6 + SERVICE_MANAGER_MAX];
+	struct enf_self_inode_key keys[ARRAY_SIZE(want)], key, next;
+	size_t n = 0, k = 0, nmanagers;
 	bool more;
 
 	if (e->self_inodes_fd < 0)
@@ -335,16 +356,25 @@ static void protect_files(struct engine *e, const struct options *o)
 	want[n++] = (typeof(want[0])){ o->config_dir, ENF_SELF_DIR };
 	want[n++] = (typeof(want[0])){ conf_profiles, ENF_SELF_DIR };
 	want[n++] = (typeof(want[0])){ conf_att, ENF_SELF_DIR };
+	nmanagers = service_manager_paths(o->service_manager, managers, SERVICE_MANAGER_MAX);
+	for (size_t i = 0; i < nmanagers; i++)
+		want[n++] = (typeof(want[0])){ managers[i], ENF_SELF_MANAGER };
 	for (size_t i = 0; i < n; i++) {
 		struct enf_self_inode_val val = { .kind = want[i].kind };
 
-		if (protected_key(want[i].path, &keys[k]) < 0)
+		if (protected_key(want[i].path, &keys[k]) < 0) {
+			if (want[i].kind == ENF_SELF_MANAGER)
+				log_warn("service manager executable %s: %m; its tasks in confined cgroups are "
+					 "decided by the profile", want[i].path);
 			continue;
+		}
 		if (bpf_map_update_elem(e->self_inodes_fd, &keys[k], &val, BPF_ANY) < 0)
 			log_warn("cannot protect %s from confined tasks: %m", want[i].path);
 		else
 			k++;
 	}
+	if (!strcmp(o->service_manager, "auto") && !nmanagers)
+		log_info("PID 1 is not systemd: no service manager tasks; units' setup steps are decided by the profile");
 	/* Then the stale ones (the previous key is deleted once the next is known). */
 	more = bpf_map_get_next_key(e->self_inodes_fd, NULL, &next) == 0;
 	while (more) {
@@ -393,6 +423,7 @@ int main(int argc, char **argv)
 	struct audit audit = {};
 	struct selectors selectors = { .fd = -1 };
 	struct state_store state = {};
+	struct service_manager_seen pid1 = {};
 	struct learn learn = {};
 	static struct origins origins;
 	static struct config_status config;
@@ -574,6 +605,7 @@ int main(int argc, char **argv)
 		 opt.socket_path, opt.audit_log, opt.state_dir, opt.config_dir);
 	control_status_line(&control, msg, sizeof(msg));
 	(void)notify_status(&notify, "READY=1", msg);
+	(void)service_manager_moved(opt.service_manager, &pid1);
 	while (running) {
 		struct epoll_event events[16];
 		int n = epoll_wait(epfd, events, 16, 1000);
@@ -581,6 +613,10 @@ int main(int argc, char **argv)
 		if (n < 0 && errno != EINTR) {
 			log_error_errno(-errno, "epoll_wait: %m");
 			break;
+		}
+		if (service_manager_moved(opt.service_manager, &pid1)) {
+			log_info("PID 1 runs another executable now; the service manager's identities are written again");
+			protect_files(&engine, &opt);
 		}
 		for (int i = 0; i < n; i++) {
 			uint64_t tag = events[i].data.u64;

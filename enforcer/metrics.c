@@ -18,37 +18,18 @@ static void add(json_t *arr, const char *name, const char *type, const char *hel
 
 json_t *metrics_collect(const struct control *c)
 {
-	static const struct {
-		enum enf_stat stat;
-		const char *name, *help;
-	} kernel[] = {
-		{ ENF_STAT_DECISIONS, "enforcer_decisions_total", "hook invocations that reached a profile" },
-		{ ENF_STAT_DENIED, "enforcer_denied_total", "operations denied" },
-		{ ENF_STAT_AUDITED, "enforcer_audited_total", "operations allowed and logged (audit rules, would-deny)" },
-		{ ENF_STAT_EVENT_DROPPED, "enforcer_events_lost_total", "events the ring buffer had no room for (verdicts unaffected)" },
-		{ ENF_STAT_UNRESOLVED, "enforcer_failed_closed_unresolved_total", "denied because the object could not be resolved" },
-		{ ENF_STAT_NO_INSTANCE, "enforcer_failed_closed_no_instance_total", "denied because profile state was missing" },
-		{ ENF_STAT_SELF_DENIED, "enforcer_self_protection_denied_total", "attempts on the engine itself that were refused" },
-		{ ENF_STAT_LEARN_RECORDED, "enforcer_learn_recorded_total", "learn mode: distinct observations sent" },
-		{ ENF_STAT_LEARN_DROPPED, "enforcer_learn_dropped_total", "learn mode: observations the ring buffer had no room for (sent again when repeated)" },
-		{ ENF_STAT_LEARN_SEEN_FULL, "enforcer_learn_seen_full_total", "learn mode: observations sent undeduplicated, the kernel's table full" },
-		{ ENF_STAT_LEARN_UNRESOLVED, "enforcer_learn_unresolved_total", "learn mode: operations allowed but not recorded (path not walkable)" },
-		{ ENF_STAT_EVENT_DELIVERED, "enforcer_events_delivered_total", "event records the kernel put in the ring buffer" },
-		{ ENF_STAT_EVENT_AGGREGATED, "enforcer_events_aggregated_total", "decisions over the event rate limit: counted in summary records" },
-		{ ENF_STAT_EVENT_UNTRACKED, "enforcer_events_untracked_total", "decisions with no per-rule accounting (its map was full)" },
-		{ ENF_STAT_EVENT_LOST_UNTRACKED, "enforcer_events_lost_untracked_total", "of those, events the ring buffer had no room for" },
-	};
 	const struct profiles *ps = c->profiles;
 	json_t *arr = json_array();
 	size_t n_profiles = 0;
 
 	if (!arr)
 		return NULL;
-	for (size_t i = 0; i < ARRAY_SIZE(kernel); i++) {
+	for (size_t i = 0; i < n_kernel_stat_names; i++) {
+		const struct kernel_stat_name *k = &kernel_stat_names[i];
 		uint64_t v = 0;
 
-		if (engine_stat(c->engine, kernel[i].stat, &v) == 0)
-			add(arr, kernel[i].name, "counter", kernel[i].help, v, NULL);
+		if (engine_stat(c->engine, k->stat, &v) == 0)
+			add(arr, k->metric, "counter", k->help, v, NULL);
 	}
 	add(arr, "enforcer_events_written_total", "counter", "records written to the audit log", c->audit->written, NULL);
 	add(arr, "enforcer_summaries_written_total", "counter", "summary records written", c->audit->summary.written, NULL);

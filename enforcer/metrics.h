@@ -11,7 +11,17 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "enforcer_abi.h"
+
 struct control;
+
+/* One kernel counter: its index in the stats map, its status key, its metric. */
+struct kernel_stat_name {
+	enum enf_stat stat;
+	const char *status, *metric, *help;
+};
+extern const struct kernel_stat_name kernel_stat_names[];
+extern const size_t n_kernel_stat_names;
 
 /* A JSON array of metric objects; NULL on ENOMEM. */
 json_t *metrics_collect(const struct control *c);

@@ -450,7 +450,19 @@ static struct bundle *load_profile_bundle(struct state_store *st, const struct s
 	if (r == 0)
 		return b;
 	if (sp->source && read_source(st, sp->source, &b, err2, sizeof(err2)) == 0 && strcmp(b->name, sp->name) == 0) {
-		log_info("profile '%s': rebuilt from %s (the bundle %s: %s)", sp->name, sp->source, path, err);
+		/*
+		 * Stored again in this build's format (a version's files are
+		 * otherwise written once), so the next start reads the bundle
+		 * and the rebuild is logged once, not at every start.
+		 */
+		b->mode = sp->mode;
+		r = bundle_write_file(b, path);
+		if (r == 0)
+			log_info("profile '%s': rebuilt from %s and stored again (the bundle %s: %s)", sp->name,
+				 sp->source, path, err);
+		else
+			log_warn("profile '%s': rebuilt from %s (the bundle %s: %s), but it cannot be stored again: %s; "
+				 "it is rebuilt at every start until it can", sp->name, sp->source, path, err, strerror(-r));
 		return b;
 	}
 	bundle_free(b);

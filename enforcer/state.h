@@ -3,8 +3,9 @@
  * The daemon's persisted desired state (STATE_DIR, default
  * /var/lib/enforcer): state.json (state_file.h) plus, per loaded profile
  * version, its bundle NAME-INSTANCE.pol and its canonical document
- * NAME-INSTANCE.json (what rebuilds it when an ABI change makes the bundle
- * unreadable). Every file is written atomically (temporary file, fsync,
+ * NAME-INSTANCE.json (what rebuilds it when an ABI or bundle format change
+ * makes the bundle unreadable; the rebuilt bundle is stored again in this
+ * build's format). Every file is written atomically (temporary file, fsync,
  * rename, fsync of the directory); state.json is written after the files
  * it names, and superseded files are removed only after that, so a crash
  * at any point leaves a readable state.

@@ -135,15 +135,6 @@ static int bad(char *err, size_t err_size, const char *fmt, ...)
 	return -EINVAL;
 }
 
-static bool valid_profile_name(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n >= ENF_PROFILE_NAME_MAX)
-		return false;
-	return strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") == n;
-}
-
 /* A file name inside the state directory: no directory part, not hidden. */
 static bool valid_file_name(const char *s)
 {
@@ -178,7 +169,7 @@ static int parse_profiles(json_t *arr, struct state_doc *d, char *err, size_t er
 				   "name", &name, "slot", &slot, "instance", &instance, "generation", &generation,
 				   "mode", &mode, "bundle", &bundle, "source", &source, "declared", &declared) < 0)
 			return bad(err, err_size, "profiles[%zu]: %s", i, je.text);
-		if (!valid_profile_name(name))
+		if (!enf_profile_name_valid(name))
 			return bad(err, err_size, "profiles[%zu].name: expected a profile name, found \"%.80s\"", i, name);
 		if (slot < 0 || slot >= ENF_MAX_PROFILES)
 			return bad(err, err_size, "profiles[%zu].slot: expected 0..%d, found %lld", i, ENF_MAX_PROFILES - 1, (long long)slot);
@@ -309,8 +300,9 @@ int state_doc_parse(const char *text, size_t len, struct state_doc *ret, char *e
 		bad(err, err_size, "format: this enforcerd reads state format %d, found %lld", STATE_FORMAT_VERSION, (long long)format);
 		goto out;
 	}
-	if (abi <= 0 || next_instance <= 0 || next_instance > UINT32_MAX || next_generation <= 0) {
-		bad(err, err_size, "abi, next_instance and next_generation must be positive (next_instance at most %u)", UINT32_MAX);
+	if (abi <= 0 || abi > UINT32_MAX || next_instance <= 0 || next_instance > UINT32_MAX || next_generation <= 0) {
+		bad(err, err_size, "abi, next_instance and next_generation must be positive (abi and next_instance at most %u)",
+		    UINT32_MAX);
 		goto out;
 	}
 	if (!json_is_array(profiles) || !json_is_array(attachments) || !json_is_array(selectors)) {
@@ -385,8 +377,8 @@ char *state_doc_format(const struct state_doc *d)
 			json_object_set_new(o, "declared", json_string(d->selectors[i].declared));
 		json_array_append_new(selectors, o);
 	}
-	root = json_pack("{s:i, s:i, s:I, s:I, s:o, s:o, s:o}", "format", STATE_FORMAT_VERSION,
-			 "abi", (int)d->abi, "next_instance", (json_int_t)d->next_instance,
+	root = json_pack("{s:i, s:I, s:I, s:I, s:o, s:o, s:o}", "format", STATE_FORMAT_VERSION,
+			 "abi", (json_int_t)d->abi, "next_instance", (json_int_t)d->next_instance,
 			 "next_generation", (json_int_t)d->next_generation, "profiles", profiles,
 			 "attachments", attachments, "selectors", selectors);
 	if (!root)

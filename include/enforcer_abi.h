@@ -21,19 +21,25 @@
 
 #define ENF_ABI_VERSION 4
 
-/* Limits. Each one is enforced by policyc with a message naming it. */
-#define ENF_NAME_MAX          256   /* one path component, NUL included */
-#define ENF_PROFILE_NAME_MAX  64    /* profile name, NUL included */
-#define ENF_RULE_DEPTH_MAX    64    /* components in a rule's path */
-#define ENF_PATH_EVENT_MAX    4096  /* path text carried in an event */
-#define ENF_EXE_EVENT_MAX     1024  /* executable path carried in an event (longer: truncated, flagged) */
-#define ENF_MAX_EVENT_RATES   8192  /* (cgroup, rule, hook, verdict) keys with event accounting */
-#define ENF_MAX_PROFILES      1024  /* profiles loaded at once */
-#define ENF_MAX_ATTACHMENTS   65536 /* cgroups with a profile attached */
-#define ENF_MAX_TRIE_NODES    (1 << 20) /* path nodes over all profiles */
-#define ENF_PATH_WALK_MAX     4096  /* dentries walked before failing closed */
-#define ENF_MAX_NET_PREFIXES  (1 << 16) /* network prefix entries over all profiles */
-#define ENF_MAX_LEARN_SEEN    (1 << 16) /* distinct learn observations remembered in the kernel */
+/*
+ * Limits. Who holds each one to it is named beside it: policyc refuses a
+ * profile over a profile limit with a message naming it; the daemon refuses
+ * a load or attach over a registry limit; the BPF programs truncate (and
+ * flag) text, fail closed past the walk limit, and stop accounting past a
+ * map's size (counted in a stat).
+ */
+#define ENF_NAME_MAX          256   /* one path component, NUL included (policyc) */
+#define ENF_PROFILE_NAME_MAX  64    /* profile name, NUL included (policyc, daemon state) */
+#define ENF_RULE_DEPTH_MAX    64    /* components in a rule's path (policyc) */
+#define ENF_PATH_EVENT_MAX    4096  /* path text carried in an event (BPF: longer is truncated, flagged) */
+#define ENF_EXE_EVENT_MAX     1024  /* executable path carried in an event (BPF: truncated, flagged) */
+#define ENF_MAX_EVENT_RATES   8192  /* (cgroup, rule, hook, verdict) keys with event accounting (BPF: untracked past it) */
+#define ENF_MAX_PROFILES      1024  /* profiles loaded at once (daemon) */
+#define ENF_MAX_ATTACHMENTS   65536 /* cgroups with a profile attached (daemon) */
+#define ENF_MAX_TRIE_NODES    (1 << 20) /* path nodes over all profiles (policyc per profile, daemon in total) */
+#define ENF_PATH_WALK_MAX     4096  /* dentries walked before failing closed (BPF) */
+#define ENF_MAX_NET_PREFIXES  (1 << 16) /* network prefix entries over all profiles (policyc, daemon in total) */
+#define ENF_MAX_LEARN_SEEN    (1 << 16) /* distinct learn observations remembered in the kernel (BPF: past it sent without deduplication, counted) */
 
 /*
  * Actions, ordered by precedence at equal specificity: a larger value wins.
@@ -70,7 +76,7 @@ enum enf_class {
 	ENF_CLASS_DELETE  = 4, /* unlink, rmdir */
 	ENF_CLASS_RENAME  = 5, /* source and destination of a rename */
 	ENF_CLASS_LINK    = 6, /* new hard link to an existing file */
-	ENF_CLASS_SETATTR = 7, /* chmod, chown, utimes */
+	ENF_CLASS_SETATTR = 7, /* chmod, chown (not utimes: docs/bypasses.md) */
 	ENF_CLASS_COUNT   = 8,
 };
 
@@ -97,7 +103,7 @@ enum enf_hook {
 	ENF_HOOK_PATH_LINK      = 10,
 	ENF_HOOK_PATH_CHMOD     = 11,
 	ENF_HOOK_PATH_CHOWN     = 12,
-	ENF_HOOK_INODE_SETATTR  = 13,
+	/* 13: retired (inode_setattr had no program; utimes is not decided: docs/bypasses.md) */
 	ENF_HOOK_TASK_PRCTL     = 14,
 	ENF_HOOK_MMAP_FILE      = 15, /* mmap(PROT_EXEC) of a file: decided like exec */
 	ENF_HOOK_FILE_MPROTECT  = 16, /* mprotect(PROT_EXEC) of a file mapping: decided like exec */
@@ -111,7 +117,6 @@ enum enf_hook {
 	ENF_HOOK_UNIX_CONNECT   = 38, /* unix_stream_connect: the peer's socket file or abstract name */
 	ENF_HOOK_UNIX_SEND      = 39, /* unix_may_send: a datagram to a named peer */
 	/* self-protection of the engine: 64..95 (lsm-progs/self.bpf.c) */
-	ENF_HOOK_SELF_FIRST     = 64,
 	ENF_HOOK_SELF_BPF       = 64, /* bpf(): confined tasks get none */
 	ENF_HOOK_SELF_KILL      = 65, /* a signal to enforcerd */
 	ENF_HOOK_SELF_PTRACE    = 66, /* ptrace, /proc/PID/mem, pidfd_getfd on enforcerd */
@@ -193,7 +198,7 @@ struct enf_cgroup_path_key {
  */
 struct enf_profile_val {
 	__u64 generation;                   /* bumped on every change; carried in events */
-	__u32 instance;                     /* key space of path_nodes for this version */
+	__u32 instance;                     /* key space of path_trie for this version */
 	__u8  mode;                         /* enum enf_mode */
 	__u8  defaults[ENF_SECTION_COUNT];  /* enum enf_action per section */
 	__u8  flags;                        /* ENF_PROFILE_* */
@@ -428,6 +433,13 @@ struct enf_self_inode_val {
 enum enf_self_kind {
 	ENF_SELF_DIR  = 1,   /* no entry may be added, removed or renamed; no file in it opened for writing */
 	ENF_SELF_FILE = 2,   /* may not be written, truncated, unlinked or renamed */
+	/*
+	 * An executable of the service manager (PID 1's systemd, its
+	 * systemd-executor): protected as a file, and a task running it in a
+	 * confined cgroup is the manager preparing the unit, not the workload
+	 * (lsm-progs/cgroup.bpf.h, runs_service_manager()).
+	 */
+	ENF_SELF_MANAGER = 3,
 };
 
 #define ENF_MAX_SELF_INODES 64

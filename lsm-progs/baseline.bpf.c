@@ -24,16 +24,17 @@
  * allows (learn confines nothing); an opted-out operation is allowed and
  * logged as an audit verdict (reason baseline), so each use stays visible.
  *
- * Self-protection (self.bpf.c) keeps its own programs on sb_mount,
- * sb_umount and move_mount rather than being folded in here: those hooks
- * are not hot (the one-program-per-hook rule is for file_open and the
- * other file hooks), and kept apart neither audit mode nor an opt-out
- * here can ever relax self-protection. Where both refuse, the first
- * attached reports it.
+ * The programs on sb_mount, sb_umount and move_mount also run
+ * self-protection's check (self.bpf.h), first and on its own: neither
+ * audit mode nor an opt-out here relaxes it, and where both refuse,
+ * self-protection reports it. One program per hook: each program is
+ * verified, loaded and attached on its own, which is most of the daemon's
+ * start-up time.
  */
 #include "common.bpf.h"
 #include "verdict.bpf.h"
 #include "baseline.bpf.h"
+#include "self.bpf.h"
 
 /*
  * The baseline's verdict on one operation (hook), which the profile can let
@@ -68,27 +69,33 @@ static __always_inline int baseline_check(enum enf_hook hook, __u32 optout_bit)
 }
 
 SEC("lsm/sb_mount")
-int BPF_PROG(enf_base_mount, const char *dev_name, const struct path *path, const char *type,
+int BPF_PROG(enf_mount, const char *dev_name, const struct path *path, const char *type,
 	     unsigned long flags, void *data, int ret)
 {
 	if (ret != 0)
 		return ret;
+	if (covers_engine(path) && enf_self_refuse(ENF_HOOK_SELF_MOUNT))
+		return -EPERM;
 	return baseline_check(ENF_HOOK_BASE_MOUNT, ENF_BASELINE_MOUNT);
 }
 
 SEC("lsm/sb_umount")
-int BPF_PROG(enf_base_umount, struct vfsmount *mnt, int flags, int ret)
+int BPF_PROG(enf_umount, struct vfsmount *mnt, int flags, int ret)
 {
 	if (ret != 0)
 		return ret;
+	if (self_umount_guarded(mnt) && enf_self_refuse(ENF_HOOK_SELF_UMOUNT))
+		return -EPERM;
 	return baseline_check(ENF_HOOK_BASE_UMOUNT, ENF_BASELINE_MOUNT);
 }
 
 SEC("lsm/move_mount")
-int BPF_PROG(enf_base_move_mount, const struct path *from_path, const struct path *to_path, int ret)
+int BPF_PROG(enf_move_mount, const struct path *from_path, const struct path *to_path, int ret)
 {
 	if (ret != 0)
 		return ret;
+	if (covers_engine(to_path) && enf_self_refuse(ENF_HOOK_SELF_MOUNT))
+		return -EPERM;
 	return baseline_check(ENF_HOOK_BASE_MOVE_MOUNT, ENF_BASELINE_MOUNT);
 }
 

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Which profile governs a task: the nearest ancestor cgroup (the task's
- * own cgroup included) that has an attachment. current_profile_slot() for
+ * own cgroup included) that has an attachment. current_governance() for
  * the current task (cached), task_profile_slot() for any other.
  *
  * Every level is looked at, however deep the hierarchy: a workload that
  * may create cgroups cannot nest itself out of its profile. Levels where
  * no attachment exists are skipped without a lookup (config.levels_mask),
  * so a task on a host with no attachments pays one array lookup; on other
- * hosts the answer is kept per task (current_profile_slot()).
+ * hosts the answer is kept per task (current_governance()).
  */
 #ifndef ENF_CGROUP_BPF_H
 #define ENF_CGROUP_BPF_H
@@ -51,36 +51,106 @@ static int cgroup_walk_step(__u32 i, void *data)
 	return 1;
 }
 
-/* The walk itself: 1 with *ret_slot set, 0 when no attachment governs, -errno. */
-static __always_inline int cgroup_walk(const struct enf_config *cfg, __u32 *ret_slot)
+/*
+ * The walk itself (current_cgroup_walk(), cgroup.bpf.c): 1 + the slot when
+ * an attachment governs, 0 when none does, -errno. A global function of
+ * its own: its caller reaches it in several states (with a cache entry or
+ * without, ...), and the verifier would follow the loop once for each.
+ */
+extern long current_cgroup_walk(__u64 mask, __u32 deep);
+
+static __always_inline long cgroup_walk_status(__u64 mask, __u32 deep)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct cgroup_walk w = {};
 	long n;
 
 	w.level = BPF_CORE_READ(task, cgroups, dfl_cgrp, level);
-	w.mask = cfg->levels_mask;
-	w.deep = cfg->deep_levels;
+	w.mask = mask;
+	w.deep = deep;
 	if (w.level < 0)
 		return -EINVAL;
 	n = bpf_loop(w.level + 1, cgroup_walk_step, &w, 0);
 	if (n < 0)
-		return (int)n;
+		return n;
 	if (!w.found)
 		return 0;
-	*ret_slot = w.slot;
+	return (long)w.slot + 1;
+}
+
+/* As current_cgroup_walk(): 1 with *ret_slot set, 0 when no attachment governs, -errno. */
+static __always_inline int cgroup_walk(const struct enf_config *cfg, __u32 *ret_slot)
+{
+	long status = current_cgroup_walk(cfg->levels_mask, cfg->deep_levels);
+
+	if (status <= 0)
+		return (int)status;
+	*ret_slot = (__u32)(status - 1);
 	return 1;
 }
 
 /*
+ * The service manager inside a confined cgroup. systemd moves its forked
+ * child into the unit's cgroup (or clones it there, CLONE_INTO_CGROUP)
+ * before it builds the unit's sandbox (mount namespace, PrivateTmp=,
+ * ProtectSystem=, credentials, cgroup files) and execs the service; from
+ * 255 on the child first execs systemd-executor to do that. Those steps
+ * are the manager's, configured by the unit, and the profile is the
+ * workload's: it applies from the service's first exec, as AppArmor's
+ * profile does from the exec that carries it. So a task running one of
+ * the manager's executables (self_inodes, kind ENF_SELF_MANAGER, which the
+ * daemon fills from PID 1 when PID 1 is systemd) is not governed, except
+ * for exec: what it execs is decided by the profile (bprm_check,
+ * exec.bpf.c), and a governed task that is not the manager may never exec
+ * one of them. With exe_file replaced only by exec or PR_SET_MM (denied,
+ * exec.bpf.c), the workload has no way to become the manager.
+ */
+static __always_inline bool service_manager_inode(struct inode *inode)
+{
+	struct enf_self_inode_key key = {};
+	struct enf_self_inode_val *v;
+
+	if (!inode)
+		return false;
+	key.dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	key.ino = BPF_CORE_READ(inode, i_ino);
+	v = bpf_map_lookup_elem(&self_inodes, &key);
+	return v && v->kind == ENF_SELF_MANAGER;
+}
+
+/* The current task's exe_file as a number (0 for a kernel thread). */
+static __always_inline __u64 current_exe_file(void)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	return (__u64)(unsigned long)BPF_CORE_READ(task, mm, exe_file);
+}
+
+/*
+ * Whether the current task, governed by a profile, runs one of the
+ * manager's executables: the exe_file it was found for when it does (kept
+ * in the cache), 0 when not.
+ */
+static __always_inline __u64 current_manager_exe(void)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u64 exe = current_exe_file();
+
+	if (!exe || !service_manager_inode(BPF_CORE_READ(task, mm, exe_file, f_inode)))
+		return 0;
+	return exe;
+}
+
+/*
  * 1 with *ret_slot set when a profile governs the current task, 0 when none
- * does, -errno when that cannot be determined (the caller fails closed).
- *
- * Every hook of every task on the node asks this first, and most tasks are
- * governed by nothing, so the answer of the walk is kept per task
- * (gov_cache) with the cgroup it was found for and settings.attach_gen,
- * which the daemon changes after every write to the attachments map (and
- * at every start). A cached answer is used only when both still match:
+ * does, -errno when that cannot be determined (the caller fails closed);
+ * *manager says whether the task is the service manager preparing the
+ * unit (see above; only when 1). Every hook of every task on the node asks
+ * this first, and most tasks are governed by nothing, so the answer of the
+ * walk is kept per task (gov_cache) with the cgroup it was found for and
+ * settings.attach_gen, which the daemon changes after every write to the
+ * attachments map (and at every start). A cached answer is used only when
+ * both still match:
  *  - attach_gen is read before the walk, so an attachment written after
  *    that read comes with a later attach_gen and the answer is not reused;
  *  - a cgroup's ancestors never change (cgroup2 has no reparenting), so
@@ -90,9 +160,12 @@ static __always_inline int cgroup_walk(const struct enf_config *cfg, __u32 *ret_
  *    away and back within one walk takes an unconfined writer to
  *    cgroup.procs, who could as well leave it where it is.)
  * Cgroup ids are never reused. No cache entry (storage full, nested
- * hook): the walk decides, as before.
+ * hook): the walk decides, as before. The manager answer is kept with the
+ * exe_file it was found for and asked again when that changed (the
+ * manager exec'd the service): two files alive at once during an exec
+ * never share an address.
  */
-static __always_inline int current_profile_slot(__u32 *ret_slot)
+static __always_inline int current_governance(__u32 *ret_slot, bool *manager)
 {
 	struct enf_gov_cache *c;
 	struct enf_config *cfg;
@@ -100,6 +173,7 @@ static __always_inline int current_profile_slot(__u32 *ret_slot)
 	__u32 zero = 0;
 	int r;
 
+	*manager = false;
 	cfg = bpf_map_lookup_elem(&settings, &zero);
 	if (!cfg)
 		return -ENOENT;
@@ -111,14 +185,20 @@ static __always_inline int current_profile_slot(__u32 *ret_slot)
 	if (c && gen && c->gen == gen && c->cgroup_id == cgid) {
 		if (!c->found)
 			return 0;
+		if (c->manager_exe && c->manager_exe != current_exe_file())
+			c->manager_exe = current_manager_exe();
+		*manager = c->manager_exe != 0;
 		*ret_slot = c->slot;
 		return 1;
 	}
 	r = cgroup_walk(cfg, ret_slot);
+	if (r > 0)
+		*manager = current_manager_exe() != 0;
 	if (r >= 0 && c && gen && bpf_get_current_cgroup_id() == cgid) {
 		c->cgroup_id = cgid;
 		c->slot = r ? *ret_slot : 0;
 		c->found = r;
+		c->manager_exe = *manager ? current_exe_file() : 0;
 		c->gen = gen;
 	}
 	return r;
@@ -204,10 +284,46 @@ static __always_inline int cgroup_profile_slot(struct cgroup *cgrp, __u32 *ret_s
 	return 1;
 }
 
+/*
+ * The walks as global functions (cgroup.bpf.c): each verified once per
+ * program that calls it, however many hooks or caller states reach it.
+ *
+ * current_profile_status(): whether a profile governs the current task: 0
+ * when none does (or the task is the service manager preparing the unit) (the case of most tasks: a hook then returns at once,
+ * before reading its objects or calling into the decision engine), 1 +
+ * the profile's slot when one does, -errno when that cannot be told (the
+ * engine then fails closed). The decision engine takes this answer rather
+ * than asking again.
+ *
+ * cgroup_profile_status(): the same for cgroup `cgrp` (an address: global
+ * functions take numbers, not kernel pointers), by cgroup_profile_slot().
+ */
+extern int current_profile_status(void);
+extern int cgroup_profile_status(__u64 cgrp);
+
+/*
+ * For exec alone (bprm_check): as current_profile_status(), but the
+ * service manager's tasks are governed too, with ENF_STATUS_MANAGER added
+ * to a positive status: what the manager execs is the workload's first
+ * instruction, which the profile decides.
+ */
+#define ENF_STATUS_MANAGER (1 << 24)
+extern int current_exec_status(void);
+
+/* A status as the slot functions answer: 1 with *ret_slot set, 0, or -errno. */
+static __always_inline int slot_of_status(int status, __u32 *ret_slot)
+{
+	if (status <= 0)
+		return status;
+	*ret_slot = (__u32)status - 1;
+	return 1;
+}
+
 /* Which profile governs task t (not current): as cgroup_profile_slot(). */
 static __always_inline int task_profile_slot(struct task_struct *t, __u32 *ret_slot)
 {
-	return cgroup_profile_slot(BPF_CORE_READ(t, cgroups, dfl_cgrp), ret_slot);
+	return slot_of_status(cgroup_profile_status((__u64)(unsigned long)BPF_CORE_READ(t, cgroups, dfl_cgrp)),
+			      ret_slot);
 }
 
 #endif /* ENF_CGROUP_BPF_H */

@@ -14,7 +14,6 @@
  */
 #include "common.bpf.h"
 #include "verdict.bpf.h"
-#include "exe.bpf.h"
 #include "learn.bpf.h"
 
 /*
@@ -33,8 +32,6 @@ __noinline int enf_match_object(__u32 instance, __u32 pflags)
 	 * pointer argument is neither to the 6.1 verifier.
 	 */
 	struct enf_task_ctx *tc = task_scratch();
-	struct path_walk w = {};
-	struct trie_match m = {};
 	__u32 exe_id = 0;
 	int r;
 
@@ -43,36 +40,26 @@ __noinline int enf_match_object(__u32 instance, __u32 pflags)
 	tc->res.depth = 0;
 	tc->res.full = 0;
 	tc->res.via_inode = 0;
-	w.tc = tc;
-	w.instance = instance;
-	w.check_inodes = pflags & ENF_PROFILE_HAS_INODES;
-	w.ident_of_tc = pflags & ENF_MATCH_IDENT;
-	m.tc = tc;
-	m.contents = pflags & ENF_MATCH_CONTENTS;
-	m.out = &tc->res.out;
-	m.instance = instance;
 	if (pflags & ENF_PROFILE_HAS_FROM) {
-		r = current_exe_id(&w, &m, &exe_id);
+		r = enf_exe_id(instance);
 		if (r < 0)
 			return r;
+		exe_id = r;
 	}
-	r = path_walk(&w, (struct dentry *)(unsigned long)tc->obj_dentry,
-		      (struct vfsmount *)(unsigned long)tc->obj_mnt);
-	tc->res.depth = w.depth;
+	r = enf_path_walk(tc->obj_dentry, tc->obj_mnt, instance, pflags);
+	tc->res.depth = tc->walk.depth;
 	if (r < 0)
 		return r;
-	if (w.tree_root && foreign_root(w.mnt))
+	if (tc->walk.tree_root && foreign_root(tc->walk.mnt))
 		return -EXDEV;
-	m.depth = w.depth;
-	m.exe_id = exe_id;
-	m.leaf_node = w.leaf_hit ? tc->hits.leaf_node : ENF_NO_NODE;
-	m.anc_node = w.anc_hit ? tc->hits.anc_node : ENF_NO_NODE;
-	r = trie_match(&m);
+	tc->trie.leaf_node = tc->walk.leaf_hit ? tc->hits.leaf_node : ENF_NO_NODE;
+	tc->trie.anc_node = tc->walk.anc_hit ? tc->hits.anc_node : ENF_NO_NODE;
+	r = enf_trie_match(instance, tc->walk.depth, exe_id, pflags);
 	if (r < 0)
 		return r;
-	tc->res.via_inode = inode_restrict(&w, &m, &tc->res.out);
-	tc->res.leaf_flags = m.leaf_flags;
-	tc->res.full = m.full;
+	inode_restrict(tc, instance, pflags & ENF_MATCH_CONTENTS);
+	tc->res.leaf_flags = tc->trie.leaf_flags;
+	tc->res.full = tc->trie.full;
 	return 0;
 }
 
@@ -99,6 +86,48 @@ static __always_inline bool file_class_denied(const struct decision *d, const st
 	return a == ENF_ACT_DENY;
 }
 
+_Static_assert((ENF_CLASS_COUNT & (ENF_CLASS_COUNT - 1)) == 0, "pick_class_step() masks the class");
+
+/* What no step of the pick of the most severe class changes (the pick itself is in tc->pick). */
+struct class_pick {
+	struct enf_task_ctx *tc;
+	__u32 class_mask;
+	__u8  defaults[ENF_SECTION_COUNT];
+};
+
+/*
+ * Class c, if requested, against the most severe so far: its rule's action
+ * on the match in tc->res, or its section's default. A loop of its own
+ * (bpf_loop) rather than unrolled: each class it picks would be another
+ * state for the verifier to follow through the rest of the decision.
+ */
+static int pick_class_step(__u32 c, void *data)
+{
+	struct class_pick *p = data;
+	struct enf_task_ctx *tc = p->tc;
+	__u32 a, reason = ENF_REASON_RULE;
+
+	if (c >= ENF_CLASS_COUNT)
+		return 1;
+	/* The compiler may index with another copy of c than the one compared: bound that one too. */
+	barrier_var(c);
+	c &= ENF_CLASS_COUNT - 1;
+	if (!(p->class_mask & (1u << c)))
+		return 0;
+	a = tc->res.out.action[c];
+	if (a == ENF_ACT_NONE) {
+		a = p->defaults[section_of(c)];
+		reason = ENF_REASON_DEFAULT;
+	}
+	if (a > tc->pick.action) {
+		tc->pick.action = a;
+		tc->pick.rule = reason == ENF_REASON_RULE ? tc->res.out.rule[c] : 0;
+		tc->pick.reason = reason;
+		tc->pick.cls = c;
+	}
+	return 0;
+}
+
 /*
  * The decision for the object the hook put in tc (check_object()), under
  * the profile status names (current_profile_status()). tc may be NULL
@@ -108,6 +137,7 @@ __noinline int enf_decide_object(struct enf_task_ctx *tc, __u32 class_mask, __u3
 {
 	struct decision d = { .hook = DECIDE_HOOK(hook_opts) };
 	__u32 opts = DECIDE_OPTS(hook_opts);
+	struct class_pick pick = {};
 	struct match_result *res;
 	int r, m, ret = 0;
 
@@ -132,23 +162,18 @@ __noinline int enf_decide_object(struct enf_task_ctx *tc, __u32 class_mask, __u3
 		return fail_closed(&d, ENF_REASON_UNRESOLVED, tc, res->depth);
 
 	/* The most severe verdict over the requested classes decides. */
-	d.action = ENF_ACT_NONE;
-	for (int c = 0; c < ENF_CLASS_COUNT; c++) {
-		__u32 a = res->out.action[c], reason = ENF_REASON_RULE;
-
-		if (!(class_mask & (1u << c)))
-			continue;
-		if (a == ENF_ACT_NONE) {
-			a = d.prof.defaults[section_of(c)];
-			reason = ENF_REASON_DEFAULT;
-		}
-		if (a > d.action) {
-			d.action = a;
-			d.rule = reason == ENF_REASON_RULE ? res->out.rule[c] : 0;
-			d.reason = reason;
-			d.cls = c;
-		}
-	}
+	pick.tc = tc;
+	pick.class_mask = class_mask;
+	__builtin_memcpy(pick.defaults, d.prof.defaults, sizeof(pick.defaults));
+	tc->pick.action = ENF_ACT_NONE;
+	tc->pick.rule = 0;
+	tc->pick.reason = 0;
+	tc->pick.cls = 0;
+	bpf_loop(ENF_CLASS_COUNT, pick_class_step, &pick, 0);
+	d.action = tc->pick.action;
+	d.rule = tc->pick.rule;
+	d.reason = tc->pick.reason;
+	d.cls = tc->pick.cls;
 	/*
 	 * An executable mapping the exec default alone refuses: allowed when
 	 * the workload could not have put the file there under this profile
@@ -189,9 +214,10 @@ static __always_inline __u8 effective_action(const struct decision *d, const str
  * One pass of the refer rule over one view of the object (its own name,
  * or with ENF_MATCH_CONTENTS what lies below a directory): match the new
  * name (carrying the object's inode identity, which follows it there),
- * keep its effective actions, match the old name, and raise d->action to
- * the old name's action in every class where the new name would be less
- * restrictive (deny > audit > allow). 0 or a match's -errno.
+ * keep its effective actions, match the old name, and raise the pick
+ * (tc->pick, refer_match()) to the old name's action in every class where
+ * the new name would be less restrictive (deny > audit > allow). 0 or a
+ * match's -errno.
  */
 static __always_inline int refer_view(struct enf_task_ctx *tc, struct decision *d, __u32 view)
 {
@@ -216,10 +242,10 @@ static __always_inline int refer_view(struct enf_task_ctx *tc, struct decision *
 	for (int c = 0; c < ENF_CLASS_COUNT; c++) {
 		__u8 a = effective_action(d, res, c, &rule);
 
-		if (a > tc->refer.action[c] && a > d->action) {
-			d->action = a;
-			d->rule = rule;
-			d->cls = c;
+		if (a > tc->refer.action[c] && a > tc->pick.action) {
+			tc->pick.action = a;
+			tc->pick.rule = rule;
+			tc->pick.cls = c;
 		}
 	}
 	if (res->via_inode)
@@ -227,19 +253,22 @@ static __always_inline int refer_view(struct enf_task_ctx *tc, struct decision *
 	return 0;
 }
 
-/* Both views of a directory, the object's own otherwise. */
+/* Both views of a directory, the object's own otherwise; the pick into d. */
 static __always_inline int refer_match(struct enf_task_ctx *tc, struct decision *d, bool dir)
 {
 	int r;
 
-	d->action = ENF_ACT_ALLOW;
-	d->rule = 0;
-	d->cls = 0;
+	tc->pick.action = ENF_ACT_ALLOW;
+	tc->pick.rule = 0;
+	tc->pick.cls = 0;
 	d->event_flags = 0;
 	r = refer_view(tc, d, 0);
-	if (r < 0 || !dir)
-		return r;
-	return refer_view(tc, d, ENF_MATCH_CONTENTS);
+	if (r >= 0 && dir)
+		r = refer_view(tc, d, ENF_MATCH_CONTENTS);
+	d->action = tc->pick.action;
+	d->rule = tc->pick.rule;
+	d->cls = tc->pick.cls;
+	return r;
 }
 
 /*
@@ -293,11 +322,10 @@ __noinline int enf_decide_fileless(__u64 dentry, __u64 mnt, __u32 hook)
 {
 	struct decision d = { .hook = hook, .cls = ENF_CLASS_EXEC,
 			      .reason = ENF_REASON_FILELESS, .event_flags = ENF_EVENT_FILELESS };
-	struct path_walk w = {};
 	struct enf_task_ctx *tc;
 	int r, ret = 0;
 
-	r = governing_profile(&d, &ret);
+	r = profile_of_status(hook_status(hook), &d, &ret);
 	if (r <= 0)
 		return ret;
 	if (d.prof.mode == ENF_MODE_LEARN)
@@ -307,8 +335,7 @@ __noinline int enf_decide_fileless(__u64 dentry, __u64 mnt, __u32 hook)
 	tc = task_scratch();
 	if (!tc)
 		return finish(&d, NULL, 0); /* the decision stands; only the event loses its path */
-	w.tc = tc;
-	if (path_walk(&w, (struct dentry *)(unsigned long)dentry, (struct vfsmount *)(unsigned long)mnt) < 0)
+	if (enf_path_walk(dentry, mnt, 0, 0) < 0)
 		return finish(&d, NULL, 0);
-	return finish(&d, tc, w.depth);
+	return finish(&d, tc, tc->walk.depth);
 }

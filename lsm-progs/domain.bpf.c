@@ -22,12 +22,14 @@
  *    ENF_BASELINE_PTRACE): then allowed, and logged as an audit verdict.
  *    Audit mode: a would-deny. Learn mode confines nothing.
  *
- * The daemon is protected in every mode by self.bpf.c, which does not
- * depend on this program.
+ * The daemon is protected in every mode by self-protection's check, which
+ * this program runs first, whatever the profile's mode or opt-outs
+ * (self.bpf.h): any ptrace of it is refused, PTRACE_MODE_READ included.
  */
 #include "common.bpf.h"
 #include "cgroup.bpf.h"
 #include "verdict.bpf.h"
+#include "self.bpf.h"
 
 #ifndef PTRACE_MODE_ATTACH
 #define PTRACE_MODE_ATTACH 0x02
@@ -40,7 +42,7 @@ static __always_inline struct inode *task_exe_inode(struct task_struct *t)
 }
 
 SEC("lsm/ptrace_access_check")
-int BPF_PROG(enf_domain_ptrace, struct task_struct *child, unsigned int mode, int ret)
+int BPF_PROG(enf_ptrace, struct task_struct *child, unsigned int mode, int ret)
 {
 	struct decision d = { .hook = ENF_HOOK_BASE_PTRACE, .action = ENF_ACT_DENY, .reason = ENF_REASON_DOMAIN };
 	struct inode *mine;
@@ -49,6 +51,8 @@ int BPF_PROG(enf_domain_ptrace, struct task_struct *child, unsigned int mode, in
 
 	if (ret != 0)
 		return ret;
+	if (is_daemon(child) && enf_self_refuse(ENF_HOOK_SELF_PTRACE))
+		return -EPERM;
 	if (!(mode & PTRACE_MODE_ATTACH))
 		return 0;
 	status = current_profile_status();

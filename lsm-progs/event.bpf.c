@@ -78,33 +78,6 @@ static __always_inline bool within_budget(struct enf_rate_val *v)
 	return true;
 }
 
-DEFINE_PATH_TEXT(exe_text_render, exe, ENF_EXE_EVENT_MAX)
-
-/*
- * The task's executable as the kernel knows it (mm->exe_file), walked like
- * any object into the task's scratch: call it after the object's path has
- * been rendered, since the walk reuses the same scratch.
- */
-static __always_inline void exe_text(struct enf_event *ev, struct enf_task_ctx *tc, struct path_text *t)
-{
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct file *exe = BPF_CORE_READ(task, mm, exe_file);
-	struct path_walk w = { .tc = tc };
-
-	if (!exe)
-		return; /* kernel threads have no executable */
-	if (path_walk(&w, BPF_CORE_READ(exe, f_path.dentry), BPF_CORE_READ(exe, f_path.mnt)) < 0) {
-		ev->flags |= ENF_EVENT_EXE_TRUNCATED;
-		return;
-	}
-	t->tc = tc;
-	t->ev = ev;
-	t->depth = w.depth;
-	(void)exe_text_render(t);
-	if (t->truncated)
-		ev->flags |= ENF_EVENT_EXE_TRUNCATED;
-}
-
 /*
  * An abstract unix peer's name (unix.bpf.c keeps its struct unix_address in
  * the task's scratch) into the record's path, without the leading NUL; the
@@ -133,10 +106,38 @@ static __always_inline void unix_name_text(struct enf_event *ev, __u64 addr)
 	ev->path_len = n + 1;
 }
 
+/*
+ * The reserved record's contents but the executable: the decision's and the
+ * task's fields, and the object's path (or a unix peer's name). 1 when the
+ * task has its scratch, where the executable's walk goes next
+ * (enf_exe_text()), else 0. A global function of its own: enf_emit_event()
+ * arrives here in several states (with a rate entry or without, ...), and
+ * the verifier would follow all of this once for each. The executable is
+ * the caller's to add: called from here it would be one frame deeper, and
+ * a socket hook's chain has no room for that on 6.1 (512 bytes of stack).
+ */
+__noinline int enf_event_fill(struct enf_event *ev, struct decision *d, __u32 verdict, __u32 path_depth)
+{
+	struct enf_task_ctx *tc;
+
+	if (!ev || !d)
+		return 0;
+	/* What finish() returns for this verdict: a denial is EPERM, anything else 0. */
+	fill_event(ev, d, verdict, verdict == ENF_VERDICT_DENY ? -EPERM : 0);
+	tc = task_scratch();
+	if (!tc)
+		return 0;
+	/* A global function: verified once per program, whatever state reaches it here. */
+	if (path_depth)
+		enf_path_text(ev, path_depth - 1);
+	else if (d->has_net && (d->hook == ENF_HOOK_UNIX_CONNECT || d->hook == ENF_HOOK_UNIX_SEND))
+		unix_name_text(ev, tc->unix_addr);
+	return 1;
+}
+
 __noinline int enf_emit_event(struct decision *d, __u32 verdict, __u32 path_depth)
 {
 	struct enf_rate_val *rate;
-	struct enf_task_ctx *tc;
 	struct enf_event *ev;
 
 	if (!d)
@@ -159,29 +160,12 @@ __noinline int enf_emit_event(struct decision *d, __u32 verdict, __u32 path_dept
 		stat_inc(ENF_STAT_EVENT_DROPPED);
 		return 0;
 	}
-	/* What finish() returns for this verdict: a denial is EPERM, anything else 0. */
 	/* Counted now: a reserved record is always submitted, and `rate` need not outlive the walk. */
 	if (rate)
 		__sync_fetch_and_add(&rate->delivered, 1);
 	stat_inc(ENF_STAT_EVENT_DELIVERED);
-	fill_event(ev, d, verdict, verdict == ENF_VERDICT_DENY ? -EPERM : 0);
-	tc = task_scratch();
-	if (tc) {
-		/* One render state for both texts, scoped to them: see rate_zero. */
-		struct path_text t = {};
-
-		if (path_depth) {
-			t.tc = tc;
-			t.ev = ev;
-			t.depth = path_depth - 1;
-			ev->path_len = path_text_render(&t);
-			if (t.truncated)
-				ev->flags |= ENF_EVENT_PATH_TRUNCATED;
-		} else if (d->has_net && (d->hook == ENF_HOOK_UNIX_CONNECT || d->hook == ENF_HOOK_UNIX_SEND)) {
-			unix_name_text(ev, tc->unix_addr);
-		}
-		exe_text(ev, tc, &t);
-	}
+	if (enf_event_fill(ev, d, verdict, path_depth) > 0)
+		enf_exe_text(ev);
 	bpf_ringbuf_submit(ev, 0);
 	return 0;
 }

@@ -39,6 +39,31 @@ static __always_inline int decide_fileless_exec(struct file *file, enum enf_hook
 	return lsm_verdict(r);
 }
 
+/*
+ * The service manager's executables (cgroup.bpf.h): its own task in a
+ * confined cgroup may exec them (systemd 255+ execs systemd-executor there
+ * before the service), no other confined task may, in any mode: a workload
+ * running one would be taken for the manager.
+ */
+static __always_inline int decide_manager_exec(int status, struct file *file)
+{
+	struct decision d = { .hook = ENF_HOOK_BPRM_CHECK, .reason = ENF_REASON_SELF, .action = ENF_ACT_DENY };
+	struct enf_task_ctx *tc;
+	int ret = 0;
+
+	if (status & ENF_STATUS_MANAGER)
+		return 0;
+	if (profile_of_status(status, &d, &ret) <= 0)
+		return ret;
+	d.action = ENF_ACT_DENY;
+	d.prof.mode = ENF_MODE_ENFORCE; /* identity protection is not subject to audit mode */
+	/* The event names the file; the decision does not depend on it. */
+	tc = task_scratch();
+	if (tc && enf_path_walk(as_scalar(file->f_path.dentry), as_scalar(file->f_path.mnt), 0, 0) == 0)
+		return finish(&d, tc, tc->walk.depth);
+	return finish(&d, NULL, 0);
+}
+
 SEC("lsm/bprm_check_security")
 int BPF_PROG(enf_bprm_check, struct linux_binprm *bprm, int ret)
 {
@@ -47,10 +72,14 @@ int BPF_PROG(enf_bprm_check, struct linux_binprm *bprm, int ret)
 
 	if (ret != 0)
 		return ret; /* an earlier LSM's denial stands */
-	status = current_profile_status();
+	status = current_exec_status();
 	if (status == 0)
 		return 0;
 	file = bprm->file;
+	if (status > 0 && service_manager_inode(file->f_inode))
+		return decide_manager_exec(status, file);
+	if (status > 0)
+		status &= ~ENF_STATUS_MANAGER;
 	if (is_fileless(file))
 		return decide_fileless_exec(file, ENF_HOOK_BPRM_CHECK);
 	return decide_object(status, file->f_path.dentry, file->f_path.mnt, CLASS_BIT(ENF_CLASS_EXEC),
@@ -95,8 +124,6 @@ SEC("lsm/mmap_file")
 int BPF_PROG(enf_mmap_file, struct file *file, unsigned long reqprot, unsigned long prot,
 	     unsigned long flags, int ret)
 {
-	if (ret != 0)
-		return ret;
 	int status;
 
 	if (ret != 0)
@@ -130,9 +157,19 @@ int BPF_PROG(enf_file_mprotect, struct vm_area_struct *vma, unsigned long reqpro
 	return check_mapping(status, file, ENF_HOOK_FILE_MPROTECT);
 }
 
+#ifndef PR_SET_MM_EXE_FILE
+#define PR_SET_MM_EXE_FILE 13
+#endif
+#ifndef PR_SET_MM_MAP
+#define PR_SET_MM_MAP 14
+#endif
+
 /*
  * prctl(PR_SET_MM) can replace a task's recorded executable (exe_file),
- * which 'from' rules trust: confined tasks may not use it.
+ * which 'from' rules and the service manager's identity trust: confined
+ * tasks may not do that (PR_SET_MM_EXE_FILE, and PR_SET_MM_MAP, which can
+ * carry an exe_fd). The other sub-options only move what /proc shows
+ * (argument and environment areas, brk...), as process-title code does.
  */
 SEC("lsm/task_prctl")
 int BPF_PROG(enf_task_prctl, int option, unsigned long arg2, unsigned long arg3,
@@ -144,7 +181,7 @@ int BPF_PROG(enf_task_prctl, int option, unsigned long arg2, unsigned long arg3,
 
 	if (ret != 0)
 		return ret;
-	if (option != PR_SET_MM)
+	if (option != PR_SET_MM || (arg2 != PR_SET_MM_EXE_FILE && arg2 != PR_SET_MM_MAP))
 		return 0;
 	r = governing_profile(&d, &ret);
 	if (r <= 0)

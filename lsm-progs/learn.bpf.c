@@ -80,7 +80,6 @@ __noinline int enf_learn_object(__u64 dentry, __u64 mnt, __u32 what, __u32 hook)
 	struct decision d = { .hook = hook };
 	struct enf_task_ctx *tc;
 	struct enf_learn_key key = {};
-	struct path_walk w = {};
 	struct path_hash h = {};
 	struct enf_event *ev;
 
@@ -94,8 +93,7 @@ __noinline int enf_learn_object(__u64 dentry, __u64 mnt, __u32 what, __u32 hook)
 		stat_inc(ENF_STAT_LEARN_UNRESOLVED);
 		return 0;
 	}
-	w.tc = tc;
-	if (path_walk(&w, (struct dentry *)(unsigned long)dentry, (struct vfsmount *)(unsigned long)mnt) < 0) {
+	if (enf_path_walk(dentry, mnt, 0, 0) < 0) {
 		stat_inc(ENF_STAT_LEARN_UNRESOLVED);
 		return 0;
 	}
@@ -106,7 +104,7 @@ __noinline int enf_learn_object(__u64 dentry, __u64 mnt, __u32 what, __u32 hook)
 	}
 	fill_event(ev, &d, ENF_VERDICT_LEARN, 0);
 	ev->access_class = what & 0xffff;
-	path_text(ev, tc, w.depth);
+	enf_path_text(ev, tc->walk.depth);
 
 	h.ev = ev;
 	h.len = ev->path_len;

@@ -39,7 +39,6 @@ struct match_result {
 	__u8  _pad;
 };
 
-/* Results live here rather than on the stack: the BPF call chain has 512 bytes in all. */
 /*
  * What the dentry walk read of one component (path.bpf.h), so that matching
  * it against the trie reads nothing more when the name is short.
@@ -60,6 +59,58 @@ struct walk_hits {
 	__u32 leaf_node, anc_node;       /* the rule nodes that named them */
 };
 
+/*
+ * What the loops of path.bpf.c carry from one step to the next. Kept here
+ * and not in the loop's stack context: the verifier tracks values on the
+ * stack exactly and, from 6.8 on, checks a bpf_loop() callback again and
+ * again until a step leaves the state as it found it. A depth, a flag or
+ * a node on the stack changes every step, so each walk was checked once
+ * per step (and each check multiplied what followed); values in a map
+ * are unknown to it, so a step changes nothing it tracks.
+ */
+struct walk_state {
+	__u64 dentry;         /* the next dentry to record; kernel addresses as numbers: only ever probe-read */
+	__u64 mnt;            /* the struct mount it is in; what the walk needs of it is in tc->mount */
+	__u32 depth;          /* components recorded */
+	__u8  done;
+	__u8  leaf_hit, anc_hit;         /* which of tc->hits is set */
+	__u8  tree_root;      /* the walk ended at the root of a mount with no parent (foreign_root()) */
+	__u8  beside;         /* climbing above a bind mount's root for identities (path_walk_step()) */
+	__u8  _pad[7];
+};
+
+struct trie_state {
+	__u32 node;           /* the trie node the last component reached */
+	__u32 leaf_exe_id;    /* exe_id of the node the whole path reached */
+	__u32 leaf_node, anc_node;       /* inode hits of the walk: ENF_NO_NODE when none */
+	__u8  leaf_flags;
+	__u8  full;           /* every component of the path is a trie node */
+	__u8  read_error;
+	__u8  leaf_on_path, anc_on_path; /* the match passed through the hit's rule node */
+	__u8  _pad[3];
+};
+
+struct text_state {
+	__u32 off;            /* bytes of the field written */
+	__u32 truncated;
+};
+
+/*
+ * The most severe class of a decision so far (decide.bpf.c): here rather
+ * than in the decision on the stack for the same reason, since the loop
+ * over the classes gave the verifier one state per class it picked.
+ */
+struct decision_pick {
+	__u32 action;
+	__u32 rule;
+	__u32 reason;
+	__u32 cls;
+};
+
+/*
+ * The task's scratch (task storage): walk results live here rather than on
+ * the stack, since the BPF call chain has 512 bytes in all.
+ */
 struct enf_task_ctx {
 	__u64 top[ENF_TOP_DENTRIES]; /* dentry pointers of the topmost components, ring-indexed */
 	struct walked_name name[ENF_TOP_DENTRIES]; /* their names, same index */
@@ -73,7 +124,13 @@ struct enf_task_ctx {
 	struct enf_trie_long_key key; /* a long component's key (path_trie_long) */
 	struct enf_inode_key ikey;    /* inode identity lookups after the match (inode_restrict()) */
 	struct walk_hits hits;
+	struct class_actions side;    /* the side of a trie node a match applies (node_side()) */
+	struct class_actions ident;   /* what inode identities add to a match, per class (inode_restrict()) */
+	struct walk_state walk;       /* the last walk (enf_path_walk()) */
+	struct trie_state trie;       /* the last match (enf_trie_match()) */
+	struct text_state text;       /* the text being rendered (enf_path_text(), enf_exe_text()) */
 	struct match_result res;
+	struct decision_pick pick;
 	/*
 	 * A rename or link under the refer rule (enf_decide_refer()): the object
 	 * at its old name and the new name, and what the new name allows, kept
@@ -96,6 +153,7 @@ struct enf_gov_cache {
 	__u64 gen;
 	__u32 slot;
 	__u32 found;
+	__u64 manager_exe; /* the exe_file for which the task was found to be the service manager; 0: it is not */
 };
 
 ENF_MAP struct {

@@ -14,26 +14,6 @@
  * Every hook's signature is the same in 6.1, 6.12 and 6.18.
  */
 #include "net.bpf.h"
-#include "exe.bpf.h"
-
-__noinline int enf_net_exe_id(__u32 instance)
-{
-	struct enf_task_ctx *tc = task_scratch();
-	struct path_walk w = {};
-	struct trie_match m = {};
-	__u32 exe_id = 0;
-	int r;
-
-	if (!tc)
-		return -ENOMEM;
-	w.tc = tc;
-	w.instance = instance;
-	m.tc = tc;
-	m.out = &tc->res.out;
-	m.instance = instance;
-	r = current_exe_id(&w, &m, &exe_id);
-	return r < 0 ? r : (int)exe_id;
-}
 
 /*
  * Decide d->net (op, family, proto, and for NET_ADDR port and addr) for
@@ -43,7 +23,6 @@ __noinline int enf_net_exe_id(__u32 instance)
  */
 __noinline int enf_net_conclude(struct decision *d, __u32 kind, __u32 af)
 {
-	__u32 family_bit = net_family_bit(af);
 	bool has_addr = kind == NET_ADDR;
 	int m;
 
@@ -68,9 +47,9 @@ __noinline int enf_net_conclude(struct decision *d, __u32 kind, __u32 af)
 		return finish(d, NULL, 0);
 	}
 	/* Written out twice: the 6.1 verifier refuses the loop form (verdict.bpf.h). */
-	m = net_match_once(d, family_bit, has_addr);
+	m = net_match_once(d, af, has_addr);
 	if (m == -EAGAIN)
-		m = net_match_once(d, family_bit, has_addr);
+		m = net_match_once(d, af, has_addr);
 	if (m < 0) {
 		bool gone = m == -EAGAIN || m == -ENOENT;
 

@@ -248,44 +248,58 @@ static __always_inline void net_local_addr(struct sock *sk, __u32 af, struct net
 		BPF_CORE_READ_INTO(&n->addr, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
 }
 
-/*
- * The task's exe_id in `instance` for rules with 'from' (0: its executable
- * is not one a 'from' names), or -errno. A global function (net.bpf.c):
- * the exe's path walk is verified once, not once per hook.
- */
-int enf_net_exe_id(__u32 instance);
+_Static_assert((ENF_NET_RULES_PER_PREFIX & (ENF_NET_RULES_PER_PREFIX - 1)) == 0, "net_scan_step() masks i");
+
+/* What no step of net_scan() changes. */
+struct net_scan {
+	const struct enf_net_val *val;
+	struct decision *d;
+	__u32 count;          /* val->count, read once */
+	__u32 af;             /* AF_*: its policy bit is found at every step, not once as a constant the verifier would follow */
+	__u32 exe_id;
+};
+
+/* Rule i of the entry: 1 (stop) with d->action and d->rule when it matches the operation. */
+static int net_scan_step(__u32 i, void *data)
+{
+	struct net_scan *s = data;
+	struct decision *d = s->d;
+	const struct enf_net_rule *r;
+
+	if (i >= s->count || i >= ENF_NET_RULES_PER_PREFIX)
+		return 1;
+	/* The compiler may index with another copy of i than the one compared: bound that one too. */
+	barrier_var(i);
+	r = &s->val->rules[i & (ENF_NET_RULES_PER_PREFIX - 1)];
+	if (!(r->ops & d->net.op) || !(r->families & net_family_bit(s->af)))
+		return 0;
+	if (r->proto != ENF_NET_PROTO_ANY && r->proto != d->net.proto)
+		return 0;
+	if (d->net.port < r->port_lo || d->net.port > r->port_hi)
+		return 0;
+	if (r->exe_id && r->exe_id != s->exe_id)
+		return 0;
+	d->action = r->action;
+	d->rule = r->rule_id;
+	return 1;
+}
 
 /*
  * First rule of the entry matching the operation: d->action and d->rule
- * (NONE, 0 when no rule matches). A function of its own, not inlined: the
- * bounded loop is verified once per call site either way, but emitted once.
+ * (NONE, 0 when no rule matches). A bpf_loop() rather than a bounded loop,
+ * which the verifier would follow rule by rule; d is the caller's argument
+ * (enf_net_conclude()), memory whose contents it does not track, so a step
+ * changes nothing it follows.
  */
-static __noinline int net_scan(const struct enf_net_val *val, struct decision *d,
-			       __u32 family_bit, __u32 exe_id)
+static __always_inline void net_scan(const struct enf_net_val *val, struct decision *d,
+				     __u32 af, __u32 exe_id)
 {
-	__u32 n = val->count;
+	struct net_scan s = { .val = val, .d = d, .count = val->count, .af = af,
+			      .exe_id = exe_id };
 
 	d->action = ENF_ACT_NONE;
 	d->rule = 0;
-	for (__u32 i = 0; i < ENF_NET_RULES_PER_PREFIX; i++) {
-		const struct enf_net_rule *r;
-
-		if (i >= n)
-			break;
-		r = &val->rules[i];
-		if (!(r->ops & d->net.op) || !(r->families & family_bit))
-			continue;
-		if (r->proto != ENF_NET_PROTO_ANY && r->proto != d->net.proto)
-			continue;
-		if (d->net.port < r->port_lo || d->net.port > r->port_hi)
-			continue;
-		if (r->exe_id && r->exe_id != exe_id)
-			continue;
-		d->action = r->action;
-		d->rule = r->rule_id;
-		return 1;
-	}
-	return 0;
+	bpf_loop(ENF_NET_RULES_PER_PREFIX, net_scan_step, &s, 0);
 }
 
 /*
@@ -293,14 +307,14 @@ static __noinline int net_scan(const struct enf_net_val *val, struct decision *d
  * meanwhile, -ENOENT when it vanished, -EINVAL when the task's executable
  * could not be resolved for rules with 'from'.
  */
-static __always_inline int net_match_once(struct decision *d, __u32 family_bit, bool has_addr)
+static __always_inline int net_match_once(struct decision *d, __u32 af, bool has_addr)
 {
 	struct enf_net_key key = {};
 	struct enf_net_val *val;
 	__u32 exe_id = 0;
 
 	if (d->prof.flags & ENF_PROFILE_HAS_FROM) {
-		int e = enf_net_exe_id(d->prof.instance);
+		int e = enf_exe_id(d->prof.instance);
 
 		if (e < 0)
 			return -EINVAL;
@@ -312,7 +326,7 @@ static __always_inline int net_match_once(struct decision *d, __u32 family_bit, 
 		__builtin_memcpy(key.addr, d->net.addr, sizeof(key.addr));
 	val = bpf_map_lookup_elem(&net_rules, &key);
 	if (val) {
-		net_scan(val, d, family_bit, exe_id);
+		net_scan(val, d, af, exe_id);
 	} else {
 		d->action = ENF_ACT_NONE;
 		d->rule = 0;

@@ -3,7 +3,12 @@
  * Self-protection: confined tasks (any task a profile governs, the same
  * lookup as every other hook) cannot turn the engine off or take it over.
  * These programs sit beside the policy programs on their hooks; every
- * program must allow for an operation to go ahead.
+ * program must allow for an operation to go ahead. On the hooks where
+ * the baseline or the domain has a program too (sb_mount, sb_umount,
+ * move_mount: baseline.bpf.c; ptrace_access_check: domain.bpf.c;
+ * unix_stream_connect: unix.bpf.c), that one program runs the check of
+ * self.bpf.h, on its own and before anything the profile's mode or
+ * opt-outs could relax.
  *
  *  - bpf(): none at all for confined tasks. Simpler and sturdier than
  *    telling the engine's objects from others (ids, pinned paths, fds
@@ -57,26 +62,6 @@
 #include "verdict.bpf.h"
 #include "self.bpf.h"
 
-static __always_inline struct enf_config *engine_settings(void)
-{
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&settings, &zero);
-}
-
-/*
- * Task t is the running daemon: its pid is the one in the settings, and
- * it is the task that marked itself in self_daemon (the mark goes with the
- * task, the pid outlives a crash and may be reused). enforcerd is single-
- * threaded, so its one task is its thread group leader. The pid is
- * compared first: it costs nothing, and most tasks stop there.
- */
-static __always_inline bool is_daemon_task(const struct enf_config *cfg, struct task_struct *t)
-{
-	return cfg->daemon_tgid && t->tgid == (int)cfg->daemon_tgid &&
-	       bpf_task_storage_get(&self_daemon, t, NULL, 0);
-}
-
 /*
  * Refuse the operation if the current task is confined: 0 when it is not
  * (or is the daemon), else -EPERM with an event naming the hook.
@@ -86,17 +71,18 @@ static __always_inline int refuse_if_confined(enum enf_hook hook)
 	struct decision d = { .hook = hook, .action = ENF_ACT_DENY, .reason = ENF_REASON_SELF };
 	struct enf_profile_val *prof;
 	struct enf_config *cfg = engine_settings();
-	int r;
+	int status;
 
 	if (!cfg || !(cfg->self_flags & ENF_SELF_PROTECT))
 		return 0;
 	if (is_daemon_task(cfg, bpf_get_current_task_btf()))
 		return 0;
-	r = current_profile_slot(&d.slot);
-	if (r == 0)
+	status = current_profile_status();
+	if (status == 0)
 		return 0;
-	/* r < 0: whether it is confined cannot be told; refuse (fail closed). */
-	if (r > 0) {
+	/* status < 0: whether it is confined cannot be told; refuse (fail closed). */
+	if (status > 0) {
+		d.slot = (__u32)status - 1;
 		prof = bpf_map_lookup_elem(&profiles, &d.slot);
 		if (prof)
 			d.prof = *prof;
@@ -104,20 +90,6 @@ static __always_inline int refuse_if_confined(enum enf_hook hook)
 	d.prof.mode = ENF_MODE_ENFORCE; /* never merely logged: see above */
 	stat_inc(ENF_STAT_SELF_DENIED);
 	return finish(&d, NULL, 0);
-}
-
-static __always_inline bool is_daemon(struct task_struct *t)
-{
-	struct enf_config *cfg = engine_settings();
-
-	return cfg && is_daemon_task(cfg, t);
-}
-
-static __always_inline bool engine_fs(struct super_block *sb)
-{
-	unsigned long magic = BPF_CORE_READ(sb, s_magic);
-
-	return magic == BPF_FS_MAGIC || magic == CGROUP2_SUPER_MAGIC;
 }
 
 SEC("lsm/bpf")
@@ -137,16 +109,6 @@ int BPF_PROG(enf_self_task_kill, struct task_struct *p, struct kernel_siginfo *i
 	if (sig == 0 || !is_daemon(p))
 		return 0;
 	return refuse_if_confined(ENF_HOOK_SELF_KILL);
-}
-
-SEC("lsm/ptrace_access_check")
-int BPF_PROG(enf_self_ptrace, struct task_struct *child, unsigned int mode, int ret)
-{
-	if (ret != 0)
-		return ret;
-	if (!is_daemon(child))
-		return 0;
-	return refuse_if_confined(ENF_HOOK_SELF_PTRACE);
 }
 
 /*
@@ -173,7 +135,7 @@ int BPF_PROG(enf_self_sigio, struct task_struct *tsk, struct fown_struct *fown, 
 	return finish(&d, NULL, 0);
 }
 
-/* For the file programs (self.bpf.h): one call, verified once, for the refusal and its event. */
+/* For the programs of other hooks (self.bpf.h): one call, verified once, for the refusal and its event. */
 __noinline int enf_self_refuse(__u32 hook)
 {
 	return refuse_if_confined(hook);
@@ -247,60 +209,4 @@ int BPF_PROG(enf_self_rename, struct inode *old_dir, struct dentry *old_dentry, 
 	if (!protected_kind(old_dentry->d_inode) && !protected_kind(new_dentry->d_inode))
 		return 0;
 	return refuse_if_confined(ENF_HOOK_SELF_RENAME);
-}
-
-SEC("lsm/sb_umount")
-int BPF_PROG(enf_self_umount, struct vfsmount *mnt, int flags, int ret)
-{
-	if (ret != 0)
-		return ret;
-	if (!engine_fs(BPF_CORE_READ(mnt, mnt_sb)))
-		return 0;
-	return refuse_if_confined(ENF_HOOK_SELF_UMOUNT);
-}
-
-/* Mounting over bpffs, cgroup2 or a protected directory would hide them from the daemon. */
-static __always_inline bool covers_engine(const struct path *path)
-{
-	struct dentry *d = path->dentry;
-
-	return engine_fs(d->d_sb) || protected_kind(d->d_inode);
-}
-
-SEC("lsm/sb_mount")
-int BPF_PROG(enf_self_mount, const char *dev_name, const struct path *path, const char *type,
-	     unsigned long flags, void *data, int ret)
-{
-	if (ret != 0)
-		return ret;
-	if (!covers_engine(path))
-		return 0;
-	return refuse_if_confined(ENF_HOOK_SELF_MOUNT);
-}
-
-SEC("lsm/move_mount")
-int BPF_PROG(enf_self_move_mount, const struct path *from_path, const struct path *to_path, int ret)
-{
-	if (ret != 0)
-		return ret;
-	if (!covers_engine(to_path))
-		return 0;
-	return refuse_if_confined(ENF_HOOK_SELF_MOUNT);
-}
-
-SEC("lsm/unix_stream_connect")
-int BPF_PROG(enf_self_connect, struct sock *sock, struct sock *other, struct sock *newsk, int ret)
-{
-	struct enf_config *cfg;
-	unsigned long ino;
-
-	if (ret != 0)
-		return ret;
-	cfg = engine_settings();
-	if (!cfg || !cfg->control_sock_ino)
-		return 0;
-	ino = BPF_CORE_READ(other, sk_socket, file, f_inode, i_ino);
-	if (ino != cfg->control_sock_ino)
-		return 0;
-	return refuse_if_confined(ENF_HOOK_SELF_CONNECT);
 }

@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * What self-protection guards (self.bpf.c), as checks the file programs run
- * inline for tasks a profile governs. They read through the hooks' typed
- * kernel pointers with plain loads, no helper call: a confined open for
- * writing pays for two map lookups here, nothing more. Only the refusal,
- * with its event, is a call (enf_self_refuse()).
+ * What self-protection guards (self.bpf.c), as checks the programs of other
+ * hooks run inline: the file programs for tasks a profile governs, and the
+ * one program of each hook self-protection shares with the baseline or the
+ * domain (sb_mount, sb_umount, move_mount, ptrace_access_check,
+ * unix_stream_connect: one program per hook, each verified and attached
+ * once). They read through the hooks' typed kernel pointers with plain
+ * loads, no helper call: a confined open for writing pays for two map
+ * lookups here, nothing more. Only the refusal, with its event, is a call
+ * (enf_self_refuse()).
  */
 #ifndef ENF_SELF_BPF_H
 #define ENF_SELF_BPF_H
@@ -29,6 +33,33 @@
  * current task is confined, else 0 (the daemon, or no profile governs).
  */
 extern int enf_self_refuse(__u32 hook);
+
+static __always_inline struct enf_config *engine_settings(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&settings, &zero);
+}
+
+/*
+ * Task t is the running daemon: its pid is the one in the settings, and
+ * it is the task that marked itself in self_daemon (the mark goes with the
+ * task, the pid outlives a crash and may be reused). enforcerd is single-
+ * threaded, so its one task is its thread group leader. The pid is
+ * compared first: it costs nothing, and most tasks stop there.
+ */
+static __always_inline bool is_daemon_task(const struct enf_config *cfg, struct task_struct *t)
+{
+	return cfg->daemon_tgid && t->tgid == (int)cfg->daemon_tgid &&
+	       bpf_task_storage_get(&self_daemon, t, NULL, 0);
+}
+
+static __always_inline bool is_daemon(struct task_struct *t)
+{
+	struct enf_config *cfg = engine_settings();
+
+	return cfg && is_daemon_task(cfg, t);
+}
 
 /* The kind of protected inode (enum enf_self_kind), 0 for any other. A typed kernel pointer. */
 static __always_inline __u32 protected_kind(struct inode *inode)
@@ -85,6 +116,39 @@ static __always_inline bool self_write_guarded(struct dentry *dentry, struct ino
 static __always_inline bool self_dir_guarded(struct dentry *dir)
 {
 	return dir->d_sb->s_magic == BPF_FS_MAGIC || protected_kind(dir->d_inode) == ENF_SELF_DIR;
+}
+
+static __always_inline bool engine_fs(struct super_block *sb)
+{
+	unsigned long magic = BPF_CORE_READ(sb, s_magic);
+
+	return magic == BPF_FS_MAGIC || magic == CGROUP2_SUPER_MAGIC;
+}
+
+/* Mounting over bpffs, cgroup2 or a protected directory would hide them from the daemon. */
+static __always_inline bool covers_engine(const struct path *path)
+{
+	struct dentry *d = path->dentry;
+
+	return engine_fs(d->d_sb) || protected_kind(d->d_inode);
+}
+
+/* Unmounting bpffs or cgroup2. */
+static __always_inline bool self_umount_guarded(struct vfsmount *mnt)
+{
+	return engine_fs(BPF_CORE_READ(mnt, mnt_sb));
+}
+
+/* The peer of a unix connect is the daemon's control socket. */
+static __always_inline bool control_socket(struct sock *other)
+{
+	struct enf_config *cfg = engine_settings();
+	unsigned long ino;
+
+	if (!cfg || !cfg->control_sock_ino)
+		return false;
+	ino = BPF_CORE_READ(other, sk_socket, file, f_inode, i_ino);
+	return ino == cfg->control_sock_ino;
 }
 
 #endif /* ENF_SELF_BPF_H */

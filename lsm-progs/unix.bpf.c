@@ -27,14 +27,16 @@
  *  - an unnamed peer (socketpair, a socket never bound) is reachable only
  *    through a descriptor the task already holds: not decided here.
  *
- * Kept apart from the control-socket program on unix_stream_connect
- * (self.bpf.c): self-protection holds in audit and learn mode and without
- * any rule, and names its own reason; this one follows the profile's mode.
- * Both programs run; each must allow.
+ * The program on unix_stream_connect also refuses confined tasks the
+ * daemon's control socket (self-protection, self.bpf.h): after the peer's
+ * decision, and on its own: it holds in audit and learn mode and without
+ * any rule, and names its own reason; the peer's decision follows the
+ * profile's mode. Both must allow.
  */
 #include "common.bpf.h"
 #include "cgroup.bpf.h"
 #include "verdict.bpf.h"
+#include "self.bpf.h"
 
 #define UNIX_AF_UNIX 1
 
@@ -44,7 +46,8 @@
  */
 static __always_inline int sock_profile_slot(struct sock *sk, __u32 *ret_slot)
 {
-	return cgroup_profile_slot(BPF_CORE_READ(sk, sk_cgrp_data.cgroup), ret_slot);
+	return slot_of_status(cgroup_profile_status((__u64)(unsigned long)BPF_CORE_READ(sk, sk_cgrp_data.cgroup)),
+			      ret_slot);
 }
 
 /*
@@ -115,7 +118,12 @@ int BPF_PROG(enf_unix_connect, struct sock *sock, struct sock *other, struct soc
 {
 	if (ret != 0)
 		return ret; /* an earlier LSM's denial stands */
-	return unix_peer_check(other, ENF_HOOK_UNIX_CONNECT, ENF_NET_CONNECT);
+	ret = unix_peer_check(other, ENF_HOOK_UNIX_CONNECT, ENF_NET_CONNECT);
+	if (ret != 0)
+		return ret;
+	if (control_socket(other) && enf_self_refuse(ENF_HOOK_SELF_CONNECT))
+		return -EPERM;
+	return 0;
 }
 
 SEC("lsm/unix_may_send")

@@ -178,8 +178,7 @@ static __always_inline int profile_recheck(struct decision *d)
 }
 
 /*
- * The profile that status (current_profile_slot()'s answer, as encoded by
- * current_profile_status()) names: 1 with d->slot and d->prof set, 0 when
+ * The profile that status (current_profile_status(), cgroup.bpf.h) names: 1 with d->slot and d->prof set, 0 when
  * no profile governs the task, -1 when that cannot be told (then *ret
  * holds the fail-closed return value).
  */
@@ -203,13 +202,25 @@ static __always_inline int profile_of_status(int status, struct decision *d, int
 	return 1;
 }
 
+/*
+ * The status an operation of `hook` is decided under: exec is decided for
+ * the service manager's tasks too (current_exec_status(), cgroup.bpf.h),
+ * every other operation is theirs to make.
+ */
+static __always_inline int hook_status(__u32 hook)
+{
+	int status;
+
+	if (hook != ENF_HOOK_BPRM_CHECK)
+		return current_profile_status();
+	status = current_exec_status();
+	return status > 0 ? status & ~ENF_STATUS_MANAGER : status;
+}
+
 /* The governing profile of the current task, as profile_of_status(). */
 static __always_inline int governing_profile(struct decision *d, int *ret)
 {
-	__u32 slot = 0;
-	int r = current_profile_slot(&slot);
-
-	return profile_of_status(r > 0 ? (int)slot + 1 : r, d, ret);
+	return profile_of_status(current_profile_status(), d, ret);
 }
 
 /*
@@ -222,20 +233,16 @@ static __always_inline int governing_profile(struct decision *d, int *ret)
 static __always_inline int governing_profile_quiet(struct decision *d)
 {
 	struct enf_profile_val *prof;
+	int status = hook_status(d->hook);
 
-	if (current_profile_slot(&d->slot) <= 0)
+	if (status <= 0)
 		return 0;
+	d->slot = (__u32)status - 1;
 	prof = bpf_map_lookup_elem(&profiles, &d->slot);
 	if (!prof)
 		return 0;
 	d->prof = *prof;
 	return 1;
-}
-
-static __always_inline struct enf_task_ctx *task_scratch(void)
-{
-	return bpf_task_storage_get(&task_ctx, bpf_get_current_task_btf(), NULL,
-				    BPF_LOCAL_STORAGE_GET_F_CREATE);
 }
 
 /*
@@ -252,23 +259,6 @@ static __always_inline __u64 as_scalar(const void *p)
 }
 
 /*
- * Whether a profile governs the current task: 0 when none does (the case
- * of most tasks: a hook then returns at once, before reading its objects
- * or calling into the decision engine), 1 + the profile's slot when one
- * does, -errno when that cannot be told (the engine then fails closed).
- * The decision engine takes this answer rather than asking again.
- */
-static __noinline int current_profile_status(void)
-{
-	__u32 slot = 0;
-	int r;
-
-	/* A call of its own: its stack is not added to the decision engine's deepest chain. */
-	r = current_profile_slot(&slot);
-	return r > 0 ? (int)slot + 1 : r;
-}
-
-/*
  * The decision engine lives in decide.bpf.c as global functions: the
  * verifier checks each once per program instead of once per inlined copy
  * and caller state, which keeps loading fast on every kernel.
@@ -279,10 +269,6 @@ extern int enf_decide_object(struct enf_task_ctx *tc, __u32 class_mask, __u32 ho
 #define DECIDE_HOW(hook, opts) ((__u32)(hook) | ((__u32)(opts) << 16))
 #define DECIDE_HOOK(how)       ((how) & 0xffffu)
 #define DECIDE_OPTS(how)       ((how) >> 16)
-
-/* enf_match_object()'s flags beside the profile's (ENF_PROFILE_*, the low bits). */
-#define ENF_MATCH_IDENT    (1u << 30) /* the leaf's inode identity is tc->leaf_ident's: a new name for it */
-#define ENF_MATCH_CONTENTS (1u << 31) /* match what lies below the leaf directory (trie_match.contents) */
 
 /* enf_decide_refer()'s option: the object is a directory (its content moves with it). */
 #define REFER_DIR (1u << 0)
@@ -339,7 +325,7 @@ static __always_inline int decide_object(int status, const struct dentry *dentry
 		r = enf_learn_object(as_scalar(dentry), as_scalar(mnt), class_mask, hook);
 		/* It left learn mode meanwhile: decide under what governs now (fails closed, with its event). */
 		if (r == -EAGAIN)
-			r = enf_decide_object(tc, class_mask, DECIDE_HOW(hook, opts), current_profile_status());
+			r = enf_decide_object(tc, class_mask, DECIDE_HOW(hook, opts), hook_status(hook));
 	}
 	return lsm_verdict(r);
 }

@@ -141,6 +141,12 @@ int policy_proto_from_word(const char *w, enum policy_net_proto *ret)
 	return -EINVAL;
 }
 
+bool policy_net_ops_fit_proto(uint32_t ops, enum policy_net_proto proto)
+{
+	return !(ops & (POLICY_NET_LISTEN | POLICY_NET_ACCEPT)) ||
+	       (proto != POLICY_PROTO_UDP && proto != POLICY_PROTO_ICMP && proto != POLICY_PROTO_RAW);
+}
+
 void policy_addr_format(uint8_t family, const uint8_t *addr, uint8_t prefix_len,
 			char *out, size_t out_size)
 {

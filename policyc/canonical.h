@@ -34,6 +34,14 @@ int policy_family_from_word(const char *w, uint32_t *ret_bits);   /* includes "i
 int policy_proto_from_word(const char *w, enum policy_net_proto *ret);
 
 /*
+ * Whether every op of ops can happen on a socket of proto: only stream
+ * sockets listen and accept (a rule naming listen with udp is refused; the
+ * kernel's hook still sees the listen() a udp socket is asked for, which
+ * then fails with EOPNOTSUPP).
+ */
+bool policy_net_ops_fit_proto(uint32_t ops, enum policy_net_proto proto);
+
+/*
  * One line of canonical JSON, keys in a fixed order, defaults omitted, sets
  * sorted ("access", "op", "family" in vocabulary order; "ports" and "from"
  * ascending). With include_action false, the rule's match only: that is

@@ -6,7 +6,8 @@
  * (bit ENF_CLASS_EXEC for the exec section). A path the v1 format cannot
  * name exactly becomes the subtree of its deepest nameable directory:
  * truncated paths (deeper than a rule can be, or longer than an event
- * carries), names that are not UTF-8 or contain a wildcard character, and
+ * carries), names that are not UTF-8 or contain a wildcard character or are
+ * longer than a rule's component can be (ENF_NAME_MAX - 1 bytes), and
  * /proc/PID/... (the pid differs at every run: all of /proc). Then, per class,
  * a directory holding at least `subtree_threshold` observed files becomes
  * the subtree of dir unless it is too broad. Network observations are grouped by
@@ -25,6 +26,7 @@
 #include "canonical.h"
 #include "compile.h"
 #include "generate.h"
+#include "path_check.h"
 #include "policy.h"
 #include "util.h"
 
@@ -149,7 +151,8 @@ int generate_dir_too_broad(const char *dir)
 /* A component v1 can name literally: not empty, '.', '..', nor holding a wildcard character. */
 static bool nameable(const char *c, size_t n)
 {
-	if (n == 0 || (n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
+	/* (no file name is longer than a rule component may be: only a damaged file has one) */
+	if (n == 0 || n >= ENF_NAME_MAX || (n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
 		return false;
 	for (size_t i = 0; i < n; i++)
 		if (c[i] == '*' || c[i] == '?' || c[i] == '[')
@@ -170,7 +173,8 @@ static bool all_digits(const char *c, size_t n)
 /*
  * The rule path for an observed path: itself, or the subtree of its
  * deepest nameable directory (the parent of the first component v1 cannot
- * name; for a truncated path, the path itself). NULL in *ret (0 returned)
+ * name; for a truncated path, the path itself), shortened to the directory
+ * whose subtree fits a rule path (POLICY_PATH_MAX). NULL in *ret (0 returned)
  * when that subtree would be too broad: the caller warns. -EINVAL for a
  * path that is not absolute.
  */
@@ -203,9 +207,15 @@ static int rule_path_for(const char *path, bool truncated, bool escaped, char **
 	}
 	if (all_good && *s)
 		return -EINVAL; /* an empty component ("//", trailing '/') */
-	if (all_good && !truncated) {
+	if (all_good && !truncated && strlen(path) <= POLICY_PATH_MAX) {
 		*ret = strdup(path);
 		return *ret ? 0 : -ENOMEM;
+	}
+	/* A rule path is at most POLICY_PATH_MAX bytes, the trailing subtree mark included: climb until it fits. */
+	while (good + 3 > POLICY_PATH_MAX) {
+		const char *slash = memrchr(path, '/', good);
+
+		good = slash ? (size_t)(slash - path) : 0;
 	}
 	out = malloc(good + 4);
 	if (!out)
@@ -307,6 +317,14 @@ static int add_net_obs(struct generator *g, json_t *o, unsigned lineno, char *er
 	/* "other": a protocol outside the vocabulary (audit_net.c); only "any" rules match it */
 	if (proto && strcmp(proto, "other") != 0 && policy_proto_from_word(proto, &pr) < 0)
 		return bad(err, size, lineno, "\"proto\": expected any, tcp, udp, icmp, raw or other, found \"%s\"", proto);
+	if (pr != POLICY_PROTO_ANY && !(fam_bits & (POLICY_FAMILY_INET4 | POLICY_FAMILY_INET6)))
+		return bad(err, size, lineno, "\"proto\" \"%s\" with family \"%s\", which has no protocols", proto, fam);
+	if (!policy_net_ops_fit_proto(op_bit, pr)) {
+		/* The hook sees the listen() a datagram socket is asked for; the call fails anyway. */
+		warn(g, "left out: %s on a %s socket, which cannot %s (the call fails with EOPNOTSUPP; enforced, "
+		     "it is denied)", op, proto, op);
+		return 0;
+	}
 	if (port) {
 		if (!json_is_integer(port) || json_integer_value(port) < 0 || json_integer_value(port) > 65535)
 			return bad(err, size, lineno, "\"port\": expected 0-65535");
@@ -386,7 +404,9 @@ static void merge_paths(struct generator *g)
 {
 	size_t o = 0;
 
-	qsort(g->paths, g->n_paths, sizeof(*g->paths), cmp_path);
+	/* qsort() wants an array even of 0 elements; with no observation there is none. */
+	if (g->n_paths > 1)
+		qsort(g->paths, g->n_paths, sizeof(*g->paths), cmp_path);
 	for (size_t i = 0; i < g->n_paths; i++) {
 		if (o > 0 && strcmp(g->paths[o - 1].path, g->paths[i].path) == 0) {
 			g->paths[o - 1].mask |= g->paths[i].mask;
@@ -486,14 +506,17 @@ static int generalise(struct generator *g, unsigned threshold)
 			}
 			n++;
 		}
-		qsort(dirs, n, sizeof(*dirs), cmp_dir);
+		if (n > 1)
+			qsort(dirs, n, sizeof(*dirs), cmp_dir);
 		for (size_t i = 0; i < n && r == 0;) {
 			size_t j = i;
 			const char *dir = dirs[i].dir;
 
 			while (j < n && strcmp(dirs[j].dir, dir) == 0)
 				j++;
-			if (j - i >= threshold && !generate_dir_too_broad(dir[0] ? dir : "/")) {
+			/* (a directory whose subtree is longer than a rule path keeps its files' exact rules) */
+			if (j - i >= threshold && !generate_dir_too_broad(dir[0] ? dir : "/") &&
+			    strlen(dir) + 3 <= POLICY_PATH_MAX) {
 				char *sub = malloc(strlen(dir) + 4);
 
 				if (!sub) {
@@ -599,7 +622,8 @@ static int net_rules(struct generator *g, json_t *rules)
 	size_t n_pend = 0;
 	int r = 0;
 
-	qsort(g->nets, g->n_nets, sizeof(*g->nets), cmp_net);
+	if (g->n_nets > 1)
+		qsort(g->nets, g->n_nets, sizeof(*g->nets), cmp_net);
 	pend = calloc(g->n_nets + 1, sizeof(*pend));
 	if (!pend)
 		return -ENOMEM;

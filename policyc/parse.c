@@ -22,6 +22,7 @@
 #include <jansson.h>
 
 #include "baseline.h"
+#include "bundle.h"
 #include "canonical.h"
 #include "json_pos.h"
 #include "path_check.h"
@@ -327,8 +328,7 @@ static int parse_name(struct ctx *c, json_t *v, const struct json_pos_node *pn, 
 			    ENF_PROFILE_NAME_MAX - 1, found, len);
 	for (size_t i = 0; i < len; i++) {
 		char ch = s[i];
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		      (ch >= '0' && ch <= '9') || ch == '_' || ch == '.' || ch == '-')) {
+		if (!enf_profile_name_char(ch)) {
 			unsigned char u = (unsigned char)ch;
 			if (u >= 0x20 && u < 0x7f)
 				return fail(c, pn, "expected a profile name of characters A-Z a-z 0-9 _ . -, found %s ('%c' at offset %zu)",
@@ -943,8 +943,7 @@ static int parse_net_rule(struct ctx *c, json_t *v, const struct json_pos_node *
 		return fail(c, op_pn, "\"op\" \"create\" conflicts with \"%s\": creating a socket involves no address or port; put \"create\" in a rule of its own",
 			    r->has_addr ? "addr" : "ports");
 	}
-	if ((r->ops & (POLICY_NET_LISTEN | POLICY_NET_ACCEPT)) &&
-	    (r->proto == POLICY_PROTO_UDP || r->proto == POLICY_PROTO_ICMP || r->proto == POLICY_PROTO_RAW)) {
+	if (!policy_net_ops_fit_proto(r->ops, r->proto)) {
 		path_push_key(c, "op");
 		return fail(c, op_pn, "\"op\" \"%s\" conflicts with \"proto\" \"%s\": only stream (tcp) sockets listen and accept",
 			    (r->ops & POLICY_NET_LISTEN) ? "listen" : "accept", policy_proto_word(r->proto));

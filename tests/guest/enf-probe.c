@@ -27,6 +27,9 @@
  *   enf-probe chmod PATH            chmod 0640
  *   enf-probe truncate PATH         truncate(2) to 0
  *   enf-probe prctl-exe PATH        prctl(PR_SET_MM, PR_SET_MM_EXE_FILE, fd of PATH)
+ *   enf-probe prctl-argstart        prctl(PR_SET_MM, PR_SET_MM_ARG_START) to where it is (as
+ *                                   process-title code moves the argument area)
+ *   enf-probe dgram PATH TEXT       send TEXT in one datagram to the unix socket PATH (sd_notify)
  *   enf-probe exchange A B          renameat2(RENAME_EXCHANGE)
  *   enf-probe opentree DIR NAME     open_tree(DIR, OPEN_TREE_CLONE), then openat(tree, NAME)
  *                                   for read: NAME in a detached copy of DIR's mount
@@ -48,8 +51,10 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -189,6 +194,44 @@ static int do_prctl_exe(const char *path)
 	if (prctl(PR_SET_MM, 13, (unsigned long)fd, 0, 0) < 0)
 		return report(errno);
 	return report(0);
+}
+
+static int do_prctl_argstart(void)
+{
+	unsigned long arg_start = 0;
+	char buf[4096], *p;
+	FILE *f = fopen("/proc/self/stat", "re");
+	size_t n;
+
+	if (!f)
+		return report(errno);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	/* arg_start is field 48; the fields after comm (field 2, in parentheses) have no spaces. */
+	p = strrchr(buf, ')');
+	for (int field = 2; p && field < 48; field++)
+		p = strchr(p + 1, ' ');
+	if (!p || sscanf(p + 1, "%lu", &arg_start) != 1)
+		return report(EINVAL);
+	/* PR_SET_MM_ARG_START = 8 */
+	if (prctl(PR_SET_MM, 8, arg_start, 0, 0) < 0)
+		return report(errno);
+	return report(0);
+}
+
+static int do_dgram(const char *path, const char *text)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int r;
+
+	if (fd < 0)
+		return report(errno);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	r = sendto(fd, text, strlen(text), 0, (struct sockaddr *)&sa, sizeof(sa)) < 0 ? errno : 0;
+	close(fd);
+	return report(r);
 }
 
 /* Map the first page of path; exec_how: 'x' mapped PROT_EXEC, 'p' mprotect to it, 'r' never. */
@@ -353,6 +396,8 @@ static int do_drop(const char *path)
 int main(int argc, char **argv)
 {
 	enter_options(&argc, &argv);
+	if (argc == 2 && strcmp(argv[1], "prctl-argstart") == 0)
+		return do_prctl_argstart();
 	if (argc < 2) {
 		const char *name = strrchr(argv[0], '/');
 
@@ -415,12 +460,14 @@ int main(int argc, char **argv)
 			return report(syscall(SYS_renameat2, AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE) < 0 ? errno : 0);
 		if (strcmp(op, "opentree") == 0)
 			return do_opentree(a, b);
+		if (strcmp(op, "dgram") == 0)
+			return do_dgram(a, b);
 	}
 	if (argc == 5 && strcmp(argv[1], "setinterp") == 0)
 		return do_setinterp(argv[2], argv[3], argv[4]);
 	fprintf(stderr, "usage: enf-probe exec PATH [ARGS...] | execfd|execpath|execmemfd PATH | open PATH r|w|a|t|3\n"
 		"       | create|mkdir|rmdir|unlink|chmod|truncate|prctl-exe|mmapx|mprotectx|mmapr PATH\n"
 		"       | rename|link|symlink|exchange A B | memfd-run PATH LOADER [ARGS...] | setinterp SRC DST INTERP\n"
-		"       | opentree DIR NAME\n");
+		"       | opentree DIR NAME | dgram PATH TEXT | prctl-argstart\n");
 	return 2;
 }

@@ -55,8 +55,9 @@ case_() {
 		got=$(in_cgroup $CG/t24 $prog open "$target" r)
 	fi
 	ex=$(policyc explain /tmp/table.json $req ${from:+--from $from} --json)
-	action=$(echo "$ex" | sed -n 's/^  "action": "\(.*\)",$/\1/p')
-	rule=$(echo "$ex" | sed -n 's/^    "id": "0x\(.*\)",$/\1/p')
+	action=$(echo "$ex" | enf-json action)
+	rule=$(echo "$ex" | enf-json rule.id 2>/dev/null) # null when decided by a default
+	rule=${rule#0x}
 	case $action in
 	deny) want=EPERM ;;
 	allow | audit) want=ok ;;

@@ -25,8 +25,12 @@ wait_file /tmp/loop.ready || fail "the workload loop did not start"
 sleep 0.5
 
 # A crash.
-kill9_daemon
-pass "enforcerd killed with SIGKILL"
+pid=$DAEMON_PID
+kill -9 "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+expect_eq "enforcerd killed with SIGKILL (exit status 128+9)" 137 "$?"
+expect_eq "the killed enforcerd is gone" gone "$([ -d /proc/$pid ] && echo alive || echo gone)"
+DAEMON_PID=
 expect_eq "no daemon: denied exec still denied" EPERM "$(in_cgroup $CG/t50 enf-probe exec /usr/bin/wget)"
 expect_eq "no daemon: allowed exec still runs" ok "$(in_cgroup $CG/t50 enf-probe exec /usr/bin/curl)"
 expect_eq "no daemon: a new child cgroup is confined too" EPERM \

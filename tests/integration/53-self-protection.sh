@@ -117,6 +117,21 @@ expect_eq "confined: unlink the audit log" EPERM "$(conf unlink $AUDIT_LOG)"
 expect_eq "confined: unlink the control socket" EPERM "$(conf unlink $SOCK)"
 expect_eq "confined: connect to the control socket" EPERM "$(conf connect $SOCK)"
 expect_eq "unconfined: connect to the control socket (control)" ok "$(free connect $SOCK)"
+# A rule of the profile refuses the same connect too: the peer's decision, which runs first in
+# the hook's program (unix.bpf.c), reports it; self-protection refuses on its own (above).
+compile_and_load webs '{"name":"webs","mode":"enforce","file":{"default":"allow","rules":[
+ {"action":"deny","path":"/run/enforcer/**","access":["write"]}]}}'
+mkdir -p $CG/t53s
+expect_exit "attach webs (no writes below /run/enforcer) to t53s" 0 enforcerctl attach webs $CG/t53s
+expect_eq "confined by a rule too: connect to the control socket" EPERM \
+	"$(in_cgroup $CG/t53s enf-self connect $SOCK)"
+if wait_for_log '"profile":"webs","hook":"unix_stream_connect","verdict":"deny","reason":"rule"'; then
+	pass "refused by the rule, which reports it"
+else
+	fail "no unix_stream_connect event of webs: $(grep webs $AUDIT_LOG)"
+fi
+expect_eq "no self-protection event of webs: the rule refused first" 0 \
+	"$(grep -c '"profile":"webs","hook":"self:' $AUDIT_LOG)"
 expect_exit "confined: enforcerctl detach cannot reach the daemon" 3 in_cgroup $CG/t53 enforcerctl detach $CG/t53
 
 # Audit mode relaxes the profile, not the protection.
@@ -141,8 +156,18 @@ expect_eq "still denied" EPERM "$(in_cgroup $CG/t53 enf-probe exec /usr/bin/wget
 if wait_for_log '"hook":"self:bpf"'; then pass "self-protection denials are logged"; else fail "no self:bpf event"; fi
 expect_contains "the log names the hook" '"reason":"self-protection"' "$(grep '"hook":"self:' $AUDIT_LOG | head -n 1)"
 # Each way out is refused by the hook meant for it (none of them is inode_permission any more).
-for h in clone-into-cgroup receive-protected open-protected write-protected unlink-protected rename-protected; do
+for h in clone-into-cgroup receive-protected open-protected write-protected unlink-protected rename-protected \
+	connect-control; do
 	if wait_for_log "\"hook\":\"self:$h\""; then pass "refused at self:$h"; else fail "no self:$h event"; fi
+done
+# The baseline (mounts) or the domain (ptrace) of web refuses these as well: self-protection runs
+# first in the hook's one program (baseline.bpf.c, domain.bpf.c) and reports them.
+for h in mount-over umount ptrace-daemon; do
+	if wait_for_log "\"profile\":\"web\",\"hook\":\"self:$h\""; then
+		pass "self-protection reports self:$h, which the baseline or the domain refuses too"
+	else
+		fail "no self:$h event of web"
+	fi
 done
 n=$(enforcerctl --json status | sed -n 's/.*"self_protection_denied": \([0-9]*\).*/\1/p')
 if [ "${n:-0}" -gt 20 ]; then pass "counted: $n self-protection denials"; else fail "self_protection_denied is $n"; fi

@@ -27,6 +27,8 @@ Description=enforcer test: a denied ExecStartPre ($2)
 $2
 [Service]
 Type=oneshot
+# Stays loaded after it ran (active, exited): its timestamps are read below.
+RemainAfterExit=yes
 ExecStartPre=/usr/local/bin/enf-denied
 ExecStart=/bin/true
 UNIT
@@ -53,7 +55,7 @@ systemctl stop enforcerd.service
 expect_exit "enforcerd --cleanup: every pin and the persisted state removed" 0 enforcerd --cleanup
 systemctl reset-failed enf-after.service enf-before.service 2>/dev/null
 expect_exit "nothing enforced now: the unit runs (control)" 0 systemctl start enf-after.service
-systemctl reset-failed enf-after.service 2>/dev/null
+systemctl stop enf-after.service
 # One transaction: enforcerd (slow to load under emulation), and both units.
 systemctl start enforcerd.service enf-after.service enf-before.service
 after=$(systemctl show -P Result enf-after.service)
@@ -64,18 +66,19 @@ ready=$(systemctl show -P ActiveEnterTimestampMonotonic enforcerd.service)
 t_before=$(systemctl show -P InactiveExitTimestampMonotonic enf-before.service)
 t_pre=$(systemctl show -P InactiveExitTimestampMonotonic enf-after.service)
 echo "enforcerd ready at ${ready} us; enf-before started at ${t_before} us, enf-after at ${t_pre} us"
-if [ -n "$ready" ] && [ -n "$t_pre" ] && [ "$t_pre" -ge "$ready" ]; then
+if [ "${ready:-0}" -gt 0 ] && [ "${t_pre:-0}" -ge "$ready" ]; then
 	pass "enf-after started only after enforcerd was READY"
 else
 	fail "enf-after started at '$t_pre', enforcerd ready at '$ready'"
 fi
-if [ -n "$t_before" ] && [ "$t_before" -lt "$ready" ]; then
+if [ "${t_before:-0}" -gt 0 ] && [ "$t_before" -lt "$ready" ]; then
 	pass "enf-before started before enforcerd was READY (the window the ordering closes)"
 else
 	fail "enf-before started at '$t_before', enforcerd ready at '$ready'"
 fi
 expect_contains "the journal: EPERM at ExecStartPre" "Operation not permitted" "$(journalctl --no-pager -u enf-after.service -n 10 2>&1)"
 
+systemctl stop enf-before.service
 systemctl reset-failed enf-after.service enf-before.service 2>/dev/null
 rm -f $ETC/profiles/order.json $ETC/attachments.d/order.conf /etc/systemd/system/enf-after.service \
 	/etc/systemd/system/enf-before.service

@@ -265,6 +265,7 @@ static void test_bad_input(void)
 		"{\"kind\":\"net\",\"op\":\"connect\",\"family\":\"inet4\",\"addr\":\"1.2.3.4\",\"port\":70000}", NULL };
 	static const char *const v6on4[] = {
 		"{\"kind\":\"net\",\"op\":\"connect\",\"family\":\"inet4\",\"addr\":\"::1\",\"port\":1}", NULL };
+	static const char *const unixtcp[] = { "{\"kind\":\"net\",\"op\":\"connect\",\"family\":\"unix\",\"proto\":\"tcp\"}", NULL };
 	char err[1536];
 	char *t;
 
@@ -287,6 +288,39 @@ static void test_bad_input(void)
 	t = gen(v6on4, 0, NULL, err, sizeof(err));
 	EXPECT_CONTAINS(err, "IPv6 on an inet4 socket", "bad input: IPv6 on an inet4 socket");
 	free(t);
+	t = gen(unixtcp, 0, NULL, err, sizeof(err));
+	EXPECT_TRUE(!t, "bad input: a protocol on a unix socket is refused");
+	EXPECT_CONTAINS(err, "obs:line 1: \"proto\" \"tcp\" with family \"unix\", which has no protocols",
+			"bad input: ... naming the line (was: 'the generated profile does not compile')");
+	free(t);
+}
+
+/*
+ * The hook sees a listen() asked of a udp socket (the call then fails): such
+ * an observation is left out with a warning; it made a rule the parser
+ * refuses, and no profile at all (fuzz_observations).
+ */
+static void test_impossible_ops(void)
+{
+	static const char *const lines[] = {
+		"{\"kind\":\"net\",\"op\":\"listen\",\"family\":\"inet6\",\"proto\":\"udp\",\"addr\":\"::1\",\"port\":53}",
+		"{\"kind\":\"net\",\"op\":\"accept\",\"family\":\"inet4\",\"proto\":\"raw\"}",
+		"{\"kind\":\"net\",\"op\":\"send\",\"family\":\"inet6\",\"proto\":\"udp\",\"addr\":\"::1\",\"port\":53}",
+		NULL,
+	};
+	char err[1536], *warn = NULL;
+	_cleanup_free_ char *t = gen(lines, 0, &warn, err, sizeof(err));
+	struct policy_profile *p = parse(t);
+
+	if (!EXPECT_TRUE(p != NULL, "impossible ops: a profile is generated"))
+		printf("    %s\n", err);
+	EXPECT_CONTAINS(warn, "left out: listen on a udp socket, which cannot listen", "impossible ops: listen on udp left out");
+	EXPECT_CONTAINS(warn, "left out: accept on a raw socket, which cannot accept", "impossible ops: accept on raw left out");
+	if (p)
+		EXPECT_EQ(net_verdict(p, POLICY_NET_SEND, POLICY_FAMILY_INET6, POLICY_PROTO_UDP, "::1", 53), ENF_ACT_ALLOW,
+			  "impossible ops: control: the send beside them is allowed");
+	policy_profile_free(p);
+	free(warn);
 }
 
 static void test_limits(void)
@@ -320,6 +354,74 @@ static void test_limits(void)
 	free(line);
 }
 
+
+/*
+ * Paths at the limits of a rule path (fuzz_observations): a component longer
+ * than a rule's, a path of PATH_MAX - 1 bytes marked truncated, and a
+ * directory whose subtree would be longer than a rule path. Each made a rule
+ * the parser refuses, and no profile at all.
+ */
+/* dir (n bytes) and one more component of c, to make len bytes in all */
+static void last_component(char *out, const char *dir, size_t n, char c, size_t len)
+{
+	memcpy(out, dir, n);
+	out[n] = '/';
+	memset(out + n + 1, c, len - n - 1);
+	out[len] = 0;
+}
+
+static void test_path_limits(void)
+{
+	char comp[300], dir[4096], path[4100], lines_buf[4][4400];
+	const char *lines[5] = { lines_buf[0], lines_buf[1], lines_buf[2], lines_buf[3], NULL };
+	char err[1536], *warn = NULL, *t;
+	struct policy_profile *p;
+	size_t n;
+
+	memset(comp, 'h', 260);
+	comp[260] = 0;
+	snprintf(lines_buf[0], sizeof(lines_buf[0]), "{\"kind\":\"exec\",\"path\":\"/srv/app/%s/run\"}", comp);
+	lines[1] = NULL;
+	t = gen(lines, 0, &warn, err, sizeof(err));
+	p = parse(t);
+	EXPECT_TRUE(p && path_verdict(p, ENF_CLASS_EXEC, "/srv/app/x/run") == ENF_ACT_ALLOW,
+		    "path limits: a 260-byte component is allowed by its directory's subtree");
+	if (!p)
+		printf("    %s\n", err);
+	policy_profile_free(p);
+	free(t);
+	free(warn);
+
+	/* 20 components of 200 bytes, then one to make 4095 bytes */
+	n = 0;
+	for (int i = 0; i < 20; i++)
+		n += (size_t)snprintf(dir + n, sizeof(dir) - n, "/%.*s", 200, comp);
+	last_component(path, dir, n, 'e', 4095);
+	snprintf(lines_buf[0], sizeof(lines_buf[0]), "{\"kind\":\"file\",\"access\":[\"read\"],\"path\":\"%s\","
+		 "\"path_truncated\":true}", path);
+	/* three files in a directory of 4093 bytes: its subtree would be 4096 */
+	last_component(path, dir, n, 'f', 4093);
+	for (int i = 1; i <= 3; i++)
+		snprintf(lines_buf[i], sizeof(lines_buf[i]), "{\"kind\":\"file\",\"access\":[\"write\"],"
+			 "\"path\":\"%s/%c\"}", path, 'a' + i - 1);
+	lines[1] = lines_buf[1];
+	t = gen(lines, 2, &warn, err, sizeof(err));
+	p = parse(t);
+	if (!EXPECT_TRUE(p != NULL, "path limits: paths of PATH_MAX - 1 bytes give a profile"))
+		printf("    %s\n", err);
+	if (p) {
+		char file[4200];
+
+		snprintf(file, sizeof(file), "%s/a", path);
+		EXPECT_EQ(path_verdict(p, ENF_CLASS_WRITE, file), ENF_ACT_ALLOW, "path limits: ... allowing the files");
+		snprintf(file, sizeof(file), "%s/d", path);
+		EXPECT_EQ(path_verdict(p, ENF_CLASS_WRITE, file), ENF_ACT_DENY,
+			  "path limits: ... by exact rules (no subtree longer than a rule path)");
+	}
+	policy_profile_free(p);
+	free(t);
+	free(warn);
+}
 int main(void)
 {
 	test_workload();
@@ -327,6 +429,8 @@ int main(void)
 	test_broad();
 	test_odd_names();
 	test_bad_input();
+	test_impossible_ops();
 	test_limits();
+	test_path_limits();
 	return unit_done();
 }

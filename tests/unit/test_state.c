@@ -62,6 +62,22 @@ static void test_state_round_trip(void)
 	free(text);
 	state_doc_free(&d);
 	state_doc_free(&d2);
+
+	/* An ABI number past INT_MAX was written back negative, and the daemon's own file refused (fuzz_state_file). */
+	{
+		const char big[] = "{\"format\": 1, \"abi\": 3000000000, \"next_instance\": 2, \"next_generation\": 2,"
+				   " \"profiles\": [], \"attachments\": [], \"selectors\": []}";
+
+		text = NULL;
+		if (EXPECT_OK(parse(big, &d, err, sizeof(err)), "state: an ABI number past INT_MAX parses"))
+			text = state_doc_format(&d);
+		EXPECT_OK(text ? state_doc_parse(text, strlen(text), &d2, err, sizeof(err)) : -1,
+			  "state: ... and what is written for it parses again");
+		EXPECT_EQ(text ? d2.abi : 0, 3000000000u, "state: ... with the same ABI number");
+		free(text);
+		state_doc_free(&d);
+		state_doc_free(&d2);
+	}
 }
 
 /* Each damaged variant is refused, and the message says where. */
@@ -138,6 +154,11 @@ static void test_state_refusals(void)
 		  " [{\"name\": \"a\", \"slot\": 1, \"instance\": 1, \"generation\": 1, \"mode\": \"audit\", \"bundle\": \"a.pol\"}],"
 		  " \"attachments\": [{\"profile\": \"a\", \"cgroup\": \"x/y\"}], \"selectors\": []}", "absolute" },
 		{ "duplicate key", "{\"format\": 1, \"format\": 1}", "duplicate" },
+		{ "abi beyond 32 bits", "{\"format\": 1, \"abi\": 4294967298, \"next_instance\": 2, \"next_generation\": 2,"
+		  " \"profiles\": [], \"attachments\": [], \"selectors\": []}", "abi and next_instance at most" },
+		{ "profile name the policy refuses", "{\"format\": 1, \"abi\": 2, \"next_instance\": 9, \"next_generation\": 9,"
+		  " \"profiles\": [{\"name\": \"a/b\", \"slot\": 1, \"instance\": 1, \"generation\": 1, \"mode\": \"audit\","
+		  " \"bundle\": \"a.pol\"}], \"attachments\": [], \"selectors\": []}", "profiles[0].name" },
 	};
 	struct state_doc d;
 	char err[1024];

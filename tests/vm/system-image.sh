@@ -89,11 +89,16 @@ printf "%s\n" MODULES=list COMPRESS=gzip >"$1/etc/initramfs-tools/conf.d/enforce
 mkdir -p "$1/usr/share/initramfs-tools/modules.d"
 printf "%s\n" virtio_pci virtio_blk >"$1/usr/share/initramfs-tools/modules.d/enforcer-guest"'
 
+# No man-db index: `man NAME` finds pages without it, and dpkg's man-db
+# trigger has no index to update when a test installs a package with man
+# pages (under emulation, in the guest).
+mandb_off='echo "man-db man-db/auto-update boolean false" | chroot "$1" debconf-set-selections'
+
 # force-unsafe-io: dpkg's fsyncs protect an installation from a crash; a
 # build that crashes is thrown away anyway.
 if ! mmdebstrap --mode=root --variant=minbase --format=directory \
 	--include="$(IFS=,; echo "${packages[*]}")" --dpkgopt=force-unsafe-io \
-	--essential-hook="$initramfs_conf" \
+	--essential-hook="$initramfs_conf" --essential-hook="$mandb_off" \
 	"$suite" "$rootfs" \
 	"deb [$signed] $uri $suite main" "deb [$signed] $uri $suite-updates main" \
 	</dev/null >"$log" 2>&1; then

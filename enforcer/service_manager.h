@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The service manager's executables, whose tasks in a confined cgroup
+ * prepare the unit rather than run the workload (ENF_SELF_MANAGER,
+ * lsm-progs/cgroup.bpf.h). enforcerd --service-manager names them:
+ *   auto  PID 1's executable when PID 1 is systemd, and the
+ *         systemd-executor it keeps open (systemd 255 on) or installs;
+ *   none  no task is the manager: setup steps are decided by the profile;
+ *   PATH[:PATH...]  these files (tests; another manager).
+ */
+#ifndef ENF_SERVICE_MANAGER_H
+#define ENF_SERVICE_MANAGER_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <sys/types.h>
+#include <stddef.h>
+
+#define SERVICE_MANAGER_MAX 4
+
+/* 0 when spec is one of the forms above, else -EINVAL with the reason in err. */
+int service_manager_spec_valid(const char *spec, char *err, size_t errlen);
+
+/*
+ * The paths whose inodes are the manager's executables under spec, at
+ * most SERVICE_MANAGER_MAX, into paths; the count.
+ */
+size_t service_manager_paths(const char *spec, char paths[][PATH_MAX], size_t max);
+
+struct service_manager_seen {
+	bool known;
+	dev_t dev;
+	ino_t ino;
+};
+
+/*
+ * Under auto: whether PID 1's executable is another file than when last
+ * asked (systemctl daemon-reexec after an upgrade), so the identities must
+ * be written again. Cheap enough for every turn of the main loop.
+ */
+bool service_manager_moved(const char *spec, struct service_manager_seen *seen);
+
+#endif

@@ -1,0 +1,579 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The loops of path resolution and matching (path.bpf.h says what each
+ * does): the dentry walk, the trie match and the path text, each a
+ * bpf_loop() whose callback is verified at every call site and, from 6.8
+ * on, once per step until a step changes nothing the verifier tracks.
+ *
+ * So that loading stays fast, each loop sits in a global function, which
+ * the verifier checks once per program that calls it whatever the callers'
+ * states, and what a step carries to the next lives in the task's scratch
+ * (tc->walk, tc->trie, tc->text), where the verifier tracks no values: the
+ * stack context of a callback holds only what no step changes. Global
+ * functions take scalars and pointers to plain memory; kernel objects
+ * arrive as numbers and are only probe-read.
+ */
+#include "common.bpf.h"
+#include "path.bpf.h"
+
+/* ---- the walk --------------------------------------------------------------- */
+
+/* What no step of the walk changes (the rest is in tc->walk). */
+struct path_walk {
+	struct enf_task_ctx *tc;
+	__u32 instance;
+	bool check_inodes;    /* look up the identity of every dentry on the way */
+	bool ident_of_tc;     /* the leaf's identity is tc->leaf_ident's, not the walked leaf's (a new name) */
+};
+
+static __always_inline bool inode_known(__u32 instance, struct dentry *d, __u64 *ret_dev, __u64 *ret_ino,
+					__u32 *ret_node)
+{
+	struct enf_inode_key key = { .instance = instance };
+	struct inode *inode = BPF_CORE_READ(d, d_inode);
+	struct enf_inode_val *v;
+
+	if (!inode)
+		return false; /* negative dentry: the object to be created */
+	key.dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	key.ino = BPF_CORE_READ(inode, i_ino);
+	v = bpf_map_lookup_elem(&inodes, &key);
+	if (!v)
+		return false;
+	*ret_dev = key.dev;
+	*ret_ino = key.ino;
+	*ret_node = v->node;
+	return true;
+}
+
+/* Kernels before 6.14 call the inline name d_iname (6.14: d_shortname). */
+struct dentry___iname {
+	unsigned char d_iname[32];
+} __attribute__((preserve_access_index));
+
+#define ENF_NO_INLINE_NAME 0xffffu
+
+/*
+ * Offsets in the walk's window (tc->window), which starts at d_parent. CO-RE
+ * constants: the verifier sees plain numbers, and the checks against the
+ * window's size below cost nothing at run time.
+ */
+static __always_inline __u32 window_base(void)
+{
+	return bpf_core_field_offset(struct dentry, d_parent);
+}
+
+static __always_inline __u32 window_inline_name(void)
+{
+	__u32 off = ENF_NO_INLINE_NAME;
+
+	if (bpf_core_field_exists(struct dentry, d_shortname))
+		off = bpf_core_field_offset(struct dentry, d_shortname) - window_base();
+	else if (bpf_core_field_exists(struct dentry___iname, d_iname))
+		off = bpf_core_field_offset(struct dentry___iname, d_iname) - window_base();
+	return off;
+}
+
+/* Bytes [8k, 8k+8) of a name of len bytes, with everything from len on zeroed. */
+static __always_inline __u64 name_word(__u64 w, __u32 len, __u32 k)
+{
+	__u32 start = k * 8;
+
+	if (len <= start)
+		return 0;
+	if (len >= start + 8)
+		return w;
+	return w & ((1ULL << ((len - start) * 8)) - 1);
+}
+
+/*
+ * Record dentry d (its window just read) as component slot: the dentry, its
+ * name pointer and length, and, when the name is short and stored inline
+ * (the case of almost every name), the name itself as the trie key wants it.
+ * The bytes of d_iname past the NUL are whatever a longer earlier name
+ * left: they are masked off by length.
+ */
+static __always_inline void record_component(struct enf_task_ctx *tc, __u32 slot, __u64 d)
+{
+	const __u32 base = window_base();
+	const __u32 o_len = bpf_core_field_offset(struct dentry, d_name.len) - base;
+	const __u32 o_name = bpf_core_field_offset(struct dentry, d_name.name) - base;
+	const __u32 o_inline = window_inline_name();
+	struct walked_name *c;
+	__u64 ptr;
+	__u32 len;
+
+	slot &= ENF_TOP_DENTRIES - 1;
+	c = &tc->name[slot];
+	tc->top[slot] = d;
+	c->is_short = 0;
+	if (o_len > ENF_DENTRY_WINDOW - 4 || o_name > ENF_DENTRY_WINDOW - 8) {
+		/* A layout the window does not cover (no kernel we know): read the name pointer. */
+		c->ptr = (__u64)(unsigned long)BPF_CORE_READ((struct dentry *)(unsigned long)d, d_name.name);
+		c->len = 0;
+		return;
+	}
+	len = *(__u32 *)((char *)tc->window + o_len);
+	ptr = *(__u64 *)((char *)tc->window + o_name);
+	c->ptr = ptr;
+	c->len = len;
+	if (o_inline > ENF_DENTRY_WINDOW - ENF_SHORT_NAME_MAX || len > ENF_SHORT_NAME_LEN ||
+	    ptr != d + base + o_inline)
+		return;
+	for (__u32 k = 0; k < ENF_SHORT_NAME_MAX / 8; k++)
+		c->word[k] = name_word(*(__u64 *)((char *)tc->window + o_inline + 8 * k), len, k);
+	c->is_short = 1;
+}
+
+/*
+ * Enter mount mnt: one read gives what the walk needs of it (struct mount
+ * keeps mnt_parent, mnt_mountpoint and mnt.mnt_root side by side), into
+ * tc->mount. False when it could not be read (the walk then fails closed).
+ */
+static __always_inline bool enter_mount(struct enf_task_ctx *tc, __u64 mnt)
+{
+	struct mount *m = (struct mount *)(unsigned long)mnt;
+	const __u32 base = bpf_core_field_offset(struct mount, mnt_parent);
+	const __u32 o_point = bpf_core_field_offset(struct mount, mnt_mountpoint) - base;
+	const __u32 o_root = bpf_core_field_offset(struct mount, mnt.mnt_root) - base;
+
+	tc->walk.mnt = mnt;
+	if (o_point > sizeof(tc->mount) - 8 || o_root > sizeof(tc->mount) - 8) {
+		/* A layout the window does not cover (no kernel we know): three reads. */
+		tc->mount.parent = (__u64)(unsigned long)BPF_CORE_READ(m, mnt_parent);
+		tc->mount.mountpoint = (__u64)(unsigned long)BPF_CORE_READ(m, mnt_mountpoint);
+		tc->mount.root = (__u64)(unsigned long)BPF_CORE_READ(m, mnt.mnt_root);
+		return tc->mount.root != 0;
+	}
+	if (bpf_probe_read_kernel(tc->window, sizeof(tc->mount), (void *)(unsigned long)(mnt + base)) < 0)
+		return false;
+	tc->mount.parent = tc->window[0];
+	tc->mount.mountpoint = *(__u64 *)((char *)tc->window + o_point);
+	tc->mount.root = *(__u64 *)((char *)tc->window + o_root);
+	return true;
+}
+
+static int path_walk_step(__u32 i, void *data)
+{
+	struct path_walk *w = data;
+	struct enf_task_ctx *tc = w->tc;
+	struct walk_state *s = &tc->walk;
+	__u64 d = s->dentry;
+	__u64 up;
+
+	/* A bind mount's root is a directory the rules may name: check it before crossing. */
+	if (w->check_inodes) {
+		struct dentry *dp = (struct dentry *)(unsigned long)d;
+
+		if (i == 0) {
+			/* A name about to be given to an existing object carries that object's identity. */
+			if (w->ident_of_tc)
+				dp = (struct dentry *)(unsigned long)tc->leaf_ident;
+			s->leaf_hit = inode_known(w->instance, dp, &tc->hits.leaf_dev, &tc->hits.leaf_ino,
+						  &tc->hits.leaf_node);
+		} else if (!s->anc_hit) {
+			s->anc_hit = inode_known(w->instance, dp, &tc->hits.anc_dev, &tc->hits.anc_ino,
+						 &tc->hits.anc_node);
+		}
+	}
+
+	/*
+	 * Beside the path: d is above the root of a bind mount of a
+	 * subdirectory, in the same file system, and only its identity counts
+	 * (checked above). Up to the file system's root or the first hit, then
+	 * on to the mountpoint as usual. Each step counts against the walk's
+	 * bound.
+	 */
+	if (s->beside) {
+		if (bpf_probe_read_kernel(&up, sizeof(up), (void *)(unsigned long)(d + window_base())) < 0)
+			return 1; /* not done: the caller fails closed */
+		if (up != d && !s->anc_hit) {
+			s->dentry = up;
+			return 0;
+		}
+		s->beside = false;
+		s->dentry = tc->mount.mountpoint;
+		return enter_mount(tc, tc->mount.parent) ? 0 : 1;
+	}
+
+	if (d == tc->mount.root) {
+		if (tc->mount.parent == s->mnt) {
+			/* Root of the namespace, of another one, or of a detached tree. */
+			s->done = true;
+			s->tree_root = true;
+			return 1;
+		}
+		/*
+		 * A bind mount's root need not be its file system's root: a rule
+		 * naming a directory above it (a denied subtree whose subdirectory
+		 * was bind mounted elsewhere) is met only by climbing there. Not
+		 * once an identity was met: each carries its path's effective
+		 * restrictions, ancestors' included (profiles_path.c).
+		 */
+		if (w->check_inodes && !s->leaf_hit && !s->anc_hit) {
+			if (bpf_probe_read_kernel(&up, sizeof(up), (void *)(unsigned long)(d + window_base())) < 0)
+				return 1;
+			if (up != d) {
+				s->beside = true;
+				s->dentry = up;
+				return 0;
+			}
+		}
+		s->dentry = tc->mount.mountpoint;
+		return enter_mount(tc, tc->mount.parent) ? 0 : 1;
+	}
+
+	/* One read gives the parent, the name and, when short, the name's bytes. */
+	if (bpf_probe_read_kernel(tc->window, sizeof(tc->window), (void *)(unsigned long)(d + window_base())) < 0)
+		return 1; /* not done: the caller fails closed */
+	record_component(tc, s->depth, d);
+	s->depth++;
+	up = tc->window[0]; /* d_parent starts the window */
+	if (up == d) {
+		/* A disconnected or pseudo dentry (memfd, pipe): it is its own root. */
+		s->done = true;
+		return 1;
+	}
+	s->dentry = up;
+	return 0;
+}
+
+__noinline int enf_path_walk(__u64 dentry, __u64 vfsmnt, __u32 instance, __u32 pflags)
+{
+	struct enf_task_ctx *tc = task_scratch();
+	struct path_walk w = {};
+
+	if (!tc)
+		return -ENOMEM;
+	w.tc = tc;
+	w.instance = instance;
+	w.check_inodes = pflags & ENF_PROFILE_HAS_INODES;
+	w.ident_of_tc = pflags & ENF_MATCH_IDENT;
+	tc->walk.dentry = dentry;
+	tc->walk.depth = 0;
+	tc->walk.done = false;
+	tc->walk.leaf_hit = false;
+	tc->walk.anc_hit = false;
+	tc->walk.tree_root = false;
+	tc->walk.beside = false;
+	/* container_of with a CO-RE offset: struct mount moves between kernels. */
+	if (!enter_mount(tc, vfsmnt - bpf_core_field_offset(struct mount, mnt)))
+		return -ENAMETOOLONG;
+	bpf_loop(ENF_PATH_WALK_MAX, path_walk_step, &w, 0);
+	return tc->walk.done ? 0 : -ENAMETOOLONG;
+}
+
+/* ---- the trie match ------------------------------------------------------------ */
+
+/* What no step of the match changes (the rest is in tc->trie). */
+struct trie_match {
+	struct enf_task_ctx *tc;
+	__u32 instance;
+	__u32 depth;
+	__u32 exe_id;         /* task's executable in this instance; 0 = none */
+	bool  contents;       /* match what lies below the leaf (a directory's content): its subtree side */
+};
+
+/*
+ * The side of node val a match applies (exact or subtree), merged with the
+ * node's rules limited to the task's executable (fa, NULL when none) at
+ * the same specificity: at equal specificity the larger enum enf_action
+ * wins, the node's own on a tie. Into tc->side: the node comes from one of
+ * two maps and either side, and the verifier would follow the classes'
+ * loop once for each such pointer; copied, it is one piece of scratch.
+ */
+static __always_inline void node_side(struct enf_task_ctx *tc, struct enf_node_val *val,
+				      struct enf_actions *fa, bool exact)
+{
+	struct class_actions *side = &tc->side;
+	const __u8 *acts_from;
+	const __u32 *rules_from;
+
+	if (exact) {
+		__builtin_memcpy(side->action, val->exact, sizeof(side->action));
+		__builtin_memcpy(side->rule, val->exact_rule, sizeof(side->rule));
+	} else {
+		__builtin_memcpy(side->action, val->subtree, sizeof(side->action));
+		__builtin_memcpy(side->rule, val->subtree_rule, sizeof(side->rule));
+	}
+	if (!fa)
+		return;
+	barrier_var(fa); /* the side's address after the null check: see inode_restrict() */
+	acts_from = exact ? fa->exact : fa->subtree;
+	rules_from = exact ? fa->exact_rule : fa->subtree_rule;
+	for (int c = 0; c < ENF_CLASS_COUNT; c++) {
+		if (acts_from[c] > side->action[c]) {
+			side->action[c] = acts_from[c];
+			side->rule[c] = rules_from[c];
+		}
+	}
+}
+
+/* Apply tc->side to the running result: deeper (more specific) replaces whatever a shallower node said. */
+static __always_inline void apply_side(struct enf_task_ctx *tc)
+{
+	for (int c = 0; c < ENF_CLASS_COUNT; c++) {
+		if (tc->side.action[c] != ENF_ACT_NONE) {
+			tc->res.out.action[c] = tc->side.action[c];
+			tc->res.out.rule[c] = tc->side.rule[c];
+		}
+	}
+}
+
+static __always_inline struct enf_actions *from_actions(__u32 instance, __u32 node, __u32 exe_id)
+{
+	struct enf_from_key key = { .instance = instance, .node = node, .exe_id = exe_id };
+
+	if (!exe_id)
+		return NULL;
+	return bpf_map_lookup_elem(&from_rules, &key);
+}
+
+/*
+ * The node the match has reached (tc->trie.node): whether it is an inode
+ * hit's rule node, what the whole path reached when last, and its actions
+ * applied: the final component's side (exact, or subtree for contents)
+ * when last, the subtree side otherwise.
+ */
+static __always_inline void reach_node(struct trie_match *m, struct enf_node_val *val, bool last)
+{
+	struct enf_task_ctx *tc = m->tc;
+	struct enf_actions *fa;
+
+	tc->trie.node = val->node;
+	if (tc->trie.node == tc->trie.anc_node)
+		tc->trie.anc_on_path = true;
+	if (last) {
+		if (tc->trie.node == tc->trie.leaf_node)
+			tc->trie.leaf_on_path = true;
+		tc->trie.leaf_exe_id = val->exe_id;
+		tc->trie.leaf_flags = val->flags;
+		tc->trie.full = true;
+	}
+	fa = from_actions(m->instance, tc->trie.node, m->exe_id);
+	node_side(tc, val, fa, last && !m->contents);
+	apply_side(tc);
+}
+
+static __always_inline struct dentry *top_component(struct enf_task_ctx *tc, __u32 depth, __u32 i)
+{
+	/* Component i counted from the root was recorded at walk index depth-1-i. */
+	return (struct dentry *)(unsigned long)tc->top[(depth - 1 - i) & (ENF_TOP_DENTRIES - 1)];
+}
+
+/*
+ * The edge from tc->trie.node named like component idx of the walk:
+ * path_trie for a short name (one small key to hash), path_trie_long
+ * otherwise (enforcer_abi.h). A short inline name was read by the walk
+ * already.
+ */
+static __always_inline struct enf_node_val *trie_edge(struct trie_match *m, __u32 idx)
+{
+	struct enf_task_ctx *tc = m->tc;
+	struct enf_trie_key *key = &tc->skey;
+	struct enf_trie_long_key *lkey = &tc->key;
+	struct walked_name *c = &tc->name[idx & (ENF_TOP_DENTRIES - 1)];
+	const unsigned char *name;
+	long n;
+
+	key->instance = m->instance;
+	key->parent = tc->trie.node;
+	if (c->is_short) {
+		for (__u32 k = 0; k < ENF_SHORT_NAME_MAX / 8; k++)
+			((__u64 *)key->name)[k] = c->word[k];
+		return bpf_map_lookup_elem(&path_trie, key);
+	}
+	name = (const unsigned char *)(unsigned long)c->ptr;
+	__builtin_memset(key->name, 0, sizeof(key->name));
+	n = bpf_probe_read_kernel_str(key->name, sizeof(key->name), name);
+	if (n < 0)
+		goto fault;
+	if (n < ENF_SHORT_NAME_MAX)
+		return bpf_map_lookup_elem(&path_trie, key); /* the whole name fitted */
+	lkey->instance = m->instance;
+	lkey->parent = tc->trie.node;
+	__builtin_memset(lkey->name, 0, sizeof(lkey->name));
+	if (bpf_probe_read_kernel_str(lkey->name, sizeof(lkey->name), name) < 0)
+		goto fault;
+	return bpf_map_lookup_elem(&path_trie_long, lkey);
+fault:
+	tc->trie.read_error = true;
+	return NULL;
+}
+
+static int trie_match_step(__u32 i, void *data)
+{
+	struct trie_match *m = data;
+	struct enf_node_val *val;
+
+	if (i >= m->depth || i >= ENF_TOP_DENTRIES)
+		return 1;
+	val = trie_edge(m, m->depth - 1 - i);
+	if (!val)
+		return 1; /* no rule lies at or below this component */
+	reach_node(m, val, i == m->depth - 1);
+	return 0;
+}
+
+__noinline int enf_trie_match(__u32 instance, __u32 depth, __u32 exe_id, __u32 pflags)
+{
+	struct enf_task_ctx *tc = task_scratch();
+	struct trie_match m = {};
+	struct enf_trie_key *key;
+	struct enf_node_val *root;
+
+	if (!tc)
+		return -ENOMEM;
+	m.tc = tc;
+	m.instance = instance;
+	m.depth = depth;
+	m.exe_id = exe_id;
+	m.contents = pflags & ENF_MATCH_CONTENTS;
+	__builtin_memset(&tc->res.out, 0, sizeof(tc->res.out));
+	tc->trie.leaf_exe_id = 0;
+	tc->trie.leaf_flags = 0;
+	tc->trie.full = false;
+	tc->trie.read_error = false;
+	tc->trie.leaf_on_path = false;
+	tc->trie.anc_on_path = false;
+
+	key = &tc->skey;
+	key->instance = instance;
+	key->parent = ENF_TRIE_ROOT_PARENT;
+	__builtin_memset(key->name, 0, sizeof(key->name));
+	root = bpf_map_lookup_elem(&path_trie, key);
+	if (!root)
+		return -ENOENT;
+	reach_node(&m, root, depth == 0);
+	if (depth == 0)
+		return 0;
+	bpf_loop(ENF_TOP_DENTRIES, trie_match_step, &m, 0);
+	return tc->trie.read_error ? -EFAULT : 0;
+}
+
+__noinline int enf_exe_id(__u32 instance)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct file *exe = BPF_CORE_READ(task, mm, exe_file);
+	struct enf_task_ctx *tc;
+	int r;
+
+	if (!exe)
+		return 0; /* kernel threads have no executable */
+	r = enf_path_walk((__u64)(unsigned long)BPF_CORE_READ(exe, f_path.dentry),
+			  (__u64)(unsigned long)BPF_CORE_READ(exe, f_path.mnt), instance, 0);
+	if (r < 0)
+		return r;
+	tc = task_scratch();
+	if (!tc)
+		return -ENOMEM;
+	tc->trie.leaf_node = ENF_NO_NODE;
+	tc->trie.anc_node = ENF_NO_NODE;
+	r = enf_trie_match(instance, tc->walk.depth, 0, 0);
+	if (r < 0)
+		return r;
+	return tc->trie.full ? (int)tc->trie.leaf_exe_id : 0;
+}
+
+/* ---- the text --------------------------------------------------------------- */
+
+/* What no step of a render changes (the rest is in tc->text). */
+struct path_text {
+	struct enf_task_ctx *tc;
+	struct enf_event *ev;
+	__u32 depth;
+};
+
+/*
+ * Render walked components into a fixed-size text field of the event (the
+ * object's path, the executable's path). One callback per field: the
+ * verifier bounds the write offset by the field's size, so the field is a
+ * compile-time choice. Room for "/" + one whole component must remain
+ * after off; a path that does not fit ends at a component boundary and
+ * is flagged.
+ */
+#define DEFINE_PATH_TEXT(fn, field, fmax)						\
+static int fn##_step(__u32 i, void *data)						\
+{											\
+	struct path_text *t = data;							\
+	struct enf_task_ctx *tc = t->tc;						\
+	struct dentry *d;								\
+	__u32 off = tc->text.off;							\
+	long n;										\
+											\
+	if (i >= t->depth || i >= ENF_TOP_DENTRIES)					\
+		return 1;								\
+	if (off > (fmax) - ENF_NAME_MAX - 1) {						\
+		tc->text.truncated = true;						\
+		return 1;								\
+	}										\
+	d = top_component(tc, t->depth, i);						\
+	t->ev->field[off] = '/';							\
+	n = bpf_probe_read_kernel_str(&t->ev->field[off + 1], ENF_NAME_MAX,		\
+				      BPF_CORE_READ(d, d_name.name));			\
+	if (n <= 0)									\
+		return 1;								\
+	tc->text.off = off + n; /* n counts the NUL, which the next '/' overwrites */	\
+	return 0;									\
+}											\
+											\
+/*											\
+ * The walked path (tc, depth) as text into ev's field. Returns the length	\
+ * with NUL; tc->text.truncated says whether it was cut.			\
+ */											\
+static __always_inline __u32 fn(struct enf_task_ctx *tc, struct enf_event *ev, __u32 depth) \
+{											\
+	struct path_text t = { .tc = tc, .ev = ev, .depth = depth };			\
+	__u32 off;									\
+											\
+	_Static_assert(((fmax) & ((fmax) - 1)) == 0, "the mask below needs a power of two"); \
+	tc->text.off = 0;								\
+	tc->text.truncated = depth > ENF_TOP_DENTRIES;					\
+	if (depth == 0) {								\
+		ev->field[0] = '/';							\
+		ev->field[1] = 0;							\
+		return 2;								\
+	}										\
+	bpf_loop(ENF_TOP_DENTRIES, fn##_step, &t, 0);					\
+	off = tc->text.off;								\
+	if (off < (fmax))								\
+		ev->field[off & ((fmax) - 1)] = 0;					\
+	return off + 1;									\
+}
+
+DEFINE_PATH_TEXT(path_text_render, path, ENF_PATH_EVENT_MAX)
+DEFINE_PATH_TEXT(exe_text_render, exe, ENF_EXE_EVENT_MAX)
+
+__noinline int enf_path_text(struct enf_event *ev, __u32 depth)
+{
+	struct enf_task_ctx *tc = task_scratch();
+
+	if (!ev || !tc)
+		return 0;
+	ev->path_len = path_text_render(tc, ev, depth);
+	if (tc->text.truncated)
+		ev->flags |= ENF_EVENT_PATH_TRUNCATED;
+	return 0;
+}
+
+__noinline int enf_exe_text(struct enf_event *ev)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct file *exe = BPF_CORE_READ(task, mm, exe_file);
+	struct enf_task_ctx *tc;
+
+	if (!ev || !exe)
+		return 0; /* kernel threads have no executable */
+	if (enf_path_walk((__u64)(unsigned long)BPF_CORE_READ(exe, f_path.dentry),
+			  (__u64)(unsigned long)BPF_CORE_READ(exe, f_path.mnt), 0, 0) < 0) {
+		ev->flags |= ENF_EVENT_EXE_TRUNCATED;
+		return 0;
+	}
+	tc = task_scratch();
+	if (!tc)
+		return 0;
+	(void)exe_text_render(tc, ev, tc->walk.depth);
+	if (tc->text.truncated)
+		ev->flags |= ENF_EVENT_EXE_TRUNCATED;
+	return 0;
+}
