@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <grp.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -313,7 +314,9 @@ static int cleanup(const struct options *o)
 static int protected_key(const char *path, struct enf_self_inode_key *key)
 {
 	uint64_t dev, ino;
-	int r = inode_identity(NULL, path, &dev, &ino);
+	/* PID 1's executables are named by its /proc links (service_manager.c): its mounts, not ours. */
+	int r = !strncmp(path, "/proc/1/", 8) ? inode_identity_in(1, path, &dev, &ino)
+					      : inode_identity(NULL, path, &dev, &ino);
 
 	if (r < 0)
 		return r;
@@ -368,10 +371,14 @@ static void protect_files(struct engine *e, const struct options *o)
 					 "decided by the profile", want[i].path);
 			continue;
 		}
-		if (bpf_map_update_elem(e->self_inodes_fd, &keys[k], &val, BPF_ANY) < 0)
+		if (bpf_map_update_elem(e->self_inodes_fd, &keys[k], &val, BPF_ANY) < 0) {
 			log_warn("cannot protect %s from confined tasks: %m", want[i].path);
-		else
-			k++;
+			continue;
+		}
+		if (want[i].kind == ENF_SELF_MANAGER)
+			log_info("service manager executable: %s (inode %" PRIu64 ":%" PRIu64 ")", want[i].path,
+				 (uint64_t)keys[k].dev, (uint64_t)keys[k].ino);
+		k++;
 	}
 	if (!strcmp(o->service_manager, "auto") && !nmanagers)
 		log_info("PID 1 is not systemd: no service manager tasks; units' setup steps are decided by the profile");

@@ -28,6 +28,14 @@ void mount_devs_free(struct mount_devs *m);
 int inode_identity(struct mount_devs *m, const char *path, uint64_t *ret_dev, uint64_t *ret_ino);
 
 /*
+ * As inode_identity(), for a path that leads into task pid's mounts: a
+ * magic link under /proc/PID (exe, fd/N), which reaches the object in that
+ * task's mount namespace, whose mount ids the daemon's own (systemd gives
+ * the hardened daemon a namespace of its own) does not know.
+ */
+int inode_identity_in(int pid, const char *path, uint64_t *ret_dev, uint64_t *ret_ino);
+
+/*
  * Another task's mount namespace, to resolve paths as the tasks of a
  * confined cgroup see them (a container's root, its own /usr): its root
  * and its mounts, taken through /proc/PID. Symlinks resolve inside that

@@ -8,17 +8,14 @@ __noinline long current_cgroup_walk(__u64 mask, __u32 deep)
 	return cgroup_walk_status(mask, deep);
 }
 
-__noinline int current_profile_status(void)
+__noinline __u64 current_manager_exe(void)
 {
-	bool manager = false;
-	__u32 slot = 0;
-	int r;
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u64 exe = current_exe_file();
 
-	/* A call of its own: its stack is not added to the decision engine's deepest chain. */
-	r = current_governance(&slot, &manager);
-	if (r > 0 && manager)
+	if (!exe || !service_manager_inode(BPF_CORE_READ(task, mm, exe_file, f_inode)))
 		return 0;
-	return r > 0 ? (int)slot + 1 : r;
+	return exe;
 }
 
 __noinline int current_exec_status(void)
@@ -27,6 +24,7 @@ __noinline int current_exec_status(void)
 	__u32 slot = 0;
 	int r;
 
+	/* A call of its own: its stack is not added to the decision engine's deepest chain. */
 	r = current_governance(&slot, &manager);
 	if (r <= 0)
 		return r;

@@ -129,17 +129,10 @@ static __always_inline __u64 current_exe_file(void)
 /*
  * Whether the current task, governed by a profile, runs one of the
  * manager's executables: the exe_file it was found for when it does (kept
- * in the cache), 0 when not.
+ * in the cache), 0 when not. A global function (cgroup.bpf.c): verified
+ * once per program rather than at each of its callers' states.
  */
-static __always_inline __u64 current_manager_exe(void)
-{
-	struct task_struct *task = bpf_get_current_task_btf();
-	__u64 exe = current_exe_file();
-
-	if (!exe || !service_manager_inode(BPF_CORE_READ(task, mm, exe_file, f_inode)))
-		return 0;
-	return exe;
-}
+extern __u64 current_manager_exe(void);
 
 /*
  * 1 with *ret_slot set when a profile governs the current task, 0 when none
@@ -298,17 +291,25 @@ static __always_inline int cgroup_profile_slot(struct cgroup *cgrp, __u32 *ret_s
  * cgroup_profile_status(): the same for cgroup `cgrp` (an address: global
  * functions take numbers, not kernel pointers), by cgroup_profile_slot().
  */
-extern int current_profile_status(void);
 extern int cgroup_profile_status(__u64 cgrp);
 
 /*
- * For exec alone (bprm_check): as current_profile_status(), but the
- * service manager's tasks are governed too, with ENF_STATUS_MANAGER added
- * to a positive status: what the manager execs is the workload's first
- * instruction, which the profile decides.
+ * For exec (bprm_check): as current_profile_status(), but the service
+ * manager's tasks are governed too, with ENF_STATUS_MANAGER added to a
+ * positive status: what the manager execs is the workload's first
+ * instruction, which the profile decides. The one global function of the
+ * question (current_profile_status() wraps it inline: a call level more
+ * would not fit the deepest chains' stack on 6.1).
  */
 #define ENF_STATUS_MANAGER (1 << 24)
 extern int current_exec_status(void);
+
+static __always_inline int current_profile_status(void)
+{
+	int status = current_exec_status();
+
+	return status > 0 && (status & ENF_STATUS_MANAGER) ? 0 : status;
+}
 
 /* A status as the slot functions answer: 1 with *ret_slot set, 0, or -errno. */
 static __always_inline int slot_of_status(int status, __u32 *ret_slot)

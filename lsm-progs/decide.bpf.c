@@ -41,12 +41,12 @@ __noinline int enf_match_object(__u32 instance, __u32 pflags)
 	tc->res.full = 0;
 	tc->res.via_inode = 0;
 	if (pflags & ENF_PROFILE_HAS_FROM) {
-		r = enf_exe_id(instance);
+		r = enf_exe_id(tc, instance);
 		if (r < 0)
 			return r;
 		exe_id = r;
 	}
-	r = enf_path_walk(tc->obj_dentry, tc->obj_mnt, instance, pflags);
+	r = enf_path_walk(tc, tc->obj_dentry, tc->obj_mnt, instance, pflags);
 	tc->res.depth = tc->walk.depth;
 	if (r < 0)
 		return r;
@@ -54,7 +54,7 @@ __noinline int enf_match_object(__u32 instance, __u32 pflags)
 		return -EXDEV;
 	tc->trie.leaf_node = tc->walk.leaf_hit ? tc->hits.leaf_node : ENF_NO_NODE;
 	tc->trie.anc_node = tc->walk.anc_hit ? tc->hits.anc_node : ENF_NO_NODE;
-	r = enf_trie_match(instance, tc->walk.depth, exe_id, pflags);
+	r = enf_trie_match(tc, instance, tc->walk.depth, exe_id, pflags);
 	if (r < 0)
 		return r;
 	inode_restrict(tc, instance, pflags & ENF_MATCH_CONTENTS);
@@ -335,7 +335,7 @@ __noinline int enf_decide_fileless(__u64 dentry, __u64 mnt, __u32 hook)
 	tc = task_scratch();
 	if (!tc)
 		return finish(&d, NULL, 0); /* the decision stands; only the event loses its path */
-	if (enf_path_walk(dentry, mnt, 0, 0) < 0)
+	if (enf_path_walk(tc, dentry, mnt, 0, 0) < 0)
 		return finish(&d, NULL, 0);
 	return finish(&d, tc, tc->walk.depth);
 }

@@ -108,36 +108,35 @@ static __always_inline void unix_name_text(struct enf_event *ev, __u64 addr)
 
 /*
  * The reserved record's contents but the executable: the decision's and the
- * task's fields, and the object's path (or a unix peer's name). 1 when the
- * task has its scratch, where the executable's walk goes next
- * (enf_exe_text()), else 0. A global function of its own: enf_emit_event()
- * arrives here in several states (with a rate entry or without, ...), and
- * the verifier would follow all of this once for each. The executable is
- * the caller's to add: called from here it would be one frame deeper, and
- * a socket hook's chain has no room for that on 6.1 (512 bytes of stack).
+ * task's fields, and with the task's scratch tc (NULL: none) the object's
+ * path or a unix peer's name. A global function of its own:
+ * enf_emit_event() arrives here in several states (with a rate entry or
+ * without, ...), and the verifier would follow all of this once for each.
+ * The executable is the caller's to add (enf_exe_text()): called from
+ * here it would be one frame deeper, and a socket hook's chain has no room
+ * for that on 6.1 (512 bytes of stack).
  */
-__noinline int enf_event_fill(struct enf_event *ev, struct decision *d, __u32 verdict, __u32 path_depth)
+__noinline int enf_event_fill(struct enf_event *ev, struct enf_task_ctx *tc, struct decision *d, __u32 verdict,
+			      __u32 path_depth)
 {
-	struct enf_task_ctx *tc;
-
 	if (!ev || !d)
 		return 0;
 	/* What finish() returns for this verdict: a denial is EPERM, anything else 0. */
 	fill_event(ev, d, verdict, verdict == ENF_VERDICT_DENY ? -EPERM : 0);
-	tc = task_scratch();
 	if (!tc)
 		return 0;
 	/* A global function: verified once per program, whatever state reaches it here. */
 	if (path_depth)
-		enf_path_text(ev, path_depth - 1);
+		enf_path_text(ev, tc, path_depth - 1);
 	else if (d->has_net && (d->hook == ENF_HOOK_UNIX_CONNECT || d->hook == ENF_HOOK_UNIX_SEND))
 		unix_name_text(ev, tc->unix_addr);
-	return 1;
+	return 0;
 }
 
 __noinline int enf_emit_event(struct decision *d, __u32 verdict, __u32 path_depth)
 {
 	struct enf_rate_val *rate;
+	struct enf_task_ctx *tc;
 	struct enf_event *ev;
 
 	if (!d)
@@ -164,8 +163,9 @@ __noinline int enf_emit_event(struct decision *d, __u32 verdict, __u32 path_dept
 	if (rate)
 		__sync_fetch_and_add(&rate->delivered, 1);
 	stat_inc(ENF_STAT_EVENT_DELIVERED);
-	if (enf_event_fill(ev, d, verdict, path_depth) > 0)
-		enf_exe_text(ev);
+	tc = task_scratch();
+	enf_event_fill(ev, tc, d, verdict, path_depth);
+	enf_exe_text(ev, tc);
 	bpf_ringbuf_submit(ev, 0);
 	return 0;
 }

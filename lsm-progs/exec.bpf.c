@@ -59,7 +59,7 @@ static __always_inline int decide_manager_exec(int status, struct file *file)
 	d.prof.mode = ENF_MODE_ENFORCE; /* identity protection is not subject to audit mode */
 	/* The event names the file; the decision does not depend on it. */
 	tc = task_scratch();
-	if (tc && enf_path_walk(as_scalar(file->f_path.dentry), as_scalar(file->f_path.mnt), 0, 0) == 0)
+	if (tc && enf_path_walk(tc, as_scalar(file->f_path.dentry), as_scalar(file->f_path.mnt), 0, 0) == 0)
 		return finish(&d, tc, tc->walk.depth);
 	return finish(&d, NULL, 0);
 }

@@ -93,7 +93,7 @@ __noinline int enf_learn_object(__u64 dentry, __u64 mnt, __u32 what, __u32 hook)
 		stat_inc(ENF_STAT_LEARN_UNRESOLVED);
 		return 0;
 	}
-	if (enf_path_walk(dentry, mnt, 0, 0) < 0) {
+	if (enf_path_walk(tc, dentry, mnt, 0, 0) < 0) {
 		stat_inc(ENF_STAT_LEARN_UNRESOLVED);
 		return 0;
 	}
@@ -104,7 +104,7 @@ __noinline int enf_learn_object(__u64 dentry, __u64 mnt, __u32 what, __u32 hook)
 	}
 	fill_event(ev, &d, ENF_VERDICT_LEARN, 0);
 	ev->access_class = what & 0xffff;
-	enf_path_text(ev, tc->walk.depth);
+	enf_path_text(ev, tc, tc->walk.depth);
 
 	h.ev = ev;
 	h.len = ev->path_len;

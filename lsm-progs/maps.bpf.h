@@ -120,8 +120,7 @@ struct enf_task_ctx {
 	} mount;                                   /* the mount the walk is in (enter_mount()) */
 	__u64 obj_dentry, obj_mnt;    /* the object of the decision, from the hook (check_object()) */
 	__u64 unix_addr;              /* an abstract unix peer's struct unix_address, for its event (unix.bpf.c) */
-	struct enf_trie_key skey;     /* trie keys live here: the stack has no room */
-	struct enf_trie_long_key key; /* a long component's key (path_trie_long) */
+	struct enf_trie_long_key key; /* a long component's key (path_trie_long): too large for the stack */
 	struct enf_inode_key ikey;    /* inode identity lookups after the match (inode_restrict()) */
 	struct walk_hits hits;
 	struct class_actions side;    /* the side of a trie node a match applies (node_side()) */

@@ -314,7 +314,7 @@ static __always_inline int net_match_once(struct decision *d, __u32 af, bool has
 	__u32 exe_id = 0;
 
 	if (d->prof.flags & ENF_PROFILE_HAS_FROM) {
-		int e = enf_exe_id(d->prof.instance);
+		int e = enf_exe_id(task_scratch(), d->prof.instance);
 
 		if (e < 0)
 			return -EINVAL;

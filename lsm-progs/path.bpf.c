@@ -11,7 +11,10 @@
  * (tc->walk, tc->trie, tc->text), where the verifier tracks no values: the
  * stack context of a callback holds only what no step changes. Global
  * functions take scalars and pointers to plain memory; kernel objects
- * arrive as numbers and are only probe-read.
+ * arrive as numbers and are only probe-read. The scratch is the caller's
+ * (tc, NULL when it has none: a lookup is a helper call on every
+ * decision), memory the 6.1 verifier does not accept as a map key: keys
+ * are built on the stack, but for a long name's (trie_edge()).
  */
 #include "common.bpf.h"
 #include "path.bpf.h"
@@ -238,9 +241,8 @@ static int path_walk_step(__u32 i, void *data)
 	return 0;
 }
 
-__noinline int enf_path_walk(__u64 dentry, __u64 vfsmnt, __u32 instance, __u32 pflags)
+__noinline int enf_path_walk(struct enf_task_ctx *tc, __u64 dentry, __u64 vfsmnt, __u32 instance, __u32 pflags)
 {
-	struct enf_task_ctx *tc = task_scratch();
 	struct path_walk w = {};
 
 	if (!tc)
@@ -365,31 +367,37 @@ static __always_inline struct dentry *top_component(struct enf_task_ctx *tc, __u
  * The edge from tc->trie.node named like component idx of the walk:
  * path_trie for a short name (one small key to hash), path_trie_long
  * otherwise (enforcer_abi.h). A short inline name was read by the walk
- * already.
+ * already. A long name's key does not fit the stack: it is built in the
+ * scratch, looked up as a map value for it (see above), only then.
  */
 static __always_inline struct enf_node_val *trie_edge(struct trie_match *m, __u32 idx)
 {
 	struct enf_task_ctx *tc = m->tc;
-	struct enf_trie_key *key = &tc->skey;
-	struct enf_trie_long_key *lkey = &tc->key;
 	struct walked_name *c = &tc->name[idx & (ENF_TOP_DENTRIES - 1)];
+	struct enf_trie_long_key *lkey;
+	struct enf_task_ctx *scratch;
+	struct enf_trie_key key;
 	const unsigned char *name;
 	long n;
 
-	key->instance = m->instance;
-	key->parent = tc->trie.node;
+	key.instance = m->instance;
+	key.parent = tc->trie.node;
 	if (c->is_short) {
 		for (__u32 k = 0; k < ENF_SHORT_NAME_MAX / 8; k++)
-			((__u64 *)key->name)[k] = c->word[k];
-		return bpf_map_lookup_elem(&path_trie, key);
+			((__u64 *)key.name)[k] = c->word[k];
+		return bpf_map_lookup_elem(&path_trie, &key);
 	}
 	name = (const unsigned char *)(unsigned long)c->ptr;
-	__builtin_memset(key->name, 0, sizeof(key->name));
-	n = bpf_probe_read_kernel_str(key->name, sizeof(key->name), name);
+	__builtin_memset(key.name, 0, sizeof(key.name));
+	n = bpf_probe_read_kernel_str(key.name, sizeof(key.name), name);
 	if (n < 0)
 		goto fault;
 	if (n < ENF_SHORT_NAME_MAX)
-		return bpf_map_lookup_elem(&path_trie, key); /* the whole name fitted */
+		return bpf_map_lookup_elem(&path_trie, &key); /* the whole name fitted */
+	scratch = task_scratch();
+	if (!scratch)
+		goto fault;
+	lkey = &scratch->key;
 	lkey->instance = m->instance;
 	lkey->parent = tc->trie.node;
 	__builtin_memset(lkey->name, 0, sizeof(lkey->name));
@@ -415,11 +423,10 @@ static int trie_match_step(__u32 i, void *data)
 	return 0;
 }
 
-__noinline int enf_trie_match(__u32 instance, __u32 depth, __u32 exe_id, __u32 pflags)
+__noinline int enf_trie_match(struct enf_task_ctx *tc, __u32 instance, __u32 depth, __u32 exe_id, __u32 pflags)
 {
-	struct enf_task_ctx *tc = task_scratch();
+	struct enf_trie_key key = { .instance = instance, .parent = ENF_TRIE_ROOT_PARENT };
 	struct trie_match m = {};
-	struct enf_trie_key *key;
 	struct enf_node_val *root;
 
 	if (!tc)
@@ -437,11 +444,7 @@ __noinline int enf_trie_match(__u32 instance, __u32 depth, __u32 exe_id, __u32 p
 	tc->trie.leaf_on_path = false;
 	tc->trie.anc_on_path = false;
 
-	key = &tc->skey;
-	key->instance = instance;
-	key->parent = ENF_TRIE_ROOT_PARENT;
-	__builtin_memset(key->name, 0, sizeof(key->name));
-	root = bpf_map_lookup_elem(&path_trie, key);
+	root = bpf_map_lookup_elem(&path_trie, &key);
 	if (!root)
 		return -ENOENT;
 	reach_node(&m, root, depth == 0);
@@ -451,25 +454,23 @@ __noinline int enf_trie_match(__u32 instance, __u32 depth, __u32 exe_id, __u32 p
 	return tc->trie.read_error ? -EFAULT : 0;
 }
 
-__noinline int enf_exe_id(__u32 instance)
+__noinline int enf_exe_id(struct enf_task_ctx *tc, __u32 instance)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct file *exe = BPF_CORE_READ(task, mm, exe_file);
-	struct enf_task_ctx *tc;
 	int r;
 
+	if (!tc)
+		return -ENOMEM;
 	if (!exe)
 		return 0; /* kernel threads have no executable */
-	r = enf_path_walk((__u64)(unsigned long)BPF_CORE_READ(exe, f_path.dentry),
+	r = enf_path_walk(tc, (__u64)(unsigned long)BPF_CORE_READ(exe, f_path.dentry),
 			  (__u64)(unsigned long)BPF_CORE_READ(exe, f_path.mnt), instance, 0);
 	if (r < 0)
 		return r;
-	tc = task_scratch();
-	if (!tc)
-		return -ENOMEM;
 	tc->trie.leaf_node = ENF_NO_NODE;
 	tc->trie.anc_node = ENF_NO_NODE;
-	r = enf_trie_match(instance, tc->walk.depth, 0, 0);
+	r = enf_trie_match(tc, instance, tc->walk.depth, 0, 0);
 	if (r < 0)
 		return r;
 	return tc->trie.full ? (int)tc->trie.leaf_exe_id : 0;
@@ -544,10 +545,8 @@ static __always_inline __u32 fn(struct enf_task_ctx *tc, struct enf_event *ev, _
 DEFINE_PATH_TEXT(path_text_render, path, ENF_PATH_EVENT_MAX)
 DEFINE_PATH_TEXT(exe_text_render, exe, ENF_EXE_EVENT_MAX)
 
-__noinline int enf_path_text(struct enf_event *ev, __u32 depth)
+__noinline int enf_path_text(struct enf_event *ev, struct enf_task_ctx *tc, __u32 depth)
 {
-	struct enf_task_ctx *tc = task_scratch();
-
 	if (!ev || !tc)
 		return 0;
 	ev->path_len = path_text_render(tc, ev, depth);
@@ -556,22 +555,18 @@ __noinline int enf_path_text(struct enf_event *ev, __u32 depth)
 	return 0;
 }
 
-__noinline int enf_exe_text(struct enf_event *ev)
+__noinline int enf_exe_text(struct enf_event *ev, struct enf_task_ctx *tc)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct file *exe = BPF_CORE_READ(task, mm, exe_file);
-	struct enf_task_ctx *tc;
 
-	if (!ev || !exe)
-		return 0; /* kernel threads have no executable */
-	if (enf_path_walk((__u64)(unsigned long)BPF_CORE_READ(exe, f_path.dentry),
+	if (!ev || !tc || !exe)
+		return 0; /* no scratch to walk in; kernel threads have no executable */
+	if (enf_path_walk(tc, (__u64)(unsigned long)BPF_CORE_READ(exe, f_path.dentry),
 			  (__u64)(unsigned long)BPF_CORE_READ(exe, f_path.mnt), 0, 0) < 0) {
 		ev->flags |= ENF_EVENT_EXE_TRUNCATED;
 		return 0;
 	}
-	tc = task_scratch();
-	if (!tc)
-		return 0;
 	(void)exe_text_render(tc, ev, tc->walk.depth);
 	if (tc->text.truncated)
 		ev->flags |= ENF_EVENT_EXE_TRUNCATED;

@@ -46,14 +46,17 @@ static __always_inline struct enf_task_ctx *task_scratch(void)
 }
 
 /*
+ * The functions below work in the task's scratch tc (task_scratch(), NULL
+ * when there is none), which the caller has looked up already.
+ *
  * Walk from the dentry at address `dentry` in the vfsmount at `vfsmnt` into
- * the task's scratch: tc->walk (depth, where it ended), the topmost
- * components (tc->top, tc->name) and, when pflags has
- * ENF_PROFILE_HAS_INODES, the first inode identities of `instance` met
- * (tc->hits). 0, -ENAMETOOLONG when the walk did not reach a root (or a
- * read failed), -ENOMEM without scratch.
+ * the scratch: tc->walk (depth, where it ended), the topmost components
+ * (tc->top, tc->name) and, when pflags has ENF_PROFILE_HAS_INODES, the
+ * first inode identities of `instance` met (tc->hits). 0, -ENAMETOOLONG
+ * when the walk did not reach a root (or a read failed), -ENOMEM without
+ * scratch.
  */
-extern int enf_path_walk(__u64 dentry, __u64 vfsmnt, __u32 instance, __u32 pflags);
+extern int enf_path_walk(struct enf_task_ctx *tc, __u64 dentry, __u64 vfsmnt, __u32 instance, __u32 pflags);
 
 /*
  * Match the last walk's depth topmost components against an instance's
@@ -63,7 +66,7 @@ extern int enf_path_walk(__u64 dentry, __u64 vfsmnt, __u32 instance, __u32 pflag
  * instance, 0 for none; pflags: ENF_MATCH_CONTENTS. 0, -ENOENT when the
  * instance has no root (mid-update), -EFAULT on a read error, -ENOMEM.
  */
-extern int enf_trie_match(__u32 instance, __u32 depth, __u32 exe_id, __u32 pflags);
+extern int enf_trie_match(struct enf_task_ctx *tc, __u32 instance, __u32 depth, __u32 exe_id, __u32 pflags);
 
 /*
  * The current task's executable identity for rules limited with 'from':
@@ -73,23 +76,23 @@ extern int enf_trie_match(__u32 instance, __u32 depth, __u32 exe_id, __u32 pflag
  * decision time, so tasks that were running before a profile was attached
  * are identified too. The one way to change exe_file after exec,
  * prctl(PR_SET_MM), is denied to confined tasks (exec.bpf.c). The exe_id
- * (0: not an executable any 'from' names), or -errno. It uses the task's
+ * (0: not an executable any 'from' names), or -errno. It uses the
  * scratch: walk the object afterwards.
  */
-extern int enf_exe_id(__u32 instance);
+extern int enf_exe_id(struct enf_task_ctx *tc, __u32 instance);
 
 /*
  * The last walk's depth components as text into ev->path, with ev->path_len
  * and ENF_EVENT_PATH_TRUNCATED; for people, decisions never read it.
  */
-extern int enf_path_text(struct enf_event *ev, __u32 depth);
+extern int enf_path_text(struct enf_event *ev, struct enf_task_ctx *tc, __u32 depth);
 
 /*
  * The task's executable as the kernel knows it (mm->exe_file) into ev->exe,
- * ENF_EVENT_EXE_TRUNCATED when cut. It walks into the task's scratch: call
- * it after the object's path has been rendered.
+ * ENF_EVENT_EXE_TRUNCATED when cut; nothing without scratch. It walks into
+ * the scratch: call it after the object's path has been rendered.
  */
-extern int enf_exe_text(struct enf_event *ev);
+extern int enf_exe_text(struct enf_event *ev, struct enf_task_ctx *tc);
 
 /*
  * Whether a walk that ended at the root of mount mnt (tc->walk.tree_root)

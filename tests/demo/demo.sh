@@ -24,7 +24,7 @@ show enforcerctl check
 say "start enforcerd"
 enforcerd --audit-log /tmp/audit.log >/tmp/enforcerd.log 2>&1 &
 daemon=$!
-# Loading and verifying every program takes 15-50 s under emulation.
+# Loading and verifying every program takes 5-10 s under emulation, more on a busy host.
 for i in $(seq 1200); do
 	enforcerctl status >/dev/null 2>&1 && break
 	kill -0 $daemon 2>/dev/null || break

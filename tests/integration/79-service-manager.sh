@@ -37,6 +37,8 @@ expect_exit "a malformed --service-manager is a usage error" 2 enforcerd --servi
 expect_contains "...naming the option and the forms" "expected auto, none or up to" "$(cat /tmp/expect_exit.out)"
 
 start_daemon --service-manager $T/lib/systemd:$T/lib/systemd-executor
+expect_eq "the daemon names the service manager's executables it recognised" 2 \
+	"$(grep -c "service manager executable: $T/lib/systemd" "$DAEMON_LOG")"
 # Exec: the service's programs only; files: all but $T/secret; the baseline as it is (mount refused).
 PROFILE_BODY='"exec":{"default":"deny","rules":[
   {"action":"allow","path":"'$T'/bin/svc"},{"action":"allow","path":"'$T'/bin/svc-probe"},

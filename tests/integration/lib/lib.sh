@@ -17,7 +17,8 @@ start_daemon() {
 	t0_daemon=$(cut -d' ' -f1 /proc/uptime)
 	enforcerd --audit-log "$AUDIT_LOG" --state-dir "$STATE_DIR" "$@" >"$DAEMON_LOG" 2>&1 &
 	DAEMON_PID=$!
-	# Loading every program takes tens of seconds under TCG (the verifier).
+	# Loading every program takes seconds under TCG (mostly the verifier), a minute and more
+	# when other guests share the host's CPUs.
 	i=0
 	while [ $i -lt 900 ]; do
 		if enforcerctl status >/dev/null 2>&1; then
