@@ -25,7 +25,8 @@
  *   enf-net rawping ADDR                   ICMP echo over a raw socket (IPv4)
  *   enf-net serve tcp|udp ADDR PORT        echo server, forever; prints "ready" once bound
  *   enf-net unix-serve PATH                unix stream echo server, forever; prints "ready"
- *   enf-net unix-connect PATH              unix stream connect and echo
+ *   enf-net unix-connect PATH [noecho]     unix stream connect and echo; noecho: connect
+ *                                          only (a peer that is no echo server, systemd's)
  *   enf-net unix-dgram-serve PATH          unix datagram sink, forever; prints "ready"
  *   enf-net unix-sendto PATH               one datagram to PATH (sendto, no connect); ok once queued
  *   enf-net unix-dgram-connect PATH        connect a datagram socket to PATH, then send
@@ -502,7 +503,7 @@ static int do_unix_serve(const char *path)
 	}
 }
 
-static int do_unix_connect(const char *path)
+static int do_unix_connect(const char *path, bool echo)
 {
 	struct sockaddr_un sun;
 	socklen_t len = unix_addr(path, &sun);
@@ -516,6 +517,8 @@ static int do_unix_connect(const char *path)
 	timeouts(fd);
 	if (connect(fd, (struct sockaddr *)&sun, len) < 0)
 		err = errno;
+	else if (!echo)
+		err = 0;
 	else if (send(fd, ECHO, strlen(ECHO), 0) < 0)
 		err = errno;
 	else
@@ -615,8 +618,8 @@ int main(int argc, char **argv)
 		return do_serve(argv[0], argv[1], argv[2]);
 	if (strcmp(op, "unix-serve") == 0 && argc == 1)
 		return do_unix_serve(argv[0]);
-	if (strcmp(op, "unix-connect") == 0 && argc == 1)
-		return do_unix_connect(argv[0]);
+	if (strcmp(op, "unix-connect") == 0 && (argc == 1 || (argc == 2 && strcmp(argv[1], "noecho") == 0)))
+		return do_unix_connect(argv[0], argc == 1);
 	if (strcmp(op, "unix-pair") == 0 && argc == 1)
 		return do_unix_pair(argv[0]);
 	if (strcmp(op, "unix-dgram-serve") == 0 && argc == 1)

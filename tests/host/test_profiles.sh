@@ -5,8 +5,9 @@
 # compiles, and the reference evaluator gives the verdicts the documents
 # promise for the attacks of tests/system/lib/holds.sh: a shell, a binary
 # where the service may write (exec and mapping), /etc/shadow, the cloud
-# metadata address, a new port; and the service's own program and port
-# allowed beside them. The system tests prove the same on the kernels;
+# metadata address, a new port, the service manager's socket; the service's
+# own program and port allowed beside them; and no opt-out or rule for what
+# only systemd's set-up of the unit does. The system tests prove the same on the kernels;
 # this catches a profile edit that breaks a promise before any guest boots.
 set -u
 cd "$(dirname "$0")/../.."
@@ -51,6 +52,17 @@ while read -r p exe from addr port wdir; do
 	expect "$p" deny "bind a new port" --net bind:tcp:0.0.0.0:4444
 	expect "$p" deny "a raw socket" --net create:raw --family inet4
 	expect "$p" allow "listen on its address and port" --net "listen:tcp:$addr:$port"
+	# systemd's set-up of the unit is the manager's, not governed (policy.md, "systemd units"):
+	# no profile needs a baseline opt-out, the executor, or the manager's channels.
+	expect "$p" deny "exec of systemd-executor (the manager's, never the workload's)" --exec /usr/lib/systemd/systemd-executor
+	expect "$p" deny "connect to the service manager's private socket" --file /run/systemd/private:write
+	expect "$p" deny "the system bus" --file /run/dbus/system_bus_socket:write
+	expect "$p" deny "write a unit file" --file /etc/systemd/system/payload.service:create
+	expect "$p" deny "write a runtime unit drop-in" --file /run/systemd/system/nginx.service.d/x.conf:create
+	for w in mount userns; do
+		out=$($B/policyc explain "policies/$p.json" --baseline $w 2>&1)
+		check "$p: no baseline opt-out: $w refused" $([[ $out == *"refused by the confinement baseline"* ]]; echo $?) "$out"
+	done
 done <<'LIST'
 nginx-static /usr/sbin/nginx - 0.0.0.0 80 /var/log/nginx
 nginx-proxy /usr/sbin/nginx - 127.0.0.1 8080 /var/lib/nginx/proxy
@@ -69,6 +81,16 @@ check "nginx-proxy allows beyond nginx-static: /var/lib/nginx, the upstream, the
 	echo $?) "$out"
 check "nginx-static allows beyond nginx-proxy only mapping /var/lib/nginx (it may not write there)" \
 	$([[ $(grep -c '^<' <<<"$out") -eq 1 && $out == *"< exec mapping /var/lib/nginx/**"* ]]; echo $?) "$out"
+# docs/policy.md shows that diff as the example of policyc diff: it is the real output, line numbers included.
+doc=$(awk '/^\$ policyc diff policies\/nginx-static.json policies\/nginx-proxy.json$/ { on = 1; next } on && /^```/ { exit } on' docs/policy.md)
+check "docs/policy.md's policyc diff example is what policyc diff prints" $([[ -n $doc && $doc == "$out" ]]; echo $?) \
+	"$(diff <(echo "$doc") <(echo "$out"))"
+# The README's demo quotes the line of nginx-static.json that refuses /bin/sh.
+q=$(grep -o 'nginx-static.json:[0-9]*:[0-9]* {"action":"deny","path":"/usr/bin/dash"}' README.md)
+n=$(cut -d: -f2 <<<"$q")
+check "README.md quotes the line of nginx-static.json that denies /usr/bin/dash ($q)" \
+	$([[ -n $n && $(sed -n "${n}p" policies/nginx-static.json) == *'"action": "deny", "path": "/usr/bin/dash"'* ]]; echo $?) \
+	"line $n: $(sed -n "${n:-1}p" policies/nginx-static.json)"
 # PostgreSQL's shadow read is the wrapper's, audited, and no one else's.
 expect postgresql audit "/etc/shadow read by pg_ctlcluster's perl is audited" --file /etc/shadow:read --from /usr/bin/perl
 expect postgresql allow "its own TLS key, for the server" --file /etc/ssl/private/ssl-cert-snakeoil.key:read \
@@ -76,5 +98,13 @@ expect postgresql allow "its own TLS key, for the server" --file /etc/ssl/privat
 expect postgresql deny "its own TLS key, for anyone else" --file /etc/ssl/private/ssl-cert-snakeoil.key:read --from /usr/bin/perl
 expect postgresql deny "perl, run by the server" --exec /usr/bin/perl --from /usr/lib/postgresql/15/bin/postgres
 expect postgresql allow "perl, run by systemd (pg_ctlcluster)" --exec /usr/bin/perl --from /usr/lib/systemd/systemd-executor
+# /proc writes the services make themselves (oom_score_adj, thread names), for their own programs only;
+# the kernel's tunables never.
+expect postgresql allow "the backends' oom_score_adj" --file /proc/4242/oom_score_adj:write --from /usr/lib/postgresql/17/bin/postgres
+expect postgresql deny "/proc writes of a program that is not the cluster's" --file /proc/4242/oom_score_adj:write --from /usr/bin/dash
+expect postgresql deny "a sysctl, even from the server" --file /proc/sys/kernel/core_pattern:write --from /usr/lib/postgresql/15/bin/postgres
+expect memcached allow "its threads' names" --file /proc/4242/task/4243/comm:write --from /usr/bin/memcached
+expect memcached deny "/proc writes of the wrapper" --file /proc/4242/task/4243/comm:write --from /usr/bin/perl
+expect memcached deny "sysrq, even from memcached" --file /proc/sysrq-trigger:write --from /usr/bin/memcached
 
 finish

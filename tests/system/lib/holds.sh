@@ -3,10 +3,10 @@
 # (profile_holds), as root and as the service's user: code execution in the
 # workload trying to run a shell or an interpreter, to download and run a
 # binary (exec, and mapping it executable), to write what the service must
-# only read, to read what is not its own, and to reach the network beyond
-# its ports. Each is refused with EPERM and an event naming the rule or the
-# default (attack(), lib/profile.sh), beside the same operation succeeding
-# outside the cgroup.
+# only read, to read what is not its own, to reach the network beyond its
+# ports, and (as root) to ask the service manager for another unit. Each is
+# refused with EPERM and an event naming the rule or the default (attack(),
+# lib/profile.sh), beside the same operation succeeding outside the cgroup.
 #
 # Only the engine must stand between the attack and its object, so DAC is
 # opened where it would refuse first (/etc/shadow readable, the other
@@ -141,6 +141,11 @@ profile_holds() {
 		attack "$who" "bind a new port (tcp 0.0.0.0:4444)" '"op":"bind"|"port":4444' \
 			"$NET" bind tcp 0.0.0.0 4444
 	done
+	# The service manager builds whatever sandbox a unit file says, from root's
+	# requests on its private socket (docs/bypasses.md): the workload may not ask.
+	# systemd takes requests there from root only; the control connects as root.
+	attack root "connect to the service manager's socket /run/systemd/private" \
+		'"path":"/run/systemd/private"|"access":"write"' "$NET" unix-connect /run/systemd/private noecho
 	holds_restore
 	echo "$profile: $HOLDS_DENIED attacks refused with EPERM, $HOLDS_EVENTS with their event, in $(($(date +%s) - t0)) s"
 }

@@ -42,8 +42,9 @@ profile_load() {
 
 # profile_works PROFILE SERVICE FUNCTIONAL [ARGS]: stop the unit, attach the
 # profile to its cgroup (which does not exist while the unit is stopped: the
-# attachment follows the path, so systemd's first process there is
-# confined), start it, run the functional test, count the profile's denials.
+# attachment follows the path: systemd's set-up there is the manager's, and
+# the service's first exec is the profile's), start it, run the functional
+# test, count the profile's denials (systemd's set-up makes none).
 profile_works() {
 	local profile=$1 svc=$2 unit cgroup mark out t0 n
 	shift 2
@@ -51,10 +52,16 @@ profile_works() {
 	cgroup=$(service_cgroup "$svc")
 	SVC_UNIT=$unit
 	echo "$profile on $(. /etc/os-release; echo "$VERSION_CODENAME") $(uname -r): $(service_packages "$svc")"
+	# systemd's set-up of the unit is not governed only when the daemon knows PID 1's
+	# executables as the service manager's: it logs each one, and warns when it cannot.
+	out=$(journalctl --no-pager -o cat -u enforcerd.service 2>&1 | grep -F 'service manager executable')
+	expect_contains "enforcerd knows PID 1 (systemd) as the service manager" \
+		"service manager executable: /proc/1/exe (inode " "$out"
+	expect_eq "... and warned of no executable it could not find" "" "$(grep -F warning <<<"$out")"
 	systemctl stop "$unit"
 	profile_load "$profile" || return 1
 	# By unit: the attachment follows the unit's cgroup from before systemd creates it,
-	# so systemd's own set-up of the unit runs under the profile too.
+	# so the profile decides the service's first exec and governs it from there.
 	if ! out=$(enforcerctl attach "$profile" --unit "$(service_attach_unit "$svc")" 2>&1); then
 		fail "enforcerctl attach $profile --unit $(service_attach_unit "$svc"): $out"
 		return 1
