@@ -158,12 +158,15 @@ show enforcerctl list
 
 say "3. Real traffic (curl), a reload, more traffic"
 for i in $(seq 50); do ss -Htln 'sport = :80' | grep -q . && break; sleep 0.2; done
-printf '$ curl -s http://127.0.0.1/ | grep title\n'
-title=$(curl -s --max-time 20 http://127.0.0.1/ | grep -o '<title>.*</title>')
-printf '%s\n' "$title"
-[ "$title" = "<title>Welcome to nginx!</title>" ]
+printf '$ curl -s -o /dev/null -w "HTTP %%{http_code}, %%{size_download} bytes\\n" http://127.0.0.1/\n'
+out=$(curl -s -o /dev/null -w 'HTTP %{http_code}, %{size_download} bytes' --max-time 20 http://127.0.0.1/)
+printf '%s\n' "$out"
+[[ $out == "HTTP 200, "* ]]
 done_ok "nginx serves its page"
-try ok "GET a missing page (a 404: the error path)" curl -s -o /dev/null --max-time 20 http://127.0.0.1/no-such-page
+printf '$ curl -s -o /dev/null -w "HTTP %%{http_code}\\n" http://127.0.0.1/no-such-page\n'
+out=$(curl -s -o /dev/null -w 'HTTP %{http_code}' --max-time 20 http://127.0.0.1/no-such-page)
+printf '%s\n' "$out"
+expect "a missing page: the error path" "HTTP 404" "$out"
 for i in $(seq 20); do curl -s -o /dev/null --max-time 20 http://127.0.0.1/; done
 note "(20 more GETs)"
 try ok "reload: nginx -s reload, a new generation of workers" systemctl reload "$UNIT"
