@@ -4,7 +4,8 @@
 # make deps       install the Debian packages the build and tests need (idempotent)
 # make check      unit tests on the host, then integration and system tests in every guest kernel
 # make check-system  only the system tests (a Debian system with systemd per kernel)
-# make demo       boot a guest kernel and show a profile in audit, then enforce mode
+# make demo       nginx in a Debian system under qemu: its profile in audit, traffic, report,
+#                 promote, attacks refused (tests/demo/nginx.sh; tests/vm/demo.sh --help)
 # make bench      benchmarks: policyc on the host, then each guest kernel; writes
 #                 docs/benchmarks.md (not part of check; KERNEL=NAME for one)
 # make install    the programs, unit, man pages, completions, profiles and /etc,
@@ -147,7 +148,7 @@ $(OUT)/tests/unit/test_control: $(CONTROL_UNIT_OBJS)
 $(OUT)/tests/unit/test_control: UNIT_EXTRA_OBJS := $(CONTROL_UNIT_OBJS)
 
 # Guest helpers are static so the initramfs needs no libc for them.
-$(OUT)/tests/guest/%: tests/guest/%.c $(USER_HDRS)
+$(OUT)/tests/guest/%: tests/guest/%.c $(USER_HDRS) $(wildcard tests/guest/*.h)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -static -o $@ $< $(GUEST_LDLIBS)

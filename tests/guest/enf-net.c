@@ -8,8 +8,9 @@
  *   enf-net create FAMILY TYPE [PROTO]     FAMILY inet|inet6|unix|packet|netlink|alg|vsock|tipc|xdp,
  *                                          TYPE stream|dgram|raw|seqpacket,
  *                                          PROTO a number or tcp|udp|icmp|icmpv6
- *   enf-net connect tcp|udp ADDR PORT [v6sock]
- *                                          connect, send "ping", read the echo
+ *   enf-net connect tcp|udp ADDR PORT [v6sock|noecho]
+ *                                          connect, send "ping", read the echo;
+ *                                          noecho: connect only (a peer that is no echo server)
  *   enf-net sendto udp ADDR PORT [unspec|v6sock]
  *                                          unconnected sendto, read the echo;
  *                                          unspec: an AF_UNSPEC sockaddr_in (IPv4 ADDR)
@@ -24,7 +25,8 @@
  *   enf-net rawping ADDR                   ICMP echo over a raw socket (IPv4)
  *   enf-net serve tcp|udp ADDR PORT        echo server, forever; prints "ready" once bound
  *   enf-net unix-serve PATH                unix stream echo server, forever; prints "ready"
- *   enf-net unix-connect PATH              unix stream connect and echo
+ *   enf-net unix-connect PATH [noecho]     unix stream connect and echo; noecho: connect
+ *                                          only (a peer that is no echo server, systemd's)
  *   enf-net unix-dgram-serve PATH          unix datagram sink, forever; prints "ready"
  *   enf-net unix-sendto PATH               one datagram to PATH (sendto, no connect); ok once queued
  *   enf-net unix-dgram-connect PATH        connect a datagram socket to PATH, then send
@@ -33,6 +35,7 @@
  *
  * ADDR with a ':' makes an IPv6 socket (so ::ffff:a.b.c.d is an IPv6 socket
  * talking to an IPv4 peer); otherwise IPv4.
+ * Before the operation: --cgroup DIR, --as UID:GID (enf-enter.h).
  * Exit status: 0 ok, 1 the operation failed with errno, 2 usage errors.
  */
 #include <arpa/inet.h>
@@ -51,6 +54,8 @@
 #include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
+
+#include "enf-enter.h"
 
 #define ECHO "ping"
 
@@ -198,9 +203,12 @@ static int bind_opt(int fd, const char *opt)
 
 static int do_connect(const char *proto, const char *addr, const char *port, const char *opt)
 {
+	bool echo = !(opt && strcmp(opt, "noecho") == 0);
 	struct addr a;
 	int type, fd, err = 0;
 
+	if (!echo)
+		opt = NULL;
 	if (sock_type(proto, &type) < 0 || parse_addr(addr, port, &a) < 0)
 		return usage();
 	fd = socket(sock_family(&a, opt), type, 0);
@@ -211,6 +219,8 @@ static int do_connect(const char *proto, const char *addr, const char *port, con
 		;
 	else if (connect(fd, (struct sockaddr *)&a.ss, a.len) < 0)
 		err = errno;
+	else if (!echo)
+		;
 	else if (send(fd, ECHO, strlen(ECHO), 0) < 0)
 		err = errno;
 	else
@@ -493,7 +503,7 @@ static int do_unix_serve(const char *path)
 	}
 }
 
-static int do_unix_connect(const char *path)
+static int do_unix_connect(const char *path, bool echo)
 {
 	struct sockaddr_un sun;
 	socklen_t len = unix_addr(path, &sun);
@@ -507,6 +517,8 @@ static int do_unix_connect(const char *path)
 	timeouts(fd);
 	if (connect(fd, (struct sockaddr *)&sun, len) < 0)
 		err = errno;
+	else if (!echo)
+		err = 0;
 	else if (send(fd, ECHO, strlen(ECHO), 0) < 0)
 		err = errno;
 	else
@@ -574,7 +586,10 @@ static int do_unix_pair(const char *type)
 
 int main(int argc, char **argv)
 {
-	const char *op = argc > 1 ? argv[1] : "";
+	const char *op;
+
+	enter_options(&argc, &argv);
+	op = argc > 1 ? argv[1] : "";
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	argc -= 2;
@@ -603,8 +618,8 @@ int main(int argc, char **argv)
 		return do_serve(argv[0], argv[1], argv[2]);
 	if (strcmp(op, "unix-serve") == 0 && argc == 1)
 		return do_unix_serve(argv[0]);
-	if (strcmp(op, "unix-connect") == 0 && argc == 1)
-		return do_unix_connect(argv[0]);
+	if (strcmp(op, "unix-connect") == 0 && (argc == 1 || (argc == 2 && strcmp(argv[1], "noecho") == 0)))
+		return do_unix_connect(argv[0], argc == 1);
 	if (strcmp(op, "unix-pair") == 0 && argc == 1)
 		return do_unix_pair(argv[0]);
 	if (strcmp(op, "unix-dgram-serve") == 0 && argc == 1)

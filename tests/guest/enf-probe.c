@@ -33,8 +33,12 @@
  *   enf-probe exchange A B          renameat2(RENAME_EXCHANGE)
  *   enf-probe opentree DIR NAME     open_tree(DIR, OPEN_TREE_CLONE), then openat(tree, NAME)
  *                                   for read: NAME in a detached copy of DIR's mount
+ *   enf-probe drop PATH             create (or truncate) PATH, mode 0755, and write the
+ *                                   --payload into it: a downloaded binary
  *   (no arguments)                  print "ran NAME" and exit 0: copies of this
  *                                   binary serve as stand-in programs
+ *
+ * Before the operation: --payload FILE, --cgroup DIR, --as UID:GID (enf-enter.h).
  *
  * Exit status: 0 when the operation succeeded, 1 when it failed with errno,
  * 2 on usage errors.
@@ -53,6 +57,8 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "enf-enter.h"
 
 #ifndef AT_EMPTY_PATH
 #define AT_EMPTY_PATH 0x1000
@@ -371,8 +377,25 @@ static int do_opentree(const char *dir, const char *name)
 	return report(err);
 }
 
+static int do_drop(const char *path)
+{
+	int fd = open(path, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0755);
+	ssize_t n;
+
+	if (fd < 0)
+		return report(errno);
+	n = write(fd, enter_payload, enter_payload_len);
+	if (n < 0 || (size_t)n != enter_payload_len) {
+		int e = n < 0 ? errno : EIO;
+		close(fd);
+		return report(e);
+	}
+	return report(close(fd) < 0 ? errno : 0);
+}
+
 int main(int argc, char **argv)
 {
+	enter_options(&argc, &argv);
 	if (argc == 2 && strcmp(argv[1], "prctl-argstart") == 0)
 		return do_prctl_argstart();
 	if (argc < 2) {
@@ -421,6 +444,8 @@ int main(int argc, char **argv)
 			return report(chmod(p, 0640) < 0 ? errno : 0);
 		if (strcmp(op, "truncate") == 0)
 			return report(truncate(p, 0) < 0 ? errno : 0);
+		if (strcmp(op, "drop") == 0 && enter_payload)
+			return do_drop(p);
 	}
 	if (argc == 4) {
 		const char *op = argv[1], *a = argv[2], *b = argv[3];

@@ -8,26 +8,28 @@
 # console's @@ENF markers, as for the initramfs guests (tests/vm/boot.sh).
 #
 # usage: tests/vm/system-boot.sh --suite NAME [--test NAME]... [--timeout S]
-#                                [--vm-timeout S] [--log FILE] [--deb FILE]
+#                                [--vm-timeout S] [--log FILE] [--deb FILE] [--demo]
 #   --suite NAME     bookworm (6.1) or trixie (6.12): the image and its kernel
 #   --test NAME      run only this test of tests/system (repeatable)
-#   --timeout S      limit per test inside the guest (default 300)
+#   --timeout S      limit per test inside the guest (default 300; demo: 600)
 #   --vm-timeout S   limit for the whole qemu run (default: from the tests)
 #   --log FILE       console log (default build/vm/<suite>-system.log)
 #   --deb FILE       the package to test (default: what make deb built last)
+#   --demo           no tests: the demo (tests/demo/nginx.sh, make demo), its
+#                    transcript shown live; the guest gets both host cores
 #
 # Prints "PASS <suite>-system/<test>" or "FAIL <suite>-system/<test> (<why>)"
-# per test, the output of failed tests, and last
-# "<suite>-system: N passed, N failed". Exit status 0 only if all passed.
+# per test (the demo: one verdict, "demo"), the output of failed tests, and
+# last "<suite>-system: N passed, N failed". Exit status 0 only if all passed.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$root"
 export LC_ALL=C
 
-usage() { sed -n '9,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
+usage() { sed -n '9,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
 
-suite='' per_test=300 vm_timeout='' log='' deb=''
+suite='' per_test='' vm_timeout='' log='' deb='' mode=test
 tests=()
 while [[ $# -gt 0 ]]; do
 	case $1 in
@@ -37,6 +39,7 @@ while [[ $# -gt 0 ]]; do
 	--vm-timeout) vm_timeout=${2:?--vm-timeout needs seconds}; shift 2 ;;
 	--log) log=${2:?--log needs a file}; shift 2 ;;
 	--deb) deb=${2:?--deb needs a file}; shift 2 ;;
+	--demo) mode=demo; shift ;;
 	-h|--help) usage 0 ;;
 	*) echo "system-boot.sh: unknown argument '$1'" >&2; usage ;;
 	esac
@@ -46,6 +49,11 @@ bookworm|trixie) ;;
 '') echo "system-boot.sh: --suite NAME is required" >&2; usage ;;
 *) echo "system-boot.sh: unknown suite '$suite' (bookworm, trixie)" >&2; exit 2 ;;
 esac
+if [[ $mode == demo && ${#tests[@]} -gt 0 ]]; then
+	echo "system-boot.sh: --demo runs the demo, not tests: drop --test" >&2
+	exit 2
+fi
+[[ -n $per_test ]] || { [[ $mode == demo ]] && per_test=600 || per_test=300; }
 for n in "$per_test" "$vm_timeout"; do
 	[[ -z $n || $n =~ ^[1-9][0-9]*$ ]] || { echo "system-boot.sh: timeouts are whole seconds, got '$n'" >&2; exit 2; }
 done
@@ -63,7 +71,9 @@ finish() {
 # shellcheck source=tests/vm/markers.sh
 . tests/vm/markers.sh
 test_dir=tests/system
-select_tests || finish
+if [[ $mode == test ]]; then
+	select_tests || finish
+fi
 
 # ---- image ---------------------------------------------------------------------
 if ! image=$(tests/vm/system-image.sh "$suite"); then
@@ -91,7 +101,7 @@ payload=build/vm/$label-payload.ext4
 trap 'rm -rf "$stage"' EXIT
 install -m 755 tests/vm/system-runner "$stage/run-system-tests"
 mkdir -p "$stage/tests" "$stage/deb"
-cp -a tests/system tests/lib "$stage/tests/"
+cp -a tests/system tests/lib tests/demo "$stage/tests/"
 # Static helpers (enf-probe & co) for tests that need a stand-in program.
 if [[ -d build/tests/guest ]]; then cp -a build/tests/guest "$stage/tests/guest"; fi
 cp -a policies "$stage/policies"
@@ -100,6 +110,7 @@ cp -a policies "$stage/policies"
 	echo "kernel=$suite"
 	echo "tests=$(IFS=,; echo "${tests[*]}")"
 	echo "timeout=$per_test"
+	echo "mode=$mode"
 } >"$stage/config"
 size_mb=$(($(du -sm "$stage" | cut -f1) + 16))
 if ! out=$(mkfs.ext4 -q -F -L enf-payload -d "$stage" "$payload" "${size_mb}M" 2>&1); then
@@ -112,13 +123,19 @@ log=${log:-build/vm/$label.log}
 mkdir -p "$(dirname "$log")"
 # Boot to multi-user and power-off take 30-90 s under emulation on a busy
 # host; the tests' own limits come on top.
-[[ -n $vm_timeout ]] || vm_timeout=$(tests_budget 240 "$per_test")
+if [[ -z $vm_timeout ]]; then
+	if [[ $mode == demo ]]; then vm_timeout=$((240 + per_test)); else vm_timeout=$(tests_budget 240 "$per_test"); fi
+fi
+# The tests of both suites run side by side, a core each; the demo boots
+# alone and gets both (systemd starts units in parallel; TCG runs a thread per CPU).
+smp=1
+[[ $mode == demo ]] && smp=$(($(nproc) > 1 ? 2 : 1))
 
 # The same lsm= line and emulation settings as the initramfs guests
 # (boot.sh: no_timer_check, oops=panic). -snapshot: every write goes to a
 # temporary overlay, so the cached image stays as built.
 append="console=ttyS0 root=/dev/vda rw quiet lsm=lockdown,capability,landlock,bpf panic=-1 oops=panic no_timer_check"
-qemu=(qemu-system-x86_64 -accel tcg -cpu max -m 1536 -smp 1 -nographic -no-reboot -snapshot
+qemu=(qemu-system-x86_64 -accel tcg -cpu max -m 1536 -smp "$smp" -nographic -no-reboot -snapshot
 	-nic none -kernel "$image/vmlinuz" -initrd "$image/initrd.img" -append "$append"
 	-drive "file=$image/rootfs.ext4,if=virtio,format=raw"
 	-drive "file=$payload,if=virtio,format=raw")
@@ -126,8 +143,18 @@ qemu=(qemu-system-x86_64 -accel tcg -cpu max -m 1536 -smp 1 -nographic -no-reboo
 touch "$image/last-used"
 start=$(date +%s.%N)
 set +e
-timeout -k 10 "$vm_timeout" "${qemu[@]}" </dev/null 2>&1 | sed 's/\r$//' >"$log"
-qemu_rc=${PIPESTATUS[0]}
+if [[ $mode == demo ]]; then
+	# For a human, live: from the guest's first marker on, what the demo
+	# prints, without the markers, the boot report, or kernel messages (all
+	# of it stays in the log).
+	echo "demo: booting Debian $suite ($(cat "$image/release" 2>/dev/null)) to multi-user.target under qemu; the demo starts there (log: $log)"
+	timeout -k 10 "$vm_timeout" "${qemu[@]}" </dev/null 2>&1 | sed -u 's/\r$//' | tee "$log" |
+		awk '/@@ENF /{ on = 1 } on && !/@@ENF / && !/^boot\| / && !/^\[ *[0-9]+\.[0-9]+\] / { print; fflush() }'
+	qemu_rc=${PIPESTATUS[0]}
+else
+	timeout -k 10 "$vm_timeout" "${qemu[@]}" </dev/null 2>&1 | sed 's/\r$//' >"$log"
+	qemu_rc=${PIPESTATUS[0]}
+fi
 set -e
 elapsed=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
 
@@ -142,5 +169,18 @@ release=$(marker_args KERNEL | head -n1)
 read -r mu_s us_s < <(marker_args BOOT | head -n1) || true
 echo "boot: $label ($release) reached multi-user.target after ${mu_s:-?}s guest uptime" \
 	"(systemd started at ${us_s:-?}s); run took ${elapsed}s; LSMs: $lsm"
-judge_tests "$per_test"
+if [[ $mode == demo ]]; then
+	read -r status rc < <(marker_args DEMO | head -n1) || true
+	case ${status:-} in
+	PASS) pass demo ;;
+	FAIL) fail demo "exit status $rc: a step did not behave as shown (above)" ;;
+	*)
+		if [[ $timed_out -eq 1 ]]; then fail demo "qemu timed out after ${vm_timeout}s"
+		else fail demo "no verdict: the guest stopped before the end (qemu exit $qemu_rc)"; fi
+		show_tail 30
+		;;
+	esac
+else
+	judge_tests "$per_test"
+fi
 finish

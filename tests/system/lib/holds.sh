@@ -1,0 +1,151 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# The attacks every profile test runs from inside its service's cgroup
+# (profile_holds), as root and as the service's user: code execution in the
+# workload trying to run a shell or an interpreter, to download and run a
+# binary (exec, and mapping it executable), to write what the service must
+# only read, to read what is not its own, to reach the network beyond its
+# ports, and (as root) to ask the service manager for another unit. Each is
+# refused with EPERM and an event naming the rule or the default (attack(),
+# lib/profile.sh), beside the same operation succeeding outside the cgroup.
+#
+# Only the engine must stand between the attack and its object, so DAC is
+# opened where it would refuse first (/etc/shadow readable, the other
+# service's file readable, the target the service must not write writable
+# by its user): the guest is a throwaway (-snapshot), and holds_restore puts
+# the modes back for the tests after this one.
+
+HOLDS_SAVED=()
+
+# loosen MODE PATH...: chmod PATH, remembering its mode for holds_restore.
+loosen() {
+	local mode=$1 p
+	shift
+	for p in "$@"; do
+		HOLDS_SAVED+=("$(stat -c %a "$p") $p")
+		chmod "$mode" "$p"
+	done
+}
+
+holds_restore() {
+	local e
+	for e in "${HOLDS_SAVED[@]}"; do
+		chmod "${e%% *}" "${e#* }"
+	done
+	HOLDS_SAVED=()
+	ip addr del 169.254.169.254/32 dev lo 2>/dev/null
+	ip addr del 192.0.2.10/32 dev lo 2>/dev/null
+	[ -n "${HOLDS_SERVERS:-}" ] && kill $HOLDS_SERVERS 2>/dev/null
+	HOLDS_SERVERS=
+}
+
+# holds_network_peers: the cloud metadata address and an "outside" address
+# (TEST-NET-1) put on lo, each with a server, so the controls connect for
+# real: the guest has no other network. (A server on port 80 already
+# listening on every address, nginx, takes 169.254.169.254:80 itself.)
+holds_network_peers() {
+	local a
+	for a in 169.254.169.254:80 192.0.2.10:443; do
+		ip addr add "${a%:*}/32" dev lo 2>/dev/null
+		"$NET" serve tcp "${a%:*}" "${a#*:}" >/dev/null 2>&1 &
+		HOLDS_SERVERS="$HOLDS_SERVERS $!"
+	done
+	sleep 1
+}
+
+# download_and_run WHO DIR: a "downloaded" binary (a copy of enf-probe, read
+# before confinement) written to DIR from inside the cgroup. Refused there,
+# the write is the attack that failed; written, running it, running it
+# through the dynamic loader and mapping it executable must each be refused.
+# The controls write and run the same binary outside the cgroup.
+download_and_run() {
+	local who=$1 dir=$2 as ctl drop out ld dir_noexec=0
+	as=$(uid_gid "$who")
+	ld=$(readlink -f /lib64/ld-linux-x86-64.so.2)
+	ctl=$dir/enf-downloaded-control-$who
+	drop=$dir/enf-downloaded-$who
+	out=$("$PROBE" --as "$as" --payload "$PROBE" drop "$ctl" 2>&1)
+	if [ "$out" != ok ]; then
+		echo "[$who] $dir: not writable for $who outside the cgroup either ($out): no download there"
+		return
+	fi
+	out=$("$PROBE" --as "$as" exec "$ctl" 2>&1)
+	rm -f "$ctl"
+	if [ "$out" != ok ]; then
+		# The kernel refuses it before any LSM (noexec mount): nothing for the profile to prove.
+		echo "[$who] $dir: a binary there does not run outside the cgroup either ($out, a noexec mount)"
+		dir_noexec=1
+	fi
+	out=$("$PROBE" --cgroup "$HOLDS_CGROUP" --as "$as" --payload "$PROBE" drop "$drop" 2>&1)
+	if [ "$out" != ok ]; then
+		rm -f "$drop"
+		ATTACK_RESET="rm -f '$drop'" attack "$who" "write a downloaded binary to $dir" "\"path\":\"$drop\"" \
+			"$PROBE" --payload "$PROBE" drop "$drop"
+		rm -f "$drop"
+		return
+	fi
+	echo "[$who] a downloaded binary was written to $drop inside the cgroup (the profile lets it write $dir)"
+	if [ $dir_noexec -eq 1 ]; then
+		rm -f "$drop"
+		return
+	fi
+	attack "$who" "run the downloaded binary $drop" "\"path\":\"$drop\"|\"access\":\"exec\"" \
+		"$PROBE" exec "$drop"
+	attack "$who" "run it through the dynamic loader" "\"path\":\"$ld\"|\"access\":\"exec\"" \
+		"$PROBE" exec "$ld" "$drop"
+	# Mapping needs a descriptor open for reading: where the profile lets the service write
+	# but not read (its logs), the open is what is refused (hook file_open), else the mapping.
+	attack "$who" "map it executable (open, mmap PROT_EXEC)" "\"path\":\"$drop\"" \
+		"$PROBE" mmapx "$drop"
+	rm -f "$drop"
+}
+
+# profile_holds PROFILE SERVICE DROP_DIRS WRITE_TARGET OTHER_DATA
+#   DROP_DIRS     directories where a downloaded binary may land: where the
+#                 service may write, and where its user could but the profile refuses
+#   WRITE_TARGET  a file the service must not write (web root, its configuration)
+#   OTHER_DATA    a file of another service the service must not read
+profile_holds() {
+	local profile=$1 svc=$2 drop_dirs=$3 target=$4 other=$5 user who t0 d
+	HOLDS_PROFILE=$profile
+	HOLDS_CGROUP=$(service_task_cgroup "$svc")
+	user=$(service_user "$svc")
+	t0=$(date +%s)
+	holds_network_peers
+	loosen o+r /etc/shadow
+	loosen o+rw "$target"
+	loosen o+r "$other"
+	d=${other%/*}
+	while [ "$d" != / ] && [ -n "$d" ]; do
+		loosen o+x "$d"
+		d=${d%/*}
+		[ -z "$d" ] && break
+	done
+	for who in root "$user"; do
+		attack "$who" "spawn /bin/sh" '"path":"/usr/bin/dash"|"access":"exec"' \
+			"$PROBE" exec /bin/sh -c true
+		attack "$who" "run another interpreter (perl)" '"access":"exec"|"path":"/usr/bin/perl' \
+			"$PROBE" exec /usr/bin/perl -e 1
+		for d in $drop_dirs; do
+			download_and_run "$who" "$d"
+		done
+		attack "$who" "write $target" "\"path\":\"$target\"|\"access\":\"write\"" \
+			"$PROBE" open "$target" a
+		attack "$who" "read /etc/shadow" '"path":"/etc/shadow"|"access":"read"' \
+			"$PROBE" open /etc/shadow r
+		attack "$who" "read another service's data ($other)" "\"path\":\"$other\"|\"access\":\"read\"" \
+			"$PROBE" open "$other" r
+		attack "$who" "connect to the cloud metadata address 169.254.169.254:80" \
+			'"op":"connect"|"addr":"169.254.169.254"' "$NET" connect tcp 169.254.169.254 80 noecho
+		attack "$who" "connect to an outside address (192.0.2.10:443)" \
+			'"op":"connect"|"addr":"192.0.2.10"' "$NET" connect tcp 192.0.2.10 443 noecho
+		attack "$who" "bind a new port (tcp 0.0.0.0:4444)" '"op":"bind"|"port":4444' \
+			"$NET" bind tcp 0.0.0.0 4444
+	done
+	# The service manager builds whatever sandbox a unit file says, from root's
+	# requests on its private socket (docs/bypasses.md): the workload may not ask.
+	# systemd takes requests there from root only; the control connects as root.
+	attack root "connect to the service manager's socket /run/systemd/private" \
+		'"path":"/run/systemd/private"|"access":"write"' "$NET" unix-connect /run/systemd/private noecho
+	holds_restore
+	echo "$profile: $HOLDS_DENIED attacks refused with EPERM, $HOLDS_EVENTS with their event, in $(($(date +%s) - t0)) s"
+}
