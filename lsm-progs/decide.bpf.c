@@ -50,7 +50,7 @@ __noinline int enf_match_object(__u32 instance, __u32 pflags)
 	tc->res.depth = tc->walk.depth;
 	if (r < 0)
 		return r;
-	if (tc->walk.tree_root && foreign_root(tc->walk.mnt))
+	if (tc->walk.tree_root && foreign_root(tc->walk.mnt, tc->walk.below))
 		return -EXDEV;
 	tc->trie.leaf_node = tc->walk.leaf_hit ? tc->hits.leaf_node : ENF_NO_NODE;
 	tc->trie.anc_node = tc->walk.anc_hit ? tc->hits.anc_node : ENF_NO_NODE;

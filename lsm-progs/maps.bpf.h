@@ -71,6 +71,7 @@ struct walk_hits {
 struct walk_state {
 	__u64 dentry;         /* the next dentry to record; kernel addresses as numbers: only ever probe-read */
 	__u64 mnt;            /* the struct mount it is in; what the walk needs of it is in tc->mount */
+	__u64 below;          /* the mount the walk left last (at the end: the one under the root), 0 for none */
 	__u32 depth;          /* components recorded */
 	__u8  done;
 	__u8  leaf_hit, anc_hit;         /* which of tc->hits is set */

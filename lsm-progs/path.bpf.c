@@ -140,6 +140,7 @@ static __always_inline bool enter_mount(struct enf_task_ctx *tc, __u64 mnt)
 	const __u32 o_point = bpf_core_field_offset(struct mount, mnt_mountpoint) - base;
 	const __u32 o_root = bpf_core_field_offset(struct mount, mnt.mnt_root) - base;
 
+	tc->walk.below = tc->walk.mnt;
 	tc->walk.mnt = mnt;
 	if (o_point > sizeof(tc->mount) - 8 || o_root > sizeof(tc->mount) - 8) {
 		/* A layout the window does not cover (no kernel we know): three reads. */
@@ -258,6 +259,7 @@ __noinline int enf_path_walk(struct enf_task_ctx *tc, __u64 dentry, __u64 vfsmnt
 	tc->walk.anc_hit = false;
 	tc->walk.tree_root = false;
 	tc->walk.beside = false;
+	tc->walk.mnt = 0; /* enter_mount() moves it to .below: the object's own mount has none */
 	/* container_of with a CO-RE offset: struct mount moves between kernels. */
 	if (!enter_mount(tc, vfsmnt - bpf_core_field_offset(struct mount, mnt)))
 		return -ENAMETOOLONG;

@@ -105,27 +105,40 @@ extern int enf_exe_text(struct enf_event *ev, struct enf_task_ctx *tc);
  * before. Chroot changes nothing: the walk goes on past it to the
  * namespace root. A few loads, once per walk.
  */
-static __always_inline bool foreign_root(__u64 mnt)
+static __always_inline bool foreign_root(__u64 mnt, __u64 below)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct mount *m = (struct mount *)(unsigned long)mnt;
 	struct mount *root = task->nsproxy->mnt_ns->root;
+	struct mount *top, *b = (struct mount *)(unsigned long)below;
+	int group;
 
 	if ((__u64)(unsigned long)root == mnt)
 		return false;
 	/*
-	 * The root of the namespace the task's own was copied from and still
-	 * receives mounts from: its root mount's master (a slave copy, as
-	 * systemd makes for a unit's PrivateTmp=, ProtectSystem=...) or a peer
-	 * (a shared copy). Mounts made there appear here, so the names agree;
-	 * what a unit's service reaches there is mostly sockets bound before
-	 * its namespace existed (sd_notify, the journal). A private copy, or a
-	 * namespace copied from the task's, may rename: still foreign.
+	 * The namespace the task's was copied from and still receives mounts
+	 * from (systemd's slave copy for a unit's PrivateTmp=, ProtectSystem=...;
+	 * a socket bound outside it, as sd_notify's): mounts made there appear
+	 * here, so the names agree. Told by propagation, at the root mount
+	 * (the task's root mount a slave or a peer of the one the walk ended
+	 * at) or, on a system booted through an initramfs, whose bottom mount
+	 * (rootfs) is private, one mount up: the task's root directory's mount
+	 * a slave or a peer of the one the walk crossed into the root from.
+	 * Same tree, same root directory. A private copy, or a namespace copied
+	 * from the task's, may rename: still foreign.
 	 */
-	if (BPF_CORE_READ(m, mnt.mnt_root) == root->mnt.mnt_root &&
-	    ((__u64)(unsigned long)root->mnt_master == mnt ||
-	     (root->mnt_group_id && BPF_CORE_READ(m, mnt_group_id) == root->mnt_group_id)))
-		return false;
+	if (BPF_CORE_READ(m, mnt.mnt_root) == root->mnt.mnt_root && BPF_CORE_READ(m, mnt.mnt_sb) == root->mnt.mnt_sb) {
+		if ((__u64)(unsigned long)root->mnt_master == mnt ||
+		    (root->mnt_group_id && BPF_CORE_READ(m, mnt_group_id) == root->mnt_group_id))
+			return false;
+		/* container_of with a CO-RE offset: struct mount moves between kernels. */
+		top = (struct mount *)((unsigned long)BPF_CORE_READ(task, fs, root.mnt) -
+				       bpf_core_field_offset(struct mount, mnt));
+		group = BPF_CORE_READ(top, mnt_group_id);
+		if (b && ((__u64)(unsigned long)BPF_CORE_READ(top, mnt_master) == below ||
+			  (group && BPF_CORE_READ(b, mnt_group_id) == group)))
+			return false;
+	}
 	/*
 	 * A private mount the kernel made for itself (clone_private_mount():
 	 * overlayfs's layers, whose backing files 6.12 opens through
