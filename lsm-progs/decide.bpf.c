@@ -146,6 +146,10 @@ __noinline int enf_decide_object(struct enf_task_ctx *tc, __u32 class_mask, __u3
 		return ret;
 	if (d.prof.mode == ENF_MODE_LEARN)
 		return ENF_DECIDE_LEARN;
+	/* What a failure before the classes are weighed reports: the first class asked for. */
+	for (int c = ENF_CLASS_COUNT - 1; c >= 0; c--)
+		if (class_mask & CLASS_BIT(c))
+			d.cls = c;
 	if (!tc)
 		return fail_closed(&d, ENF_REASON_UNRESOLVED, NULL, 0);
 	res = &tc->res;

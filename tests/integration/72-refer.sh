@@ -173,5 +173,7 @@ wait_for_log '"reason":"refer"' || true
 expect_contains "a refused move is logged with reason refer" '"reason":"refer"' "$(grep '"reason":"refer"' "$AUDIT_LOG" | head -n 1)"
 wait_for_log '"reason":"foreign-root"' || true
 expect_contains "a detached tree is logged with reason foreign-root" '"reason":"foreign-root"' "$(grep '"reason":"foreign-root"' "$AUDIT_LOG" | head -n 1)"
+expect_contains "...naming the access asked for (a read), not exec" '"access":"read"' \
+	"$(grep '"reason":"foreign-root"' "$AUDIT_LOG" | head -n 1)"
 umount /mnt/el /mnt/xs /mnt/ps /mnt/xall 2>/dev/null
 finish
