@@ -19,12 +19,13 @@ expect_eq "verifier stats: one line per program plus the total" \
 	"$(grep -c '^enforcerd: verifier: enf_' "$DAEMON_LOG")"
 # Verifying the programs is most of enforcerd's start-up, which every test and every reload pays.
 # Its instruction count is deterministic for a kernel, unlike its time: a change that makes the
-# programs dearer to verify fails here. Measured: 194,483 on bookworm (6.1), 185,784 on trixie
-# (6.12), of which the service manager's check (cgroup.bpf.h) is 14-16k; the ceilings leave about 10%. Over it, the lines above name each program's count, and
+# programs dearer to verify fails here. Measured: 200,919 on bookworm (6.1), 195,244 on trixie
+# (6.12), of which the service manager's check and foreign_root()'s propagation test are 20-25k;
+# the ceilings leave about 10%. Over it, the lines above name each program's count, and
 # lsm-progs/path.bpf.c says what keeps them low.
 case $ENFORCER_KERNEL in
-bookworm) ceiling=215000 ;;
-trixie) ceiling=205000 ;;
+bookworm) ceiling=220000 ;;
+trixie) ceiling=215000 ;;
 *) ceiling= ;;
 esac
 total=$(sed -n 's/^enforcerd: verifier: all [0-9]* programs: [0-9]* ms to load, \([0-9]*\) instructions processed$/\1/p' \
