@@ -141,20 +141,15 @@ void ns_view_free(struct ns_view *v)
 int inode_identity_in(int pid, const char *path, uint64_t *ret_dev, uint64_t *ret_ino)
 {
 	struct mount_devs *m _cleanup_(mount_devs_freep) = NULL;
-	struct statx stx;
 	char mountinfo[64];
 	int r;
 
-	if (statx(AT_FDCWD, path, 0, STATX_INO | STATX_MNT_ID, &stx) < 0)
-		return -errno;
-	if (!(stx.stx_mask & STATX_MNT_ID))
-		return -EOPNOTSUPP;
 	snprintf(mountinfo, sizeof(mountinfo), "/proc/%d/mountinfo", pid);
 	r = mount_devs_read_from(mountinfo, &m);
 	if (r < 0)
 		return r;
-	*ret_ino = stx.stx_ino;
-	return mount_dev_of(m, stx.stx_mnt_id, ret_dev);
+	/* Mount ids are unique system-wide: one not in pid's mounts is in none inode_identity() reads. */
+	return inode_identity(m, path, ret_dev, ret_ino);
 }
 
 static inline void ns_view_freep(struct ns_view **v)

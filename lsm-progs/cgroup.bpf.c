@@ -10,10 +10,9 @@ __noinline long current_cgroup_walk(__u64 mask, __u32 deep)
 
 __noinline __u64 current_manager_exe(void)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
 	__u64 exe = current_exe_file();
 
-	if (!exe || !service_manager_inode(BPF_CORE_READ(task, mm, exe_file, f_inode)))
+	if (!exe || !service_manager_inode(BPF_CORE_READ((struct file *)(unsigned long)exe, f_inode)))
 		return 0;
 	return exe;
 }

@@ -107,15 +107,9 @@ static __always_inline int cgroup_walk(const struct enf_config *cfg, __u32 *ret_
  */
 static __always_inline bool service_manager_inode(struct inode *inode)
 {
-	struct enf_self_inode_key key = {};
-	struct enf_self_inode_val *v;
-
 	if (!inode)
 		return false;
-	key.dev = BPF_CORE_READ(inode, i_sb, s_dev);
-	key.ino = BPF_CORE_READ(inode, i_ino);
-	v = bpf_map_lookup_elem(&self_inodes, &key);
-	return v && v->kind == ENF_SELF_MANAGER;
+	return self_inode_kind(BPF_CORE_READ(inode, i_sb, s_dev), BPF_CORE_READ(inode, i_ino)) == ENF_SELF_MANAGER;
 }
 
 /* The current task's exe_file as a number (0 for a kernel thread). */
@@ -162,7 +156,7 @@ static __always_inline int current_governance(__u32 *ret_slot, bool *manager)
 {
 	struct enf_gov_cache *c;
 	struct enf_config *cfg;
-	__u64 gen, cgid;
+	__u64 gen, cgid, manager_exe;
 	__u32 zero = 0;
 	int r;
 
@@ -185,13 +179,13 @@ static __always_inline int current_governance(__u32 *ret_slot, bool *manager)
 		return 1;
 	}
 	r = cgroup_walk(cfg, ret_slot);
-	if (r > 0)
-		*manager = current_manager_exe() != 0;
+	manager_exe = r > 0 ? current_manager_exe() : 0;
+	*manager = manager_exe != 0;
 	if (r >= 0 && c && gen && bpf_get_current_cgroup_id() == cgid) {
 		c->cgroup_id = cgid;
 		c->slot = r ? *ret_slot : 0;
 		c->found = r;
-		c->manager_exe = *manager ? current_exe_file() : 0;
+		c->manager_exe = manager_exe;
 		c->gen = gen;
 	}
 	return r;

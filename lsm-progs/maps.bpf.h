@@ -171,6 +171,15 @@ ENF_MAP struct {
 	__type(value, struct enf_self_inode_val);
 } self_inodes SEC(".maps");
 
+/* The kind of the inode (dev, ino) in self_inodes (enum enf_self_kind), 0 when it has none. */
+static __always_inline __u32 self_inode_kind(__u64 dev, __u64 ino)
+{
+	struct enf_self_inode_key key = { .dev = dev, .ino = ino };
+	struct enf_self_inode_val *v = bpf_map_lookup_elem(&self_inodes, &key);
+
+	return v ? v->kind : 0;
+}
+
 /*
  * The running daemon's task (self.bpf.c): an entry exists only on the
  * enforcerd task, which writes it for itself through a pidfd at start;

@@ -105,13 +105,21 @@ extern int enf_exe_text(struct enf_event *ev, struct enf_task_ctx *tc);
  * before. Chroot changes nothing: the walk goes on past it to the
  * namespace root. A few loads, once per walk.
  */
+/* Whether mount a receives mounts from mount b: its slave, or its peer (same shared group). */
+static __always_inline bool receives_mounts_from(struct mount *a, __u64 b)
+{
+	int group = BPF_CORE_READ(a, mnt_group_id);
+
+	return (__u64)(unsigned long)BPF_CORE_READ(a, mnt_master) == b ||
+	       (group && BPF_CORE_READ((struct mount *)(unsigned long)b, mnt_group_id) == group);
+}
+
 static __always_inline bool foreign_root(__u64 mnt, __u64 below)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct mount *m = (struct mount *)(unsigned long)mnt;
 	struct mount *root = task->nsproxy->mnt_ns->root;
-	struct mount *top, *b = (struct mount *)(unsigned long)below;
-	int group;
+	struct mount *top;
 
 	if ((__u64)(unsigned long)root == mnt)
 		return false;
@@ -128,15 +136,12 @@ static __always_inline bool foreign_root(__u64 mnt, __u64 below)
 	 * from the task's, may rename: still foreign.
 	 */
 	if (BPF_CORE_READ(m, mnt.mnt_root) == root->mnt.mnt_root && BPF_CORE_READ(m, mnt.mnt_sb) == root->mnt.mnt_sb) {
-		if ((__u64)(unsigned long)root->mnt_master == mnt ||
-		    (root->mnt_group_id && BPF_CORE_READ(m, mnt_group_id) == root->mnt_group_id))
+		if (receives_mounts_from(root, mnt))
 			return false;
 		/* container_of with a CO-RE offset: struct mount moves between kernels. */
 		top = (struct mount *)((unsigned long)BPF_CORE_READ(task, fs, root.mnt) -
 				       bpf_core_field_offset(struct mount, mnt));
-		group = BPF_CORE_READ(top, mnt_group_id);
-		if (b && ((__u64)(unsigned long)BPF_CORE_READ(top, mnt_master) == below ||
-			  (group && BPF_CORE_READ(b, mnt_group_id) == group)))
+		if (below && receives_mounts_from(top, below))
 			return false;
 	}
 	/*

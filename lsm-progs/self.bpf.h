@@ -64,15 +64,9 @@ static __always_inline bool is_daemon(struct task_struct *t)
 /* The kind of protected inode (enum enf_self_kind), 0 for any other. A typed kernel pointer. */
 static __always_inline __u32 protected_kind(struct inode *inode)
 {
-	struct enf_self_inode_key key = {};
-	struct enf_self_inode_val *v;
-
 	if (!inode)
 		return 0;
-	key.dev = inode->i_sb->s_dev;
-	key.ino = inode->i_ino;
-	v = bpf_map_lookup_elem(&self_inodes, &key);
-	return v ? v->kind : 0;
+	return self_inode_kind(inode->i_sb->s_dev, inode->i_ino);
 }
 
 /* A cgroup2 control file whose name starts with "cgroup.". */

@@ -19,7 +19,7 @@ expect_eq "verifier stats: one line per program plus the total" \
 	"$(grep -c '^enforcerd: verifier: enf_' "$DAEMON_LOG")"
 # Verifying the programs is most of enforcerd's start-up, which every test and every reload pays.
 # Its instruction count is deterministic for a kernel, unlike its time: a change that makes the
-# programs dearer to verify fails here. Measured: 200,919 on bookworm (6.1), 195,244 on trixie
+# programs dearer to verify fails here. Measured: 195,773 on bookworm (6.1), 190,575 on trixie
 # (6.12), of which the service manager's check and foreign_root()'s propagation test are 20-25k;
 # the ceilings leave about 10%. Over it, the lines above name each program's count, and
 # lsm-progs/path.bpf.c says what keeps them low.
