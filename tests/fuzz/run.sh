@@ -81,6 +81,7 @@ fi
 max_len() {
 	case $1 in
 	bundle|policy|observations) echo 16384 ;;
+	workload_id) echo 8192 ;; # past PATH_MAX
 	*) echo 4096 ;;
 	esac
 }
