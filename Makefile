@@ -119,7 +119,8 @@ $(OUT)/bin/enforcerd: $(ENFORCERD_OBJS) $(POLICYC_LIB_OBJS) $(COMMON_OBJS)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_BPF) $(LDLIBS_JSON) $(LDLIBS_HARDEN) -lz
 
-$(OUT)/bin/enforcerctl: $(ENFORCERCTL_OBJS) $(COMMON_OBJS)
+# The OCI hook reads the daemon's state file and its selectors when the daemon cannot be asked.
+$(OUT)/bin/enforcerctl: $(ENFORCERCTL_OBJS) $(COMMON_OBJS) $(OUT)/enforcerd/state_file.o $(OUT)/enforcerd/selector_glob.o
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_JSON) -lz
@@ -143,7 +144,7 @@ $(OUT)/tests/unit/test_state_restore: $(NO_KERNEL_UNIT_OBJS)
 $(OUT)/tests/unit/test_state_restore: UNIT_EXTRA_OBJS := $(NO_KERNEL_UNIT_OBJS)
 CONTROL_UNIT_OBJS := $(NO_KERNEL_UNIT_OBJS) $(OUT)/enforcerd/control.o $(OUT)/enforcerd/control_commands.o $(OUT)/enforcerd/rollout.o \
 	$(OUT)/enforcerd/learn.o $(OUT)/enforcerd/audit_net.o $(OUT)/enforcerd/metrics.o $(OUT)/enforcerd/kernel_stat_names.o $(OUT)/enforcerd/config_apply.o \
-	$(OUT)/enforcerd/notify.o
+	$(OUT)/enforcerd/notify.o $(OUT)/enforcerd/workloads.o
 $(OUT)/tests/unit/test_control: $(CONTROL_UNIT_OBJS)
 $(OUT)/tests/unit/test_control: UNIT_EXTRA_OBJS := $(CONTROL_UNIT_OBJS)
 
@@ -172,7 +173,7 @@ FUZZ_observations_SRCS :=
 FUZZ_control_SRCS      := enforcerd/control.c enforcerd/control_commands.c enforcerd/rollout.c enforcerd/decisions.c enforcerd/live_edit.c \
 	enforcerd/metrics.c enforcerd/kernel_stat_names.c enforcerd/metrics_prometheus.c enforcerd/learn.c enforcerd/audit_net.c \
 	enforcerd/state.c enforcerd/state_file.c enforcerd/origin.c enforcerd/config.c enforcerd/config_apply.c \
-	enforcerd/notify.c enforcerd/units.c enforcerd/harden.c enforcerd/selector_glob.c tests/unit/no_kernel.c
+	enforcerd/notify.c enforcerd/units.c enforcerd/harden.c enforcerd/selector_glob.c enforcerd/workloads.c tests/unit/no_kernel.c
 FUZZ_config_SRCS       := enforcerd/config.c enforcerd/units.c enforcerd/harden.c enforcerd/selector_glob.c
 FUZZ_workload_id_SRCS  :=
 FUZZ_BINS := $(patsubst %,$(OUT)/fuzz/fuzz_%,$(FUZZ_TARGETS))

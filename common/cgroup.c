@@ -253,3 +253,27 @@ int cgroup_check_not_daemon(const char *daemon_cgroup, const char *cgroup, char 
 		 "the daemon, or run enforcerd in a cgroup of its own", (int)n, cgroup, daemon_cgroup);
 	return -EPERM;
 }
+
+int cgroup_of_pid(int pid, char *out, size_t size)
+{
+	char path[64], line[PATH_MAX + 8];
+	_cleanup_fclose_ FILE *f = NULL;
+
+	if (pid)
+		snprintf(path, sizeof(path), "/proc/%d/cgroup", pid);
+	else
+		snprintf(path, sizeof(path), "/proc/self/cgroup");
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "0::", 3) != 0)
+			continue;
+		line[strcspn(line, "\n")] = 0;
+		if (strlen(line + 3) >= size)
+			return -ENAMETOOLONG;
+		memcpy(out, line + 3, strlen(line + 3) + 1);
+		return 0;
+	}
+	return -ENOENT;
+}

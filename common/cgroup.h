@@ -38,6 +38,14 @@ int cgroup2_mount_root(char *buf, size_t size);
  */
 int cgroup_kernel_path(const char *abs, char *out, size_t size, uint32_t *ret_level);
 
+/*
+ * The cgroup v2 path of a process (pid 0: the caller) from the root of the
+ * hierarchy, as its /proc/PID/cgroup "0::" line gives it ("/" or
+ * "/system.slice/x.service"). 0, -ENOENT (no such process, or no cgroup v2
+ * line) or -ENAMETOOLONG.
+ */
+int cgroup_of_pid(int pid, char *out, size_t size);
+
 /* The path of abs (absolute) relative to the mount root (no leading '/'; "" for the root), or NULL. */
 const char *cgroup_relative(const char *root, const char *abs);
 

@@ -4,6 +4,7 @@
 #define ENFORCER_UTIL_H
 
 #include <dirent.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -26,10 +27,17 @@ static inline void closedirp(DIR **d)
 		closedir(*d);
 }
 
+static inline void fclosep(FILE **f)
+{
+	if (*f)
+		fclose(*f);
+}
+
 #define _cleanup_(f) __attribute__((cleanup(f)))
 #define _cleanup_free_ _cleanup_(freep)
 #define _cleanup_close_ _cleanup_(closep)
 #define _cleanup_closedir_ _cleanup_(closedirp)
+#define _cleanup_fclose_ _cleanup_(fclosep)
 
 /* Hand ownership out of a _cleanup_ variable. */
 #define TAKE_PTR(p) ({ __typeof__(p) __p = (p); (p) = NULL; __p; })

@@ -163,9 +163,11 @@ static const struct {
  * w's runtime, monitor and container_id set, 0 if not, -EINVAL when it has
  * a runtime's prefix (and suffix) but not a well-formed id.
  */
-static int container_match(struct comp name, enum workload_driver driver, enum workload_runtime bare_runtime,
-			   struct workload_id *w)
+static int container_match(struct comp name, const char *base, enum workload_driver driver,
+			   enum workload_runtime bare_runtime, struct workload_id *w)
 {
+	size_t end = (size_t)(name.s + name.n - base);
+
 	if (driver == WORKLOAD_DRIVER_SYSTEMD && !comp_strip(&name, ".scope"))
 		return 0;
 	for (size_t i = 0; i < ARRAY_SIZE(container_prefixes); i++) {
@@ -179,6 +181,7 @@ static int container_match(struct comp name, enum workload_driver driver, enum w
 		w->monitor = container_prefixes[i].monitor;
 		memcpy(w->container_id, id.s, id.n);
 		w->container_id[id.n] = 0;
+		w->container_len = end;
 		return 1;
 	}
 	/* A bare name is an id only when it is one: other children of a pod are not containers. */
@@ -187,6 +190,7 @@ static int container_match(struct comp name, enum workload_driver driver, enum w
 		w->runtime = bare_runtime;
 		memcpy(w->container_id, name.s, name.n);
 		w->container_id[name.n] = 0;
+		w->container_len = end;
 		return 1;
 	}
 	return 0;
@@ -202,7 +206,7 @@ static int pod_child(const char *cur, const char *base, enum workload_driver dri
 	r = next_comp(&cur, base, &c);
 	if (r <= 0)
 		return r;
-	r = container_match(c, driver, WORKLOAD_RUNTIME_CRI, w);
+	r = container_match(c, base, driver, WORKLOAD_RUNTIME_CRI, w);
 	return r < 0 ? r : 0;
 }
 
@@ -336,7 +340,7 @@ static int standalone(const char *path, struct workload_id *w)
 			first = c;
 		if (user_manager(c))
 			rootless = true;
-		r = container_match(c, WORKLOAD_DRIVER_SYSTEMD, WORKLOAD_RUNTIME_NONE, w);
+		r = container_match(c, path, WORKLOAD_DRIVER_SYSTEMD, WORKLOAD_RUNTIME_NONE, w);
 		if (r != 0) {
 			w->driver = WORKLOAD_DRIVER_SYSTEMD;
 			w->rootless = rootless;
@@ -349,7 +353,7 @@ static int standalone(const char *path, struct workload_id *w)
 			want = WORKLOAD_RUNTIME_PODMAN;
 		else
 			continue;
-		r = container_match(c, WORKLOAD_DRIVER_CGROUPFS, want == WORKLOAD_RUNTIME_DOCKER ? want : 0, w);
+		r = container_match(c, path, WORKLOAD_DRIVER_CGROUPFS, want == WORKLOAD_RUNTIME_DOCKER ? want : 0, w);
 		if (r > 0 && w->runtime != want) {
 			*w = (struct workload_id){ 0 };
 			r = 0;

@@ -52,6 +52,12 @@ struct workload_id {
 	char container_id[WORKLOAD_CONTAINER_ID_LEN + 1]; /* "" when runtime is NONE */
 	char pod_uid[WORKLOAD_POD_UID_LEN + 1];           /* "" when not in a Kubernetes pod */
 	enum workload_qos qos;                            /* NONE exactly when pod_uid is "" */
+	/*
+	 * The length of the container's own cgroup path, the path read without
+	 * its leading '/' ("machine.slice/libpod-ID.scope"); 0 when runtime is
+	 * NONE. A path longer than this is one of the container's sub-cgroups.
+	 */
+	size_t container_len;
 };
 
 /*

@@ -2,6 +2,7 @@
 /* enforcerctl: the commands of one word (status, load, attach, events, report, ...). */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -23,6 +24,7 @@
 #include "time_arg.h"
 #include "util.h"
 #include "vocab.h"
+#include "workload.h"
 
 int cmd_status(struct ctl *ctl, int argc, char **argv)
 {
@@ -105,12 +107,35 @@ int cmd_unload(struct ctl *ctl, int argc, char **argv)
 	return ask(ctl, json_pack("{s:s, s:s, s:b}", "cmd", "unload", "profile", name, "force", force), -1, NULL);
 }
 
+/* "--selector GLOB", "--unit UNIT" or "--workload SPEC" as the request's key and value; false if none of them. */
+static bool target_option(const char *opt, const char *value, char *buf, size_t size, const char **ret_key,
+			  const char **ret_value)
+{
+	if (strcmp(opt, "--selector") == 0 || strcmp(opt, "--unit") == 0) {
+		*ret_key = opt + 2;
+		*ret_value = value;
+		return true;
+	}
+	if (strcmp(opt, "--workload") == 0) {
+		/* A workload selector is a selector under its prefixed name (common/workload.h). */
+		snprintf(buf, size, "%s%s", WORKLOAD_SELECTOR_PREFIX, value);
+		*ret_key = "selector";
+		*ret_value = buf;
+		return true;
+	}
+	return false;
+}
+
 int cmd_attach(struct ctl *ctl, int argc, char **argv)
 {
-	if (argc == 3 && (strcmp(argv[1], "--selector") == 0 || strcmp(argv[1], "--unit") == 0))
-		return ask(ctl, json_pack("{s:s, s:s, s:s}", "cmd", "attach", "profile", argv[0], argv[1] + 2, argv[2]),
-			   -1, human_attach);
-	if (expect_args(argc, 2, 2, "attach PROFILE CGROUP | attach PROFILE --selector GLOB | attach PROFILE --unit UNIT"))
+	char buf[WORKLOAD_SELECTOR_MAX + 64];
+	const char *key, *value;
+
+	if (argc == 3 && target_option(argv[1], argv[2], buf, sizeof(buf), &key, &value))
+		return ask(ctl, json_pack("{s:s, s:s, s:s}", "cmd", "attach", "profile", argv[0], key, value), -1,
+			   human_attach);
+	if (expect_args(argc, 2, 2, "attach PROFILE CGROUP | attach PROFILE --selector GLOB | attach PROFILE --unit UNIT"
+			" | attach PROFILE --workload SPEC"))
 		return EXIT_USAGE;
 	return ask(ctl, json_pack("{s:s, s:s, s:s}", "cmd", "attach", "profile", argv[0], "cgroup", argv[1]),
 		   -1, human_attach);
@@ -118,11 +143,28 @@ int cmd_attach(struct ctl *ctl, int argc, char **argv)
 
 int cmd_detach(struct ctl *ctl, int argc, char **argv)
 {
-	if (argc == 2 && (strcmp(argv[0], "--selector") == 0 || strcmp(argv[0], "--unit") == 0))
-		return ask(ctl, json_pack("{s:s, s:s}", "cmd", "detach", argv[0] + 2, argv[1]), -1, NULL);
-	if (expect_args(argc, 1, 1, "detach CGROUP | detach --selector GLOB | detach --unit UNIT"))
+	char buf[WORKLOAD_SELECTOR_MAX + 64];
+	const char *key, *value;
+
+	if (argc == 2 && target_option(argv[0], argv[1], buf, sizeof(buf), &key, &value))
+		return ask(ctl, json_pack("{s:s, s:s}", "cmd", "detach", key, value), -1, NULL);
+	if (expect_args(argc, 1, 1, "detach CGROUP | detach --selector GLOB | detach --unit UNIT | detach --workload SPEC"))
 		return EXIT_USAGE;
 	return ask(ctl, json_pack("{s:s, s:s}", "cmd", "detach", "cgroup", argv[0]), -1, NULL);
+}
+
+int cmd_which(struct ctl *ctl, int argc, char **argv)
+{
+	long pid;
+
+	if (argc == 2 && strcmp(argv[0], "--pid") == 0) {
+		if (number_arg(argv[1], 1, INT_MAX, &pid) < 0)
+			return usage_error("which --pid: '%s' is not a process id (1..%d)", argv[1], INT_MAX);
+		return ask(ctl, json_pack("{s:s, s:I}", "cmd", "which", "pid", (json_int_t)pid), -1, human_which);
+	}
+	if (expect_args(argc, 1, 1, "which CGROUP | which --pid PID"))
+		return EXIT_USAGE;
+	return ask(ctl, json_pack("{s:s, s:s}", "cmd", "which", "cgroup", argv[0]), -1, human_which);
 }
 
 int cmd_reload(struct ctl *ctl, int argc, char **argv)

@@ -56,8 +56,15 @@ static void usage(FILE *out)
 		"                                 component, ** for any number of components)\n"
 		"  attach PROFILE --unit UNIT     ... on a systemd unit's cgroup, from its first\n"
 		"                                 instruction, across restarts (the unit need not run)\n"
-		"  detach CGROUP | --selector GLOB | --unit UNIT\n"
+		"  attach PROFILE --workload SPEC ... on every container whose identity matches SPEC,\n"
+		"                                 KEY=GLOB[,KEY=GLOB...], keys runtime, namespace,\n"
+		"                                 pod, container, image (docs/containers.md)\n"
+		"  detach CGROUP | --selector GLOB | --unit UNIT | --workload SPEC\n"
 		"                                 remove an attachment or a selector\n"
+		"  which CGROUP | --pid PID       what a cgroup or process is (its container, pod,\n"
+		"                                 namespace), which profile governs it, and why\n"
+		"  oci-hook                       the OCI runtime hook (createRuntime; reads the\n"
+		"                                 container's state on standard input)\n"
 		"  reload                         re-read the configuration directory (/etc/enforcer)\n"
 		"                                 and apply it, or refuse it whole saying why\n"
 		"  mode PROFILE audit|enforce|learn switch a profile's mode atomically\n"
@@ -158,6 +165,8 @@ static const struct cmd commands[] = {
 	{ "shutdown", cmd_shutdown },
 	{ "learn",    cmd_learn },
 	{ "batch",    cmd_batch },
+	{ "which",    cmd_which },
+	{ "oci-hook", cmd_oci_hook },
 	{ NULL, NULL },
 };
 

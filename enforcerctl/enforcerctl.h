@@ -65,6 +65,8 @@ int cmd_promote(struct ctl *ctl, int argc, char **argv);
 int cmd_learn(struct ctl *ctl, int argc, char **argv);
 int cmd_rule(struct ctl *ctl, int argc, char **argv);
 int cmd_run(struct ctl *ctl, int argc, char **argv);
+int cmd_which(struct ctl *ctl, int argc, char **argv);
+int cmd_oci_hook(struct ctl *ctl, int argc, char **argv);
 
 /* The help of the objects with verbs, beside their tables (rule.c, learn.c). */
 extern const char rule_help[], learn_help[];

@@ -39,6 +39,26 @@ long long int_of(json_t *o, const char *key)
 	return (long long)json_integer_value(json_object_get(o, key));
 }
 
+/* A container's identity on one line: "container app of pod web in namespace prod (podman 4c0f1a3e5b2d, image ...)". */
+static void print_workload(const char *indent, json_t *w)
+{
+	if (!json_is_object(w))
+		return;
+	printf("%s", indent);
+	if (json_object_get(w, "container"))
+		printf("container %s", str_of(w, "container"));
+	else
+		printf("a container");
+	if (json_object_get(w, "pod"))
+		printf(" of pod %s", str_of(w, "pod"));
+	if (json_object_get(w, "namespace"))
+		printf(" in namespace %s", str_of(w, "namespace"));
+	printf(" (%s %.12s%s%s%s%s)\n", str_of(w, "runtime"), str_of(w, "container_id"),
+	       json_object_get(w, "image") ? ", image " : "", json_object_get(w, "image") ? str_of(w, "image") : "",
+	       json_is_true(json_object_get(w, "sandbox")) ? ", pod sandbox" : "",
+	       json_is_true(json_object_get(w, "rootless")) ? ", rootless" : "");
+}
+
 static void print_profile_line(json_t *p)
 {
 	json_t *att = json_object_get(p, "attached");
@@ -79,6 +99,7 @@ static void print_profile_line(json_t *p)
 			       follows, origin);
 		else
 			printf("    waiting %s (no such cgroup now: attached when it is created%s%s)\n", path, follows, origin);
+		print_workload("      ", json_object_get(v, "workload"));
 	}
 }
 
@@ -327,4 +348,23 @@ void human_promote(json_t *reply)
 	else
 		printf("profile '%s' promoted to enforce: no would-deny decision since %s (generation %lld)\n",
 		       str_of(reply, "profile"), str_of(reply, "checked_since"), int_of(reply, "generation"));
+}
+
+void human_which(json_t *reply)
+{
+	json_t *g = json_object_get(reply, "governed_by"), *sel;
+	size_t i;
+
+	printf("%s\n", str_of(reply, "cgroup"));
+	if (json_is_object(json_object_get(reply, "workload")))
+		print_workload("  is ", json_object_get(reply, "workload"));
+	else
+		printf("  is no container's cgroup\n");
+	if (json_is_object(g))
+		printf("  governed by profile %s, attached to %s%s%s\n", str_of(g, "profile"), str_of(g, "cgroup"),
+		       json_object_get(g, "via") ? " by selector " : "", json_object_get(g, "via") ? str_of(g, "via") : "");
+	else
+		printf("  governed by no profile\n");
+	json_array_foreach(json_object_get(reply, "selectors"), i, sel)
+		printf("  selector %s -> %s: %s\n", str_of(sel, "selector"), str_of(sel, "profile"), str_of(sel, "judgement"));
 }

@@ -22,6 +22,7 @@ void human_rule(json_t *reply);
 void human_status(json_t *reply);
 void human_load(json_t *reply);
 void human_attach(json_t *reply);
+void human_which(json_t *reply);
 void human_reload(json_t *reply);
 void human_mode(json_t *reply);
 

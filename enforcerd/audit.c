@@ -135,7 +135,12 @@ void audit_decision_fields(struct audit *a, json_t *o, __u32 slot, __u32 instanc
 	json_object_set_new(o, "cgroup_id", json_integer((json_int_t)cgroup_id));
 	/* A cgroup that is gone (or outside our namespace) is named by its id. */
 	if (cg) {
+		struct workload w;
+		json_t *wj;
+
 		json_object_set_new(o, "cgroup", json_kstring(cg, strlen(cg)));
+		if (a->workloads && workloads_get(a->workloads, cg, &w) == 0 && (wj = workload_to_json(&w)))
+			json_object_set_new(o, "workload", wj);
 	} else {
 		snprintf(buf, sizeof(buf), "id:%llu", (unsigned long long)cgroup_id);
 		json_object_set_new(o, "cgroup", json_string(buf));

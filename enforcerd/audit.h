@@ -15,6 +15,7 @@
 #include "audit_syslog.h"
 #include "cgroup_names.h"
 #include "event_summary.h"
+#include "workloads.h"
 #include "json_text.h"
 #include "profiles.h"
 
@@ -28,6 +29,7 @@ struct audit {
 	bool to_syslog;
 	struct audit_syslog syslog;
 	struct cgroup_names cgroups;
+	struct workloads *workloads; /* container identities for events; NULL: none told */
 	struct event_summary summary;
 	unsigned long long write_errors; /* records a destination did not take */
 	long long realtime_offset_ns; /* CLOCK_REALTIME - CLOCK_MONOTONIC at start */

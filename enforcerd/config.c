@@ -15,6 +15,7 @@
 #include "json_pos.h"
 #include "policy.h"
 #include "selector_glob.h"
+#include "workload.h"
 #include "util.h"
 
 #define PROFILES_DIR    "profiles"
@@ -400,8 +401,8 @@ static int add_attachment(struct config *c, const char *profile, enum config_kin
 static int read_attachment_line(struct config *c, const struct config_env *env, const char *file, int lineno,
 				const char *line, size_t len, char *err, size_t size)
 {
-	static const char synopsis[] = "'PROFILE unit NAME.service', 'PROFILE cgroup /sys/fs/cgroup/PATH' or "
-				       "'PROFILE selector GLOB'";
+	static const char synopsis[] = "'PROFILE unit NAME.service', 'PROFILE cgroup /sys/fs/cgroup/PATH', "
+				       "'PROFILE selector GLOB' or 'PROFILE workload KEY=GLOB[,KEY=GLOB...]'";
 	char profile[ENF_PROFILE_NAME_MAX + 1], target[CONFIG_LINE_MAX], key[PATH_MAX], why[1024];
 	const struct config_attachment *dup;
 	const char *unit = NULL;
@@ -425,8 +426,10 @@ static int read_attachment_line(struct config *c, const struct config_env *env, 
 		kind = CONFIG_CGROUP;
 	else if (t[1].len == 8 && strncmp(t[1].s, "selector", 8) == 0)
 		kind = CONFIG_SELECTOR;
+	else if (t[1].len == 8 && strncmp(t[1].s, "workload", 8) == 0)
+		kind = CONFIG_WORKLOAD;
 	else
-		return fail(err, size, "%s:%d:%d: expected 'unit', 'cgroup' or 'selector', found '%.*s'", file, lineno,
+		return fail(err, size, "%s:%d:%d: expected 'unit', 'cgroup', 'selector' or 'workload', found '%.*s'", file, lineno,
 			    t[1].col, (int)t[1].len, t[1].s);
 	snprintf(profile, sizeof(profile), "%.*s", (int)(t[0].len < ENF_PROFILE_NAME_MAX ? t[0].len : ENF_PROFILE_NAME_MAX), t[0].s);
 	if (t[0].len >= ENF_PROFILE_NAME_MAX || !config_find_profile(c, profile))
@@ -453,6 +456,15 @@ static int read_attachment_line(struct config *c, const struct config_env *env, 
 	case CONFIG_CGROUP:
 		r = normalise_cgroup(env->cgroup_root, target, key, sizeof(key), why, sizeof(why));
 		break;
+	case CONFIG_WORKLOAD: {
+		char spec[CONFIG_LINE_MAX + sizeof(WORKLOAD_SELECTOR_PREFIX)];
+
+		snprintf(spec, sizeof(spec), "%s%s", WORKLOAD_SELECTOR_PREFIX, target);
+		r = selector_key_normalise(env->cgroup_root, spec, key, sizeof(key), why, sizeof(why));
+		/* One registry of selectors: a workload selector is one, under its prefixed name. */
+		kind = CONFIG_SELECTOR;
+		break;
+	}
 	default:
 		r = selector_glob_normalise(env->cgroup_root, target, key, sizeof(key), why, sizeof(why));
 		break;

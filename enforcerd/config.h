@@ -10,6 +10,7 @@
  *       web        unit      nginx.service
  *       web        cgroup    /sys/fs/cgroup/system.slice/app.service
  *       pods       selector  kubepods.slice/ ** /cri-containerd-*.scope   (no spaces)
+ *       app        workload  namespace=prod,container=app
  *
  * Files are read in name order; other names (editor backups, dpkg's
  * .dpkg-dist and .dpkg-old) are ignored. The files and directories must be
@@ -36,7 +37,8 @@
 #define CONFIG_LINE_MAX 4096
 #define CONFIG_FILE_MAX (1u << 20)
 
-enum config_kind { CONFIG_CGROUP, CONFIG_UNIT, CONFIG_SELECTOR };
+/* A workload line is read as a selector (CONFIG_SELECTOR, key WORKLOAD_SELECTOR_PREFIX "SPEC"). */
+enum config_kind { CONFIG_CGROUP, CONFIG_UNIT, CONFIG_SELECTOR, CONFIG_WORKLOAD };
 
 struct config_profile {
 	char *file;              /* DIR/profiles/NAME.json */

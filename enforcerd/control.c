@@ -13,6 +13,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "control.h"
 #include "control_internal.h"
 #include "epoll_tags.h"
@@ -190,27 +191,18 @@ static bool in_group(gid_t gid, pid_t pid, gid_t want)
  */
 static bool peer_confined(const struct control *c, pid_t pid)
 {
-	char path[64], line[4096], full[8192];
 	const struct profiles *ps = c->profiles;
+	char rel[PATH_MAX], full[PATH_MAX + 4096];
 	bool confined = false;
-	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
-	f = fopen(path, "re");
-	if (!f)
+	if (cgroup_of_pid(pid, rel, sizeof(rel)) < 0)
 		return ps->n_att > 0; /* cannot tell: refuse while anything is confined */
-	while (fgets(line, sizeof(line), f)) {
-		if (strncmp(line, "0::", 3) != 0)
-			continue;
-		line[strcspn(line, "\n")] = 0;
-		snprintf(full, sizeof(full), "%s%s", c->selectors->root, strcmp(line + 3, "/") ? line + 3 : "");
-		for (size_t i = 0; i < ps->n_att && !confined; i++) {
-			size_t n = strlen(ps->att[i].cgroup);
+	snprintf(full, sizeof(full), "%s%s", c->selectors->root, strcmp(rel, "/") ? rel : "");
+	for (size_t i = 0; i < ps->n_att && !confined; i++) {
+		size_t n = strlen(ps->att[i].cgroup);
 
-			confined = strncmp(full, ps->att[i].cgroup, n) == 0 && (full[n] == 0 || full[n] == '/');
-		}
+		confined = strncmp(full, ps->att[i].cgroup, n) == 0 && (full[n] == 0 || full[n] == '/');
 	}
-	fclose(f);
 	return confined;
 }
 

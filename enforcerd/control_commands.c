@@ -93,6 +93,18 @@ static int refuse_declared(struct request *rq, enum origin_kind kind, const char
 }
 
 /* Where an object comes from, for list and show: "declared" FILE[:LINE] and "unit", when there are. */
+/* The workload identity of an attached cgroup (absolute), when it is a container's. */
+static void add_workload(json_t *e, const struct control *c, const char *abs)
+{
+	const char *rel = cgroup_relative(c->selectors->root, abs);
+	struct workload w;
+	json_t *wj;
+
+	if (rel && c->selectors->workloads && workloads_get(c->selectors->workloads, rel, &w) == 0 &&
+	    (wj = workload_to_json(&w)))
+		json_object_set_new(e, "workload", wj);
+}
+
 static void add_origin(json_t *o, const struct control *c, enum origin_kind kind, const char *key)
 {
 	const struct origin_entry *e = origin_find(c->origins, kind, key);
@@ -128,6 +140,7 @@ static json_t *profile_json(const struct control *c, const struct profile *p)
 		json_array_append_new(h ? att : waiting, json_string(a->cgroup));
 		e = json_pack("{s:s, s:I, s:b, s:b, s:s?}", "cgroup", a->cgroup, "cgroup_id", (json_int_t)a->cgroup_id,
 			      "holds", h, "follows_path", profiles_followed(ps, a->cgroup) != NULL, "via", a->via);
+		add_workload(e, c, a->cgroup);
 		if (!a->via)
 			add_origin(e, c, ORIGIN_PATH, a->cgroup);
 		json_array_append_new(holds, e);
@@ -944,6 +957,148 @@ static json_t *cmd_learn_stop(struct request *rq, int *ret_errno)
 	return learn_generate(rq, ret_errno, true);
 }
 
+/* The attachment that governs the cgroup at abs: its own, or its nearest attached ancestor's; NULL when none. */
+static const struct attachment *governing(const struct profiles *ps, const char *abs)
+{
+	const struct attachment *best = NULL;
+
+	for (size_t i = 0; i < ps->n_att; i++) {
+		const struct attachment *a = &ps->att[i];
+		size_t n = strlen(a->cgroup);
+
+		if (strncmp(abs, a->cgroup, n) != 0 || (abs[n] != 0 && abs[n] != '/' && strcmp(a->cgroup, "/") != 0))
+			continue;
+		if (!best || strlen(best->cgroup) < n)
+			best = a;
+	}
+	return best;
+}
+
+/* The cgroup (absolute, and relative to the mount) a request names by "pid" or "cgroup". 0 or -errno with rq->err. */
+static int request_cgroup(struct request *rq, json_int_t pid, const char *cgroup, char *abs, size_t abs_size,
+			  const char **ret_rel)
+{
+	const char *root = rq->c->selectors->root;
+	char kpath[PATH_MAX];
+	int r;
+
+	if (cgroup) {
+		path_key(cgroup, abs, abs_size);
+	} else {
+		if (pid <= 0 || pid > INT_MAX) {
+			snprintf(rq->err, sizeof(rq->err), "pid %lld: not a process id", (long long)pid);
+			return -EINVAL;
+		}
+		r = cgroup_of_pid((int)pid, kpath, sizeof(kpath));
+		if (r < 0) {
+			snprintf(rq->err, sizeof(rq->err), "pid %lld: its cgroup cannot be read (%s): is it running, in "
+				 "the daemon's pid namespace?", (long long)pid, strerror(-r));
+			return r;
+		}
+		if ((size_t)snprintf(abs, abs_size, "%s%s", strcmp(root, "/") ? root : "", strcmp(kpath, "/") ? kpath : "") >=
+		    abs_size) {
+			snprintf(rq->err, sizeof(rq->err), "pid %lld: its cgroup's path is too long", (long long)pid);
+			return -ENAMETOOLONG;
+		}
+	}
+	*ret_rel = cgroup_relative(root, abs);
+	if (!*ret_rel) {
+		snprintf(rq->err, sizeof(rq->err), "%.512s is not below the cgroup2 mount %.256s", abs, root);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static json_t *governed_json(const struct profiles *ps, const struct attachment *a)
+{
+	if (!a)
+		return json_null();
+	return json_pack("{s:s, s:s, s:s?}", "profile", ps->slots[a->slot].bundle->name, "cgroup", a->cgroup, "via",
+			 a->via);
+}
+
+/*
+ * which: what a cgroup or process is (its workload identity), which profile
+ * governs it and why, and how each selector judges it.
+ */
+static json_t *cmd_which(struct request *rq, int *ret_errno)
+{
+	const char *cgroup = NULL, *rel;
+	json_int_t pid = 0;
+	char abs[PATH_MAX], why[512];
+	struct selectors *sel = rq->c->selectors;
+	struct workload w = { 0 };
+	json_t *o, *sels, *wj;
+
+	if ((*ret_errno = unpack(rq, "{s?I, s?s}", "pid", &pid, "cgroup", &cgroup)) < 0)
+		return NULL;
+	if (!cgroup == !pid) {
+		snprintf(rq->err, sizeof(rq->err), "give one of pid and cgroup");
+		*ret_errno = -EINVAL;
+		return NULL;
+	}
+	if ((*ret_errno = request_cgroup(rq, pid, cgroup, abs, sizeof(abs), &rel)) < 0)
+		return NULL;
+	selectors_reconcile(sel);
+	if (sel->workloads && workloads_get(sel->workloads, rel, &w) < 0)
+		w = (struct workload){ 0 };
+	sels = json_array();
+	for (size_t i = 0; i < sel->n_sel; i++) {
+		const struct selector *s = &sel->sel[i];
+
+		if (s->workload) {
+			/* Judged on the container's own cgroup: its sub-cgroups are governed through it. */
+			workload_selector_explain(s->workload, &w, why, sizeof(why));
+		} else {
+			snprintf(why, sizeof(why), "%s", selector_glob_match(s->glob, rel) ? "matches" : "path does not match");
+		}
+		json_array_append_new(sels, json_pack("{s:s, s:s, s:s}", "selector", s->glob, "profile", s->profile,
+						      "judgement", why));
+	}
+	wj = workload_to_json(&w);
+	o = json_pack("{s:b, s:s, s:o, s:o, s:o}", "ok", 1, "cgroup", abs, "workload", wj ? wj : json_null(),
+		      "governed_by", governed_json(rq->c->profiles, governing(rq->c->profiles, abs)), "selectors", sels);
+	return o;
+}
+
+/*
+ * container-start, from the OCI hook (enforcerctl oci-hook) at
+ * createRuntime: the container's process exists in its cgroup and has not
+ * run its entrypoint. Learn its identity from the annotations the runtime
+ * passed, apply what applies to its cgroup now, and answer which profile
+ * governs it; an error makes the hook refuse the container.
+ */
+static json_t *cmd_container_start(struct request *rq, int *ret_errno)
+{
+	const char *id, *rel;
+	json_int_t pid;
+	json_t *annotations = NULL, *wj;
+	char abs[PATH_MAX], own[PATH_MAX];
+	struct selectors *sel = rq->c->selectors;
+	const struct attachment *a;
+	struct workload w;
+
+	if ((*ret_errno = unpack(rq, "{s:I, s:s, s?o}", "pid", &pid, "id", &id, "annotations", &annotations)) < 0)
+		return NULL;
+	if ((*ret_errno = request_cgroup(rq, pid, NULL, abs, sizeof(abs), &rel)) < 0)
+		return NULL;
+	if ((*ret_errno = workloads_learn(sel->workloads, rel, id, annotations, &w, rq->err, sizeof(rq->err))) < 0)
+		return NULL;
+	/* The container's own cgroup: the process may sit in a sub-cgroup of it (crun's "container"). */
+	snprintf(own, sizeof(own), "%.*s", (int)w.id.container_len, rel);
+	selectors_reconcile(sel);
+	if ((*ret_errno = selectors_apply_now(sel, own, &a, rq->err, sizeof(rq->err))) < 0)
+		return NULL;
+	a = governing(rq->c->profiles, abs);
+	if (a)
+		log_info("container %.12s (%s) starts under profile '%s' (%s%s)", id, own,
+			 rq->c->profiles->slots[a->slot].bundle->name, a->via ? "selector " : "attachment of ",
+			 a->via ? a->via : a->cgroup);
+	wj = workload_to_json(&w);
+	return json_pack("{s:b, s:s, s:o, s:o}", "ok", 1, "cgroup", abs, "workload", wj ? wj : json_null(),
+			 "governed_by", governed_json(rq->c->profiles, a));
+}
+
 const struct control_command control_commands[] = {
 	{ "status",   ACCESS_READ,  false, cmd_status },
 	{ "stats",    ACCESS_READ,  false, cmd_stats },
@@ -965,5 +1120,7 @@ const struct control_command control_commands[] = {
 	{ "learn-status",  ACCESS_READ,  false, cmd_learn_status },
 	{ "learn-profile", ACCESS_READ,  false, cmd_learn_profile },
 	{ "learn-stop",    ACCESS_ADMIN, true,  cmd_learn_stop },
+	{ "which",         ACCESS_READ,  false, cmd_which },
+	{ "container-start", ACCESS_ADMIN, true, cmd_container_start },
 };
 const size_t n_control_commands = ARRAY_SIZE(control_commands);

@@ -53,6 +53,7 @@
 #include "profiles.h"
 #include "protocol.h"
 #include "selectors.h"
+#include "workloads.h"
 #include "service_manager.h"
 #include "state.h"
 #include "time_arg.h"
@@ -220,6 +221,7 @@ struct daemon {
 	struct engine engine;
 	struct audit audit;
 	struct selectors selectors;
+	struct workloads workloads;
 	struct state_store state;
 	struct service_manager_seen pid1;
 	struct learn learn;
@@ -332,7 +334,7 @@ static int daemon_setup(struct daemon *d)
 		log_error("%s", d->msg);
 		return -EIO;
 	}
-	if (selectors_init(&d->selectors, &d->profiles, d->msg, sizeof(d->msg)) < 0) {
+	if (selectors_init(&d->selectors, &d->profiles, &d->workloads, d->msg, sizeof(d->msg)) < 0) {
 		log_error("%s", d->msg);
 		return -EIO;
 	}
@@ -340,6 +342,7 @@ static int daemon_setup(struct daemon *d)
 		return log_error_errno(r, "cannot create the directory of %s: %m", d->opt.audit_log);
 	if (audit_open(&d->audit, d->opt.audit_log, &d->engine, &d->profiles) < 0)
 		return -EIO;
+	d->audit.workloads = &d->workloads;
 	if (learn_init(&d->learn, d->opt.state_dir, &d->profiles, &d->engine) < 0)
 		return -EIO;
 	r = write_event_limits(&d->engine, d->opt.event_rate);
@@ -528,6 +531,7 @@ static void daemon_teardown(struct daemon *d)
 	audit_close(&d->audit);
 	learn_free(&d->learn);
 	selectors_free(&d->selectors);
+	workloads_free(&d->workloads);
 	profiles_free(&d->profiles);
 	state_close(&d->state);
 	decisions_free(&d->decisions);

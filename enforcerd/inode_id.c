@@ -41,15 +41,9 @@ static inline void mount_devs_freep(struct mount_devs **m)
 	mount_devs_free(*m);
 }
 
-static inline void fclosep(FILE **f)
-{
-	if (*f)
-		fclose(*f);
-}
-
 static int mount_devs_read_from(const char *mountinfo, struct mount_devs **ret)
 {
-	FILE *f _cleanup_(fclosep) = fopen(mountinfo, "re");
+	_cleanup_fclose_ FILE *f = fopen(mountinfo, "re");
 	struct mount_devs *m _cleanup_(mount_devs_freep) = NULL;
 	_cleanup_free_ char *line = NULL;
 	size_t cap = 0, len = 0;

@@ -6,6 +6,7 @@
 
 #include "cgroup.h"
 #include "selector_glob.h"
+#include "workload.h"
 
 #define MAX_COMPONENTS 256
 
@@ -87,6 +88,11 @@ int selector_glob_check(const char *glob, char *err, size_t err_size)
 		snprintf(err, err_size, "an empty selector matches nothing; give a glob such as 'system.slice/*.service'");
 		return -EINVAL;
 	}
+	if (strncmp(glob, WORKLOAD_SELECTOR_PREFIX, sizeof(WORKLOAD_SELECTOR_PREFIX) - 1) == 0) {
+		snprintf(err, err_size, "a glob cannot begin with '%s': that names a workload selector (PROFILE workload "
+			 "SPEC, or enforcerctl attach PROFILE --workload SPEC)", WORKLOAD_SELECTOR_PREFIX);
+		return -EINVAL;
+	}
 	if (strlen(glob) >= SELECTOR_GLOB_MAX || split(glob, &g) < 0) {
 		snprintf(err, err_size, "selector longer than %d characters or deeper than %d components",
 			 SELECTOR_GLOB_MAX - 1, MAX_COMPONENTS);
@@ -134,5 +140,29 @@ int selector_glob_normalise(const char *root, const char *glob, char *out, size_
 	if (selector_glob_check(rel, msg, size) < 0)
 		return -EINVAL;
 	snprintf(out, out_size, "%s", rel);
+	return 0;
+}
+
+int selector_key_normalise(const char *root, const char *text, char *out, size_t out_size, char *msg, size_t size)
+{
+	static const size_t plen = sizeof(WORKLOAD_SELECTOR_PREFIX) - 1;
+	struct workload_selector ws;
+	char why[512];
+	int r;
+
+	if (strncmp(text, WORKLOAD_SELECTOR_PREFIX, plen) != 0)
+		return selector_glob_normalise(root, text, out, out_size, msg, size);
+	r = workload_selector_parse(text + plen, &ws, why, sizeof(why));
+	if (r < 0) {
+		snprintf(msg, size, "workload selector '%s': %s", text + plen, why);
+		return r;
+	}
+	r = out_size > plen ? workload_selector_format(&ws, out + plen, out_size - plen) : -ENAMETOOLONG;
+	workload_selector_free(&ws);
+	if (r < 0) {
+		snprintf(msg, size, "workload selector '%s': too long", text + plen);
+		return -EINVAL;
+	}
+	memcpy(out, WORKLOAD_SELECTOR_PREFIX, plen);
 	return 0;
 }

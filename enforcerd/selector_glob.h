@@ -24,6 +24,13 @@ int selector_glob_check(const char *glob, char *err, size_t err_size);
  */
 int selector_glob_normalise(const char *root, const char *glob, char *out, size_t out_size, char *msg, size_t size);
 
+/*
+ * A selector's name as selectors keep it: a glob as above, or a workload
+ * selector, WORKLOAD_SELECTOR_PREFIX and its canonical text
+ * (common/workload.h). 0 or -EINVAL with msg.
+ */
+int selector_key_normalise(const char *root, const char *text, char *out, size_t out_size, char *msg, size_t size);
+
 /* Does the relative cgroup path (no leading '/'; "" is the root) match? */
 bool selector_glob_match(const char *glob, const char *path);
 

@@ -52,22 +52,15 @@ static bool join(char *buf, size_t size, const char *dir, const char *name)
 	return true;
 }
 
-/* The daemon's own cgroup, from /proc/self/cgroup ("0::/path"). */
+/* The daemon's own cgroup, absolute. */
 static void daemon_cgroup(struct selectors *s)
 {
-	char line[4096];
-	FILE *f = fopen("/proc/self/cgroup", "re");
+	char rel[PATH_MAX];
 
 	s->daemon_cgroup[0] = 0;
-	while (f && fgets(line, sizeof(line), f)) {
-		if (strncmp(line, "0::", 3) != 0)
-			continue;
-		line[strcspn(line, "\n")] = 0;
+	if (cgroup_of_pid(0, rel, sizeof(rel)) == 0)
 		join(s->daemon_cgroup, sizeof(s->daemon_cgroup), strcmp(s->root, "/") ? s->root : "",
-		     strcmp(line + 3, "/") ? line + 4 : "");
-	}
-	if (f)
-		fclose(f);
+		     strcmp(rel, "/") ? rel + 1 : "");
 }
 
 int selectors_check_not_daemon(const struct selectors *s, const char *cgroup, char *msg, size_t size)
@@ -75,12 +68,13 @@ int selectors_check_not_daemon(const struct selectors *s, const char *cgroup, ch
 	return cgroup_check_not_daemon(s->daemon_cgroup, cgroup, msg, size);
 }
 
-int selectors_init(struct selectors *s, struct profiles *ps, char *msg, size_t size)
+int selectors_init(struct selectors *s, struct profiles *ps, struct workloads *wl, char *msg, size_t size)
 {
 	int r;
 
 	memset(s, 0, sizeof(*s));
 	s->ps = ps;
+	s->workloads = wl;
 	s->fd = -1;
 	r = cgroup2_mount_root(s->root, sizeof(s->root));
 	if (r < 0) {
@@ -97,6 +91,16 @@ int selectors_init(struct selectors *s, struct profiles *ps, char *msg, size_t s
 	return 0;
 }
 
+static void free_selector(struct selector *sel)
+{
+	free(sel->glob);
+	free(sel->profile);
+	if (sel->workload) {
+		workload_selector_free(sel->workload);
+		free(sel->workload);
+	}
+}
+
 static void drop_watches(struct selectors *s)
 {
 	for (size_t i = 0; i < s->n_w; i++) {
@@ -110,10 +114,8 @@ void selectors_free(struct selectors *s)
 {
 	drop_watches(s);
 	free(s->w);
-	for (size_t i = 0; i < s->n_sel; i++) {
-		free(s->sel[i].glob);
-		free(s->sel[i].profile);
-	}
+	for (size_t i = 0; i < s->n_sel; i++)
+		free_selector(&s->sel[i]);
 	free(s->sel);
 	for (size_t i = 0; i < s->n_pend; i++) {
 		free(s->pend[i].cgroup);
@@ -147,7 +149,37 @@ static const char *relative_to_root(const struct selectors *s, const char *abs)
 int selectors_normalise(const struct selectors *s, const char *glob, char *out, size_t out_size,
 			char *msg, size_t size)
 {
-	return selector_glob_normalise(s->root, glob, out, out_size, msg, size);
+	return selector_key_normalise(s->root, glob, out, out_size, msg, size);
+}
+
+/*
+ * Does selector sel apply to the cgroup rel? A workload selector applies to
+ * a container's own cgroup (not its sub-cgroups, which its attachment
+ * governs already) whose identity it matches.
+ */
+static bool selector_applies(struct selectors *s, const struct selector *sel, const char *rel)
+{
+	struct workload w;
+
+	if (!sel->workload)
+		return selector_glob_match(sel->glob, rel);
+	if (!s->workloads || workloads_get(s->workloads, rel, &w) < 0)
+		return false;
+	return w.id.runtime != WORKLOAD_RUNTIME_NONE && w.id.container_len == strlen(rel) &&
+	       workload_selector_match(sel->workload, &w);
+}
+
+/* Could sel apply to rel or a cgroup below it? Containers nest anywhere, but not inside containers. */
+static bool selector_may_apply_below(const struct selectors *s, const struct selector *sel, const char *rel)
+{
+	struct workload_id id;
+
+	(void)s;
+	if (!sel->workload)
+		return selector_glob_may_match_below(sel->glob, rel);
+	if (workload_id_from_cgroup(rel, &id) < 0)
+		return false;
+	return id.runtime == WORKLOAD_RUNTIME_NONE || id.container_len >= strlen(rel);
 }
 
 /* rel is the path abs (absolute) or one of its ancestors. */
@@ -162,7 +194,7 @@ static bool leads_to(const struct selectors *s, const char *rel, const char *abs
 static bool wanted(const struct selectors *s, const char *rel)
 {
 	for (size_t i = 0; i < s->n_sel; i++)
-		if (selector_glob_may_match_below(s->sel[i].glob, rel))
+		if (selector_may_apply_below(s, &s->sel[i], rel))
 			return true;
 	/* Pending attachments, and followed paths (whose cgroup may be removed and created again). */
 	for (size_t i = 0; i < s->n_pend; i++)
@@ -294,7 +326,7 @@ static void apply(struct selectors *s, const char *rel)
 		}
 	}
 	for (size_t i = 0; i < s->n_sel; i++) {
-		if (selector_glob_match(s->sel[i].glob, rel)) {
+		if (selector_applies(s, &s->sel[i], rel)) {
 			uint64_t before = s->attached;
 
 			attach_one(s, path, s->sel[i].profile, s->sel[i].glob);
@@ -464,8 +496,22 @@ int selectors_add(struct selectors *s, const char *profile, const char *glob, un
 		return -ENOMEM;
 	s->sel = n;
 	n[s->n_sel] = (struct selector){};
-	if (dup_both(rel, profile, &n[s->n_sel].glob, &n[s->n_sel].profile) < 0)
+	if (strncmp(rel, WORKLOAD_SELECTOR_PREFIX, sizeof(WORKLOAD_SELECTOR_PREFIX) - 1) == 0) {
+		struct workload_selector *ws = calloc(1, sizeof(*ws));
+
+		if (!ws)
+			return -ENOMEM;
+		r = workload_selector_parse(rel + sizeof(WORKLOAD_SELECTOR_PREFIX) - 1, ws, msg, size);
+		if (r < 0) {
+			free(ws);
+			return r;
+		}
+		n[s->n_sel].workload = ws;
+	}
+	if (dup_both(rel, profile, &n[s->n_sel].glob, &n[s->n_sel].profile) < 0) {
+		free_selector(&n[s->n_sel]);
 		return -ENOMEM;
+	}
 	s->n_sel++;
 	s->dirty = true;
 	before = s->attached;
@@ -493,8 +539,7 @@ static void detach_via(struct selectors *s, const char *glob, unsigned *ret_deta
 static void remove_selector_at(struct selectors *s, size_t i, unsigned *ret_detached)
 {
 	detach_via(s, s->sel[i].glob, ret_detached);
-	free(s->sel[i].glob);
-	free(s->sel[i].profile);
+	free_selector(&s->sel[i]);
 	/* Keep the order: it decides between selectors. */
 	memmove(&s->sel[i], &s->sel[i + 1], (s->n_sel - i - 1) * sizeof(*s->sel));
 	s->n_sel--;
@@ -779,4 +824,32 @@ void selectors_reconcile(struct selectors *s)
 			apply(s, copy);
 		}
 	}
+}
+
+int selectors_apply_now(struct selectors *s, const char *rel, const struct attachment **ret_att, char *msg,
+			size_t size)
+{
+	char path[PATH_MAX];
+	uint64_t id;
+
+	*ret_att = NULL;
+	full_path(s, rel, path, sizeof(path));
+	if (cgroup_id_of(path, &id) < 0) {
+		snprintf(msg, size, "%s: no such cgroup", path);
+		return -ENOENT;
+	}
+	/* Watch what leads to it and below it, and apply what applies, whether or not the watch saw it yet. */
+	scan(s, rel, 0);
+	apply(s, rel);
+	*ret_att = profiles_find_attachment(s->ps, id);
+	if (*ret_att)
+		return 0;
+	for (size_t i = 0; i < s->n_sel; i++) {
+		if (selector_applies(s, &s->sel[i], rel)) {
+			snprintf(msg, size, "%s: selector '%s' applies (profile '%s'), and attaching it failed (the "
+				 "daemon's log says why)", path, s->sel[i].glob, s->sel[i].profile);
+			return -EIO;
+		}
+	}
+	return 0;
 }

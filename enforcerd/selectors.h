@@ -28,11 +28,20 @@
 #include <stdint.h>
 
 #include "profiles.h"
+#include "workload.h"
+#include "workloads.h"
 
 #define SELECTORS_MAX 256
 
 struct selector {
-	char *glob;        /* relative to the cgroup2 mount */
+	/*
+	 * Relative to the cgroup2 mount; or for a workload selector
+	 * WORKLOAD_SELECTOR_PREFIX and its canonical text, which no glob
+	 * can be: the name by which attachments, the state file and the
+	 * control plane know it.
+	 */
+	char *glob;
+	struct workload_selector *workload; /* NULL for a glob */
 	char *profile;
 	uint64_t matched;  /* cgroups attached through it */
 };
@@ -49,6 +58,7 @@ struct cgroup_watch {
 
 struct selectors {
 	struct profiles *ps;
+	struct workloads *workloads; /* container identities, for workload selectors */
 	char root[4096];   /* cgroup2 mount */
 	int fd;            /* inotify */
 	struct selector *sel;
@@ -64,7 +74,7 @@ struct selectors {
 	uint64_t late;      /* ... that the daemon attached after mkdir (the path was not followed) */
 };
 
-int selectors_init(struct selectors *s, struct profiles *ps, char *msg, size_t size);
+int selectors_init(struct selectors *s, struct profiles *ps, struct workloads *wl, char *msg, size_t size);
 void selectors_free(struct selectors *s);
 int selectors_fd(const struct selectors *s);
 
@@ -147,7 +157,21 @@ void selectors_rescan(struct selectors *s);
  */
 int selectors_check_not_daemon(const struct selectors *s, const char *cgroup, char *msg, size_t size);
 
-/* Normalise a user's glob (absolute below the mount -> relative). 0 or -EINVAL with msg. */
+/*
+ * A container is starting (the OCI hook): apply what applies to its cgroup
+ * now, before its entrypoint runs, instead of when the watch sees it.
+ * rel is the container's own cgroup, relative to the mount. 0 with
+ * *ret_att its own attachment (NULL when none: then its ancestors'
+ * decide), or -errno with msg when one that applies could not be made.
+ */
+int selectors_apply_now(struct selectors *s, const char *rel, const struct attachment **ret_att, char *msg,
+			size_t size);
+
+/*
+ * Normalise a user's glob (absolute below the mount -> relative), or a
+ * workload selector (WORKLOAD_SELECTOR_PREFIX "SPEC" -> its canonical
+ * text). 0 or -EINVAL with msg.
+ */
 int selectors_normalise(const struct selectors *s, const char *glob, char *out, size_t out_size,
 			char *msg, size_t size);
 

@@ -175,13 +175,17 @@ static void test_config(void)
 	    "web unit nginx.service\n"
 	    "\n"
 	    "web\tcgroup  /sys/fs/cgroup//system.slice/app.service/   # trailing comment\n"
-	    "web selector /sys/fs/cgroup/kubepods.slice/**/cri-*.scope\n", 0644);
+	    "web selector /sys/fs/cgroup/kubepods.slice/**/cri-*.scope\n"
+	    "web workload image=*nginx*,namespace=prod\n", 0644);
 	put("attachments.d/README", "this is not read", 0644);
 	if (!EXPECT_OK(config_read(dir, &env, &c, err, sizeof(err)), "config: a valid directory reads"))
 		printf("    %s\n", err);
 	EXPECT_EQ(c.n_profiles, 1, "config: one profile (backups and .dpkg-dist ignored)");
-	EXPECT_EQ(c.n_att, 3, "config: three attachments");
-	if (c.n_att == 3) {
+	EXPECT_EQ(c.n_att, 4, "config: four attachments");
+	if (c.n_att == 4) {
+		EXPECT_STREQ(c.att[3].key, "workload:namespace=prod,image=*nginx*",
+			     "config: a workload selector is a selector under its canonical, prefixed name");
+		EXPECT_EQ(c.att[3].kind, CONFIG_SELECTOR, "config: ... of kind selector");
 		EXPECT_STREQ(c.att[0].key, ROOT "/system.slice/nginx.service", "config: a unit resolves to its path");
 		EXPECT_STREQ(c.att[0].unit, "nginx.service", "config: and keeps its name");
 		EXPECT_CONTAINS(c.att[0].where, "10-web.conf:2", "config: where it is declared");
@@ -222,7 +226,7 @@ static void test_config(void)
 		snprintf(want, sizeof(want), "%s/attachments.d/10-web.conf:%s", dir, want_tail); \
 		expect_read(want, name); \
 	} while (0)
-	ATT("web unti nginx.service\n", "1:5: expected 'unit', 'cgroup' or 'selector', found 'unti'",
+	ATT("web unti nginx.service\n", "1:5: expected 'unit', 'cgroup', 'selector' or 'workload', found 'unti'",
 	    "config error: an unknown kind, at the word");
 	ATT("\n\n  wbe unit nginx.service\n", "3:3: no profile \"wbe\" is declared", "config error: an undeclared profile, at its name");
 	ATT("web unit nginx.service extra\n", "1:24: unexpected 'extra'", "config error: a fourth word");
@@ -241,6 +245,12 @@ static void test_config(void)
 	ATT("web unit nginx.service\nweb cgroup /sys/fs/cgroup/system.slice/nginx.service\n",
 	    "2:12: /sys/fs/cgroup/system.slice/nginx.service is attached already, at",
 	    "config error: the same cgroup twice (unit and path)");
+	ATT("web workload namespace=prod,colour=red\n", "1:14: workload selector 'namespace=prod,colour=red': column 16: unknown key 'colour'",
+	    "config error: a workload selector's unknown key, with its column");
+	ATT("web workload pod=a,namespace=b\nweb workload namespace=b,pod=a\n", "2:14: namespace=b,pod=a = workload:namespace=b,pod=a is attached already",
+	    "config error: the same workload selector twice, in another order");
+	ATT("web selector workload:pod=a\n", "1:14: a glob cannot begin with 'workload:'",
+	    "config error: a glob posing as a workload selector");
 	ATT("web selector x/*\nweb selector /sys/fs/cgroup/x/*\n", "2:14: /sys/fs/cgroup/x/* = x/* is attached already",
 	    "config error: the same selector twice");
 	put("attachments.d/10-web.conf", "web unit nginx.service\n", 0664);

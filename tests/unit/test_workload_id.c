@@ -62,6 +62,19 @@ static void check(const char *what, const char *path, struct want w)
 	memset(&got, 0x5a, sizeof(got));
 	rc = workload_id_from_cgroup(path, &got);
 	expect_id(what, rc, &got, &w);
+	if (rc == 0 && got.runtime != WORKLOAD_RUNTIME_NONE) {
+		/* container_len ends the component that names the id: the container's own cgroup */
+		const char *p = path + (*path == '/');
+		size_t n = got.container_len;
+		char name[200];
+		bool ok = n >= WORKLOAD_CONTAINER_ID_LEN && n <= strlen(p) && (p[n] == 0 || p[n] == '/') &&
+			  memmem(p + n - (n > WORKLOAD_CONTAINER_ID_LEN + 6 ? WORKLOAD_CONTAINER_ID_LEN + 6 : n),
+				 n > WORKLOAD_CONTAINER_ID_LEN + 6 ? WORKLOAD_CONTAINER_ID_LEN + 6 : n, got.container_id,
+				 WORKLOAD_CONTAINER_ID_LEN);
+
+		snprintf(name, sizeof(name), "%s: container_len ends the container's component", what);
+		unit_report(ok, name, "container_len %zu of '%s'", n, p);
+	}
 }
 
 #define CONTAINERD(uid, q) { 0, WORKLOAD_RUNTIME_CONTAINERD, WORKLOAD_DRIVER_SYSTEMD, false, false, ID, uid, q }
