@@ -263,6 +263,11 @@ install: $(BINS)
 	$(Q)$(INSTALL) -m 0644 packaging/bash-completion/enforcerd packaging/bash-completion/enforcerctl \
 		packaging/bash-completion/policyc $(DESTDIR)$(BASHCOMPDIR)/
 	$(Q)$(INSTALL) -m 0644 policies/*.json $(DESTDIR)$(DATADIR)/enforcer/profiles/
+	$(Q)# The OCI hook (enforcerctl oci-hook) where podman and CRI-O look for hooks.
+	$(Q)$(INSTALL) -d $(DESTDIR)$(DATADIR)/containers/oci/hooks.d
+	$(Q)sed 's|/usr/sbin/enforcerctl|$(SBINDIR)/enforcerctl|' packaging/oci/enforcer.json \
+		> $(DESTDIR)$(DATADIR)/containers/oci/hooks.d/50-enforcer.json && \
+		chmod 0644 $(DESTDIR)$(DATADIR)/containers/oci/hooks.d/50-enforcer.json
 	$(Q)$(INSTALL) -d $(DESTDIR)$(SYSCONFDIR)/enforcer/profiles $(DESTDIR)$(SYSCONFDIR)/enforcer/attachments.d \
 		$(DESTDIR)$(SYSCONFDIR)/logrotate.d
 	$(Q)$(INSTALL) -m 0644 packaging/etc/README $(DESTDIR)$(SYSCONFDIR)/enforcer/README

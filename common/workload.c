@@ -255,13 +255,15 @@ json_t *workload_to_json(const struct workload *w)
 	o = json_object();
 	if (!o)
 		return NULL;
-	set_string(o, "runtime", workload_runtime_name(w->id.runtime));
+	if (w->id.runtime != WORKLOAD_RUNTIME_NONE)
+		set_string(o, "runtime", workload_runtime_name(w->id.runtime));
 	set_string(o, "container_id", w->id.container_id);
 	set_string(o, "container", w->container);
 	set_string(o, "pod", w->pod);
 	set_string(o, "namespace", w->namespace);
 	set_string(o, "pod_uid", w->id.pod_uid);
-	set_string(o, "qos", workload_qos_name(w->id.qos));
+	if (w->id.qos != WORKLOAD_QOS_NONE)
+		set_string(o, "qos", workload_qos_name(w->id.qos));
 	set_string(o, "image", w->image);
 	if (w->sandbox)
 		json_object_set_new(o, "sandbox", json_true());

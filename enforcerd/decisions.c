@@ -228,6 +228,20 @@ static void group_add(struct decisions *d, json_t *r, const char *profile, const
 	bucket_add(g, t, n);
 }
 
+static void count_by_workload(struct decisions *d, json_t *w, enum decision_verdict v, uint64_t n)
+{
+	enum workload_runtime rt = WORKLOAD_RUNTIME_NONE;
+	enum workload_qos q = WORKLOAD_QOS_NONE;
+	const char *word;
+
+	if ((word = json_string_value(json_object_get(w, "runtime"))) && workload_runtime_from_word(word, &rt) < 0)
+		rt = WORKLOAD_RUNTIME_NONE;
+	if ((word = json_string_value(json_object_get(w, "qos"))) && workload_qos_from_word(word, &q) < 0)
+		q = WORKLOAD_QOS_NONE;
+	if ((unsigned)rt < ARRAY_SIZE(d->by_workload) && (unsigned)q < ARRAY_SIZE(d->by_workload[0]) && v < DV_COUNT)
+		d->by_workload[rt][q][v] += n;
+}
+
 void decisions_record(struct decisions *d, json_t *r, int64_t now_usec)
 {
 	const char *type = str(r, "type"), *profile = str(r, "profile"), *rule = str(r, "rule_id");
@@ -247,6 +261,7 @@ void decisions_record(struct decisions *d, json_t *r, int64_t now_usec)
 		n = (uint64_t)json_integer_value(count);
 	}
 	d->records[summary]++;
+	count_by_workload(d, json_object_get(r, "workload"), v, n);
 	if (!profile || v == DV_UNKNOWN)
 		d->malformed++;
 	if (!profile)
@@ -427,6 +442,19 @@ void decisions_metrics(const struct decisions *d, json_t *arr)
 			   json_pack("{s:s, s:s, s:s}", "profile", c->profile, "rule", c->rule, "verdict",
 				     decision_verdict_name(c->verdict)));
 	}
+	for (size_t rt = 0; rt < ARRAY_SIZE(d->by_workload); rt++)
+		for (size_t q = 0; q < ARRAY_SIZE(d->by_workload[0]); q++)
+			for (size_t v = 0; v < DV_UNKNOWN; v++) {
+				if (!d->by_workload[rt][q][v])
+					continue;
+				metrics_add(arr, "enforcer_workload_decisions_total", "counter",
+					    "decisions the audit pipeline reported, by the task's container runtime and "
+					    "Kubernetes QoS class (none: no container holds it) and verdict",
+					    d->by_workload[rt][q][v],
+					    json_pack("{s:s, s:s, s:s}", "runtime", workload_runtime_name(rt) ?: "none",
+						      "qos", workload_qos_name(q) ?: "none", "verdict",
+						      decision_verdict_name(v)));
+			}
 	metrics_add(arr, "enforcer_audit_records_total", "counter", "audit records the daemon consumed, by type",
 		   d->records[0], json_pack("{s:s}", "type", "event"));
 	metrics_add(arr, "enforcer_audit_records_total", "counter", "audit records the daemon consumed, by type",

@@ -35,6 +35,8 @@
 #define ENFORCER_DECISIONS_H
 
 #include <jansson.h>
+
+#include "workload_id.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -93,6 +95,13 @@ struct decisions {
 	uint64_t records[2];      /* events, summaries */
 	uint64_t overflowed[2];   /* decisions folded: [0] counters, [1] groups */
 	uint64_t malformed;       /* records without a profile or verdict: counted, not grouped */
+	/*
+	 * Decisions by the container runtime and Kubernetes QoS class of the
+	 * task's workload (its "workload" object; runtime and QoS none for a
+	 * task no container holds): words of fixed sets, so the metric's
+	 * labels stay bounded however many containers come and go.
+	 */
+	uint64_t by_workload[WORKLOAD_RUNTIME_CRI + 1][WORKLOAD_QOS_BESTEFFORT + 1][DV_COUNT];
 };
 
 int decisions_init(struct decisions *d, int64_t now_usec);

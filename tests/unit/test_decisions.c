@@ -236,7 +236,14 @@ static void test_prometheus(void)
 	/* A profile name with every character the format escapes. */
 	json_object_set_new(o, "profile", json_string("we\"b\\x\ny"));
 	feed(&d, o, T0);
-	feed(&d, event("deny", "00000002", "/bin/nc", T0), T0);
+	o = event("deny", "00000002", "/bin/nc", T0);
+	/* A container's decision: counted by its runtime and QoS class; an unknown word counts as none. */
+	json_object_set_new(o, "workload", json_pack("{s:s, s:s, s:s}", "runtime", "containerd", "qos", "burstable",
+						     "container_id", "4c0f"));
+	feed(&d, o, T0);
+	o = event("deny", "00000002", "/bin/nc", T0);
+	json_object_set_new(o, "workload", json_pack("{s:s}", "runtime", "rkt\"}"));
+	feed(&d, o, T0);
 	json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:i}", "name", "enforcer_up", "type", "gauge",
 					     "help", "line one\nback\\slash", "value", 1));
 	decisions_metrics(&d, arr);
@@ -248,7 +255,14 @@ static void test_prometheus(void)
 	n = prom_check(text, len, err, sizeof(err));
 	if (!EXPECT_TRUE(n > 0, "prometheus: passes the strict format check"))
 		printf("    %s\n%s", err, text);
-	EXPECT_EQ(n, 9, "prometheus: every sample rendered");
+	EXPECT_EQ(n, 12, "prometheus: every sample rendered");
+	EXPECT_CONTAINS(text, "enforcer_workload_decisions_total{qos=\"burstable\",runtime=\"containerd\",verdict=\"deny\"} 1\n",
+			"prometheus: a container's decision by runtime and QoS");
+	EXPECT_CONTAINS(text, "enforcer_workload_decisions_total{qos=\"none\",runtime=\"none\",verdict=\"deny\"} 1\n",
+			"prometheus: an unknown runtime word is none (the label set stays bounded)");
+	EXPECT_CONTAINS(text, "enforcer_workload_decisions_total{qos=\"none\",runtime=\"none\",verdict=\"would-deny\"} 1\n",
+			"prometheus: no workload is none");
+	EXPECT_TRUE(!strstr(text, "4c0f"), "prometheus: no container id among the labels");
 	EXPECT_CONTAINS(text, "enforcer_rule_decisions_total{profile=\"we\\\"b\\\\x\\ny\",rule=\"00000001\","
 			"verdict=\"would-deny\"} 1\n", "prometheus: label values escaped, labels in order");
 	EXPECT_CONTAINS(text, "# HELP enforcer_up line one\\nback\\\\slash\n", "prometheus: help escaped");
