@@ -94,6 +94,31 @@ static size_t systemd_paths(char paths[][PATH_MAX], size_t max)
 	return n;
 }
 
+/*
+ * The OCI runtimes whose process prepares a container in its cgroup after
+ * the OCI hook attached it (mounts, pivot_root, then exec of the
+ * entrypoint), as PID 1 sees them: the daemon may run in a container of
+ * its own (a DaemonSet) whose /usr is not the host's. crun's container
+ * process is crun itself until that exec. runc's is a copy of runc in a
+ * memfd (its CVE-2019-5736 defence) that no file's identity names, so a
+ * container run by runc must not be attached before its entrypoint
+ * (docs/containers.md).
+ */
+static size_t runtime_paths(char paths[][PATH_MAX], size_t n, size_t max)
+{
+	static const char *const runtimes[] = { "/usr/bin/crun", "/usr/local/bin/crun", "/usr/sbin/runc",
+						"/usr/bin/runc" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(runtimes); i++) {
+		char path[PATH_MAX];
+
+		snprintf(path, sizeof(path), "/proc/1/root%s", runtimes[i]);
+		if (access(path, X_OK) == 0)
+			n = add_path(paths, n, max, path);
+	}
+	return n;
+}
+
 size_t service_manager_paths(const char *spec, char paths[][PATH_MAX], size_t max)
 {
 	const char *p = spec;
@@ -102,7 +127,7 @@ size_t service_manager_paths(const char *spec, char paths[][PATH_MAX], size_t ma
 	if (!strcmp(spec, "none"))
 		return 0;
 	if (!strcmp(spec, "auto"))
-		return systemd_paths(paths, max);
+		return runtime_paths(paths, systemd_paths(paths, max), max);
 	while (*p && n < max) {
 		size_t len = strcspn(p, ":");
 

@@ -5,6 +5,8 @@
  * lsm-progs/cgroup.bpf.h). enforcerd --service-manager names them:
  *   auto  PID 1's executable when PID 1 is systemd, and the
  *         systemd-executor it keeps open (systemd 255 on) or installs;
+ *         and the OCI runtimes installed (crun, runc), which prepare a
+ *         container the OCI hook attached before its entrypoint;
  *   none  no task is the manager: setup steps are decided by the profile;
  *   PATH[:PATH...]  these files (tests; another manager).
  */
@@ -16,7 +18,7 @@
 #include <sys/types.h>
 #include <stddef.h>
 
-#define SERVICE_MANAGER_MAX 4
+#define SERVICE_MANAGER_MAX 8
 
 /* 0 when spec is one of the forms above, else -EINVAL with the reason in err. */
 int service_manager_spec_valid(const char *spec, char *err, size_t errlen);
