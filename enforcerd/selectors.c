@@ -414,6 +414,8 @@ static void removed(struct selectors *s, const char *rel)
 	size_t n;
 
 	full_path(s, rel, path, sizeof(path));
+	if (s->workloads)
+		workloads_removed(s->workloads, rel);
 	n = strlen(path);
 	for (size_t i = s->ps->n_att; i-- > 0;) {
 		struct attachment *a = &s->ps->att[i];

@@ -115,3 +115,18 @@ int workloads_learn(struct workloads *c, const char *cgroup_path, const char *id
 	*ret = w;
 	return 0;
 }
+
+void workloads_removed(struct workloads *c, const char *cgroup_path)
+{
+	struct workload_id id;
+	const char *p = cgroup_path + (*cgroup_path == '/');
+
+	if (workload_id_from_cgroup(p, &id) < 0 || id.runtime == WORKLOAD_RUNTIME_NONE || id.container_len != strlen(p))
+		return;
+	for (size_t i = 0; i < WORKLOADS_CACHE; i++) {
+		if (c->slot[i] && strcmp(c->slot[i]->id.container_id, id.container_id) == 0) {
+			free(c->slot[i]);
+			c->slot[i] = NULL;
+		}
+	}
+}

@@ -38,4 +38,7 @@ int workloads_get(struct workloads *c, const char *cgroup_path, struct workload 
 int workloads_learn(struct workloads *c, const char *cgroup_path, const char *id, json_t *annotations,
 		    struct workload *ret, char *msg, size_t size);
 
+/* The cgroup at path (from the cgroup2 root) was removed: a container's own cgroup takes its identity with it. */
+void workloads_removed(struct workloads *c, const char *cgroup_path);
+
 #endif /* ENFORCER_WORKLOADS_H */
