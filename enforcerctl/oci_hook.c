@@ -42,10 +42,11 @@
 
 #define OCI_STATE_MAX     (1u << 20)
 #define OCI_HOOK_TIMEOUT  10 /* s: the daemon answers in milliseconds; a hung one must not hang every start */
-#define CONFIG_DIR        "/etc/enforcer"
+#define CONFIG_DIR        "/etc/enforcer"     /* enforcerd's defaults; --config-dir, --state-dir as the daemon's */
 #define STATE_DIR         "/var/lib/enforcer"
 
 struct container {
+	const char *config_dir, *state_dir;
 	const char *id;
 	int pid;
 	json_t *annotations;
@@ -123,7 +124,7 @@ static const char *state_selector_applies(const struct container *c, const char 
 	_cleanup_close_ int fd = -1;
 	struct stat st;
 
-	snprintf(path, sizeof(path), "%s/state.json", STATE_DIR);
+	snprintf(path, sizeof(path), "%s/state.json", c->state_dir);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) < 0 || st.st_size <= 0 || st.st_size > STATE_FILE_MAX)
 		return NULL;
@@ -142,10 +143,12 @@ static const char *state_selector_applies(const struct container *c, const char 
 /* A declared selector or workload line that applies, written into out as FILE:LINE; false if none. */
 static bool declared_selector_applies(const struct container *c, const char *root, char *out, size_t size)
 {
+	char pattern[4200];
 	glob_t g = { 0 };
 	bool hit = false;
 
-	if (glob(CONFIG_DIR "/attachments.d/*.conf", 0, NULL, &g) != 0)
+	snprintf(pattern, sizeof(pattern), "%s/attachments.d/*.conf", c->config_dir);
+	if (glob(pattern, 0, NULL, &g) != 0)
 		return false;
 	for (size_t i = 0; i < g.gl_pathc && !hit; i++) {
 		_cleanup_fclose_ FILE *f = fopen(g.gl_pathv[i], "re");
@@ -196,16 +199,21 @@ static int decide_alone(struct container *c, const char *why_unreachable)
 
 int cmd_oci_hook(struct ctl *ctl, int argc, char **argv)
 {
-	struct container c = { 0 };
+	struct container c = { .config_dir = CONFIG_DIR, .state_dir = STATE_DIR };
 	json_t *root = NULL, *reply = NULL, *req;
 	_cleanup_close_ int sock = -1;
 	char msg[512];
 	int r;
 
-	(void)argv;
-	if (argc != 0)
-		return usage_error("usage: enforcerctl oci-hook   (reads the OCI state on standard input; see "
-				   "packaging/oci/enforcer.json)");
+	for (int i = 0; i < argc; i += 2) {
+		if (i + 1 < argc && strcmp(argv[i], "--config-dir") == 0)
+			c.config_dir = argv[i + 1];
+		else if (i + 1 < argc && strcmp(argv[i], "--state-dir") == 0)
+			c.state_dir = argv[i + 1];
+		else
+			return usage_error("usage: enforcerctl oci-hook [--config-dir DIR] [--state-dir DIR]   (reads the "
+					   "OCI state on standard input; the directories are enforcerd's)");
+	}
 	signal(SIGALRM, timeout_exit);
 	alarm(OCI_HOOK_TIMEOUT);
 	r = read_state(&c, &root);

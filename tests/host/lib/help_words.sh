@@ -33,7 +33,7 @@ help_words() {
 		for (i = 1; i <= n; i++) {
 			t = toks[i]
 			if (t == "") continue
-			if (!done && t ~ /^[a-z]+$/) { key = key (key == "" ? "" : " ") t; continue }
+			if (!done && t ~ /^[a-z]+(-[a-z]+)*$/) { key = key (key == "" ? "" : " ") t; continue }
 			done = 1
 			break
 		}
