@@ -7,7 +7,7 @@
  * more than what is checked:
  *   $ref (to "#/$defs/NAME"), type, enum, const, properties, required,
  *   additionalProperties, minimum, maximum, pattern (POSIX extended
- *   regular expressions), minLength, anyOf, oneOf, allOf
+ *   regular expressions), minLength, maxLength, anyOf, oneOf, allOf
  * and the annotations $schema, $id, $defs, title, description, $comment.
  *
  *   enf-schema-check SCHEMA [FILE]     (FILE: JSON lines; default stdin)
@@ -27,7 +27,7 @@ static json_t *root_schema;
 
 static const char *const known[] = {
 	"$ref", "type", "enum", "const", "properties", "required", "additionalProperties", "minimum",
-	"maximum", "pattern", "minLength", "anyOf", "oneOf", "allOf",
+	"maximum", "pattern", "minLength", "maxLength", "anyOf", "oneOf", "allOf",
 	"$schema", "$id", "$defs", "title", "description", "$comment",
 };
 
@@ -178,6 +178,9 @@ static int validate(json_t *v, json_t *schema, const char *path)
 		if ((k = json_object_get(schema, "minLength")) &&
 		    (json_int_t)json_string_length(v) < json_integer_value(k))
 			return invalid(path, "shorter than minLength%s", "");
+		if ((k = json_object_get(schema, "maxLength")) &&
+		    (json_int_t)json_string_length(v) > json_integer_value(k))
+			return invalid(path, "longer than maxLength%s", "");
 		if ((k = json_object_get(schema, "pattern"))) {
 			regex_t re;
 			int m;
