@@ -329,10 +329,19 @@ void human_report(json_t *rep)
 	       str_of(rep, "profile"), str_of(rep, "mode"), total, str_of(rep, "since"), int_of(rep, "groups_total"),
 	       str_of(rep, "observed_since"));
 	printf("%-10s %-28s %8s  %-20s  %-20s  %s\n", "RULE", "SOURCE", "COUNT", "FIRST SEEN", "LAST SEEN", "OBJECT");
-	json_array_foreach(groups, i, g)
+	json_array_foreach(groups, i, g) {
+		json_t *w;
+		size_t k;
+
 		printf("%-10s %-28s %8lld  %-20s  %-20s  %s\n", str_of(g, "rule"),
 		       *str_of(g, "rule_source") ? str_of(g, "rule_source") : "-", int_of(g, "count"),
 		       str_of(g, "first_seen"), str_of(g, "last_seen"), str_of(g, "object"));
+		/* Which containers did it: NAMESPACE/POD/CONTAINER. */
+		json_array_foreach(json_object_get(g, "workloads"), k, w)
+			printf("%s%s", k ? ", " : "           from ", str_val(w));
+		if (json_array_size(json_object_get(g, "workloads")))
+			printf("%s\n", json_is_true(json_object_get(g, "more_workloads")) ? " and others" : "");
+	}
 	if (int_of(rep, "omitted"))
 		printf("... and %lld more group(s) (--limit N, or --json)\n", int_of(rep, "omitted"));
 }

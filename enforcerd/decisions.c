@@ -78,6 +78,8 @@ void decisions_free(struct decisions *d)
 		free(g->rule_source);
 		free(g->rule_text);
 		free(g->hook);
+		for (size_t k = 0; k < DECISIONS_GROUP_WORKLOADS; k++)
+			free(g->workloads[k]);
 	}
 	for (size_t i = 0; i < d->n_profiles; i++)
 		free(d->profiles[i].name);
@@ -198,6 +200,29 @@ static void bucket_add(struct decision_group *g, int64_t t_usec, uint64_t n)
 	b->count += n;
 }
 
+/* Remember which container a group's decision came from, the first few of them. */
+static void group_workload(struct decision_group *g, json_t *w)
+{
+	const char *ns = str(w, "namespace"), *pod = str(w, "pod"), *name = str(w, "container");
+	const char *id = str(w, "container_id");
+	char label[3 * 256 + 8];
+	size_t k;
+
+	if (!json_is_object(w))
+		return;
+	if (ns || pod || name)
+		snprintf(label, sizeof(label), "%s/%s/%s", ns ?: "-", pod ?: "-", name ?: "-");
+	else
+		snprintf(label, sizeof(label), "%s %.12s", str(w, "runtime") ?: "pod", id ?: str(w, "pod_uid") ?: "?");
+	for (k = 0; k < DECISIONS_GROUP_WORKLOADS && g->workloads[k]; k++)
+		if (strcmp(g->workloads[k], label) == 0)
+			return;
+	if (k == DECISIONS_GROUP_WORKLOADS)
+		g->more_workloads = true;
+	else
+		g->workloads[k] = strdup(label);
+}
+
 static void group_add(struct decisions *d, json_t *r, const char *profile, const char *rule,
 		      enum decision_verdict v, int64_t t, uint64_t n)
 {
@@ -226,6 +251,7 @@ static void group_add(struct decisions *d, json_t *r, const char *profile, const
 		g->last_usec = t;
 	g->count += n;
 	bucket_add(g, t, n);
+	group_workload(g, json_object_get(r, "workload"));
 }
 
 static void count_by_workload(struct decisions *d, json_t *w, enum decision_verdict v, uint64_t n)
@@ -419,12 +445,20 @@ json_t *decisions_query(const struct decisions *d, const char *profile, enum dec
 	for (size_t i = 0; groups && i < n && i < limit; i++) {
 		const struct decision_group *g = rk[i].g;
 
-		json_array_append_new(groups, json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:o, s:o}",
-							"rule", g->rule, "rule_source", g->rule_source ?: "",
-							"rule_text", g->rule_text ?: "", "hook", g->hook ?: "",
-							"object", g->object, "count", (json_int_t)rk[i].n,
-							"first_seen", time_json(g->first_usec),
-							"last_seen", time_json(g->last_usec)));
+		json_t *e = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:o, s:o}", "rule", g->rule, "rule_source",
+				      g->rule_source ?: "", "rule_text", g->rule_text ?: "", "hook", g->hook ?: "",
+				      "object", g->object, "count", (json_int_t)rk[i].n, "first_seen",
+				      time_json(g->first_usec), "last_seen", time_json(g->last_usec));
+
+		if (e && g->workloads[0]) {
+			json_t *ws = json_array();
+
+			for (size_t k = 0; k < DECISIONS_GROUP_WORKLOADS && g->workloads[k]; k++)
+				json_array_append_new(ws, json_string(g->workloads[k]));
+			json_object_set_new(e, "workloads", ws);
+			json_object_set_new(e, "more_workloads", json_boolean(g->more_workloads));
+		}
+		json_array_append_new(groups, e);
 	}
 	o = json_pack("{s:I, s:i, s:i, s:o, s:o}", "total", (json_int_t)total, "groups_total", (int)n,
 		      "omitted", (int)(n > limit ? n - limit : 0), "groups", groups, "rules", rules_of(rk, n));

@@ -65,6 +65,8 @@ struct decision_bucket {
 	uint64_t count;
 };
 
+#define DECISIONS_GROUP_WORKLOADS 4
+
 struct decision_group {
 	char *profile, *rule, *object;
 	char *rule_source;        /* "web.json:3:5", "live edit", or "" */
@@ -76,6 +78,9 @@ struct decision_group {
 	uint64_t older;           /* counted before the oldest bucket */
 	int64_t older_last_usec;
 	struct decision_bucket buckets[DECISIONS_BUCKETS];
+	/* The first containers it came from ("NAMESPACE/POD/CONTAINER", or "RUNTIME ID"), and whether others did too. */
+	char *workloads[DECISIONS_GROUP_WORKLOADS];
+	bool more_workloads;
 };
 
 struct decision_profile {

@@ -58,6 +58,17 @@ json_t *metrics_collect(const struct control *c)
 	add(arr, "enforcer_selector_attached_total", "counter", "cgroups attached by selectors", c->selectors->attached, NULL);
 	add(arr, "enforcer_selector_detached_total", "counter", "selector attachments removed", c->selectors->detached, NULL);
 	add(arr, "enforcer_selector_rescans_total", "counter", "full walks of the cgroup tree", c->selectors->rescans, NULL);
+	if (c->selectors->workloads) {
+		const struct workloads *w = c->selectors->workloads;
+
+		add(arr, "enforcer_workload_bundle_reads_total", "counter",
+		    "containers whose OCI bundle the daemon read for their names", w->reads, NULL);
+		add(arr, "enforcer_workload_hook_starts_total", "counter",
+		    "containers the OCI hook announced before their entrypoint (container-start)", w->hooked, NULL);
+		add(arr, "enforcer_workload_names_refused_total", "counter",
+		    "containers whose annotations were not used (a config.json others may write, a pod UID that "
+		    "disagrees with the cgroup path)", w->refused, NULL);
+	}
 	add(arr, "enforcer_control_requests_total", "counter", "control requests answered", c->n.requests, NULL);
 	add(arr, "enforcer_control_errors_total", "counter", "control requests refused or failed", c->n.errors, NULL);
 	add(arr, "enforcer_control_denied_total", "counter", "control requests refused for lack of permission", c->n.denied, NULL);

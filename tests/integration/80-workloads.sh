@@ -69,7 +69,10 @@ expect_exit "the same selector in another order is the same selector" 1 \
 	enforcerctl attach app --workload 'namespace=prod,container=app'
 expect_exit "an unknown key is refused" 1 enforcerctl attach app --workload 'colour=red'
 expect_contains "... naming the key and the keys there are" "unknown key 'colour'" "$(cat /tmp/expect_exit.out)"
-expect_exit "a glob posing as a workload selector is refused" 1 enforcerctl attach app --selector 'workload:pod=x'
+# --selector takes a selector's registry name, so workload:SPEC is the workload selector (as list shows it).
+expect_exit "--selector workload:SPEC is the workload selector" 0 enforcerctl attach app --selector 'workload:pod=x'
+expect_contains "... listed as one" "selector workload:pod=x -> app" "$(enforcerctl list)"
+expect_exit "... and removed as one" 0 enforcerctl detach --workload 'pod=x'
 
 for id in $ID_PROD $ID_DEV $ID_LOOSE $ID_INFRA; do mkdir -p $M/libpod-$id.scope/container; done
 wait_attached $M/libpod-$ID_PROD.scope

@@ -306,9 +306,37 @@ static void test_listen_address(void)
 		  "listen: names are not looked up");
 }
 
+/* A group names the first containers it came from, and says when there were more. */
+static void test_group_workloads(void)
+{
+	struct decisions d;
+	json_t *q, *g, *ws;
+
+	decisions_init(&d, T0);
+	feed(&d, event("would-deny", "00000001", "/usr/bin/wget", T0), T0); /* no container */
+	for (int i = 0; i < 6; i++) {
+		json_t *o = event("would-deny", "00000001", "/usr/bin/wget", T0);
+		char pod[32];
+
+		snprintf(pod, sizeof(pod), "web-%d", i % 5);
+		json_object_set_new(o, "workload", json_pack("{s:s, s:s, s:s, s:s}", "runtime", "containerd", "namespace",
+							     "prod", "pod", pod, "container", "app"));
+		feed(&d, o, T0);
+	}
+	q = decisions_query(&d, "web", DV_WOULD_DENY, 0, 10);
+	g = json_array_get(json_object_get(q, "groups"), 0);
+	ws = json_object_get(g, "workloads");
+	EXPECT_EQ(json_array_size(ws), 4, "report: a group names its first four containers");
+	EXPECT_STREQ(json_string_value(json_array_get(ws, 0)), "prod/web-0/app", "report: as NAMESPACE/POD/CONTAINER");
+	EXPECT_TRUE(json_is_true(json_object_get(g, "more_workloads")), "report: and says there were more (web-4)");
+	json_decref(q);
+	decisions_free(&d);
+}
+
 int main(void)
 {
 	test_time_args();
+	test_group_workloads();
 	test_counts();
 	test_buckets();
 	test_bounds();
