@@ -9,7 +9,11 @@
  *  - CRI-O (pkg/annotations, and kubelet's labels it copies): io.kubernetes.
  *    container.name, pod.name, pod.namespace, pod.uid, and io.kubernetes.
  *    cri-o.ImageName, cri-o.ContainerType.
- *  - podman `kube play` writes the CRI-O set for a pod's containers.
+ *  - podman writes none of them itself (a pod's metadata.annotations are
+ *    copied, metadata.namespace is dropped): a podman container's name and
+ *    image are libpod's record in containers/storage's containers.json
+ *    ("metadata": {"name", "image-name"}), read when the annotations do
+ *    not give them.
  * The runtime writes these from kubelet's own metadata, after the pod's
  * annotations, so a pod cannot name another namespace through them; a pod
  * UID that disagrees with the cgroup path is refused all the same.
@@ -32,6 +36,8 @@
 #include "workload.h"
 
 #define CONFIG_JSON_MAX (4u << 20)
+#define PODMAN_CONTAINERS_JSON "/var/lib/containers/storage/overlay-containers/containers.json"
+#define PODMAN_CONTAINERS_JSON_MAX (64u << 20)
 
 struct key_set {
 	const char *container, *pod, *namespace, *pod_uid, *image, *type;
@@ -177,44 +183,82 @@ size_t workload_config_paths(const struct workload_id *id, char (*paths)[4096], 
 	return n;
 }
 
-int workload_read_config(struct workload *w, const char *path, char *msg, size_t size)
+/* A runtime's own JSON file: regular, root's, writable by no one else, at most max bytes. The parsed root, or NULL with r and msg. */
+static json_t *load_runtime_json(const char *path, size_t max, int *ret, char *msg, size_t size)
 {
 	_cleanup_close_ int fd = -1;
-	json_t *root, *annotations;
 	json_error_t jerr;
 	struct stat st;
-	int r;
+	json_t *root;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-	if (fd < 0) {
-		r = -errno;
-		if (r != -ENOENT)
-			snprintf(msg, size, "%s: %s", path, strerror(-r));
-		return r;
-	}
-	if (fstat(fd, &st) < 0) {
-		r = -errno;
-		snprintf(msg, size, "%s: %s", path, strerror(-r));
-		return r;
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		*ret = -errno;
+		if (*ret != -ENOENT)
+			snprintf(msg, size, "%s: %s", path, strerror(-*ret));
+		return NULL;
 	}
 	if (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & 022)) {
-		snprintf(msg, size, "%s: not a regular file of root's that only root can write: its annotations are not used",
+		snprintf(msg, size, "%s: not a regular file of root's that only root can write: its names are not used",
 			 path);
-		return -EPERM;
+		*ret = -EPERM;
+		return NULL;
 	}
-	if (st.st_size > CONFIG_JSON_MAX) {
-		snprintf(msg, size, "%s: %lld bytes, more than the %u read", path, (long long)st.st_size, CONFIG_JSON_MAX);
-		return -EFBIG;
+	if ((size_t)st.st_size > max) {
+		snprintf(msg, size, "%s: %lld bytes, more than the %zu read", path, (long long)st.st_size, max);
+		*ret = -EFBIG;
+		return NULL;
 	}
 	root = json_loadfd(fd, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
 		snprintf(msg, size, "%s:%d:%d: %s", path, jerr.line, jerr.column, jerr.text);
-		return -EINVAL;
+		*ret = -EINVAL;
 	}
-	annotations = json_object_get(root, "annotations");
-	r = workload_annotate(w, annotations, msg, size);
+	return root;
+}
+
+int workload_read_config(struct workload *w, const char *path, char *msg, size_t size)
+{
+	json_t *root;
+	int r = 0;
+
+	root = load_runtime_json(path, CONFIG_JSON_MAX, &r, msg, size);
+	if (!root)
+		return r;
+	r = workload_annotate(w, json_object_get(root, "annotations"), msg, size);
 	json_decref(root);
 	return r;
+}
+
+int workload_read_podman_names(struct workload *w, const char *path, char *msg, size_t size)
+{
+	json_t *root, *c;
+	size_t i;
+	int r = 0;
+
+	root = load_runtime_json(path, PODMAN_CONTAINERS_JSON_MAX, &r, msg, size);
+	if (!root)
+		return r;
+	json_array_foreach(root, i, c) {
+		json_t *meta_root = NULL;
+		const char *meta;
+
+		if (!json_is_string(json_object_get(c, "id")) ||
+		    strcmp(json_string_value(json_object_get(c, "id")), w->id.container_id) != 0)
+			continue;
+		/* libpod keeps its own record in "metadata", a JSON text: "name", "image-name". */
+		meta = json_string_value(json_object_get(c, "metadata"));
+		if (meta)
+			meta_root = json_loads(meta, JSON_REJECT_DUPLICATES, NULL);
+		if (!w->container[0] && take(w->container, WORKLOAD_NAME_MAX, meta_root, "name"))
+			w->annotated = true;
+		if (!w->image[0] && take(w->image, WORKLOAD_IMAGE_MAX, meta_root, "image-name"))
+			w->annotated = true;
+		json_decref(meta_root);
+		break;
+	}
+	json_decref(root);
+	return 0;
 }
 
 int workload_identify(const char *cgroup_path, struct workload *w, char *msg, size_t size)
@@ -235,9 +279,21 @@ int workload_identify(const char *cgroup_path, struct workload *w, char *msg, si
 	for (size_t i = 0; i < n; i++) {
 		r = workload_read_config(w, paths[i], msg, size);
 		if (r != -ENOENT)
-			return r;
+			break;
 	}
-	return 0;
+	if (r < 0 && r != -ENOENT)
+		return r;
+	return workload_podman_fill(w, msg, size);
+}
+
+int workload_podman_fill(struct workload *w, char *msg, size_t size)
+{
+	int r;
+
+	if (w->id.runtime != WORKLOAD_RUNTIME_PODMAN || w->id.rootless || (w->container[0] && w->image[0]))
+		return 0;
+	r = workload_read_podman_names(w, PODMAN_CONTAINERS_JSON, msg, size);
+	return r == -ENOENT ? 0 : r;
 }
 
 static void set_string(json_t *o, const char *key, const char *v)

@@ -59,6 +59,17 @@ size_t workload_config_paths(const struct workload_id *id, char (*paths)[4096], 
  */
 int workload_read_config(struct workload *w, const char *path, char *msg, size_t size);
 
+/*
+ * A podman container's name and image from libpod's record in the
+ * containers.json at path (containers/storage), for those the annotations
+ * did not give; the file must be root's as above, at most 64 MiB. 0 (also
+ * when the id is not there), -ENOENT, or -errno with msg.
+ */
+int workload_read_podman_names(struct workload *w, const char *path, char *msg, size_t size);
+
+/* The same from root's podman store, for a podman container still missing a name or image. 0 or -errno with msg. */
+int workload_podman_fill(struct workload *w, char *msg, size_t size);
+
 /* Identity of a cgroup (path from the cgroup2 root), with its bundle's annotations when one is found. 0 or -errno. */
 int workload_identify(const char *cgroup_path, struct workload *w, char *msg, size_t size);
 

@@ -232,7 +232,8 @@ int cmd_oci_hook(struct ctl *ctl, int argc, char **argv)
 	/* Its identity, for deciding alone; the daemon works it out itself. */
 	if (workload_id_from_cgroup(c.cgroup, &c.w.id) == 0 && c.w.id.runtime != WORKLOAD_RUNTIME_NONE) {
 		snprintf(c.own, sizeof(c.own), "%.*s", (int)c.w.id.container_len, c.cgroup + 1);
-		if (workload_annotate(&c.w, c.annotations, msg, sizeof(msg)) < 0) {
+		if (workload_annotate(&c.w, c.annotations, msg, sizeof(msg)) < 0 ||
+		    workload_podman_fill(&c.w, msg, sizeof(msg)) < 0) {
 			r = refuse(&c, "%s", msg);
 			goto out;
 		}

@@ -106,6 +106,8 @@ int workloads_learn(struct workloads *c, const char *cgroup_path, const char *id
 		return -ESRCH;
 	}
 	r = workload_annotate(&w, annotations, msg, size);
+	if (r == 0)
+		r = workload_podman_fill(&w, msg, size);
 	if (r < 0) {
 		c->refused++;
 		return r;

@@ -137,6 +137,26 @@ static void test_read_config(void)
 	EXPECT_EQ(workload_read_config(&w, path, msg, sizeof(msg)), -ENOENT, "no config.json: -ENOENT");
 	rmdir(dir);
 
+	/* podman: libpod's record in containers/storage's containers.json */
+	snprintf(path, sizeof(path), "/tmp/enf-containers-%d.json", (int)getpid());
+	f = fopen(path, "w");
+	fputs("[{\"id\":\"" ID "\",\"names\":[\"app\"],\"metadata\":\"{\\\"image-name\\\":\\\"localhost/enf-test:1\\\","
+	      "\\\"name\\\":\\\"app\\\"}\"},{\"id\":\"other\",\"metadata\":\"{\\\"name\\\":\\\"x\\\"}\"}]", f);
+	fclose(f);
+	chmod(path, 0600);
+	w = at(PODMAN_PATH);
+	snprintf(w.container, sizeof(w.container), "from-annotations");
+	EXPECT_OK(workload_read_podman_names(&w, path, msg, sizeof(msg)), "podman: containers.json read");
+	EXPECT_STREQ(w.container, "from-annotations", "podman: a name the annotations gave stands");
+	EXPECT_STREQ(w.image, "localhost/enf-test:1", "podman: the image from libpod's record");
+	w = at(PODMAN_PATH);
+	EXPECT_OK(workload_read_podman_names(&w, path, msg, sizeof(msg)), "podman: containers.json read again");
+	EXPECT_STREQ(w.container, "app", "podman: the container's name from libpod's record");
+	w = at("/machine.slice/libpod-9f8e7d6c5b4a39281706f5e4d3c2b1a0f9e8d7c6b5a4938271605f4e3d2c1b0a.scope");
+	EXPECT_OK(workload_read_podman_names(&w, path, msg, sizeof(msg)), "podman: an id not in the file");
+	EXPECT_TRUE(!w.container[0] && !w.annotated, "podman: ... gives no name");
+	unlink(path);
+
 	char paths[3][4096];
 	struct workload_id id;
 	workload_id_from_cgroup("/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-" ID ".scope", &id);
