@@ -161,7 +161,7 @@ $(OUT)/tests/guest/enf-schema-check $(OUT)/tests/guest/enf-json: GUEST_LDLIBS :=
 # One target per input a damaged disk, a bad tool or a local user can shape:
 # tests/fuzz/fuzz_NAME.c states each one's invariant. Library code is
 # instrumented for coverage (fuzzer-no-link), each target links libFuzzer.
-FUZZ_TARGETS := policy bundle control state_file observations config workload_id
+FUZZ_TARGETS := policy bundle control state_file observations config workload_id workload
 FUZZ_CFLAGS := -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -std=gnu11 -D_GNU_SOURCE $(WARN) \
 	-Iinclude -Icommon -Ipolicyc -Ienforcerd -Itests/unit
 # What each links besides its own source, the common code and the policy compiler:
@@ -176,6 +176,7 @@ FUZZ_control_SRCS      := enforcerd/control.c enforcerd/control_commands.c enfor
 	enforcerd/notify.c enforcerd/units.c enforcerd/harden.c enforcerd/selector_glob.c enforcerd/workloads.c tests/unit/no_kernel.c
 FUZZ_config_SRCS       := enforcerd/config.c enforcerd/units.c enforcerd/harden.c enforcerd/selector_glob.c
 FUZZ_workload_id_SRCS  :=
+FUZZ_workload_SRCS     :=
 FUZZ_BINS := $(patsubst %,$(OUT)/fuzz/fuzz_%,$(FUZZ_TARGETS))
 
 $(OUT)/fuzz/obj/%.o: %.c $(USER_HDRS) $(UNIT_HDRS)
