@@ -26,7 +26,8 @@ set -euo pipefail
 #    man-db, groff-base, jq, bash-completion: the man page and completion
 #    tests (tests/host/test_manpages.sh, test_completion.sh).
 #  - umoci: `make image` (scripts/make-image.sh: the root file system
-#    mmdebstrap makes, as an OCI image).
+#    mmdebstrap makes, as an OCI image); inotify-tools: the DaemonSet's
+#    config-reload script, run by tests/host/test_kubernetes_reload.sh.
 #  - nodejs, npm: tests/host/test_kubernetes_manifests.sh validates the
 #    manifests with npm packages (below). Only where no node and npm are on
 #    the PATH: a machine with another Node.js (NodeSource's package
@@ -40,7 +41,7 @@ packages=(
 	kmod iproute2 procps mawk xz-utils zstd
 	ca-certificates debian-archive-keyring
 	debhelper dpkg-dev lintian man-db groff-base jq bash-completion git
-	umoci
+	umoci inotify-tools
 )
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
 	packages+=(nodejs npm)
