@@ -12,6 +12,9 @@
 #                 /var skeleton under DESTDIR (PREFIX=/usr/local by default)
 # make deb        build/deb/enforcer_VERSION_ARCH.deb from a copy of the tree
 #                 (scripts/make-deb.sh; DEB_VERSION=V overrides the version)
+# make image      the Kubernetes DaemonSet's container image from that package:
+#                 build/image/enforcer_TAG_ARCH.oci.tar (scripts/make-image.sh: mmdebstrap
+#                 and umoci, as root, from the Debian mirror; docs/kubernetes.md)
 # make fuzz       every fuzz target for FUZZ_SECONDS (default 300) each; check runs
 #                 a short smoke run of each (tests/fuzz/run.sh)
 # V=1             show full commands
@@ -43,7 +46,7 @@ LDLIBS_JSON := -ljansson
 LDLIBS_HARDEN := -lseccomp -lcap
 
 .DELETE_ON_ERROR:
-.PHONY: all programs deps check check-unit check-unit-bins check-vm check-system deb-for-check demo bench fuzz fuzz-build fuzz-targets clean install deb
+.PHONY: all programs deps check check-unit check-unit-bins check-vm check-system deb-for-check demo bench fuzz fuzz-build fuzz-targets clean install deb image
 
 # maps.bpf.o must come first: libbpf 1.1's static linker misplaces
 # relocations against extern maps whose definition it has not seen yet.
@@ -281,6 +284,10 @@ install: $(BINS)
 
 deb:
 	$(Q)scripts/make-deb.sh $(if $(DEB_VERSION),--version $(DEB_VERSION))
+
+# The image installs the package deb just built (build/deb/enforcer_current_ARCH.deb).
+image: deb
+	$(Q)scripts/make-image.sh
 
 clean:
 	$(call msg,CLEAN,$(OUT))

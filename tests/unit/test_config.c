@@ -8,7 +8,9 @@
  *    the root slice, templates, types without a cgroup;
  *  - a configuration read whole, each kind of attachment, ignored files;
  *  - every error refused with FILE:LINE:COLUMN pointing at what to change;
- *  - changes on disk after a read are noticed.
+ *  - changes on disk after a read are noticed;
+ *  - the layout of the Kubernetes DaemonSet: /etc/enforcer's profiles/ and
+ *    attachments.d/ as links into a kubelet ConfigMap volume.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -288,10 +290,108 @@ static void test_config(void)
 	rmdir(dir);
 }
 
+/*
+ * The Kubernetes DaemonSet's layout (packaging/kubernetes, scripts/make-image.sh).
+ * The kubelet's ConfigMap volume is a directory of mode 0777 holding a
+ * timestamped directory (0755) with the files, the link ..data to it and a
+ * link per key; /etc/enforcer/profiles and attachments.d both link to
+ * configmap/..data and each reads its own suffix. The kubelet applies a
+ * change by writing a new timestamped directory and renaming a new link
+ * over ..data: a change on disk. Control: the volume's own directory as
+ * profiles/ is refused (writable by others), which is why the links go
+ * through ..data.
+ */
+static void test_configmap_layout(void)
+{
+	char err[2048] = "", path[512], *changed = NULL;
+	struct config c;
+
+	snprintf(dir, sizeof(dir), "/tmp/enforcer-test-configmap-%d", (int)getpid());
+	mkdir(dir, 0755);
+	chmod(dir, 0755);
+	snprintf(path, sizeof(path), "%s/configmap", dir);
+	mkdir(path, 0777);
+	chmod(path, 0777);
+	snprintf(path, sizeof(path), "%s/configmap/..2026_01_01_00_00_00.1", dir);
+	mkdir(path, 0755);
+	chmod(path, 0755);
+	put("configmap/..2026_01_01_00_00_00.1/web.json", WEB, 0444);
+	put("configmap/..2026_01_01_00_00_00.1/web.conf", "web selector kubepods.slice/**/cri-containerd-*.scope\n", 0444);
+	snprintf(path, sizeof(path), "%s/configmap/..data", dir);
+	EXPECT_OK(symlink("..2026_01_01_00_00_00.1", path) ? -errno : 0, "configmap: ..data links to the files");
+	snprintf(path, sizeof(path), "%s/configmap/web.json", dir);
+	EXPECT_OK(symlink("..data/web.json", path) ? -errno : 0, "configmap: the link of the key web.json");
+	snprintf(path, sizeof(path), "%s/configmap/web.conf", dir);
+	EXPECT_OK(symlink("..data/web.conf", path) ? -errno : 0, "configmap: the link of the key web.conf");
+	snprintf(path, sizeof(path), "%s/profiles", dir);
+	EXPECT_OK(symlink("configmap/..data", path) ? -errno : 0, "configmap: profiles/ links to ..data");
+	snprintf(path, sizeof(path), "%s/attachments.d", dir);
+	EXPECT_OK(symlink("configmap/..data", path) ? -errno : 0, "configmap: attachments.d/ links to ..data");
+
+	if (EXPECT_OK(config_read(dir, &env, &c, err, sizeof(err)), "configmap: the layout reads")) {
+		EXPECT_EQ(c.n_profiles, 1, "configmap: profiles/ reads the .json key");
+		EXPECT_EQ(c.n_att, 1, "configmap: attachments.d/ reads the .conf key");
+		EXPECT_OK(config_changes_on_disk(&c, &changed), "configmap: changes on disk, before the update");
+		EXPECT_TRUE(changed == NULL, "configmap: nothing changed yet");
+		free(changed);
+		changed = NULL;
+
+		/* The kubelet's update, as its AtomicWriter makes it. */
+		snprintf(path, sizeof(path), "%s/configmap/..2026_01_01_00_01_00.2", dir);
+		mkdir(path, 0755);
+		chmod(path, 0755);
+		put("configmap/..2026_01_01_00_01_00.2/web.json", WEB, 0444);
+		put("configmap/..2026_01_01_00_01_00.2/web.conf", "web selector kubepods.slice/**/crio-*.scope\n", 0444);
+		snprintf(path, sizeof(path), "%s/configmap/..data_tmp", dir);
+		EXPECT_OK(symlink("..2026_01_01_00_01_00.2", path) ? -errno : 0, "configmap: the new ..data");
+		{
+			char to[512];
+
+			snprintf(to, sizeof(to), "%s/configmap/..data", dir);
+			EXPECT_OK(rename(path, to) ? -errno : 0, "configmap: renamed over the old one");
+		}
+		rm("configmap/..2026_01_01_00_00_00.1/web.json");
+		rm("configmap/..2026_01_01_00_00_00.1/web.conf");
+		snprintf(path, sizeof(path), "%s/configmap/..2026_01_01_00_00_00.1", dir);
+		rmdir(path);
+		EXPECT_OK(config_changes_on_disk(&c, &changed), "configmap: changes on disk, after the update");
+		EXPECT_TRUE(changed != NULL, "configmap: the update is a change on disk");
+		free(changed);
+		config_free(&c);
+		if (EXPECT_OK(config_read(dir, &env, &c, err, sizeof(err)), "configmap: the update reads")) {
+			EXPECT_EQ(c.n_att, 1, "configmap: one attachment after the update");
+			EXPECT_CONTAINS(c.n_att ? c.att[0].key : "", "crio-", "configmap: the updated attachment is read");
+			config_free(&c);
+		}
+	} else {
+		printf("    %s\n", err);
+	}
+
+	/* Control: the volume's directory itself, mode 0777, as profiles/. */
+	rm("profiles");
+	snprintf(path, sizeof(path), "%s/profiles", dir);
+	EXPECT_OK(symlink("configmap", path) ? -errno : 0, "configmap: profiles/ links to the volume's directory");
+	expect_read("writable by group or others (mode 0777)", "configmap control: the volume's own directory is refused");
+
+	rm("profiles");
+	rm("attachments.d");
+	rm("configmap/web.json");
+	rm("configmap/web.conf");
+	rm("configmap/..data");
+	rm("configmap/..2026_01_01_00_01_00.2/web.json");
+	rm("configmap/..2026_01_01_00_01_00.2/web.conf");
+	snprintf(path, sizeof(path), "%s/configmap/..2026_01_01_00_01_00.2", dir);
+	rmdir(path);
+	snprintf(path, sizeof(path), "%s/configmap", dir);
+	rmdir(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	test_unit_names();
 	test_unit_paths();
 	test_config();
+	test_configmap_layout();
 	return unit_done();
 }
