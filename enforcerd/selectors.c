@@ -55,12 +55,31 @@ static bool join(char *buf, size_t size, const char *dir, const char *name)
 /* The daemon's own cgroup, absolute. */
 static void daemon_cgroup(struct selectors *s)
 {
+	struct workload_id id;
 	char rel[PATH_MAX];
 
 	s->daemon_cgroup[0] = 0;
-	if (cgroup_of_pid(0, rel, sizeof(rel)) == 0)
-		join(s->daemon_cgroup, sizeof(s->daemon_cgroup), strcmp(s->root, "/") ? s->root : "",
-		     strcmp(rel, "/") ? rel + 1 : "");
+	s->daemon_pod_uid[0] = 0;
+	if (cgroup_of_pid(0, rel, sizeof(rel)) < 0)
+		return;
+	join(s->daemon_cgroup, sizeof(s->daemon_cgroup), strcmp(s->root, "/") ? s->root : "",
+	     strcmp(rel, "/") ? rel + 1 : "");
+	if (workload_id_from_cgroup(rel, &id) == 0)
+		memcpy(s->daemon_pod_uid, id.pod_uid, sizeof(s->daemon_pod_uid));
+}
+
+/*
+ * Is path a container of the daemon's own pod? A selector never attaches
+ * one: its sidecar (the DaemonSet's config reload) talks to the daemon,
+ * whose socket refuses confined peers.
+ */
+static bool in_daemon_pod(const struct selectors *s, const char *path)
+{
+	const char *rel = cgroup_relative(s->root, path);
+	struct workload_id id;
+
+	return s->daemon_pod_uid[0] && rel && workload_id_from_cgroup(rel, &id) == 0 &&
+	       strcmp(id.pod_uid, s->daemon_pod_uid) == 0;
 }
 
 int selectors_check_not_daemon(const struct selectors *s, const char *cgroup, char *msg, size_t size)
@@ -262,6 +281,8 @@ static void attach_one(struct selectors *s, const char *path, const char *profil
 		log_warn("selector '%s': not applied: %s", via ? via : path, msg);
 		return;
 	}
+	if (via && in_daemon_pod(s, path))
+		return; /* the daemon's own pod (in_daemon_pod()) */
 	a = profiles_find_attachment(s->ps, id);
 	if (a && (!a->via || !via))
 		return; /* an explicit attachment stands, and a pending one is already applied */

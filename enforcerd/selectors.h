@@ -68,6 +68,8 @@ struct selectors {
 	struct cgroup_watch *w;
 	size_t n_w, cap_w;
 	char daemon_cgroup[4096]; /* where enforcerd runs: never attached, nor its ancestors */
+	/* The Kubernetes pod enforcerd runs in (a DaemonSet), "" if none: no selector attaches its containers. */
+	char daemon_pod_uid[WORKLOAD_POD_UID_LEN + 1];
 	bool dirty;        /* the registry changed: persist it */
 	uint64_t attached, detached, rescans, overflows, errors;
 	uint64_t followed;  /* pending cgroups created again that the kernel had attached in mkdir */
