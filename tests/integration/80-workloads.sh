@@ -165,6 +165,36 @@ expect_exit "detach --workload removes the selector" 0 enforcerctl detach --work
 expect_eq "... and what it attached" 0 "$(enforcerctl list | grep -c "libpod-")"
 expect_eq "the prod container runs its exec again" ok "$(in_cgroup $M/libpod-$ID_PROD.scope/container enf-probe exec /usr/bin/wget)"
 
+# ---- a DaemonSet: no selector attaches a container of the daemon's own pod ----------------
+POD_UID=0a1b2c3d_4e5f_6a7b_8c9d_0e1f2a3b4c5d
+OTHER_POD=ffffffff_4e5f_6a7b_8c9d_0e1f2a3b4c5d
+ID_DAEMON=8888888888888888888888888888888888888888888888888888888888888888
+ID_SIDECAR=9999999999999999999999999999999999999999999999999999999999999999
+ID_NEIGHBOUR=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
+TASKS=/run/containerd/io.containerd.runtime.v2.task/k8s.io
+K=$CG/kubepods.slice/kubepods-besteffort.slice
+for id in $ID_DAEMON $ID_SIDECAR $ID_NEIGHBOUR; do
+	mkdir -p $TASKS/$id
+	printf '{"annotations":{"io.kubernetes.cri.sandbox-namespace":"enforcer","io.kubernetes.cri.container-name":"c%s","io.kubernetes.cri.container-type":"container"}}\n' \
+		"${id%%${id#???}}" >$TASKS/$id/config.json
+done
+mkdir -p $K/kubepods-besteffort-pod$POD_UID.slice/cri-containerd-$ID_DAEMON.scope \
+	$K/kubepods-besteffort-pod$POD_UID.slice/cri-containerd-$ID_SIDECAR.scope \
+	$K/kubepods-besteffort-pod$OTHER_POD.slice/cri-containerd-$ID_NEIGHBOUR.scope
+stop_daemon
+echo "--- restart in a pod" >>"$DAEMON_LOG"
+in_cgroup $K/kubepods-besteffort-pod$POD_UID.slice/cri-containerd-$ID_DAEMON.scope \
+	enforcerd --audit-log "$AUDIT_LOG" --state-dir "$STATE_DIR" >>"$DAEMON_LOG" 2>&1 &
+DAEMON_PID=$!
+wait_daemon || fail "enforcerd did not start in a pod's cgroup"
+expect_exit "a selector for the daemon's namespace" 0 enforcerctl attach app --workload 'namespace=enforcer'
+wait_attached $K/kubepods-besteffort-pod$OTHER_POD.slice/cri-containerd-$ID_NEIGHBOUR.scope
+expect_eq "another pod's container of that namespace is attached" EPERM \
+	"$(in_cgroup $K/kubepods-besteffort-pod$OTHER_POD.slice/cri-containerd-$ID_NEIGHBOUR.scope enf-probe exec /usr/bin/wget)"
+expect_eq "the daemon's own pod's sidecar is not (it must reach the socket)" ok \
+	"$(in_cgroup $K/kubepods-besteffort-pod$POD_UID.slice/cri-containerd-$ID_SIDECAR.scope enf-probe exec /usr/bin/wget)"
+expect_eq "nor the daemon's own container" 0 "$(enforcerctl list | grep -c "attached .*cri-containerd-$ID_DAEMON")"
+
 out=$(enf-schema-check $SCHEMA "$AUDIT_LOG" 2>&1)
 expect_eq "every record, the workload objects too, is valid against the schema" 0 "$(echo "$out" | grep -c 'invalid record')"
 expect_contains "... and some carry one" '"workload":{' "$(cat "$AUDIT_LOG")"
