@@ -8,8 +8,9 @@
  * the entrypoint's first exec is already decided by its profile, instead of
  * whenever the cgroup watch sees the new cgroup.
  *
- * A non-zero exit makes the runtime refuse to start the container, and it
- * shows our stderr. So the hook refuses a container exactly when a profile
+ * A non-zero exit makes the runtime refuse to start the container (crun
+ * names the hook and its exit code, and drops its output: the reason goes
+ * to syslog too). So the hook refuses a container exactly when a profile
  * must govern it and cannot be put in place:
  *  - the daemon answers with an error (the attachment failed);
  *  - the daemon cannot be asked, and a selector (declared in
@@ -30,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "cgroup.h"
@@ -65,16 +67,24 @@ static void timeout_exit(int sig)
 	_exit(1);
 }
 
+/*
+ * Refuse the container, saying why on stderr and to syslog: crun prints only
+ * "error executing hook ... (exit code: 1)" and drops the hook's output, so
+ * the journal is where an administrator finds the reason.
+ */
 static int refuse(const struct container *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int refuse(const struct container *c, const char *fmt, ...)
 {
+	char why[2048];
 	va_list ap;
 
-	fprintf(stderr, "enforcer: container %.12s: ", c->id ? c->id : "?");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	fprintf(stderr, "enforcer: container %.12s: %s\n", c->id ? c->id : "?", why);
+	openlog("enforcer-oci-hook", LOG_PID, LOG_DAEMON);
+	syslog(LOG_ERR, "container %.12s refused: %s", c->id ? c->id : "?", why);
+	closelog();
 	return EXIT_REFUSED;
 }
 

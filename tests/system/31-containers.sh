@@ -98,7 +98,9 @@ out=$(run_ctr down prod /bin/echo started)
 rc=$?
 echo "podman said: $out"
 expect_eq "daemon stopped: a container the selector names does not start" 1 "$([ $rc -ne 0 ] && ! grep -q started <<<"$out" && echo 1)"
-expect_contains "... and podman shows why" "must confine it, and enforcerd cannot be asked" "$out"
+expect_contains "... podman names the hook that refused it" "error executing hook \`/usr/sbin/enforcerctl\`" "$out"
+expect_contains "... and the journal says why" "must confine it, and enforcerd cannot be asked" \
+	"$(journalctl --no-pager -o cat -t enforcer-oci-hook --since=-5min 2>&1)"
 expect_contains "daemon stopped: a container no selector names starts (control)" "started" "$(run_ctr down2 dev /bin/echo started)"
 systemctl start enforcerd.service
 wait_active enforcerd.service
