@@ -12,8 +12,9 @@
  *  - podman writes none of them itself (a pod's metadata.annotations are
  *    copied, metadata.namespace is dropped): a podman container's name and
  *    image are libpod's record in containers/storage's containers.json
- *    ("metadata": {"name", "image-name"}), read when the annotations do
- *    not give them.
+ *    ("metadata": {"name", "image-name"}; volatile-containers.json in the
+ *    run root for a --rm container of podman 5), read when the
+ *    annotations do not give them.
  * The runtime writes these from kubelet's own metadata, after the pod's
  * annotations, so a pod cannot name another namespace through them; a pod
  * UID that disagrees with the cgroup path is refused all the same.
@@ -37,6 +38,7 @@
 
 #define CONFIG_JSON_MAX (4u << 20)
 #define PODMAN_CONTAINERS_JSON "/var/lib/containers/storage/overlay-containers/containers.json"
+#define PODMAN_VOLATILE_CONTAINERS_JSON "/run/containers/storage/overlay-containers/volatile-containers.json"
 #define PODMAN_CONTAINERS_JSON_MAX (64u << 20)
 
 struct key_set {
@@ -290,10 +292,17 @@ int workload_podman_fill(struct workload *w, char *msg, size_t size)
 {
 	int r;
 
-	if (w->id.runtime != WORKLOAD_RUNTIME_PODMAN || w->id.rootless || (w->container[0] && w->image[0]))
+	if (w->id.runtime != WORKLOAD_RUNTIME_PODMAN || w->id.rootless)
 		return 0;
-	r = workload_read_podman_names(w, PODMAN_CONTAINERS_JSON, msg, size);
-	return r == -ENOENT ? 0 : r;
+	/* Containers run with --rm are "volatile" to containers/storage (podman 5): recorded in the run root. */
+	static const char *const records[] = { PODMAN_CONTAINERS_JSON, PODMAN_VOLATILE_CONTAINERS_JSON };
+
+	for (size_t i = 0; i < ARRAY_SIZE(records) && !(w->container[0] && w->image[0]); i++) {
+		r = workload_read_podman_names(w, records[i], msg, size);
+		if (r < 0 && r != -ENOENT)
+			return r;
+	}
+	return 0;
 }
 
 static void set_string(json_t *o, const char *key, const char *v)
