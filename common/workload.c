@@ -12,8 +12,9 @@
  *  - podman writes none of them itself (a pod's metadata.annotations are
  *    copied, metadata.namespace is dropped): a podman container's name and
  *    image are libpod's record in containers/storage's containers.json
- *    ("metadata": {"name", "image-name"}; volatile-containers.json in the
- *    run root for a --rm container of podman 5), read when the
+ *    ("metadata": {"name", "image-name"}; volatile-containers.json beside
+ *    it, or in the run root with transient_store, for a --rm container of
+ *    podman 5), read when the
  *    annotations do not give them.
  * The runtime writes these from kubelet's own metadata, after the pod's
  * annotations, so a pod cannot name another namespace through them; a pod
@@ -38,7 +39,8 @@
 
 #define CONFIG_JSON_MAX (4u << 20)
 #define PODMAN_CONTAINERS_JSON "/var/lib/containers/storage/overlay-containers/containers.json"
-#define PODMAN_VOLATILE_CONTAINERS_JSON "/run/containers/storage/overlay-containers/volatile-containers.json"
+#define PODMAN_VOLATILE_CONTAINERS_JSON "/var/lib/containers/storage/overlay-containers/volatile-containers.json"
+#define PODMAN_TRANSIENT_CONTAINERS_JSON "/run/containers/storage/overlay-containers/volatile-containers.json"
 #define PODMAN_CONTAINERS_JSON_MAX (64u << 20)
 
 struct key_set {
@@ -294,8 +296,13 @@ int workload_podman_fill(struct workload *w, char *msg, size_t size)
 
 	if (w->id.runtime != WORKLOAD_RUNTIME_PODMAN || w->id.rootless)
 		return 0;
-	/* Containers run with --rm are "volatile" to containers/storage (podman 5): recorded in the run root. */
-	static const char *const records[] = { PODMAN_CONTAINERS_JSON, PODMAN_VOLATILE_CONTAINERS_JSON };
+	/*
+	 * Containers run with --rm are "volatile" to containers/storage (podman
+	 * 5): recorded beside containers.json, or in the run root with
+	 * transient_store.
+	 */
+	static const char *const records[] = { PODMAN_CONTAINERS_JSON, PODMAN_VOLATILE_CONTAINERS_JSON,
+					       PODMAN_TRANSIENT_CONTAINERS_JSON };
 
 	for (size_t i = 0; i < ARRAY_SIZE(records) && !(w->container[0] && w->image[0]); i++) {
 		r = workload_read_podman_names(w, records[i], msg, size);
