@@ -56,7 +56,12 @@ expect_eq "no event for the allowed read" 0 "$(grep -c '/srv/ev/public' "$AUDIT_
 mkdir -p $CG/t60/gone
 in_cgroup $CG/t60/gone /opt/ev/bin/tool open /srv/ev/secret r >/dev/null
 rmdir $CG/t60/gone
-sleep 1
+# The daemon writes events as it drains the ring buffer: wait for it, not a fixed second.
+i=0
+while [ $i -lt 100 ] && ! grep '"path":"/srv/ev/secret"' "$AUDIT_LOG" | grep -qE '"cgroup":"(/t60/gone|id:[0-9]+)"'; do
+	sleep 0.1
+	i=$((i + 1))
+done
 expect_eq "the gone cgroup's event names it (path or id)" 1 \
 	"$(grep '"path":"/srv/ev/secret"' "$AUDIT_LOG" | grep -cE '"cgroup":"(/t60/gone|id:[0-9]+)"')"
 
