@@ -462,9 +462,14 @@ int workload_selector_format(const struct workload_selector *s, char *out, size_
 	return 0;
 }
 
+/*
+ * A rootless container's cgroup is named by its user, who may create any
+ * name in a delegated subtree: a workload selector attaching it would let
+ * that user trade the profile governing the subtree for the selector's.
+ */
 static bool eligible(const struct workload *w)
 {
-	return w->id.runtime != WORKLOAD_RUNTIME_NONE && !w->id.monitor && !w->sandbox;
+	return w->id.runtime != WORKLOAD_RUNTIME_NONE && !w->id.monitor && !w->sandbox && !w->id.rootless;
 }
 
 bool workload_selector_match(const struct workload_selector *s, const struct workload *w)
@@ -489,8 +494,10 @@ void workload_selector_explain(const struct workload_selector *s, const struct w
 		snprintf(out, size, "not a container's cgroup");
 		return;
 	}
-	if (w->id.monitor || w->sandbox) {
-		snprintf(out, size, "the runtime's %s, never matched", w->id.monitor ? "monitor" : "pod sandbox");
+	if (w->id.monitor || w->sandbox || w->id.rootless) {
+		snprintf(out, size, "%s, never matched",
+			 w->id.rootless ? "a rootless container (its user names its cgroup)" :
+			 w->id.monitor  ? "the runtime's monitor" : "the runtime's pod sandbox");
 		return;
 	}
 	for (size_t k = 0; k < WORKLOAD_KEYS; k++) {

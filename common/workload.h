@@ -83,7 +83,8 @@ json_t *workload_to_json(const struct workload *w);
  * crossing '/' (images have them). A condition on a name the container's
  * bundle does not give never holds. Pod infrastructure (sandbox)
  * containers and runtime monitors are never matched: they run the
- * runtime's code, not the workload's.
+ * runtime's code, not the workload's. Nor are rootless containers, whose
+ * cgroups their user names (workload.c, eligible()).
  */
 enum workload_key {
 	WORKLOAD_KEY_RUNTIME,

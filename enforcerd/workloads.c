@@ -61,7 +61,11 @@ int workloads_get(struct workloads *c, const char *cgroup_path, struct workload 
 	r = workload_id_from_cgroup(cgroup_path, &w.id);
 	if (r < 0)
 		return r;
-	if (w.id.runtime == WORKLOAD_RUNTIME_NONE || w.id.monitor) {
+	/*
+	 * A rootless container is what its path says: its user chose the name,
+	 * the id included, so it borrows no names a root container of that id has.
+	 */
+	if (w.id.runtime == WORKLOAD_RUNTIME_NONE || w.id.monitor || w.id.rootless) {
 		*ret = w;
 		return 0;
 	}

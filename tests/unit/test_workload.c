@@ -206,6 +206,16 @@ static void test_selectors(void)
 	w.id.monitor = true;
 	EXPECT_TRUE(!workload_selector_match(&s, &w), "a runtime monitor is never matched");
 	workload_selector_free(&s);
+	struct workload rootless = at("/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-" ID ".scope");
+	struct workload rootful = at(PODMAN_PATH);
+	snprintf(rootless.namespace, sizeof(rootless.namespace), "prod");
+	snprintf(rootful.namespace, sizeof(rootful.namespace), "prod");
+	EXPECT_OK(workload_selector_parse("namespace=prod", &s, msg, sizeof(msg)), "namespace=prod");
+	EXPECT_TRUE(workload_selector_match(&s, &rootful), "root podman's container of prod matches (control)");
+	EXPECT_TRUE(!workload_selector_match(&s, &rootless), "a rootless container is never matched (its user names it)");
+	workload_selector_explain(&s, &rootless, text, sizeof(text));
+	EXPECT_CONTAINS(text, "rootless container", "explain: a rootless container");
+	workload_selector_free(&s);
 	struct workload none = at("/system.slice/x.service");
 	EXPECT_OK(workload_selector_parse("pod=*", &s, msg, sizeof(msg)), "pod=*");
 	EXPECT_TRUE(!workload_selector_match(&s, &none), "not a container: never matched");
