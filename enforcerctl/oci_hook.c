@@ -131,18 +131,10 @@ static const char *state_selector_applies(const struct container *c, const char 
 {
 	char path[4096], err[512];
 	_cleanup_free_ char *text = NULL;
-	_cleanup_close_ int fd = -1;
-	struct stat st;
+	size_t len;
 
 	snprintf(path, sizeof(path), "%s/state.json", c->state_dir);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) < 0 || st.st_size <= 0 || st.st_size > STATE_FILE_MAX)
-		return NULL;
-	text = malloc((size_t)st.st_size + 1);
-	if (!text || read(fd, text, (size_t)st.st_size) != st.st_size)
-		return NULL;
-	text[st.st_size] = 0;
-	if (state_doc_parse(text, (size_t)st.st_size, doc, err, sizeof(err)) < 0)
+	if (read_file_all(path, STATE_FILE_MAX, &text, &len) < 0 || state_doc_parse(text, len, doc, err, sizeof(err)) < 0)
 		return NULL;
 	for (size_t i = 0; i < doc->n_selectors; i++)
 		if (selector_applies(c, root, doc->selectors[i].glob))

@@ -191,19 +191,28 @@ static bool in_group(gid_t gid, pid_t pid, gid_t want)
  */
 static bool peer_confined(const struct control *c, pid_t pid)
 {
-	const struct profiles *ps = c->profiles;
 	char rel[PATH_MAX], full[PATH_MAX + 4096];
-	bool confined = false;
 
 	if (cgroup_of_pid(pid, rel, sizeof(rel)) < 0)
-		return ps->n_att > 0; /* cannot tell: refuse while anything is confined */
+		return c->profiles->n_att > 0; /* cannot tell: refuse while anything is confined */
 	snprintf(full, sizeof(full), "%s%s", c->selectors->root, strcmp(rel, "/") ? rel : "");
-	for (size_t i = 0; i < ps->n_att && !confined; i++) {
-		size_t n = strlen(ps->att[i].cgroup);
+	return control_governing(c->profiles, full) != NULL;
+}
 
-		confined = strncmp(full, ps->att[i].cgroup, n) == 0 && (full[n] == 0 || full[n] == '/');
+const struct attachment *control_governing(const struct profiles *ps, const char *abs)
+{
+	const struct attachment *best = NULL;
+
+	for (size_t i = 0; i < ps->n_att; i++) {
+		const struct attachment *a = &ps->att[i];
+		size_t n = strlen(a->cgroup);
+
+		if (strncmp(abs, a->cgroup, n) != 0 || (abs[n] != 0 && abs[n] != '/' && strcmp(a->cgroup, "/") != 0))
+			continue;
+		if (!best || strlen(best->cgroup) < n)
+			best = a;
 	}
-	return confined;
+	return best;
 }
 
 void control_accept(struct control *c)

@@ -92,7 +92,6 @@ static int refuse_declared(struct request *rq, enum origin_kind kind, const char
 	return *ret_errno = -EBUSY;
 }
 
-/* Where an object comes from, for list and show: "declared" FILE[:LINE] and "unit", when there are. */
 /* The workload identity of an attached cgroup (absolute), when it is a container's. */
 static void add_workload(json_t *e, const struct control *c, const char *abs)
 {
@@ -105,6 +104,7 @@ static void add_workload(json_t *e, const struct control *c, const char *abs)
 		json_object_set_new(e, "workload", wj);
 }
 
+/* Where an object comes from, for list and show: "declared" FILE[:LINE] and "unit", when there are. */
 static void add_origin(json_t *o, const struct control *c, enum origin_kind kind, const char *key)
 {
 	const struct origin_entry *e = origin_find(c->origins, kind, key);
@@ -957,23 +957,6 @@ static json_t *cmd_learn_stop(struct request *rq, int *ret_errno)
 	return learn_generate(rq, ret_errno, true);
 }
 
-/* The attachment that governs the cgroup at abs: its own, or its nearest attached ancestor's; NULL when none. */
-static const struct attachment *governing(const struct profiles *ps, const char *abs)
-{
-	const struct attachment *best = NULL;
-
-	for (size_t i = 0; i < ps->n_att; i++) {
-		const struct attachment *a = &ps->att[i];
-		size_t n = strlen(a->cgroup);
-
-		if (strncmp(abs, a->cgroup, n) != 0 || (abs[n] != 0 && abs[n] != '/' && strcmp(a->cgroup, "/") != 0))
-			continue;
-		if (!best || strlen(best->cgroup) < n)
-			best = a;
-	}
-	return best;
-}
-
 /* The cgroup (absolute, and relative to the mount) a request names by "pid" or "cgroup". 0 or -errno with rq->err. */
 static int request_cgroup(struct request *rq, json_int_t pid, const char *cgroup, char *abs, size_t abs_size,
 			  const char **ret_rel)
@@ -1057,7 +1040,7 @@ static json_t *cmd_which(struct request *rq, int *ret_errno)
 	}
 	wj = workload_to_json(&w);
 	o = json_pack("{s:b, s:s, s:o, s:o, s:o}", "ok", 1, "cgroup", abs, "workload", wj ? wj : json_null(),
-		      "governed_by", governed_json(rq->c->profiles, governing(rq->c->profiles, abs)), "selectors", sels);
+		      "governed_by", governed_json(rq->c->profiles, control_governing(rq->c->profiles, abs)), "selectors", sels);
 	return o;
 }
 
@@ -1087,9 +1070,9 @@ static json_t *cmd_container_start(struct request *rq, int *ret_errno)
 	/* The container's own cgroup: the process may sit in a sub-cgroup of it (crun's "container"). */
 	snprintf(own, sizeof(own), "%.*s", (int)w.id.container_len, rel);
 	selectors_reconcile(sel);
-	if ((*ret_errno = selectors_apply_now(sel, own, &a, rq->err, sizeof(rq->err))) < 0)
+	if ((*ret_errno = selectors_apply_now(sel, own, rq->err, sizeof(rq->err))) < 0)
 		return NULL;
-	a = governing(rq->c->profiles, abs);
+	a = control_governing(rq->c->profiles, abs);
 	if (a)
 		log_info("container %.12s (%s) starts under profile '%s' (%s%s)", id, own,
 			 rq->c->profiles->slots[a->slot].bundle->name, a->via ? "selector " : "attachment of ",

@@ -41,6 +41,12 @@ struct control_command {
 extern const struct control_command control_commands[];
 extern const size_t n_control_commands;
 
+/*
+ * The attachment that governs the cgroup at abs (absolute): its own, or its
+ * nearest attached ancestor's; NULL when none governs it.
+ */
+const struct attachment *control_governing(const struct profiles *ps, const char *abs);
+
 /* An error answer; the text may be cut mid-character or hold any bytes. */
 json_t *control_reply_error(int err, const char *text);
 

@@ -189,11 +189,10 @@ static bool selector_applies(struct selectors *s, const struct selector *sel, co
 }
 
 /* Could sel apply to rel or a cgroup below it? Containers nest anywhere, but not inside containers. */
-static bool selector_may_apply_below(const struct selectors *s, const struct selector *sel, const char *rel)
+static bool selector_may_apply_below(const struct selector *sel, const char *rel)
 {
 	struct workload_id id;
 
-	(void)s;
 	if (!sel->workload)
 		return selector_glob_may_match_below(sel->glob, rel);
 	if (workload_id_from_cgroup(rel, &id) < 0)
@@ -213,7 +212,7 @@ static bool leads_to(const struct selectors *s, const char *rel, const char *abs
 static bool wanted(const struct selectors *s, const char *rel)
 {
 	for (size_t i = 0; i < s->n_sel; i++)
-		if (selector_may_apply_below(s, &s->sel[i], rel))
+		if (selector_may_apply_below(&s->sel[i], rel))
 			return true;
 	/* Pending attachments, and followed paths (whose cgroup may be removed and created again). */
 	for (size_t i = 0; i < s->n_pend; i++)
@@ -849,13 +848,11 @@ void selectors_reconcile(struct selectors *s)
 	}
 }
 
-int selectors_apply_now(struct selectors *s, const char *rel, const struct attachment **ret_att, char *msg,
-			size_t size)
+int selectors_apply_now(struct selectors *s, const char *rel, char *msg, size_t size)
 {
 	char path[PATH_MAX];
 	uint64_t id;
 
-	*ret_att = NULL;
 	full_path(s, rel, path, sizeof(path));
 	if (cgroup_id_of(path, &id) < 0) {
 		snprintf(msg, size, "%s: no such cgroup", path);
@@ -864,8 +861,7 @@ int selectors_apply_now(struct selectors *s, const char *rel, const struct attac
 	/* Watch what leads to it and below it, and apply what applies, whether or not the watch saw it yet. */
 	scan(s, rel, 0);
 	apply(s, rel);
-	*ret_att = profiles_find_attachment(s->ps, id);
-	if (*ret_att)
+	if (profiles_find_attachment(s->ps, id))
 		return 0;
 	for (size_t i = 0; i < s->n_sel; i++) {
 		if (selector_applies(s, &s->sel[i], rel)) {

@@ -162,12 +162,11 @@ int selectors_check_not_daemon(const struct selectors *s, const char *cgroup, ch
 /*
  * A container is starting (the OCI hook): apply what applies to its cgroup
  * now, before its entrypoint runs, instead of when the watch sees it.
- * rel is the container's own cgroup, relative to the mount. 0 with
- * *ret_att its own attachment (NULL when none: then its ancestors'
- * decide), or -errno with msg when one that applies could not be made.
+ * rel is the container's own cgroup, relative to the mount. 0 (also when
+ * nothing applies: then its ancestors' attachments decide), or -errno with
+ * msg when one that applies could not be made.
  */
-int selectors_apply_now(struct selectors *s, const char *rel, const struct attachment **ret_att, char *msg,
-			size_t size);
+int selectors_apply_now(struct selectors *s, const char *rel, char *msg, size_t size);
 
 /*
  * Normalise a user's glob (absolute below the mount -> relative), or a

@@ -505,11 +505,9 @@ int selectors_normalise(const struct selectors *s, const char *glob, char *out, 
 	return selector_key_normalise(s->root, glob, out, out_size, msg, size);
 }
 
-int selectors_apply_now(struct selectors *s, const char *rel, const struct attachment **ret_att, char *msg,
-			size_t size)
+int selectors_apply_now(struct selectors *s, const char *rel, char *msg, size_t size)
 {
 	(void)s, (void)rel, (void)msg, (void)size;
-	*ret_att = NULL;
 	return 0;
 }
 
