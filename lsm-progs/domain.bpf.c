@@ -9,8 +9,9 @@
  * calls this hook.
  *
  *  - Attach access is allowed only to a task governed by the same profile
- *    (slot); an unconfined target, or one under another profile, is
- *    refused (baseline, reason "domain").
+ *    (slot); an unconfined target, one under another profile, or one of
+ *    the service manager's or an OCI runtime's tasks in the cgroup (not
+ *    governed: cgroup.bpf.h) is refused (baseline, reason "domain").
  *  - When the profile has rules limited to an executable ('from'), the
  *    target must also run the caller's executable (mm->exe_file): 'from'
  *    grants rights to one binary, and controlling another process of the
@@ -63,7 +64,13 @@ int BPF_PROG(enf_ptrace, struct task_struct *child, unsigned int mode, int ret)
 	if (d.prof.mode == ENF_MODE_LEARN)
 		return 0;
 	r = task_profile_slot(child, &slot);
-	if (r > 0 && slot == d.slot) {
+	/*
+	 * A task of the service manager or an OCI runtime in the cgroup (a
+	 * unit's executor, `podman exec`'s crun before its exec) is not
+	 * governed (cgroup.bpf.h): taking it over would run code outside the
+	 * profile, so it is outside the domain whatever its cgroup.
+	 */
+	if (r > 0 && slot == d.slot && !service_manager_inode(task_exe_inode(child))) {
 		if (!(d.prof.flags & ENF_PROFILE_HAS_FROM))
 			return 0;
 		mine = task_exe_inode(bpf_get_current_task_btf());

@@ -19,6 +19,7 @@
 #    a foreign root), and sd_notify's datagram reaches a socket bound
 #    outside.
 . /enforcer/tests/integration/lib/lib.sh
+. /enforcer/tests/integration/lib/lifecycle.sh
 
 T=/tmp/t79
 mkdir -p $T/bin $T/lib $T/open $T/secret $T/priv $T/ro
@@ -30,6 +31,8 @@ cp /enforcer/tests/guest/enf-manager $T/lib/impostor
 install_program $T/bin/svc
 cp /enforcer/tests/guest/enf-probe $T/bin/svc-probe
 cp /enforcer/tests/guest/enf-baseline $T/bin/svc-baseline
+cp /enforcer/tests/guest/enf-self $T/bin/svc-self
+cp /enforcer/tests/guest/enf-self $T/lib/mgr-victim
 install_program $T/bin/evil
 chmod 755 $T/lib/* $T/bin/*
 
@@ -42,7 +45,8 @@ expect_eq "the daemon names the service manager's executables it recognised" 2 \
 # Exec: the service's programs only; files: all but $T/secret; the baseline as it is (mount refused).
 PROFILE_BODY='"exec":{"default":"deny","rules":[
   {"action":"allow","path":"'$T'/bin/svc"},{"action":"allow","path":"'$T'/bin/svc-probe"},
-  {"action":"allow","path":"'$T'/bin/svc-baseline"},{"action":"allow","path":"'$T'/lib/impostor"}]},
+  {"action":"allow","path":"'$T'/bin/svc-baseline"},{"action":"allow","path":"'$T'/lib/impostor"},
+  {"action":"allow","path":"'$T'/bin/svc-self"}]},
  "file":{"default":"allow","rules":[{"action":"deny","path":"'$T'/secret/**","access":["read"]}]}'
 compile_and_load t79 '{"name":"t79","mode":"enforce",'"$PROFILE_BODY"'}'
 mkdir -p $CG/t79 $CG/t79free
@@ -78,6 +82,7 @@ expect_eq "the service cannot unshare a user namespace" "EPERM" \
 
 # ---- a workload cannot become the manager -------------------------------------------------
 svc() { in_cgroup $CG/t79 $T/bin/svc-probe "$@"; }
+svc_self() { in_cgroup $CG/t79 $T/bin/svc-self "$@"; }
 expect_eq "the workload cannot exec the manager" EPERM "$(svc exec $M - -- $T/bin/svc-baseline tmpfs $T/priv)"
 expect_eq "...nor its executor" EPERM "$(svc exec $T/lib/systemd-executor - -- $T/bin/svc)"
 expect_eq "...outside the cgroup the same exec works (control)" ok \
@@ -124,5 +129,33 @@ wait $NOTIFY_PID 2>/dev/null
 expect_eq "a detached copy of a subdirectory is still a foreign root" EPERM \
 	"$(svc opentree $T/open file)"
 [ "$ROOT_WAS_SHARED" = 1 ] || mount --make-private /
+
+# ---- the workload cannot take over a manager's task in its cgroup (ptrace) ---------------
+# A manager task is not governed: code injected into it would run outside the profile.
+# $T/lib/mgr-victim (a copy of enf-self) is named a manager's executable for this part.
+YAMA=$(cat /proc/sys/kernel/yama/ptrace_scope 2>/dev/null)
+[ -n "$YAMA" ] && echo 0 >/proc/sys/kernel/yama/ptrace_scope
+stop_daemon
+restart_daemon --service-manager $T/lib/systemd:$T/lib/systemd-executor:$T/lib/mgr-victim
+expect_contains "the daemon names the stand-in manager task's executable" "service manager executable: $T/lib/mgr-victim" \
+	"$(cat "$DAEMON_LOG")"
+# victim PROG OUT: PROG started outside, then moved into the cgroup (the workload may not exec a manager's file).
+victim() {
+	rm -f $T/victim.addr "$2"
+	"$1" victim "$2" >$T/victim.addr &
+	VPID=$!
+	echo $VPID >$CG/t79/cgroup.procs
+	i=0; while [ $i -lt 100 ] && ! [ -s $T/victim.addr ]; do sleep 0.05; i=$((i + 1)); done
+	VADDR=$(cat $T/victim.addr)
+}
+taken() { i=0; while [ $i -lt 20 ] && ! [ -s "$1" ]; do sleep 0.1; i=$((i + 1)); done; cat "$1" 2>/dev/null || echo no; }
+victim $T/lib/mgr-victim $T/mv.out
+expect_eq "the service cannot ptrace a manager's task in its own cgroup" EPERM "$(svc_self ptrace-poke $VPID $VADDR)"
+expect_eq "...and it was not taken over" no "$(taken $T/mv.out)"
+kill $VPID 2>/dev/null; wait $VPID 2>/dev/null
+victim $T/bin/svc-self $T/wv.out
+expect_eq "it can ptrace a workload task of its own cgroup (control: the same domain)" ok "$(svc_self ptrace-poke $VPID $VADDR)"
+kill $VPID 2>/dev/null; wait $VPID 2>/dev/null
+[ -n "$YAMA" ] && echo "$YAMA" >/proc/sys/kernel/yama/ptrace_scope
 
 finish
