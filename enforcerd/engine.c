@@ -24,6 +24,7 @@
 #include <bpf/libbpf.h>
 
 #include "engine.h"
+#include "inode_filter.h"
 #include "enforcer.skel.h"
 #include "log.h"
 #include "support.h"
@@ -683,6 +684,16 @@ int engine_start(struct engine *e, const struct engine_options *o, char *msg, si
 		goto fail;
 	}
 
+	/*
+	 * Pinned identities may predate this build's filter (or a build that
+	 * did not keep it): the programs below must not be attached before
+	 * every entry's bit is set.
+	 */
+	r = inode_filter_rebuild(engine_map_fd(e, "inode_filter"), engine_map_fd(e, "inodes"));
+	if (r < 0) {
+		snprintf(msg, size, "cannot rebuild the inode filter from the pinned identities: %s", strerror(-r));
+		goto fail;
+	}
 	if (e->reused_programs)
 		return 0;
 	r = attach_staged(e, msg, size);

@@ -22,6 +22,7 @@
 
 #include <bpf/bpf.h>
 
+#include "inode_filter.h"
 #include "inode_id.h"
 #include "log.h"
 #include "profiles_path.h"
@@ -86,6 +87,7 @@ static void inodes_remove(const struct engine *e, uint32_t instance)
 {
 	struct enf_inode_key cur, next;
 	bool have_cur = false;
+	int r;
 
 	/*
 	 * Keys are not kept: the instance's entries are found by walking the
@@ -103,6 +105,11 @@ static void inodes_remove(const struct engine *e, uint32_t instance)
 		cur = next;
 		have_cur = true;
 	}
+	/* Only now may the removed identities' bits go: until here their entries could be found. */
+	r = inode_filter_rebuild(engine_map_fd(e, "inode_filter"), inodes_fd(e));
+	if (r < 0)
+		log_warn("cannot rewrite the inode filter after removing instance %u: %s (it keeps their bits: "
+			 "lookups cost more, nothing is missed)", instance, strerror(-r));
 }
 
 static int map_full_error(const struct bundle *b, const char *what, int r, char *msg, size_t size)
@@ -207,28 +214,47 @@ static int identity_insert(const struct engine *e, const struct enf_node_val *v,
  * identity_of() (in the daemon's namespace, or another's); *ret_count is
  * how many. Best effort per path (an object that is not there yet is
  * covered by its path), strict per map: -errno when the map refused one.
+ * All are resolved first, so that the filter gets their bits in one write
+ * before any entry can be found.
  */
 static int identities_insert(const struct engine *e, const struct bundle *b, uint32_t instance,
 			     int (*identity_of)(void *ctx, const char *path, uint64_t *dev, uint64_t *ino),
 			     void *ctx, uint32_t *ret_count)
 {
+	_cleanup_free_ uint64_t *devs = NULL, *inos = NULL;
+	_cleanup_free_ uint32_t *nodes = NULL;
 	char path[8192];
-	uint32_t count = 0;
+	uint32_t count = 0, max = 0;
+	int r;
 
+	for (uint32_t i = 0; i < b->n_nodes; i++)
+		max += restricts(&b->nodes[i].val);
+	if (max == 0) {
+		*ret_count = 0;
+		return 0;
+	}
+	devs = calloc(max, sizeof(*devs));
+	inos = calloc(max, sizeof(*inos));
+	nodes = calloc(max, sizeof(*nodes));
+	if (!devs || !inos || !nodes)
+		return -ENOMEM;
 	for (uint32_t i = 0; i < b->n_nodes; i++) {
-		struct enf_node_val eff = effective_node(b, i);
-		uint64_t dev, ino;
-		int r;
-
 		if (!restricts(&b->nodes[i].val))
 			continue;
 		node_path(b, i, path, sizeof(path));
-		if (identity_of(ctx, path, &dev, &ino) < 0)
+		if (identity_of(ctx, path, &devs[count], &inos[count]) < 0)
 			continue; /* not there (yet): its path rule still applies */
-		r = identity_insert(e, &eff, instance, i, dev, ino);
+		nodes[count++] = i;
+	}
+	r = inode_filter_add(engine_map_fd(e, "inode_filter"), inos, count);
+	if (r < 0)
+		return r;
+	for (uint32_t k = 0; k < count; k++) {
+		struct enf_node_val eff = effective_node(b, nodes[k]);
+
+		r = identity_insert(e, &eff, instance, nodes[k], devs[k], inos[k]);
 		if (r < 0)
 			return r;
-		count++;
 	}
 	*ret_count = count;
 	return 0;

@@ -323,6 +323,31 @@ struct enf_inode_val {
 };
 
 /*
+ * inode_filter: one bit per hash of an inode number, set for every ino
+ * that has an entry in `inodes` (any instance, any dev). A walk reads a
+ * dentry's ino and looks the identity up only where its bit is set: most
+ * components of most paths are named by no rule, and the lookup (dev and
+ * ino read, a hash map search) is what a deny-list profile paid per path
+ * component. The daemon sets a bit before it inserts the entry, clears
+ * bits only by writing what the entries left in the map need (after a
+ * removal, and at start, when pins may predate the filter), so every
+ * entry's bit is set whenever the entry can be found: a torn read of a
+ * rewrite sees each word old (a superset) or new.
+ */
+#define ENF_INODE_FILTER_BITS  65536
+#define ENF_INODE_FILTER_WORDS (ENF_INODE_FILTER_BITS / 64)
+
+struct enf_inode_filter {
+	__u64 word[ENF_INODE_FILTER_WORDS];
+};
+
+/* The filter bit of ino (Fibonacci hashing: inode numbers come in runs). */
+static inline __u32 enf_inode_filter_bit(__u64 ino)
+{
+	return (__u32)((ino * 0x9E3779B97F4A7C15ULL) >> 48);
+}
+
+/*
  * net_rules: LPM trie over {instance, address}. Addresses are IPv6; IPv4 is
  * stored and looked up IPv4-mapped (::ffff:a.b.c.d), so a mapped address
  * matches the IPv4 rule it is. prefixlen counts the 32 instance bits too.
@@ -582,6 +607,7 @@ struct enf_learn_key {
 
 /* Fixed sizes: the layouts above are stored in pinned maps and bundles. */
 _Static_assert(sizeof(struct enf_attach_key) == 8, "enf_attach_key");
+_Static_assert(sizeof(struct enf_inode_filter) == ENF_INODE_FILTER_BITS / 8, "enf_inode_filter");
 _Static_assert(sizeof(struct enf_attach_val) == 8, "enf_attach_val");
 _Static_assert(sizeof(struct enf_cgroup_path_key) == ENF_CGROUP_PATH_MAX, "enf_cgroup_path_key");
 _Static_assert(sizeof(struct enf_profile_val) == 24, "enf_profile_val");

@@ -152,8 +152,19 @@ extern __u64 current_manager_exe(void);
  * manager exec'd the service): two files alive at once during an exec
  * never share an address.
  */
+/*
+ * What bpf_get_current_cgroup_id() returns (the default hierarchy cgroup's
+ * kernfs id), by plain loads through the task the caller has: one helper
+ * call less on the path every hook of every task takes.
+ */
+static __always_inline __u64 task_cgroup_id(struct task_struct *task)
+{
+	return task->cgroups->dfl_cgrp->kn->id;
+}
+
 static __always_inline int current_governance(__u32 *ret_slot, bool *manager)
 {
+	struct task_struct *task;
 	struct enf_gov_cache *c;
 	struct enf_config *cfg;
 	__u64 gen, cgid, manager_exe;
@@ -167,8 +178,9 @@ static __always_inline int current_governance(__u32 *ret_slot, bool *manager)
 	if (!cfg->levels_mask && !cfg->deep_levels)
 		return 0;
 	gen = *(volatile __u64 *)&cfg->attach_gen; /* before the walk, see above */
-	cgid = bpf_get_current_cgroup_id();
-	c = bpf_task_storage_get(&gov_cache, bpf_get_current_task_btf(), NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	task = bpf_get_current_task_btf();
+	cgid = task_cgroup_id(task);
+	c = bpf_task_storage_get(&gov_cache, task, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (c && gen && c->gen == gen && c->cgroup_id == cgid) {
 		if (!c->found)
 			return 0;

@@ -24,14 +24,8 @@
  * plus ENF_MATCH_*. 0 or -errno; -EXDEV when the object's name is not in
  * the task's mount namespace (foreign_root()).
  */
-__noinline int enf_match_object(__u32 instance, __u32 pflags)
+__noinline int enf_match_object(struct enf_task_ctx *tc, __u32 instance, __u32 pflags)
 {
-	/*
-	 * Its own lookup of the scratch, though the caller has it: map keys
-	 * must live in a map value or on the stack, and a global function's
-	 * pointer argument is neither to the 6.1 verifier.
-	 */
-	struct enf_task_ctx *tc = task_scratch();
 	__u32 exe_id = 0;
 	int r;
 
@@ -57,7 +51,9 @@ __noinline int enf_match_object(__u32 instance, __u32 pflags)
 	r = enf_trie_match(tc, instance, tc->walk.depth, exe_id, pflags);
 	if (r < 0)
 		return r;
-	inode_restrict(tc, instance, pflags & ENF_MATCH_CONTENTS);
+	r = inode_restrict(tc, instance, pflags & ENF_MATCH_CONTENTS);
+	if (r < 0)
+		return r;
 	tc->res.leaf_flags = tc->trie.leaf_flags;
 	tc->res.full = tc->trie.full;
 	return 0;
@@ -70,9 +66,9 @@ __noinline int enf_match_object(__u32 instance, __u32 pflags)
  * current afterwards saw its entries intact. -EAGAIN: it moved, d->prof
  * now holds the new state.
  */
-static __always_inline int match_once(struct decision *d, int *ret)
+static __always_inline int match_once(struct enf_task_ctx *tc, struct decision *d, int *ret)
 {
-	*ret = enf_match_object(d->prof.instance, d->prof.flags);
+	*ret = enf_match_object(tc, d->prof.instance, d->prof.flags);
 	return profile_recheck(d);
 }
 
@@ -129,6 +125,32 @@ static int pick_class_step(__u32 c, void *data)
 }
 
 /*
+ * How many classes from 0 the pick must look at to see every class in
+ * mask: the highest set bit's position + 1 (an open for reading asks for
+ * two steps, not ENF_CLASS_COUNT: each is a callback).
+ */
+static __always_inline __u32 class_span(__u32 mask)
+{
+	__u32 n = 0;
+
+	_Static_assert(ENF_CLASS_COUNT == 8, "class_span() looks at 8 bits");
+	mask &= 0xff;
+	if (mask >> 4) {
+		n += 4;
+		mask >>= 4;
+	}
+	if (mask >> 2) {
+		n += 2;
+		mask >>= 2;
+	}
+	if (mask >> 1) {
+		n += 1;
+		mask >>= 1;
+	}
+	return n + (mask & 1);
+}
+
+/*
  * The decision for the object the hook put in tc (check_object()), under
  * the profile status names (current_profile_status()). tc may be NULL
  * (no scratch could be had): that fails closed.
@@ -155,9 +177,9 @@ __noinline int enf_decide_object(struct enf_task_ctx *tc, __u32 class_mask, __u3
 	res = &tc->res;
 
 	/* Once more if the instance moved meanwhile; fail closed if it moved again. */
-	m = match_once(&d, &r);
+	m = match_once(tc, &d, &r);
 	if (m == -EAGAIN)
-		m = match_once(&d, &r);
+		m = match_once(tc, &d, &r);
 	if (m < 0 || r == -ENOENT)
 		return fail_closed(&d, ENF_REASON_NO_INSTANCE, tc, res->depth);
 	if (r == -EXDEV)
@@ -173,7 +195,7 @@ __noinline int enf_decide_object(struct enf_task_ctx *tc, __u32 class_mask, __u3
 	tc->pick.rule = 0;
 	tc->pick.reason = 0;
 	tc->pick.cls = 0;
-	bpf_loop(ENF_CLASS_COUNT, pick_class_step, &pick, 0);
+	bpf_loop(class_span(class_mask), pick_class_step, &pick, 0);
 	d.action = tc->pick.action;
 	d.rule = tc->pick.rule;
 	d.reason = tc->pick.reason;
@@ -232,7 +254,7 @@ static __always_inline int refer_view(struct enf_task_ctx *tc, struct decision *
 	tc->obj_dentry = tc->refer.new_dentry;
 	tc->obj_mnt = tc->refer.new_mnt;
 	tc->leaf_ident = tc->refer.old_dentry;
-	r = enf_match_object(d->prof.instance, d->prof.flags | ENF_MATCH_IDENT | view);
+	r = enf_match_object(tc, d->prof.instance, d->prof.flags | ENF_MATCH_IDENT | view);
 	if (r < 0)
 		return r;
 	for (int c = 0; c < ENF_CLASS_COUNT; c++)
@@ -240,7 +262,7 @@ static __always_inline int refer_view(struct enf_task_ctx *tc, struct decision *
 
 	tc->obj_dentry = tc->refer.old_dentry;
 	tc->obj_mnt = tc->refer.old_mnt;
-	r = enf_match_object(d->prof.instance, d->prof.flags | view);
+	r = enf_match_object(tc, d->prof.instance, d->prof.flags | view);
 	if (r < 0)
 		return r;
 	for (int c = 0; c < ENF_CLASS_COUNT; c++) {

@@ -256,6 +256,14 @@ ENF_MAP struct {
 	__type(value, struct enf_inode_val);
 } inodes SEC(".maps");
 
+/* Which inode numbers may have an entry in inodes (enforcer_abi.h); one element. */
+ENF_MAP struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct enf_inode_filter);
+} inode_filter SEC(".maps");
+
 ENF_MAP struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);

@@ -29,17 +29,36 @@ struct path_walk {
 	bool ident_of_tc;     /* the leaf's identity is tc->leaf_ident's, not the walked leaf's (a new name) */
 };
 
-static __always_inline bool inode_known(__u32 instance, struct dentry *d, __u64 *ret_dev, __u64 *ret_ino,
+/*
+ * Whether inode number ino may have an identity entry (inode_filter,
+ * enforcer_abi.h): an array lookup the verifier inlines, no helper call.
+ * No filter element cannot happen (an array has all its elements); it
+ * would mean look everything up.
+ */
+static __always_inline bool inode_may_be_named(__u64 ino)
+{
+	__u32 zero = 0, bit = enf_inode_filter_bit(ino);
+	struct enf_inode_filter *f = bpf_map_lookup_elem(&inode_filter, &zero);
+
+	if (!f)
+		return true;
+	return f->word[(bit / 64) & (ENF_INODE_FILTER_WORDS - 1)] & (1ULL << (bit % 64));
+}
+
+/* Whether inode (an address; 0 for a negative dentry: the object to be created) has an identity in instance. */
+static __always_inline bool inode_known(__u32 instance, __u64 inode_addr, __u64 *ret_dev, __u64 *ret_ino,
 					__u32 *ret_node)
 {
 	struct enf_inode_key key = { .instance = instance };
-	struct inode *inode = BPF_CORE_READ(d, d_inode);
+	struct inode *inode = (struct inode *)(unsigned long)inode_addr;
 	struct enf_inode_val *v;
 
 	if (!inode)
-		return false; /* negative dentry: the object to be created */
-	key.dev = BPF_CORE_READ(inode, i_sb, s_dev);
+		return false;
 	key.ino = BPF_CORE_READ(inode, i_ino);
+	if (!inode_may_be_named(key.ino))
+		return false;
+	key.dev = BPF_CORE_READ(inode, i_sb, s_dev);
 	v = bpf_map_lookup_elem(&inodes, &key);
 	if (!v)
 		return false;
@@ -75,6 +94,16 @@ static __always_inline __u32 window_inline_name(void)
 	else if (bpf_core_field_exists(struct dentry___iname, d_iname))
 		off = bpf_core_field_offset(struct dentry___iname, d_iname) - window_base();
 	return off;
+}
+
+/* d_inode of dentry d from its window just read (a layout the window does not cover: read it). */
+static __always_inline __u64 window_inode(struct enf_task_ctx *tc, __u64 d)
+{
+	const __u32 o_inode = bpf_core_field_offset(struct dentry, d_inode) - window_base();
+
+	if (o_inode > ENF_DENTRY_WINDOW - 8)
+		return (__u64)(unsigned long)BPF_CORE_READ((struct dentry *)(unsigned long)d, d_inode);
+	return *(__u64 *)((char *)tc->window + o_inode);
 }
 
 /* Bytes [8k, 8k+8) of a name of len bytes, with everything from len on zeroed. */
@@ -165,7 +194,12 @@ static int path_walk_step(__u32 i, void *data)
 	__u64 d = s->dentry;
 	__u64 up;
 
-	/* A bind mount's root is a directory the rules may name: check it before crossing. */
+	/*
+	 * Identities: the leaf's here; an ancestor's here when this step reads
+	 * no window (beside the path, or a mount's root: a bind mount's root is
+	 * a directory the rules may name, checked before crossing), else from
+	 * the window below, which holds d_inode.
+	 */
 	if (w->check_inodes) {
 		struct dentry *dp = (struct dentry *)(unsigned long)d;
 
@@ -173,11 +207,11 @@ static int path_walk_step(__u32 i, void *data)
 			/* A name about to be given to an existing object carries that object's identity. */
 			if (w->ident_of_tc)
 				dp = (struct dentry *)(unsigned long)tc->leaf_ident;
-			s->leaf_hit = inode_known(w->instance, dp, &tc->hits.leaf_dev, &tc->hits.leaf_ino,
-						  &tc->hits.leaf_node);
-		} else if (!s->anc_hit) {
-			s->anc_hit = inode_known(w->instance, dp, &tc->hits.anc_dev, &tc->hits.anc_ino,
-						 &tc->hits.anc_node);
+			s->leaf_hit = inode_known(w->instance, (__u64)(unsigned long)BPF_CORE_READ(dp, d_inode),
+						  &tc->hits.leaf_dev, &tc->hits.leaf_ino, &tc->hits.leaf_node);
+		} else if (!s->anc_hit && (s->beside || d == tc->mount.root)) {
+			s->anc_hit = inode_known(w->instance, (__u64)(unsigned long)BPF_CORE_READ(dp, d_inode),
+						 &tc->hits.anc_dev, &tc->hits.anc_ino, &tc->hits.anc_node);
 		}
 	}
 
@@ -227,9 +261,12 @@ static int path_walk_step(__u32 i, void *data)
 		return enter_mount(tc, tc->mount.parent) ? 0 : 1;
 	}
 
-	/* One read gives the parent, the name and, when short, the name's bytes. */
+	/* One read gives the parent, the name, the inode and, when short, the name's bytes. */
 	if (bpf_probe_read_kernel(tc->window, sizeof(tc->window), (void *)(unsigned long)(d + window_base())) < 0)
 		return 1; /* not done: the caller fails closed */
+	if (w->check_inodes && i != 0 && !s->anc_hit)
+		s->anc_hit = inode_known(w->instance, window_inode(tc, d), &tc->hits.anc_dev, &tc->hits.anc_ino,
+					 &tc->hits.anc_node);
 	record_component(tc, s->depth, d);
 	s->depth++;
 	up = tc->window[0]; /* d_parent starts the window */

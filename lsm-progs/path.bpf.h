@@ -164,22 +164,34 @@ static __always_inline bool foreign_root(__u64 mnt, __u64 below)
  * deny and audit are taken: identity never grants. A hit the trie match
  * already reached under its own rule path adds nothing (the path's more
  * specific rules stand), so identity only speaks for other names.
+ * 0, or -ENOMEM (the caller fails closed).
  *
  * What each class gets from identity is gathered in tc->ident first: a
  * pointer to a map value, or a flag, kept across the classes' loop would
  * give the verifier one state per combination to follow through it.
  */
-static __always_inline void inode_restrict(struct enf_task_ctx *tc, __u32 instance, bool contents)
+static __always_inline int inode_restrict(struct enf_task_ctx *tc, __u32 instance, bool contents)
 {
-	struct enf_inode_key *key = &tc->ikey; /* one key for both lookups: the stack is full */
 	struct class_actions *id = &tc->ident;
 	struct class_actions *out = &tc->res.out;
 	bool leaf = tc->walk.leaf_hit && !tc->trie.leaf_on_path;
 	bool anc = tc->walk.anc_hit && !tc->trie.anc_on_path;
+	struct enf_task_ctx *scratch;
+	struct enf_inode_key *key;
 	struct enf_inode_val *v;
 
 	if (!leaf && !anc)
-		return;
+		return 0;
+	/*
+	 * One key for both lookups, in the scratch (the stack is full), found
+	 * again through its own lookup: tc is a global function's argument,
+	 * which the 6.1 verifier does not take as a map key's memory. Only
+	 * here, where an identity was hit, not on every decision.
+	 */
+	scratch = task_scratch();
+	if (!scratch)
+		return -ENOMEM; /* tc is this task's scratch, so this cannot be; fail closed anyway */
+	key = &scratch->ikey;
 	_Static_assert(ENF_ACT_NONE == 0, "zeroed actions are none");
 	__builtin_memset(id, 0, sizeof(*id));
 	key->instance = instance;
@@ -229,6 +241,7 @@ static __always_inline void inode_restrict(struct enf_task_ctx *tc, __u32 instan
 			tc->res.via_inode = 1;
 		}
 	}
+	return 0;
 }
 
 #endif /* ENF_PATH_BPF_H */
