@@ -306,6 +306,27 @@ ENF_MAP struct {
 } task_ctx SEC(".maps");
 
 /*
+ * The executable identity of a governed task that a profile with 'from'
+ * rules looked up (enf_exe_id(), path.bpf.c), for one exec and one
+ * instance: resolving it walks the executable's path and matches it, on
+ * every decision otherwise. Its own map: the pinned task_ctx keeps its
+ * layout.
+ */
+struct enf_exe_cache {
+	__u64 exec_id;   /* task->self_exec_id when resolved: every exec changes it */
+	__u64 exe_file;  /* mm->exe_file when resolved (PR_SET_MM changes it without an exec) */
+	__u32 instance;
+	__u32 exe_id;
+};
+
+ENF_MAP struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct enf_exe_cache);
+} exe_ids SEC(".maps");
+
+/*
  * {instance, address prefix} -> every network rule that can apply there,
  * in precedence order (lsm-progs/net.bpf.h). LPM tries require NO_PREALLOC.
  */

@@ -497,12 +497,17 @@ __noinline int enf_exe_id(struct enf_task_ctx *tc, __u32 instance)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct file *exe = BPF_CORE_READ(task, mm, exe_file);
+	__u64 exec_id = BPF_CORE_READ(task, self_exec_id);
+	struct enf_exe_cache *c;
 	int r;
 
 	if (!tc)
 		return -ENOMEM;
 	if (!exe)
 		return 0; /* kernel threads have no executable */
+	c = bpf_task_storage_get(&exe_ids, task, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (c && c->exec_id == exec_id && c->exe_file == (__u64)(unsigned long)exe && c->instance == instance)
+		return c->exe_id;
 	r = enf_path_walk(tc, (__u64)(unsigned long)BPF_CORE_READ(exe, f_path.dentry),
 			  (__u64)(unsigned long)BPF_CORE_READ(exe, f_path.mnt), instance, 0);
 	if (r < 0)
@@ -512,7 +517,14 @@ __noinline int enf_exe_id(struct enf_task_ctx *tc, __u32 instance)
 	r = enf_trie_match(tc, instance, tc->walk.depth, 0, 0);
 	if (r < 0)
 		return r;
-	return tc->trie.full ? (int)tc->trie.leaf_exe_id : 0;
+	r = tc->trie.full ? (int)tc->trie.leaf_exe_id : 0;
+	if (c) {
+		c->exec_id = exec_id;
+		c->exe_file = (__u64)(unsigned long)exe;
+		c->instance = instance;
+		c->exe_id = r;
+	}
+	return r;
 }
 
 /* ---- the text --------------------------------------------------------------- */

@@ -75,8 +75,11 @@ extern int enf_trie_match(struct enf_task_ctx *tc, __u32 instance, __u32 depth, 
  * carry an exe_id for every executable some 'from' names. Resolved at
  * decision time, so tasks that were running before a profile was attached
  * are identified too. The one way to change exe_file after exec,
- * prctl(PR_SET_MM), is denied to confined tasks (exec.bpf.c). The exe_id
- * (0: not an executable any 'from' names), or -errno. It uses the
+ * prctl(PR_SET_MM), is denied to confined tasks (exec.bpf.c). The answer
+ * is kept per task (exe_ids) for one exec, one exe_file and one instance,
+ * as AppArmor fixes a task's profile at exec: renaming the executable
+ * afterwards changes nothing until the next exec (or rule edit). The
+ * exe_id (0: not an executable any 'from' names), or -errno. It uses the
  * scratch: walk the object afterwards.
  */
 extern int enf_exe_id(struct enf_task_ctx *tc, __u32 instance);

@@ -10,6 +10,10 @@
  *   enf-probe execmemfd PATH        copy PATH into a memfd, execveat the memfd
  *   enf-probe open PATH r|w|a|t|3   open for read, write, append or truncate;
  *                                   3: open(PATH, 3), neither read nor write (ioctls)
+ *   enf-probe open-exec PATH r|w|a|t|3 PROG [ARGS...]
+ *                                   that open, its word printed, then execv PROG ARGS
+ *                                   in this same process (what a task decides after
+ *                                   it exec'd another program)
  *   enf-probe mmapx PATH            open PATH O_RDONLY, mmap it PROT_READ|PROT_EXEC
  *   enf-probe mprotectx PATH        mmap PATH PROT_READ, then mprotect it PROT_READ|PROT_EXEC
  *   enf-probe mmapr PATH            mmap PATH PROT_READ only (control: no exec)
@@ -408,6 +412,14 @@ int main(int argc, char **argv)
 		return do_exec(argv + 2);
 	if (strcmp(argv[1], "open") == 0 && argc == 4)
 		return do_open(argv[2], argv[3]);
+	if (strcmp(argv[1], "open-exec") == 0 && argc >= 5) {
+		if (do_open(argv[2], argv[3]) == 2)
+			return 2;
+		fflush(stdout);
+		execv(argv[4], argv + 4);
+		fprintf(stderr, "enf-probe: execv %s: %s\n", argv[4], strerror(errno));
+		return report(errno);
+	}
 	if (strcmp(argv[1], "memfd-run") == 0 && argc >= 4)
 		return do_memfd_run(argv[2], argv + 3);
 	if (argc == 3) {

@@ -49,4 +49,29 @@ expect_eq "from: ...is not a deny for others (control)" ok "$(c enf-probe open /
 expect_eq "from: exec rule limited to one binary" EPERM "$(c /opt/t/bin/reader exec /bin/busybox true)"
 expect_eq "from: same exec by another program (control)" ok "$(c enf-probe exec /bin/busybox true)"
 expect_eq "outside the cgroup the key reads (control)" ok "$(enf-probe open /srv/app/key r)"
+
+# The executable identity is kept per task for one exec (enf_exe_id()):
+# the same process, having read the key as the named binary, execs another
+# program, which may not; the other way round it may. And a rule edit (a
+# new instance) is seen by a task that already has an identity.
+expect_eq "from: one task, the named binary then another program" "ok EPERM" \
+	"$(echo $(c /opt/t/bin/reader open-exec /srv/app/key r "$(command -v enf-probe)" open /srv/app/key r))"
+expect_eq "from: one task, another program then the named binary (control)" "EPERM ok" \
+	"$(echo $(c enf-probe open-exec /srv/app/key r /opt/t/bin/reader open /srv/app/key r))"
+mv /opt/t/bin/reader /opt/t/bin/reader.moved
+expect_eq "from: a renamed copy is not the named binary" EPERM "$(c /opt/t/bin/reader.moved open /srv/app/key r)"
+mv /opt/t/bin/reader.moved /opt/t/bin/reader
+# One shell, before and after an edit that names it: its identity is
+# resolved again under the new instance, not kept from the old one.
+mkfifo /tmp/t22.go
+in_cgroup $CG/t22 /bin/busybox sh -c 'if read x </srv/app/other; then echo before=ok; else echo before=denied; fi
+	read x </tmp/t22.go
+	if read x </srv/app/other; then echo after=ok; else echo after=denied; fi' >/tmp/t22.out 2>/dev/null &
+shell=$!
+sleep 1
+expect_exit "rule add: the shell's binary may read another file" 0 enforcerctl rule add kinds file \
+	'{"action":"allow","path":"/srv/app/other","access":["read"],"from":["/bin/busybox"]}'
+echo go >/tmp/t22.go
+wait $shell
+expect_eq "from: one shell, denied before the edit, allowed after it" "before=denied after=ok" "$(echo $(cat /tmp/t22.out))"
 finish
