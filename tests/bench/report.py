@@ -150,7 +150,10 @@ def kernel_section(name, recs, targets, out):
             out.append(f"| {d} | {med(list(lo.values()))} | {med(list(co.values()))} | {mmm(ratios(co, lo))} |")
         out.append("")
 
-    # 4. per-program statistics, over the interleaved per-program rounds
+    # 4. beside AppArmor
+    apparmor_section(name, recs, targets, out)
+
+    # 5. per-program statistics, over the interleaved per-program rounds
     progs = [r for r in recs if r.get("kind") == "prog"]
     if progs:
         noise = {r["prog"]: (int(r["calls"]), int(r["ns"])) for r in progs if r["cfg"] == "null"}
@@ -210,7 +213,7 @@ def kernel_section(name, recs, targets, out):
                 targets.add(name, f"{OP_TITLE[op]}, {cfg}: BPF time / baseline (per-program stats)", goal, 1 + ns / base)
         out.append("")
 
-    # 5. live edits
+    # 6. live edits
     edits = [r for r in recs if r.get("kind") == "edit"]
     if edits:
         out.append("### Live-edit latency\n")
@@ -227,7 +230,7 @@ def kernel_section(name, recs, targets, out):
                        f"{pct(xs, 99):.2f} ms | {max(xs):.2f} ms | {late} |")
         out.append("")
 
-    # 6. audit throughput
+    # 7. audit throughput
     for a in (r for r in recs if r.get("kind") == "audit"):
         ops, written, dropped = int(a["ops"]), int(a["written"]), int(a["dropped"])
         ms = max(1, int(a["all_written_ms"]))
@@ -269,6 +272,121 @@ def kernel_section(name, recs, targets, out):
         for r in progs:
             out.append(f"| `{r['prog']}` | {int(r['us']) / 1000:.1f} | {int(r['insns']):,} |")
         out.append("")
+
+
+# The configurations of the "beside AppArmor" section (bench.sh section 6), in table order.
+AA_CFGS = [
+    ("none", "nothing confined (AppArmor active, no profile loaded; no enforcer)"),
+    ("aa_loaded", "AppArmor profiles loaded, task unconfined"),
+    ("aa_deny", "AppArmor deny-list: `/** rwmlkix,` + one `deny` rule"),
+    ("aa_allow", "AppArmor allow-list: `/srv/bench/** r,` + its own binary `rm`"),
+    ("enf_loaded", "enforcer loaded, task unconfined"),
+    ("enf_deny", "enforcer `file.default: allow` + one deny rule"),
+    ("enf_allow", "enforcer `file.default: deny` + one subtree allow (`/srv/bench/**`)"),
+]
+
+
+def aa_by_round(recs, cfg, depth, at=None):
+    """{round: ns} of one configuration at one depth. "none" is measured at
+    the start, middle and end of each round (AT: the ones to take; the mean of
+    those a round has)."""
+    vals = {}
+    for r in recs:
+        if r.get("kind") == "op" and r.get("phase") == "apparmor" and r.get("cfg") == cfg \
+                and r.get("depth") == str(depth) and (at is None or r.get("at") in at):
+            vals.setdefault(r["round"], []).append(int(r["ns"]))
+    return {k: statistics.mean(v) for k, v in vals.items()}
+
+
+def aa_baseline(recs, cfg, depth):
+    """The "nothing confined" of CFG's rounds: the two measurements either
+    side of its group (the AppArmor configurations come first in a round)."""
+    return aa_by_round(recs, "none", depth, ("start", "mid") if cfg.startswith("aa_") else ("mid", "end"))
+
+
+def added_ratios(num, num_base, den, den_base):
+    """Per round: what NUM adds over its baseline, divided by what DEN adds
+    over its own (rounds where DEN adds nothing measurable are left out)."""
+    return [(num[k] - num_base[k]) / (den[k] - den_base[k]) for k in num
+            if k in num_base and k in den and k in den_base and den[k] - den_base[k] > 0]
+
+
+def apparmor_section(name, recs, targets, out):
+    meta = next((r for r in recs if r.get("kind") == "aameta"), None)
+    depths = [int(d) for d in meta["depths"].split(",")] if meta else [3, 10]
+    rows = [(d, f"open+close depth {d}: enforcer {lst}-list / AppArmor {lst}-list (same boot)", 1.00,
+             f"enf_{lst}", f"aa_{lst}") for d in depths for lst in ("deny", "allow")]
+    if not meta:
+        for _, what, goal, _, _ in rows:
+            targets.add(name, what, goal, None)
+        for d in depths:
+            targets.add(name, f"open+close depth {d}: enforcer loaded, unconfined vs nothing confined (AppArmor active)",
+                        1.02, None)
+        return
+    skipped = meta.get("apparmor") != "active"
+    out.append("### Beside AppArmor (open+close)\n")
+    out.append(f"The boot lists AppArmor among the LSMs (`{meta.get('lsm', '?')}`); profiles are compiled and loaded "
+               f"by the Debian `apparmor` package's parser (`apparmor_parser -r`, version "
+               f"{meta.get('parser_version', '?')}, with Debian's `parser.conf`) and entered by writing `exec PROFILE` "
+               f"to `{meta.get('enter', '?')}` before the loop's exec. The same `enf-bench openclose` loop "
+               f"({meta.get('n_open', '?')} open+close of a file at depth {' and '.join(map(str, depths))}, below "
+               f"`/srv/bench`) runs in each configuration, in {meta.get('rounds', '?')} round(s); within a round the "
+               "AppArmor configurations, then the enforcer ones (daemon started, stopped with "
+               "`--remove-enforcement` after), each group in an order that turns from round to round. *Nothing "
+               "confined* is measured at the start of each round, between the two groups and at the end; each "
+               "group's ratios divide by the mean of the two measurements either side of it (the ratio column of "
+               "*nothing confined* itself is end / start: how far the machine drifted within a round). Before "
+               "each configuration is timed, an open of a file outside its rules (`/srv/other/denied`) must fail "
+               "with EACCES or EPERM from inside it (from inside the unconfined ones it must succeed), and the "
+               "timed files must open; a configuration that fails this is not timed in that round.\n")
+    if skipped:
+        out.append(f"**AppArmor rows skipped in this boot** ({meta.get('apparmor', '?').replace('-', ' ')}): "
+                   "only the enforcer configurations were measured.\n")
+    checks = {}
+    for r in recs:
+        if r.get("kind") == "aacheck":
+            checks.setdefault(r["cfg"], []).append((r["round"], r["result"]))
+    head = "| configuration | " + " | ".join(f"depth {d}: median ns (guest) | depth {d}: / nothing confined"
+                                             for d in depths) + " | checked before timing |"
+    out.append(head)
+    out.append("| --- " * (2 + 2 * len(depths)) + "|")
+    for cfg, title in AA_CFGS:
+        if skipped and cfg.startswith("aa_"):
+            out.append(f"| {title} | " + " | ".join("skipped | skipped" for _ in depths) + " | skipped |")
+            continue
+        cells = []
+        for d in depths:
+            vals = aa_by_round(recs, cfg, d)
+            ns = med(list(vals.values()))
+            if cfg == "none":
+                rat = mmm(ratios(aa_by_round(recs, cfg, d, ("end",)), aa_by_round(recs, cfg, d, ("start",))))
+            else:
+                rat = mmm(ratios(vals, aa_baseline(recs, cfg, d)))
+            cells.append(f"{ns:,.0f} | {rat}" if ns is not None else f"n/a | {rat}")
+        cs = checks.get(cfg, [])
+        bad = [rnd for rnd, res in cs if res != "ok"]
+        ok = f"{len(cs) - len(bad)} of {len(cs)} passed"
+        if bad:
+            ok += f"; **failed in round {', '.join(sorted(set(bad), key=int))}: not timed there**"
+        out.append(f"| {title} | " + " | ".join(cells) + f" | {ok} |")
+    out.append("")
+    out.append("Enforcer against AppArmor, profile for profile, per round (min / median / max): the ratio of the two "
+               "costs, and the ratio of what each adds over nothing confined.\n")
+    out.append("| depth | enforcer / AppArmor, deny-list | enforcer / AppArmor, allow-list | added: enforcer / "
+               "AppArmor, deny-list | added: enforcer / AppArmor, allow-list |")
+    out.append("| --- | --- | --- | --- | --- |")
+    for d in depths:
+        by = {c: aa_by_round(recs, c, d) for c, _ in AA_CFGS}
+        out.append(f"| {d} | {mmm(ratios(by['enf_deny'], by['aa_deny']))} | {mmm(ratios(by['enf_allow'], by['aa_allow']))} | "
+                   + " | ".join(mmm(added_ratios(by[f"enf_{lst}"], aa_baseline(recs, f"enf_{lst}", d),
+                                                 by[f"aa_{lst}"], aa_baseline(recs, f"aa_{lst}", d)))
+                                for lst in ("deny", "allow")) + " |")
+    out.append("")
+    for d, what, goal, num, den in rows:
+        targets.add(name, what, goal, med(ratios(aa_by_round(recs, num, d), aa_by_round(recs, den, d))))
+    for d in depths:
+        targets.add(name, f"open+close depth {d}: enforcer loaded, unconfined vs nothing confined (AppArmor active)",
+                    1.02, med(ratios(aa_by_round(recs, "enf_loaded", d), aa_baseline(recs, "enf_loaded", d))))
 
 
 def compile_section(tsv, out, targets):
