@@ -29,7 +29,7 @@ SCALES=${BENCH_SCALES:-10 1000 10000 100000}
 DEPTHS=${BENCH_DEPTHS:-1 2 4 8 16 32}
 EDITS=${BENCH_EDITS:-30}
 AUDIT_N=${BENCH_AUDIT_N:-3000}
-AA_ROUNDS=${BENCH_AA_ROUNDS:-5}
+AA_ROUNDS=${BENCH_AA_ROUNDS:-10}
 AA_DEPTHS=${BENCH_AA_DEPTHS:-3 10}
 ALL_SECTIONS="main scale prog edit audit apparmor"
 SECTIONS=${BENCH_SECTIONS:-$ALL_SECTIONS}
@@ -170,7 +170,7 @@ depth_path() {
 }
 
 # ---- set-up ---------------------------------------------------------------------
-emit "kind=meta kernel=$(uname -r) cpus=$(nproc) rounds=$ROUNDS n_open=$N_OPEN n_stat=$N_STAT n_fork=$N_FORK n_conn=$N_CONN sections=$(echo $SECTIONS | tr ' ' ,)"
+emit "kind=meta kernel=$(uname -r) lsm=$(cat /sys/kernel/security/lsm) cpus=$(nproc) rounds=$ROUNDS n_open=$N_OPEN n_stat=$N_STAT n_fork=$N_FORK n_conn=$N_CONN sections=$(echo $SECTIONS | tr ' ' ,)"
 mkdir -p $CG/unconf
 DPATHS=
 for d in $DEPTHS; do
@@ -473,6 +473,8 @@ if section_wanted apparmor; then
 	printf 'profile aa_deny {\n  /** rwmlkix,\n  deny %s r,\n}\nprofile aa_allow {\n  /srv/bench/** r,\n  %s rm,\n}\n' \
 		$AA_DENIED $EXE >$AA_PROFILES
 
+	# Under TCG on shared cores one loop's time moves by tens of percent
+	# between rounds; ten rounds give medians that hold from boot to boot.
 	lsms=$(cat /sys/kernel/security/lsm 2>/dev/null)
 	parser=$(command -v apparmor_parser)
 	aa_skip=

@@ -78,7 +78,8 @@ class Targets:
 def kernel_section(name, recs, targets, out):
     meta = next((r for r in recs if r.get("kind") == "meta"), {})
     out.append(f"## Kernel {name}: {meta.get('kernel', '?')}\n")
-    out.append(f"One boot, 1 vCPU under TCG. Main rounds: {meta.get('rounds', '?')}; loop lengths: "
+    lsm = f" Active LSMs: `{meta['lsm']}`." if "lsm" in meta else ""
+    out.append(f"One boot, 1 vCPU under TCG.{lsm} Main rounds: {meta.get('rounds', '?')}; loop lengths: "
                f"open+close {meta.get('n_open')}, stat {meta.get('n_stat')}, fork+exec {meta.get('n_fork')}, "
                f"connect {meta.get('n_conn')} per measurement.\n")
 
@@ -304,11 +305,15 @@ def aa_baseline(recs, cfg, depth):
     return aa_by_round(recs, "none", depth, ("start", "mid") if cfg.startswith("aa_") else ("mid", "end"))
 
 
-def added_ratios(num, num_base, den, den_base):
-    """Per round: what NUM adds over its baseline, divided by what DEN adds
-    over its own (rounds where DEN adds nothing measurable are left out)."""
-    return [(num[k] - num_base[k]) / (den[k] - den_base[k]) for k in num
-            if k in num_base and k in den and k in den_base and den[k] - den_base[k] > 0]
+def added_ratio(num, den):
+    """What NUM adds over nothing confined, divided by what DEN adds, from the
+    median ratios (a round's difference of two noisy loops is too unsteady)."""
+    n, d = med(num), med(den)
+    if n is None or d is None:
+        return "n/a"
+    if d <= 1:
+        return "n/a (AppArmor adds nothing measurable)"
+    return f"{(n - 1) / (d - 1):.2f}"
 
 
 def apparmor_section(name, recs, targets, out):
@@ -370,16 +375,17 @@ def apparmor_section(name, recs, targets, out):
             ok += f"; **failed in round {', '.join(sorted(set(bad), key=int))}: not timed there**"
         out.append(f"| {title} | " + " | ".join(cells) + f" | {ok} |")
     out.append("")
-    out.append("Enforcer against AppArmor, profile for profile, per round (min / median / max): the ratio of the two "
-               "costs, and the ratio of what each adds over nothing confined.\n")
+    out.append("Enforcer against AppArmor, profile for profile: the ratio of the two costs in each round "
+               "(min / median / max), and what enforcer adds over nothing confined divided by what AppArmor adds "
+               "(from the median ratios above).\n")
     out.append("| depth | enforcer / AppArmor, deny-list | enforcer / AppArmor, allow-list | added: enforcer / "
                "AppArmor, deny-list | added: enforcer / AppArmor, allow-list |")
     out.append("| --- | --- | --- | --- | --- |")
     for d in depths:
         by = {c: aa_by_round(recs, c, d) for c, _ in AA_CFGS}
         out.append(f"| {d} | {mmm(ratios(by['enf_deny'], by['aa_deny']))} | {mmm(ratios(by['enf_allow'], by['aa_allow']))} | "
-                   + " | ".join(mmm(added_ratios(by[f"enf_{lst}"], aa_baseline(recs, f"enf_{lst}", d),
-                                                 by[f"aa_{lst}"], aa_baseline(recs, f"aa_{lst}", d)))
+                   + " | ".join(added_ratio(ratios(by[f"enf_{lst}"], aa_baseline(recs, f"enf_{lst}", d)),
+                                            ratios(by[f"aa_{lst}"], aa_baseline(recs, f"aa_{lst}", d)))
                                 for lst in ("deny", "allow")) + " |")
     out.append("")
     for d, what, goal, num, den in rows:
