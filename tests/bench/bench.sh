@@ -44,8 +44,6 @@ AUDIT_LOG=/tmp/bench-audit.log
 STATE=/tmp/bench-state
 W=/tmp/bench
 DAEMON_PID=
-mkdir -p $W /srv/bench
-echo data >$FILE
 
 emit() { echo "@@BENCH $*"; }
 note() { echo "bench: $*"; }
@@ -67,6 +65,11 @@ for d in $AA_DEPTHS; do
 	*) note "BENCH_AA_DEPTHS: '$d' is not a depth of 3 to 99 (the files lie below /srv/bench)"; exit 2 ;;
 	esac
 done
+# It writes below /srv and /sys/fs/cgroup and runs enforcerd: only in the guest.
+if [ "${ENFORCER_MODE:-}" != bench ]; then
+	note "runs inside the bench guest only (tests/bench/run.sh, or tests/vm/boot.sh --mode bench)"
+	exit 2
+fi
 now_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
 
 # in_cgroup DIR CMD...: run CMD as a process of cgroup DIR.
@@ -170,6 +173,8 @@ depth_path() {
 }
 
 # ---- set-up ---------------------------------------------------------------------
+mkdir -p $W /srv/bench
+echo data >$FILE
 emit "kind=meta kernel=$(uname -r) lsm=$(cat /sys/kernel/security/lsm) cpus=$(nproc) rounds=$ROUNDS n_open=$N_OPEN n_stat=$N_STAT n_fork=$N_FORK n_conn=$N_CONN sections=$(echo $SECTIONS | tr ' ' ,)"
 mkdir -p $CG/unconf
 DPATHS=

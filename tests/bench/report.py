@@ -370,7 +370,7 @@ def apparmor_section(name, recs, targets, out):
             cells.append(f"{ns:,.0f} | {rat}" if ns is not None else f"n/a | {rat}")
         cs = checks.get(cfg, [])
         bad = [rnd for rnd, res in cs if res != "ok"]
-        ok = f"{len(cs) - len(bad)} of {len(cs)} passed"
+        ok = f"{len(cs) - len(bad)} of {len(cs)} passed" if cs else "no check recorded"
         if bad:
             ok += f"; **failed in round {', '.join(sorted(set(bad), key=int))}: not timed there**"
         out.append(f"| {title} | " + " | ".join(cells) + f" | {ok} |")
