@@ -479,7 +479,8 @@ if section_wanted apparmor; then
 		$AA_DENIED $EXE >$AA_PROFILES
 
 	# Under TCG on shared cores one loop's time moves by tens of percent
-	# between rounds; ten rounds give medians that hold from boot to boot.
+	# between rounds; ten rounds give each configuration a fair chance of
+	# a quiet loop (the report judges on each one's fastest).
 	lsms=$(cat /sys/kernel/security/lsm 2>/dev/null)
 	parser=$(command -v apparmor_parser)
 	aa_skip=
