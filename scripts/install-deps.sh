@@ -25,6 +25,8 @@ set -euo pipefail
 #  - debhelper, dpkg-dev, lintian: `make deb` (debian/) and tests/host/test_deb.sh;
 #    man-db, groff-base, jq, bash-completion: the man page and completion
 #    tests (tests/host/test_manpages.sh, test_completion.sh).
+#  - apparmor: its parser goes into the bench guest (tests/vm/mkinitramfs.sh),
+#    which measures enforcer beside AppArmor profiles (tests/bench/bench.sh).
 #  - umoci: `make image` (scripts/make-image.sh: the root file system
 #    mmdebstrap makes, as an OCI image); inotify-tools: the DaemonSet's
 #    config-reload script, run by tests/host/test_kubernetes_reload.sh.
@@ -41,7 +43,7 @@ packages=(
 	kmod iproute2 procps mawk xz-utils zstd
 	ca-certificates debian-archive-keyring
 	debhelper dpkg-dev lintian man-db groff-base jq bash-completion git
-	umoci inotify-tools
+	umoci inotify-tools apparmor
 )
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
 	packages+=(nodejs npm)

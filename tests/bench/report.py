@@ -78,7 +78,8 @@ class Targets:
 def kernel_section(name, recs, targets, out):
     meta = next((r for r in recs if r.get("kind") == "meta"), {})
     out.append(f"## Kernel {name}: {meta.get('kernel', '?')}\n")
-    out.append(f"One boot, 1 vCPU under TCG. Main rounds: {meta.get('rounds', '?')}; loop lengths: "
+    lsm = f" Active LSMs: `{meta['lsm']}`." if "lsm" in meta else ""
+    out.append(f"One boot, 1 vCPU under TCG.{lsm} Main rounds: {meta.get('rounds', '?')}; loop lengths: "
                f"open+close {meta.get('n_open')}, stat {meta.get('n_stat')}, fork+exec {meta.get('n_fork')}, "
                f"connect {meta.get('n_conn')} per measurement.\n")
 
@@ -150,7 +151,10 @@ def kernel_section(name, recs, targets, out):
             out.append(f"| {d} | {med(list(lo.values()))} | {med(list(co.values()))} | {mmm(ratios(co, lo))} |")
         out.append("")
 
-    # 4. per-program statistics, over the interleaved per-program rounds
+    # 4. beside AppArmor
+    apparmor_section(name, recs, targets, out)
+
+    # 5. per-program statistics, over the interleaved per-program rounds
     progs = [r for r in recs if r.get("kind") == "prog"]
     if progs:
         noise = {r["prog"]: (int(r["calls"]), int(r["ns"])) for r in progs if r["cfg"] == "null"}
@@ -210,7 +214,7 @@ def kernel_section(name, recs, targets, out):
                 targets.add(name, f"{OP_TITLE[op]}, {cfg}: BPF time / baseline (per-program stats)", goal, 1 + ns / base)
         out.append("")
 
-    # 5. live edits
+    # 6. live edits
     edits = [r for r in recs if r.get("kind") == "edit"]
     if edits:
         out.append("### Live-edit latency\n")
@@ -227,7 +231,7 @@ def kernel_section(name, recs, targets, out):
                        f"{pct(xs, 99):.2f} ms | {max(xs):.2f} ms | {late} |")
         out.append("")
 
-    # 6. audit throughput
+    # 7. audit throughput
     for a in (r for r in recs if r.get("kind") == "audit"):
         ops, written, dropped = int(a["ops"]), int(a["written"]), int(a["dropped"])
         ms = max(1, int(a["all_written_ms"]))
@@ -269,6 +273,145 @@ def kernel_section(name, recs, targets, out):
         for r in progs:
             out.append(f"| `{r['prog']}` | {int(r['us']) / 1000:.1f} | {int(r['insns']):,} |")
         out.append("")
+
+
+# The configurations of the "beside AppArmor" section (bench.sh section 6), in table order.
+AA_CFGS = [
+    ("none", "nothing confined (AppArmor active, no profile loaded; no enforcer)"),
+    ("aa_loaded", "AppArmor profiles loaded, task unconfined"),
+    ("aa_deny", "AppArmor deny-list: `/** rwmlkix,` + one `deny` rule"),
+    ("aa_allow", "AppArmor allow-list: `/srv/bench/** r,` + its own binary `rm`"),
+    ("enf_loaded", "enforcer loaded, task unconfined"),
+    ("enf_deny", "enforcer `file.default: allow` + one deny rule"),
+    ("enf_allow", "enforcer `file.default: deny` + one subtree allow (`/srv/bench/**`)"),
+]
+
+
+def aa_times(recs, cfg, depth, at=None):
+    """{round: [ns, ...]} of one configuration at one depth ("none" has up to
+    three a round: at its start, middle and end; AT: the ones to take)."""
+    vals = {}
+    for r in recs:
+        if r.get("kind") == "op" and r.get("phase") == "apparmor" and r.get("cfg") == cfg \
+                and r.get("depth") == str(depth) and (at is None or r.get("at") in at):
+            vals.setdefault(r["round"], []).append(int(r["ns"]))
+    return vals
+
+
+def aa_by_round(recs, cfg, depth, at=None):
+    """{round: ns}: the mean of a round's measurements."""
+    return {k: statistics.mean(v) for k, v in aa_times(recs, cfg, depth, at).items()}
+
+
+def aa_baseline(recs, cfg, depth):
+    """The "nothing confined" of CFG's rounds: the two measurements either
+    side of its group (the AppArmor configurations come first in a round)."""
+    return aa_by_round(recs, "none", depth, ("start", "mid") if cfg.startswith("aa_") else ("mid", "end"))
+
+
+def aa_fastest(recs, cfg, depth):
+    """CFG's fastest loop in the boot, None when it has none."""
+    return min((ns for v in aa_times(recs, cfg, depth).values() for ns in v), default=None)
+
+
+def fastest_ratio(recs, num, den, depth):
+    n, d = aa_fastest(recs, num, depth), aa_fastest(recs, den, depth)
+    return n / d if n is not None and d else None
+
+
+def added_ratio(enf, aa):
+    """What enforcer adds over nothing confined, divided by what AppArmor adds
+    (both ratios to nothing confined)."""
+    if enf is None or aa is None:
+        return "n/a"
+    if aa <= 1:
+        return "n/a (AppArmor adds nothing measurable)"
+    return f"{(enf - 1) / (aa - 1):.2f}"
+
+
+def fmt(v, f="{:.3f}"):
+    return "n/a" if v is None else f.format(v)
+
+
+def apparmor_section(name, recs, targets, out):
+    meta = next((r for r in recs if r.get("kind") == "aameta"), None)
+    depths = [int(d) for d in meta["depths"].split(",")] if meta else [3, 10]
+    rows = [(d, f"open+close depth {d}: enforcer {lst}-list / AppArmor {lst}-list (fastest rounds, same boot)", 1.00,
+             f"enf_{lst}", f"aa_{lst}") for d in depths for lst in ("deny", "allow")]
+    rows += [(d, f"open+close depth {d}: enforcer loaded, unconfined vs nothing confined (fastest rounds, AppArmor "
+              "active)", 1.02, "enf_loaded", "none") for d in depths]
+    if not meta:
+        for _, what, goal, _, _ in rows:
+            targets.add(name, what, goal, None)
+        return
+    skipped = meta.get("apparmor") != "active"
+    out.append("### Beside AppArmor (open+close)\n")
+    out.append(f"The boot lists AppArmor among the LSMs (`{meta.get('lsm', '?')}`); profiles are compiled and loaded "
+               f"by the Debian `apparmor` package's parser (`apparmor_parser -r`, version "
+               f"{meta.get('parser_version', '?')}, with Debian's `parser.conf`) and entered by writing `exec PROFILE` "
+               f"to `{meta.get('enter', '?')}` before the loop's exec. The same `enf-bench openclose` loop "
+               f"({meta.get('n_open', '?')} open+close of a file at depth {' and '.join(map(str, depths))}, below "
+               f"`/srv/bench`) runs in each configuration, in {meta.get('rounds', '?')} round(s); within a round the "
+               "AppArmor configurations, then the enforcer ones (daemon started, stopped with "
+               "`--remove-enforcement` after), each group in an order that turns from round to round. *Nothing "
+               "confined* is measured at the start of each round, between the two groups and at the end. Before "
+               "each configuration is timed, an open of a file outside its rules (`/srv/other/denied`) must fail "
+               "with EACCES or EPERM from inside it (from inside the unconfined ones it must succeed), and the "
+               "timed files must open; a configuration that fails this is not timed in that round.\n")
+    out.append("Two readings of the same loops. *Fastest*: each configuration's fastest loop of the boot against "
+               "the fastest loop with nothing confined. Other guests on the host's cores only ever add time to a "
+               "loop, so the fastest round is the closest to what an open costs, and this ratio holds from boot to "
+               "boot where single rounds swing by tens of percent; the targets are judged on it. *Per round*: "
+               "each round's loop against the *nothing confined* measured either side of its group (the mean of "
+               "the two), min / median / max over rounds: the spread shows how busy the host was (the row of "
+               "*nothing confined* itself gives end / start of each round).\n")
+    if skipped:
+        out.append(f"**AppArmor rows skipped in this boot** ({meta.get('apparmor', '?').replace('-', ' ')}): "
+                   "only the enforcer configurations were measured.\n")
+    checks = {}
+    for r in recs:
+        if r.get("kind") == "aacheck":
+            checks.setdefault(r["cfg"], []).append((r["round"], r["result"]))
+    out.append("| configuration | " + " | ".join(f"depth {d}: fastest ns (median) | depth {d}: fastest / nothing "
+                                                 f"confined | depth {d}: per round" for d in depths)
+               + " | checked before timing |")
+    out.append("| --- " * (2 + 3 * len(depths)) + "|")
+    for cfg, title in AA_CFGS:
+        if skipped and cfg.startswith("aa_"):
+            out.append(f"| {title} | " + " | ".join("skipped | skipped | skipped" for _ in depths) + " | skipped |")
+            continue
+        cells = []
+        for d in depths:
+            fast = aa_fastest(recs, cfg, d)
+            ns = med([x for v in aa_times(recs, cfg, d).values() for x in v])
+            if cfg == "none":
+                rnd = mmm(ratios(aa_by_round(recs, cfg, d, ("end",)), aa_by_round(recs, cfg, d, ("start",))))
+            else:
+                rnd = mmm(ratios(aa_by_round(recs, cfg, d), aa_baseline(recs, cfg, d)))
+            cells.append(f"{fmt(fast, '{:,}')} ({fmt(ns, '{:,.0f}')}) | "
+                         f"{fmt(fastest_ratio(recs, cfg, 'none', d)) if cfg != 'none' else '1'} | {rnd}")
+        cs = checks.get(cfg, [])
+        bad = [rnd for rnd, res in cs if res != "ok"]
+        ok = f"{len(cs) - len(bad)} of {len(cs)} passed" if cs else "no check recorded"
+        if bad:
+            ok += f"; **failed in round {', '.join(sorted(set(bad), key=int))}: not timed there**"
+        out.append(f"| {title} | " + " | ".join(cells) + f" | {ok} |")
+    out.append("")
+    out.append("Enforcer against AppArmor, profile for profile: the fastest loops' ratio, the ratio in each round "
+               "(min / median / max), and what enforcer adds over nothing confined divided by what AppArmor adds "
+               "(fastest loops).\n")
+    out.append("| depth | list | enforcer / AppArmor, fastest | enforcer / AppArmor, per round | added: enforcer / "
+               "AppArmor |")
+    out.append("| --- | --- | --- | --- | --- |")
+    for d in depths:
+        for lst in ("deny", "allow"):
+            e, a = f"enf_{lst}", f"aa_{lst}"
+            out.append(f"| {d} | {lst}-list | {fmt(fastest_ratio(recs, e, a, d))} | "
+                       f"{mmm(ratios(aa_by_round(recs, e, d), aa_by_round(recs, a, d)))} | "
+                       f"{added_ratio(fastest_ratio(recs, e, 'none', d), fastest_ratio(recs, a, 'none', d))} |")
+    out.append("")
+    for d, what, goal, num, den in rows:
+        targets.add(name, what, goal, fastest_ratio(recs, num, den, d))
 
 
 def compile_section(tsv, out, targets):

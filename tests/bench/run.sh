@@ -11,7 +11,9 @@
 #   4. writes docs/benchmarks.md from the compile timings and the
 #      "@@BENCH" lines of each boot's console log (build/vm/KERNEL-bench.log).
 # --no-boot reuses the last logs; --no-build skips make; --report-only
-# rewrites the report from the last compile timings and logs.
+# rewrites the report from the last compile timings and logs. For a trial
+# of one part, tests/bench/local.conf (never committed) sets bench.sh's
+# variables, e.g. BENCH_SECTIONS=apparmor: only enforcer beside AppArmor.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -24,7 +26,7 @@ while [[ $# -gt 0 ]]; do
 	--no-build) build=0; shift ;;
 	--report-only) boot=0 build=0 compile=0; shift ;;
 	--out) out=${2:?--out needs a file}; shift 2 ;;
-	-h|--help) sed -n '4,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '4,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
 	esac
 done

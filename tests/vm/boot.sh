@@ -97,7 +97,12 @@ fi
 # no_timer_check: under emulation on a busy host the kernel's early check of
 # the IO-APIC timer can miss its window and panic ("IO-APIC + timer doesn't
 # work"); seen on 6.1 with both kernels and other work sharing two cores.
-append="console=ttyS0 quiet lsm=lockdown,capability,landlock,bpf panic=-1 oops=panic no_timer_check"
+# Bench mode also activates AppArmor (with no profile loaded it confines
+# nothing): tests/bench/bench.sh measures enforcer beside it, in the same
+# boot. Test and demo guests keep the LSM list a user of enforcer needs.
+lsm_list=lockdown,capability,landlock,bpf
+[[ $mode != bench ]] || lsm_list=lockdown,capability,landlock,apparmor,bpf
+append="console=ttyS0 quiet lsm=$lsm_list panic=-1 oops=panic no_timer_check"
 append+=" enforcer.mode=$mode enforcer.kernel=$kernel"
 [[ -z $per_test ]] || append+=" enforcer.timeout=$per_test"
 if [[ ${#tests[@]} -gt 0 ]]; then

@@ -81,6 +81,22 @@ if bpftool=$(command -v bpftool); then
 	cp "$(realpath "$bpftool")" "$stage/usr/sbin/bpftool"
 fi
 
+# The Debian apparmor package's parser, with the configuration it ships (its
+# parser.conf pins the feature set profiles are compiled for): the benchmarks
+# load AppArmor profiles beside enforcer's. Optional like bpftool; without
+# it the bench says the AppArmor rows were skipped.
+if parser=$(PATH=$PATH:/sbin:/usr/sbin command -v apparmor_parser); then
+	cp "$(realpath "$parser")" "$stage/usr/sbin/apparmor_parser"
+	if [[ -r /etc/apparmor/parser.conf ]]; then
+		mkdir -p "$stage/etc/apparmor"
+		cp /etc/apparmor/parser.conf "$stage/etc/apparmor/"
+	fi
+	if [[ -d /usr/share/apparmor-features ]]; then
+		mkdir -p "$stage/usr/share"
+		cp -a /usr/share/apparmor-features "$stage/usr/share/"
+	fi
+fi
+
 # Libraries: follow ldd for every dynamic ELF. Paths are kept as ldd prints
 # them, which is where the guest's dynamic loader (no ld.so.cache) looks.
 declare -A copied=()
