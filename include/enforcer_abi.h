@@ -328,11 +328,12 @@ struct enf_inode_val {
  * dentry's ino and looks the identity up only where its bit is set: most
  * components of most paths are named by no rule, and the lookup (dev and
  * ino read, a hash map search) is what a deny-list profile paid per path
- * component. The daemon sets a bit before it inserts the entry, clears
- * bits only by writing what the entries left in the map need (after a
- * removal, and at start, when pins may predate the filter), so every
- * entry's bit is set whenever the entry can be found: a torn read of a
- * rewrite sees each word old (a superset) or new.
+ * component. The daemon (one writer: single-threaded, the pin directory
+ * locked) sets a bit before it inserts the entry, and clears bits only by
+ * writing what the entries left in the map need (after a removal, and at
+ * start, when pins may predate the filter). So the bit of every entry that
+ * can be found is 1 in the value before a write and in the value after it:
+ * a reader that sees the write half done (at any granularity) still sees it.
  */
 #define ENF_INODE_FILTER_BITS  65536
 #define ENF_INODE_FILTER_WORDS (ENF_INODE_FILTER_BITS / 64)

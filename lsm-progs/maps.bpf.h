@@ -271,6 +271,14 @@ ENF_MAP struct {
 	__type(value, struct enf_config);
 } settings SEC(".maps");
 
+/* The one element of settings (an array: the lookup is inlined, and never fails). */
+static __always_inline struct enf_config *engine_settings(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&settings, &zero);
+}
+
 ENF_MAP struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, ENF_STAT_COUNT);
@@ -307,14 +315,17 @@ ENF_MAP struct {
 
 /*
  * The executable identity of a governed task that a profile with 'from'
- * rules looked up (enf_exe_id(), path.bpf.c), for one exec and one
- * instance: resolving it walks the executable's path and matches it, on
- * every decision otherwise. Its own map: the pinned task_ctx keeps its
- * layout.
+ * rules looked up (enf_exe_id(), path.bpf.c), for one exec, one instance
+ * and one attach_gen: resolving it walks the executable's path and matches
+ * it, on every decision otherwise. attach_gen never repeats (engine.c) and
+ * changes at every daemon start: instance ids may be handed out again
+ * after a start that lost its state, and task storage cannot be listed to
+ * tell. Its own map: the pinned task_ctx keeps its layout.
  */
 struct enf_exe_cache {
 	__u64 exec_id;   /* task->self_exec_id when resolved: every exec changes it */
 	__u64 exe_file;  /* mm->exe_file when resolved (PR_SET_MM changes it without an exec) */
+	__u64 gen;       /* settings.attach_gen when resolved */
 	__u32 instance;
 	__u32 exe_id;
 };

@@ -493,23 +493,65 @@ __noinline int enf_trie_match(struct enf_task_ctx *tc, __u32 instance, __u32 dep
 	return tc->trie.read_error ? -EFAULT : 0;
 }
 
+/*
+ * The exe_id kept for the current task (exe_ids, path.bpf.h) when it was
+ * resolved for this exec (exec_id), exe_file and instance under the
+ * current attach_gen; -1 when none is. Global functions of their own, so
+ * that neither the entry's pointer nor the generation sits in
+ * enf_exe_id()'s frame across the walk: 6.1 allows the deepest call chain
+ * 512 bytes of stack.
+ */
+__noinline int enf_exe_id_kept(__u64 exec_id, __u64 exe, __u32 instance)
+{
+	struct enf_config *cfg = engine_settings();
+	struct enf_exe_cache *c;
+	__u64 gen;
+
+	if (!cfg)
+		return -1;
+	gen = *(volatile __u64 *)&cfg->attach_gen;
+	c = bpf_task_storage_get(&exe_ids, bpf_get_current_task_btf(), NULL, 0);
+	if (!c || !gen || c->gen != gen || c->exec_id != exec_id || c->exe_file != exe || c->instance != instance)
+		return -1;
+	return (int)c->exe_id;
+}
+
+/* Keep exe_id for the current task, this exec, exe_file, instance and attach_gen. */
+__noinline int enf_exe_id_keep(__u64 exec_id, __u64 exe, __u32 instance, __u32 exe_id)
+{
+	struct enf_config *cfg = engine_settings();
+	struct enf_exe_cache *c;
+
+	if (!cfg)
+		return 0;
+	c = bpf_task_storage_get(&exe_ids, bpf_get_current_task_btf(), NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!c)
+		return 0;
+	c->gen = *(volatile __u64 *)&cfg->attach_gen;
+	c->exec_id = exec_id;
+	c->exe_file = exe;
+	c->instance = instance;
+	c->exe_id = exe_id;
+	return 0;
+}
+
 __noinline int enf_exe_id(struct enf_task_ctx *tc, __u32 instance)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	struct file *exe = BPF_CORE_READ(task, mm, exe_file);
+	__u64 exe = (__u64)(unsigned long)BPF_CORE_READ(task, mm, exe_file);
 	__u64 exec_id = BPF_CORE_READ(task, self_exec_id);
-	struct enf_exe_cache *c;
+	struct file *f = (struct file *)(unsigned long)exe;
 	int r;
 
 	if (!tc)
 		return -ENOMEM;
 	if (!exe)
 		return 0; /* kernel threads have no executable */
-	c = bpf_task_storage_get(&exe_ids, task, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (c && c->exec_id == exec_id && c->exe_file == (__u64)(unsigned long)exe && c->instance == instance)
-		return c->exe_id;
-	r = enf_path_walk(tc, (__u64)(unsigned long)BPF_CORE_READ(exe, f_path.dentry),
-			  (__u64)(unsigned long)BPF_CORE_READ(exe, f_path.mnt), instance, 0);
+	r = enf_exe_id_kept(exec_id, exe, instance);
+	if (r >= 0)
+		return r;
+	r = enf_path_walk(tc, (__u64)(unsigned long)BPF_CORE_READ(f, f_path.dentry),
+			  (__u64)(unsigned long)BPF_CORE_READ(f, f_path.mnt), instance, 0);
 	if (r < 0)
 		return r;
 	tc->trie.leaf_node = ENF_NO_NODE;
@@ -518,12 +560,7 @@ __noinline int enf_exe_id(struct enf_task_ctx *tc, __u32 instance)
 	if (r < 0)
 		return r;
 	r = tc->trie.full ? (int)tc->trie.leaf_exe_id : 0;
-	if (c) {
-		c->exec_id = exec_id;
-		c->exe_file = (__u64)(unsigned long)exe;
-		c->instance = instance;
-		c->exe_id = r;
-	}
+	(void)enf_exe_id_keep(exec_id, exe, instance, (__u32)r);
 	return r;
 }
 

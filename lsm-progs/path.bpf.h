@@ -76,11 +76,13 @@ extern int enf_trie_match(struct enf_task_ctx *tc, __u32 instance, __u32 depth, 
  * decision time, so tasks that were running before a profile was attached
  * are identified too. The one way to change exe_file after exec,
  * prctl(PR_SET_MM), is denied to confined tasks (exec.bpf.c). The answer
- * is kept per task (exe_ids) for one exec, one exe_file and one instance,
- * as AppArmor fixes a task's profile at exec: renaming the executable
- * afterwards changes nothing until the next exec (or rule edit). The
- * exe_id (0: not an executable any 'from' names), or -errno. It uses the
- * scratch: walk the object afterwards.
+ * is kept per task (exe_ids, each thread its own) from the first decision
+ * that needs it after an exec, for that exec, exe_file, instance and
+ * attach_gen: renaming the executable afterwards changes nothing until one
+ * of those changes (an exec, a rule edit, an attachment change, a daemon
+ * start), where it was resolved at every decision before. The exe_id (0:
+ * not an executable any 'from' names), or -errno. It uses the scratch:
+ * walk the object afterwards.
  */
 extern int enf_exe_id(struct enf_task_ctx *tc, __u32 instance);
 
@@ -193,7 +195,7 @@ static __always_inline int inode_restrict(struct enf_task_ctx *tc, __u32 instanc
 	 */
 	scratch = task_scratch();
 	if (!scratch)
-		return -ENOMEM; /* tc is this task's scratch, so this cannot be; fail closed anyway */
+		return -ENOMEM; /* tc is this task's scratch; only a busy storage lock could refuse: fail closed */
 	key = &scratch->ikey;
 	_Static_assert(ENF_ACT_NONE == 0, "zeroed actions are none");
 	__builtin_memset(id, 0, sizeof(*id));

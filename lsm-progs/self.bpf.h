@@ -34,13 +34,6 @@
  */
 extern int enf_self_refuse(__u32 hook);
 
-static __always_inline struct enf_config *engine_settings(void)
-{
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&settings, &zero);
-}
-
 /*
  * Task t is the running daemon: its pid is the one in the settings, and
  * it is the task that marked itself in self_daemon (the mark goes with the
