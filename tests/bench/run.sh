@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# tests/bench/run.sh [--kernel NAME]... [--no-boot] [--no-build] [--report-only] [--out FILE]
+# tests/bench/run.sh [--kernel NAME]... [--no-boot] [--no-build] [--report-only] [--icount] [--out FILE]
 #
 # The benchmark suite (make bench; not part of make check):
 #   1. builds;
@@ -10,7 +10,8 @@
 #      which runs tests/bench/bench.sh inside the guest;
 #   4. writes docs/benchmarks.md from the compile timings and the
 #      "@@BENCH" lines of each boot's console log (build/vm/KERNEL-bench.log).
-# --no-boot reuses the last logs; --no-build skips make; --report-only
+# --icount: the guests' clock counts instructions (tests/vm/boot.sh --icount): figures
+# immune to the host's load, in instructions x 4 ns. --no-boot reuses the last logs; --no-build skips make; --report-only
 # rewrites the report from the last compile timings and logs. For a trial
 # of one part, tests/bench/local.conf (never committed) sets bench.sh's
 # variables, e.g. BENCH_SECTIONS=apparmor: only enforcer beside AppArmor.
@@ -18,11 +19,12 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 kernels=()
-boot=1 build=1 compile=1 out=docs/benchmarks.md
+boot=1 build=1 compile=1 out=docs/benchmarks.md icount=()
 while [[ $# -gt 0 ]]; do
 	case $1 in
 	--kernel) kernels+=("${2:?--kernel needs a name}"); shift 2 ;;
 	--no-boot) boot=0; shift ;;
+	--icount) icount=(--icount); shift ;;
 	--no-build) build=0; shift ;;
 	--report-only) boot=0 build=0 compile=0; shift ;;
 	--out) out=${2:?--out needs a file}; shift 2 ;;
@@ -86,7 +88,10 @@ logs=()
 for k in "${kernels[@]}"; do
 	if [[ $boot = 1 ]]; then
 		echo "bench boot: $k"
-		tests/vm/boot.sh --kernel "$k" --mode bench || echo "run.sh: the $k bench boot failed; its log: build/vm/$k-bench.log" >&2
+		tests/vm/boot.sh --kernel "$k" --mode bench "${icount[@]}" ||
+			echo "run.sh: the $k bench boot failed; its log: build/vm/$k-bench.log" >&2
+		# The guest cannot tell how its clock runs: the report reads it from here.
+		echo "@@BENCH kind=clock icount=$([[ ${#icount[@]} -gt 0 ]] && echo 1 || echo 0)" >>"build/vm/$k-bench.log"
 	fi
 	logs+=("$k=build/vm/$k-bench.log")
 done

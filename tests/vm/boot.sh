@@ -5,7 +5,7 @@
 # run a job there, and judge the result from the console's @@ENF markers.
 #
 # usage: tests/vm/boot.sh --kernel NAME [--mode test|demo|bench] [--test NAME]...
-#                         [--timeout S] [--vm-timeout S] [--log FILE] [--initrd FILE]
+#                         [--timeout S] [--vm-timeout S] [--log FILE] [--initrd FILE] [--icount]
 #   --kernel NAME    a kernel under .cache/kernels/ (bookworm, trixie; fetched if missing)
 #   --mode MODE      test (default): tests/integration/*.sh; demo; bench
 #   --test NAME      run only this test (repeatable; NAME is the file name without .sh)
@@ -13,6 +13,9 @@
 #   --vm-timeout S   limit for the whole qemu run (default: from the number of tests)
 #   --log FILE       console log (default build/vm/<kernel>-<mode>.log)
 #   --initrd FILE    use this initramfs instead of building build/vm/initramfs.cpio.gz
+#   --icount         (bench) the guest's clock counts its instructions, 4 ns each
+#                    (qemu -icount shift=2,sleep=off): figures no longer move with
+#                    the host's load, and a program's ns per call are instructions x 4
 #
 # Prints "PASS <kernel>/<test>" or "FAIL <kernel>/<test> (<why>)" per test,
 # the output of failed tests, and last "<kernel>: N passed, N failed".
@@ -23,9 +26,9 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$root"
 export LC_ALL=C
 
-usage() { sed -n '6,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
+usage() { sed -n '6,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
 
-kernel='' mode=test per_test='' vm_timeout='' log='' initrd=''
+kernel='' mode=test per_test='' vm_timeout='' log='' initrd='' icount=0
 tests=()
 while [[ $# -gt 0 ]]; do
 	case $1 in
@@ -36,12 +39,14 @@ while [[ $# -gt 0 ]]; do
 	--vm-timeout) vm_timeout=${2:?--vm-timeout needs seconds}; shift 2 ;;
 	--log) log=${2:?--log needs a file}; shift 2 ;;
 	--initrd) initrd=${2:?--initrd needs a file}; shift 2 ;;
+	--icount) icount=1; shift ;;
 	-h|--help) usage 0 ;;
 	*) echo "boot.sh: unknown argument '$1'" >&2; usage ;;
 	esac
 done
 [[ -n $kernel ]] || { echo "boot.sh: --kernel NAME is required" >&2; usage; }
 case $mode in test|demo|bench) ;; *) echo "boot.sh: --mode must be test, demo or bench" >&2; exit 2 ;; esac
+[[ $icount = 0 || $mode = bench ]] || { echo "boot.sh: --icount is for --mode bench (tests keep the real clock)" >&2; exit 2; }
 for n in "$per_test" "$vm_timeout"; do
 	[[ -z $n || $n =~ ^[1-9][0-9]*$ ]] || { echo "boot.sh: timeouts are whole seconds, got '$n'" >&2; exit 2; }
 done
@@ -116,6 +121,7 @@ fi
 # the test that caused it then shows up as crashed instead of passing on.
 qemu=(qemu-system-x86_64 -accel tcg -cpu max -m 1024 -smp 1 -nographic -no-reboot
 	-nic none -kernel "$kdir/vmlinuz" -initrd "$initrd" -append "$append")
+[[ $icount = 0 ]] || qemu+=(-icount shift=2,sleep=off)
 
 demo_filter() {
 	local on=0 l
