@@ -516,7 +516,13 @@ __noinline int enf_exe_id_kept(__u64 exec_id, __u64 exe, __u32 instance)
 	return (int)c->exe_id;
 }
 
-/* Keep exe_id for the current task, this exec, exe_file, instance and attach_gen. */
+/*
+ * Keep exe_id for the current task, this exec, exe_file and instance, under
+ * the attach_gen of now, read after the walk: a start that reissued the
+ * instance while this task was preempted mid-walk would be taken for the
+ * old one here, as by the decision's own re-check of the instance
+ * (profile_recheck()).
+ */
 __noinline int enf_exe_id_keep(__u64 exec_id, __u64 exe, __u32 instance, __u32 exe_id)
 {
 	struct enf_config *cfg = engine_settings();
