@@ -1,30 +1,37 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# tests/bench/run.sh [--kernel NAME]... [--no-boot] [--no-build] [--report-only] [--out FILE]
+# tests/bench/run.sh [--kernel NAME]... [--no-boot] [--no-build] [--no-workloads] [--report-only] [--out FILE]
 #
 # The benchmark suite (make bench; not part of make check):
 #   1. builds;
 #   2. times policyc compile on the host for 10 .. 100,000 rules;
 #   3. boots each guest kernel in bench mode, one at a time (less noise),
 #      which runs tests/bench/bench.sh inside the guest;
-#   4. writes docs/benchmarks.md from the compile timings and the
+#   4. boots each kernel's system guest in bench mode (Debian with systemd,
+#      the package installed; system-boot.sh --bench), one at a time, which
+#      runs tests/bench/workloads.sh: nginx, redis and PostgreSQL under no
+#      enforcement, AppArmor and the enforcer (build/vm/KERNEL-workloads.log);
+#   5. writes docs/benchmarks.md from the compile timings and the
 #      "@@BENCH" lines of each boot's console log (build/vm/KERNEL-bench.log).
-# --no-boot reuses the last logs; --no-build skips make; --report-only
-# rewrites the report from the last compile timings and logs.
+# --no-boot reuses the last logs; --no-build skips make (and make
+# deb-for-check); --no-workloads skips step 4 (its last logs are still
+# reported); --report-only rewrites the report from the last compile
+# timings and logs.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 kernels=()
-boot=1 build=1 compile=1 out=docs/benchmarks.md
+boot=1 build=1 compile=1 workloads=1 out=docs/benchmarks.md
 while [[ $# -gt 0 ]]; do
 	case $1 in
 	--kernel) kernels+=("${2:?--kernel needs a name}"); shift 2 ;;
 	--no-boot) boot=0; shift ;;
 	--no-build) build=0; shift ;;
+	--no-workloads) workloads=0; shift ;;
 	--report-only) boot=0 build=0 compile=0; shift ;;
 	--out) out=${2:?--out needs a file}; shift 2 ;;
-	-h|--help) sed -n '4,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '4,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
 	esac
 done
@@ -33,6 +40,8 @@ command -v python3 >/dev/null || { echo "run.sh: python3 is needed to write the 
 
 if [[ $build = 1 ]]; then
 	make -j2
+	# The workload boots install the package, as the system tests do.
+	[[ $boot = 0 || $workloads = 0 ]] || make deb-for-check
 fi
 
 # ---- policyc compile time on the host ---------------------------------------------
@@ -87,6 +96,14 @@ for k in "${kernels[@]}"; do
 		tests/vm/boot.sh --kernel "$k" --mode bench || echo "run.sh: the $k bench boot failed; its log: build/vm/$k-bench.log" >&2
 	fi
 	logs+=("$k=build/vm/$k-bench.log")
+	# The system guest exists for the Debian suites only.
+	case $k in bookworm | trixie) ;; *) continue ;; esac
+	if [[ $boot = 1 && $workloads = 1 ]]; then
+		echo "workload boot: $k"
+		tests/vm/system-boot.sh --suite "$k" --bench ||
+			echo "run.sh: the $k workload boot failed; its log: build/vm/$k-workloads.log" >&2
+	fi
+	logs+=("$k:workloads=build/vm/$k-workloads.log")
 done
 
 python3 tests/bench/report.py "$tsv" "${logs[@]}" >"$out.tmp"
