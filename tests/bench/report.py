@@ -299,7 +299,7 @@ def workload_section(name, recs, targets, out):
                f"{versions}), {meta.get('rounds')} rounds. Loads over loopback from inside the guest: "
                f"`ab -n {meta.get('ab_n')} -c {meta.get('ab_c')}` of a small static file; "
                f"`redis-benchmark -n {meta.get('redis_n')} -t set,get`; `pgbench -c {meta.get('pg_clients')} -T {meta.get('pg_t')}` "
-               f"at scale {meta.get('pg_scale')} over TCP; each after a short warm-up, the service restarted into the "
+               f"at scale {meta.get('pg_scale')} over TCP (`synchronous_commit = off`: no wait for the emulated disk); each after a short warm-up, the service restarted into the "
                "configuration. *none*: no enforcer program loaded (`enforcerctl shutdown --remove-enforcement`, pins "
                "checked gone) and no AppArmor profile on the unit. *apparmor*: the unit under a comparable AppArmor "
                "profile (tests/bench/apparmor/, `AppArmorProfile=` in a drop-in), no enforcer program loaded. "

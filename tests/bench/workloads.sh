@@ -28,7 +28,8 @@
 # numbers: only ratios within this boot mean anything.
 #
 # Environment (all optional): WL_ROUNDS (3), WL_AB_N (2000), WL_AB_C (4),
-# WL_REDIS_N (20000), WL_PG_T (15 s), WL_PG_SCALE (1), WL_PG_CLIENTS (2);
+# WL_REDIS_N (20000), WL_PG_T (15 s), WL_PG_SCALE (1), WL_PG_CLIENTS (2;
+# synchronous_commit is off for the benchmark's database);
 # tests/bench/local.conf, when present (never committed), is sourced first.
 
 [ -f /enforcer/tests/bench/local.conf ] && . /enforcer/tests/bench/local.conf
@@ -207,6 +208,12 @@ svc_check() {
 		case $got in
 		*"$SECRET_TEXT"* | '') note "FAILED: $s apparmor: $SECRET not refused: ${got:-nothing}"; return 1 ;;
 		esac
+		# AppArmor refuses with EACCES (nginx: 403), the enforcer with EPERM
+		# (nginx: 500): the refusal is AppArmor's, not the enforcer's.
+		case $s:$got in
+		nginx:*"http=403"* | postgresql:*"Permission denied"* | redis-server:*) ;;
+		*) note "FAILED: $s apparmor: $SECRET refused, but not with EACCES: $got"; return 1 ;;
+		esac
 		if [ "$s" = redis-server ]; then
 			# The control: the same command under the profile reads an allowed file.
 			echo "wl-not-a-directive yes" >/var/lib/redis/wl-control.conf
@@ -358,6 +365,10 @@ pgsql -c "DROP DATABASE IF EXISTS bench" >/dev/null
 pgsql -c "DROP ROLE IF EXISTS bench" >/dev/null
 pgsql -c "CREATE ROLE bench LOGIN PASSWORD 'bench-pw'" >/dev/null
 pgsql -c "CREATE DATABASE bench OWNER bench" >/dev/null
+# Commits do not wait for the WAL to reach the emulated disk, whose flushes
+# land on a host disk shared with other guests: noise that has nothing to
+# do with the hooks measured here.
+pgsql -c "ALTER DATABASE bench SET synchronous_commit = off" >/dev/null
 if ! out=$(timeout 600 pgbench -h 127.0.0.1 -U bench -i -s "$PG_SCALE" -q bench 2>&1); then
 	note "FAILED: pgbench -i: $(tail -n 5 <<<"$out")"
 	exit 1
