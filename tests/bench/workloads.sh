@@ -27,9 +27,9 @@
 # "wl: ..." lines (system-boot.sh shows those live). Guest numbers are TCG
 # numbers: only ratios within this boot mean anything.
 #
-# Environment (all optional): WL_ROUNDS (3), WL_REPS (3 timed runs of each
+# Environment (all optional): WL_ROUNDS (3), WL_REPS (2 timed runs of each
 # load per configuration and round; the best counts), WL_AB_N (1000), WL_AB_C (4),
-# WL_REDIS_N (8000), WL_PG_T (6 s), WL_PG_SCALE (1), WL_PG_CLIENTS (2;
+# WL_REDIS_N (8000), WL_PG_T (5 s), WL_PG_SCALE (1), WL_PG_CLIENTS (2;
 # synchronous_commit is off for the benchmark's database);
 # tests/bench/local.conf, when present (never committed), is sourced first.
 
@@ -44,11 +44,11 @@ mkdir -p "$ENFORCER_TMP"
 . /enforcer/tests/system/lib/profile.sh
 
 ROUNDS=${WL_ROUNDS:-3}
-REPS=${WL_REPS:-3}
+REPS=${WL_REPS:-2}
 AB_N=${WL_AB_N:-1000}
 AB_C=${WL_AB_C:-4}
 REDIS_N=${WL_REDIS_N:-8000}
-PG_T=${WL_PG_T:-6}
+PG_T=${WL_PG_T:-5}
 PG_SCALE=${WL_PG_SCALE:-1}
 PG_CLIENTS=${WL_PG_CLIENTS:-2}
 
