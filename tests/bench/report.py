@@ -295,13 +295,14 @@ def workload_section(name, recs, targets, out):
                    f"{name} --bench`; its log: build/vm/{name}-workloads.log).\n")
         return
     versions = meta.get("versions", "").strip(",").replace(",", ", ")
-    out.append(f"One boot of the system guest ({meta.get('kernel')}, {meta.get('cpus')} vCPU under TCG, systemd as PID 1; "
+    out.append(f"One boot of the system guest ({meta.get('kernel')}, {meta.get('cpus')} vCPU under TCG with `-icount shift=2`: "
+               "the guest's clock counts its instructions, 4 ns each, so other guests' load on the host does not change "
+               "the figures, and a figure is what the work costs in instructions, not in cache misses; systemd as PID 1; "
                f"{versions}), {meta.get('rounds')} rounds. Loads over loopback from inside the guest: "
                f"`ab -n {meta.get('ab_n')} -c {meta.get('ab_c')}` of a small static file; "
                f"`redis-benchmark -n {meta.get('redis_n')} -t set,get`; `pgbench -c {meta.get('pg_clients')} -T {meta.get('pg_t')}` "
                f"at scale {meta.get('pg_scale')} over TCP (`synchronous_commit = off`: no wait for the emulated disk); the service restarted into the "
-               f"configuration, a short warm-up, then {meta.get('reps', 1)} timed runs of which the best counts (the host's "
-               "cores are shared with other guests, whose load only slows a run down). *none*: no enforcer program loaded (`enforcerctl shutdown --remove-enforcement`, pins "
+               f"configuration, a short warm-up, then {meta.get('reps', 1)} timed runs of which the best counts. *none*: no enforcer program loaded (`enforcerctl shutdown --remove-enforcement`, pins "
                "checked gone) and no AppArmor profile on the unit. *apparmor*: the unit under a comparable AppArmor "
                "profile (tests/bench/apparmor/, `AppArmorProfile=` in a drop-in), no enforcer program loaded. "
                "*enforcer*: the unit under the shipped profile (policies/), attached by unit as tests/system/2x-profile-*.sh "

@@ -25,7 +25,8 @@
 #
 # Results: "@@BENCH k=v ..." lines for tests/bench/report.py; progress:
 # "wl: ..." lines (system-boot.sh shows those live). Guest numbers are TCG
-# numbers: only ratios within this boot mean anything.
+# numbers on a clock that counts instructions (system-boot.sh --bench runs
+# qemu with -icount): only ratios within this boot mean anything.
 #
 # Environment (all optional): WL_ROUNDS (3), WL_REPS (2 timed runs of each
 # load per configuration and round; the best counts), WL_AB_N (1000), WL_AB_C (4),
@@ -305,9 +306,9 @@ load_once() {
 # svc_measure SERVICE CFG ROUND: a short warm-up (the restarted service's
 # code and caches; under TCG also the translation of its code), then REPS
 # timed runs, each recorded ("kind=wlrep"), and the best of them per figure
-# ("kind=wl"): the host's cores are shared with other guests, whose load
-# only ever slows a run down, so the fastest of a few short runs is the
-# one least disturbed. 0 when every run was measured.
+# ("kind=wl"): what disturbs a run (the first requests to a restarted
+# service; on a wall clock, other guests' load on the host) only ever slows
+# it down. 0 when every run was measured.
 svc_measure() {
 	local s=$1 cfg=$2 r=$3 i w fig v words best=''
 	load_once "$s" 3 >/dev/null || return 1
@@ -416,6 +417,10 @@ while [ "$r" -le "$ROUNDS" ]; do
 		else
 			enforcer_gone || { emit "kind=wlfail round=$r cfg=$cfg service=all why=daemon"; FAILURES=$((FAILURES + 1)); continue; }
 		fi
+		# The kernel frees a removed enforcer's programs and maps, and the
+		# daemon settles after its start, in the background: not on the
+		# clock of the configuration that comes next.
+		sleep 5
 		if [ "$cfg" = apparmor ] && [ "$AA_OK" != 1 ]; then
 			emit "kind=wlfail round=$r cfg=apparmor service=all why=apparmor-unavailable"
 			FAILURES=$((FAILURES + 1))
