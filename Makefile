@@ -234,7 +234,7 @@ check-system: all deb-for-check
 demo: all
 	$(Q)tests/vm/demo.sh
 
-bench: all
+bench: all deb-for-check
 	$(Q)tests/bench/run.sh --no-build $(if $(KERNEL),--kernel $(KERNEL))
 
 # ---- install and package ---------------------------------------------------

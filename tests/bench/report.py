@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-only
-"""report.py COMPILE_TSV KERNEL=LOG...: docs/benchmarks.md on stdout.
+"""report.py COMPILE_TSV KERNEL=LOG... [KERNEL:workloads=LOG...]: docs/benchmarks.md on stdout.
 
 COMPILE_TSV: lines "kind rules status median_ms min_ms max_ms bytes note" from
 tests/bench/run.sh (policyc on the host). Each LOG is a bench-mode serial
 console (build/vm/KERNEL-bench.log) holding "@@BENCH k=v ..." lines from
-tests/bench/bench.sh. Every guest ratio pairs two configurations measured in
+tests/bench/bench.sh. A KERNEL:workloads=LOG is a system guest's bench console
+(build/vm/KERNEL-workloads.log, tests/bench/workloads.sh): its "Workloads"
+table follows that kernel's section. Every guest ratio pairs two configurations measured in
 the same round of the same boot; min/median/max are over rounds.
 """
 import datetime
@@ -429,6 +431,71 @@ def apparmor_section(name, recs, targets, out):
         targets.add(name, what, goal, fastest_ratio(recs, num, den, d))
 
 
+# ---- workloads in the system guest (tests/bench/workloads.sh) ---------------------------
+
+WL_TITLE = {"nginx-static": ("nginx, static GET (ab)", "requests/s"), "redis-set": ("redis-server, SET (redis-benchmark)", "ops/s"),
+            "redis-get": ("redis-server, GET (redis-benchmark)", "ops/s"), "pgbench": ("PostgreSQL, pgbench TPC-B", "tps")}
+WL_CFGS = ["none", "apparmor", "enforcer"]
+WL_SERVICE = {"nginx-static": "nginx", "redis-set": "redis-server", "redis-get": "redis-server", "pgbench": "postgresql"}
+
+
+def wl_by_round(recs, cfg, wl):
+    return {r["round"]: float(r["value"]) for r in recs
+            if r.get("kind") == "wl" and r.get("cfg") == cfg and r.get("wl") == wl}
+
+
+def workload_section(name, recs, targets, out):
+    """The "Workloads" table of one kernel from its system-guest bench log (build/vm/KERNEL-workloads.log)."""
+    meta = next((r for r in recs if r.get("kind") == "wlmeta"), None)
+    out.append(f"### Workloads: real services in a Debian {name} system guest\n")
+    if meta is None:
+        out.append("No results: the workload boot left no records (`tests/vm/system-boot.sh --suite "
+                   f"{name} --bench`; its log: build/vm/{name}-workloads.log).\n")
+        return
+    versions = meta.get("versions", "").strip(",").replace(",", ", ")
+    out.append(f"One boot of the system guest ({meta.get('kernel')}, {meta.get('cpus')} vCPU under TCG with `-icount shift=2`: "
+               "the guest's clock counts its instructions, 4 ns each, so other guests' load on the host does not change "
+               "the figures, and a figure is what the work costs in instructions, not in cache misses; systemd as PID 1; "
+               f"{versions}), {meta.get('rounds')} rounds. Loads over loopback from inside the guest: "
+               f"`ab -n {meta.get('ab_n')} -c {meta.get('ab_c')}` of a small static file; "
+               f"`redis-benchmark -n {meta.get('redis_n')} -t set,get`; `pgbench -c {meta.get('pg_clients')} -T {meta.get('pg_t')}` "
+               f"at scale {meta.get('pg_scale')} over TCP (`synchronous_commit = off`: no wait for the emulated disk); the service restarted into the "
+               f"configuration, a short warm-up, then {meta.get('reps', 1)} timed runs of which the best counts. *none*: no enforcer program loaded (`enforcerctl shutdown --remove-enforcement`, pins "
+               "checked gone) and no AppArmor profile on the unit. *apparmor*: the unit under a comparable AppArmor "
+               "profile (tests/bench/apparmor/, `AppArmorProfile=` in a drop-in), no enforcer program loaded. "
+               "*enforcer*: the unit under the shipped profile (policies/), attached by unit as tests/system/2x-profile-*.sh "
+               f"do. AppArmor's LSM is on in this boot for all three (`lsm={meta.get('lsm')}`), as on a stock Debian "
+               "system. Before it is timed, each configuration is shown to confine (or, for *none*, not to): a file "
+               "outside every profile, readable by DAC, is refused to the service (nginx, PostgreSQL's `pg_read_file`) "
+               "or to a process in its domain (redis), and the unit's main process carries the AppArmor profile or "
+               "sits in the attached cgroup. Rounds alternate the order (none, apparmor, enforcer; then the reverse). "
+               "Ratios are throughput ratios of the same round (higher is better); min / median / max over rounds.\n")
+    out.append("| workload | none, median (guest) | enforcer / none | apparmor / none | enforcer / apparmor |")
+    out.append("| --- | --- | --- | --- | --- |")
+    for wl, (title, unit) in WL_TITLE.items():
+        by = {c: wl_by_round(recs, c, wl) for c in WL_CFGS}
+        none_med = med(list(by["none"].values()))
+        cells = [mmm(ratios(by[a], by[b])) for a, b in (("enforcer", "none"), ("apparmor", "none"), ("enforcer", "apparmor"))]
+        out.append(f"| {title} | {f'{none_med:,.1f} {unit}' if none_med else 'n/a'} | " + " | ".join(cells) + " |")
+        vs_none, vs_aa = med(ratios(by["enforcer"], by["none"])), med(ratios(by["enforcer"], by["apparmor"]))
+        targets.rows.append((name, f"{title}: enforcer / none (throughput)", "≥ 0.98×",
+                             "not measured" if vs_none is None else f"{vs_none:.3f}×",
+                             "n/a" if vs_none is None else "met" if vs_none >= 0.98 else "**not met**"))
+        targets.rows.append((name, f"{title}: enforcer / AppArmor (throughput)", "≥ 1.00×",
+                             "not measured" if vs_aa is None else f"{vs_aa:.3f}×",
+                             "n/a" if vs_aa is None else "met" if vs_aa >= 1.0 else "**not met**"))
+    out.append("")
+    fails = [r for r in recs if r.get("kind") == "wlfail"]
+    if fails:
+        out.append("Not timed (the configuration failed to start, to confine, or its load failed): " +
+                   "; ".join(f"round {r.get('round')} {r.get('cfg')} {r.get('service')} ({r.get('why')})" for r in fails) + ".\n")
+    done = next((r for r in recs if r.get("kind") == "wldone"), None)
+    if done is None:
+        out.append("The boot did not finish the rounds (no `kind=wldone` record): the table holds what was measured.\n")
+    else:
+        out.append(f"The whole run took {int(done['seconds']):,} s of guest time after boot.\n")
+
+
 def compile_section(tsv, out, targets):
     rows = []
     with open(tsv) as f:
@@ -467,6 +534,9 @@ def main():
     kernels = []
     for arg in sys.argv[2:]:
         name, log = arg.split("=", 1)
+        if name.endswith(":workloads"):
+            workload_section(name[:-len(":workloads")], parse(log) if os.path.exists(log) else [], targets, body)
+            continue
         recs = parse(log)
         if not recs:
             body.append(f"## Kernel {name}\n\nNo results: see {log}.\n")

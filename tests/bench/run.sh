@@ -1,34 +1,43 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# tests/bench/run.sh [--kernel NAME]... [--no-boot] [--no-build] [--report-only] [--icount] [--out FILE]
+# tests/bench/run.sh [--kernel NAME]... [--no-boot] [--no-build] [--no-workloads] [--report-only] [--icount]
+#                    [--out FILE]
 #
 # The benchmark suite (make bench; not part of make check):
 #   1. builds;
 #   2. times policyc compile on the host for 10 .. 100,000 rules;
 #   3. boots each guest kernel in bench mode, one at a time (less noise),
 #      which runs tests/bench/bench.sh inside the guest;
-#   4. writes docs/benchmarks.md from the compile timings and the
+#   4. boots each kernel's system guest in bench mode (Debian with systemd,
+#      the package installed; system-boot.sh --bench), one at a time, which
+#      runs tests/bench/workloads.sh: nginx, redis and PostgreSQL under no
+#      enforcement, AppArmor and the enforcer (build/vm/KERNEL-workloads.log);
+#   5. writes docs/benchmarks.md from the compile timings and the
 #      "@@BENCH" lines of each boot's console log (build/vm/KERNEL-bench.log).
-# --icount: the guests' clock counts instructions (tests/vm/boot.sh --icount): figures
-# immune to the host's load, in instructions x 4 ns. --no-boot reuses the last logs; --no-build skips make; --report-only
-# rewrites the report from the last compile timings and logs. For a trial
-# of one part, tests/bench/local.conf (never committed) sets bench.sh's
-# variables, e.g. BENCH_SECTIONS=apparmor: only enforcer beside AppArmor.
+# --no-boot reuses the last logs; --no-build skips make (and make
+# deb-for-check); --no-workloads skips step 4 (its last logs are still
+# reported); --report-only rewrites the report from the last compile
+# timings and logs. --icount: step 3's guests count time in instructions
+# (tests/vm/boot.sh --icount; step 4's always do): figures immune to the
+# host's load, instructions x 4 ns. For a trial of one part,
+# tests/bench/local.conf (never committed) sets bench.sh's variables, e.g.
+# BENCH_SECTIONS=apparmor: only enforcer beside AppArmor.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 kernels=()
-boot=1 build=1 compile=1 out=docs/benchmarks.md icount=()
+boot=1 build=1 compile=1 workloads=1 out=docs/benchmarks.md icount=()
 while [[ $# -gt 0 ]]; do
 	case $1 in
 	--kernel) kernels+=("${2:?--kernel needs a name}"); shift 2 ;;
 	--no-boot) boot=0; shift ;;
 	--icount) icount=(--icount); shift ;;
 	--no-build) build=0; shift ;;
+	--no-workloads) workloads=0; shift ;;
 	--report-only) boot=0 build=0 compile=0; shift ;;
 	--out) out=${2:?--out needs a file}; shift 2 ;;
-	-h|--help) sed -n '4,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '4,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
 	esac
 done
@@ -37,6 +46,8 @@ command -v python3 >/dev/null || { echo "run.sh: python3 is needed to write the 
 
 if [[ $build = 1 ]]; then
 	make -j2
+	# The workload boots install the package, as the system tests do.
+	[[ $boot = 0 || $workloads = 0 ]] || make deb-for-check
 fi
 
 # ---- policyc compile time on the host ---------------------------------------------
@@ -94,6 +105,14 @@ for k in "${kernels[@]}"; do
 		echo "@@BENCH kind=clock icount=$([[ ${#icount[@]} -gt 0 ]] && echo 1 || echo 0)" >>"build/vm/$k-bench.log"
 	fi
 	logs+=("$k=build/vm/$k-bench.log")
+	# The system guest exists for the Debian suites only.
+	case $k in bookworm | trixie) ;; *) continue ;; esac
+	if [[ $boot = 1 && $workloads = 1 ]]; then
+		echo "workload boot: $k"
+		tests/vm/system-boot.sh --suite "$k" --bench ||
+			echo "run.sh: the $k workload boot failed; its log: build/vm/$k-workloads.log" >&2
+	fi
+	logs+=("$k:workloads=build/vm/$k-workloads.log")
 done
 
 python3 tests/bench/report.py "$tsv" "${logs[@]}" >"$out.tmp"

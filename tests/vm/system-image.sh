@@ -6,26 +6,29 @@
 # kernel and initrd, the packages in tests/vm/system-packages, and a boot
 # hook that runs the tests of a payload disk (tests/vm/system-boot.sh).
 #
-# usage: tests/vm/system-image.sh [--refresh] SUITE      (bookworm or trixie)
+# usage: tests/vm/system-image.sh [--refresh] [--bench] SUITE      (bookworm or trixie)
 #
 # Prints the image's directory on stdout: .cache/system/<suite>-<key>/ with
 # rootfs.ext4, vmlinuz, initrd.img, release, packages (name=version),
 # build.txt and build.log. <key> hashes this script (but its comments)
 # and the package list: changing either builds a new image; an unchanged
 # one is reused without any network. --refresh rebuilds it anyway (a new point release, a new
-# kernel ABI).
+# kernel ABI). --bench adds tests/bench/system-packages (the workload
+# benchmarks' load generators and AppArmor's tools), a separate image
+# (.cache/system/<suite>-bench-<key>/), so the tests' image stays as it is.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 export LC_ALL=C
 
 die() { echo "system-image: $*" >&2; exit 1; }
-usage() { sed -n '4,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
+usage() { sed -n '4,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
 
-refresh=0 suite=''
+refresh=0 suite='' bench=0
 while [[ $# -gt 0 ]]; do
 	case $1 in
 	--refresh) refresh=1; shift ;;
+	--bench) bench=1; shift ;;
 	-h|--help) usage 0 ;;
 	bookworm|trixie) [[ -z $suite ]] || usage; suite=$1; shift ;;
 	*) echo "system-image: unknown argument '$1' (suites: bookworm trixie)" >&2; usage ;;
@@ -36,23 +39,28 @@ done
 # shellcheck source=tests/vm/debian-archive.sh
 . "$root/tests/vm/debian-archive.sh"
 
-list=$root/tests/vm/system-packages
-[[ -r $list ]] || die "$list missing"
-mapfile -t packages < <(sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' "$list")
-[[ ${#packages[@]} -gt 0 ]] || die "$list names no package"
+lists=("$root/tests/vm/system-packages")
+[[ $bench -eq 0 ]] || lists+=("$root/tests/bench/system-packages")
+for list in "${lists[@]}"; do
+	[[ -r $list ]] || die "$list missing"
+done
+mapfile -t packages < <(sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' "${lists[@]}")
+[[ ${#packages[@]} -gt 0 ]] || die "${lists[*]} name no package"
 
 # Comment lines do not count: rewording one rebuilds nothing.
 key=$({ echo "$suite"; grep -v '^[[:space:]]*#' "${BASH_SOURCE[0]}"; printf '%s\n' "${packages[@]}"; } |
 	sha256sum | cut -c1-12)
 cache=$root/.cache/system
-dest=$cache/$suite-$key
+flavour=$suite
+[[ $bench -eq 0 ]] || flavour=$suite-bench
+dest=$cache/$flavour-$key
 mkdir -p "$cache"
 
 ready() { [[ -s $dest/rootfs.ext4 && -s $dest/vmlinuz && -s $dest/initrd.img && -s $dest/release ]]; }
 
 # Worktrees share .cache: one build per key at a time; a second caller
 # waits and then finds the image ready.
-exec 9>"$cache/.$suite-$key.lock"
+exec 9>"$cache/.$flavour-$key.lock"
 flock 9
 if [[ $refresh -eq 0 ]] && ready; then
 	touch "$dest/last-used"
@@ -215,7 +223,10 @@ echo "system-image: $suite: built in $((t1 - t0)) s: kernel $release, $used_mb M
 
 # Images of other keys (an older package list, another worktree's) go once
 # nobody has booted them for a day.
-find "$cache" -mindepth 1 -maxdepth 1 -type d -name "$suite-*" ! -name "$suite-$key" |
+# A test image and a bench image of the same suite are not each other's old keys.
+others=()
+[[ $bench -eq 1 ]] || others=(! -name "$suite-bench-*")
+find "$cache" -mindepth 1 -maxdepth 1 -type d -name "$flavour-*" ! -name "$flavour-$key" "${others[@]}" |
 	while read -r old; do
 		[[ -n $(find "$old/last-used" -mmin -1440 2>/dev/null) ]] || rm -rf "$old"
 	done
