@@ -6,9 +6,9 @@
 
 #include <bpf/bpf.h>
 
-#include "enforcer_abi.h"
 #include "inode_filter.h"
 
+/* Set ino's bit in f; whether it was clear. */
 static bool filter_set(struct enf_inode_filter *f, uint64_t ino)
 {
 	uint32_t bit = enf_inode_filter_bit(ino);
@@ -19,7 +19,12 @@ static bool filter_set(struct enf_inode_filter *f, uint64_t ino)
 	return !was;
 }
 
-static int filter_write(int filter_fd, const struct enf_inode_filter *f)
+void inode_filter_mark(struct enf_inode_filter *f, uint64_t ino)
+{
+	(void)filter_set(f, ino);
+}
+
+int inode_filter_write(int filter_fd, const struct enf_inode_filter *f)
 {
 	uint32_t zero = 0;
 
@@ -46,7 +51,7 @@ int inode_filter_add(int filter_fd, const uint64_t *inos, size_t n)
 	}
 	for (size_t i = 0; i < n; i++)
 		changed |= filter_set(f, inos[i]);
-	r = changed ? filter_write(filter_fd, f) : 0;
+	r = changed ? inode_filter_write(filter_fd, f) : 0;
 	free(f);
 	return r;
 }
@@ -61,11 +66,11 @@ int inode_filter_rebuild(int filter_fd, int inodes_fd)
 	if (!f)
 		return -ENOMEM;
 	while (bpf_map_get_next_key(inodes_fd, have_cur ? &cur : NULL, &next) == 0) {
-		(void)filter_set(f, next.ino);
+		inode_filter_mark(f, next.ino);
 		cur = next;
 		have_cur = true;
 	}
-	r = errno == ENOENT ? filter_write(filter_fd, f) : -errno;
+	r = errno == ENOENT ? inode_filter_write(filter_fd, f) : -errno;
 	free(f);
 	return r;
 }

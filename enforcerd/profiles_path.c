@@ -85,28 +85,35 @@ static void from_remove(const struct engine *e, const struct bundle *b, uint32_t
 
 static void inodes_remove(const struct engine *e, uint32_t instance)
 {
+	_cleanup_free_ struct enf_inode_filter *kept = calloc(1, sizeof(*kept));
 	struct enf_inode_key cur, next;
 	bool have_cur = false;
 	int r;
 
 	/*
 	 * Keys are not kept: the instance's entries are found by walking the
-	 * map. Only `next` is ever deleted, so the cursor stays valid.
+	 * map. Only `next` is ever deleted, so the cursor stays valid; every
+	 * entry the cursor passes stays, and the same walk marks its bit.
 	 */
 	while (bpf_map_get_next_key(inodes_fd(e), have_cur ? &cur : NULL, &next) == 0) {
 		if (next.instance == instance) {
-			if (bpf_map_delete_elem(inodes_fd(e), &next) < 0 && errno != ENOENT) {
-				log_warn("cannot remove an inode entry of instance %u: %m", instance);
-				cur = next;
-				have_cur = true;
-			}
-			continue;
+			if (bpf_map_delete_elem(inodes_fd(e), &next) == 0 || errno == ENOENT)
+				continue;
+			log_warn("cannot remove an inode entry of instance %u: %m", instance);
 		}
+		if (kept)
+			inode_filter_mark(kept, next.ino);
 		cur = next;
 		have_cur = true;
 	}
-	/* Only now may the removed identities' bits go: until here their entries could be found. */
-	r = inode_filter_rebuild(engine_map_fd(e, "inode_filter"), inodes_fd(e));
+	/*
+	 * Only now may the removed identities' bits go: until here their
+	 * entries could be found. A walk cut short has not marked them all.
+	 */
+	if (errno != ENOENT)
+		r = -errno;
+	else
+		r = kept ? inode_filter_write(engine_map_fd(e, "inode_filter"), kept) : -ENOMEM;
 	if (r < 0)
 		log_warn("cannot rewrite the inode filter after removing instance %u: %s (it keeps their bits: "
 			 "lookups cost more, nothing is missed)", instance, strerror(-r));

@@ -129,6 +129,16 @@ static __always_inline __u64 current_exe_file(void)
 extern __u64 current_manager_exe(void);
 
 /*
+ * What bpf_get_current_cgroup_id() returns (the default hierarchy cgroup's
+ * kernfs id), by plain loads through the task the caller has: one helper
+ * call less on the path every hook of every task takes.
+ */
+static __always_inline __u64 task_cgroup_id(struct task_struct *task)
+{
+	return task->cgroups->dfl_cgrp->kn->id;
+}
+
+/*
  * 1 with *ret_slot set when a profile governs the current task, 0 when none
  * does, -errno when that cannot be determined (the caller fails closed);
  * *manager says whether the task is the service manager preparing the
@@ -152,27 +162,16 @@ extern __u64 current_manager_exe(void);
  * manager exec'd the service): two files alive at once during an exec
  * never share an address.
  */
-/*
- * What bpf_get_current_cgroup_id() returns (the default hierarchy cgroup's
- * kernfs id), by plain loads through the task the caller has: one helper
- * call less on the path every hook of every task takes.
- */
-static __always_inline __u64 task_cgroup_id(struct task_struct *task)
-{
-	return task->cgroups->dfl_cgrp->kn->id;
-}
-
 static __always_inline int current_governance(__u32 *ret_slot, bool *manager)
 {
 	struct task_struct *task;
 	struct enf_gov_cache *c;
 	struct enf_config *cfg;
 	__u64 gen, cgid, manager_exe;
-	__u32 zero = 0;
 	int r;
 
 	*manager = false;
-	cfg = bpf_map_lookup_elem(&settings, &zero);
+	cfg = engine_settings();
 	if (!cfg)
 		return -ENOENT;
 	if (!cfg->levels_mask && !cfg->deep_levels)
@@ -193,7 +192,7 @@ static __always_inline int current_governance(__u32 *ret_slot, bool *manager)
 	r = cgroup_walk(cfg, ret_slot);
 	manager_exe = r > 0 ? current_manager_exe() : 0;
 	*manager = manager_exe != 0;
-	if (r >= 0 && c && gen && bpf_get_current_cgroup_id() == cgid) {
+	if (r >= 0 && c && gen && task_cgroup_id(task) == cgid) {
 		c->cgroup_id = cgid;
 		c->slot = r ? *ret_slot : 0;
 		c->found = r;
@@ -256,10 +255,9 @@ static __always_inline int cgroup_profile_slot(struct cgroup *cgrp, __u32 *ret_s
 {
 	struct other_cgroup_walk w = {};
 	struct enf_config *cfg;
-	__u32 zero = 0;
 	long n;
 
-	cfg = bpf_map_lookup_elem(&settings, &zero);
+	cfg = engine_settings();
 	if (!cfg)
 		return -ENOENT;
 	if (!cfg->levels_mask && !cfg->deep_levels)

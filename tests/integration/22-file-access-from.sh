@@ -63,15 +63,8 @@ expect_eq "from: a renamed copy is not the named binary" EPERM "$(c /opt/t/bin/r
 mv /opt/t/bin/reader.moved /opt/t/bin/reader
 # One shell, before and after an edit that names it: its identity is
 # resolved again under the new instance, not kept from the old one.
-mkfifo /tmp/t22.go
-in_cgroup $CG/t22 /bin/busybox sh -c 'if read x </srv/app/other; then echo before=ok; else echo before=denied; fi
-	read x </tmp/t22.go
-	if read x </srv/app/other; then echo after=ok; else echo after=denied; fi' >/tmp/t22.out 2>/dev/null &
-shell=$!
-sleep 1
+shell_reads_twice $CG/t22 /srv/app/other
 expect_exit "rule add: the shell's binary may read another file" 0 enforcerctl rule add kinds file \
 	'{"action":"allow","path":"/srv/app/other","access":["read"],"from":["/bin/busybox"]}'
-echo go >/tmp/t22.go
-wait $shell
-expect_eq "from: one shell, denied before the edit, allowed after it" "before=denied after=ok" "$(echo $(cat /tmp/t22.out))"
+expect_eq "from: one shell, denied before the edit, allowed after it" "first=denied second=ok" "$(shell_reads_again)"
 finish

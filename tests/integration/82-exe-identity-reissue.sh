@@ -25,12 +25,7 @@ compile_and_load fa '{"name":"fa","mode":"enforce","file":{"default":"allow","ru
 mkdir -p $CG/t82
 expect_exit "attach fa" 0 enforcerctl attach fa $CG/t82
 first=$(instance_of fa)
-mkfifo /tmp/t82.go
-in_cgroup $CG/t82 /bin/busybox sh -c 'if read x </srv/t82/secret; then echo first=ok; else echo first=denied; fi
-	read x </tmp/t82.go
-	if read x </srv/t82/secret; then echo second=ok; else echo second=denied; fi' >/tmp/t82.out 2>/dev/null &
-shell=$!
-sleep 1
+shell_reads_twice $CG/t82 /srv/t82/secret
 expect_exit "unload fa" 0 enforcerctl unload fa --force
 
 # The daemon's state is lost: the next start hands instance ids out from the start again.
@@ -42,9 +37,7 @@ compile_and_load fb '{"name":"fb","mode":"enforce","file":{"default":"allow","ru
   {"action":"allow","path":"/srv/t82/secret","access":["read"],"from":["/opt/t82/other"]}]}}'
 expect_exit "attach fb" 0 enforcerctl attach fb $CG/t82
 expect_eq "fb has the instance id fa had (the case this test is about)" "$first" "$(instance_of fb)"
-echo go >/tmp/t82.go
-wait $shell
-expect_eq "the shell: allowed under fa, denied under fb" "first=ok second=denied" "$(echo $(cat /tmp/t82.out))"
+expect_eq "the shell: allowed under fa, denied under fb" "first=ok second=denied" "$(shell_reads_again)"
 expect_eq "fb allows its own program (control)" ok "$(in_cgroup $CG/t82 /opt/t82/other open /srv/t82/secret r)"
 expect_eq "a new shell under fb is denied (control)" EPERM "$(in_cgroup $CG/t82 enf-probe open /srv/t82/secret r)"
 finish

@@ -82,4 +82,26 @@ wait_for_log() {
 	return 1
 }
 
+# shell_reads_twice CGROUP FILE: a busybox shell in CGROUP reads FILE (the
+# first decision of its life: its executable identity is resolved there),
+# then waits; shell_reads_again lets it read FILE once more, with whatever
+# happened meanwhile (an edit, a restart), and prints "first=ok|denied
+# second=ok|denied". One shell at a time.
+shell_reads_twice() {
+	rm -f /tmp/shell-twice.go
+	mkfifo /tmp/shell-twice.go
+	in_cgroup "$1" /bin/busybox sh -c 'if read x <"$1"; then echo first=ok; else echo first=denied; fi
+		read x </tmp/shell-twice.go
+		if read x <"$1"; then echo second=ok; else echo second=denied; fi' shell-twice "$2" \
+		>/tmp/shell-twice.out 2>/dev/null &
+	SHELL_TWICE=$!
+	sleep 1
+}
+
+shell_reads_again() {
+	echo go >/tmp/shell-twice.go
+	wait "$SHELL_TWICE"
+	echo $(cat /tmp/shell-twice.out)
+}
+
 finish_cleanup() { stop_daemon; }
