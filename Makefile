@@ -160,6 +160,21 @@ $(OUT)/tests/guest/%: tests/guest/%.c $(USER_HDRS) $(wildcard tests/guest/*.h)
 # The schema validator and enf-json read JSON (libjansson.a: static like the others).
 $(OUT)/tests/guest/enf-schema-check $(OUT)/tests/guest/enf-json: GUEST_LDLIBS := $(LDLIBS_JSON)
 
+# enf-empty-lsm embeds an LSM program that does nothing (make bench's measure
+# of the kernel's own cost per program), static with libbpf.a like the others.
+$(OUT)/tests/guest/bpf/empty_lsm.bpf.o: tests/guest/bpf/empty_lsm.bpf.c $(OUT)/vmlinux.h
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(OUT)/tests/guest/empty_lsm.skel.h: $(OUT)/tests/guest/bpf/empty_lsm.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name empty_lsm_bpf > $@
+
+$(OUT)/tests/guest/enf-empty-lsm: $(OUT)/tests/guest/empty_lsm.skel.h
+$(OUT)/tests/guest/enf-empty-lsm: CFLAGS += -I$(OUT)/tests/guest
+$(OUT)/tests/guest/enf-empty-lsm: GUEST_LDLIBS := $(shell $(PKG_CONFIG) --static --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
+
 # ---- fuzzing: libFuzzer + ASan + UBSan (tests/fuzz/run.sh builds and runs these) ----
 # One target per input a damaged disk, a bad tool or a local user can shape:
 # tests/fuzz/fuzz_NAME.c states each one's invariant. Library code is

@@ -374,6 +374,7 @@ fi
 # is reported as failed, never timed.
 AA_DENIED=/srv/other/denied
 AA_PROFILES=$W/apparmor.profiles
+EMPTY_PIN=/sys/fs/bpf/enf-bench-empty-lsm
 # The shell writes "exec PROFILE" to its own attribute (one write: echo is a
 # builtin), then execs CMD, which starts under PROFILE. The attribute has
 # lived in an apparmor/ directory since 5.1; attr/exec before that.
@@ -393,7 +394,7 @@ aa_run() {
 	cfg=$1
 	shift
 	case $cfg in
-	none | aa_loaded | enf_loaded) in_cgroup $CG/unconf "$@" ;;
+	none | aa_loaded | bpf_empty | enf_loaded) in_cgroup $CG/unconf "$@" ;;
 	aa_deny | aa_allow) in_cgroup $CG/unconf sh -c "$AA_ENTER" aa_enter "$cfg" "$@" ;;
 	enf_deny | enf_allow) in_cgroup $CG/$cfg "$@" ;;
 	esac
@@ -509,6 +510,15 @@ if section_wanted apparmor; then
 				note "WARNING: AppArmor profiles still loaded after apparmor_parser -R"
 		fi
 		aa_measure $r none mid
+		# The kernel's share of any BPF-LSM engine's cost: an LSM program
+		# that does nothing, on file_open, with no enforcer loaded.
+		if out=$(enf-empty-lsm $EMPTY_PIN 2>&1); then
+			emit "kind=empty round=$r $out"
+			aa_measure $r bpf_empty
+			rm -f $EMPTY_PIN
+		else
+			note "FAILED: enf-empty-lsm $EMPTY_PIN: $out"
+		fi
 		start_daemon
 		load_attach enf_deny
 		load_attach enf_allow

@@ -298,6 +298,8 @@ AA_CFGS = [
     ("aa_loaded", "AppArmor profiles loaded, task unconfined"),
     ("aa_deny", "AppArmor deny-list: `/** rwmlkix,` + one `deny` rule"),
     ("aa_allow", "AppArmor allow-list: `/srv/bench/** r,` + its own binary `rm`"),
+    ("bpf_empty", "an LSM program that does nothing, on file_open (no enforcer): the kernel's charge for "
+                  "any BPF-LSM program there"),
     ("enf_loaded", "enforcer loaded, task unconfined"),
     ("enf_deny", "enforcer `file.default: allow` + one deny rule"),
     ("enf_allow", "enforcer `file.default: deny` + one subtree allow (`/srv/bench/**`)"),
@@ -369,9 +371,11 @@ def apparmor_section(name, recs, targets, out):
                f"to `{meta.get('enter', '?')}` before the loop's exec. The same `enf-bench openclose` loop "
                f"({meta.get('n_open', '?')} open+close of a file at depth {' and '.join(map(str, depths))}, below "
                f"`/srv/bench`) runs in each configuration, in {meta.get('rounds', '?')} round(s); within a round the "
-               "AppArmor configurations, then the enforcer ones (daemon started, stopped with "
-               "`--remove-enforcement` after), each group in an order that turns from round to round. *Nothing "
-               "confined* is measured at the start of each round, between the two groups and at the end. Before "
+               "AppArmor configurations, then an LSM program that does nothing on file_open (`enf-empty-lsm`, "
+               "detached after: the kernel's charge for any BPF-LSM program there, enforcer's included), then the "
+               "enforcer ones (daemon started, stopped with `--remove-enforcement` after), each group in an order "
+               "that turns from round to round. *Nothing confined* is measured at the start of each round, "
+               "between the AppArmor group and the rest, and at the end. Before "
                "each configuration is timed, an open of a file outside its rules (`/srv/other/denied`) must fail "
                "with EACCES or EPERM from inside it (from inside the unconfined ones it must succeed), and the "
                "timed files must open; a configuration that fails this is not timed in that round.\n")

@@ -119,16 +119,20 @@ judge_fatal() {
 # guest ran unasked), from BEGIN/RESULT/MISSING/DONE. A test that began and
 # never ended hung or crashed the guest; one that never began was not run.
 judge_tests() {
-	local per=$1 t status rc done_n aborted=0
-	local -A result=() began=()
+	local per=$1 t status rc secs done_n aborted=0
+	local -A result=() began=() took=()
 	local order=()
 	while read -r t; do
 		[[ -n $t ]] || continue
 		began[$t]=1
 		order+=("$t")
 	done < <(marker_args BEGIN)
-	while read -r t status rc; do
-		[[ -n $t ]] && result[$t]="$status $rc"
+	# RESULT NAME STATUS RC SECONDS (guests before 2026-12-05 sent no seconds).
+	while read -r t status rc secs; do
+		[[ -n $t ]] || continue
+		result[$t]="$status $rc"
+		secs=${secs%$'\r'}
+		[[ $secs =~ ^[0-9]+$ ]] && took[$t]=$secs
 	done < <(marker_args RESULT)
 	# Expected tests the guest never began are reported after those it ran.
 	for t in "${expected[@]}"; do
@@ -164,6 +168,15 @@ judge_tests() {
 	while read -r t; do
 		[[ -n $t ]] && fail "$t" "the guest has no $test_dir/$t.sh (stale guest files?)"
 	done < <(marker_args MISSING)
+	# Where the guest's time went (the whole run must fit CI's budget): the
+	# tests' own seconds, and the slowest. The rest of the run is boot and
+	# the reset between tests (on 6.1 each program detached waits for an
+	# RCU-tasks grace period, ~0.1 s, in ftrace).
+	if [[ ${#took[@]} -gt 0 ]]; then
+		echo "time: tests took $(for t in "${!took[@]}"; do echo "${took[$t]}"; done | awk '{ s += $1 } END { print s }')s" \
+			"in all; slowest: $(for t in "${!took[@]}"; do echo "${took[$t]} $t"; done |
+				sort -rn | head -n 5 | awk '{ printf "%s%s %ss", (NR > 1 ? ", " : ""), $2, $1 }')"
+	fi
 	done_n=$(marker_args DONE | head -n1)
 	# A missing DONE is its own failure only when no test already took the
 	# blame for the guest stopping.
