@@ -128,7 +128,6 @@ static __always_inline __u64 current_exe_file(void)
  */
 extern __u64 current_manager_exe(void);
 
-
 /*
  * 1 with *ret_slot set when a profile governs the current task, 0 when none
  * does, -errno when that cannot be determined (the caller fails closed);

@@ -39,6 +39,9 @@ int main(int argc, char **argv)
 		err = bpf_obj_get_info_by_fd(bpf_link__fd(link), &linfo, &llen);
 	if (err) {
 		fprintf(stderr, "enf-empty-lsm: attaching to file_open and pinning at %s failed: %d\n", argv[1], err);
+		/* A pin left behind would keep the program attached through the configurations timed next. */
+		if (!libbpf_get_error(link))
+			(void)bpf_link__unpin(link);
 		empty_lsm_bpf__destroy(skel);
 		return 1;
 	}

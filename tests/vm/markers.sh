@@ -173,9 +173,9 @@ judge_tests() {
 	# the reset between tests (on 6.1 each program detached waits for an
 	# RCU-tasks grace period, ~0.1 s, in ftrace).
 	if [[ ${#took[@]} -gt 0 ]]; then
-		echo "time: tests took $(for t in "${!took[@]}"; do echo "${took[$t]}"; done | awk '{ s += $1 } END { print s }')s" \
-			"in all; slowest: $(for t in "${!took[@]}"; do echo "${took[$t]} $t"; done |
-				sort -rn | head -n 5 | awk '{ printf "%s%s %ss", (NR > 1 ? ", " : ""), $2, $1 }')"
+		for t in "${!took[@]}"; do echo "${took[$t]} $t"; done | sort -rn |
+			awk '{ s += $1; if (NR <= 5) top = top (NR > 1 ? ", " : "") $2 " " $1 "s" }
+				END { printf "time: tests took %ds in all; slowest: %s\n", s, top }'
 	fi
 	done_n=$(marker_args DONE | head -n1)
 	# A missing DONE is its own failure only when no test already took the
