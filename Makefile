@@ -226,9 +226,10 @@ fuzz: fuzz-build $(OUT)/bin/policyc
 deb-for-check:
 	$(Q)DEB_BUILD_OPTIONS="nocheck noautodbgsym $(DEB_BUILD_OPTIONS)" scripts/make-deb.sh
 
-# test_deb checks the package deb-for-check just built rather than building it a second time.
-check: all deb-for-check
-	$(Q)ENFORCER_DEB=build/deb/enforcer_current_$$(dpkg --print-architecture).deb tests/run-all.sh
+# run-all.sh builds the package (deb-for-check) beside the first guests; test_deb
+# checks that package rather than building it a second time.
+check: all
+	$(Q)tests/run-all.sh --build-deb
 
 check-unit: all
 	$(Q)tests/run-all.sh --unit-only

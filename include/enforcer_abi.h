@@ -424,6 +424,33 @@ struct enf_net_val {
 };
 
 /*
+ * accept_memos: a listening socket -> the last accept on it that its
+ * profile allowed with no event (socket storage, lsm-progs/net.bpf.c).
+ * Every connection a listener takes is decided on the same address under
+ * the same profile, so the match is kept while none of what decided it
+ * changed: the profile's slot, instance and generation (bumped by every
+ * edit, mode change included), settings.attach_gen (every start and every
+ * change of the attachments), and the listener's family, protocol and
+ * bound address and port, compared at each accept rather than trusted: a
+ * listener that bound no port itself gives it up when disconnected, and
+ * can then be bound elsewhere and listen again. Profiles with 'from' rules
+ * are never kept: their outcome depends on the task's executable too.
+ * Read by the hook only; in this header for the test that plants one by
+ * hand (tests/guest/enf-net.c, accept-memo).
+ */
+struct enf_accept_memo {
+	__u64 attach_gen;
+	__u64 generation;
+	__u32 slot;
+	__u32 instance;
+	__u16 port;         /* host byte order */
+	__u8  family;       /* AF_INET or AF_INET6 */
+	__u8  proto;        /* enum enf_net_proto */
+	__u8  addr[16];     /* IPv6 or IPv4-mapped */
+	__u32 _pad;
+};
+
+/*
  * settings: single-entry array of global switches the daemon maintains.
  * abi_version sits at offset 12 in every version: a new daemon reads it
  * from pinned state before trusting any other layout.
@@ -625,6 +652,7 @@ _Static_assert(sizeof(struct enf_self_inode_val) == 8, "enf_self_inode_val");
 _Static_assert(sizeof(struct enf_net_key) == 24, "enf_net_key");
 _Static_assert(sizeof(struct enf_net_rule) == 16, "enf_net_rule");
 _Static_assert(sizeof(struct enf_net_val) == 8 + 16 * ENF_NET_RULES_PER_PREFIX, "enf_net_val");
+_Static_assert(sizeof(struct enf_accept_memo) == 48, "enf_accept_memo");
 _Static_assert(sizeof(struct enf_learn_key) == 48, "enf_learn_key");
 _Static_assert(sizeof(struct enf_event) == 88 + 24 + 16 + ENF_PATH_EVENT_MAX + ENF_EXE_EVENT_MAX, "enf_event");
 _Static_assert(sizeof(struct enf_rate_key) == 24, "enf_rate_key");

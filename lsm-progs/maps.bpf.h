@@ -337,6 +337,14 @@ ENF_MAP struct {
 	__type(value, struct enf_exe_cache);
 } exe_ids SEC(".maps");
 
+/* listening socket -> its last accept kept (struct enf_accept_memo, enforcer_abi.h) */
+ENF_MAP struct {
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct enf_accept_memo);
+} accept_memos SEC(".maps");
+
 /*
  * {instance, address prefix} -> every network rule that can apply there,
  * in precedence order (lsm-progs/net.bpf.h). LPM tries require NO_PREALLOC.

@@ -196,7 +196,7 @@ int BPF_PROG(enf_socket_bind, struct socket *sock, struct sockaddr *address, int
 	return net_conclude(&d, net_bind_kind(&d, af, address, addrlen), af);
 }
 
-/* listen and accept: the address and port the socket is bound to. */
+/* listen: the address and port the socket is bound to. */
 static __always_inline int net_check_local(struct socket *sock, __u32 op, enum enf_hook hook)
 {
 	struct decision d = { .hook = hook };
@@ -221,12 +221,87 @@ int BPF_PROG(enf_socket_listen, struct socket *sock, int backlog, int ret)
 	return net_check_local(sock, ENF_NET_LISTEN, ENF_HOOK_SOCKET_LISTEN);
 }
 
+/*
+ * accept: decided as listen is, on the listener's address, but kept on the
+ * listener (accept_memos, struct enf_accept_memo in enforcer_abi.h): a
+ * server takes many connections on one listener, and the match (a trie
+ * lookup, a scan of the rules, the profile's re-check) is most of a
+ * confined accept's cost. What the memo is checked against is read anew
+ * at every accept; only the match is skipped.
+ */
+
+/* Whether memo holds a decision for d (slot, profile state, address) under attach_gen gen. */
+static __always_inline bool accept_memo_fits(const struct enf_accept_memo *memo, const struct decision *d,
+					     __u64 gen)
+{
+	/* Both addresses are 4-byte aligned (the stack refuses wider unaligned reads). */
+	const __u32 *a = (const __u32 *)memo->addr, *b = (const __u32 *)d->net.addr;
+
+	return memo->attach_gen == gen && memo->generation == d->prof.generation && memo->slot == d->slot &&
+	       memo->instance == d->prof.instance && memo->port == d->net.port &&
+	       memo->family == d->net.family && memo->proto == d->net.proto &&
+	       !((a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2]) | (a[3] ^ b[3]));
+}
+
+static __always_inline void accept_memo_keep(struct sock *sk, const struct decision *d, __u64 gen)
+{
+	struct enf_accept_memo *memo;
+
+	memo = bpf_sk_storage_get(&accept_memos, sk, NULL, BPF_SK_STORAGE_GET_F_CREATE);
+	if (!memo)
+		return; /* out of memory: the next accept matches again */
+	memo->attach_gen = gen;
+	memo->generation = d->prof.generation;
+	memo->slot = d->slot;
+	memo->instance = d->prof.instance;
+	memo->port = d->net.port;
+	memo->family = d->net.family;
+	memo->proto = d->net.proto;
+	__builtin_memcpy(memo->addr, d->net.addr, sizeof(memo->addr));
+}
+
 SEC("lsm/socket_accept")
 int BPF_PROG(enf_socket_accept, struct socket *sock, struct socket *newsock, int ret)
 {
+	struct decision d = { .hook = ENF_HOOK_SOCKET_ACCEPT };
+	struct enf_accept_memo *memo;
+	struct enf_config *cfg;
+	struct sock *sk;
+	__u64 gen = 0;
+	__u32 af = 0;
+
 	if (ret != 0)
 		return ret;
-	return net_check_local(sock, ENF_NET_ACCEPT, ENF_HOOK_SOCKET_ACCEPT);
+	/*
+	 * attach_gen before the governance check: a memo kept under it can
+	 * only be older than what decided, never newer (a start that reissues
+	 * an instance changes it first).
+	 */
+	cfg = engine_settings();
+	if (cfg)
+		gen = *(volatile __u64 *)&cfg->attach_gen;
+	if (!net_begin(&d, sock, ENF_NET_ACCEPT, &af, &ret))
+		return ret;
+	if (!net_is_inet(af))
+		return net_conclude(&d, NET_NO_ADDR, af);
+	sk = sock->sk; /* typed: socket storage takes the kernel's pointer (6.12: trusted or NULL) */
+	if (!sk)
+		return net_conclude(&d, NET_UNRESOLVED, af);
+	net_local_addr(sk, af, &d.net);
+	/* Learn records every accept; 'from' rules depend on the executable too. */
+	if (d.prof.mode == ENF_MODE_LEARN || (d.prof.flags & ENF_PROFILE_HAS_FROM))
+		gen = 0;
+	if (gen) {
+		memo = bpf_sk_storage_get(&accept_memos, sk, NULL, 0);
+		if (memo && accept_memo_fits(memo, &d, gen)) {
+			stat_inc(ENF_STAT_DECISIONS); /* as finish() counts an allow */
+			return 0;
+		}
+	}
+	ret = net_conclude(&d, NET_ADDR, af);
+	if (ret == 0 && gen && d.action == ENF_ACT_ALLOW)
+		accept_memo_keep(sk, &d, gen);
+	return ret;
 }
 
 /*

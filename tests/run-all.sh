@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# The whole test run: host unit tests (and the fuzz smoke run, if any), then
-# the guests, one pipeline per kernel, the kernels side by side: the
-# integration tests in the initramfs guest (tests/integration), then the
-# system tests in a Debian system with systemd (tests/system).
+# The whole test run: the guests, one pipeline per kernel, the kernels side
+# by side: the integration tests in the initramfs guest (tests/integration),
+# then the system tests in a Debian system with systemd (tests/system). While
+# the first guests boot, the host builds the package (--build-deb) and runs
+# the host unit tests and the fuzz smoke run; their results print first.
 #
 # usage: tests/run-all.sh [--unit-only] [--vm-only] [--system-only] [--kernel NAME]...
-#                         [--test NAME]... [--timeout S]
+#                         [--test NAME]... [--timeout S] [--build-deb]
 #   --unit-only    host tests only        \  combined, they select stages;
 #   --vm-only      initramfs guests only   > without any, all three run
 #   --system-only  system guests only     /
+#   --build-deb    build the package (make deb-for-check) beside the initramfs
+#                  guests; the host tests and the system guests wait for it
 #   --kernel NAME  guest kernels to boot (default: bookworm trixie); a system
 #                  guest exists for the suites bookworm and trixie
 #   --test NAME    only this test of tests/integration or tests/system
@@ -26,19 +29,20 @@ cd "$root"
 export LC_ALL=C
 exec </dev/null
 
-unit=0 vm=0 system=0 kernels=() names=() boot_args=() system_args=()
+unit=0 vm=0 system=0 build_deb=0 kernels=() names=() boot_args=() system_args=()
 while [[ $# -gt 0 ]]; do
 	case $1 in
 	--unit-only) unit=1; shift ;;
 	--vm-only) vm=1; shift ;;
 	--system-only) system=1; shift ;;
+	--build-deb) build_deb=1; shift ;;
 	--kernel) kernels+=("${2:?--kernel needs a name}"); shift 2 ;;
 	--test) names+=("${2:?--test needs a name}"); shift 2 ;;
 	--timeout)
 		boot_args+=(--timeout "${2:?--timeout needs seconds}")
 		system_args+=(--timeout "$2")
 		shift 2 ;;
-	-h|--help) sed -n '4,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '4,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "run-all: unknown argument '$1'" >&2; exit 2 ;;
 	esac
 done
@@ -151,10 +155,12 @@ report() {
 	fi
 }
 
-run_guests() {
+# start_guests launches the pipelines and returns; finish_guests waits for
+# them and reports. The host stage runs in between.
+declare -A on_vm=() on_system=() pids=()
+run=() builders=()
+start_guests() {
 	local k
-	local -A on_vm=() on_system=() pids=()
-	local run=() builders=()
 	mkdir -p build/vm
 	if [[ $vm -eq 1 ]]; then
 		for k in "${kernels[@]}"; do
@@ -213,6 +219,11 @@ run_guests() {
 				echo "$rc" >"build/vm/$k-test.rc"
 			fi
 			if [[ -n ${on_system[$s]:-} ]]; then
+				# The package the system guest installs: wait for its build.
+				while [[ $build_deb -eq 1 && ! -e build/vm/deb.rc ]]; do
+					kill -0 $$ 2>/dev/null || exit 1
+					sleep 2
+				done
 				rc=0
 				tests/vm/system-boot.sh --suite "$s" --log "build/vm/$s-system.log" \
 					"${system_args[@]}" >"build/vm/$s-system.out" 2>&1 || rc=$?
@@ -221,6 +232,10 @@ run_guests() {
 		) &
 		pids[$k]=$!
 	done
+}
+
+finish_guests() {
+	local k
 	for k in "${run[@]}"; do wait "${pids[$k]}" || true; done
 	for k in "${builders[@]}"; do wait "$k" || true; done
 	for k in "${run[@]}"; do
@@ -234,7 +249,31 @@ run_guests() {
 	done
 }
 
+# The package, for test_deb and the system guests. The guests it would not
+# hold up start first: the host's two cores are both busy with guests all
+# run long, so what the host does beside them costs them little, and the
+# bookworm guest leaves its core idle for seconds between tests (6.1 detaches
+# each program through an RCU-tasks grace period).
+build_package() {
+	local rc=0
+	mkdir -p build/vm
+	rm -f build/vm/deb.rc
+	make -s deb-for-check >build/vm/deb.log 2>&1 || rc=$?
+	echo "$rc" >build/vm/deb.rc
+	if [[ $rc -eq 0 ]]; then
+		echo "PASS package (make deb-for-check)"
+		passed=$((passed + 1))
+		export ENFORCER_DEB=build/deb/enforcer_current_$(dpkg --print-architecture).deb
+	else
+		echo "FAIL package (make deb-for-check exit status $rc; build/vm/deb.log ends:)"
+		tail -n 30 build/vm/deb.log | indent
+		failed=$((failed + 1))
+	fi
+}
+
+[[ $vm -eq 0 && $system -eq 0 ]] || start_guests
+[[ $build_deb -eq 0 ]] || build_package
 [[ $unit -eq 0 ]] || run_unit
-[[ $vm -eq 0 && $system -eq 0 ]] || run_guests
+[[ $vm -eq 0 && $system -eq 0 ]] || finish_guests
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

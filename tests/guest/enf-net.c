@@ -20,6 +20,21 @@
  *   enf-net bind tcp|udp ADDR PORT         bind only
  *   enf-net listen ADDR PORT               bind, then listen
  *   enf-net accept ADDR PORT               bind, listen, connect to itself, accept
+ *   enf-net accept-again ADDR PORT FILE    as accept, then once FILE exists (60 s at most)
+ *                                          connect and accept again on the same listener;
+ *                                          prints both words on one line
+ *   enf-net accept-rebind ADDR PORT|same   listen with no bind (an ephemeral port on the
+ *                                          wildcard address), accept, disconnect the
+ *                                          listener (connect AF_UNSPEC: the port is given
+ *                                          up), bind it to ADDR PORT (same: the ephemeral
+ *                                          port again), listen, accept; both words
+ *   enf-net accept-memo PIN DIR ADDR PORT1 PORT2
+ *                                          accept on PORT1 from cgroup DIR, then copy the
+ *                                          memo the engine kept on that listener (PIN: the
+ *                                          pinned accept_memos map) onto a listener on PORT2,
+ *                                          with PORT2 in it, and accept there from DIR: "ok
+ *                                          memo ok" when the hook took the planted memo (no
+ *                                          memo: "ok nomemo"); the map is used from outside DIR
  *   enf-net disconnect ADDR PORT           UDP connect, then connect(AF_UNSPEC)
  *   enf-net ping ADDR                      ICMP echo over a ping socket (SOCK_DGRAM)
  *   enf-net rawping ADDR                   ICMP echo over a raw socket (IPv4)
@@ -40,6 +55,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/bpf.h>
 #include <linux/if_ether.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
@@ -51,22 +67,29 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "enf-enter.h"
+#include "enforcer_abi.h"
 
 #define ECHO "ping"
 
+/* The word for an errno: "ok" for 0, else its name (EPERM, ...). */
+static const char *errname(int err)
+{
+	if (err == 0)
+		return "ok";
+	return strerrorname_np(err) ? strerrorname_np(err) : "EOTHER";
+}
+
 static int report(int err)
 {
-	if (err == 0) {
-		printf("ok\n");
-		return 0;
-	}
-	printf("%s\n", strerrorname_np(err) ? strerrorname_np(err) : "EOTHER");
-	return 1;
+	printf("%s\n", errname(err));
+	return err ? 1 : 0;
 }
 
 static int usage(void)
@@ -302,20 +325,29 @@ static int do_bind(const char *proto, const char *addr, const char *port, bool l
 	return report(0);
 }
 
-static int do_accept(const char *addr, const char *port)
+/*
+ * Connect to listener lfd where it is bound now (127.0.0.1 or ::1 for a
+ * wildcard address) and accept: 0, or accept's errno. The connection is
+ * closed again either way.
+ */
+static int accept_one(int lfd)
 {
-	struct addr a;
-	int lfd, cfd, afd, err = 0;
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	int cfd, afd, err = 0;
 
-	if (parse_addr(addr, port, &a) < 0)
-		return usage();
-	lfd = bound_socket(SOCK_STREAM, &a, true);
-	if (lfd < 0)
-		return report(-lfd);
-	cfd = socket(a.family, SOCK_STREAM, 0);
-	if (cfd < 0 || connect(cfd, (struct sockaddr *)&a.ss, a.len) < 0) {
+	if (getsockname(lfd, (struct sockaddr *)&ss, &len) < 0) {
+		fprintf(stderr, "enf-net: accept: getsockname: %m\n");
+		exit(2);
+	}
+	if (ss.ss_family == AF_INET && ((struct sockaddr_in *)&ss)->sin_addr.s_addr == htonl(INADDR_ANY))
+		((struct sockaddr_in *)&ss)->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (ss.ss_family == AF_INET6 && IN6_IS_ADDR_UNSPECIFIED(&((struct sockaddr_in6 *)&ss)->sin6_addr))
+		((struct sockaddr_in6 *)&ss)->sin6_addr = in6addr_loopback;
+	cfd = socket(ss.ss_family, SOCK_STREAM, 0);
+	if (cfd < 0 || connect(cfd, (struct sockaddr *)&ss, len) < 0) {
 		fprintf(stderr, "enf-net: accept: the self-connect failed: %m\n");
-		return 2;
+		exit(2);
 	}
 	afd = accept(lfd, NULL, NULL);
 	if (afd < 0)
@@ -323,8 +355,157 @@ static int do_accept(const char *addr, const char *port)
 	else
 		close(afd);
 	close(cfd);
+	return err;
+}
+
+static int do_accept(const char *addr, const char *port)
+{
+	struct addr a;
+	int lfd, err;
+
+	if (parse_addr(addr, port, &a) < 0)
+		return usage();
+	lfd = bound_socket(SOCK_STREAM, &a, true);
+	if (lfd < 0)
+		return report(-lfd);
+	err = accept_one(lfd);
 	close(lfd);
 	return report(err);
+}
+
+static int do_accept_again(const char *addr, const char *port, const char *file)
+{
+	struct addr a;
+	struct stat st;
+	int lfd, first, i;
+
+	if (parse_addr(addr, port, &a) < 0)
+		return usage();
+	lfd = bound_socket(SOCK_STREAM, &a, true);
+	if (lfd < 0)
+		return report(-lfd);
+	first = accept_one(lfd);
+	printf("%s", errname(first));
+	fflush(stdout);
+	for (i = 0; i < 600 && stat(file, &st) < 0; i++)
+		usleep(100 * 1000);
+	if (i == 600) {
+		fprintf(stderr, "enf-net: accept-again: %s did not appear within 60 s\n", file);
+		return 2;
+	}
+	printf(" %s\n", errname(accept_one(lfd)));
+	close(lfd);
+	return 0;
+}
+
+static int do_accept_rebind(const char *addr, const char *port)
+{
+	struct sockaddr_storage unspec = { .ss_family = AF_UNSPEC }, own;
+	socklen_t len = sizeof(own);
+	bool same = strcmp(port, "same") == 0;
+	struct addr a;
+	int lfd, first, one = 1;
+
+	if (parse_addr(addr, same ? "0" : port, &a) < 0)
+		return usage();
+	lfd = socket(a.family, SOCK_STREAM, 0);
+	/* SO_REUSEADDR: the accepted connection leaves the port in TIME_WAIT */
+	if (lfd < 0 || setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    listen(lfd, 16) < 0 || getsockname(lfd, (struct sockaddr *)&own, &len) < 0) {
+		fprintf(stderr, "enf-net: accept-rebind: listen with no bind: %m\n");
+		return 2;
+	}
+	if (same) /* both families keep the port at the same offset */
+		((struct sockaddr_in *)&a.ss)->sin_port = ((struct sockaddr_in *)&own)->sin_port;
+	first = accept_one(lfd);
+	if (connect(lfd, (struct sockaddr *)&unspec, sizeof(unspec)) < 0 ||
+	    bind(lfd, (struct sockaddr *)&a.ss, a.len) < 0 || listen(lfd, 16) < 0) {
+		fprintf(stderr, "enf-net: accept-rebind: disconnect, bind to %s %s, listen: %m\n", addr, port);
+		return 2;
+	}
+	printf("%s %s\n", errname(first), errname(accept_one(lfd)));
+	close(lfd);
+	return 0;
+}
+
+static long bpf_call(int cmd, union bpf_attr *attr)
+{
+	return syscall(__NR_bpf, cmd, attr, sizeof(*attr));
+}
+
+/* accept_one(lfd) in a child that first joins cgroup dir: accept's errno, or -1. */
+static int accept_in(const char *dir, int lfd)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0)
+		_exit(enter_cgroup(dir) < 0 ? 255 : accept_one(lfd));
+	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) == 255)
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/*
+ * The map operations are the parent's, which stays outside the cgroup
+ * (self-protection refuses bpf() to a confined task); each accept is a
+ * child's, inside it, on the listener the parent holds.
+ */
+static int do_accept_memo(const char *pin, const char *dir, const char *addr, const char *port1,
+			  const char *port2)
+{
+	struct enf_accept_memo memo;
+	union bpf_attr attr;
+	struct addr a, b;
+	int map, lfd1, lfd2, first, second;
+
+	if (parse_addr(addr, port1, &a) < 0 || parse_addr(addr, port2, &b) < 0)
+		return usage();
+	memset(&attr, 0, sizeof(attr));
+	attr.pathname = (__u64)(unsigned long)pin;
+	map = (int)bpf_call(BPF_OBJ_GET, &attr);
+	if (map < 0) {
+		fprintf(stderr, "enf-net: accept-memo: BPF_OBJ_GET %s: %m\n", pin);
+		return 2;
+	}
+	lfd1 = bound_socket(SOCK_STREAM, &a, true);
+	lfd2 = bound_socket(SOCK_STREAM, &b, true);
+	if (lfd1 < 0 || lfd2 < 0) {
+		fprintf(stderr, "enf-net: accept-memo: listeners on %s and %s: %s\n", port1, port2,
+			errname(-(lfd1 < 0 ? lfd1 : lfd2)));
+		return 2;
+	}
+	first = accept_in(dir, lfd1);
+	if (first < 0) {
+		fprintf(stderr, "enf-net: accept-memo: the accept in %s did not run\n", dir);
+		return 2;
+	}
+	memset(&attr, 0, sizeof(attr));
+	attr.map_fd = (__u32)map;
+	attr.key = (__u64)(unsigned long)&lfd1;
+	attr.value = (__u64)(unsigned long)&memo;
+	if (bpf_call(BPF_MAP_LOOKUP_ELEM, &attr) < 0) {
+		printf("%s nomemo\n", errname(first));
+		return 0;
+	}
+	memo.port = (__u16)atoi(port2);
+	attr.key = (__u64)(unsigned long)&lfd2;
+	attr.flags = BPF_ANY;
+	if (bpf_call(BPF_MAP_UPDATE_ELEM, &attr) < 0) {
+		fprintf(stderr, "enf-net: accept-memo: planting the memo: %m\n");
+		return 2;
+	}
+	second = accept_in(dir, lfd2);
+	if (second < 0) {
+		fprintf(stderr, "enf-net: accept-memo: the second accept in %s did not run\n", dir);
+		return 2;
+	}
+	printf("%s memo %s\n", errname(first), errname(second));
+	close(lfd1);
+	close(lfd2);
+	return 0;
 }
 
 static int do_disconnect(const char *addr, const char *port)
@@ -608,6 +789,12 @@ int main(int argc, char **argv)
 		return do_bind("tcp", argv[0], argv[1], true);
 	if (strcmp(op, "accept") == 0 && argc == 2)
 		return do_accept(argv[0], argv[1]);
+	if (strcmp(op, "accept-again") == 0 && argc == 3)
+		return do_accept_again(argv[0], argv[1], argv[2]);
+	if (strcmp(op, "accept-rebind") == 0 && argc == 2)
+		return do_accept_rebind(argv[0], argv[1]);
+	if (strcmp(op, "accept-memo") == 0 && argc == 5)
+		return do_accept_memo(argv[0], argv[1], argv[2], argv[3], argv[4]);
 	if (strcmp(op, "disconnect") == 0 && argc == 2)
 		return do_disconnect(argv[0], argv[1]);
 	if (strcmp(op, "ping") == 0 && argc == 1)
