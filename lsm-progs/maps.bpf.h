@@ -193,10 +193,22 @@ ENF_MAP struct {
 	__type(value, __u32);
 } self_daemon SEC(".maps");
 
-/* cgroup id -> profile slot */
+/*
+ * cgroup id -> profile slot. A reader copies the slot out at once and keeps
+ * no pointer. That copy is not proof against reuse: since 6.1 a hash map
+ * without preallocation takes its elements from bpf_mem_alloc, which may
+ * hand a deleted (or replaced) element to the next insert at once, so a
+ * hook reading just as the daemon detaches or re-attaches this cgroup and
+ * attaches another can take the other's slot for that one decision. The
+ * window needs the daemon to change the attachment of a cgroup the task
+ * is in (rmdir deletes entries too, lsm-progs/cgroup_mkdir.bpf.c, but of
+ * empty cgroups, and a hook looks up only ancestors of a live task); the
+ * daemon changes attach_gen after the write, so the governance cache
+ * (cgroup.bpf.h) does not keep that answer.
+ */
 ENF_MAP struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(map_flags, BPF_F_NO_PREALLOC); /* freed after RCU: a reader never sees reuse */
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, ENF_MAX_ATTACHMENTS);
 	__type(key, struct enf_attach_key);
 	__type(value, struct enf_attach_val);

@@ -70,34 +70,49 @@ __noinline int enf_net_conclude(struct decision *d, __u32 kind, __u32 af)
 }
 
 /* What the socket is: fills d->net's op, family and proto; returns the family. */
-static __always_inline __u32 net_socket_info(struct decision *d, struct socket *sock, __u32 op)
+static __always_inline __u32 net_socket_info(struct decision *d, struct socket *sock, struct sock *sk, __u32 op)
 {
-	struct sock *sk = BPF_CORE_READ(sock, sk);
-	__u32 af = BPF_CORE_READ(sk, __sk_common.skc_family);
+	__u32 af = sk->__sk_common.skc_family;
 
 	d->has_net = true;
 	d->net.op = op;
 	d->net.family = (__u8)af;
-	d->net.proto = net_proto_of(af, BPF_CORE_READ(sock, type), BPF_CORE_READ(sk, sk_protocol));
+	d->net.proto = net_proto_of(af, sock->type, sk->sk_protocol);
 	return af;
 }
 
 /*
  * Prologue of the hooks on an existing socket: true with d->slot, d->prof,
- * d->net's op/family/proto and *ret_af set when there is something to
- * decide; false with *ret set when not (the kernel's own socket, no
- * profile governs the task, or the governing profile failed closed).
+ * d->net's op/family/proto, *ret_af and *ret_sk set when there is
+ * something to decide; false with *ret set when not (the kernel's own
+ * socket, no profile governs the task, or the governing profile failed
+ * closed). The socket is read through the hook's typed pointers (direct
+ * loads: a helper call each cost about as much as the rest of the
+ * prologue); 6.12 types sock->sk as possibly NULL.
  */
-static __always_inline bool net_begin(struct decision *d, struct socket *sock, __u32 op, __u32 *ret_af, int *ret)
+static __always_inline bool net_begin(struct decision *d, struct socket *sock, __u32 op, __u32 *ret_af, int *ret,
+				      struct sock **ret_sk)
 {
 	int status = current_profile_status();
+	struct sock *sk;
 
 	*ret = 0;
 	if (status == 0)
 		return false; /* most tasks: nothing of the socket is read */
-	if (net_kern_sock(sock) || profile_of_status(status, d, ret) <= 0)
+	sk = sock->sk;
+	if (sk && net_kern_sock(sk))
 		return false;
-	*ret_af = net_socket_info(d, sock, op);
+	if (profile_of_status(status, d, ret) <= 0)
+		return false;
+	if (!sk) {
+		/* Never seen: a socket the hooks are given has its sock. Fail closed. */
+		d->has_net = true;
+		d->net.op = op;
+		*ret = net_conclude(d, NET_UNRESOLVED, 0);
+		return false;
+	}
+	*ret_af = net_socket_info(d, sock, sk, op);
+	*ret_sk = sk;
 	return true;
 }
 
@@ -160,11 +175,12 @@ SEC("lsm/socket_connect")
 int BPF_PROG(enf_socket_connect, struct socket *sock, struct sockaddr *address, int addrlen, int ret)
 {
 	struct decision d = { .hook = ENF_HOOK_SOCKET_CONNECT };
+	struct sock *sk;
 	__u32 af = 0;
 
 	if (ret != 0)
 		return ret;
-	if (!net_begin(&d, sock, ENF_NET_CONNECT, &af, &ret))
+	if (!net_begin(&d, sock, ENF_NET_CONNECT, &af, &ret, &sk))
 		return ret;
 	return net_conclude(&d, net_connect_kind(&d, sock, af, address, addrlen, 0), af);
 }
@@ -187,11 +203,12 @@ SEC("lsm/socket_bind")
 int BPF_PROG(enf_socket_bind, struct socket *sock, struct sockaddr *address, int addrlen, int ret)
 {
 	struct decision d = { .hook = ENF_HOOK_SOCKET_BIND };
+	struct sock *sk;
 	__u32 af = 0;
 
 	if (ret != 0)
 		return ret;
-	if (!net_begin(&d, sock, ENF_NET_BIND, &af, &ret))
+	if (!net_begin(&d, sock, ENF_NET_BIND, &af, &ret, &sk))
 		return ret;
 	return net_conclude(&d, net_bind_kind(&d, af, address, addrlen), af);
 }
@@ -200,14 +217,15 @@ int BPF_PROG(enf_socket_bind, struct socket *sock, struct sockaddr *address, int
 static __always_inline int net_check_local(struct socket *sock, __u32 op, enum enf_hook hook)
 {
 	struct decision d = { .hook = hook };
+	struct sock *sk;
 	enum net_kind k = NET_NO_ADDR;
 	__u32 af = 0;
 	int ret;
 
-	if (!net_begin(&d, sock, op, &af, &ret))
+	if (!net_begin(&d, sock, op, &af, &ret, &sk))
 		return ret;
 	if (net_is_inet(af)) {
-		net_local_addr(BPF_CORE_READ(sock, sk), af, &d.net);
+		net_local_addr(sk, af, &d.net);
 		k = NET_ADDR;
 	}
 	return net_conclude(&d, k, af);
@@ -280,13 +298,10 @@ int BPF_PROG(enf_socket_accept, struct socket *sock, struct socket *newsock, int
 	cfg = engine_settings();
 	if (cfg)
 		gen = *(volatile __u64 *)&cfg->attach_gen;
-	if (!net_begin(&d, sock, ENF_NET_ACCEPT, &af, &ret))
+	if (!net_begin(&d, sock, ENF_NET_ACCEPT, &af, &ret, &sk))
 		return ret;
 	if (!net_is_inet(af))
 		return net_conclude(&d, NET_NO_ADDR, af);
-	sk = sock->sk; /* typed: socket storage takes the kernel's pointer (6.12: trusted or NULL) */
-	if (!sk)
-		return net_conclude(&d, NET_UNRESOLVED, af);
 	net_local_addr(sk, af, &d.net);
 	/* Learn records every accept; 'from' rules depend on the executable too. */
 	if (d.prof.mode == ENF_MODE_LEARN || (d.prof.flags & ENF_PROFILE_HAS_FROM))
@@ -350,6 +365,7 @@ SEC("lsm/socket_sendmsg")
 int BPF_PROG(enf_socket_sendmsg, struct socket *sock, struct msghdr *msg, int size, int ret)
 {
 	struct decision d = { .hook = ENF_HOOK_SOCKET_SENDMSG };
+	struct sock *sk;
 	void *name;
 	__u32 af = 0;
 
@@ -358,7 +374,7 @@ int BPF_PROG(enf_socket_sendmsg, struct socket *sock, struct msghdr *msg, int si
 	name = BPF_CORE_READ(msg, msg_name);
 	if (!name)
 		return 0; /* to the connected peer */
-	if (!net_begin(&d, sock, ENF_NET_SEND, &af, &ret))
+	if (!net_begin(&d, sock, ENF_NET_SEND, &af, &ret, &sk))
 		return ret;
 	return net_conclude(&d, net_send_kind(&d, sock, af, msg, name), af);
 }

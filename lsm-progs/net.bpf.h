@@ -97,11 +97,9 @@ static __always_inline __u8 net_proto_of(__u32 af, __u32 type, __u32 protocol)
  * creation is not decided (socket_create's kern), and neither is their use.
  * User space cannot reach them: they have no file.
  */
-static __always_inline bool net_kern_sock(struct socket *sock)
+static __always_inline bool net_kern_sock(struct sock *sk)
 {
-	struct sock *sk = BPF_CORE_READ(sock, sk);
-
-	return sk && BPF_CORE_READ_BITFIELD_PROBED(sk, sk_kern_sock);
+	return BPF_CORE_READ_BITFIELD(sk, sk_kern_sock); /* sk: the hook's typed pointer, not NULL */
 }
 
 /* Ports exist for tcp and udp; raw and ping sockets match as port 0. */
@@ -238,14 +236,17 @@ static __always_inline int net_route_unspecified(struct sock *sk, struct net_inf
 	return 0;
 }
 
-/* The address and port a socket is bound to (listen, accept). */
+/*
+ * The address and port a socket is bound to (listen, accept). sk is the
+ * hook's typed pointer (net_begin()): direct loads, not a helper call each.
+ */
 static __always_inline void net_local_addr(struct sock *sk, __u32 af, struct net_info *n)
 {
-	n->port = BPF_CORE_READ(sk, __sk_common.skc_num);
+	n->port = sk->__sk_common.skc_num;
 	if (af == NET_AF_INET)
-		net_set_v4(n->addr, BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr));
+		net_set_v4(n->addr, sk->__sk_common.skc_rcv_saddr);
 	else
-		BPF_CORE_READ_INTO(&n->addr, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
+		__builtin_memcpy(n->addr, sk->__sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8, sizeof(n->addr));
 }
 
 _Static_assert((ENF_NET_RULES_PER_PREFIX & (ENF_NET_RULES_PER_PREFIX - 1)) == 0, "net_scan_step() masks i");

@@ -31,7 +31,8 @@
 # Environment (all optional): WL_ROUNDS (3), WL_REPS (2 timed runs of each
 # load per configuration and round; the best counts), WL_AB_N (1000), WL_AB_C (4),
 # WL_REDIS_N (8000), WL_PG_T (5 s), WL_PG_SCALE (1), WL_PG_CLIENTS (2;
-# synchronous_commit is off for the benchmark's database);
+# synchronous_commit is off for the benchmark's database), WL_SERVICES (the
+# services to measure, of "nginx redis-server postgresql");
 # tests/bench/local.conf, when present (never committed), is sourced first.
 
 [ -f /enforcer/tests/bench/local.conf ] && . /enforcer/tests/bench/local.conf
@@ -53,7 +54,7 @@ PG_T=${WL_PG_T:-5}
 PG_SCALE=${WL_PG_SCALE:-1}
 PG_CLIENTS=${WL_PG_CLIENTS:-2}
 
-SERVICES="nginx redis-server postgresql"
+SERVICES=${WL_SERVICES:-nginx redis-server postgresql}
 AA_DIR=/enforcer/tests/bench/apparmor
 PIN_DIR=/sys/fs/bpf/enforcer
 # Outside every profile of both engines, readable by every user: what only
