@@ -431,10 +431,11 @@ struct enf_net_val {
  * changed: the profile's slot, instance and generation (bumped by every
  * edit, mode change included), settings.attach_gen (every start and every
  * change of the attachments), and the listener's family, protocol and
- * bound address and port, compared at each accept rather than trusted: a
- * listener that bound no port itself gives it up when disconnected, and
- * can then be bound elsewhere and listen again. Profiles with 'from' rules
- * are never kept: their outcome depends on the task's executable too.
+ * bound address and port, compared at each accept. Kept only on a listener
+ * whose port bind() chose, which keeps it until closed (one whose port
+ * listen() picked gives it up when disconnected and can be bound
+ * elsewhere). Profiles with 'from' rules are never kept: their outcome
+ * depends on the task's executable too (docs/network.md).
  * Read by the hook only; in this header for the test that plants one by
  * hand (tests/guest/enf-net.c, accept-memo).
  */

@@ -303,8 +303,16 @@ int BPF_PROG(enf_socket_accept, struct socket *sock, struct socket *newsock, int
 	if (!net_is_inet(af))
 		return net_conclude(&d, NET_NO_ADDR, af);
 	net_local_addr(sk, af, &d.net);
-	/* Learn records every accept; 'from' rules depend on the executable too. */
-	if (d.prof.mode == ENF_MODE_LEARN || (d.prof.flags & ENF_PROFILE_HAS_FROM))
+	/*
+	 * Learn records every accept; 'from' rules depend on the executable
+	 * too. And only a listener whose port bind() chose: it keeps that port
+	 * until it is closed (bind() refuses a socket that has one). One whose
+	 * port listen() picked gives it up when disconnected and can be bound
+	 * elsewhere, and a memo written without a lock by accepts racing that
+	 * could pair one decision's address with another's port.
+	 */
+	if (d.prof.mode == ENF_MODE_LEARN || (d.prof.flags & ENF_PROFILE_HAS_FROM) ||
+	    !(BPF_CORE_READ_BITFIELD(sk, sk_userlocks) & NET_SOCK_BINDPORT_LOCK))
 		gen = 0;
 	if (gen) {
 		memo = bpf_sk_storage_get(&accept_memos, sk, NULL, 0);

@@ -34,6 +34,7 @@
 #define NET_AF_NETLINK    16
 #define NET_AF_PACKET     17
 #define NET_SOCK_TYPE_MASK 0xf
+#define NET_SOCK_BINDPORT_LOCK 8   /* sk_userlocks: bind() chose the port */
 #define NET_IPPROTO_ICMPV6 58
 #define NET_MSG_FASTOPEN  0x20000000
 #define NET_SIN6_LEN_RFC2133 24   /* sockaddr_in6 without sin6_scope_id: the kernel's minimum */

@@ -28,13 +28,15 @@
  *                                          listener (connect AF_UNSPEC: the port is given
  *                                          up), bind it to ADDR PORT (same: the ephemeral
  *                                          port again), listen, accept; both words
- *   enf-net accept-memo PIN DIR ADDR PORT1 PORT2
- *                                          accept on PORT1 from cgroup DIR, then copy the
- *                                          memo the engine kept on that listener (PIN: the
- *                                          pinned accept_memos map) onto a listener on PORT2,
- *                                          with PORT2 in it, and accept there from DIR: "ok
- *                                          memo ok" when the hook took the planted memo (no
- *                                          memo: "ok nomemo"); the map is used from outside DIR
+ *   enf-net accept-memo PIN DIR ADDR1 PORT1 ADDR2 PORT2 fit|as-is
+ *                                          accept on a listener bound to ADDR1 PORT1 from
+ *                                          cgroup DIR, then copy the memo the engine kept on
+ *                                          it (PIN: the pinned accept_memos map) onto a
+ *                                          listener bound to ADDR2 PORT2 (fit: with PORT2 in
+ *                                          it; as-is: unchanged) and accept there from DIR:
+ *                                          "ok memo ok" when the hook took the planted memo,
+ *                                          "ok memo EPERM" when it did not; "ok nomemo" when
+ *                                          none was kept; the map is used from outside DIR
  *   enf-net disconnect ADDR PORT           UDP connect, then connect(AF_UNSPEC)
  *   enf-net ping ADDR                      ICMP echo over a ping socket (SOCK_DGRAM)
  *   enf-net rawping ADDR                   ICMP echo over a raw socket (IPv4)
@@ -453,15 +455,16 @@ static int accept_in(const char *dir, int lfd)
  * (self-protection refuses bpf() to a confined task); each accept is a
  * child's, inside it, on the listener the parent holds.
  */
-static int do_accept_memo(const char *pin, const char *dir, const char *addr, const char *port1,
-			  const char *port2)
+static int do_accept_memo(const char *pin, const char *dir, char **args)
 {
+	const char *how = args[4];
 	struct enf_accept_memo memo;
 	union bpf_attr attr;
 	struct addr a, b;
 	int map, lfd1, lfd2, first, second;
 
-	if (parse_addr(addr, port1, &a) < 0 || parse_addr(addr, port2, &b) < 0)
+	if (parse_addr(args[0], args[1], &a) < 0 || parse_addr(args[2], args[3], &b) < 0 ||
+	    (strcmp(how, "fit") != 0 && strcmp(how, "as-is") != 0))
 		return usage();
 	memset(&attr, 0, sizeof(attr));
 	attr.pathname = (__u64)(unsigned long)pin;
@@ -473,8 +476,8 @@ static int do_accept_memo(const char *pin, const char *dir, const char *addr, co
 	lfd1 = bound_socket(SOCK_STREAM, &a, true);
 	lfd2 = bound_socket(SOCK_STREAM, &b, true);
 	if (lfd1 < 0 || lfd2 < 0) {
-		fprintf(stderr, "enf-net: accept-memo: listeners on %s and %s: %s\n", port1, port2,
-			errname(-(lfd1 < 0 ? lfd1 : lfd2)));
+		fprintf(stderr, "enf-net: accept-memo: listeners on %s %s and %s %s: %s\n", args[0], args[1],
+			args[2], args[3], errname(-(lfd1 < 0 ? lfd1 : lfd2)));
 		return 2;
 	}
 	first = accept_in(dir, lfd1);
@@ -487,10 +490,15 @@ static int do_accept_memo(const char *pin, const char *dir, const char *addr, co
 	attr.key = (__u64)(unsigned long)&lfd1;
 	attr.value = (__u64)(unsigned long)&memo;
 	if (bpf_call(BPF_MAP_LOOKUP_ELEM, &attr) < 0) {
+		if (errno != ENOENT) {
+			fprintf(stderr, "enf-net: accept-memo: reading the memo: %m\n");
+			return 2;
+		}
 		printf("%s nomemo\n", errname(first));
 		return 0;
 	}
-	memo.port = (__u16)atoi(port2);
+	if (strcmp(how, "fit") == 0)
+		memo.port = (__u16)atoi(args[3]);
 	attr.key = (__u64)(unsigned long)&lfd2;
 	attr.flags = BPF_ANY;
 	if (bpf_call(BPF_MAP_UPDATE_ELEM, &attr) < 0) {
@@ -793,8 +801,8 @@ int main(int argc, char **argv)
 		return do_accept_again(argv[0], argv[1], argv[2]);
 	if (strcmp(op, "accept-rebind") == 0 && argc == 2)
 		return do_accept_rebind(argv[0], argv[1]);
-	if (strcmp(op, "accept-memo") == 0 && argc == 5)
-		return do_accept_memo(argv[0], argv[1], argv[2], argv[3], argv[4]);
+	if (strcmp(op, "accept-memo") == 0 && argc == 7)
+		return do_accept_memo(argv[0], argv[1], argv + 2);
 	if (strcmp(op, "disconnect") == 0 && argc == 2)
 		return do_disconnect(argv[0], argv[1]);
 	if (strcmp(op, "ping") == 0 && argc == 1)

@@ -3,11 +3,18 @@
 #
 # accept decisions kept on the listener (accept_memos, lsm-progs/net.bpf.c):
 # a listener's next accept skips the match only while nothing that decided
-# the last one changed. Each way to change it is tried on one listener that
-# has a memo: a live rule edit, the profile replaced, a new binding of the same listener (disconnected, bound to a denied port, listen
-# again), and a task of another profile. A memo planted by hand on a
-# listener of a denied port opens it, which proves the hook reads memos
-# (a check of the memo that always missed would pass everything else here).
+# the last one changed.
+#  - Read: a memo planted by hand on a listener of a denied port opens it
+#    (IPv4 and IPv6), which proves the hook reads memos: a check that
+#    always missed would pass everything else here. Planted with one field
+#    wrong (port, address, family), it does not.
+#  - Kept only where it may be: not after a denial, an audit-mode
+#    would-deny, in learn mode, for a profile with 'from' rules, or on a
+#    listener whose port listen() picked (bind to port 0).
+#  - Each way to change what decided is tried between two accepts on one
+#    listener: a live rule edit, the profile replaced, a move of the task
+#    to another profile's cgroup. A listener rebound elsewhere keeps no
+#    memo (its port was picked by listen()); the rebind checks guard that.
 . /enforcer/tests/integration/lib/lib.sh
 . /enforcer/tests/integration/lib/net.sh
 . /enforcer/tests/integration/lib/lifecycle.sh
@@ -32,19 +39,49 @@ expect_eq "accept on 127.0.0.1:8095 denied" EPERM "$(net $C accept 127.0.0.1 809
 expect_eq "accept on [::1]:8096 denied" EPERM "$(net $C accept ::1 8096)"
 
 echo "--- the memo is kept, and read"
-expect_eq "memo of 8094 planted on a listener of 8095: the hook takes it" "ok memo ok" \
-	"$(enf-net accept-memo $MEMOS $C 127.0.0.1 8094 8095 2>&1)"
-expect_eq "no memo after a denied accept" "EPERM nomemo" \
-	"$(enf-net accept-memo $MEMOS $C 127.0.0.1 8095 8094 2>&1)"
+memo() { enf-net accept-memo $MEMOS "$@" 2>&1; }
+expect_eq "memo of 8094 planted on a listener of 8095 (denied): the hook takes it" "ok memo ok" \
+	"$(memo $C 127.0.0.1 8094 127.0.0.1 8095 fit)"
+expect_eq "the same on IPv6 ([::1]:8094 onto [::1]:8096)" "ok memo ok" "$(memo $C ::1 8094 ::1 8096 fit)"
+expect_eq "planted with its own port (8094) on the listener of 8095: not taken" "ok memo EPERM" \
+	"$(memo $C 127.0.0.1 8094 127.0.0.1 8095 as-is)"
+expect_eq "planted on a listener of another address (127.0.0.2, denied): not taken" "ok memo EPERM" \
+	"$(memo $C 127.0.0.1 8094 127.0.0.2 8095 fit)"
+expect_eq "planted on an IPv6 listener of the same mapped address (::ffff:127.0.0.1): not taken" "ok memo EPERM" \
+	"$(memo $C 127.0.0.1 8094 ::ffff:127.0.0.1 8095 fit)"
+
+echo "--- where nothing is kept"
+expect_eq "after a denied accept" "EPERM nomemo" "$(memo $C 127.0.0.1 8095 127.0.0.1 8094 fit)"
+expect_eq "on a listener whose port listen() picked (bound to port 0)" "ok nomemo" \
+	"$(memo $C 127.0.0.1 0 127.0.0.1 8095 fit)"
+compile_and_load fromp '{"name":"fromp","mode":"enforce","network":{"default":"allow","rules":[
+ {"action":"deny","op":["accept"],"ports":[8095],"from":["/bin/busybox"]}
+]}}'
+compile_and_load aud '{"name":"aud","mode":"audit","network":{"default":"allow","rules":[
+ {"action":"deny","op":["accept"],"ports":[8095]}
+]}}'
+mkdir -p $CG/t84f $CG/t84a
+expect_eq "attach fromp to $CG/t84f" "attached $CG/t84f" "$(enforcerctl attach fromp $CG/t84f 2>&1)"
+expect_eq "attach aud to $CG/t84a" "attached $CG/t84a" "$(enforcerctl attach aud $CG/t84a 2>&1)"
+expect_eq "a profile with a 'from' rule: allowed, nothing kept" "ok nomemo" \
+	"$(memo $CG/t84f 127.0.0.1 8094 127.0.0.1 8095 fit)"
+expect_eq "audit mode, a would-deny accept: let through, nothing kept" "ok nomemo" \
+	"$(memo $CG/t84a 127.0.0.1 8095 127.0.0.1 8094 fit)"
+expect_exit "aud to learn mode" 0 enforcerctl mode aud learn
+expect_eq "learn mode: allowed, nothing kept" "ok nomemo" "$(memo $CG/t84a 127.0.0.1 8094 127.0.0.1 8095 fit)"
+expect_exit "aud to enforce mode" 0 enforcerctl mode aud enforce
+expect_eq "control: the same profile in enforce mode keeps one" "ok memo ok" \
+	"$(memo $CG/t84a 127.0.0.1 8094 127.0.0.1 8095 fit)"
 
 # accept_twice NAME EDIT WANT [ADDR PORT]: accept on one listener in $C,
 # run EDIT, accept again on the same listener; WANT is both words.
 accept_twice() {
-	rm -f /tmp/t84.go
+	# A stale output of the step before would end the wait below at once.
+	rm -f /tmp/t84.go /tmp/t84.out
 	in_cgroup $C enf-net accept-again "${4:-127.0.0.1}" "${5:-8098}" /tmp/t84.go >/tmp/t84.out 2>&1 &
 	_pid=$!
 	_i=0
-	while [ $_i -lt 100 ] && ! grep -q . /tmp/t84.out; do sleep 0.1; _i=$((_i + 1)); done
+	while [ $_i -lt 300 ] && ! grep -q . /tmp/t84.out; do sleep 0.1; _i=$((_i + 1)); done
 	sh -c "$2" >/tmp/t84.edit 2>&1 || fail "$1: the edit failed: $(cat /tmp/t84.edit)"
 	touch /tmp/t84.go
 	wait $_pid
@@ -80,13 +117,14 @@ echo "--- a listener shared between profiles"
 # to cgroup DIR (from outside: a confined task cannot move itself), accept
 # again on the same listener; both words.
 accept_moved() {
-	rm -f /tmp/t84.go
+	# A stale output of the step before would end the wait below at once.
+	rm -f /tmp/t84.go /tmp/t84.out
 	# sh -c execs enf-net: $! is the process to move
 	sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' in_cgroup $C \
 		enf-net accept-again 127.0.0.1 "$1" /tmp/t84.go >/tmp/t84.out 2>&1 &
 	_pid=$!
 	_i=0
-	while [ $_i -lt 100 ] && ! grep -q . /tmp/t84.out; do sleep 0.1; _i=$((_i + 1)); done
+	while [ $_i -lt 300 ] && ! grep -q . /tmp/t84.out; do sleep 0.1; _i=$((_i + 1)); done
 	echo $_pid >"$2/cgroup.procs" || echo "(the move to $2 failed)" >>/tmp/t84.out
 	touch /tmp/t84.go
 	wait $_pid
