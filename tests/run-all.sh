@@ -272,9 +272,6 @@ build_package() {
 }
 
 [[ $vm -eq 0 && $system -eq 0 ]] || start_guests
-# The guests are the run's critical path: what the host does beside them
-# (and the reports after) yields the CPU to them and fills their idle time.
-if [[ ${#run[@]} -gt 0 ]]; then renice -n 10 -p $$ >/dev/null || true; fi
 [[ $build_deb -eq 0 ]] || build_package
 [[ $unit -eq 0 ]] || run_unit
 [[ $vm -eq 0 && $system -eq 0 ]] || finish_guests
