@@ -154,7 +154,7 @@ int BPF_PROG(enf_socket_create, int family, int type, int protocol, int kern, in
  * guess. An IPv6 socket may be given an AF_INET name (UDP reads it as
  * IPv4), so the name's family picks the layout.
  */
-static __always_inline enum net_kind net_connect_kind(struct decision *d, struct socket *sock, __u32 af,
+static __always_inline enum net_kind net_connect_kind(struct decision *d, struct sock *sk, __u32 af,
 						      const void *sa, int len, __u32 how)
 {
 	enum net_kind k;
@@ -166,7 +166,7 @@ static __always_inline enum net_kind net_connect_kind(struct decision *d, struct
 	if (fam == NET_AF_UNSPEC)
 		return NET_SKIP;
 	k = net_addr_kind(d, sa, len, fam);
-	if (k == NET_ADDR && net_route_unspecified(BPF_CORE_READ(sock, sk), &d->net, how) < 0)
+	if (k == NET_ADDR && net_route_unspecified(sk, &d->net, how) < 0)
 		return NET_UNRESOLVED;
 	return k;
 }
@@ -182,7 +182,7 @@ int BPF_PROG(enf_socket_connect, struct socket *sock, struct sockaddr *address, 
 		return ret;
 	if (!net_begin(&d, sock, ENF_NET_CONNECT, &af, &ret, &sk))
 		return ret;
-	return net_conclude(&d, net_connect_kind(&d, sock, af, address, addrlen, 0), af);
+	return net_conclude(&d, net_connect_kind(&d, sk, af, address, addrlen, 0), af);
 }
 
 /*
@@ -214,29 +214,23 @@ int BPF_PROG(enf_socket_bind, struct socket *sock, struct sockaddr *address, int
 }
 
 /* listen: the address and port the socket is bound to. */
-static __always_inline int net_check_local(struct socket *sock, __u32 op, enum enf_hook hook)
+SEC("lsm/socket_listen")
+int BPF_PROG(enf_socket_listen, struct socket *sock, int backlog, int ret)
 {
-	struct decision d = { .hook = hook };
-	struct sock *sk;
+	struct decision d = { .hook = ENF_HOOK_SOCKET_LISTEN };
 	enum net_kind k = NET_NO_ADDR;
+	struct sock *sk;
 	__u32 af = 0;
-	int ret;
 
-	if (!net_begin(&d, sock, op, &af, &ret, &sk))
+	if (ret != 0)
+		return ret;
+	if (!net_begin(&d, sock, ENF_NET_LISTEN, &af, &ret, &sk))
 		return ret;
 	if (net_is_inet(af)) {
 		net_local_addr(sk, af, &d.net);
 		k = NET_ADDR;
 	}
 	return net_conclude(&d, k, af);
-}
-
-SEC("lsm/socket_listen")
-int BPF_PROG(enf_socket_listen, struct socket *sock, int backlog, int ret)
-{
-	if (ret != 0)
-		return ret;
-	return net_check_local(sock, ENF_NET_LISTEN, ENF_HOOK_SOCKET_LISTEN);
 }
 
 /*
@@ -339,14 +333,14 @@ int BPF_PROG(enf_socket_accept, struct socket *sock, struct socket *newsock, int
  *  - unix datagram, packet, netlink: send, by family. Unix stream and
  *    seqpacket sockets ignore or refuse a name.
  */
-static __always_inline enum net_kind net_send_kind(struct decision *d, struct socket *sock, __u32 af,
-						   struct msghdr *msg, void *name)
+static __always_inline enum net_kind net_send_kind(struct decision *d, struct socket *sock, struct sock *sk,
+						   __u32 af, struct msghdr *msg, void *name)
 {
 	int len = BPF_CORE_READ(msg, msg_namelen), fam;
 	__u32 how = BPF_CORE_READ(msg, msg_controllen) ? NET_ROUTE_CMSG : 0;
 
 	if (!net_is_inet(af)) {
-		if (af == NET_AF_UNIX && (BPF_CORE_READ(sock, type) & NET_SOCK_TYPE_MASK) != SOCK_DGRAM)
+		if (af == NET_AF_UNIX && (sock->type & NET_SOCK_TYPE_MASK) != SOCK_DGRAM)
 			return NET_SKIP;
 		return NET_NO_ADDR;
 	}
@@ -354,7 +348,7 @@ static __always_inline enum net_kind net_send_kind(struct decision *d, struct so
 		if (!(BPF_CORE_READ(msg, msg_flags) & NET_MSG_FASTOPEN))
 			return NET_SKIP; /* TCP ignores the name outside Fast Open */
 		d->net.op = ENF_NET_CONNECT;
-		return net_connect_kind(d, sock, af, name, len, 0); /* TCP takes no IP_PKTINFO */
+		return net_connect_kind(d, sk, af, name, len, 0); /* TCP takes no IP_PKTINFO */
 	}
 	fam = net_read_sa_family(name, len);
 	if (fam == NET_AF_UNSPEC) {
@@ -364,7 +358,7 @@ static __always_inline enum net_kind net_send_kind(struct decision *d, struct so
 	}
 	if (net_addr_kind(d, name, len, fam) != NET_ADDR)
 		return NET_UNRESOLVED;
-	if (net_route_unspecified(BPF_CORE_READ(sock, sk), &d->net, how | NET_ROUTE_SENDMSG) < 0)
+	if (net_route_unspecified(sk, &d->net, how | NET_ROUTE_SENDMSG) < 0)
 		return NET_UNRESOLVED;
 	return NET_ADDR;
 }
@@ -384,5 +378,5 @@ int BPF_PROG(enf_socket_sendmsg, struct socket *sock, struct msghdr *msg, int si
 		return 0; /* to the connected peer */
 	if (!net_begin(&d, sock, ENF_NET_SEND, &af, &ret, &sk))
 		return ret;
-	return net_conclude(&d, net_send_kind(&d, sock, af, msg, name), af);
+	return net_conclude(&d, net_send_kind(&d, sock, sk, af, msg, name), af);
 }
