@@ -3,18 +3,6 @@
 
 PIN_DIR=/sys/fs/bpf/enforcer
 
-# wait_daemon: until the daemon answers (or it died); 0 when it answers.
-wait_daemon() {
-	i=0
-	while [ $i -lt 900 ]; do
-		enforcerctl status >/dev/null 2>&1 && return 0
-		kill -0 "$DAEMON_PID" 2>/dev/null || return 1
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-
 # restart_daemon [ARGS]: start again on the same audit log, state and pins
 # (a restart, not a fresh start; start_daemon would remove the audit log).
 restart_daemon() {
