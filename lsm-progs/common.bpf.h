@@ -40,12 +40,12 @@
 #include "maps.bpf.h"
 
 /*
- * Not inlined: on 6.10 and later the verifier inlines every lookup of a
- * per-CPU array, and each inlining copies the whole program and its
- * per-instruction data. Inlined here, the counters were three lookups in
- * four of each program's, and a third of the time 6.12 took to load them
- * (do_misc_fixups()); one call site per program costs a bpf-to-bpf call
- * per count instead.
+ * Not inlined: 6.12's verifier inlines every lookup of a per-CPU array,
+ * and each inlining copies the whole program and its per-instruction data
+ * (do_misc_fixups()). Inlined here, the counters were three in four of the
+ * programs' lookups, and their inlining a sixth of the time 6.12 took to
+ * load them (icount). One lookup per program costs a bpf-to-bpf call per
+ * count instead.
  */
 static __noinline void stat_inc(enum enf_stat which)
 {

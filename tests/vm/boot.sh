@@ -64,6 +64,8 @@ finish() {
 # select_tests, tests_budget, read_markers, judge_*: shared with system-boot.sh.
 # shellcheck source=tests/vm/markers.sh
 . tests/vm/markers.sh
+# shellcheck source=tests/vm/guest-cpu.sh
+. tests/vm/guest-cpu.sh
 test_dir=tests/integration
 expected=()
 if [[ $mode == test ]]; then
@@ -114,12 +116,13 @@ if [[ ${#tests[@]} -gt 0 ]]; then
 	append+=" enforcer.tests=$(IFS=,; echo "${tests[*]}")"
 fi
 
+# -cpu: guest_cpu (tests/vm/guest-cpu.sh).
 # TCG only: /dev/kvm exists on the CI machines but cannot boot a stock
 # kernel there (tests/vm/README.md). -nic none: the tests need no network,
 # and an emulated NIC with its boot ROM only slows the boot down.
 # oops=panic above: an oops in a hook means the kernel state is suspect;
 # the test that caused it then shows up as crashed instead of passing on.
-qemu=(qemu-system-x86_64 -accel tcg -cpu max -m 1024 -smp 1 -nographic -no-reboot
+qemu=(qemu-system-x86_64 -accel tcg -cpu "$(guest_cpu "$mode")" -m 1024 -smp 1 -nographic -no-reboot
 	-nic none -kernel "$kdir/vmlinuz" -initrd "$initrd" -append "$append")
 [[ $icount = 0 ]] || qemu+=(-icount shift=2,sleep=off)
 

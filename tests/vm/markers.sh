@@ -168,6 +168,9 @@ judge_tests() {
 	while read -r t; do
 		[[ -n $t ]] && fail "$t" "the guest has no $test_dir/$t.sh (stale guest files?)"
 	done < <(marker_args MISSING)
+	while read -r l; do
+		[[ -n $l ]] && echo "note: $l"
+	done < <(marker_args NOTE)
 	# Where the guest's time went (the whole run must fit CI's budget): the
 	# tests' own seconds, and the slowest. The rest of the run is boot and
 	# the reset between tests (on 6.1 each program detached waits for an

@@ -59,6 +59,12 @@ else
 	warn "build/bin is empty or missing: no enforcer binaries in the guest (run make)"
 fi
 copy_tree build/tests/guest enforcer/tests/guest || true
+# The programs' object, for the hooks it attaches to (guest-init holds each
+# hook's trampoline with enf-empty-lsm --hold).
+if [[ -f $root/build/enforcer.bpf.o ]]; then
+	mkdir -p "$stage/enforcer/lib"
+	cp "$root/build/enforcer.bpf.o" "$stage/enforcer/lib/"
+fi
 copy_tree tests/integration enforcer/tests/integration || warn "tests/integration missing"
 copy_tree tests/lib enforcer/tests/lib || warn "tests/lib missing (the checks the tests source)"
 copy_tree tests/demo enforcer/tests/demo || true

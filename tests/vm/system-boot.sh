@@ -78,6 +78,8 @@ finish() {
 
 # shellcheck source=tests/vm/markers.sh
 . tests/vm/markers.sh
+# shellcheck source=tests/vm/guest-cpu.sh
+. tests/vm/guest-cpu.sh
 test_dir=tests/system
 if [[ $mode == test ]]; then
 	select_tests || finish
@@ -155,7 +157,7 @@ lsm_list=lockdown,capability,landlock,bpf
 bench_append=''
 [[ $mode != bench ]] || { lsm_list=lockdown,capability,landlock,apparmor,bpf; bench_append=' systemd.mask=apparmor.service'; }
 append="console=ttyS0 root=/dev/vda rw quiet lsm=$lsm_list panic=-1 oops=panic no_timer_check$bench_append"
-qemu=(qemu-system-x86_64 -accel tcg -cpu max -m 1536 -smp "$smp" -nographic -no-reboot -snapshot
+qemu=(qemu-system-x86_64 -accel tcg -cpu "$(guest_cpu "$mode")" -m 1536 -smp "$smp" -nographic -no-reboot -snapshot
 	-nic none -kernel "$image/vmlinuz" -initrd "$image/initrd.img" -append "$append"
 	-drive "file=$image/rootfs.ext4,if=virtio,format=raw"
 	-drive "file=$payload,if=virtio,format=raw")
