@@ -64,6 +64,8 @@ copy_tree build/tests/guest enforcer/tests/guest || true
 if [[ -f $root/build/enforcer.bpf.o ]]; then
 	mkdir -p "$stage/enforcer/lib"
 	cp "$root/build/enforcer.bpf.o" "$stage/enforcer/lib/"
+else
+	warn "build/enforcer.bpf.o missing: the test guest cannot hold the hooks (run make)"
 fi
 copy_tree tests/integration enforcer/tests/integration || warn "tests/integration missing"
 copy_tree tests/lib enforcer/tests/lib || warn "tests/lib missing (the checks the tests source)"
