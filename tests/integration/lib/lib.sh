@@ -18,8 +18,9 @@ STATE_DIR=/tmp/enforcer-state
 # minute and more when other guests share the host's CPUs. The guest has one
 # CPU, and each enforcerctl run costs tens of milliseconds of it: asked every
 # 0.1 s while the programs load, it took a third of a start on 6.1 (7.5 s
-# against 4.6 s waiting for sd_notify's READY=1 instead). So it is asked once the control socket exists (the daemon binds it after loading,
-# just before it is ready; a socket left by a killed daemon only brings the
+# against 4.6 s waiting for sd_notify's READY=1 instead). So it is asked
+# once the control socket exists (the daemon binds it after loading, just
+# before it is ready; a socket left by a killed daemon only brings the
 # asking every 0.1 s back).
 wait_daemon() {
 	i=0
