@@ -25,6 +25,34 @@
 #include <bpf/bpf.h>
 #include "empty_lsm.skel.h"
 
+/*
+ * The skeleton with one of its programs loaded: empty_file_open, or with
+ * HOLD_TARGET hold_hook on that hook. NULL (errno set) on failure.
+ */
+static struct empty_lsm_bpf *load_one(const char *hold_target)
+{
+	struct empty_lsm_bpf *skel = empty_lsm_bpf__open();
+	int err;
+
+	if (!skel)
+		return NULL;
+	if (hold_target) {
+		err = bpf_program__set_autoload(skel->progs.empty_file_open, false);
+		if (!err)
+			err = bpf_program__set_attach_target(skel->progs.hold_hook, 0, hold_target);
+	} else {
+		err = bpf_program__set_autoload(skel->progs.hold_hook, false);
+	}
+	if (!err)
+		err = empty_lsm_bpf__load(skel);
+	if (err) {
+		empty_lsm_bpf__destroy(skel);
+		errno = -err;
+		return NULL;
+	}
+	return skel;
+}
+
 static int attach_empty(const char *pin)
 {
 	struct bpf_prog_info pinfo = {};
@@ -34,10 +62,9 @@ static int attach_empty(const char *pin)
 	struct bpf_link *link;
 	int err;
 
-	skel = empty_lsm_bpf__open();
-	if (!skel || bpf_program__set_autoload(skel->progs.hold_hook, false) || empty_lsm_bpf__load(skel)) {
+	skel = load_one(NULL);
+	if (!skel) {
 		fprintf(stderr, "enf-empty-lsm: loading the program failed (is bpf in the LSM list?)\n");
-		empty_lsm_bpf__destroy(skel);
 		return 1;
 	}
 	link = bpf_program__attach_lsm(skel->progs.empty_file_open);
@@ -62,31 +89,20 @@ static int attach_empty(const char *pin)
 	return 0;
 }
 
-/* hold_hook on HOOK, its link pinned at DIR/HOOK. 0 or a libbpf error. */
-static int hold_one(const char *dir, const char *hook)
+/* hold_hook on HOOK, its link pinned at PIN. 0 or -errno. */
+static int hold_one(const char *hook, const char *pin)
 {
-	char pin[PATH_MAX];
 	struct empty_lsm_bpf *skel;
 	struct bpf_link *link;
 	int err;
 
-	skel = empty_lsm_bpf__open();
+	skel = load_one(hook);
 	if (!skel)
 		return -errno;
-	err = bpf_program__set_autoload(skel->progs.empty_file_open, false);
+	link = bpf_program__attach_lsm(skel->progs.hold_hook);
+	err = libbpf_get_error(link);
 	if (!err)
-		err = bpf_program__set_attach_target(skel->progs.hold_hook, 0, hook);
-	if (!err)
-		err = empty_lsm_bpf__load(skel);
-	if (!err) {
-		link = bpf_program__attach_lsm(skel->progs.hold_hook);
-		err = libbpf_get_error(link);
-	}
-	if (!err) {
-		snprintf(pin, sizeof(pin), "%s/%s", dir, hook);
-		/* bpf_obj_pin(): bpf_link__pin() would mkdir DIR, which exists. */
-		err = bpf_obj_pin(bpf_link__fd(link), pin) ? -errno : 0;
-	}
+		err = bpf_link__pin(link, pin);
 	empty_lsm_bpf__destroy(skel);
 	return err;
 }
@@ -112,7 +128,7 @@ static int hold_hooks(const char *dir, const char *object)
 		snprintf(pin, sizeof(pin), "%s/%s", dir, sec + 4);
 		if (access(pin, F_OK) == 0)
 			continue;
-		err = hold_one(dir, sec + 4);
+		err = hold_one(sec + 4, pin);
 		if (err) {
 			fprintf(stderr, "enf-empty-lsm: cannot hold %s (after %d hooks): %s\n", sec + 4, n, strerror(-err));
 			break;

@@ -9,7 +9,7 @@
 . /enforcer/tests/integration/lib/lib.sh
 . /enforcer/tests/integration/lib/lifecycle.sh
 
-SOCK=/run/enforcer/enforcer.sock
+SOCK=$ENF_SOCKET
 setup_web $CG/t52 --read-group nogroup
 expect_eq "baseline: denied" EPERM "$(in_cgroup $CG/t52 enf-probe exec /usr/bin/wget)"
 

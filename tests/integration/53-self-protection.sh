@@ -10,7 +10,7 @@
 . /enforcer/tests/integration/lib/lib.sh
 . /enforcer/tests/integration/lib/lifecycle.sh
 
-SOCK=/run/enforcer/enforcer.sock
+SOCK=$ENF_SOCKET
 setup_web $CG/t53
 mkdir -p $CG/t53ctl
 D=$DAEMON_PID
