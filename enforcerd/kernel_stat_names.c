@@ -22,6 +22,8 @@ const struct kernel_stat_name kernel_stat_names[] = {
 	  "denied because profile state was missing" },
 	{ ENF_STAT_SELF_DENIED, "self_protection_denied", "enforcer_self_protection_denied_total",
 	  "attempts on the engine itself that were refused" },
+	{ ENF_STAT_MATCH_MEMO, "matches_memoized", "enforcer_matches_memoized_total",
+	  "path matches taken from the task's last one: the walk read the same names and identities" },
 	{ ENF_STAT_LEARN_RECORDED, "learn_recorded", "enforcer_learn_recorded_total",
 	  "learn mode: distinct observations sent" },
 	{ ENF_STAT_LEARN_DROPPED, "learn_dropped", "enforcer_learn_dropped_total",

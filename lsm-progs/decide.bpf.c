@@ -16,16 +16,175 @@
 #include "verdict.bpf.h"
 #include "learn.bpf.h"
 
+/* enf_match_object()'s result when it took the task's last match (match_memos): a success. */
+#define ENF_MATCH_KEPT 1
+
+_Static_assert((ENF_MEMO_DEPTH & (ENF_MEMO_DEPTH - 1)) == 0, "the memo's steps mask the component index");
+
+/* What no step of a comparison or a copy of names between the walk and a memo changes. */
+struct memo_names {
+	const struct enf_task_ctx *tc;
+	struct enf_match_memo *memo;
+};
+
+/*
+ * The names are compared and copied by bpf_loop() callbacks, checked once
+ * each by the verifier: as plain loops they were checked once per
+ * component and per caller state, a quarter more instructions to verify in
+ * every program. A step that stops returns 1, so bpf_loop(depth + 1, ...)
+ * returns depth + 1 only when every component passed and the last step
+ * said so.
+ */
+static int memo_name_same_step(__u32 i, void *data)
+{
+	struct memo_names *w = data;
+	const struct walked_name *c;
+	const struct memo_name *m;
+
+	if (i >= w->tc->walk.depth || i >= ENF_MEMO_DEPTH)
+		return 1;
+	/* The compiler may index with another copy of i than the one compared: bound that one too. */
+	barrier_var(i);
+	i &= ENF_MEMO_DEPTH - 1;
+	c = &w->tc->name[i];
+	m = &w->memo->name[i];
+	_Static_assert(ENF_SHORT_NAME_MAX / 8 == 3, "a name is compared as three words");
+	if (!c->is_short || c->len != m->len || c->word[0] != m->word[0] || c->word[1] != m->word[1] ||
+	    c->word[2] != m->word[2])
+		return 1;
+	return 0;
+}
+
+static int memo_name_keep_step(__u32 i, void *data)
+{
+	struct memo_names *w = data;
+	const struct walked_name *c;
+	struct memo_name *m;
+
+	if (i >= w->tc->walk.depth || i >= ENF_MEMO_DEPTH)
+		return 1;
+	barrier_var(i); /* as above */
+	i &= ENF_MEMO_DEPTH - 1;
+	c = &w->tc->name[i];
+	if (!c->is_short)
+		return 1;
+	m = &w->memo->name[i];
+	m->word[0] = c->word[0];
+	m->word[1] = c->word[1];
+	m->word[2] = c->word[2];
+	m->len = c->len;
+	return 0;
+}
+
+/*
+ * The memo's functions are global: their frames are not on the call chain
+ * of the walks, which has 512 bytes of stack in all, and
+ * enf_match_object() never tests the memo itself, which would give the
+ * verifier two states to follow through the rest of the match. Each takes
+ * the memo as looked up (NULL when there is none) and does nothing then.
+ * A new name carrying another object's identity (ENF_MATCH_IDENT) is
+ * matched every time.
+ *
+ * enf_memo_begin(): attach_gen before the walk. Identities added to the
+ * instance while the walk runs (a container's view, at attach) come with
+ * a later one, so a match that may have missed them is kept under the
+ * earlier.
+ */
+__noinline int enf_memo_begin(struct enf_match_memo *memo)
+{
+	struct enf_config *cfg = engine_settings();
+
+	if (!memo)
+		return 0;
+	memo->walk_gen = cfg ? *(volatile __u64 *)&cfg->attach_gen : 0;
+	return 0;
+}
+
+/* Whether a memo applies: scratch and memo were had, and the match is not of a name given another object's identity. */
+static __always_inline bool memo_applies(const struct enf_task_ctx *tc, const struct enf_match_memo *memo, __u32 pflags)
+{
+	return tc && memo && !(pflags & ENF_MATCH_IDENT);
+}
+
+/*
+ * 1 with tc->res set from memo when memo holds a match made under what
+ * this one is made under (memo->walk_gen, instance, exe_id, pflags) and
+ * the walk in tc read what that match's walk read: the same names and the
+ * same identities. 0 otherwise.
+ */
+__noinline int enf_memo_take(struct enf_task_ctx *tc, struct enf_match_memo *memo, __u32 instance, __u32 exe_id,
+			     __u32 pflags)
+{
+	struct memo_names w = { .tc = tc, .memo = memo };
+	__u32 depth;
+
+	if (!memo_applies(tc, memo, pflags))
+		return 0;
+	if (!memo->kept || !memo->walk_gen || memo->attach_gen != memo->walk_gen || memo->instance != instance ||
+	    memo->exe_id != exe_id || memo->pflags != pflags)
+		return 0;
+	depth = tc->walk.depth;
+	if (memo->depth != depth || depth > ENF_MEMO_DEPTH || memo->leaf_hit != tc->walk.leaf_hit ||
+	    memo->anc_hit != tc->walk.anc_hit)
+		return 0;
+	if (tc->walk.leaf_hit && (memo->hits.leaf_dev != tc->hits.leaf_dev || memo->hits.leaf_ino != tc->hits.leaf_ino ||
+				  memo->hits.leaf_node != tc->hits.leaf_node))
+		return 0;
+	if (tc->walk.anc_hit && (memo->hits.anc_dev != tc->hits.anc_dev || memo->hits.anc_ino != tc->hits.anc_ino ||
+				 memo->hits.anc_node != tc->hits.anc_node))
+		return 0;
+	if (bpf_loop(depth + 1, memo_name_same_step, &w, 0) != depth + 1)
+		return 0;
+	tc->res.out = memo->res.out;
+	tc->res.leaf_flags = memo->res.leaf_flags;
+	tc->res.full = memo->res.full;
+	tc->res.via_inode = memo->res.via_inode;
+	return 1;
+}
+
+/*
+ * Keep the match just made (tc->res, the walk in tc) in memo, under what
+ * it was made under. Nothing is kept when a name is not kept whole, the
+ * path is too deep, or no attach_gen was read.
+ */
+__noinline int enf_memo_keep(struct enf_task_ctx *tc, struct enf_match_memo *memo, __u32 instance, __u32 exe_id,
+			     __u32 pflags)
+{
+	struct memo_names w = { .tc = tc, .memo = memo };
+	__u32 depth;
+
+	if (!memo_applies(tc, memo, pflags))
+		return 0;
+	memo->kept = 0;
+	depth = tc->walk.depth;
+	if (!memo->walk_gen || depth > ENF_MEMO_DEPTH || bpf_loop(depth + 1, memo_name_keep_step, &w, 0) != depth + 1)
+		return 0;
+	memo->attach_gen = memo->walk_gen;
+	memo->instance = instance;
+	memo->exe_id = exe_id;
+	memo->pflags = pflags;
+	memo->depth = depth;
+	memo->hits = tc->hits;
+	memo->leaf_hit = tc->walk.leaf_hit;
+	memo->anc_hit = tc->walk.anc_hit;
+	memo->res = tc->res;
+	memo->kept = 1;
+	return 0;
+}
+
 /*
  * The task's executable identity (when the profile uses 'from'), the walk
  * of the object (tc->obj_dentry in tc->obj_mnt, with inode identities when
  * the profile names any) and the match of every access class, for one
  * instance, into the task's scratch (tc->res). pflags: the profile's flags
  * plus ENF_MATCH_*. 0 or -errno; -EXDEV when the object's name is not in
- * the task's mount namespace (foreign_root()).
+ * the task's mount namespace (enf_foreign_root()); ENF_MATCH_KEPT when the
+ * match was taken from the task's last one (match_memos): the walk read
+ * the same as that one did.
  */
 __noinline int enf_match_object(struct enf_task_ctx *tc, __u32 instance, __u32 pflags)
 {
+	struct enf_match_memo *memo;
 	__u32 exe_id = 0;
 	int r;
 
@@ -34,6 +193,8 @@ __noinline int enf_match_object(struct enf_task_ctx *tc, __u32 instance, __u32 p
 	tc->res.depth = 0;
 	tc->res.full = 0;
 	tc->res.via_inode = 0;
+	memo = bpf_task_storage_get(&match_memos, bpf_get_current_task_btf(), NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	(void)enf_memo_begin(memo);
 	if (pflags & ENF_PROFILE_HAS_FROM) {
 		r = enf_exe_id(tc, instance);
 		if (r < 0)
@@ -44,8 +205,12 @@ __noinline int enf_match_object(struct enf_task_ctx *tc, __u32 instance, __u32 p
 	tc->res.depth = tc->walk.depth;
 	if (r < 0)
 		return r;
-	if (tc->walk.tree_root && foreign_root(tc->walk.mnt, tc->walk.below))
+	if (tc->walk.tree_root && enf_foreign_root(tc->walk.mnt, tc->walk.below))
 		return -EXDEV;
+	if (enf_memo_take(tc, memo, instance, exe_id, pflags)) {
+		stat_inc(ENF_STAT_MATCH_MEMO);
+		return ENF_MATCH_KEPT;
+	}
 	tc->trie.leaf_node = tc->walk.leaf_hit ? tc->hits.leaf_node : ENF_NO_NODE;
 	tc->trie.anc_node = tc->walk.anc_hit ? tc->hits.anc_node : ENF_NO_NODE;
 	r = enf_trie_match(tc, instance, tc->walk.depth, exe_id, pflags);
@@ -56,6 +221,7 @@ __noinline int enf_match_object(struct enf_task_ctx *tc, __u32 instance, __u32 p
 		return r;
 	tc->res.leaf_flags = tc->trie.leaf_flags;
 	tc->res.full = tc->trie.full;
+	(void)enf_memo_keep(tc, memo, instance, exe_id, pflags);
 	return 0;
 }
 
@@ -69,6 +235,17 @@ __noinline int enf_match_object(struct enf_task_ctx *tc, __u32 instance, __u32 p
 static __always_inline int match_once(struct enf_task_ctx *tc, struct decision *d, int *ret)
 {
 	*ret = enf_match_object(tc, d->prof.instance, d->prof.flags);
+	/*
+	 * A kept match reads none of the instance's entries. It was made by an
+	 * earlier decision of this task under this instance; had the daemon
+	 * been removing them then, it had switched the profile away from the
+	 * instance before, and this decision, which read the profile after
+	 * that one ended, would not have read this instance.
+	 */
+	if (*ret == ENF_MATCH_KEPT) {
+		*ret = 0;
+		return 0;
+	}
 	return profile_recheck(d);
 }
 

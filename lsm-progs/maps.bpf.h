@@ -75,7 +75,7 @@ struct walk_state {
 	__u32 depth;          /* components recorded */
 	__u8  done;
 	__u8  leaf_hit, anc_hit;         /* which of tc->hits is set */
-	__u8  tree_root;      /* the walk ended at the root of a mount with no parent (foreign_root()) */
+	__u8  tree_root;      /* the walk ended at the root of a mount with no parent (enf_foreign_root()) */
 	__u8  beside;         /* climbing above a bind mount's root for identities (path_walk_step()) */
 	__u8  _pad[7];
 };
@@ -348,6 +348,47 @@ ENF_MAP struct {
 	__type(key, int);
 	__type(value, struct enf_exe_cache);
 } exe_ids SEC(".maps");
+
+/*
+ * The last match of a governed task (enf_match_object(), decide.bpf.c):
+ * what it was made under and what it found. A match is a function of the
+ * instance's maps and of what the walk read: the components' names and
+ * the inode identities met. The walk runs on every decision and reads
+ * them afresh; when they are the same as the last match's, under the same
+ * instance, attach_gen, executable and options, the result is taken from
+ * here instead of matching the trie again. Only names kept whole
+ * (is_short) and paths of at most ENF_MEMO_DEPTH components are kept.
+ * An instance's trie and 'from' actions are written before it is
+ * published and never change after; identities added to it later (a
+ * container's view, at attach) come with a new attach_gen, read before
+ * the walk (walk_gen). Its own map: the pinned task_ctx keeps its layout.
+ */
+#define ENF_MEMO_DEPTH 16
+
+struct memo_name {
+	__u64 word[ENF_SHORT_NAME_MAX / 8];   /* as walked_name.word: NUL-padded */
+	__u32 len;
+	__u32 _pad;
+};
+
+struct enf_match_memo {
+	__u64 walk_gen;                       /* attach_gen read before the current walk (enf_match_object()) */
+	__u64 attach_gen;
+	__u32 instance, exe_id, pflags, depth;
+	struct walk_hits hits;                /* compared only where leaf_hit, anc_hit */
+	__u8  leaf_hit, anc_hit;
+	__u8  kept;                           /* the fields above and below describe one match */
+	__u8  _pad[5];
+	struct match_result res;
+	struct memo_name name[ENF_MEMO_DEPTH]; /* walk order: the leaf first */
+};
+
+ENF_MAP struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct enf_match_memo);
+} match_memos SEC(".maps");
 
 /* listening socket -> its last accept kept (struct enf_accept_memo, enforcer_abi.h) */
 ENF_MAP struct {

@@ -195,10 +195,11 @@ static int path_walk_step(__u32 i, void *data)
 	__u64 up;
 
 	/*
-	 * Identities: the leaf's here; an ancestor's here when this step reads
-	 * no window (beside the path, or a mount's root: a bind mount's root is
-	 * a directory the rules may name, checked before crossing), else from
-	 * the window below, which holds d_inode.
+	 * Identities: here when this step reads no window (a mount's root, the
+	 * leaf's included: a bind mount's root is a directory or file the
+	 * rules may name, checked before crossing; beside the path) or the
+	 * leaf's is another dentry's; else from the window below, which holds
+	 * d_inode.
 	 */
 	if (w->check_inodes) {
 		struct dentry *dp = (struct dentry *)(unsigned long)d;
@@ -207,8 +208,9 @@ static int path_walk_step(__u32 i, void *data)
 			/* A name about to be given to an existing object carries that object's identity. */
 			if (w->ident_of_tc)
 				dp = (struct dentry *)(unsigned long)tc->leaf_ident;
-			s->leaf_hit = inode_known(w->instance, (__u64)(unsigned long)BPF_CORE_READ(dp, d_inode),
-						  &tc->hits.leaf_dev, &tc->hits.leaf_ino, &tc->hits.leaf_node);
+			if (w->ident_of_tc || d == tc->mount.root)
+				s->leaf_hit = inode_known(w->instance, (__u64)(unsigned long)BPF_CORE_READ(dp, d_inode),
+							  &tc->hits.leaf_dev, &tc->hits.leaf_ino, &tc->hits.leaf_node);
 		} else if (!s->anc_hit && (s->beside || d == tc->mount.root)) {
 			s->anc_hit = inode_known(w->instance, (__u64)(unsigned long)BPF_CORE_READ(dp, d_inode),
 						 &tc->hits.anc_dev, &tc->hits.anc_ino, &tc->hits.anc_node);
@@ -264,7 +266,10 @@ static int path_walk_step(__u32 i, void *data)
 	/* One read gives the parent, the name, the inode and, when short, the name's bytes. */
 	if (bpf_probe_read_kernel(tc->window, sizeof(tc->window), (void *)(unsigned long)(d + window_base())) < 0)
 		return 1; /* not done: the caller fails closed */
-	if (w->check_inodes && i != 0 && !s->anc_hit)
+	if (w->check_inodes && i == 0 && !w->ident_of_tc)
+		s->leaf_hit = inode_known(w->instance, window_inode(tc, d), &tc->hits.leaf_dev, &tc->hits.leaf_ino,
+					  &tc->hits.leaf_node);
+	else if (w->check_inodes && i != 0 && !s->anc_hit)
 		s->anc_hit = inode_known(w->instance, window_inode(tc, d), &tc->hits.anc_dev, &tc->hits.anc_ino,
 					 &tc->hits.anc_node);
 	record_component(tc, s->depth, d);
@@ -568,6 +573,58 @@ __noinline int enf_exe_id(struct enf_task_ctx *tc, __u32 instance)
 	r = tc->trie.full ? (int)tc->trie.leaf_exe_id : 0;
 	(void)enf_exe_id_keep(exec_id, exe, instance, (__u32)r);
 	return r;
+}
+
+/* ---- the namespace root ----------------------------------------------------- */
+
+/* Whether mount a receives mounts from mount b: its slave, or its peer (same shared group). */
+static __always_inline bool receives_mounts_from(struct mount *a, __u64 b)
+{
+	int group = BPF_CORE_READ(a, mnt_group_id);
+
+	return (__u64)(unsigned long)BPF_CORE_READ(a, mnt_master) == b ||
+	       (group && BPF_CORE_READ((struct mount *)(unsigned long)b, mnt_group_id) == group);
+}
+
+__noinline int enf_foreign_root(__u64 mnt, __u64 below)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct mount *m = (struct mount *)(unsigned long)mnt;
+	struct mount *root = task->nsproxy->mnt_ns->root;
+	struct mount *top;
+
+	if ((__u64)(unsigned long)root == mnt)
+		return 0;
+	/*
+	 * The namespace the task's was copied from and still receives mounts
+	 * from (systemd's slave copy for a unit's PrivateTmp=, ProtectSystem=...;
+	 * a socket bound outside it, as sd_notify's): mounts made there appear
+	 * here, so the names agree. Told by propagation, at the root mount
+	 * (the task's root mount a slave or a peer of the one the walk ended
+	 * at) or, on a system booted through an initramfs, whose bottom mount
+	 * (rootfs) is private, one mount up: the task's root directory's mount
+	 * a slave or a peer of the one the walk crossed into the root from.
+	 * Same tree, same root directory. A private copy, or a namespace copied
+	 * from the task's, may rename: still foreign.
+	 */
+	if (BPF_CORE_READ(m, mnt.mnt_root) == root->mnt.mnt_root && BPF_CORE_READ(m, mnt.mnt_sb) == root->mnt.mnt_sb) {
+		if (receives_mounts_from(root, mnt))
+			return 0;
+		/* container_of with a CO-RE offset: struct mount moves between kernels. */
+		top = (struct mount *)((unsigned long)BPF_CORE_READ(task, fs, root.mnt) -
+				       bpf_core_field_offset(struct mount, mnt));
+		if (below && receives_mounts_from(top, below))
+			return 0;
+	}
+	/*
+	 * A private mount the kernel made for itself (clone_private_mount():
+	 * overlayfs's layers, whose backing files 6.12 opens through
+	 * file_open) belongs to MNT_NS_INTERNAL, which no task can reach;
+	 * open_tree() clones belong to no namespace (NULL).
+	 */
+	if ((__u64)(unsigned long)BPF_CORE_READ(m, mnt_ns) == (__u64)-EINVAL)
+		return 0;
+	return !(BPF_CORE_READ(m, mnt.mnt_flags) & MNT_INTERNAL);
 }
 
 /* ---- the text --------------------------------------------------------------- */

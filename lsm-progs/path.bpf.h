@@ -14,7 +14,7 @@
  *    mount reaches the same inode under another name. Above the root of a
  *    bind mount of a subdirectory, the directories up to its file system's
  *    root are looked up too (beside the path). A walk that ends at a root
- *    other than the task's mount namespace root is foreign (foreign_root()).
+ *    other than the task's mount namespace root is foreign (enf_foreign_root()).
  *
  * 2. enf_trie_match(): walk the profile's path trie from "/" one component at a
  *    time, for all access classes at once. A rule can only be as deep as
@@ -108,57 +108,11 @@ extern int enf_exe_text(struct enf_event *ev, struct enf_task_ctx *tc);
  * trusted to match it. Kernel-internal mounts (MNT_INTERNAL: shmem behind
  * memfd, pipes, anonymous inodes) have no name anywhere and are decided as
  * before. Chroot changes nothing: the walk goes on past it to the
- * namespace root. A few loads, once per walk.
+ * namespace root. A few loads, once per walk; a global function, whose
+ * reads need no room in its caller's frame (the walks' call chain has
+ * 512 bytes of stack in all).
  */
-/* Whether mount a receives mounts from mount b: its slave, or its peer (same shared group). */
-static __always_inline bool receives_mounts_from(struct mount *a, __u64 b)
-{
-	int group = BPF_CORE_READ(a, mnt_group_id);
-
-	return (__u64)(unsigned long)BPF_CORE_READ(a, mnt_master) == b ||
-	       (group && BPF_CORE_READ((struct mount *)(unsigned long)b, mnt_group_id) == group);
-}
-
-static __always_inline bool foreign_root(__u64 mnt, __u64 below)
-{
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct mount *m = (struct mount *)(unsigned long)mnt;
-	struct mount *root = task->nsproxy->mnt_ns->root;
-	struct mount *top;
-
-	if ((__u64)(unsigned long)root == mnt)
-		return false;
-	/*
-	 * The namespace the task's was copied from and still receives mounts
-	 * from (systemd's slave copy for a unit's PrivateTmp=, ProtectSystem=...;
-	 * a socket bound outside it, as sd_notify's): mounts made there appear
-	 * here, so the names agree. Told by propagation, at the root mount
-	 * (the task's root mount a slave or a peer of the one the walk ended
-	 * at) or, on a system booted through an initramfs, whose bottom mount
-	 * (rootfs) is private, one mount up: the task's root directory's mount
-	 * a slave or a peer of the one the walk crossed into the root from.
-	 * Same tree, same root directory. A private copy, or a namespace copied
-	 * from the task's, may rename: still foreign.
-	 */
-	if (BPF_CORE_READ(m, mnt.mnt_root) == root->mnt.mnt_root && BPF_CORE_READ(m, mnt.mnt_sb) == root->mnt.mnt_sb) {
-		if (receives_mounts_from(root, mnt))
-			return false;
-		/* container_of with a CO-RE offset: struct mount moves between kernels. */
-		top = (struct mount *)((unsigned long)BPF_CORE_READ(task, fs, root.mnt) -
-				       bpf_core_field_offset(struct mount, mnt));
-		if (below && receives_mounts_from(top, below))
-			return false;
-	}
-	/*
-	 * A private mount the kernel made for itself (clone_private_mount():
-	 * overlayfs's layers, whose backing files 6.12 opens through
-	 * file_open) belongs to MNT_NS_INTERNAL, which no task can reach;
-	 * open_tree() clones belong to no namespace (NULL).
-	 */
-	if ((__u64)(unsigned long)BPF_CORE_READ(m, mnt_ns) == (__u64)-EINVAL)
-		return false;
-	return !(BPF_CORE_READ(m, mnt.mnt_flags) & MNT_INTERNAL);
-}
+extern int enf_foreign_root(__u64 mnt, __u64 below);
 
 /*
  * Restrictions that follow the object itself (hard links, bind mounts), after

@@ -139,13 +139,15 @@ stop_daemon
 restart_daemon --service-manager $T/lib/systemd:$T/lib/systemd-executor:$T/lib/mgr-victim
 expect_contains "the daemon names the stand-in manager task's executable" "service manager executable: $T/lib/mgr-victim" \
 	"$(cat "$DAEMON_LOG")"
-# victim PROG OUT: PROG started outside, then moved into the cgroup (the workload may not exec a manager's file).
+# victim PROG OUT: PROG started outside, then moved into the cgroup (the workload may not exec a
+# manager's file). Moved once it runs PROG (it has printed its address): moved between fork and
+# exec, the shell's child would exec PROG as the workload and be refused.
 victim() {
 	rm -f $T/victim.addr "$2"
 	"$1" victim "$2" >$T/victim.addr &
 	VPID=$!
-	echo $VPID >$CG/t79/cgroup.procs
 	i=0; while [ $i -lt 100 ] && ! [ -s $T/victim.addr ]; do sleep 0.05; i=$((i + 1)); done
+	echo $VPID >$CG/t79/cgroup.procs
 	VADDR=$(cat $T/victim.addr)
 }
 taken() { i=0; while [ $i -lt 20 ] && ! [ -s "$1" ]; do sleep 0.1; i=$((i + 1)); done; cat "$1" 2>/dev/null || echo no; }

@@ -1,0 +1,99 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# enforcer-test: timeout=300
+#
+# A governed task's path match is kept (match_memos) and taken again when
+# the next walk reads the same names and meets the same inode identities
+# under the same instance and attach_gen. The walk itself runs every time,
+# so what changes between two opens of the same name must still decide:
+# a hard link swapped in under that name, a denied directory bind mounted
+# or renamed to where an allowed one was, a new version of the profile.
+# One shell opens a name, waits on a descriptor it already holds (no open
+# in between, so its last match is that name's), and opens it again.
+# Controls: with nothing changed, the second open takes the kept match
+# (matches_memoized grows) and gives the first's answer, allow or deny.
+. /enforcer/tests/integration/lib/lib.sh
+
+T=/srv/t83
+mkdir -p $T/pub $T/priv $T/open $T/a
+for f in $T/pub/f $T/pub/g $T/priv/f $T/open/f $T/a/f $T/secret; do echo data >$f; done
+
+start_daemon
+profile() {
+	compile_and_load m '{"name":"m","mode":"enforce","file":{"default":"allow","rules":[
+	  {"action":"deny","path":"/srv/t83/secret","access":["read"]},
+	  {"action":"deny","path":"/srv/t83/priv/**","access":["read"]}'"$1"']}}'
+}
+profile ""
+mkdir -p $CG/t83
+expect_exit "attach m" 0 enforcerctl attach m $CG/t83
+
+memoized() { enforcerctl --json status | sed -n 's/.*"matches_memoized": \([0-9]*\).*/\1/p'; }
+
+# reads_twice FILE: a shell in the cgroup reads FILE, waits for "go" on the
+# fifo it opened first, and reads FILE again; go_on lets it, after whatever
+# the test changed meanwhile, and prints "first=ok|denied second=ok|denied".
+reads_twice() {
+	rm -f /tmp/t83.go /tmp/t83.out
+	mkfifo /tmp/t83.go
+	in_cgroup $CG/t83 /bin/busybox sh -c 'exec 3<>/tmp/t83.go
+		if read x <"$1"; then echo first=ok; else echo first=denied; fi
+		read x <&3
+		if read x <"$1"; then echo second=ok; else echo second=denied; fi' reads-twice "$1" \
+		>/tmp/t83.out 2>/dev/null &
+	READER=$!
+	i=0
+	while [ ! -s /tmp/t83.out ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+	[ -s /tmp/t83.out ] || fail "the reader did not read $1 within 10 s"
+}
+go_on() {
+	echo go >/tmp/t83.go
+	i=0
+	while ! grep -q second= /tmp/t83.out && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+	wait "$READER"
+	echo $(cat /tmp/t83.out)
+}
+
+# Controls: nothing changes between the two opens, whose second takes the kept match.
+# twice_kept FILE EXPECTED WHAT
+twice_kept() {
+	before=$(memoized)
+	reads_twice "$1"
+	expect_eq "$3, twice (control)" "$2" "$(go_on)"
+	after=$(memoized)
+	if [ "${after:-0}" -gt "${before:-0}" ]; then
+		pass "$3: the second open took the kept match (matches_memoized $before -> $after)"
+	else
+		fail "$3: matches_memoized did not grow ($before -> $after): the kept match was not used"
+	fi
+}
+twice_kept $T/pub/f "first=ok second=ok" "an allowed name"
+twice_kept $T/secret "first=denied second=denied" "a denied name"
+
+# The same name becomes a hard link to the denied file.
+reads_twice $T/pub/g
+rm $T/pub/g
+ln $T/secret $T/pub/g
+expect_eq "a hard link to the denied file swapped in under the same name" "first=ok second=denied" "$(go_on)"
+
+# The denied directory bind mounted where the allowed one was.
+reads_twice $T/open/f
+mount --bind $T/priv $T/open
+expect_eq "the denied directory bind mounted over the allowed one" "first=ok second=denied" "$(go_on)"
+umount $T/open
+
+# A new version of the profile denies the name.
+reads_twice $T/pub/f
+profile ',{"action":"deny","path":"/srv/t83/pub/**","access":["read"]}'
+expect_eq "a new version of the profile denies the same name" "first=ok second=denied" "$(go_on)"
+profile ""
+
+# The denied directory renamed to the allowed one's name (its identity follows it).
+reads_twice $T/a/f
+mv $T/a $T/a.old
+mv $T/priv $T/a
+expect_eq "the denied directory renamed to where the allowed one was" "first=ok second=denied" "$(go_on)"
+expect_eq "a new shell is denied there too (control)" EPERM "$(in_cgroup $CG/t83 enf-probe open $T/a/f r)"
+expect_eq "the allowed directory under its new name (control)" ok "$(in_cgroup $CG/t83 enf-probe open $T/a.old/f r)"
+
+finish
