@@ -143,18 +143,41 @@ __noinline int enf_memo_take(struct enf_task_ctx *tc, struct enf_match_memo *mem
 }
 
 /*
+ * A hint of the path the walk in tc read: its depth and the first words of
+ * its last two names. Equal hints say only that two paths may be the same.
+ */
+static __always_inline __u64 walk_hint(const struct enf_task_ctx *tc)
+{
+	__u64 h = tc->walk.depth;
+
+	h = (h ^ tc->name[0].word[0]) * 0x9E3779B97F4A7C15ULL;
+	h = (h ^ tc->name[0].len) * 0x9E3779B97F4A7C15ULL;
+	return (h ^ tc->name[1].word[0]) * 0x9E3779B97F4A7C15ULL;
+}
+
+/*
  * Keep the match just made (tc->res, the walk in tc) in memo, under what
- * it was made under. Nothing is kept when a name is not kept whole, the
- * path is too deep, or no attach_gen was read.
+ * it was made under: when the path that missed before this one was this
+ * one too (walk_hint()). Copying the names is most of what keeping costs,
+ * so a task that opens one file after another keeps nothing and keeps
+ * the memo it had; one that opens a file twice keeps it at the second
+ * open. Nothing is kept when a name is not kept whole, the path is too
+ * deep, or no attach_gen was read.
  */
 __noinline int enf_memo_keep(struct enf_task_ctx *tc, struct enf_match_memo *memo, __u32 instance, __u32 exe_id,
 			     __u32 pflags)
 {
 	struct memo_names w = { .tc = tc, .memo = memo };
 	__u32 depth;
+	__u64 hint;
 
 	if (!memo_applies(tc, memo, pflags))
 		return 0;
+	hint = walk_hint(tc);
+	if (memo->missed != hint) {
+		memo->missed = hint;
+		return 0;
+	}
 	memo->kept = 0;
 	depth = tc->walk.depth;
 	if (!memo->walk_gen || depth > ENF_MEMO_DEPTH || bpf_loop(depth + 1, memo_name_keep_step, &w, 0) != depth + 1)

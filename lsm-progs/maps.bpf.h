@@ -373,6 +373,7 @@ struct memo_name {
 
 struct enf_match_memo {
 	__u64 walk_gen;                       /* attach_gen read before the current walk (enf_match_object()) */
+	__u64 missed;                         /* a hint of the last path that missed (enf_memo_keep()) */
 	__u64 attach_gen;
 	__u32 instance, exe_id, pflags, depth;
 	struct walk_hits hits;                /* compared only where leaf_hit, anc_hit */

@@ -6,6 +6,9 @@
  * Process start-up, the listener and warm-up stay outside the timed loop.
  *
  *   enf-bench openclose PATH N        open(O_RDONLY) + close
+ *   enf-bench openalt PATH PATH2 N    the same, PATH and PATH2 in turn: no open is of the
+ *                                     name the one before it opened (a task's kept match,
+ *                                     lsm-progs/decide.bpf.c, never applies)
  *   enf-bench stat PATH N             stat(2)
  *   enf-bench forkexec PATH N         fork, execv PATH (this binary: "exit"), wait
  *   enf-bench connect PORT N          TCP connect to 127.0.0.1:PORT + close, against
@@ -60,18 +63,23 @@ static long parse_count(const char *s)
 	return n;
 }
 
-/* A denied open (EPERM/EACCES) is counted, not fatal: the audit loop wants denials. */
-static int bench_openclose(const char *path, long n)
+/*
+ * Opens of path and path2 in turn (openclose: the same path twice). A
+ * denied open (EPERM/EACCES) is counted, not fatal: the audit loop wants
+ * denials.
+ */
+static int bench_openclose(const char *path, const char *path2, long n)
 {
+	const char *paths[2] = { path, path2 };
 	long failed = 0;
 	uint64_t t0 = now_ns();
 
 	for (long i = 0; i < n; i++) {
-		int fd = open(path, O_RDONLY);
+		int fd = open(paths[i & 1], O_RDONLY);
 
 		if (fd < 0) {
 			if (errno != EPERM && errno != EACCES) {
-				fprintf(stderr, "enf-bench: open %s: %s\n", path, strerror(errno));
+				fprintf(stderr, "enf-bench: open %s: %s\n", paths[i & 1], strerror(errno));
 				return 1;
 			}
 			failed++;
@@ -257,7 +265,7 @@ static int bench_liveedit(const char *cgroup, const char *path, const char *want
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: enf-bench openclose|stat|forkexec PATH N | connect PORT N |\n"
+	fprintf(stderr, "usage: enf-bench openclose|stat|forkexec PATH N | openalt PATH PATH2 N | connect PORT N |\n"
 			"       liveedit CGROUP PATH deny|allow CMD [ARGS...] | exit\n");
 	return 2;
 }
@@ -269,10 +277,12 @@ int main(int argc, char **argv)
 		return 0;
 	if (argc >= 6 && strcmp(argv[1], "liveedit") == 0)
 		return bench_liveedit(argv[2], argv[3], argv[4], argv + 5);
+	if (argc == 5 && strcmp(argv[1], "openalt") == 0)
+		return bench_openclose(argv[2], argv[3], parse_count(argv[4]));
 	if (argc != 4)
 		return usage();
 	if (strcmp(argv[1], "openclose") == 0)
-		return bench_openclose(argv[2], parse_count(argv[3]));
+		return bench_openclose(argv[2], argv[2], parse_count(argv[3]));
 	if (strcmp(argv[1], "stat") == 0)
 		return bench_stat(argv[2], parse_count(argv[3]));
 	if (strcmp(argv[1], "forkexec") == 0)

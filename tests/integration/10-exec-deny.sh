@@ -19,7 +19,7 @@ expect_eq "verifier stats: one line per program plus the total" \
 	"$(grep -c '^enforcerd: verifier: enf_' "$DAEMON_LOG")"
 # Verifying the programs is most of enforcerd's start-up, which every test and every reload pays.
 # Its instruction count is deterministic for a kernel, unlike its time: a change that makes the
-# programs dearer to verify fails here. Measured: 225,551 on bookworm (6.1), 217,506 on trixie
+# programs dearer to verify fails here. Measured: 225,767 on bookworm (6.1), 218,471 on trixie
 # (6.12), of which the service manager's check and enf_foreign_root()'s propagation test are
 # 20-25k and the match memo's functions (decide.bpf.c) 9-11k; the ceilings leave about 8%. Over
 # it, the lines above name each program's count, and lsm-progs/path.bpf.c says what keeps them low.

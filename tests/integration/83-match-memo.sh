@@ -8,8 +8,9 @@
 # so what changes between two opens of the same name must still decide:
 # a hard link swapped in under that name, a denied directory bind mounted
 # or renamed to where an allowed one was, a new version of the profile.
-# One shell opens a name, waits on a descriptor it already holds (no open
-# in between, so its last match is that name's), and opens it again.
+# One shell opens a name twice (a match is kept at a path's second miss in
+# a row), waits on a descriptor it already holds (no open in between, so
+# its last match is that name's), and opens it again.
 # Controls: with nothing changed, the second open takes the kept match
 # (matches_memoized grows) and gives the first's answer, allow or deny.
 . /enforcer/tests/integration/lib/lib.sh
@@ -30,13 +31,15 @@ expect_exit "attach m" 0 enforcerctl attach m $CG/t83
 
 memoized() { enforcerctl --json status | sed -n 's/.*"matches_memoized": \([0-9]*\).*/\1/p'; }
 
-# reads_twice FILE: a shell in the cgroup reads FILE, waits for "go" on the
-# fifo it opened first, and reads FILE again; go_on lets it, after whatever
-# the test changed meanwhile, and prints "first=ok|denied second=ok|denied".
+# reads_twice FILE: a shell in the cgroup reads FILE twice, waits for "go"
+# on the fifo it opened first, and reads FILE again; go_on lets it, after
+# whatever the test changed meanwhile, and prints "first=ok|denied
+# second=ok|denied" (first: the second read).
 reads_twice() {
 	rm -f /tmp/t83.go /tmp/t83.out
 	mkfifo /tmp/t83.go
 	in_cgroup $CG/t83 /bin/busybox sh -c 'exec 3<>/tmp/t83.go
+		read x <"$1"
 		if read x <"$1"; then echo first=ok; else echo first=denied; fi
 		read x <&3
 		if read x <"$1"; then echo second=ok; else echo second=denied; fi' reads-twice "$1" \
@@ -59,10 +62,10 @@ go_on() {
 twice_kept() {
 	before=$(memoized)
 	reads_twice "$1"
-	expect_eq "$3, twice (control)" "$2" "$(go_on)"
+	expect_eq "$3, again with nothing changed (control)" "$2" "$(go_on)"
 	after=$(memoized)
 	if [ "${after:-0}" -gt "${before:-0}" ]; then
-		pass "$3: the second open took the kept match (matches_memoized $before -> $after)"
+		pass "$3: the open after the wait took the kept match (matches_memoized $before -> $after)"
 	else
 		fail "$3: matches_memoized did not grow ($before -> $after): the kept match was not used"
 	fi
