@@ -30,8 +30,8 @@ struct memo_names {
 /*
  * The names are compared and copied by bpf_loop() callbacks, checked once
  * each by the verifier: as plain loops they were checked once per
- * component and per caller state, a quarter more instructions to verify in
- * every program. A step that stops returns 1, so bpf_loop(depth + 1, ...)
+ * component and per caller state: a third more instructions to verify,
+ * over all programs. A step that stops returns 1, so bpf_loop(depth + 1, ...)
  * returns depth + 1 only when every component passed and the last step
  * said so.
  */

@@ -378,7 +378,7 @@ struct enf_match_memo {
 	__u32 instance, exe_id, pflags, depth;
 	struct walk_hits hits;                /* compared only where leaf_hit, anc_hit */
 	__u8  leaf_hit, anc_hit;
-	__u8  kept;                           /* the fields above and below describe one match */
+	__u8  kept;                           /* attach_gen to name[] describe one match */
 	__u8  _pad[5];
 	struct match_result res;
 	struct memo_name name[ENF_MEMO_DEPTH]; /* walk order: the leaf first */
