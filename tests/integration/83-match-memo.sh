@@ -11,8 +11,8 @@
 # One shell opens a name twice (a match is kept at a path's second miss in
 # a row), waits on a descriptor it already holds (no open in between, so
 # its last match is that name's), and opens it again.
-# Controls: with nothing changed, the second open takes the kept match
-# (matches_memoized grows) and gives the first's answer, allow or deny.
+# Controls: with nothing changed, the open after the wait takes the kept
+# match (matches_memoized grows) and gives the same answer, allow or deny.
 . /enforcer/tests/integration/lib/lib.sh
 
 T=/srv/t83
@@ -57,7 +57,7 @@ go_on() {
 	echo $(cat /tmp/t83.out)
 }
 
-# Controls: nothing changes between the two opens, whose second takes the kept match.
+# Controls: nothing changes before the open after the wait, which takes the kept match.
 # twice_kept FILE EXPECTED WHAT
 twice_kept() {
 	before=$(memoized)

@@ -179,8 +179,8 @@ judge_tests() {
 	# Where the guest's time went (the whole run must fit CI's budget): the
 	# tests' own seconds, and the slowest. The rest of the run is boot and
 	# the reset between tests (guest-init; the NOTE lines above are its
-	# own: whether it could hold the hooks, without which each reset takes
-	# about 5 s more).
+	# own: how many hooks it held, without which each reset takes about
+	# 5 s more).
 	if [[ ${#took[@]} -gt 0 ]]; then
 		for t in "${!took[@]}"; do echo "${took[$t]} $t"; done | sort -rn |
 			awk '{ s += $1; if (NR <= 5) top = top (NR > 1 ? ", " : "") $2 " " $1 "s" }
