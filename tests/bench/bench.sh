@@ -144,6 +144,37 @@ stop_daemon_remove() {
 	DAEMON_PID=
 	left=$(bpftool prog show 2>/dev/null | grep -c ' lsm ')
 	[ "$left" = 0 ] || note "WARNING: $left LSM programs still loaded after shutdown --remove-enforcement"
+	settle
+}
+
+# cpu_busy: "BUSY TOTAL" jiffies of all CPUs since boot (idle and iowait are not busy).
+cpu_busy() { awk '/^cpu / { t = 0; for (i = 2; i <= NF; i++) t += $i; print t - $5 - $6, t; exit }' /proc/stat; }
+
+# Wait until the kernel has finished taking the programs off the hooks: no
+# bpf_lsm_ function left in ftrace's enabled_functions (6.12 unregisters
+# the trampolines in the background once the last link is gone, after the
+# programs have left bpftool's list), then a whole second with the CPUs 98%
+# idle (the RCU-tasks grace periods and the freeing that follow). A "none"
+# measured meanwhile counts that work: trixie's first table read 0.72x for
+# loaded/none before this wait. At most 120 s; the record says how long it
+# took, and a note says when the limit was reached.
+settle() {
+	t0=$(now_ms)
+	ef=/sys/kernel/tracing/enabled_functions
+	while [ -r $ef ] && grep -q '^bpf_lsm_' $ef && [ $(($(now_ms) - t0)) -lt 120000 ]; do sleep 0.2; done
+	hooks_ms=$(($(now_ms) - t0))
+	set -- $(cpu_busy)
+	while [ $(($(now_ms) - t0)) -lt 120000 ]; do
+		sleep 1
+		b0=$1 t_0=$2
+		set -- $(cpu_busy)
+		[ $((($1 - b0) * 50)) -le $(($2 - t_0)) ] && {
+			emit "kind=settle hooks_ms=$hooks_ms ms=$(($(now_ms) - t0))"
+			return 0
+		}
+	done
+	note "WARNING: the guest was still busy 120 s after the enforcer was removed"
+	emit "kind=settle hooks_ms=$hooks_ms ms=$(($(now_ms) - t0)) idle=no"
 }
 
 # compile NAME NFILE NEXEC NNET [PATH...]: write $W/NAME.pol, emit the guest compile time.
@@ -213,6 +244,10 @@ if section_wanted audit; then
 	printf '{"name":"au","mode":"enforce","file":{"default":"allow","rules":[{"action":"deny","path":"/tmp/au/denied","access":["read"]}]}}\n' >$W/au.json
 	policyc compile $W/au.json -o $W/au.pol >/dev/null || exit 1
 fi
+
+# The boot's own background work first (a first "none" measured during it
+# read 2x the settled figure on trixie).
+settle
 
 # ---- 1. none / loaded-unconfined / confined, interleaved ------------------------
 # Each round: no enforcer at all, then the daemon starts, then loaded and
