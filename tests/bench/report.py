@@ -98,7 +98,8 @@ def kernel_section(name, recs, targets, out):
     # 1. the three configurations
     out.append("### Cost per operation: no enforcer, enforcer loaded, confined\n")
     out.append("*none*: no enforcer program loaded (measured before each daemon start, after "
-               "`enforcerctl shutdown --remove-enforcement` of the previous round). *loaded*: enforcerd "
+               "`enforcerctl shutdown --remove-enforcement` of the previous round, once the guest has settled: "
+               "see below). *loaded*: enforcerd "
                "running, process in a cgroup with no profile. *confined*: process under a 10-rule-per-section "
                "profile whose rules allow the operation by an explicit rule (the full lookup runs). Ratios pair "
                "configurations of the same round; min / median / max over rounds.\n")
@@ -123,6 +124,15 @@ def kernel_section(name, recs, targets, out):
         elif op == "stat":
             targets.add(name, "stat, loaded, unconfined vs baseline", 1.02, med(lr))
     out.append("")
+    settles = [r for r in recs if r.get("kind") == "settle"]
+    if settles:
+        waits = sorted(int(r["ms"]) for r in settles)
+        busy = sum(1 for r in settles if r.get("idle") == "no")
+        out.append(f"Every *none* is measured once the guest has settled: no `bpf_lsm_` function left in ftrace's "
+                   f"`enabled_functions` (6.12 takes the programs off the hooks in the background), then a second "
+                   f"with the CPU 98% idle. {len(waits)} waits (at start and after each removal): "
+                   f"{waits[0] / 1000:.1f} / {med(waits) / 1000:.1f} / {waits[-1] / 1000:.1f} s (min / median / max)"
+                   + (f"; **{busy} did not settle within 120 s** (measured anyway)." if busy else ".") + "\n")
 
     # 2. rule-count scaling
     scales = sorted({int(r["rules"]) for r in recs if r.get("kind") == "op" and r.get("phase") == "scale" and "rules" in r})
