@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The confinement baseline's check on the file programs (file_open,
- * path_truncate): writing what the kernel runs as root, or what makes it
+ * path_truncate) and on file_receive (a write descriptor handed over,
+ * self.bpf.c): writing what the kernel runs as root, or what makes it
  * run something as root. Writing kernel/core_pattern ("|/tmp/h"),
  * kernel/modprobe, a cgroup v1 release_agent or sysfs uevent_helper, then
  * triggering it, has the kernel run a program of the task's choice as root

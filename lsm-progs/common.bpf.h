@@ -40,6 +40,26 @@
 #include "maps.bpf.h"
 
 /*
+ * The file access classes an open file stands for, from its f_mode and
+ * f_flags: what file_open decides, and file_receive for a descriptor
+ * handed over. O_TRUNC and O_APPEND count as write; open(path, 3) gives
+ * neither mode bit but a descriptor for ioctls that may read or change
+ * the file, so it counts as both.
+ */
+static __always_inline __u32 file_access_classes(unsigned int fmode, unsigned int flags)
+{
+	__u32 mask = 0;
+
+	if (fmode & FMODE_READ)
+		mask |= CLASS_BIT(ENF_CLASS_READ);
+	if ((fmode & FMODE_WRITE) || (flags & (O_TRUNC | O_APPEND)))
+		mask |= CLASS_BIT(ENF_CLASS_WRITE);
+	if ((flags & O_ACCMODE) == O_ACCMODE)
+		mask |= CLASS_BIT(ENF_CLASS_READ) | CLASS_BIT(ENF_CLASS_WRITE);
+	return mask;
+}
+
+/*
  * Not inlined: 6.12's verifier inlines every lookup of a per-CPU array,
  * and each inlining copies the whole program and its per-instruction data
  * (do_misc_fixups()). Inlined here, the counters were three in four of the

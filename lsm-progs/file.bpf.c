@@ -106,7 +106,7 @@ SEC("lsm/file_open")
 int BPF_PROG(enf_file_open, struct file *file, int ret)
 {
 	unsigned int fmode, flags;
-	__u32 mask = 0;
+	__u32 mask;
 	int status;
 
 	if (ret != 0)
@@ -122,13 +122,7 @@ int BPF_PROG(enf_file_open, struct file *file, int ret)
 	 */
 	if ((fmode & FMODE_EXEC) || (flags & __FMODE_EXEC))
 		return 0;
-	if (fmode & FMODE_READ)
-		mask |= CLASS_BIT(ENF_CLASS_READ);
-	if ((fmode & FMODE_WRITE) || (flags & (O_TRUNC | O_APPEND)))
-		mask |= CLASS_BIT(ENF_CLASS_WRITE);
-	/* open(path, 3): neither mode bit, but a descriptor for ioctls that may read or change the file. */
-	if ((flags & O_ACCMODE) == O_ACCMODE)
-		mask |= CLASS_BIT(ENF_CLASS_READ) | CLASS_BIT(ENF_CLASS_WRITE);
+	mask = file_access_classes(fmode, flags);
 	if (!mask)
 		return 0;
 	status = current_profile_status();

@@ -61,6 +61,7 @@
 #include "cgroup.bpf.h"
 #include "verdict.bpf.h"
 #include "self.bpf.h"
+#include "baseline.bpf.h" /* the helper files, whose write descriptors a confined task cannot receive */
 
 /*
  * Refuse the operation if the current task is confined: 0 when it is not
@@ -157,18 +158,43 @@ int BPF_PROG(enf_self_task_alloc, struct task_struct *task, unsigned long clone_
 }
 
 /*
- * A descriptor handed over by another process (SCM_RIGHTS, pidfd_getfd):
- * one open for writing on an engine file would get around the checks at
- * open time, so a confined task cannot receive it.
+ * A descriptor handed over by another process (SCM_RIGHTS, pidfd_getfd),
+ * which a deputy outside the profile may have opened for the task: the
+ * checks at open time were the deputy's, so the task's are made here, in
+ * the order file_open makes them. A write descriptor of an engine file is
+ * refused (self-protection), one of a file that makes the kernel run
+ * something as root (a sysctl such as kernel/core_pattern, binfmt_misc,
+ * ...) as the baseline refuses opening it (baseline.bpf.h), and then the
+ * profile decides the file's read and write like an open of it (hook
+ * file_receive), as AppArmor revalidates a passed descriptor. Pipes,
+ * sockets, memfds and anonymous inodes (kernel-internal mounts) have no
+ * name a rule could give: not decided, as their creation is not. An
+ * O_PATH descriptor reads and writes nothing; reopening it through
+ * /proc/self/fd is an open, decided there. This program carries the
+ * profile's decision too: one program per hook (see above).
  */
 SEC("lsm/file_receive")
 int BPF_PROG(enf_self_file_receive, struct file *file, int ret)
 {
+	__u32 mask;
+	int status;
+
 	if (ret != 0)
 		return ret;
-	if (!(file->f_mode & FMODE_WRITE) || !engine_file(file->f_inode))
+	if ((file->f_mode & FMODE_WRITE) && engine_file(file->f_inode))
+		return refuse_if_confined(ENF_HOOK_SELF_RECEIVE);
+	mask = file_access_classes(file->f_mode, file->f_flags);
+	if (!mask)
 		return 0;
-	return refuse_if_confined(ENF_HOOK_SELF_RECEIVE);
+	status = current_profile_status();
+	if (status == 0)
+		return 0;
+	if ((mask & CLASS_BIT(ENF_CLASS_WRITE)) && baseline_helper_file(file->f_inode) &&
+	    enf_baseline_refuse(ENF_HOOK_BASE_HELPER_WRITE, ENF_BASELINE_HELPERS, status))
+		return -EPERM;
+	if (file->f_path.mnt->mnt_flags & MNT_INTERNAL)
+		return 0;
+	return decide_object(status, file->f_path.dentry, file->f_path.mnt, mask, ENF_HOOK_FILE_RECEIVE, 0);
 }
 
 /*

@@ -48,6 +48,17 @@
  *   enf-net unix-sendto PATH               one datagram to PATH (sendto, no connect); ok once queued
  *   enf-net unix-dgram-connect PATH        connect a datagram socket to PATH, then send
  *   enf-net unix-pair stream|dgram         socketpair, one message across (unnamed peers)
+ *   enf-net fd-serve PATH                  a deputy that hands out descriptors: unix stream
+ *                                          server, forever; prints "ready". Each client sends
+ *                                          "FILE MODE" (MODE r, w, rw, 3 (open(FILE, 3)),
+ *                                          path (O_PATH), pipe or memfd (FILE unused)); the
+ *                                          deputy opens it and sends it back (SCM_RIGHTS), or
+ *                                          its errno name when the open failed
+ *   enf-net fd-take PATH FILE MODE         ask the deputy at PATH for FILE opened as MODE:
+ *                                          "ok" when the descriptor arrived, "EPERM" when the
+ *                                          kernel refused to install it (recvmsg reports a
+ *                                          refused descriptor only by MSG_CTRUNC), or the
+ *                                          deputy's errno name
  * A unix PATH starting with '@' is an abstract name (the '@' becomes the NUL).
  *
  * ADDR with a ':' makes an IPv6 socket (so ::ffff:a.b.c.d is an IPv6 socket
@@ -665,20 +676,33 @@ static int unix_bound(const char *path, int type, const char *what)
 	return fd;
 }
 
-static int do_unix_serve(const char *path)
+/*
+ * A server's socket of type at path, open to every user, "ready" printed:
+ * the fd, -2 for a path too long (usage), -1 after perror.
+ */
+static int unix_serving(const char *path, int type, const char *what)
 {
 	struct sockaddr_un sun;
-	char buf[256];
 	int fd;
 
 	if (unix_addr(path, &sun) == (socklen_t)-1)
-		return usage();
-	fd = unix_bound(path, SOCK_STREAM, "enf-net: unix-serve");
+		return -2;
+	fd = unix_bound(path, type, what);
 	if (fd < 0)
-		return 1;
+		return -1;
 	if (path[0] != '@')
 		chmod(path, 0666); /* so that nobody's refusal is the policy's, not the mode's */
 	printf("ready\n");
+	return fd;
+}
+
+static int do_unix_serve(const char *path)
+{
+	char buf[256];
+	int fd = unix_serving(path, SOCK_STREAM, "enf-net: unix-serve");
+
+	if (fd < 0)
+		return fd == -2 ? usage() : 1;
 	for (;;) {
 		int c = accept(fd, NULL, NULL);
 		ssize_t n;
@@ -718,18 +742,11 @@ static int do_unix_connect(const char *path, bool echo)
 
 static int do_unix_dgram_serve(const char *path)
 {
-	struct sockaddr_un sun;
 	char buf[256];
-	int fd;
+	int fd = unix_serving(path, SOCK_DGRAM, "enf-net: unix-dgram-serve");
 
-	if (unix_addr(path, &sun) == (socklen_t)-1)
-		return usage();
-	fd = unix_bound(path, SOCK_DGRAM, "enf-net: unix-dgram-serve");
 	if (fd < 0)
-		return 1;
-	if (path[0] != '@')
-		chmod(path, 0666); /* so that nobody's refusal is the policy's, not the mode's */
-	printf("ready\n");
+		return fd == -2 ? usage() : 1;
 	for (;;)
 		(void)recv(fd, buf, sizeof(buf), 0);
 }
@@ -771,6 +788,121 @@ static int do_unix_pair(const char *type)
 	close(sv[0]);
 	close(sv[1]);
 	return report(err);
+}
+
+/* What the deputy opens for "FILE MODE": a descriptor, or -1 with errno set. */
+static int deputy_open(const char *file, const char *mode)
+{
+	int p[2];
+
+	if (strcmp(mode, "pipe") == 0) {
+		if (pipe(p) < 0)
+			return -1;
+		close(p[1]);
+		return p[0];
+	}
+	if (strcmp(mode, "memfd") == 0)
+		return (int)syscall(SYS_memfd_create, "enf-net", 0);
+	if (strcmp(mode, "r") == 0)
+		return open(file, O_RDONLY);
+	if (strcmp(mode, "w") == 0)
+		return open(file, O_WRONLY);
+	if (strcmp(mode, "rw") == 0)
+		return open(file, O_RDWR);
+	if (strcmp(mode, "3") == 0)
+		return open(file, 3);
+	if (strcmp(mode, "path") == 0)
+		return open(file, O_PATH);
+	errno = EINVAL;
+	return -1;
+}
+
+static int do_fd_serve(const char *path)
+{
+	int fd = unix_serving(path, SOCK_STREAM, "enf-net: fd-serve");
+
+	if (fd < 0)
+		return fd == -2 ? usage() : 1;
+	for (;;) {
+		char req[512], file[400], mode[16], word[32] = "ok";
+		union {
+			char buf[CMSG_SPACE(sizeof(int))];
+			struct cmsghdr align;
+		} control = {};
+		struct iovec iov = { .iov_base = word, .iov_len = 0 };
+		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+		int c = accept(fd, NULL, NULL), given = -1;
+		ssize_t n;
+
+		if (c < 0)
+			continue;
+		n = recv(c, req, sizeof(req) - 1, 0);
+		req[n > 0 ? n : 0] = 0;
+		if (sscanf(req, "%399s %15s", file, mode) != 2) {
+			snprintf(word, sizeof(word), "EINVAL");
+		} else if ((given = deputy_open(file, mode)) < 0) {
+			snprintf(word, sizeof(word), "%s", errname(errno));
+		} else {
+			struct cmsghdr *cm;
+
+			mh.msg_control = control.buf;
+			mh.msg_controllen = sizeof(control.buf);
+			cm = CMSG_FIRSTHDR(&mh);
+			cm->cmsg_level = SOL_SOCKET;
+			cm->cmsg_type = SCM_RIGHTS;
+			cm->cmsg_len = CMSG_LEN(sizeof(int));
+			memcpy(CMSG_DATA(cm), &given, sizeof(int));
+		}
+		iov.iov_len = strlen(word);
+		if (sendmsg(c, &mh, 0) < 0)
+			perror("enf-net: fd-serve: sendmsg");
+		if (given >= 0)
+			close(given);
+		close(c);
+	}
+}
+
+static int do_fd_take(const char *path, const char *file, const char *mode)
+{
+	struct sockaddr_un sun;
+	socklen_t len = unix_addr(path, &sun);
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} control = {};
+	char req[512], word[33] = "";
+	struct iovec iov = { .iov_base = word, .iov_len = sizeof(word) - 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+			     .msg_controllen = sizeof(control.buf) };
+	struct cmsghdr *cm;
+	int fd, got = -1;
+	ssize_t n;
+
+	if (len == (socklen_t)-1)
+		return usage();
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (fd < 0)
+		return report(errno);
+	timeouts(fd);
+	snprintf(req, sizeof(req), "%s %s", file, mode);
+	if (connect(fd, (struct sockaddr *)&sun, len) < 0 || send(fd, req, strlen(req), 0) < 0)
+		return report(errno);
+	n = recvmsg(fd, &mh, 0);
+	if (n < 0)
+		return report(errno);
+	word[n] = 0;
+	for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
+		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
+			memcpy(&got, CMSG_DATA(cm), sizeof(int));
+	close(fd);
+	if (got >= 0) {
+		close(got);
+		return report(0);
+	}
+	if (strcmp(word, "ok") == 0)
+		return report((mh.msg_flags & MSG_CTRUNC) ? EPERM : EPROTO);
+	printf("%s\n", word);
+	return 1;
 }
 
 int main(int argc, char **argv)
@@ -823,5 +955,9 @@ int main(int argc, char **argv)
 		return do_unix_send(argv[0], false);
 	if (strcmp(op, "unix-dgram-connect") == 0 && argc == 1)
 		return do_unix_send(argv[0], true);
+	if (strcmp(op, "fd-serve") == 0 && argc == 1)
+		return do_fd_serve(argv[0]);
+	if (strcmp(op, "fd-take") == 0 && argc == 3)
+		return do_fd_take(argv[0], argv[1], argv[2]);
 	return usage();
 }

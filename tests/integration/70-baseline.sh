@@ -7,7 +7,8 @@
 # (bind mounts, a binary mounted over an allowed exec path, tmpfs over an
 # allowed directory, umount, move_mount of an open_tree copy, pivot_root),
 # cannot create a user namespace, cannot write what the kernel runs as root
-# (core_pattern, modprobe, a cgroup v1 release_agent) and cannot load kernel
+# (core_pattern, modprobe, a cgroup v1 release_agent; nor take a write
+# descriptor of one from another process) and cannot load kernel
 # code (init_module, finit_module, kexec_file_load). Controls: the same
 # operations from outside the cgroup work; reading sysctls inside works; a
 # profile with "baseline": {"mount": "allow"} lets the mount through and
@@ -109,6 +110,18 @@ expect_eq "write modprobe outside the cgroup (control)" ok "$(enf-baseline write
 restore_sysctls
 expect_eq "the sysctls are as they were" "$CORE_PATTERN $MODPROBE" \
 	"$(cat /proc/sys/kernel/core_pattern) $(cat /proc/sys/kernel/modprobe)"
+# A write descriptor of core_pattern opened outside the cgroup, handed over
+# by pidfd_getfd (file_receive decides it as it does SCM_RIGHTS): held by
+# a process of the profile, so that the ptrace check lets the taker through.
+sh -c 'echo $$ >"$1/cgroup.procs" && exec sleep 1000' holder $CG/t70 3>>/proc/sys/kernel/core_pattern &
+HOLDER=$!
+sh -c 'echo $$ >"$1/cgroup.procs" && exec sleep 1000' holder $CG/t70 3>>$T/open/file &
+HOLDER_PLAIN=$!
+sleep 0.2
+expect_eq "take a write descriptor of core_pattern (pidfd_getfd)" EPERM "$(c enf-self pidfd-getfd $HOLDER 3)"
+expect_eq "take a write descriptor of a plain file (control)" ok "$(c enf-self pidfd-getfd $HOLDER_PLAIN 3)"
+expect_eq "take the core_pattern descriptor outside the cgroup (control)" ok "$(enf-self pidfd-getfd $HOLDER 3)"
+kill $HOLDER $HOLDER_PLAIN
 mkdir -p $T/cg1
 if mount -t cgroup -o none,name=t70 cgroup $T/cg1 2>/dev/null; then
 	expect_eq "write a cgroup v1 release_agent" EPERM "$(c enf-baseline write $T/cg1/release_agent $T/h)"

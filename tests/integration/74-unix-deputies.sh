@@ -7,7 +7,8 @@
 # containerd, D-Bus). A peer with a file-system name is decided as write
 # on that path (unix_stream_connect, unix_may_send), what DAC asks of
 # connect too; an abstract peer is reachable only when the task that made
-# it is in the same profile domain. Every refusal beside its control: an
+# it is in the same profile domain. A descriptor a deputy opens and hands
+# over (SCM_RIGHTS) is decided like the task's own open of it. Every refusal beside its control: an
 # allowed socket, the same peer from an unconfined cgroup, and a listener
 # inside the domain. As root and as nobody.
 . /enforcer/tests/integration/lib/lib.sh
@@ -26,6 +27,11 @@ userve() {
 }
 
 # The deputies and the harmless services, all outside every confined cgroup.
+mkdir -p /srv/t74/ro
+echo secret >/srv/t74/secret
+echo open >/srv/t74/open
+echo ro >/srv/t74/ro/f
+userve - fd-serve /run/fd.sock
 userve - unix-serve /run/deputy.sock
 userve - unix-serve /run/other.sock
 userve - unix-dgram-serve /run/deputy.dgram
@@ -36,7 +42,9 @@ userve - unix-dgram-serve @t74-outside-dgram
 start_daemon
 compile_and_load deputy '{"name":"deputy","mode":"enforce","file":{"default":"allow","rules":[
  {"action":"deny","path":"/run/deputy.sock","access":["write"]},
- {"action":"deny","path":"/run/deputy.dgram","access":["write"]}]}}'
+ {"action":"deny","path":"/run/deputy.dgram","access":["write"]},
+ {"action":"deny","path":"/srv/t74/secret","access":["read"]},
+ {"action":"deny","path":"/srv/t74/ro/**","access":["write"]}]}}'
 compile_and_load neighbour '{"name":"neighbour","mode":"enforce","file":{"default":"allow"}}'
 mkdir -p $CG/t74 $CG/t74/child $CG/t74n $CG/free
 expect_eq "attach deputy to $CG/t74" "attached $CG/t74" "$(enforcerctl attach deputy $CG/t74 2>&1)"
@@ -93,6 +101,25 @@ expect_eq "the neighbour cannot reach @t74-inside" EPERM "$(net $CG/t74n unix-co
 echo "--- unnamed peers (socketpair) are no deputies"
 expect_eq "socketpair stream allowed" ok "$(net $C unix-pair stream)"
 expect_eq "socketpair dgram allowed" ok "$(net $C unix-pair dgram)"
+
+echo "--- descriptors a deputy opens and hands over (SCM_RIGHTS): decided like an open"
+# The deputy (root, unconfined) opens whatever it is asked for; the kernel
+# refuses to install a descriptor the receiving task's profile would not
+# let it open (file_receive), as AppArmor revalidates one.
+take() { _cg=$1; shift; net "$_cg" fd-take /run/fd.sock "$@"; }
+expect_eq "the read-denied file, for reading: not installed" EPERM "$(take $C /srv/t74/secret r)"
+expect_eq "...as nobody" EPERM "$(as_nobody $C fd-take /run/fd.sock /srv/t74/secret r)"
+expect_eq "the same descriptor unconfined (control)" ok "$(take $F /srv/t74/secret r)"
+expect_eq "a file under a write denial, for writing" EPERM "$(take $C /srv/t74/ro/f w)"
+expect_eq "...for reading and writing" EPERM "$(take $C /srv/t74/ro/f rw)"
+expect_eq "...as open(FILE, 3), for ioctls" EPERM "$(take $C /srv/t74/ro/f 3)"
+expect_eq "...for reading (control: only writing is denied there)" ok "$(take $C /srv/t74/ro/f r)"
+expect_eq "an allowed file, for writing (control)" ok "$(take $C /srv/t74/open w)"
+expect_eq "a pipe (no name a rule could give: not decided)" ok "$(take $C - pipe)"
+expect_eq "a memfd (no name either)" ok "$(take $C - memfd)"
+expect_eq "an O_PATH descriptor of the read-denied file (it reads nothing)" ok "$(take $C /srv/t74/secret path)"
+expect_audit "a refused descriptor is logged like its open" '"hook":"file_receive"' '"verdict":"deny"' \
+	'"path":"/srv/t74/secret"' '"access":"read"' '"rule":"/tmp/deputy.json:4:'
 
 echo "--- the baseline opt-out (ENF_BASELINE_UNIX_ABSTRACT): allowed and logged"
 compile_and_load deputy '{"name":"deputy","mode":"enforce","baseline":{"unix-abstract":"allow"},

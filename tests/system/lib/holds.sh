@@ -141,6 +141,14 @@ profile_holds() {
 		attack "$who" "bind a new port (tcp 0.0.0.0:4444)" '"op":"bind"|"port":4444' \
 			"$NET" bind tcp 0.0.0.0 4444
 	done
+	# What has the kernel run a program of the workload's choice as root (the
+	# confinement baseline; opened for writing, nothing is written): a sysctl,
+	# and binfmt_misc's register, which the initramfs guests cannot try (no
+	# module there). systemd mounts binfmt_misc at the control's first access.
+	attack root "open kernel.core_pattern for writing" '"hook":"baseline:helper-write"|"reason":"baseline"' \
+		"$PROBE" open /proc/sys/kernel/core_pattern w
+	attack root "open binfmt_misc's register for writing (an interpreter for every exec on the node)" \
+		'"hook":"baseline:helper-write"|"reason":"baseline"' "$PROBE" open /proc/sys/fs/binfmt_misc/register w
 	# The service manager builds whatever sandbox a unit file says, from root's
 	# requests on its private socket (docs/bypasses.md): the workload may not ask.
 	# systemd takes requests there from root only; the control connects as root.

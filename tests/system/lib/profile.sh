@@ -150,7 +150,8 @@ rule_of() {
 #   "ok", and once inside HOLDS_CGROUP, which must print "EPERM"; the audit
 #   log must then hold a deny event of HOLDS_PROFILE with errno 1 and the
 #   fields of MATCH ('|'-separated JSON text, e.g. '"path":"/etc/shadow"'),
-#   naming the rule FILE:LINE:COLUMN of the profile or its default.
+#   naming the rule FILE:LINE:COLUMN of the profile or its default, or, when
+#   MATCH asks for '"reason":"baseline"', the confinement baseline.
 #   ATTACK_RESET, when set, is run after the control (e.g. to remove what it made).
 attack() {
 	local who=$1 desc=$2 match=$3 probe=$4 as=() mark out ev r fields=()
@@ -183,7 +184,11 @@ attack() {
 	fi
 	r=$(rule_of "$ev")
 	case $r in
-	"rule /enforcer/policies/$HOLDS_PROFILE.json:"[0-9]*:[0-9]* | default)
+	"rule /enforcer/policies/$HOLDS_PROFILE.json:"[0-9]*:[0-9]* | default | baseline)
+		if [ "$r" = baseline ] && [[ $match != *'"reason":"baseline"'* ]]; then
+			fail "[$who] $desc: EPERM, but from the baseline, not the profile: $ev"
+			return
+		fi
 		HOLDS_EVENTS=$((HOLDS_EVENTS + 1))
 		pass "[$who] $desc: EPERM inside, ok outside; $(sed -n 's/.*"hook":"\([^"]*\)".*/\1/p' <<<"$ev") event names the $r" ;;
 	*) fail "[$who] $desc: EPERM, but the event names '$r': $ev" ;;
