@@ -221,8 +221,12 @@ static int handle_event(void *ctx, void *data, size_t size)
 	json_object_set_new(o, "access", json_string(enf_class_name(ev->access_class)));
 	json_object_set_new(o, "errno", json_integer(-ev->error));
 	audit_net_fields(o, ev);
-	/* The baseline (its range of hooks, 96..127) refuses an operation, not an object: no path, no access class. */
-	if (ev->hook >= ENF_HOOK_BASE_MOUNT && ev->hook < ENF_HOOK_BASE_MOUNT + 32) {
+	/*
+	 * Self-protection (64..95) and the baseline (96..127) refuse an
+	 * operation, named by the hook, not an object: their events carry no
+	 * path and no access class (an empty path and "exec" before).
+	 */
+	if (ev->hook >= ENF_HOOK_SELF_BPF && ev->hook < ENF_HOOK_BASE_MOUNT + 32) {
 		json_object_del(o, "path");
 		json_object_del(o, "access");
 	}

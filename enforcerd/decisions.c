@@ -169,8 +169,8 @@ static void object_name(json_t *r, char *buf, size_t size)
 			 str(r, "proto") ?: "?", str(r, "addr"), (long long)json_integer_value(port));
 	else if (op)
 		snprintf(buf, size, "%s %s %s", op, str(r, "family") ?: "?", str(r, "proto") ?: "?");
-	else if (str(r, "hook") && strncmp(str(r, "hook"), "baseline:", 9) == 0)
-		snprintf(buf, size, "%s", str(r, "hook")); /* the baseline refuses an operation, not an object */
+	else if (str(r, "hook") && (strncmp(str(r, "hook"), "baseline:", 9) == 0 || strncmp(str(r, "hook"), "self:", 5) == 0))
+		snprintf(buf, size, "%s", str(r, "hook")); /* the baseline and self-protection refuse an operation, not an object */
 	else
 		snprintf(buf, size, "(aggregated)");
 }

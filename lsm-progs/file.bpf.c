@@ -82,26 +82,6 @@ static __always_inline int check_refer(int status, const struct dentry *old_dent
 	return lsm_verdict(enf_decide_refer(tc, DECIDE_HOW(hook, opts), status));
 }
 
-/*
- * cgroup.procs of the cgroup the current task is in. systemd 255 and later
- * start a unit's process in the unit's cgroup (clone3 CLONE_INTO_CGROUP),
- * and systemd-executor, in it, writes itself there again
- * (cg_attach_everywhere) before the unit's first exec: refusing that made
- * every confined unit fail to start. A write there moves a task into the
- * writer's own cgroup, under the same profile: no way out (leaving needs
- * another cgroup's cgroup.procs, a child's included, which stay refused);
- * pulling another task in confines it, harm a confined root can do to other
- * processes by kill(2) anyway. On cgroup2 a directory's inode number is the
- * cgroup's id. The same for truncate: an open with O_TRUNC (6.1 calls
- * path_truncate for it) is the same write.
- */
-static __always_inline bool own_cgroup_procs(struct dentry *dentry, struct inode *inode)
-{
-	return inode && inode->i_sb->s_magic == CGROUP2_SUPER_MAGIC &&
-	       dentry->d_parent->d_inode->i_ino == bpf_get_current_cgroup_id() &&
-	       kernfs_file_is(inode, "cgroup.procs", 12);
-}
-
 SEC("lsm/file_open")
 int BPF_PROG(enf_file_open, struct file *file, int ret)
 {

@@ -176,25 +176,31 @@ int BPF_PROG(enf_self_task_alloc, struct task_struct *task, unsigned long clone_
 SEC("lsm/file_receive")
 int BPF_PROG(enf_self_file_receive, struct file *file, int ret)
 {
+	struct dentry *dentry = file->f_path.dentry;
+	struct inode *inode = file->f_inode;
 	__u32 mask;
 	int status;
 
 	if (ret != 0)
 		return ret;
-	if ((file->f_mode & FMODE_WRITE) && engine_file(file->f_inode))
-		return refuse_if_confined(ENF_HOOK_SELF_RECEIVE);
 	mask = file_access_classes(file->f_mode, file->f_flags);
 	if (!mask)
 		return 0;
 	status = current_profile_status();
 	if (status == 0)
 		return 0;
-	if ((mask & CLASS_BIT(ENF_CLASS_WRITE)) && baseline_helper_file(file->f_inode) &&
-	    enf_baseline_refuse(ENF_HOOK_BASE_HELPER_WRITE, ENF_BASELINE_HELPERS, status))
-		return -EPERM;
+	if (mask & CLASS_BIT(ENF_CLASS_WRITE)) {
+		/* file_open's guard: engine files and every file in a protected directory (state, configuration). */
+		if (self_write_guarded(dentry, inode) && !own_cgroup_procs(dentry, inode) &&
+		    enf_self_refuse(ENF_HOOK_SELF_RECEIVE))
+			return -EPERM;
+		if (baseline_helper_file(inode) &&
+		    enf_baseline_refuse(ENF_HOOK_BASE_HELPER_WRITE, ENF_BASELINE_HELPERS, status))
+			return -EPERM;
+	}
 	if (file->f_path.mnt->mnt_flags & MNT_INTERNAL)
 		return 0;
-	return decide_object(status, file->f_path.dentry, file->f_path.mnt, mask, ENF_HOOK_FILE_RECEIVE, 0);
+	return decide_object(status, dentry, file->f_path.mnt, mask, ENF_HOOK_FILE_RECEIVE, 0);
 }
 
 /*

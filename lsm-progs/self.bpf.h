@@ -14,6 +14,7 @@
 #define ENF_SELF_BPF_H
 
 #include "common.bpf.h"
+#include "baseline.bpf.h" /* kernfs_file_is() */
 
 #ifndef BPF_FS_MAGIC
 #define BPF_FS_MAGIC        0xcafe4a11
@@ -97,6 +98,27 @@ static __always_inline bool engine_file(struct inode *inode)
 static __always_inline bool self_write_guarded(struct dentry *dentry, struct inode *inode)
 {
 	return engine_file(inode) || protected_kind(dentry->d_parent->d_inode) == ENF_SELF_DIR;
+}
+
+/*
+ * cgroup.procs of the cgroup the current task is in, which file_open and
+ * file_receive let a confined task write, beside self_write_guarded(). systemd 255 and later
+ * start a unit's process in the unit's cgroup (clone3 CLONE_INTO_CGROUP),
+ * and systemd-executor, in it, writes itself there again
+ * (cg_attach_everywhere) before the unit's first exec: refusing that made
+ * every confined unit fail to start. A write there moves a task into the
+ * writer's own cgroup, under the same profile: no way out (leaving needs
+ * another cgroup's cgroup.procs, a child's included, which stay refused);
+ * pulling another task in confines it, harm a confined root can do to other
+ * processes by kill(2) anyway. On cgroup2 a directory's inode number is the
+ * cgroup's id. The same for truncate: an open with O_TRUNC (6.1 calls
+ * path_truncate for it) is the same write.
+ */
+static __always_inline bool own_cgroup_procs(struct dentry *dentry, struct inode *inode)
+{
+	return inode && inode->i_sb->s_magic == CGROUP2_SUPER_MAGIC &&
+	       dentry->d_parent->d_inode->i_ino == bpf_get_current_cgroup_id() &&
+	       kernfs_file_is(inode, "cgroup.procs", 12);
 }
 
 /* An entry added to, removed from or renamed in directory dir: bpffs (pins) and protected directories. */

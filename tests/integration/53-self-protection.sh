@@ -171,6 +171,11 @@ for h in mount-over umount ptrace-daemon; do
 done
 n=$(enforcerctl --json status | sed -n 's/.*"self_protection_denied": \([0-9]*\).*/\1/p')
 if [ "${n:-0}" -gt 20 ]; then pass "counted: $n self-protection denials"; else fail "self_protection_denied is $n"; fi
+# Self-protection refuses an operation, named by its hook: no path or access (an empty path before).
+expect_eq "no self-protection record carries a path" 0 "$(grep '"hook":"self:' $AUDIT_LOG | grep -c '"path"')"
+out=$(enf-schema-check /enforcer/docs/events.schema.json "$AUDIT_LOG" 2>&1)
+expect_eq "every record is valid against docs/events.schema.json" 0 "$(echo "$out" | grep -c 'invalid record')"
+echo "$out" | grep 'invalid record' | head -n 3
 kill $SLEEPER $SLEEPER_IN
 lc_elapsed
 finish

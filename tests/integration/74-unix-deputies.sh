@@ -118,6 +118,11 @@ expect_eq "an allowed file, for writing (control)" ok "$(take $C /srv/t74/open w
 expect_eq "a pipe (no name a rule could give: not decided)" ok "$(take $C - pipe)"
 expect_eq "a memfd (no name either)" ok "$(take $C - memfd)"
 expect_eq "an O_PATH descriptor of the read-denied file (it reads nothing)" ok "$(take $C /srv/t74/secret path)"
+# Self-protection as at file_open: the daemon's files and its own directories, cgroup.* files.
+expect_eq "a write descriptor of the daemon's state file" EPERM "$(take $C $STATE_DIR/state.json w)"
+expect_eq "...unconfined (control)" ok "$(take $F $STATE_DIR/state.json w)"
+expect_eq "a write descriptor of the root cgroup's cgroup.procs" EPERM "$(take $C $CG/cgroup.procs w)"
+expect_eq "one of the task's own cgroup.procs, which it may open itself (control)" ok "$(take $C $C/cgroup.procs w)"
 expect_audit "a refused descriptor is logged like its open" '"hook":"file_receive"' '"verdict":"deny"' \
 	'"path":"/srv/t74/secret"' '"access":"read"' '"rule":"/tmp/deputy.json:4:'
 
