@@ -145,6 +145,7 @@ enum enf_hook {
 	ENF_HOOK_BASE_KERNEL_LOAD = 101, /* loading a kernel module, a kexec image */
 	ENF_HOOK_BASE_HELPER_WRITE = 102, /* writing what the kernel runs as root: sysctls, uevent_helper, binfmt_misc, release_agent */
 	ENF_HOOK_BASE_PTRACE     = 103, /* ptrace attach (/proc/PID/mem, process_vm_*) outside the profile's domain */
+	ENF_HOOK_BASE_IO_URING   = 104, /* creating an io_uring instance */
 };
 
 /* Why a decision was made the way it was (event.reason). */
@@ -225,7 +226,8 @@ struct enf_profile_val {
 #define ENF_BASELINE_HELPERS (1u << 3) /* writing what the kernel runs as root (sysctls, ...) */
 #define ENF_BASELINE_MODULES (1u << 4) /* kernel modules, kexec */
 #define ENF_BASELINE_UNIX_ABSTRACT (1u << 5) /* abstract unix sockets bound outside the profile's domain */
-#define ENF_BASELINE_ALL     ((1u << 6) - 1)
+#define ENF_BASELINE_IO_URING (1u << 6) /* io_uring instances (a ring takes files no hook decides: MSG_RING) */
+#define ENF_BASELINE_ALL     ((1u << 7) - 1)
 
 /*
  * path_trie: one edge of a profile's path trie, {instance, parent, name} -> child.

@@ -10,6 +10,7 @@
  *    move, propagation: sb_mount), umount (sb_umount), move_mount(2) of
  *    open_tree/fsmount trees, pivot_root. Rules name paths; a task that
  *    can change the topology can give any object any name.
+ *  - io_uring (ENF_BASELINE_IO_URING): creating a ring (enf_base_io_uring).
  *  - user namespaces (ENF_BASELINE_USERNS): userns_create. A new user
  *    namespace hands an unprivileged task CAP_SYS_ADMIN over new mount
  *    namespaces, and a large part of the kernel's attack surface.
@@ -113,6 +114,33 @@ int BPF_PROG(enf_base_userns, const struct cred *cred, int ret)
 	if (ret != 0)
 		return ret;
 	return baseline_check(ENF_HOOK_BASE_USERNS, ENF_BASELINE_USERNS);
+}
+
+/*
+ * io_uring_setup(): the ring's file is a "secure" anonymous inode on 6.1
+ * (anon_inode_getfile_secure()) and 6.12 (anon_inode_create_getfile()),
+ * so its creation asks here, by name. A ring takes files no hook decides:
+ * another ring can install its descriptors in this one (IORING_OP_MSG_RING
+ * with IORING_MSG_SEND_FD), past file_receive and every file rule. No
+ * kernel before 6.16 (uring_allowed) has a hook made for this. The other
+ * secure anonymous inodes (userfaultfd, ...) pass.
+ */
+SEC("lsm/inode_init_security_anon")
+int BPF_PROG(enf_base_io_uring, struct inode *inode, const struct qstr *name, const struct inode *context_inode,
+	     int ret)
+{
+	static const char ring[] = "[io_uring]";
+	char got[sizeof(ring)] = {};
+
+	if (ret != 0)
+		return ret;
+	if (BPF_CORE_READ(name, len) != sizeof(ring) - 1 ||
+	    bpf_probe_read_kernel(got, sizeof(ring) - 1, BPF_CORE_READ(name, name)) < 0)
+		return 0;
+	for (int i = 0; i < (int)sizeof(ring) - 1; i++)
+		if (got[i] != ring[i])
+			return 0;
+	return baseline_check(ENF_HOOK_BASE_IO_URING, ENF_BASELINE_IO_URING);
 }
 
 /* Modules and kexec images, read from a file (finit_module, kexec_file_load). */

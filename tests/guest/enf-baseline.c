@@ -10,6 +10,7 @@
  *   umount DIR                umount2(DIR, 0)
  *   move-mount SRC DST        open_tree(SRC, OPEN_TREE_CLONE) + move_mount to DST
  *   userns                    unshare(CLONE_NEWUSER)
+ *   io-uring                  io_uring_setup() of a small ring
  *   write PATH TEXT           open(O_WRONLY) and write TEXT
  *   init-module-junk          init_module() of a junk buffer
  *   finit-module FILE         finit_module() of FILE
@@ -21,6 +22,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/io_uring.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -149,6 +151,20 @@ static int do_finit(const char *file)
 	return report(err);
 }
 
+/* io_uring_setup() of a small ring: ok, or the errno name. */
+static int do_io_uring(void)
+{
+	struct io_uring_params params;
+	long fd;
+
+	memset(&params, 0, sizeof(params));
+	fd = syscall(SYS_io_uring_setup, 4, &params);
+	if (fd < 0)
+		return report(errno);
+	close((int)fd);
+	return report(0);
+}
+
 static int do_kexec_file(const char *file)
 {
 	int fd = open(file, O_RDONLY | O_CLOEXEC);
@@ -169,6 +185,8 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc == 2 && strcmp(argv[1], "userns") == 0)
 		return report(unshare(CLONE_NEWUSER) < 0 ? errno : 0);
+	if (argc == 2 && strcmp(argv[1], "io-uring") == 0)
+		return do_io_uring();
 	if (argc == 2 && strcmp(argv[1], "init-module-junk") == 0)
 		return report(syscall(SYS_init_module, junk, sizeof(junk), "") < 0 ? errno : 0);
 	if (argc == 3) {
@@ -205,7 +223,7 @@ int main(int argc, char **argv)
 			return report(errno);
 		return report(syscall(SYS_pivot_root, argv[3], argv[4]) < 0 ? errno : 0);
 	}
-	fprintf(stderr, "usage: enf-baseline userns | init-module-junk\n"
+	fprintf(stderr, "usage: enf-baseline userns | io-uring | init-module-junk\n"
 		"       | tmpfs|remount-ro|umount|fsmount|reconfigure-ro|finit-module|kexec-file PATH\n"
 		"       | bind|move-mount SRC DST | write PATH TEXT | pivot-root ROOT NEW OLD\n");
 	return 2;

@@ -6,7 +6,7 @@
 # governs cannot change its mount topology to rename around the path rules
 # (bind mounts, a binary mounted over an allowed exec path, tmpfs over an
 # allowed directory, umount, move_mount of an open_tree copy, pivot_root),
-# cannot create a user namespace, cannot write what the kernel runs as root
+# cannot create a user namespace or an io_uring, cannot write what the kernel runs as root
 # (core_pattern, modprobe, a cgroup v1 release_agent; nor take a write
 # descriptor of one from another process) and cannot load kernel
 # code (init_module, finit_module, kexec_file_load). Controls: the same
@@ -93,6 +93,11 @@ expect_eq "nobody: unshare(CLONE_NEWUSER)" EPERM "$(nobody enf-baseline userns)"
 expect_exit "nobody: unshare -Urm" 1 nobody unshare -Urm true
 expect_exit "nobody: unshare -Urm outside the cgroup (control)" 0 enf-asuser 65534 65534 unshare -Urm true
 
+# ---- io_uring: a ring takes files no hook decides (IORING_OP_MSG_RING) ---------------
+expect_eq "io_uring_setup" EPERM "$(c enf-baseline io-uring)"
+expect_eq "nobody: io_uring_setup" EPERM "$(nobody enf-baseline io-uring)"
+expect_eq "io_uring_setup outside the cgroup (control)" ok "$(enf-baseline io-uring)"
+
 # ---- what the kernel runs as root ----------------------------------------------------
 expect_eq "read core_pattern (control)" ok "$(c enf-probe open /proc/sys/kernel/core_pattern r)"
 expect_eq "read a sysctl with cat (control)" "$CORE_PATTERN" "$(c cat /proc/sys/kernel/core_pattern)"
@@ -145,21 +150,23 @@ kx=$(enf-baseline kexec-file $T/junk.ko)
 [ "$kx" != EPERM ] && pass "kexec_file_load outside the cgroup reaches the loader (control: $kx)" ||
 	fail "kexec_file_load outside the cgroup: $kx"
 
-for h in mount umount move-mount pivot-root userns helper-write kernel-load; do
+for h in mount umount move-mount pivot-root userns helper-write kernel-load io-uring; do
 	wait_for_log "\"hook\":\"baseline:$h\"" || true
 	expect_contains "a deny event for baseline:$h" '"verdict":"deny","reason":"baseline"' \
 		"$(grep "\"hook\":\"baseline:$h\"" "$AUDIT_LOG" | head -n 1)"
 done
 
 # ---- opting out, and audit mode --------------------------------------------------------
-compile_and_load t70m '{"name":"t70m","mode":"enforce","baseline":{"mount":"allow"},'"$PROFILE_BODY"'}'
+compile_and_load t70m '{"name":"t70m","mode":"enforce","baseline":{"mount":"allow","io-uring":"allow"},'"$PROFILE_BODY"'}'
 mkdir -p $CG/t70m
 expect_exit "attach t70m" 0 enforcerctl attach t70m $CG/t70m
 expect_contains "enforcerctl show names the opt-out" "baseline: mount allowed (logged)" "$(enforcerctl show t70m)"
+expect_contains "...and the io-uring one" "io-uring" "$(enforcerctl show t70m)"
 expect_eq "opted out: the bind mount goes through" ok "$(in_cgroup $CG/t70m enf-baseline bind $T/open $T/open/x)"
 expect_eq "opted out: the umount too" ok "$(in_cgroup $CG/t70m enf-baseline umount $T/open/x)"
-expect_eq "opted out of mount only: userns still refused" EPERM "$(in_cgroup $CG/t70m enf-baseline userns)"
-expect_eq "opted out of mount only: core_pattern still refused" EPERM \
+expect_eq "opted out of io-uring: io_uring_setup goes through" ok "$(in_cgroup $CG/t70m enf-baseline io-uring)"
+expect_eq "opted out of mount and io-uring only: userns still refused" EPERM "$(in_cgroup $CG/t70m enf-baseline userns)"
+expect_eq "opted out of mount and io-uring only: core_pattern still refused" EPERM \
 	"$(in_cgroup $CG/t70m enf-baseline write /proc/sys/kernel/core_pattern "|$T/h")"
 restore_sysctls
 wait_for_log '"profile":"t70m","hook":"baseline:mount"' || true
