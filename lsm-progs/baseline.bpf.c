@@ -134,12 +134,11 @@ int BPF_PROG(enf_base_io_uring, struct inode *inode, const struct qstr *name, co
 
 	if (ret != 0)
 		return ret;
+	/* Exactly the name's bytes: got[] keeps its NUL, which name_is() compares too. */
 	if (BPF_CORE_READ(name, len) != sizeof(ring) - 1 ||
-	    bpf_probe_read_kernel(got, sizeof(ring) - 1, BPF_CORE_READ(name, name)) < 0)
+	    bpf_probe_read_kernel(got, sizeof(ring) - 1, BPF_CORE_READ(name, name)) < 0 ||
+	    !name_is(got, ring, sizeof(ring) - 1))
 		return 0;
-	for (int i = 0; i < (int)sizeof(ring) - 1; i++)
-		if (got[i] != ring[i])
-			return 0;
 	return baseline_check(ENF_HOOK_BASE_IO_URING, ENF_BASELINE_IO_URING);
 }
 

@@ -108,14 +108,9 @@ int BPF_PROG(enf_file_open, struct file *file, int ret)
 	status = current_profile_status();
 	if (status == 0)
 		return 0;
-	if (mask & CLASS_BIT(ENF_CLASS_WRITE)) {
-		if (self_write_guarded(file->f_path.dentry, file->f_inode) &&
-		    !own_cgroup_procs(file->f_path.dentry, file->f_inode) && enf_self_refuse(ENF_HOOK_SELF_OPEN))
-			return -EPERM;
-		if (baseline_helper_file(file->f_inode) &&
-		    enf_baseline_refuse(ENF_HOOK_BASE_HELPER_WRITE, ENF_BASELINE_HELPERS, status))
-			return -EPERM;
-	}
+	if ((mask & CLASS_BIT(ENF_CLASS_WRITE)) &&
+	    write_refused(file->f_path.dentry, file->f_inode, ENF_HOOK_SELF_OPEN, status))
+		return -EPERM;
 	return decide_object(status, file->f_path.dentry, file->f_path.mnt, mask, ENF_HOOK_FILE_OPEN, 0);
 }
 
@@ -129,11 +124,7 @@ int BPF_PROG(enf_path_truncate, const struct path *path, int ret)
 	status = current_profile_status();
 	if (status == 0)
 		return 0;
-	if (self_write_guarded(path->dentry, path->dentry->d_inode) &&
-	    !own_cgroup_procs(path->dentry, path->dentry->d_inode) && enf_self_refuse(ENF_HOOK_SELF_OPEN))
-		return -EPERM;
-	if (baseline_helper_file(path->dentry->d_inode) &&
-	    enf_baseline_refuse(ENF_HOOK_BASE_HELPER_WRITE, ENF_BASELINE_HELPERS, status))
+	if (write_refused(path->dentry, path->dentry->d_inode, ENF_HOOK_SELF_OPEN, status))
 		return -EPERM;
 	return decide_object(status, path->dentry, path->mnt, CLASS_BIT(ENF_CLASS_WRITE), ENF_HOOK_PATH_TRUNCATE, 0);
 }

@@ -40,7 +40,7 @@
  * there): each write path has a hook of its own that only the operation
  * itself pays for.
  *  - Opening for writing and truncating: from the file programs on
- *    file_open and path_truncate (self_write_guarded(), self.bpf.h).
+ *    file_open and path_truncate (write_refused(), self.bpf.h).
  *  - Adding, removing or renaming entries (bpffs, protected directories):
  *    from the file programs on path_mknod/mkdir/symlink/link/unlink/rmdir/
  *    rename (self_dir_guarded()), which see open(O_CREAT) too.
@@ -61,7 +61,6 @@
 #include "cgroup.bpf.h"
 #include "verdict.bpf.h"
 #include "self.bpf.h"
-#include "baseline.bpf.h" /* the helper files, whose write descriptors a confined task cannot receive */
 
 /*
  * Refuse the operation if the current task is confined: 0 when it is not
@@ -189,15 +188,9 @@ int BPF_PROG(enf_self_file_receive, struct file *file, int ret)
 	status = current_profile_status();
 	if (status == 0)
 		return 0;
-	if (mask & CLASS_BIT(ENF_CLASS_WRITE)) {
-		/* file_open's guard: engine files and every file in a protected directory (state, configuration). */
-		if (self_write_guarded(dentry, inode) && !own_cgroup_procs(dentry, inode) &&
-		    enf_self_refuse(ENF_HOOK_SELF_RECEIVE))
-			return -EPERM;
-		if (baseline_helper_file(inode) &&
-		    enf_baseline_refuse(ENF_HOOK_BASE_HELPER_WRITE, ENF_BASELINE_HELPERS, status))
-			return -EPERM;
-	}
+	/* file_open's guards: engine files, every file in a protected directory, the helper files. */
+	if ((mask & CLASS_BIT(ENF_CLASS_WRITE)) && write_refused(dentry, inode, ENF_HOOK_SELF_RECEIVE, status))
+		return -EPERM;
 	if (file->f_path.mnt->mnt_flags & MNT_INTERNAL)
 		return 0;
 	return decide_object(status, dentry, file->f_path.mnt, mask, ENF_HOOK_FILE_RECEIVE, 0);

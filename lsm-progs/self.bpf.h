@@ -101,8 +101,8 @@ static __always_inline bool self_write_guarded(struct dentry *dentry, struct ino
 }
 
 /*
- * cgroup.procs of the cgroup the current task is in, which file_open and
- * file_receive let a confined task write, beside self_write_guarded(). systemd 255 and later
+ * cgroup.procs of the cgroup the current task is in, which a confined task
+ * may write although self_write_guarded() holds (write_refused()). systemd 255 and later
  * start a unit's process in the unit's cgroup (clone3 CLONE_INTO_CGROUP),
  * and systemd-executor, in it, writes itself there again
  * (cg_attach_everywhere) before the unit's first exec: refusing that made
@@ -119,6 +119,21 @@ static __always_inline bool own_cgroup_procs(struct dentry *dentry, struct inode
 	return inode && inode->i_sb->s_magic == CGROUP2_SUPER_MAGIC &&
 	       dentry->d_parent->d_inode->i_ino == bpf_get_current_cgroup_id() &&
 	       kernfs_file_is(inode, "cgroup.procs", 12);
+}
+
+/*
+ * The checks every write of an existing file meets before the profile's
+ * rules, for a task the profile status names (status != 0): writing
+ * dentry's inode (opened for writing, truncated, or received open for
+ * writing) is refused by self-protection (an event of self_hook) or by
+ * the baseline's helper files (baseline:helper-write, unless the profile
+ * opts out). True when refused, the event sent.
+ */
+static __always_inline bool write_refused(struct dentry *dentry, struct inode *inode, __u32 self_hook, int status)
+{
+	if (self_write_guarded(dentry, inode) && !own_cgroup_procs(dentry, inode) && enf_self_refuse(self_hook))
+		return true;
+	return baseline_helper_file(inode) && enf_baseline_refuse(ENF_HOOK_BASE_HELPER_WRITE, ENF_BASELINE_HELPERS, status);
 }
 
 /* An entry added to, removed from or renamed in directory dir: bpffs (pins) and protected directories. */
