@@ -91,6 +91,7 @@ static const char *reason_name(__u32 r)
 	case ENF_REASON_BASELINE:    return "baseline";
 	case ENF_REASON_REFER:       return "refer";
 	case ENF_REASON_FOREIGN:     return "foreign-root";
+	case ENF_REASON_DISCONNECTED: return "disconnected";
 	case ENF_REASON_DOMAIN:      return "domain";
 	}
 	return "unknown";

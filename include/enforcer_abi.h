@@ -161,6 +161,7 @@ enum enf_reason {
 	ENF_REASON_REFER       = 8, /* a rename or link would give the object more access under its new name */
 	ENF_REASON_FOREIGN     = 9, /* the object has no name in the task's mount namespace (detached tree, another namespace) */
 	ENF_REASON_DOMAIN      = 10, /* the target is outside the task's profile domain (ptrace, abstract unix socket) */
+	ENF_REASON_DISCONNECTED = 11, /* the object has no path: a disconnected dentry (opened by handle, out of the dentry cache) */
 };
 
 /* ---------------------------------------------------------------- maps -- */

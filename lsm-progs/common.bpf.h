@@ -19,6 +19,7 @@
 #define EFAULT  14
 #define EAGAIN  11
 #define EXDEV   18
+#define ESTALE  116
 
 /* Kernel constants (stable ABI values) that vmlinux.h does not carry. */
 #define FMODE_READ     0x1

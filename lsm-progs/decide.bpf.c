@@ -201,7 +201,8 @@ __noinline int enf_memo_keep(struct enf_task_ctx *tc, struct enf_match_memo *mem
  * the profile names any) and the match of every access class, for one
  * instance, into the task's scratch (tc->res). pflags: the profile's flags
  * plus ENF_MATCH_*. 0 or -errno; -EXDEV when the object's name is not in
- * the task's mount namespace (enf_foreign_root()); ENF_MATCH_KEPT when the
+ * the task's mount namespace (enf_foreign_root()), -ESTALE when it has no
+ * name at all (walk_named_nowhere()); ENF_MATCH_KEPT when the
  * match was taken from the task's last one (match_memos): the walk read
  * the same as that one did.
  */
@@ -230,6 +231,8 @@ __noinline int enf_match_object(struct enf_task_ctx *tc, __u32 instance, __u32 p
 		return r;
 	if (tc->walk.tree_root && enf_foreign_root(tc->walk.mnt, tc->walk.below))
 		return -EXDEV;
+	if (walk_named_nowhere(tc))
+		return -ESTALE;
 	if (enf_memo_take(tc, memo, instance, exe_id, pflags)) {
 		stat_inc(ENF_STAT_MATCH_MEMO);
 		return ENF_MATCH_KEPT;
@@ -384,6 +387,8 @@ __noinline int enf_decide_object(struct enf_task_ctx *tc, __u32 class_mask, __u3
 		return fail_closed(&d, ENF_REASON_NO_INSTANCE, tc, res->depth);
 	if (r == -EXDEV)
 		return fail_closed(&d, ENF_REASON_FOREIGN, tc, res->depth);
+	if (r == -ESTALE)
+		return fail_closed(&d, ENF_REASON_DISCONNECTED, tc, res->depth);
 	if (r < 0)
 		return fail_closed(&d, ENF_REASON_UNRESOLVED, tc, res->depth);
 
@@ -534,6 +539,8 @@ __noinline int enf_decide_refer(struct enf_task_ctx *tc, __u32 hook_opts, int st
 		return fail_closed(&d, ENF_REASON_NO_INSTANCE, tc, tc->res.depth);
 	if (r == -EXDEV)
 		return fail_closed(&d, ENF_REASON_FOREIGN, tc, tc->res.depth);
+	if (r == -ESTALE)
+		return fail_closed(&d, ENF_REASON_DISCONNECTED, tc, tc->res.depth);
 	if (r < 0)
 		return fail_closed(&d, ENF_REASON_UNRESOLVED, tc, tc->res.depth);
 	return finish(&d, tc, tc->res.depth);

@@ -77,7 +77,8 @@ struct walk_state {
 	__u8  leaf_hit, anc_hit;         /* which of tc->hits is set */
 	__u8  tree_root;      /* the walk ended at the root of a mount with no parent (enf_foreign_root()) */
 	__u8  beside;         /* climbing above a bind mount's root for identities (path_walk_step()) */
-	__u8  _pad[7];
+	__u8  self_root;      /* the walk ended at a dentry that is its own parent, not its mount's root */
+	__u8  _pad[6];
 };
 
 struct trie_state {

@@ -276,8 +276,14 @@ static int path_walk_step(__u32 i, void *data)
 	s->depth++;
 	up = tc->window[0]; /* d_parent starts the window */
 	if (up == d) {
-		/* A disconnected or pseudo dentry (memfd, pipe): it is its own root. */
+		/*
+		 * Its own parent, and not its mount's root: a pseudo dentry
+		 * (memfd, pipe, socket, nsfs) or a disconnected one (opened by
+		 * handle while out of the dentry cache). Told apart by the
+		 * mount (walk_named_nowhere()).
+		 */
 		s->done = true;
+		s->self_root = true;
 		return 1;
 	}
 	s->dentry = up;
@@ -300,6 +306,7 @@ __noinline int enf_path_walk(struct enf_task_ctx *tc, __u64 dentry, __u64 vfsmnt
 	tc->walk.leaf_hit = false;
 	tc->walk.anc_hit = false;
 	tc->walk.tree_root = false;
+	tc->walk.self_root = false;
 	tc->walk.beside = false;
 	tc->walk.mnt = 0; /* enter_mount() moves it to .below: the object's own mount has none */
 	/* container_of with a CO-RE offset: struct mount moves between kernels. */

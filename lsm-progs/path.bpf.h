@@ -115,6 +115,22 @@ extern int enf_exe_text(struct enf_event *ev, struct enf_task_ctx *tc);
 extern int enf_foreign_root(__u64 mnt, __u64 below);
 
 /*
+ * Whether the last walk ended at a disconnected dentry: its own parent,
+ * short of its mount's root, on a mount tasks can name (not MNT_INTERNAL,
+ * where pipes, memfd and nsfs dentries live, as their own roots).
+ * open_by_handle_at() gives one when the file's dentry has left the
+ * dentry cache (CAP_DAC_READ_SEARCH); the walk from it reads "/" only, so
+ * no rule naming the file or its directories can match. Refused, as
+ * AppArmor (without attach_disconnected) and Landlock do.
+ */
+static __always_inline bool walk_named_nowhere(const struct enf_task_ctx *tc)
+{
+	struct mount *m = (struct mount *)(unsigned long)tc->walk.mnt;
+
+	return tc->walk.self_root && !(BPF_CORE_READ(m, mnt.mnt_flags) & MNT_INTERNAL);
+}
+
+/*
  * Restrictions that follow the object itself (hard links, bind mounts), after
  * a walk of `instance` with inode identities and its match (tc->walk,
  * tc->trie): the leaf's exact actions (its subtree actions when matching a

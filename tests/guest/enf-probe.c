@@ -37,6 +37,14 @@
  *   enf-probe exchange A B          renameat2(RENAME_EXCHANGE)
  *   enf-probe opentree DIR NAME     open_tree(DIR, OPEN_TREE_CLONE), then openat(tree, NAME)
  *                                   for read: NAME in a detached copy of DIR's mount
+ *   enf-probe handle-save PATH FILE name_to_handle_at(PATH) into FILE (no open: a lookup)
+ *   enf-probe handle DIR FILE r|path|reopen|exec|link NEW
+ *                                   open_by_handle_at(DIR's mount, the handle in FILE):
+ *                                   r: O_RDONLY and read; path: O_PATH only; reopen: O_PATH,
+ *                                   then open /proc/self/fd/N for read; exec: O_PATH, then
+ *                                   execveat(fd, "", AT_EMPTY_PATH); link: O_PATH, then
+ *                                   linkat(fd, "", NEW, AT_EMPTY_PATH). A handle whose dentry
+ *                                   left the cache opens as a disconnected dentry: no path
  *   enf-probe drop PATH             create (or truncate) PATH, mode 0755, and write the
  *                                   --payload into it: a downloaded binary
  *   (no arguments)                  print "ran NAME" and exit 0: copies of this
@@ -50,6 +58,7 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -381,6 +390,77 @@ static int do_opentree(const char *dir, const char *name)
 	return report(err);
 }
 
+/* The handle as name_to_handle_at() wrote it: struct file_handle and its bytes. */
+#define HANDLE_BYTES 128
+struct saved_handle {
+	struct file_handle h;
+	unsigned char bytes[HANDLE_BYTES];
+};
+
+static int do_handle_save(const char *path, const char *out)
+{
+	struct saved_handle sh = { .h.handle_bytes = HANDLE_BYTES };
+	int mount_id, fd;
+	ssize_t n;
+
+	if (name_to_handle_at(AT_FDCWD, path, &sh.h, &mount_id, 0) < 0)
+		return report(errno);
+	fd = open(out, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return report(errno);
+	n = write(fd, &sh, sizeof(sh));
+	close(fd);
+	return report(n == (ssize_t)sizeof(sh) ? 0 : EIO);
+}
+
+static int do_handle(const char *dir, const char *in, const char *how, const char *new_name)
+{
+	struct saved_handle sh;
+	char proc[64], byte;
+	char *argv[] = { proc, NULL };
+	int mfd, fd, rfd, err = 0;
+	bool read_it = strcmp(how, "r") == 0;
+	ssize_t n;
+
+	fd = open(in, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return report(errno);
+	n = read(fd, &sh, sizeof(sh));
+	close(fd);
+	if (n != (ssize_t)sizeof(sh)) {
+		fprintf(stderr, "enf-probe: %s: not a saved handle\n", in);
+		return 2;
+	}
+	mfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (mfd < 0)
+		return report(errno);
+	fd = open_by_handle_at(mfd, &sh.h, read_it ? O_RDONLY | O_CLOEXEC : O_PATH);
+	if (fd < 0)
+		return report(errno);
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	if (read_it) {
+		if (read(fd, &byte, 1) < 0)
+			err = errno;
+	} else if (strcmp(how, "reopen") == 0) {
+		rfd = open(proc, O_RDONLY | O_CLOEXEC);
+		if (rfd < 0)
+			err = errno;
+		else
+			close(rfd);
+	} else if (strcmp(how, "exec") == 0) {
+		return run_exec(fd, argv);
+	} else if (strcmp(how, "link") == 0 && new_name) {
+		if (linkat(fd, "", AT_FDCWD, new_name, AT_EMPTY_PATH) < 0)
+			err = errno;
+	} else if (strcmp(how, "path") != 0) {
+		fprintf(stderr, "enf-probe: handle: r, path, reopen, exec or link NEW\n");
+		return 2;
+	}
+	close(fd);
+	close(mfd);
+	return report(err);
+}
+
 static int do_drop(const char *path)
 {
 	int fd = open(path, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0755);
@@ -474,12 +554,17 @@ int main(int argc, char **argv)
 			return do_opentree(a, b);
 		if (strcmp(op, "dgram") == 0)
 			return do_dgram(a, b);
+		if (strcmp(op, "handle-save") == 0)
+			return do_handle_save(a, b);
 	}
+	if ((argc == 5 || argc == 6) && strcmp(argv[1], "handle") == 0)
+		return do_handle(argv[2], argv[3], argv[4], argc == 6 ? argv[5] : NULL);
 	if (argc == 5 && strcmp(argv[1], "setinterp") == 0)
 		return do_setinterp(argv[2], argv[3], argv[4]);
 	fprintf(stderr, "usage: enf-probe exec PATH [ARGS...] | execfd|execpath|execmemfd PATH | open PATH r|w|a|t|3\n"
 		"       | create|mkdir|rmdir|unlink|chmod|truncate|prctl-exe|mmapx|mprotectx|mmapr PATH\n"
 		"       | rename|link|symlink|exchange A B | memfd-run PATH LOADER [ARGS...] | setinterp SRC DST INTERP\n"
-		"       | opentree DIR NAME | dgram PATH TEXT | prctl-argstart\n");
+		"       | opentree DIR NAME | dgram PATH TEXT | prctl-argstart\n"
+		"       | handle-save PATH FILE | handle DIR FILE r|path|reopen|exec|link NEW\n");
 	return 2;
 }

@@ -74,9 +74,11 @@ read_markers() {
 
 marker_args() { awk -v m="$1" '$2 == m { sub(/^@@ENF [A-Z]+ ?/, ""); print }' <<<"$markers"; }
 
-# Output of one test: its prefixed console lines, bounded so CI logs stay
-# readable; the full log is named.
+# Output of one test: its failed checks first (a long test's tail may not
+# hold them, and CI's view of the log is cut in the middle), then its
+# prefixed console lines, bounded so CI logs stay readable.
 show_output() {
+	awk -v p="$1| " 'index($0, p) == 1 && index($0, p "FAIL: ") == 1 { print "    failed check: " substr($0, length(p) + 1) }' "$log" | head -n 20
 	awk -v p="$1| " 'index($0, p) == 1 { print "    " $0 }' "$log" | tail -n 200
 }
 # What the console showed from a test's start on, other than its own
