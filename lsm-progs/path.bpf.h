@@ -116,18 +116,23 @@ extern int enf_foreign_root(__u64 mnt, __u64 below);
 
 /*
  * Whether the last walk ended at a disconnected dentry: its own parent,
- * short of its mount's root, on a mount tasks can name (not MNT_INTERNAL,
- * where pipes, memfd and nsfs dentries live, as their own roots).
- * open_by_handle_at() gives one when the file's dentry has left the
- * dentry cache (CAP_DAC_READ_SEARCH); the walk from it reads "/" only, so
- * no rule naming the file or its directories can match. Refused, as
- * AppArmor (without attach_disconnected) and Landlock do.
+ * short of its mount's root, on a mount tasks can name. open_by_handle_at()
+ * gives one when the file's dentry has left the dentry cache
+ * (CAP_DAC_READ_SEARCH), or a file outside the root of the bind mount the
+ * handle was opened through; the walk from it never meets the names rules
+ * give, so it is refused, as AppArmor (without attach_disconnected) and
+ * Landlock do. Not on the kernel's own mounts: MNT_INTERNAL (pipes, memfd,
+ * nsfs dentries are their own roots there) and MNT_NS_INTERNAL (an
+ * overlayfs layer's private clone, whose root is the upper directory:
+ * copy-up opens its temporary file in the work directory beside it, after
+ * the overlay file's own open was decided).
  */
 static __always_inline bool walk_named_nowhere(const struct enf_task_ctx *tc)
 {
 	struct mount *m = (struct mount *)(unsigned long)tc->walk.mnt;
 
-	return tc->walk.self_root && !(BPF_CORE_READ(m, mnt.mnt_flags) & MNT_INTERNAL);
+	return tc->walk.self_root && !(BPF_CORE_READ(m, mnt.mnt_flags) & MNT_INTERNAL) &&
+	       (__u64)(unsigned long)BPF_CORE_READ(m, mnt_ns) != (__u64)-EINVAL;
 }
 
 /*

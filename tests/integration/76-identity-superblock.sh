@@ -41,6 +41,12 @@ c() { in_cgroup $CG/t76 enf-probe "$@"; }
 
 expect_eq "read the denied overlay file" EPERM "$(c open /srv/ovl/secret r)"
 expect_eq "read an allowed file on the same overlay (control)" ok "$(c open /srv/ovl/public r)"
+# A write copies a lower-only file up: the kernel opens its temporary file
+# in the work directory, through the upper layer's private mount, whose
+# root is the upper directory: that walk ends beside the mount's root.
+[ -e /tmp/ovl/up/public ] && fail "public was copied up before the write"
+expect_eq "append to a lower-only file (copy-up through the work directory)" ok "$(c open /srv/ovl/public a)"
+[ -e /tmp/ovl/up/public ] && pass "the write copied public up" || fail "public was not copied up"
 expect_eq "read the denied file through a bind mount (identity)" EPERM "$(c open /mnt/ovl-secret r)"
 expect_eq "read through the bind mount outside the cgroup (control)" ok "$(enf-probe open /mnt/ovl-secret r)"
 wait_for_log '"path":"/mnt/ovl-secret"'

@@ -17,7 +17,10 @@
 # every dentry, so their handles always open connected.
 # Controls: the same handles while the dentries are cached (decided by
 # name: the denied file refused by its rule, the allowed one read), and
-# outside the cgroup (read, executed, linked).
+# outside the cgroup (read, executed, linked). The same holds for a
+# connected file outside the root of the bind mount a handle is opened
+# through. An overlay's copy-up, the kernel's own open beside its private
+# mount's root, is not refused: test 76.
 # enforcer-test: timeout=240
 . /enforcer/tests/integration/lib/lib.sh
 
@@ -33,6 +36,7 @@ mkdir -p $T/mnt/d
 echo secret >$T/mnt/d/secret
 echo public >$T/mnt/d/public
 mkdir -p $T/mnt/sub && echo secret >$T/mnt/sub/f
+mkdir -p $T/mnt/other $T/bd && echo other >$T/mnt/other/o
 install_program $T/mnt/d/prog
 install_program $T/mnt/d/secret-prog
 
@@ -49,6 +53,7 @@ for f in secret public prog secret-prog; do
 	expect_eq "name_to_handle_at $f in the cgroup (a lookup)" ok "$(c handle-save $T/mnt/d/$f $T/h-$f)"
 done
 expect_eq "name_to_handle_at sub/f in the cgroup (a lookup)" ok "$(c handle-save $T/mnt/sub/f $T/h-sub)"
+expect_eq "name_to_handle_at other/o in the cgroup (a lookup)" ok "$(c handle-save $T/mnt/other/o $T/h-other)"
 
 # Connected: the dentries are cached, the walk names them.
 expect_eq "connected: read the denied file by handle" EPERM "$(c handle $T/mnt $T/h-secret r)"
@@ -80,6 +85,18 @@ expect_eq "disconnected: an O_PATH descriptor alone (no open)" ok "$(c handle $T
 wait_for_log '"reason":"disconnected"' || true
 expect_contains "the refusal is logged with reason disconnected" '"reason":"disconnected"' \
 	"$(grep '"reason":"disconnected"' "$AUDIT_LOG" | head -n 1)"
+
+# A handle opened through a bind mount of a subdirectory (d at $T/bd) may
+# name a file outside that root: its dentry is connected, but its walk
+# climbs past the mount's root to the file system's, which is its own
+# parent, and no name under $T/bd is the file's.
+mount --bind $T/mnt/d $T/bd || fail "bind mount $T/mnt/d"
+cat $T/mnt/other/o $T/mnt/d/public >/dev/null
+expect_eq "through a bind mount: a file inside its root by handle (control)" ok "$(c handle $T/bd $T/h-public r)"
+expect_eq "through a bind mount: a file outside its root by handle" EPERM "$(c handle $T/bd $T/h-other r)"
+expect_eq "through a bind mount, outside the cgroup: the file outside its root (control)" ok \
+	"$(enf-probe handle $T/bd $T/h-other r)"
+umount $T/bd
 
 # Outside the cgroup nothing is governed.
 drop
