@@ -63,6 +63,7 @@ static const char *hook_name(__u32 hook)
 	case ENF_HOOK_BASE_HELPER_WRITE: return "baseline:helper-write";
 	case ENF_HOOK_BASE_PTRACE:       return "baseline:ptrace";
 	case ENF_HOOK_BASE_IO_URING:     return "baseline:io-uring";
+	case ENF_HOOK_BASE_DEVICE_NODE:  return "baseline:device-node";
 	}
 	return "unknown";
 }

@@ -146,6 +146,7 @@ enum enf_hook {
 	ENF_HOOK_BASE_HELPER_WRITE = 102, /* writing what the kernel runs as root: sysctls, uevent_helper, binfmt_misc, release_agent */
 	ENF_HOOK_BASE_PTRACE     = 103, /* ptrace attach (/proc/PID/mem, process_vm_*) outside the profile's domain */
 	ENF_HOOK_BASE_IO_URING   = 104, /* creating an io_uring instance */
+	ENF_HOOK_BASE_DEVICE_NODE = 105, /* creating a block or character device node (mknod) */
 };
 
 /* Why a decision was made the way it was (event.reason). */
@@ -228,7 +229,8 @@ struct enf_profile_val {
 #define ENF_BASELINE_MODULES (1u << 4) /* kernel modules, kexec */
 #define ENF_BASELINE_UNIX_ABSTRACT (1u << 5) /* abstract unix sockets bound outside the profile's domain */
 #define ENF_BASELINE_IO_URING (1u << 6) /* io_uring instances (a ring takes files no hook decides: MSG_RING) */
-#define ENF_BASELINE_ALL     ((1u << 7) - 1)
+#define ENF_BASELINE_DEVICE_NODES (1u << 7) /* block and character device nodes (a new name for a device) */
+#define ENF_BASELINE_ALL     ((1u << 8) - 1) /* baseline_optout is a __u8: no bit is left */
 
 /*
  * path_trie: one edge of a profile's path trie, {instance, parent, name} -> child.

@@ -11,6 +11,8 @@
  *    open_tree/fsmount trees, pivot_root. Rules name paths; a task that
  *    can change the topology can give any object any name.
  *  - io_uring (ENF_BASELINE_IO_URING): creating a ring (enf_base_io_uring).
+ *  - device nodes (ENF_BASELINE_DEVICE_NODES): mknod of a block or
+ *    character device, checked in the file program on path_mknod.
  *  - user namespaces (ENF_BASELINE_USERNS): userns_create. A new user
  *    namespace hands an unprivileged task CAP_SYS_ADMIN over new mount
  *    namespaces, and a large part of the kernel's attack surface.

@@ -28,6 +28,12 @@
 #ifndef S_IFREG
 #define S_IFREG    0100000
 #endif
+#ifndef S_IFBLK
+#define S_IFBLK    0060000
+#endif
+#ifndef S_IFCHR
+#define S_IFCHR    0020000
+#endif
 
 /*
  * Refuse for self-protection: -EPERM with an event naming hook when the

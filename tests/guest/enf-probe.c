@@ -37,6 +37,8 @@
  *   enf-probe exchange A B          renameat2(RENAME_EXCHANGE)
  *   enf-probe opentree DIR NAME     open_tree(DIR, OPEN_TREE_CLONE), then openat(tree, NAME)
  *                                   for read: NAME in a detached copy of DIR's mount
+ *   enf-probe mknod PATH b|c MAJOR MINOR
+ *                                   mknod(2) a block or character device node, mode 0600
  *   enf-probe handle-save PATH FILE name_to_handle_at(PATH) into FILE (no open: a lookup)
  *   enf-probe handle DIR FILE r|path|reopen|exec|link NEW
  *                                   open_by_handle_at(DIR's mount, the handle in FILE):
@@ -67,6 +69,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -557,6 +560,12 @@ int main(int argc, char **argv)
 		if (strcmp(op, "handle-save") == 0)
 			return do_handle_save(a, b);
 	}
+	if (argc == 6 && strcmp(argv[1], "mknod") == 0 && (argv[3][0] == 'b' || argv[3][0] == 'c') && !argv[3][1]) {
+		mode_t type = argv[3][0] == 'b' ? S_IFBLK : S_IFCHR;
+		dev_t dev = makedev(strtoul(argv[4], NULL, 10), strtoul(argv[5], NULL, 10));
+
+		return report(mknod(argv[2], type | 0600, dev) < 0 ? errno : 0);
+	}
 	if ((argc == 5 || argc == 6) && strcmp(argv[1], "handle") == 0)
 		return do_handle(argv[2], argv[3], argv[4], argc == 6 ? argv[5] : NULL);
 	if (argc == 5 && strcmp(argv[1], "setinterp") == 0)
@@ -565,6 +574,7 @@ int main(int argc, char **argv)
 		"       | create|mkdir|rmdir|unlink|chmod|truncate|prctl-exe|mmapx|mprotectx|mmapr PATH\n"
 		"       | rename|link|symlink|exchange A B | memfd-run PATH LOADER [ARGS...] | setinterp SRC DST INTERP\n"
 		"       | opentree DIR NAME | dgram PATH TEXT | prctl-argstart\n"
-		"       | handle-save PATH FILE | handle DIR FILE r|path|reopen|exec|link NEW\n");
+		"       | handle-save PATH FILE | handle DIR FILE r|path|reopen|exec|link NEW\n"
+		"       | mknod PATH b|c MAJOR MINOR\n");
 	return 2;
 }

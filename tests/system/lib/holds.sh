@@ -4,9 +4,11 @@
 # workload trying to run a shell or an interpreter, to download and run a
 # binary (exec, and mapping it executable), to write what the service must
 # only read, to read what is not its own, to reach the network beyond its
-# ports, and (as root) to ask the service manager for another unit. Each is
-# refused with EPERM and an event naming the rule or the default (attack(),
-# lib/profile.sh), beside the same operation succeeding outside the cgroup.
+# ports, and (as root) to have the kernel run a program of its own, to make
+# a device node for the disk, or to ask the service manager for another
+# unit. Each is refused with EPERM and an event naming the rule, the default
+# or the baseline (attack(), lib/profile.sh), beside the same operation
+# succeeding outside the cgroup.
 #
 # Only the engine must stand between the attack and its object, so DAC is
 # opened where it would refuse first (/etc/shadow readable, the other
@@ -149,6 +151,14 @@ profile_holds() {
 		"$PROBE" open /proc/sys/kernel/core_pattern w
 	attack root "open binfmt_misc's register for writing (an interpreter for every exec on the node)" \
 		'"hook":"baseline:helper-write"|"reason":"baseline"' "$PROBE" open /proc/sys/fs/binfmt_misc/register w
+	# A node of its own for the disk under the root file system: a new name
+	# for the raw bytes of every file the rules deny (baseline device-nodes).
+	local disk
+	disk=$(mountpoint -d /)
+	ATTACK_RESET="rm -f /tmp/enf-holds-disk" attack root \
+		"make a node for the root file system's disk ($disk) in /tmp" \
+		'"hook":"baseline:device-node"|"reason":"baseline"' "$PROBE" mknod /tmp/enf-holds-disk b "${disk%:*}" "${disk#*:}"
+	rm -f /tmp/enf-holds-disk
 	# The service manager builds whatever sandbox a unit file says, from root's
 	# requests on its private socket (docs/bypasses.md): the workload may not ask.
 	# systemd takes requests there from root only; the control connects as root.
