@@ -271,6 +271,9 @@ build_package() {
 	fi
 }
 
+# A system guest waits for deb.rc: one left by an earlier run would let it
+# install that run's package, before this one's is built.
+[[ $build_deb -eq 0 ]] || rm -f build/vm/deb.rc
 [[ $vm -eq 0 && $system -eq 0 ]] || start_guests
 [[ $build_deb -eq 0 ]] || build_package
 [[ $unit -eq 0 ]] || run_unit
