@@ -112,6 +112,24 @@ for prog in enforcerd enforcerctl policyc; do
 	check_program "$prog" "packaging/bash-completion/$prog"
 done
 
+# The baseline's words are prose in policyc's help: they are checked against
+# the vocabulary itself, enf_baseline_words in common/baseline.c.
+baseline_words() { sed -n '/enf_baseline_words\[\] = {/,/};/p' common/baseline.c | grep -o '"[a-z-]*"' | tr -d '"'; }
+check_baseline_words() {
+	local got miss
+	got=$(printf 'policyc%sexplain%sx%s--baseline%s\n' "$US" "$US" "$US" "$US" | offered "$1")
+	# shellcheck disable=SC2046 # one word each
+	miss=$(missing "$got" $(baseline_words))
+	check "policyc: 'explain x --baseline <TAB>' offers every baseline word" $([[ -z $miss ]]; echo $?) "missing: $miss"
+}
+check "the baseline's vocabulary is read from common/baseline.c" $([[ $(baseline_words | wc -l) -ge 8 ]]; echo $?) \
+	"read: $(baseline_words | tr '\n' ' ')"
+check_baseline_words packaging/bash-completion/policyc
+sed 's/ device-nodes//' packaging/bash-completion/policyc >"$T/policyc"
+control=$(check_baseline_words "$T/policyc")
+check "control: a completion without device-nodes fails the check" \
+	$([[ $control == *"FAIL policyc: 'explain x --baseline"*"missing: device-nodes"* ]]; echo $?) "$control"
+
 # The check itself must catch drift: a completion that lost one option.
 sed 's/ --prometheus//' packaging/bash-completion/enforcerctl >"$T/enforcerctl"
 control=$(check_program enforcerctl "$T/enforcerctl")
