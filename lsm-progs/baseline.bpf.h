@@ -104,4 +104,16 @@ static __always_inline bool baseline_helper_file(struct inode *inode)
 	return false;
 }
 
+/*
+ * Making a node of this mode and device (path_mknod) makes a device node:
+ * a new name for a device that rules name under /dev (the disk under a
+ * denied file, memory), refused by the baseline (ENF_BASELINE_DEVICE_NODES).
+ * A whiteout (character 0:0, a deletion in an overlay's upper layer) opens
+ * nothing and is a file.
+ */
+static __always_inline bool baseline_device_node(umode_t mode, unsigned int dev)
+{
+	return (mode & S_IFMT) == S_IFBLK || ((mode & S_IFMT) == S_IFCHR && dev != 0);
+}
+
 #endif /* ENF_BASELINE_BPF_H */

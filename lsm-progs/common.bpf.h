@@ -32,6 +32,10 @@
 #define O_TRUNC        00001000
 #define O_APPEND       00002000
 #define MNT_INTERNAL   0x4000
+#define S_IFMT         00170000
+#define S_IFREG        0100000
+#define S_IFBLK        0060000
+#define S_IFCHR        0020000
 #define PR_SET_MM      35
 #define RENAME_EXCHANGE (1 << 1)
 

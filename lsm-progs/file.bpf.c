@@ -129,13 +129,7 @@ int BPF_PROG(enf_path_truncate, const struct path *path, int ret)
 	return decide_object(status, path->dentry, path->mnt, CLASS_BIT(ENF_CLASS_WRITE), ENF_HOOK_PATH_TRUNCATE, 0);
 }
 
-/*
- * mknod(2), and the file an open(O_CREAT) or a unix socket's bind makes.
- * A block or character device node is a new name for a device that rules
- * name under /dev (a disk under a denied file, memory): the baseline
- * refuses it (ENF_BASELINE_DEVICE_NODES). A whiteout (character 0:0, a
- * deletion in an overlay's upper layer) opens nothing and is a file.
- */
+/* mknod(2), and the file an open(O_CREAT) or a unix socket's bind makes; device nodes meet the baseline first. */
 SEC("lsm/path_mknod")
 int BPF_PROG(enf_path_mknod, const struct path *dir, struct dentry *dentry, umode_t mode,
 	     unsigned int dev, int ret)
@@ -147,7 +141,7 @@ int BPF_PROG(enf_path_mknod, const struct path *dir, struct dentry *dentry, umod
 	status = current_profile_status();
 	if (status == 0)
 		return 0;
-	if (((mode & S_IFMT) == S_IFBLK || ((mode & S_IFMT) == S_IFCHR && dev != 0)) &&
+	if (baseline_device_node(mode, dev) &&
 	    enf_baseline_refuse(ENF_HOOK_BASE_DEVICE_NODE, ENF_BASELINE_DEVICE_NODES, status))
 		return -EPERM;
 	return decide_dir_change(status, dir, dentry, CLASS_BIT(ENF_CLASS_CREATE), ENF_HOOK_PATH_MKNOD, 0);

@@ -623,15 +623,7 @@ __noinline int enf_foreign_root(__u64 mnt, __u64 below)
 		if (below && receives_mounts_from(top, below))
 			return 0;
 	}
-	/*
-	 * A private mount the kernel made for itself (clone_private_mount():
-	 * overlayfs's layers, whose backing files 6.12 opens through
-	 * file_open) belongs to MNT_NS_INTERNAL, which no task can reach;
-	 * open_tree() clones belong to no namespace (NULL).
-	 */
-	if ((__u64)(unsigned long)BPF_CORE_READ(m, mnt_ns) == (__u64)-EINVAL)
-		return 0;
-	return !(BPF_CORE_READ(m, mnt.mnt_flags) & MNT_INTERNAL);
+	return !kernel_own_mount(m);
 }
 
 /* ---- the text --------------------------------------------------------------- */

@@ -100,14 +100,29 @@ extern int enf_path_text(struct enf_event *ev, struct enf_task_ctx *tc, __u32 de
 extern int enf_exe_text(struct enf_event *ev, struct enf_task_ctx *tc);
 
 /*
+ * A mount no task can name, whose objects no rule is about: the kernel's
+ * own. MNT_INTERNAL: kern_mount()s, where shmem behind memfd, pipes,
+ * sockets, nsfs and anonymous inodes live. MNT_NS_INTERNAL: a private
+ * clone the kernel made for itself (clone_private_mount(): overlayfs's
+ * layers, whose backing files 6.12 opens through file_open, and whose
+ * copy-up opens a temporary file in the work directory, beside the upper
+ * layer's root). An open_tree() clone belongs to no namespace (NULL) and
+ * is not one of these.
+ */
+static __always_inline bool kernel_own_mount(struct mount *m)
+{
+	return (BPF_CORE_READ(m, mnt.mnt_flags) & MNT_INTERNAL) ||
+	       (__u64)(unsigned long)BPF_CORE_READ(m, mnt_ns) == (__u64)-EINVAL;
+}
+
+/*
  * Whether a walk that ended at the root of mount mnt (tc->walk.tree_root)
  * named the object from a root other than the current task's mount
  * namespace root: a detached tree (open_tree(OPEN_TREE_CLONE), fsmount) or
  * another namespace (/proc/PID/root, a descriptor passed in). Such a name
  * is relative to a root the task may have chosen, so no rule can be
- * trusted to match it. Kernel-internal mounts (MNT_INTERNAL: shmem behind
- * memfd, pipes, anonymous inodes) have no name anywhere and are decided as
- * before. Chroot changes nothing: the walk goes on past it to the
+ * trusted to match it. The kernel's own mounts (kernel_own_mount()) have
+ * no name anywhere and are decided as before. Chroot changes nothing: the walk goes on past it to the
  * namespace root. A few loads, once per walk; a global function, whose
  * reads need no room in its caller's frame (the walks' call chain has
  * 512 bytes of stack in all).
@@ -121,18 +136,14 @@ extern int enf_foreign_root(__u64 mnt, __u64 below);
  * (CAP_DAC_READ_SEARCH), or a file outside the root of the bind mount the
  * handle was opened through; the walk from it never meets the names rules
  * give, so it is refused, as AppArmor (without attach_disconnected) and
- * Landlock do. Not on the kernel's own mounts: MNT_INTERNAL (pipes, memfd,
- * nsfs dentries are their own roots there) and MNT_NS_INTERNAL (an
- * overlayfs layer's private clone, whose root is the upper directory:
- * copy-up opens its temporary file in the work directory beside it, after
- * the overlay file's own open was decided).
+ * Landlock do. Not on the kernel's own mounts (kernel_own_mount()): pipes,
+ * memfd and nsfs dentries are their own roots there, and an overlay's
+ * copy-up opens beside its private layer mount's root after the overlay
+ * file's own open was decided.
  */
 static __always_inline bool walk_named_nowhere(const struct enf_task_ctx *tc)
 {
-	struct mount *m = (struct mount *)(unsigned long)tc->walk.mnt;
-
-	return tc->walk.self_root && !(BPF_CORE_READ(m, mnt.mnt_flags) & MNT_INTERNAL) &&
-	       (__u64)(unsigned long)BPF_CORE_READ(m, mnt_ns) != (__u64)-EINVAL;
+	return tc->walk.self_root && !kernel_own_mount((struct mount *)(unsigned long)tc->walk.mnt);
 }
 
 /*

@@ -22,18 +22,6 @@
 #ifndef CGROUP2_SUPER_MAGIC
 #define CGROUP2_SUPER_MAGIC 0x63677270
 #endif
-#ifndef S_IFMT
-#define S_IFMT     00170000
-#endif
-#ifndef S_IFREG
-#define S_IFREG    0100000
-#endif
-#ifndef S_IFBLK
-#define S_IFBLK    0060000
-#endif
-#ifndef S_IFCHR
-#define S_IFCHR    0020000
-#endif
 
 /*
  * Refuse for self-protection: -EPERM with an event naming hook when the

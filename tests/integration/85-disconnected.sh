@@ -25,13 +25,8 @@
 . /enforcer/tests/integration/lib/lib.sh
 
 T=/tmp/t85
-mod=/enforcer/modules/$(uname -r)/loop.ko
-[ -e /dev/loop-control ] || insmod "$mod" || { fail "insmod $mod"; finish; }
-rm -rf $T && mkdir -p $T/mnt
-dd if=/dev/zero of=$T/img bs=1M count=8 2>/dev/null
-dev=$(losetup -f) && losetup "$dev" $T/img || { fail "losetup $T/img"; finish; }
-out=$(mke2fs -q "$dev" 2>&1) || { fail "mke2fs $dev: $out"; finish; }
-mount -t ext2 "$dev" $T/mnt || { fail "mount ext2 $dev"; finish; }
+rm -rf $T && mkdir -p $T
+ext2_on_loop $T/img 8 $T/mnt || finish
 mkdir -p $T/mnt/d
 echo secret >$T/mnt/d/secret
 echo public >$T/mnt/d/public
@@ -110,6 +105,5 @@ cat $T/mnt/d/public >/dev/null
 expect_eq "connected again: read the allowed file by handle" ok "$(c handle $T/mnt $T/h-public r)"
 
 stop_daemon
-umount $T/mnt
-losetup -d "$dev"
+ext2_off_loop $T/mnt
 finish

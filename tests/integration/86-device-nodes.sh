@@ -17,13 +17,9 @@
 . /enforcer/tests/integration/lib/lib.sh
 
 T=/tmp/t86
-mod=/enforcer/modules/$(uname -r)/loop.ko
-[ -e /dev/loop-control ] || insmod "$mod" || { fail "insmod $mod"; finish; }
-rm -rf $T && mkdir -p $T/mnt $T/nodes
-dd if=/dev/zero of=$T/img bs=1M count=4 2>/dev/null
-dev=$(losetup -f) && losetup "$dev" $T/img || { fail "losetup $T/img"; finish; }
-out=$(mke2fs -q "$dev" 2>&1) || { fail "mke2fs $dev: $out"; finish; }
-mount -t ext2 "$dev" $T/mnt || { fail "mount ext2 $dev"; finish; }
+rm -rf $T && mkdir -p $T/nodes
+ext2_on_loop $T/img 4 $T/mnt || finish
+dev=$LOOP_DEV
 echo "t86-secret-bytes" >$T/mnt/secret
 sync
 majmin=$(stat -c '%t %T' "$dev")
@@ -73,6 +69,5 @@ expect_contains "the opted-out mknod is logged (audit)" '"verdict":"audit"' \
 	"$(grep '"hook":"baseline:device-node"' "$AUDIT_LOG" | grep '"profile":"devopt"' | head -n 1)"
 
 stop_daemon
-umount $T/mnt
-losetup -d "$dev"
+ext2_off_loop $T/mnt
 finish

@@ -42,8 +42,8 @@ apt_quiet() {
 # Modules a test loads itself (the cloud kernels build them as modules),
 # uncompressed so busybox insmod takes them: overlayfs, whose stat() device
 # is not its superblock's (tests/integration/76-identity-superblock.sh);
-# loop, for a file system whose dentries leave the cache (ext2 on a loop
-# device: tests/integration/85-disconnected.sh).
+# loop, for a file system whose dentries leave the cache and a block device
+# of its own (ext2_on_loop in tests/integration/lib/lib.sh: tests 85, 86).
 guest_modules=(overlay loop)
 
 keep_modules() {

@@ -78,7 +78,7 @@ marker_args() { awk -v m="$1" '$2 == m { sub(/^@@ENF [A-Z]+ ?/, ""); print }' <<
 # hold them, and CI's view of the log is cut in the middle), then its
 # prefixed console lines, bounded so CI logs stay readable.
 show_output() {
-	awk -v p="$1| " 'index($0, p) == 1 && index($0, p "FAIL: ") == 1 { print "    failed check: " substr($0, length(p) + 1) }' "$log" | head -n 20
+	awk -v p="$1| " 'index($0, p "FAIL: ") == 1 { print "    failed check: " substr($0, length(p) + 1) }' "$log" | head -n 20
 	awk -v p="$1| " 'index($0, p) == 1 { print "    " $0 }' "$log" | tail -n 200
 }
 # What the console showed from a test's start on, other than its own

@@ -115,4 +115,31 @@ shell_reads_again() {
 	echo $(cat /tmp/shell-twice.out)
 }
 
+# ext2_on_loop IMAGE MB DIR: an MB-megabyte ext2 file system in IMAGE on a
+# loop device (its name in LOOP_DEV), mounted at DIR; ext2_off_loop DIR
+# undoes it. The initramfs and tmpfs keep every dentry; ext2 lets them go
+# (drop_caches) and has a block device of its own. busybox mke2fs needs the
+# device, not the file. 0, or a failed check and non-zero.
+ext2_on_loop() {
+	local mod out
+	mod=/enforcer/modules/$(uname -r)/loop.ko
+	if [ ! -e /dev/loop-control ] && ! insmod "$mod"; then
+		fail "insmod $mod"
+		return 1
+	fi
+	dd if=/dev/zero of="$1" bs=1M count="$2" 2>/dev/null
+	if ! LOOP_DEV=$(losetup -f) || ! losetup "$LOOP_DEV" "$1"; then
+		fail "losetup $1"
+		return 1
+	fi
+	if ! out=$(mke2fs -q "$LOOP_DEV" 2>&1); then
+		fail "mke2fs $LOOP_DEV: $out"
+		return 1
+	fi
+	mkdir -p "$3"
+	mount -t ext2 "$LOOP_DEV" "$3" || { fail "mount ext2 $LOOP_DEV on $3"; return 1; }
+}
+
+ext2_off_loop() { umount "$1" && losetup -d "$LOOP_DEV"; }
+
 finish_cleanup() { stop_daemon; }
