@@ -13,7 +13,7 @@ static const char *const baseline_what[] = {
 	"creating a user namespace",
 	"ptrace outside the profile's domain",
 	"writing sysctls, sysrq-trigger, uevent_helper, binfmt_misc, release_agent",
-	"loading kernel modules and kexec images",
+	"loading kernel modules (or having modprobe load them) and kexec images",
 	"abstract unix sockets outside the profile's domain",
 	"creating io_uring instances",
 	"creating block and character device nodes",

@@ -64,6 +64,7 @@ static const char *hook_name(__u32 hook)
 	case ENF_HOOK_BASE_PTRACE:       return "baseline:ptrace";
 	case ENF_HOOK_BASE_IO_URING:     return "baseline:io-uring";
 	case ENF_HOOK_BASE_DEVICE_NODE:  return "baseline:device-node";
+	case ENF_HOOK_BASE_MODULE_REQUEST: return "baseline:module-request";
 	}
 	return "unknown";
 }

@@ -147,6 +147,7 @@ enum enf_hook {
 	ENF_HOOK_BASE_PTRACE     = 103, /* ptrace attach (/proc/PID/mem, process_vm_*) outside the profile's domain */
 	ENF_HOOK_BASE_IO_URING   = 104, /* creating an io_uring instance */
 	ENF_HOOK_BASE_DEVICE_NODE = 105, /* creating a block or character device node (mknod) */
+	ENF_HOOK_BASE_MODULE_REQUEST = 106, /* asking the kernel to load a module for it (modprobe, autoload) */
 };
 
 /* Why a decision was made the way it was (event.reason). */

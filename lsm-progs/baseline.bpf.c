@@ -18,8 +18,10 @@
  *    namespaces, and a large part of the kernel's attack surface.
  *  - kernel code (ENF_BASELINE_MODULES): modules (init_module,
  *    finit_module) and kexec images, refused at kernel_read_file /
- *    kernel_load_data before the kernel parses anything. Firmware is left
- *    alone: drivers request it on behalf of whatever task touched them.
+ *    kernel_load_data before the kernel parses anything, and modules the
+ *    kernel would have modprobe load for the task (kernel_module_request).
+ *    Firmware is left alone: drivers request it on behalf of whatever task
+ *    touched them.
  *  - what the kernel runs as root (ENF_BASELINE_HELPERS): checked inline
  *    in the file programs (baseline.bpf.h), they call enf_baseline_refuse().
  *
@@ -164,4 +166,23 @@ int BPF_PROG(enf_base_load_data, enum kernel_load_data_id id, bool contents, int
 	if (id == LOADING_FIRMWARE)
 		return 0;
 	return baseline_check(ENF_HOOK_BASE_KERNEL_LOAD, ENF_BASELINE_MODULES);
+}
+
+/*
+ * Modules by name, through modprobe: the kernel asks for a module when a task
+ * wants something none has registered (a socket family: net-pf-N, for any
+ * user; an interface that does not exist: netdev-NAME, then NAME itself,
+ * any installed module, for root; a filesystem type, a crypto algorithm,
+ * a line discipline, ...). modprobe runs as root in the root cgroup, where
+ * no profile governs, and loads what it finds, which is how an exploit
+ * gets the vulnerable module it needs. The hook runs in the asking task,
+ * before the helper starts; a refused request is a module not found (the
+ * socket's EAFNOSUPPORT, the interface's ENODEV).
+ */
+SEC("lsm/kernel_module_request")
+int BPF_PROG(enf_base_module_request, char *kmod_name, int ret)
+{
+	if (ret != 0)
+		return ret;
+	return baseline_check(ENF_HOOK_BASE_MODULE_REQUEST, ENF_BASELINE_MODULES);
 }

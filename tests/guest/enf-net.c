@@ -5,7 +5,9 @@
  * denial is told apart from any other failure. Operations that talk to a
  * peer only say "ok" after a real exchange: an echo came back.
  *
- *   enf-net create FAMILY TYPE [PROTO]     FAMILY inet|inet6|unix|packet|netlink|alg|vsock|tipc|xdp,
+ *   enf-net create FAMILY TYPE [PROTO]     FAMILY inet|inet6|unix|packet|netlink|alg|vsock|tipc|xdp
+ *                                          or a number (a family no module has registered
+ *                                          makes the kernel ask modprobe for net-pf-FAMILY),
  *                                          TYPE stream|dgram|raw|seqpacket,
  *                                          PROTO a number or tcp|udp|icmp|icmpv6
  *   enf-net connect tcp|udp ADDR PORT [v6sock|noecho]
@@ -59,6 +61,11 @@
  *                                          kernel refused to install it (recvmsg reports a
  *                                          refused descriptor only by MSG_CTRUNC), or the
  *                                          deputy's errno name
+ *   enf-net ifindex NAME                   ioctl(SIOCGIFINDEX) of interface NAME on a unix
+ *                                          socket (every socket passes it to the device layer):
+ *                                          with no such interface the kernel asks modprobe for
+ *                                          netdev-NAME (CAP_NET_ADMIN), then for the module NAME
+ *                                          itself (CAP_SYS_MODULE)
  * A unix PATH starting with '@' is an abstract name (the '@' becomes the NUL).
  *
  * ADDR with a ':' makes an IPv6 socket (so ::ffff:a.b.c.d is an IPv6 socket
@@ -70,6 +77,7 @@
 #include <errno.h>
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <netinet/ip_icmp.h>
@@ -79,6 +87,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -174,6 +183,21 @@ static int sock_type(const char *proto, int *ret)
 	return 0;
 }
 
+static int do_ifindex(const char *name)
+{
+	struct ifreq ifr;
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0), err = 0;
+
+	if (fd < 0)
+		return report(errno);
+	memset(&ifr, 0, sizeof(ifr));
+	strncpy(ifr.ifr_name, name, sizeof(ifr.ifr_name) - 1);
+	if (ioctl(fd, SIOCGIFINDEX, &ifr) < 0)
+		err = errno;
+	close(fd);
+	return report(err);
+}
+
 static int do_create(int argc, char **argv)
 {
 	static const struct { const char *name; int value; } families[] = {
@@ -193,6 +217,8 @@ static int do_create(int argc, char **argv)
 
 	if (argc < 2)
 		return usage();
+	if (argv[0][0] >= '0' && argv[0][0] <= '9')
+		family = atoi(argv[0]);
 	for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++)
 		if (strcmp(argv[0], families[i].name) == 0)
 			family = families[i].value;
@@ -915,6 +941,8 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	argc -= 2;
 	argv += 2;
+	if (strcmp(op, "ifindex") == 0 && argc == 1)
+		return do_ifindex(argv[0]);
 	if (strcmp(op, "create") == 0)
 		return do_create(argc, argv);
 	if (strcmp(op, "connect") == 0 && (argc == 3 || argc == 4))

@@ -19,6 +19,7 @@
 
 #include <jansson.h>
 
+#include "baseline.h"
 #include "canonical.h"
 #include "policy.h"
 #include "unit.h"
@@ -952,6 +953,14 @@ static void test_schema(void)
 		snprintf(name, sizeof(name), "schema: $defs.%s.properties are keys the parser knows", objs[k].def);
 		unit_report(known, name, "%s", why);
 	}
+
+	/* ...and the other way round for the baseline, whose words grow with each hole closed. */
+	json_t *baseline = json_object_get(json_object_get(json_object_get(s, "$defs"), "baseline"), "properties");
+	char missing[256] = "";
+	for (unsigned i = 0; enf_baseline_words[i]; i++)
+		if (!json_object_get(baseline, enf_baseline_words[i]))
+			snprintf(missing + strlen(missing), sizeof(missing) - strlen(missing), " %s", enf_baseline_words[i]);
+	unit_report(!missing[0], "schema: $defs.baseline.properties has every baseline word", "missing:%s", missing);
 	json_decref(s);
 }
 

@@ -4,9 +4,9 @@
 # workload trying to run a shell or an interpreter, to download and run a
 # binary (exec, and mapping it executable), to write what the service must
 # only read, to read what is not its own, to reach the network beyond its
-# ports, and (as root) to have the kernel run a program of its own, to make
-# a device node for the disk, or to ask the service manager for another
-# unit. Each is refused with EPERM and an event naming the rule, the default
+# ports, to have the kernel load a module, and (as root) to have the kernel
+# run a program of its own, to make a device node for the disk, or to ask
+# the service manager for another unit. Each is refused with EPERM and an event naming the rule, the default
 # or the baseline (attack(), lib/profile.sh), beside the same operation
 # succeeding outside the cgroup.
 #
@@ -101,6 +101,48 @@ download_and_run() {
 	rm -f "$drop"
 }
 
+# module_request WHO DESC NAME NET-ARGS...: having the kernel load a module on
+# the workload's behalf (baseline "modules"). The kernel runs modprobe as root
+# outside every profile; here a script stands in for it and records what it
+# is asked for. The control (enf-net NET-ARGS outside the cgroup) must ask it
+# for NAME; the same from inside must ask it for nothing, with a deny event:
+# the baseline's, or the profile's where its network rules refuse the socket
+# before the kernel looks for a module.
+module_request() {
+	local who=$1 desc=$2 name=$3 as=() rec=/tmp/enf-holds-modprobe saved out mark ev wait
+	shift 3
+	[ "$who" != root ] && as=(--as "$(uid_gid "$who")")
+	saved=$(cat /proc/sys/kernel/modprobe)
+	printf '#!/bin/sh\necho "$*" >>%s.log\nexit 1\n' "$rec" >"$rec"
+	chmod 755 "$rec"
+	echo "$rec" >/proc/sys/kernel/modprobe
+	rm -f "$rec.log"
+	"$NET" "${as[@]}" "$@" >/dev/null 2>&1
+	if ! grep -q -- " $name\$" "$rec.log" 2>/dev/null; then
+		fail "[$who] $desc: the control outside the cgroup must ask modprobe for $name; it asked for: $(cat "$rec.log" 2>/dev/null)"
+	else
+		rm -f "$rec.log"
+		mark=$(log_mark)
+		out=$("$NET" --cgroup "$HOLDS_CGROUP" "${as[@]}" "$@" 2>&1)
+		for wait in 0.1 0.2 0.4 0.8 1.8; do
+			sleep "$wait"
+			ev=$(event_of "$mark" "\"profile\":\"$HOLDS_PROFILE\"" '"verdict":"deny"')
+			[ -n "$ev" ] && break
+		done
+		# (Only NAME counts: the node's other tasks may ask for modules meanwhile.)
+		if grep -q -- " $name\$" "$rec.log" 2>/dev/null; then
+			fail "[$who] $desc: modprobe was asked from inside $HOLDS_CGROUP ($out): $(cat "$rec.log")"
+		elif [[ $ev != *'"hook":"baseline:module-request"'* && $ev != *'"hook":"socket_create"'* ]]; then
+			fail "[$who] $desc: modprobe not asked ($out), but no deny event of the baseline or the socket rules: ${ev:-none}"
+		else
+			HOLDS_EVENTS=$((HOLDS_EVENTS + 1))
+			pass "[$who] $desc: modprobe asked for $name outside, for nothing inside ($out); $(sed -n 's/.*"hook":"\([^"]*\)".*/\1/p' <<<"$ev") event"
+		fi
+	fi
+	echo "$saved" >/proc/sys/kernel/modprobe
+	rm -f "$rec" "$rec.log"
+}
+
 # profile_holds PROFILE SERVICE DROP_DIRS WRITE_TARGET OTHER_DATA
 #   DROP_DIRS     directories where a downloaded binary may land: where the
 #                 service may write, and where its user could but the profile refuses
@@ -142,7 +184,12 @@ profile_holds() {
 			'"op":"connect"|"addr":"192.0.2.10"' "$NET" connect tcp 192.0.2.10 443 noecho
 		attack "$who" "bind a new port (tcp 0.0.0.0:4444)" '"op":"bind"|"port":4444' \
 			"$NET" bind tcp 0.0.0.0 4444
+		# AF_DECnet (12): no kernel registers it any more, so every socket asks.
+		module_request "$who" "have the kernel load a module for a socket family (net-pf-12)" net-pf-12 \
+			create 12 dgram
 	done
+	module_request root "have the kernel load any module by name (an interface lookup: netdev-enfholds, enfholds)" \
+		enfholds ifindex enfholds
 	# What has the kernel run a program of the workload's choice as root (the
 	# confinement baseline; opened for writing, nothing is written): a sysctl,
 	# and binfmt_misc's register, which the initramfs guests cannot try (no
