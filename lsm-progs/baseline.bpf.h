@@ -4,7 +4,8 @@
  * path_truncate) and on file_receive (a write descriptor handed over,
  * self.bpf.c): writing what the kernel runs as root, or what makes it
  * run something as root. Writing kernel/core_pattern ("|/tmp/h"),
- * kernel/modprobe, a cgroup v1 release_agent or sysfs uevent_helper, then
+ * kernel/modprobe, a cgroup v1 release_agent, sysfs uevent_helper or a
+ * module parameter such as drbd's usermode_helper, then
  * triggering it, has the kernel run a program of the task's choice as root
  * in the root cgroup, where no profile governs it; binfmt_misc registers
  * interpreters for every exec on the node; /proc/sysrq-trigger crashes,
@@ -13,9 +14,10 @@
  * the check is the filesystem's magic (one load through the hook's typed
  * pointer) and, only on procfs, sysfs and cgroup v1, a probe read or two.
  *
- * Every sysctl under /proc/sys is refused, not a list of known helpers: the
- * list grows with the kernel (and module sysctls), and a confined
- * workload has no business changing kernel settings for the whole node.
+ * Every sysctl under /proc/sys and every module parameter is refused, not
+ * a list of known helpers: the list grows with the kernel (and module
+ * sysctls), and a confined workload has no business changing kernel
+ * settings for the whole node.
  * Reading them is untouched.
  */
 #ifndef ENF_BASELINE_BPF_H
@@ -73,17 +75,55 @@ static __always_inline bool proc_helper_file(struct inode *inode)
 	return name_is(name, "sysrq-trigger", 13) && BPF_CORE_READ(pde, parent, parent) == BPF_CORE_READ(pde, parent);
 }
 
-/* kernfs (sysfs, cgroup v1): the file's name is want. */
-static __always_inline bool kernfs_file_is(struct inode *inode, const char *want, int len)
+/* kernfs (sysfs, cgroup v1): the node's name is want. */
+static __always_inline bool kernfs_name_is(struct kernfs_node *kn, const char *want, int len)
 {
-	struct kernfs_node *kn;
 	char name[16] = {};
 
-	/* i_private is a void pointer to the verifier: read it, and the name, by probe. */
-	kn = (struct kernfs_node *)BPF_CORE_READ(inode, i_private);
 	if (!kn || bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(kn, name)) < 0)
 		return false;
 	return name_is(name, want, len);
+}
+
+/* The kernfs node of a sysfs or cgroup v1 inode. */
+static __always_inline struct kernfs_node *kernfs_node_of(struct inode *inode)
+{
+	/* i_private is a void pointer to the verifier: read it, and what it points to, by probe. */
+	return (struct kernfs_node *)BPF_CORE_READ(inode, i_private);
+}
+
+/* kernfs_node.parent until 6.15, which renamed it __parent (vmlinux.h's name). */
+struct kernfs_node___parent {
+	struct kernfs_node *parent;
+} __attribute__((preserve_access_index));
+
+static __always_inline struct kernfs_node *kernfs_parent(struct kernfs_node *kn)
+{
+	if (bpf_core_field_exists(struct kernfs_node___parent, parent))
+		return BPF_CORE_READ((struct kernfs_node___parent *)kn, parent);
+	return BPF_CORE_READ(kn, __parent);
+}
+
+/*
+ * sysfs: uevent_helper, or a module's parameter, /sys/module/MODULE/
+ * parameters/NAME. Parameters are the sysctls of modules, refused all
+ * alike for the same reason; some name a program the kernel runs as root
+ * (drbd's usermode_helper, nfsd's cltrack_prog, sunrpc's cache_getent). A
+ * parameters directory anywhere else is not one: "module" must hang from
+ * the root of sysfs, whose node has no parent.
+ */
+static __always_inline bool sysfs_helper_file(struct inode *inode)
+{
+	struct kernfs_node *kn = kernfs_node_of(inode), *dir, *top, *root;
+
+	if (kernfs_name_is(kn, "uevent_helper", 13))
+		return true;
+	if (!kn || !(dir = kernfs_parent(kn)) || !kernfs_name_is(dir, "parameters", 10))
+		return false;
+	dir = kernfs_parent(dir); /* MODULE */
+	top = dir ? kernfs_parent(dir) : NULL;
+	root = top ? kernfs_parent(top) : NULL;
+	return root && !kernfs_parent(root) && kernfs_name_is(top, "module", 6);
 }
 
 /* Writing inode is a helper write (see above). A typed kernel pointer. */
@@ -97,9 +137,9 @@ static __always_inline bool baseline_helper_file(struct inode *inode)
 	case BINFMTFS_MAGIC:
 		return true;
 	case SYSFS_MAGIC:
-		return kernfs_file_is(inode, "uevent_helper", 13);
+		return sysfs_helper_file(inode);
 	case CGROUP_SUPER_MAGIC:
-		return kernfs_file_is(inode, "release_agent", 13);
+		return kernfs_name_is(kernfs_node_of(inode), "release_agent", 13);
 	}
 	return false;
 }

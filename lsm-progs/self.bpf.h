@@ -14,7 +14,7 @@
 #define ENF_SELF_BPF_H
 
 #include "common.bpf.h"
-#include "baseline.bpf.h" /* kernfs_file_is() */
+#include "baseline.bpf.h" /* kernfs_name_is(), kernfs_node_of() */
 
 #ifndef BPF_FS_MAGIC
 #define BPF_FS_MAGIC        0xcafe4a11
@@ -112,7 +112,7 @@ static __always_inline bool own_cgroup_procs(struct dentry *dentry, struct inode
 {
 	return inode && inode->i_sb->s_magic == CGROUP2_SUPER_MAGIC &&
 	       dentry->d_parent->d_inode->i_ino == bpf_get_current_cgroup_id() &&
-	       kernfs_file_is(inode, "cgroup.procs", 12);
+	       kernfs_name_is(kernfs_node_of(inode), "cgroup.procs", 12);
 }
 
 /*

@@ -110,6 +110,21 @@ restore_sysctls
 expect_eq "write modprobe" EPERM "$(c enf-baseline write /proc/sys/kernel/modprobe $T/h)"
 expect_eq "truncate a sysctl" EPERM "$(c enf-probe open /proc/sys/kernel/modprobe t)"
 expect_eq "write /proc/sysrq-trigger" EPERM "$(c enf-baseline write /proc/sysrq-trigger h)"
+# Module parameters are the sysctls of modules; some name a program the kernel
+# runs as root (drbd's usermode_helper, nfsd's cltrack_prog). printk's are
+# built in, so both kernels have them; each write puts back the value read.
+PARAM=/sys/module/printk/parameters/time
+PARAM_WAS=$(cat $PARAM)
+expect_eq "write a module parameter ($PARAM)" EPERM "$(c enf-baseline write $PARAM "$PARAM_WAS")"
+expect_eq "truncate it" EPERM "$(c enf-probe open $PARAM t)"
+expect_eq "write it outside the cgroup (control)" ok "$(enf-baseline write $PARAM "$PARAM_WAS")"
+KSM=/sys/kernel/mm/ksm/pages_to_scan
+if [ -w $KSM ]; then
+	expect_eq "write a sysfs file that is no module parameter ($KSM) (control)" ok \
+		"$(c enf-baseline write $KSM "$(cat $KSM)")"
+else
+	echo "note: no $KSM here; the sysfs control not tried"
+fi
 restore_sysctls
 expect_eq "write modprobe outside the cgroup (control)" ok "$(enf-baseline write /proc/sys/kernel/modprobe $T/h)"
 restore_sysctls

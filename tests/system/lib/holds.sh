@@ -196,6 +196,8 @@ profile_holds() {
 	# module there). systemd mounts binfmt_misc at the control's first access.
 	attack root "open kernel.core_pattern for writing" '"hook":"baseline:helper-write"|"reason":"baseline"' \
 		"$PROBE" open /proc/sys/kernel/core_pattern w
+	attack root "open a module parameter for writing (/sys/module/printk/parameters/time)" \
+		'"hook":"baseline:helper-write"|"reason":"baseline"' "$PROBE" open /sys/module/printk/parameters/time w
 	attack root "open binfmt_misc's register for writing (an interpreter for every exec on the node)" \
 		'"hook":"baseline:helper-write"|"reason":"baseline"' "$PROBE" open /proc/sys/fs/binfmt_misc/register w
 	# A node of its own for the disk under the root file system: a new name
