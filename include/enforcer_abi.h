@@ -148,6 +148,7 @@ enum enf_hook {
 	ENF_HOOK_BASE_IO_URING   = 104, /* creating an io_uring instance */
 	ENF_HOOK_BASE_DEVICE_NODE = 105, /* creating a block or character device node (mknod) */
 	ENF_HOOK_BASE_MODULE_REQUEST = 106, /* asking the kernel to load a module for it (modprobe, autoload) */
+	ENF_HOOK_BASE_KEY_UPCALL = 107, /* request_key(2) making the kernel run /sbin/request-key */
 };
 
 /* Why a decision was made the way it was (event.reason). */

@@ -22,8 +22,9 @@
  *    kernel would have modprobe load for the task (kernel_module_request).
  *    Firmware is left alone: drivers request it on behalf of whatever task
  *    touched them.
- *  - what the kernel runs as root (ENF_BASELINE_HELPERS): checked inline
- *    in the file programs (baseline.bpf.h), they call enf_baseline_refuse().
+ *  - what the kernel runs as root (ENF_BASELINE_HELPERS): writes checked
+ *    inline in the file programs (baseline.bpf.h), which call
+ *    enf_baseline_refuse(), and request_key(2)'s upcall (key_alloc, here).
  *
  * A profile in audit mode logs would-deny and allows; one in learn mode
  * allows (learn confines nothing); an opted-out operation is allowed and
@@ -185,4 +186,54 @@ int BPF_PROG(enf_base_module_request, char *kmod_name, int ret)
 	if (ret != 0)
 		return ret;
 	return baseline_check(ENF_HOOK_BASE_MODULE_REQUEST, ENF_BASELINE_MODULES);
+}
+
+/*
+ * request_key(2) for a key nobody holds has the kernel construct it: it runs
+ * /sbin/request-key as root in the root cgroup, where no profile governs,
+ * and that runs the handler /etc/request-key.conf names for the key's type
+ * and description, with the type, the description and the callout text the
+ * task chose (keyutils' key.dns_resolver looks up any name: DNS past the
+ * profile's network rules). Each construction first allocates the
+ * authorisation key of type ".request_key_auth" (request_key_auth_new(), in
+ * the asking task, before the helper starts), and nothing else allocates
+ * one; refusing it fails the request with EPERM.
+ *
+ * Only inside request_key(2) itself: the kernel's own requests for keys
+ * (NFSv4 id mapping, CIFS SPNEGO and reconnects, DNS for referrals) run in
+ * whatever task touched the file system, and refusing those would break a
+ * confined workload's storage. The syscall is told by its number in the
+ * task's saved registers (x86: 249, or 287 from a 32-bit task, where 64-bit
+ * 287 is timerfd_gettime, which allocates no key). Elsewhere the build
+ * refuses every construction: fail closed.
+ */
+#define X86_64_NR_REQUEST_KEY 249
+#define IA32_NR_REQUEST_KEY   287
+#define X32_SYSCALL_BIT       0x40000000
+
+static __always_inline bool in_request_key_syscall(void)
+{
+#if defined(__TARGET_ARCH_x86)
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	long nr = BPF_CORE_READ(regs, orig_ax) & ~(long)X32_SYSCALL_BIT;
+
+	return nr == X86_64_NR_REQUEST_KEY || nr == IA32_NR_REQUEST_KEY;
+#else
+	return true;
+#endif
+}
+
+SEC("lsm/key_alloc")
+int BPF_PROG(enf_base_key_upcall, struct key *key, const struct cred *cred, unsigned long flags, int ret)
+{
+	static const char auth[] = ".request_key_auth";
+	char got[sizeof(auth) + 1] = {}; /* a longer name reads one byte more */
+
+	if (ret != 0)
+		return ret;
+	/* got[] keeps its NUL, which name_is() compares too. */
+	if (bpf_probe_read_kernel_str(got, sizeof(got), BPF_CORE_READ(key, type, name)) != sizeof(auth) ||
+	    !name_is(got, auth, sizeof(auth) - 1) || !in_request_key_syscall())
+		return 0;
+	return baseline_check(ENF_HOOK_BASE_KEY_UPCALL, ENF_BASELINE_HELPERS);
 }

@@ -19,10 +19,17 @@
  *   fsmount DIR               fsopen("tmpfs") + fsmount, attached at DIR by move_mount
  *   reconfigure-ro DIR        fspick(DIR) + fsconfig("ro", CMD_RECONFIGURE): a remount
  *                             of the superblock without mount(2)
+ *   request-key TYPE DESC CALLOUT|-
+ *                             request_key(2) into the process keyring: with CALLOUT, a
+ *                             key nobody holds is constructed by /sbin/request-key
+ *                             (run by the kernel as root); "-": a search only
+ *   held-key TYPE DESC        add_key(2) of DESC into the process keyring, then
+ *                             request_key(2) of it with a callout: found, nothing built
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/io_uring.h>
+#include <linux/keyctl.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +75,7 @@ static int report(int err)
 		{ EPERM, "EPERM" }, { EACCES, "EACCES" }, { ENOENT, "ENOENT" }, { EINVAL, "EINVAL" },
 		{ EBUSY, "EBUSY" }, { ENOEXEC, "ENOEXEC" }, { ENOSYS, "ENOSYS" }, { EBADMSG, "EBADMSG" },
 		{ ENOKEY, "ENOKEY" }, { EKEYREJECTED, "EKEYREJECTED" }, { EFAULT, "EFAULT" },
+		{ EKEYEXPIRED, "EKEYEXPIRED" }, { EDQUOT, "EDQUOT" },
 	};
 
 	if (err == 0) {
@@ -217,6 +225,16 @@ int main(int argc, char **argv)
 		if (strcmp(op, "write") == 0)
 			return do_write(a, b);
 	}
+	if (argc == 5 && strcmp(argv[1], "request-key") == 0) {
+		const char *callout = strcmp(argv[4], "-") == 0 ? NULL : argv[4];
+
+		return report(syscall(SYS_request_key, argv[2], argv[3], callout, KEY_SPEC_PROCESS_KEYRING) < 0 ? errno : 0);
+	}
+	if (argc == 4 && strcmp(argv[1], "held-key") == 0) {
+		if (syscall(SYS_add_key, argv[2], argv[3], "data", 4, KEY_SPEC_PROCESS_KEYRING) < 0)
+			return report(errno);
+		return report(syscall(SYS_request_key, argv[2], argv[3], "callout", KEY_SPEC_PROCESS_KEYRING) < 0 ? errno : 0);
+	}
 	if (argc == 5 && strcmp(argv[1], "pivot-root") == 0) {
 		/* Rooted in a mount (the guest's rootfs cannot be pivoted). */
 		if (chroot(argv[2]) < 0 || chdir("/") < 0)
@@ -225,6 +243,7 @@ int main(int argc, char **argv)
 	}
 	fprintf(stderr, "usage: enf-baseline userns | io-uring | init-module-junk\n"
 		"       | tmpfs|remount-ro|umount|fsmount|reconfigure-ro|finit-module|kexec-file PATH\n"
-		"       | bind|move-mount SRC DST | write PATH TEXT | pivot-root ROOT NEW OLD\n");
+		"       | bind|move-mount SRC DST | write PATH TEXT | pivot-root ROOT NEW OLD\n"
+		"       | request-key TYPE DESC CALLOUT|- | held-key TYPE DESC\n");
 	return 2;
 }

@@ -21,11 +21,14 @@ expect_eq "verifier stats: one line per program plus the total" \
 # Its instruction count is deterministic for a kernel, unlike its time: a change that makes the
 # programs dearer to verify fails here. Measured: 225,767 on bookworm (6.1), 218,471 on trixie
 # (6.12), of which the service manager's check and enf_foreign_root()'s propagation test are
-# 20-25k and the match memo's functions (decide.bpf.c) 9-11k; the ceilings leave about 8%. Over
-# it, the lines above name each program's count, and lsm-progs/path.bpf.c says what keeps them low.
+# 20-25k and the match memo's functions (decide.bpf.c) 9-11k; the ceilings left about 8%. Each
+# baseline hook since is a program of its own at about 2,550 (the governance check and the event
+# writer, verified again in each): with 44 programs, 243,471 and 236,183 (2026-12-06), and the
+# ceilings moved to leave about 3.5%. Over it, the lines above name each program's count, and
+# lsm-progs/path.bpf.c says what keeps them low.
 case $ENFORCER_KERNEL in
-bookworm) ceiling=244000 ;;
-trixie) ceiling=235000 ;;
+bookworm) ceiling=252000 ;;
+trixie) ceiling=244000 ;;
 *) ceiling= ;;
 esac
 total=$(sed -n 's/^enforcerd: verifier: all [0-9]* programs: [0-9]* ms to load, \([0-9]*\) instructions processed$/\1/p' \

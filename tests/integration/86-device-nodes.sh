@@ -30,12 +30,8 @@ start_daemon
 PROFILE='"file":{"default":"allow","rules":[
   {"action":"deny","path":"'$T'/mnt/secret","access":["read"]},
   {"action":"deny","path":"/dev/**","access":["read","write"]}]}'
-compile_and_load dev '{"name":"dev","mode":"enforce",'"$PROFILE"'}'
-compile_and_load devopt '{"name":"devopt","mode":"enforce","baseline":{"device-nodes":"allow"},'"$PROFILE"'}'
-mkdir -p $CG/t86 $CG/t86o
-expect_exit "attach" 0 enforcerctl attach dev $CG/t86
-expect_exit "attach the opted-out profile" 0 enforcerctl attach devopt $CG/t86o
-c() { in_cgroup $CG/t86 "$@"; }
+baseline_pair dev device-nodes "$PROFILE"
+c() { in_cgroup $CG/dev "$@"; }
 
 # The rules hold under their names.
 expect_eq "read the denied file" EPERM "$(c enf-probe open $T/mnt/secret r)"
@@ -63,7 +59,7 @@ expect_exit "mknod outside the cgroup (control)" 0 mknod $T/nodes/blk b "$maj" "
 expect_eq "the file's bytes through that node, outside the cgroup (control: the route is real)" 1 \
 	"$(cat $T/nodes/blk | grep -ac "t86-secret-bytes")"
 rm -f $T/nodes/blk
-expect_exit "mknod under the opt-out" 0 in_cgroup $CG/t86o mknod $T/nodes/blk b "$maj" "$min"
+expect_exit "mknod under the opt-out" 0 in_cgroup $CG/devopt mknod $T/nodes/blk b "$maj" "$min"
 wait_for_log '"profile":"devopt".*"verdict":"audit"' || true
 expect_contains "the opted-out mknod is logged (audit)" '"verdict":"audit"' \
 	"$(grep '"hook":"baseline:device-node"' "$AUDIT_LOG" | grep '"profile":"devopt"' | head -n 1)"

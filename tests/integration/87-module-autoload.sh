@@ -44,13 +44,9 @@ rm -f $T/requests
 
 start_daemon
 PROFILE='"file":{"default":"allow","rules":[{"action":"deny","path":"'$T'/requests","access":["write"]}]}'
-compile_and_load mods '{"name":"mods","mode":"enforce",'"$PROFILE"'}'
-compile_and_load modsopt '{"name":"modsopt","mode":"enforce","baseline":{"modules":"allow"},'"$PROFILE"'}'
-mkdir -p $CG/t87 $CG/t87o
-expect_exit "attach" 0 enforcerctl attach mods $CG/t87
-expect_exit "attach the opted-out profile" 0 enforcerctl attach modsopt $CG/t87o
-c() { in_cgroup $CG/t87 "$@"; }
-nobody() { in_cgroup $CG/t87 enf-asuser 65534 65534 "$@"; }
+baseline_pair mods modules "$PROFILE"
+c() { in_cgroup $CG/mods "$@"; }
+nobody() { in_cgroup $CG/mods enf-asuser 65534 65534 "$@"; }
 
 # In the cgroup: the request never reaches modprobe.
 expect_eq "a socket of an unregistered family, as nobody in the cgroup" EAFNOSUPPORT \
@@ -69,7 +65,7 @@ rm -f $T/requests
 expect_eq "outside the cgroup with the daemon running (control)" EAFNOSUPPORT "$(enf-net create $FAMILY dgram)"
 expect_eq "...asked modprobe" 1 "$(asked "net-pf-$FAMILY")"
 rm -f $T/requests
-expect_eq "the opted-out profile's request" ENODEV "$(in_cgroup $CG/t87o enf-net ifindex t87opt)"
+expect_eq "the opted-out profile's request" ENODEV "$(in_cgroup $CG/modsopt enf-net ifindex t87opt)"
 expect_eq "...reached modprobe" 1 "$(asked " t87opt")"
 wait_for_log '"profile":"modsopt".*"verdict":"audit"' || true
 expect_contains "the opted-out request is logged (audit)" '"verdict":"audit"' \

@@ -69,6 +69,17 @@ compile_and_load() {
 	pass "compiled and loaded profile $1"
 }
 
+# baseline_pair NAME WORD BODY: the baseline tests' two profiles, NAME
+# (enforce, with BODY's sections) attached to $CG/NAME, and NAMEopt (the
+# same, opted out of baseline word WORD) attached to $CG/NAMEopt.
+baseline_pair() {
+	compile_and_load "$1" '{"name":"'"$1"'","mode":"enforce",'"$3"'}'
+	compile_and_load "$1opt" '{"name":"'"$1"'opt","mode":"enforce","baseline":{"'"$2"'":"allow"},'"$3"'}'
+	mkdir -p "$CG/$1" "$CG/$1opt"
+	expect_exit "attach $1" 0 enforcerctl attach "$1" "$CG/$1"
+	expect_exit "attach $1opt (opted out of $2)" 0 enforcerctl attach "$1opt" "$CG/$1opt"
+}
+
 # in_cgroup DIR CMD...: run CMD as a process of cgroup DIR.
 in_cgroup() {
 	sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' in_cgroup "$@"
