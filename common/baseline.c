@@ -12,7 +12,7 @@ static const char *const baseline_what[] = {
 	"mount, umount, move_mount, pivot_root",
 	"creating a user namespace",
 	"ptrace outside the profile's domain",
-	"writing sysctls, module parameters, sysrq-trigger, uevent_helper, binfmt_misc, release_agent; request-key upcalls",
+	"writing sysctls, module parameters, /sys/power, sysrq-trigger, uevent_helper, binfmt_misc, release_agent; request-key upcalls",
 	"loading kernel modules (or having modprobe load them) and kexec images",
 	"abstract unix sockets outside the profile's domain",
 	"creating io_uring instances",

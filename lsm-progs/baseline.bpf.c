@@ -204,8 +204,11 @@ int BPF_PROG(enf_base_module_request, char *kmod_name, int ret)
  * whatever task touched the file system, and refusing those would break a
  * confined workload's storage. The syscall is told by its number in the
  * task's saved registers (x86: 249, or 287 from a 32-bit task, where 64-bit
- * 287 is timerfd_gettime, which allocates no key). Elsewhere the build
- * refuses every construction: fail closed.
+ * 287 is timerfd_gettime, which allocates no key). Only orig_ax's low 32
+ * bits: x86-64 runs the syscall they name (do_syscall_64() takes an int)
+ * and saves rax whole, so request_key with bit 32 set would otherwise pass
+ * for another number (found by review). Elsewhere the build refuses every
+ * construction: fail closed.
  */
 #define X86_64_NR_REQUEST_KEY 249
 #define IA32_NR_REQUEST_KEY   287
@@ -215,9 +218,9 @@ static __always_inline bool in_request_key_syscall(void)
 {
 #if defined(__TARGET_ARCH_x86)
 	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
-	long nr = BPF_CORE_READ(regs, orig_ax) & ~(long)X32_SYSCALL_BIT;
+	int nr = (int)BPF_CORE_READ(regs, orig_ax);
 
-	return nr == X86_64_NR_REQUEST_KEY || nr == IA32_NR_REQUEST_KEY;
+	return (nr & ~X32_SYSCALL_BIT) == X86_64_NR_REQUEST_KEY || nr == IA32_NR_REQUEST_KEY;
 #else
 	return true;
 #endif

@@ -9,7 +9,8 @@
  * triggering it, has the kernel run a program of the task's choice as root
  * in the root cgroup, where no profile governs it; binfmt_misc registers
  * interpreters for every exec on the node; /proc/sysrq-trigger crashes,
- * reboots or kills. Refused unless the profile opts out (ENF_BASELINE_
+ * reboots or kills; /sys/power suspends the node or resumes it from an
+ * image. Refused unless the profile opts out (ENF_BASELINE_
  * HELPERS); each of these is a write of a file on a pseudo filesystem, so
  * the check is the filesystem's magic (one load through the hook's typed
  * pointer) and, only on procfs, sysfs and cgroup v1, a probe read or two.
@@ -50,7 +51,7 @@ static __always_inline struct proc_inode *proc_inode_of(struct inode *inode)
 	return (struct proc_inode *)((char *)inode - bpf_core_field_offset(struct proc_inode, vfs_inode));
 }
 
-/* NUL-terminated name s (at most 15 bytes) equals want. */
+/* NUL-terminated name s equals want (len bytes and its NUL; s holds at least len + 1). */
 static __always_inline bool name_is(const char *s, const char *want, int len)
 {
 	for (int i = 0; i <= len; i++)
@@ -105,25 +106,29 @@ static __always_inline struct kernfs_node *kernfs_parent(struct kernfs_node *kn)
 }
 
 /*
- * sysfs: uevent_helper, or a module's parameter, /sys/module/MODULE/
+ * sysfs: uevent_helper; a file of /sys/power (suspend and hibernate the
+ * node, or resume it from an image on a device the writer names: a kernel
+ * of its choice, as kexec is); or a module's parameter, /sys/module/MODULE/
  * parameters/NAME. Parameters are the sysctls of modules, refused all
  * alike for the same reason; some name a program the kernel runs as root
- * (drbd's usermode_helper, nfsd's cltrack_prog, sunrpc's cache_getent). A
- * parameters directory anywhere else is not one: "module" must hang from
- * the root of sysfs, whose node has no parent.
+ * (drbd's usermode_helper, nfsd's cltrack_prog, sunrpc's cache_getent).
+ * Both directories count only at the top of sysfs, whose root node has no
+ * parent: a "power" or "parameters" directory of a device is not one.
  */
 static __always_inline bool sysfs_helper_file(struct inode *inode)
 {
-	struct kernfs_node *kn = kernfs_node_of(inode), *dir, *top, *root;
+	struct kernfs_node *kn = kernfs_node_of(inode), *dir, *up, *top;
 
 	if (kernfs_name_is(kn, "uevent_helper", 13))
 		return true;
-	if (!kn || !(dir = kernfs_parent(kn)) || !kernfs_name_is(dir, "parameters", 10))
+	if (!kn || !(dir = kernfs_parent(kn)) || !(up = kernfs_parent(dir)))
 		return false;
-	dir = kernfs_parent(dir); /* MODULE */
-	top = dir ? kernfs_parent(dir) : NULL;
-	root = top ? kernfs_parent(top) : NULL;
-	return root && !kernfs_parent(root) && kernfs_name_is(top, "module", 6);
+	if (!kernfs_parent(up)) /* up is the root: /sys/DIR/NAME */
+		return kernfs_name_is(dir, "power", 5);
+	if (!kernfs_name_is(dir, "parameters", 10))
+		return false;
+	top = kernfs_parent(up); /* up is MODULE */
+	return top && kernfs_parent(top) && !kernfs_parent(kernfs_parent(top)) && kernfs_name_is(top, "module", 6);
 }
 
 /* Writing inode is a helper write (see above). A typed kernel pointer. */

@@ -2,7 +2,8 @@
 /*
  * enf-baseline: one attempt at what the confinement baseline refuses (or,
  * as a control, the same from outside the cgroup), printed as one word:
- * "ok" or the errno name. Used by tests/integration/70-baseline.sh.
+ * "ok" or the errno name. Used by tests/integration/70-baseline.sh, 88 and
+ * the system guests (lib/holds.sh).
  *
  *   bind SRC DST              mount(SRC, DST, MS_BIND)
  *   tmpfs DIR                 mount a tmpfs on DIR
@@ -23,8 +24,13 @@
  *                             request_key(2) into the process keyring: with CALLOUT, a
  *                             key nobody holds is constructed by /sbin/request-key
  *                             (run by the kernel as root); "-": a search only
+ *   request-key-hi TYPE DESC CALLOUT
+ *                             the same request_key(2), its number passed with bit 32 set:
+ *                             x86-64 runs the low 32 bits, the saved orig_ax keeps all 64
  *   held-key TYPE DESC        add_key(2) of DESC into the process keyring, then
  *                             request_key(2) of it with a callout: found, nothing built
+ *
+ * Before the operation: --cgroup DIR, --as UID:GID (enf-enter.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -37,6 +43,8 @@
 #include <sys/mount.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#include "enf-enter.h"
 
 #ifndef SYS_open_tree
 #define SYS_open_tree 428
@@ -191,6 +199,7 @@ int main(int argc, char **argv)
 	static char junk[4096] = "this is not an ELF module";
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	enter_options(&argc, &argv);
 	if (argc == 2 && strcmp(argv[1], "userns") == 0)
 		return report(unshare(CLONE_NEWUSER) < 0 ? errno : 0);
 	if (argc == 2 && strcmp(argv[1], "io-uring") == 0)
@@ -230,6 +239,9 @@ int main(int argc, char **argv)
 
 		return report(syscall(SYS_request_key, argv[2], argv[3], callout, KEY_SPEC_PROCESS_KEYRING) < 0 ? errno : 0);
 	}
+	if (argc == 5 && strcmp(argv[1], "request-key-hi") == 0)
+		return report(syscall((1L << 32) | SYS_request_key, argv[2], argv[3], argv[4], KEY_SPEC_PROCESS_KEYRING) < 0
+				      ? errno : 0);
 	if (argc == 4 && strcmp(argv[1], "held-key") == 0) {
 		if (syscall(SYS_add_key, argv[2], argv[3], "data", 4, KEY_SPEC_PROCESS_KEYRING) < 0)
 			return report(errno);
@@ -244,6 +256,6 @@ int main(int argc, char **argv)
 	fprintf(stderr, "usage: enf-baseline userns | io-uring | init-module-junk\n"
 		"       | tmpfs|remount-ro|umount|fsmount|reconfigure-ro|finit-module|kexec-file PATH\n"
 		"       | bind|move-mount SRC DST | write PATH TEXT | pivot-root ROOT NEW OLD\n"
-		"       | request-key TYPE DESC CALLOUT|- | held-key TYPE DESC\n");
+		"       | request-key TYPE DESC CALLOUT|- | request-key-hi TYPE DESC CALLOUT | held-key TYPE DESC\n");
 	return 2;
 }

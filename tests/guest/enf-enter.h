@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Leading options of the guest probes (enf-probe, enf-net), for tests of
+ * Leading options of the guest probes (enf-probe, enf-net, enf-baseline), for tests of
  * what code running *inside* a confined workload can do, and the control
  * beside it: the probe is executed unconfined, then, before its one
  * operation, it

@@ -7,7 +7,8 @@
 # (bind mounts, a binary mounted over an allowed exec path, tmpfs over an
 # allowed directory, umount, move_mount of an open_tree copy, pivot_root),
 # cannot create a user namespace or an io_uring, cannot write what the kernel runs as root
-# (core_pattern, modprobe, a cgroup v1 release_agent; nor take a write
+# (core_pattern, modprobe, a module parameter, /sys/power, a cgroup v1
+# release_agent; nor take a write
 # descriptor of one from another process) and cannot load kernel
 # code (init_module, finit_module, kexec_file_load). Controls: the same
 # operations from outside the cgroup work; reading sysctls inside works; a
@@ -118,6 +119,25 @@ PARAM_WAS=$(cat $PARAM)
 expect_eq "write a module parameter ($PARAM)" EPERM "$(c enf-baseline write $PARAM "$PARAM_WAS")"
 expect_eq "truncate it" EPERM "$(c enf-probe open $PARAM t)"
 expect_eq "write it outside the cgroup (control)" ok "$(enf-baseline write $PARAM "$PARAM_WAS")"
+# /sys/power suspends and hibernates the node, and resume loads a kernel image
+# from a device the writer names. Only a file harmless to write back is tried.
+POWER=
+for f in pm_async pm_freeze_timeout image_size; do
+	[ -w /sys/power/$f ] && POWER=/sys/power/$f && break
+done
+if [ -n "$POWER" ]; then
+	POWER_WAS=$(cat $POWER)
+	expect_eq "write $POWER" EPERM "$(c enf-baseline write $POWER "$POWER_WAS")"
+	expect_eq "write it outside the cgroup (control)" ok "$(enf-baseline write $POWER "$POWER_WAS")"
+	# A device's own power directory is not /sys/power.
+	DEVPOWER=$(find /sys/devices -path '*/power/control' 2>/dev/null | head -n 1)
+	if [ -n "$DEVPOWER" ]; then
+		expect_eq "write a device's power/control ($DEVPOWER) (control)" ok \
+			"$(c enf-baseline write "$DEVPOWER" "$(cat "$DEVPOWER")")"
+	fi
+else
+	echo "note: no writable file under /sys/power here; not tried"
+fi
 KSM=/sys/kernel/mm/ksm/pages_to_scan
 if [ -w $KSM ]; then
 	expect_eq "write a sysfs file that is no module parameter ($KSM) (control)" ok \

@@ -4,11 +4,13 @@
 # workload trying to run a shell or an interpreter, to download and run a
 # binary (exec, and mapping it executable), to write what the service must
 # only read, to read what is not its own, to reach the network beyond its
-# ports, to have the kernel load a module, and (as root) to have the kernel
-# run a program of its own, to make a device node for the disk, or to ask
-# the service manager for another unit. Each is refused with EPERM and an event naming the rule, the default
-# or the baseline (attack(), lib/profile.sh), beside the same operation
-# succeeding outside the cgroup.
+# ports, to have the kernel load a module or run request-key, and (as root)
+# to have the kernel run a program of its own, to make a device node for
+# the disk, or to ask the service manager for another unit. Each is refused
+# with EPERM and an event naming the rule, the default or the baseline
+# (attack(), lib/profile.sh), beside the same operation succeeding outside
+# the cgroup; the helpers the kernel would run are watched instead
+# (helper_ran()).
 #
 # Only the engine must stand between the attack and its object, so DAC is
 # opened where it would refuse first (/etc/shadow readable, the other
@@ -101,46 +103,84 @@ download_and_run() {
 	rm -f "$drop"
 }
 
-# module_request WHO DESC NAME NET-ARGS...: having the kernel load a module on
-# the workload's behalf (baseline "modules"). The kernel runs modprobe as root
-# outside every profile; here a script stands in for it and records what it
-# is asked for. The control (enf-net NET-ARGS outside the cgroup) must ask it
-# for NAME; the same from inside must ask it for nothing, with a deny event:
-# the baseline's, or the profile's where its network rules refuse the socket
-# before the kernel looks for a module.
-module_request() {
-	local who=$1 desc=$2 name=$3 as=() rec=/tmp/enf-holds-modprobe saved out mark ev wait
-	shift 3
+# helper_ran WHO DESC HELPER WANT HOOKS PROBE ARGS...: having the kernel run
+# a helper as root, outside every profile, on the workload's behalf. A script
+# stands in for HELPER and appends its arguments to $HELPER_LOG. The control
+# (PROBE ARGS outside the cgroup) must make it run with arguments matching the
+# regular expression WANT; the same from inside must not, with a deny event
+# whose hook is one of HOOKS ('a|b'). In ARGS, {} is "out" for the control
+# and "in" inside (a name the kernel remembers is asked for afresh).
+HELPER_LOG=/tmp/enf-holds-helper.log
+helper_ran() {
+	local who=$1 desc=$2 helper=$3 want=$4 hooks=$5 probe=$6 as=() out mark ev wait hook
+	shift 6
 	[ "$who" != root ] && as=(--as "$(uid_gid "$who")")
-	saved=$(cat /proc/sys/kernel/modprobe)
-	printf '#!/bin/sh\necho "$*" >>%s.log\nexit 1\n' "$rec" >"$rec"
-	chmod 755 "$rec"
-	echo "$rec" >/proc/sys/kernel/modprobe
-	rm -f "$rec.log"
-	"$NET" "${as[@]}" "$@" >/dev/null 2>&1
-	if ! grep -q -- " $name\$" "$rec.log" 2>/dev/null; then
-		fail "[$who] $desc: the control outside the cgroup must ask modprobe for $name; it asked for: $(cat "$rec.log" 2>/dev/null)"
-	else
-		rm -f "$rec.log"
-		mark=$(log_mark)
-		out=$("$NET" --cgroup "$HOLDS_CGROUP" "${as[@]}" "$@" 2>&1)
-		for wait in 0.1 0.2 0.4 0.8 1.8; do
-			sleep "$wait"
-			ev=$(event_of "$mark" "\"profile\":\"$HOLDS_PROFILE\"" '"verdict":"deny"')
-			[ -n "$ev" ] && break
-		done
-		# (Only NAME counts: the node's other tasks may ask for modules meanwhile.)
-		if grep -q -- " $name\$" "$rec.log" 2>/dev/null; then
-			fail "[$who] $desc: modprobe was asked from inside $HOLDS_CGROUP ($out): $(cat "$rec.log")"
-		elif [[ $ev != *'"hook":"baseline:module-request"'* && $ev != *'"hook":"socket_create"'* ]]; then
-			fail "[$who] $desc: modprobe not asked ($out), but no deny event of the baseline or the socket rules: ${ev:-none}"
-		else
-			HOLDS_EVENTS=$((HOLDS_EVENTS + 1))
-			pass "[$who] $desc: modprobe asked for $name outside, for nothing inside ($out); $(sed -n 's/.*"hook":"\([^"]*\)".*/\1/p' <<<"$ev") event"
-		fi
+	rm -f "$HELPER_LOG"
+	"$probe" "${as[@]}" "${@//\{\}/out}" >/dev/null 2>&1
+	if ! grep -qE -- "$want" "$HELPER_LOG" 2>/dev/null; then
+		fail "[$who] $desc: the control outside the cgroup must run $helper with '$want'; it ran with: $(cat "$HELPER_LOG" 2>/dev/null)"
+		return
 	fi
+	rm -f "$HELPER_LOG"
+	mark=$(log_mark)
+	out=$("$probe" --cgroup "$HOLDS_CGROUP" "${as[@]}" "${@//\{\}/in}" 2>&1)
+	for wait in 0.1 0.2 0.4 0.8 1.8; do
+		sleep "$wait"
+		ev=$(event_of "$mark" "\"profile\":\"$HOLDS_PROFILE\"" '"verdict":"deny"')
+		[ -n "$ev" ] && break
+	done
+	hook=$(sed -n 's/.*"hook":"\([^"]*\)".*/\1/p' <<<"$ev")
+	# (Only WANT counts: the node's other tasks may run the helper meanwhile.)
+	if grep -qE -- "$want" "$HELPER_LOG" 2>/dev/null; then
+		fail "[$who] $desc: $helper ran for the request from inside $HOLDS_CGROUP ($out): $(cat "$HELPER_LOG")"
+	elif [[ -z $hook || "|$hooks|" != *"|$hook|"* ]]; then
+		fail "[$who] $desc: $helper did not run ($out), but no deny event of $hooks: ${ev:-none}"
+	else
+		HOLDS_EVENTS=$((HOLDS_EVENTS + 1))
+		pass "[$who] $desc: $helper ran for the control outside, not from inside ($out); $hook event"
+	fi
+}
+
+# recorder PATH: a script at PATH standing in for a helper (see helper_ran).
+recorder() {
+	printf '#!/bin/sh\necho "$*" >>%s\nexit 1\n' "$HELPER_LOG" >"$1"
+	chmod 755 "$1"
+}
+
+# module_request WHO DESC NAME NET-ARGS...: having the kernel load a module
+# (baseline "modules"): modprobe, at the path kernel.modprobe names, asked
+# for NAME by enf-net NET-ARGS. The profile's network rules may refuse the
+# socket before the kernel looks for a module.
+module_request() {
+	local who=$1 desc=$2 name=$3 saved rec=/tmp/enf-holds-modprobe
+	shift 3
+	saved=$(cat /proc/sys/kernel/modprobe)
+	recorder "$rec"
+	echo "$rec" >/proc/sys/kernel/modprobe
+	helper_ran "$who" "$desc" modprobe " $name\$" 'baseline:module-request|socket_create' "$NET" "$@"
 	echo "$saved" >/proc/sys/kernel/modprobe
-	rm -f "$rec" "$rec.log"
+	rm -f "$rec" "$HELPER_LOG"
+}
+
+# key_upcall WHO: request_key(2) of a key nobody holds, with callout text,
+# has the kernel run /sbin/request-key (baseline "helpers"; the path is
+# compiled in, and keyutils is not installed here).
+key_upcall() {
+	local who=$1 helper=/sbin/request-key saved=
+	if [ -e $helper ]; then
+		saved=$(mktemp)
+		cp -p $helper "$saved"
+	fi
+	recorder $helper
+	helper_ran "$who" "request a key that /sbin/request-key would construct" /sbin/request-key '^create ' \
+		'baseline:key-upcall' "$BASELINE" request-key user "enf-holds-$who-{}" callout
+	if [ -n "$saved" ]; then
+		cp -p "$saved" $helper
+		rm -f "$saved"
+	else
+		rm -f $helper
+	fi
+	rm -f "$HELPER_LOG"
 }
 
 # profile_holds PROFILE SERVICE DROP_DIRS WRITE_TARGET OTHER_DATA
@@ -187,6 +227,7 @@ profile_holds() {
 		# AF_DECnet (12): no kernel registers it any more, so every socket asks.
 		module_request "$who" "have the kernel load a module for a socket family (net-pf-12)" net-pf-12 \
 			create 12 dgram
+		key_upcall "$who"
 	done
 	module_request root "have the kernel load any module by name (an interface lookup: netdev-enfholds, enfholds)" \
 		enfholds ifindex enfholds

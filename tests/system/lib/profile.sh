@@ -16,6 +16,7 @@
 
 PROBE=/enforcer/tests/guest/enf-probe
 NET=/enforcer/tests/guest/enf-net
+BASELINE=/enforcer/tests/guest/enf-baseline
 HOLDS_DENIED=0
 HOLDS_EVENTS=0
 
