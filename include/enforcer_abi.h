@@ -227,8 +227,8 @@ struct enf_profile_val {
 #define ENF_BASELINE_MOUNT   (1u << 0) /* mount, umount, move_mount, pivot_root */
 #define ENF_BASELINE_USERNS  (1u << 1) /* new user namespaces */
 #define ENF_BASELINE_PTRACE  (1u << 2) /* ptrace attach outside the profile's domain */
-#define ENF_BASELINE_HELPERS (1u << 3) /* writing what the kernel runs as root (sysctls, ...) */
-#define ENF_BASELINE_MODULES (1u << 4) /* kernel modules, kexec */
+#define ENF_BASELINE_HELPERS (1u << 3) /* writing what the kernel runs as root (sysctls, ...); request_key upcalls */
+#define ENF_BASELINE_MODULES (1u << 4) /* kernel modules (also through modprobe), kexec */
 #define ENF_BASELINE_UNIX_ABSTRACT (1u << 5) /* abstract unix sockets bound outside the profile's domain */
 #define ENF_BASELINE_IO_URING (1u << 6) /* io_uring instances (a ring takes files no hook decides: MSG_RING) */
 #define ENF_BASELINE_DEVICE_NODES (1u << 7) /* block and character device nodes (a new name for a device) */

@@ -188,6 +188,10 @@ int BPF_PROG(enf_base_module_request, char *kmod_name, int ret)
 	return baseline_check(ENF_HOOK_BASE_MODULE_REQUEST, ENF_BASELINE_MODULES);
 }
 
+#define X86_64_NR_REQUEST_KEY 249
+#define IA32_NR_REQUEST_KEY   287
+#define X32_SYSCALL_BIT       0x40000000
+
 /*
  * request_key(2) for a key nobody holds has the kernel construct it: it runs
  * /sbin/request-key as root in the root cgroup, where no profile governs,
@@ -207,12 +211,9 @@ int BPF_PROG(enf_base_module_request, char *kmod_name, int ret)
  * 287 is timerfd_gettime, which allocates no key). Only orig_ax's low 32
  * bits: x86-64 runs the syscall they name (do_syscall_64() takes an int)
  * and saves rax whole, so request_key with bit 32 set would otherwise pass
- * for another number (found by review). Elsewhere the build refuses every
- * construction: fail closed.
+ * for another number. Elsewhere the build refuses every construction: fail
+ * closed.
  */
-#define X86_64_NR_REQUEST_KEY 249
-#define IA32_NR_REQUEST_KEY   287
-#define X32_SYSCALL_BIT       0x40000000
 
 static __always_inline bool in_request_key_syscall(void)
 {

@@ -13,7 +13,7 @@
  * image. Refused unless the profile opts out (ENF_BASELINE_
  * HELPERS); each of these is a write of a file on a pseudo filesystem, so
  * the check is the filesystem's magic (one load through the hook's typed
- * pointer) and, only on procfs, sysfs and cgroup v1, a probe read or two.
+ * pointer) and, only on procfs, sysfs and cgroup v1, a few probe reads.
  *
  * Every sysctl under /proc/sys and every module parameter is refused, not
  * a list of known helpers: the list grows with the kernel (and module
@@ -112,8 +112,9 @@ static __always_inline struct kernfs_node *kernfs_parent(struct kernfs_node *kn)
  * parameters/NAME. Parameters are the sysctls of modules, refused all
  * alike for the same reason; some name a program the kernel runs as root
  * (drbd's usermode_helper, nfsd's cltrack_prog, sunrpc's cache_getent).
- * Both directories count only at the top of sysfs, whose root node has no
- * parent: a "power" or "parameters" directory of a device is not one.
+ * Each counts only where it hangs from the root of sysfs, whose node has no
+ * parent ("power" itself, "module" above "parameters"): a device's power
+ * directory is not /sys/power.
  */
 static __always_inline bool sysfs_helper_file(struct inode *inode)
 {

@@ -8,7 +8,7 @@
 # governs; it runs the handler /etc/request-key.conf names for the type and
 # description the task chose (keyutils: key.dns_resolver looks up any
 # name, a debug script, ...). Any user may ask. Before the fix the helper
-# ran for requests from the cgroup, as nobody and as root, on both kernels.
+# ran for requests from the cgroup, as nobody and as root (seen on bookworm).
 # The baseline's "helpers" word now refuses the construction inside
 # request_key(2) (hook baseline:key-upcall), told by the syscall's number:
 # its low 32 bits, which is what x86-64 runs (a review found the helper
@@ -27,6 +27,12 @@ rm -rf $T && mkdir -p $T
 # Exit 1: the key is not instantiated, so the request fails with ENOKEY.
 printf '#!/bin/sh\necho "$*" >>%s/upcalls\nexit 1\n' $T >$HELPER
 chmod 755 $HELPER
+# On every way out (finish), not only the last line.
+finish_cleanup() {
+	stop_daemon
+	rm -f $HELPER
+	if [ -e $T/request-key.saved ]; then mv $T/request-key.saved $HELPER; fi
+}
 # How many times the helper ran since the last reset.
 upcalls() { if [ -f $T/upcalls ]; then grep -c . $T/upcalls; else echo 0; fi; }
 
@@ -72,7 +78,4 @@ wait_for_log '"profile":"keysopt".*"verdict":"audit"' || true
 expect_contains "the opted-out request is logged (audit)" '"verdict":"audit"' \
 	"$(grep '"hook":"baseline:key-upcall"' "$AUDIT_LOG" | grep '"profile":"keysopt"' | head -n 1)"
 
-stop_daemon
-rm -f $HELPER
-[ -e $T/request-key.saved ] && mv $T/request-key.saved $HELPER
 finish

@@ -19,6 +19,7 @@ NET=/enforcer/tests/guest/enf-net
 BASELINE=/enforcer/tests/guest/enf-baseline
 HOLDS_DENIED=0
 HOLDS_EVENTS=0
+HOLDS_HELPERS=0
 
 # log_mark: the audit log's size now, to read what comes after.
 log_mark() { stat -c %s "$AUDIT_LOG" 2>/dev/null || echo 0; }
