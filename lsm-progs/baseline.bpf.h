@@ -118,18 +118,19 @@ static __always_inline struct kernfs_node *kernfs_parent(struct kernfs_node *kn)
  */
 static __always_inline bool sysfs_helper_file(struct inode *inode)
 {
-	struct kernfs_node *kn = kernfs_node_of(inode), *dir, *up, *top;
+	struct kernfs_node *kn = kernfs_node_of(inode), *dir, *up, *top, *root;
 
 	if (kernfs_name_is(kn, "uevent_helper", 13))
 		return true;
 	if (!kn || !(dir = kernfs_parent(kn)) || !(up = kernfs_parent(dir)))
 		return false;
-	if (!kernfs_parent(up)) /* up is the root: /sys/DIR/NAME */
+	top = kernfs_parent(up);
+	if (!top) /* up is the root: /sys/DIR/NAME */
 		return kernfs_name_is(dir, "power", 5);
 	if (!kernfs_name_is(dir, "parameters", 10))
 		return false;
-	top = kernfs_parent(up); /* up is MODULE */
-	return top && kernfs_parent(top) && !kernfs_parent(kernfs_parent(top)) && kernfs_name_is(top, "module", 6);
+	root = kernfs_parent(top); /* up is MODULE, top "module" */
+	return root && !kernfs_parent(root) && kernfs_name_is(top, "module", 6);
 }
 
 /* Writing inode is a helper write (see above). A typed kernel pointer. */

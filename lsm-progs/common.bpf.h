@@ -34,6 +34,7 @@
 #define MNT_INTERNAL   0x4000
 #define S_IFMT         00170000
 #define S_IFREG        0100000
+#define S_IFDIR        0040000
 #define S_IFBLK        0060000
 #define S_IFCHR        0020000
 #define PR_SET_MM      35

@@ -29,10 +29,6 @@
 #include "self.bpf.h" /* self-protection of the engine's files, for tasks a profile governs */
 #include "baseline.bpf.h" /* sysctls, release_agent, ...: what the kernel runs as root */
 
-#ifndef S_IFDIR
-#define S_IFDIR 0040000
-#endif
-
 /*
  * The decision for an entry added to or removed from directory dir:
  * self-protection first (bpffs, the daemon's directories), then the

@@ -25,9 +25,8 @@
 T=/tmp/t87
 rm -rf $T && mkdir -p $T
 MODPROBE=$(cat /proc/sys/kernel/modprobe)
-# Exit 1 as modprobe does for a module it cannot find: the kernel then asks for the next name.
-printf '#!/bin/sh\necho "$*" >>%s/requests\nexit 1\n' $T >$T/modprobe
-chmod 755 $T/modprobe
+# Its exit 1 is modprobe's for a module it cannot find: the kernel then asks for the next name.
+recorder $T/modprobe $T/requests
 echo $T/modprobe >/proc/sys/kernel/modprobe
 # On every way out (finish), not only the last line: the guest's later tests load modules.
 finish_cleanup() {

@@ -24,9 +24,8 @@ T=/tmp/t88
 HELPER=/sbin/request-key
 rm -rf $T && mkdir -p $T
 [ -e $HELPER ] && mv $HELPER $T/request-key.saved
-# Exit 1: the key is not instantiated, so the request fails with ENOKEY.
-printf '#!/bin/sh\necho "$*" >>%s/upcalls\nexit 1\n' $T >$HELPER
-chmod 755 $HELPER
+# Its exit 1 leaves the key uninstantiated: the request fails with ENOKEY.
+recorder $HELPER $T/upcalls
 # On every way out (finish), not only the last line.
 finish_cleanup() {
 	stop_daemon

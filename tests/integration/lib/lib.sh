@@ -80,6 +80,14 @@ baseline_pair() {
 	expect_exit "attach $1opt (opted out of $2)" 0 enforcerctl attach "$1opt" "$CG/$1opt"
 }
 
+# recorder PATH LOG: a script at PATH standing in for a helper the kernel
+# runs as root (modprobe, /sbin/request-key): it appends its arguments to
+# LOG and exits 1, as a helper that found nothing does.
+recorder() {
+	printf '#!/bin/sh\necho "$*" >>%s\nexit 1\n' "$2" >"$1"
+	chmod 755 "$1"
+}
+
 # in_cgroup DIR CMD...: run CMD as a process of cgroup DIR.
 in_cgroup() {
 	sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' in_cgroup "$@"
