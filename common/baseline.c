@@ -7,7 +7,7 @@
 
 /* Index i is bit 1u << i; the static assert below keeps the two in step with the ABI. */
 const char *const enf_baseline_words[] = { "mount", "userns", "ptrace", "helpers", "modules", "unix-abstract",
-					     "io-uring", "device-nodes", NULL };
+					     "io-uring", "device-nodes", "xattrs", NULL };
 static const char *const baseline_what[] = {
 	"mount, umount, move_mount, pivot_root",
 	"creating a user namespace",
@@ -17,12 +17,13 @@ static const char *const baseline_what[] = {
 	"abstract unix sockets outside the profile's domain",
 	"creating io_uring instances",
 	"creating block and character device nodes",
+	"setting or removing extended attributes outside user.*: file capabilities, ACLs, security.*, trusted.*",
 };
-_Static_assert(sizeof(enf_baseline_words) / sizeof(enf_baseline_words[0]) - 1 == 8 &&
-	       ENF_BASELINE_ALL == (1u << 8) - 1 && ENF_BASELINE_MOUNT == 1u << 0 && ENF_BASELINE_USERNS == 1u << 1 &&
+_Static_assert(sizeof(enf_baseline_words) / sizeof(enf_baseline_words[0]) - 1 == 9 &&
+	       ENF_BASELINE_ALL == (1u << 9) - 1 && ENF_BASELINE_MOUNT == 1u << 0 && ENF_BASELINE_USERNS == 1u << 1 &&
 	       ENF_BASELINE_PTRACE == 1u << 2 && ENF_BASELINE_HELPERS == 1u << 3 && ENF_BASELINE_MODULES == 1u << 4 &&
 	       ENF_BASELINE_UNIX_ABSTRACT == 1u << 5 && ENF_BASELINE_IO_URING == 1u << 6 &&
-	       ENF_BASELINE_DEVICE_NODES == 1u << 7,
+	       ENF_BASELINE_DEVICE_NODES == 1u << 7 && ENF_BASELINE_XATTRS == 1u << 8,
 	       "enf_baseline_words[i] is ENF_BASELINE_* bit i");
 
 const char *enf_baseline_what(unsigned i)

@@ -274,7 +274,7 @@ int bundle_parse(const void *data, size_t len, struct bundle **ret_bundle, char 
 	if (hdr.fileless_exec > ENF_ACT_DENY)
 		return fail(err, err_size, -EINVAL, "bundle has an unknown fileless-exec action %u", hdr.fileless_exec);
 	if (hdr.baseline_optout & ~ENF_BASELINE_ALL)
-		return fail(err, err_size, -EINVAL, "bundle opts out of unknown baseline operations (0x%02x); "
+		return fail(err, err_size, -EINVAL, "bundle opts out of unknown baseline operations (0x%04x); "
 			    "this enforcer is older than the compiler: use a newer enforcer or recompile", hdr.baseline_optout);
 	fnodes = (const void *)(buf + sizeof(hdr));
 	frules = (const void *)((const char *)fnodes + (size_t)hdr.n_nodes * sizeof(*fnodes));

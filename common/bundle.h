@@ -57,8 +57,8 @@ struct bundle_file_header {
 	__u32    n_net;
 	__u8     flags;          /* ENF_PROFILE_* */
 	__u8     fileless_exec;  /* enum enf_action */
-	__u8     baseline_optout; /* ENF_BASELINE_*: what the profile lets through the baseline */
-	__u8     _pad[5];        /* 0 */
+	__u16    baseline_optout; /* ENF_BASELINE_*: what the profile lets through the baseline */
+	__u8     _pad[4];        /* 0 */
 };
 
 struct bundle_file_node {
@@ -90,6 +90,8 @@ struct bundle_file_rule {
 };
 
 _Static_assert(sizeof(struct bundle_file_header) == 136, "bundle_file_header");
+/* Was a __u8 and a zero pad byte (enf_profile_val.baseline_optout says why this reads old bundles). */
+_Static_assert(__builtin_offsetof(struct bundle_file_header, baseline_optout) == 130, "bundle baseline_optout");
 _Static_assert(sizeof(struct bundle_file_from) == 88, "bundle_file_from");
 _Static_assert(sizeof(struct bundle_file_net) == 24 + sizeof(struct enf_net_val), "bundle_file_net");
 _Static_assert(sizeof(struct bundle_file_node) == 100, "bundle_file_node");
@@ -116,7 +118,7 @@ struct bundle {
 	uint8_t defaults[ENF_SECTION_COUNT];
 	uint8_t flags;            /* ENF_PROFILE_* */
 	uint8_t fileless_exec;    /* enum enf_action */
-	uint8_t baseline_optout;  /* ENF_BASELINE_*: what the profile lets through the baseline */
+	uint16_t baseline_optout; /* ENF_BASELINE_*: what the profile lets through the baseline */
 	char *source_file;
 	struct bundle_node *nodes;
 	uint32_t n_nodes;

@@ -66,6 +66,7 @@ static const char *hook_name(__u32 hook)
 	case ENF_HOOK_BASE_DEVICE_NODE:  return "baseline:device-node";
 	case ENF_HOOK_BASE_MODULE_REQUEST: return "baseline:module-request";
 	case ENF_HOOK_BASE_KEY_UPCALL:   return "baseline:key-upcall";
+	case ENF_HOOK_BASE_XATTR:        return "baseline:xattr";
 	}
 	return "unknown";
 }

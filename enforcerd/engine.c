@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "engine.h"
@@ -321,6 +322,39 @@ static void link_path(const struct engine *e, const struct bpf_program *prog, bo
 	snprintf(buf, size, "%s/%s/%s", e->pin_dir, staged ? "staging" : "links", bpf_program__name(prog));
 }
 
+/*
+ * Programs on hooks that a supported kernel may lack, each loaded only where
+ * the kernel has its hook. Only these: any other hook a kernel lacks fails
+ * the load, since a program left out is enforcement left out.
+ */
+static const struct {
+	const char *program, *hook;
+} optional_programs[] = {
+	/* ACLs have hooks of their own from 6.2; before, they are xattrs, which enf_base_setxattr and
+	 * enf_base_removexattr decide. */
+	{ "enf_base_set_acl", "bpf_lsm_inode_set_acl" },
+	{ "enf_base_remove_acl", "bpf_lsm_inode_remove_acl" },
+};
+
+static int select_programs(struct engine *e)
+{
+	struct btf *vmlinux = btf__load_vmlinux_btf();
+	int r = 0;
+
+	if (!vmlinux)
+		return -errno;
+	for (size_t i = 0; i < sizeof(optional_programs) / sizeof(optional_programs[0]) && r == 0; i++) {
+		struct bpf_program *prog = bpf_object__find_program_by_name(e->skel->obj, optional_programs[i].program);
+
+		if (!prog)
+			r = -ENOENT;
+		else if (btf__find_by_name_kind(vmlinux, optional_programs[i].hook, BTF_KIND_FUNC) < 0)
+			r = bpf_program__set_autoload(prog, false);
+	}
+	btf__free(vmlinux);
+	return r;
+}
+
 static bool is_program_name(const struct engine *e, const char *name)
 {
 	return bpf_object__find_program_by_name(e->skel->obj, name) != NULL;
@@ -345,6 +379,8 @@ static int attach_staged(struct engine *e, char *msg, size_t size)
 		struct bpf_link *link;
 		int r;
 
+		if (!bpf_program__autoload(prog))
+			continue;
 		link = bpf_program__attach(prog);
 		if (!link) {
 			r = -errno;
@@ -385,6 +421,8 @@ static void commit_links(struct engine *e)
 	bpf_object__for_each_program(prog, e->skel->obj) {
 		char staged[4096], final[4096];
 
+		if (!bpf_program__autoload(prog))
+			continue;
 		link_path(e, prog, true, staged, sizeof(staged));
 		link_path(e, prog, false, final, sizeof(final));
 		if (rename(staged, final) < 0)
@@ -546,6 +584,8 @@ static int reuse_pinned(struct engine *e)
 	bpf_object__for_each_program(prog, e->skel->obj) {
 		char path[4096];
 
+		if (!bpf_program__autoload(prog))
+			continue;
 		link_path(e, prog, false, path, sizeof(path));
 		if (access(path, F_OK) < 0)
 			return -ENOENT;
@@ -624,6 +664,12 @@ int engine_start(struct engine *e, const struct engine_options *o, char *msg, si
 		snprintf(msg, size, "cannot open the embedded BPF object: %s", strerror(-r));
 		goto fail;
 	}
+	r = select_programs(e);
+	if (r < 0) {
+		snprintf(msg, size, "cannot tell which LSM hooks this kernel has from its BTF (/sys/kernel/btf/vmlinux): %s",
+			 strerror(-r));
+		goto fail;
+	}
 	r = set_pin_paths(e, bad, sizeof(bad));
 	if (r < 0) {
 		snprintf(msg, size, "cannot set the pin paths of the maps: %s", strerror(-r));
@@ -647,7 +693,7 @@ int engine_start(struct engine *e, const struct engine_options *o, char *msg, si
 			/* Something did not fit: start over with a fresh object and load it. */
 			enforcer_bpf__destroy(e->skel);
 			e->skel = enforcer_bpf__open();
-			if (!e->skel || set_pin_paths(e, bad, sizeof(bad)) < 0) {
+			if (!e->skel || select_programs(e) < 0 || set_pin_paths(e, bad, sizeof(bad)) < 0) {
 				r = -ENOMEM;
 				snprintf(msg, size, "cannot open the embedded BPF object");
 				goto fail;

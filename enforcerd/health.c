@@ -67,6 +67,8 @@ void health_metrics(const struct engine *e, json_t *arr)
 	if (!e->skel)
 		return;
 	bpf_object__for_each_program(prog, e->skel->obj) {
+		if (!bpf_program__autoload(prog))
+			continue; /* its hook is not in this kernel (engine.c, optional_programs) */
 		progs++;
 		snprintf(path, sizeof(path), "%s/links/%s", e->pin_dir, bpf_program__name(prog));
 		attached += link_attached(path);
@@ -79,7 +81,7 @@ void health_metrics(const struct engine *e, json_t *arr)
 		snprintf(path, sizeof(path), "%s/maps/%s", e->pin_dir, bpf_map__name(map));
 		pins += stat(path, &st) == 0;
 	}
-	metrics_add(arr, "enforcer_programs_expected", "gauge", "BPF-LSM programs of this build", progs, NULL);
+	metrics_add(arr, "enforcer_programs_expected", "gauge", "BPF-LSM programs of this build for hooks this kernel has", progs, NULL);
 	metrics_add(arr, "enforcer_programs_attached", "gauge", "programs of this build whose pinned link is attached",
 		    attached, NULL);
 	metrics_add(arr, "enforcer_pins_expected", "gauge", "pins this build keeps (one link per program, one per map)",

@@ -149,6 +149,7 @@ enum enf_hook {
 	ENF_HOOK_BASE_DEVICE_NODE = 105, /* creating a block or character device node (mknod) */
 	ENF_HOOK_BASE_MODULE_REQUEST = 106, /* asking the kernel to load a module for it (modprobe, autoload) */
 	ENF_HOOK_BASE_KEY_UPCALL = 107, /* request_key(2) making the kernel run /sbin/request-key */
+	ENF_HOOK_BASE_XATTR      = 108, /* setting or removing an extended attribute outside user.* */
 };
 
 /* Why a decision was made the way it was (event.reason). */
@@ -209,8 +210,7 @@ struct enf_profile_val {
 	__u8  defaults[ENF_SECTION_COUNT];  /* enum enf_action per section */
 	__u8  flags;                        /* ENF_PROFILE_* */
 	__u8  fileless_exec;                /* enum enf_action; NONE: the exec default decides */
-	__u8  baseline_optout;              /* ENF_BASELINE_*: what the baseline lets through (logged) */
-	__u8  _pad;
+	__u16 baseline_optout;              /* ENF_BASELINE_*: what the baseline lets through (logged) */
 	__u32 _pad2;
 };
 
@@ -232,7 +232,8 @@ struct enf_profile_val {
 #define ENF_BASELINE_UNIX_ABSTRACT (1u << 5) /* abstract unix sockets bound outside the profile's domain */
 #define ENF_BASELINE_IO_URING (1u << 6) /* io_uring instances (a ring takes files no hook decides: MSG_RING) */
 #define ENF_BASELINE_DEVICE_NODES (1u << 7) /* block and character device nodes (a new name for a device) */
-#define ENF_BASELINE_ALL     ((1u << 8) - 1) /* baseline_optout is a __u8: no bit is left */
+#define ENF_BASELINE_XATTRS  (1u << 8) /* extended attributes outside user.*: file capabilities, ACLs, labels */
+#define ENF_BASELINE_ALL     ((1u << 9) - 1)
 
 /*
  * path_trie: one edge of a profile's path trie, {instance, parent, name} -> child.
@@ -649,6 +650,12 @@ _Static_assert(sizeof(struct enf_inode_filter) == ENF_INODE_FILTER_BITS / 8, "en
 _Static_assert(sizeof(struct enf_attach_val) == 8, "enf_attach_val");
 _Static_assert(sizeof(struct enf_cgroup_path_key) == ENF_CGROUP_PATH_MAX, "enf_cgroup_path_key");
 _Static_assert(sizeof(struct enf_profile_val) == 24, "enf_profile_val");
+/*
+ * baseline_optout was a __u8 followed by a zero pad byte: as a __u16 at the
+ * same (even) offset, pinned values and bundles written before it read the
+ * same on little-endian machines, the new bits 0.
+ */
+_Static_assert(__builtin_offsetof(struct enf_profile_val, baseline_optout) == 18, "enf_profile_val.baseline_optout");
 _Static_assert(sizeof(struct enf_trie_key) == 32, "enf_trie_key");
 _Static_assert(sizeof(struct enf_trie_long_key) == 264, "enf_trie_long_key");
 _Static_assert(sizeof(struct enf_node_val) == 92, "enf_node_val");

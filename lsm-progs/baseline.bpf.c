@@ -241,3 +241,109 @@ int BPF_PROG(enf_base_key_upcall, struct key *key, const struct cred *cred, unsi
 		return 0;
 	return baseline_check(ENF_HOOK_BASE_KEY_UPCALL, ENF_BASELINE_HELPERS);
 }
+
+/*
+ * Extended attributes outside user.*: file capabilities (security.capability:
+ * whoever runs the file, on the whole node, gains them), ACLs
+ * (system.posix_acl_*: who may read and write the file), the labels of
+ * other LSMs (security.*) and trusted.* (overlayfs's redirects and opaque
+ * directories). No path hook sees setxattr(2) or removexattr(2), so no file
+ * rule can: a confined root refused chmod u+s and writes under a
+ * directory could still give a program there capabilities, or any user
+ * write access by an ACL. user.* is data, and needs write permission on
+ * the file.
+ *
+ * The kernel also writes attributes on its own for a task: overlayfs copies
+ * a file's up when it is first written and marks directories opaque, under
+ * the mounter's credentials (override_creds()). Those are not the task's
+ * writes: a task whose credentials are overridden is asked nothing, except
+ * in io_uring's workers, where a ring's registered personality overrides
+ * them for the task's own request. The task's own setxattr on an overlay
+ * file is decided on the overlay's dentry, before overlayfs writes the
+ * upper one.
+ */
+static __always_inline bool xattr_is_user(const char *name)
+{
+	static const char user[] = "user.";
+	char got[sizeof(user)] = {};
+
+	/* A name the probe cannot read is not user.*: fail closed. */
+	return bpf_probe_read_kernel(got, sizeof(user) - 1, name) == 0 && name_is(got, user, sizeof(user) - 1);
+}
+
+static __always_inline bool kernel_writes_for_task(void)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	return task->cred != task->real_cred && !(task->flags & PF_IO_WORKER);
+}
+
+static __always_inline bool xattr_decided(const char *name)
+{
+	return !xattr_is_user(name) && !kernel_writes_for_task();
+}
+
+/*
+ * What a setxattr or removexattr hook answers when it has no objection.
+ * Before 6.10 (inode_xattr_skipcap), security_inode_setxattr() and
+ * security_inode_removexattr() run the kernel's capability check for
+ * security.* (cap_inode_setxattr(): CAP_SYS_ADMIN, or CAP_SETFCAP to remove
+ * file capabilities) only when every hook answers 1, and the BPF LSM's own
+ * hook answers 0: with "bpf" in the LSM list, any user may set or remove
+ * security.* attributes of any file (no permission check applies to them
+ * in the VFS). Answering 1 there gives the check back; 6.10 and later run
+ * it before the hooks and accept only 0.
+ */
+static __always_inline int xattr_no_objection(void)
+{
+	return bpf_core_field_exists(union security_list_options, inode_xattr_skipcap) ? 0 : 1;
+}
+
+static __always_inline int xattr_check(const char *name, int ret)
+{
+	int r;
+
+	if (ret < 0)
+		return ret;
+	if (xattr_decided(name)) {
+		r = baseline_check(ENF_HOOK_BASE_XATTR, ENF_BASELINE_XATTRS);
+		if (r)
+			return r;
+	}
+	return xattr_no_objection();
+}
+
+SEC("lsm/inode_setxattr")
+int BPF_PROG(enf_base_setxattr, void *idmap, struct dentry *dentry, const char *name, const void *value, size_t size,
+	     int flags, int ret)
+{
+	return xattr_check(name, ret);
+}
+
+SEC("lsm/inode_removexattr")
+int BPF_PROG(enf_base_removexattr, void *idmap, struct dentry *dentry, const char *name, int ret)
+{
+	return xattr_check(name, ret);
+}
+
+/*
+ * From 6.2 ACLs have hooks of their own, and setxattr(2) of an ACL's name
+ * reaches only these; before, the two above see them. The daemon loads these
+ * only where the kernel has them (engine.c, optional_programs).
+ */
+SEC("lsm/inode_set_acl")
+int BPF_PROG(enf_base_set_acl, void *idmap, struct dentry *dentry, const char *acl_name, struct posix_acl *kacl,
+	     int ret)
+{
+	if (ret != 0)
+		return ret;
+	return xattr_decided(acl_name) ? baseline_check(ENF_HOOK_BASE_XATTR, ENF_BASELINE_XATTRS) : 0;
+}
+
+SEC("lsm/inode_remove_acl")
+int BPF_PROG(enf_base_remove_acl, void *idmap, struct dentry *dentry, const char *acl_name, int ret)
+{
+	if (ret != 0)
+		return ret;
+	return xattr_decided(acl_name) ? baseline_check(ENF_HOOK_BASE_XATTR, ENF_BASELINE_XATTRS) : 0;
+}

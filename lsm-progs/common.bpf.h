@@ -37,6 +37,7 @@
 #define S_IFDIR        0040000
 #define S_IFBLK        0060000
 #define S_IFCHR        0020000
+#define PF_IO_WORKER   0x00000010 /* task_struct.flags: an io_uring worker (include/linux/sched.h) */
 #define PR_SET_MM      35
 #define RENAME_EXCHANGE (1 << 1)
 

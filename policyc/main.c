@@ -75,7 +75,7 @@ static const char help_text[] =
 	"      --family FAMILY        socket family (inet4, inet6, unix, packet, netlink); default:\n"
 	"                             that of ADDR; required when there is no ADDR\n"
 	"      --baseline WORD        an operation of the confinement baseline: mount, userns, ptrace,\n"
-	"                             helpers, modules, unix-abstract, io-uring or device-nodes\n"
+	"                             helpers, modules, unix-abstract, io-uring, device-nodes or xattrs\n"
 	"                             (docs/policy.md \"baseline\")\n"
 	"      --from EXE             the acting executable (rules with \"from\" need it)\n"
 	"      --json                 print the verdict as JSON\n"

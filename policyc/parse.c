@@ -281,7 +281,7 @@ static int parse_net_section(struct parse_ctx *c, json_t *v, const struct json_p
  * baseline the profile lets through (each one logged). Every word is
  * optional and "deny" by default (enf_baseline_words, common/baseline.c).
  */
-static int parse_baseline(struct parse_ctx *c, json_t *v, const struct json_pos_node *pn, uint8_t *ret)
+static int parse_baseline(struct parse_ctx *c, json_t *v, const struct json_pos_node *pn, uint16_t *ret)
 {
 	static const char *const words[] = { "deny", "allow", NULL };
 	static const struct parse_hint hints[] = {
@@ -309,7 +309,7 @@ static int parse_baseline(struct parse_ctx *c, json_t *v, const struct json_pos_
 		if (enf_baseline_from_word(key, &bit) < 0)
 			return -EINVAL; /* parse_check_keys() let only baseline words through */
 		if (strcmp(w, "allow") == 0)
-			*ret |= (uint8_t)bit;
+			*ret |= (uint16_t)bit;
 		parse_path_pop(c, old);
 	}
 	return 0;

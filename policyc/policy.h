@@ -80,7 +80,7 @@ struct policy_profile {
 	struct policy_path_section exec;
 	struct policy_path_section file;
 	struct policy_net_section network;
-	uint8_t baseline_optout;  /* ENF_BASELINE_*: the "baseline" words set to "allow" */
+	uint16_t baseline_optout; /* ENF_BASELINE_*: the "baseline" words set to "allow" */
 };
 
 /* A message ready for the user: "web.json:14:9: network.rules[3].ports[1]: ..." */

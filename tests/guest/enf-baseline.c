@@ -29,6 +29,11 @@
  *                             x86-64 runs the low 32 bits, the saved orig_ax keeps all 64
  *   held-key TYPE DESC        add_key(2) of DESC into the process keyring, then
  *                             request_key(2) of it with a callout: found, nothing built
+ *   setxattr PATH NAME VALUE  lsetxattr(2); VALUE "fcap" is a file capability (v2,
+ *                             cap_net_raw effective and permitted), "acl" an access ACL
+ *                             that gives uid 65534 read and write, else the bytes given
+ *   removexattr PATH NAME     lremovexattr(2)
+ *   getxattr PATH NAME        lgetxattr(2): "ok" when the attribute is there
  *
  * Before the operation: --cgroup DIR, --as UID:GID (enf-enter.h).
  */
@@ -36,12 +41,14 @@
 #include <fcntl.h>
 #include <linux/io_uring.h>
 #include <linux/keyctl.h>
+#include <linux/types.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/syscall.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "enf-enter.h"
@@ -83,7 +90,8 @@ static int report(int err)
 		{ EPERM, "EPERM" }, { EACCES, "EACCES" }, { ENOENT, "ENOENT" }, { EINVAL, "EINVAL" },
 		{ EBUSY, "EBUSY" }, { ENOEXEC, "ENOEXEC" }, { ENOSYS, "ENOSYS" }, { EBADMSG, "EBADMSG" },
 		{ ENOKEY, "ENOKEY" }, { EKEYREJECTED, "EKEYREJECTED" }, { EFAULT, "EFAULT" },
-		{ EKEYEXPIRED, "EKEYEXPIRED" }, { EDQUOT, "EDQUOT" },
+		{ EKEYEXPIRED, "EKEYEXPIRED" }, { EDQUOT, "EDQUOT" }, { ENODATA, "ENODATA" },
+		{ EOPNOTSUPP, "EOPNOTSUPP" },
 	};
 
 	if (err == 0) {
@@ -110,6 +118,33 @@ static int do_write(const char *path, const char *text)
 		err = errno;
 	close(fd);
 	return report(err);
+}
+
+/*
+ * The values setxattr writes, in the kernel's own formats (the structs of
+ * linux/capability.h and linux/posix_acl_xattr.h, little-endian as on x86).
+ */
+static int do_setxattr(const char *path, const char *name, const char *value)
+{
+	const __u32 fcap[5] = { 0x02000000u | 1u /* VFS_CAP_REVISION_2 | EFFECTIVE */, 1u << 13 /* CAP_NET_RAW */ };
+	/* version 2, then {tag, perm, id}: USER_OBJ rw, USER 65534 rw, GROUP_OBJ r, MASK rw, OTHER r */
+	const __u16 acl_entries[] = { 1, 6, 0, 0, 2, 6, 65534, 0, 4, 4, 0, 0, 0x10, 6, 0, 0, 0x20, 4, 0, 0 };
+	char acl[4 + sizeof(acl_entries)];
+	const void *v = value;
+	size_t size = strlen(value);
+
+	if (strcmp(value, "fcap") == 0) {
+		v = fcap;
+		size = sizeof(fcap);
+	} else if (strcmp(value, "acl") == 0) {
+		const __u32 version = 2;
+
+		memcpy(acl, &version, 4);
+		memcpy(acl + 4, acl_entries, sizeof(acl_entries));
+		v = acl;
+		size = sizeof(acl);
+	}
+	return report(lsetxattr(path, name, v, size, 0) < 0 ? errno : 0);
 }
 
 static int do_move_mount(const char *src, const char *dst)
@@ -233,7 +268,13 @@ int main(int argc, char **argv)
 			return do_move_mount(a, b);
 		if (strcmp(op, "write") == 0)
 			return do_write(a, b);
+		if (strcmp(op, "removexattr") == 0)
+			return report(lremovexattr(a, b) < 0 ? errno : 0);
+		if (strcmp(op, "getxattr") == 0)
+			return report(lgetxattr(a, b, NULL, 0) < 0 ? errno : 0);
 	}
+	if (argc == 5 && strcmp(argv[1], "setxattr") == 0)
+		return do_setxattr(argv[2], argv[3], argv[4]);
 	if (argc == 5 && strcmp(argv[1], "request-key") == 0) {
 		const char *callout = strcmp(argv[4], "-") == 0 ? NULL : argv[4];
 
@@ -256,6 +297,7 @@ int main(int argc, char **argv)
 	fprintf(stderr, "usage: enf-baseline userns | io-uring | init-module-junk\n"
 		"       | tmpfs|remount-ro|umount|fsmount|reconfigure-ro|finit-module|kexec-file PATH\n"
 		"       | bind|move-mount SRC DST | write PATH TEXT | pivot-root ROOT NEW OLD\n"
-		"       | request-key TYPE DESC CALLOUT|- | request-key-hi TYPE DESC CALLOUT | held-key TYPE DESC\n");
+		"       | request-key TYPE DESC CALLOUT|- | request-key-hi TYPE DESC CALLOUT | held-key TYPE DESC\n"
+		"       | setxattr PATH NAME VALUE | removexattr|getxattr PATH NAME\n");
 	return 2;
 }

@@ -254,6 +254,18 @@ profile_holds() {
 		"make a node for the root file system's disk ($disk) in /tmp" \
 		'"hook":"baseline:device-node"|"reason":"baseline"' "$PROBE" mknod /tmp/enf-holds-disk b "${disk%:*}" "${disk#*:}"
 	rm -f /tmp/enf-holds-disk
+	# Attributes no path rule sees (baseline xattrs): file capabilities, a
+	# privilege for whoever runs the file on the node, and an ACL, which
+	# gives any user access. The control's are removed before the try.
+	cp "$PROBE" /tmp/enf-holds-cap
+	ATTACK_RESET="$BASELINE removexattr /tmp/enf-holds-cap security.capability >/dev/null" attack root \
+		"give a program file capabilities (setcap cap_net_raw)" '"hook":"baseline:xattr"|"reason":"baseline"' \
+		"$BASELINE" setxattr /tmp/enf-holds-cap security.capability fcap
+	echo data >/tmp/enf-holds-acl
+	ATTACK_RESET="$BASELINE removexattr /tmp/enf-holds-acl system.posix_acl_access >/dev/null" attack root \
+		"give nobody write access to a file by an ACL (setfacl)" '"hook":"baseline:xattr"|"reason":"baseline"' \
+		"$BASELINE" setxattr /tmp/enf-holds-acl system.posix_acl_access acl
+	rm -f /tmp/enf-holds-cap /tmp/enf-holds-acl
 	# The service manager builds whatever sandbox a unit file says, from root's
 	# requests on its private socket (docs/bypasses.md): the workload may not ask.
 	# systemd takes requests there from root only; the control connects as root.
