@@ -17,7 +17,7 @@ static const char *const baseline_what[] = {
 	"abstract unix sockets outside the profile's domain",
 	"creating io_uring instances",
 	"creating block and character device nodes",
-	"setting or removing extended attributes outside user.*: file capabilities, ACLs, security.*, trusted.*",
+	"setting or removing extended attributes but user.* data: file capabilities, ACLs, security.*, trusted.*, user.overlay.*",
 };
 _Static_assert(sizeof(enf_baseline_words) / sizeof(enf_baseline_words[0]) - 1 == 9 &&
 	       ENF_BASELINE_ALL == (1u << 9) - 1 && ENF_BASELINE_MOUNT == 1u << 0 && ENF_BASELINE_USERNS == 1u << 1 &&

@@ -108,3 +108,29 @@ void support_explain_load(const struct support_report *r, int err, char *msg, si
 			 "for the loader's log.", strerror(err));
 	}
 }
+
+/* Those that decide setxattr before 6.10 (SELinux, Smack; IMA and EVM from 6.9) are not on the list. */
+bool support_xattr_hooks_end_at_bpf(const char *lsm_list)
+{
+	static const char *const leave_alone[] = { "capability", "lockdown", "yama", "loadpin", "safesetid",
+						   "landlock", "apparmor", "tomoyo", "integrity", NULL };
+	_cleanup_free_ char *list = strdup(lsm_list);
+	bool after = false;
+	char *save = NULL;
+
+	if (!list)
+		return false;
+	for (char *w = strtok_r(list, ",\n", &save); w; w = strtok_r(NULL, ",\n", &save)) {
+		bool known = false;
+
+		if (strcmp(w, "bpf") == 0) {
+			after = true;
+			continue;
+		}
+		for (size_t i = 0; after && leave_alone[i]; i++)
+			known |= strcmp(w, leave_alone[i]) == 0;
+		if (after && !known)
+			return false;
+	}
+	return after;
+}

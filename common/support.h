@@ -25,6 +25,14 @@ void support_probe(struct support_report *r);
 /* 0 when the static rungs pass; otherwise -EOPNOTSUPP and one message in msg. */
 int support_check(const struct support_report *r, char *msg, size_t size);
 
+/*
+ * Whether no LSM after "bpf" in LSM_LIST (/sys/kernel/security/lsm) may
+ * decide inode_setxattr or inode_removexattr on kernels before 6.10, so
+ * that a BPF program's answer there is the last (lsm-progs/baseline.bpf.c,
+ * xattr_no_objection()). An LSM it does not know counts as one that may.
+ */
+bool support_xattr_hooks_end_at_bpf(const char *lsm_list);
+
 /* The message for a failed program load (errno as positive value). */
 void support_explain_load(const struct support_report *r, int err, char *msg, size_t size);
 

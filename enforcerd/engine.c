@@ -329,26 +329,43 @@ static void link_path(const struct engine *e, const struct bpf_program *prog, bo
  */
 static const struct {
 	const char *program, *hook;
+	const char *needed_with; /* a kernel function that routes around the others without the hook */
 } optional_programs[] = {
-	/* ACLs have hooks of their own from 6.2; before, they are xattrs, which enf_base_setxattr and
-	 * enf_base_removexattr decide. */
-	{ "enf_base_set_acl", "bpf_lsm_inode_set_acl" },
-	{ "enf_base_remove_acl", "bpf_lsm_inode_remove_acl" },
+	/* ACLs have hooks of their own from 6.2 (vfs_set_acl, vfs_remove_acl); before, they are xattrs,
+	 * which enf_base_setxattr and enf_base_removexattr decide. */
+	{ "enf_base_set_acl", "bpf_lsm_inode_set_acl", "vfs_set_acl" },
+	{ "enf_base_remove_acl", "bpf_lsm_inode_remove_acl", "vfs_remove_acl" },
 };
 
-static int select_programs(struct engine *e)
+/*
+ * Before load: which optional programs this kernel has hooks for, and
+ * whether the xattr programs give the kernel's capability check for
+ * security.* back (lsm-progs/baseline.bpf.c, xattr_no_objection()).
+ */
+static int select_programs(struct engine *e, const char *lsm_list)
 {
 	struct btf *vmlinux = btf__load_vmlinux_btf();
+	bool skipcap;
 	int r = 0;
 
 	if (!vmlinux)
 		return -errno;
+	skipcap = btf__find_by_name_kind(vmlinux, "bpf_lsm_inode_xattr_skipcap", BTF_KIND_FUNC) >= 0;
+	e->skel->rodata->xattr_give_back_cap_check = !skipcap && support_xattr_hooks_end_at_bpf(lsm_list);
+	if (!skipcap && !e->skel->rodata->xattr_give_back_cap_check)
+		log_info("the LSM list %s has after \"bpf\" an LSM that may decide setxattr: the xattr programs answer "
+			 "0, as the BPF LSM does, and the capability check for security.* that it skips on this kernel is "
+			 "left to that LSM", lsm_list);
 	for (size_t i = 0; i < sizeof(optional_programs) / sizeof(optional_programs[0]) && r == 0; i++) {
 		struct bpf_program *prog = bpf_object__find_program_by_name(e->skel->obj, optional_programs[i].program);
 
 		if (!prog)
 			r = -ENOENT;
-		else if (btf__find_by_name_kind(vmlinux, optional_programs[i].hook, BTF_KIND_FUNC) < 0)
+		else if (btf__find_by_name_kind(vmlinux, optional_programs[i].hook, BTF_KIND_FUNC) >= 0)
+			continue;
+		else if (btf__find_by_name_kind(vmlinux, optional_programs[i].needed_with, BTF_KIND_FUNC) >= 0)
+			r = -EOPNOTSUPP; /* the kernel has the route but no hook for it: fail closed */
+		else
 			r = bpf_program__set_autoload(prog, false);
 	}
 	btf__free(vmlinux);
@@ -664,9 +681,10 @@ int engine_start(struct engine *e, const struct engine_options *o, char *msg, si
 		snprintf(msg, size, "cannot open the embedded BPF object: %s", strerror(-r));
 		goto fail;
 	}
-	r = select_programs(e);
+	r = select_programs(e, sr.lsm_list);
 	if (r < 0) {
-		snprintf(msg, size, "cannot tell which LSM hooks this kernel has from its BTF (/sys/kernel/btf/vmlinux): %s",
+		snprintf(msg, size, "cannot tell which LSM hooks this kernel has from its BTF (/sys/kernel/btf/vmlinux), or "
+			 "it has a way to write ACLs (vfs_set_acl) without the hook that decides it (inode_set_acl): %s",
 			 strerror(-r));
 		goto fail;
 	}
@@ -693,7 +711,7 @@ int engine_start(struct engine *e, const struct engine_options *o, char *msg, si
 			/* Something did not fit: start over with a fresh object and load it. */
 			enforcer_bpf__destroy(e->skel);
 			e->skel = enforcer_bpf__open();
-			if (!e->skel || select_programs(e) < 0 || set_pin_paths(e, bad, sizeof(bad)) < 0) {
+			if (!e->skel || select_programs(e, sr.lsm_list) < 0 || set_pin_paths(e, bad, sizeof(bad)) < 0) {
 				r = -ENOMEM;
 				snprintf(msg, size, "cannot open the embedded BPF object");
 				goto fail;

@@ -149,7 +149,7 @@ enum enf_hook {
 	ENF_HOOK_BASE_DEVICE_NODE = 105, /* creating a block or character device node (mknod) */
 	ENF_HOOK_BASE_MODULE_REQUEST = 106, /* asking the kernel to load a module for it (modprobe, autoload) */
 	ENF_HOOK_BASE_KEY_UPCALL = 107, /* request_key(2) making the kernel run /sbin/request-key */
-	ENF_HOOK_BASE_XATTR      = 108, /* setting or removing an extended attribute outside user.* */
+	ENF_HOOK_BASE_XATTR      = 108, /* setting or removing an extended attribute other than user.* data */
 };
 
 /* Why a decision was made the way it was (event.reason). */
@@ -232,7 +232,7 @@ struct enf_profile_val {
 #define ENF_BASELINE_UNIX_ABSTRACT (1u << 5) /* abstract unix sockets bound outside the profile's domain */
 #define ENF_BASELINE_IO_URING (1u << 6) /* io_uring instances (a ring takes files no hook decides: MSG_RING) */
 #define ENF_BASELINE_DEVICE_NODES (1u << 7) /* block and character device nodes (a new name for a device) */
-#define ENF_BASELINE_XATTRS  (1u << 8) /* extended attributes outside user.*: file capabilities, ACLs, labels */
+#define ENF_BASELINE_XATTRS  (1u << 8) /* extended attributes but user.* data: file capabilities, ACLs, labels */
 #define ENF_BASELINE_ALL     ((1u << 9) - 1)
 
 /*

@@ -25,6 +25,10 @@
  *  - what the kernel runs as root (ENF_BASELINE_HELPERS): writes checked
  *    inline in the file programs (baseline.bpf.h), which call
  *    enf_baseline_refuse(), and request_key(2)'s upcall (key_alloc, here).
+ *  - extended attributes (ENF_BASELINE_XATTRS): setting or removing any
+ *    but user.* data (file capabilities, ACLs, labels), which no path
+ *    hook sees (inode_setxattr, inode_removexattr, inode_set_acl,
+ *    inode_remove_acl).
  *
  * A profile in audit mode logs would-deny and allows; one in learn mode
  * allows (learn confines nothing); an opted-out operation is allowed and
@@ -243,7 +247,7 @@ int BPF_PROG(enf_base_key_upcall, struct key *key, const struct cred *cred, unsi
 }
 
 /*
- * Extended attributes outside user.*: file capabilities (security.capability:
+ * Extended attributes but user.* data: file capabilities (security.capability:
  * whoever runs the file, on the whole node, gains them), ACLs
  * (system.posix_acl_*: who may read and write the file), the labels of
  * other LSMs (security.*) and trusted.* (overlayfs's redirects and opaque
@@ -251,36 +255,60 @@ int BPF_PROG(enf_base_key_upcall, struct key *key, const struct cred *cred, unsi
  * rule can: a confined root refused chmod u+s and writes under a
  * directory could still give a program there capabilities, or any user
  * write access by an ACL. user.* is data, and needs write permission on
- * the file.
+ * the file; but user.overlay.* is what an overlay mounted with userxattr
+ * (rootless containers) reads as its redirects and opaque directories.
  *
  * The kernel also writes attributes on its own for a task: overlayfs copies
  * a file's up when it is first written and marks directories opaque, under
  * the mounter's credentials (override_creds()). Those are not the task's
  * writes: a task whose credentials are overridden is asked nothing, except
- * in io_uring's workers, where a ring's registered personality overrides
- * them for the task's own request. The task's own setxattr on an overlay
- * file is decided on the overlay's dentry, before overlayfs writes the
- * upper one.
+ * an io_uring worker running the task's setxattr request, which a ring's
+ * registered personality runs under other credentials. The task's own
+ * setxattr on an overlay file is decided on the overlay's dentry, before
+ * overlayfs writes the upper one.
  */
-static __always_inline bool xattr_is_user(const char *name)
+static __always_inline bool xattr_is_data(const char *name)
 {
-	static const char user[] = "user.";
-	char got[sizeof(user)] = {};
+	static const char user[] = "user.", overlay[] = "user.overlay.";
+	char got[sizeof(overlay)] = {};
 
-	/* A name the probe cannot read is not user.*: fail closed. */
-	return bpf_probe_read_kernel(got, sizeof(user) - 1, name) == 0 && name_is(got, user, sizeof(user) - 1);
+	/* A name the probe cannot read is not data: fail closed. */
+	if (bpf_probe_read_kernel(got, sizeof(overlay) - 1, name) < 0 &&
+	    bpf_probe_read_kernel(got, sizeof(user) - 1, name) < 0)
+		return false;
+	return name_starts_with(got, user, sizeof(user) - 1) && !name_starts_with(got, overlay, sizeof(overlay) - 1);
+}
+
+/*
+ * The request an io-wq worker is running (io_worker.cur_work, in the
+ * request), when it is a setxattr: xattr requests always run there, never
+ * in the submitting task or the SQPOLL thread (6.1: -EAGAIN when issued
+ * without blocking; 6.12: forced async).
+ */
+static __always_inline bool io_worker_runs_setxattr(struct task_struct *task)
+{
+	struct io_wq_work *work;
+	__u8 op;
+
+	if (!(task->flags & PF_IO_WORKER))
+		return false;
+	work = BPF_CORE_READ((struct io_worker *)task->worker_private, cur_work);
+	if (!work)
+		return false;
+	op = BPF_CORE_READ((struct io_kiocb *)((char *)work - bpf_core_field_offset(struct io_kiocb, work)), opcode);
+	return op == IORING_OP_SETXATTR || op == IORING_OP_FSETXATTR;
 }
 
 static __always_inline bool kernel_writes_for_task(void)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 
-	return task->cred != task->real_cred && !(task->flags & PF_IO_WORKER);
+	return task->cred != task->real_cred && !io_worker_runs_setxattr(task);
 }
 
 static __always_inline bool xattr_decided(const char *name)
 {
-	return !xattr_is_user(name) && !kernel_writes_for_task();
+	return !xattr_is_data(name) && !kernel_writes_for_task();
 }
 
 /*
@@ -292,11 +320,18 @@ static __always_inline bool xattr_decided(const char *name)
  * hook answers 0: with "bpf" in the LSM list, any user may set or remove
  * security.* attributes of any file (no permission check applies to them
  * in the VFS). Answering 1 there gives the check back; 6.10 and later run
- * it before the hooks and accept only 0.
+ * it before the hooks and accept only 0. But 1 also ends the list: an LSM
+ * after "bpf" that decides these hooks (SELinux, Smack, IMA and EVM from
+ * 6.9) would no longer be asked, and each makes the capability check
+ * itself; so the daemon sets this only when none follows (engine.c).
  */
+const volatile bool xattr_give_back_cap_check = false;
+
 static __always_inline int xattr_no_objection(void)
 {
-	return bpf_core_field_exists(union security_list_options, inode_xattr_skipcap) ? 0 : 1;
+	if (bpf_core_field_exists(union security_list_options, inode_xattr_skipcap))
+		return 0;
+	return xattr_give_back_cap_check ? 1 : 0;
 }
 
 static __always_inline int xattr_check(const char *name, int ret)

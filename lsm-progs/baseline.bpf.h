@@ -51,6 +51,17 @@ static __always_inline struct proc_inode *proc_inode_of(struct inode *inode)
 	return (struct proc_inode *)((char *)inode - bpf_core_field_offset(struct proc_inode, vfs_inode));
 }
 
+/* s begins with want's first len bytes (s holds at least len). */
+static __always_inline bool name_starts_with(const char *s, const char *want, int len)
+{
+	bool same = true;
+
+	/* No early exit, so that clang unrolls it: a loop would index the stack by a variable. */
+	for (int i = 0; i < len; i++)
+		same &= s[i] == want[i];
+	return same;
+}
+
 /* NUL-terminated name s equals want (len bytes and its NUL; s holds at least len + 1). */
 static __always_inline bool name_is(const char *s, const char *want, int len)
 {

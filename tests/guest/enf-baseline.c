@@ -34,6 +34,11 @@
  *                             that gives uid 65534 read and write, else the bytes given
  *   removexattr PATH NAME     lremovexattr(2)
  *   getxattr PATH NAME        lgetxattr(2): "ok" when the attribute is there
+ *   io-uring-setxattr PATH NAME VALUE
+ *                             the same as setxattr, as an io_uring request run under a
+ *                             personality the ring registered before the task's
+ *                             credentials changed (an io-wq worker then runs it with
+ *                             overridden credentials)
  *
  * Before the operation: --cgroup DIR, --as UID:GID (enf-enter.h).
  */
@@ -46,7 +51,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -145,6 +152,60 @@ static int do_setxattr(const char *path, const char *name, const char *value)
 		size = sizeof(acl);
 	}
 	return report(lsetxattr(path, name, v, size, 0) < 0 ? errno : 0);
+}
+
+/*
+ * One IORING_OP_SETXATTR under a registered personality. The personality
+ * holds the credentials of the moment it was registered; PR_SET_KEEPCAPS then
+ * gives the task new ones (the same ids, another struct cred), so the
+ * worker that runs the request overrides its credentials with the
+ * personality's, as a ring's other user would.
+ */
+static int do_io_uring_setxattr(const char *path, const char *name, const char *value)
+{
+	struct io_uring_params p = {};
+	struct io_uring_sqe *sqes;
+	struct io_uring_cqe *cqe;
+	unsigned *sq_tail, *sq_array, *cq_head, *cq_tail;
+	char *sq, *cq;
+	int fd, personality, r;
+
+	fd = (int)syscall(SYS_io_uring_setup, 4, &p);
+	if (fd < 0)
+		return report(errno);
+	sq = mmap(NULL, p.sq_off.array + p.sq_entries * sizeof(unsigned), PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		  IORING_OFF_SQ_RING);
+	cq = mmap(NULL, p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe), PROT_READ | PROT_WRITE, MAP_SHARED,
+		  fd, IORING_OFF_CQ_RING);
+	sqes = mmap(NULL, p.sq_entries * sizeof(struct io_uring_sqe), PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		    IORING_OFF_SQES);
+	if (sq == MAP_FAILED || cq == MAP_FAILED || sqes == MAP_FAILED)
+		return report(errno);
+	personality = (int)syscall(SYS_io_uring_register, fd, IORING_REGISTER_PERSONALITY, NULL, 0);
+	if (personality < 0)
+		return report(errno);
+	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
+		return report(errno);
+	memset(&sqes[0], 0, sizeof(sqes[0]));
+	sqes[0].opcode = IORING_OP_SETXATTR;
+	sqes[0].addr = (unsigned long)name;
+	sqes[0].addr2 = (unsigned long)value;
+	sqes[0].len = (unsigned)strlen(value);
+	sqes[0].addr3 = (unsigned long)path;
+	sqes[0].personality = (__u16)personality;
+	sq_tail = (unsigned *)(sq + p.sq_off.tail);
+	sq_array = (unsigned *)(sq + p.sq_off.array);
+	sq_array[*sq_tail & (p.sq_entries - 1)] = 0;
+	__atomic_store_n(sq_tail, *sq_tail + 1, __ATOMIC_RELEASE);
+	r = (int)syscall(SYS_io_uring_enter, fd, 1, 1, IORING_ENTER_GETEVENTS, NULL, 0);
+	if (r < 0)
+		return report(errno);
+	cq_head = (unsigned *)(cq + p.cq_off.head);
+	cq_tail = (unsigned *)(cq + p.cq_off.tail);
+	if (*cq_head == __atomic_load_n(cq_tail, __ATOMIC_ACQUIRE))
+		return report(EBUSY);
+	cqe = (struct io_uring_cqe *)(cq + p.cq_off.cqes) + (*cq_head & (p.cq_entries - 1));
+	return report(cqe->res < 0 ? -cqe->res : 0);
 }
 
 static int do_move_mount(const char *src, const char *dst)
@@ -275,6 +336,8 @@ int main(int argc, char **argv)
 	}
 	if (argc == 5 && strcmp(argv[1], "setxattr") == 0)
 		return do_setxattr(argv[2], argv[3], argv[4]);
+	if (argc == 5 && strcmp(argv[1], "io-uring-setxattr") == 0)
+		return do_io_uring_setxattr(argv[2], argv[3], argv[4]);
 	if (argc == 5 && strcmp(argv[1], "request-key") == 0) {
 		const char *callout = strcmp(argv[4], "-") == 0 ? NULL : argv[4];
 
@@ -298,6 +361,6 @@ int main(int argc, char **argv)
 		"       | tmpfs|remount-ro|umount|fsmount|reconfigure-ro|finit-module|kexec-file PATH\n"
 		"       | bind|move-mount SRC DST | write PATH TEXT | pivot-root ROOT NEW OLD\n"
 		"       | request-key TYPE DESC CALLOUT|- | request-key-hi TYPE DESC CALLOUT | held-key TYPE DESC\n"
-		"       | setxattr PATH NAME VALUE | removexattr|getxattr PATH NAME\n");
+		"       | setxattr|io-uring-setxattr PATH NAME VALUE | removexattr|getxattr PATH NAME\n");
 	return 2;
 }

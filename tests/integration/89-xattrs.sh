@@ -22,7 +22,9 @@
 # and the engine's program answers 1 there to give the check back.
 # Controls: the same writes outside the cgroup; user.* in the cgroup; the
 # opt-out; overlayfs copying attributes up for a confined writer (the
-# kernel's own writes, under the mounter's credentials).
+# kernel's own writes, under the mounter's credentials). An io_uring
+# request under a registered personality (other credentials) is still
+# the task's.
 # enforcer-test: timeout=300
 . /enforcer/tests/integration/lib/lib.sh
 
@@ -87,6 +89,8 @@ wait_for_log '"hook":"baseline:xattr"' || true
 expect_contains "the refusals are logged" '"reason":"baseline"' \
 	"$(grep '"hook":"baseline:xattr"' "$AUDIT_LOG" | grep '"profile":"xattr"' | head -n 1)"
 expect_eq "user.* in the cgroup (control: not refused)" $user_xattr "$(c enf-baseline setxattr $T/file user.t89 x)"
+expect_eq "user.overlay.* in the cgroup (a userxattr overlay's own names)" EPERM \
+	"$(c enf-baseline setxattr $T/file user.overlay.opaque y)"
 
 # The opt-out: allowed and logged.
 expect_eq "the opted-out profile gives file capabilities" ok \
@@ -94,6 +98,19 @@ expect_eq "the opted-out profile gives file capabilities" ok \
 wait_for_log '"profile":"xattropt".*"verdict":"audit"' || true
 expect_contains "...logged (audit)" '"verdict":"audit"' \
 	"$(grep '"hook":"baseline:xattr"' "$AUDIT_LOG" | grep '"profile":"xattropt"' | head -n 1)"
+
+# Through io_uring (its baseline word allowed): an io-wq worker runs the
+# request, under the personality the ring registered before the task's
+# credentials changed, so its credentials are overridden as overlayfs's
+# are; the request is still the task's.
+compile_and_load xattruring '{"name":"xattruring","mode":"enforce","baseline":{"io-uring":"allow"},'"$PROFILE"'}'
+mkdir -p $CG/xattruring
+expect_exit "attach xattruring" 0 enforcerctl attach xattruring $CG/xattruring
+expect_eq "trusted.* by an io_uring request under a personality, outside the cgroup (control)" ok \
+	"$(enf-baseline io-uring-setxattr $T/file trusted.t91 x)"
+expect_eq "...set" ok "$(got $T/file trusted.t91)"
+expect_eq "the same request in the cgroup" EPERM "$(in_cgroup $CG/xattruring enf-baseline io-uring-setxattr $T/file trusted.t92 x)"
+expect_eq "...not set" ENODATA "$(got $T/file trusted.t92)"
 
 # The kernel writes attributes for a confined task too: overlayfs copies a
 # file's up when it is first written, and marks a directory made where one
