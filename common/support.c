@@ -11,6 +11,7 @@
 #define LSM_LIST_PATH  "/sys/kernel/security/lsm"
 #define LOCKDOWN_PATH  "/sys/kernel/security/lockdown"
 #define BTF_PATH       "/sys/kernel/btf/vmlinux"
+#define BTF_MAX_SIZE   (256u << 20)
 
 static int read_small(const char *path, char *buf, size_t size)
 {
@@ -34,6 +35,21 @@ static bool list_contains(const char *list, const char *word)
 		if ((p == list || p[-1] == ',') && (p[n] == 0 || p[n] == ','))
 			return true;
 	return false;
+}
+
+/*
+ * Whether the kernel's BTF names FUNC: its string table holds every
+ * function's name between NULs. Without libbpf, which enforcerctl does not
+ * link; false when the BTF cannot be read.
+ */
+static bool btf_names(const char *func)
+{
+	_cleanup_free_ char *data = NULL, *want = NULL;
+	size_t len;
+
+	if (read_file_all(BTF_PATH, BTF_MAX_SIZE, &data, &len) < 0 || asprintf(&want, "%c%s%c", 0, func, 0) < 0)
+		return false;
+	return memmem(data, len, want, strlen(func) + 2) != NULL;
 }
 
 void support_probe(struct support_report *r)
@@ -133,4 +149,10 @@ bool support_xattr_hooks_end_at_bpf(const char *lsm_list)
 			return false;
 	}
 	return after;
+}
+
+bool support_xattr_cap_check_skipped(const struct support_report *r)
+{
+	return r->bpf_lsm_active && r->btf && support_xattr_hooks_end_at_bpf(r->lsm_list) &&
+	       !btf_names("bpf_lsm_inode_xattr_skipcap");
 }

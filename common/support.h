@@ -33,6 +33,16 @@ int support_check(const struct support_report *r, char *msg, size_t size);
  */
 bool support_xattr_hooks_end_at_bpf(const char *lsm_list);
 
+/*
+ * Before 6.10, with "bpf" in the LSM list and no LSM after it that makes
+ * the check itself, the kernel skips its capability check for setting and
+ * removing security.* extended attributes, for every user, unless a BPF
+ * program on the hook answers 1, as enforcerd's do (lsm-progs/
+ * baseline.bpf.c, xattr_no_objection()). Reads the kernel's BTF (megabytes):
+ * for `enforcerctl check`, not every start.
+ */
+bool support_xattr_cap_check_skipped(const struct support_report *r);
+
 /* The message for a failed program load (errno as positive value). */
 void support_explain_load(const struct support_report *r, int err, char *msg, size_t size);
 

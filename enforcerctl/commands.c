@@ -42,12 +42,14 @@ int cmd_check(struct ctl *ctl, int argc, char **argv)
 {
 	struct support_report sr;
 	char msg[1024];
+	bool xattr_skipped;
 	int r;
 
 	(void)argv;
 	if (expect_args(argc, 0, 0, "check"))
 		return EXIT_USAGE;
 	support_probe(&sr);
+	xattr_skipped = support_xattr_cap_check_skipped(&sr);
 	r = support_check(&sr, msg, sizeof(msg));
 	if (r == 0 && sr.lockdown[0] && strcmp(sr.lockdown, "none") != 0) {
 		/* The load itself is the last rung; under lockdown it is refused. */
@@ -55,9 +57,10 @@ int cmd_check(struct ctl *ctl, int argc, char **argv)
 		r = -EPERM;
 	}
 	if (ctl->json) {
-		json_t *o = json_pack("{s:b, s:b, s:b, s:s, s:s, s:b, s:s}",
+		json_t *o = json_pack("{s:b, s:b, s:b, s:s, s:s, s:b, s:b, s:s}",
 				      "securityfs", sr.securityfs, "bpf_lsm_active", sr.bpf_lsm_active,
 				      "btf", sr.btf, "lsm", sr.lsm_list, "lockdown", sr.lockdown,
+				      "xattr_cap_check_needs_enforcerd", xattr_skipped,
 				      "ok", r == 0, "message", r == 0 ? "" : msg);
 		json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		putchar('\n');
@@ -69,6 +72,9 @@ int cmd_check(struct ctl *ctl, int argc, char **argv)
 		printf("kernel BTF        %s\n", sr.btf ? "yes" : "no");
 		printf("lockdown          %s%s\n", sr.lockdown[0] ? sr.lockdown : "(unknown)",
 		       sr.lockdown[0] && strcmp(sr.lockdown, "none") ? " (BPF-LSM programs will be refused)" : "");
+		if (xattr_skipped)
+			printf("security.* xattrs unchecked by this kernel while enforcerd's programs are not attached: "
+			       "before 6.10 the BPF LSM skips the capability check for every user (docs/bypasses.md)\n");
 		if (r < 0)
 			printf("\n%s\n", msg);
 	}

@@ -49,9 +49,15 @@ kernel=$(uname -r | awk -F. '{ print $1 * 1000 + $2 }')
 if [ "$kernel" -ge 6006 ]; then user_xattr=ok; else user_xattr=EOPNOTSUPP; fi
 
 # Before the daemon: what the kernel does with "bpf" in the LSM list and no
-# program on the hook (a note; the check is with the daemon running).
+# program on the hook (a note; the check is with the daemon running), and
+# what `enforcerctl check` says of it (the guests' list ends with bpf).
 echo "note: before the daemon, nobody setting security.t89 on root's file: $(nobody_out setxattr $T/file security.t89 x)"
 enf-baseline removexattr $T/file security.t89 >/dev/null
+if [ "$kernel" -lt 6010 ]; then skipped=true; else skipped=false; fi
+expect_contains "enforcerctl check --json: whether the kernel skips the check without the daemon ($skipped)" \
+	"\"xattr_cap_check_needs_enforcerd\": $skipped" "$(enforcerctl --json check)"
+expect_eq "...and in words, only where it does" $skipped \
+	"$(if enforcerctl check | grep -q '^security.\* xattrs unchecked'; then echo true; else echo false; fi)"
 
 start_daemon
 expect_eq "file capabilities set as root outside the cgroup (control)" ok "$(set_as_root $T/prog security.capability fcap)"
