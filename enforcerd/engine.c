@@ -386,18 +386,16 @@ static int attach_staged(struct engine *e, char *msg, size_t size)
 	struct bpf_program *prog;
 	size_t n = 0;
 
-	bpf_object__for_each_program(prog, e->skel->obj)
-		n += bpf_program__autoload(prog);
+	engine_for_each_loaded_program(prog, e)
+		n++;
 	e->links = calloc(n ? n : 1, sizeof(*e->links));
 	if (!e->links)
 		return -ENOMEM;
-	bpf_object__for_each_program(prog, e->skel->obj) {
+	engine_for_each_loaded_program(prog, e) {
 		char path[4096];
 		struct bpf_link *link;
 		int r;
 
-		if (!bpf_program__autoload(prog))
-			continue;
 		link = bpf_program__attach(prog);
 		if (!link) {
 			r = -errno;
@@ -435,11 +433,9 @@ static void commit_links(struct engine *e)
 	struct dirent *de;
 	DIR *d;
 
-	bpf_object__for_each_program(prog, e->skel->obj) {
+	engine_for_each_loaded_program(prog, e) {
 		char staged[4096], final[4096];
 
-		if (!bpf_program__autoload(prog))
-			continue;
 		link_path(e, prog, true, staged, sizeof(staged));
 		link_path(e, prog, false, final, sizeof(final));
 		if (rename(staged, final) < 0)
@@ -544,14 +540,12 @@ static int load_programs(struct engine *e, bool stats)
 
 	if (!stats)
 		return enforcer_bpf__load(e->skel);
-	bpf_object__for_each_program(prog, e->skel->obj)
-		n += bpf_program__autoload(prog);
+	engine_for_each_loaded_program(prog, e)
+		n++;
 	bufs = calloc(n ? n : 1, VERIFIER_STATS_BUF);
 	if (!bufs)
 		return -ENOMEM;
-	bpf_object__for_each_program(prog, e->skel->obj) {
-		if (!bpf_program__autoload(prog))
-			continue;
+	engine_for_each_loaded_program(prog, e) {
 		bpf_program__set_log_buf(prog, bufs + i++ * VERIFIER_STATS_BUF, VERIFIER_STATS_BUF);
 		bpf_program__set_log_level(prog, 4 /* BPF_LOG_STATS */);
 	}
@@ -560,12 +554,10 @@ static int load_programs(struct engine *e, bool stats)
 	if (r < 0)
 		return r;
 	i = 0;
-	bpf_object__for_each_program(prog, e->skel->obj) {
+	engine_for_each_loaded_program(prog, e) {
 		const char *log, *p;
 		long long us = -1, insns = -1;
 
-		if (!bpf_program__autoload(prog))
-			continue;
 		log = bufs + i++ * VERIFIER_STATS_BUF;
 		p = strstr(log, "verification time ");
 		if (p)
@@ -598,11 +590,9 @@ static int reuse_pinned(struct engine *e)
 		return -ENOENT;
 	}
 	close(fd);
-	bpf_object__for_each_program(prog, e->skel->obj) {
+	engine_for_each_loaded_program(prog, e) {
 		char path[4096];
 
-		if (!bpf_program__autoload(prog))
-			continue;
 		link_path(e, prog, false, path, sizeof(path));
 		if (access(path, F_OK) < 0)
 			return -ENOENT;

@@ -47,6 +47,15 @@ struct engine_options {
 	bool verifier_stats; /* log each program's verification time and instruction count */
 };
 
+/*
+ * Each program of the build that this kernel gets: all but those whose hook
+ * it lacks (engine.c, optional_programs), which are never loaded, attached
+ * or pinned. The caller includes <bpf/libbpf.h>.
+ */
+#define engine_for_each_loaded_program(prog, e)                   \
+	bpf_object__for_each_program(prog, (e)->skel->obj)        \
+		if (!bpf_program__autoload(prog)) {} else
+
 struct engine {
 	struct enforcer_bpf *skel;
 	char *pin_dir;

@@ -66,9 +66,7 @@ void health_metrics(const struct engine *e, json_t *arr)
 		    bpf_lsm_active(), NULL);
 	if (!e->skel)
 		return;
-	bpf_object__for_each_program(prog, e->skel->obj) {
-		if (!bpf_program__autoload(prog))
-			continue; /* its hook is not in this kernel (engine.c, optional_programs) */
+	engine_for_each_loaded_program(prog, e) {
 		progs++;
 		snprintf(path, sizeof(path), "%s/links/%s", e->pin_dir, bpf_program__name(prog));
 		attached += link_attached(path);

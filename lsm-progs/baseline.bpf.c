@@ -364,21 +364,25 @@ int BPF_PROG(enf_base_removexattr, void *idmap, struct dentry *dentry, const cha
 /*
  * From 6.2 ACLs have hooks of their own, and setxattr(2) of an ACL's name
  * reaches only these; before, the two above see them. The daemon loads these
- * only where the kernel has them (engine.c, optional_programs).
+ * only where the kernel has them (engine.c, optional_programs). They answer
+ * 0 when they have no objection: the capability check is not theirs.
  */
-SEC("lsm/inode_set_acl")
-int BPF_PROG(enf_base_set_acl, void *idmap, struct dentry *dentry, const char *acl_name, struct posix_acl *kacl,
-	     int ret)
+static __always_inline int acl_check(const char *acl_name, int ret)
 {
 	if (ret != 0)
 		return ret;
 	return xattr_decided(acl_name) ? baseline_check(ENF_HOOK_BASE_XATTR, ENF_BASELINE_XATTRS) : 0;
 }
 
+SEC("lsm/inode_set_acl")
+int BPF_PROG(enf_base_set_acl, void *idmap, struct dentry *dentry, const char *acl_name, struct posix_acl *kacl,
+	     int ret)
+{
+	return acl_check(acl_name, ret);
+}
+
 SEC("lsm/inode_remove_acl")
 int BPF_PROG(enf_base_remove_acl, void *idmap, struct dentry *dentry, const char *acl_name, int ret)
 {
-	if (ret != 0)
-		return ret;
-	return xattr_decided(acl_name) ? baseline_check(ENF_HOOK_BASE_XATTR, ENF_BASELINE_XATTRS) : 0;
+	return acl_check(acl_name, ret);
 }
