@@ -9,7 +9,7 @@
 const char *const enf_baseline_words[] = { "mount", "userns", "ptrace", "helpers", "modules", "unix-abstract",
 					     "io-uring", "device-nodes", "xattrs", NULL };
 static const char *const baseline_what[] = {
-	"mount, umount, move_mount, pivot_root",
+	"mount, umount, move_mount, pivot_root, remounts by fsconfig, mount_setattr",
 	"creating a user namespace",
 	"ptrace outside the profile's domain",
 	"writing sysctls, module parameters, /sys/power, sysrq-trigger, uevent_helper, binfmt_misc, release_agent; request-key upcalls",

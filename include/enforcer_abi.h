@@ -150,6 +150,8 @@ enum enf_hook {
 	ENF_HOOK_BASE_MODULE_REQUEST = 106, /* asking the kernel to load a module for it (modprobe, autoload) */
 	ENF_HOOK_BASE_KEY_UPCALL = 107, /* request_key(2) making the kernel run /sbin/request-key */
 	ENF_HOOK_BASE_XATTR      = 108, /* setting or removing an extended attribute other than user.* data */
+	ENF_HOOK_BASE_REMOUNT    = 109, /* a superblock reconfigured without mount(2): fspick + fsconfig */
+	ENF_HOOK_BASE_MOUNT_SETATTR = 110, /* mount_setattr(2): a mount's flags (read-only, noexec, ...) or propagation */
 };
 
 /* Why a decision was made the way it was (event.reason). */

@@ -8,8 +8,12 @@
  *
  *  - mounts (ENF_BASELINE_MOUNT): every mount(2) form (new, bind, remount,
  *    move, propagation: sb_mount), umount (sb_umount), move_mount(2) of
- *    open_tree/fsmount trees, pivot_root. Rules name paths; a task that
- *    can change the topology can give any object any name.
+ *    open_tree/fsmount trees, pivot_root, a superblock reconfigured
+ *    without mount(2) (fspick + fsconfig: sb_remount) and the flags of a
+ *    mount changed by mount_setattr(2) (capable). Rules name paths; a task
+ *    that can change the topology can give any object any name, and one
+ *    that can clear a mount's read-only or noexec flag undoes what the
+ *    mount was made to protect.
  *  - io_uring (ENF_BASELINE_IO_URING): creating a ring (enf_base_io_uring).
  *  - device nodes (ENF_BASELINE_DEVICE_NODES): mknod of a block or
  *    character device, checked in the file program on path_mknod.
@@ -34,7 +38,7 @@
  * allows (learn confines nothing); an opted-out operation is allowed and
  * logged as an audit verdict (reason baseline), so each use stays visible.
  *
- * The programs on sb_mount, sb_umount and move_mount also run
+ * The programs on sb_mount, sb_umount, sb_remount and move_mount also run
  * self-protection's check (self.bpf.h), first and on its own: neither
  * audit mode nor an opt-out here relaxes it, and where both refuse,
  * self-protection reports it. One program per hook: each program is
@@ -78,6 +82,32 @@ static __always_inline int baseline_check(enum enf_hook hook, __u32 optout_bit)
 	return lsm_verdict(enf_baseline_refuse(hook, optout_bit, status));
 }
 
+#define X86_64_NR_REQUEST_KEY 249
+#define IA32_NR_REQUEST_KEY   287
+#define NR_MOUNT_SETATTR      442 /* from 424 on, one number on every architecture */
+#define X32_SYSCALL_BIT       0x40000000
+
+/*
+ * The current task is in the syscall numbered x86_64_nr (ia32_nr from a
+ * 32-bit task), told by its number in the task's saved registers. Only
+ * orig_ax's low 32 bits: x86-64 runs the syscall they name
+ * (do_syscall_64() takes an int) and saves rax whole, so a number with bit
+ * 32 set would otherwise pass for another one. x32 numbers carry
+ * X32_SYSCALL_BIT. Elsewhere every syscall is taken to be the one asked
+ * about, so each check that asks refuses more, never less: fail closed.
+ */
+static __always_inline bool in_syscall(int x86_64_nr, int ia32_nr)
+{
+#if defined(__TARGET_ARCH_x86)
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	int nr = (int)BPF_CORE_READ(regs, orig_ax);
+
+	return (nr & ~X32_SYSCALL_BIT) == x86_64_nr || nr == ia32_nr;
+#else
+	return true;
+#endif
+}
+
 SEC("lsm/sb_mount")
 int BPF_PROG(enf_mount, const char *dev_name, const struct path *path, const char *type,
 	     unsigned long flags, void *data, int ret)
@@ -115,6 +145,50 @@ int BPF_PROG(enf_base_pivotroot, const struct path *old_path, const struct path 
 	if (ret != 0)
 		return ret;
 	return baseline_check(ENF_HOOK_BASE_PIVOT_ROOT, ENF_BASELINE_MOUNT);
+}
+
+/*
+ * A remount without mount(2): fspick(2) and fsconfig(FSCONFIG_CMD_RECONFIGURE)
+ * change a live superblock's options (read-only to read-write and back, a
+ * tmpfs's size, ...), and fsopen(2) of a filesystem with one superblock per
+ * node that takes each mount's options (devtmpfs) does the same. Both reach
+ * reconfigure_super(), which asks here; no other hook sees them. mount(2)'s
+ * remount was decided before, at sb_mount, and under the opt-out is logged
+ * by both programs. Reconfiguring bpffs or cgroup2 is self-protection's,
+ * as mounting over them is.
+ */
+SEC("lsm/sb_remount")
+int BPF_PROG(enf_base_remount, struct super_block *sb, void *mnt_opts, int ret)
+{
+	if (ret != 0)
+		return ret;
+	if (engine_fs(sb) && enf_self_refuse(ENF_HOOK_SELF_MOUNT))
+		return -EPERM;
+	return baseline_check(ENF_HOOK_BASE_REMOUNT, ENF_BASELINE_MOUNT);
+}
+
+/*
+ * mount_setattr(2) changes the flags of mounts the task sees: it clears
+ * MOUNT_ATTR_RDONLY, NOSUID, NOEXEC or NODEV from a mount made to protect
+ * something (a read-only bind mount, systemd's ProtectSystem=, a
+ * container's read-only paths), and changes propagation. It has no LSM
+ * hook. Its permission check is may_mount()'s CAP_SYS_ADMIN, made before
+ * it reads its arguments, so refusing CAP_SYS_ADMIN to a governed task in
+ * that syscall refuses the syscall and nothing else. capable runs for every
+ * capability check of every task on the node: all but CAP_SYS_ADMIN return
+ * at the first compare, the rest at the syscall's number.
+ */
+#define CAP_SYS_ADMIN 21
+
+SEC("lsm/capable")
+int BPF_PROG(enf_base_mount_setattr, const struct cred *cred, struct user_namespace *ns, int cap, unsigned int opts,
+	     int ret)
+{
+	if (ret != 0)
+		return ret;
+	if (cap != CAP_SYS_ADMIN || !in_syscall(NR_MOUNT_SETATTR, NR_MOUNT_SETATTR))
+		return 0;
+	return baseline_check(ENF_HOOK_BASE_MOUNT_SETATTR, ENF_BASELINE_MOUNT);
 }
 
 SEC("lsm/userns_create")
@@ -192,10 +266,6 @@ int BPF_PROG(enf_base_module_request, char *kmod_name, int ret)
 	return baseline_check(ENF_HOOK_BASE_MODULE_REQUEST, ENF_BASELINE_MODULES);
 }
 
-#define X86_64_NR_REQUEST_KEY 249
-#define IA32_NR_REQUEST_KEY   287
-#define X32_SYSCALL_BIT       0x40000000
-
 /*
  * request_key(2) for a key nobody holds has the kernel construct it: it runs
  * /sbin/request-key as root in the root cgroup, where no profile governs,
@@ -210,26 +280,9 @@ int BPF_PROG(enf_base_module_request, char *kmod_name, int ret)
  * Only inside request_key(2) itself: the kernel's own requests for keys
  * (NFSv4 id mapping, CIFS SPNEGO and reconnects, DNS for referrals) run in
  * whatever task touched the file system, and refusing those would break a
- * confined workload's storage. The syscall is told by its number in the
- * task's saved registers (x86: 249, or 287 from a 32-bit task, where 64-bit
- * 287 is timerfd_gettime, which allocates no key). Only orig_ax's low 32
- * bits: x86-64 runs the syscall they name (do_syscall_64() takes an int)
- * and saves rax whole, so request_key with bit 32 set would otherwise pass
- * for another number. Elsewhere the build refuses every construction: fail
- * closed.
+ * confined workload's storage. x86: 249, or 287 from a 32-bit task, where
+ * 64-bit 287 is timerfd_gettime, which allocates no key.
  */
-
-static __always_inline bool in_request_key_syscall(void)
-{
-#if defined(__TARGET_ARCH_x86)
-	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
-	int nr = (int)BPF_CORE_READ(regs, orig_ax);
-
-	return (nr & ~X32_SYSCALL_BIT) == X86_64_NR_REQUEST_KEY || nr == IA32_NR_REQUEST_KEY;
-#else
-	return true;
-#endif
-}
 
 SEC("lsm/key_alloc")
 int BPF_PROG(enf_base_key_upcall, struct key *key, const struct cred *cred, unsigned long flags, int ret)
@@ -241,7 +294,8 @@ int BPF_PROG(enf_base_key_upcall, struct key *key, const struct cred *cred, unsi
 		return ret;
 	/* got[] keeps its NUL, which name_is() compares too. */
 	if (bpf_probe_read_kernel_str(got, sizeof(got), BPF_CORE_READ(key, type, name)) != sizeof(auth) ||
-	    !name_is(got, auth, sizeof(auth) - 1) || !in_request_key_syscall())
+	    !name_is(got, auth, sizeof(auth) - 1) ||
+	    !in_syscall(X86_64_NR_REQUEST_KEY, IA32_NR_REQUEST_KEY))
 		return 0;
 	return baseline_check(ENF_HOOK_BASE_KEY_UPCALL, ENF_BASELINE_HELPERS);
 }

@@ -18,8 +18,13 @@
  *   kexec-file FILE           kexec_file_load() of FILE (no initrd)
  *   pivot-root ROOT NEW OLD   chroot(ROOT), then pivot_root(NEW, OLD)
  *   fsmount DIR               fsopen("tmpfs") + fsmount, attached at DIR by move_mount
- *   reconfigure-ro DIR        fspick(DIR) + fsconfig("ro", CMD_RECONFIGURE): a remount
+ *   reconfigure DIR ro|rw     fspick(DIR) + fsconfig(FLAG, CMD_RECONFIGURE): a remount
  *                             of the superblock without mount(2)
+ *   mount-setattr DIR ro|rw   mount_setattr(2) of DIR's mount: set or clear
+ *                             MOUNT_ATTR_RDONLY (the mount's flag, not the superblock's)
+ *   mount-setattr-hi DIR ro|rw
+ *                             the same, its number passed with bit 32 set: x86-64 runs
+ *                             the low 32 bits, the saved orig_ax keeps all 64
  *   request-key TYPE DESC CALLOUT|-
  *                             request_key(2) into the process keyring: with CALLOUT, a
  *                             key nobody holds is constructed by /sbin/request-key
@@ -84,6 +89,9 @@
 #ifndef SYS_fspick
 #define SYS_fspick 433
 #endif
+#ifndef SYS_mount_setattr
+#define SYS_mount_setattr 442
+#endif
 #define FSCONFIG_SET_FLAG 0
 #define FSCONFIG_CMD_CREATE 6
 #define FSCONFIG_CMD_RECONFIGURE 7
@@ -98,7 +106,7 @@ static int report(int err)
 		{ EBUSY, "EBUSY" }, { ENOEXEC, "ENOEXEC" }, { ENOSYS, "ENOSYS" }, { EBADMSG, "EBADMSG" },
 		{ ENOKEY, "ENOKEY" }, { EKEYREJECTED, "EKEYREJECTED" }, { EFAULT, "EFAULT" },
 		{ EKEYEXPIRED, "EKEYEXPIRED" }, { EDQUOT, "EDQUOT" }, { ENODATA, "ENODATA" },
-		{ EOPNOTSUPP, "EOPNOTSUPP" },
+		{ EOPNOTSUPP, "EOPNOTSUPP" }, { EROFS, "EROFS" },
 	};
 
 	if (err == 0) {
@@ -237,17 +245,37 @@ static int do_fsmount(const char *dst)
 	return report(err);
 }
 
-static int do_reconfigure_ro(const char *dir)
+/* FLAG: "ro" or "rw", a flag fsconfig() takes for every filesystem. */
+static int do_reconfigure(const char *dir, const char *flag)
 {
 	int fd = (int)syscall(SYS_fspick, AT_FDCWD, dir, 1 /* FSPICK_CLOEXEC */), err = 0;
 
 	if (fd < 0)
 		return report(errno);
-	if (syscall(SYS_fsconfig, fd, FSCONFIG_SET_FLAG, "ro", NULL, 0) < 0 ||
+	if (syscall(SYS_fsconfig, fd, FSCONFIG_SET_FLAG, flag, NULL, 0) < 0 ||
 	    syscall(SYS_fsconfig, fd, FSCONFIG_CMD_RECONFIGURE, NULL, NULL, 0) < 0)
 		err = errno;
 	close(fd);
 	return report(err);
+}
+
+/*
+ * mount_setattr(2) of DIR's mount alone: MOUNT_ATTR_RDONLY set ("ro") or
+ * cleared ("rw"). The number is passed with high (bit 32) or'ed in.
+ */
+static int do_mount_setattr(const char *dir, const char *how, long high)
+{
+	struct {
+		__u64 attr_set, attr_clr, propagation, userns_fd;
+	} attr = { 0 };
+
+	if (strcmp(how, "ro") == 0)
+		attr.attr_set = 0x00000001; /* MOUNT_ATTR_RDONLY */
+	else if (strcmp(how, "rw") == 0)
+		attr.attr_clr = 0x00000001;
+	else
+		return report(EINVAL);
+	return report(syscall(high | SYS_mount_setattr, AT_FDCWD, dir, 0, &attr, sizeof(attr)) < 0 ? errno : 0);
 }
 
 static int do_finit(const char *file)
@@ -313,8 +341,6 @@ int main(int argc, char **argv)
 			return report(umount2(p, 0) < 0 ? errno : 0);
 		if (strcmp(op, "fsmount") == 0)
 			return do_fsmount(p);
-		if (strcmp(op, "reconfigure-ro") == 0)
-			return do_reconfigure_ro(p);
 		if (strcmp(op, "finit-module") == 0)
 			return do_finit(p);
 		if (strcmp(op, "kexec-file") == 0)
@@ -333,6 +359,12 @@ int main(int argc, char **argv)
 			return report(lremovexattr(a, b) < 0 ? errno : 0);
 		if (strcmp(op, "getxattr") == 0)
 			return report(lgetxattr(a, b, NULL, 0) < 0 ? errno : 0);
+		if (strcmp(op, "reconfigure") == 0)
+			return do_reconfigure(a, b);
+		if (strcmp(op, "mount-setattr") == 0)
+			return do_mount_setattr(a, b, 0);
+		if (strcmp(op, "mount-setattr-hi") == 0)
+			return do_mount_setattr(a, b, 1L << 32);
 	}
 	if (argc == 5 && strcmp(argv[1], "setxattr") == 0)
 		return do_setxattr(argv[2], argv[3], argv[4]);
@@ -358,8 +390,9 @@ int main(int argc, char **argv)
 		return report(syscall(SYS_pivot_root, argv[3], argv[4]) < 0 ? errno : 0);
 	}
 	fprintf(stderr, "usage: enf-baseline userns | io-uring | init-module-junk\n"
-		"       | tmpfs|remount-ro|umount|fsmount|reconfigure-ro|finit-module|kexec-file PATH\n"
+		"       | tmpfs|remount-ro|umount|fsmount|finit-module|kexec-file PATH\n"
 		"       | bind|move-mount SRC DST | write PATH TEXT | pivot-root ROOT NEW OLD\n"
+		"       | reconfigure|mount-setattr|mount-setattr-hi DIR ro|rw\n"
 		"       | request-key TYPE DESC CALLOUT|- | request-key-hi TYPE DESC CALLOUT | held-key TYPE DESC\n"
 		"       | setxattr|io-uring-setxattr PATH NAME VALUE | removexattr|getxattr PATH NAME\n");
 	return 2;

@@ -5,7 +5,9 @@
 # The confinement baseline (docs/policy.md "baseline"): a task a profile
 # governs cannot change its mount topology to rename around the path rules
 # (bind mounts, a binary mounted over an allowed exec path, tmpfs over an
-# allowed directory, umount, move_mount of an open_tree copy, pivot_root),
+# allowed directory, umount, move_mount of an open_tree copy, pivot_root)
+# or undo what a mount protects (a remount read-write through fspick and
+# fsconfig, a read-only flag cleared by mount_setattr),
 # cannot create a user namespace or an io_uring, cannot write what the kernel runs as root
 # (core_pattern, modprobe, a module parameter, /sys/power, a cgroup v1
 # release_agent; nor take a write
@@ -19,13 +21,18 @@
 
 SCHEMA=/enforcer/docs/events.schema.json
 T=/tmp/t70
-mkdir -p $T/secret/sub $T/open/x $T/open/y $T/open/z $T/bin $T/cfg $T/mnt-a $T/nr
+mkdir -p $T/secret/sub $T/open/x $T/open/y $T/open/z $T/bin $T/cfg $T/mnt-a $T/nr $T/mnt-ro $T/robind
 echo secret >$T/secret/sub/data
 echo plain >$T/open/file
 printf '#!/bin/sh\necho good\n' >$T/bin/good
 printf '#!/bin/sh\necho EVIL\n' >$T/bin/evil
 chmod 755 $T/bin/good $T/bin/evil
 mount -t tmpfs none $T/mnt-a
+# A read-only superblock under a writable mount (made read-only by fsconfig,
+# which leaves the mount's own flag alone), and a read-only bind mount of a
+# writable directory.
+mount -t tmpfs none $T/mnt-ro && echo x >$T/mnt-ro/f && enf-baseline reconfigure $T/mnt-ro ro >/dev/null
+mount --bind $T/open $T/robind && mount -o remount,bind,ro $T/robind
 
 CORE_PATTERN=$(cat /proc/sys/kernel/core_pattern)
 MODPROBE=$(cat /proc/sys/kernel/modprobe)
@@ -70,9 +77,24 @@ expect_eq "...nothing was attached" ENOENT "$(c enf-probe open $T/open/y/data r)
 expect_eq "fsopen + fsmount of a new tmpfs, attached by move_mount" EPERM "$(c enf-baseline fsmount $T/cfg)"
 expect_eq "fsmount outside the cgroup (control)" ok "$(enf-baseline fsmount $T/open/y)"
 umount $T/open/y
-# Not a change of topology, and no hook refuses it (docs/bypasses.md): recorded, not asserted.
-echo "note: fspick + fsconfig(ro, CMD_RECONFIGURE) in the cgroup: $(c enf-baseline reconfigure-ro $T/mnt-a)"
-mount -o remount,rw $T/mnt-a 2>/dev/null
+# Undoing what a mount protects without mount(2). fspick + fsconfig reconfigures
+# the superblock (sb_remount); mount_setattr has no hook, and is refused at its
+# CAP_SYS_ADMIN check (capable), told by the syscall's number.
+expect_eq "fspick + fsconfig(rw, CMD_RECONFIGURE) of a read-only tmpfs" EPERM \
+	"$(c enf-baseline reconfigure $T/mnt-ro rw)"
+expect_eq "...and it is still read-only" EROFS "$(c enf-baseline write $T/mnt-ro/f x)"
+expect_eq "fspick + fsconfig(ro, CMD_RECONFIGURE) of a writable one" EPERM "$(c enf-baseline reconfigure $T/mnt-a ro)"
+expect_eq "mount_setattr clearing a bind mount's read-only flag" EPERM "$(c enf-baseline mount-setattr $T/robind rw)"
+expect_eq "...with bit 32 of the syscall's number set" EPERM "$(c enf-baseline mount-setattr-hi $T/robind rw)"
+expect_eq "...and it is still read-only" EROFS "$(c enf-baseline write $T/robind/file x)"
+# capable sees every capability check: CAP_SYS_ADMIN outside mount_setattr is not refused.
+expect_exit "sethostname in the cgroup (CAP_SYS_ADMIN elsewhere) (control)" 0 c hostname "$(hostname)"
+expect_eq "fsconfig(rw, CMD_RECONFIGURE) outside the cgroup (control)" ok "$(enf-baseline reconfigure $T/mnt-ro rw)"
+expect_eq "...the tmpfs is writable" ok "$(enf-baseline write $T/mnt-ro/f x)"
+expect_eq "...and back to read-only (control)" ok "$(enf-baseline reconfigure $T/mnt-ro ro)"
+expect_eq "mount_setattr outside the cgroup (control)" ok "$(enf-baseline mount-setattr $T/robind rw)"
+expect_eq "...the bind mount is writable" ok "$(enf-baseline write $T/robind/file plain)"
+expect_eq "...and back to read-only (control)" ok "$(enf-baseline mount-setattr $T/robind ro)"
 # pivot_root: set up (outside the cgroup) in a mount namespace of its own,
 # a root that can be pivoted (the guest's rootfs cannot), then join the
 # cgroup and try.
@@ -185,7 +207,7 @@ kx=$(enf-baseline kexec-file $T/junk.ko)
 [ "$kx" != EPERM ] && pass "kexec_file_load outside the cgroup reaches the loader (control: $kx)" ||
 	fail "kexec_file_load outside the cgroup: $kx"
 
-for h in mount umount move-mount pivot-root userns helper-write kernel-load io-uring; do
+for h in mount umount move-mount pivot-root remount mount-setattr userns helper-write kernel-load io-uring; do
 	wait_for_log "\"hook\":\"baseline:$h\"" || true
 	expect_contains "a deny event for baseline:$h" '"verdict":"deny","reason":"baseline"' \
 		"$(grep "\"hook\":\"baseline:$h\"" "$AUDIT_LOG" | head -n 1)"
@@ -199,14 +221,20 @@ expect_contains "enforcerctl show names the opt-out" "baseline: mount allowed (l
 expect_contains "...and the io-uring one" "io-uring" "$(enforcerctl show t70m)"
 expect_eq "opted out: the bind mount goes through" ok "$(in_cgroup $CG/t70m enf-baseline bind $T/open $T/open/x)"
 expect_eq "opted out: the umount too" ok "$(in_cgroup $CG/t70m enf-baseline umount $T/open/x)"
+expect_eq "opted out: fsconfig(CMD_RECONFIGURE)" ok "$(in_cgroup $CG/t70m enf-baseline reconfigure $T/mnt-ro rw)"
+expect_eq "opted out: mount_setattr" ok "$(in_cgroup $CG/t70m enf-baseline mount-setattr $T/robind rw)"
+enf-baseline reconfigure $T/mnt-ro ro >/dev/null
+enf-baseline mount-setattr $T/robind ro >/dev/null
 expect_eq "opted out of io-uring: io_uring_setup goes through" ok "$(in_cgroup $CG/t70m enf-baseline io-uring)"
 expect_eq "opted out of mount and io-uring only: userns still refused" EPERM "$(in_cgroup $CG/t70m enf-baseline userns)"
 expect_eq "opted out of mount and io-uring only: core_pattern still refused" EPERM \
 	"$(in_cgroup $CG/t70m enf-baseline write /proc/sys/kernel/core_pattern "|$T/h")"
 restore_sysctls
-wait_for_log '"profile":"t70m","hook":"baseline:mount"' || true
-expect_contains "opted out: logged as an audit verdict" '"verdict":"audit","reason":"baseline"' \
-	"$(grep '"profile":"t70m","hook":"baseline:mount"' "$AUDIT_LOG" | head -n 1)"
+for h in mount remount mount-setattr; do
+	wait_for_log "\"profile\":\"t70m\",\"hook\":\"baseline:$h\"" || true
+	expect_contains "opted out: baseline:$h logged as an audit verdict" '"verdict":"audit","reason":"baseline"' \
+		"$(grep "\"profile\":\"t70m\",\"hook\":\"baseline:$h\"" "$AUDIT_LOG" | head -n 1)"
+done
 
 compile_and_load t70a '{"name":"t70a","mode":"audit",'"$PROFILE_BODY"'}'
 mkdir -p $CG/t70a
@@ -225,6 +253,6 @@ out=$(enf-schema-check $SCHEMA "$AUDIT_LOG" 2>&1)
 expect_eq "every record is valid against docs/events.schema.json" 0 "$(echo "$out" | grep -c 'invalid record')"
 echo "$out" | grep 'invalid record' | head -n 3
 
-umount $T/mnt-a 2>/dev/null
+umount $T/mnt-a $T/mnt-ro $T/robind 2>/dev/null
 restore_sysctls
 finish

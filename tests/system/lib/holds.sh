@@ -6,7 +6,8 @@
 # only read, to read what is not its own, to reach the network beyond its
 # ports, to have the kernel load a module or run request-key, and (as root)
 # to have the kernel run a program of its own, to make a device node for
-# the disk, or to ask the service manager for another unit. Each is refused
+# the disk, to set file capabilities or an ACL, to clear a read-only
+# mount's flag, or to ask the service manager for another unit. Each is refused
 # with EPERM and an event naming the rule, the default or the baseline
 # (attack(), lib/profile.sh), beside the same operation succeeding outside
 # the cgroup; the helpers the kernel would run are watched instead
@@ -266,6 +267,16 @@ profile_holds() {
 		"give nobody write access to a file by an ACL (setfacl)" '"hook":"baseline:xattr"|"reason":"baseline"' \
 		"$BASELINE" setxattr /tmp/enf-holds-acl system.posix_acl_access acl
 	rm -f /tmp/enf-holds-cap /tmp/enf-holds-acl
+	# A read-only bind mount, made to protect a directory, its flag cleared by
+	# mount_setattr (no LSM hook: refused at its CAP_SYS_ADMIN check). The
+	# control clears it outside; the reset sets it again.
+	mkdir -p /tmp/enf-holds-ro
+	mount --bind /tmp/enf-holds-ro /tmp/enf-holds-ro && mount -o remount,bind,ro /tmp/enf-holds-ro
+	ATTACK_RESET="$BASELINE mount-setattr /tmp/enf-holds-ro ro >/dev/null" attack root \
+		"clear a read-only bind mount's flag (mount_setattr)" '"hook":"baseline:mount-setattr"|"reason":"baseline"' \
+		"$BASELINE" mount-setattr /tmp/enf-holds-ro rw
+	umount /tmp/enf-holds-ro
+	rmdir /tmp/enf-holds-ro
 	# The service manager builds whatever sandbox a unit file says, from root's
 	# requests on its private socket (docs/bypasses.md): the workload may not ask.
 	# systemd takes requests there from root only; the control connects as root.
