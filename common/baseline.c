@@ -7,9 +7,9 @@
 
 /* Index i is bit 1u << i; the static assert below keeps the two in step with the ABI. */
 const char *const enf_baseline_words[] = { "mount", "userns", "ptrace", "helpers", "modules", "unix-abstract",
-					     "io-uring", "device-nodes", "xattrs", NULL };
+					     "io-uring", "device-nodes", "xattrs", "lockdown", NULL };
 static const char *const baseline_what[] = {
-	"mount, umount, move_mount, pivot_root, remounts by fsconfig, mount_setattr",
+	"mount, umount, move_mount, pivot_root, fsopen, fsconfig, fsmount, fspick, open_tree clones, mount_setattr",
 	"creating a user namespace",
 	"ptrace outside the profile's domain",
 	"writing sysctls, module parameters, /sys/power, sysrq-trigger, uevent_helper, binfmt_misc, release_agent; request-key upcalls",
@@ -18,12 +18,14 @@ static const char *const baseline_what[] = {
 	"creating io_uring instances",
 	"creating block and character device nodes",
 	"setting or removing extended attributes but user.* data: file capabilities, ACLs, security.*, trusted.*, user.overlay.*",
+	"what kernel lockdown refuses root: I/O ports, /dev/mem, /dev/port, MSRs, PCI config, /proc/kcore, kprobes, tracefs",
 };
-_Static_assert(sizeof(enf_baseline_words) / sizeof(enf_baseline_words[0]) - 1 == 9 &&
-	       ENF_BASELINE_ALL == (1u << 9) - 1 && ENF_BASELINE_MOUNT == 1u << 0 && ENF_BASELINE_USERNS == 1u << 1 &&
+_Static_assert(sizeof(enf_baseline_words) / sizeof(enf_baseline_words[0]) - 1 == 10 &&
+	       ENF_BASELINE_ALL == (1u << 10) - 1 && ENF_BASELINE_MOUNT == 1u << 0 && ENF_BASELINE_USERNS == 1u << 1 &&
 	       ENF_BASELINE_PTRACE == 1u << 2 && ENF_BASELINE_HELPERS == 1u << 3 && ENF_BASELINE_MODULES == 1u << 4 &&
 	       ENF_BASELINE_UNIX_ABSTRACT == 1u << 5 && ENF_BASELINE_IO_URING == 1u << 6 &&
-	       ENF_BASELINE_DEVICE_NODES == 1u << 7 && ENF_BASELINE_XATTRS == 1u << 8,
+	       ENF_BASELINE_DEVICE_NODES == 1u << 7 && ENF_BASELINE_XATTRS == 1u << 8 &&
+	       ENF_BASELINE_LOCKDOWN == 1u << 9,
 	       "enf_baseline_words[i] is ENF_BASELINE_* bit i");
 
 const char *enf_baseline_what(unsigned i)

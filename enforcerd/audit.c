@@ -67,8 +67,9 @@ static const char *hook_name(__u32 hook)
 	case ENF_HOOK_BASE_MODULE_REQUEST: return "baseline:module-request";
 	case ENF_HOOK_BASE_KEY_UPCALL:   return "baseline:key-upcall";
 	case ENF_HOOK_BASE_XATTR:        return "baseline:xattr";
-	case ENF_HOOK_BASE_REMOUNT:      return "baseline:remount";
+	case ENF_HOOK_BASE_MOUNT_API:    return "baseline:mount-api";
 	case ENF_HOOK_BASE_MOUNT_SETATTR: return "baseline:mount-setattr";
+	case ENF_HOOK_BASE_LOCKDOWN:     return "baseline:lockdown";
 	}
 	return "unknown";
 }

@@ -126,7 +126,7 @@ enum enf_hook {
 	ENF_HOOK_SELF_RENAME    = 69, /* rename of a protected file or directory */
 	ENF_HOOK_SELF_OPEN      = 70, /* open for writing (or truncate) of an engine file or one in a protected dir */
 	ENF_HOOK_SELF_UMOUNT    = 71, /* unmounting bpffs or cgroup2 */
-	ENF_HOOK_SELF_MOUNT     = 72, /* mounting over bpffs, cgroup2 or a protected directory */
+	ENF_HOOK_SELF_MOUNT     = 72, /* mounting over bpffs, cgroup2 or a protected directory, or reconfiguring them */
 	ENF_HOOK_SELF_CONNECT   = 73, /* connecting to the control socket */
 	ENF_HOOK_SELF_CLONE_INTO = 74, /* clone3(CLONE_INTO_CGROUP) */
 	ENF_HOOK_SELF_RECEIVE   = 75, /* receiving a write descriptor of an engine file (SCM_RIGHTS, pidfd_getfd) */
@@ -150,8 +150,9 @@ enum enf_hook {
 	ENF_HOOK_BASE_MODULE_REQUEST = 106, /* asking the kernel to load a module for it (modprobe, autoload) */
 	ENF_HOOK_BASE_KEY_UPCALL = 107, /* request_key(2) making the kernel run /sbin/request-key */
 	ENF_HOOK_BASE_XATTR      = 108, /* setting or removing an extended attribute other than user.* data */
-	ENF_HOOK_BASE_REMOUNT    = 109, /* a superblock reconfigured without mount(2): fspick + fsconfig */
+	ENF_HOOK_BASE_MOUNT_API  = 109, /* fsopen, fsconfig, fsmount, fspick, open_tree's clone: no hook of their own */
 	ENF_HOOK_BASE_MOUNT_SETATTR = 110, /* mount_setattr(2): a mount's flags (read-only, noexec, ...) or propagation */
+	ENF_HOOK_BASE_LOCKDOWN   = 111, /* what kernel lockdown refuses root (locked_down): raw I/O, kernel memory */
 };
 
 /* Why a decision was made the way it was (event.reason). */
@@ -235,7 +236,8 @@ struct enf_profile_val {
 #define ENF_BASELINE_IO_URING (1u << 6) /* io_uring instances (a ring takes files no hook decides: MSG_RING) */
 #define ENF_BASELINE_DEVICE_NODES (1u << 7) /* block and character device nodes (a new name for a device) */
 #define ENF_BASELINE_XATTRS  (1u << 8) /* extended attributes but user.* data: file capabilities, ACLs, labels */
-#define ENF_BASELINE_ALL     ((1u << 9) - 1)
+#define ENF_BASELINE_LOCKDOWN (1u << 9) /* what kernel lockdown refuses root: raw I/O ports, /dev/mem, MSRs, /proc/kcore, ... */
+#define ENF_BASELINE_ALL     ((1u << 10) - 1)
 
 /*
  * path_trie: one edge of a profile's path trie, {instance, parent, name} -> child.

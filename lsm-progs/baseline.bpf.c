@@ -8,12 +8,12 @@
  *
  *  - mounts (ENF_BASELINE_MOUNT): every mount(2) form (new, bind, remount,
  *    move, propagation: sb_mount), umount (sb_umount), move_mount(2) of
- *    open_tree/fsmount trees, pivot_root, a superblock reconfigured
- *    without mount(2) (fspick + fsconfig: sb_remount) and the flags of a
- *    mount changed by mount_setattr(2) (capable). Rules name paths; a task
- *    that can change the topology can give any object any name, and one
- *    that can clear a mount's read-only or noexec flag undoes what the
- *    mount was made to protect.
+ *    open_tree/fsmount trees, pivot_root, and the mount syscalls without a
+ *    hook (fsopen, fsconfig, fsmount, fspick, open_tree's clone,
+ *    mount_setattr: at their CAP_SYS_ADMIN check, capable). Rules name
+ *    paths; a task that can change the topology can give any object any
+ *    name, and one that can clear a mount's read-only or noexec flag, or
+ *    change a superblock's options, undoes what they were set to protect.
  *  - io_uring (ENF_BASELINE_IO_URING): creating a ring (enf_base_io_uring).
  *  - device nodes (ENF_BASELINE_DEVICE_NODES): mknod of a block or
  *    character device, checked in the file program on path_mknod.
@@ -33,12 +33,14 @@
  *    but user.* data (file capabilities, ACLs, labels), which no path
  *    hook sees (inode_setxattr, inode_removexattr, inode_set_acl,
  *    inode_remove_acl).
+ *  - kernel lockdown (ENF_BASELINE_LOCKDOWN): what the kernel's lockdown
+ *    refuses root, for the governed task alone (locked_down).
  *
  * A profile in audit mode logs would-deny and allows; one in learn mode
  * allows (learn confines nothing); an opted-out operation is allowed and
  * logged as an audit verdict (reason baseline), so each use stays visible.
  *
- * The programs on sb_mount, sb_umount, sb_remount and move_mount also run
+ * The programs on sb_mount, sb_umount and move_mount also run
  * self-protection's check (self.bpf.h), first and on its own: neither
  * audit mode nor an opt-out here relaxes it, and where both refuse,
  * self-protection reports it. One program per hook: each program is
@@ -84,27 +86,30 @@ static __always_inline int baseline_check(enum enf_hook hook, __u32 optout_bit)
 
 #define X86_64_NR_REQUEST_KEY 249
 #define IA32_NR_REQUEST_KEY   287
-#define NR_MOUNT_SETATTR      442 /* from 424 on, one number on every architecture */
+/* From 424 on, one number for x86-64, x32 and ia32. */
+#define NR_OPEN_TREE          428
+#define NR_MOVE_MOUNT         429
+#define NR_FSPICK             433 /* fsopen 430, fsconfig 431 and fsmount 432 between */
+#define NR_MOUNT_SETATTR      442
 #define X32_SYSCALL_BIT       0x40000000
+#define NR_UNKNOWN            (-2) /* not x86: the number is not read */
 
 /*
- * The current task is in the syscall numbered x86_64_nr (ia32_nr from a
- * 32-bit task), told by its number in the task's saved registers. Only
- * orig_ax's low 32 bits: x86-64 runs the syscall they name
- * (do_syscall_64() takes an int) and saves rax whole, so a number with bit
- * 32 set would otherwise pass for another one. x32 numbers carry
- * X32_SYSCALL_BIT. Elsewhere every syscall is taken to be the one asked
- * about, so each check that asks refuses more, never less: fail closed.
+ * The number of the syscall the current task is in, from its saved
+ * registers (x86: orig_ax; -1, masked, outside a syscall). Only the low 32
+ * bits: x86-64 runs the syscall they name (do_syscall_64() takes an int) and
+ * saves rax whole, so a number with bit 32 set would otherwise pass for
+ * another one; x32's bit is cleared. Elsewhere NR_UNKNOWN, which each
+ * caller takes as every syscall it asks about: fail closed.
  */
-static __always_inline bool in_syscall(int x86_64_nr, int ia32_nr)
+static __always_inline int current_syscall_nr(void)
 {
 #if defined(__TARGET_ARCH_x86)
 	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
-	int nr = (int)BPF_CORE_READ(regs, orig_ax);
 
-	return (nr & ~X32_SYSCALL_BIT) == x86_64_nr || nr == ia32_nr;
+	return (int)BPF_CORE_READ(regs, orig_ax) & ~X32_SYSCALL_BIT;
 #else
-	return true;
+	return NR_UNKNOWN;
 #endif
 }
 
@@ -148,47 +153,43 @@ int BPF_PROG(enf_base_pivotroot, const struct path *old_path, const struct path 
 }
 
 /*
- * A remount without mount(2): fspick(2) and fsconfig(FSCONFIG_CMD_RECONFIGURE)
- * change a live superblock's options (read-only to read-write and back, a
- * tmpfs's size, ...), and fsopen(2) of a filesystem with one superblock per
- * node that takes each mount's options (devtmpfs) does the same. Both reach
- * reconfigure_super(), which asks here; no other hook sees them. mount(2)'s
- * remount was decided before, at sb_mount, and under the opt-out is logged
- * by both programs. Reconfiguring bpffs or cgroup2 is self-protection's,
- * as mounting over them is.
- */
-SEC("lsm/sb_remount")
-int BPF_PROG(enf_base_remount, struct super_block *sb, void *mnt_opts, int ret)
-{
-	if (ret != 0)
-		return ret;
-	if (engine_fs(sb) && enf_self_refuse(ENF_HOOK_SELF_MOUNT))
-		return -EPERM;
-	return baseline_check(ENF_HOOK_BASE_REMOUNT, ENF_BASELINE_MOUNT);
-}
-
-/*
- * mount_setattr(2) changes the flags of mounts the task sees: it clears
- * MOUNT_ATTR_RDONLY, NOSUID, NOEXEC or NODEV from a mount made to protect
- * something (a read-only bind mount, systemd's ProtectSystem=, a
- * container's read-only paths), and changes propagation. It has no LSM
- * hook. Its permission check is may_mount()'s CAP_SYS_ADMIN, made before
- * it reads its arguments, so refusing CAP_SYS_ADMIN to a governed task in
- * that syscall refuses the syscall and nothing else. capable runs for every
- * capability check of every task on the node: all but CAP_SYS_ADMIN return
- * at the first compare, the rest at the syscall's number.
+ * The mount syscalls without an LSM hook of their own:
+ *  - mount_setattr(2) changes the flags of mounts the task sees: it clears
+ *    MOUNT_ATTR_RDONLY, NOSUID, NOEXEC or NODEV from a mount made to
+ *    protect something (a read-only bind mount, systemd's ProtectSystem=,
+ *    a container's read-only paths), and changes propagation;
+ *  - fsopen(2) and fsconfig(2)'s FSCONFIG_CMD_CREATE apply options to an
+ *    existing superblock without asking sb_mount or sb_remount: cgroup2's
+ *    root options for the whole node (nsdelegate, memory_recursiveprot),
+ *    a read-only btrfs made writable, tracefs's owner on 6.12;
+ *  - fspick(2) and FSCONFIG_CMD_RECONFIGURE change a live superblock's
+ *    options (read-only to read-write and back);
+ *  - fsmount(2) and open_tree(2)'s OPEN_TREE_CLONE make detached trees.
+ * Each checks CAP_SYS_ADMIN (may_mount(), mount_capable(), the superblock's
+ * owner) before it acts, so refusing CAP_SYS_ADMIN to a governed task in
+ * those syscalls refuses them and nothing else; a context made outside and
+ * passed in is refused at fsconfig. move_mount has its hook (above).
+ * capable runs for every capability check of every task on the node: all
+ * but CAP_SYS_ADMIN return at the first compare, the rest at the number.
  */
 #define CAP_SYS_ADMIN 21
 
 SEC("lsm/capable")
-int BPF_PROG(enf_base_mount_setattr, const struct cred *cred, struct user_namespace *ns, int cap, unsigned int opts,
+int BPF_PROG(enf_base_mount_api, const struct cred *cred, struct user_namespace *ns, int cap, unsigned int opts,
 	     int ret)
 {
+	int nr;
+
 	if (ret != 0)
 		return ret;
-	if (cap != CAP_SYS_ADMIN || !in_syscall(NR_MOUNT_SETATTR, NR_MOUNT_SETATTR))
+	if (cap != CAP_SYS_ADMIN)
 		return 0;
-	return baseline_check(ENF_HOOK_BASE_MOUNT_SETATTR, ENF_BASELINE_MOUNT);
+	nr = current_syscall_nr();
+	if (nr == NR_MOUNT_SETATTR)
+		return baseline_check(ENF_HOOK_BASE_MOUNT_SETATTR, ENF_BASELINE_MOUNT);
+	if ((nr >= NR_OPEN_TREE && nr <= NR_FSPICK && nr != NR_MOVE_MOUNT) || nr == NR_UNKNOWN)
+		return baseline_check(ENF_HOOK_BASE_MOUNT_API, ENF_BASELINE_MOUNT);
+	return 0;
 }
 
 SEC("lsm/userns_create")
@@ -267,6 +268,52 @@ int BPF_PROG(enf_base_module_request, char *kmod_name, int ret)
 }
 
 /*
+ * What the kernel's lockdown refuses root in its confidentiality mode, for
+ * the governed task: each reaches the disk, a device or kernel memory past
+ * every file rule. Integrity: raw I/O ports (iopl, ioperm: a disk
+ * controller's ports read any sector), /dev/mem and /dev/port, MSR writes,
+ * PCI configuration writes and resource mappings (a device's DMA), ACPI
+ * tables, writable debugfs files, serial port reconfiguration.
+ * Confidentiality: /proc/kcore (all memory, the page cache with it, so
+ * every file's contents), kprobes and tracefs (probes read any memory),
+ * perf's kernel registers. The kernel asks in the task, before the
+ * operation acts.
+ *
+ * Not these, whose check is not an operation of the task, or is another
+ * word's:
+ *  - LOCKDOWN_HIBERNATION: every read of /sys/power/state or /sys/power/disk
+ *    asks (hibernation_available()), by any user; writing them is the
+ *    helpers word's.
+ *  - LOCKDOWN_MODULE_SIGNATURE, LOCKDOWN_KEXEC, LOCKDOWN_MODULE_PARAMETERS:
+ *    module loads and kexec are the modules word's, whose opt-out would not
+ *    be enough otherwise.
+ *  - LOCKDOWN_DBG_WRITE_KERNEL, LOCKDOWN_DBG_READ_KERNEL: kgdb and kdb ask
+ *    in whatever task trapped, and keep the answer for everyone.
+ *  - LOCKDOWN_XFRM_SECRET: it redacts IPsec keys from the netlink messages
+ *    a task's request builds, which other, unconfined listeners (the IKE
+ *    daemon) receive too.
+ * The reasons are numbered by the running kernel's enum (CO-RE), which
+ * grows between versions.
+ */
+#define LOCKDOWN_BIT(r) (1ull << bpf_core_enum_value(enum lockdown_reason, r))
+
+SEC("lsm/locked_down")
+int BPF_PROG(enf_base_lockdown, enum lockdown_reason what, int ret)
+{
+	__u64 not_ours = LOCKDOWN_BIT(LOCKDOWN_NONE) | LOCKDOWN_BIT(LOCKDOWN_HIBERNATION) |
+			 LOCKDOWN_BIT(LOCKDOWN_MODULE_SIGNATURE) | LOCKDOWN_BIT(LOCKDOWN_KEXEC) |
+			 LOCKDOWN_BIT(LOCKDOWN_MODULE_PARAMETERS) | LOCKDOWN_BIT(LOCKDOWN_DBG_WRITE_KERNEL) |
+			 LOCKDOWN_BIT(LOCKDOWN_DBG_READ_KERNEL) | LOCKDOWN_BIT(LOCKDOWN_XFRM_SECRET);
+
+	if (ret != 0)
+		return ret;
+	if ((unsigned int)what >= bpf_core_enum_value(enum lockdown_reason, LOCKDOWN_CONFIDENTIALITY_MAX) ||
+	    (unsigned int)what >= 64 || (not_ours >> what) & 1)
+		return 0;
+	return baseline_check(ENF_HOOK_BASE_LOCKDOWN, ENF_BASELINE_LOCKDOWN);
+}
+
+/*
  * request_key(2) for a key nobody holds has the kernel construct it: it runs
  * /sbin/request-key as root in the root cgroup, where no profile governs,
  * and that runs the handler /etc/request-key.conf names for the key's type
@@ -289,13 +336,16 @@ int BPF_PROG(enf_base_key_upcall, struct key *key, const struct cred *cred, unsi
 {
 	static const char auth[] = ".request_key_auth";
 	char got[sizeof(auth) + 1] = {}; /* a longer name reads one byte more */
+	int nr;
 
 	if (ret != 0)
 		return ret;
 	/* got[] keeps its NUL, which name_is() compares too. */
 	if (bpf_probe_read_kernel_str(got, sizeof(got), BPF_CORE_READ(key, type, name)) != sizeof(auth) ||
-	    !name_is(got, auth, sizeof(auth) - 1) ||
-	    !in_syscall(X86_64_NR_REQUEST_KEY, IA32_NR_REQUEST_KEY))
+	    !name_is(got, auth, sizeof(auth) - 1))
+		return 0;
+	nr = current_syscall_nr();
+	if (nr != X86_64_NR_REQUEST_KEY && nr != IA32_NR_REQUEST_KEY && nr != NR_UNKNOWN)
 		return 0;
 	return baseline_check(ENF_HOOK_BASE_KEY_UPCALL, ENF_BASELINE_HELPERS);
 }

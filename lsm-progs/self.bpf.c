@@ -14,7 +14,8 @@
  *    telling the engine's objects from others (ids, pinned paths, fds
  *    passed around): a confined workload has no business with BPF.
  *  - bpffs: no write access at all (no unlink, rename, mkdir, create; pins
- *    cannot be removed or replaced), no unmount of it, no mount over it.
+ *    cannot be removed or replaced), no unmount of it, no mount over it,
+ *    no reconfiguring it.
  *  - the daemon (settings.daemon_tgid, and the live task that marked
  *    itself in self_daemon): no signal but 0, no ptrace in any mode (that
  *    covers /proc/PID/mem, process_vm_*, pidfd_getfd), and no signal at
@@ -24,7 +25,8 @@
  *  - cgroup2: no write access to the cgroup.* files (writing cgroup.procs or
  *    cgroup.threads moves tasks; so do cgroup.subtree_control, cgroup.kill,
  *    cgroup.freeze, cgroup.type, ... change what the engine relies on), no
- *    clone3(CLONE_INTO_CGROUP) at all, no unmount, no mount over.
+ *    clone3(CLONE_INTO_CGROUP) at all, no unmount, no mount over, no
+ *    reconfiguring (its root's options: nsdelegate, memory_recursiveprot).
  *  - the daemon's files (self_inodes: state directory, socket directory,
  *    audit log): no entries added, removed or renamed in those directories,
  *    no file in them opened for writing or truncated, no new hard link to
@@ -202,6 +204,22 @@ int BPF_PROG(enf_self_file_receive, struct file *file, int ret)
  * takes flock() on its pin directory as its single-instance lock
  * (enforcerd/engine.c). flock() and fcntl() locks both ask here.
  */
+/*
+ * Reconfiguring bpffs or cgroup2 (fsconfig's FSCONFIG_CMD_RECONFIGURE,
+ * mount(2)'s remount: reconfigure_super() asks here), whatever the
+ * baseline's opt-out: the baseline refuses both before (fspick and fsconfig
+ * at their capability check, mount(2) at sb_mount), and this hook is not
+ * the baseline's, since on 6.1 the kernel's own automounts (debugfs's
+ * tracing directory, in any task that looks it up) reconfigure here too.
+ */
+SEC("lsm/sb_remount")
+int BPF_PROG(enf_self_remount, struct super_block *sb, void *mnt_opts, int ret)
+{
+	if (ret != 0)
+		return ret;
+	return engine_fs(sb) && enf_self_refuse(ENF_HOOK_SELF_MOUNT) ? -EPERM : 0;
+}
+
 SEC("lsm/file_lock")
 int BPF_PROG(enf_self_file_lock, struct file *file, unsigned int cmd, int ret)
 {

@@ -10,14 +10,20 @@
  *   remount-ro DIR            mount(MS_REMOUNT|MS_BIND|MS_RDONLY) of DIR
  *   umount DIR                umount2(DIR, 0)
  *   move-mount SRC DST        open_tree(SRC, OPEN_TREE_CLONE) + move_mount to DST
+ *   move-mount-attached SRC DST
+ *                             move_mount(2) of the mount at SRC (attached) to DST
  *   userns                    unshare(CLONE_NEWUSER)
  *   io-uring                  io_uring_setup() of a small ring
+ *   iopl                      iopl(3): every I/O port (kernel lockdown refuses it root)
+ *   ioperm                    ioperm() of port 0x80
  *   write PATH TEXT           open(O_WRONLY) and write TEXT
  *   init-module-junk          init_module() of a junk buffer
  *   finit-module FILE         finit_module() of FILE
  *   kexec-file FILE           kexec_file_load() of FILE (no initrd)
  *   pivot-root ROOT NEW OLD   chroot(ROOT), then pivot_root(NEW, OLD)
  *   fsmount DIR               fsopen("tmpfs") + fsmount, attached at DIR by move_mount
+ *   fsopen-create FSTYPE      fsopen(FSTYPE) + fsconfig(CMD_CREATE), nothing mounted: for
+ *                             cgroup2, the node's cgroup2 root takes the (no) options
  *   reconfigure DIR ro|rw     fspick(DIR) + fsconfig(FLAG, CMD_RECONFIGURE): a remount
  *                             of the superblock without mount(2)
  *   mount-setattr DIR ro|rw   mount_setattr(2) of DIR's mount: set or clear
@@ -245,6 +251,18 @@ static int do_fsmount(const char *dst)
 	return report(err);
 }
 
+static int do_fsopen_create(const char *type)
+{
+	int fs = (int)syscall(SYS_fsopen, type, 1 /* FSOPEN_CLOEXEC */), err = 0;
+
+	if (fs < 0)
+		return report(errno);
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		err = errno;
+	close(fs);
+	return report(err);
+}
+
 /* FLAG: "ro" or "rw", a flag fsconfig() takes for every filesystem. */
 static int do_reconfigure(const char *dir, const char *flag)
 {
@@ -328,6 +346,10 @@ int main(int argc, char **argv)
 		return report(unshare(CLONE_NEWUSER) < 0 ? errno : 0);
 	if (argc == 2 && strcmp(argv[1], "io-uring") == 0)
 		return do_io_uring();
+	if (argc == 2 && strcmp(argv[1], "iopl") == 0)
+		return report(syscall(SYS_iopl, 3) < 0 ? errno : 0);
+	if (argc == 2 && strcmp(argv[1], "ioperm") == 0)
+		return report(syscall(SYS_ioperm, 0x80, 1, 1) < 0 ? errno : 0);
 	if (argc == 2 && strcmp(argv[1], "init-module-junk") == 0)
 		return report(syscall(SYS_init_module, junk, sizeof(junk), "") < 0 ? errno : 0);
 	if (argc == 3) {
@@ -341,6 +363,8 @@ int main(int argc, char **argv)
 			return report(umount2(p, 0) < 0 ? errno : 0);
 		if (strcmp(op, "fsmount") == 0)
 			return do_fsmount(p);
+		if (strcmp(op, "fsopen-create") == 0)
+			return do_fsopen_create(p);
 		if (strcmp(op, "finit-module") == 0)
 			return do_finit(p);
 		if (strcmp(op, "kexec-file") == 0)
@@ -353,6 +377,8 @@ int main(int argc, char **argv)
 			return report(mount(a, b, NULL, MS_BIND, NULL) < 0 ? errno : 0);
 		if (strcmp(op, "move-mount") == 0)
 			return do_move_mount(a, b);
+		if (strcmp(op, "move-mount-attached") == 0)
+			return report(syscall(SYS_move_mount, AT_FDCWD, a, AT_FDCWD, b, 0) < 0 ? errno : 0);
 		if (strcmp(op, "write") == 0)
 			return do_write(a, b);
 		if (strcmp(op, "removexattr") == 0)
@@ -389,9 +415,9 @@ int main(int argc, char **argv)
 			return report(errno);
 		return report(syscall(SYS_pivot_root, argv[3], argv[4]) < 0 ? errno : 0);
 	}
-	fprintf(stderr, "usage: enf-baseline userns | io-uring | init-module-junk\n"
-		"       | tmpfs|remount-ro|umount|fsmount|finit-module|kexec-file PATH\n"
-		"       | bind|move-mount SRC DST | write PATH TEXT | pivot-root ROOT NEW OLD\n"
+	fprintf(stderr, "usage: enf-baseline userns | io-uring | init-module-junk | iopl | ioperm\n"
+		"       | tmpfs|remount-ro|umount|fsmount|finit-module|kexec-file PATH | fsopen-create FSTYPE\n"
+		"       | bind|move-mount|move-mount-attached SRC DST | write PATH TEXT | pivot-root ROOT NEW OLD\n"
 		"       | reconfigure|mount-setattr|mount-setattr-hi DIR ro|rw\n"
 		"       | request-key TYPE DESC CALLOUT|- | request-key-hi TYPE DESC CALLOUT | held-key TYPE DESC\n"
 		"       | setxattr|io-uring-setxattr PATH NAME VALUE | removexattr|getxattr PATH NAME\n");

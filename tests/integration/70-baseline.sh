@@ -7,7 +7,8 @@
 # (bind mounts, a binary mounted over an allowed exec path, tmpfs over an
 # allowed directory, umount, move_mount of an open_tree copy, pivot_root)
 # or undo what a mount protects (a remount read-write through fspick and
-# fsconfig, a read-only flag cleared by mount_setattr),
+# fsconfig, a read-only flag cleared by mount_setattr, cgroup2's root
+# options reset by fsopen),
 # cannot create a user namespace or an io_uring, cannot write what the kernel runs as root
 # (core_pattern, modprobe, a module parameter, /sys/power, a cgroup v1
 # release_agent; nor take a write
@@ -74,12 +75,16 @@ expect_eq "umount" EPERM "$(c enf-baseline umount $T/mnt-a)"
 expect_eq "move_mount of an open_tree copy of the denied subtree" EPERM \
 	"$(c enf-baseline move-mount $T/secret/sub $T/open/y)"
 expect_eq "...nothing was attached" ENOENT "$(c enf-probe open $T/open/y/data r)"
+expect_eq "move_mount of an attached mount" EPERM "$(c enf-baseline move-mount-attached $T/mnt-a $T/open/y)"
 expect_eq "fsopen + fsmount of a new tmpfs, attached by move_mount" EPERM "$(c enf-baseline fsmount $T/cfg)"
 expect_eq "fsmount outside the cgroup (control)" ok "$(enf-baseline fsmount $T/open/y)"
 umount $T/open/y
-# Undoing what a mount protects without mount(2). fspick + fsconfig reconfigures
-# the superblock (sb_remount); mount_setattr has no hook, and is refused at its
-# CAP_SYS_ADMIN check (capable), told by the syscall's number.
+# Undoing what a mount protects without mount(2), through the mount syscalls
+# that have no hook: each is refused at its CAP_SYS_ADMIN check (capable),
+# told by the syscall's number. fspick + fsconfig reconfigures the superblock;
+# mount_setattr changes a mount's flags; fsopen + fsconfig(CMD_CREATE) of
+# cgroup2 gives the node's cgroup2 root the new context's options (none:
+# nsdelegate, set here outside, would go).
 expect_eq "fspick + fsconfig(rw, CMD_RECONFIGURE) of a read-only tmpfs" EPERM \
 	"$(c enf-baseline reconfigure $T/mnt-ro rw)"
 expect_eq "...and it is still read-only" EROFS "$(c enf-baseline write $T/mnt-ro/f x)"
@@ -87,6 +92,17 @@ expect_eq "fspick + fsconfig(ro, CMD_RECONFIGURE) of a writable one" EPERM "$(c 
 expect_eq "mount_setattr clearing a bind mount's read-only flag" EPERM "$(c enf-baseline mount-setattr $T/robind rw)"
 expect_eq "...with bit 32 of the syscall's number set" EPERM "$(c enf-baseline mount-setattr-hi $T/robind rw)"
 expect_eq "...and it is still read-only" EROFS "$(c enf-baseline write $T/robind/file x)"
+cg2_opts() { awk '$2 == "/sys/fs/cgroup" && $3 == "cgroup2" { print $4 }' /proc/mounts; }
+if mount -o remount,nsdelegate $CG 2>/dev/null && cg2_opts | grep -q nsdelegate; then
+	expect_eq "fsopen + fsconfig(CMD_CREATE) of cgroup2" EPERM "$(c enf-baseline fsopen-create cgroup2)"
+	expect_contains "...and cgroup2 keeps nsdelegate" nsdelegate "$(cg2_opts)"
+	expect_eq "...outside the cgroup (control)" ok "$(enf-baseline fsopen-create cgroup2)"
+	expect_eq "...and nsdelegate is gone: the reset is real" "" "$(cg2_opts | grep -o nsdelegate)"
+else
+	echo "note: cgroup2 could not take nsdelegate here; its options not tried"
+fi
+expect_eq "fsopen + fsconfig(CMD_CREATE) of a tmpfs" EPERM "$(c enf-baseline fsopen-create tmpfs)"
+expect_eq "...outside the cgroup (control)" ok "$(enf-baseline fsopen-create tmpfs)"
 # capable sees every capability check: CAP_SYS_ADMIN outside mount_setattr is not refused.
 expect_exit "sethostname in the cgroup (CAP_SYS_ADMIN elsewhere) (control)" 0 c hostname "$(hostname)"
 expect_eq "fsconfig(rw, CMD_RECONFIGURE) outside the cgroup (control)" ok "$(enf-baseline reconfigure $T/mnt-ro rw)"
@@ -207,7 +223,7 @@ kx=$(enf-baseline kexec-file $T/junk.ko)
 [ "$kx" != EPERM ] && pass "kexec_file_load outside the cgroup reaches the loader (control: $kx)" ||
 	fail "kexec_file_load outside the cgroup: $kx"
 
-for h in mount umount move-mount pivot-root remount mount-setattr userns helper-write kernel-load io-uring; do
+for h in mount umount move-mount pivot-root mount-api mount-setattr userns helper-write kernel-load io-uring; do
 	wait_for_log "\"hook\":\"baseline:$h\"" || true
 	expect_contains "a deny event for baseline:$h" '"verdict":"deny","reason":"baseline"' \
 		"$(grep "\"hook\":\"baseline:$h\"" "$AUDIT_LOG" | head -n 1)"
@@ -225,12 +241,23 @@ expect_eq "opted out: fsconfig(CMD_RECONFIGURE)" ok "$(in_cgroup $CG/t70m enf-ba
 expect_eq "opted out: mount_setattr" ok "$(in_cgroup $CG/t70m enf-baseline mount-setattr $T/robind rw)"
 enf-baseline reconfigure $T/mnt-ro ro >/dev/null
 enf-baseline mount-setattr $T/robind ro >/dev/null
+# ...but not of the engine's file systems: self-protection, whatever the opt-out.
+# "rw" changes nothing on bpffs, which keeps no options to reconfigure (the
+# control's); cgroup2's context would reset its root's options, so it has none.
+for fs in /sys/fs/bpf /sys/fs/cgroup; do
+	expect_eq "opted out: fsconfig(CMD_RECONFIGURE) of $fs (self-protection)" EPERM \
+		"$(in_cgroup $CG/t70m enf-baseline reconfigure $fs rw)"
+done
+expect_eq "...of bpffs outside the cgroup (control)" ok "$(enf-baseline reconfigure /sys/fs/bpf rw)"
+wait_for_log '"profile":"t70m","hook":"self:mount-over"' || true
+expect_contains "...with a self-protection event" '"verdict":"deny","reason":"self-protection"' \
+	"$(grep '"profile":"t70m","hook":"self:mount-over"' "$AUDIT_LOG" | head -n 1)"
 expect_eq "opted out of io-uring: io_uring_setup goes through" ok "$(in_cgroup $CG/t70m enf-baseline io-uring)"
 expect_eq "opted out of mount and io-uring only: userns still refused" EPERM "$(in_cgroup $CG/t70m enf-baseline userns)"
 expect_eq "opted out of mount and io-uring only: core_pattern still refused" EPERM \
 	"$(in_cgroup $CG/t70m enf-baseline write /proc/sys/kernel/core_pattern "|$T/h")"
 restore_sysctls
-for h in mount remount mount-setattr; do
+for h in mount mount-api mount-setattr; do
 	wait_for_log "\"profile\":\"t70m\",\"hook\":\"baseline:$h\"" || true
 	expect_contains "opted out: baseline:$h logged as an audit verdict" '"verdict":"audit","reason":"baseline"' \
 		"$(grep "\"profile\":\"t70m\",\"hook\":\"baseline:$h\"" "$AUDIT_LOG" | head -n 1)"

@@ -7,7 +7,8 @@
 # ports, to have the kernel load a module or run request-key, and (as root)
 # to have the kernel run a program of its own, to make a device node for
 # the disk, to set file capabilities or an ACL, to clear a read-only
-# mount's flag, or to ask the service manager for another unit. Each is refused
+# mount's flag, to take the I/O ports, or to ask the service manager for
+# another unit. Each is refused
 # with EPERM and an event naming the rule, the default or the baseline
 # (attack(), lib/profile.sh), beside the same operation succeeding outside
 # the cgroup; the helpers the kernel would run are watched instead
@@ -277,6 +278,10 @@ profile_holds() {
 		"$BASELINE" mount-setattr /tmp/enf-holds-ro rw
 	umount /tmp/enf-holds-ro
 	rmdir /tmp/enf-holds-ro
+	# What kernel lockdown refuses root (the guests boot without it): every I/O
+	# port, the disk controller's among them, which read any sector past the
+	# file rules. A syscall, so no file rule of the profile decides it.
+	attack root "take every I/O port (iopl 3)" '"hook":"baseline:lockdown"|"reason":"baseline"' "$BASELINE" iopl
 	# The service manager builds whatever sandbox a unit file says, from root's
 	# requests on its private socket (docs/bypasses.md): the workload may not ask.
 	# systemd takes requests there from root only; the control connects as root.
