@@ -10,7 +10,7 @@ const char *const enf_baseline_words[] = { "mount", "userns", "ptrace", "helpers
 					     "io-uring", "device-nodes", "xattrs", "lockdown", NULL };
 static const char *const baseline_what[] = {
 	"mount, umount, move_mount, pivot_root, fsopen, fsconfig, fsmount, fspick, open_tree clones, mount_setattr",
-	"creating a user namespace",
+	"creating a user namespace, entering another namespace (setns)",
 	"ptrace outside the profile's domain",
 	"writing sysctls, module parameters, /sys/power, sysrq-trigger, uevent_helper, binfmt_misc, release_agent; request-key upcalls",
 	"loading kernel modules (or having modprobe load them) and kexec images",

@@ -70,6 +70,7 @@ static const char *hook_name(__u32 hook)
 	case ENF_HOOK_BASE_MOUNT_API:    return "baseline:mount-api";
 	case ENF_HOOK_BASE_MOUNT_SETATTR: return "baseline:mount-setattr";
 	case ENF_HOOK_BASE_LOCKDOWN:     return "baseline:lockdown";
+	case ENF_HOOK_BASE_SETNS:        return "baseline:setns";
 	}
 	return "unknown";
 }

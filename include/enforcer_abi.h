@@ -153,6 +153,7 @@ enum enf_hook {
 	ENF_HOOK_BASE_MOUNT_API  = 109, /* fsopen, fsconfig, fsmount, fspick, open_tree's clone: no hook of their own */
 	ENF_HOOK_BASE_MOUNT_SETATTR = 110, /* mount_setattr(2): a mount's flags (read-only, noexec, ...) or propagation */
 	ENF_HOOK_BASE_LOCKDOWN   = 111, /* what kernel lockdown refuses root (locked_down): raw I/O, kernel memory */
+	ENF_HOOK_BASE_SETNS      = 112, /* setns(2): entering another process's namespace */
 };
 
 /* Why a decision was made the way it was (event.reason). */
@@ -228,7 +229,7 @@ struct enf_profile_val {
  * pinned state has 0 here: the whole baseline applies.
  */
 #define ENF_BASELINE_MOUNT   (1u << 0) /* mount, umount, move_mount, pivot_root */
-#define ENF_BASELINE_USERNS  (1u << 1) /* new user namespaces */
+#define ENF_BASELINE_USERNS  (1u << 1) /* new user namespaces, entering another namespace (setns) */
 #define ENF_BASELINE_PTRACE  (1u << 2) /* ptrace attach outside the profile's domain */
 #define ENF_BASELINE_HELPERS (1u << 3) /* writing what the kernel runs as root (sysctls, ...); request_key upcalls */
 #define ENF_BASELINE_MODULES (1u << 4) /* kernel modules (also through modprobe), kexec */

@@ -17,7 +17,8 @@
  *  - io_uring (ENF_BASELINE_IO_URING): creating a ring (enf_base_io_uring).
  *  - device nodes (ENF_BASELINE_DEVICE_NODES): mknod of a block or
  *    character device, checked in the file program on path_mknod.
- *  - user namespaces (ENF_BASELINE_USERNS): userns_create. A new user
+ *  - user namespaces (ENF_BASELINE_USERNS): userns_create, and entering
+ *    any existing namespace (setns, at its capability check). A user
  *    namespace hands an unprivileged task CAP_SYS_ADMIN over new mount
  *    namespaces, and a large part of the kernel's attack surface.
  *  - kernel code (ENF_BASELINE_MODULES): modules (init_module,
@@ -86,6 +87,8 @@ static __always_inline int baseline_check(enum enf_hook hook, __u32 optout_bit)
 
 #define X86_64_NR_REQUEST_KEY 249
 #define IA32_NR_REQUEST_KEY   287
+#define X86_64_NR_SETNS       308
+#define IA32_NR_SETNS         346 /* no x86-64 syscall has this number */
 /* From 424 on, one number for x86-64, x32 and ia32. */
 #define NR_OPEN_TREE          428
 #define NR_MOVE_MOUNT         429
@@ -165,17 +168,23 @@ int BPF_PROG(enf_base_pivotroot, const struct path *old_path, const struct path 
  *  - fspick(2) and FSCONFIG_CMD_RECONFIGURE change a live superblock's
  *    options (read-only to read-write and back);
  *  - fsmount(2) and open_tree(2)'s OPEN_TREE_CLONE make detached trees.
+ * And setns(2), which no hook sees either: entering another process's user
+ * namespace gives a task the capabilities userns_create refuses it (a
+ * same-user rootless container's, for nobody), and another mount namespace
+ * gives every rule path another meaning (the engine names paths in the
+ * task's own namespace). That one is the userns word's.
  * Each checks CAP_SYS_ADMIN (may_mount(), mount_capable(), the superblock's
- * owner) before it acts, so refusing CAP_SYS_ADMIN to a governed task in
- * those syscalls refuses them and nothing else; a context made outside and
- * passed in is refused at fsconfig. move_mount has its hook (above).
+ * or the namespace's owner) before it acts, so refusing CAP_SYS_ADMIN to a
+ * governed task in those syscalls refuses them and nothing else; a context
+ * made outside and passed in is refused at fsconfig. move_mount has its hook
+ * (above).
  * capable runs for every capability check of every task on the node: all
  * but CAP_SYS_ADMIN return at the first compare, the rest at the number.
  */
 #define CAP_SYS_ADMIN 21
 
 SEC("lsm/capable")
-int BPF_PROG(enf_base_mount_api, const struct cred *cred, struct user_namespace *ns, int cap, unsigned int opts,
+int BPF_PROG(enf_base_capable, const struct cred *cred, struct user_namespace *ns, int cap, unsigned int opts,
 	     int ret)
 {
 	int nr;
@@ -185,6 +194,8 @@ int BPF_PROG(enf_base_mount_api, const struct cred *cred, struct user_namespace 
 	if (cap != CAP_SYS_ADMIN)
 		return 0;
 	nr = current_syscall_nr();
+	if (nr == X86_64_NR_SETNS || nr == IA32_NR_SETNS)
+		return baseline_check(ENF_HOOK_BASE_SETNS, ENF_BASELINE_USERNS);
 	if (nr == NR_MOUNT_SETATTR)
 		return baseline_check(ENF_HOOK_BASE_MOUNT_SETATTR, ENF_BASELINE_MOUNT);
 	if ((nr >= NR_OPEN_TREE && nr <= NR_FSPICK && nr != NR_MOVE_MOUNT) || nr == NR_UNKNOWN)

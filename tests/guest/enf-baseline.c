@@ -13,6 +13,7 @@
  *   move-mount-attached SRC DST
  *                             move_mount(2) of the mount at SRC (attached) to DST
  *   userns                    unshare(CLONE_NEWUSER)
+ *   setns PID TYPE            setns(2) into /proc/PID/ns/TYPE (user, mnt, net, ...)
  *   io-uring                  io_uring_setup() of a small ring
  *   iopl                      iopl(3): every I/O port (kernel lockdown refuses it root)
  *   ioperm                    ioperm() of port 0x80
@@ -251,6 +252,21 @@ static int do_fsmount(const char *dst)
 	return report(err);
 }
 
+static int do_setns(const char *pid, const char *type)
+{
+	char path[64];
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), "/proc/%s/ns/%s", pid, type);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return report(errno);
+	if (setns(fd, 0) < 0)
+		err = errno;
+	close(fd);
+	return report(err);
+}
+
 static int do_fsopen_create(const char *type)
 {
 	int fs = (int)syscall(SYS_fsopen, type, 1 /* FSOPEN_CLOEXEC */), err = 0;
@@ -385,6 +401,8 @@ int main(int argc, char **argv)
 			return report(lremovexattr(a, b) < 0 ? errno : 0);
 		if (strcmp(op, "getxattr") == 0)
 			return report(lgetxattr(a, b, NULL, 0) < 0 ? errno : 0);
+		if (strcmp(op, "setns") == 0)
+			return do_setns(a, b);
 		if (strcmp(op, "reconfigure") == 0)
 			return do_reconfigure(a, b);
 		if (strcmp(op, "mount-setattr") == 0)
@@ -418,7 +436,7 @@ int main(int argc, char **argv)
 	fprintf(stderr, "usage: enf-baseline userns | io-uring | init-module-junk | iopl | ioperm\n"
 		"       | tmpfs|remount-ro|umount|fsmount|finit-module|kexec-file PATH | fsopen-create FSTYPE\n"
 		"       | bind|move-mount|move-mount-attached SRC DST | write PATH TEXT | pivot-root ROOT NEW OLD\n"
-		"       | reconfigure|mount-setattr|mount-setattr-hi DIR ro|rw\n"
+		"       | reconfigure|mount-setattr|mount-setattr-hi DIR ro|rw | setns PID TYPE\n"
 		"       | request-key TYPE DESC CALLOUT|- | request-key-hi TYPE DESC CALLOUT | held-key TYPE DESC\n"
 		"       | setxattr|io-uring-setxattr PATH NAME VALUE | removexattr|getxattr PATH NAME\n");
 	return 2;

@@ -8,9 +8,9 @@
 # allowed directory, umount, move_mount of an open_tree copy, pivot_root)
 # or undo what a mount protects (a remount read-write through fspick and
 # fsconfig, a read-only flag cleared by mount_setattr, cgroup2's root
-# options reset by fsopen),
-# cannot create a user namespace or an io_uring, cannot write what the kernel runs as root
-# (core_pattern, modprobe, a module parameter, /sys/power, a cgroup v1
+# options reset by fsopen), cannot create a user namespace or enter
+# another namespace, nor make an io_uring, cannot write what the kernel
+# runs as root (core_pattern, modprobe, a module parameter, /sys/power, a cgroup v1
 # release_agent; nor take a write
 # descriptor of one from another process) and cannot load kernel
 # code (init_module, finit_module, kexec_file_load). Controls: the same
@@ -131,6 +131,21 @@ expect_eq "nobody: outside the cgroup unshare(CLONE_NEWUSER) works (control)" ok
 expect_eq "nobody: unshare(CLONE_NEWUSER)" EPERM "$(nobody enf-baseline userns)"
 expect_exit "nobody: unshare -Urm" 1 nobody unshare -Urm true
 expect_exit "nobody: unshare -Urm outside the cgroup (control)" 0 enf-asuser 65534 65534 unshare -Urm true
+# Entering namespaces that exist (setns), which no hook sees: a rootless
+# container's user namespace, made by nobody outside the cgroup (its owner
+# has every capability there), and, as root, another mount namespace, where
+# every rule path names something else.
+enf-asuser 65534 65534 unshare -U sleep 1000 &
+USERNS_HOLDER=$!
+unshare -m sleep 1000 &
+MNTNS_HOLDER=$!
+sleep 0.3
+expect_eq "nobody: setns into nobody's user namespace, outside the cgroup (control)" ok \
+	"$(enf-asuser 65534 65534 enf-baseline setns $USERNS_HOLDER user)"
+expect_eq "nobody: setns into nobody's user namespace" EPERM "$(nobody enf-baseline setns $USERNS_HOLDER user)"
+expect_eq "setns into another mount namespace, outside the cgroup (control)" ok "$(enf-baseline setns $MNTNS_HOLDER mnt)"
+expect_eq "setns into another mount namespace" EPERM "$(c enf-baseline setns $MNTNS_HOLDER mnt)"
+kill $USERNS_HOLDER $MNTNS_HOLDER
 
 # ---- io_uring: a ring takes files no hook decides (IORING_OP_MSG_RING) ---------------
 expect_eq "io_uring_setup" EPERM "$(c enf-baseline io-uring)"
@@ -223,7 +238,7 @@ kx=$(enf-baseline kexec-file $T/junk.ko)
 [ "$kx" != EPERM ] && pass "kexec_file_load outside the cgroup reaches the loader (control: $kx)" ||
 	fail "kexec_file_load outside the cgroup: $kx"
 
-for h in mount umount move-mount pivot-root mount-api mount-setattr userns helper-write kernel-load io-uring; do
+for h in mount umount move-mount pivot-root mount-api mount-setattr userns setns helper-write kernel-load io-uring; do
 	wait_for_log "\"hook\":\"baseline:$h\"" || true
 	expect_contains "a deny event for baseline:$h" '"verdict":"deny","reason":"baseline"' \
 		"$(grep "\"hook\":\"baseline:$h\"" "$AUDIT_LOG" | head -n 1)"
