@@ -49,7 +49,12 @@ expect_eq "attach allow to $CG/t33" "attached $CG/t33" "$(enforcerctl attach all
 C=$CG/t33
 F=$CG/free
 # nnet CGROUP ARGS...: enf-net ARGS in CGROUP, inside the namespace.
-nnet() { _cg=$1; shift; in_cgroup "$_cg" nsenter --net=$NS enf-net "$@" 2>&1; }
+# The namespace first, then the cgroup: a governed task may not setns (baseline userns).
+nnet() {
+	_cg=$1
+	shift
+	nsenter --net=$NS sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' nnet "$_cg" enf-net "$@" 2>&1
+}
 
 echo "--- the listed destinations are reachable"
 expect_eq "tcp 10.0.0.1:443 (listed)" ok "$(nnet $C connect tcp 10.0.0.1 443)"

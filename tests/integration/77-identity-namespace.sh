@@ -45,8 +45,12 @@ expect_exit "attach" 0 enforcerctl attach ns $CG/t77
 # In the container's namespace and root, in the confined cgroup. setns()
 # into a mount namespace moves the task to that namespace's root, so no
 # /proc/PID/root (a root outside the task's namespace, refused as foreign)
-# is opened.
-c() { in_cgroup $CG/t77 nsenter -t $CTR -m /bin/enf-probe "$@"; }
+# is opened. The namespace first, then the cgroup, as a runtime does: a
+# governed task may not setns (baseline userns). The container has no
+# cgroup2 mount, so the task joins through a descriptor opened outside.
+c() {
+	nsenter -t $CTR -m /bin/sh -c 'echo $$ >&3 && exec /bin/enf-probe "$@"' c "$@" 3>$CG/t77/cgroup.procs
+}
 
 expect_eq "read /etc/secret in the container (path)" EPERM "$(c open /etc/secret r)"
 expect_eq "read an allowed file in the container (control)" ok "$(c open /etc/public r)"

@@ -88,6 +88,11 @@ echo "$w"
 expect_contains "which: the process is container live in namespace prod" "is container live in namespace prod (podman" "$w"
 expect_contains "which: governed by ctr through the selector" "governed by profile ctr, attached to $(container_scope live) by selector workload:$SELECTOR" "$w"
 expect_contains "list: the attachment names the container" "container live in namespace prod" "$(enforcerctl list)"
+# podman exec: crun enters the container's namespaces (setns, which the baseline
+# refuses a governed task) as the runtime, which the profile does not govern.
+expect_contains "podman exec into the confined container runs" hello "$(podman exec live /bin/echo hello 2>&1)"
+expect_eq "podman exec: the profile decides what it runs (/bin/id denied)" 1 \
+	"$(podman exec live /bin/id >/dev/null 2>&1 || echo 1)"
 scope=$(container_scope live)
 podman rm --force --time 0 live >/dev/null 2>&1
 i=0
