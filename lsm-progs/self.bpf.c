@@ -199,12 +199,6 @@ int BPF_PROG(enf_self_file_receive, struct file *file, int ret)
 }
 
 /*
- * A lock on the pin directory (or any bpffs or protected inode) held by a
- * confined task would keep every later enforcerd from starting: the daemon
- * takes flock() on its pin directory as its single-instance lock
- * (enforcerd/engine.c). flock() and fcntl() locks both ask here.
- */
-/*
  * Reconfiguring bpffs or cgroup2 (fsconfig's FSCONFIG_CMD_RECONFIGURE,
  * mount(2)'s remount: reconfigure_super() asks here), whatever the
  * baseline's opt-out: the baseline refuses both before (fspick and fsconfig
@@ -220,6 +214,12 @@ int BPF_PROG(enf_self_remount, struct super_block *sb, void *mnt_opts, int ret)
 	return engine_fs(sb) && enf_self_refuse(ENF_HOOK_SELF_MOUNT) ? -EPERM : 0;
 }
 
+/*
+ * A lock on the pin directory (or any bpffs or protected inode) held by a
+ * confined task would keep every later enforcerd from starting: the daemon
+ * takes flock() on its pin directory as its single-instance lock
+ * (enforcerd/engine.c). flock() and fcntl() locks both ask here.
+ */
 SEC("lsm/file_lock")
 int BPF_PROG(enf_self_file_lock, struct file *file, unsigned int cmd, int ret)
 {

@@ -236,14 +236,28 @@ static int do_move_mount(const char *src, const char *dst)
 	return report(err);
 }
 
-static int do_fsmount(const char *dst)
+/* fsopen(TYPE) + fsconfig(CMD_CREATE): the context's descriptor, or -errno. */
+static int fs_created(const char *type)
 {
-	int fs = (int)syscall(SYS_fsopen, "tmpfs", 1 /* FSOPEN_CLOEXEC */), mnt = -1, err = 0;
+	int fs = (int)syscall(SYS_fsopen, type, 1 /* FSOPEN_CLOEXEC */), err;
 
 	if (fs < 0)
-		return report(errno);
-	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0 ||
-	    (mnt = (int)syscall(SYS_fsmount, fs, 1 /* FSMOUNT_CLOEXEC */, 0)) < 0 ||
+		return -errno;
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
+		err = errno;
+		close(fs);
+		return -err;
+	}
+	return fs;
+}
+
+static int do_fsmount(const char *dst)
+{
+	int fs = fs_created("tmpfs"), mnt = -1, err = 0;
+
+	if (fs < 0)
+		return report(-fs);
+	if ((mnt = (int)syscall(SYS_fsmount, fs, 1 /* FSMOUNT_CLOEXEC */, 0)) < 0 ||
 	    syscall(SYS_move_mount, mnt, "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH) < 0)
 		err = errno;
 	if (mnt >= 0)
@@ -269,14 +283,12 @@ static int do_setns(const char *pid, const char *type)
 
 static int do_fsopen_create(const char *type)
 {
-	int fs = (int)syscall(SYS_fsopen, type, 1 /* FSOPEN_CLOEXEC */), err = 0;
+	int fs = fs_created(type);
 
 	if (fs < 0)
-		return report(errno);
-	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
-		err = errno;
+		return report(-fs);
 	close(fs);
-	return report(err);
+	return report(0);
 }
 
 /* FLAG: "ro" or "rw", a flag fsconfig() takes for every filesystem. */
