@@ -71,6 +71,8 @@ static const char *hook_name(__u32 hook)
 	case ENF_HOOK_BASE_MOUNT_SETATTR: return "baseline:mount-setattr";
 	case ENF_HOOK_BASE_LOCKDOWN:     return "baseline:lockdown";
 	case ENF_HOOK_BASE_SETNS:        return "baseline:setns";
+	case ENF_HOOK_BASE_PTRACE_READ:  return "baseline:ptrace-read";
+	case ENF_HOOK_BASE_TTY_INJECT:   return "baseline:tty-inject";
 	}
 	return "unknown";
 }

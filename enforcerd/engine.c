@@ -335,6 +335,8 @@ static const struct {
 	 * which enf_base_setxattr and enf_base_removexattr decide. */
 	{ "enf_base_set_acl", "bpf_lsm_inode_set_acl", "vfs_set_acl" },
 	{ "enf_base_remove_acl", "bpf_lsm_inode_remove_acl", "vfs_remove_acl" },
+	/* A 32-bit task's ioctl has a hook of its own from 6.8; before, it asks file_ioctl. */
+	{ "enf_base_ioctl_compat", "bpf_lsm_file_ioctl_compat", "security_file_ioctl_compat" },
 };
 
 /*
@@ -674,8 +676,8 @@ int engine_start(struct engine *e, const struct engine_options *o, char *msg, si
 	r = select_programs(e, sr.lsm_list);
 	if (r < 0) {
 		snprintf(msg, size, "cannot tell which LSM hooks this kernel has from its BTF (/sys/kernel/btf/vmlinux), or "
-			 "it has a way to write ACLs (vfs_set_acl) without the hook that decides it (inode_set_acl): %s",
-			 strerror(-r));
+			 "it has a route without the hook that decides it (vfs_set_acl without inode_set_acl, "
+			 "security_file_ioctl_compat without file_ioctl_compat): %s", strerror(-r));
 		goto fail;
 	}
 	r = set_pin_paths(e, bad, sizeof(bad));

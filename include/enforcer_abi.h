@@ -154,6 +154,8 @@ enum enf_hook {
 	ENF_HOOK_BASE_MOUNT_SETATTR = 110, /* mount_setattr(2): a mount's flags (read-only, noexec, ...) or propagation */
 	ENF_HOOK_BASE_LOCKDOWN   = 111, /* what kernel lockdown refuses root (locked_down): raw I/O, kernel memory */
 	ENF_HOOK_BASE_SETNS      = 112, /* setns(2): entering another process's namespace */
+	ENF_HOOK_BASE_PTRACE_READ = 113, /* ptrace read access (/proc/PID/fd, environ, exe, maps) outside the domain */
+	ENF_HOOK_BASE_TTY_INJECT = 114, /* TIOCSTI or TIOCLINUX: input into a terminal whoever reads it runs */
 };
 
 /* Why a decision was made the way it was (event.reason). */
@@ -238,7 +240,9 @@ struct enf_profile_val {
 #define ENF_BASELINE_DEVICE_NODES (1u << 7) /* block and character device nodes (a new name for a device) */
 #define ENF_BASELINE_XATTRS  (1u << 8) /* extended attributes but user.* data: file capabilities, ACLs, labels */
 #define ENF_BASELINE_LOCKDOWN (1u << 9) /* what kernel lockdown refuses root: raw I/O ports, /dev/mem, MSRs, /proc/kcore, ... */
-#define ENF_BASELINE_ALL     ((1u << 10) - 1)
+#define ENF_BASELINE_PTRACE_READ (1u << 10) /* ptrace read access outside the domain: /proc/PID/{fd,environ,maps,exe,ns} */
+#define ENF_BASELINE_TTY_INJECT (1u << 11) /* typing into a terminal others read: TIOCSTI, TIOCLINUX */
+#define ENF_BASELINE_ALL     ((1u << 12) - 1)
 
 /*
  * path_trie: one edge of a profile's path trie, {instance, parent, name} -> child.

@@ -36,6 +36,9 @@
  *    inode_remove_acl).
  *  - kernel lockdown (ENF_BASELINE_LOCKDOWN): what the kernel's lockdown
  *    refuses root, for the governed task alone (locked_down).
+ *  - terminal input (ENF_BASELINE_TTY_INJECT): TIOCSTI and TIOCLINUX
+ *    (file_ioctl, file_ioctl_compat), input that whoever reads the
+ *    terminal next runs as typed.
  *
  * A profile in audit mode logs would-deny and allows; one in learn mode
  * allows (learn confines nothing); an opted-out operation is allowed and
@@ -322,6 +325,46 @@ int BPF_PROG(enf_base_lockdown, enum lockdown_reason what, int ret)
 	    (unsigned int)what >= 64 || (not_ours >> what) & 1)
 		return 0;
 	return baseline_check(ENF_HOOK_BASE_LOCKDOWN, ENF_BASELINE_LOCKDOWN);
+}
+
+/*
+ * Typing into a terminal: TIOCSTI puts a character into a terminal's input
+ * as if typed, and whoever reads the terminal next takes it: the shell that
+ * ran `enforcerctl run` in that terminal, outside every profile, once the
+ * command exits; a login on the console. The kernel allows it on the
+ * task's own controlling terminal (unless dev.tty.legacy_tiocsti is 0, from
+ * 6.2) and on any terminal with CAP_SYS_ADMIN. TIOCLINUX's TIOCL_PASTESEL
+ * pastes a virtual console's selection the same way; its subcode is a byte
+ * in the task's memory, which the task can change after any check here, so
+ * TIOCLINUX is refused whole. file_ioctl runs for every ioctl of every task
+ * on the node: all but these two return at the compare. A 32-bit task's
+ * ioctl asks file_ioctl_compat from 6.8 on (before, file_ioctl), with the
+ * same numbers. These are asm-generic's numbers (x86, arm64, riscv).
+ */
+#define TIOCSTI   0x5412
+#define TIOCLINUX 0x541C
+
+static __always_inline int tty_inject_check(unsigned int cmd)
+{
+	if (cmd != TIOCSTI && cmd != TIOCLINUX)
+		return 0;
+	return baseline_check(ENF_HOOK_BASE_TTY_INJECT, ENF_BASELINE_TTY_INJECT);
+}
+
+SEC("lsm/file_ioctl")
+int BPF_PROG(enf_base_ioctl, struct file *file, unsigned int cmd, unsigned long arg, int ret)
+{
+	if (ret != 0)
+		return ret;
+	return tty_inject_check(cmd);
+}
+
+SEC("lsm/file_ioctl_compat")
+int BPF_PROG(enf_base_ioctl_compat, struct file *file, unsigned int cmd, unsigned long arg, int ret)
+{
+	if (ret != 0)
+		return ret;
+	return tty_inject_check(cmd);
 }
 
 /*

@@ -1,27 +1,36 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The profile's domain: a confined task cannot take control of a process
- * its profile does not govern. ptrace(PTRACE_ATTACH/SEIZE), writing
- * /proc/PID/mem, process_vm_writev() and pidfd_getfd() all let the caller
- * run code or use descriptors in the target, and the target runs outside
- * the caller's cgroup, so outside its profile (PID 1, a shell of the
- * host). All four ask ptrace_may_access() with PTRACE_MODE_ATTACH, which
- * calls this hook.
+ * The profile's domain: a confined task can neither take control of a
+ * process its profile does not govern, nor read it. Both are asked of
+ * ptrace_may_access(), which calls this hook with the mode:
  *
- *  - Attach access is allowed only to a task governed by the same profile
- *    (slot); an unconfined target, one under another profile, or one of
- *    the service manager's or an OCI runtime's tasks in the cgroup (not
- *    governed: cgroup.bpf.h) is refused (baseline, reason "domain").
- *  - When the profile has rules limited to an executable ('from'), the
- *    target must also run the caller's executable (mm->exe_file): 'from'
- *    grants rights to one binary, and controlling another process of the
- *    domain that runs a privileged binary would borrow its rights.
- *  - PTRACE_MODE_READ (ps, /proc/PID/stat, /proc/PID/environ of a
- *    process of the same user) is not restricted: it reads, it does not
- *    inject.
- *  - The profile may opt out (baseline "ptrace": "allow",
- *    ENF_BASELINE_PTRACE): then allowed, and logged as an audit verdict.
- *    Audit mode: a would-deny. Learn mode confines nothing.
+ *  - PTRACE_MODE_ATTACH: ptrace(PTRACE_ATTACH/SEIZE), writing
+ *    /proc/PID/mem, process_vm_writev() and pidfd_getfd() let the caller
+ *    run code or use descriptors in the target (hook baseline:ptrace,
+ *    opt-out ENF_BASELINE_PTRACE).
+ *  - PTRACE_MODE_READ: /proc/PID/fd/N, environ, maps, exe, cwd, root,
+ *    ns, io, fdinfo, kcmp(), get_robust_list() (hook
+ *    baseline:ptrace-read, opt-out ENF_BASELINE_PTRACE_READ). Reading is
+ *    a way out too: /proc/PID/fd/N reopens what it names, so the write end
+ *    of the pipe an unconfined shell reads its commands from, or a memfd
+ *    another process runs, is the task's to write. AppArmor's ptrace read
+ *    rule refuses the same between profiles.
+ *
+ * Either is allowed only to a task governed by the same profile (slot); an
+ * unconfined target, one under another profile, or one of the service
+ * manager's or an OCI runtime's tasks in the cgroup (not governed:
+ * cgroup.bpf.h) is refused (baseline, reason "domain"). When the profile
+ * has rules limited to an executable ('from'), the target must also run
+ * the caller's executable (mm->exe_file): 'from' grants rights to one
+ * binary, and controlling another process of the domain that runs a
+ * privileged binary would borrow its rights. A task's own threads never
+ * reach the hook (same thread group), so /proc/self is never refused.
+ *
+ * Where the kernel asks without wanting a log (PTRACE_MODE_NOAUDIT: the
+ * fields of /proc/PID/stat that ps reads for every process), the answer is
+ * the same but no event is sent: ps would otherwise log one per process.
+ * The profile may opt out of either word: then allowed, and logged as an
+ * audit verdict. Audit mode: a would-deny. Learn mode confines nothing.
  *
  * The daemon is protected in every mode by self-protection's check, which
  * this program runs first, whatever the profile's mode or opt-outs
@@ -35,6 +44,9 @@
 #ifndef PTRACE_MODE_ATTACH
 #define PTRACE_MODE_ATTACH 0x02
 #endif
+#ifndef PTRACE_MODE_NOAUDIT
+#define PTRACE_MODE_NOAUDIT 0x04
+#endif
 
 /* The inode of what task t runs (its mm's exe_file), NULL for a kernel thread. */
 static __always_inline struct inode *task_exe_inode(struct task_struct *t)
@@ -45,7 +57,13 @@ static __always_inline struct inode *task_exe_inode(struct task_struct *t)
 SEC("lsm/ptrace_access_check")
 int BPF_PROG(enf_ptrace, struct task_struct *child, unsigned int mode, int ret)
 {
-	struct decision d = { .hook = ENF_HOOK_BASE_PTRACE, .action = ENF_ACT_DENY, .reason = ENF_REASON_DOMAIN };
+	bool attach = mode & PTRACE_MODE_ATTACH;
+	struct decision d = {
+		.hook = attach ? ENF_HOOK_BASE_PTRACE : ENF_HOOK_BASE_PTRACE_READ,
+		.action = ENF_ACT_DENY,
+		.reason = ENF_REASON_DOMAIN,
+	};
+	__u16 optout = attach ? ENF_BASELINE_PTRACE : ENF_BASELINE_PTRACE_READ;
 	struct inode *mine;
 	__u32 slot = 0;
 	int status, r;
@@ -54,8 +72,6 @@ int BPF_PROG(enf_ptrace, struct task_struct *child, unsigned int mode, int ret)
 		return ret;
 	if (is_daemon(child) && enf_self_refuse(ENF_HOOK_SELF_PTRACE))
 		return -EPERM;
-	if (!(mode & PTRACE_MODE_ATTACH))
-		return 0;
 	status = current_profile_status();
 	if (status == 0)
 		return 0;
@@ -77,7 +93,15 @@ int BPF_PROG(enf_ptrace, struct task_struct *child, unsigned int mode, int ret)
 		if (mine && mine == task_exe_inode(child))
 			return 0;
 	}
-	if (d.prof.baseline_optout & ENF_BASELINE_PTRACE) {
+	/* Asked quietly (PTRACE_MODE_NOAUDIT): the same answer, counted, no event. */
+	if (mode & PTRACE_MODE_NOAUDIT) {
+		if ((d.prof.baseline_optout & optout) || d.prof.mode == ENF_MODE_AUDIT)
+			return 0;
+		stat_inc(ENF_STAT_DECISIONS);
+		stat_inc(ENF_STAT_DENIED);
+		return -EPERM;
+	}
+	if (d.prof.baseline_optout & optout) {
 		d.action = ENF_ACT_AUDIT;
 		d.reason = ENF_REASON_BASELINE;
 		return finish(&d, NULL, 0);

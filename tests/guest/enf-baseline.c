@@ -14,8 +14,12 @@
  *                             move_mount(2) of the mount at SRC (attached) to DST
  *   userns                    unshare(CLONE_NEWUSER)
  *   setns PID TYPE            setns(2) into /proc/PID/ns/TYPE (user, mnt, net, ...)
+ *   setns-fd FD               setns(2) into the namespace file inherited as descriptor FD
  *   io-uring                  io_uring_setup() of a small ring
  *   iopl                      iopl(3): every I/O port (kernel lockdown refuses it root)
+ *   tiocsti CGROUP|- UID [ia32]  a terminal shared with a reader outside: see do_tiocsti()
+ *   tioclinux TTY             TIOCLINUX's TIOCL_GETSHIFTSTATE on TTY (a virtual console)
+ *   tty-ioctls                a new pseudo terminal's number and window size (TIOCGPTN, TIOCGWINSZ)
  *   ioperm                    ioperm() of port 0x80
  *   write PATH TEXT           open(O_WRONLY) and write TEXT
  *   init-module-junk          init_module() of a junk buffer
@@ -60,14 +64,18 @@
 #include <linux/keyctl.h>
 #include <linux/types.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <sys/xattr.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "enf-enter.h"
@@ -99,6 +107,7 @@
 #ifndef SYS_mount_setattr
 #define SYS_mount_setattr 442
 #endif
+#define IA32_NR_IOCTL 54
 #define FSCONFIG_SET_FLAG 0
 #define FSCONFIG_CMD_CREATE 6
 #define FSCONFIG_CMD_RECONFIGURE 7
@@ -113,7 +122,8 @@ static int report(int err)
 		{ EBUSY, "EBUSY" }, { ENOEXEC, "ENOEXEC" }, { ENOSYS, "ENOSYS" }, { EBADMSG, "EBADMSG" },
 		{ ENOKEY, "ENOKEY" }, { EKEYREJECTED, "EKEYREJECTED" }, { EFAULT, "EFAULT" },
 		{ EKEYEXPIRED, "EKEYEXPIRED" }, { EDQUOT, "EDQUOT" }, { ENODATA, "ENODATA" },
-		{ EOPNOTSUPP, "EOPNOTSUPP" }, { EROFS, "EROFS" },
+		{ EOPNOTSUPP, "EOPNOTSUPP" }, { EROFS, "EROFS" }, { EAGAIN, "EAGAIN" }, { EIO, "EIO" },
+		{ ENXIO, "ENXIO" }, { ENODEV, "ENODEV" }, { ENOTTY, "ENOTTY" },
 	};
 
 	if (err == 0) {
@@ -266,6 +276,11 @@ static int do_fsmount(const char *dst)
 	return report(err);
 }
 
+static int do_setns_fd(const char *fd)
+{
+	return report(setns(atoi(fd), 0) < 0 ? errno : 0);
+}
+
 static int do_setns(const char *pid, const char *type)
 {
 	char path[64];
@@ -364,6 +379,123 @@ static int do_kexec_file(const char *file)
 	return report(err);
 }
 
+/*
+ * A terminal shared with a reader outside the cgroup, as when `enforcerctl
+ * run` starts a command in the caller's terminal: this process opens a
+ * pseudo terminal and stays outside; a child makes it its controlling
+ * terminal (a new session), moves into CGROUP ("-": stays), becomes UID and
+ * pushes "id\n" into the terminal's input (TIOCSTI), as if typed. ok when
+ * this process then reads that line from the terminal, as the caller's
+ * shell would once the command exits; the child's errno when its ioctl
+ * failed; EAGAIN when it claimed success and nothing arrived. With ia32,
+ * the ioctl is the 32-bit one (int 0x80: compat_sys_ioctl, which 6.8 and
+ * later decide at file_ioctl_compat), its argument below 4 GiB.
+ */
+static long ia32_ioctl(long fd, long cmd, long arg)
+{
+	long ret;
+
+	asm volatile("int $0x80" : "=a"(ret) : "a"(IA32_NR_IOCTL), "b"(fd), "c"(cmd), "d"(arg)
+		     : "memory", "r8", "r9", "r10", "r11");
+	return ret;
+}
+
+static int do_tiocsti(const char *cgroup, const char *uid_arg, bool ia32)
+{
+	static const char line[] = "id\n";
+	uid_t uid = (uid_t)strtoul(uid_arg, NULL, 10);
+	int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC), reader, status, err;
+	char name[64], got[16] = { 0 };
+	ssize_t n;
+	pid_t child;
+
+	/* The descriptors stay open to the end: the process exits. */
+	if (master < 0 || grantpt(master) < 0 || unlockpt(master) < 0 || ptsname_r(master, name, sizeof(name)) != 0)
+		return report(errno);
+	reader = open(name, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	if (reader < 0)
+		return report(errno);
+	child = fork();
+	if (child < 0)
+		return report(errno);
+	if (child == 0) {
+		int tty;
+
+		if (setsid() < 0)
+			_exit(errno);
+		tty = open(name, O_RDWR); /* a session leader's first terminal becomes its controlling one */
+		if (tty < 0)
+			_exit(errno);
+		if (strcmp(cgroup, "-") != 0) {
+			char procs[4200];
+			int fd;
+
+			snprintf(procs, sizeof(procs), "%s/cgroup.procs", cgroup);
+			fd = open(procs, O_WRONLY | O_CLOEXEC);
+			if (fd < 0 || write(fd, "0", 1) != 1)
+				_exit(errno);
+			close(fd);
+		}
+		if (uid != 0 && (setresgid(uid, uid, uid) < 0 || setresuid(uid, uid, uid) < 0))
+			_exit(errno);
+		if (ia32) {
+			char *low = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+
+			if (low == MAP_FAILED)
+				_exit(errno);
+			for (size_t i = 0; i < sizeof(line) - 1; i++) {
+				long r;
+
+				low[0] = line[i];
+				r = ia32_ioctl(tty, TIOCSTI, (long)low);
+				if (r < 0)
+					_exit((int)-r);
+			}
+			_exit(0);
+		}
+		for (size_t i = 0; i < sizeof(line) - 1; i++)
+			if (ioctl(tty, TIOCSTI, &line[i]) < 0)
+				_exit(errno);
+		_exit(0);
+	}
+	if (waitpid(child, &status, 0) < 0)
+		return report(errno);
+	err = WIFEXITED(status) ? WEXITSTATUS(status) : EINTR;
+	if (err)
+		return report(err);
+	n = read(reader, got, sizeof(got) - 1);
+	if (n != (ssize_t)sizeof(line) - 1 || strcmp(got, line) != 0)
+		return report(EAGAIN);
+	return report(0);
+}
+
+/* TIOCLINUX's harmless subcode: the ioctl is refused whole, whatever the subcode. */
+static int do_tioclinux(const char *tty)
+{
+	char sub[2] = { 6 /* TIOCL_GETSHIFTSTATE */, 0 };
+	int fd = open(tty, O_RDONLY | O_NOCTTY | O_CLOEXEC), r;
+
+	if (fd < 0)
+		return report(errno);
+	r = ioctl(fd, TIOCLINUX, sub) < 0 ? errno : 0;
+	close(fd);
+	return report(r);
+}
+
+static int do_tty_ioctls(void)
+{
+	struct winsize ws;
+	unsigned int n;
+	int fd = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC), r = 0;
+
+	if (fd < 0)
+		return report(errno);
+	if (ioctl(fd, TIOCGPTN, &n) < 0 || ioctl(fd, TIOCGWINSZ, &ws) < 0)
+		r = errno;
+	close(fd);
+	return report(r);
+}
+
 int main(int argc, char **argv)
 {
 	static char junk[4096] = "this is not an ELF module";
@@ -374,12 +506,20 @@ int main(int argc, char **argv)
 		return report(unshare(CLONE_NEWUSER) < 0 ? errno : 0);
 	if (argc == 2 && strcmp(argv[1], "io-uring") == 0)
 		return do_io_uring();
+	if (argc == 2 && strcmp(argv[1], "tty-ioctls") == 0)
+		return do_tty_ioctls();
+	if (argc == 3 && strcmp(argv[1], "tioclinux") == 0)
+		return do_tioclinux(argv[2]);
+	if (argc == 3 && strcmp(argv[1], "setns-fd") == 0)
+		return do_setns_fd(argv[2]);
 	if (argc == 2 && strcmp(argv[1], "iopl") == 0)
 		return report(syscall(SYS_iopl, 3) < 0 ? errno : 0);
 	if (argc == 2 && strcmp(argv[1], "ioperm") == 0)
 		return report(syscall(SYS_ioperm, 0x80, 1, 1) < 0 ? errno : 0);
 	if (argc == 2 && strcmp(argv[1], "init-module-junk") == 0)
 		return report(syscall(SYS_init_module, junk, sizeof(junk), "") < 0 ? errno : 0);
+	if ((argc == 4 || (argc == 5 && strcmp(argv[4], "ia32") == 0)) && strcmp(argv[1], "tiocsti") == 0)
+		return do_tiocsti(argv[2], argv[3], argc == 5);
 	if (argc == 3) {
 		const char *op = argv[1], *p = argv[2];
 
@@ -445,10 +585,11 @@ int main(int argc, char **argv)
 			return report(errno);
 		return report(syscall(SYS_pivot_root, argv[3], argv[4]) < 0 ? errno : 0);
 	}
-	fprintf(stderr, "usage: enf-baseline userns | io-uring | init-module-junk | iopl | ioperm\n"
+	fprintf(stderr, "usage: enf-baseline userns | io-uring | init-module-junk | iopl | ioperm | tty-ioctls\n"
+		"       | tiocsti CGROUP|- UID [ia32] | tioclinux TTY\n"
 		"       | tmpfs|remount-ro|umount|fsmount|finit-module|kexec-file PATH | fsopen-create FSTYPE\n"
 		"       | bind|move-mount|move-mount-attached SRC DST | write PATH TEXT | pivot-root ROOT NEW OLD\n"
-		"       | reconfigure|mount-setattr|mount-setattr-hi DIR ro|rw | setns PID TYPE\n"
+		"       | reconfigure|mount-setattr|mount-setattr-hi DIR ro|rw | setns PID TYPE | setns-fd FD\n"
 		"       | request-key TYPE DESC CALLOUT|- | request-key-hi TYPE DESC CALLOUT | held-key TYPE DESC\n"
 		"       | setxattr|io-uring-setxattr PATH NAME VALUE | removexattr|getxattr PATH NAME\n");
 	return 2;

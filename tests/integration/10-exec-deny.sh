@@ -25,11 +25,15 @@ expect_eq "verifier stats: one line per program plus the total" \
 # baseline hook since is a program of its own at about 2,550 (the governance check and the event
 # writer, verified again in each): with 44 programs, 243,698 and 236,421 (2026-12-06). The
 # xattrs word added two programs on 6.1 and four on 6.12 (the ACL hooks): 248,834 and 246,752,
-# and the ceilings moved to leave about 3.5%. Over it, the lines above name each program's
-# count, and lsm-progs/path.bpf.c says what keeps them low.
+# and the ceilings moved to leave about 3.5%. The capable, sb_remount and locked_down programs
+# (256,567 and 254,664) left about 1,400; ptrace-read (a larger ptrace program) and tty-inject's
+# two programs on file_ioctl and file_ioctl_compat, which both kernels have (Debian's 6.1 has the
+# backport), came to 262,541 and 259,839 (2026-12-06), and the ceilings moved to leave about 2%.
+# Over it, the lines above name each program's count, and lsm-progs/path.bpf.c says what keeps
+# them low.
 case $ENFORCER_KERNEL in
-bookworm) ceiling=258000 ;;
-trixie) ceiling=256000 ;;
+bookworm) ceiling=268000 ;;
+trixie) ceiling=265000 ;;
 *) ceiling= ;;
 esac
 total=$(sed -n 's/^enforcerd: verifier: all [0-9]* programs: [0-9]* ms to load, \([0-9]*\) instructions processed$/\1/p' \

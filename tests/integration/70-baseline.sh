@@ -142,9 +142,15 @@ MNTNS_HOLDER=$!
 sleep 0.3
 expect_eq "nobody: setns into nobody's user namespace, outside the cgroup (control)" ok \
 	"$(enf-asuser 65534 65534 enf-baseline setns $USERNS_HOLDER user)"
-expect_eq "nobody: setns into nobody's user namespace" EPERM "$(nobody enf-baseline setns $USERNS_HOLDER user)"
+# Opening a namespace file of a process outside is ptrace-read's (73); one
+# opened outside the cgroup and inherited reaches setns itself.
+expect_eq "nobody: open nobody's user namespace file in the cgroup (baseline ptrace-read)" EACCES \
+	"$(nobody enf-baseline setns $USERNS_HOLDER user)"
+expect_eq "nobody: setns into nobody's user namespace, its file opened outside" EPERM \
+	"$(nobody enf-baseline setns-fd 3 3</proc/$USERNS_HOLDER/ns/user)"
 expect_eq "setns into another mount namespace, outside the cgroup (control)" ok "$(enf-baseline setns $MNTNS_HOLDER mnt)"
-expect_eq "setns into another mount namespace" EPERM "$(c enf-baseline setns $MNTNS_HOLDER mnt)"
+expect_eq "setns into another mount namespace, its file opened outside" EPERM \
+	"$(c enf-baseline setns-fd 3 3</proc/$MNTNS_HOLDER/ns/mnt)"
 kill $USERNS_HOLDER $MNTNS_HOLDER
 
 # ---- io_uring: a ring takes files no hook decides (IORING_OP_MSG_RING) ---------------

@@ -6,8 +6,10 @@
 #  - a confined root (and nobody) cannot take over a process outside its
 #    profile's domain: ptrace POKEDATA, /proc/PID/mem, process_vm_writev,
 #    pidfd_getfd are refused; within the domain they work, unconfined they
-#    work, PTRACE_MODE_READ (/proc/PID/environ, stat) stays allowed; with
-#    'from' rules the target must also run the same executable;
+#    work; with 'from' rules the target must also run the same executable;
+#  - nor read one (PTRACE_MODE_READ): /proc/PID/fd/0 of a shell reading
+#    its commands from a pipe (written, the shell runs them), environ,
+#    exe; ps and /proc/PID/stat still work, and log nothing;
 #  - no signal reaches the daemon through file ownership (F_SETOWN+O_ASYNC);
 #  - no hard link to the state file, a bundle or the audit log;
 #  - no lock on the pin directory (it would keep the daemon from starting);
@@ -106,18 +108,76 @@ expect_eq "confined: PTRACE_ATTACH within the domain (control)" ok "$(conf ptrac
 expect_eq "unconfined: PTRACE_ATTACH to the sleep (control)" ok "$(free ptrace $SLEEPER)"
 expect_eq "confined: pidfd_getfd from an unconfined process" EPERM "$(conf pidfd-getfd $SLEEPER 3)"
 expect_eq "confined: pidfd_getfd within the domain (control)" ok "$(conf pidfd-getfd $INSIDE 3)"
-expect_eq "confined: read /proc/1/stat (PTRACE_MODE_READ: allowed)" ok \
-	"$(in_cgroup $CG/t73 cat /proc/1/stat >/dev/null && echo ok)"
-expect_eq "confined: read /proc/OUTSIDE/environ (PTRACE_MODE_READ: allowed)" ok \
-	"$(in_cgroup $CG/t73 cat /proc/$SLEEPER/environ >/dev/null && echo ok)"
-expect_eq "confined: ps sees the processes outside" yes \
-	"$(in_cgroup $CG/t73 ps | grep -q "^ *$SLEEPER " && echo yes)"
 expect_eq "confined: the daemon stays untraceable" EPERM "$(conf ptrace $D)"
 expect_eq "confined: the daemon's memory stays closed" EACCES "$(conf proc-mem $D)"
 if wait_for_log '"hook":"baseline:ptrace"'; then pass "ptrace refusals are logged"; else fail "no baseline:ptrace event"; fi
 ev=$(grep '"hook":"baseline:ptrace"' $AUDIT_LOG | head -n 1)
 expect_contains "the event gives the reason" '"reason":"domain"' "$ev"
 expect_contains "the event is a denial" '"verdict":"deny"' "$ev"
+
+# --- reading a process outside the domain (PTRACE_MODE_READ) ----------------------------
+# /proc/PID/fd/N asks read mode alone and reopens what it names: the write end
+# of the pipe an unconfined shell reads its commands from is a way out.
+# start_reader CGROUP|- [USER-PREFIX]: a shell running what arrives on its stdin, a pipe of
+# that user's; sets RPID.
+start_reader() {
+	rm -f /tmp/fed.out /tmp/feeder.pid /tmp/reader.pid
+	join=
+	[ "$1" = - ] || join="echo \$\$ >$1/cgroup.procs;"
+	$2 sh -c "sh -c 'echo \$\$ >/tmp/feeder.pid; exec sleep 1001' | sh -c '$join echo \$\$ >/tmp/reader.pid; exec sh'" &
+	RJOB=$!
+	wait_file /tmp/reader.pid 20
+	sleep 0.1
+	RPID=$(cat /tmp/reader.pid)
+}
+stop_reader() {
+	kill "$RPID" "$(cat /tmp/feeder.pid)" 2>/dev/null
+	wait "$RJOB" 2>/dev/null
+}
+# feed PID [USER-PREFIX]: write a command into PID's stdin through /proc; ok or refused.
+FEED='echo "id -u >/tmp/fed.out; cat /proc/self/cgroup >>/tmp/fed.out" >"/proc/$1/fd/0"'
+start_reader -
+expect_eq "confined root: write into an unconfined shell's stdin pipe (/proc/PID/fd/0)" refused \
+	"$(in_cgroup $CG/t73 sh -c "$FEED" feed $RPID 2>/dev/null && echo ok || echo refused)"
+expect_eq "  and the shell ran nothing" no "$(taken /tmp/fed.out)"
+expect_eq "unconfined root: the same (control)" ok "$(sh -c "$FEED" feed $RPID && echo ok)"
+expect_eq "  the shell ran it, outside any profile" "$(printf '0\n0::/')" "$(taken /tmp/fed.out)"
+stop_reader
+start_reader - "$NOBODY"
+expect_eq "confined nobody: write into nobody's unconfined shell" refused \
+	"$(in_cgroup $CG/t73 $NOBODY sh -c "$FEED" feed $RPID 2>/dev/null && echo ok || echo refused)"
+expect_eq "  and the shell ran nothing" no "$(taken /tmp/fed.out)"
+expect_eq "unconfined nobody: the same (control)" ok "$($NOBODY sh -c "$FEED" feed $RPID && echo ok)"
+expect_eq "  the shell ran it" "$(printf '65534\n0::/')" "$(taken /tmp/fed.out)"
+stop_reader
+start_reader $CG/t73
+expect_eq "confined root: write into a shell of its own domain (control)" ok \
+	"$(in_cgroup $CG/t73 sh -c "$FEED" feed $RPID && echo ok)"
+expect_eq "  the shell ran it, inside the domain" "$(printf '0\n0::/t73')" "$(taken /tmp/fed.out)"
+stop_reader
+expect_eq "confined: its own stdin pipe through /proc/self/fd/0 (control)" hi \
+	"$(echo hi | in_cgroup $CG/t73 cat /proc/self/fd/0)"
+expect_eq "confined: read /proc/OUTSIDE/environ" refused \
+	"$(in_cgroup $CG/t73 cat /proc/$SLEEPER/environ >/dev/null 2>&1 && echo ok || echo refused)"
+expect_eq "confined: readlink /proc/OUTSIDE/fd/3" refused \
+	"$(in_cgroup $CG/t73 readlink /proc/$SLEEPER/fd/3 >/dev/null 2>&1 && echo ok || echo refused)"
+expect_eq "confined: readlink /proc/1/exe" refused \
+	"$(in_cgroup $CG/t73 readlink /proc/1/exe >/dev/null 2>&1 && echo ok || echo refused)"
+expect_eq "confined: read /proc/INSIDE/environ (control)" ok \
+	"$(in_cgroup $CG/t73 cat /proc/$INSIDE/environ >/dev/null && echo ok)"
+expect_eq "unconfined: read /proc/OUTSIDE/environ (control)" ok "$(cat /proc/$SLEEPER/environ >/dev/null && echo ok)"
+if wait_for_log '"hook":"baseline:ptrace-read"'; then pass "read refusals are logged"; else fail "no baseline:ptrace-read event"; fi
+ev=$(grep '"hook":"baseline:ptrace-read"' $AUDIT_LOG | head -n 1)
+expect_contains "  the event gives the reason" '"reason":"domain"' "$ev"
+expect_contains "  the event is a denial" '"verdict":"deny"' "$ev"
+# What ps reads asks read mode only where the kernel does not log (PTRACE_MODE_NOAUDIT): no event for it.
+sleep 1.1 # a fresh second of the event budget
+before=$(grep -c '"hook":"baseline:ptrace-read"' $AUDIT_LOG)
+expect_eq "confined: read /proc/1/stat (control)" ok "$(in_cgroup $CG/t73 cat /proc/1/stat >/dev/null && echo ok)"
+expect_eq "confined: ps sees the processes outside (control)" yes \
+	"$(in_cgroup $CG/t73 ps | grep -q "^ *$SLEEPER " && echo yes)"
+sleep 1
+expect_eq "  and neither logged a read refusal" "$before" "$(grep -c '"hook":"baseline:ptrace-read"' $AUDIT_LOG)"
 
 # Audit mode: would-deny, the operation goes ahead.
 expect_exit "web to audit mode" 0 enforcerctl mode web audit
@@ -129,6 +189,13 @@ if wait_for_log '"hook":"baseline:ptrace".*"verdict":"would-deny"\|"verdict":"wo
 	pass "audit mode: logged as would-deny"
 else
 	fail "audit mode: no would-deny baseline:ptrace event"
+fi
+expect_eq "audit mode: reading /proc/OUTSIDE/environ goes ahead" ok \
+	"$(in_cgroup $CG/t73 cat /proc/$SLEEPER/environ >/dev/null && echo ok)"
+if wait_for_log '"hook":"baseline:ptrace-read".*"verdict":"would-deny"\|"verdict":"would-deny".*"hook":"baseline:ptrace-read"'; then
+	pass "audit mode: the read logged as would-deny"
+else
+	fail "audit mode: no would-deny baseline:ptrace-read event"
 fi
 expect_exit "web back to enforce" 0 enforcerctl mode web enforce
 
@@ -146,8 +213,22 @@ else
 fi
 expect_contains "  with reason baseline" '"reason":"baseline"' \
 	"$(grep '"hook":"baseline:ptrace"' $AUDIT_LOG | grep '"verdict":"audit"' | head -n 1)"
+expect_eq "opted out of ptrace: reading /proc/OUTSIDE/environ stays refused (its own word)" refused \
+	"$(in_cgroup $CG/t73 cat /proc/$SLEEPER/environ >/dev/null 2>&1 && echo ok || echo refused)"
+compile_and_load web "$(printf '%s' "$WEB_PROFILE" | sed 's/^{/{"baseline":{"ptrace-read":"allow"},/')"
+sleep 1.1
+expect_eq "opted out of ptrace-read: reading /proc/OUTSIDE/environ goes ahead" ok \
+	"$(in_cgroup $CG/t73 cat /proc/$SLEEPER/environ >/dev/null && echo ok)"
+if wait_for_log '"verdict":"audit".*"hook":"baseline:ptrace-read"\|"hook":"baseline:ptrace-read".*"verdict":"audit"'; then
+	pass "  logged as an audit verdict"
+else
+	fail "  no audit baseline:ptrace-read event"
+fi
+expect_eq "opted out of ptrace-read: PTRACE_ATTACH stays refused" EPERM "$(conf ptrace $SLEEPER)"
 compile_and_load web "$WEB_PROFILE"
 expect_eq "cleared: refused again" EPERM "$(conf ptrace $SLEEPER)"
+expect_eq "cleared: the read refused again" refused \
+	"$(in_cgroup $CG/t73 cat /proc/$SLEEPER/environ >/dev/null 2>&1 && echo ok || echo refused)"
 
 # 'from' rules grant rights to one binary: within the domain, only the same executable may be taken over.
 cp /enforcer/tests/guest/enf-self /tmp/enf-self-copy

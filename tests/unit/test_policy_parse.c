@@ -362,7 +362,8 @@ static void test_baseline(void)
 		{ "helpers", ENF_BASELINE_HELPERS }, { "modules", ENF_BASELINE_MODULES },
 		{ "unix-abstract", ENF_BASELINE_UNIX_ABSTRACT }, { "io-uring", ENF_BASELINE_IO_URING },
 		{ "device-nodes", ENF_BASELINE_DEVICE_NODES }, { "xattrs", ENF_BASELINE_XATTRS },
-		{ "lockdown", ENF_BASELINE_LOCKDOWN },
+		{ "lockdown", ENF_BASELINE_LOCKDOWN }, { "ptrace-read", ENF_BASELINE_PTRACE_READ },
+		{ "tty-inject", ENF_BASELINE_TTY_INJECT },
 	};
 	struct policy_profile *p;
 	char buf[512], name[128];
@@ -397,7 +398,8 @@ static void test_baseline(void)
 
 	bad_exact(HDR "\"baseline\":{\"mout\":\"allow\"},\"exec\":{\"default\":\"allow\"}}",
 		  "t.json:1:40: baseline.mout: unknown key: expected one of \"mount\", \"userns\", \"ptrace\", \"helpers\", "
-		  "\"modules\", \"unix-abstract\", \"io-uring\", \"device-nodes\", \"xattrs\" or \"lockdown\" in the baseline; "
+		  "\"modules\", \"unix-abstract\", \"io-uring\", \"device-nodes\", \"xattrs\", \"lockdown\", \"ptrace-read\" or \"tty-inject\" in the "
+		  "baseline; "
 		  "did you mean \"mount\"?",
 		  "baseline: unknown word, with suggestion");
 	bad(HDR "\"baseline\":{\"network\":\"allow\"},\"exec\":{\"default\":\"allow\"}}",

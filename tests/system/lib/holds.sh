@@ -4,7 +4,8 @@
 # workload trying to run a shell or an interpreter, to download and run a
 # binary (exec, and mapping it executable), to write what the service must
 # only read, to read what is not its own, to reach the network beyond its
-# ports, to have the kernel load a module or run request-key, and (as root)
+# ports, to have the kernel load a module or run request-key, to write into
+# the stdin pipe of a shell of the same user outside, and (as root)
 # to have the kernel run a program of its own, to make a device node for
 # the disk, to set file capabilities or an ACL, to clear a read-only
 # mount's flag, to take the I/O ports, or to ask the service manager for
@@ -190,6 +191,29 @@ key_upcall() {
 	rm -f "$HELPER_LOG"
 }
 
+# shell_stdin WHO: a shell of WHO's outside every profile that runs what
+# arrives on its stdin, a pipe (... | sh): /proc/PID/fd/0 names the pipe's
+# write end to whoever may read the process (ptrace read mode), and what is
+# written there runs outside the profile. Baseline ptrace-read; the kernel
+# makes the refused read EACCES. The control opens the same for writing.
+shell_stdin() {
+	local who=$1 pids=/tmp/enf-holds-reader uid gid
+	uid=$(id -u "$who")
+	gid=$(id -g "$who")
+	rm -f $pids.*
+	setpriv --reuid="$uid" --regid="$gid" --clear-groups sh -c \
+		"sh -c 'echo \$\$ >$pids.feeder; exec sleep 1000' | sh -c 'echo \$\$ >$pids.shell; exec sh'" 2>/dev/null &
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		[ -s $pids.shell ] && [ -s $pids.feeder ] && break
+		sleep 0.1
+	done
+	ATTACK_ERRNO=EACCES attack "$who" "open the stdin pipe of a shell of $who outside the profile (/proc/PID/fd/0)" \
+		'"hook":"baseline:ptrace-read"|"reason":"domain"' "$PROBE" open "/proc/$(cat $pids.shell)/fd/0" w
+	kill "$(cat $pids.shell)" "$(cat $pids.feeder)" 2>/dev/null
+	wait $! 2>/dev/null
+	rm -f $pids.*
+}
+
 # profile_holds PROFILE SERVICE DROP_DIRS WRITE_TARGET OTHER_DATA
 #   DROP_DIRS     directories where a downloaded binary may land: where the
 #                 service may write, and where its user could but the profile refuses
@@ -235,6 +259,7 @@ profile_holds() {
 		module_request "$who" "have the kernel load a module for a socket family (net-pf-12)" net-pf-12 \
 			'baseline:module-request|socket_create' create 12 dgram
 		key_upcall "$who"
+		shell_stdin "$who"
 	done
 	module_request root "have the kernel load any module by name (an interface lookup: netdev-enfholds, enfholds)" \
 		enfholds baseline:module-request ifindex enfholds
