@@ -73,6 +73,8 @@ static const char *hook_name(__u32 hook)
 	case ENF_HOOK_BASE_SETNS:        return "baseline:setns";
 	case ENF_HOOK_BASE_PTRACE_READ:  return "baseline:ptrace-read";
 	case ENF_HOOK_BASE_TTY_INJECT:   return "baseline:tty-inject";
+	case ENF_HOOK_BASE_SWAP:         return "baseline:swap";
+	case ENF_HOOK_BASE_SIGNAL:       return "baseline:signal";
 	}
 	return "unknown";
 }

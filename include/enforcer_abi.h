@@ -156,6 +156,8 @@ enum enf_hook {
 	ENF_HOOK_BASE_SETNS      = 112, /* setns(2): entering another process's namespace */
 	ENF_HOOK_BASE_PTRACE_READ = 113, /* ptrace read access (/proc/PID/fd, environ, exe, maps) outside the domain */
 	ENF_HOOK_BASE_TTY_INJECT = 114, /* TIOCSTI or TIOCLINUX: input into a terminal whoever reads it runs */
+	ENF_HOOK_BASE_SWAP       = 115, /* swapon(2), swapoff(2): where the kernel writes every process's memory */
+	ENF_HOOK_BASE_SIGNAL     = 116, /* a signal to a task outside the profile's domain */
 };
 
 /* Why a decision was made the way it was (event.reason). */
@@ -170,7 +172,7 @@ enum enf_reason {
 	ENF_REASON_BASELINE    = 7, /* the confinement baseline (or, in an audit verdict, its opt-out) */
 	ENF_REASON_REFER       = 8, /* a rename or link would give the object more access under its new name */
 	ENF_REASON_FOREIGN     = 9, /* the object has no name in the task's mount namespace (detached tree, another namespace) */
-	ENF_REASON_DOMAIN      = 10, /* the target is outside the task's profile domain (ptrace, abstract unix socket) */
+	ENF_REASON_DOMAIN      = 10, /* the target is outside the task's profile domain (ptrace, signal, abstract unix socket) */
 	ENF_REASON_DISCONNECTED = 11, /* the object has no path: a disconnected dentry (opened by handle, out of the dentry cache) */
 };
 
@@ -230,7 +232,7 @@ struct enf_profile_val {
  * out of each by name; an opted-out operation is allowed and logged. Old
  * pinned state has 0 here: the whole baseline applies.
  */
-#define ENF_BASELINE_MOUNT   (1u << 0) /* mount, umount, move_mount, pivot_root */
+#define ENF_BASELINE_MOUNT   (1u << 0) /* mount, umount, move_mount, pivot_root, the new mount API, swapon */
 #define ENF_BASELINE_USERNS  (1u << 1) /* new user namespaces, entering another namespace (setns) */
 #define ENF_BASELINE_PTRACE  (1u << 2) /* ptrace attach outside the profile's domain */
 #define ENF_BASELINE_HELPERS (1u << 3) /* writing what the kernel runs as root (sysctls, ...); request_key upcalls */
@@ -242,7 +244,8 @@ struct enf_profile_val {
 #define ENF_BASELINE_LOCKDOWN (1u << 9) /* what kernel lockdown refuses root: raw I/O ports, /dev/mem, MSRs, /proc/kcore, ... */
 #define ENF_BASELINE_PTRACE_READ (1u << 10) /* ptrace read access outside the domain: /proc/PID/{fd,environ,maps,exe,ns} */
 #define ENF_BASELINE_TTY_INJECT (1u << 11) /* typing into a terminal others read: TIOCSTI, TIOCLINUX */
-#define ENF_BASELINE_ALL     ((1u << 12) - 1)
+#define ENF_BASELINE_SIGNAL  (1u << 12) /* signals to tasks outside the profile's domain */
+#define ENF_BASELINE_ALL     ((1u << 13) - 1)
 
 /*
  * path_trie: one edge of a profile's path trie, {instance, parent, name} -> child.

@@ -92,6 +92,10 @@ static __always_inline int baseline_check(enum enf_hook hook, __u32 optout_bit)
 #define IA32_NR_REQUEST_KEY   287
 #define X86_64_NR_SETNS       308
 #define IA32_NR_SETNS         346 /* no x86-64 syscall has this number */
+#define X86_64_NR_SWAPON      167
+#define X86_64_NR_SWAPOFF     168
+#define IA32_NR_SWAPON        87  /* x86-64's unlink: told apart by current_syscall_ia32() */
+#define IA32_NR_SWAPOFF       115 /* x86-64's getgroups */
 /* From 424 on, one number for x86-64, x32 and ia32. */
 #define NR_OPEN_TREE          428
 #define NR_MOVE_MOUNT         429
@@ -116,6 +120,23 @@ static __always_inline int current_syscall_nr(void)
 	return (int)BPF_CORE_READ(regs, orig_ax) & ~X32_SYSCALL_BIT;
 #else
 	return NR_UNKNOWN;
+#endif
+}
+
+#define TS_COMPAT 0x0002 /* arch/x86/include/asm/thread_info.h: a 32-bit syscall is running */
+
+/*
+ * Whether the syscall current_syscall_nr() names is a 32-bit one (int 0x80,
+ * sysenter), for numbers the two tables give different syscalls: the
+ * kernel's own in_ia32_syscall(). Not x86: true, and the caller takes
+ * every syscall (fail closed).
+ */
+static __always_inline bool current_syscall_ia32(void)
+{
+#if defined(__TARGET_ARCH_x86)
+	return BPF_CORE_READ(bpf_get_current_task_btf(), thread_info.status) & TS_COMPAT;
+#else
+	return true;
 #endif
 }
 
@@ -171,6 +192,10 @@ int BPF_PROG(enf_base_pivotroot, const struct path *old_path, const struct path 
  *  - fspick(2) and FSCONFIG_CMD_RECONFIGURE change a live superblock's
  *    options (read-only to read-write and back);
  *  - fsmount(2) and open_tree(2)'s OPEN_TREE_CLONE make detached trees.
+ * And swapon(2) and swapoff(2), the mount word's too: a swap file of the
+ * task's choosing is where the kernel then writes every process's memory,
+ * for the task to read back past every rule (and swapoff of the node's swap
+ * can exhaust its memory).
  * And setns(2), which no hook sees either: entering another process's user
  * namespace gives a task the capabilities userns_create refuses it (a
  * same-user rootless container's, for nobody), and another mount namespace
@@ -203,6 +228,12 @@ int BPF_PROG(enf_base_capable, const struct cred *cred, struct user_namespace *n
 		return baseline_check(ENF_HOOK_BASE_MOUNT_SETATTR, ENF_BASELINE_MOUNT);
 	if ((nr >= NR_OPEN_TREE && nr <= NR_FSPICK && nr != NR_MOVE_MOUNT) || nr == NR_UNKNOWN)
 		return baseline_check(ENF_HOOK_BASE_MOUNT_API, ENF_BASELINE_MOUNT);
+	if (nr == X86_64_NR_SWAPON || nr == X86_64_NR_SWAPOFF || nr == IA32_NR_SWAPON || nr == IA32_NR_SWAPOFF) {
+		bool ia32 = current_syscall_ia32();
+
+		if (ia32 == (nr == IA32_NR_SWAPON || nr == IA32_NR_SWAPOFF))
+			return baseline_check(ENF_HOOK_BASE_SWAP, ENF_BASELINE_MOUNT);
+	}
 	return 0;
 }
 
@@ -338,7 +369,8 @@ int BPF_PROG(enf_base_lockdown, enum lockdown_reason what, int ret)
  * in the task's memory, which the task can change after any check here, so
  * TIOCLINUX is refused whole. file_ioctl runs for every ioctl of every task
  * on the node: all but these two return at the compare. A 32-bit task's
- * ioctl asks file_ioctl_compat from 6.8 on (before, file_ioctl), with the
+ * ioctl asks file_ioctl_compat where the kernel has it (6.8, and stable
+ * kernels with the backport: Debian's 6.1), else file_ioctl, with the
  * same numbers. These are asm-generic's numbers (x86, arm64, riscv).
  */
 #define TIOCSTI   0x5412

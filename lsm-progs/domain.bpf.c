@@ -40,6 +40,7 @@
 #include "cgroup.bpf.h"
 #include "verdict.bpf.h"
 #include "self.bpf.h"
+#include "domain.bpf.h"
 
 #ifndef PTRACE_MODE_ATTACH
 #define PTRACE_MODE_ATTACH 0x02
@@ -54,29 +55,27 @@ static __always_inline struct inode *task_exe_inode(struct task_struct *t)
 	return BPF_CORE_READ(t, mm, exe_file, f_inode);
 }
 
-SEC("lsm/ptrace_access_check")
-int BPF_PROG(enf_ptrace, struct task_struct *child, unsigned int mode, int ret)
+/*
+ * Whether the current task may reach task `target` (an address) under the
+ * baseline's domain rule (above), for hook and its opt-out bit: 0, or
+ * -EPERM with the event. quiet: decided, counted, no event
+ * (PTRACE_MODE_NOAUDIT). A global function, verified once for each
+ * program that calls it (ptrace_access_check here, task_kill in
+ * self.bpf.c).
+ */
+__noinline int enf_domain_refuse(__u64 target, __u32 hook, __u32 optout_bit, __u32 quiet)
 {
-	bool attach = mode & PTRACE_MODE_ATTACH;
-	struct decision d = {
-		.hook = attach ? ENF_HOOK_BASE_PTRACE : ENF_HOOK_BASE_PTRACE_READ,
-		.action = ENF_ACT_DENY,
-		.reason = ENF_REASON_DOMAIN,
-	};
-	__u16 optout = attach ? ENF_BASELINE_PTRACE : ENF_BASELINE_PTRACE_READ;
+	struct decision d = { .hook = hook, .action = ENF_ACT_DENY, .reason = ENF_REASON_DOMAIN };
+	struct task_struct *child = (struct task_struct *)(unsigned long)target;
 	struct inode *mine;
 	__u32 slot = 0;
-	int status, r;
+	int status, r, ret = 0;
 
-	if (ret != 0)
-		return ret;
-	if (is_daemon(child) && enf_self_refuse(ENF_HOOK_SELF_PTRACE))
-		return -EPERM;
 	status = current_profile_status();
 	if (status == 0)
 		return 0;
 	if (profile_of_status(status, &d, &ret) < 0)
-		return ret;
+		return ret ? -EPERM : 0;
 	if (d.prof.mode == ENF_MODE_LEARN)
 		return 0;
 	r = task_profile_slot(child, &slot);
@@ -94,20 +93,35 @@ int BPF_PROG(enf_ptrace, struct task_struct *child, unsigned int mode, int ret)
 			return 0;
 	}
 	/* Asked quietly (PTRACE_MODE_NOAUDIT): the same answer, counted, no event. */
-	if (mode & PTRACE_MODE_NOAUDIT) {
-		if ((d.prof.baseline_optout & optout) || d.prof.mode == ENF_MODE_AUDIT)
+	if (quiet) {
+		if ((d.prof.baseline_optout & optout_bit) || d.prof.mode == ENF_MODE_AUDIT)
 			return 0;
 		stat_inc(ENF_STAT_DECISIONS);
 		stat_inc(ENF_STAT_DENIED);
 		return -EPERM;
 	}
-	if (d.prof.baseline_optout & optout) {
+	if (d.prof.baseline_optout & optout_bit) {
 		d.action = ENF_ACT_AUDIT;
 		d.reason = ENF_REASON_BASELINE;
-		return finish(&d, NULL, 0);
+		return finish(&d, NULL, 0) ? -EPERM : 0;
 	}
 	/* Which profile governs the target cannot be told: fail closed. */
 	if (r < 0)
-		return fail_closed(&d, ENF_REASON_UNRESOLVED, NULL, 0);
-	return finish(&d, NULL, 0);
+		return fail_closed(&d, ENF_REASON_UNRESOLVED, NULL, 0) ? -EPERM : 0;
+	return finish(&d, NULL, 0) ? -EPERM : 0;
+}
+
+SEC("lsm/ptrace_access_check")
+int BPF_PROG(enf_ptrace, struct task_struct *child, unsigned int mode, int ret)
+{
+	bool attach = mode & PTRACE_MODE_ATTACH;
+
+	if (ret != 0)
+		return ret;
+	if (is_daemon(child) && enf_self_refuse(ENF_HOOK_SELF_PTRACE))
+		return -EPERM;
+	return lsm_verdict(enf_domain_refuse(hook_arg_number(ctx, 0),
+					     attach ? ENF_HOOK_BASE_PTRACE : ENF_HOOK_BASE_PTRACE_READ,
+					     attach ? ENF_BASELINE_PTRACE : ENF_BASELINE_PTRACE_READ,
+					     !!(mode & PTRACE_MODE_NOAUDIT)));
 }

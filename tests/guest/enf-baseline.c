@@ -15,6 +15,9 @@
  *   userns                    unshare(CLONE_NEWUSER)
  *   setns PID TYPE            setns(2) into /proc/PID/ns/TYPE (user, mnt, net, ...)
  *   setns-fd FD               setns(2) into the namespace file inherited as descriptor FD
+ *   swapon FILE [ia32]        swapon(2) of FILE; ia32: the 32-bit syscall (int 0x80)
+ *   swapoff FILE              swapoff(2) of FILE
+ *   kill PID SIG              kill(2) of PID with signal number SIG
  *   io-uring                  io_uring_setup() of a small ring
  *   iopl                      iopl(3): every I/O port (kernel lockdown refuses it root)
  *   tiocsti CGROUP|- UID [ia32]  a terminal shared with a reader outside: see do_tiocsti()
@@ -64,6 +67,7 @@
 #include <linux/keyctl.h>
 #include <linux/types.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,6 +112,7 @@
 #define SYS_mount_setattr 442
 #endif
 #define IA32_NR_IOCTL 54
+#define IA32_NR_SWAPON 87
 #define FSCONFIG_SET_FLAG 0
 #define FSCONFIG_CMD_CREATE 6
 #define FSCONFIG_CMD_RECONFIGURE 7
@@ -137,6 +142,26 @@ static int report(int err)
 		}
 	printf("EOTHER(%d)\n", err);
 	return 1;
+}
+
+/* A syscall by its 32-bit number (int 0x80), as an ia32 program makes it: -errno on failure. */
+static long ia32_syscall3(long nr, long a, long b, long c)
+{
+	long ret;
+
+	asm volatile("int $0x80" : "=a"(ret) : "a"(nr), "b"(a), "c"(b), "d"(c) : "memory", "r8", "r9", "r10", "r11");
+	return ret;
+}
+
+/* A copy of s below 4 GiB, where a 32-bit syscall's pointer can reach it; NULL with errno. */
+static char *low_copy(const char *s)
+{
+	char *low = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+
+	if (low == MAP_FAILED)
+		return NULL;
+	snprintf(low, 4096, "%s", s);
+	return low;
 }
 
 static int do_write(const char *path, const char *text)
@@ -276,6 +301,20 @@ static int do_fsmount(const char *dst)
 	return report(err);
 }
 
+static int do_swapon(const char *file, bool ia32)
+{
+	char *low;
+	long r;
+
+	if (!ia32)
+		return report(syscall(SYS_swapon, file, 0) < 0 ? errno : 0);
+	low = low_copy(file);
+	if (!low)
+		return report(errno);
+	r = ia32_syscall3(IA32_NR_SWAPON, (long)low, 0, 0);
+	return report(r < 0 ? (int)-r : 0);
+}
+
 static int do_setns_fd(const char *fd)
 {
 	return report(setns(atoi(fd), 0) < 0 ? errno : 0);
@@ -388,17 +427,9 @@ static int do_kexec_file(const char *file)
  * this process then reads that line from the terminal, as the caller's
  * shell would once the command exits; the child's errno when its ioctl
  * failed; EAGAIN when it claimed success and nothing arrived. With ia32,
- * the ioctl is the 32-bit one (int 0x80: compat_sys_ioctl, which 6.8 and
- * later decide at file_ioctl_compat), its argument below 4 GiB.
+ * the ioctl is the 32-bit one (int 0x80: compat_sys_ioctl, which kernels
+ * with the file_ioctl_compat hook decide there), its argument below 4 GiB.
  */
-static long ia32_ioctl(long fd, long cmd, long arg)
-{
-	long ret;
-
-	asm volatile("int $0x80" : "=a"(ret) : "a"(IA32_NR_IOCTL), "b"(fd), "c"(cmd), "d"(arg)
-		     : "memory", "r8", "r9", "r10", "r11");
-	return ret;
-}
 
 static int do_tiocsti(const char *cgroup, const char *uid_arg, bool ia32)
 {
@@ -439,15 +470,15 @@ static int do_tiocsti(const char *cgroup, const char *uid_arg, bool ia32)
 		if (uid != 0 && (setresgid(uid, uid, uid) < 0 || setresuid(uid, uid, uid) < 0))
 			_exit(errno);
 		if (ia32) {
-			char *low = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+			char *low = low_copy("");
 
-			if (low == MAP_FAILED)
+			if (!low)
 				_exit(errno);
 			for (size_t i = 0; i < sizeof(line) - 1; i++) {
 				long r;
 
 				low[0] = line[i];
-				r = ia32_ioctl(tty, TIOCSTI, (long)low);
+				r = ia32_syscall3(IA32_NR_IOCTL, tty, TIOCSTI, (long)low);
 				if (r < 0)
 					_exit((int)-r);
 			}
@@ -512,6 +543,12 @@ int main(int argc, char **argv)
 		return do_tioclinux(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "setns-fd") == 0)
 		return do_setns_fd(argv[2]);
+	if ((argc == 3 || (argc == 4 && strcmp(argv[3], "ia32") == 0)) && strcmp(argv[1], "swapon") == 0)
+		return do_swapon(argv[2], argc == 4);
+	if (argc == 4 && strcmp(argv[1], "kill") == 0)
+		return report(kill((pid_t)atoi(argv[2]), atoi(argv[3])) < 0 ? errno : 0);
+	if (argc == 3 && strcmp(argv[1], "swapoff") == 0)
+		return report(syscall(SYS_swapoff, argv[2]) < 0 ? errno : 0);
 	if (argc == 2 && strcmp(argv[1], "iopl") == 0)
 		return report(syscall(SYS_iopl, 3) < 0 ? errno : 0);
 	if (argc == 2 && strcmp(argv[1], "ioperm") == 0)
@@ -590,6 +627,7 @@ int main(int argc, char **argv)
 		"       | tmpfs|remount-ro|umount|fsmount|finit-module|kexec-file PATH | fsopen-create FSTYPE\n"
 		"       | bind|move-mount|move-mount-attached SRC DST | write PATH TEXT | pivot-root ROOT NEW OLD\n"
 		"       | reconfigure|mount-setattr|mount-setattr-hi DIR ro|rw | setns PID TYPE | setns-fd FD\n"
+		"       | swapon FILE [ia32] | swapoff FILE | kill PID SIG\n"
 		"       | request-key TYPE DESC CALLOUT|- | request-key-hi TYPE DESC CALLOUT | held-key TYPE DESC\n"
 		"       | setxattr|io-uring-setxattr PATH NAME VALUE | removexattr|getxattr PATH NAME\n");
 	return 2;

@@ -62,10 +62,10 @@ expect_eq "confined, mounts opted out: unmount elsewhere (control)" ok "$(confm 
 expect_eq "confined: SIGKILL the daemon" EPERM "$(conf kill $D 9)"
 expect_eq "confined: SIGTERM the daemon" EPERM "$(conf kill $D 15)"
 expect_eq "confined: signal 0 to the daemon (it exists, nothing happens)" ok "$(conf kill $D 0)"
-expect_eq "confined: SIGCONT to another process (control)" ok "$(conf kill $SLEEPER 18)"
+expect_eq "confined: SIGCONT to a process of its own profile (control)" ok "$(conf kill $SLEEPER_IN 18)"
 expect_eq "confined: ptrace the daemon" EPERM "$(conf ptrace $D)"
 expect_eq "confined: ptrace a process of its own profile (control)" ok "$(conf ptrace $SLEEPER_IN)"
-# Any process outside the profile is out of reach too (the baseline, 73-domain); reading is not.
+# Any process outside the profile is out of reach too (the baseline, 73-domain).
 expect_eq "confined: ptrace an unconfined process" EPERM "$(conf ptrace $SLEEPER)"
 # procfs reports a refused ptrace check as EACCES.
 expect_eq "confined: read /proc/DAEMON/mem" EACCES "$(conf proc-mem $D)"

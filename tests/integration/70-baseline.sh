@@ -124,6 +124,19 @@ expect_eq "pivot_root in a new mount namespace" EPERM "$(pivot $CG/t70)"
 expect_eq "pivot_root outside the cgroup (control)" ok "$(pivot $CG/t70free)"
 expect_eq "bind mount outside the cgroup (control)" ok "$(enf-baseline bind $T/secret/sub $T/open/z)"
 expect_eq "umount outside the cgroup (control)" ok "$(enf-baseline umount $T/open/z)"
+# swapon: the kernel would write every process's memory to the task's file.
+# Refused at swapon's capability check, its first; the file is no swap area
+# (the system guests swap on a real one: holds.sh), so outside the cgroup the
+# kernel goes past that check and refuses the file (the control).
+echo junk >$T/swapfile
+expect_eq "swapon" EPERM "$(c enf-baseline swapon $T/swapfile)"
+expect_eq "swapon outside the cgroup gets past the capability check (control)" EINVAL "$(enf-baseline swapon $T/swapfile)"
+expect_eq "swapon, the 32-bit syscall (int 0x80, number 87)" EPERM "$(c enf-baseline swapon $T/swapfile ia32)"
+expect_eq "...outside the cgroup (control)" EINVAL "$(enf-baseline swapon $T/swapfile ia32)"
+expect_eq "swapoff" EPERM "$(c enf-baseline swapoff $T/swapfile)"
+expect_eq "swapoff outside the cgroup (control)" EINVAL "$(enf-baseline swapoff $T/swapfile)"
+echo x >$T/open/unlinked
+expect_exit "unlink in the cgroup: x86-64's 87, ia32's swapon (control)" 0 c rm $T/open/unlinked
 
 # ---- namespaces, as nobody in the cgroup ---------------------------------------------
 expect_eq "nobody: outside the cgroup unshare(CLONE_NEWUSER) works (control)" ok \
@@ -244,7 +257,7 @@ kx=$(enf-baseline kexec-file $T/junk.ko)
 [ "$kx" != EPERM ] && pass "kexec_file_load outside the cgroup reaches the loader (control: $kx)" ||
 	fail "kexec_file_load outside the cgroup: $kx"
 
-for h in mount umount move-mount pivot-root mount-api mount-setattr userns setns helper-write kernel-load io-uring; do
+for h in mount umount move-mount pivot-root mount-api mount-setattr swap userns setns helper-write kernel-load io-uring; do
 	wait_for_log "\"hook\":\"baseline:$h\"" || true
 	expect_contains "a deny event for baseline:$h" '"verdict":"deny","reason":"baseline"' \
 		"$(grep "\"hook\":\"baseline:$h\"" "$AUDIT_LOG" | head -n 1)"
@@ -260,6 +273,7 @@ expect_eq "opted out: the bind mount goes through" ok "$(in_cgroup $CG/t70m enf-
 expect_eq "opted out: the umount too" ok "$(in_cgroup $CG/t70m enf-baseline umount $T/open/x)"
 expect_eq "opted out: fsconfig(CMD_RECONFIGURE)" ok "$(in_cgroup $CG/t70m enf-baseline reconfigure $T/mnt-ro rw)"
 expect_eq "opted out: mount_setattr" ok "$(in_cgroup $CG/t70m enf-baseline mount-setattr $T/robind rw)"
+expect_eq "opted out: swapon gets past the capability check" EINVAL "$(in_cgroup $CG/t70m enf-baseline swapon $T/swapfile)"
 enf-baseline reconfigure $T/mnt-ro ro >/dev/null
 enf-baseline mount-setattr $T/robind ro >/dev/null
 # ...but not of the engine's file systems: self-protection, whatever the opt-out.

@@ -10,6 +10,7 @@
 #  - nor read one (PTRACE_MODE_READ): /proc/PID/fd/0 of a shell reading
 #    its commands from a pipe (written, the shell runs them), environ,
 #    exe; ps and /proc/PID/stat still work, and log nothing;
+#  - nor signal one (signal 0 aside), root or nobody;
 #  - no signal reaches the daemon through file ownership (F_SETOWN+O_ASYNC);
 #  - no hard link to the state file, a bundle or the audit log;
 #  - no lock on the pin directory (it would keep the daemon from starting);
@@ -170,6 +171,35 @@ if wait_for_log '"hook":"baseline:ptrace-read"'; then pass "read refusals are lo
 ev=$(grep '"hook":"baseline:ptrace-read"' $AUDIT_LOG | head -n 1)
 expect_contains "  the event gives the reason" '"reason":"domain"' "$ev"
 expect_contains "  the event is a denial" '"verdict":"deny"' "$ev"
+# --- signals to a process outside the domain ----------------------------------------
+sig() { # WHO-PREFIX SIGNAL PID: ok, or refused
+	$1 sh -c 'kill -"$1" "$2" 2>/dev/null' kill "$2" "$3" && echo ok || echo refused
+}
+alive() { kill -0 "$1" 2>/dev/null && echo alive || echo gone; }
+sleep 1000 &
+OUT=$!
+expect_eq "confined root: SIGKILL to an unconfined sleep" refused "$(sig "in_cgroup $CG/t73" KILL $OUT)"
+expect_eq "  it lives" alive "$(alive $OUT)"
+expect_eq "confined root: SIGSTOP to it" refused "$(sig "in_cgroup $CG/t73" STOP $OUT)"
+expect_eq "confined root: SIGCONT to PID 1" refused "$(sig "in_cgroup $CG/t73" CONT 1)"
+expect_eq "confined root: signal 0 to it (nothing delivered; control)" ok "$(sig "in_cgroup $CG/t73" 0 $OUT)"
+expect_eq "confined root: SIGCONT within the domain (control)" ok "$(sig "in_cgroup $CG/t73" CONT $INSIDE)"
+expect_eq "unconfined root: SIGKILL to the sleep (control)" ok "$(sig "" KILL $OUT)"
+wait $OUT 2>/dev/null
+expect_eq "  gone" gone "$(alive $OUT)"
+enf-asuser 65534 65534 sleep 1000 &
+OUT=$!
+sleep 0.2
+expect_eq "confined nobody: SIGTERM to nobody's unconfined sleep" refused \
+	"$(sig "in_cgroup $CG/t73 $NOBODY" TERM $OUT)"
+expect_eq "  it lives" alive "$(alive $OUT)"
+expect_eq "unconfined nobody: the same (control)" ok "$(sig "$NOBODY" TERM $OUT)"
+wait $OUT 2>/dev/null
+if wait_for_log '"hook":"baseline:signal"'; then pass "signal refusals are logged"; else fail "no baseline:signal event"; fi
+ev=$(grep '"hook":"baseline:signal"' $AUDIT_LOG | head -n 1)
+expect_contains "  the event gives the reason" '"reason":"domain"' "$ev"
+expect_contains "  the event is a denial" '"verdict":"deny"' "$ev"
+
 # What ps reads asks read mode only where the kernel does not log (PTRACE_MODE_NOAUDIT): no event for it.
 sleep 1.1 # a fresh second of the event budget
 before=$(grep -c '"hook":"baseline:ptrace-read"' $AUDIT_LOG)
@@ -196,6 +226,12 @@ if wait_for_log '"hook":"baseline:ptrace-read".*"verdict":"would-deny"\|"verdict
 	pass "audit mode: the read logged as would-deny"
 else
 	fail "audit mode: no would-deny baseline:ptrace-read event"
+fi
+expect_eq "audit mode: SIGCONT to an unconfined sleep goes ahead" ok "$(sig "in_cgroup $CG/t73" CONT $SLEEPER)"
+if wait_for_log '"hook":"baseline:signal".*"verdict":"would-deny"\|"verdict":"would-deny".*"hook":"baseline:signal"'; then
+	pass "audit mode: the signal logged as would-deny"
+else
+	fail "audit mode: no would-deny baseline:signal event"
 fi
 expect_exit "web back to enforce" 0 enforcerctl mode web enforce
 
@@ -225,6 +261,14 @@ else
 	fail "  no audit baseline:ptrace-read event"
 fi
 expect_eq "opted out of ptrace-read: PTRACE_ATTACH stays refused" EPERM "$(conf ptrace $SLEEPER)"
+compile_and_load web "$(printf '%s' "$WEB_PROFILE" | sed 's/^{/{"baseline":{"signal":"allow"},/')"
+sleep 1.1
+expect_eq "opted out of signal: SIGCONT to an unconfined sleep goes ahead" ok "$(sig "in_cgroup $CG/t73" CONT $SLEEPER)"
+if wait_for_log '"verdict":"audit".*"hook":"baseline:signal"\|"hook":"baseline:signal".*"verdict":"audit"'; then
+	pass "  logged as an audit verdict"
+else
+	fail "  no audit baseline:signal event"
+fi
 compile_and_load web "$WEB_PROFILE"
 expect_eq "cleared: refused again" EPERM "$(conf ptrace $SLEEPER)"
 expect_eq "cleared: the read refused again" refused \

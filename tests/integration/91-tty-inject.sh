@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Typing into a terminal that someone outside the cgroup reads (baseline
-# word "tty-inject", hook baseline:tty-inject, on file_ioctl and, from 6.8,
-# file_ioctl_compat). `enforcerctl run` starts its command in the caller's
+# word "tty-inject", hook baseline:tty-inject, on file_ioctl and
+# file_ioctl_compat, which both kernels have: Debian's 6.1 has the backport). `enforcerctl run` starts its command in the caller's
 # terminal: the command pushes "id" and a newline into the terminal's
 # input with TIOCSTI, and the caller's shell, outside every profile, reads
 # and runs it once the command exits. The kernel allows TIOCSTI on a

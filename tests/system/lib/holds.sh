@@ -5,10 +5,11 @@
 # binary (exec, and mapping it executable), to write what the service must
 # only read, to read what is not its own, to reach the network beyond its
 # ports, to have the kernel load a module or run request-key, to write into
-# the stdin pipe of a shell of the same user outside, and (as root)
+# the stdin pipe of a shell of the same user outside, to stop a process of
+# the same user outside, and (as root)
 # to have the kernel run a program of its own, to make a device node for
 # the disk, to set file capabilities or an ACL, to clear a read-only
-# mount's flag, to take the I/O ports, or to ask the service manager for
+# mount's flag, to take the I/O ports, to swap on a file of its own, or to ask the service manager for
 # another unit. Each is refused
 # with EPERM and an event naming the rule, the default or the baseline
 # (attack(), lib/profile.sh), beside the same operation succeeding outside
@@ -209,9 +210,21 @@ shell_stdin() {
 	done
 	ATTACK_ERRNO=EACCES attack "$who" "open the stdin pipe of a shell of $who outside the profile (/proc/PID/fd/0)" \
 		'"hook":"baseline:ptrace-read"|"reason":"domain"' "$PROBE" open "/proc/$(cat $pids.shell)/fd/0" w
-	kill "$(cat $pids.shell)" "$(cat $pids.feeder)" 2>/dev/null
-	wait $! 2>/dev/null
+	{ kill "$(cat $pids.shell)" "$(cat $pids.feeder)"; wait $!; } 2>/dev/null
 	rm -f $pids.*
+}
+
+# signal_outside WHO: SIGSTOP to a process of WHO's outside every profile
+# (baseline signal): the same user's, so only the engine stands between.
+# The control stops it outside; the reset lets it go on.
+signal_outside() {
+	local who=$1 pid
+	setpriv --reuid="$(id -u "$who")" --regid="$(id -g "$who")" --clear-groups sleep 1000 &
+	pid=$!
+	sleep 0.2
+	ATTACK_RESET="kill -CONT $pid" attack "$who" "stop a process of $who outside the profile (SIGSTOP)" \
+		'"hook":"baseline:signal"|"reason":"domain"' "$BASELINE" kill "$pid" 19
+	{ kill -KILL "$pid"; wait "$pid"; } 2>/dev/null # KILL: stopped, were the attack to go through
 }
 
 # profile_holds PROFILE SERVICE DROP_DIRS WRITE_TARGET OTHER_DATA
@@ -260,6 +273,7 @@ profile_holds() {
 			'baseline:module-request|socket_create' create 12 dgram
 		key_upcall "$who"
 		shell_stdin "$who"
+		signal_outside "$who"
 	done
 	module_request root "have the kernel load any module by name (an interface lookup: netdev-enfholds, enfholds)" \
 		enfholds baseline:module-request ifindex enfholds
@@ -307,12 +321,24 @@ profile_holds() {
 	# port, the disk controller's among them, which read any sector past the
 	# file rules. A syscall, so no file rule of the profile decides it.
 	attack root "take every I/O port (iopl 3)" '"hook":"baseline:lockdown"|"reason":"baseline"' "$BASELINE" iopl
+	# A swap file of its own, where the kernel then writes every process's
+	# memory for it to read back (baseline mount, at swapon's capability
+	# check). The control swaps on it outside; the reset turns it off.
+	local swap=/var/tmp/enf-holds-swap
+	if dd if=/dev/zero of=$swap bs=1M count=16 status=none && chmod 600 $swap && mkswap $swap >/dev/null; then
+		ATTACK_RESET="swapoff $swap" attack root "swap to a file of its own (swapon)" \
+			'"hook":"baseline:swap"|"reason":"baseline"' "$BASELINE" swapon $swap
+		swapoff $swap 2>/dev/null
+	else
+		fail "cannot make the swap file $swap for the swapon attack"
+	fi
+	rm -f $swap
 	# The service manager builds whatever sandbox a unit file says, from root's
 	# requests on its private socket (docs/bypasses.md): the workload may not ask.
 	# systemd takes requests there from root only; the control connects as root.
 	attack root "connect to the service manager's socket /run/systemd/private" \
 		'"path":"/run/systemd/private"|"access":"write"' "$NET" unix-connect /run/systemd/private noecho
 	holds_restore
-	echo "$profile: $HOLDS_DENIED attacks refused with EPERM, $HOLDS_EVENTS with their event;" \
+	echo "$profile: $HOLDS_DENIED attacks refused (EPERM, or EACCES where /proc says so), $HOLDS_EVENTS with their event;" \
 		"$HOLDS_HELPERS helpers the kernel would have run, not run, with their event; in $(($(date +%s) - t0)) s"
 }

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The profile's domain (domain.bpf.c says what it is and why): the check
+ * that ptrace_access_check (domain.bpf.c) and task_kill (self.bpf.c) share.
+ */
+#ifndef ENF_DOMAIN_BPF_H
+#define ENF_DOMAIN_BPF_H
+
+/*
+ * 0 when the current task may reach task `target` (an address): it is not
+ * governed, it is in learn mode, or the target is in its profile's domain;
+ * else -EPERM with an event of `hook` (reason domain), or an audit verdict
+ * when the profile opts out with `optout_bit`. quiet: no event.
+ */
+extern int enf_domain_refuse(__u64 target, __u32 hook, __u32 optout_bit, __u32 quiet);
+
+/*
+ * Argument i of the program's hook as a number, for such a global function:
+ * the verifier keeps a kernel pointer's type through any cast, and a global
+ * function takes no kernel pointer (6.1); read from the context, it is a
+ * plain number. 0 if the read fails, which no task is: refused.
+ */
+static __always_inline __u64 hook_arg_number(unsigned long long *ctx, int i)
+{
+	__u64 v = 0;
+
+	bpf_probe_read_kernel(&v, sizeof(v), &ctx[i]);
+	return v;
+}
+
+#endif /* ENF_DOMAIN_BPF_H */
