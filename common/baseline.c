@@ -20,7 +20,7 @@ static const char *const baseline_what[] = {
 	"creating block and character device nodes",
 	"setting or removing extended attributes but user.* data: file capabilities, ACLs, security.*, trusted.*, user.overlay.*",
 	"what kernel lockdown refuses root: I/O ports, /dev/mem, /dev/port, MSRs, PCI config, /proc/kcore, kprobes, tracefs",
-	"reading processes outside the profile's domain: /proc/PID/fd (reopening what they hold), environ, maps, exe, ns",
+	"reading processes outside the profile's domain: /proc/PID/fd (reopening what they hold), environ, maps, ns; perf as root",
 	"typing into a terminal that others read: TIOCSTI, TIOCLINUX",
 	"signals to processes outside the profile's domain (signal 0 aside)",
 };

@@ -75,6 +75,7 @@ static const char *hook_name(__u32 hook)
 	case ENF_HOOK_BASE_TTY_INJECT:   return "baseline:tty-inject";
 	case ENF_HOOK_BASE_SWAP:         return "baseline:swap";
 	case ENF_HOOK_BASE_SIGNAL:       return "baseline:signal";
+	case ENF_HOOK_BASE_PERF:         return "baseline:perf";
 	}
 	return "unknown";
 }

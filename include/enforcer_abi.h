@@ -158,6 +158,7 @@ enum enf_hook {
 	ENF_HOOK_BASE_TTY_INJECT = 114, /* TIOCSTI or TIOCLINUX: input into a terminal whoever reads it runs */
 	ENF_HOOK_BASE_SWAP       = 115, /* swapon(2), swapoff(2): where the kernel writes every process's memory */
 	ENF_HOOK_BASE_SIGNAL     = 116, /* a signal to a task outside the profile's domain */
+	ENF_HOOK_BASE_PERF       = 117, /* perf's privilege (CAP_PERFMON): other processes' samples, a whole CPU's */
 };
 
 /* Why a decision was made the way it was (event.reason). */

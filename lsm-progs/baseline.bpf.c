@@ -92,6 +92,8 @@ static __always_inline int baseline_check(enum enf_hook hook, __u32 optout_bit)
 #define IA32_NR_REQUEST_KEY   287
 #define X86_64_NR_SETNS       308
 #define IA32_NR_SETNS         346 /* no x86-64 syscall has this number */
+#define X86_64_NR_PERF_EVENT_OPEN 298
+#define IA32_NR_PERF_EVENT_OPEN   336
 #define X86_64_NR_SWAPON      167
 #define X86_64_NR_SWAPOFF     168
 #define IA32_NR_SWAPON        87  /* x86-64's unlink: told apart by current_syscall_ia32() */
@@ -206,10 +208,25 @@ int BPF_PROG(enf_base_pivotroot, const struct path *old_path, const struct path 
  * governed task in those syscalls refuses them and nothing else; a context
  * made outside and passed in is refused at fsconfig. move_mount has its hook
  * (above).
+ * And CAP_SYS_TTY_CONFIG, whatever the syscall (the tty-inject word's):
+ * vhangup(2) hangs up the task's terminal and signals its session leader
+ * (SIGHUP, SIGCONT: the shell that ran `enforcerctl run` in it) from the
+ * kernel, past task_kill; the VT keyboard ioctls (KDSKBENT, KDSKBSENT,
+ * KDSETKEYCODE) remap the keys every console user types, so that Enter
+ * types a command line. A process that does not own the VT asks it for any
+ * VT ioctl: it is refused, and the ioctls that need no permission still work.
+ * And perf's privilege, the ptrace-read word's: CAP_PERFMON, and
+ * CAP_SYS_ADMIN in perf_event_open(2) (perfmon_capable() takes either).
+ * With it an event for another process skips ptrace's read check
+ * (perf_check_permission()), and one for a whole CPU samples every
+ * process's user stack and registers: a governed root gets perf as an
+ * unprivileged user does, self-monitoring within perf_event_paranoid.
  * capable runs for every capability check of every task on the node: all
- * but CAP_SYS_ADMIN return at the first compare, the rest at the number.
+ * but these three return at the first compares, CAP_SYS_ADMIN at the number.
  */
-#define CAP_SYS_ADMIN 21
+#define CAP_SYS_ADMIN      21
+#define CAP_SYS_TTY_CONFIG 26
+#define CAP_PERFMON        38
 
 SEC("lsm/capable")
 int BPF_PROG(enf_base_capable, const struct cred *cred, struct user_namespace *ns, int cap, unsigned int opts,
@@ -219,6 +236,10 @@ int BPF_PROG(enf_base_capable, const struct cred *cred, struct user_namespace *n
 
 	if (ret != 0)
 		return ret;
+	if (cap == CAP_SYS_TTY_CONFIG)
+		return baseline_check(ENF_HOOK_BASE_TTY_INJECT, ENF_BASELINE_TTY_INJECT);
+	if (cap == CAP_PERFMON)
+		return baseline_check(ENF_HOOK_BASE_PERF, ENF_BASELINE_PTRACE_READ);
 	if (cap != CAP_SYS_ADMIN)
 		return 0;
 	nr = current_syscall_nr();
@@ -233,6 +254,10 @@ int BPF_PROG(enf_base_capable, const struct cred *cred, struct user_namespace *n
 
 		if (ia32 == (nr == IA32_NR_SWAPON || nr == IA32_NR_SWAPOFF))
 			return baseline_check(ENF_HOOK_BASE_SWAP, ENF_BASELINE_MOUNT);
+	}
+	if (nr == X86_64_NR_PERF_EVENT_OPEN || nr == IA32_NR_PERF_EVENT_OPEN) {
+		if (current_syscall_ia32() == (nr == IA32_NR_PERF_EVENT_OPEN))
+			return baseline_check(ENF_HOOK_BASE_PERF, ENF_BASELINE_PTRACE_READ);
 	}
 	return 0;
 }

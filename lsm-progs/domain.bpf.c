@@ -58,12 +58,11 @@ static __always_inline struct inode *task_exe_inode(struct task_struct *t)
 /*
  * Whether the current task may reach task `target` (an address) under the
  * baseline's domain rule (above), for hook and its opt-out bit: 0, or
- * -EPERM with the event. quiet: decided, counted, no event
- * (PTRACE_MODE_NOAUDIT). A global function, verified once for each
- * program that calls it (ptrace_access_check here, task_kill in
- * self.bpf.c).
+ * -EPERM with the event; opts: ENF_DOMAIN_* (domain.bpf.h). A global
+ * function, verified once for each program that calls it
+ * (ptrace_access_check here, task_kill in self.bpf.c).
  */
-__noinline int enf_domain_refuse(__u64 target, __u32 hook, __u32 optout_bit, __u32 quiet)
+__noinline int enf_domain_refuse(__u64 target, __u32 hook, __u32 optout_bit, __u32 opts)
 {
 	struct decision d = { .hook = hook, .action = ENF_ACT_DENY, .reason = ENF_REASON_DOMAIN };
 	struct task_struct *child = (struct task_struct *)(unsigned long)target;
@@ -86,14 +85,14 @@ __noinline int enf_domain_refuse(__u64 target, __u32 hook, __u32 optout_bit, __u
 	 * profile, so it is outside the domain whatever its cgroup.
 	 */
 	if (r > 0 && slot == d.slot && !service_manager_inode(task_exe_inode(child))) {
-		if (!(d.prof.flags & ENF_PROFILE_HAS_FROM))
+		if (!(d.prof.flags & ENF_PROFILE_HAS_FROM) || (opts & ENF_DOMAIN_ANY_EXE))
 			return 0;
 		mine = task_exe_inode(bpf_get_current_task_btf());
 		if (mine && mine == task_exe_inode(child))
 			return 0;
 	}
 	/* Asked quietly (PTRACE_MODE_NOAUDIT): the same answer, counted, no event. */
-	if (quiet) {
+	if (opts & ENF_DOMAIN_QUIET) {
 		if ((d.prof.baseline_optout & optout_bit) || d.prof.mode == ENF_MODE_AUDIT)
 			return 0;
 		stat_inc(ENF_STAT_DECISIONS);
@@ -123,5 +122,5 @@ int BPF_PROG(enf_ptrace, struct task_struct *child, unsigned int mode, int ret)
 	return lsm_verdict(enf_domain_refuse(hook_arg_number(ctx, 0),
 					     attach ? ENF_HOOK_BASE_PTRACE : ENF_HOOK_BASE_PTRACE_READ,
 					     attach ? ENF_BASELINE_PTRACE : ENF_BASELINE_PTRACE_READ,
-					     !!(mode & PTRACE_MODE_NOAUDIT)));
+					     mode & PTRACE_MODE_NOAUDIT ? ENF_DOMAIN_QUIET : 0));
 }

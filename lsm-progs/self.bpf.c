@@ -109,7 +109,10 @@ int BPF_PROG(enf_self_bpf, int cmd, union bpf_attr *attr, unsigned int size, int
  * (domain.bpf.c: an unconfined process, PID 1, a process of another
  * profile), word "signal": a confined root could otherwise stop or kill
  * whatever runs on the node (sshd, the audit daemon, another workload),
- * and suspend a watchdog. Signal 0 delivers nothing and is left alone
+ * and suspend a watchdog. Within the domain any executable may signal any
+ * other: a signal runs no code in the target, so 'from' rules, which
+ * narrow ptrace to the caller's executable, do not narrow signals
+ * (pg_ctl signals the postmaster; a shell continues a job). Signal 0 delivers nothing and is left alone
  * (pid files are checked with it). With a cred, the sender is not current
  * (a USB URB's completion, in interrupt context): not decided here. The
  * cred is tested as a number read from the context: 6.12's verifier takes
@@ -130,7 +133,8 @@ int BPF_PROG(enf_self_task_kill, struct task_struct *p, struct kernel_siginfo *i
 		return refuse_if_confined(ENF_HOOK_SELF_KILL);
 	if (hook_arg_number(ctx, 3) != 0)
 		return 0;
-	return lsm_verdict(enf_domain_refuse(hook_arg_number(ctx, 0), ENF_HOOK_BASE_SIGNAL, ENF_BASELINE_SIGNAL, 0));
+	return lsm_verdict(enf_domain_refuse(hook_arg_number(ctx, 0), ENF_HOOK_BASE_SIGNAL, ENF_BASELINE_SIGNAL,
+					     ENF_DOMAIN_ANY_EXE));
 }
 
 /*

@@ -14,7 +14,7 @@
 #define ENF_SELF_BPF_H
 
 #include "common.bpf.h"
-#include "baseline.bpf.h" /* kernfs_name_is(), kernfs_node_of() */
+#include "baseline.bpf.h" /* baseline_helper_file(), enf_baseline_refuse() */
 
 #ifndef BPF_FS_MAGIC
 #define BPF_FS_MAGIC        0xcafe4a11
@@ -95,27 +95,6 @@ static __always_inline bool self_write_guarded(struct dentry *dentry, struct ino
 }
 
 /*
- * cgroup.procs of the cgroup the current task is in, which a confined task
- * may write although self_write_guarded() holds (write_refused()). systemd 255 and later
- * start a unit's process in the unit's cgroup (clone3 CLONE_INTO_CGROUP),
- * and systemd-executor, in it, writes itself there again
- * (cg_attach_everywhere) before the unit's first exec: refusing that made
- * every confined unit fail to start. A write there moves a task into the
- * writer's own cgroup, under the same profile: no way out (leaving needs
- * another cgroup's cgroup.procs, a child's included, which stay refused);
- * pulling another task in confines it, harm a confined root can do to other
- * processes by kill(2) anyway. On cgroup2 a directory's inode number is the
- * cgroup's id. The same for truncate: an open with O_TRUNC (6.1 calls
- * path_truncate for it) is the same write.
- */
-static __always_inline bool own_cgroup_procs(struct dentry *dentry, struct inode *inode)
-{
-	return inode && inode->i_sb->s_magic == CGROUP2_SUPER_MAGIC &&
-	       dentry->d_parent->d_inode->i_ino == bpf_get_current_cgroup_id() &&
-	       kernfs_name_is(kernfs_node_of(inode), "cgroup.procs", 12);
-}
-
-/*
  * The checks every write of an existing file meets before the profile's
  * rules, for a task the profile status names (status != 0): writing
  * dentry's inode (opened for writing, truncated, or received open for
@@ -125,7 +104,15 @@ static __always_inline bool own_cgroup_procs(struct dentry *dentry, struct inode
  */
 static __always_inline bool write_refused(struct dentry *dentry, struct inode *inode, __u32 self_hook, int status)
 {
-	if (self_write_guarded(dentry, inode) && !own_cgroup_procs(dentry, inode) && enf_self_refuse(self_hook))
+	/*
+	 * The task's own cgroup's cgroup.procs is refused as well: a write there
+	 * pulls any task it names into the cgroup, into the domain, where the
+	 * baseline's signal and ptrace checks no longer keep the task from it.
+	 * systemd-executor's write of itself there before a unit's first exec
+	 * (systemd 255 and later) is the service manager's, which is not governed
+	 * (cgroup.bpf.h).
+	 */
+	if (self_write_guarded(dentry, inode) && enf_self_refuse(self_hook))
 		return true;
 	return baseline_helper_file(inode) && enf_baseline_refuse(ENF_HOOK_BASE_HELPER_WRITE, ENF_BASELINE_HELPERS, status);
 }

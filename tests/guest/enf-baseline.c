@@ -18,10 +18,15 @@
  *   swapon FILE [ia32]        swapon(2) of FILE; ia32: the 32-bit syscall (int 0x80)
  *   swapoff FILE              swapoff(2) of FILE
  *   kill PID SIG              kill(2) of PID with signal number SIG
+ *   perf PID CPU              perf_event_open(2) of a software clock sampling user stacks, for
+ *                             PID (-1: every process) on CPU (-1: every CPU)
  *   io-uring                  io_uring_setup() of a small ring
  *   iopl                      iopl(3): every I/O port (kernel lockdown refuses it root)
  *   tiocsti CGROUP|- UID [ia32]  a terminal shared with a reader outside: see do_tiocsti()
  *   tioclinux TTY             TIOCLINUX's TIOCL_GETSHIFTSTATE on TTY (a virtual console)
+ *   vhangup CGROUP|-          vhangup(2) of a terminal shared with a reader outside: see do_vhangup()
+ *   kdskbent TTY              KDSKBENT on TTY (a virtual console): key 30 of the plain map set to
+ *                             what KDGKBENT reads there, so nothing changes but the asking
  *   tty-ioctls                a new pseudo terminal's number and window size (TIOCGPTN, TIOCGWINSZ)
  *   ioperm                    ioperm() of port 0x80
  *   write PATH TEXT           open(O_WRONLY) and write TEXT
@@ -73,6 +78,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <linux/kd.h>
+#include <linux/perf_event.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -315,6 +322,26 @@ static int do_swapon(const char *file, bool ia32)
 	return report(r < 0 ? (int)-r : 0);
 }
 
+static int do_perf(const char *pid, const char *cpu)
+{
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_SOFTWARE,
+		.size = sizeof(attr),
+		.config = PERF_COUNT_SW_CPU_CLOCK,
+		.sample_period = 100000,
+		.sample_type = PERF_SAMPLE_IP | PERF_SAMPLE_STACK_USER,
+		.sample_stack_user = 4096,
+		.disabled = 1,
+		.exclude_kernel = 1,
+	};
+	long fd = syscall(SYS_perf_event_open, &attr, atoi(pid), atoi(cpu), -1, PERF_FLAG_FD_CLOEXEC);
+
+	if (fd < 0)
+		return report(errno);
+	close((int)fd);
+	return report(0);
+}
+
 static int do_setns_fd(const char *fd)
 {
 	return report(setns(atoi(fd), 0) < 0 ? errno : 0);
@@ -419,6 +446,56 @@ static int do_kexec_file(const char *file)
 }
 
 /*
+ * A pseudo terminal shared with a reader outside: this process opens it and
+ * keeps *reader, a descriptor of it that does not wait; a child makes it its
+ * controlling terminal (a new session; SIGHUP ignored, which vhangup()
+ * sends the session leader), moves into CGROUP ("-": stays) and gets 0 back
+ * with *tty set. The parent gets the child's pid, or -errno.
+ */
+static pid_t terminal_child(const char *cgroup, int *reader, int *tty)
+{
+	int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC); /* open to the end: the process exits */
+	char name[64];
+	pid_t child;
+
+	if (master < 0 || grantpt(master) < 0 || unlockpt(master) < 0 || ptsname_r(master, name, sizeof(name)) != 0)
+		return -errno;
+	*reader = open(name, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	if (*reader < 0)
+		return -errno;
+	child = fork();
+	if (child != 0)
+		return child < 0 ? -errno : child;
+	signal(SIGHUP, SIG_IGN);
+	if (setsid() < 0)
+		_exit(errno);
+	*tty = open(name, O_RDWR); /* a session leader's first terminal becomes its controlling one */
+	if (*tty < 0)
+		_exit(errno);
+	if (strcmp(cgroup, "-") != 0) {
+		char procs[4200];
+		int fd;
+
+		snprintf(procs, sizeof(procs), "%s/cgroup.procs", cgroup);
+		fd = open(procs, O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write(fd, "0", 1) != 1)
+			_exit(errno);
+		close(fd);
+	}
+	return 0;
+}
+
+/* What the child of terminal_child() exited with: 0, or the errno it failed with. */
+static int child_errno(pid_t child)
+{
+	int status;
+
+	if (waitpid(child, &status, 0) < 0)
+		return errno;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : EINTR;
+}
+
+/*
  * A terminal shared with a reader outside the cgroup, as when `enforcerctl
  * run` starts a command in the caller's terminal: this process opens a
  * pseudo terminal and stays outside; a child makes it its controlling
@@ -430,43 +507,17 @@ static int do_kexec_file(const char *file)
  * the ioctl is the 32-bit one (int 0x80: compat_sys_ioctl, which kernels
  * with the file_ioctl_compat hook decide there), its argument below 4 GiB.
  */
-
 static int do_tiocsti(const char *cgroup, const char *uid_arg, bool ia32)
 {
 	static const char line[] = "id\n";
 	uid_t uid = (uid_t)strtoul(uid_arg, NULL, 10);
-	int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC), reader, status, err;
-	char name[64], got[16] = { 0 };
-	ssize_t n;
-	pid_t child;
+	int reader = -1, tty = -1, err;
+	char got[16] = { 0 };
+	pid_t child = terminal_child(cgroup, &reader, &tty);
 
-	/* The descriptors stay open to the end: the process exits. */
-	if (master < 0 || grantpt(master) < 0 || unlockpt(master) < 0 || ptsname_r(master, name, sizeof(name)) != 0)
-		return report(errno);
-	reader = open(name, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-	if (reader < 0)
-		return report(errno);
-	child = fork();
 	if (child < 0)
-		return report(errno);
+		return report((int)-child);
 	if (child == 0) {
-		int tty;
-
-		if (setsid() < 0)
-			_exit(errno);
-		tty = open(name, O_RDWR); /* a session leader's first terminal becomes its controlling one */
-		if (tty < 0)
-			_exit(errno);
-		if (strcmp(cgroup, "-") != 0) {
-			char procs[4200];
-			int fd;
-
-			snprintf(procs, sizeof(procs), "%s/cgroup.procs", cgroup);
-			fd = open(procs, O_WRONLY | O_CLOEXEC);
-			if (fd < 0 || write(fd, "0", 1) != 1)
-				_exit(errno);
-			close(fd);
-		}
 		if (uid != 0 && (setresgid(uid, uid, uid) < 0 || setresuid(uid, uid, uid) < 0))
 			_exit(errno);
 		if (ia32) {
@@ -489,15 +540,50 @@ static int do_tiocsti(const char *cgroup, const char *uid_arg, bool ia32)
 				_exit(errno);
 		_exit(0);
 	}
-	if (waitpid(child, &status, 0) < 0)
-		return report(errno);
-	err = WIFEXITED(status) ? WEXITSTATUS(status) : EINTR;
+	err = child_errno(child);
 	if (err)
 		return report(err);
-	n = read(reader, got, sizeof(got) - 1);
-	if (n != (ssize_t)sizeof(line) - 1 || strcmp(got, line) != 0)
+	if (read(reader, got, sizeof(got) - 1) != (ssize_t)sizeof(line) - 1 || strcmp(got, line) != 0)
 		return report(EAGAIN);
 	return report(0);
+}
+
+/*
+ * vhangup(2) hangs up the caller's terminal and signals its session from
+ * the kernel (SIGHUP, SIGCONT). As do_tiocsti(): this process opens a
+ * pseudo terminal and stays outside; a child makes it its controlling
+ * terminal, moves into CGROUP ("-": stays) and calls vhangup(). ok when
+ * this process's descriptor of the terminal is then hung up (a write
+ * fails with EIO); the child's errno when vhangup() failed.
+ */
+static int do_vhangup(const char *cgroup)
+{
+	int reader = -1, tty = -1, err;
+	pid_t child = terminal_child(cgroup, &reader, &tty);
+
+	if (child < 0)
+		return report((int)-child);
+	if (child == 0)
+		_exit(vhangup() < 0 ? errno : 0);
+	err = child_errno(child);
+	if (err)
+		return report(err);
+	if (write(reader, "x", 1) == 1)
+		return report(EAGAIN); /* claimed, and the terminal still works */
+	return report(errno == EIO ? 0 : errno);
+}
+
+static int do_kdskbent(const char *tty)
+{
+	struct kbentry e = { .kb_table = 0, .kb_index = 30 };
+	int fd = open(tty, O_RDONLY | O_NOCTTY | O_CLOEXEC), r = 0;
+
+	if (fd < 0)
+		return report(errno);
+	if (ioctl(fd, KDGKBENT, &e) < 0 || ioctl(fd, KDSKBENT, &e) < 0)
+		r = errno;
+	close(fd);
+	return report(r);
 }
 
 /* TIOCLINUX's harmless subcode: the ioctl is refused whole, whatever the subcode. */
@@ -541,10 +627,16 @@ int main(int argc, char **argv)
 		return do_tty_ioctls();
 	if (argc == 3 && strcmp(argv[1], "tioclinux") == 0)
 		return do_tioclinux(argv[2]);
+	if (argc == 3 && strcmp(argv[1], "vhangup") == 0)
+		return do_vhangup(argv[2]);
+	if (argc == 3 && strcmp(argv[1], "kdskbent") == 0)
+		return do_kdskbent(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "setns-fd") == 0)
 		return do_setns_fd(argv[2]);
 	if ((argc == 3 || (argc == 4 && strcmp(argv[3], "ia32") == 0)) && strcmp(argv[1], "swapon") == 0)
 		return do_swapon(argv[2], argc == 4);
+	if (argc == 4 && strcmp(argv[1], "perf") == 0)
+		return do_perf(argv[2], argv[3]);
 	if (argc == 4 && strcmp(argv[1], "kill") == 0)
 		return report(kill((pid_t)atoi(argv[2]), atoi(argv[3])) < 0 ? errno : 0);
 	if (argc == 3 && strcmp(argv[1], "swapoff") == 0)
@@ -623,11 +715,12 @@ int main(int argc, char **argv)
 		return report(syscall(SYS_pivot_root, argv[3], argv[4]) < 0 ? errno : 0);
 	}
 	fprintf(stderr, "usage: enf-baseline userns | io-uring | init-module-junk | iopl | ioperm | tty-ioctls\n"
-		"       | tiocsti CGROUP|- UID [ia32] | tioclinux TTY\n"
+		"       | tiocsti CGROUP|- UID [ia32] | tioclinux TTY | vhangup CGROUP|-\n"
+		"       | kdskbent TTY\n"
 		"       | tmpfs|remount-ro|umount|fsmount|finit-module|kexec-file PATH | fsopen-create FSTYPE\n"
 		"       | bind|move-mount|move-mount-attached SRC DST | write PATH TEXT | pivot-root ROOT NEW OLD\n"
 		"       | reconfigure|mount-setattr|mount-setattr-hi DIR ro|rw | setns PID TYPE | setns-fd FD\n"
-		"       | swapon FILE [ia32] | swapoff FILE | kill PID SIG\n"
+		"       | swapon FILE [ia32] | swapoff FILE | kill PID SIG | perf PID CPU\n"
 		"       | request-key TYPE DESC CALLOUT|- | request-key-hi TYPE DESC CALLOUT | held-key TYPE DESC\n"
 		"       | setxattr|io-uring-setxattr PATH NAME VALUE | removexattr|getxattr PATH NAME\n");
 	return 2;

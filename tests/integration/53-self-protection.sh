@@ -80,10 +80,16 @@ expect_eq "the daemon is alive" yes "$(kill -0 $D 2>/dev/null && echo yes)"
 # leaving the cgroup
 expect_eq "confined: write cgroup.procs of the root cgroup" EPERM "$(conf write $CG/cgroup.procs 0)"
 expect_eq "unconfined: write cgroup.procs (control)" ok "$(free write $CG/t53ctl/cgroup.procs 0)"
-# Its own cgroup's cgroup.procs: what systemd-executor (255+) does in a unit's cgroup before the
-# unit's first exec. A move into the cgroup it is in: allowed, and the task stays confined.
-expect_eq "confined: write its own cgroup.procs (a move to where it is)" ok "$(conf write $CG/t53/cgroup.procs 0)"
-expect_eq "... and it is still confined after" EPERM "$(in_cgroup $CG/t53 sh -c "echo 0 >$CG/t53/cgroup.procs && enf-probe exec /usr/bin/wget")"
+# Its own cgroup's cgroup.procs: a write there pulls whatever task it names
+# into the domain, past the baseline's signal and ptrace checks.
+sleep 1000 &
+PULLED=$!
+expect_eq "confined: pull an unconfined process into its own cgroup (cgroup.procs)" EPERM \
+	"$(conf write $CG/t53/cgroup.procs $PULLED)"
+expect_eq "  it stays where it was" "0::/" "$(cat /proc/$PULLED/cgroup)"
+expect_eq "unconfined: the same write (control)" ok "$(free write $CG/t53/cgroup.procs $PULLED)"
+expect_eq "  it moved" "0::/t53" "$(cat /proc/$PULLED/cgroup)"
+kill $PULLED
 mkdir -p $CG/t53/child
 expect_eq "confined: write a child cgroup's cgroup.procs" EPERM "$(conf write $CG/t53/child/cgroup.procs 0)"
 expect_eq "confined: write a sibling's cgroup.procs" EPERM "$(conf write $CG/t53ctl/cgroup.procs 0)"

@@ -11,6 +11,7 @@
 #    its commands from a pipe (written, the shell runs them), environ,
 #    exe; ps and /proc/PID/stat still work, and log nothing;
 #  - nor signal one (signal 0 aside), root or nobody;
+#  - nor sample every process's user stack with a perf event for a CPU;
 #  - no signal reaches the daemon through file ownership (F_SETOWN+O_ASYNC);
 #  - no hard link to the state file, a bundle or the audit log;
 #  - no lock on the pin directory (it would keep the daemon from starting);
@@ -164,6 +165,19 @@ expect_eq "confined: readlink /proc/OUTSIDE/fd/3" refused \
 	"$(in_cgroup $CG/t73 readlink /proc/$SLEEPER/fd/3 >/dev/null 2>&1 && echo ok || echo refused)"
 expect_eq "confined: readlink /proc/1/exe" refused \
 	"$(in_cgroup $CG/t73 readlink /proc/1/exe >/dev/null 2>&1 && echo ok || echo refused)"
+# perf as root: an event for a whole CPU copies the user stack of whatever
+# runs there, and CAP_PERFMON skips the read check for another process's.
+# At perf_event_paranoid 2, an unprivileged user's self-monitoring works:
+# the refusals are the engine's, not Debian's paranoid level 3.
+PARANOID=$(cat /proc/sys/kernel/perf_event_paranoid)
+echo 2 >/proc/sys/kernel/perf_event_paranoid
+expect_eq "unconfined root: a perf event for CPU 0 sampling user stacks (control)" ok "$(enf-baseline perf -1 0)"
+expect_eq "unconfined root: one for the sleep (control)" ok "$(enf-baseline perf $SLEEPER -1)"
+expect_eq "confined root: the CPU's" EACCES "$(in_cgroup $CG/t73 enf-baseline perf -1 0)"
+expect_eq "confined root: the unconfined sleep's" EACCES "$(in_cgroup $CG/t73 enf-baseline perf $SLEEPER -1)"
+expect_eq "confined root: its own (control)" ok "$(in_cgroup $CG/t73 enf-baseline perf 0 -1)"
+echo "$PARANOID" >/proc/sys/kernel/perf_event_paranoid
+if wait_for_log '"hook":"baseline:perf"'; then pass "perf refusals are logged"; else fail "no baseline:perf event"; fi
 expect_eq "confined: read /proc/INSIDE/environ (control)" ok \
 	"$(in_cgroup $CG/t73 cat /proc/$INSIDE/environ >/dev/null && echo ok)"
 expect_eq "unconfined: read /proc/OUTSIDE/environ (control)" ok "$(cat /proc/$SLEEPER/environ >/dev/null && echo ok)"

@@ -122,7 +122,7 @@ expect_eq "an O_PATH descriptor of the read-denied file (it reads nothing)" ok "
 expect_eq "a write descriptor of the daemon's state file" EPERM "$(take $C $STATE_DIR/state.json w)"
 expect_eq "...unconfined (control)" ok "$(take $F $STATE_DIR/state.json w)"
 expect_eq "a write descriptor of the root cgroup's cgroup.procs" EPERM "$(take $C $CG/cgroup.procs w)"
-expect_eq "one of the task's own cgroup.procs, which it may open itself (control)" ok "$(take $C $C/cgroup.procs w)"
+expect_eq "one of the task's own cgroup.procs (it would pull another task in)" EPERM "$(take $C $C/cgroup.procs w)"
 expect_audit "a refused descriptor is logged like its open" '"hook":"file_receive"' '"verdict":"deny"' \
 	'"path":"/srv/t74/secret"' '"access":"read"' '"rule":"/tmp/deputy.json:4:'
 

@@ -12,8 +12,10 @@
 # selection the same way; its subcode is in the task's memory, so it is
 # refused whole. Each attack is the kernel's own answer outside the cgroup
 # (the control: the line arrives), then in the cgroup: root, nobody, and
-# the 32-bit ioctl. Controls: other terminal ioctls in the cgroup; the
-# opt-out, logged.
+# the 32-bit ioctl. vhangup(2) and the VT keymap ioctls, which need
+# CAP_SYS_TTY_CONFIG: the first has the kernel signal the session leader
+# (the shell outside), the others remap the keys every console user types.
+# Controls: other terminal ioctls in the cgroup; the opt-out, logged.
 # enforcer-test: timeout=240
 . /enforcer/tests/integration/lib/lib.sh
 
@@ -44,6 +46,17 @@ if [ "$out" = ok ]; then
 	expect_eq "root in the cgroup: TIOCLINUX on /dev/tty1" EPERM "$(in_cgroup $CG/tty enf-baseline tioclinux /dev/tty1)"
 else
 	echo "note: TIOCLINUX on /dev/tty1 outside the cgroup: $out (no virtual console in this guest); not tried in the cgroup"
+fi
+expect_eq "root outside the cgroup: vhangup of a terminal read outside: hung up (control)" ok "$(enf-baseline vhangup -)"
+expect_eq "root in the cgroup: vhangup (CAP_SYS_TTY_CONFIG; the kernel signals the session leader)" EPERM \
+	"$(enf-baseline vhangup $CG/tty)"
+out=$(enf-baseline kdskbent /dev/tty1)
+if [ "$out" = ok ]; then
+	pass "root outside the cgroup: KDSKBENT on /dev/tty1, a key set to what it was (control)"
+	expect_eq "root in the cgroup: KDSKBENT (CAP_SYS_TTY_CONFIG: the keymap every console user types with)" EPERM \
+		"$(in_cgroup $CG/tty enf-baseline kdskbent /dev/tty1)"
+else
+	echo "note: KDSKBENT on /dev/tty1 outside the cgroup: $out (no virtual console in this guest); not tried in the cgroup"
 fi
 expect_eq "root in the cgroup: a pseudo terminal's number and window size (control)" ok \
 	"$(in_cgroup $CG/tty enf-baseline tty-ioctls)"
