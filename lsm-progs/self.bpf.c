@@ -6,7 +6,8 @@
  * program must allow for an operation to go ahead. On the hooks where
  * the baseline or the domain has a program too (sb_mount, sb_umount,
  * move_mount: baseline.bpf.c; ptrace_access_check: domain.bpf.c;
- * unix_stream_connect: unix.bpf.c), that one program runs the check of
+ * unix_stream_connect: unix.bpf.c; task_kill: here, with the domain's
+ * check after self-protection's), that one program runs the check of
  * self.bpf.h, on its own and before anything the profile's mode or
  * opt-outs could relax.
  *
@@ -22,8 +23,9 @@
  *    all through file ownership (F_SETOWN + O_ASYNC, F_SETSIG): that one
  *    is sent from whatever context the I/O completes in, so current is not
  *    the sender, and it is refused whoever set it up.
- *  - cgroup2: no write access to the cgroup.* files (writing cgroup.procs or
- *    cgroup.threads moves tasks; so do cgroup.subtree_control, cgroup.kill,
+ *  - cgroup2: no write access to the cgroup.* files, the task's own
+ *    cgroup's included (writing cgroup.procs or cgroup.threads moves tasks,
+ *    out of the domain or into it; so do cgroup.subtree_control, cgroup.kill,
  *    cgroup.freeze, cgroup.type, ... change what the engine relies on), no
  *    clone3(CLONE_INTO_CGROUP) at all, no unmount, no mount over, no
  *    reconfiguring (its root's options: nsdelegate, memory_recursiveprot).
@@ -111,15 +113,15 @@ int BPF_PROG(enf_self_bpf, int cmd, union bpf_attr *attr, unsigned int size, int
  * whatever runs on the node (sshd, the audit daemon, another workload),
  * and suspend a watchdog. Within the domain any executable may signal any
  * other: a signal runs no code in the target, so 'from' rules, which
- * narrow ptrace to the caller's executable, do not narrow signals
- * (pg_ctl signals the postmaster; a shell continues a job). Signal 0 delivers nothing and is left alone
- * (pid files are checked with it). With a cred, the sender is not current
- * (a USB URB's completion, in interrupt context): not decided here. The
- * cred is tested as a number read from the context: 6.12's verifier takes
- * the hook's pointer for non-NULL and drops the test, which left every
- * signal undecided (73 on trixie). The
- * kernel's own signals (a child's exit, a terminal's ^C, SIGPIPE) do not
- * ask this hook.
+ * narrow ptrace to the caller's executable, do not narrow signals (pg_ctl
+ * signals the postmaster; a shell continues a job). Signal 0 delivers
+ * nothing and is left alone (pid files are checked with it). With a cred,
+ * the sender is not current (a USB URB's completion, in interrupt
+ * context): not decided here. The cred is tested as a number read from the
+ * context: 6.12's verifier takes the hook's pointer for non-NULL and drops
+ * the test, which left every signal undecided (73 on trixie). The kernel's
+ * own signals (a child's exit, a terminal's ^C, SIGPIPE) do not ask this
+ * hook.
  */
 SEC("lsm/task_kill")
 int BPF_PROG(enf_self_task_kill, struct task_struct *p, struct kernel_siginfo *info, int sig,

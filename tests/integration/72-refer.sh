@@ -154,9 +154,17 @@ nspid=$!
 i=0
 while [ $i -lt 50 ] && [ ! -e /proc/$nspid/root/tmp/ns-only/file ]; do sleep 0.1; i=$((i + 1)); done
 expect_eq "another namespace through /proc/PID/root, unconfined (control)" ok "$(enf-probe open /proc/$nspid/root/tmp/ns-only/file r)"
-expect_eq "another namespace through /proc/PID/root: denied" EPERM "$(c open /proc/$nspid/root/tmp/ns-only/file r)"
+# The baseline's ptrace-read refuses another process's /proc/PID/root first
+# (the kernel says EACCES; 73); under its opt-out the open reaches the
+# foreign root, which refuses it.
+expect_eq "another namespace through /proc/PID/root: refused by ptrace-read" EACCES \
+	"$(c open /proc/$nspid/root/tmp/ns-only/file r)"
+compile_and_load refer '{"name":"refer","mode":"enforce","baseline":{"ptrace-read":"allow"},'"$REFER_FILE"'}'
+expect_eq "another namespace through /proc/PID/root, ptrace-read opted out: denied" EPERM \
+	"$(c open /proc/$nspid/root/tmp/ns-only/file r)"
 expect_eq "a denied file under another namespace's name for it: denied" EPERM "$(c open /proc/$nspid/root/elsewhere/l r)"
 expect_eq "our own namespace through /proc/self/root (control)" ok "$(c open /proc/self/root/elsewhere/e3 r)"
+compile_and_load refer '{"name":"refer","mode":"enforce",'"$REFER_FILE"'}'
 kill $nspid 2>/dev/null
 
 # Internal mounts and chroot keep working.
