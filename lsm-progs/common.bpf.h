@@ -83,4 +83,21 @@ static __noinline void stat_inc(enum enf_stat which)
 		*v += 1; /* per-CPU slot: no atomics needed */
 }
 
+/*
+ * Argument i of the program's hook as a number, read from the context. For
+ * two things a typed argument cannot do: be passed to a global function,
+ * which takes no kernel pointer on 6.1 (the verifier keeps a pointer's
+ * type through any cast); and be tested for NULL, which 6.12's verifier
+ * takes a hook's pointer argument never to be, and drops the test (every
+ * signal went undecided on trixie when task_kill tested its cred so). 0 if
+ * the read fails.
+ */
+static __always_inline __u64 hook_arg_number(unsigned long long *ctx, int i)
+{
+	__u64 v = 0;
+
+	bpf_probe_read_kernel(&v, sizeof(v), &ctx[i]);
+	return v;
+}
+
 #endif /* ENF_COMMON_BPF_H */

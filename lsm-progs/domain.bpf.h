@@ -18,18 +18,4 @@
  */
 extern int enf_domain_refuse(__u64 target, __u32 hook, __u32 optout_bit, __u32 opts);
 
-/*
- * Argument i of the program's hook as a number, for such a global function:
- * the verifier keeps a kernel pointer's type through any cast, and a global
- * function takes no kernel pointer (6.1); read from the context, it is a
- * plain number. 0 if the read fails, which no task is: refused.
- */
-static __always_inline __u64 hook_arg_number(unsigned long long *ctx, int i)
-{
-	__u64 v = 0;
-
-	bpf_probe_read_kernel(&v, sizeof(v), &ctx[i]);
-	return v;
-}
-
 #endif /* ENF_DOMAIN_BPF_H */

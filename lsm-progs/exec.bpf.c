@@ -128,7 +128,8 @@ int BPF_PROG(enf_mmap_file, struct file *file, unsigned long reqprot, unsigned l
 
 	if (ret != 0)
 		return ret;
-	if (!(prot & PROT_EXEC) || !file)
+	/* An anonymous mapping (a JIT's) has no file; tested as a number: hook_arg_number(). */
+	if (!(prot & PROT_EXEC) || !hook_arg_number(ctx, 0))
 		return 0;
 	status = current_profile_status();
 	if (status == 0)

@@ -16,6 +16,8 @@
  *                                   it exec'd another program)
  *   enf-probe mmapx PATH            open PATH O_RDONLY, mmap it PROT_READ|PROT_EXEC
  *   enf-probe mprotectx PATH        mmap PATH PROT_READ, then mprotect it PROT_READ|PROT_EXEC
+ *   enf-probe jit                   an anonymous mapping made executable, as a JIT does: mmap
+ *                                   PROT_READ|PROT_WRITE|PROT_EXEC, and mprotect of another
  *   enf-probe mmapr PATH            mmap PATH PROT_READ only (control: no exec)
  *   enf-probe setinterp SRC DST INTERP
  *                                   copy ELF SRC to DST (mode 755) with its PT_INTERP
@@ -267,6 +269,19 @@ static int do_map(const char *path, char exec_how)
 	return report(0);
 }
 
+/* What a JIT does: executable memory with no file behind it (mmap_file and file_mprotect with no file). */
+static int do_jit(void)
+{
+	void *rwx = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	void *rw = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (rwx == MAP_FAILED || rw == MAP_FAILED)
+		return report(errno);
+	if (mprotect(rw, 4096, PROT_READ | PROT_EXEC) < 0)
+		return report(errno);
+	return report(0);
+}
+
 /* A program whose ELF interpreter is INTERP: execve maps INTERP without bprm_check_security. */
 static int do_setinterp(const char *src, const char *dst, const char *interp)
 {
@@ -483,6 +498,8 @@ static int do_drop(const char *path)
 int main(int argc, char **argv)
 {
 	enter_options(&argc, &argv);
+	if (argc == 2 && strcmp(argv[1], "jit") == 0)
+		return do_jit();
 	if (argc == 2 && strcmp(argv[1], "prctl-argstart") == 0)
 		return do_prctl_argstart();
 	if (argc < 2) {

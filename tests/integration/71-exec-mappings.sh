@@ -78,6 +78,7 @@ expect_eq "deny-list: as nobody, mprotect(PROT_EXEC) of a denied file" EPERM "$(
 expect_eq "deny-list: mmap without PROT_EXEC of a denied file (control)" ok "$(c mmapr $D/probe)"
 expect_eq "deny-list: mmap(PROT_EXEC) of an allowed file (control)" ok "$(c mmapx $DYN)"
 expect_eq "deny-list: mprotect(PROT_EXEC) of an allowed file (control)" ok "$(c mprotectx $DYN)"
+expect_eq "deny-list: anonymous executable memory, as a JIT makes it (control)" ok "$(c jit)"
 expect_eq "deny-list: mmap(PROT_EXEC) of a library an exec rule denies" EPERM "$(c mmapx $LIBDIR/libcap.so.2)"
 expect_eq "deny-list: a memfd through the loader, fileless deny" exit127 "$(c memfd-run $DYN $LD --version)"
 expect_eq "deny-list: as nobody, a memfd through the loader" exit127 "$(cn memfd-run $DYN $LD --version)"
@@ -127,6 +128,7 @@ expect_eq "allow-list: the allowed dynamic program runs with its libraries (cont
 expect_eq "allow-list: as nobody too (control)" 0 \
 	"$(run_in $CG/t71a enf-asuser 65534 65534 $DYN --version)"
 expect_eq "allow-list: an unlisted program is refused" EPERM "$(a exec $D/dyn --version)"
+expect_eq "allow-list: anonymous executable memory, as a JIT makes it (control)" ok "$(a jit)"
 expect_eq "allow-list: LD_PRELOAD of a library dropped in the data dir is refused" refused \
 	"$(preload_refused "$(in_cgroup $CG/t71a env LD_PRELOAD=$DATA/libz.so.1 $DYN --version 2>&1)")"
 expect_eq "allow-list: as nobody, LD_PRELOAD of a dropped library is refused" refused \
