@@ -335,7 +335,7 @@ static const struct {
 	 * which enf_base_setxattr and enf_base_removexattr decide. */
 	{ "enf_base_set_acl", "bpf_lsm_inode_set_acl", "vfs_set_acl" },
 	{ "enf_base_remove_acl", "bpf_lsm_inode_remove_acl", "vfs_remove_acl" },
-	/* A 32-bit task's ioctl has a hook of its own from 6.8; before, it asks file_ioctl. */
+	/* A 32-bit task's ioctl has a hook of its own from 6.8 (and Debian's 6.1, a backport); before, file_ioctl. */
 	{ "enf_base_ioctl_compat", "bpf_lsm_file_ioctl_compat", "security_file_ioctl_compat" },
 };
 

@@ -128,11 +128,17 @@ int BPF_PROG(enf_mmap_file, struct file *file, unsigned long reqprot, unsigned l
 
 	if (ret != 0)
 		return ret;
-	/* An anonymous mapping (a JIT's) has no file; tested as a number: hook_arg_number(). */
-	if (!(prot & PROT_EXEC) || !hook_arg_number(ctx, 0))
+	if (!(prot & PROT_EXEC))
 		return 0;
 	status = current_profile_status();
 	if (status == 0)
+		return 0;
+	/*
+	 * An anonymous mapping (a JIT's) has no file: tested as a number
+	 * (hook_arg_number(), a helper call), after the status, where every
+	 * ungoverned task's mapping has returned.
+	 */
+	if (!hook_arg_number(ctx, 0))
 		return 0;
 	return check_mapping(status, file, ENF_HOOK_MMAP_FILE);
 }
