@@ -76,6 +76,7 @@ static const char *hook_name(__u32 hook)
 	case ENF_HOOK_BASE_SWAP:         return "baseline:swap";
 	case ENF_HOOK_BASE_SIGNAL:       return "baseline:signal";
 	case ENF_HOOK_BASE_PERF:         return "baseline:perf";
+	case ENF_HOOK_BASE_SIGIO:        return "baseline:sigio";
 	}
 	return "unknown";
 }

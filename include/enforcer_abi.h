@@ -40,6 +40,7 @@
 #define ENF_PATH_WALK_MAX     4096  /* dentries walked before failing closed (BPF) */
 #define ENF_MAX_NET_PREFIXES  (1 << 16) /* network prefix entries over all profiles (policyc, daemon in total) */
 #define ENF_MAX_LEARN_SEEN    (1 << 16) /* distinct learn observations remembered in the kernel (BPF: past it sent without deduplication, counted) */
+#define ENF_MAX_SIGIO_ARRANGED (1 << 16) /* files whose signals a governed task arranged, alive at once (BPF: past it those not kept fail closed) */
 
 /*
  * Actions, ordered by precedence at equal specificity: a larger value wins.
@@ -159,6 +160,7 @@ enum enf_hook {
 	ENF_HOOK_BASE_SWAP       = 115, /* swapon(2), swapoff(2): where the kernel writes every process's memory */
 	ENF_HOOK_BASE_SIGNAL     = 116, /* a signal to a task outside the profile's domain */
 	ENF_HOOK_BASE_PERF       = 117, /* perf's privilege (CAP_PERFMON): other processes' samples, a whole CPU's */
+	ENF_HOOK_BASE_SIGIO      = 118, /* a signal arranged through file ownership (F_SETOWN, O_ASYNC, F_SETSIG) to a task outside the domain */
 };
 
 /* Why a decision was made the way it was (event.reason). */

@@ -55,6 +55,7 @@
 #include "verdict.bpf.h"
 #include "baseline.bpf.h"
 #include "self.bpf.h"
+#include "domain.bpf.h"
 
 /*
  * The baseline's verdict on one operation (hook), which the profile can let
@@ -140,6 +141,18 @@ static __always_inline bool current_syscall_ia32(void)
 #else
 	return true;
 #endif
+}
+
+/*
+ * Whether syscall number nr (current_syscall_nr()) is the syscall x86-64
+ * numbers x64 and ia32 numbers ia32: each table gives the other's number
+ * to some other syscall, so which table applies is asked only for those.
+ */
+static __always_inline bool syscall_is(int nr, int x64, int ia32)
+{
+	if (nr != x64 && nr != ia32)
+		return false;
+	return current_syscall_ia32() == (nr == ia32);
 }
 
 SEC("lsm/sb_mount")
@@ -249,16 +262,10 @@ int BPF_PROG(enf_base_capable, const struct cred *cred, struct user_namespace *n
 		return baseline_check(ENF_HOOK_BASE_MOUNT_SETATTR, ENF_BASELINE_MOUNT);
 	if ((nr >= NR_OPEN_TREE && nr <= NR_FSPICK && nr != NR_MOVE_MOUNT) || nr == NR_UNKNOWN)
 		return baseline_check(ENF_HOOK_BASE_MOUNT_API, ENF_BASELINE_MOUNT);
-	if (nr == X86_64_NR_SWAPON || nr == X86_64_NR_SWAPOFF || nr == IA32_NR_SWAPON || nr == IA32_NR_SWAPOFF) {
-		bool ia32 = current_syscall_ia32();
-
-		if (ia32 == (nr == IA32_NR_SWAPON || nr == IA32_NR_SWAPOFF))
-			return baseline_check(ENF_HOOK_BASE_SWAP, ENF_BASELINE_MOUNT);
-	}
-	if (nr == X86_64_NR_PERF_EVENT_OPEN || nr == IA32_NR_PERF_EVENT_OPEN) {
-		if (current_syscall_ia32() == (nr == IA32_NR_PERF_EVENT_OPEN))
-			return baseline_check(ENF_HOOK_BASE_PERF, ENF_BASELINE_PTRACE_READ);
-	}
+	if (syscall_is(nr, X86_64_NR_SWAPON, IA32_NR_SWAPON) || syscall_is(nr, X86_64_NR_SWAPOFF, IA32_NR_SWAPOFF))
+		return baseline_check(ENF_HOOK_BASE_SWAP, ENF_BASELINE_MOUNT);
+	if (syscall_is(nr, X86_64_NR_PERF_EVENT_OPEN, IA32_NR_PERF_EVENT_OPEN))
+		return baseline_check(ENF_HOOK_BASE_PERF, ENF_BASELINE_PTRACE_READ);
 	return 0;
 }
 
@@ -408,11 +415,14 @@ static __always_inline int tty_inject_check(unsigned int cmd)
 	return baseline_check(ENF_HOOK_BASE_TTY_INJECT, ENF_BASELINE_TTY_INJECT);
 }
 
+/* FIOASYNC, FIOSETOWN and SIOCSPGRP arrange a file's signals: its arranger is recorded (domain.bpf.c). */
 SEC("lsm/file_ioctl")
 int BPF_PROG(enf_base_ioctl, struct file *file, unsigned int cmd, unsigned long arg, int ret)
 {
 	if (ret != 0)
 		return ret;
+	if (ioctl_arranges_sigio(cmd))
+		return lsm_verdict(enf_sigio_arrange(hook_arg_number(ctx, 0), ENF_SIGIO_ARM));
 	return tty_inject_check(cmd);
 }
 
@@ -421,6 +431,8 @@ int BPF_PROG(enf_base_ioctl_compat, struct file *file, unsigned int cmd, unsigne
 {
 	if (ret != 0)
 		return ret;
+	if (ioctl_arranges_sigio(cmd))
+		return lsm_verdict(enf_sigio_arrange(hook_arg_number(ctx, 0), ENF_SIGIO_ARM));
 	return tty_inject_check(cmd);
 }
 

@@ -20,6 +20,7 @@
 #define EAGAIN  11
 #define EXDEV   18
 #define ESTALE  116
+#define ENOSPC  28
 
 /* Kernel constants (stable ABI values) that vmlinux.h does not carry. */
 #define FMODE_READ     0x1

@@ -60,17 +60,18 @@ static __always_inline struct inode *task_exe_inode(struct task_struct *t)
  * baseline's domain rule (above), for hook and its opt-out bit: 0, or
  * -EPERM with the event; opts: ENF_DOMAIN_* (domain.bpf.h). A global
  * function, verified once for each program that calls it
- * (ptrace_access_check here, task_kill in self.bpf.c).
+ * (ptrace_access_check here, task_kill and file_send_sigiotask in
+ * self.bpf.c), for a task governed as status says: the current task, or
+ * the one that arranged a signal through file ownership (below).
  */
-__noinline int enf_domain_refuse(__u64 target, __u32 hook, __u32 optout_bit, __u32 opts)
+__noinline int enf_domain_refuse(__u64 target, __u32 hook, __u32 optout_bit, __u32 opts, int status)
 {
 	struct decision d = { .hook = hook, .action = ENF_ACT_DENY, .reason = ENF_REASON_DOMAIN };
 	struct task_struct *child = (struct task_struct *)(unsigned long)target;
 	struct inode *mine;
 	__u32 slot = 0;
-	int status, r, ret = 0;
+	int r, ret = 0;
 
-	status = current_profile_status();
 	if (status == 0)
 		return 0;
 	if (profile_of_status(status, &d, &ret) < 0)
@@ -114,13 +115,184 @@ SEC("lsm/ptrace_access_check")
 int BPF_PROG(enf_ptrace, struct task_struct *child, unsigned int mode, int ret)
 {
 	bool attach = mode & PTRACE_MODE_ATTACH;
+	int status;
 
 	if (ret != 0)
 		return ret;
 	if (is_daemon(child) && enf_self_refuse(ENF_HOOK_SELF_PTRACE))
 		return -EPERM;
+	status = current_profile_status();
+	if (status == 0)
+		return 0;
 	return lsm_verdict(enf_domain_refuse(hook_arg_number(ctx, 0),
 					     attach ? ENF_HOOK_BASE_PTRACE : ENF_HOOK_BASE_PTRACE_READ,
 					     attach ? ENF_BASELINE_PTRACE : ENF_BASELINE_PTRACE_READ,
-					     mode & PTRACE_MODE_NOAUDIT ? ENF_DOMAIN_QUIET : 0));
+					     mode & PTRACE_MODE_NOAUDIT ? ENF_DOMAIN_QUIET : 0, status));
+}
+
+/*
+ * Signals through file ownership. A file's owner gets SIGIO, or the signal
+ * F_SETSIG chose (SIGKILL included), whenever I/O on the file is ready, and
+ * a socket's owner SIGURG for urgent data. The owner is set by F_SETOWN,
+ * F_SETOWN_EX, FIOSETOWN or SIOCSPGRP to any process or process group; by
+ * O_ASYNC on a terminal that has none (its foreground process group: the
+ * shell's job outside, under `enforcerctl run`); by a lease or dnotify (the
+ * caller). The kernel sends the signal from wherever the I/O completes,
+ * often softirq context: current is not whoever arranged it, and task_kill
+ * is not asked. file_send_sigiotask is, with the target and the owner; the
+ * arranger is known only earlier, at the fcntl or ioctl that sets the
+ * owner or arms the signal (F_SETOWN, F_SETOWN_EX, FIOSETOWN, SIOCSPGRP,
+ * F_SETSIG, F_SETFL with O_ASYNC, FIOASYNC, F_SETLEASE, F_NOTIFY: every way
+ * to an owner passes one of them), and at file_set_fowner, which the
+ * kernel calls when the owner is set (a hook that cannot refuse). Arming a
+ * file whose owner someone else set (a descriptor handed over by a process
+ * outside) chooses the signal that owner gets, and whether it gets one.
+ *
+ * So each of those, made by a governed task, records the file in
+ * sigio_arranged with the task's status, and file_send_sigiotask decides a
+ * signal of a recorded file as task_kill decides the arranger's own:
+ * refused to a task outside its profile's domain (hook baseline:sigio,
+ * reason domain, word signal). An owner set by a task no profile governs
+ * removes the record: the signals are then that task's.
+ *
+ * Records are not removed when a file is freed: file_free_security runs at
+ * every close on the node, and a program there would cost every task. A
+ * freed file's memory, reused, keeps the old record only until an owner is
+ * set on it, which writes or removes the record (without an owner it sends
+ * nothing). When the map is full, the records of freed files (f_count 0)
+ * are swept out and the record is tried again; if it still does not fit
+ * (a confined task keeping 65,536 files with owners open), the fcntl or
+ * ioctl is refused (reason unresolved), before any owner is set: fail
+ * closed. file_set_fowner then only rewrites the record its syscall made.
+ */
+#ifndef F_SETFL
+#define F_SETFL      4
+#endif
+#ifndef F_SETOWN
+#define F_SETOWN     8
+#endif
+#ifndef F_SETSIG
+#define F_SETSIG     10
+#endif
+#ifndef F_SETOWN_EX
+#define F_SETOWN_EX  15
+#endif
+#ifndef F_SETLEASE
+#define F_SETLEASE   1024
+#endif
+#ifndef F_NOTIFY
+#define F_NOTIFY     1026
+#endif
+#ifndef F_UNLCK
+#define F_UNLCK      2
+#endif
+#ifndef FASYNC
+#define FASYNC       020000
+#endif
+
+/* 6.1 embeds the owner in struct file; 6.12 allocates it and points back (fown_struct.file). */
+struct file___owner_embedded {
+	struct fown_struct f_owner;
+} __attribute__((preserve_access_index));
+
+/* struct file's reference count up to 6.12 (6.13 made it f_ref, a file_ref_t). */
+struct file___f_count {
+	atomic_long_t f_count;
+} __attribute__((preserve_access_index));
+
+/* The file (an address) whose owner fown (an address) is. */
+static __always_inline __u64 file_of_fown(__u64 fown)
+{
+	if (bpf_core_field_exists(struct fown_struct, file))
+		return (__u64)(unsigned long)BPF_CORE_READ((struct fown_struct *)(unsigned long)fown, file);
+	return fown - bpf_core_field_offset(struct file___owner_embedded, f_owner);
+}
+
+/*
+ * bpf_for_each_map_elem() callback: remove the record of a freed file
+ * (f_count 0). A file that is alive, or whose memory a live file reuses,
+ * stays. Kernels without f_count: nothing is removed (fail closed).
+ */
+static long sigio_sweep_one(struct bpf_map *map, __u64 *file, __s32 *status, void *unused)
+{
+	struct file___f_count *f = (void *)(unsigned long)*file;
+	long count = 1;
+
+	if (!bpf_core_field_exists(struct file___f_count, f_count))
+		return 1;
+	if (bpf_core_read(&count, sizeof(count), &f->f_count.counter) == 0 && count == 0)
+		bpf_map_delete_elem(map, file);
+	return 0;
+}
+
+__noinline int enf_sigio_arrange(__u64 file, __u32 how)
+{
+	struct decision d = { .hook = ENF_HOOK_BASE_SIGIO, .action = ENF_ACT_DENY, .reason = ENF_REASON_UNRESOLVED };
+	int status = current_profile_status(), ret = 0;
+
+	if (status == 0) {
+		if (how == ENF_SIGIO_OWNER)
+			bpf_map_delete_elem(&sigio_arranged, &file);
+		return 0;
+	}
+	if (bpf_map_update_elem(&sigio_arranged, &file, &status, BPF_ANY) == 0)
+		return 0;
+	bpf_for_each_map_elem(&sigio_arranged, sigio_sweep_one, NULL, 0);
+	if (bpf_map_update_elem(&sigio_arranged, &file, &status, BPF_ANY) == 0)
+		return 0;
+	stat_inc(ENF_STAT_UNRESOLVED);
+	if (how == ENF_SIGIO_OWNER)
+		return 0; /* cannot be refused; the fcntl or ioctl before it was (above) */
+	if (profile_of_status(status, &d, &ret) < 0)
+		return ret ? -EPERM : 0;
+	if (d.prof.mode == ENF_MODE_LEARN)
+		return 0;
+	return fail_closed(&d, ENF_REASON_UNRESOLVED, NULL, 0) ? -EPERM : 0;
+}
+
+__noinline int enf_sigio_refuse(__u64 target, __u64 fown)
+{
+	__u64 file = file_of_fown(fown);
+	__s32 *status = bpf_map_lookup_elem(&sigio_arranged, &file);
+
+	if (!status || *status == 0)
+		return 0;
+	return enf_domain_refuse(target, ENF_HOOK_BASE_SIGIO, ENF_BASELINE_SIGNAL, ENF_DOMAIN_ANY_EXE, *status);
+}
+
+SEC("lsm/file_set_fowner")
+int BPF_PROG(enf_sigio_owner, struct file *file)
+{
+	enf_sigio_arrange(hook_arg_number(ctx, 0), ENF_SIGIO_OWNER);
+	return 0;
+}
+
+/* What sets a file's owner or arms its signal (above): every other fcntl returns at the compares. */
+static __always_inline bool fcntl_arranges_sigio(unsigned int cmd, unsigned long arg)
+{
+	switch (cmd) {
+	case F_SETOWN:
+		return arg != 0; /* 0 removes the owner */
+	case F_SETOWN_EX:
+	case F_SETSIG:
+		return true;
+	case F_SETFL:
+		return arg & FASYNC;
+	case F_SETLEASE:
+		return arg != F_UNLCK;
+	case F_NOTIFY:
+		return arg != 0;
+	default:
+		return false;
+	}
+}
+
+SEC("lsm/file_fcntl")
+int BPF_PROG(enf_sigio_fcntl, struct file *file, unsigned int cmd, unsigned long arg, int ret)
+{
+	if (ret != 0)
+		return ret;
+	if (!fcntl_arranges_sigio(cmd, arg))
+		return 0;
+	return lsm_verdict(enf_sigio_arrange(hook_arg_number(ctx, 0), ENF_SIGIO_ARM));
 }

@@ -421,4 +421,18 @@ ENF_MAP struct {
 	__type(value, __u32);
 } learn_seen SEC(".maps");
 
+/*
+ * Signals through file ownership (lsm-progs/domain.bpf.c): the address of
+ * a struct file -> the status (current_profile_status()) of the governed
+ * task that last set its owner or armed its signals. No preallocation:
+ * most nodes hold a handful.
+ */
+ENF_MAP struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, ENF_MAX_SIGIO_ARRANGED);
+	__type(key, __u64);
+	__type(value, __s32);
+} sigio_arranged SEC(".maps");
+
 #endif /* ENF_MAPS_BPF_H */

@@ -127,6 +127,8 @@ SEC("lsm/task_kill")
 int BPF_PROG(enf_self_task_kill, struct task_struct *p, struct kernel_siginfo *info, int sig,
 	     const struct cred *cred, int ret)
 {
+	int status;
+
 	if (ret != 0)
 		return ret;
 	if (sig == 0)
@@ -135,8 +137,11 @@ int BPF_PROG(enf_self_task_kill, struct task_struct *p, struct kernel_siginfo *i
 		return refuse_if_confined(ENF_HOOK_SELF_KILL);
 	if (hook_arg_number(ctx, 3) != 0)
 		return 0;
+	status = current_profile_status();
+	if (status == 0)
+		return 0;
 	return lsm_verdict(enf_domain_refuse(hook_arg_number(ctx, 0), ENF_HOOK_BASE_SIGNAL, ENF_BASELINE_SIGNAL,
-					     ENF_DOMAIN_ANY_EXE));
+					     ENF_DOMAIN_ANY_EXE, status));
 }
 
 /*
@@ -144,7 +149,9 @@ int BPF_PROG(enf_self_task_kill, struct task_struct *p, struct kernel_siginfo *i
  * or F_SETSIG, SIGURG): send_sigio() runs where the I/O completes, often in
  * softirq context, so current is not whoever arranged it, and task_kill is
  * not asked. enforcerd never sets itself as a file's owner, so no such
- * signal to it is legitimate: all are refused, whoever set them up. The
+ * signal to it is legitimate: all are refused, whoever set them up. To any
+ * other task, the signal is decided as its arranger's own would be, when a
+ * governed task arranged it (enf_sigio_refuse(), domain.bpf.c). The
  * event's task fields name whatever task the I/O completed in.
  */
 SEC("lsm/file_send_sigiotask")
@@ -156,8 +163,10 @@ int BPF_PROG(enf_self_sigio, struct task_struct *tsk, struct fown_struct *fown, 
 	if (ret != 0)
 		return ret;
 	cfg = engine_settings();
-	if (!cfg || !(cfg->self_flags & ENF_SELF_PROTECT) || !is_daemon_task(cfg, tsk))
+	if (!cfg)
 		return 0;
+	if (!(cfg->self_flags & ENF_SELF_PROTECT) || !is_daemon_task(cfg, tsk))
+		return lsm_verdict(enf_sigio_refuse(hook_arg_number(ctx, 0), hook_arg_number(ctx, 1)));
 	d.prof.mode = ENF_MODE_ENFORCE;
 	stat_inc(ENF_STAT_SELF_DENIED);
 	return finish(&d, NULL, 0);

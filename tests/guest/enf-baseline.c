@@ -18,6 +18,9 @@
  *   swapon FILE [ia32]        swapon(2) of FILE; ia32: the 32-bit syscall (int 0x80)
  *   swapoff FILE              swapoff(2) of FILE
  *   kill PID SIG              kill(2) of PID with signal number SIG
+ *   sigio-stop PID            a pipe owned by PID (F_SETOWN) whose signal is SIGSTOP (F_SETSIG,
+ *                             O_ASYNC), then a write to it: "ok" when PID is then stopped,
+ *                             EPERM when it is not (the kernel sends it in silence)
  *   perf PID CPU              perf_event_open(2) of a software clock sampling user stacks, for
  *                             PID (-1: every process) on CPU (-1: every CPU)
  *   io-uring                  io_uring_setup() of a small ring
@@ -445,6 +448,49 @@ static int do_kexec_file(const char *file)
 	return report(err);
 }
 
+/* The state letter of process pid (/proc/PID/stat), or 0. */
+static char process_state(pid_t pid)
+{
+	char path[64], buf[512], *paren;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	paren = strrchr(buf, ')'); /* the name may hold spaces and parentheses */
+	return paren && paren[1] == ' ' ? paren[2] : 0;
+}
+
+/*
+ * A signal through file ownership: the kernel sends it from wherever the
+ * I/O completes and tells the arranger nothing, so whether it went through
+ * is read from the target: SIGSTOP leaves it stopped.
+ */
+static int do_sigio_stop(const char *pid_arg)
+{
+	pid_t pid = (pid_t)atoi(pid_arg);
+	int p[2];
+
+	if (pipe(p) < 0)
+		return report(errno);
+	if (fcntl(p[0], F_SETOWN, pid) < 0 || fcntl(p[0], F_SETSIG, SIGSTOP) < 0 ||
+	    fcntl(p[0], F_SETFL, fcntl(p[0], F_GETFL) | O_ASYNC) < 0 || write(p[1], "x", 1) != 1)
+		return report(errno);
+	for (int i = 0; i < 20; i++) {
+		if (process_state(pid) == 'T')
+			return report(0);
+		usleep(20000);
+	}
+	return report(EPERM);
+}
+
 /*
  * A pseudo terminal shared with a reader outside: this process opens it and
  * keeps *reader, a descriptor of it that does not wait; a child makes it its
@@ -637,6 +683,8 @@ int main(int argc, char **argv)
 		return do_swapon(argv[2], argc == 4);
 	if (argc == 4 && strcmp(argv[1], "perf") == 0)
 		return do_perf(argv[2], argv[3]);
+	if (argc == 3 && strcmp(argv[1], "sigio-stop") == 0)
+		return do_sigio_stop(argv[2]);
 	if (argc == 4 && strcmp(argv[1], "kill") == 0)
 		return report(kill((pid_t)atoi(argv[2]), atoi(argv[3])) < 0 ? errno : 0);
 	if (argc == 3 && strcmp(argv[1], "swapoff") == 0)

@@ -23,6 +23,16 @@
  *   vm-write PID ADDR        set the byte at ADDR with process_vm_writev()
  *   sigio PID SIG            a pipe owned by PID (F_SETOWN, F_SETSIG SIG, O_ASYNC),
  *                            then a write to it: the kernel signals PID
+ *   sigio-split CGROUP OWNER ARM PID SIG
+ *                            the same, each of the owner (F_SETOWN) and the arming
+ *                            (F_SETSIG, O_ASYNC) done "out" (this process, outside)
+ *                            or "in" (a child in CGROUP, which then writes)
+ *   sigio-tty CGROUP         O_ASYNC on a terminal whose foreground process group
+ *                            is a session outside, from a process in CGROUP ("-":
+ *                            outside), then input: "delivered" when the session's
+ *                            leader died of the SIGIO, else "refused"
+ *   sigio-flood N            open /dev/null N times, each owned by this process
+ *                            (F_SETOWN), all kept open: "COUNT ok" or "COUNT ERRNO"
  *   as-pid PID CGROUP OP...  fork a child that gets pid PID (ns_last_pid), moves
  *                            itself into CGROUP and runs enf-self OP...
  *   flock PATH               flock(LOCK_EX | LOCK_NB) of PATH opened read-only
@@ -38,6 +48,7 @@
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +56,7 @@
 #include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/ptrace.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -180,6 +192,172 @@ static int sigio(pid_t pid, int sig)
 	return check(write(p[1], "x", 1));
 }
 
+/* Move the calling process into cgroup dir ("-": stay where it is): 0 or an errno. */
+static int enter_cgroup(const char *dir)
+{
+	char path[4096];
+	int fd, err = 0;
+
+	if (strcmp(dir, "-") == 0)
+		return 0;
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	if (write(fd, "0", 1) != 1)
+		err = errno;
+	close(fd);
+	return err;
+}
+
+/* Arm the signal of fd: SIG on I/O (F_SETSIG), O_ASYNC. */
+static int arm_sigio(int fd, int sig)
+{
+	if (fcntl(fd, F_SETSIG, sig) < 0 || fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_ASYNC) < 0)
+		return -1;
+	return 0;
+}
+
+/* What a child exited with: its errno, or EINTR when a signal ended it. */
+static int child_result(pid_t child)
+{
+	int status = 0;
+
+	if (waitpid(child, &status, 0) < 0)
+		return errno;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : EINTR;
+}
+
+/*
+ * A pipe whose signal goes to pid: the owner set (F_SETOWN) and the signal
+ * armed (arm_sigio()) each outside, by this process before the fork, or in
+ * cgroup dir, by the child; the child then writes to the pipe. The parts
+ * done outside are a descriptor a process outside prepared and handed in.
+ */
+static int sigio_split(const char *dir, const char *owner, const char *arm, pid_t pid, int sig)
+{
+	bool owner_in = strcmp(owner, "in") == 0, arm_in = strcmp(arm, "in") == 0;
+	int p[2];
+	pid_t child;
+
+	if (pipe(p) < 0)
+		return result(errno);
+	if (!owner_in && fcntl(p[0], F_SETOWN, pid) < 0)
+		return result(errno);
+	if (!arm_in && arm_sigio(p[0], sig) < 0)
+		return result(errno);
+	child = fork();
+	if (child < 0)
+		return result(errno);
+	if (child == 0) {
+		int err = enter_cgroup(dir);
+
+		if (!err && owner_in && fcntl(p[0], F_SETOWN, pid) < 0)
+			err = errno;
+		if (!err && arm_in && arm_sigio(p[0], sig) < 0)
+			err = errno;
+		if (!err && write(p[1], "x", 1) != 1)
+			err = errno;
+		_exit(err);
+	}
+	return result(child_result(child));
+}
+
+/*
+ * O_ASYNC on a terminal without an owner makes its foreground process group
+ * the owner (__tty_fasync()): under `enforcerctl run`, the job of the shell
+ * outside. A victim makes a pseudo terminal its controlling one (a session
+ * of its own, in the foreground); a child in cgroup dir opens it and sets
+ * O_ASYNC, and stays; this process then types a line into it.
+ */
+static int sigio_tty(const char *dir)
+{
+	int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC), ready[2], status = 0, err = 0;
+	bool delivered = false;
+	pid_t victim, arranger;
+	char name[64], c = 0;
+
+	if (master < 0 || grantpt(master) < 0 || unlockpt(master) < 0 ||
+	    ptsname_r(master, name, sizeof(name)) != 0 || pipe(ready) < 0)
+		return result(errno);
+	victim = fork();
+	if (victim < 0)
+		return result(errno);
+	if (victim == 0) {
+		if (setsid() < 0 || open(name, O_RDWR) < 0) /* a session leader's first terminal: its controlling one */
+			_exit(errno);
+		if (write(ready[1], "v", 1) != 1)
+			_exit(errno);
+		for (;;)
+			pause();
+	}
+	if (read(ready[0], &c, 1) != 1 || c != 'v') {
+		kill(victim, SIGKILL);
+		return result(child_result(victim));
+	}
+	arranger = fork();
+	if (arranger < 0)
+		return result(errno);
+	if (arranger == 0) {
+		int fd = -1;
+
+		err = enter_cgroup(dir);
+		if (!err && (fd = open(name, O_RDWR | O_NOCTTY)) < 0)
+			err = errno;
+		if (!err && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_ASYNC) < 0)
+			err = errno;
+		c = err ? (char)err : 'a';
+		if (write(ready[1], &c, 1) != 1 || err)
+			_exit(err ? err : EIO);
+		for (;;)
+			pause();
+	}
+	if (read(ready[0], &c, 1) != 1 || c != 'a') {
+		err = child_result(arranger);
+	} else {
+		if (write(master, "x\n", 2) != 2)
+			err = errno;
+		for (int i = 0; i < 20 && !err && !delivered; i++) {
+			usleep(50000);
+			if (waitpid(victim, &status, WNOHANG) == victim) {
+				delivered = WIFSIGNALED(status) && WTERMSIG(status) == SIGIO;
+				victim = 0;
+				break;
+			}
+		}
+		kill(arranger, SIGKILL);
+		waitpid(arranger, NULL, 0);
+	}
+	if (victim) {
+		kill(victim, SIGKILL);
+		waitpid(victim, NULL, 0);
+	}
+	if (err)
+		return result(err);
+	printf("%s\n", delivered ? "delivered" : "refused");
+	return 0;
+}
+
+/* n files with an owner each (this process), kept open: how many, and how the next one failed. */
+static int sigio_flood(int n)
+{
+	struct rlimit rl = { .rlim_cur = (rlim_t)n + 64, .rlim_max = (rlim_t)n + 64 };
+	int i, err = 0;
+
+	if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return result(errno);
+	for (i = 0; i < n; i++) {
+		int fd = open("/dev/null", O_RDONLY);
+
+		if (fd < 0 || fcntl(fd, F_SETOWN, getpid()) < 0) {
+			err = errno;
+			break;
+		}
+	}
+	printf("%d ", i);
+	return result(err);
+}
+
 /* A child with pid `want`, moved into cgroup dir, running enf-self argv... there. */
 static int as_pid(pid_t want, const char *dir, char **argv)
 {
@@ -282,6 +460,12 @@ int main(int argc, char **argv)
 		return vm_write(atoi(argv[2]), strtoul(argv[3], NULL, 0));
 	if (strcmp(op, "sigio") == 0 && argc == 4)
 		return sigio(atoi(argv[2]), atoi(argv[3]));
+	if (strcmp(op, "sigio-split") == 0 && argc == 7)
+		return sigio_split(argv[2], argv[3], argv[4], atoi(argv[5]), atoi(argv[6]));
+	if (strcmp(op, "sigio-tty") == 0 && argc == 3)
+		return sigio_tty(argv[2]);
+	if (strcmp(op, "sigio-flood") == 0 && argc == 3)
+		return sigio_flood(atoi(argv[2]));
 	if (strcmp(op, "as-pid") == 0 && argc >= 5) {
 		const char *dir = argv[3];
 

@@ -29,11 +29,14 @@ expect_eq "verifier stats: one line per program plus the total" \
 # (256,567 and 254,664) left about 1,400; ptrace-read (a larger ptrace program) and tty-inject's
 # two programs on file_ioctl and file_ioctl_compat, which both kernels have (Debian's 6.1 has the
 # backport), came to 262,541 and 259,839 (2026-12-06), and the ceilings moved to leave about 2%.
+# Signals through file ownership (programs on file_set_fowner and file_fcntl; the ioctl and
+# file_send_sigiotask programs verify the recording and the domain check too): 270,015 and
+# 268,344, ceilings moved to leave about 2% again.
 # Over it, the lines above name each program's count, and lsm-progs/path.bpf.c says what keeps
 # them low.
 case $ENFORCER_KERNEL in
-bookworm) ceiling=268000 ;;
-trixie) ceiling=265000 ;;
+bookworm) ceiling=275000 ;;
+trixie) ceiling=273000 ;;
 *) ceiling= ;;
 esac
 total=$(sed -n 's/^enforcerd: verifier: all [0-9]* programs: [0-9]* ms to load, \([0-9]*\) instructions processed$/\1/p' \

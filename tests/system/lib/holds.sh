@@ -215,7 +215,8 @@ shell_stdin() {
 }
 
 # signal_outside WHO: SIGSTOP to a process of WHO's outside every profile
-# (baseline signal): the same user's, so only the engine stands between.
+# (baseline signal), by kill(2) and through file ownership: the same
+# user's, so only the engine stands between.
 # The control stops it outside; the reset lets it go on.
 signal_outside() {
 	local who=$1 pid
@@ -224,6 +225,8 @@ signal_outside() {
 	sleep 0.2
 	ATTACK_RESET="kill -CONT $pid" attack "$who" "stop a process of $who outside the profile (SIGSTOP)" \
 		'"hook":"baseline:signal"|"reason":"domain"' "$BASELINE" kill "$pid" 19
+	ATTACK_RESET="kill -CONT $pid" attack "$who" "stop a process of $who outside the profile through file ownership (F_SETOWN, F_SETSIG)" \
+		'"hook":"baseline:sigio"|"reason":"domain"' "$BASELINE" sigio-stop "$pid"
 	{ kill -KILL "$pid"; wait "$pid"; } 2>/dev/null # KILL: stopped, were the attack to go through
 }
 
