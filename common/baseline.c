@@ -8,9 +8,9 @@
 /* Index i is bit 1u << i; the static assert below keeps the two in step with the ABI. */
 const char *const enf_baseline_words[] = { "mount", "userns", "ptrace", "helpers", "modules", "unix-abstract",
 					     "io-uring", "device-nodes", "xattrs", "lockdown", "ptrace-read",
-					     "tty-inject", "signal", NULL };
+					     "tty-inject", "signal", "input-devices", NULL };
 static const char *const baseline_what[] = {
-	"mount, umount, move_mount, pivot_root, fsopen, fsconfig, fsmount, fspick, open_tree clones, mount_setattr, swapon, swapoff",
+	"mount, umount, move_mount, pivot_root, fsopen, fsconfig, fsmount, fspick, open_tree clones, mount_setattr, swapon, swapoff, freezing or shutting down a filesystem",
 	"creating a user namespace, entering another namespace (setns)",
 	"ptrace attach outside the profile's domain: PTRACE_ATTACH, /proc/PID/mem, process_vm_writev, pidfd_getfd",
 	"writing sysctls, module parameters, /sys/power, sysrq-trigger, uevent_helper, binfmt_misc, release_agent; request-key upcalls",
@@ -23,14 +23,16 @@ static const char *const baseline_what[] = {
 	"reading processes outside the profile's domain: /proc/PID/fd (reopening what they hold), environ, maps, ns; perf as root",
 	"typing into a terminal that others read: TIOCSTI, TIOCLINUX",
 	"signals to processes outside the profile's domain (signal 0 aside)",
+	"opening input devices (/dev/input/*, /dev/uinput): reading the console's keys or typing into it",
 };
-_Static_assert(sizeof(enf_baseline_words) / sizeof(enf_baseline_words[0]) - 1 == 13 &&
-	       ENF_BASELINE_ALL == (1u << 13) - 1 && ENF_BASELINE_MOUNT == 1u << 0 && ENF_BASELINE_USERNS == 1u << 1 &&
+_Static_assert(sizeof(enf_baseline_words) / sizeof(enf_baseline_words[0]) - 1 == 14 &&
+	       ENF_BASELINE_ALL == (1u << 14) - 1 && ENF_BASELINE_MOUNT == 1u << 0 && ENF_BASELINE_USERNS == 1u << 1 &&
 	       ENF_BASELINE_PTRACE == 1u << 2 && ENF_BASELINE_HELPERS == 1u << 3 && ENF_BASELINE_MODULES == 1u << 4 &&
 	       ENF_BASELINE_UNIX_ABSTRACT == 1u << 5 && ENF_BASELINE_IO_URING == 1u << 6 &&
 	       ENF_BASELINE_DEVICE_NODES == 1u << 7 && ENF_BASELINE_XATTRS == 1u << 8 &&
 	       ENF_BASELINE_LOCKDOWN == 1u << 9 && ENF_BASELINE_PTRACE_READ == 1u << 10 &&
-	       ENF_BASELINE_TTY_INJECT == 1u << 11 && ENF_BASELINE_SIGNAL == 1u << 12,
+	       ENF_BASELINE_TTY_INJECT == 1u << 11 && ENF_BASELINE_SIGNAL == 1u << 12 &&
+	       ENF_BASELINE_INPUT_DEVICES == 1u << 13,
 	       "enf_baseline_words[i] is ENF_BASELINE_* bit i");
 
 const char *enf_baseline_what(unsigned i)

@@ -161,6 +161,8 @@ enum enf_hook {
 	ENF_HOOK_BASE_SIGNAL     = 116, /* a signal to a task outside the profile's domain */
 	ENF_HOOK_BASE_PERF       = 117, /* perf's privilege (CAP_PERFMON): other processes' samples, a whole CPU's */
 	ENF_HOOK_BASE_SIGIO      = 118, /* a signal arranged through file ownership (F_SETOWN, O_ASYNC, F_SETSIG) to a task outside the domain */
+	ENF_HOOK_BASE_INPUT_DEVICE = 119, /* opening an input device: every key typed at the console, read or injected */
+	ENF_HOOK_BASE_FS_STOP    = 120, /* freezing a filesystem or shutting it down (FIFREEZE, FS_IOC_SHUTDOWN): every writer on the node stops */
 };
 
 /* Why a decision was made the way it was (event.reason). */
@@ -235,7 +237,7 @@ struct enf_profile_val {
  * out of each by name; an opted-out operation is allowed and logged. Old
  * pinned state has 0 here: the whole baseline applies.
  */
-#define ENF_BASELINE_MOUNT   (1u << 0) /* mount, umount, move_mount, pivot_root, the new mount API, swapon */
+#define ENF_BASELINE_MOUNT   (1u << 0) /* mount, umount, move_mount, pivot_root, the new mount API, swapon, fsfreeze */
 #define ENF_BASELINE_USERNS  (1u << 1) /* new user namespaces, entering another namespace (setns) */
 #define ENF_BASELINE_PTRACE  (1u << 2) /* ptrace attach outside the profile's domain */
 #define ENF_BASELINE_HELPERS (1u << 3) /* writing what the kernel runs as root (sysctls, ...); request_key upcalls */
@@ -248,7 +250,8 @@ struct enf_profile_val {
 #define ENF_BASELINE_PTRACE_READ (1u << 10) /* ptrace read access outside the domain: /proc/PID/{fd,environ,maps,exe,ns} */
 #define ENF_BASELINE_TTY_INJECT (1u << 11) /* typing into a terminal others read: TIOCSTI, TIOCLINUX */
 #define ENF_BASELINE_SIGNAL  (1u << 12) /* signals to tasks outside the profile's domain */
-#define ENF_BASELINE_ALL     ((1u << 13) - 1)
+#define ENF_BASELINE_INPUT_DEVICES (1u << 13) /* input devices (/dev/input/ nodes, /dev/uinput): the console's keys, read or typed */
+#define ENF_BASELINE_ALL     ((1u << 14) - 1)
 
 /*
  * path_trie: one edge of a profile's path trie, {instance, parent, name} -> child.

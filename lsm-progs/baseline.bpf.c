@@ -415,7 +415,30 @@ static __always_inline int tty_inject_check(unsigned int cmd)
 	return baseline_check(ENF_HOOK_BASE_TTY_INJECT, ENF_BASELINE_TTY_INJECT);
 }
 
-/* FIOASYNC, FIOSETOWN and SIOCSPGRP arrange a file's signals: its arranger is recorded (domain.bpf.c). */
+/*
+ * A filesystem stopped for the whole node, the mount word's (as remounting
+ * it read-only would be): FIFREEZE blocks every writer of the filesystem
+ * until someone thaws it (the root filesystem: the node hangs, enforcerd
+ * with it); the shutdown ioctl that ext4, XFS, f2fs and btrfs share
+ * (EXT4_IOC_SHUTDOWN, XFS_IOC_GOINGDOWN, FS_IOC_SHUTDOWN: one number) fails
+ * every later I/O of it until it is mounted again. Both take CAP_SYS_ADMIN,
+ * that of the filesystem's user namespace; the same numbers for a 32-bit
+ * task. Thawing is not refused.
+ */
+#define FIFREEZE        0xC0045877 /* _IOWR('X', 119, int) */
+#define FS_IOC_SHUTDOWN 0x8004587D /* _IOR('X', 125, __u32) */
+
+static __always_inline int fs_stop_check(unsigned int cmd)
+{
+	if (cmd != FIFREEZE && cmd != FS_IOC_SHUTDOWN)
+		return 0;
+	return baseline_check(ENF_HOOK_BASE_FS_STOP, ENF_BASELINE_MOUNT);
+}
+
+/*
+ * FIOASYNC, FIOSETOWN and SIOCSPGRP arrange a file's signals: its arranger
+ * is recorded (domain.bpf.c). Then a filesystem stopped, input typed.
+ */
 SEC("lsm/file_ioctl")
 int BPF_PROG(enf_base_ioctl, struct file *file, unsigned int cmd, unsigned long arg, int ret)
 {
@@ -423,6 +446,8 @@ int BPF_PROG(enf_base_ioctl, struct file *file, unsigned int cmd, unsigned long 
 		return ret;
 	if (ioctl_arranges_sigio(cmd))
 		return lsm_verdict(enf_sigio_arrange(hook_arg_number(ctx, 0), ENF_SIGIO_ARM));
+	if (fs_stop_check(cmd))
+		return -EPERM;
 	return tty_inject_check(cmd);
 }
 
@@ -433,6 +458,8 @@ int BPF_PROG(enf_base_ioctl_compat, struct file *file, unsigned int cmd, unsigne
 		return ret;
 	if (ioctl_arranges_sigio(cmd))
 		return lsm_verdict(enf_sigio_arrange(hook_arg_number(ctx, 0), ENF_SIGIO_ARM));
+	if (fs_stop_check(cmd))
+		return -EPERM;
 	return tty_inject_check(cmd);
 }
 

@@ -174,4 +174,35 @@ static __always_inline bool baseline_device_node(umode_t mode, unsigned int dev)
 	return (mode & S_IFMT) == S_IFBLK || ((mode & S_IFMT) == S_IFCHR && dev != 0);
 }
 
+/*
+ * An input device (ENF_BASELINE_INPUT_DEVICES): an evdev, mousedev or
+ * joydev node (character major 13, under /dev/input) or uinput (misc
+ * 10:223). Reading an event device gets every key typed at the console (a
+ * password at the login prompt); writing one, or making a keyboard with
+ * uinput, types into it (a command into a logged-in shell, Alt-SysRq-B).
+ * Told by the device number, whatever the node's name or where it lives.
+ * A typed kernel pointer.
+ */
+#define INPUT_MAJOR  13
+#define MISC_MAJOR   10
+#define UINPUT_MINOR 223
+#define MINORBITS    20 /* the kernel's dev_t: major << 20 | minor */
+
+static __always_inline bool baseline_input_device(struct inode *inode)
+{
+	__u32 rdev;
+
+	if (!inode || (inode->i_mode & S_IFMT) != S_IFCHR)
+		return false;
+	rdev = inode->i_rdev;
+	return (rdev >> MINORBITS) == INPUT_MAJOR || rdev == (MISC_MAJOR << MINORBITS | UINPUT_MINOR);
+}
+
+/* Opening inode (a typed kernel pointer) is refused as an input device: the event sent. */
+static __always_inline bool input_device_refused(struct inode *inode, int status)
+{
+	return baseline_input_device(inode) &&
+	       enf_baseline_refuse(ENF_HOOK_BASE_INPUT_DEVICE, ENF_BASELINE_INPUT_DEVICES, status);
+}
+
 #endif /* ENF_BASELINE_BPF_H */

@@ -152,18 +152,23 @@ int BPF_PROG(enf_ptrace, struct task_struct *child, unsigned int mode, int ret)
  * sigio_arranged with the task's status, and file_send_sigiotask decides a
  * signal of a recorded file as task_kill decides the arranger's own:
  * refused to a task outside its profile's domain (hook baseline:sigio,
- * reason domain, word signal). An owner set by a task no profile governs
- * removes the record: the signals are then that task's.
+ * reason domain, word signal). A file arranged under two profiles (a
+ * descriptor handed from one to the other) keeps both, the first and the
+ * last other, and the signal must be within both domains: the last
+ * arranger does not make the first one's arrangement its own. An owner set
+ * by a task no profile governs removes the record: the signals are then
+ * that task's. F_SETFL counts only where it turns O_ASYNC on: a service
+ * that sets O_NONBLOCK on a descriptor it was handed, with the flags it
+ * read back, arranges nothing.
  *
- * Records are not removed when a file is freed: file_free_security runs at
- * every close on the node, and a program there would cost every task. A
- * freed file's memory, reused, keeps the old record only until an owner is
- * set on it, which writes or removes the record (without an owner it sends
- * nothing). When the map is full, the records of freed files (f_count 0)
- * are swept out and the record is tried again; if it still does not fit
- * (a confined task keeping 65,536 files with owners open), the fcntl or
- * ioctl is refused (reason unresolved), before any owner is set: fail
- * closed. file_set_fowner then only rewrites the record its syscall made.
+ * The record goes when the file is freed (file_free_security, after the
+ * last fput has taken the file off every list that signals: fasync, leases,
+ * dnotify). Not earlier: a file whose count reached 0 can still be on them
+ * while its fput waits (in eventpoll_release(), behind a mutex the task can
+ * hold). If the map is full (a confined task keeping 65,536 files with
+ * owners open), the fcntl or ioctl is refused (reason unresolved), before
+ * any owner is set: fail closed. file_set_fowner then only completes the
+ * record its syscall made.
  */
 #ifndef F_SETFL
 #define F_SETFL      4
@@ -195,11 +200,6 @@ struct file___owner_embedded {
 	struct fown_struct f_owner;
 } __attribute__((preserve_access_index));
 
-/* struct file's reference count up to 6.12 (6.13 made it f_ref, a file_ref_t). */
-struct file___f_count {
-	atomic_long_t f_count;
-} __attribute__((preserve_access_index));
-
 /* The file (an address) whose owner fown (an address) is. */
 static __always_inline __u64 file_of_fown(__u64 fown)
 {
@@ -209,19 +209,28 @@ static __always_inline __u64 file_of_fown(__u64 fown)
 }
 
 /*
- * bpf_for_each_map_elem() callback: remove the record of a freed file
- * (f_count 0). A file that is alive, or whose memory a live file reuses,
- * stays. Kernels without f_count: nothing is removed (fail closed).
+ * Add status (a governed task's) to the record of file: 0, or -ENOSPC when
+ * the map is full. A status the record holds changes nothing; another
+ * takes the second place, the first arranger's stays.
  */
-static long sigio_sweep_one(struct bpf_map *map, __u64 *file, __s32 *status, void *unused)
+static __always_inline int sigio_record(__u64 file, int status)
 {
-	struct file___f_count *f = (void *)(unsigned long)*file;
-	long count = 1;
+	struct enf_sigio_arrangers *rec = bpf_map_lookup_elem(&sigio_arranged, &file), fresh = {};
 
-	if (!bpf_core_field_exists(struct file___f_count, f_count))
-		return 1;
-	if (bpf_core_read(&count, sizeof(count), &f->f_count.counter) == 0 && count == 0)
-		bpf_map_delete_elem(map, file);
+	if (rec) {
+		if (rec->status[0] != status)
+			rec->status[1] = status;
+		return 0;
+	}
+	fresh.status[0] = status;
+	if (bpf_map_update_elem(&sigio_arranged, &file, &fresh, BPF_NOEXIST) == 0)
+		return 0;
+	/* Another CPU made the record between the lookup and the update: add to it. */
+	rec = bpf_map_lookup_elem(&sigio_arranged, &file);
+	if (!rec)
+		return -ENOSPC;
+	if (rec->status[0] != status)
+		rec->status[1] = status;
 	return 0;
 }
 
@@ -235,10 +244,7 @@ __noinline int enf_sigio_arrange(__u64 file, __u32 how)
 			bpf_map_delete_elem(&sigio_arranged, &file);
 		return 0;
 	}
-	if (bpf_map_update_elem(&sigio_arranged, &file, &status, BPF_ANY) == 0)
-		return 0;
-	bpf_for_each_map_elem(&sigio_arranged, sigio_sweep_one, NULL, 0);
-	if (bpf_map_update_elem(&sigio_arranged, &file, &status, BPF_ANY) == 0)
+	if (sigio_record(file, status) == 0)
 		return 0;
 	stat_inc(ENF_STAT_UNRESOLVED);
 	if (how == ENF_SIGIO_OWNER)
@@ -253,11 +259,30 @@ __noinline int enf_sigio_arrange(__u64 file, __u32 how)
 __noinline int enf_sigio_refuse(__u64 target, __u64 fown)
 {
 	__u64 file = file_of_fown(fown);
-	__s32 *status = bpf_map_lookup_elem(&sigio_arranged, &file);
+	struct enf_sigio_arrangers *rec = bpf_map_lookup_elem(&sigio_arranged, &file);
+	int first, second;
 
-	if (!status || *status == 0)
+	if (!rec)
 		return 0;
-	return enf_domain_refuse(target, ENF_HOOK_BASE_SIGIO, ENF_BASELINE_SIGNAL, ENF_DOMAIN_ANY_EXE, *status);
+	first = rec->status[0];
+	second = rec->status[1];
+	if (first && enf_domain_refuse(target, ENF_HOOK_BASE_SIGIO, ENF_BASELINE_SIGNAL, ENF_DOMAIN_ANY_EXE, first))
+		return -EPERM;
+	if (second && second != first &&
+	    enf_domain_refuse(target, ENF_HOOK_BASE_SIGIO, ENF_BASELINE_SIGNAL, ENF_DOMAIN_ANY_EXE, second))
+		return -EPERM;
+	return 0;
+}
+
+/* The file is gone from every list that could signal (above): so is its record. */
+SEC("lsm/file_free_security")
+int BPF_PROG(enf_sigio_forget, struct file *file)
+{
+	__u64 key = hook_arg_number(ctx, 0);
+
+	if (bpf_map_lookup_elem(&sigio_arranged, &key))
+		bpf_map_delete_elem(&sigio_arranged, &key);
+	return 0;
 }
 
 SEC("lsm/file_set_fowner")
@@ -268,7 +293,7 @@ int BPF_PROG(enf_sigio_owner, struct file *file)
 }
 
 /* What sets a file's owner or arms its signal (above): every other fcntl returns at the compares. */
-static __always_inline bool fcntl_arranges_sigio(unsigned int cmd, unsigned long arg)
+static __always_inline bool fcntl_arranges_sigio(unsigned int cmd, unsigned long arg, unsigned int f_flags)
 {
 	switch (cmd) {
 	case F_SETOWN:
@@ -277,7 +302,7 @@ static __always_inline bool fcntl_arranges_sigio(unsigned int cmd, unsigned long
 	case F_SETSIG:
 		return true;
 	case F_SETFL:
-		return arg & FASYNC;
+		return (arg & FASYNC) && !(f_flags & FASYNC);
 	case F_SETLEASE:
 		return arg != F_UNLCK;
 	case F_NOTIFY:
@@ -292,7 +317,7 @@ int BPF_PROG(enf_sigio_fcntl, struct file *file, unsigned int cmd, unsigned long
 {
 	if (ret != 0)
 		return ret;
-	if (!fcntl_arranges_sigio(cmd, arg))
+	if (!fcntl_arranges_sigio(cmd, arg, file->f_flags))
 		return 0;
 	return lsm_verdict(enf_sigio_arrange(hook_arg_number(ctx, 0), ENF_SIGIO_ARM));
 }

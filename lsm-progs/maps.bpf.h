@@ -423,16 +423,21 @@ ENF_MAP struct {
 
 /*
  * Signals through file ownership (lsm-progs/domain.bpf.c): the address of
- * a struct file -> the status (current_profile_status()) of the governed
- * task that last set its owner or armed its signals. No preallocation:
- * most nodes hold a handful.
+ * a struct file -> the statuses (current_profile_status()) of the governed
+ * tasks that set its owner or armed its signal: the first, and the last of
+ * another profile (0: none). Removed when the file is freed. No
+ * preallocation: most nodes hold a handful.
  */
+struct enf_sigio_arrangers {
+	__s32 status[2];
+};
+
 ENF_MAP struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, ENF_MAX_SIGIO_ARRANGED);
 	__type(key, __u64);
-	__type(value, __s32);
+	__type(value, struct enf_sigio_arrangers);
 } sigio_arranged SEC(".maps");
 
 #endif /* ENF_MAPS_BPF_H */

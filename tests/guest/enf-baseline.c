@@ -18,6 +18,9 @@
  *   swapon FILE [ia32]        swapon(2) of FILE; ia32: the 32-bit syscall (int 0x80)
  *   swapoff FILE              swapoff(2) of FILE
  *   kill PID SIG              kill(2) of PID with signal number SIG
+ *   fs-stop freeze|shutdown DIR
+ *                             FIFREEZE, or the shutdown ioctl (FS_IOC_SHUTDOWN, flag
+ *                             NOLOGFLUSH), on DIR's filesystem
  *   sigio-stop PID            a pipe owned by PID (F_SETOWN) whose signal is SIGSTOP (F_SETSIG,
  *                             O_ASYNC), then a write to it: "ok" when PID is then stopped,
  *                             EPERM when it is not (the kernel sends it in silence)
@@ -77,6 +80,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -448,6 +452,25 @@ static int do_kexec_file(const char *file)
 	return report(err);
 }
 
+/*
+ * Stopping DIR's filesystem for the node. The tests ask it of filesystems
+ * that cannot be frozen or shut down (tmpfs), so the kernel's answer
+ * outside the cgroup comes after its capability check and stops nothing.
+ */
+static int do_fs_stop(const char *how, const char *dir)
+{
+	unsigned long cmd = strcmp(how, "freeze") == 0 ? 0xC0045877UL /* FIFREEZE */ : 0x8004587DUL; /* FS_IOC_SHUTDOWN */
+	uint32_t flags = 2; /* FS_SHUTDOWN_FLAGS_NOLOGFLUSH */
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), err = 0;
+
+	if (fd < 0)
+		return report(errno);
+	if (ioctl(fd, cmd, &flags) < 0)
+		err = errno;
+	close(fd);
+	return report(err);
+}
+
 /* The state letter of process pid (/proc/PID/stat), or 0. */
 static char process_state(pid_t pid)
 {
@@ -683,6 +706,8 @@ int main(int argc, char **argv)
 		return do_swapon(argv[2], argc == 4);
 	if (argc == 4 && strcmp(argv[1], "perf") == 0)
 		return do_perf(argv[2], argv[3]);
+	if (argc == 4 && strcmp(argv[1], "fs-stop") == 0)
+		return do_fs_stop(argv[2], argv[3]);
 	if (argc == 3 && strcmp(argv[1], "sigio-stop") == 0)
 		return do_sigio_stop(argv[2]);
 	if (argc == 4 && strcmp(argv[1], "kill") == 0)

@@ -98,6 +98,7 @@ static const char *errno_name(int e)
 		{ ENOEXEC, "ENOEXEC" }, { ENOTDIR, "ENOTDIR" }, { EISDIR, "EISDIR" },
 		{ ENAMETOOLONG, "ENAMETOOLONG" }, { ELOOP, "ELOOP" }, { EINVAL, "EINVAL" },
 		{ EBUSY, "EBUSY" }, { EEXIST, "EEXIST" }, { EXDEV, "EXDEV" },
+		{ ENXIO, "ENXIO" }, { ENODEV, "ENODEV" },
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)

@@ -27,6 +27,11 @@
  *                            the same, each of the owner (F_SETOWN) and the arming
  *                            (F_SETSIG, O_ASYNC) done "out" (this process, outside)
  *                            or "in" (a child in CGROUP, which then writes)
+ *   sigio-handoff CGA CGB PID SIG setfl|setsig
+ *                            a process in CGA makes a pipe owned by PID with signal SIG
+ *                            (O_ASYNC) and hands it to a process in CGB, which sets
+ *                            O_NONBLOCK with the flags it reads back (setfl) or arms
+ *                            SIGIO itself (setsig); then the first writes to it
  *   sigio-tty CGROUP         O_ASYNC on a terminal whose foreground process group
  *                            is a session outside, from a process in CGROUP ("-":
  *                            outside), then input: "delivered" when the session's
@@ -263,6 +268,94 @@ static int sigio_split(const char *dir, const char *owner, const char *arm, pid_
 	return result(child_result(child));
 }
 
+static int send_fd(int sock, int fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	char byte = 'f';
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	return sendmsg(sock, &msg, 0) == 1 ? 0 : -1;
+}
+
+static int recv_fd(int sock)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	char byte;
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *c;
+	int fd;
+
+	if (recvmsg(sock, &msg, 0) != 1 || !(c = CMSG_FIRSTHDR(&msg)) || c->cmsg_type != SCM_RIGHTS)
+		return -1;
+	memcpy(&fd, CMSG_DATA(c), sizeof(int));
+	return fd;
+}
+
+/*
+ * A descriptor arranged under one profile and handed to a service of
+ * another: a process in cga makes a pipe whose signal sig goes to pid, and
+ * sends it to a process in cgb, which either sets O_NONBLOCK with the flags
+ * it reads back (O_ASYNC among them: as services do with descriptors they
+ * are handed) or arms SIGIO itself (F_SETSIG 0); then the first writes.
+ * Prints the first's result: ok, or the errno of its step.
+ */
+static int sigio_handoff(const char *cga, const char *cgb, pid_t pid, int sig, const char *how)
+{
+	int sv[2], err;
+	pid_t b, a;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0)
+		return result(errno);
+	b = fork();
+	if (b < 0)
+		return result(errno);
+	if (b == 0) {
+		int fd;
+
+		err = enter_cgroup(cgb);
+		if (!err && (fd = recv_fd(sv[1])) < 0)
+			err = errno ? errno : EIO;
+		if (!err && strcmp(how, "setsig") == 0 && fcntl(fd, F_SETSIG, 0) < 0)
+			err = errno;
+		if (!err && strcmp(how, "setfl") == 0 && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0)
+			err = errno;
+		if (write(sv[1], "d", 1) != 1 && !err)
+			err = errno;
+		_exit(err);
+	}
+	a = fork();
+	if (a < 0)
+		return result(errno);
+	if (a == 0) {
+		int p[2];
+		char c;
+
+		err = enter_cgroup(cga);
+		if (!err && pipe(p) < 0)
+			err = errno;
+		if (!err && (fcntl(p[0], F_SETOWN, pid) < 0 || arm_sigio(p[0], sig) < 0))
+			err = errno;
+		if (!err && send_fd(sv[0], p[0]) < 0)
+			err = errno;
+		if (!err && read(sv[0], &c, 1) != 1)
+			err = EIO;
+		if (!err && write(p[1], "x", 1) != 1)
+			err = errno;
+		_exit(err);
+	}
+	err = child_result(a);
+	if (child_result(b) && !err)
+		err = EIO;
+	return result(err);
+}
+
 /*
  * O_ASYNC on a terminal without an owner makes its foreground process group
  * the owner (__tty_fasync()): under `enforcerctl run`, the job of the shell
@@ -462,6 +555,8 @@ int main(int argc, char **argv)
 		return sigio(atoi(argv[2]), atoi(argv[3]));
 	if (strcmp(op, "sigio-split") == 0 && argc == 7)
 		return sigio_split(argv[2], argv[3], argv[4], atoi(argv[5]), atoi(argv[6]));
+	if (strcmp(op, "sigio-handoff") == 0 && argc == 7)
+		return sigio_handoff(argv[2], argv[3], atoi(argv[4]), atoi(argv[5]), argv[6]);
 	if (strcmp(op, "sigio-tty") == 0 && argc == 3)
 		return sigio_tty(argv[2]);
 	if (strcmp(op, "sigio-flood") == 0 && argc == 3)

@@ -12,8 +12,9 @@
 # another namespace, nor make an io_uring, cannot write what the kernel
 # runs as root (core_pattern, modprobe, a module parameter, /sys/power, a cgroup v1
 # release_agent; nor take a write
-# descriptor of one from another process) and cannot load kernel
-# code (init_module, finit_module, kexec_file_load). Controls: the same
+# descriptor of one from another process), cannot load kernel
+# code (init_module, finit_module, kexec_file_load), and cannot swap on a
+# file of its own, nor freeze or shut down a filesystem. Controls: the same
 # operations from outside the cgroup work; reading sysctls inside works; a
 # profile with "baseline": {"mount": "allow"} lets the mount through and
 # logs it as an audit verdict; a profile in audit mode logs would-deny and
@@ -137,6 +138,15 @@ expect_eq "swapoff" EPERM "$(c enf-baseline swapoff $T/swapfile)"
 expect_eq "swapoff outside the cgroup (control)" EINVAL "$(enf-baseline swapoff $T/swapfile)"
 echo x >$T/open/unlinked
 expect_exit "unlink in the cgroup: x86-64's 87, ia32's swapon (control)" 0 c rm $T/open/unlinked
+# A filesystem stopped for the node: frozen (FIFREEZE: the root filesystem would hang every
+# writer), or shut down. Asked of $T's filesystem, which can be neither: outside the cgroup the
+# kernel goes past its capability check and says so (the control), and nothing stops.
+expect_eq "FIFREEZE" EPERM "$(c enf-baseline fs-stop freeze $T)"
+expect_eq "FIFREEZE outside the cgroup gets past the capability check (control)" EOPNOTSUPP \
+	"$(enf-baseline fs-stop freeze $T)"
+expect_eq "the shutdown ioctl (FS_IOC_SHUTDOWN)" EPERM "$(c enf-baseline fs-stop shutdown $T)"
+expect_eq "...outside the cgroup: the filesystem has no such ioctl (control)" ENOTTY \
+	"$(enf-baseline fs-stop shutdown $T)"
 
 # ---- namespaces, as nobody in the cgroup ---------------------------------------------
 expect_eq "nobody: outside the cgroup unshare(CLONE_NEWUSER) works (control)" ok \
@@ -257,7 +267,7 @@ kx=$(enf-baseline kexec-file $T/junk.ko)
 [ "$kx" != EPERM ] && pass "kexec_file_load outside the cgroup reaches the loader (control: $kx)" ||
 	fail "kexec_file_load outside the cgroup: $kx"
 
-for h in mount umount move-mount pivot-root mount-api mount-setattr swap userns setns helper-write kernel-load io-uring; do
+for h in mount umount move-mount pivot-root mount-api mount-setattr swap fs-stop userns setns helper-write kernel-load io-uring; do
 	wait_for_log "\"hook\":\"baseline:$h\"" || true
 	expect_contains "a deny event for baseline:$h" '"verdict":"deny","reason":"baseline"' \
 		"$(grep "\"hook\":\"baseline:$h\"" "$AUDIT_LOG" | head -n 1)"
@@ -274,6 +284,7 @@ expect_eq "opted out: the umount too" ok "$(in_cgroup $CG/t70m enf-baseline umou
 expect_eq "opted out: fsconfig(CMD_RECONFIGURE)" ok "$(in_cgroup $CG/t70m enf-baseline reconfigure $T/mnt-ro rw)"
 expect_eq "opted out: mount_setattr" ok "$(in_cgroup $CG/t70m enf-baseline mount-setattr $T/robind rw)"
 expect_eq "opted out: swapon gets past the capability check" EINVAL "$(in_cgroup $CG/t70m enf-baseline swapon $T/swapfile)"
+expect_eq "opted out: FIFREEZE gets past it too" EOPNOTSUPP "$(in_cgroup $CG/t70m enf-baseline fs-stop freeze $T)"
 enf-baseline reconfigure $T/mnt-ro ro >/dev/null
 enf-baseline mount-setattr $T/robind ro >/dev/null
 # ...but not of the engine's file systems: self-protection, whatever the opt-out.

@@ -422,6 +422,18 @@ S=$(sleeper -)
 free sigio-split $CG/t73 out out $S 9 >/dev/null
 expect_eq "both outside, only the write in the cgroup (control: the arrangement is the outside's)" gone \
 	"$(fate $S)"
+# A descriptor arranged in this profile (owner: a sleep of the other profile, SIGKILL) and handed to
+# a process of the other, which sets O_NONBLOCK with the flags it reads back, or arms SIGIO itself:
+# the other's arranging does not make this profile's arrangement its own.
+for how in setfl setsig; do
+	S=$(sleeper $CG/t73other)
+	expect_eq "handed to the other profile, which then does $how: the write goes ahead" ok \
+		"$(free sigio-handoff $CG/t73 $CG/t73other $S 9 $how)"
+	expect_eq "  the other profile's sleep lives" alive "$(fate $S)"
+	S=$(sleeper $CG/t73other)
+	free sigio-handoff $CG/t73other $CG/t73other $S 9 $how >/dev/null
+	expect_eq "  arranged and handed within the other profile (control): gone" gone "$(fate $S)"
+done
 # O_ASYNC on a terminal with no owner: the kernel makes its foreground process group the owner.
 expect_eq "O_ASYNC on a terminal a session outside holds, from outside (control)" delivered \
 	"$(enf-self sigio-tty -)"
