@@ -8,9 +8,9 @@
 /* Index i is bit 1u << i; the static assert below keeps the two in step with the ABI. */
 const char *const enf_baseline_words[] = { "mount", "userns", "ptrace", "helpers", "modules", "unix-abstract",
 					     "io-uring", "device-nodes", "xattrs", "lockdown", "ptrace-read",
-					     "tty-inject", "signal", "input-devices", NULL };
+					     "tty-inject", "signal", "console", NULL };
 static const char *const baseline_what[] = {
-	"mount, umount, move_mount, pivot_root, fsopen, fsconfig, fsmount, fspick, open_tree clones, mount_setattr, swapon, swapoff, freezing or shutting down a filesystem",
+	"mount, umount, move_mount, pivot_root, fsopen, fsconfig, fsmount, fspick, open_tree clones, mount_setattr, swapon, swapoff, freezing or shutting down a filesystem, /dev/mapper/control",
 	"creating a user namespace, entering another namespace (setns)",
 	"ptrace attach outside the profile's domain: PTRACE_ATTACH, /proc/PID/mem, process_vm_writev, pidfd_getfd",
 	"writing sysctls, module parameters, /sys/power, sysrq-trigger, uevent_helper, binfmt_misc, release_agent; request-key upcalls",
@@ -23,7 +23,7 @@ static const char *const baseline_what[] = {
 	"reading processes outside the profile's domain: /proc/PID/fd (reopening what they hold), environ, maps, ns; perf as root",
 	"typing into a terminal that others read: TIOCSTI, TIOCLINUX",
 	"signals to processes outside the profile's domain (signal 0 aside)",
-	"opening input devices (/dev/input/*, /dev/uinput): reading the console's keys or typing into it",
+	"opening the console's devices (input devices, uinput, uhid, tty0-63, /dev/console, vcs): its keys read or typed, its screen",
 };
 _Static_assert(sizeof(enf_baseline_words) / sizeof(enf_baseline_words[0]) - 1 == 14 &&
 	       ENF_BASELINE_ALL == (1u << 14) - 1 && ENF_BASELINE_MOUNT == 1u << 0 && ENF_BASELINE_USERNS == 1u << 1 &&
@@ -32,7 +32,7 @@ _Static_assert(sizeof(enf_baseline_words) / sizeof(enf_baseline_words[0]) - 1 ==
 	       ENF_BASELINE_DEVICE_NODES == 1u << 7 && ENF_BASELINE_XATTRS == 1u << 8 &&
 	       ENF_BASELINE_LOCKDOWN == 1u << 9 && ENF_BASELINE_PTRACE_READ == 1u << 10 &&
 	       ENF_BASELINE_TTY_INJECT == 1u << 11 && ENF_BASELINE_SIGNAL == 1u << 12 &&
-	       ENF_BASELINE_INPUT_DEVICES == 1u << 13,
+	       ENF_BASELINE_CONSOLE == 1u << 13,
 	       "enf_baseline_words[i] is ENF_BASELINE_* bit i");
 
 const char *enf_baseline_what(unsigned i)

@@ -77,8 +77,9 @@ static const char *hook_name(__u32 hook)
 	case ENF_HOOK_BASE_SIGNAL:       return "baseline:signal";
 	case ENF_HOOK_BASE_PERF:         return "baseline:perf";
 	case ENF_HOOK_BASE_SIGIO:        return "baseline:sigio";
-	case ENF_HOOK_BASE_INPUT_DEVICE: return "baseline:input-device";
+	case ENF_HOOK_BASE_CONSOLE: return "baseline:console";
 	case ENF_HOOK_BASE_FS_STOP:      return "baseline:fs-stop";
+	case ENF_HOOK_BASE_DM_CONTROL:   return "baseline:dm-control";
 	}
 	return "unknown";
 }

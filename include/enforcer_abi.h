@@ -40,7 +40,8 @@
 #define ENF_PATH_WALK_MAX     4096  /* dentries walked before failing closed (BPF) */
 #define ENF_MAX_NET_PREFIXES  (1 << 16) /* network prefix entries over all profiles (policyc, daemon in total) */
 #define ENF_MAX_LEARN_SEEN    (1 << 16) /* distinct learn observations remembered in the kernel (BPF: past it sent without deduplication, counted) */
-#define ENF_MAX_SIGIO_ARRANGED (1 << 16) /* files whose signals a governed task arranged, alive at once (BPF: past it those not kept fail closed) */
+#define ENF_MAX_SIGIO_ARRANGED (1 << 18) /* files whose signals a governed task arranged, alive at once (BPF: past it refused) */
+#define ENF_SIGIO_PER_PROFILE  4096 /* of those, first arranged under one profile (BPF: past it that profile's are refused) */
 
 /*
  * Actions, ordered by precedence at equal specificity: a larger value wins.
@@ -161,8 +162,9 @@ enum enf_hook {
 	ENF_HOOK_BASE_SIGNAL     = 116, /* a signal to a task outside the profile's domain */
 	ENF_HOOK_BASE_PERF       = 117, /* perf's privilege (CAP_PERFMON): other processes' samples, a whole CPU's */
 	ENF_HOOK_BASE_SIGIO      = 118, /* a signal arranged through file ownership (F_SETOWN, O_ASYNC, F_SETSIG) to a task outside the domain */
-	ENF_HOOK_BASE_INPUT_DEVICE = 119, /* opening an input device: every key typed at the console, read or injected */
+	ENF_HOOK_BASE_CONSOLE    = 119, /* opening the console's devices: input (keys read or typed), virtual consoles, their screens */
 	ENF_HOOK_BASE_FS_STOP    = 120, /* freezing a filesystem or shutting it down (FIFREEZE, FS_IOC_SHUTDOWN): every writer on the node stops */
+	ENF_HOOK_BASE_DM_CONTROL = 121, /* opening /dev/mapper/control: suspending, remapping or replacing any device-mapper device */
 };
 
 /* Why a decision was made the way it was (event.reason). */
@@ -250,7 +252,7 @@ struct enf_profile_val {
 #define ENF_BASELINE_PTRACE_READ (1u << 10) /* ptrace read access outside the domain: /proc/PID/{fd,environ,maps,exe,ns} */
 #define ENF_BASELINE_TTY_INJECT (1u << 11) /* typing into a terminal others read: TIOCSTI, TIOCLINUX */
 #define ENF_BASELINE_SIGNAL  (1u << 12) /* signals to tasks outside the profile's domain */
-#define ENF_BASELINE_INPUT_DEVICES (1u << 13) /* input devices (/dev/input/ nodes, /dev/uinput): the console's keys, read or typed */
+#define ENF_BASELINE_CONSOLE (1u << 13) /* the console's devices: input, uinput, uhid, tty0-63, /dev/console, vcs */
 #define ENF_BASELINE_ALL     ((1u << 14) - 1)
 
 /*

@@ -419,8 +419,8 @@ static __always_inline int tty_inject_check(unsigned int cmd)
  * A filesystem stopped for the whole node, the mount word's (as remounting
  * it read-only would be): FIFREEZE blocks every writer of the filesystem
  * until someone thaws it (the root filesystem: the node hangs, enforcerd
- * with it); the shutdown ioctl that ext4, XFS, f2fs and btrfs share
- * (EXT4_IOC_SHUTDOWN, XFS_IOC_GOINGDOWN, FS_IOC_SHUTDOWN: one number) fails
+ * with it); the shutdown ioctl that ext4, XFS and f2fs share
+ * (EXT4_IOC_SHUTDOWN, XFS_IOC_GOINGDOWN, F2FS_IOC_SHUTDOWN: one number) fails
  * every later I/O of it until it is mounted again. Both take CAP_SYS_ADMIN,
  * that of the filesystem's user namespace; the same numbers for a 32-bit
  * task. Thawing is not refused.

@@ -175,34 +175,79 @@ static __always_inline bool baseline_device_node(umode_t mode, unsigned int dev)
 }
 
 /*
- * An input device (ENF_BASELINE_INPUT_DEVICES): an evdev, mousedev or
- * joydev node (character major 13, under /dev/input) or uinput (misc
- * 10:223). Reading an event device gets every key typed at the console (a
- * password at the login prompt); writing one, or making a keyboard with
- * uinput, types into it (a command into a logged-in shell, Alt-SysRq-B).
- * Told by the device number, whatever the node's name or where it lives.
- * A typed kernel pointer.
+ * The console's keys and screen (ENF_BASELINE_CONSOLE), told by
+ * device number whatever the node's name or where it lives:
+ *  - input devices, character major 13 (under /dev/input: event, mouse,
+ *    joystick): reading a keyboard's events gets every key typed at the
+ *    console, a password at the login prompt included; writing them types;
+ *  - uinput (misc 10:223) and uhid (misc 10:239): a keyboard of the task's
+ *    making, which types into the console (a command into a logged-in
+ *    shell, Alt-SysRq-B);
+ *  - the virtual consoles, tty0 to tty63 (4:0-63), and /dev/console (5:1):
+ *    a reader takes the lines typed there from getty and login;
+ *  - their screens, vcs and vcsa (character major 7).
+ * Not hidraw (its major is given out at boot) nor serial consoles (ttyS,
+ * 4:64 on): file rules. A typed kernel pointer.
  */
-#define INPUT_MAJOR  13
-#define MISC_MAJOR   10
-#define UINPUT_MINOR 223
-#define MINORBITS    20 /* the kernel's dev_t: major << 20 | minor */
+#define TTY_MAJOR     4
+#define TTYAUX_MAJOR  5
+#define VCS_MAJOR     7
+#define MISC_MAJOR    10
+#define INPUT_MAJOR   13
+#define UINPUT_MINOR  223
+#define UHID_MINOR    239
+#define DM_CONTROL_MINOR 236
+#define MAX_NR_CONSOLES 63 /* tty1..tty63; tty0 is the current one */
+#define MINORBITS     20 /* the kernel's dev_t: major << 20 | minor */
 
-static __always_inline bool baseline_input_device(struct inode *inode)
+/* The kernel's dev_t of a character device, 0 for anything else. A typed kernel pointer. */
+static __always_inline __u32 char_device(struct inode *inode)
 {
-	__u32 rdev;
-
 	if (!inode || (inode->i_mode & S_IFMT) != S_IFCHR)
-		return false;
-	rdev = inode->i_rdev;
-	return (rdev >> MINORBITS) == INPUT_MAJOR || rdev == (MISC_MAJOR << MINORBITS | UINPUT_MINOR);
+		return 0;
+	return inode->i_rdev;
 }
 
-/* Opening inode (a typed kernel pointer) is refused as an input device: the event sent. */
-static __always_inline bool input_device_refused(struct inode *inode, int status)
+static __always_inline bool baseline_console_device(__u32 rdev)
 {
-	return baseline_input_device(inode) &&
-	       enf_baseline_refuse(ENF_HOOK_BASE_INPUT_DEVICE, ENF_BASELINE_INPUT_DEVICES, status);
+	__u32 major = rdev >> MINORBITS, minor = rdev & ((1u << MINORBITS) - 1);
+
+	switch (major) {
+	case INPUT_MAJOR:
+	case VCS_MAJOR:
+		return true;
+	case TTY_MAJOR:
+		return minor <= MAX_NR_CONSOLES;
+	case TTYAUX_MAJOR:
+		return minor == 1;
+	case MISC_MAJOR:
+		return minor == UINPUT_MINOR || minor == UHID_MINOR;
+	}
+	return false;
+}
+
+/*
+ * /dev/mapper/control (misc 10:236), the mount word's: with CAP_SYS_ADMIN
+ * it suspends any device-mapper device (its filesystem frozen: the node's
+ * root on LVM or dm-crypt) or loads another table into it (the root's
+ * blocks remapped, or replaced by an error target). An open for reading is
+ * enough for its ioctls.
+ */
+static __always_inline bool baseline_dm_control(__u32 rdev)
+{
+	return rdev == (MISC_MAJOR << MINORBITS | DM_CONTROL_MINOR);
+}
+
+/* Opening inode (a typed kernel pointer) is refused as a console or storage-control device: the event sent. */
+static __always_inline bool device_open_refused(struct inode *inode, int status)
+{
+	__u32 rdev = char_device(inode);
+
+	if (!rdev)
+		return false;
+	if (baseline_console_device(rdev))
+		return enf_baseline_refuse(ENF_HOOK_BASE_CONSOLE, ENF_BASELINE_CONSOLE, status);
+	return baseline_dm_control(rdev) && enf_baseline_refuse(ENF_HOOK_BASE_DM_CONTROL, ENF_BASELINE_MOUNT, status);
 }
 
 #endif /* ENF_BASELINE_BPF_H */

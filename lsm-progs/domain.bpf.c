@@ -156,19 +156,23 @@ int BPF_PROG(enf_ptrace, struct task_struct *child, unsigned int mode, int ret)
  * descriptor handed from one to the other) keeps both, the first and the
  * last other, and the signal must be within both domains: the last
  * arranger does not make the first one's arrangement its own. An owner set
- * by a task no profile governs removes the record: the signals are then
- * that task's. F_SETFL counts only where it turns O_ASYNC on: a service
- * that sets O_NONBLOCK on a descriptor it was handed, with the flags it
- * read back, arranges nothing.
+ * by a task no profile governs leaves the record as it is: the signal a
+ * confined task chose (F_SETSIG SIGKILL on a terminal it shares with the
+ * shell outside) stays decided when someone outside later makes the
+ * terminal's foreground group the owner. F_SETFL counts only where it turns
+ * O_ASYNC on: a service that sets O_NONBLOCK on a descriptor it was handed,
+ * with the flags it read back, arranges nothing.
  *
  * The record goes when the file is freed (file_free_security, after the
  * last fput has taken the file off every list that signals: fasync, leases,
  * dnotify). Not earlier: a file whose count reached 0 can still be on them
  * while its fput waits (in eventpoll_release(), behind a mutex the task can
- * hold). If the map is full (a confined task keeping 65,536 files with
- * owners open), the fcntl or ioctl is refused (reason unresolved), before
- * any owner is set: fail closed. file_set_fowner then only completes the
- * record its syscall made.
+ * hold). A profile may be the first arranger of 4,096 files alive at once
+ * (sigio_per_profile), the node of 262,144: past either, the fcntl or ioctl
+ * is refused (reason unresolved), before any owner is set, unless the
+ * profile opts out of the signal word. So one workload that keeps files
+ * open cannot make every other profile's arrangements fail. file_set_fowner
+ * then only completes the record its syscall made.
  */
 #ifndef F_SETFL
 #define F_SETFL      4
@@ -208,23 +212,39 @@ static __always_inline __u64 file_of_fown(__u64 fown)
 	return fown - bpf_core_field_offset(struct file___owner_embedded, f_owner);
 }
 
+/* The count of records first made under status's profile, or NULL (a status that names none). */
+static __always_inline __u32 *sigio_count_of(int status)
+{
+	__u32 slot = (__u32)status - 1;
+
+	return status > 0 ? bpf_map_lookup_elem(&sigio_per_profile, &slot) : NULL;
+}
+
 /*
  * Add status (a governed task's) to the record of file: 0, or -ENOSPC when
- * the map is full. A status the record holds changes nothing; another
- * takes the second place, the first arranger's stays.
+ * the map or the profile's share of it is full. A status the record holds
+ * changes nothing; another takes the second place, the first arranger's
+ * stays.
  */
 static __always_inline int sigio_record(__u64 file, int status)
 {
 	struct enf_sigio_arrangers *rec = bpf_map_lookup_elem(&sigio_arranged, &file), fresh = {};
+	__u32 *count;
 
 	if (rec) {
 		if (rec->status[0] != status)
 			rec->status[1] = status;
 		return 0;
 	}
+	count = sigio_count_of(status);
+	if (count && *count >= ENF_SIGIO_PER_PROFILE)
+		return -ENOSPC;
 	fresh.status[0] = status;
-	if (bpf_map_update_elem(&sigio_arranged, &file, &fresh, BPF_NOEXIST) == 0)
+	if (bpf_map_update_elem(&sigio_arranged, &file, &fresh, BPF_NOEXIST) == 0) {
+		if (count)
+			__sync_fetch_and_add(count, 1);
 		return 0;
+	}
 	/* Another CPU made the record between the lookup and the update: add to it. */
 	rec = bpf_map_lookup_elem(&sigio_arranged, &file);
 	if (!rec)
@@ -239,19 +259,14 @@ __noinline int enf_sigio_arrange(__u64 file, __u32 how)
 	struct decision d = { .hook = ENF_HOOK_BASE_SIGIO, .action = ENF_ACT_DENY, .reason = ENF_REASON_UNRESOLVED };
 	int status = current_profile_status(), ret = 0;
 
-	if (status == 0) {
-		if (how == ENF_SIGIO_OWNER)
-			bpf_map_delete_elem(&sigio_arranged, &file);
-		return 0;
-	}
-	if (sigio_record(file, status) == 0)
+	if (status == 0 || sigio_record(file, status) == 0)
 		return 0;
 	stat_inc(ENF_STAT_UNRESOLVED);
 	if (how == ENF_SIGIO_OWNER)
 		return 0; /* cannot be refused; the fcntl or ioctl before it was (above) */
 	if (profile_of_status(status, &d, &ret) < 0)
 		return ret ? -EPERM : 0;
-	if (d.prof.mode == ENF_MODE_LEARN)
+	if (d.prof.mode == ENF_MODE_LEARN || (d.prof.baseline_optout & ENF_BASELINE_SIGNAL))
 		return 0;
 	return fail_closed(&d, ENF_REASON_UNRESOLVED, NULL, 0) ? -EPERM : 0;
 }
@@ -274,14 +289,19 @@ __noinline int enf_sigio_refuse(__u64 target, __u64 fown)
 	return 0;
 }
 
-/* The file is gone from every list that could signal (above): so is its record. */
+/* The file is gone from every list that could signal (above): so is its record, and its count. */
 SEC("lsm/file_free_security")
 int BPF_PROG(enf_sigio_forget, struct file *file)
 {
 	__u64 key = hook_arg_number(ctx, 0);
+	struct enf_sigio_arrangers *rec = bpf_map_lookup_elem(&sigio_arranged, &key);
+	__u32 *count;
 
-	if (bpf_map_lookup_elem(&sigio_arranged, &key))
-		bpf_map_delete_elem(&sigio_arranged, &key);
+	if (!rec)
+		return 0;
+	count = sigio_count_of(rec->status[0]);
+	if (bpf_map_delete_elem(&sigio_arranged, &key) == 0 && count && *count)
+		__sync_fetch_and_add(count, -1); /* no fetch: the one atomic every BPF target has */
 	return 0;
 }
 

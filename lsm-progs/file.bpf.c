@@ -107,7 +107,7 @@ int BPF_PROG(enf_file_open, struct file *file, int ret)
 	if ((mask & CLASS_BIT(ENF_CLASS_WRITE)) &&
 	    write_refused(file->f_path.dentry, file->f_inode, ENF_HOOK_SELF_OPEN, status))
 		return -EPERM;
-	if (input_device_refused(file->f_inode, status))
+	if (device_open_refused(file->f_inode, status))
 		return -EPERM;
 	return decide_object(status, file->f_path.dentry, file->f_path.mnt, mask, ENF_HOOK_FILE_OPEN, 0);
 }

@@ -440,4 +440,12 @@ ENF_MAP struct {
 	__type(value, struct enf_sigio_arrangers);
 } sigio_arranged SEC(".maps");
 
+/* Profile slot -> how many records of sigio_arranged were first made under it (domain.bpf.c). */
+ENF_MAP struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, ENF_MAX_PROFILES);
+	__type(key, __u32);
+	__type(value, __u32);
+} sigio_per_profile SEC(".maps");
+
 #endif /* ENF_MAPS_BPF_H */

@@ -225,10 +225,10 @@ int BPF_PROG(enf_self_file_receive, struct file *file, int ret)
 	status = current_profile_status();
 	if (status == 0)
 		return 0;
-	/* file_open's guards: engine files, every file in a protected directory, the helper files, input devices. */
+	/* file_open's guards: engine files, every file in a protected directory, the helper files, the console's devices, /dev/mapper/control. */
 	if ((mask & CLASS_BIT(ENF_CLASS_WRITE)) && write_refused(dentry, inode, ENF_HOOK_SELF_RECEIVE, status))
 		return -EPERM;
-	if (input_device_refused(inode, status))
+	if (device_open_refused(inode, status))
 		return -EPERM;
 	if (file->f_path.mnt->mnt_flags & MNT_INTERNAL)
 		return 0;

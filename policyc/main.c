@@ -76,7 +76,7 @@ static const char help_text[] =
 	"                             that of ADDR; required when there is no ADDR\n"
 	"      --baseline WORD        an operation of the confinement baseline: mount, userns, ptrace,\n"
 	"                             helpers, modules, unix-abstract, io-uring, device-nodes, xattrs,\n"
-	"                             lockdown, ptrace-read, tty-inject, signal or input-devices\n"
+	"                             lockdown, ptrace-read, tty-inject, signal or console\n"
 	"                             (docs/policy.md \"baseline\")\n"
 	"      --from EXE             the acting executable (rules with \"from\" need it)\n"
 	"      --json                 print the verdict as JSON\n"

@@ -36,8 +36,13 @@
  *                            is a session outside, from a process in CGROUP ("-":
  *                            outside), then input: "delivered" when the session's
  *                            leader died of the SIGIO, else "refused"
- *   sigio-flood N            open /dev/null N times, each owned by this process
- *                            (F_SETOWN), all kept open: "COUNT ok" or "COUNT ERRNO"
+ *   sigio-flood N [SECONDS]  open /dev/null N times, each owned by this process
+ *                            (F_SETOWN), all kept open: "COUNT ok" or "COUNT ERRNO";
+ *                            then keeps them SECONDS more
+ *   sigio-owner-after CGROUP PID SIG
+ *                            a child in CGROUP arms a pipe (F_SETSIG SIG, O_ASYNC) with
+ *                            no owner; this process, outside, then makes PID the owner
+ *                            (F_SETOWN); the child writes
  *   as-pid PID CGROUP OP...  fork a child that gets pid PID (ns_last_pid), moves
  *                            itself into CGROUP and runs enf-self OP...
  *   flock PATH               flock(LOCK_EX | LOCK_NB) of PATH opened read-only
@@ -432,7 +437,7 @@ static int sigio_tty(const char *dir)
 }
 
 /* n files with an owner each (this process), kept open: how many, and how the next one failed. */
-static int sigio_flood(int n)
+static int sigio_flood(int n, int hold)
 {
 	struct rlimit rl = { .rlim_cur = (rlim_t)n + 64, .rlim_max = (rlim_t)n + 64 };
 	int i, err = 0;
@@ -448,7 +453,53 @@ static int sigio_flood(int n)
 		}
 	}
 	printf("%d ", i);
-	return result(err);
+	result(err);
+	if (hold > 0)
+		sleep((unsigned)hold);
+	return err ? 1 : 0;
+}
+
+/*
+ * The arming is the confined task's, the owner someone's outside, set after
+ * it: a child in cgroup dir arms a pipe with no owner and waits; this
+ * process makes pid the owner; the child writes. The child's result.
+ */
+static int sigio_owner_after(const char *dir, pid_t pid, int sig)
+{
+	int p[2], go[2], done[2], err = 0;
+	char c = 0;
+	pid_t child;
+
+	if (pipe(p) < 0 || pipe(go) < 0 || pipe(done) < 0)
+		return result(errno);
+	child = fork();
+	if (child < 0)
+		return result(errno);
+	if (child == 0) {
+		err = enter_cgroup(dir);
+		if (!err && arm_sigio(p[0], sig) < 0)
+			err = errno;
+		c = err ? 'e' : 'a';
+		if (write(done[1], &c, 1) != 1 || err)
+			_exit(err ? err : EIO);
+		if (read(go[0], &c, 1) != 1)
+			_exit(EIO);
+		if (write(p[1], "x", 1) != 1)
+			_exit(errno);
+		_exit(0);
+	}
+	if (read(done[0], &c, 1) != 1 || c != 'a')
+		return result(child_result(child));
+	if (fcntl(p[0], F_SETOWN, pid) < 0)
+		err = errno;
+	if (write(go[1], "g", 1) != 1 && !err)
+		err = errno;
+	if (err) {
+		kill(child, SIGKILL);
+		child_result(child);
+		return result(err);
+	}
+	return result(child_result(child));
 }
 
 /* A child with pid `want`, moved into cgroup dir, running enf-self argv... there. */
@@ -559,8 +610,10 @@ int main(int argc, char **argv)
 		return sigio_handoff(argv[2], argv[3], atoi(argv[4]), atoi(argv[5]), argv[6]);
 	if (strcmp(op, "sigio-tty") == 0 && argc == 3)
 		return sigio_tty(argv[2]);
-	if (strcmp(op, "sigio-flood") == 0 && argc == 3)
-		return sigio_flood(atoi(argv[2]));
+	if (strcmp(op, "sigio-flood") == 0 && (argc == 3 || argc == 4))
+		return sigio_flood(atoi(argv[2]), argc == 4 ? atoi(argv[3]) : 0);
+	if (strcmp(op, "sigio-owner-after") == 0 && argc == 5)
+		return sigio_owner_after(argv[2], atoi(argv[3]), atoi(argv[4]));
 	if (strcmp(op, "as-pid") == 0 && argc >= 5) {
 		const char *dir = argv[3];
 

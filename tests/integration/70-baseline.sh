@@ -147,6 +147,16 @@ expect_eq "FIFREEZE outside the cgroup gets past the capability check (control)"
 expect_eq "the shutdown ioctl (FS_IOC_SHUTDOWN)" EPERM "$(c enf-baseline fs-stop shutdown $T)"
 expect_eq "...outside the cgroup: the filesystem has no such ioctl (control)" ENOTTY \
 	"$(enf-baseline fs-stop shutdown $T)"
+# /dev/mapper/control suspends or remaps any device-mapper volume: refused by its number, under
+# any name, even for reading (its ioctls need no more).
+mknod $T/dm-control c 10 236
+dm=$(enf-probe open $T/dm-control r)
+if [ "$dm" != EPERM ]; then
+	pass "device-mapper's control device outside the cgroup: the kernel's answer ($dm) (control)"
+	expect_eq "...in the cgroup, for reading" EPERM "$(c enf-probe open $T/dm-control r)"
+else
+	fail "device-mapper's control device outside the cgroup: EPERM, the control must get the kernel's own answer"
+fi
 
 # ---- namespaces, as nobody in the cgroup ---------------------------------------------
 expect_eq "nobody: outside the cgroup unshare(CLONE_NEWUSER) works (control)" ok \
@@ -267,7 +277,7 @@ kx=$(enf-baseline kexec-file $T/junk.ko)
 [ "$kx" != EPERM ] && pass "kexec_file_load outside the cgroup reaches the loader (control: $kx)" ||
 	fail "kexec_file_load outside the cgroup: $kx"
 
-for h in mount umount move-mount pivot-root mount-api mount-setattr swap fs-stop userns setns helper-write kernel-load io-uring; do
+for h in mount umount move-mount pivot-root mount-api mount-setattr swap fs-stop dm-control userns setns helper-write kernel-load io-uring; do
 	wait_for_log "\"hook\":\"baseline:$h\"" || true
 	expect_contains "a deny event for baseline:$h" '"verdict":"deny","reason":"baseline"' \
 		"$(grep "\"hook\":\"baseline:$h\"" "$AUDIT_LOG" | head -n 1)"
@@ -285,6 +295,8 @@ expect_eq "opted out: fsconfig(CMD_RECONFIGURE)" ok "$(in_cgroup $CG/t70m enf-ba
 expect_eq "opted out: mount_setattr" ok "$(in_cgroup $CG/t70m enf-baseline mount-setattr $T/robind rw)"
 expect_eq "opted out: swapon gets past the capability check" EINVAL "$(in_cgroup $CG/t70m enf-baseline swapon $T/swapfile)"
 expect_eq "opted out: FIFREEZE gets past it too" EOPNOTSUPP "$(in_cgroup $CG/t70m enf-baseline fs-stop freeze $T)"
+expect_eq "opted out: device-mapper's control device gets the kernel's answer" "$dm" \
+	"$(in_cgroup $CG/t70m enf-probe open $T/dm-control r)"
 enf-baseline reconfigure $T/mnt-ro ro >/dev/null
 enf-baseline mount-setattr $T/robind ro >/dev/null
 # ...but not of the engine's file systems: self-protection, whatever the opt-out.

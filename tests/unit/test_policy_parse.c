@@ -364,7 +364,7 @@ static void test_baseline(void)
 		{ "device-nodes", ENF_BASELINE_DEVICE_NODES }, { "xattrs", ENF_BASELINE_XATTRS },
 		{ "lockdown", ENF_BASELINE_LOCKDOWN }, { "ptrace-read", ENF_BASELINE_PTRACE_READ },
 		{ "tty-inject", ENF_BASELINE_TTY_INJECT }, { "signal", ENF_BASELINE_SIGNAL },
-		{ "input-devices", ENF_BASELINE_INPUT_DEVICES },
+		{ "console", ENF_BASELINE_CONSOLE },
 	};
 	struct policy_profile *p;
 	char buf[512], name[128];
@@ -400,7 +400,7 @@ static void test_baseline(void)
 	bad_exact(HDR "\"baseline\":{\"mout\":\"allow\"},\"exec\":{\"default\":\"allow\"}}",
 		  "t.json:1:40: baseline.mout: unknown key: expected one of \"mount\", \"userns\", \"ptrace\", \"helpers\", "
 		  "\"modules\", \"unix-abstract\", \"io-uring\", \"device-nodes\", \"xattrs\", \"lockdown\", "
-		  "\"ptrace-read\", \"tty-inject\", \"signal\" or \"input-devices\" in the baseline; did you mean \"mount\"?",
+		  "\"ptrace-read\", \"tty-inject\", \"signal\" or \"console\" in the baseline; did you mean \"mount\"?",
 		  "baseline: unknown word, with suggestion");
 	bad(HDR "\"baseline\":{\"network\":\"allow\"},\"exec\":{\"default\":\"allow\"}}",
 	    "baseline.network: unknown key: expected one of", "baseline: a far miss");
