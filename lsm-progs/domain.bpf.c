@@ -241,6 +241,11 @@ static __always_inline int sigio_record(__u64 file, int status)
 		return -ENOSPC;
 	fresh.status[0] = status;
 	if (bpf_map_update_elem(&sigio_arranged, &file, &fresh, BPF_NOEXIST) == 0) {
+		__u32 zero = 0;
+		__u64 *total = bpf_map_lookup_elem(&sigio_records, &zero);
+
+		if (total)
+			__sync_fetch_and_add(total, 1);
 		if (count)
 			__sync_fetch_and_add(count, 1);
 		return 0;
@@ -289,19 +294,32 @@ __noinline int enf_sigio_refuse(__u64 target, __u64 fown)
 	return 0;
 }
 
-/* The file is gone from every list that could signal (above): so is its record, and its count. */
+/*
+ * The file is gone from every list that could signal (above): so is its
+ * record, and its counts. This runs for every file freed on the node, so
+ * it asks the count of records first (most nodes have none: a few loads),
+ * and takes the key from the typed pointer rather than by a helper call.
+ */
 SEC("lsm/file_free_security")
 int BPF_PROG(enf_sigio_forget, struct file *file)
 {
-	__u64 key = hook_arg_number(ctx, 0);
-	struct enf_sigio_arrangers *rec = bpf_map_lookup_elem(&sigio_arranged, &key);
-	__u32 *count;
+	struct enf_sigio_arrangers *rec;
+	__u64 key, *total;
+	__u32 zero = 0, *count;
 
+	total = bpf_map_lookup_elem(&sigio_records, &zero);
+	if (!total || !*total)
+		return 0;
+	key = (__u64)(unsigned long)file;
+	rec = bpf_map_lookup_elem(&sigio_arranged, &key);
 	if (!rec)
 		return 0;
 	count = sigio_count_of(rec->status[0]);
-	if (bpf_map_delete_elem(&sigio_arranged, &key) == 0 && count && *count)
-		__sync_fetch_and_add(count, -1); /* no fetch: the one atomic every BPF target has */
+	if (bpf_map_delete_elem(&sigio_arranged, &key) != 0)
+		return 0;
+	__sync_fetch_and_add(total, -1); /* no fetch: the one atomic every BPF target has */
+	if (count && *count)
+		__sync_fetch_and_add(count, -1);
 	return 0;
 }
 

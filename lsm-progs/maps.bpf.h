@@ -440,6 +440,18 @@ ENF_MAP struct {
 	__type(value, struct enf_sigio_arrangers);
 } sigio_arranged SEC(".maps");
 
+/*
+ * Entry 0: how many records sigio_arranged holds. Every file freed on the
+ * node asks it first (domain.bpf.c): an array's lookup is a few loads, a
+ * hash lookup of the file is most of a file_open's unconfined cost.
+ */
+ENF_MAP struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} sigio_records SEC(".maps");
+
 /* Profile slot -> how many records of sigio_arranged were first made under it (domain.bpf.c). */
 ENF_MAP struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
