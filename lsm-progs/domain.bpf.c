@@ -231,29 +231,26 @@ static __always_inline int sigio_record(__u64 file, int status)
 	struct enf_sigio_arrangers *rec = bpf_map_lookup_elem(&sigio_arranged, &file), fresh = {};
 	__u32 *count;
 
-	if (rec) {
-		if (rec->status[0] != status)
-			rec->status[1] = status;
-		return 0;
-	}
-	count = sigio_count_of(status);
-	if (count && *count >= ENF_SIGIO_PER_PROFILE)
-		return -ENOSPC;
-	fresh.status[0] = status;
-	if (bpf_map_update_elem(&sigio_arranged, &file, &fresh, BPF_NOEXIST) == 0) {
-		__u32 zero = 0;
-		__u64 *total = bpf_map_lookup_elem(&sigio_records, &zero);
+	if (!rec) {
+		count = sigio_count_of(status);
+		if (count && *count >= ENF_SIGIO_PER_PROFILE)
+			return -ENOSPC;
+		fresh.status[0] = status;
+		if (bpf_map_update_elem(&sigio_arranged, &file, &fresh, BPF_NOEXIST) == 0) {
+			__u32 zero = 0;
+			__u64 *total = bpf_map_lookup_elem(&sigio_records, &zero);
 
-		if (total)
-			__sync_fetch_and_add(total, 1);
-		if (count)
-			__sync_fetch_and_add(count, 1);
-		return 0;
+			if (total)
+				__sync_fetch_and_add(total, 1);
+			if (count)
+				__sync_fetch_and_add(count, 1);
+			return 0;
+		}
+		/* Another CPU made the record between the lookup and the update: add to it. */
+		rec = bpf_map_lookup_elem(&sigio_arranged, &file);
+		if (!rec)
+			return -ENOSPC;
 	}
-	/* Another CPU made the record between the lookup and the update: add to it. */
-	rec = bpf_map_lookup_elem(&sigio_arranged, &file);
-	if (!rec)
-		return -ENOSPC;
 	if (rec->status[0] != status)
 		rec->status[1] = status;
 	return 0;

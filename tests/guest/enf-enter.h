@@ -30,7 +30,7 @@
 static char *enter_payload;
 static size_t enter_payload_len;
 
-static int enter_read_payload(const char *path)
+static inline int enter_read_payload(const char *path)
 {
 	size_t cap = 1 << 16;
 	ssize_t n;
@@ -51,7 +51,7 @@ static int enter_read_payload(const char *path)
 	return n < 0 ? -1 : 0;
 }
 
-static int enter_cgroup(const char *dir)
+static inline int enter_cgroup(const char *dir)
 {
 	char path[4096], pid[32];
 	int fd, len = snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
@@ -72,7 +72,7 @@ static int enter_cgroup(const char *dir)
  * argv[1] is the operation. Exits 2 on a usage error, 125 when a step
  * failed (the probe never ran its operation).
  */
-static void enter_options(int *argc, char ***argv)
+static inline void enter_options(int *argc, char ***argv)
 {
 	const char *payload = NULL, *cgroup = NULL, *as = NULL;
 

@@ -76,6 +76,7 @@
 #include <unistd.h>
 
 #include "enforcer_abi.h"
+#include "enf-enter.h"
 
 static int result(int err)
 {
@@ -203,21 +204,11 @@ static int sigio(pid_t pid, int sig)
 }
 
 /* Move the calling process into cgroup dir ("-": stay where it is): 0 or an errno. */
-static int enter_cgroup(const char *dir)
+static int join_cgroup(const char *dir)
 {
-	char path[4096];
-	int fd, err = 0;
-
 	if (strcmp(dir, "-") == 0)
 		return 0;
-	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno;
-	if (write(fd, "0", 1) != 1)
-		err = errno;
-	close(fd);
-	return err;
+	return enter_cgroup(dir) < 0 ? errno : 0;
 }
 
 /* Arm the signal of fd: SIG on I/O (F_SETSIG), O_ASYNC. */
@@ -260,7 +251,7 @@ static int sigio_split(const char *dir, const char *owner, const char *arm, pid_
 	if (child < 0)
 		return result(errno);
 	if (child == 0) {
-		int err = enter_cgroup(dir);
+		int err = join_cgroup(dir);
 
 		if (!err && owner_in && fcntl(p[0], F_SETOWN, pid) < 0)
 			err = errno;
@@ -324,7 +315,7 @@ static int sigio_handoff(const char *cga, const char *cgb, pid_t pid, int sig, c
 	if (b == 0) {
 		int fd;
 
-		err = enter_cgroup(cgb);
+		err = join_cgroup(cgb);
 		if (!err && (fd = recv_fd(sv[1])) < 0)
 			err = errno ? errno : EIO;
 		if (!err && strcmp(how, "setsig") == 0 && fcntl(fd, F_SETSIG, 0) < 0)
@@ -342,7 +333,7 @@ static int sigio_handoff(const char *cga, const char *cgb, pid_t pid, int sig, c
 		int p[2];
 		char c;
 
-		err = enter_cgroup(cga);
+		err = join_cgroup(cga);
 		if (!err && pipe(p) < 0)
 			err = errno;
 		if (!err && (fcntl(p[0], F_SETOWN, pid) < 0 || arm_sigio(p[0], sig) < 0))
@@ -399,7 +390,7 @@ static int sigio_tty(const char *dir)
 	if (arranger == 0) {
 		int fd = -1;
 
-		err = enter_cgroup(dir);
+		err = join_cgroup(dir);
 		if (!err && (fd = open(name, O_RDWR | O_NOCTTY)) < 0)
 			err = errno;
 		if (!err && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_ASYNC) < 0)
@@ -476,7 +467,7 @@ static int sigio_owner_after(const char *dir, pid_t pid, int sig)
 	if (child < 0)
 		return result(errno);
 	if (child == 0) {
-		err = enter_cgroup(dir);
+		err = join_cgroup(dir);
 		if (!err && arm_sigio(p[0], sig) < 0)
 			err = errno;
 		c = err ? 'e' : 'a';
@@ -505,7 +496,7 @@ static int sigio_owner_after(const char *dir, pid_t pid, int sig)
 /* A child with pid `want`, moved into cgroup dir, running enf-self argv... there. */
 static int as_pid(pid_t want, const char *dir, char **argv)
 {
-	char path[4096], num[32];
+	char num[32];
 	int status = 0;
 
 	for (int attempt = 0; attempt < 20; attempt++) {
@@ -524,9 +515,7 @@ static int as_pid(pid_t want, const char *dir, char **argv)
 		if (pid == 0) {
 			if (getpid() != want)
 				_exit(111);
-			snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
-			fd = open(path, O_WRONLY | O_CLOEXEC);
-			if (fd < 0 || write(fd, "0", 1) != 1)
+			if (enter_cgroup(dir) < 0)
 				_exit(112);
 			execv("/proc/self/exe", argv);
 			_exit(113);

@@ -37,6 +37,21 @@ YAMA=$(cat /proc/sys/kernel/yama/ptrace_scope 2>/dev/null)
 conf() { in_cgroup $CG/t73 enf-self "$@"; }
 free() { enf-self "$@"; }
 NOBODY="enf-asuser 65534 65534"
+# logged DESCRIPTION HOOK VERDICT: an event of HOOK with VERDICT reaches the audit log.
+logged() {
+	if wait_for_log "\"hook\":\"$2\".*\"verdict\":\"$3\"\\|\"verdict\":\"$3\".*\"hook\":\"$2\""; then
+		pass "$1"
+	else
+		fail "$1: no $3 $2 event"
+	fi
+}
+# refusal_logged HOOK DESCRIPTION: a refusal at HOOK reaches the audit log; its first event (in $ev,
+# for the caller's further checks) gives the reason domain.
+refusal_logged() {
+	if wait_for_log "\"hook\":\"$1\""; then pass "$2"; else fail "no $1 event"; fi
+	ev=$(grep "\"hook\":\"$1\"" $AUDIT_LOG | head -n 1)
+	expect_contains "  the event gives the reason" '"reason":"domain"' "$ev"
+}
 
 # start_victim CGROUP|- OUT [USER-PREFIX]: a process to take over (enf-self victim); sets VPID, VADDR.
 start_victim() {
@@ -116,10 +131,8 @@ expect_eq "confined: pidfd_getfd from an unconfined process" EPERM "$(conf pidfd
 expect_eq "confined: pidfd_getfd within the domain (control)" ok "$(conf pidfd-getfd $INSIDE 3)"
 expect_eq "confined: the daemon stays untraceable" EPERM "$(conf ptrace $D)"
 expect_eq "confined: the daemon's memory stays closed" EACCES "$(conf proc-mem $D)"
-if wait_for_log '"hook":"baseline:ptrace"'; then pass "ptrace refusals are logged"; else fail "no baseline:ptrace event"; fi
-ev=$(grep '"hook":"baseline:ptrace"' $AUDIT_LOG | head -n 1)
-expect_contains "the event gives the reason" '"reason":"domain"' "$ev"
-expect_contains "the event is a denial" '"verdict":"deny"' "$ev"
+refusal_logged baseline:ptrace "ptrace refusals are logged"
+expect_contains "  the event is a denial" '"verdict":"deny"' "$ev"
 
 # --- reading a process outside the domain (PTRACE_MODE_READ) ----------------------------
 # /proc/PID/fd/N asks read mode alone and reopens what it names: the write end
@@ -185,23 +198,13 @@ if wait_for_log '"hook":"baseline:perf"'; then pass "perf refusals are logged"; 
 expect_eq "confined: read /proc/INSIDE/environ (control)" ok \
 	"$(in_cgroup $CG/t73 cat /proc/$INSIDE/environ >/dev/null && echo ok)"
 expect_eq "unconfined: read /proc/OUTSIDE/environ (control)" ok "$(cat /proc/$SLEEPER/environ >/dev/null && echo ok)"
-if wait_for_log '"hook":"baseline:ptrace-read"'; then pass "read refusals are logged"; else fail "no baseline:ptrace-read event"; fi
-ev=$(grep '"hook":"baseline:ptrace-read"' $AUDIT_LOG | head -n 1)
-expect_contains "  the event gives the reason" '"reason":"domain"' "$ev"
+refusal_logged baseline:ptrace-read "read refusals are logged"
 expect_contains "  the event is a denial" '"verdict":"deny"' "$ev"
 # --- signals to a process outside the domain ----------------------------------------
 sig() { # WHO-PREFIX SIGNAL PID: ok, or refused
 	$1 sh -c 'kill -"$1" "$2" 2>/dev/null' kill "$2" "$3" && echo ok || echo refused
 }
 alive() { kill -0 "$1" 2>/dev/null && echo alive || echo gone; }
-# logged DESCRIPTION HOOK VERDICT: an event of HOOK with VERDICT reaches the audit log.
-logged() {
-	if wait_for_log "\"hook\":\"$2\".*\"verdict\":\"$3\"\\|\"verdict\":\"$3\".*\"hook\":\"$2\""; then
-		pass "$1"
-	else
-		fail "$1: no $3 $2 event"
-	fi
-}
 # sleeper CGROUP|- [USER-PREFIX]: a sleep to signal, in CGROUP or outside; prints its pid.
 sleeper() {
 	if [ "$1" = - ]; then
@@ -241,9 +244,7 @@ expect_eq "confined nobody: SIGTERM to nobody's unconfined sleep" refused \
 expect_eq "  it lives" alive "$(alive $OUT)"
 expect_eq "unconfined nobody: the same (control)" ok "$(sig "$NOBODY" TERM $OUT)"
 wait $OUT 2>/dev/null
-if wait_for_log '"hook":"baseline:signal"'; then pass "signal refusals are logged"; else fail "no baseline:signal event"; fi
-ev=$(grep '"hook":"baseline:signal"' $AUDIT_LOG | head -n 1)
-expect_contains "  the event gives the reason" '"reason":"domain"' "$ev"
+refusal_logged baseline:signal "signal refusals are logged"
 expect_contains "  the event is a denial" '"verdict":"deny"' "$ev"
 
 # What ps reads asks read mode only where the kernel does not log (PTRACE_MODE_NOAUDIT): no event for it.
@@ -443,9 +444,7 @@ done
 expect_eq "O_ASYNC on a terminal a session outside holds, from outside (control)" delivered \
 	"$(enf-self sigio-tty -)"
 expect_eq "the same from the cgroup: the session's leader lives" refused "$(enf-self sigio-tty $CG/t73)"
-if wait_for_log '"hook":"baseline:sigio"'; then pass "refused at baseline:sigio"; else fail "no baseline:sigio event"; fi
-ev=$(grep '"hook":"baseline:sigio"' $AUDIT_LOG | head -n 1)
-expect_contains "  the event gives the reason" '"reason":"domain"' "$ev"
+refusal_logged baseline:sigio "refused at baseline:sigio"
 expect_contains "  and the profile" '"profile":"web"' "$ev"
 # A profile may be the first arranger of 4,096 files alive at once: past that its next arrangement is
 # refused before any owner is set, and other profiles' are not affected.
