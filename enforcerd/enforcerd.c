@@ -490,6 +490,7 @@ static void daemon_loop(struct daemon *d)
 		if (time(NULL) != last_summary) {
 			last_summary = time(NULL);
 			audit_summarize(&d->audit);
+			selectors_tick(&d->selectors);
 		}
 		control_sweep_idle(&d->control);
 		metrics_http_sweep(&d->http);

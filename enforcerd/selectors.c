@@ -103,9 +103,16 @@ int selectors_init(struct selectors *s, struct profiles *ps, struct workloads *w
 	daemon_cgroup(s);
 	s->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (s->fd < 0) {
-		r = -errno;
-		snprintf(msg, size, "cannot watch cgroups for selectors: inotify: %s", strerror(-r));
-		return r;
+		/*
+		 * Not fatal: the uid's inotify instances (fs.inotify.
+		 * max_user_instances) may be held by a confined root, who is the
+		 * same user. Selectors then work by rescanning (selectors_tick()).
+		 */
+		log_warn("selectors: cannot watch the cgroup tree: inotify: %m (fs.inotify.max_user_instances: the "
+			 "user's instances are used up); it is rescanned every second instead, and a cgroup a selector "
+			 "matches is attached within a second of its creation, not at once");
+		s->blind = true;
+		s->blind_logged = true;
 	}
 	return 0;
 }
@@ -237,11 +244,21 @@ static void watch_dir(struct selectors *s, const char *rel)
 	char path[PATH_MAX];
 	int wd;
 
+	if (s->fd < 0) {
+		s->blind = true; /* no inotify instance: selectors_tick() rescans */
+		return;
+	}
 	full_path(s, rel, path, sizeof(path));
 	wd = inotify_add_watch(s->fd, path, WATCH_MASK);
 	if (wd < 0) {
-		if (errno != ENOENT)
-			log_warn("selectors: cannot watch %s: %m (cgroups created below it are not seen)", path);
+		if (errno != ENOENT) {
+			if (!s->blind && !s->blind_logged)
+				log_warn("selectors: cannot watch %s: %m (fs.inotify.max_user_watches: the user's watches "
+					 "may be used up); the cgroup tree is rescanned every second until it can be "
+					 "watched again, and a cgroup created meanwhile is attached within a second, not "
+					 "at once", path);
+			s->blind = true;
+		}
 		s->errors++;
 		return;
 	}
@@ -387,6 +404,28 @@ static void scan(struct selectors *s, const char *rel, int depth)
 void selectors_rescan(struct selectors *s)
 {
 	drop_watches(s);
+	if (s->n_sel == 0 && s->n_pend == 0 && s->ps->n_paths == 0)
+		return;
+	s->rescans++;
+	scan(s, "", 0);
+}
+
+void selectors_tick(struct selectors *s)
+{
+	if (!s->blind) {
+		if (s->blind_logged && s->fd >= 0) {
+			log_info("selectors: the cgroup tree is watched again");
+			s->blind_logged = false;
+		}
+		return;
+	}
+	s->blind_logged = true;
+	s->blind = s->fd < 0; /* with no inotify instance, every second */
+	/*
+	 * The walk of selectors_rescan() without dropping the watches first:
+	 * those it holds would go to whoever used the user's watches up.
+	 * inotify_add_watch() answers an existing watch with its descriptor.
+	 */
 	if (s->n_sel == 0 && s->n_pend == 0 && s->ps->n_paths == 0)
 		return;
 	s->rescans++;

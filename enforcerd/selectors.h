@@ -71,6 +71,15 @@ struct selectors {
 	/* The Kubernetes pod enforcerd runs in (a DaemonSet), "" if none: no selector attaches its containers. */
 	char daemon_pod_uid[WORKLOAD_POD_UID_LEN + 1];
 	bool dirty;        /* the registry changed: persist it */
+	/*
+	 * Some directory could not be watched (the uid's inotify watches or
+	 * instances used up: fs.inotify.max_user_watches is per user, and a
+	 * confined root is the same user as the daemon). Until a rescan watches
+	 * everything again, selectors_tick() rescans the tree every second, so
+	 * a cgroup created meanwhile is attached within a second, not never.
+	 */
+	bool blind;
+	bool blind_logged; /* the warning of this episode was given */
 	uint64_t attached, detached, rescans, overflows, errors;
 	uint64_t followed;  /* pending cgroups created again that the kernel had attached in mkdir */
 	uint64_t late;      /* ... that the daemon attached after mkdir (the path was not followed) */
@@ -150,6 +159,9 @@ void selectors_handle(struct selectors *s);
 
 /* Walk the whole cgroup tree: watches and matches. */
 void selectors_rescan(struct selectors *s);
+
+/* Once a second: while some directory cannot be watched (blind), rescan. */
+void selectors_tick(struct selectors *s);
 
 /*
  * Would attaching this cgroup (absolute, canonical) confine the daemon? It

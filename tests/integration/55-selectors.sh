@@ -6,6 +6,8 @@
 # that exist and to those created later (inotify on cgroupfs), deep globs
 # included; an explicit attachment wins over a selector; removing a cgroup
 # or the selector removes what it attached; selectors survive a restart.
+# With the user's inotify watches used up by a confined root (the same
+# user), the daemon rescans the tree every second instead.
 # The window between mkdir and the attachment is measured: a workload
 # started in the new cgroup right after mkdir retries a denied exec until
 # the first denial.
@@ -71,6 +73,46 @@ rmdir $S/a.service
 i=0
 while [ $i -lt 50 ] && enforcerctl list | grep -q "attached $S/a.service"; do sleep 0.1; i=$((i + 1)); done
 expect_eq "a removed cgroup's attachment is gone" 0 "$(enforcerctl list | grep -c "attached $S/a.service")"
+
+# A confined root is the same user as the daemon, and uses up the user's inotify watches: a pod
+# created then, whose directory the daemon cannot watch, still has its containers attached, by a
+# rescan of the tree within a second.
+mkdir $S/hog.service
+i=0
+while [ $i -lt 50 ] && ! enforcerctl list | grep -q "attached $S/hog.service"; do sleep 0.1; i=$((i + 1)); done
+expect_eq "the hog's cgroup is confined (control)" EPERM "$(in_cgroup $S/hog.service enf-probe exec /usr/bin/wget)"
+old_max=$(cat /proc/sys/fs/inotify/max_user_watches)
+inuse=$(cat /proc/[0-9]*/fdinfo/* 2>/dev/null | grep -c '^inotify wd:')
+echo $((inuse + 20)) >/proc/sys/fs/inotify/max_user_watches
+rm -rf /tmp/hog && mkdir /tmp/hog && : >/tmp/hog.out
+# Not through in_cgroup (a function: $! would be its subshell, and the kill would miss the hog).
+sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' in_cgroup $S/hog.service \
+	enf-baseline inotify-hog /tmp/hog 1000 60 >/tmp/hog.out &
+HOG=$!
+i=0
+while [ $i -lt 100 ] && [ ! -s /tmp/hog.out ]; do sleep 0.1; i=$((i + 1)); done
+expect_contains "a confined root uses up the user's inotify watches" ENOSPC "$(cat /tmp/hog.out)"
+K2=$CG/kubepods.slice/kubepods-burstable.slice/pod2.slice
+mkdir $K2
+sleep 0.3
+mkdir $K2/cri-containerd-new.scope
+i=0
+while [ $i -lt 50 ] && ! enforcerctl list | grep -q "attached $K2/cri-containerd-new.scope"; do sleep 0.1; i=$((i + 1)); done
+expect_eq "a container of a pod created then is confined all the same" EPERM \
+	"$(in_cgroup $K2/cri-containerd-new.scope enf-probe exec /usr/bin/wget)"
+expect_contains "the daemon says why, and what it does instead" "rescanned every second" "$(cat "$DAEMON_LOG")"
+kill $HOG 2>/dev/null
+wait $HOG 2>/dev/null
+echo "$old_max" >/proc/sys/fs/inotify/max_user_watches
+i=0
+while [ $i -lt 100 ] && ! grep -q "the cgroup tree is watched again" "$DAEMON_LOG"; do sleep 0.1; i=$((i + 1)); done
+expect_contains "...and when it can watch again (within 10 s; full walks: $(enforcerctl stats --prometheus |
+	sed -n 's/^enforcer_selector_rescans_total //p'))" "the cgroup tree is watched again" "$(cat "$DAEMON_LOG")"
+mkdir $K2/cri-containerd-later.scope
+i=0
+while [ $i -lt 50 ] && ! enforcerctl list | grep -q "attached $K2/cri-containerd-later.scope"; do sleep 0.1; i=$((i + 1)); done
+expect_eq "then a container created later is confined as before" EPERM \
+	"$(in_cgroup $K2/cri-containerd-later.scope enf-probe exec /usr/bin/wget)"
 
 # Selectors survive a restart and keep applying.
 kill9_daemon
