@@ -53,6 +53,7 @@ static const char *hook_name(__u32 hook)
 	case ENF_HOOK_SELF_SIGIO:      return "self:sigio-daemon";
 	case ENF_HOOK_SELF_LINK:       return "self:link-protected";
 	case ENF_HOOK_SELF_LOCK:       return "self:lock-protected";
+	case ENF_HOOK_SELF_TASK_SET:   return "self:task-set";
 	/* the confinement baseline */
 	case ENF_HOOK_BASE_MOUNT:        return "baseline:mount";
 	case ENF_HOOK_BASE_UMOUNT:       return "baseline:umount";
@@ -80,6 +81,7 @@ static const char *hook_name(__u32 hook)
 	case ENF_HOOK_BASE_CONSOLE: return "baseline:console";
 	case ENF_HOOK_BASE_FS_STOP:      return "baseline:fs-stop";
 	case ENF_HOOK_BASE_DM_CONTROL:   return "baseline:dm-control";
+	case ENF_HOOK_BASE_TASK_SET:     return "baseline:task-set";
 	}
 	return "unknown";
 }

@@ -135,6 +135,7 @@ enum enf_hook {
 	ENF_HOOK_SELF_SIGIO     = 76, /* a signal to enforcerd through file ownership (F_SETOWN, O_ASYNC) */
 	ENF_HOOK_SELF_LINK      = 77, /* a new hard link to a protected file or one in a protected directory */
 	ENF_HOOK_SELF_LOCK      = 78, /* a file lock on bpffs or a protected inode (it would keep enforcerd from starting) */
+	ENF_HOOK_SELF_TASK_SET  = 79, /* enforcerd's resource limits, priority, scheduling or OOM score (prlimit, /proc/PID/oom_score_adj) */
 	/*
 	 * The confinement baseline (lsm-progs/baseline.bpf.c): what every
 	 * profile refuses unless it opts out (ENF_BASELINE_*): 96..127.
@@ -163,8 +164,9 @@ enum enf_hook {
 	ENF_HOOK_BASE_PERF       = 117, /* perf's privilege (CAP_PERFMON): other processes' samples, a whole CPU's */
 	ENF_HOOK_BASE_SIGIO      = 118, /* a signal arranged through file ownership (F_SETOWN, O_ASYNC, F_SETSIG) to a task outside the domain */
 	ENF_HOOK_BASE_CONSOLE    = 119, /* opening the console's devices: input (keys read or typed), virtual consoles, their screens */
-	ENF_HOOK_BASE_FS_STOP    = 120, /* freezing a filesystem or shutting it down (FIFREEZE, FS_IOC_SHUTDOWN): every writer on the node stops */
+	ENF_HOOK_BASE_FS_STOP    = 120, /* freezing a filesystem, thawing it, or shutting it down (FIFREEZE, FITHAW, FS_IOC_SHUTDOWN): every writer on the node stops */
 	ENF_HOOK_BASE_DM_CONTROL = 121, /* opening /dev/mapper/control: suspending, remapping or replacing any device-mapper device */
+	ENF_HOOK_BASE_TASK_SET   = 122, /* another process's resource limits, priority, scheduling or OOM score, outside the domain: ends in SIGKILL or starves it */
 };
 
 /* Why a decision was made the way it was (event.reason). */
@@ -251,7 +253,7 @@ struct enf_profile_val {
 #define ENF_BASELINE_LOCKDOWN (1u << 9) /* what kernel lockdown refuses root: raw I/O ports, /dev/mem, MSRs, /proc/kcore, ... */
 #define ENF_BASELINE_PTRACE_READ (1u << 10) /* ptrace read access outside the domain: /proc/PID/{fd,environ,maps,exe,ns} */
 #define ENF_BASELINE_TTY_INJECT (1u << 11) /* typing into a terminal others read: TIOCSTI, TIOCLINUX */
-#define ENF_BASELINE_SIGNAL  (1u << 12) /* signals to tasks outside the profile's domain */
+#define ENF_BASELINE_SIGNAL  (1u << 12) /* signals to tasks outside the profile's domain, and what ends in one: their rlimits, priorities, OOM score */
 #define ENF_BASELINE_CONSOLE (1u << 13) /* the console's devices: input, uinput, uhid, tty0-63, /dev/console, vcs */
 #define ENF_BASELINE_ALL     ((1u << 14) - 1)
 

@@ -53,6 +53,7 @@
  */
 #include "common.bpf.h"
 #include "verdict.bpf.h"
+#include "cgroup.bpf.h"
 #include "baseline.bpf.h"
 #include "self.bpf.h"
 #include "domain.bpf.h"
@@ -78,6 +79,24 @@ __noinline int enf_baseline_refuse(__u32 hook, __u32 optout_bit, int status)
 	if (d.prof.baseline_optout & optout_bit)
 		d.action = ENF_ACT_AUDIT;
 	return finish(&d, NULL, 0) ? -EPERM : 0;
+}
+
+/*
+ * A cgroup2 controller file of cgroup cgrp (an address: cgroup_of_file(),
+ * baseline.bpf.h) opened for writing by a task governed as status says.
+ * A cgroup's limits are its processes': memory.max under their usage makes
+ * the kernel's memory controller kill one of them, no signal asked (a
+ * confined root writing 0 to enforcerd.service's memory.max kills the
+ * daemon); cpu.max, cpu.idle, io.max and cpuset.cpus starve them. So only
+ * a cgroup the caller's own profile governs (its own, or one below it),
+ * word signal, hook baseline:task-set. cgroup.* files are self-protection's
+ * (self.bpf.h), whatever the cgroup.
+ */
+__noinline int enf_cgroup_write_refuse(__u64 cgrp, int status)
+{
+	if (status <= 0 || cgroup_profile_status(cgrp) == status)
+		return 0;
+	return enf_baseline_refuse(ENF_HOOK_BASE_TASK_SET, ENF_BASELINE_SIGNAL, status);
 }
 
 static __always_inline int baseline_check(enum enf_hook hook, __u32 optout_bit)
@@ -421,16 +440,19 @@ static __always_inline int tty_inject_check(unsigned int cmd)
  * until someone thaws it (the root filesystem: the node hangs, enforcerd
  * with it); the shutdown ioctl that ext4, XFS and f2fs share
  * (EXT4_IOC_SHUTDOWN, XFS_IOC_GOINGDOWN, F2FS_IOC_SHUTDOWN: one number) fails
- * every later I/O of it until it is mounted again. Both take CAP_SYS_ADMIN,
- * that of the filesystem's user namespace; the same numbers for a 32-bit
- * task. Thawing is not refused.
+ * every later I/O of it until it is mounted again. FITHAW too: the freeze
+ * it ends is someone else's (a backup's snapshot, taken while nothing
+ * writes), and a task that may not freeze has no freeze of its own to end.
+ * All three take CAP_SYS_ADMIN, that of the filesystem's user namespace;
+ * the same numbers for a 32-bit task.
  */
 #define FIFREEZE        0xC0045877 /* _IOWR('X', 119, int) */
+#define FITHAW          0xC0045878 /* _IOWR('X', 120, int) */
 #define FS_IOC_SHUTDOWN 0x8004587D /* _IOR('X', 125, __u32) */
 
 static __always_inline int fs_stop_check(unsigned int cmd)
 {
-	if (cmd != FIFREEZE && cmd != FS_IOC_SHUTDOWN)
+	if (cmd != FIFREEZE && cmd != FITHAW && cmd != FS_IOC_SHUTDOWN)
 		return 0;
 	return baseline_check(ENF_HOOK_BASE_FS_STOP, ENF_BASELINE_MOUNT);
 }

@@ -51,6 +51,40 @@ static __always_inline struct proc_inode *proc_inode_of(struct inode *inode)
 	return (struct proc_inode *)((char *)inode - bpf_core_field_offset(struct proc_inode, vfs_inode));
 }
 
+/*
+ * The task a /proc/PID (or /proc/PID/task/TID) file is of, as an address:
+ * its proc_inode's pid's task; 0 for any other file, mem (ptrace's attach
+ * check decides its open), or a task that has exited.
+ */
+static __always_inline __u64 proc_task_of(struct dentry *dentry, struct inode *inode)
+{
+	struct proc_inode *pi;
+	struct hlist_node *first;
+	struct pid *pid;
+	char name[4] = {};
+
+	if (!inode || BPF_CORE_READ(inode, i_sb, s_magic) != PROC_SUPER_MAGIC)
+		return 0;
+	pi = proc_inode_of(inode);
+	pid = BPF_CORE_READ(pi, pid);
+	if (!pid)
+		return 0;
+	if (bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(dentry, d_name.name)) == 4 &&
+	    name[0] == 'm' && name[1] == 'e' && name[2] == 'm')
+		return 0;
+	first = BPF_CORE_READ(pid, tasks[PIDTYPE_PID].first);
+	if (!first)
+		return 0;
+	return (__u64)(unsigned long)first - bpf_core_field_offset(struct task_struct, pid_links);
+}
+
+/*
+ * A cgroup2 controller file opened for writing (enf_cgroup_write_refuse(),
+ * baseline.bpf.c): 0, or -EPERM when cgroup cgrp (an address) is outside
+ * the caller's profile.
+ */
+extern int enf_cgroup_write_refuse(__u64 cgrp, int status);
+
 /* s begins with want's first len bytes (s holds at least len). */
 static __always_inline bool name_starts_with(const char *s, const char *want, int len)
 {
@@ -114,6 +148,23 @@ static __always_inline struct kernfs_node *kernfs_parent(struct kernfs_node *kn)
 	if (bpf_core_field_exists(struct kernfs_node___parent, parent))
 		return BPF_CORE_READ((struct kernfs_node___parent *)kn, parent);
 	return BPF_CORE_READ(kn, __parent);
+}
+
+#ifndef CGROUP2_SUPER_MAGIC
+#define CGROUP2_SUPER_MAGIC 0x63677270
+#endif
+
+/* The cgroup (an address) whose cgroup2 file inode is, 0 for any other file. */
+static __always_inline __u64 cgroup_of_file(struct inode *inode)
+{
+	struct kernfs_node *kn, *dir;
+
+	if (!inode || BPF_CORE_READ(inode, i_sb, s_magic) != CGROUP2_SUPER_MAGIC)
+		return 0;
+	kn = kernfs_node_of(inode);
+	if (!kn || !(dir = kernfs_parent(kn)))
+		return 0;
+	return (__u64)(unsigned long)BPF_CORE_READ(dir, priv);
 }
 
 /*

@@ -356,3 +356,95 @@ int BPF_PROG(enf_sigio_fcntl, struct file *file, unsigned int cmd, unsigned long
 		return 0;
 	return lsm_verdict(enf_sigio_arrange(hook_arg_number(ctx, 0), ENF_SIGIO_ARM));
 }
+
+/*
+ * What reaches another process without a signal or ptrace, and ends in
+ * one or starves it: neither task_kill nor ptrace_access_check is asked.
+ *  - prlimit(2) of its resource limits: RLIMIT_CPU makes the kernel
+ *    SIGKILL it once it has used that much CPU (posix-cpu-timers, forced:
+ *    even a namespace's init), RLIMIT_FSIZE 0 kills it at its next write
+ *    (SIGXFSZ), RLIMIT_NOFILE 0 stops its accepts. The kernel asks for the
+ *    same uid, or CAP_SYS_RESOURCE (check_prlimit_permission()): a
+ *    confined root has both, nobody has the first for nobody's processes.
+ *  - setpriority(2), sched_setscheduler(2)/sched_setattr(2)/
+ *    sched_setaffinity(2), ioprio_set(2), /proc/PID/timerslack_ns:
+ *    nice 19, SCHED_IDLE, one busy CPU, the idle I/O class.
+ *  - /proc/PID/oom_score_adj (and oom_adj, autogroup, coredump_filter,
+ *    clear_refs, ...) opened for writing: a score of 1000 makes the
+ *    node's next out-of-memory kill that process, raising it needs no
+ *    capability, and the workload can run the node out of memory.
+ * So each is decided as a signal would be, word signal (hook
+ * baseline:task-set): within the profile's domain only. The caller's own
+ * thread group is; enforcerd is refused by self-protection, whatever the
+ * profile's opt-outs.
+ */
+static __always_inline int task_set_refuse(struct task_struct *p, __u64 target)
+{
+	int status;
+
+	if (p->tgid == bpf_get_current_task_btf()->tgid)
+		return 0;
+	if (is_daemon(p) && enf_self_refuse(ENF_HOOK_SELF_TASK_SET))
+		return -EPERM;
+	status = current_profile_status();
+	if (status == 0)
+		return 0;
+	return lsm_verdict(enf_domain_refuse(target, ENF_HOOK_BASE_TASK_SET, ENF_BASELINE_SIGNAL, ENF_DOMAIN_ANY_EXE,
+					     status));
+}
+
+SEC("lsm/task_setrlimit")
+int BPF_PROG(enf_task_setrlimit, struct task_struct *p, unsigned int resource, struct rlimit *new_rlim, int ret)
+{
+	if (ret != 0)
+		return ret;
+	return task_set_refuse(p, hook_arg_number(ctx, 0));
+}
+
+SEC("lsm/task_setnice")
+int BPF_PROG(enf_task_setnice, struct task_struct *p, int nice, int ret)
+{
+	if (ret != 0)
+		return ret;
+	return task_set_refuse(p, hook_arg_number(ctx, 0));
+}
+
+SEC("lsm/task_setscheduler")
+int BPF_PROG(enf_task_setscheduler, struct task_struct *p, int ret)
+{
+	if (ret != 0)
+		return ret;
+	return task_set_refuse(p, hook_arg_number(ctx, 0));
+}
+
+SEC("lsm/task_setioprio")
+int BPF_PROG(enf_task_setioprio, struct task_struct *p, int ioprio, int ret)
+{
+	if (ret != 0)
+		return ret;
+	return task_set_refuse(p, hook_arg_number(ctx, 0));
+}
+
+/*
+ * A /proc/PID file (or /proc/PID/task/TID) opened for writing, by a
+ * governed task (status), for task `task` (an address, proc_task_of()):
+ * decided as above. mem is not asked here: its open asks ptrace's attach
+ * check, which decides it (baseline:ptrace). The daemon is compared by
+ * its pid alone (no typed pointer here to find its mark).
+ */
+__noinline int enf_proc_task_write_refuse(__u64 task, int status)
+{
+	struct task_struct *t = (struct task_struct *)(unsigned long)task;
+	struct enf_config *cfg;
+	int tgid;
+
+	if (!task || status == 0)
+		return 0;
+	tgid = BPF_CORE_READ(t, tgid);
+	if (tgid == bpf_get_current_task_btf()->tgid)
+		return 0;
+	cfg = engine_settings();
+	if (cfg && cfg->daemon_tgid && tgid == (int)cfg->daemon_tgid && enf_self_refuse(ENF_HOOK_SELF_TASK_SET))
+		return -EPERM;
+	return enf_domain_refuse(task, ENF_HOOK_BASE_TASK_SET, ENF_BASELINE_SIGNAL, ENF_DOMAIN_ANY_EXE, status);
+}

@@ -36,6 +36,13 @@ extern int enf_domain_refuse(__u64 target, __u32 hook, __u32 optout_bit, __u32 o
 extern int enf_sigio_arrange(__u64 file, __u32 how);
 extern int enf_sigio_refuse(__u64 target, __u64 fown);
 
+/*
+ * A /proc/PID file opened for writing by a task governed as status says:
+ * 0, or -EPERM when PID (task, an address: proc_task_of()) is outside the
+ * profile's domain (domain.bpf.c, baseline:task-set).
+ */
+extern int enf_proc_task_write_refuse(__u64 task, int status);
+
 /* The ioctls that set a file's owner or arm its signal (asm-generic's numbers: x86, arm64, riscv). */
 #define FIOASYNC  0x5452
 #define FIOSETOWN 0x8901

@@ -6,7 +6,7 @@
  *   write    file_open (FMODE_WRITE, O_APPEND, O_TRUNC), path_truncate
  *   create   path_mknod (also open(O_CREAT) of a new file), path_mkdir,
  *            path_symlink, the new name of path_link and of path_rename
- *   delete   path_unlink, path_rmdir
+ *   delete   path_unlink, path_rmdir, and the name a rename replaces
  *   rename   path_rename: the source, and the destination (which is also a
  *            create: a name appears there); moving a directory that holds
  *            guarded paths is refused (they would leave their rules)
@@ -28,6 +28,7 @@
 #include "verdict.bpf.h"
 #include "self.bpf.h" /* self-protection of the engine's files, for tasks a profile governs */
 #include "baseline.bpf.h" /* sysctls, release_agent, ...: what the kernel runs as root */
+#include "domain.bpf.h" /* /proc/PID files of processes outside the profile's domain */
 
 /*
  * The decision for an entry added to or removed from directory dir:
@@ -104,9 +105,18 @@ int BPF_PROG(enf_file_open, struct file *file, int ret)
 	status = current_profile_status();
 	if (status == 0)
 		return 0;
-	if ((mask & CLASS_BIT(ENF_CLASS_WRITE)) &&
-	    write_refused(file->f_path.dentry, file->f_inode, ENF_HOOK_SELF_OPEN, status))
-		return -EPERM;
+	if (mask & CLASS_BIT(ENF_CLASS_WRITE)) {
+		__u64 task, cgrp;
+
+		if (write_refused(file->f_path.dentry, file->f_inode, ENF_HOOK_SELF_OPEN, status))
+			return -EPERM;
+		task = proc_task_of(file->f_path.dentry, file->f_inode);
+		if (task && enf_proc_task_write_refuse(task, status))
+			return -EPERM;
+		cgrp = cgroup_of_file(file->f_inode);
+		if (cgrp && enf_cgroup_write_refuse(cgrp, status))
+			return -EPERM;
+	}
 	if (device_open_refused(file->f_inode, status))
 		return -EPERM;
 	return decide_object(status, file->f_path.dentry, file->f_path.mnt, mask, ENF_HOOK_FILE_OPEN, 0);
@@ -193,7 +203,16 @@ int BPF_PROG(enf_path_rename, const struct path *old_dir, struct dentry *old_den
 				ENF_HOOK_PATH_RENAME, CHECK_GUARD_MOVE);
 	if (ret != 0)
 		return ret;
-	/* The destination gains a name; a replaced or exchanged one is moved too. */
+	/*
+	 * The destination gains a name; an exchanged one is moved too. One that
+	 * is replaced is deleted (Landlock asks for its removal too): without
+	 * delete, `mv /tmp/evil /srv/logs/app.log` would do what `rm` may not.
+	 * Read as a number: 6.12's verifier takes d_inode, loaded through the
+	 * hook's trusted pointer, for non-NULL and drops the test (every rename
+	 * then asked delete, 72 on trixie).
+	 */
+	if (BPF_CORE_READ(new_dentry, d_inode) && !(flags & RENAME_EXCHANGE))
+		dst_mask |= CLASS_BIT(ENF_CLASS_DELETE);
 	ret = decide_dir_change(status, new_dir, new_dentry, dst_mask, ENF_HOOK_PATH_RENAME, CHECK_GUARD_MOVE);
 	if (ret != 0)
 		return ret;

@@ -45,7 +45,13 @@ struct match_result {
  */
 struct walked_name {
 	__u64 ptr;                               /* d_name.name */
-	__u64 word[ENF_SHORT_NAME_MAX / 8];      /* the whole name, NUL-padded, when is_short */
+	union {
+		__u64 word[ENF_SHORT_NAME_MAX / 8];  /* the whole name, NUL-padded, when is_short */
+		struct {                             /* a longer name in the dentry's inline buffer (path.bpf.c) */
+			__u32 seq;                       /* the dentry's d_seq, read before the window in use */
+			__u32 in_place;                  /* 1: the name must be checked against seq when read */
+		};
+	};
 	__u32 len;                               /* d_name.len */
 	__u32 is_short;                          /* len <= ENF_SHORT_NAME_LEN and word[] holds it */
 };

@@ -119,11 +119,33 @@ static __always_inline __u64 name_word(__u64 w, __u32 len, __u32 k)
 }
 
 /*
+ * Read dentry d's d_seq (__d_move() makes it odd while it moves d, then
+ * even again) into *seq: false when unreadable. Into map memory, not the
+ * stack: the deepest call chains (bprm_check's) are at 6.1's 512 bytes.
+ */
+static __always_inline bool read_dentry_seq(__u64 d, __u32 *seq)
+{
+	return bpf_probe_read_kernel(seq, sizeof(*seq),
+				     (void *)(unsigned long)(d + bpf_core_field_offset(struct dentry, d_seq.seqcount.sequence))) == 0;
+}
+
+/*
  * Record dentry d (its window just read) as component slot: the dentry, its
  * name pointer and length, and, when the name is short and stored inline
  * (the case of almost every name), the name itself as the trie key wants it.
  * The bytes of d_iname past the NUL are whatever a longer earlier name
  * left: they are masked off by length.
+ *
+ * A longer name is read when it is matched, after the walk. One stored
+ * elsewhere stays as it was (a rename gives the dentry another allocation,
+ * and the old one is freed after RCU, which this program holds). One in
+ * the inline buffer (23 bytes up to 31 on 6.1, 39 on 6.12) is overwritten
+ * in place by a rename: read then, it would be the new name under the old
+ * parents, which a rename racing the open chooses (/data/x/<26 bytes>
+ * renamed to /data/y/public in a loop, read as /data/x/public). So d_seq is
+ * read, the window read again after it (it is what the walk goes on with),
+ * and the match reads d_seq once more after the name: the name is used only
+ * when no move of d began or was under way in between (trie_edge()).
  */
 static __always_inline void record_component(struct enf_task_ctx *tc, __u32 slot, __u64 d)
 {
@@ -139,6 +161,7 @@ static __always_inline void record_component(struct enf_task_ctx *tc, __u32 slot
 	c = &tc->name[slot];
 	tc->top[slot] = d;
 	c->is_short = 0;
+	c->in_place = 0;
 	if (o_len > ENF_DENTRY_WINDOW - 4 || o_name > ENF_DENTRY_WINDOW - 8) {
 		/* A layout the window does not cover (no kernel we know): read the name pointer. */
 		c->ptr = (__u64)(unsigned long)BPF_CORE_READ((struct dentry *)(unsigned long)d, d_name.name);
@@ -149,8 +172,18 @@ static __always_inline void record_component(struct enf_task_ctx *tc, __u32 slot
 	ptr = *(__u64 *)((char *)tc->window + o_name);
 	c->ptr = ptr;
 	c->len = len;
-	if (o_inline > ENF_DENTRY_WINDOW - ENF_SHORT_NAME_MAX || len > ENF_SHORT_NAME_LEN ||
-	    ptr != d + base + o_inline)
+	if (o_inline == ENF_NO_INLINE_NAME || ptr != d + base + o_inline)
+		return;
+	if (len > ENF_SHORT_NAME_LEN) {
+		c->in_place = 1;
+		if (!read_dentry_seq(d, &c->seq))
+			c->seq = 1;
+		if (bpf_probe_read_kernel(tc->window, sizeof(tc->window), (void *)(unsigned long)(d + base)) < 0 ||
+		    *(__u32 *)((char *)tc->window + o_len) != len || *(__u64 *)((char *)tc->window + o_name) != ptr)
+			c->seq = 1; /* moved meanwhile, or unreadable: its match fails closed */
+		return;
+	}
+	if (o_inline > ENF_DENTRY_WINDOW - ENF_SHORT_NAME_MAX)
 		return;
 	for (__u32 k = 0; k < ENF_SHORT_NAME_MAX / 8; k++)
 		c->word[k] = name_word(*(__u64 *)((char *)tc->window + o_inline + 8 * k), len, k);
@@ -415,6 +448,20 @@ static __always_inline struct dentry *top_component(struct enf_task_ctx *tc, __u
 }
 
 /*
+ * Whether component idx, a name read in place (record_component()), may
+ * have changed since the walk: its dentry moved, or was moving, after the
+ * walk's d_seq. The walk's window is free by now: d_seq is read there.
+ */
+static __always_inline bool name_moved(struct enf_task_ctx *tc, struct walked_name *c, __u32 idx)
+{
+	__u32 *now = (__u32 *)tc->window;
+
+	if (!c->in_place)
+		return false;
+	return (c->seq & 1) || !read_dentry_seq(tc->top[idx & (ENF_TOP_DENTRIES - 1)], now) || *now != c->seq;
+}
+
+/*
  * The edge from tc->trie.node named like component idx of the walk:
  * path_trie for a short name (one small key to hash), path_trie_long
  * otherwise (enforcer_abi.h). A short inline name was read by the walk
@@ -443,8 +490,11 @@ static __always_inline struct enf_node_val *trie_edge(struct trie_match *m, __u3
 	n = bpf_probe_read_kernel_str(key.name, sizeof(key.name), name);
 	if (n < 0)
 		goto fault;
-	if (n < ENF_SHORT_NAME_MAX)
+	if (n < ENF_SHORT_NAME_MAX) {
+		if (name_moved(tc, c, idx))
+			goto fault;
 		return bpf_map_lookup_elem(&path_trie, &key); /* the whole name fitted */
+	}
 	scratch = task_scratch();
 	if (!scratch)
 		goto fault;
@@ -453,6 +503,8 @@ static __always_inline struct enf_node_val *trie_edge(struct trie_match *m, __u3
 	lkey->parent = tc->trie.node;
 	__builtin_memset(lkey->name, 0, sizeof(lkey->name));
 	if (bpf_probe_read_kernel_str(lkey->name, sizeof(lkey->name), name) < 0)
+		goto fault;
+	if (name_moved(tc, c, idx))
 		goto fault;
 	return bpf_map_lookup_elem(&path_trie_long, lkey);
 fault:

@@ -276,22 +276,41 @@ static bool restricts(const __u8 *exact, const __u8 *subtree)
 	return false;
 }
 
+static bool has_rule(const __u8 *exact, const __u8 *subtree)
+{
+	for (int c = 0; c < ENF_CLASS_COUNT; c++)
+		if (exact[c] != ENF_ACT_NONE || subtree[c] != ENF_ACT_NONE)
+			return true;
+	return false;
+}
+
 /*
- * Mark every node that a deny or audit rule names, and all its ancestors,
- * as guarded: renaming one would carry restricted paths away from their
- * rules. Parents precede children, so one pass from the leaves suffices.
+ * Mark as guarded (no rename may carry it away or put something in its
+ * place: lsm-progs/decide.bpf.c, CHECK_GUARD_MOVE) every node that a deny
+ * or audit rule names, and every node with a rule of any action below it.
+ * The refer rule compares only what a moved directory and its content
+ * inherit at either name; rules deeper than the name would apply to the
+ * moved content unseen: a denied directory moved onto /srv/r/shared, where
+ * a rule allows reading /srv/r/shared/pub and all below it, would have its
+ * pub/ read. Moving a restricted one away would take its paths out of
+ * their rules. Parents precede children: one pass from the leaves.
  */
 static void mark_guarded(struct bundle *b)
 {
-	for (uint32_t i = 0; i < b->n_from; i++)
+	for (uint32_t i = 0; i < b->n_from; i++) {
+		struct bundle_node *n = &b->nodes[b->from[i].node];
+
 		if (restricts(b->from[i].actions.exact, b->from[i].actions.subtree))
-			b->nodes[b->from[i].node].val.flags |= ENF_NODE_GUARDED;
+			n->val.flags |= ENF_NODE_GUARDED;
+		if (n->parent != BUNDLE_NO_PARENT && has_rule(b->from[i].actions.exact, b->from[i].actions.subtree))
+			b->nodes[n->parent].val.flags |= ENF_NODE_GUARDED;
+	}
 	for (uint32_t i = b->n_nodes; i-- > 1;) {
 		struct bundle_node *n = &b->nodes[i];
 
 		if (restricts(n->val.exact, n->val.subtree))
 			n->val.flags |= ENF_NODE_GUARDED;
-		if (n->val.flags & ENF_NODE_GUARDED)
+		if ((n->val.flags & ENF_NODE_GUARDED) || has_rule(n->val.exact, n->val.subtree))
 			b->nodes[n->parent].val.flags |= ENF_NODE_GUARDED;
 	}
 }

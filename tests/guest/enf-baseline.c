@@ -18,9 +18,17 @@
  *   swapon FILE [ia32]        swapon(2) of FILE; ia32: the 32-bit syscall (int 0x80)
  *   swapoff FILE              swapoff(2) of FILE
  *   kill PID SIG              kill(2) of PID with signal number SIG
- *   fs-stop freeze|shutdown DIR
- *                             FIFREEZE, or the shutdown ioctl (FS_IOC_SHUTDOWN, flag
- *                             NOLOGFLUSH), on DIR's filesystem
+ *   inotify-hog DIR N SECONDS  inotify watches on N new directories under DIR until the user's
+ *                             watches run out (ENOSPC); prints how many it holds, then holds
+ *                             them for SECONDS
+ *   task-set rlimit-cpu|nice|sched|ioprio|affinity PID
+ *                             another process's limits or priority: prlimit(2) of RLIMIT_CPU
+ *                             to 1 s (it is killed once it has used that), setpriority(2)
+ *                             to nice 19, sched_setscheduler(2) to SCHED_IDLE, ioprio_set(2)
+ *                             to the idle class, sched_setaffinity(2) to CPU 0
+ *   fs-stop freeze|thaw|shutdown DIR
+ *                             FIFREEZE, FITHAW, or the shutdown ioctl (FS_IOC_SHUTDOWN,
+ *                             flag NOLOGFLUSH), on DIR's filesystem
  *   sigio-stop PID            a pipe owned by PID (F_SETOWN) whose signal is SIGSTOP (F_SETSIG,
  *                             O_ASYNC), then a write to it: "ok" when PID is then stopped,
  *                             EPERM when it is not (the kernel sends it in silence)
@@ -87,9 +95,12 @@
 #include <sys/mman.h>
 #include <linux/kd.h>
 #include <linux/perf_event.h>
+#include <sys/inotify.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
@@ -459,7 +470,9 @@ static int do_kexec_file(const char *file)
  */
 static int do_fs_stop(const char *how, const char *dir)
 {
-	unsigned long cmd = strcmp(how, "freeze") == 0 ? 0xC0045877UL /* FIFREEZE */ : 0x8004587DUL; /* FS_IOC_SHUTDOWN */
+	unsigned long cmd = strcmp(how, "freeze") == 0 ? 0xC0045877UL /* FIFREEZE */ :
+			    strcmp(how, "thaw") == 0   ? 0xC0045878UL /* FITHAW */ :
+							 0x8004587DUL; /* FS_IOC_SHUTDOWN */
 	uint32_t flags = 2; /* FS_SHUTDOWN_FLAGS_NOLOGFLUSH */
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), err = 0;
 
@@ -469,6 +482,63 @@ static int do_fs_stop(const char *how, const char *dir)
 		err = errno;
 	close(fd);
 	return report(err);
+}
+
+/* Use up the user's inotify watches (see the usage above). */
+static int do_inotify_hog(const char *dir, int n, int seconds)
+{
+	int fd = inotify_init1(IN_CLOEXEC), held = 0, err = 0;
+	char path[4096];
+
+	if (fd < 0)
+		return report(errno);
+	for (int i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/%d", dir, i);
+		if (mkdir(path, 0700) < 0 && errno != EEXIST) {
+			err = errno;
+			break;
+		}
+		if (inotify_add_watch(fd, path, IN_CREATE) < 0) {
+			err = errno;
+			break;
+		}
+		held++;
+	}
+	printf("%d %s\n", held, err == ENOSPC ? "ENOSPC" : err ? strerror(err) : "ok");
+	fflush(stdout);
+	sleep((unsigned int)seconds);
+	close(fd);
+	return 0;
+}
+
+/* Another process's limits or priority (see the usage above). */
+static int do_task_set(const char *how, const char *pid_text)
+{
+	pid_t pid = (pid_t)atoi(pid_text);
+	long r;
+
+	if (strcmp(how, "rlimit-cpu") == 0) {
+		struct rlimit one = { .rlim_cur = 1, .rlim_max = 1 };
+
+		r = syscall(SYS_prlimit64, pid, RLIMIT_CPU, &one, NULL);
+	} else if (strcmp(how, "nice") == 0) {
+		r = setpriority(PRIO_PROCESS, (id_t)pid, 19);
+	} else if (strcmp(how, "sched") == 0) {
+		struct sched_param param = { .sched_priority = 0 };
+
+		r = sched_setscheduler(pid, SCHED_IDLE, &param);
+	} else if (strcmp(how, "ioprio") == 0) {
+		r = syscall(SYS_ioprio_set, 1 /* IOPRIO_WHO_PROCESS */, pid, 3 << 13 /* IOPRIO_CLASS_IDLE */);
+	} else if (strcmp(how, "affinity") == 0) {
+		cpu_set_t cpus;
+
+		CPU_ZERO(&cpus);
+		CPU_SET(0, &cpus);
+		r = sched_setaffinity(pid, sizeof(cpus), &cpus);
+	} else {
+		return report(EINVAL);
+	}
+	return report(r < 0 ? errno : 0);
 }
 
 /* The state letter of process pid (/proc/PID/stat), or 0. */
@@ -710,6 +780,10 @@ int main(int argc, char **argv)
 		return do_fs_stop(argv[2], argv[3]);
 	if (argc == 3 && strcmp(argv[1], "sigio-stop") == 0)
 		return do_sigio_stop(argv[2]);
+	if (argc == 5 && strcmp(argv[1], "inotify-hog") == 0)
+		return do_inotify_hog(argv[2], atoi(argv[3]), atoi(argv[4]));
+	if (argc == 4 && strcmp(argv[1], "task-set") == 0)
+		return do_task_set(argv[2], argv[3]);
 	if (argc == 4 && strcmp(argv[1], "kill") == 0)
 		return report(kill((pid_t)atoi(argv[2]), atoi(argv[3])) < 0 ? errno : 0);
 	if (argc == 3 && strcmp(argv[1], "swapoff") == 0)
@@ -794,6 +868,7 @@ int main(int argc, char **argv)
 		"       | bind|move-mount|move-mount-attached SRC DST | write PATH TEXT | pivot-root ROOT NEW OLD\n"
 		"       | reconfigure|mount-setattr|mount-setattr-hi DIR ro|rw | setns PID TYPE | setns-fd FD\n"
 		"       | swapon FILE [ia32] | swapoff FILE | kill PID SIG | perf PID CPU\n"
+		"       | task-set rlimit-cpu|nice|sched|ioprio|affinity PID | inotify-hog DIR N SECONDS\n"
 		"       | request-key TYPE DESC CALLOUT|- | request-key-hi TYPE DESC CALLOUT | held-key TYPE DESC\n"
 		"       | setxattr|io-uring-setxattr PATH NAME VALUE | removexattr|getxattr PATH NAME\n");
 	return 2;

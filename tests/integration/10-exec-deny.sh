@@ -31,12 +31,15 @@ expect_eq "verifier stats: one line per program plus the total" \
 # backport), came to 262,541 and 259,839 (2026-12-06), and the ceilings moved to leave about 2%.
 # Signals through file ownership (programs on file_set_fowner and file_fcntl; the ioctl and
 # file_send_sigiotask programs verify the recording and the domain check too): 270,015 and
-# 268,344, ceilings moved to leave about 2% again.
+# 268,344, ceilings moved to leave about 2% again. Another process's limits and priorities (four
+# programs, task_set*, each verifying the domain check) and /proc/PID and cgroup controller files in
+# file_open (two more global functions there), and the rename race check in the walk: 289,054 and
+# 288,231 (2026-12-06), ceilings at about 2%.
 # Over it, the lines above name each program's count, and lsm-progs/path.bpf.c says what keeps
 # them low.
 case $ENFORCER_KERNEL in
-bookworm) ceiling=275000 ;;
-trixie) ceiling=273000 ;;
+bookworm) ceiling=295000 ;;
+trixie) ceiling=294000 ;;
 *) ceiling= ;;
 esac
 total=$(sed -n 's/^enforcerd: verifier: all [0-9]* programs: [0-9]* ms to load, \([0-9]*\) instructions processed$/\1/p' \

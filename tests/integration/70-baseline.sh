@@ -144,6 +144,9 @@ expect_exit "unlink in the cgroup: x86-64's 87, ia32's swapon (control)" 0 c rm 
 expect_eq "FIFREEZE" EPERM "$(c enf-baseline fs-stop freeze $T)"
 expect_eq "FIFREEZE outside the cgroup gets past the capability check (control)" EOPNOTSUPP \
 	"$(enf-baseline fs-stop freeze $T)"
+expect_eq "FITHAW (ending a freeze someone outside made)" EPERM "$(c enf-baseline fs-stop thaw $T)"
+expect_eq "FITHAW outside the cgroup gets past the capability check: nothing is frozen (control)" EINVAL \
+	"$(enf-baseline fs-stop thaw $T)"
 expect_eq "the shutdown ioctl (FS_IOC_SHUTDOWN)" EPERM "$(c enf-baseline fs-stop shutdown $T)"
 expect_eq "...outside the cgroup: the filesystem has no such ioctl (control)" ENOTTY \
 	"$(enf-baseline fs-stop shutdown $T)"
@@ -295,6 +298,7 @@ expect_eq "opted out: fsconfig(CMD_RECONFIGURE)" ok "$(in_cgroup $CG/t70m enf-ba
 expect_eq "opted out: mount_setattr" ok "$(in_cgroup $CG/t70m enf-baseline mount-setattr $T/robind rw)"
 expect_eq "opted out: swapon gets past the capability check" EINVAL "$(in_cgroup $CG/t70m enf-baseline swapon $T/swapfile)"
 expect_eq "opted out: FIFREEZE gets past it too" EOPNOTSUPP "$(in_cgroup $CG/t70m enf-baseline fs-stop freeze $T)"
+expect_eq "opted out: FITHAW too" EINVAL "$(in_cgroup $CG/t70m enf-baseline fs-stop thaw $T)"
 expect_eq "opted out: device-mapper's control device gets the kernel's answer" "$dm" \
 	"$(in_cgroup $CG/t70m enf-probe open $T/dm-control r)"
 enf-baseline reconfigure $T/mnt-ro ro >/dev/null

@@ -9,7 +9,10 @@
 # subtree: rename, hard link, rename of the directory holding it, and
 # RENAME_EXCHANGE in both directions. Each is refused (reason "refer"); the
 # file stays unreadable. Controls: moves within the same rules, moves into
-# a stricter place, and the same moves outside the cgroup succeed.
+# a stricter place, and the same moves outside the cgroup succeed. A rename
+# that replaces a file is refused where deleting it is; a directory moved
+# onto a name with a rule below it (an allow inside a denied subtree) is
+# refused, since that rule would then decide its content.
 #
 # Then names relative to a root the attacker chooses: open_tree(OPEN_TREE_CLONE)
 # of /x/sub gives a detached tree where the file would be "/f", and
@@ -20,6 +23,8 @@
 . /enforcer/tests/integration/lib/lib.sh
 
 NOBODY="enf-asuser 65534 65534"
+LONG_NAMES="abcdefghijklmnopqrstuvwxyz abcdefghijklmnopqrstuvwxyz0123 abcdefghijklmnopqrstuvwxyz0123456789ab
+abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwx"
 
 setup_tree() {
 	rm -rf /x /elsewhere /strict /mnt/el /aud
@@ -46,6 +51,19 @@ setup_tree() {
 	mount --bind /x /mnt/xall || echo "note: bind mount failed"
 	mkdir -p /srv/pub/sub /mnt/ps && echo pub >/srv/pub/sub/f
 	mount --bind /srv/pub/sub /mnt/ps || echo "note: bind mount failed"
+	# Deletion refused under /keep; rename and create allowed there.
+	rm -rf /keep && mkdir -p /keep && echo kept >/keep/log && echo kept >/keep/nlog
+	for f in evil evil2 evil3 nevil ro1 ro2; do echo "$f" >/elsewhere/$f; done
+	# Read denied under /nest but for a deeper allow, /nest/pubx/pub/**, whose
+	# parent does not exist: a denied directory moved onto /nest/pubx would
+	# have its pub/ read.
+	rm -rf /nest && mkdir -p /nest/private/pub /nest/nprivate/pub /nest/shared/pub /nest/d2
+	echo secret >/nest/private/pub/secret && echo secret >/nest/nprivate/pub/secret
+	echo public >/nest/shared/pub/ok
+	chmod -R a+rwX /keep /nest && chmod a+w /elsewhere/*
+	# Names of 26, 30 and 38 bytes (held in the dentry, where a rename rewrites them: read after
+	# the walk only when no move began meanwhile) and 60 (stored apart).
+	rm -rf /long && for n in $LONG_NAMES; do mkdir -p /long/$n && echo secret >/long/$n/secret && echo public >/long/$n/public; done
 }
 setup_tree
 
@@ -55,7 +73,15 @@ REFER_FILE='"file":{"default":"allow","rules":[
   {"action":"deny","path":"/x/deep/**","access":["write"]},
   {"action":"deny","path":"/strict/**","access":["read","write"]},
   {"action":"audit","path":"/aud/**","access":["read"]},
-  {"action":"deny","path":"/chroot/secret","access":["read"]}]}'
+  {"action":"deny","path":"/chroot/secret","access":["read"]},
+  {"action":"deny","path":"/keep/**","access":["delete"]},
+  {"action":"deny","path":"/nest/**","access":["read"]},
+  {"action":"allow","path":"/nest/shared/pub/**","access":["read"]},
+  {"action":"allow","path":"/nest/pubx/pub/**","access":["read"]},
+  {"action":"deny","path":"/long/abcdefghijklmnopqrstuvwxyz/secret","access":["read"]},
+  {"action":"deny","path":"/long/abcdefghijklmnopqrstuvwxyz0123/secret","access":["read"]},
+  {"action":"deny","path":"/long/abcdefghijklmnopqrstuvwxyz0123456789ab/secret","access":["read"]},
+  {"action":"deny","path":"/long/abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwx/secret","access":["read"]}]}'
 compile_and_load refer '{"name":"refer","mode":"enforce",'"$REFER_FILE"'}'
 mkdir -p $CG/t72
 expect_exit "attach" 0 enforcerctl attach refer $CG/t72
@@ -90,6 +116,40 @@ expect_eq "as nobody: ...the allowed name still reads the allowed file" ok "$(n 
 expect_eq "rename across a bind mount: the kernel says EXDEV (unconfined)" EXDEV "$(enf-probe rename /x/sub/a /mnt/el/a)"
 expect_eq "link across a bind mount: the kernel says EXDEV (unconfined)" EXDEV "$(enf-probe link /x/sub/a /mnt/el/a)"
 expect_eq "rename across a bind mount, confined: EXDEV" EXDEV "$(c rename /x/sub/a /mnt/el/a)"
+
+# Long names match as short ones do (the check that no rename raced the walk passes when none did).
+for n in $LONG_NAMES; do
+	expect_eq "a rule through a ${#n}-byte name" EPERM "$(c open /long/$n/secret r)"
+	expect_eq "  beside it (control)" ok "$(c open /long/$n/public r)"
+done
+mkdir -p /long/abcdefghijklmnopqrstuvwxy_ && echo secret >/long/abcdefghijklmnopqrstuvwxy_/secret
+expect_eq "  a name that differs in its last byte (control)" ok "$(c open /long/abcdefghijklmnopqrstuvwxy_/secret r)"
+
+# A rename that replaces a file deletes it: refused where delete is, as rm is.
+expect_eq "rename over a file whose deletion is denied" EPERM "$(c rename /elsewhere/evil /keep/log)"
+expect_eq "...it keeps its content" kept "$(cat /keep/log)"
+expect_eq "as nobody: rename over it" EPERM "$(n rename /elsewhere/nevil /keep/nlog)"
+expect_eq "...it keeps its content" kept "$(cat /keep/nlog)"
+expect_eq "rm of it is denied too (control)" EPERM "$(c unlink /keep/log)"
+expect_eq "a rename to a new name there: no deletion (control)" ok "$(c rename /elsewhere/evil2 /keep/new)"
+expect_eq "a rename over a file where deletion is allowed (control)" ok "$(c rename /elsewhere/ro1 /elsewhere/ro2)"
+expect_eq "exchange with it: nothing deleted, but it would leave its rule (refer)" EPERM \
+	"$(c exchange /elsewhere/evil3 /keep/log)"
+
+# A directory moved onto a name that has a rule below it would be decided by
+# that rule: /nest/pubx/pub/** allows reading what /nest/** denies.
+expect_eq "the deeper allow reads (control)" ok "$(c open /nest/shared/pub/ok r)"
+expect_eq "what /nest/** denies" EPERM "$(c open /nest/private/pub/secret r)"
+expect_eq "move a denied directory onto a name with an allow rule below it" EPERM \
+	"$(c rename /nest/private /nest/pubx)"
+expect_eq "...its content is not read there" ENOENT "$(c open /nest/pubx/pub/secret r)"
+expect_eq "as nobody: the same move" EPERM "$(n rename /nest/nprivate /nest/pubx)"
+expect_eq "...its content is not read there" ENOENT "$(n open /nest/pubx/pub/secret r)"
+expect_eq "the guard: a name with a rule below it is not moved either" EPERM \
+	"$(c rename /nest/shared /nest/shared.old)"
+expect_eq "a directory moved onto a name with no rules below it (control)" ok "$(c rename /nest/d2 /nest/d3)"
+expect_eq "unconfined: the move onto /nest/pubx (control)" ok "$(enf-probe rename /nest/private /nest/pubx)"
+expect_eq "unconfined: rename over the file (control)" ok "$(enf-probe rename /elsewhere/evil3 /keep/log)"
 
 # A class that is only audited at the old name: audit rules never deny, so
 # the move is allowed and logged (reason refer, verdict audit).

@@ -247,6 +247,73 @@ wait $OUT 2>/dev/null
 refusal_logged baseline:signal "signal refusals are logged"
 expect_contains "  the event is a denial" '"verdict":"deny"' "$ev"
 
+# Another process's limits, priority, scheduling and OOM score: RLIMIT_CPU ends in the kernel's
+# SIGKILL, an OOM score of 1000 in the next out-of-memory kill, the rest starve it. None asks
+# task_kill or ptrace.
+cpu_limit() { awk '/^Max cpu time/ {print $4}' /proc/$1/limits; }
+nice_of() { awk '{print $19}' /proc/$1/stat; }
+sleep 1000 &
+OUT=$!
+sleep 0.2
+for how in rlimit-cpu nice sched ioprio affinity; do
+	expect_eq "confined root: $how of an unconfined sleep" EPERM "$(in_cgroup $CG/t73 enf-baseline task-set $how $OUT)"
+	expect_eq "confined root: $how within the domain (control)" ok "$(in_cgroup $CG/t73 enf-baseline task-set $how $INSIDE)"
+done
+expect_eq "  the sleep's CPU limit is unchanged" unlimited "$(cpu_limit $OUT)"
+expect_eq "  its nice too" 0 "$(nice_of $OUT)"
+expect_eq "  the one within the domain got both" "1 19" "$(cpu_limit $INSIDE) $(nice_of $INSIDE)"
+expect_eq "confined root: /proc/OUTSIDE/oom_score_adj opened for writing" refused \
+	"$(in_cgroup $CG/t73 sh -c "echo 1000 >/proc/$OUT/oom_score_adj" 2>/dev/null && echo ok || echo refused)"
+expect_eq "  its OOM score is unchanged" 0 "$(cat /proc/$OUT/oom_score_adj)"
+expect_eq "confined root: its own OOM score (control)" ok \
+	"$(in_cgroup $CG/t73 sh -c 'echo 500 >/proc/self/oom_score_adj' && echo ok)"
+expect_eq "confined root: the OOM score of a process within the domain (control)" 100 \
+	"$(in_cgroup $CG/t73 sh -c "echo 100 >/proc/$INSIDE/oom_score_adj" && cat /proc/$INSIDE/oom_score_adj)"
+expect_eq "confined root: an unconfined sleep's OOM score, read (control)" 0 \
+	"$(in_cgroup $CG/t73 cat /proc/$OUT/oom_score_adj)"
+expect_eq "confined root: enforcerd's nice" EPERM "$(in_cgroup $CG/t73 enf-baseline task-set nice $D)"
+DOOM=$(cat /proc/$D/oom_score_adj)
+expect_eq "confined root: enforcerd's OOM score" refused \
+	"$(in_cgroup $CG/t73 sh -c "echo 1000 >/proc/$D/oom_score_adj" 2>/dev/null && echo ok || echo refused)"
+expect_eq "  unchanged" "$DOOM" "$(cat /proc/$D/oom_score_adj)"
+logged "  self-protection logs it" self:task-set deny
+expect_eq "unconfined root: RLIMIT_CPU of the sleep (control)" ok "$(enf-baseline task-set rlimit-cpu $OUT)"
+expect_eq "  it took" 1 "$(cpu_limit $OUT)"
+expect_eq "unconfined root: its OOM score (control)" 1000 \
+	"$(sh -c "echo 1000 >/proc/$OUT/oom_score_adj" && cat /proc/$OUT/oom_score_adj)"
+kill $OUT; wait $OUT 2>/dev/null
+enf-asuser 65534 65534 sleep 1000 &
+OUT=$!
+sleep 0.2
+expect_eq "confined nobody: RLIMIT_CPU of nobody's unconfined sleep" EPERM \
+	"$(in_cgroup $CG/t73 $NOBODY enf-baseline task-set rlimit-cpu $OUT)"
+expect_eq "confined nobody: its nice" EPERM "$(in_cgroup $CG/t73 $NOBODY enf-baseline task-set nice $OUT)"
+expect_eq "unconfined nobody: RLIMIT_CPU of it (control)" ok "$($NOBODY enf-baseline task-set rlimit-cpu $OUT)"
+kill $OUT; wait $OUT 2>/dev/null
+# Another cgroup's controller files: memory.max under its processes' usage makes the kernel kill
+# one of them (the memory controller's OOM), no signal asked.
+if grep -qw memory $CG/cgroup.controllers && echo +memory >$CG/cgroup.subtree_control; then
+	mkdir -p $CG/t73mem
+	S=$(sleeper $CG/t73mem)
+	sleep 0.3
+	expect_eq "confined root: memory.max of an unconfined cgroup opened for writing" refused \
+		"$(in_cgroup $CG/t73 sh -c "echo 0 >$CG/t73mem/memory.max" 2>/dev/null && echo ok || echo refused)"
+	expect_eq "  its process lives" alive "$(fate $S)"
+	expect_eq "  its limit is unchanged" max "$(cat $CG/t73mem/memory.max)"
+	expect_eq "confined root: its own cgroup's memory.max (control)" ok \
+		"$(in_cgroup $CG/t73 sh -c "echo max >$CG/t73/memory.max" && echo ok)"
+	expect_eq "confined root: another cgroup's memory.max, read (control)" max "$(in_cgroup $CG/t73 cat $CG/t73mem/memory.max)"
+	S=$(sleeper $CG/t73mem)
+	sleep 0.3
+	expect_eq "unconfined root: memory.max 0 of that cgroup (control)" ok "$(echo 0 >$CG/t73mem/memory.max && echo ok)"
+	expect_eq "  the kernel kills its process" gone "$(fate $S)"
+	echo max >$CG/t73mem/memory.max
+else
+	fail "no memory controller to enable at $CG: the controller-file checks need one"
+fi
+refusal_logged baseline:task-set "limit and priority refusals are logged"
+expect_contains "  the event is a denial" '"verdict":"deny"' "$ev"
+
 # What ps reads asks read mode only where the kernel does not log (PTRACE_MODE_NOAUDIT): no event for it.
 sleep 1.1 # a fresh second of the event budget
 before=$(grep -c '"hook":"baseline:ptrace-read"' $AUDIT_LOG)
@@ -300,6 +367,10 @@ S=$(sleeper -)
 conf sigio $S 9 >/dev/null
 expect_eq "opted out of signal: SIGKILL through file ownership goes ahead" gone "$(fate $S)"
 logged "  logged as an audit verdict" baseline:sigio audit
+expect_eq "opted out of signal: an unconfined sleep's nice goes ahead" ok \
+	"$(in_cgroup $CG/t73 enf-baseline task-set nice $SLEEPER)"
+logged "  logged as an audit verdict" baseline:task-set audit
+expect_eq "opted out of signal: enforcerd's nice stays refused" EPERM "$(in_cgroup $CG/t73 enf-baseline task-set nice $D)"
 compile_and_load web "$WEB_PROFILE"
 expect_eq "cleared: refused again" EPERM "$(conf ptrace $SLEEPER)"
 expect_eq "cleared: the read refused again" refused \

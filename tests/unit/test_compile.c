@@ -231,7 +231,10 @@ static void test_from_and_guards(void)
 	EXPECT_TRUE(b->nodes[shadow].val.flags & ENF_NODE_GUARDED, "a denied file is guarded");
 	EXPECT_TRUE(b->nodes[etc].val.flags & ENF_NODE_GUARDED, "its parent is guarded");
 	EXPECT_TRUE(b->nodes[0].val.flags & ENF_NODE_GUARDED, "and the root");
-	EXPECT_TRUE(!(b->nodes[srv].val.flags & ENF_NODE_GUARDED), "an allow-only subtree is not guarded");
+	EXPECT_TRUE(!(b->nodes[srv].val.flags & ENF_NODE_GUARDED), "an allow-only subtree is not guarded itself");
+	EXPECT_TRUE(b->nodes[node_of(b, "/srv")].val.flags & ENF_NODE_GUARDED,
+		    "...but its parent is: what moves onto /srv would get /srv/www's rule below it");
+	EXPECT_TRUE(!(b->nodes[nginx].val.flags & ENF_NODE_GUARDED), "a 'from' executable's node is not guarded");
 	EXPECT_TRUE(b->nodes[sh].val.flags & ENF_NODE_GUARDED, "a 'from' deny guards its node");
 out:
 	bundle_free(b);
