@@ -167,6 +167,7 @@ enum enf_hook {
 	ENF_HOOK_BASE_FS_STOP    = 120, /* freezing a filesystem, thawing it, or shutting it down (FIFREEZE, FITHAW, FS_IOC_SHUTDOWN): every writer on the node stops */
 	ENF_HOOK_BASE_DM_CONTROL = 121, /* opening /dev/mapper/control: suspending, remapping or replacing any device-mapper device */
 	ENF_HOOK_BASE_TASK_SET   = 122, /* another process's resource limits, priority, scheduling or OOM score, outside the domain: ends in SIGKILL or starves it */
+	ENF_HOOK_BASE_FORGED_SENDER = 123, /* sending credentials not the sender's (SCM_CREDENTIALS: another pid, uid, gid): a receiver acts on the named process */
 };
 
 /* Why a decision was made the way it was (event.reason). */

@@ -114,6 +114,13 @@ static __always_inline int baseline_check(enum enf_hook hook, __u32 optout_bit)
 #define IA32_NR_SETNS         346 /* no x86-64 syscall has this number */
 #define X86_64_NR_PERF_EVENT_OPEN 298
 #define IA32_NR_PERF_EVENT_OPEN   336
+#define X86_64_NR_SENDTO      44
+#define X86_64_NR_SENDMSG     46
+#define X86_64_NR_SENDMMSG    307
+#define IA32_NR_SOCKETCALL    102 /* x86-64's getuid */
+#define IA32_NR_SENDMMSG      345
+#define IA32_NR_SENDTO        369
+#define IA32_NR_SENDMSG       370
 #define X86_64_NR_SWAPON      167
 #define X86_64_NR_SWAPOFF     168
 #define IA32_NR_SWAPON        87  /* x86-64's unlink: told apart by current_syscall_ia32() */
@@ -254,11 +261,33 @@ int BPF_PROG(enf_base_pivotroot, const struct path *old_path, const struct path 
  * process's user stack and registers: a governed root gets perf as an
  * unprivileged user does, self-monitoring within perf_event_paranoid.
  * capable runs for every capability check of every task on the node: all
- * but these three return at the first compares, CAP_SYS_ADMIN at the number.
+ * but these return at the first compares, CAP_SYS_ADMIN, CAP_SETUID and
+ * CAP_SETGID at the syscall's number (credentials sent, below).
  */
+#define CAP_SETGID         6
+#define CAP_SETUID         7
 #define CAP_SYS_ADMIN      21
 #define CAP_SYS_TTY_CONFIG 26
 #define CAP_PERFMON        38
+
+/*
+ * A send that carries credentials other than the sender's own
+ * (SCM_CREDENTIALS naming another pid, uid or gid): scm_check_creds() asks
+ * CAP_SYS_ADMIN for the pid, CAP_SETUID and CAP_SETGID for the ids, and
+ * asks nothing when they are the sender's. The receiver takes the sender
+ * for whoever is named: PID 1 kills the unit whose main pid sends
+ * WATCHDOG=trigger to /run/systemd/notify (a confined root naming
+ * enforcerd's pid kills the daemon), journald files the lines under that
+ * unit. Refused to a governed task, the signal word's: what it makes
+ * another process do to a third. The same capabilities elsewhere in these
+ * syscalls (netlink's storage families asking CAP_SYS_ADMIN) are refused
+ * with them: node administration a workload does not do.
+ */
+static __always_inline bool sending(int nr)
+{
+	return syscall_is(nr, X86_64_NR_SENDMSG, IA32_NR_SENDMSG) || syscall_is(nr, X86_64_NR_SENDTO, IA32_NR_SENDTO) ||
+	       syscall_is(nr, X86_64_NR_SENDMMSG, IA32_NR_SENDMMSG) || syscall_is(nr, -1, IA32_NR_SOCKETCALL);
+}
 
 SEC("lsm/capable")
 int BPF_PROG(enf_base_capable, const struct cred *cred, struct user_namespace *ns, int cap, unsigned int opts,
@@ -272,9 +301,13 @@ int BPF_PROG(enf_base_capable, const struct cred *cred, struct user_namespace *n
 		return baseline_check(ENF_HOOK_BASE_TTY_INJECT, ENF_BASELINE_TTY_INJECT);
 	if (cap == CAP_PERFMON)
 		return baseline_check(ENF_HOOK_BASE_PERF, ENF_BASELINE_PTRACE_READ);
-	if (cap != CAP_SYS_ADMIN)
+	if (cap != CAP_SYS_ADMIN && cap != CAP_SETUID && cap != CAP_SETGID)
 		return 0;
 	nr = current_syscall_nr();
+	if (sending(nr))
+		return baseline_check(ENF_HOOK_BASE_FORGED_SENDER, ENF_BASELINE_SIGNAL);
+	if (cap != CAP_SYS_ADMIN)
+		return 0;
 	if (nr == X86_64_NR_SETNS || nr == IA32_NR_SETNS)
 		return baseline_check(ENF_HOOK_BASE_SETNS, ENF_BASELINE_USERNS);
 	if (nr == NR_MOUNT_SETATTR)

@@ -18,6 +18,9 @@
  *   swapon FILE [ia32]        swapon(2) of FILE; ia32: the 32-bit syscall (int 0x80)
  *   swapoff FILE              swapoff(2) of FILE
  *   kill PID SIG              kill(2) of PID with signal number SIG
+ *   send-as SOCKET PID|self UID GID TEXT
+ *                             a datagram with TEXT to the unix socket at SOCKET, carrying
+ *                             SCM_CREDENTIALS that name PID (self: the sender's), UID and GID
  *   inotify-hog DIR N SECONDS  inotify watches on N new directories under DIR until the user's
  *                             watches run out (ENOSPC); prints how many it holds, then holds
  *                             them for SECONDS
@@ -97,11 +100,13 @@
 #include <linux/perf_event.h>
 #include <sys/inotify.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
 #include <termios.h>
@@ -484,6 +489,40 @@ static int do_fs_stop(const char *how, const char *dir)
 	return report(err);
 }
 
+/* A datagram whose credentials name whoever the caller says (see the usage above). */
+static int do_send_as(const char *path, const char *pid, const char *uid, const char *gid, const char *text)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct ucred cred = {
+		.pid = strcmp(pid, "self") == 0 ? getpid() : (pid_t)atoi(pid),
+		.uid = (uid_t)atoi(uid),
+		.gid = (gid_t)atoi(gid),
+	};
+	union {
+		char buf[CMSG_SPACE(sizeof(struct ucred))];
+		struct cmsghdr align;
+	} control = {};
+	struct iovec iov = { .iov_base = (void *)text, .iov_len = strlen(text) };
+	struct msghdr msg = {
+		.msg_name = &sa, .msg_namelen = sizeof(sa), .msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = control.buf, .msg_controllen = sizeof(control.buf),
+	};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0), err = 0;
+
+	if (fd < 0)
+		return report(errno);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_CREDENTIALS;
+	cm->cmsg_len = CMSG_LEN(sizeof(cred));
+	memcpy(CMSG_DATA(cm), &cred, sizeof(cred));
+	if (sendmsg(fd, &msg, 0) < 0)
+		err = errno;
+	close(fd);
+	return report(err);
+}
+
 /* Use up the user's inotify watches (see the usage above). */
 static int do_inotify_hog(const char *dir, int n, int seconds)
 {
@@ -780,6 +819,8 @@ int main(int argc, char **argv)
 		return do_fs_stop(argv[2], argv[3]);
 	if (argc == 3 && strcmp(argv[1], "sigio-stop") == 0)
 		return do_sigio_stop(argv[2]);
+	if (argc == 7 && strcmp(argv[1], "send-as") == 0)
+		return do_send_as(argv[2], argv[3], argv[4], argv[5], argv[6]);
 	if (argc == 5 && strcmp(argv[1], "inotify-hog") == 0)
 		return do_inotify_hog(argv[2], atoi(argv[3]), atoi(argv[4]));
 	if (argc == 4 && strcmp(argv[1], "task-set") == 0)
@@ -869,6 +910,7 @@ int main(int argc, char **argv)
 		"       | reconfigure|mount-setattr|mount-setattr-hi DIR ro|rw | setns PID TYPE | setns-fd FD\n"
 		"       | swapon FILE [ia32] | swapoff FILE | kill PID SIG | perf PID CPU\n"
 		"       | task-set rlimit-cpu|nice|sched|ioprio|affinity PID | inotify-hog DIR N SECONDS\n"
+		"       | send-as SOCKET PID|self UID GID TEXT\n"
 		"       | request-key TYPE DESC CALLOUT|- | request-key-hi TYPE DESC CALLOUT | held-key TYPE DESC\n"
 		"       | setxattr|io-uring-setxattr PATH NAME VALUE | removexattr|getxattr PATH NAME\n");
 	return 2;

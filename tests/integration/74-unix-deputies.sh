@@ -10,7 +10,9 @@
 # it is in the same profile domain. A descriptor a deputy opens and hands
 # over (SCM_RIGHTS) is decided like the task's own open of it. Every refusal beside its control: an
 # allowed socket, the same peer from an unconfined cgroup, and a listener
-# inside the domain. As root and as nobody.
+# inside the domain. As root and as nobody. Credentials sent with a
+# datagram (SCM_CREDENTIALS) name the sender only: a receiver such as PID
+# 1's notify socket acts on the pid named.
 . /enforcer/tests/integration/lib/lib.sh
 . /enforcer/tests/integration/lib/net.sh
 
@@ -125,6 +127,33 @@ expect_eq "a write descriptor of the root cgroup's cgroup.procs" EPERM "$(take $
 expect_eq "one of the task's own cgroup.procs (it would pull another task in)" EPERM "$(take $C $C/cgroup.procs w)"
 expect_audit "a refused descriptor is logged like its open" '"hook":"file_receive"' '"verdict":"deny"' \
 	'"path":"/srv/t74/secret"' '"access":"read"' '"rule":"/tmp/deputy.json:4:'
+
+echo "--- credentials a deputy trusts: SCM_CREDENTIALS naming another process"
+# PID 1 kills the unit whose main pid sends WATCHDOG=trigger to its notify socket; journald files
+# lines under the pid named. A root may name any pid, uid and gid; a governed one only its own.
+rm -f /tmp/t74-notify.sock /tmp/t74-notify.out /tmp/t74-notify.ready
+enf-notify /tmp/t74-notify.sock /tmp/t74-notify.out --ready /tmp/t74-notify.ready &
+NOTIFY=$!
+i=0
+while [ $i -lt 50 ] && [ ! -e /tmp/t74-notify.ready ]; do sleep 0.1; i=$((i + 1)); done
+chmod 666 /tmp/t74-notify.sock # nobody may send to it: only the credentials are in question
+expect_eq "confined root: a datagram naming PID 1 as its sender" EPERM \
+	"$(in_cgroup $C enf-baseline send-as /tmp/t74-notify.sock 1 0 0 WATCHDOG=trigger)"
+expect_eq "confined root: naming another uid" EPERM \
+	"$(in_cgroup $C enf-baseline send-as /tmp/t74-notify.sock self 65534 0 as-nobody)"
+expect_eq "confined root: its own credentials (control)" ok \
+	"$(in_cgroup $C enf-baseline send-as /tmp/t74-notify.sock self 0 0 own-root)"
+expect_eq "confined nobody: its own credentials (control)" ok \
+	"$(in_cgroup $C enf-asuser 65534 65534 enf-baseline send-as /tmp/t74-notify.sock self 65534 65534 own-nobody)"
+expect_eq "unconfined root: naming PID 1 (control: the kernel lets root)" ok \
+	"$(enf-baseline send-as /tmp/t74-notify.sock 1 0 0 forged-outside)"
+sleep 0.3
+kill $NOTIFY 2>/dev/null
+wait $NOTIFY 2>/dev/null
+expect_eq "  the receiver got the unconfined forgery as PID 1's" 1 "$(grep -c '^pid=1 forged-outside$' /tmp/t74-notify.out)"
+expect_eq "  and nothing from the cgroup as PID 1's or nobody's" 0 "$(grep -c 'WATCHDOG=trigger\|as-nobody' /tmp/t74-notify.out)"
+expect_eq "  the controls arrived" 2 "$(grep -c 'own-root$\|own-nobody$' /tmp/t74-notify.out)"
+expect_audit "the forgery is logged" '"hook":"baseline:forged-sender"' '"verdict":"deny"' '"reason":"baseline"'
 
 echo "--- the baseline opt-out (ENF_BASELINE_UNIX_ABSTRACT): allowed and logged"
 compile_and_load deputy '{"name":"deputy","mode":"enforce","baseline":{"unix-abstract":"allow"},
