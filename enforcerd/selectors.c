@@ -401,13 +401,19 @@ static void scan(struct selectors *s, const char *rel, int depth)
 	closedir(d);
 }
 
-void selectors_rescan(struct selectors *s)
+/* Walk the whole tree, when anything could match: watches and matches, over the watches held. */
+static void walk_tree(struct selectors *s)
 {
-	drop_watches(s);
 	if (s->n_sel == 0 && s->n_pend == 0 && s->ps->n_paths == 0)
 		return;
 	s->rescans++;
 	scan(s, "", 0);
+}
+
+void selectors_rescan(struct selectors *s)
+{
+	drop_watches(s);
+	walk_tree(s);
 }
 
 void selectors_tick(struct selectors *s)
@@ -422,14 +428,11 @@ void selectors_tick(struct selectors *s)
 	s->blind_logged = true;
 	s->blind = s->fd < 0; /* with no inotify instance, every second */
 	/*
-	 * The walk of selectors_rescan() without dropping the watches first:
-	 * those it holds would go to whoever used the user's watches up.
-	 * inotify_add_watch() answers an existing watch with its descriptor.
+	 * Not selectors_rescan(): the watches it drops first would go to
+	 * whoever used the user's watches up. inotify_add_watch() answers an
+	 * existing watch with its descriptor.
 	 */
-	if (s->n_sel == 0 && s->n_pend == 0 && s->ps->n_paths == 0)
-		return;
-	s->rescans++;
-	scan(s, "", 0);
+	walk_tree(s);
 }
 
 /*

@@ -54,7 +54,8 @@ static __always_inline struct proc_inode *proc_inode_of(struct inode *inode)
 /*
  * The task a /proc/PID (or /proc/PID/task/TID) file is of, as an address:
  * its proc_inode's pid's task; 0 for any other file, mem (ptrace's attach
- * check decides its open), or a task that has exited.
+ * check decides its open), or a task that has exited. dentry and inode are
+ * typed pointers.
  */
 static __always_inline __u64 proc_task_of(struct dentry *dentry, struct inode *inode)
 {
@@ -63,7 +64,7 @@ static __always_inline __u64 proc_task_of(struct dentry *dentry, struct inode *i
 	struct pid *pid;
 	char name[4] = {};
 
-	if (!inode || BPF_CORE_READ(inode, i_sb, s_magic) != PROC_SUPER_MAGIC)
+	if (!inode || inode->i_sb->s_magic != PROC_SUPER_MAGIC)
 		return 0;
 	pi = proc_inode_of(inode);
 	pid = BPF_CORE_READ(pi, pid);
@@ -154,12 +155,12 @@ static __always_inline struct kernfs_node *kernfs_parent(struct kernfs_node *kn)
 #define CGROUP2_SUPER_MAGIC 0x63677270
 #endif
 
-/* The cgroup (an address) whose cgroup2 file inode is, 0 for any other file. */
+/* The cgroup (an address) whose cgroup2 file inode (a typed pointer) is, 0 for any other file. */
 static __always_inline __u64 cgroup_of_file(struct inode *inode)
 {
 	struct kernfs_node *kn, *dir;
 
-	if (!inode || BPF_CORE_READ(inode, i_sb, s_magic) != CGROUP2_SUPER_MAGIC)
+	if (!inode || inode->i_sb->s_magic != CGROUP2_SUPER_MAGIC)
 		return 0;
 	kn = kernfs_node_of(inode);
 	if (!kn || !(dir = kernfs_parent(kn)))

@@ -378,19 +378,24 @@ int BPF_PROG(enf_sigio_fcntl, struct file *file, unsigned int cmd, unsigned long
  * thread group is; enforcerd is refused by self-protection, whatever the
  * profile's opt-outs.
  */
+/*
+ * The decision for another process's settings (above) by a task governed
+ * as status says: 0 for its own thread group, else the domain check. task
+ * is an address; enforcerd is the callers' (self-protection, first).
+ */
+__noinline int enf_task_set_refuse(__u64 task, int status)
+{
+	if (!task || status == 0 ||
+	    BPF_CORE_READ((struct task_struct *)(unsigned long)task, tgid) == bpf_get_current_task_btf()->tgid)
+		return 0;
+	return enf_domain_refuse(task, ENF_HOOK_BASE_TASK_SET, ENF_BASELINE_SIGNAL, ENF_DOMAIN_ANY_EXE, status);
+}
+
 static __always_inline int task_set_refuse(struct task_struct *p, __u64 target)
 {
-	int status;
-
-	if (p->tgid == bpf_get_current_task_btf()->tgid)
-		return 0;
 	if (is_daemon(p) && enf_self_refuse(ENF_HOOK_SELF_TASK_SET))
 		return -EPERM;
-	status = current_profile_status();
-	if (status == 0)
-		return 0;
-	return lsm_verdict(enf_domain_refuse(target, ENF_HOOK_BASE_TASK_SET, ENF_BASELINE_SIGNAL, ENF_DOMAIN_ANY_EXE,
-					     status));
+	return lsm_verdict(enf_task_set_refuse(target, current_profile_status()));
 }
 
 SEC("lsm/task_setrlimit")
@@ -423,28 +428,4 @@ int BPF_PROG(enf_task_setioprio, struct task_struct *p, int ioprio, int ret)
 	if (ret != 0)
 		return ret;
 	return task_set_refuse(p, hook_arg_number(ctx, 0));
-}
-
-/*
- * A /proc/PID file (or /proc/PID/task/TID) opened for writing, by a
- * governed task (status), for task `task` (an address, proc_task_of()):
- * decided as above. mem is not asked here: its open asks ptrace's attach
- * check, which decides it (baseline:ptrace). The daemon is compared by
- * its pid alone (no typed pointer here to find its mark).
- */
-__noinline int enf_proc_task_write_refuse(__u64 task, int status)
-{
-	struct task_struct *t = (struct task_struct *)(unsigned long)task;
-	struct enf_config *cfg;
-	int tgid;
-
-	if (!task || status == 0)
-		return 0;
-	tgid = BPF_CORE_READ(t, tgid);
-	if (tgid == bpf_get_current_task_btf()->tgid)
-		return 0;
-	cfg = engine_settings();
-	if (cfg && cfg->daemon_tgid && tgid == (int)cfg->daemon_tgid && enf_self_refuse(ENF_HOOK_SELF_TASK_SET))
-		return -EPERM;
-	return enf_domain_refuse(task, ENF_HOOK_BASE_TASK_SET, ENF_BASELINE_SIGNAL, ENF_DOMAIN_ANY_EXE, status);
 }

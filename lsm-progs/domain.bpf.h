@@ -37,11 +37,12 @@ extern int enf_sigio_arrange(__u64 file, __u32 how);
 extern int enf_sigio_refuse(__u64 target, __u64 fown);
 
 /*
- * A /proc/PID file opened for writing by a task governed as status says:
- * 0, or -EPERM when PID (task, an address: proc_task_of()) is outside the
- * profile's domain (domain.bpf.c, baseline:task-set).
+ * Another process's limits, priorities or /proc/PID files, changed by a
+ * task governed as status says: 0, or -EPERM when task (an address) is
+ * outside the caller's thread group and the profile's domain (domain.bpf.c,
+ * baseline:task-set). enforcerd is the caller's to refuse first.
  */
-extern int enf_proc_task_write_refuse(__u64 task, int status);
+extern int enf_task_set_refuse(__u64 task, int status);
 
 /* The ioctls that set a file's owner or arm its signal (asm-generic's numbers: x86, arm64, riscv). */
 #define FIOASYNC  0x5452

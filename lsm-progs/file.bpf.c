@@ -111,7 +111,9 @@ int BPF_PROG(enf_file_open, struct file *file, int ret)
 		if (write_refused(file->f_path.dentry, file->f_inode, ENF_HOOK_SELF_OPEN, status))
 			return -EPERM;
 		task = proc_task_of(file->f_path.dentry, file->f_inode);
-		if (task && enf_proc_task_write_refuse(task, status))
+		if (task && daemon_pid_task(task) && enf_self_refuse(ENF_HOOK_SELF_TASK_SET))
+			return -EPERM;
+		if (task && enf_task_set_refuse(task, status))
 			return -EPERM;
 		cgrp = cgroup_of_file(file->f_inode);
 		if (cgrp && enf_cgroup_write_refuse(cgrp, status))

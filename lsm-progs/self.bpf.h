@@ -49,6 +49,19 @@ static __always_inline bool is_daemon(struct task_struct *t)
 	return cfg && is_daemon_task(cfg, t);
 }
 
+/*
+ * Task t (an address, read by probe) has the running daemon's pid. Where
+ * no typed pointer finds its mark (/proc/PID files): a crashed daemon's
+ * pid reused stays protected until the next start rewrites it.
+ */
+static __always_inline bool daemon_pid_task(__u64 t)
+{
+	struct enf_config *cfg = engine_settings();
+
+	return cfg && cfg->daemon_tgid &&
+	       BPF_CORE_READ((struct task_struct *)(unsigned long)t, tgid) == (int)cfg->daemon_tgid;
+}
+
 /* The kind of protected inode (enum enf_self_kind), 0 for any other. A typed kernel pointer. */
 static __always_inline __u32 protected_kind(struct inode *inode)
 {
