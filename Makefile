@@ -150,6 +150,9 @@ CONTROL_UNIT_OBJS := $(NO_KERNEL_UNIT_OBJS) $(OUT)/enforcerd/control.o $(OUT)/en
 	$(OUT)/enforcerd/notify.o $(OUT)/enforcerd/workloads.o
 $(OUT)/tests/unit/test_control: $(CONTROL_UNIT_OBJS)
 $(OUT)/tests/unit/test_control: UNIT_EXTRA_OBJS := $(CONTROL_UNIT_OBJS)
+# The one pass over kernel BTF, over a BTF the test writes with libbpf.
+$(OUT)/tests/unit/test_hook_ids: $(OUT)/enforcerd/hook_ids.o
+$(OUT)/tests/unit/test_hook_ids: UNIT_EXTRA_OBJS := $(OUT)/enforcerd/hook_ids.o $(LDLIBS_BPF)
 
 # Guest helpers are static so the initramfs needs no libc for them.
 $(OUT)/tests/guest/%: tests/guest/%.c $(USER_HDRS) $(wildcard tests/guest/*.h)

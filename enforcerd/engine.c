@@ -333,45 +333,105 @@ static const struct {
 } optional_programs[] = {
 	/* ACLs have hooks of their own from 6.2 (vfs_set_acl, vfs_remove_acl); before, they are xattrs,
 	 * which enf_base_setxattr and enf_base_removexattr decide. */
-	{ "enf_base_set_acl", "bpf_lsm_inode_set_acl", "vfs_set_acl" },
-	{ "enf_base_remove_acl", "bpf_lsm_inode_remove_acl", "vfs_remove_acl" },
+	{ "enf_base_set_acl", "inode_set_acl", "vfs_set_acl" },
+	{ "enf_base_remove_acl", "inode_remove_acl", "vfs_remove_acl" },
 	/* A 32-bit task's ioctl has a hook of its own from 6.8 (and Debian's 6.1, a backport); before, file_ioctl. */
-	{ "enf_base_ioctl_compat", "bpf_lsm_file_ioctl_compat", "security_file_ioctl_compat" },
+	{ "enf_base_ioctl_compat", "file_ioctl_compat", "security_file_ioctl_compat" },
 };
 
+#define N_OPTIONAL (sizeof(optional_programs) / sizeof(optional_programs[0]))
+
 /*
- * Before load: which optional programs this kernel has hooks for, and
+ * libbpf's section handler for lsm/HOOK programs, in place of its own: the
+ * same program type and attach, but the attach id comes from the engine's
+ * one pass over vmlinux BTF (hook_ids.h) rather than a search per program.
+ */
+static int lsm_prepare_load(struct bpf_program *prog, struct bpf_prog_load_opts *opts, long cookie)
+{
+	const struct engine *e = (const struct engine *)cookie;
+	const char *hook = strchr(bpf_program__section_name(prog), '/');
+	int id = hook ? hook_ids_find(&e->hooks, hook + 1) : -EINVAL;
+
+	if (id < 0) {
+		log_error("the BPF program %s is for the LSM hook %s, which this kernel's BTF does not name "
+			  "(no function bpf_lsm_%s)", bpf_program__name(prog), hook ? hook + 1 : "(none)",
+			  hook ? hook + 1 : "");
+		return id;
+	}
+	opts->attach_btf_obj_fd = 0; /* vmlinux */
+	opts->attach_btf_id = (__u32)id;
+	return 0;
+}
+
+static int lsm_attach(const struct bpf_program *prog, long cookie, struct bpf_link **link)
+{
+	(void)cookie;
+	*link = bpf_program__attach_lsm(prog);
+	return libbpf_get_error(*link);
+}
+
+/*
+ * Before load: vmlinux BTF, read once for everything below and for the
+ * programs' attach ids; which optional programs this kernel has hooks for;
  * whether the xattr programs give the kernel's capability check for
- * security.* back (lsm-progs/baseline.bpf.c, xattr_no_objection()).
+ * security.* back (lsm-progs/baseline.bpf.c, xattr_no_objection()); and
+ * whether the verifier searches BTF for loads through trusted pointers.
  */
 static int select_programs(struct engine *e, const char *lsm_list)
 {
-	struct btf *vmlinux = btf__load_vmlinux_btf();
+	/*
+	 * The types the verifier's btf_nested_type_is_trusted() looks for
+	 * (task_struct__safe_rcu from 6.4, task_struct__safe_fields in 6.3):
+	 * where they exist, it searches BTF for each pointer loaded through a
+	 * trusted one, and the programs read those by probe (maps.bpf.h).
+	 */
+	enum { WANT_SAFE_RCU, WANT_SAFE_FIELDS, WANT_FIXED };
+	struct btf_want wants[WANT_FIXED + N_OPTIONAL] = {
+		[WANT_SAFE_RCU] = { .name = "task_struct__safe_rcu", .kind = BTF_KIND_STRUCT },
+		[WANT_SAFE_FIELDS] = { .name = "task_struct__safe_fields", .kind = BTF_KIND_STRUCT },
+	};
 	bool skipcap;
 	int r = 0;
 
-	if (!vmlinux)
-		return -errno;
-	skipcap = btf__find_by_name_kind(vmlinux, "bpf_lsm_inode_xattr_skipcap", BTF_KIND_FUNC) >= 0;
+	for (size_t i = 0; i < N_OPTIONAL; i++)
+		wants[WANT_FIXED + i] = (struct btf_want){ .name = optional_programs[i].needed_with, .kind = BTF_KIND_FUNC };
+	if (!e->vmlinux) {
+		e->vmlinux = btf__load_vmlinux_btf();
+		if (!e->vmlinux)
+			return -errno;
+	}
+	hook_ids_free(&e->hooks); /* a second open of the object (engine_start()) scans again */
+	r = hook_ids_scan(&e->hooks, e->vmlinux, wants, sizeof(wants) / sizeof(wants[0]));
+	if (r < 0)
+		return r;
+	e->skel->rodata->trusted_loads_searched = wants[WANT_SAFE_RCU].found || wants[WANT_SAFE_FIELDS].found;
+	skipcap = hook_ids_find(&e->hooks, "inode_xattr_skipcap") >= 0;
 	e->skel->rodata->xattr_give_back_cap_check = !skipcap && support_xattr_hooks_end_at_bpf(lsm_list);
 	if (!skipcap && !e->skel->rodata->xattr_give_back_cap_check)
 		log_info("the LSM list %s has after \"bpf\" an LSM that may decide setxattr: the xattr programs answer "
 			 "0, as the BPF LSM does, and the capability check for security.* that it skips on this kernel is "
 			 "left to that LSM", lsm_list);
-	for (size_t i = 0; i < sizeof(optional_programs) / sizeof(optional_programs[0]) && r == 0; i++) {
+	for (size_t i = 0; i < N_OPTIONAL && r == 0; i++) {
 		struct bpf_program *prog = bpf_object__find_program_by_name(e->skel->obj, optional_programs[i].program);
 
 		if (!prog)
 			r = -ENOENT;
-		else if (btf__find_by_name_kind(vmlinux, optional_programs[i].hook, BTF_KIND_FUNC) >= 0)
+		else if (hook_ids_find(&e->hooks, optional_programs[i].hook) >= 0)
 			continue;
-		else if (btf__find_by_name_kind(vmlinux, optional_programs[i].needed_with, BTF_KIND_FUNC) >= 0)
+		else if (wants[WANT_FIXED + i].found)
 			r = -EOPNOTSUPP; /* the kernel has the route but no hook for it: fail closed */
 		else
 			r = bpf_program__set_autoload(prog, false);
 	}
-	btf__free(vmlinux);
 	return r;
+}
+
+/* After load: the BTF and the ids were for the verifier's attach targets only. */
+static void drop_vmlinux_btf(struct engine *e)
+{
+	hook_ids_free(&e->hooks);
+	btf__free(e->vmlinux);
+	e->vmlinux = NULL;
 }
 
 static bool is_program_name(const struct engine *e, const char *name)
@@ -623,6 +683,7 @@ int engine_start(struct engine *e, const struct engine_options *o, char *msg, si
 	char bad[128], pin_dir[4096] = "";
 	bool keep_pinned, kept_pinned;
 	__u32 zero = 0;
+	long long t0;
 	int r;
 
 	memset(e, 0, sizeof(*e));
@@ -667,6 +728,19 @@ int engine_start(struct engine *e, const struct engine_options *o, char *msg, si
 	}
 	snprintf(pin_dir, sizeof(pin_dir), "%s", e->pin_dir);
 
+	/* Before the object is opened: libbpf matches each program's section to a handler there. */
+	e->lsm_handler = libbpf_register_prog_handler("lsm/", BPF_PROG_TYPE_LSM, BPF_LSM_MAC,
+						      &(struct libbpf_prog_handler_opts){
+							      .sz = sizeof(struct libbpf_prog_handler_opts),
+							      .cookie = (long)e,
+							      .prog_prepare_load_fn = lsm_prepare_load,
+							      .prog_attach_fn = lsm_attach,
+						      });
+	if (e->lsm_handler < 0) {
+		r = e->lsm_handler;
+		snprintf(msg, size, "cannot register the loader's handler for LSM programs with libbpf: %s", strerror(-r));
+		goto fail;
+	}
 	e->skel = enforcer_bpf__open();
 	if (!e->skel) {
 		r = -errno;
@@ -715,6 +789,7 @@ int engine_start(struct engine *e, const struct engine_options *o, char *msg, si
 			goto fail;
 		}
 	}
+	drop_vmlinux_btf(e);
 	e->attachments_fd = bpf_map__fd(e->skel->maps.attachments);
 	e->profiles_fd = bpf_map__fd(e->skel->maps.profiles);
 	e->path_trie_fd = bpf_map__fd(e->skel->maps.path_trie);
@@ -752,11 +827,14 @@ int engine_start(struct engine *e, const struct engine_options *o, char *msg, si
 	}
 	if (e->reused_programs)
 		return 0;
+	t0 = monotonic_us();
 	r = attach_staged(e, msg, size);
 	if (r < 0) {
 		unstage(e);
 		goto fail;
 	}
+	if (o->verifier_stats)
+		log_info("attach: all %zu programs: %lld ms", e->n_links, (monotonic_us() - t0) / 1000);
 	commit_links(e);
 	/* Only now do the pins run this build: a later start may take them as they are. */
 	e->config.object_id = object_id();
@@ -795,6 +873,11 @@ void engine_stop(struct engine *e)
 	e->n_links = 0;
 	enforcer_bpf__destroy(e->skel); /* accepts NULL; pinned maps stay */
 	e->skel = NULL;
+	drop_vmlinux_btf(e);
+	/* After the object: its programs point into libbpf's table of handlers. */
+	if (e->lsm_handler > 0)
+		(void)libbpf_unregister_prog_handler(e->lsm_handler);
+	e->lsm_handler = 0;
 	for (int i = 0; i < 2; i++) { /* the single-instance lock goes last */
 		closep(&e->lock_fds[i]);
 		e->lock_fds[i] = -1;

@@ -29,9 +29,11 @@
 #include <stdint.h>
 
 #include "enforcer_abi.h"
+#include "hook_ids.h"
 
 struct enforcer_bpf;
 struct bpf_link;
+struct btf;
 
 struct engine_options {
 	const char *pin_dir;
@@ -78,6 +80,14 @@ struct engine {
 	 * one that replaces it): one daemon per pinned state (engine_start()).
 	 */
 	int lock_fds[2];
+	/*
+	 * Until the programs are loaded: vmlinux BTF, the hooks' attach ids
+	 * found in one pass over it, and the libbpf section handler that
+	 * gives them to the programs (engine.c, lsm_prepare_load()).
+	 */
+	struct btf *vmlinux;
+	struct hook_ids hooks;
+	int lsm_handler;
 };
 
 /*

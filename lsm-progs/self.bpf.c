@@ -230,9 +230,9 @@ int BPF_PROG(enf_self_file_receive, struct file *file, int ret)
 		return -EPERM;
 	if (device_open_refused(inode, status))
 		return -EPERM;
-	if (file->f_path.mnt->mnt_flags & MNT_INTERNAL)
+	if (TRUSTED_READ2(file, f_path.mnt, mnt_flags) & MNT_INTERNAL)
 		return 0;
-	return decide_object(status, dentry, file->f_path.mnt, mask, ENF_HOOK_FILE_RECEIVE, 0);
+	return decide_object(status, dentry, TRUSTED_READ(file, f_path.mnt), mask, ENF_HOOK_FILE_RECEIVE, 0);
 }
 
 /*
@@ -265,7 +265,7 @@ int BPF_PROG(enf_self_file_lock, struct file *file, unsigned int cmd, int ret)
 	if (ret != 0)
 		return ret;
 	inode = file->f_inode;
-	if (inode->i_sb->s_magic != BPF_FS_MAGIC && !protected_kind(inode))
+	if (TRUSTED_READ2(inode, i_sb, s_magic) != BPF_FS_MAGIC && !protected_kind(inode))
 		return 0;
 	return refuse_if_confined(ENF_HOOK_SELF_LOCK);
 }
