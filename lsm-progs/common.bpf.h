@@ -48,15 +48,14 @@
 #include "maps.bpf.h"
 
 /*
- * p->a (p->a->b, p->a->b->c) where p is a trusted pointer and a a pointer
- * member: plain loads, or probe reads where the verifier would search BTF
- * for each load (trusted_loads_searched, maps.bpf.h). The branch the flag
- * rules out is never verified. With probe reads the result is a number to
- * the verifier: it may be compared or stored, not loaded through.
+ * p->a (p->a->b) where p is a trusted pointer and a a pointer member:
+ * plain loads, or probe reads where the verifier would search BTF for each
+ * load (trusted_loads_searched, maps.bpf.h). The branch the flag rules out
+ * is never verified. With probe reads the result is a number to the
+ * verifier: it may be compared or stored, not loaded through.
  */
 #define TRUSTED_READ(p, a)          (trusted_loads_searched ? BPF_CORE_READ(p, a) : (p)->a)
 #define TRUSTED_READ2(p, a, b)      (trusted_loads_searched ? BPF_CORE_READ(p, a, b) : (p)->a->b)
-#define TRUSTED_READ3(p, a, b, c)   (trusted_loads_searched ? BPF_CORE_READ(p, a, b, c) : (p)->a->b->c)
 
 /*
  * The file access classes an open file stands for, from its f_mode and

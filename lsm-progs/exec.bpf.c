@@ -59,7 +59,7 @@ static __always_inline int decide_manager_exec(int status, struct file *file)
 	d.prof.mode = ENF_MODE_ENFORCE; /* identity protection is not subject to audit mode */
 	/* The event names the file; the decision does not depend on it. */
 	tc = task_scratch();
-	if (tc && enf_path_walk(tc, as_scalar(file->f_path.dentry), as_scalar(TRUSTED_READ(file, f_path.mnt)), 0, 0) == 0)
+	if (tc && enf_path_walk(tc, as_scalar(file->f_path.dentry), as_scalar(file->f_path.mnt), 0, 0) == 0)
 		return finish(&d, tc, tc->walk.depth);
 	return finish(&d, NULL, 0);
 }
@@ -82,7 +82,7 @@ int BPF_PROG(enf_bprm_check, struct linux_binprm *bprm, int ret)
 		status &= ~ENF_STATUS_MANAGER;
 	if (is_fileless(file))
 		return decide_fileless_exec(file, ENF_HOOK_BPRM_CHECK);
-	return decide_object(status, file->f_path.dentry, TRUSTED_READ(file, f_path.mnt), CLASS_BIT(ENF_CLASS_EXEC),
+	return decide_object(status, file->f_path.dentry, file->f_path.mnt, CLASS_BIT(ENF_CLASS_EXEC),
 			     ENF_HOOK_BPRM_CHECK, 0);
 }
 
@@ -115,7 +115,7 @@ static __always_inline int check_mapping(int status, struct file *file, enum enf
 		return 0;
 	if (is_fileless(file))
 		return decide_fileless_exec(file, hook);
-	return decide_object(status, file->f_path.dentry, TRUSTED_READ(file, f_path.mnt), CLASS_BIT(ENF_CLASS_EXEC), hook,
+	return decide_object(status, file->f_path.dentry, file->f_path.mnt, CLASS_BIT(ENF_CLASS_EXEC), hook,
 			     CHECK_MAPPING);
 }
 

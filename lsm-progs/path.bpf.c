@@ -649,7 +649,7 @@ __noinline int enf_foreign_root(__u64 mnt, __u64 below)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct mount *m = (struct mount *)(unsigned long)mnt;
-	struct mount *root = TRUSTED_READ3(task, nsproxy, mnt_ns, root);
+	struct mount *root = task->nsproxy->mnt_ns->root;
 	struct mount *top;
 
 	if ((__u64)(unsigned long)root == mnt)
@@ -666,8 +666,7 @@ __noinline int enf_foreign_root(__u64 mnt, __u64 below)
 	 * Same tree, same root directory. A private copy, or a namespace copied
 	 * from the task's, may rename: still foreign.
 	 */
-	if (BPF_CORE_READ(m, mnt.mnt_root) == BPF_CORE_READ(root, mnt.mnt_root) &&
-	    BPF_CORE_READ(m, mnt.mnt_sb) == BPF_CORE_READ(root, mnt.mnt_sb)) {
+	if (BPF_CORE_READ(m, mnt.mnt_root) == root->mnt.mnt_root && BPF_CORE_READ(m, mnt.mnt_sb) == root->mnt.mnt_sb) {
 		if (receives_mounts_from(root, mnt))
 			return 0;
 		/* container_of with a CO-RE offset: struct mount moves between kernels. */

@@ -265,7 +265,7 @@ int BPF_PROG(enf_self_file_lock, struct file *file, unsigned int cmd, int ret)
 	if (ret != 0)
 		return ret;
 	inode = file->f_inode;
-	if (inode->i_sb->s_magic != BPF_FS_MAGIC && !any_task_protected_kind(inode))
+	if (inode->i_sb->s_magic != BPF_FS_MAGIC && !protected_kind(inode))
 		return 0;
 	return refuse_if_confined(ENF_HOOK_SELF_LOCK);
 }
@@ -275,7 +275,7 @@ int BPF_PROG(enf_self_unlink, struct inode *dir, struct dentry *dentry, int ret)
 {
 	if (ret != 0)
 		return ret;
-	if (!any_task_protected_kind(dentry->d_inode))
+	if (!protected_kind(dentry->d_inode))
 		return 0;
 	return refuse_if_confined(ENF_HOOK_SELF_UNLINK);
 }
@@ -286,7 +286,7 @@ int BPF_PROG(enf_self_rename, struct inode *old_dir, struct dentry *old_dentry, 
 {
 	if (ret != 0)
 		return ret;
-	if (!any_task_protected_kind(old_dentry->d_inode) && !any_task_protected_kind(new_dentry->d_inode))
+	if (!protected_kind(old_dentry->d_inode) && !protected_kind(new_dentry->d_inode))
 		return 0;
 	return refuse_if_confined(ENF_HOOK_SELF_RENAME);
 }

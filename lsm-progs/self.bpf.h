@@ -62,25 +62,8 @@ static __always_inline bool daemon_pid_task(__u64 t)
 	       BPF_CORE_READ((struct task_struct *)(unsigned long)t, tgid) == (int)cfg->daemon_tgid;
 }
 
-/*
- * The kind of protected inode (enum enf_self_kind), 0 for any other. A typed
- * kernel pointer. For governed tasks' paths: the superblock is read with
- * TRUSTED_READ (common.bpf.h).
- */
+/* The kind of protected inode (enum enf_self_kind), 0 for any other. A typed kernel pointer. */
 static __always_inline __u32 protected_kind(struct inode *inode)
-{
-	if (!inode)
-		return 0;
-	return self_inode_kind(TRUSTED_READ2(inode, i_sb, s_dev), inode->i_ino);
-}
-
-/*
- * The same, with plain loads, for the hooks every task on the node runs
- * (unlink, rename, file_lock): there a probe read would cost every task on
- * 6.12 at run time, where the BTF searches it saves cost three programs
- * at load.
- */
-static __always_inline __u32 any_task_protected_kind(struct inode *inode)
 {
 	if (!inode)
 		return 0;
@@ -110,7 +93,7 @@ static __always_inline bool engine_file(struct inode *inode)
 
 	if (!inode)
 		return false;
-	magic = TRUSTED_READ2(inode, i_sb, s_magic);
+	magic = inode->i_sb->s_magic;
 	return magic == BPF_FS_MAGIC || (magic == CGROUP2_SUPER_MAGIC && cgroup_core_file(inode)) ||
 	       protected_kind(inode);
 }

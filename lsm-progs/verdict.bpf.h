@@ -344,7 +344,8 @@ static __always_inline int check_object(const struct dentry *dentry, const struc
 
 static __always_inline int check_path(const struct path *path, __u32 class_mask, enum enf_hook hook)
 {
-	return check_object(path->dentry, TRUSTED_READ(path, mnt), class_mask, hook, 0);
+	/* Plain loads through the hook's typed pointer: no helper call. */
+	return check_object(path->dentry, path->mnt, class_mask, hook, 0);
 }
 
 #endif /* ENF_VERDICT_BPF_H */
