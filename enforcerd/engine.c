@@ -383,7 +383,8 @@ static int select_programs(struct engine *e, const char *lsm_list)
 	 * The types the verifier's btf_nested_type_is_trusted() looks for
 	 * (task_struct__safe_rcu from 6.4, task_struct__safe_fields in 6.3):
 	 * where they exist, it searches BTF for each pointer loaded through a
-	 * trusted one, and the programs read those by probe (maps.bpf.h).
+	 * trusted one, and the programs read some of those by probe
+	 * (maps.bpf.h, trusted_loads_searched).
 	 */
 	enum { WANT_SAFE_RCU, WANT_SAFE_FIELDS, WANT_FIXED };
 	struct btf_want wants[WANT_FIXED + N_OPTIONAL] = {

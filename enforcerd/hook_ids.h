@@ -5,9 +5,10 @@
  * bpf_lsm_HOOK), and whether a few other names are there.
  *
  * libbpf finds each program's attach point itself with a linear search by
- * name of vmlinux BTF (about 125,000 types on Debian's kernels); with 60
- * programs that was a tenth of enforcerd's start under TCG. The programs
- * take their ids from here instead (engine.c, lsm_prepare_load()).
+ * name of vmlinux BTF (about 125,000 types on Debian's kernels), once per
+ * program: most of the 14% of a start libbpf took on 6.1. The programs
+ * take their ids from here instead (engine.c, lsm_prepare_load()): a
+ * start 6% shorter on both kernels (icount).
  */
 #ifndef ENFORCER_HOOK_IDS_H
 #define ENFORCER_HOOK_IDS_H

@@ -11,9 +11,9 @@ install_program /usr/bin/curl
 
 # From 6.3 on, the verifier looks every pointer loaded through a trusted pointer up in vmlinux BTF
 # by name, up to four linear searches of ~125,000 types each (btf_nested_type_is_trusted()): 815
-# searches in one start on 6.12, 15% of it. Where the code runs rarely the programs read such
-# members by probe there (TRUSTED_READ, lsm-progs/maps.bpf.h says why not elsewhere): 695 since
-# (2026-12-06). Counted with a kprobe, so that a new plain load through a hook's argument shows
+# searches in one start on 6.12, 15% of it. Where the code runs rarely, the programs read such
+# members by probe on those kernels (TRUSTED_READ; lsm-progs/maps.bpf.h says why not elsewhere):
+# 695 since (2026-12-06). Counted with a kprobe, so that a new plain load through a hook's argument shows
 # here, as a new instruction shows in the ceiling below.
 T=/sys/kernel/tracing
 probe=
