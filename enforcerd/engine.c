@@ -346,12 +346,14 @@ static const struct {
  * same program type and attach, but the attach id comes from the engine's
  * one pass over vmlinux BTF (hook_ids.h) rather than a search per program.
  */
+static const struct hook_ids *lsm_hook_ids; /* the starting engine's (engine_start()) */
+
 static int lsm_prepare_load(struct bpf_program *prog, struct bpf_prog_load_opts *opts, long cookie)
 {
-	const struct engine *e = (const struct engine *)cookie;
 	const char *hook = strchr(bpf_program__section_name(prog), '/');
-	int id = hook ? hook_ids_find(&e->hooks, hook + 1) : -EINVAL;
+	int id = hook && lsm_hook_ids ? hook_ids_find(lsm_hook_ids, hook + 1) : -EINVAL;
 
+	(void)cookie;
 	if (id < 0) {
 		log_error("the BPF program %s is for the LSM hook %s, which this kernel's BTF does not name "
 			  "(no function bpf_lsm_%s)", bpf_program__name(prog), hook ? hook + 1 : "(none)",
@@ -368,6 +370,29 @@ static int lsm_attach(const struct bpf_program *prog, long cookie, struct bpf_li
 	(void)cookie;
 	*link = bpf_program__attach_lsm(prog);
 	return libbpf_get_error(*link);
+}
+
+/*
+ * libbpf's table of handlers is the process's: the handler is registered
+ * once, before the first object is opened (libbpf matches each program's
+ * section to a handler then), and never unregistered. libbpf before 1.2.2
+ * (bookworm's 1.1.2) leaves the table pointing at freed memory when its last
+ * handler goes (a realloc to 0 bytes), and the next registration would
+ * write there. 0 or -errno.
+ */
+static int register_lsm_handler(void)
+{
+	static int id;
+
+	if (id > 0)
+		return 0;
+	id = libbpf_register_prog_handler("lsm/", BPF_PROG_TYPE_LSM, BPF_LSM_MAC,
+					  &(struct libbpf_prog_handler_opts){
+						  .sz = sizeof(struct libbpf_prog_handler_opts),
+						  .prog_prepare_load_fn = lsm_prepare_load,
+						  .prog_attach_fn = lsm_attach,
+					  });
+	return id > 0 ? 0 : id;
 }
 
 /*
@@ -391,18 +416,18 @@ static int select_programs(struct engine *e, const char *lsm_list)
 		[WANT_SAFE_RCU] = { .name = "task_struct__safe_rcu", .kind = BTF_KIND_STRUCT },
 		[WANT_SAFE_FIELDS] = { .name = "task_struct__safe_fields", .kind = BTF_KIND_STRUCT },
 	};
+	struct btf *vmlinux;
 	bool skipcap;
 	int r = 0;
 
 	for (size_t i = 0; i < N_OPTIONAL; i++)
 		wants[WANT_FIXED + i] = (struct btf_want){ .name = optional_programs[i].needed_with, .kind = BTF_KIND_FUNC };
-	if (!e->vmlinux) {
-		e->vmlinux = btf__load_vmlinux_btf();
-		if (!e->vmlinux)
-			return -errno;
-	}
+	vmlinux = btf__load_vmlinux_btf();
+	if (!vmlinux)
+		return -errno;
 	hook_ids_free(&e->hooks); /* a second open of the object (engine_start()) scans again */
-	r = hook_ids_scan(&e->hooks, e->vmlinux, wants, sizeof(wants) / sizeof(wants[0]));
+	r = hook_ids_scan(&e->hooks, vmlinux, wants, sizeof(wants) / sizeof(wants[0]));
+	btf__free(vmlinux); /* before load, where libbpf reads its own copy */
 	if (r < 0)
 		return r;
 	e->skel->rodata->trusted_loads_searched = wants[WANT_SAFE_RCU].found || wants[WANT_SAFE_FIELDS].found;
@@ -427,12 +452,12 @@ static int select_programs(struct engine *e, const char *lsm_list)
 	return r;
 }
 
-/* After load: the BTF and the ids were for the verifier's attach targets only. */
-static void drop_vmlinux_btf(struct engine *e)
+/* After load: the ids were for the verifier's attach targets only. */
+static void drop_hook_ids(struct engine *e)
 {
+	if (lsm_hook_ids == &e->hooks)
+		lsm_hook_ids = NULL;
 	hook_ids_free(&e->hooks);
-	btf__free(e->vmlinux);
-	e->vmlinux = NULL;
 }
 
 static bool is_program_name(const struct engine *e, const char *name)
@@ -729,19 +754,12 @@ int engine_start(struct engine *e, const struct engine_options *o, char *msg, si
 	}
 	snprintf(pin_dir, sizeof(pin_dir), "%s", e->pin_dir);
 
-	/* Before the object is opened: libbpf matches each program's section to a handler there. */
-	e->lsm_handler = libbpf_register_prog_handler("lsm/", BPF_PROG_TYPE_LSM, BPF_LSM_MAC,
-						      &(struct libbpf_prog_handler_opts){
-							      .sz = sizeof(struct libbpf_prog_handler_opts),
-							      .cookie = (long)e,
-							      .prog_prepare_load_fn = lsm_prepare_load,
-							      .prog_attach_fn = lsm_attach,
-						      });
-	if (e->lsm_handler < 0) {
-		r = e->lsm_handler;
+	r = register_lsm_handler();
+	if (r < 0) {
 		snprintf(msg, size, "cannot register the loader's handler for LSM programs with libbpf: %s", strerror(-r));
 		goto fail;
 	}
+	lsm_hook_ids = &e->hooks;
 	e->skel = enforcer_bpf__open();
 	if (!e->skel) {
 		r = -errno;
@@ -790,7 +808,7 @@ int engine_start(struct engine *e, const struct engine_options *o, char *msg, si
 			goto fail;
 		}
 	}
-	drop_vmlinux_btf(e);
+	drop_hook_ids(e);
 	e->attachments_fd = bpf_map__fd(e->skel->maps.attachments);
 	e->profiles_fd = bpf_map__fd(e->skel->maps.profiles);
 	e->path_trie_fd = bpf_map__fd(e->skel->maps.path_trie);
@@ -874,11 +892,7 @@ void engine_stop(struct engine *e)
 	e->n_links = 0;
 	enforcer_bpf__destroy(e->skel); /* accepts NULL; pinned maps stay */
 	e->skel = NULL;
-	drop_vmlinux_btf(e);
-	/* After the object: its programs point into libbpf's table of handlers. */
-	if (e->lsm_handler > 0)
-		(void)libbpf_unregister_prog_handler(e->lsm_handler);
-	e->lsm_handler = 0;
+	drop_hook_ids(e);
 	for (int i = 0; i < 2; i++) { /* the single-instance lock goes last */
 		closep(&e->lock_fds[i]);
 		e->lock_fds[i] = -1;

@@ -33,7 +33,6 @@
 
 struct enforcer_bpf;
 struct bpf_link;
-struct btf;
 
 struct engine_options {
 	const char *pin_dir;
@@ -81,13 +80,11 @@ struct engine {
 	 */
 	int lock_fds[2];
 	/*
-	 * Until the programs are loaded: vmlinux BTF, the hooks' attach ids
-	 * found in one pass over it, and the libbpf section handler that
-	 * gives them to the programs (engine.c, lsm_prepare_load()).
+	 * Until the programs are loaded: the hooks' attach ids, found in one
+	 * pass over vmlinux BTF, which the libbpf section handler gives them
+	 * (engine.c, lsm_prepare_load()).
 	 */
-	struct btf *vmlinux;
 	struct hook_ids hooks;
-	int lsm_handler;
 };
 
 /*

@@ -43,7 +43,12 @@ int hook_ids_scan(struct hook_ids *h, const struct btf *btf, struct btf_want *wa
 			}
 			h->v = v;
 		}
-		h->v[h->n++] = (struct hook_id){ .name = name + strlen(HOOK_PREFIX), .id = (int)id };
+		h->v[h->n].name = strdup(name + strlen(HOOK_PREFIX));
+		if (!h->v[h->n].name) {
+			hook_ids_free(h);
+			return -ENOMEM;
+		}
+		h->v[h->n++].id = (int)id;
 	}
 	if (h->n)
 		qsort(h->v, h->n, sizeof(*h->v), by_name);
@@ -52,7 +57,7 @@ int hook_ids_scan(struct hook_ids *h, const struct btf *btf, struct btf_want *wa
 
 int hook_ids_find(const struct hook_ids *h, const char *hook)
 {
-	struct hook_id key = { .name = hook }, *found;
+	struct hook_id key = { .name = (char *)hook }, *found;
 
 	found = h->n ? bsearch(&key, h->v, h->n, sizeof(*h->v), by_name) : NULL;
 	return found ? found->id : -ESRCH;
@@ -60,6 +65,8 @@ int hook_ids_find(const struct hook_ids *h, const char *hook)
 
 void hook_ids_free(struct hook_ids *h)
 {
+	for (size_t i = 0; i < h->n; i++)
+		free(h->v[i].name);
 	free(h->v);
 	*h = (struct hook_ids){ 0 };
 }

@@ -27,7 +27,7 @@ struct btf_want {
 
 struct hook_ids {
 	struct hook_id {
-		const char *name; /* in the BTF's strings: valid while it is */
+		char *name; /* without the prefix; a copy: the BTF may go */
 		int id;
 	} *v;
 	size_t n; /* sorted by name */

@@ -70,6 +70,21 @@ int main(void)
 		EXPECT_TRUE(!wants[0].found && wants[2].found, "its answers are its own");
 		EXPECT_EQ((long)h.n, 302L, "the same hooks");
 	}
+	/* The names are the scan's own: they outlive the BTF they came from. */
+	hook_ids_free(&h);
+	{
+		struct btf *gone = btf__new_empty();
+		int p = gone ? btf__add_func_proto(gone, btf__add_int(gone, "int", 4, BTF_INT_SIGNED)) : -1;
+		int id = p > 0 ? add_func(gone, p, "bpf_lsm_task_kill") : -1;
+
+		if (EXPECT_TRUE(id > 0, "a second BTF") &&
+		    EXPECT_OK(hook_ids_scan(&h, gone, NULL, 0), "a scan asking no other names")) {
+			btf__free(gone);
+			gone = NULL;
+			EXPECT_EQ(hook_ids_find(&h, "task_kill"), id, "found after its BTF is freed");
+		}
+		btf__free(gone);
+	}
 out:
 	hook_ids_free(&h);
 	EXPECT_EQ((long)h.n, 0L, "freed");
