@@ -255,7 +255,8 @@ static int daemon_start_engine(struct daemon *d)
 	(void)notify_status(&d->notify, NULL, "Loading the BPF-LSM programs (the kernel verifies each one)");
 
 	eopt = (struct engine_options){ .pin_dir = d->opt.pin_dir, .verbose = d->opt.verbose, .migrate = d->opt.migrate,
-				      .reload = d->opt.reload, .verifier_stats = d->opt.verifier_stats };
+				      .reload = d->opt.reload, .verifier_stats = d->opt.verifier_stats,
+				      .self_protect = d->opt.self_protect };
 	r = engine_start(&d->engine, &eopt, d->msg, sizeof(d->msg));
 	if (r < 0)
 		(void)notify_status(&d->notify, NULL, d->msg);
@@ -320,6 +321,29 @@ static int daemon_open_loop(struct daemon *d)
 }
 
 /*
+ * For tests only (tests/integration/53-self-protection.sh): hold the start
+ * where the persisted policy is in force again but the daemon is not yet
+ * ready, so that a test can show what a confined task meets then.
+ */
+static void test_pause_before_ready(void)
+{
+	const char *v = getenv("ENFORCERD_TEST_PAUSE_BEFORE_READY_MS");
+	char *end;
+	long ms;
+
+	if (!v || !*v)
+		return;
+	errno = 0;
+	ms = strtol(v, &end, 10);
+	if (errno || *end || ms < 0 || ms > 60000) {
+		log_warn("ENFORCERD_TEST_PAUSE_BEFORE_READY_MS=%s ignored: a number of milliseconds, 0 to 60000", v);
+		return;
+	}
+	log_info("test pause: %ld ms before the control socket opens (ENFORCERD_TEST_PAUSE_BEFORE_READY_MS)", ms);
+	(void)nanosleep(&(struct timespec){ .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000 }, NULL);
+}
+
+/*
  * After the engine: the registry, state, audit, learn and configuration,
  * then the loop's sources, self-protection and hardening. 0, or -errno
  * (logged) and the caller tears down.
@@ -362,6 +386,12 @@ static int daemon_setup(struct daemon *d)
 	d->audit.on_learn = learn_on_record;
 	d->audit.on_learn_ctx = &d->learn;
 
+	/*
+	 * The daemon's files before the persisted attachments confine anyone
+	 * again (self-protection is on from the engine's start). The socket's
+	 * directory, made later by control_open(), is added below.
+	 */
+	protect_files(&d->engine, &d->opt);
 	/* The registry and the kernel agree with the persisted state before anyone can ask. */
 	r = state_restore(&d->state, &d->profiles, &d->selectors, d->msg, sizeof(d->msg));
 	if (r < 0) {
@@ -386,14 +416,14 @@ static int daemon_setup(struct daemon *d)
 			log_info("migrated: the programs of the old ABI are detached");
 	}
 
+	test_pause_before_ready();
 	r = daemon_open_loop(d);
 	if (r < 0)
 		return r;
 	d->engine.config.control_sock_ino = control_socket_ino(&d->control);
-	d->engine.config.self_flags = d->opt.self_protect ? ENF_SELF_PROTECT : 0;
 	r = engine_write_config(&d->engine);
 	if (r < 0)
-		log_warn("cannot write the self-protection settings: %s", strerror(-r));
+		log_warn("cannot write the control socket's identity to the settings: %s", strerror(-r));
 	protect_files(&d->engine, &d->opt);
 
 	if (d->opt.harden != HARDEN_OFF) {

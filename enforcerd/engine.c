@@ -821,6 +821,7 @@ int engine_start(struct engine *e, const struct engine_options *o, char *msg, si
 	if (e->adopted && bpf_map_lookup_elem(e->settings_fd, &zero, &e->config) < 0)
 		memset(&e->config, 0, sizeof(e->config));
 	e->config.abi_version = ENF_ABI_VERSION;
+	e->config.self_flags = o->self_protect ? ENF_SELF_PROTECT : 0;
 	r = mark_daemon_task(e);
 	if (r < 0) {
 		snprintf(msg, size, "cannot mark this process as the daemon in the self_daemon map (pidfd_open, "

@@ -46,6 +46,13 @@ struct engine_options {
 	bool migrate;
 	bool reload;         /* load and attach even if the pinned programs are this build's */
 	bool verifier_stats; /* log each program's verification time and instruction count */
+	/*
+	 * Self-protection (ENF_SELF_PROTECT) in the settings from their first
+	 * write, before any program is attached: a confined task must never
+	 * meet the engine's hooks with it off (the restored attachments
+	 * confine it before the daemon is ready).
+	 */
+	bool self_protect;
 };
 
 /*

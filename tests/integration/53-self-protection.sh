@@ -182,6 +182,44 @@ expect_eq "no self-protection record carries a path" 0 "$(grep '"hook":"self:' $
 out=$(enf-schema-check /enforcer/docs/events.schema.json "$AUDIT_LOG" 2>&1)
 expect_eq "every record is valid against docs/events.schema.json" 0 "$(echo "$out" | grep -c 'invalid record')"
 echo "$out" | grep 'invalid record' | head -n 3
+
+# After a reboot (pins gone, state kept) the daemon restores the attachments before it is ready,
+# and from that moment a confined root must meet self-protection. The start is held there
+# (ENFORCERD_TEST_PAUSE_BEFORE_READY_MS) while web's shell waits for its profile to hold again (an
+# exec of wget refused) and then tries bpf() and leaving its cgroup. Until 2026-12-07 the settings
+# had self-protection only once the control socket was open: bpf() went through (the domain check
+# refuses the cgroup.procs write either way).
+stop_daemon
+rm -rf "$PIN_DIR"
+wait_detached
+expect_eq "pins removed by hand: nothing enforces (control)" ok "$(in_cgroup $CG/t53 enf-probe exec /usr/bin/wget)"
+rm -f /tmp/t53-gap
+in_cgroup $CG/t53 sh -c 'i=0
+	while [ $i -lt 900 ]; do
+		if [ "$(enf-probe exec /usr/bin/wget)" = EPERM ]; then
+			echo "$(enf-self bpf-next-id) $(enf-self write /sys/fs/cgroup/cgroup.procs 0)" \
+				"$(cut -d" " -f1 /proc/uptime)" >/tmp/t53-gap
+			exit 0
+		fi
+		sleep 0.05
+		i=$((i + 1))
+	done' &
+GAP=$!
+export ENFORCERD_TEST_PAUSE_BEFORE_READY_MS=4000
+start_daemon
+unset ENFORCERD_TEST_PAUSE_BEFORE_READY_MS
+ready=$(cut -d' ' -f1 /proc/uptime)
+wait $GAP
+expect_contains "the start was held before it was ready" "test pause: 4000 ms" "$(cat $DAEMON_LOG)"
+set -- $(cat /tmp/t53-gap 2>/dev/null) none none 0
+expect_eq "restored, not yet ready: the confined root's bpf() is refused" EPERM "$1"
+expect_eq "restored, not yet ready: its way out of its cgroup is refused" EPERM "$2"
+expect_eq "... both tried before the daemon was ready" yes \
+	"$(awk -v a="$3" -v b="$ready" 'BEGIN { print (a > 0 && a < b) ? "yes" : "no" }')"
+expect_eq "ready: bpf() refused" EPERM "$(conf bpf-next-id)"
+expect_eq "ready: bpf() unconfined (control)" ok "$(free bpf-next-id)"
+expect_eq "ready: still refused" EPERM "$(conf write $CG/cgroup.procs 0)"
+expect_eq "ready: unconfined (control)" ok "$(free write $CG/t53ctl/cgroup.procs 0)"
 kill $SLEEPER $SLEEPER_IN
 lc_elapsed
 finish
