@@ -256,6 +256,8 @@ static int handle_event(void *ctx, void *data, size_t size)
 		json_object_set_new(o, "path_truncated", json_true());
 	if (ev->flags & ENF_EVENT_EXE_TRUNCATED)
 		json_object_set_new(o, "exe_truncated", json_true());
+	if (ev->flags & ENF_EVENT_IN_INTERRUPT)
+		json_object_set_new(o, "in_interrupt", json_true());
 	if (ev->flags & ENF_EVENT_FILELESS)
 		json_object_set_new(o, "fileless", json_true());
 	if (ev->flags & ENF_EVENT_VIA_INODE)

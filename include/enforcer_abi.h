@@ -611,6 +611,7 @@ enum enf_verdict {
 #define ENF_EVENT_FILELESS       (1u << 1) /* exec of a file with no name (memfd, deleted) */
 #define ENF_EVENT_VIA_INODE      (1u << 2) /* decided by inode identity, not the path */
 #define ENF_EVENT_EXE_TRUNCATED  (1u << 3) /* exe holds the topmost components only */
+#define ENF_EVENT_IN_INTERRUPT   (1u << 4) /* raised in an interrupt: the task fields are the interrupted task's, no exe */
 
 struct enf_event {
 	__u64 timestamp_ns;   /* CLOCK_MONOTONIC (bpf_ktime_get_ns) */

@@ -107,6 +107,43 @@ static __always_inline void unix_name_text(struct enf_event *ev, __u64 addr)
 }
 
 /*
+ * Whether the program runs in a task's own process context, not in an
+ * interrupt that arrived while the task ran. file_send_sigiotask is called
+ * from softirq and hardirq (kill_fasync() of a socket, a timer), and
+ * task_kill from USB completions: there `current` is whichever task was
+ * interrupted, perhaps in the middle of one of its own decisions, whose
+ * walk lives in the task's scratch. An event raised there must not walk
+ * into that scratch: it would overwrite the walk under the decision and
+ * make it match another path (the executable's). On x86 the count is the
+ * per-CPU __preempt_count (6.1, 6.15 on) or pcpu_hot.preempt_count (6.2
+ * to 6.14); a kernel with neither counts as process context, as before.
+ * Masks of include/linux/preempt.h: NMI, hardirq, and serving a softirq
+ * (not a task that merely disabled them).
+ */
+extern const int __preempt_count __ksym __weak;
+struct pcpu_hot___enf {
+	int preempt_count;
+} __attribute__((preserve_access_index));
+extern const struct pcpu_hot___enf pcpu_hot __ksym __weak;
+
+#define ENF_PREEMPT_NMI_MASK     0x00f00000
+#define ENF_PREEMPT_HARDIRQ_MASK 0x000f0000
+#define ENF_PREEMPT_SOFTIRQ_OFFSET 0x00000100
+
+static __always_inline bool in_task_context(void)
+{
+	int count;
+
+	if (&__preempt_count)
+		count = *(const int *)bpf_this_cpu_ptr(&__preempt_count);
+	else if (&pcpu_hot && bpf_core_field_exists(struct pcpu_hot___enf, preempt_count))
+		count = ((const struct pcpu_hot___enf *)bpf_this_cpu_ptr(&pcpu_hot))->preempt_count;
+	else
+		return true;
+	return !(count & (ENF_PREEMPT_NMI_MASK | ENF_PREEMPT_HARDIRQ_MASK | ENF_PREEMPT_SOFTIRQ_OFFSET));
+}
+
+/*
  * The reserved record's contents but the executable: the decision's and the
  * task's fields, and with the task's scratch tc (NULL: none) the object's
  * path or a unix peer's name. A global function of its own:
@@ -138,6 +175,7 @@ __noinline int enf_emit_event(struct decision *d, __u32 verdict, __u32 path_dept
 	struct enf_rate_val *rate;
 	struct enf_task_ctx *tc;
 	struct enf_event *ev;
+	bool in_task;
 
 	if (!d)
 		return 0;
@@ -163,8 +201,12 @@ __noinline int enf_emit_event(struct decision *d, __u32 verdict, __u32 path_dept
 	if (rate)
 		__sync_fetch_and_add(&rate->delivered, 1);
 	stat_inc(ENF_STAT_EVENT_DELIVERED);
-	tc = task_scratch();
+	/* In an interrupt: no scratch, so no path, no unix name, no executable (above). */
+	in_task = in_task_context();
+	tc = in_task ? task_scratch() : NULL;
 	enf_event_fill(ev, tc, d, verdict, path_depth);
+	if (!in_task)
+		ev->flags |= ENF_EVENT_IN_INTERRUPT;
 	enf_exe_text(ev, tc);
 	bpf_ringbuf_submit(ev, 0);
 	return 0;

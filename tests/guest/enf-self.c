@@ -23,6 +23,9 @@
  *   vm-write PID ADDR        set the byte at ADDR with process_vm_writev()
  *   sigio PID SIG            a pipe owned by PID (F_SETOWN, F_SETSIG SIG, O_ASYNC),
  *                            then a write to it: the kernel signals PID
+ *   sigio-tcp PID SIG        the same through a TCP connection over loopback: the
+ *                            received segment is processed, and PID signalled, in a
+ *                            softirq (in this process's send, at local_bh_enable)
  *   sigio-split CGROUP OWNER ARM PID SIG
  *                            the same, each of the owner (F_SETOWN) and the arming
  *                            (F_SETSIG, O_ASYNC) done "out" (this process, outside)
@@ -53,9 +56,11 @@
  *                            policy is gone, as after a reboot; programs stay)
  */
 #include <errno.h>
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <linux/bpf.h>
 #include <linux/sched.h>
+#include <netinet/in.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -217,6 +222,23 @@ static int arm_sigio(int fd, int sig)
 	if (fcntl(fd, F_SETSIG, sig) < 0 || fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_ASYNC) < 0)
 		return -1;
 	return 0;
+}
+
+static int sigio_tcp(pid_t pid, int sig)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(a);
+	int l, c, r;
+
+	l = socket(AF_INET, SOCK_STREAM, 0);
+	c = socket(AF_INET, SOCK_STREAM, 0);
+	if (l < 0 || c < 0 || bind(l, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(l, 1) < 0 ||
+	    getsockname(l, (struct sockaddr *)&a, &len) < 0 || connect(c, (struct sockaddr *)&a, sizeof(a)) < 0 ||
+	    (r = accept(l, NULL, NULL)) < 0)
+		return result(errno);
+	if (fcntl(r, F_SETOWN, pid) < 0 || arm_sigio(r, sig) < 0)
+		return result(errno);
+	return check(write(c, "x", 1));
 }
 
 /* What a child exited with: its errno, or EINTR when a signal ended it. */
@@ -593,6 +615,8 @@ int main(int argc, char **argv)
 		return vm_write(atoi(argv[2]), strtoul(argv[3], NULL, 0));
 	if (strcmp(op, "sigio") == 0 && argc == 4)
 		return sigio(atoi(argv[2]), atoi(argv[3]));
+	if (strcmp(op, "sigio-tcp") == 0 && argc == 4)
+		return sigio_tcp(atoi(argv[2]), atoi(argv[3]));
 	if (strcmp(op, "sigio-split") == 0 && argc == 7)
 		return sigio_split(argv[2], argv[3], argv[4], atoi(argv[5]), atoi(argv[6]));
 	if (strcmp(op, "sigio-handoff") == 0 && argc == 7)

@@ -517,6 +517,23 @@ expect_eq "O_ASYNC on a terminal a session outside holds, from outside (control)
 expect_eq "the same from the cgroup: the session's leader lives" refused "$(enf-self sigio-tty $CG/t73)"
 refusal_logged baseline:sigio "refused at baseline:sigio"
 expect_contains "  and the profile" '"profile":"web"' "$ev"
+# In a softirq: a segment received over loopback signals its socket's owner where it is
+# processed, here in the sender's own send (at local_bh_enable). The task the softirq runs in may be
+# in the middle of a decision of its own, whose walk is in its scratch: the event walks nothing of
+# it (no executable) and says so (in_interrupt). Until 2026-12-07 the event walked the executable
+# into that scratch, which could turn the interrupted decision into a match of another path.
+S=$(sleeper -)
+expect_eq "confined root: a TCP socket owned by an unconfined sleep, then data to it" ok "$(conf sigio-tcp $S 9)"
+expect_eq "  the sleep lives" alive "$(fate $S)"
+if wait_for_log '"in_interrupt":true'; then pass "  refused in a softirq: the event says so"; else fail "no in_interrupt event"; fi
+ev=$(grep '"in_interrupt":true' $AUDIT_LOG | head -n 1)
+expect_contains "  at baseline:sigio" '"hook":"baseline:sigio"' "$ev"
+expect_contains "  with no executable walked" '"exe":""' "$ev"
+ev=$(grep '"hook":"baseline:sigio"' $AUDIT_LOG | grep -v '"in_interrupt"' | head -n 1)
+expect_contains "  control: one refused in process context (a pipe) names the executable" '"exe":"/' "$ev"
+S=$(sleeper $CG/t73)
+expect_eq "confined root: the same within the domain (control)" ok "$(conf sigio-tcp $S 9)"
+expect_eq "  the sleep is gone" gone "$(fate $S)"
 # A profile may be the first arranger of 4,096 files alive at once: past that its next arrangement is
 # refused before any owner is set, and other profiles' are not affected.
 rm -f /tmp/flood.out
