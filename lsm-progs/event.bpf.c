@@ -160,6 +160,11 @@ __noinline int enf_event_fill(struct enf_event *ev, struct enf_task_ctx *tc, str
 		return 0;
 	/* What finish() returns for this verdict: a denial is EPERM, anything else 0. */
 	fill_event(ev, d, verdict, verdict == ENF_VERDICT_DENY ? -EPERM : 0);
+	/* In an interrupt the scratch is not this record's (above): no path, no name; enf_exe_text() sees the flag. */
+	if (!in_task_context()) {
+		ev->flags |= ENF_EVENT_IN_INTERRUPT;
+		return 0;
+	}
 	if (!tc)
 		return 0;
 	/* A global function: verified once per program, whatever state reaches it here. */
@@ -175,7 +180,6 @@ __noinline int enf_emit_event(struct decision *d, __u32 verdict, __u32 path_dept
 	struct enf_rate_val *rate;
 	struct enf_task_ctx *tc;
 	struct enf_event *ev;
-	bool in_task;
 
 	if (!d)
 		return 0;
@@ -201,12 +205,8 @@ __noinline int enf_emit_event(struct decision *d, __u32 verdict, __u32 path_dept
 	if (rate)
 		__sync_fetch_and_add(&rate->delivered, 1);
 	stat_inc(ENF_STAT_EVENT_DELIVERED);
-	/* In an interrupt: no scratch, so no path, no unix name, no executable (above). */
-	in_task = in_task_context();
-	tc = in_task ? task_scratch() : NULL;
+	tc = task_scratch();
 	enf_event_fill(ev, tc, d, verdict, path_depth);
-	if (!in_task)
-		ev->flags |= ENF_EVENT_IN_INTERRUPT;
 	enf_exe_text(ev, tc);
 	bpf_ringbuf_submit(ev, 0);
 	return 0;

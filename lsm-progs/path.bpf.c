@@ -634,6 +634,23 @@ __noinline int enf_exe_id(struct enf_task_ctx *tc, __u32 instance)
 	return r;
 }
 
+__noinline int enf_file_exe_id(struct enf_task_ctx *tc, __u32 instance, __u64 dentry, __u64 mnt)
+{
+	int r;
+
+	if (!tc)
+		return -ENOMEM;
+	r = enf_path_walk(tc, dentry, mnt, instance, 0);
+	if (r < 0)
+		return r;
+	tc->trie.leaf_node = ENF_NO_NODE;
+	tc->trie.anc_node = ENF_NO_NODE;
+	r = enf_trie_match(tc, instance, tc->walk.depth, 0, 0);
+	if (r < 0)
+		return r;
+	return tc->trie.full ? (int)tc->trie.leaf_exe_id : 0;
+}
+
 /* ---- the namespace root ----------------------------------------------------- */
 
 /* Whether mount a receives mounts from mount b: its slave, or its peer (same shared group). */
@@ -762,8 +779,8 @@ __noinline int enf_exe_text(struct enf_event *ev, struct enf_task_ctx *tc)
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct file *exe = BPF_CORE_READ(task, mm, exe_file);
 
-	if (!ev || !tc || !exe)
-		return 0; /* no scratch to walk in; kernel threads have no executable */
+	if (!ev || !tc || !exe || (ev->flags & ENF_EVENT_IN_INTERRUPT))
+		return 0; /* no scratch to walk in (event.bpf.c); kernel threads have no executable */
 	if (enf_path_walk(tc, (__u64)(unsigned long)BPF_CORE_READ(exe, f_path.dentry),
 			  (__u64)(unsigned long)BPF_CORE_READ(exe, f_path.mnt), 0, 0) < 0) {
 		ev->flags |= ENF_EVENT_EXE_TRUNCATED;
