@@ -64,6 +64,31 @@ static __always_inline int decide_manager_exec(int status, struct file *file)
 	return finish(&d, NULL, 0);
 }
 
+/*
+ * An executable that some 'from' rule of the profile names gets rights no
+ * other program in the cgroup has, so the workload must not be able to
+ * run its own code inside it through the dynamic loader: LD_PRELOAD,
+ * LD_LIBRARY_PATH or LD_AUDIT naming a library it wrote, whose code would
+ * then run as that executable (mm->exe_file) with its rights. Its exec is
+ * made a secure one (AT_SECURE), as a set-user-ID program's is, and the
+ * loader then ignores those variables (glibc: LD_PRELOAD only from the
+ * standard directories, and only set-user-ID libraries). AppArmor scrubs
+ * the environment the same way when a program changes profile. A walk that
+ * fails makes it secure too. What the program itself loads by its own
+ * configuration (a module path) is decided as any executable mapping.
+ */
+static __always_inline void secure_from_exec(struct linux_binprm *bprm, struct file *file, int status)
+{
+	struct enf_profile_val *prof;
+	__u32 slot = (__u32)status - 1;
+
+	prof = bpf_map_lookup_elem(&profiles, &slot);
+	if (!prof || !(prof->flags & ENF_PROFILE_HAS_FROM))
+		return;
+	if (enf_file_exe_id(task_scratch(), prof->instance, as_scalar(file->f_path.dentry), as_scalar(file->f_path.mnt)))
+		bpf_bprm_opts_set(bprm, BPF_F_BPRM_SECUREEXEC);
+}
+
 SEC("lsm/bprm_check_security")
 int BPF_PROG(enf_bprm_check, struct linux_binprm *bprm, int ret)
 {
@@ -82,8 +107,11 @@ int BPF_PROG(enf_bprm_check, struct linux_binprm *bprm, int ret)
 		status &= ~ENF_STATUS_MANAGER;
 	if (is_fileless(file))
 		return decide_fileless_exec(file, ENF_HOOK_BPRM_CHECK);
-	return decide_object(status, file->f_path.dentry, file->f_path.mnt, CLASS_BIT(ENF_CLASS_EXEC),
-			     ENF_HOOK_BPRM_CHECK, 0);
+	ret = decide_object(status, file->f_path.dentry, file->f_path.mnt, CLASS_BIT(ENF_CLASS_EXEC),
+			    ENF_HOOK_BPRM_CHECK, 0);
+	if (ret == 0)
+		secure_from_exec(bprm, file, status);
+	return ret;
 }
 
 /*

@@ -87,6 +87,14 @@ extern int enf_trie_match(struct enf_task_ctx *tc, __u32 instance, __u32 depth, 
 extern int enf_exe_id(struct enf_task_ctx *tc, __u32 instance);
 
 /*
+ * The exe_id of the file (dentry, mnt) about to be executed, in instance
+ * (0: no 'from' names it), or -errno: the walk and match of enf_exe_id()
+ * for a file that is not yet the task's executable (bprm_check,
+ * exec.bpf.c). Not kept. It uses the scratch.
+ */
+extern int enf_file_exe_id(struct enf_task_ctx *tc, __u32 instance, __u64 dentry, __u64 mnt);
+
+/*
  * The last walk's depth components as text into ev->path, with ev->path_len
  * and ENF_EVENT_PATH_TRUNCATED; for people, decisions never read it.
  */

@@ -51,6 +51,9 @@
  *                                   left the cache opens as a disconnected dentry: no path
  *   enf-probe drop PATH             create (or truncate) PATH, mode 0755, and write the
  *                                   --payload into it: a downloaded binary
+ *   enf-probe at-secure             print the AT_SECURE this exec got (getauxval): 1 when
+ *                                   the kernel made it a secure exec (the loader ignores
+ *                                   LD_PRELOAD and the like), else 0
  *   (no arguments)                  print "ran NAME" and exit 0: copies of this
  *                                   binary serve as stand-in programs
  *
@@ -66,6 +69,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -507,6 +511,10 @@ int main(int argc, char **argv)
 		const char *name = strrchr(argv[0], '/');
 
 		printf("ran %s\n", name ? name + 1 : argv[0]);
+		return 0;
+	}
+	if (strcmp(argv[1], "at-secure") == 0 && argc == 2) {
+		printf("%lu\n", getauxval(AT_SECURE));
 		return 0;
 	}
 	if (strcmp(argv[1], "exec") == 0 && argc >= 3)

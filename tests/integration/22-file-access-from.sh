@@ -58,8 +58,14 @@ expect_eq "from: one task, the named binary then another program" "ok EPERM" \
 	"$(echo $(c /opt/t/bin/reader open-exec /srv/app/key r "$(command -v enf-probe)" open /srv/app/key r))"
 expect_eq "from: one task, another program then the named binary (control)" "EPERM ok" \
 	"$(echo $(c enf-probe open-exec /srv/app/key r /opt/t/bin/reader open /srv/app/key r))"
+# The named binary's exec is a secure one (AT_SECURE): the loader ignores LD_PRELOAD and the
+# like, so the workload cannot run a library of its own inside it with its rights.
+expect_eq "from: the named binary is exec'd secure (AT_SECURE)" 1 "$(c /opt/t/bin/reader at-secure)"
+expect_eq "from: another program is not (control)" 0 "$(c enf-probe at-secure)"
+expect_eq "from: the named binary outside the cgroup is not (control)" 0 "$(/opt/t/bin/reader at-secure)"
 mv /opt/t/bin/reader /opt/t/bin/reader.moved
 expect_eq "from: a renamed copy is not the named binary" EPERM "$(c /opt/t/bin/reader.moved open /srv/app/key r)"
+expect_eq "  nor exec'd secure" 0 "$(c /opt/t/bin/reader.moved at-secure)"
 mv /opt/t/bin/reader.moved /opt/t/bin/reader
 # One shell, before and after an edit that names it: its identity is
 # resolved again under the new instance, not kept from the old one.
