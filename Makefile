@@ -48,10 +48,9 @@ LDLIBS_HARDEN := -lseccomp -lcap
 .DELETE_ON_ERROR:
 .PHONY: all programs deps check check-unit check-unit-bins check-vm check-system deb-for-check demo bench fuzz fuzz-build fuzz-targets clean install deb image
 
-# maps.bpf.o must come first: libbpf 1.1's static linker misplaces
-# relocations against extern maps whose definition it has not seen yet.
+# maps.bpf.c first: it defines the maps the other files declare (see
+# enforcer.bpf.c below).
 BPF_SRCS   := lsm-progs/maps.bpf.c $(filter-out lsm-progs/maps.bpf.c,$(wildcard lsm-progs/*.bpf.c))
-BPF_OBJS   := $(patsubst lsm-progs/%.bpf.c,$(OUT)/lsm-progs/%.bpf.o,$(BPF_SRCS))
 BPF_HDRS   := $(wildcard lsm-progs/*.h) include/enforcer_abi.h
 
 COMMON_SRCS := $(wildcard common/*.c)
@@ -88,12 +87,22 @@ $(OUT)/vmlinux.h:
 		     "Build on a kernel with CONFIG_DEBUG_INFO_BTF=y or set VMLINUX_BTF=FILE." >&2; exit 1; fi
 	$(Q)$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@
 
-$(OUT)/lsm-progs/%.bpf.o: lsm-progs/%.bpf.c $(BPF_HDRS) $(OUT)/vmlinux.h
-	$(call msg,BPF,$@)
+# The programs are compiled as one translation unit, the files in BPF_SRCS's
+# order (maps.bpf.c first: it defines the maps the others declare), not
+# compiled apart and linked: bookworm's libbpf 1.1.2 linker refuses a kfunc
+# that two objects call ("failed to resolve size of underlying type"), and
+# every hook file calls bpf_rdonly_cast() (UNTRUSTED(), common.bpf.h).
+# bpftool gen object still writes the final object from the one input.
+$(OUT)/lsm-progs/enforcer.bpf.c: $(BPF_SRCS) Makefile
+	$(call msg,GEN,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+	$(Q)printf '#include "%s"\n' $(BPF_SRCS) >$@
 
-$(OUT)/enforcer.bpf.o: $(BPF_OBJS)
+$(OUT)/lsm-progs/enforcer.bpf.o: $(OUT)/lsm-progs/enforcer.bpf.c $(BPF_SRCS) $(BPF_HDRS) $(OUT)/vmlinux.h
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -I. -c $< -o $@
+
+$(OUT)/enforcer.bpf.o: $(OUT)/lsm-progs/enforcer.bpf.o
 	$(call msg,LINK-BPF,$@)
 	$(Q)$(BPFTOOL) gen object $@ $^
 

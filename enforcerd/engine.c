@@ -408,13 +408,15 @@ static int select_programs(struct engine *e, const char *lsm_list)
 	 * The types the verifier's btf_nested_type_is_trusted() looks for
 	 * (task_struct__safe_rcu from 6.4, task_struct__safe_fields in 6.3):
 	 * where they exist, it searches BTF for each pointer loaded through a
-	 * trusted one, and the programs read some of those by probe
-	 * (maps.bpf.h, trusted_loads_searched).
+	 * trusted one, and the programs load the pointers they read often
+	 * through an untrusted copy, bpf_rdonly_cast() (6.2 on), which it does
+	 * not search (maps.bpf.h, trusted_loads_searched).
 	 */
-	enum { WANT_SAFE_RCU, WANT_SAFE_FIELDS, WANT_FIXED };
+	enum { WANT_SAFE_RCU, WANT_SAFE_FIELDS, WANT_RDONLY_CAST, WANT_FIXED };
 	struct btf_want wants[WANT_FIXED + N_OPTIONAL] = {
 		[WANT_SAFE_RCU] = { .name = "task_struct__safe_rcu", .kind = BTF_KIND_STRUCT },
 		[WANT_SAFE_FIELDS] = { .name = "task_struct__safe_fields", .kind = BTF_KIND_STRUCT },
+		[WANT_RDONLY_CAST] = { .name = "bpf_rdonly_cast", .kind = BTF_KIND_FUNC },
 	};
 	struct btf *vmlinux;
 	bool skipcap;
@@ -430,7 +432,8 @@ static int select_programs(struct engine *e, const char *lsm_list)
 	btf__free(vmlinux); /* before load, where libbpf reads its own copy */
 	if (r < 0)
 		return r;
-	e->skel->rodata->trusted_loads_searched = wants[WANT_SAFE_RCU].found || wants[WANT_SAFE_FIELDS].found;
+	e->skel->rodata->trusted_loads_searched =
+		(wants[WANT_SAFE_RCU].found || wants[WANT_SAFE_FIELDS].found) && wants[WANT_RDONLY_CAST].found;
 	skipcap = hook_ids_find(&e->hooks, "inode_xattr_skipcap") >= 0;
 	e->skel->rodata->xattr_give_back_cap_check = !skipcap && support_xattr_hooks_end_at_bpf(lsm_list);
 	if (!skipcap && !e->skel->rodata->xattr_give_back_cap_check)

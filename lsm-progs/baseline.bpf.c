@@ -612,7 +612,8 @@ static __always_inline bool kernel_writes_for_task(void)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 
-	return TRUSTED_READ(task, cred) != TRUSTED_READ(task, real_cred) && !io_worker_runs_setxattr(task);
+	return UNTRUSTED(struct task_struct, task)->cred != UNTRUSTED(struct task_struct, task)->real_cred &&
+	       !io_worker_runs_setxattr(task);
 }
 
 static __always_inline bool xattr_decided(const char *name)

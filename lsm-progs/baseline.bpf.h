@@ -64,7 +64,7 @@ static __always_inline __u64 proc_task_of(struct dentry *dentry, struct inode *i
 	struct pid *pid;
 	char name[4] = {};
 
-	if (!inode || inode->i_sb->s_magic != PROC_SUPER_MAGIC)
+	if (!inode || UNTRUSTED(struct inode, inode)->i_sb->s_magic != PROC_SUPER_MAGIC)
 		return 0;
 	pi = proc_inode_of(inode);
 	pid = BPF_CORE_READ(pi, pid);
@@ -160,7 +160,7 @@ static __always_inline __u64 cgroup_of_file(struct inode *inode)
 {
 	struct kernfs_node *kn, *dir;
 
-	if (!inode || inode->i_sb->s_magic != CGROUP2_SUPER_MAGIC)
+	if (!inode || UNTRUSTED(struct inode, inode)->i_sb->s_magic != CGROUP2_SUPER_MAGIC)
 		return 0;
 	kn = kernfs_node_of(inode);
 	if (!kn || !(dir = kernfs_parent(kn)))
@@ -201,7 +201,7 @@ static __always_inline bool baseline_helper_file(struct inode *inode)
 {
 	if (!inode)
 		return false;
-	switch (inode->i_sb->s_magic) {
+	switch (UNTRUSTED(struct inode, inode)->i_sb->s_magic) {
 	case PROC_SUPER_MAGIC:
 		return proc_helper_file(inode);
 	case BINFMTFS_MAGIC:

@@ -48,14 +48,23 @@
 #include "maps.bpf.h"
 
 /*
- * p->a (p->a->b) where p is a trusted pointer and a a pointer member:
- * plain loads, or probe reads where the verifier would search BTF for each
- * load (trusted_loads_searched, maps.bpf.h). The branch the flag rules out
- * is never verified. With probe reads the result is a number to the
- * verifier: it may be compared or stored, not loaded through.
+ * p, a trusted kernel pointer of type `type`, as a pointer the verifier
+ * does not trust, on kernels where it searches BTF for every pointer loaded
+ * through a trusted one (trusted_loads_searched, maps.bpf.h); p itself
+ * elsewhere. There a load through the trusted pointer is one plain
+ * instruction, and through this copy a fault-safe direct load (PROBE_MEM,
+ * about eight); what is loaded further down the chain is PROBE_MEM either
+ * way. A few such loads per decision. The branch the flag rules out is
+ * never verified, and on 6.1
+ * (no bpf_rdonly_cast(), no search) the call is dead code the kernel
+ * removes before it resolves calls. Only for reading: the copy may be
+ * loaded through, compared and passed on as a number, not given to a
+ * helper or kfunc that wants a trusted pointer.
  */
-#define TRUSTED_READ(p, a)          (trusted_loads_searched ? BPF_CORE_READ(p, a) : (p)->a)
-#define TRUSTED_READ2(p, a, b)      (trusted_loads_searched ? BPF_CORE_READ(p, a, b) : (p)->a->b)
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+#define UNTRUSTED(type, p)                                                                         \
+	(trusted_loads_searched ? (type *)bpf_rdonly_cast((p), bpf_core_type_id_kernel(type)) : \
+				  (type *)(p))
 
 /*
  * The file access classes an open file stands for, from its f_mode and

@@ -78,6 +78,8 @@ __noinline int enf_domain_refuse(__u64 target, __u32 hook, __u32 optout_bit, __u
 		return ret ? -EPERM : 0;
 	if (d.prof.mode == ENF_MODE_LEARN)
 		return 0;
+	if (opts & ENF_DOMAIN_IN_INTERRUPT)
+		d.event_flags |= ENF_EVENT_IN_INTERRUPT;
 	r = task_profile_slot(child, &slot);
 	/*
 	 * A task of the service manager or an OCI runtime in the cgroup (a
@@ -278,15 +280,18 @@ __noinline int enf_sigio_refuse(__u64 target, __u64 fown)
 	__u64 file = file_of_fown(fown);
 	struct enf_sigio_arrangers *rec = bpf_map_lookup_elem(&sigio_arranged, &file);
 	int first, second;
+	__u32 opts = ENF_DOMAIN_ANY_EXE;
 
 	if (!rec)
 		return 0;
 	first = rec->status[0];
 	second = rec->status[1];
-	if (first && enf_domain_refuse(target, ENF_HOOK_BASE_SIGIO, ENF_BASELINE_SIGNAL, ENF_DOMAIN_ANY_EXE, first))
+	/* Often sent from softirq: the event must not use the interrupted task's scratch (event.bpf.c). */
+	if (enf_in_interrupt())
+		opts |= ENF_DOMAIN_IN_INTERRUPT;
+	if (first && enf_domain_refuse(target, ENF_HOOK_BASE_SIGIO, ENF_BASELINE_SIGNAL, opts, first))
 		return -EPERM;
-	if (second && second != first &&
-	    enf_domain_refuse(target, ENF_HOOK_BASE_SIGIO, ENF_BASELINE_SIGNAL, ENF_DOMAIN_ANY_EXE, second))
+	if (second && second != first && enf_domain_refuse(target, ENF_HOOK_BASE_SIGIO, ENF_BASELINE_SIGNAL, opts, second))
 		return -EPERM;
 	return 0;
 }

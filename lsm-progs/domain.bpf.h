@@ -10,6 +10,7 @@
 /* Options of enf_domain_refuse(). */
 #define ENF_DOMAIN_QUIET   (1u << 0) /* decided, counted, no event (PTRACE_MODE_NOAUDIT) */
 #define ENF_DOMAIN_ANY_EXE (1u << 1) /* the profile's 'from' rules do not narrow the domain to the caller's executable */
+#define ENF_DOMAIN_IN_INTERRUPT (1u << 2) /* decided in an interrupt: the event takes nothing from the task's scratch */
 
 /*
  * 0 when a task governed as status says (current_profile_status(): the

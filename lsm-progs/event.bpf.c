@@ -107,18 +107,22 @@ static __always_inline void unix_name_text(struct enf_event *ev, __u64 addr)
 }
 
 /*
- * Whether the program runs in a task's own process context, not in an
- * interrupt that arrived while the task ran. file_send_sigiotask is called
- * from softirq and hardirq (kill_fasync() of a socket, a timer), and
- * task_kill from USB completions: there `current` is whichever task was
- * interrupted, perhaps in the middle of one of its own decisions, whose
+ * 1 when the program runs in an interrupt (NMI, hardirq, or serving a
+ * softirq: not a task that merely disabled them), not in a task's own
+ * process context. file_send_sigiotask is called from softirq and hardirq
+ * (kill_fasync() of a socket, a timer): there `current` is whichever task
+ * was interrupted, perhaps in the middle of one of its own decisions, whose
  * walk lives in the task's scratch. An event raised there must not walk
  * into that scratch: it would overwrite the walk under the decision and
- * make it match another path (the executable's). On x86 the count is the
- * per-CPU __preempt_count (6.1, 6.15 on) or pcpu_hot.preempt_count (6.2
- * to 6.14); a kernel with neither counts as process context, as before.
- * Masks of include/linux/preempt.h: NMI, hardirq, and serving a softirq
- * (not a task that merely disabled them).
+ * make it match another path (the executable's). Its callers put
+ * ENF_EVENT_IN_INTERRUPT in the decision's event flags, and the record
+ * then takes nothing from the scratch (enf_event_fill(), enf_exe_text()).
+ * A global function of its own, called only by the programs of that hook:
+ * on 6.1 each program that reads a per-CPU variable costs the verifier a
+ * linear kallsyms search (about 25 ms of a start under icount each, when
+ * every program had it). On x86 the count is the per-CPU __preempt_count
+ * (6.1, 6.15 on) or pcpu_hot.preempt_count (6.2 to 6.14); a kernel with
+ * neither counts as process context. Masks of include/linux/preempt.h.
  */
 extern const int __preempt_count __ksym __weak;
 struct pcpu_hot___enf {
@@ -126,11 +130,11 @@ struct pcpu_hot___enf {
 } __attribute__((preserve_access_index));
 extern const struct pcpu_hot___enf pcpu_hot __ksym __weak;
 
-#define ENF_PREEMPT_NMI_MASK     0x00f00000
-#define ENF_PREEMPT_HARDIRQ_MASK 0x000f0000
+#define ENF_PREEMPT_NMI_MASK       0x00f00000
+#define ENF_PREEMPT_HARDIRQ_MASK   0x000f0000
 #define ENF_PREEMPT_SOFTIRQ_OFFSET 0x00000100
 
-static __always_inline bool in_task_context(void)
+__noinline int enf_in_interrupt(void)
 {
 	int count;
 
@@ -139,8 +143,8 @@ static __always_inline bool in_task_context(void)
 	else if (&pcpu_hot && bpf_core_field_exists(struct pcpu_hot___enf, preempt_count))
 		count = ((const struct pcpu_hot___enf *)bpf_this_cpu_ptr(&pcpu_hot))->preempt_count;
 	else
-		return true;
-	return !(count & (ENF_PREEMPT_NMI_MASK | ENF_PREEMPT_HARDIRQ_MASK | ENF_PREEMPT_SOFTIRQ_OFFSET));
+		return 0;
+	return (count & (ENF_PREEMPT_NMI_MASK | ENF_PREEMPT_HARDIRQ_MASK | ENF_PREEMPT_SOFTIRQ_OFFSET)) != 0;
 }
 
 /*
@@ -160,12 +164,8 @@ __noinline int enf_event_fill(struct enf_event *ev, struct enf_task_ctx *tc, str
 		return 0;
 	/* What finish() returns for this verdict: a denial is EPERM, anything else 0. */
 	fill_event(ev, d, verdict, verdict == ENF_VERDICT_DENY ? -EPERM : 0);
-	/* In an interrupt the scratch is not this record's (above): no path, no name; enf_exe_text() sees the flag. */
-	if (!in_task_context()) {
-		ev->flags |= ENF_EVENT_IN_INTERRUPT;
-		return 0;
-	}
-	if (!tc)
+	/* In an interrupt the scratch is not this record's (above): no path, no name; nor in enf_exe_text(). */
+	if (!tc || (ev->flags & ENF_EVENT_IN_INTERRUPT))
 		return 0;
 	/* A global function: verified once per program, whatever state reaches it here. */
 	if (path_depth)

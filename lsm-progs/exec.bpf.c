@@ -59,7 +59,7 @@ static __always_inline int decide_manager_exec(int status, struct file *file)
 	d.prof.mode = ENF_MODE_ENFORCE; /* identity protection is not subject to audit mode */
 	/* The event names the file; the decision does not depend on it. */
 	tc = task_scratch();
-	if (tc && enf_path_walk(tc, as_scalar(file->f_path.dentry), as_scalar(file->f_path.mnt), 0, 0) == 0)
+	if (tc && enf_path_walk(tc, as_scalar(UNTRUSTED(struct file, file)->f_path.dentry), as_scalar(UNTRUSTED(struct file, file)->f_path.mnt), 0, 0) == 0)
 		return finish(&d, tc, tc->walk.depth);
 	return finish(&d, NULL, 0);
 }
@@ -85,7 +85,8 @@ static __always_inline void secure_from_exec(struct linux_binprm *bprm, struct f
 	prof = bpf_map_lookup_elem(&profiles, &slot);
 	if (!prof || !(prof->flags & ENF_PROFILE_HAS_FROM))
 		return;
-	if (enf_file_exe_id(task_scratch(), prof->instance, as_scalar(file->f_path.dentry), as_scalar(file->f_path.mnt)))
+	if (enf_file_exe_id(task_scratch(), prof->instance, as_scalar(UNTRUSTED(struct file, file)->f_path.dentry),
+			    as_scalar(UNTRUSTED(struct file, file)->f_path.mnt)))
 		bpf_bprm_opts_set(bprm, BPF_F_BPRM_SECUREEXEC);
 }
 
@@ -107,8 +108,8 @@ int BPF_PROG(enf_bprm_check, struct linux_binprm *bprm, int ret)
 		status &= ~ENF_STATUS_MANAGER;
 	if (is_fileless(file))
 		return decide_fileless_exec(file, ENF_HOOK_BPRM_CHECK);
-	ret = decide_object(status, file->f_path.dentry, file->f_path.mnt, CLASS_BIT(ENF_CLASS_EXEC),
-			    ENF_HOOK_BPRM_CHECK, 0);
+	ret = decide_object(status, UNTRUSTED(struct file, file)->f_path.dentry, UNTRUSTED(struct file, file)->f_path.mnt,
+			    CLASS_BIT(ENF_CLASS_EXEC), ENF_HOOK_BPRM_CHECK, 0);
 	if (ret == 0)
 		secure_from_exec(bprm, file, status);
 	return ret;
@@ -143,8 +144,8 @@ static __always_inline int check_mapping(int status, struct file *file, enum enf
 		return 0;
 	if (is_fileless(file))
 		return decide_fileless_exec(file, hook);
-	return decide_object(status, file->f_path.dentry, file->f_path.mnt, CLASS_BIT(ENF_CLASS_EXEC), hook,
-			     CHECK_MAPPING);
+	return decide_object(status, UNTRUSTED(struct file, file)->f_path.dentry, UNTRUSTED(struct file, file)->f_path.mnt, CLASS_BIT(ENF_CLASS_EXEC),
+			     hook, CHECK_MAPPING);
 }
 
 /* prot, not reqprot: READ_IMPLIES_EXEC adds PROT_EXEC to what was asked. */
@@ -186,7 +187,7 @@ int BPF_PROG(enf_file_mprotect, struct vm_area_struct *vma, unsigned long reqpro
 	status = current_profile_status();
 	if (status == 0)
 		return 0;
-	file = vma->vm_file;
+	file = UNTRUSTED(struct vm_area_struct, vma)->vm_file;
 	if (!file || (vma->vm_flags & VM_EXEC))
 		return 0;
 	return check_mapping(status, file, ENF_HOOK_FILE_MPROTECT);

@@ -40,9 +40,9 @@ static __always_inline int decide_dir_change(int status, const struct path *dir,
 {
 	if (status == 0)
 		return 0;
-	if (self_dir_guarded(dir->dentry) && enf_self_refuse(ENF_HOOK_SELF_DIR_CHANGE))
+	if (self_dir_guarded(UNTRUSTED(const struct path, dir)->dentry) && enf_self_refuse(ENF_HOOK_SELF_DIR_CHANGE))
 		return -EPERM;
-	return decide_object(status, dentry, dir->mnt, class_mask, hook, opts);
+	return decide_object(status, dentry, UNTRUSTED(const struct path, dir)->mnt, class_mask, hook, opts);
 }
 
 static __always_inline int check_dir_change(const struct path *dir, const struct dentry *dentry,
@@ -83,6 +83,7 @@ SEC("lsm/file_open")
 int BPF_PROG(enf_file_open, struct file *file, int ret)
 {
 	unsigned int fmode, flags;
+	struct file *f;
 	__u32 mask;
 	int status;
 
@@ -105,12 +106,14 @@ int BPF_PROG(enf_file_open, struct file *file, int ret)
 	status = current_profile_status();
 	if (status == 0)
 		return 0;
+	/* The pointers below through an untrusted copy: see UNTRUSTED() (common.bpf.h). */
+	f = UNTRUSTED(struct file, file);
 	if (mask & CLASS_BIT(ENF_CLASS_WRITE)) {
 		__u64 task, cgrp;
 
-		if (write_refused(file->f_path.dentry, file->f_inode, ENF_HOOK_SELF_OPEN, status))
+		if (write_refused(f->f_path.dentry, file->f_inode, ENF_HOOK_SELF_OPEN, status))
 			return -EPERM;
-		task = proc_task_of(file->f_path.dentry, file->f_inode);
+		task = proc_task_of(f->f_path.dentry, file->f_inode);
 		if (task && daemon_pid_task(task) && enf_self_refuse(ENF_HOOK_SELF_TASK_SET))
 			return -EPERM;
 		if (task && enf_task_set_refuse(task, status))
@@ -121,12 +124,13 @@ int BPF_PROG(enf_file_open, struct file *file, int ret)
 	}
 	if (device_open_refused(file->f_inode, status))
 		return -EPERM;
-	return decide_object(status, file->f_path.dentry, file->f_path.mnt, mask, ENF_HOOK_FILE_OPEN, 0);
+	return decide_object(status, f->f_path.dentry, f->f_path.mnt, mask, ENF_HOOK_FILE_OPEN, 0);
 }
 
 SEC("lsm/path_truncate")
 int BPF_PROG(enf_path_truncate, const struct path *path, int ret)
 {
+	const struct path *p;
 	int status;
 
 	if (ret != 0)
@@ -134,9 +138,10 @@ int BPF_PROG(enf_path_truncate, const struct path *path, int ret)
 	status = current_profile_status();
 	if (status == 0)
 		return 0;
-	if (write_refused(path->dentry, path->dentry->d_inode, ENF_HOOK_SELF_OPEN, status))
+	p = UNTRUSTED(const struct path, path);
+	if (write_refused(p->dentry, p->dentry->d_inode, ENF_HOOK_SELF_OPEN, status))
 		return -EPERM;
-	return decide_object(status, path->dentry, path->mnt, CLASS_BIT(ENF_CLASS_WRITE), ENF_HOOK_PATH_TRUNCATE, 0);
+	return decide_object(status, p->dentry, p->mnt, CLASS_BIT(ENF_CLASS_WRITE), ENF_HOOK_PATH_TRUNCATE, 0);
 }
 
 /* mknod(2), and the file an open(O_CREAT) or a unix socket's bind makes; device nodes meet the baseline first. */
@@ -194,6 +199,7 @@ int BPF_PROG(enf_path_rename, const struct path *old_dir, struct dentry *old_den
 	     const struct path *new_dir, struct dentry *new_dentry, unsigned int flags, int ret)
 {
 	__u32 dst_mask = CLASS_BIT(ENF_CLASS_RENAME) | CLASS_BIT(ENF_CLASS_CREATE);
+	struct vfsmount *mnt;
 	int status;
 
 	if (ret != 0)
@@ -219,10 +225,11 @@ int BPF_PROG(enf_path_rename, const struct path *old_dir, struct dentry *old_den
 	if (ret != 0)
 		return ret;
 	/* Both cross mounts never (EXDEV before this hook): old_dir->mnt == new_dir->mnt. */
-	ret = check_refer(status, old_dentry, old_dir->mnt, new_dentry, new_dir->mnt, ENF_HOOK_PATH_RENAME);
+	mnt = UNTRUSTED(const struct path, new_dir)->mnt;
+	ret = check_refer(status, old_dentry, mnt, new_dentry, mnt, ENF_HOOK_PATH_RENAME);
 	if (ret != 0 || !(flags & RENAME_EXCHANGE))
 		return ret;
-	return check_refer(status, new_dentry, new_dir->mnt, old_dentry, old_dir->mnt, ENF_HOOK_PATH_RENAME);
+	return check_refer(status, new_dentry, mnt, old_dentry, mnt, ENF_HOOK_PATH_RENAME);
 }
 
 SEC("lsm/path_link")
@@ -246,7 +253,7 @@ int BPF_PROG(enf_path_link, struct dentry *old_dentry, const struct path *new_di
 	if (self_write_guarded(old_dentry, old_dentry->d_inode) && enf_self_refuse(ENF_HOOK_SELF_LINK))
 		return -EPERM;
 	/* link(2) never crosses mounts: the old name lives in new_dir's mount. */
-	mnt = new_dir->mnt;
+	mnt = UNTRUSTED(const struct path, new_dir)->mnt;
 	ret = decide_object(status, old_dentry, mnt, CLASS_BIT(ENF_CLASS_LINK), ENF_HOOK_PATH_LINK, 0);
 	if (ret != 0)
 		return ret;

@@ -472,13 +472,15 @@ ENF_MAP struct {
  * argument, the current task): btf_nested_type_is_trusted(), from 6.3 on,
  * up to four linear searches of its ~125,000 types for each such load on
  * each path the verifier walks (815 in one enforcerd start on 6.12).
- * enforcerd sets it before load (engine.c, from the BTF), and
- * TRUSTED_READ() (common.bpf.h) then reads the member by probe, which the
- * verifier does not look up. Only where the code runs rarely: a probe
- * read is a helper call where a load is one instruction, and used on the
- * decision's path (the object's mount, the namespace root, superblocks)
- * it made trixie's confined open+close 1.575x instead of 1.518x (icount)
- * for a start 14% shorter. On 6.1 the members stay plain loads.
+ * enforcerd sets it before load (engine.c, from the BTF, when the kernel
+ * has bpf_rdonly_cast() too), and the programs then load the pointers
+ * they read through an untrusted copy (UNTRUSTED(), common.bpf.h), which
+ * the verifier does not look up. A load through that copy costs about
+ * eight instructions where one through the trusted pointer is one: a few
+ * per decision, against a start 12-15% shorter. (Probe reads did the same
+ * for the start, but each is a helper call: on the decision's path they
+ * made trixie's confined open+close 1.575x instead of 1.518x, icount,
+ * 2026-12-06.) On 6.1 the members stay plain loads.
  */
 #ifdef ENF_DEFINE_MAPS
 const volatile bool trusted_loads_searched = false;

@@ -666,7 +666,7 @@ __noinline int enf_foreign_root(__u64 mnt, __u64 below)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct mount *m = (struct mount *)(unsigned long)mnt;
-	struct mount *root = task->nsproxy->mnt_ns->root;
+	struct mount *root = UNTRUSTED(struct task_struct, task)->nsproxy->mnt_ns->root;
 	struct mount *top;
 
 	if ((__u64)(unsigned long)root == mnt)

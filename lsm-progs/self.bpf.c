@@ -168,6 +168,8 @@ int BPF_PROG(enf_self_sigio, struct task_struct *tsk, struct fown_struct *fown, 
 	if (!(cfg->self_flags & ENF_SELF_PROTECT) || !is_daemon_task(cfg, tsk))
 		return lsm_verdict(enf_sigio_refuse(hook_arg_number(ctx, 0), hook_arg_number(ctx, 1)));
 	d.prof.mode = ENF_MODE_ENFORCE;
+	if (enf_in_interrupt())
+		d.event_flags |= ENF_EVENT_IN_INTERRUPT; /* see enf_in_interrupt() */
 	stat_inc(ENF_STAT_SELF_DENIED);
 	return finish(&d, NULL, 0);
 }
@@ -212,7 +214,7 @@ int BPF_PROG(enf_self_task_alloc, struct task_struct *task, unsigned long clone_
 SEC("lsm/file_receive")
 int BPF_PROG(enf_self_file_receive, struct file *file, int ret)
 {
-	struct dentry *dentry = file->f_path.dentry;
+	struct dentry *dentry = UNTRUSTED(struct file, file)->f_path.dentry;
 	struct inode *inode = file->f_inode;
 	__u32 mask;
 	int status;
@@ -230,9 +232,9 @@ int BPF_PROG(enf_self_file_receive, struct file *file, int ret)
 		return -EPERM;
 	if (device_open_refused(inode, status))
 		return -EPERM;
-	if (TRUSTED_READ2(file, f_path.mnt, mnt_flags) & MNT_INTERNAL)
+	if (UNTRUSTED(struct file, file)->f_path.mnt->mnt_flags & MNT_INTERNAL)
 		return 0;
-	return decide_object(status, dentry, TRUSTED_READ(file, f_path.mnt), mask, ENF_HOOK_FILE_RECEIVE, 0);
+	return decide_object(status, dentry, UNTRUSTED(struct file, file)->f_path.mnt, mask, ENF_HOOK_FILE_RECEIVE, 0);
 }
 
 /*
@@ -265,7 +267,7 @@ int BPF_PROG(enf_self_file_lock, struct file *file, unsigned int cmd, int ret)
 	if (ret != 0)
 		return ret;
 	inode = file->f_inode;
-	if (inode->i_sb->s_magic != BPF_FS_MAGIC && !protected_kind(inode))
+	if (UNTRUSTED(struct inode, inode)->i_sb->s_magic != BPF_FS_MAGIC && !protected_kind(inode))
 		return 0;
 	return refuse_if_confined(ENF_HOOK_SELF_LOCK);
 }

@@ -67,7 +67,7 @@ static __always_inline __u32 protected_kind(struct inode *inode)
 {
 	if (!inode)
 		return 0;
-	return self_inode_kind(inode->i_sb->s_dev, inode->i_ino);
+	return self_inode_kind(UNTRUSTED(struct inode, inode)->i_sb->s_dev, inode->i_ino);
 }
 
 /* A cgroup2 control file whose name starts with "cgroup.". */
@@ -93,7 +93,7 @@ static __always_inline bool engine_file(struct inode *inode)
 
 	if (!inode)
 		return false;
-	magic = inode->i_sb->s_magic;
+	magic = UNTRUSTED(struct inode, inode)->i_sb->s_magic;
 	return magic == BPF_FS_MAGIC || (magic == CGROUP2_SUPER_MAGIC && cgroup_core_file(inode)) ||
 	       protected_kind(inode);
 }

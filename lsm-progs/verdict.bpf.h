@@ -105,6 +105,9 @@ static __always_inline void fill_event(struct enf_event *ev, const struct decisi
  */
 extern int enf_emit_event(struct decision *d, __u32 verdict, __u32 path_depth);
 
+/* 1 in an interrupt, 0 in a task's process context (event.bpf.c says who calls it and why). */
+extern int enf_in_interrupt(void);
+
 /*
  * Turn d->action into the hook's return value and emit an event for every
  * verdict other than a plain allow. tc may be NULL (no path to report).
@@ -345,7 +348,8 @@ static __always_inline int check_object(const struct dentry *dentry, const struc
 static __always_inline int check_path(const struct path *path, __u32 class_mask, enum enf_hook hook)
 {
 	/* Plain loads through the hook's typed pointer: no helper call. */
-	return check_object(path->dentry, path->mnt, class_mask, hook, 0);
+	return check_object(UNTRUSTED(const struct path, path)->dentry, UNTRUSTED(const struct path, path)->mnt, class_mask,
+			    hook, 0);
 }
 
 #endif /* ENF_VERDICT_BPF_H */
