@@ -126,7 +126,7 @@ static int protected_key(const char *path, struct enf_self_inode_key *key)
  * go, so nothing is unprotected in between; inodes of an earlier boot mean
  * nothing and are removed.
  */
-static void protect_files(struct engine *e, const struct options *o)
+static void protect_files(struct engine *e, const struct options *o, bool report)
 {
 	_cleanup_free_ char *sockdir = strdup(o->socket_path);
 	char conf_profiles[PATH_MAX], conf_att[PATH_MAX];
@@ -158,21 +158,22 @@ static void protect_files(struct engine *e, const struct options *o)
 		struct enf_self_inode_val val = { .kind = want[i].kind };
 
 		if (protected_key(want[i].path, &keys[k]) < 0) {
-			if (want[i].kind == ENF_SELF_MANAGER)
+			if (report && want[i].kind == ENF_SELF_MANAGER)
 				log_warn("service manager executable %s: %m; its tasks in confined cgroups are "
 					 "decided by the profile", want[i].path);
 			continue;
 		}
 		if (bpf_map_update_elem(e->self_inodes_fd, &keys[k], &val, BPF_ANY) < 0) {
-			log_warn("cannot protect %s from confined tasks: %m", want[i].path);
+			if (report)
+				log_warn("cannot protect %s from confined tasks: %m", want[i].path);
 			continue;
 		}
-		if (want[i].kind == ENF_SELF_MANAGER)
+		if (report && want[i].kind == ENF_SELF_MANAGER)
 			log_info("service manager executable: %s (inode %" PRIu64 ":%" PRIu64 ")", want[i].path,
 				 (uint64_t)keys[k].dev, (uint64_t)keys[k].ino);
 		k++;
 	}
-	if (!strcmp(o->service_manager, "auto") && !nmanagers)
+	if (report && !strcmp(o->service_manager, "auto") && !nmanagers)
 		log_info("PID 1 is not systemd: no service manager tasks; units' setup steps are decided by the profile");
 	/* Then the stale ones (the previous key is deleted once the next is known). */
 	more = bpf_map_get_next_key(e->self_inodes_fd, NULL, &next) == 0;
@@ -389,9 +390,10 @@ static int daemon_setup(struct daemon *d)
 	/*
 	 * The daemon's files before the persisted attachments confine anyone
 	 * again (self-protection is on from the engine's start). The socket's
-	 * directory, made later by control_open(), is added below.
+	 * directory, made later by control_open(), is added below, where what
+	 * was found is logged.
 	 */
-	protect_files(&d->engine, &d->opt);
+	protect_files(&d->engine, &d->opt, false);
 	/* The registry and the kernel agree with the persisted state before anyone can ask. */
 	r = state_restore(&d->state, &d->profiles, &d->selectors, d->msg, sizeof(d->msg));
 	if (r < 0) {
@@ -424,7 +426,7 @@ static int daemon_setup(struct daemon *d)
 	r = engine_write_config(&d->engine);
 	if (r < 0)
 		log_warn("cannot write the control socket's identity to the settings: %s", strerror(-r));
-	protect_files(&d->engine, &d->opt);
+	protect_files(&d->engine, &d->opt, true);
 
 	if (d->opt.harden != HARDEN_OFF) {
 		r = harden_apply(d->msg, sizeof(d->msg));
@@ -460,7 +462,7 @@ static bool daemon_signals(struct daemon *d)
 			audit_reopen(&d->audit);
 			if (si.ssi_signo == SIGHUP && config_reload(&d->control, true, &changes, d->msg, sizeof(d->msg)) == 0)
 				json_decref(changes);
-			protect_files(&d->engine, &d->opt);
+			protect_files(&d->engine, &d->opt, true);
 		} else {
 			log_info("received %s, shutting down; enforcement stays in force", strsignal((int)si.ssi_signo));
 			running = false;
@@ -486,7 +488,7 @@ static void daemon_loop(struct daemon *d)
 		}
 		if (service_manager_moved(d->opt.service_manager, &d->pid1)) {
 			log_info("PID 1 runs another executable now; the service manager's identities are written again");
-			protect_files(&d->engine, &d->opt);
+			protect_files(&d->engine, &d->opt, true);
 		}
 		for (int i = 0; i < n; i++) {
 			uint64_t tag = events[i].data.u64;

@@ -47,10 +47,11 @@ struct engine_options {
 	bool reload;         /* load and attach even if the pinned programs are this build's */
 	bool verifier_stats; /* log each program's verification time and instruction count */
 	/*
-	 * Self-protection (ENF_SELF_PROTECT) in the settings from their first
-	 * write, before any program is attached: a confined task must never
-	 * meet the engine's hooks with it off (the restored attachments
-	 * confine it before the daemon is ready).
+	 * Self-protection (ENF_SELF_PROTECT) in the settings from the start's
+	 * first write, before any program of this start is attached (an
+	 * adopted start keeps the earlier daemon's settings until then): a
+	 * confined task must never meet the engine's hooks with it off (the
+	 * restored attachments confine it before the daemon is ready).
 	 */
 	bool self_protect;
 };

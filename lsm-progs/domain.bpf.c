@@ -74,12 +74,13 @@ __noinline int enf_domain_refuse(__u64 target, __u32 hook, __u32 optout_bit, __u
 
 	if (status == 0)
 		return 0;
+	/* Before any event, the fail-closed ones of profile_of_status() included. */
+	if (opts & ENF_DOMAIN_IN_INTERRUPT)
+		d.event_flags |= ENF_EVENT_IN_INTERRUPT;
 	if (profile_of_status(status, &d, &ret) < 0)
 		return ret ? -EPERM : 0;
 	if (d.prof.mode == ENF_MODE_LEARN)
 		return 0;
-	if (opts & ENF_DOMAIN_IN_INTERRUPT)
-		d.event_flags |= ENF_EVENT_IN_INTERRUPT;
 	r = task_profile_slot(child, &slot);
 	/*
 	 * A task of the service manager or an OCI runtime in the cgroup (a

@@ -205,7 +205,8 @@ __noinline int enf_emit_event(struct decision *d, __u32 verdict, __u32 path_dept
 	if (rate)
 		__sync_fetch_and_add(&rate->delivered, 1);
 	stat_inc(ENF_STAT_EVENT_DELIVERED);
-	tc = task_scratch();
+	/* In an interrupt the scratch is not this record's (enf_in_interrupt()): not even looked up. */
+	tc = (d->event_flags & ENF_EVENT_IN_INTERRUPT) ? NULL : task_scratch();
 	enf_event_fill(ev, tc, d, verdict, path_depth);
 	enf_exe_text(ev, tc);
 	bpf_ringbuf_submit(ev, 0);

@@ -85,7 +85,14 @@ static __always_inline void secure_from_exec(struct linux_binprm *bprm, struct f
 	prof = bpf_map_lookup_elem(&profiles, &slot);
 	if (!prof || !(prof->flags & ENF_PROFILE_HAS_FROM))
 		return;
-	if (enf_file_exe_id(task_scratch(), prof->instance, as_scalar(UNTRUSTED(struct file, file)->f_path.dentry),
+	/*
+	 * A file with no name (unlinked, replaced by an upgrade, a memfd) is
+	 * secure outright: the walk of an unlinked file still finds its old
+	 * name, which a 'from' may name (enf_exe_id() does the same walk once
+	 * it runs).
+	 */
+	if (is_fileless(file) ||
+	    enf_file_exe_id(task_scratch(), prof->instance, as_scalar(UNTRUSTED(struct file, file)->f_path.dentry),
 			    as_scalar(UNTRUSTED(struct file, file)->f_path.mnt)))
 		bpf_bprm_opts_set(bprm, BPF_F_BPRM_SECUREEXEC);
 }
@@ -106,8 +113,12 @@ int BPF_PROG(enf_bprm_check, struct linux_binprm *bprm, int ret)
 		return decide_manager_exec(status, file);
 	if (status > 0)
 		status &= ~ENF_STATUS_MANAGER;
-	if (is_fileless(file))
-		return decide_fileless_exec(file, ENF_HOOK_BPRM_CHECK);
+	if (is_fileless(file)) {
+		ret = decide_fileless_exec(file, ENF_HOOK_BPRM_CHECK);
+		if (ret == 0)
+			secure_from_exec(bprm, file, status);
+		return ret;
+	}
 	ret = decide_object(status, UNTRUSTED(struct file, file)->f_path.dentry, UNTRUSTED(struct file, file)->f_path.mnt,
 			    CLASS_BIT(ENF_CLASS_EXEC), ENF_HOOK_BPRM_CHECK, 0);
 	if (ret == 0)

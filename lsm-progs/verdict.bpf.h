@@ -347,7 +347,7 @@ static __always_inline int check_object(const struct dentry *dentry, const struc
 
 static __always_inline int check_path(const struct path *path, __u32 class_mask, enum enf_hook hook)
 {
-	/* Plain loads through the hook's typed pointer: no helper call. */
+	/* Loads through the hook's typed pointer (an untrusted copy where the verifier would search BTF): no helper call. */
 	return check_object(UNTRUSTED(const struct path, path)->dentry, UNTRUSTED(const struct path, path)->mnt, class_mask,
 			    hook, 0);
 }

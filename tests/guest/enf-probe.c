@@ -51,6 +51,9 @@
  *                                   left the cache opens as a disconnected dentry: no path
  *   enf-probe drop PATH             create (or truncate) PATH, mode 0755, and write the
  *                                   --payload into it: a downloaded binary
+ *   enf-probe memfd-exec PATH [ARGS...]
+ *                                   copy PATH into a memfd and execveat it in this process
+ *                                   (a fileless exec), with ARGS; its output is this output
  *   enf-probe at-secure             print the AT_SECURE this exec got (getauxval): 1 when
  *                                   the kernel made it a secure exec (the loader ignores
  *                                   LD_PRELOAD and the like), else 0
@@ -189,22 +192,48 @@ static int do_execpath(const char *path)
 	return run_exec(-1, argv);
 }
 
-static int do_execmemfd(const char *path)
+/* A memfd holding a copy of path (memfd_create flags), or -errno. */
+static int memfd_copy_of(const char *path, unsigned int flags)
 {
-	char buf[65536], *argv[] = { "memfd-payload", NULL };
+	char buf[65536];
 	int in = open(path, O_RDONLY | O_CLOEXEC), mfd;
 	ssize_t n;
 
 	if (in < 0)
-		return report(errno);
-	mfd = (int)syscall(SYS_memfd_create, "payload", 0);
+		return -errno;
+	mfd = (int)syscall(SYS_memfd_create, "payload", flags);
 	if (mfd < 0)
-		return report(errno);
+		return -errno;
 	while ((n = read(in, buf, sizeof(buf))) > 0)
 		if (write(mfd, buf, (size_t)n) != n)
-			return report(errno);
+			return -errno;
 	close(in);
+	return mfd;
+}
+
+static int do_execmemfd(const char *path)
+{
+	char *argv[] = { "memfd-payload", NULL };
+	int mfd = memfd_copy_of(path, 0);
+
+	if (mfd < 0)
+		return report(-mfd);
 	return run_exec(mfd, argv);
+}
+
+static int do_memfd_exec(const char *path, char **args)
+{
+	char *argv[16] = { "memfd-payload" };
+	int mfd = memfd_copy_of(path, MFD_CLOEXEC), nargs = 1;
+
+	if (mfd < 0)
+		return report(-mfd);
+	for (int i = 0; args[i] && nargs < 15; i++)
+		argv[nargs++] = args[i];
+	argv[nargs] = NULL;
+	fflush(stdout);
+	syscall(SYS_execveat, mfd, "", argv, environ, AT_EMPTY_PATH);
+	return report(errno);
 }
 
 static int do_prctl_exe(const char *path)
@@ -328,21 +357,13 @@ static int do_setinterp(const char *src, const char *dst, const char *interp)
  */
 static int do_memfd_run(const char *path, char **loader_argv)
 {
-	char buf[65536], proc[64];
-	int in = open(path, O_RDONLY | O_CLOEXEC), mfd, status, nargs = 0;
+	char proc[64];
+	int mfd = memfd_copy_of(path, 0), status, nargs = 0; /* no cloexec: the loader opens it by /proc */
 	char *argv[16];
-	ssize_t n;
 	pid_t pid;
 
-	if (in < 0)
-		return report(errno);
-	mfd = (int)syscall(SYS_memfd_create, "payload", 0); /* no cloexec: the loader opens it by /proc */
 	if (mfd < 0)
-		return report(errno);
-	while ((n = read(in, buf, sizeof(buf))) > 0)
-		if (write(mfd, buf, (size_t)n) != n)
-			return report(errno);
-	close(in);
+		return report(-mfd);
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", mfd);
 	argv[nargs++] = loader_argv[0];
 	argv[nargs++] = proc;
@@ -529,6 +550,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "enf-probe: execv %s: %s\n", argv[4], strerror(errno));
 		return report(errno);
 	}
+	if (strcmp(argv[1], "memfd-exec") == 0 && argc >= 3)
+		return do_memfd_exec(argv[2], argv + 3);
 	if (strcmp(argv[1], "memfd-run") == 0 && argc >= 4)
 		return do_memfd_run(argv[2], argv + 3);
 	if (argc == 3) {

@@ -63,6 +63,11 @@ expect_eq "from: one task, another program then the named binary (control)" "EPE
 expect_eq "from: the named binary is exec'd secure (AT_SECURE)" 1 "$(c /opt/t/bin/reader at-secure)"
 expect_eq "from: another program is not (control)" 0 "$(c enf-probe at-secure)"
 expect_eq "from: the named binary outside the cgroup is not (control)" 0 "$(/opt/t/bin/reader at-secure)"
+# A file with no name: the walk of an unlinked or replaced binary still finds its old name, which a
+# 'from' may name, so a fileless exec under a profile with 'from' rules is secure outright.
+expect_eq "from: a fileless copy (memfd) of the named binary is exec'd secure" 1 \
+	"$(c enf-probe memfd-exec /opt/t/bin/reader at-secure)"
+expect_eq "from: the same outside the cgroup is not (control)" 0 "$(enf-probe memfd-exec /opt/t/bin/reader at-secure)"
 mv /opt/t/bin/reader /opt/t/bin/reader.moved
 expect_eq "from: a renamed copy is not the named binary" EPERM "$(c /opt/t/bin/reader.moved open /srv/app/key r)"
 expect_eq "  nor exec'd secure" 0 "$(c /opt/t/bin/reader.moved at-secure)"

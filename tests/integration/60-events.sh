@@ -62,8 +62,11 @@ while [ $i -lt 100 ] && ! grep '"path":"/srv/ev/secret"' "$AUDIT_LOG" | grep -qE
 	sleep 0.1
 	i=$((i + 1))
 done
-expect_eq "the gone cgroup's event names it (path or id)" 1 \
-	"$(grep '"path":"/srv/ev/secret"' "$AUDIT_LOG" | grep -cE '"cgroup":"(/t60/gone|id:[0-9]+)"')"
+n=$(grep '"path":"/srv/ev/secret"' "$AUDIT_LOG" | grep -cE '"cgroup":"(/t60/gone|id:[0-9]+)"')
+expect_eq "the gone cgroup's event names it (path or id)" 1 "$n"
+# It failed once in a run of two guests side by side (trixie, 2026-12-07) and passed alone: show
+# what the log holds when it does.
+[ "$n" = 1 ] || { echo "the last records of /srv/ev/secret:"; grep '/srv/ev/secret' "$AUDIT_LOG" | tail -n 3; }
 
 # ---- a summary when the rate limit holds records back ----------------------------------
 in_cgroup $CG/t60/app enf-flood --procs 1 --ops 200 /srv/ev/secret >/tmp/flood.out
