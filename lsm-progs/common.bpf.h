@@ -55,11 +55,10 @@
  * instruction, and through this copy a fault-safe direct load (PROBE_MEM,
  * about eight); what is loaded further down the chain is PROBE_MEM either
  * way. A few such loads per decision. The branch the flag rules out is
- * never verified, and on 6.1
- * (no bpf_rdonly_cast(), no search) the call is dead code the kernel
- * removes before it resolves calls. Only for reading: the copy may be
- * loaded through, compared and passed on as a number, not given to a
- * helper or kfunc that wants a trusted pointer.
+ * never verified, and on 6.1 (no bpf_rdonly_cast(), no search) the call
+ * is dead code the kernel removes before it resolves calls. Only for
+ * reading: the copy may be loaded through, compared and passed on as a
+ * number, not given to a helper or kfunc that wants a trusted pointer.
  */
 extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
 #define UNTRUSTED(type, p)                                                                         \

@@ -49,6 +49,7 @@ static __always_inline int decide_manager_exec(int status, struct file *file)
 {
 	struct decision d = { .hook = ENF_HOOK_BPRM_CHECK, .reason = ENF_REASON_SELF, .action = ENF_ACT_DENY };
 	struct enf_task_ctx *tc;
+	struct file *f;
 	int ret = 0;
 
 	if (status & ENF_STATUS_MANAGER)
@@ -59,7 +60,8 @@ static __always_inline int decide_manager_exec(int status, struct file *file)
 	d.prof.mode = ENF_MODE_ENFORCE; /* identity protection is not subject to audit mode */
 	/* The event names the file; the decision does not depend on it. */
 	tc = task_scratch();
-	if (tc && enf_path_walk(tc, as_scalar(UNTRUSTED(struct file, file)->f_path.dentry), as_scalar(UNTRUSTED(struct file, file)->f_path.mnt), 0, 0) == 0)
+	f = UNTRUSTED(struct file, file);
+	if (tc && enf_path_walk(tc, as_scalar(f->f_path.dentry), as_scalar(f->f_path.mnt), 0, 0) == 0)
 		return finish(&d, tc, tc->walk.depth);
 	return finish(&d, NULL, 0);
 }
@@ -77,8 +79,9 @@ static __always_inline int decide_manager_exec(int status, struct file *file)
  * fails makes it secure too. What the program itself loads by its own
  * configuration (a module path) is decided as any executable mapping.
  */
-static __always_inline void secure_from_exec(struct linux_binprm *bprm, struct file *file, int status)
+static __always_inline void secure_from_exec(struct linux_binprm *bprm, struct file *file, bool fileless, int status)
 {
+	struct file *f = UNTRUSTED(struct file, file);
 	struct enf_profile_val *prof;
 	__u32 slot = (__u32)status - 1;
 
@@ -91,16 +94,15 @@ static __always_inline void secure_from_exec(struct linux_binprm *bprm, struct f
 	 * name, which a 'from' may name (enf_exe_id() does the same walk once
 	 * it runs).
 	 */
-	if (is_fileless(file) ||
-	    enf_file_exe_id(task_scratch(), prof->instance, as_scalar(UNTRUSTED(struct file, file)->f_path.dentry),
-			    as_scalar(UNTRUSTED(struct file, file)->f_path.mnt)))
+	if (fileless ||
+	    enf_file_exe_id(task_scratch(), prof->instance, as_scalar(f->f_path.dentry), as_scalar(f->f_path.mnt)))
 		bpf_bprm_opts_set(bprm, BPF_F_BPRM_SECUREEXEC);
 }
 
 SEC("lsm/bprm_check_security")
 int BPF_PROG(enf_bprm_check, struct linux_binprm *bprm, int ret)
 {
-	struct file *file;
+	struct file *file, *f;
 	int status;
 
 	if (ret != 0)
@@ -113,16 +115,21 @@ int BPF_PROG(enf_bprm_check, struct linux_binprm *bprm, int ret)
 		return decide_manager_exec(status, file);
 	if (status > 0)
 		status &= ~ENF_STATUS_MANAGER;
+	/*
+	 * Two calls of secure_from_exec(), not one after a shared tail: a flag
+	 * kept across the decision takes a stack slot, and 6.1 then refuses
+	 * the program (combined stack 544 bytes of 512).
+	 */
 	if (is_fileless(file)) {
 		ret = decide_fileless_exec(file, ENF_HOOK_BPRM_CHECK);
 		if (ret == 0)
-			secure_from_exec(bprm, file, status);
+			secure_from_exec(bprm, file, true, status);
 		return ret;
 	}
-	ret = decide_object(status, UNTRUSTED(struct file, file)->f_path.dentry, UNTRUSTED(struct file, file)->f_path.mnt,
-			    CLASS_BIT(ENF_CLASS_EXEC), ENF_HOOK_BPRM_CHECK, 0);
+	f = UNTRUSTED(struct file, file);
+	ret = decide_object(status, f->f_path.dentry, f->f_path.mnt, CLASS_BIT(ENF_CLASS_EXEC), ENF_HOOK_BPRM_CHECK, 0);
 	if (ret == 0)
-		secure_from_exec(bprm, file, status);
+		secure_from_exec(bprm, file, false, status);
 	return ret;
 }
 
@@ -148,6 +155,7 @@ int BPF_PROG(enf_bprm_check, struct linux_binprm *bprm, int ret)
 static __always_inline int check_mapping(int status, struct file *file, enum enf_hook hook)
 {
 	struct task_struct *task;
+	struct file *f;
 
 	/* The task's own executable: what it runs already, decided when it was exec'd. */
 	task = bpf_get_current_task_btf();
@@ -155,8 +163,8 @@ static __always_inline int check_mapping(int status, struct file *file, enum enf
 		return 0;
 	if (is_fileless(file))
 		return decide_fileless_exec(file, hook);
-	return decide_object(status, UNTRUSTED(struct file, file)->f_path.dentry, UNTRUSTED(struct file, file)->f_path.mnt, CLASS_BIT(ENF_CLASS_EXEC),
-			     hook, CHECK_MAPPING);
+	f = UNTRUSTED(struct file, file);
+	return decide_object(status, f->f_path.dentry, f->f_path.mnt, CLASS_BIT(ENF_CLASS_EXEC), hook, CHECK_MAPPING);
 }
 
 /* prot, not reqprot: READ_IMPLIES_EXEC adds PROT_EXEC to what was asked. */

@@ -605,6 +605,22 @@ __noinline int enf_exe_id_keep(__u64 exec_id, __u64 exe, __u32 instance, __u32 e
 	return 0;
 }
 
+/* The exe_id (0: no 'from' names it) of the file at (dentry, mnt) in instance, or -errno. */
+static __always_inline int exe_id_of(struct enf_task_ctx *tc, __u32 instance, __u64 dentry, __u64 mnt)
+{
+	int r;
+
+	r = enf_path_walk(tc, dentry, mnt, instance, 0);
+	if (r < 0)
+		return r;
+	tc->trie.leaf_node = ENF_NO_NODE;
+	tc->trie.anc_node = ENF_NO_NODE;
+	r = enf_trie_match(tc, instance, tc->walk.depth, 0, 0);
+	if (r < 0)
+		return r;
+	return tc->trie.full ? (int)tc->trie.leaf_exe_id : 0;
+}
+
 __noinline int enf_exe_id(struct enf_task_ctx *tc, __u32 instance)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
@@ -620,35 +636,19 @@ __noinline int enf_exe_id(struct enf_task_ctx *tc, __u32 instance)
 	r = enf_exe_id_kept(exec_id, exe, instance);
 	if (r >= 0)
 		return r;
-	r = enf_path_walk(tc, (__u64)(unsigned long)BPF_CORE_READ(f, f_path.dentry),
-			  (__u64)(unsigned long)BPF_CORE_READ(f, f_path.mnt), instance, 0);
+	r = exe_id_of(tc, instance, (__u64)(unsigned long)BPF_CORE_READ(f, f_path.dentry),
+		      (__u64)(unsigned long)BPF_CORE_READ(f, f_path.mnt));
 	if (r < 0)
 		return r;
-	tc->trie.leaf_node = ENF_NO_NODE;
-	tc->trie.anc_node = ENF_NO_NODE;
-	r = enf_trie_match(tc, instance, tc->walk.depth, 0, 0);
-	if (r < 0)
-		return r;
-	r = tc->trie.full ? (int)tc->trie.leaf_exe_id : 0;
 	(void)enf_exe_id_keep(exec_id, exe, instance, (__u32)r);
 	return r;
 }
 
 __noinline int enf_file_exe_id(struct enf_task_ctx *tc, __u32 instance, __u64 dentry, __u64 mnt)
 {
-	int r;
-
 	if (!tc)
 		return -ENOMEM;
-	r = enf_path_walk(tc, dentry, mnt, instance, 0);
-	if (r < 0)
-		return r;
-	tc->trie.leaf_node = ENF_NO_NODE;
-	tc->trie.anc_node = ENF_NO_NODE;
-	r = enf_trie_match(tc, instance, tc->walk.depth, 0, 0);
-	if (r < 0)
-		return r;
-	return tc->trie.full ? (int)tc->trie.leaf_exe_id : 0;
+	return exe_id_of(tc, instance, dentry, mnt);
 }
 
 /* ---- the namespace root ----------------------------------------------------- */
