@@ -66,7 +66,7 @@ USER_HDRS  := $(wildcard include/*.h common/*.h policyc/*.h enforcerd/*.h enforc
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(OUT)/tests/unit/%,$(UNIT_SRCS))
 GUEST_SRCS := $(wildcard tests/guest/*.c)
-GUEST_BINS := $(patsubst tests/guest/%.c,$(OUT)/tests/guest/%,$(GUEST_SRCS))
+GUEST_BINS := $(patsubst tests/guest/%.c,$(OUT)/tests/guest/%,$(GUEST_SRCS)) $(OUT)/tests/guest/enf-probe-dynamic
 
 BINS := $(OUT)/bin/enforcerd $(OUT)/bin/enforcerctl $(OUT)/bin/policyc
 
@@ -168,6 +168,13 @@ $(OUT)/tests/guest/%: tests/guest/%.c $(USER_HDRS) $(wildcard tests/guest/*.h)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -static -o $@ $< $(GUEST_LDLIBS)
+
+# But one: a program the dynamic loader maps itself ("ld.so PROGRAM"). Given
+# a static one, ld.so execs it instead (test 22).
+$(OUT)/tests/guest/enf-probe-dynamic: tests/guest/enf-probe.c $(USER_HDRS) $(wildcard tests/guest/*.h)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -o $@ $<
 
 # The schema validator and enf-json read JSON (libjansson.a: static like the others).
 $(OUT)/tests/guest/enf-schema-check $(OUT)/tests/guest/enf-json: GUEST_LDLIBS := $(LDLIBS_JSON)

@@ -73,6 +73,15 @@ static inline uint64_t fnv1a64(uint64_t h, const void *buf, size_t n)
 	return h;
 }
 
+/*
+ * Open path for appending (created 0666 less the umask if missing): the fd,
+ * or -errno. Only a regular file reached without a symlink in its last
+ * component: -ELOOP for a symlink, -EINVAL for a FIFO, socket or device,
+ * which a log writer must not block on or write into. O_NONBLOCK keeps a
+ * FIFO's open from waiting for a reader.
+ */
+int open_append_regular(const char *path);
+
 /* Read all of fd (at most max bytes: -EFBIG beyond). 0 or -errno. */
 int read_fd_all(int fd, size_t max, char **ret_buf, size_t *ret_len);
 int read_file_all(const char *path, size_t max, char **ret_buf, size_t *ret_len);

@@ -277,7 +277,7 @@ bool audit_log_is_file(const char *log_path)
 int audit_reopen(struct audit *a)
 {
 	FILE *f;
-	int r;
+	int r, fd;
 
 	if (a->to_syslog) {
 		r = audit_syslog_reconnect(&a->syslog);
@@ -289,9 +289,23 @@ int audit_reopen(struct audit *a)
 		a->log = stdout;
 		return 0;
 	}
-	f = fopen(a->log_path, "ae");
-	if (!f)
-		return log_error_errno(-errno, "cannot open audit log %s: %m", a->log_path);
+	/*
+	 * Not fopen(): whoever can replace the name (a rotation, a directory
+	 * renamed) must not make the daemon block on a FIFO, write into a
+	 * device, or append to a file a symlink names (found by review).
+	 */
+	fd = open_append_regular(a->log_path);
+	if (fd == -ELOOP || fd == -EINVAL)
+		return log_error_errno(fd, "cannot open audit log %s: not a regular file (a symlink, FIFO, socket or "
+				       "device there is refused); remove it, then reopen the log (SIGUSR1)", a->log_path);
+	if (fd < 0)
+		return log_error_errno(fd, "cannot open audit log %s: %m", a->log_path);
+	f = fdopen(fd, "a");
+	if (!f) {
+		r = -errno;
+		close(fd);
+		return log_error_errno(r, "cannot open audit log %s: %m", a->log_path);
+	}
 	if (a->log && a->log != stdout)
 		fclose(a->log);
 	a->log = f;

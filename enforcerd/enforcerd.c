@@ -18,6 +18,7 @@
  * re-read /etc/enforcer (and reopen the audit log); SIGUSR1 only reopens
  * the audit log (logrotate).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <grp.h>
@@ -117,23 +118,91 @@ static int protected_key(const char *path, struct enf_self_inode_key *key)
 }
 
 /*
+ * Whether dir holds nothing but the audit log (base) and its rotations
+ * (base.1, base.2.gz, ...): then it is the log's own directory, and
+ * protected as one, which keeps the rotated logs from being rewritten. A
+ * log in a shared directory (/var/log) protects only itself: protecting
+ * the directory would refuse every confined writer of its other files.
+ */
+static bool audit_dir_is_own(const char *dir, const char *base)
+{
+	_cleanup_closedir_ DIR *d = opendir(dir);
+	size_t n = strlen(base);
+	struct dirent *de;
+
+	if (!d)
+		return false;
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (strncmp(de->d_name, base, n) || (de->d_name[n] && de->d_name[n] != '.'))
+			return false;
+	}
+	return true;
+}
+
+struct protected_set {
+	struct enf_self_inode_key key[ENF_MAX_SELF_INODES];
+	enum enf_self_kind kind[ENF_MAX_SELF_INODES];
+	size_t n;
+};
+
+/* Add key with kind; an inode met twice keeps the stronger kind (an ancestor is the weakest). */
+static void protected_add(struct protected_set *set, const struct enf_self_inode_key *key, enum enf_self_kind kind)
+{
+	for (size_t i = 0; i < set->n; i++) {
+		if (memcmp(&set->key[i], key, sizeof(*key)))
+			continue;
+		if (set->kind[i] == ENF_SELF_ANCESTOR)
+			set->kind[i] = kind;
+		return;
+	}
+	if (set->n < ENF_MAX_SELF_INODES) {
+		set->key[set->n] = *key;
+		set->kind[set->n++] = kind;
+	}
+}
+
+/* Every directory above path, "/" excluded (it cannot be renamed), as ENF_SELF_ANCESTOR. */
+static void protected_add_ancestors(struct protected_set *set, const char *path)
+{
+	char up[PATH_MAX];
+	struct enf_self_inode_key key;
+	char *slash;
+
+	if (path[0] != '/' || strlen(path) >= sizeof(up))
+		return;
+	strcpy(up, path);
+	while ((slash = strrchr(up, '/')) && slash != up) {
+		*slash = 0;
+		if (protected_key(up, &key) == 0)
+			protected_add(set, &key, ENF_SELF_ANCESTOR);
+	}
+}
+
+/*
  * What confined tasks may not change: the state directory, the socket's
  * directory, the configuration directory (and its profiles/ and
- * attachments.d/, those that exist) and the audit log (plus, by file system type, bpffs and the
- * cgroup.* files; see lsm-progs/self.bpf.c); and the service manager's
- * executables, whose tasks are the manager's (service_manager.h). The new
- * set is written before entries of an earlier daemon, log file or manager
- * go, so nothing is unprotected in between; inodes of an earlier boot mean
- * nothing and are removed.
+ * attachments.d/, those that exist), the audit log and its directory when
+ * the directory is the log's own (plus, by file system type, bpffs and the
+ * cgroup.* files; see lsm-progs/self.bpf.c); the service manager's
+ * executables, whose tasks are the manager's (service_manager.h); and every
+ * directory above the daemon's own paths, which may not be renamed: the
+ * daemon finds its files by name at every start and reload, so /etc
+ * exchanged for a copy would hand it another /etc/enforcer (found by
+ * review). The new set is written before entries of an earlier daemon,
+ * log file or manager go, so nothing is unprotected in between; inodes of
+ * an earlier boot mean nothing and are removed.
  */
 static void protect_files(struct engine *e, const struct options *o, bool report)
 {
-	_cleanup_free_ char *sockdir = strdup(o->socket_path);
+	_cleanup_free_ char *sockdir = strdup(o->socket_path), *logdir = strdup(o->audit_log);
 	char conf_profiles[PATH_MAX], conf_att[PATH_MAX];
 	char managers[SERVICE_MANAGER_MAX][PATH_MAX];
-	struct { const char *path; enum enf_self_kind kind; } want[6 + SERVICE_MANAGER_MAX];
-	struct enf_self_inode_key keys[ARRAY_SIZE(want)], key, next;
-	size_t n = 0, k = 0, nmanagers;
+	struct { const char *path; enum enf_self_kind kind; } want[7 + SERVICE_MANAGER_MAX];
+	struct protected_set set = {};
+	struct enf_self_inode_key key, next;
+	size_t n = 0, nmanagers;
 	bool more;
 
 	if (e->self_inodes_fd < 0)
@@ -143,8 +212,20 @@ static void protect_files(struct engine *e, const struct options *o, bool report
 		*strrchr(sockdir, '/') = 0;
 		want[n++] = (typeof(want[0])){ sockdir, ENF_SELF_DIR };
 	}
-	if (audit_log_is_file(o->audit_log))
+	if (audit_log_is_file(o->audit_log)) {
 		want[n++] = (typeof(want[0])){ o->audit_log, ENF_SELF_FILE };
+		if (logdir && strrchr(logdir, '/') && strrchr(logdir, '/') != logdir) {
+			const char *base = strrchr(o->audit_log, '/') + 1;
+
+			*strrchr(logdir, '/') = 0;
+			if (audit_dir_is_own(logdir, base))
+				want[n++] = (typeof(want[0])){ logdir, ENF_SELF_DIR };
+			else if (report)
+				log_warn("audit log %s shares its directory with other files: the directory and the "
+					 "rotated logs are not protected from confined tasks (give the log a directory "
+					 "of its own)", o->audit_log);
+		}
+	}
 	/* What decides the policy at the next reload is as much the engine's as the state. */
 	snprintf(conf_profiles, sizeof(conf_profiles), "%s/profiles", o->config_dir);
 	snprintf(conf_att, sizeof(conf_att), "%s/attachments.d", o->config_dir);
@@ -155,23 +236,25 @@ static void protect_files(struct engine *e, const struct options *o, bool report
 	for (size_t i = 0; i < nmanagers; i++)
 		want[n++] = (typeof(want[0])){ managers[i], ENF_SELF_MANAGER };
 	for (size_t i = 0; i < n; i++) {
-		struct enf_self_inode_val val = { .kind = want[i].kind };
-
-		if (protected_key(want[i].path, &keys[k]) < 0) {
+		if (want[i].kind != ENF_SELF_MANAGER)
+			protected_add_ancestors(&set, want[i].path);
+		if (protected_key(want[i].path, &key) < 0) {
 			if (report && want[i].kind == ENF_SELF_MANAGER)
 				log_warn("service manager executable %s: %m; its tasks in confined cgroups are "
 					 "decided by the profile", want[i].path);
 			continue;
 		}
-		if (bpf_map_update_elem(e->self_inodes_fd, &keys[k], &val, BPF_ANY) < 0) {
-			if (report)
-				log_warn("cannot protect %s from confined tasks: %m", want[i].path);
-			continue;
-		}
+		protected_add(&set, &key, want[i].kind);
 		if (report && want[i].kind == ENF_SELF_MANAGER)
 			log_info("service manager executable: %s (inode %" PRIu64 ":%" PRIu64 ")", want[i].path,
-				 (uint64_t)keys[k].dev, (uint64_t)keys[k].ino);
-		k++;
+				 (uint64_t)key.dev, (uint64_t)key.ino);
+	}
+	for (size_t i = 0; i < set.n; i++) {
+		struct enf_self_inode_val val = { .kind = set.kind[i] };
+
+		if (bpf_map_update_elem(e->self_inodes_fd, &set.key[i], &val, BPF_ANY) < 0 && report)
+			log_warn("cannot protect inode %" PRIu64 ":%" PRIu64 " from confined tasks: %m",
+				 (uint64_t)set.key[i].dev, (uint64_t)set.key[i].ino);
 	}
 	if (report && !strcmp(o->service_manager, "auto") && !nmanagers)
 		log_info("PID 1 is not systemd: no service manager tasks; units' setup steps are decided by the profile");
@@ -182,8 +265,8 @@ static void protect_files(struct engine *e, const struct options *o, bool report
 
 		key = next;
 		more = bpf_map_get_next_key(e->self_inodes_fd, &key, &next) == 0;
-		for (size_t i = 0; i < k; i++)
-			stale &= memcmp(&keys[i], &key, sizeof(key)) != 0;
+		for (size_t i = 0; i < set.n; i++)
+			stale &= memcmp(&set.key[i], &key, sizeof(key)) != 0;
 		if (stale)
 			(void)bpf_map_delete_elem(e->self_inodes_fd, &key);
 	}
@@ -472,9 +555,16 @@ static bool daemon_signals(struct daemon *d)
 }
 
 /* Until a signal or a client says stop (or epoll fails). */
+/* Reloads of /etc/enforcer so far, by signal or by a client: each may meet directories made since. */
+static unsigned long long config_reloads(const struct daemon *d)
+{
+	return d->control.config ? d->control.config->reloads + d->control.config->failures : 0;
+}
+
 static void daemon_loop(struct daemon *d)
 {
 	time_t last_summary = time(NULL);
+	unsigned long long reloads = config_reloads(d);
 	bool running = true;
 
 	(void)service_manager_moved(d->opt.service_manager, &d->pid1);
@@ -513,6 +603,11 @@ static void daemon_loop(struct daemon *d)
 				audit_consume(&d->audit);
 				control_handle(&d->control, (int)(tag - CONTROL_TAG_CLIENT));
 			}
+		}
+		/* A client's reload ('enforcerctl reload') protects what it read, as SIGHUP's does. */
+		if (config_reloads(d) != reloads) {
+			reloads = config_reloads(d);
+			protect_files(&d->engine, &d->opt, false);
 		}
 		if (d->selectors.dirty) {
 			d->selectors.dirty = false;

@@ -527,6 +527,13 @@ enum enf_self_kind {
 	 * (lsm-progs/cgroup.bpf.h, runs_service_manager()).
 	 */
 	ENF_SELF_MANAGER = 3,
+	/*
+	 * A directory above one of the daemon's own paths (/etc above
+	 * /etc/enforcer): it may not be renamed, replaced or mounted over, so
+	 * the names the daemon opens at its next start or reload stay its own;
+	 * its entries may change.
+	 */
+	ENF_SELF_ANCESTOR = 4,
 };
 
 #define ENF_MAX_SELF_INODES 64

@@ -21,9 +21,13 @@
  * manager's or an OCI runtime's tasks in the cgroup (not governed:
  * cgroup.bpf.h) is refused (baseline, reason "domain"). When the profile
  * has rules limited to an executable ('from'), the target must also run
- * the caller's executable (mm->exe_file): 'from' grants rights to one
- * binary, and controlling another process of the domain that runs a
- * privileged binary would borrow its rights. A task's own threads never
+ * the caller's executable (mm->exe_file) under the same name: 'from'
+ * grants rights to one binary, and controlling another process of the
+ * domain that runs a privileged binary would borrow its rights. The same
+ * name is the same dentry and mount, not the same inode: a hard link of
+ * the binary is another name, which no 'from' names and whose exec is not
+ * a secure one, so a process run from it must not reach the binary's
+ * processes (found by review; 73). A task's own threads never
  * reach the hook (same thread group), so /proc/self is never refused.
  *
  * Where the kernel asks without wanting a log (PTRACE_MODE_NOAUDIT: the
@@ -55,6 +59,18 @@ static __always_inline struct inode *task_exe_inode(struct task_struct *t)
 	return BPF_CORE_READ(t, mm, exe_file, f_inode);
 }
 
+/* Whether tasks a and b run their executable under the same name (dentry and mount): false for a kernel thread. */
+static __always_inline bool same_exe_name(struct task_struct *a, struct task_struct *b)
+{
+	struct file *fa = BPF_CORE_READ(a, mm, exe_file), *fb = BPF_CORE_READ(b, mm, exe_file);
+	struct dentry *da;
+
+	if (!fa || !fb)
+		return false;
+	da = BPF_CORE_READ(fa, f_path.dentry);
+	return da && da == BPF_CORE_READ(fb, f_path.dentry) && BPF_CORE_READ(fa, f_path.mnt) == BPF_CORE_READ(fb, f_path.mnt);
+}
+
 /*
  * Whether the current task may reach task `target` (an address) under the
  * baseline's domain rule (above), for hook and its opt-out bit: 0, or
@@ -68,7 +84,6 @@ __noinline int enf_domain_refuse(__u64 target, __u32 hook, __u32 optout_bit, __u
 {
 	struct decision d = { .hook = hook, .action = ENF_ACT_DENY, .reason = ENF_REASON_DOMAIN };
 	struct task_struct *child = (struct task_struct *)(unsigned long)target;
-	struct inode *mine;
 	__u32 slot = 0;
 	int r, ret = 0;
 
@@ -91,8 +106,7 @@ __noinline int enf_domain_refuse(__u64 target, __u32 hook, __u32 optout_bit, __u
 	if (r > 0 && slot == d.slot && !service_manager_inode(task_exe_inode(child))) {
 		if (!(d.prof.flags & ENF_PROFILE_HAS_FROM) || (opts & ENF_DOMAIN_ANY_EXE))
 			return 0;
-		mine = task_exe_inode(bpf_get_current_task_btf());
-		if (mine && mine == task_exe_inode(child))
+		if (same_exe_name(bpf_get_current_task_btf(), child))
 			return 0;
 	}
 	/* Asked quietly (PTRACE_MODE_NOAUDIT): the same answer, counted, no event. */

@@ -12,6 +12,7 @@
  */
 #include "common.bpf.h"
 #include "verdict.bpf.h"
+#include "baseline.bpf.h" /* enf_baseline_refuse(): a traced exec of a 'from' binary */
 
 static __always_inline bool is_fileless(struct file *file)
 {
@@ -43,13 +44,15 @@ static __always_inline int decide_fileless_exec(struct file *file, enum enf_hook
  * The service manager's executables (cgroup.bpf.h): its own task in a
  * confined cgroup may exec them (systemd 255+ execs systemd-executor there
  * before the service), no other confined task may, in any mode: a workload
- * running one would be taken for the manager.
+ * running one would be taken for the manager. A global function (file: an
+ * address) so that its decision is not on bprm_check's own stack, which
+ * every call chain of the program adds to (6.1's 512 bytes).
  */
-static __always_inline int decide_manager_exec(int status, struct file *file)
+__noinline int enf_manager_exec_refuse(int status, __u64 file)
 {
 	struct decision d = { .hook = ENF_HOOK_BPRM_CHECK, .reason = ENF_REASON_SELF, .action = ENF_ACT_DENY };
+	struct file *f = (struct file *)(unsigned long)file;
 	struct enf_task_ctx *tc;
-	struct file *f;
 	int ret = 0;
 
 	if (status & ENF_STATUS_MANAGER)
@@ -60,10 +63,43 @@ static __always_inline int decide_manager_exec(int status, struct file *file)
 	d.prof.mode = ENF_MODE_ENFORCE; /* identity protection is not subject to audit mode */
 	/* The event names the file; the decision does not depend on it. */
 	tc = task_scratch();
-	f = UNTRUSTED(struct file, file);
-	if (tc && enf_path_walk(tc, as_scalar(f->f_path.dentry), as_scalar(f->f_path.mnt), 0, 0) == 0)
+	if (tc && enf_path_walk(tc, as_scalar(BPF_CORE_READ(f, f_path.dentry)), as_scalar(BPF_CORE_READ(f, f_path.mnt)),
+				0, 0) == 0)
 		return finish(&d, tc, tc->walk.depth);
 	return finish(&d, NULL, 0);
+}
+
+#ifndef LSM_UNSAFE_PTRACE
+#define LSM_UNSAFE_PTRACE 2
+#endif
+
+/*
+ * A binary some 'from' names (below) exec'd by a task that is being
+ * traced: the tracer stays attached across the exec (the kernel only notes
+ * LSM_UNSAFE_PTRACE, which drops set-user-ID bits), stops the new program
+ * before its first instruction, and writes its memory and registers
+ * without asking any LSM (ptrace_access_vm()). Attached before the exec, by PTRACE_TRACEME or to
+ * another program of the domain, it would run its code as the binary. So
+ * the exec is refused when a governed task traces it, as an attach to the
+ * running binary would be (hook baseline:ptrace, reason baseline, word
+ * ptrace; found by review, 22). A tracer no profile governs (a debugger
+ * from outside) is not the workload's. bprm->unsafe was taken under
+ * cred_guard_mutex, which an attach waits for: a tracer that attaches
+ * later meets the running binary at ptrace_access_check. 1 when traced by
+ * a governed task (or one whose governance cannot be told), else 0; the
+ * refusal and its event are enf_baseline_refuse()'s, whose stack the
+ * deepest call chain of bprm_check (6.1's 512 bytes) has room for.
+ */
+__noinline int enf_traced_by_governed(__u32 unsafe)
+{
+	struct task_struct *tracer;
+	__u32 slot = 0;
+
+	if (!(unsafe & LSM_UNSAFE_PTRACE))
+		return 0;
+	/* While traced, parent is the tracer (real_parent the process that forked it). */
+	tracer = BPF_CORE_READ(bpf_get_current_task_btf(), parent);
+	return !tracer || task_profile_slot(tracer, &slot) != 0;
 }
 
 /*
@@ -78,8 +114,9 @@ static __always_inline int decide_manager_exec(int status, struct file *file)
  * the environment the same way when a program changes profile. A walk that
  * fails makes it secure too. What the program itself loads by its own
  * configuration (a module path) is decided as any executable mapping.
+ * 0, or -EPERM when the binary may not be exec'd here (traced: above).
  */
-static __always_inline void secure_from_exec(struct linux_binprm *bprm, struct file *file, bool fileless, int status)
+static __always_inline int secure_from_exec(struct linux_binprm *bprm, struct file *file, bool fileless, int status)
 {
 	struct file *f = UNTRUSTED(struct file, file);
 	struct enf_profile_val *prof;
@@ -87,16 +124,20 @@ static __always_inline void secure_from_exec(struct linux_binprm *bprm, struct f
 
 	prof = bpf_map_lookup_elem(&profiles, &slot);
 	if (!prof || !(prof->flags & ENF_PROFILE_HAS_FROM))
-		return;
+		return 0;
 	/*
 	 * A file with no name (unlinked, replaced by an upgrade, a memfd) is
 	 * secure outright: the walk of an unlinked file still finds its old
 	 * name, which a 'from' may name (enf_exe_id() does the same walk once
 	 * it runs).
 	 */
-	if (fileless ||
-	    enf_file_exe_id(task_scratch(), prof->instance, as_scalar(f->f_path.dentry), as_scalar(f->f_path.mnt)))
-		bpf_bprm_opts_set(bprm, BPF_F_BPRM_SECUREEXEC);
+	if (!fileless &&
+	    !enf_file_exe_id(task_scratch(), prof->instance, as_scalar(f->f_path.dentry), as_scalar(f->f_path.mnt)))
+		return 0;
+	if (enf_traced_by_governed(bprm->unsafe) && enf_baseline_refuse(ENF_HOOK_BASE_PTRACE, ENF_BASELINE_PTRACE, status))
+		return -EPERM;
+	bpf_bprm_opts_set(bprm, BPF_F_BPRM_SECUREEXEC);
+	return 0;
 }
 
 SEC("lsm/bprm_check_security")
@@ -112,7 +153,7 @@ int BPF_PROG(enf_bprm_check, struct linux_binprm *bprm, int ret)
 		return 0;
 	file = bprm->file;
 	if (status > 0 && service_manager_inode(file->f_inode))
-		return decide_manager_exec(status, file);
+		return lsm_verdict(enf_manager_exec_refuse(status, as_scalar(file)));
 	if (status > 0)
 		status &= ~ENF_STATUS_MANAGER;
 	/*
@@ -123,13 +164,13 @@ int BPF_PROG(enf_bprm_check, struct linux_binprm *bprm, int ret)
 	if (is_fileless(file)) {
 		ret = decide_fileless_exec(file, ENF_HOOK_BPRM_CHECK);
 		if (ret == 0)
-			secure_from_exec(bprm, file, true, status);
+			ret = secure_from_exec(bprm, file, true, status);
 		return ret;
 	}
 	f = UNTRUSTED(struct file, file);
 	ret = decide_object(status, f->f_path.dentry, f->f_path.mnt, CLASS_BIT(ENF_CLASS_EXEC), ENF_HOOK_BPRM_CHECK, 0);
 	if (ret == 0)
-		secure_from_exec(bprm, file, false, status);
+		ret = secure_from_exec(bprm, file, false, status);
 	return ret;
 }
 

@@ -79,6 +79,34 @@ static __always_inline int check_refer(int status, const struct dentry *old_dent
 	return lsm_verdict(enf_decide_refer(tc, DECIDE_HOW(hook, opts), status));
 }
 
+#ifndef PF_DUMPCORE
+#define PF_DUMPCORE 0x00000200
+#endif
+
+/*
+ * The core file of a task dumping core (PF_DUMPCORE: the kernel opens it
+ * in the dying task, with its rights) under a profile with 'from' rules:
+ * the dump holds what the task read, and a 'from' binary reads what the
+ * rest of the domain may not, which may signal it into a dump (SIGABRT),
+ * or set its limits and directory before exec'ing it. So no core file,
+ * for any task of such a profile: hook baseline:ptrace-read (a dump is a
+ * read of the process's memory), word ptrace-read. Found by review. A
+ * core_pattern that pipes (systemd-coredump) is not this open: the helper
+ * runs outside, and reading what it stores is the profile's file rules'.
+ */
+static __always_inline bool core_file_refused(int status)
+{
+	struct enf_profile_val *prof;
+	__u32 slot = (__u32)status - 1;
+
+	if (!(bpf_get_current_task_btf()->flags & PF_DUMPCORE) || status <= 0)
+		return false;
+	prof = bpf_map_lookup_elem(&profiles, &slot);
+	if (prof && !(prof->flags & ENF_PROFILE_HAS_FROM))
+		return false;
+	return enf_baseline_refuse(ENF_HOOK_BASE_PTRACE_READ, ENF_BASELINE_PTRACE_READ, status) != 0;
+}
+
 SEC("lsm/file_open")
 int BPF_PROG(enf_file_open, struct file *file, int ret)
 {
@@ -112,6 +140,8 @@ int BPF_PROG(enf_file_open, struct file *file, int ret)
 		__u64 task, cgrp;
 
 		if (write_refused(f->f_path.dentry, file->f_inode, ENF_HOOK_SELF_OPEN, status))
+			return -EPERM;
+		if (core_file_refused(status))
 			return -EPERM;
 		task = proc_task_of(f->f_path.dentry, file->f_inode);
 		if (task && daemon_pid_task(task) && enf_self_refuse(ENF_HOOK_SELF_TASK_SET))

@@ -267,8 +267,13 @@ int BPF_PROG(enf_self_file_lock, struct file *file, unsigned int cmd, int ret)
 	if (ret != 0)
 		return ret;
 	inode = file->f_inode;
-	if (UNTRUSTED(struct inode, inode)->i_sb->s_magic != BPF_FS_MAGIC && !protected_kind(inode))
-		return 0;
+	if (UNTRUSTED(struct inode, inode)->i_sb->s_magic != BPF_FS_MAGIC) {
+		__u32 kind = protected_kind(inode);
+
+		/* A lock on a directory above the daemon's (ENF_SELF_ANCESTOR) keeps it from nothing. */
+		if (!kind || kind == ENF_SELF_ANCESTOR)
+			return 0;
+	}
 	return refuse_if_confined(ENF_HOOK_SELF_LOCK);
 }
 

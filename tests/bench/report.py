@@ -82,6 +82,41 @@ class Targets:
                           "met" if value <= limit else "**not met**"))
 
 
+def start_target(name, recs, targets, where):
+    """The start target's row: judged on the TCG wall clock, the clock it was set on (#17)."""
+    starts = sorted(int(r["ms"]) for r in recs if r.get("kind") == "daemon")
+    if starts:
+        targets.add_limit(name, f"enforcerd start{where}, TCG wall clock: every program verified and attached "
+                          f"(median of {len(starts)} starts, {starts[0] / 1000:.1f}-{starts[-1] / 1000:.1f} s)",
+                          10, statistics.median(starts) / 1000, "s")
+
+
+def start_info(name, recs, targets):
+    """The start on the icount clock: a row for comparison between runs, not judged against the target."""
+    starts = sorted(int(r["ms"]) for r in recs if r.get("kind") == "daemon")
+    if starts:
+        targets.rows.append((name, f"enforcerd start, icount clock (instructions × 4 ns; not the clock the target "
+                             f"was set on: see the TCG wall-clock row) (median of {len(starts)} starts, "
+                             f"{starts[0] / 1000:.1f}-{starts[-1] / 1000:.1f} s)", "n/a",
+                             f"{statistics.median(starts) / 1000:.1f} s", "not judged"))
+
+
+def start_section(name, recs, targets, out):
+    """A guest that only started the daemon, on the TCG wall clock (run.sh --icount boots one per kernel)."""
+    starts = [int(r["ms"]) for r in recs if r.get("kind") == "daemon"]
+    meta = next((r for r in recs if r.get("kind") == "meta"), {})
+    out.append(f"### enforcerd start on the TCG wall clock ({name}: {meta.get('kernel', '?')})\n")
+    if not starts:
+        out.append("No start recorded: see the boot's log (build/vm/" + name + "-bench-start.log).\n")
+        targets.add_limit(name, "enforcerd start, TCG wall clock", 10, float("inf"), "s")
+        return
+    out.append("A guest of its own without `-icount` (`tests/vm/boot.sh --mode bench --bench-sections start`), "
+               "so that the host's load can move these figures: each start from nothing pinned (the previous "
+               "one's programs and maps removed, the guest settled), every program verified and attached, "
+               "until `enforcerctl status` answers. In ms, in order: " + ", ".join(f"{s:,}" for s in starts) + ".\n")
+    start_target(name, recs, targets, "")
+
+
 def kernel_section(name, recs, targets, out):
     meta = next((r for r in recs if r.get("kind") == "meta"), {})
     out.append(f"## Kernel {name}: {meta.get('kernel', '?')}\n")
@@ -277,11 +312,10 @@ def kernel_section(name, recs, targets, out):
                     "daemon": "enforcerd start (programs verified and attached)"}[r["kind"]]
             out.append(f"| {what} | {r['ms']} | {r.get('bytes', '')} |")
         out.append("")
-    starts = sorted(int(r["ms"]) for r in recs if r.get("kind") == "daemon")
-    if starts:
-        targets.add_limit(name, f"enforcerd start: every program verified and attached (median of {len(starts)} "
-                          f"starts, {starts[0] / 1000:.1f}-{starts[-1] / 1000:.1f} s)",
-                          10, statistics.median(starts) / 1000, "s")
+    if clock.get("icount") == "1":
+        start_info(name, recs, targets)
+    else:
+        start_target(name, recs, targets, "")
 
     ver = [r for r in recs if r.get("kind") == "verifier"]
     if ver:
@@ -548,6 +582,9 @@ def main():
     kernels = []
     for arg in sys.argv[2:]:
         name, log = arg.split("=", 1)
+        if name.endswith(":start"):
+            start_section(name[:-len(":start")], parse(log) if os.path.exists(log) else [], targets, body)
+            continue
         if name.endswith(":workloads"):
             workload_section(name[:-len(":workloads")], parse(log) if os.path.exists(log) else [], targets, body)
             continue

@@ -20,7 +20,10 @@
 # reported); --report-only rewrites the report from the last compile
 # timings and logs. --icount: step 3's guests count time in instructions
 # (tests/vm/boot.sh --icount; step 4's always do): figures immune to the
-# host's load, instructions x 4 ns. For a trial of one part,
+# host's load, instructions x 4 ns. The daemon's start target was set on
+# the TCG wall clock, so with --icount each kernel also boots a guest that
+# only starts the daemon, on that clock (bench.sh's "start" section;
+# build/vm/KERNEL-bench-start.log). For a trial of one part,
 # tests/bench/local.conf (never committed) sets bench.sh's variables, e.g.
 # BENCH_SECTIONS=apparmor: only enforcer beside AppArmor.
 set -euo pipefail
@@ -103,8 +106,15 @@ for k in "${kernels[@]}"; do
 			echo "run.sh: the $k bench boot failed; its log: build/vm/$k-bench.log" >&2
 		# The guest cannot tell how its clock runs: the report reads it from here.
 		echo "@@BENCH kind=clock icount=$([[ ${#icount[@]} -gt 0 ]] && echo 1 || echo 0)" >>"build/vm/$k-bench.log"
+		rm -f "build/vm/$k-bench-start.log"
+		if [[ ${#icount[@]} -gt 0 ]]; then
+			echo "start boot (TCG wall clock): $k"
+			tests/vm/boot.sh --kernel "$k" --mode bench --bench-sections start --log "build/vm/$k-bench-start.log" ||
+				echo "run.sh: the $k start boot failed; its log: build/vm/$k-bench-start.log" >&2
+		fi
 	fi
 	logs+=("$k=build/vm/$k-bench.log")
+	[[ ! -f build/vm/$k-bench-start.log ]] || logs+=("$k:start=build/vm/$k-bench-start.log")
 	# The system guest exists for the Debian suites only.
 	case $k in bookworm | trixie) ;; *) continue ;; esac
 	if [[ $boot = 1 && $workloads = 1 ]]; then

@@ -57,6 +57,14 @@
  *   enf-probe at-secure             print the AT_SECURE this exec got (getauxval): 1 when
  *                                   the kernel made it a secure exec (the loader ignores
  *                                   LD_PRELOAD and the like), else 0
+ *   enf-probe traced-open PROG PATH a child asks to be traced (PTRACE_TRACEME) and execs
+ *                                   PROG; stopped at PROG's first instruction, this tracer
+ *                                   makes it open PATH for read (a syscall instruction and
+ *                                   the path written into it): that open's word, or
+ *                                   exec-WORD when the exec failed (a tracer taking over
+ *                                   a program it watched exec)
+ *   enf-probe read-crash PATH       read PATH into memory, then abort(): a core dump that
+ *                                   holds what the program read; the read's word first
  *   (no arguments)                  print "ran NAME" and exit 0: copies of this
  *                                   binary serve as stand-in programs
  *
@@ -75,11 +83,14 @@
 #include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <sys/uio.h>
 #include <sys/un.h>
+#include <sys/user.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -521,6 +532,95 @@ static int do_drop(const char *path)
 	return report(close(fd) < 0 ? errno : 0);
 }
 
+/* Write len bytes of buf at addr in the stopped tracee pid, a word at a time (text pages too). */
+static int poke_bytes(pid_t pid, unsigned long addr, const void *buf, size_t len)
+{
+	for (size_t off = 0; off < len; off += sizeof(long)) {
+		long word = 0;
+
+		memcpy(&word, (const char *)buf + off, len - off < sizeof(long) ? len - off : sizeof(long));
+		if (len - off < sizeof(long)) {
+			long old;
+
+			errno = 0;
+			old = ptrace(PTRACE_PEEKDATA, pid, (void *)(addr + off), NULL);
+			if (errno)
+				return -errno;
+			memcpy(&old, &word, len - off);
+			word = old;
+		}
+		if (ptrace(PTRACE_POKEDATA, pid, (void *)(addr + off), (void *)word) < 0)
+			return -errno;
+	}
+	return 0;
+}
+
+static int do_traced_open(const char *prog, const char *path)
+{
+	static const unsigned char syscall_insn[] = { 0x0f, 0x05 };
+	struct user_regs_struct regs;
+	int status, e;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0)
+		return report(errno);
+	if (pid == 0) {
+		char *args[] = { (char *)prog, NULL };
+
+		if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0)
+			_exit(100);
+		raise(SIGSTOP);
+		execv(prog, args);
+		_exit(errno < 100 ? 100 + errno : 100);
+	}
+	if (waitpid(pid, &status, 0) < 0 || !WIFSTOPPED(status))
+		return report(ECHILD);
+	if (ptrace(PTRACE_SETOPTIONS, pid, NULL, (void *)(long)(PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL)) < 0 ||
+	    ptrace(PTRACE_CONT, pid, NULL, NULL) < 0)
+		return report(errno);
+	if (waitpid(pid, &status, 0) < 0)
+		return report(errno);
+	if (WIFEXITED(status)) { /* the exec failed: its errno, told apart from the open's */
+		printf("exec-%s\n", errno_name(WEXITSTATUS(status) > 100 ? WEXITSTATUS(status) - 100 : EIO));
+		return 1;
+	}
+	if (!WIFSTOPPED(status) || status >> 8 != (SIGTRAP | (PTRACE_EVENT_EXEC << 8))) {
+		kill(pid, SIGKILL);
+		return report(EIO);
+	}
+	/*
+	 * Stopped in execve, which still has to return 0 into rax: one step
+	 * first (x86 reports it at the syscall's exit, before PROG's first
+	 * instruction), then the path below the stack and a syscall at rip.
+	 */
+	e = ptrace(PTRACE_SINGLESTEP, pid, NULL, NULL) < 0 || waitpid(pid, &status, 0) < 0 ? -errno : 0;
+	if (!e)
+		e = ptrace(PTRACE_GETREGS, pid, NULL, &regs) < 0 ? -errno : 0;
+	if (!e)
+		e = poke_bytes(pid, regs.rsp - 4096, path, strlen(path) + 1);
+	if (!e)
+		e = poke_bytes(pid, regs.rip, syscall_insn, sizeof(syscall_insn));
+	if (!e) {
+		regs.rax = SYS_open;
+		regs.rdi = regs.rsp - 4096;
+		regs.rsi = O_RDONLY;
+		regs.rdx = 0;
+		e = ptrace(PTRACE_SETREGS, pid, NULL, &regs) < 0 ? -errno : 0;
+	}
+	if (!e && (ptrace(PTRACE_SINGLESTEP, pid, NULL, NULL) < 0 || waitpid(pid, &status, 0) < 0))
+		e = -errno;
+	if (!e)
+		e = ptrace(PTRACE_GETREGS, pid, NULL, &regs) < 0 ? -errno : 0;
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	if (e) {
+		fprintf(stderr, "enf-probe: traced-open: the tracer's own step failed: %s\n", strerror(-e));
+		return report(EIO);
+	}
+	return report((long)regs.rax < 0 ? (int)-(long)regs.rax : 0);
+}
+
 int main(int argc, char **argv)
 {
 	enter_options(&argc, &argv);
@@ -550,6 +650,17 @@ int main(int argc, char **argv)
 		fprintf(stderr, "enf-probe: execv %s: %s\n", argv[4], strerror(errno));
 		return report(errno);
 	}
+	if (strcmp(argv[1], "read-crash") == 0 && argc == 3) {
+		static char held[4096];
+		int fd = open(argv[2], O_RDONLY | O_CLOEXEC);
+		ssize_t n = fd < 0 ? -1 : read(fd, held, sizeof(held) - 1);
+
+		report(n < 0 ? errno : 0);
+		fflush(stdout);
+		abort();
+	}
+	if (strcmp(argv[1], "traced-open") == 0 && argc == 4)
+		return do_traced_open(argv[2], argv[3]);
 	if (strcmp(argv[1], "memfd-exec") == 0 && argc >= 3)
 		return do_memfd_exec(argv[2], argv + 3);
 	if (strcmp(argv[1], "memfd-run") == 0 && argc >= 4)

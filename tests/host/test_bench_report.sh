@@ -98,13 +98,42 @@ check "report: a log without the section has no such section and unmeasured targ
 	$(! grep -qF 'Beside AppArmor' <<<"$out" &&
 		[[ $(grep -cF '| not measured | n/a |' <<<"$(grep -F 'AppArmor' <<<"$out")") -eq 6 ]]; echo $?) "$(ctx)"
 
+# The start target is judged on the TCG wall clock, the clock it was set on: an icount
+# run's starts are a row not judged, and a start-only guest's (run.sh --icount boots one)
+# are the judged row; one with no start recorded reads not met.
+{
+	meta
+	for ms in 15800 15900 16000; do echo "@@BENCH kind=daemon event=start ms=$ms"; done
+	echo "@@BENCH kind=clock icount=1"
+} >"$T/icount.log"
+{
+	meta
+	for ms in 5200 6100 9000; do echo "@@BENCH kind=daemon event=start ms=$ms"; done
+} >"$T/start.log"
+{
+	meta
+	for ms in 11000 12000 13000; do echo "@@BENCH kind=daemon event=start ms=$ms"; done
+} >"$T/slow.log"
+meta >"$T/nostart.log"
+out=$(python3 tests/bench/report.py "$T/compile.tsv" "k=$T/icount.log" "k:start=$T/start.log" \
+	"j=$T/icount.log" "j:start=$T/slow.log" "m=$T/icount.log" "m:start=$T/nostart.log" 2>&1)
+check "report: the icount clock's start is shown, not judged" \
+	$(grep -F '| k | enforcerd start, icount clock' <<<"$out" | grep -qF '| n/a | 15.9 s | not judged |'; echo $?) "$(ctx)"
+check "report: the TCG wall clock's start is judged: met" \
+	$(grep -F '| k | enforcerd start, TCG wall clock' <<<"$out" | grep -qF '(median of 3 starts, 5.2-9.0 s) | ≤ 10 s | 6.1 s | met |'; echo $?) "$(ctx)"
+check "report: the TCG wall clock's start is judged: not met" \
+	$(grep -F '| j | enforcerd start, TCG wall clock' <<<"$out" | grep -qF '| ≤ 10 s | 12.0 s | **not met** |'; echo $?) "$(ctx)"
+check "report: a start guest that recorded no start is not met, and says where its log is" \
+	$(grep -F '| m | enforcerd start, TCG wall clock' <<<"$out" | grep -qF '**not met**' &&
+		grep -qF 'No start recorded' <<<"$out"; echo $?) "$(ctx)"
+
 # bench.sh refuses what it does not know before it touches anything, and
 # before it looks for the guest (so these lines never run it on the host:
 # ENFORCER_MODE is not "bench" here).
 out=$(BENCH_SECTIONS="apparmor bogus" sh tests/bench/bench.sh 2>&1)
 rc=$?
 check "bench.sh: an unknown BENCH_SECTIONS name is refused, naming the known ones" \
-	$([[ $rc -eq 2 && $out == *"unknown section 'bogus' (known: main scale prog edit audit apparmor)"* ]]; echo $?) "rc=$rc $out"
+	$([[ $rc -eq 2 && $out == *"unknown section 'bogus' (known: main scale prog edit audit apparmor start)"* ]]; echo $?) "rc=$rc $out"
 out=$(BENCH_SECTIONS=apparmor BENCH_AA_DEPTHS="3 2" sh tests/bench/bench.sh 2>&1)
 rc=$?
 check "bench.sh: a BENCH_AA_DEPTHS depth below 3 is refused" \
@@ -113,4 +142,14 @@ out=$(BENCH_SECTIONS=apparmor sh tests/bench/bench.sh 2>&1)
 rc=$?
 check "bench.sh: outside the bench guest it refuses to run" \
 	$([[ $rc -eq 2 && $out == *"runs inside the bench guest only"* ]]; echo $?) "rc=$rc $out"
+# boot.sh hands --bench-sections to the guest's command line: names only, and in bench mode only
+# (refused before it builds or boots anything).
+out=$(tests/vm/boot.sh --kernel bookworm --mode bench --bench-sections 'start;reboot' 2>&1)
+rc=$?
+check "boot.sh: --bench-sections takes section names only" \
+	$([[ $rc -eq 2 && $out == *"takes names separated by commas"* ]]; echo $?) "rc=$rc $out"
+out=$(tests/vm/boot.sh --kernel bookworm --bench-sections start 2>&1)
+rc=$?
+check "boot.sh: --bench-sections is for bench mode" \
+	$([[ $rc -eq 2 && $out == *"is for --mode bench"* ]]; echo $?) "rc=$rc $out"
 finish

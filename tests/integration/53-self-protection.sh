@@ -118,6 +118,20 @@ expect_eq "confined: unlink state.json" EPERM "$(conf unlink $STATE_DIR/state.js
 expect_eq "confined: create a file in the state directory" EPERM "$(conf write $STATE_DIR/evil.json x)"
 expect_eq "confined: rename the state directory" EPERM "$(conf rename $STATE_DIR /tmp/stolen)"
 expect_eq "confined: write a file elsewhere (control)" ok "$(conf write /tmp/mine.txt x)"
+# The daemon finds /etc/enforcer and its state by name at every start and reload: a directory
+# above them may not be renamed (found by review: /etc exchanged for a copy the workload made,
+# whose enforcer/ declares what it likes, went through).
+mkdir -p /etc.t53 /tmp/x53a /tmp/x53b
+touch /etc/.t53-marker
+expect_eq "confined: exchange /etc, above the configuration directory, for a copy" EPERM \
+	"$(in_cgroup $CG/t53 enf-probe exchange /etc /etc.t53)"
+[ ! -e /etc.t53/.t53-marker ] || enf-probe exchange /etc /etc.t53 >/dev/null # undone, had it gone through
+expect_eq "confined: exchange two other directories (control)" ok \
+	"$(in_cgroup $CG/t53 enf-probe exchange /tmp/x53a /tmp/x53b)"
+expect_eq "unconfined: exchange /etc and back (control)" "ok ok" \
+	"$(enf-probe exchange /etc /etc.t53) $(enf-probe exchange /etc /etc.t53)"
+rm -f /etc/.t53-marker
+rmdir /etc.t53 /tmp/x53a /tmp/x53b
 expect_eq "confined: truncate the audit log" EPERM "$(conf write $AUDIT_LOG '')"
 expect_eq "confined: unlink the audit log" EPERM "$(conf unlink $AUDIT_LOG)"
 expect_eq "confined: unlink the control socket" EPERM "$(conf unlink $SOCK)"
@@ -186,9 +200,9 @@ echo "$out" | grep 'invalid record' | head -n 3
 # After a reboot (pins gone, state kept) the daemon restores the attachments before it is ready,
 # and from that moment a confined root must meet self-protection. The start is held there
 # (ENFORCERD_TEST_PAUSE_BEFORE_READY_MS) while web's shell waits for its profile to hold again (an
-# exec of wget refused) and then tries bpf() and leaving its cgroup. Until 2026-12-07 the settings
-# had self-protection only once the control socket was open: bpf() went through (the domain check
-# refuses the cgroup.procs write either way).
+# exec of wget refused) and then tries bpf(), leaving its cgroup and planting a file in the state
+# directory. Until 2026-12-07 the settings had self-protection only once the control socket was
+# open: bpf() went through (the domain check refuses the cgroup.procs write either way).
 stop_daemon
 rm -rf "$PIN_DIR"
 wait_detached
@@ -198,12 +212,12 @@ in_cgroup $CG/t53 sh -c 'i=0
 	while [ $i -lt 900 ]; do
 		if [ "$(enf-probe exec /usr/bin/wget)" = EPERM ]; then
 			echo "$(enf-self bpf-next-id) $(enf-self write /sys/fs/cgroup/cgroup.procs 0)" \
-				"$(cut -d" " -f1 /proc/uptime)" >/tmp/t53-gap
+				"$(enf-self write "$1/evil.json" x)" "$(cut -d" " -f1 /proc/uptime)" >/tmp/t53-gap
 			exit 0
 		fi
 		sleep 0.05
 		i=$((i + 1))
-	done' &
+	done' sh "$STATE_DIR" &
 GAP=$!
 export ENFORCERD_TEST_PAUSE_BEFORE_READY_MS=4000
 start_daemon
@@ -211,15 +225,19 @@ unset ENFORCERD_TEST_PAUSE_BEFORE_READY_MS
 ready=$(cut -d' ' -f1 /proc/uptime)
 wait $GAP
 expect_contains "the start was held before it was ready" "test pause: 4000 ms" "$(cat $DAEMON_LOG)"
-set -- $(cat /tmp/t53-gap 2>/dev/null) none none 0
+set -- $(cat /tmp/t53-gap 2>/dev/null) none none none 0
 expect_eq "restored, not yet ready: the confined root's bpf() is refused" EPERM "$1"
 expect_eq "restored, not yet ready: its way out of its cgroup is refused" EPERM "$2"
-expect_eq "... both tried before the daemon was ready" yes \
-	"$(awk -v a="$3" -v b="$ready" 'BEGIN { print (a > 0 && a < b) ? "yes" : "no" }')"
+expect_eq "restored, not yet ready: a file planted in the state directory is refused" EPERM "$3"
+expect_eq "... all tried before the daemon was ready" yes \
+	"$(awk -v a="$4" -v b="$ready" 'BEGIN { print (a > 0 && a < b) ? "yes" : "no" }')"
 expect_eq "ready: bpf() refused" EPERM "$(conf bpf-next-id)"
 expect_eq "ready: bpf() unconfined (control)" ok "$(free bpf-next-id)"
 expect_eq "ready: still refused" EPERM "$(conf write $CG/cgroup.procs 0)"
 expect_eq "ready: unconfined (control)" ok "$(free write $CG/t53ctl/cgroup.procs 0)"
+expect_eq "ready: the state directory still refused" EPERM "$(conf write $STATE_DIR/evil.json x)"
+expect_eq "ready: unconfined may write there (control)" ok "$(free write $STATE_DIR/evil.json x)"
+rm -f "$STATE_DIR/evil.json"
 kill $SLEEPER $SLEEPER_IN
 lc_elapsed
 finish

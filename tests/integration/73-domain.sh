@@ -398,6 +398,17 @@ expect_eq "'from' profile: ptrace-poke into another executable in the domain" EP
 	"$(in_cgroup $CG/t73from enf-self ptrace-poke $VPID $VADDR)"
 expect_eq "  not taken over" no "$(taken /tmp/v.out)"
 stop_victim
+# A hard link is the same inode under another name, which no 'from' names (and whose exec is not
+# secure): run from it, the workload's code must not reach the binary's processes (found by review;
+# went through while the check compared inodes).
+start_victim $CG/t73from /tmp/v.out
+expect_eq "confined: a hard link to the 'from' binary" ok \
+	"$(in_cgroup $CG/t73from enf-probe link /enforcer/tests/guest/enf-self /enforcer/tests/guest/enf-self-alias)"
+expect_eq "'from' profile: ptrace-poke from a hard link of the victim's executable" EPERM \
+	"$(in_cgroup $CG/t73from /enforcer/tests/guest/enf-self-alias ptrace-poke $VPID $VADDR)"
+expect_eq "  not taken over" no "$(taken /tmp/v.out)"
+stop_victim
+rm -f /enforcer/tests/guest/enf-self-alias
 
 # --- hard links to the daemon's files --------------------------------------------------
 BUNDLE=$(ls $STATE_DIR/*.pol | head -n 1)

@@ -69,12 +69,24 @@ probe_unit enf-free.service -- exec /usr/local/bin/enf-denied
 expect_exit "declared: reload" 0 reload_enforcer
 expect_eq "a unit attached through /etc: its exec is denied" EPERM "$(run_probe_unit enf-pin.service)"
 expect_eq "an unattached unit: allowed (control)" ok "$(run_probe_unit enf-free.service)"
+run_ino=$(stat -c %i /run/enforcer)
 systemctl stop enforcerd.service
 expect_eq "stopped" inactive "$(systemctl is-active enforcerd.service)"
 expect_eq "stopped: still denied (the programs and maps are pinned)" EPERM "$(run_probe_unit enf-pin.service)"
 expect_eq "stopped: the control still runs" ok "$(run_probe_unit enf-free.service)"
+# The socket's directory outlives the daemon (RuntimeDirectoryPreserve=yes), still protected: a
+# confined root cannot bind a socket of its own there for the next start to meet (found by review:
+# systemd removed the directory at every stop, and the new one was unprotected until the start).
+expect_eq "stopped: the socket's directory is kept" "$run_ino" "$(stat -c %i /run/enforcer 2>&1)"
+probe_unit enf-pin.service -- create /run/enforcer/squat
+probe_unit enf-free.service -- create /run/enforcer/squat
+expect_eq "stopped: a confined root may not add an entry to it" EPERM "$(run_probe_unit enf-pin.service)"
+expect_eq "stopped: an unconfined one may (control)" ok "$(run_probe_unit enf-free.service)"
+rm -f /run/enforcer/squat
 systemctl start enforcerd.service
 expect_eq "started again" active "$(systemctl is-active enforcerd.service)"
+expect_eq "started again: the same socket directory" "$run_ino" "$(stat -c %i /run/enforcer 2>&1)"
+probe_unit enf-pin.service -- exec /usr/local/bin/enf-denied
 expect_eq "started again: denied" EPERM "$(run_probe_unit enf-pin.service)"
 
 rm -f $ETC/profiles/pin.json $ETC/attachments.d/pin.conf /etc/systemd/system/enf-pin.service /etc/systemd/system/enf-free.service

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The syslog destination of the audit log (enforcerd/audit_syslog.c) and
- * the cgroup id -> path resolution of events (enforcerd/cgroup_names.c),
- * against a real datagram socket and the host's own cgroup2 hierarchy.
+ * The syslog destination of the audit log (enforcerd/audit_syslog.c), the
+ * opening of its file (open_append_regular(), common/util.c) and the
+ * cgroup id -> path resolution of events (enforcerd/cgroup_names.c),
+ * against a real datagram socket, a FIFO and the host's own cgroup2
+ * hierarchy.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -14,6 +17,7 @@
 #include "audit_syslog.h"
 #include "cgroup_names.h"
 #include "unit.h"
+#include "util.h"
 
 /* A stand-in syslogd at path: a bound datagram socket. */
 static int serve(const char *path)
@@ -34,6 +38,38 @@ static ssize_t receive(int fd, char *buf, size_t size)
 
 	buf[n > 0 ? n : 0] = 0;
 	return n;
+}
+
+/* What reopening the log may meet at its name: only a regular file is written. */
+static void test_log_file_open(void)
+{
+	char dir[] = "/tmp/enf-logopen-XXXXXX", log[128], fifo[128], link[128];
+	int fd, reader;
+
+	if (!EXPECT_TRUE(mkdtemp(dir), "mkdtemp"))
+		return;
+	snprintf(log, sizeof(log), "%s/audit.log", dir);
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	snprintf(link, sizeof(link), "%s/link", dir);
+	fd = open_append_regular(log);
+	EXPECT_TRUE(fd >= 0 && write(fd, "a\n", 2) == 2, "log open: a missing file is created and written");
+	EXPECT_TRUE(fd >= 0 && !(fcntl(fd, F_GETFL) & O_NONBLOCK) && (fcntl(fd, F_GETFL) & O_APPEND),
+		    "log open: appending, blocking like any file");
+	if (fd >= 0)
+		close(fd);
+	EXPECT_TRUE(mkfifo(fifo, 0600) == 0, "mkfifo");
+	EXPECT_TRUE(open_append_regular(fifo) == -EINVAL, "log open: a FIFO with no reader is refused, not waited on");
+	reader = open(fifo, O_RDONLY | O_NONBLOCK);
+	EXPECT_TRUE(reader >= 0 && open_append_regular(fifo) == -EINVAL, "log open: a FIFO someone reads is refused");
+	if (reader >= 0)
+		close(reader);
+	EXPECT_TRUE(symlink(log, link) == 0 && open_append_regular(link) == -ELOOP,
+		    "log open: a symlink is refused, even to a regular file");
+	EXPECT_TRUE(open_append_regular("/dev/null") == -EINVAL, "log open: a device is refused");
+	unlink(link);
+	unlink(fifo);
+	unlink(log);
+	rmdir(dir);
 }
 
 static void test_spec(void)
@@ -121,6 +157,7 @@ out:
 int main(void)
 {
 	test_spec();
+	test_log_file_open();
 	test_send();
 	test_cgroup_names();
 	return unit_done();

@@ -6,6 +6,7 @@
 #
 # usage: tests/vm/boot.sh --kernel NAME [--mode test|demo|bench] [--test NAME]...
 #                         [--timeout S] [--vm-timeout S] [--log FILE] [--initrd FILE] [--icount]
+#                         [--bench-sections LIST]
 #   --kernel NAME    a kernel under .cache/kernels/ (bookworm, trixie; fetched if missing)
 #   --mode MODE      test (default): tests/integration/*.sh; demo; bench
 #   --test NAME      run only this test (repeatable; NAME is the file name without .sh)
@@ -16,6 +17,8 @@
 #   --icount         (bench) the guest's clock counts its instructions, 4 ns each
 #                    (qemu -icount shift=2,sleep=off): figures no longer move with
 #                    the host's load, and a program's ns per call are instructions x 4
+#   --bench-sections LIST  (bench) only these sections of tests/bench/bench.sh,
+#                    comma-separated (its BENCH_SECTIONS)
 #
 # Prints "PASS <kernel>/<test>" or "FAIL <kernel>/<test> (<why>)" per test,
 # the output of failed tests, and last "<kernel>: N passed, N failed".
@@ -26,9 +29,9 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$root"
 export LC_ALL=C
 
-usage() { sed -n '6,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
+usage() { sed -n '6,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
 
-kernel='' mode=test per_test='' vm_timeout='' log='' initrd='' icount=0
+kernel='' mode=test per_test='' vm_timeout='' log='' initrd='' icount=0 bench_sections=''
 tests=()
 while [[ $# -gt 0 ]]; do
 	case $1 in
@@ -40,6 +43,7 @@ while [[ $# -gt 0 ]]; do
 	--log) log=${2:?--log needs a file}; shift 2 ;;
 	--initrd) initrd=${2:?--initrd needs a file}; shift 2 ;;
 	--icount) icount=1; shift ;;
+	--bench-sections) bench_sections=${2:?--bench-sections needs a list}; shift 2 ;;
 	-h|--help) usage 0 ;;
 	*) echo "boot.sh: unknown argument '$1'" >&2; usage ;;
 	esac
@@ -47,6 +51,9 @@ done
 [[ -n $kernel ]] || { echo "boot.sh: --kernel NAME is required" >&2; usage; }
 case $mode in test|demo|bench) ;; *) echo "boot.sh: --mode must be test, demo or bench" >&2; exit 2 ;; esac
 [[ $icount = 0 || $mode = bench ]] || { echo "boot.sh: --icount is for --mode bench (tests keep the real clock)" >&2; exit 2; }
+[[ -z $bench_sections || $mode = bench ]] || { echo "boot.sh: --bench-sections is for --mode bench" >&2; exit 2; }
+[[ -z $bench_sections || $bench_sections =~ ^[a-z]+(,[a-z]+)*$ ]] ||
+	{ echo "boot.sh: --bench-sections takes names separated by commas (main,start), got '$bench_sections'" >&2; exit 2; }
 for n in "$per_test" "$vm_timeout"; do
 	[[ -z $n || $n =~ ^[1-9][0-9]*$ ]] || { echo "boot.sh: timeouts are whole seconds, got '$n'" >&2; exit 2; }
 done
@@ -114,6 +121,7 @@ lsm_list=lockdown,capability,landlock,bpf
 append="console=ttyS0 quiet lsm=$lsm_list panic=-1 oops=panic no_timer_check"
 append+=" enforcer.mode=$mode enforcer.kernel=$kernel"
 [[ -z $per_test ]] || append+=" enforcer.timeout=$per_test"
+[[ -z $bench_sections ]] || append+=" enforcer.bench=$bench_sections"
 if [[ ${#tests[@]} -gt 0 ]]; then
 	append+=" enforcer.tests=$(IFS=,; echo "${tests[*]}")"
 fi
