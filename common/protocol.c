@@ -46,9 +46,14 @@ int proto_send(int sock, json_t *msg, int fd)
 
 int proto_recv(int sock, json_t **ret_msg, int *ret_fd)
 {
+	return proto_recv_cred(sock, ret_msg, ret_fd, NULL, NULL);
+}
+
+int proto_recv_cred(int sock, json_t **ret_msg, int *ret_fd, struct ucred *ret_cred, bool *ret_has_cred)
+{
 	_cleanup_free_ char *buf = malloc(ENF_MSG_MAX + 1);
 	union {
-		char buf[CMSG_SPACE(sizeof(int) * 4)];
+		char buf[CMSG_SPACE(sizeof(int) * 4) + CMSG_SPACE(sizeof(struct ucred))];
 		struct cmsghdr align;
 	} control;
 	struct iovec iov = { .iov_base = buf, .iov_len = ENF_MSG_MAX };
@@ -64,6 +69,8 @@ int proto_recv(int sock, json_t **ret_msg, int *ret_fd)
 	*ret_msg = NULL;
 	if (ret_fd)
 		*ret_fd = -1;
+	if (ret_has_cred)
+		*ret_has_cred = false;
 	if (!buf)
 		return -ENOMEM;
 	do
@@ -74,6 +81,12 @@ int proto_recv(int sock, json_t **ret_msg, int *ret_fd)
 
 	/* Take every passed fd so none leaks, keep at most the first. */
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS &&
+		    c->cmsg_len >= CMSG_LEN(sizeof(struct ucred)) && ret_cred && ret_has_cred) {
+			memcpy(ret_cred, CMSG_DATA(c), sizeof(*ret_cred));
+			*ret_has_cred = true;
+			continue;
+		}
 		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
 			continue;
 		for (size_t i = 0; i < (c->cmsg_len - CMSG_LEN(0)) / sizeof(int); i++) {

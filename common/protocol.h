@@ -15,6 +15,8 @@
 #define ENFORCER_PROTOCOL_H
 
 #include <jansson.h>
+#include <stdbool.h>
+#include <sys/socket.h>
 
 #define ENF_SOCKET_DEFAULT   "/run/enforcer/enforcer.sock"
 #define ENF_MSG_MAX          (64 * 1024)   /* one request or response */
@@ -30,6 +32,12 @@ int proto_send(int sock, json_t *msg, int fd);
  * -EBADMSG when not a JSON object. On error *ret_msg is NULL.
  */
 int proto_recv(int sock, json_t **ret_msg, int *ret_fd);
+/*
+ * As proto_recv(), and the sender's credentials when the kernel attached
+ * them (SO_PASSCRED on sock: every message carries its sender's pid and
+ * uid, whoever holds the connection now): *ret_has_cred says whether.
+ */
+int proto_recv_cred(int sock, json_t **ret_msg, int *ret_fd, struct ucred *ret_cred, bool *ret_has_cred);
 
 /* Connect to the daemon's socket. 0 or -errno. */
 int proto_connect(const char *path, int *ret_sock);

@@ -42,7 +42,7 @@ static json_t *dispatch(struct request *rq)
 	json_t *reply;
 	int err = 0;
 
-	if (rq->client->confined) {
+	if (rq->confined) {
 		c->n.denied++;
 		return control_reply_error(-EPERM, "permission denied: requests from a cgroup a profile governs are refused; "
 				   "run enforcerctl from an unconfined cgroup");
@@ -57,7 +57,7 @@ static json_t *dispatch(struct request *rq)
 		snprintf(rq->err, sizeof(rq->err), "unknown command '%.64s' (see 'enforcerctl --help')", name);
 		return control_reply_error(-EINVAL, rq->err);
 	}
-	if (cmd->access == ACCESS_ADMIN ? !rq->client->admin : !rq->client->reader) {
+	if (cmd->access == ACCESS_ADMIN ? !rq->admin : !rq->reader) {
 		c->n.denied++;
 		snprintf(rq->err, sizeof(rq->err), "permission denied: '%s' needs %s (you are uid %u)",
 			 cmd->name, cmd->access == ACCESS_ADMIN ? "root" : "root or the enforcer read group",
@@ -237,6 +237,8 @@ void control_accept(struct control *c)
 		close(fd);
 		return;
 	}
+	/* Every request then carries its sender's pid and uid (control_handle()). */
+	(void)setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &(int){ 1 }, sizeof(int));
 	c->n.accepted++;
 	c->clients[slot] = (struct control_client){
 		.fd = fd, .uid = cred.uid, .gid = cred.gid, .pid = cred.pid,
@@ -254,17 +256,46 @@ void control_accept(struct control *c)
 		client_close(c, slot);
 }
 
+/*
+ * What a request's sender may do. The connection's rights were decided at
+ * accept, but a descriptor outlives that: the process that connected may
+ * be confined since (a profile attached to its cgroup), and another
+ * process may hold the descriptor now (inherited, passed, pidfd_getfd
+ * within the domain). The kernel names the sender of each message
+ * (SO_PASSCRED, set at accept; a governed task cannot name another pid:
+ * baseline:forged-sender), so a request gets what both the connection and
+ * its sender may (found by review). A dead sender's cgroup cannot be read:
+ * confined, while any profile is attached.
+ */
+static void sender_rights(struct control *c, const struct control_client *client, const struct ucred *sender,
+			  struct request *rq)
+{
+	bool same = sender->pid == client->pid;
+
+	rq->confined = client->confined || (c->profiles->n_att > 0 && peer_confined(c, sender->pid));
+	rq->admin = client->admin && (same || sender->uid == 0);
+	rq->reader = client->reader && (same || sender->uid == 0 || sender->uid == client->uid ||
+					in_group(sender->gid, sender->pid, c->read_gid));
+}
+
 void control_handle(struct control *c, int i)
 {
 	struct request rq = { .c = c, .fd = -1 };
+	struct ucred sender;
+	bool has_sender;
 	json_t *reply;
 	int r;
 
 	if (i < 0 || i >= CONTROL_MAX_CLIENTS || c->clients[i].fd < 0)
 		return;
 	rq.client = &c->clients[i];
+	rq.confined = rq.client->confined;
+	rq.admin = rq.client->admin;
+	rq.reader = rq.client->reader;
 	c->clients[i].last_active = time(NULL);
-	r = proto_recv(c->clients[i].fd, &rq.msg, &rq.fd);
+	r = proto_recv_cred(c->clients[i].fd, &rq.msg, &rq.fd, &sender, &has_sender);
+	if (r == 0 && has_sender)
+		sender_rights(c, rq.client, &sender, &rq);
 	if (r == -EAGAIN)
 		return;
 	if (r == -ECONNRESET || r == -ECONNREFUSED || r == -EPIPE) {

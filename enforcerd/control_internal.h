@@ -23,6 +23,8 @@ enum access_level { ACCESS_READ, ACCESS_ADMIN };
 struct request {
 	struct control *c;
 	struct control_client *client;
+	/* What this request's sender may do: the client's, narrowed by who sent it (control_handle()). */
+	bool confined, admin, reader;
 	const char *cmd;       /* the command's name (its table entry's) */
 	json_t *msg;
 	int fd;                /* passed fd, or -1 */

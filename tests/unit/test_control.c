@@ -9,6 +9,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -69,6 +71,74 @@ static json_t *ask(const char *request, int fd)
 	close(sv[1]);
 	c.clients[0].fd = -1;
 	return n > 0 ? json_loadb(answer, (size_t)n, 0, NULL) : NULL;
+}
+
+/*
+ * A request on a connection accepted from uid 0 and unconfined (accept set
+ * SO_PASSCRED, as control_accept() does): the answer's "ok", or -1 when
+ * there is none. The kernel names this process as the sender.
+ */
+static int ok_of(const char *request)
+{
+	static char answer[ENF_MSG_MAX + 1];
+	json_t *reply;
+	int sv[2], ok = -1;
+	ssize_t n;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return -1;
+	if (setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &(int){ 1 }, sizeof(int)) == 0 &&
+	    send(sv[1], request, strlen(request), 0) > 0) {
+		c.clients[0] = (struct control_client){ .fd = sv[0], .pid = getpid(), .admin = true, .reader = true };
+		control_handle(&c, 0);
+		n = recv(sv[1], answer, sizeof(answer) - 1, MSG_DONTWAIT);
+		reply = n > 0 ? json_loadb(answer, (size_t)n, 0, NULL) : NULL;
+		if (reply)
+			ok = json_is_true(json_object_get(reply, "ok"));
+		json_decref(reply);
+	}
+	close(sv[0]);
+	close(sv[1]);
+	c.clients[0].fd = -1;
+	return ok;
+}
+
+/* This process's cgroup, as an attachment's path below /sys/fs/cgroup; "" when unknown. */
+static const char *own_cgroup(void)
+{
+	static char path[PATH_MAX + 32];
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/cgroup", "re");
+	char line[PATH_MAX];
+
+	path[0] = 0;
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, "0::", 3)) {
+			line[strcspn(line, "\n")] = 0;
+			snprintf(path, sizeof(path), "/sys/fs/cgroup%s", strcmp(line + 3, "/") ? line + 3 : "");
+		}
+	return path;
+}
+
+/*
+ * A connection made before its process was confined, or a descriptor of it
+ * another process holds: each request is decided by its own sender too.
+ */
+static void test_sender_confined_since(void)
+{
+	struct attachment *saved = ps.att;
+	size_t n_saved = ps.n_att;
+	struct attachment own = { .cgroup = (char *)own_cgroup() };
+
+	EXPECT_EQ(ok_of("{\"cmd\":\"list\"}"), 1, "sender: an admin request from an unconfined root is answered");
+	if (!EXPECT_TRUE(own.cgroup[0], "sender: this process's cgroup is known"))
+		return;
+	ps.att = &own;
+	ps.n_att = 1;
+	EXPECT_EQ(ok_of("{\"cmd\":\"list\"}"), 0,
+		  "sender: the same connection's request, its sender's cgroup attached since, is refused");
+	ps.att = saved;
+	ps.n_att = n_saved;
+	EXPECT_EQ(ok_of("{\"cmd\":\"list\"}"), 1, "sender: answered again once nothing governs it (control)");
 }
 
 static int memfd_with(const void *buf, size_t len)
@@ -150,6 +220,7 @@ int main(void)
 				"... naming it");
 		json_decref(reply);
 	}
+	test_sender_confined_since();
 	control_close(&c);
 	no_kernel_free(&ps, &sel);
 	learn_free(&learn);
