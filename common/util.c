@@ -49,7 +49,8 @@ int read_fd_all(int fd, size_t max, char **ret_buf, size_t *ret_len)
 
 int open_append_regular(const char *path)
 {
-	_cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0666);
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY,
+				      0666);
 	struct stat st;
 	int flags;
 
@@ -59,6 +60,8 @@ int open_append_regular(const char *path)
 		return -errno;
 	if (!S_ISREG(st.st_mode))
 		return -EINVAL;
+	if (st.st_nlink > 1)
+		return -EMLINK; /* another name for some other file, linked in where the log was */
 	flags = fcntl(fd, F_GETFL);
 	if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0)
 		return -errno;

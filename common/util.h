@@ -75,10 +75,11 @@ static inline uint64_t fnv1a64(uint64_t h, const void *buf, size_t n)
 
 /*
  * Open path for appending (created 0666 less the umask if missing): the fd,
- * or -errno. Only a regular file reached without a symlink in its last
- * component: -ELOOP for a symlink, -EINVAL for a FIFO, socket or device,
- * which a log writer must not block on or write into. O_NONBLOCK keeps a
- * FIFO's open from waiting for a reader.
+ * or -errno. Only a regular file of one name reached without a symlink in
+ * its last component: -ELOOP for a symlink, -EINVAL for a FIFO, socket or
+ * device, which a log writer must not block on or write into, -EMLINK for
+ * a file with other hard links (some other file linked in at the name).
+ * O_NONBLOCK keeps a FIFO's open from waiting for a reader.
  */
 int open_append_regular(const char *path);
 

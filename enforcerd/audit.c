@@ -295,9 +295,10 @@ int audit_reopen(struct audit *a)
 	 * device, or append to a file a symlink names (found by review).
 	 */
 	fd = open_append_regular(a->log_path);
-	if (fd == -ELOOP || fd == -EINVAL)
-		return log_error_errno(fd, "cannot open audit log %s: not a regular file (a symlink, FIFO, socket or "
-				       "device there is refused); remove it, then reopen the log (SIGUSR1)", a->log_path);
+	if (fd == -ELOOP || fd == -EINVAL || fd == -EMLINK)
+		return log_error_errno(fd, "cannot open audit log %s: not a regular file of its own (a symlink, FIFO, "
+				       "socket, device or hard-linked file there is refused); remove it, then reopen "
+				       "the log (SIGUSR1)", a->log_path);
 	if (fd < 0)
 		return log_error_errno(fd, "cannot open audit log %s: %m", a->log_path);
 	f = fdopen(fd, "a");

@@ -119,7 +119,7 @@ static int protected_key(const char *path, struct enf_self_inode_key *key)
 
 /*
  * Whether dir holds nothing but the audit log (base) and its rotations
- * (base.1, base.2.gz, ...): then it is the log's own directory, and
+ * (base.1, base.2.gz, base-DATE, ...): then it is the log's own directory, and
  * protected as one, which keeps the rotated logs from being rewritten. A
  * log in a shared directory (/var/log) protects only itself: protecting
  * the directory would refuse every confined writer of its other files.
@@ -135,7 +135,8 @@ static bool audit_dir_is_own(const char *dir, const char *base)
 	while ((de = readdir(d))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		if (strncmp(de->d_name, base, n) || (de->d_name[n] && de->d_name[n] != '.'))
+		/* base, base.1, base.2.gz; base-20261214 under logrotate's dateext */
+		if (strncmp(de->d_name, base, n) || (de->d_name[n] && de->d_name[n] != '.' && de->d_name[n] != '-'))
 			return false;
 	}
 	return true;
@@ -147,37 +148,57 @@ struct protected_set {
 	size_t n;
 };
 
-/* Add key with kind; an inode met twice keeps the stronger kind (an ancestor is the weakest). */
-static void protected_add(struct protected_set *set, const struct enf_self_inode_key *key, enum enf_self_kind kind)
+/* Add key with kind; an inode met twice keeps the stronger kind (an ancestor is the weakest). False when full. */
+static bool protected_add(struct protected_set *set, const struct enf_self_inode_key *key, enum enf_self_kind kind)
 {
 	for (size_t i = 0; i < set->n; i++) {
 		if (memcmp(&set->key[i], key, sizeof(*key)))
 			continue;
 		if (set->kind[i] == ENF_SELF_ANCESTOR)
 			set->kind[i] = kind;
-		return;
+		return true;
 	}
-	if (set->n < ENF_MAX_SELF_INODES) {
-		set->key[set->n] = *key;
-		set->kind[set->n++] = kind;
-	}
+	if (set->n >= ENF_MAX_SELF_INODES)
+		return false;
+	set->key[set->n] = *key;
+	set->kind[set->n++] = kind;
+	return true;
 }
 
-/* Every directory above path, "/" excluded (it cannot be renamed), as ENF_SELF_ANCESTOR. */
-static void protected_add_ancestors(struct protected_set *set, const char *path)
+/*
+ * Every directory above path, "/" excluded (it cannot be renamed), as
+ * ENF_SELF_ANCESTOR: above where path leads, symlinks resolved, since the
+ * kernel decides on the objects. A symlink on the way is itself a name
+ * that can be replaced (/var/run -> /run): said once, at start. False when
+ * the set is full.
+ */
+static bool protected_add_ancestors(struct protected_set *set, const char *path, bool report)
 {
-	char up[PATH_MAX];
+	_cleanup_free_ char *real = NULL, *up = strdup(path);
 	struct enf_self_inode_key key;
+	bool missing = false;
 	char *slash;
 
-	if (path[0] != '/' || strlen(path) >= sizeof(up))
-		return;
-	strcpy(up, path);
-	while ((slash = strrchr(up, '/')) && slash != up) {
+	if (!up || path[0] != '/')
+		return true;
+	/* A path not made yet (no /etc/enforcer): from the deepest directory that exists, itself included. */
+	while (!(real = realpath(up, NULL)) && (slash = strrchr(up, '/')) && slash != up) {
 		*slash = 0;
-		if (protected_key(up, &key) == 0)
-			protected_add(set, &key, ENF_SELF_ANCESTOR);
+		missing = true;
 	}
+	if (!real)
+		return true;
+	if (report && !missing && strcmp(real, path))
+		log_warn("%s leads through a symbolic link (to %s): the link itself is not protected from confined "
+			 "tasks, which could point it elsewhere for the next start; configure %s", path, real, real);
+	if (missing && strcmp(real, "/") && protected_key(real, &key) == 0 && !protected_add(set, &key, ENF_SELF_ANCESTOR))
+		return false;
+	while ((slash = strrchr(real, '/')) && slash != real) {
+		*slash = 0;
+		if (protected_key(real, &key) == 0 && !protected_add(set, &key, ENF_SELF_ANCESTOR))
+			return false;
+	}
+	return true;
 }
 
 /*
@@ -203,7 +224,7 @@ static void protect_files(struct engine *e, const struct options *o, bool report
 	struct protected_set set = {};
 	struct enf_self_inode_key key, next;
 	size_t n = 0, nmanagers;
-	bool more;
+	bool more, full = false;
 
 	if (e->self_inodes_fd < 0)
 		return;
@@ -235,20 +256,26 @@ static void protect_files(struct engine *e, const struct options *o, bool report
 	nmanagers = service_manager_paths(o->service_manager, managers, SERVICE_MANAGER_MAX);
 	for (size_t i = 0; i < nmanagers; i++)
 		want[n++] = (typeof(want[0])){ managers[i], ENF_SELF_MANAGER };
+	/* The paths themselves first, their ancestors after: a full set loses ancestors, not them. */
 	for (size_t i = 0; i < n; i++) {
-		if (want[i].kind != ENF_SELF_MANAGER)
-			protected_add_ancestors(&set, want[i].path);
 		if (protected_key(want[i].path, &key) < 0) {
 			if (report && want[i].kind == ENF_SELF_MANAGER)
 				log_warn("service manager executable %s: %m; its tasks in confined cgroups are "
 					 "decided by the profile", want[i].path);
 			continue;
 		}
-		protected_add(&set, &key, want[i].kind);
+		if (!protected_add(&set, &key, want[i].kind))
+			full = true;
 		if (report && want[i].kind == ENF_SELF_MANAGER)
 			log_info("service manager executable: %s (inode %" PRIu64 ":%" PRIu64 ")", want[i].path,
 				 (uint64_t)key.dev, (uint64_t)key.ino);
 	}
+	for (size_t i = 0; i < n; i++)
+		if (want[i].kind != ENF_SELF_MANAGER && !protected_add_ancestors(&set, want[i].path, report))
+			full = true;
+	if (full)
+		log_warn("more than %d inodes to protect from confined tasks: some are not (directories above the "
+			 "daemon's first); shorten the configured paths", ENF_MAX_SELF_INODES);
 	for (size_t i = 0; i < set.n; i++) {
 		struct enf_self_inode_val val = { .kind = set.kind[i] };
 

@@ -12,7 +12,7 @@
  */
 #include "common.bpf.h"
 #include "verdict.bpf.h"
-#include "baseline.bpf.h" /* enf_baseline_refuse(): a traced exec of a 'from' binary */
+#include "baseline.bpf.h" /* enf_baseline_refuse(): a steered exec of a 'from' binary */
 
 static __always_inline bool is_fileless(struct file *file)
 {
@@ -69,37 +69,62 @@ __noinline int enf_manager_exec_refuse(int status, __u64 file)
 	return finish(&d, NULL, 0);
 }
 
+#ifndef LSM_UNSAFE_SHARE
+#define LSM_UNSAFE_SHARE  1
+#endif
 #ifndef LSM_UNSAFE_PTRACE
 #define LSM_UNSAFE_PTRACE 2
 #endif
+/* Filters walked for a user-notification listener; a longer chain is taken as having one. */
+#define SECCOMP_FILTERS_WALKED 16
 
 /*
- * A binary some 'from' names (below) exec'd by a task that is being
- * traced: the tracer stays attached across the exec (the kernel only notes
- * LSM_UNSAFE_PTRACE, which drops set-user-ID bits), stops the new program
- * before its first instruction, and writes its memory and registers
- * without asking any LSM (ptrace_access_vm()). Attached before the exec, by PTRACE_TRACEME or to
- * another program of the domain, it would run its code as the binary. So
- * the exec is refused when a governed task traces it, as an attach to the
- * running binary would be (hook baseline:ptrace, reason baseline, word
- * ptrace; found by review, 22). A tracer no profile governs (a debugger
- * from outside) is not the workload's. bprm->unsafe was taken under
- * cred_guard_mutex, which an attach waits for: a tracer that attaches
- * later meets the running binary at ptrace_access_check. 1 when traced by
- * a governed task (or one whose governance cannot be told), else 0; the
- * refusal and its event are enf_baseline_refuse()'s, whose stack the
- * deepest call chain of bprm_check (6.1's 512 bytes) has room for.
+ * A binary some 'from' names (below) exec'd while another process can
+ * steer it from its first instruction, found by review:
+ *  - traced: the tracer stays attached across the exec (the kernel only
+ *    notes LSM_UNSAFE_PTRACE, which drops set-user-ID bits), stops the new
+ *    program before its first instruction, and writes its memory and
+ *    registers without asking any LSM (ptrace_access_vm()). Attached
+ *    before the exec, by PTRACE_TRACEME or to another program of the
+ *    domain, it would run its code as the binary. A tracer no profile
+ *    governs (a debugger from outside) is not the workload's, so only a
+ *    governed one counts. bprm->unsafe was taken under cred_guard_mutex,
+ *    which an attach waits for: a tracer that attaches later meets the
+ *    running binary at ptrace_access_check.
+ *  - under a seccomp filter with a user-notification listener: filters
+ *    outlive exec, and whoever holds the listener answers the binary's
+ *    system calls (the loader's open of its libc answered with a
+ *    descriptor of the workload's library) and adds descriptors to it.
+ *    Who holds it cannot be told here, so any such filter counts (LXD and
+ *    Incus containers intercept system calls that way: docs/policy.md).
+ *  - sharing its working directory and root with another process
+ *    (CLONE_FS, LSM_UNSAFE_SHARE), which may chdir or chroot it.
+ * So the exec is refused (hook baseline:ptrace, word ptrace; 22), as an
+ * attach to the running binary would be. 1 when so, else 0; the refusal
+ * and its event are enf_baseline_refuse()'s, whose stack the deepest call
+ * chain of bprm_check (6.1's 512 bytes) has room for.
  */
-__noinline int enf_traced_by_governed(__u32 unsafe)
+__noinline int enf_exec_steered(__u32 unsafe)
 {
-	struct task_struct *tracer;
+	struct task_struct *task = bpf_get_current_task_btf(), *tracer;
+	struct seccomp_filter *f;
 	__u32 slot = 0;
 
-	if (!(unsafe & LSM_UNSAFE_PTRACE))
-		return 0;
-	/* While traced, parent is the tracer (real_parent the process that forked it). */
-	tracer = BPF_CORE_READ(bpf_get_current_task_btf(), parent);
-	return !tracer || task_profile_slot(tracer, &slot) != 0;
+	if (unsafe & LSM_UNSAFE_SHARE)
+		return 1;
+	if (unsafe & LSM_UNSAFE_PTRACE) {
+		/* While traced, parent is the tracer (real_parent the process that forked it). */
+		tracer = BPF_CORE_READ(task, parent);
+		if (!tracer || task_profile_slot(tracer, &slot) != 0)
+			return 1;
+	}
+	f = BPF_CORE_READ(task, seccomp.filter);
+	for (int i = 0; i < SECCOMP_FILTERS_WALKED && f; i++) {
+		if (BPF_CORE_READ(f, notif))
+			return 1;
+		f = BPF_CORE_READ(f, prev);
+	}
+	return f != NULL;
 }
 
 /*
@@ -114,7 +139,7 @@ __noinline int enf_traced_by_governed(__u32 unsafe)
  * the environment the same way when a program changes profile. A walk that
  * fails makes it secure too. What the program itself loads by its own
  * configuration (a module path) is decided as any executable mapping.
- * 0, or -EPERM when the binary may not be exec'd here (traced: above).
+ * 0, or -EPERM when the binary may not be exec'd here (steered: above).
  */
 static __always_inline int secure_from_exec(struct linux_binprm *bprm, struct file *file, bool fileless, int status)
 {
@@ -134,7 +159,7 @@ static __always_inline int secure_from_exec(struct linux_binprm *bprm, struct fi
 	if (!fileless &&
 	    !enf_file_exe_id(task_scratch(), prof->instance, as_scalar(f->f_path.dentry), as_scalar(f->f_path.mnt)))
 		return 0;
-	if (enf_traced_by_governed(bprm->unsafe) && enf_baseline_refuse(ENF_HOOK_BASE_PTRACE, ENF_BASELINE_PTRACE, status))
+	if (enf_exec_steered(bprm->unsafe) && enf_baseline_refuse(ENF_HOOK_BASE_PTRACE, ENF_BASELINE_PTRACE, status))
 		return -EPERM;
 	bpf_bprm_opts_set(bprm, BPF_F_BPRM_SECUREEXEC);
 	return 0;

@@ -89,8 +89,10 @@ static __always_inline int check_refer(int status, const struct dentry *old_dent
  * the dump holds what the task read, and a 'from' binary reads what the
  * rest of the domain may not, which may signal it into a dump (SIGABRT),
  * or set its limits and directory before exec'ing it. So no core file,
- * for any task of such a profile: hook baseline:ptrace-read (a dump is a
- * read of the process's memory), word ptrace-read. Found by review. A
+ * for any task of such a profile, nor the removal of an old one (the dump
+ * unlinks it first, in the working directory the workload chose): hook
+ * baseline:ptrace-read (a dump is a read of the process's memory), word
+ * ptrace-read. Found by review. A
  * core_pattern that pipes (systemd-coredump) is not this open: the helper
  * runs outside, and reading what it stores is the profile's file rules'.
  */
@@ -189,6 +191,8 @@ int BPF_PROG(enf_path_mknod, const struct path *dir, struct dentry *dentry, umod
 	if (baseline_device_node(mode, dev) &&
 	    enf_baseline_refuse(ENF_HOOK_BASE_DEVICE_NODE, ENF_BASELINE_DEVICE_NODES, status))
 		return -EPERM;
+	if (core_file_refused(status)) /* before an empty core file is made */
+		return -EPERM;
 	return decide_dir_change(status, dir, dentry, CLASS_BIT(ENF_CLASS_CREATE), ENF_HOOK_PATH_MKNOD, 0);
 }
 
@@ -211,17 +215,38 @@ int BPF_PROG(enf_path_symlink, const struct path *dir, struct dentry *dentry, co
 SEC("lsm/path_unlink")
 int BPF_PROG(enf_path_unlink, const struct path *dir, struct dentry *dentry, int ret)
 {
+	int status;
+
 	if (ret != 0)
 		return ret;
-	return check_dir_change(dir, dentry, CLASS_BIT(ENF_CLASS_DELETE), ENF_HOOK_PATH_UNLINK, 0);
+	status = current_profile_status();
+	if (status == 0)
+		return 0;
+	/* A dump removes an old core file first, with the dying task's rights (core_file_refused()). */
+	if (core_file_refused(status))
+		return -EPERM;
+	return decide_dir_change(status, dir, dentry, CLASS_BIT(ENF_CLASS_DELETE), ENF_HOOK_PATH_UNLINK, 0);
 }
 
 SEC("lsm/path_rmdir")
 int BPF_PROG(enf_path_rmdir, const struct path *dir, struct dentry *dentry, int ret)
 {
+	int status;
+
 	if (ret != 0)
 		return ret;
-	return check_dir_change(dir, dentry, CLASS_BIT(ENF_CLASS_DELETE), ENF_HOOK_PATH_RMDIR, 0);
+	status = current_profile_status();
+	if (status == 0)
+		return 0;
+	/*
+	 * A protected directory that is empty (the socket's, once a clean stop
+	 * removed the socket) removed and made again would be a new one that
+	 * nobody protects, where a confined root binds its own socket (found by
+	 * review).
+	 */
+	if (protected_kind(UNTRUSTED(struct dentry, dentry)->d_inode) && enf_self_refuse(ENF_HOOK_SELF_DIR_CHANGE))
+		return -EPERM;
+	return decide_dir_change(status, dir, dentry, CLASS_BIT(ENF_CLASS_DELETE), ENF_HOOK_PATH_RMDIR, 0);
 }
 
 SEC("lsm/path_rename")

@@ -63,6 +63,11 @@
  *                                   the path written into it): that open's word, or
  *                                   exec-WORD when the exec failed (a tracer taking over
  *                                   a program it watched exec)
+ *   enf-probe notify-exec PROG [ARGS...]
+ *                                   install a seccomp filter with a user-notification
+ *                                   listener (on getppid only) and execv PROG ARGS in this
+ *                                   process: PROG's own output, or exec-WORD when the exec
+ *                                   failed (a supervisor could answer PROG's system calls)
  *   enf-probe read-crash PATH       read PATH into memory, then abort(): a core dump that
  *                                   holds what the program read; the read's word first
  *   (no arguments)                  print "ran NAME" and exit 0: copies of this
@@ -74,6 +79,9 @@
  * 2 on usage errors.
  */
 #include <elf.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -621,6 +629,28 @@ static int do_traced_open(const char *prog, const char *path)
 	return report((long)regs.rax < 0 ? (int)-(long)regs.rax : 0);
 }
 
+static int do_notify_exec(char **argv)
+{
+	struct sock_filter insns[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getppid, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = sizeof(insns) / sizeof(insns[0]), .filter = insns };
+	long listener;
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return report(errno);
+	listener = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+	if (listener < 0)
+		return report(errno);
+	fflush(stdout);
+	execv(argv[0], argv);
+	printf("exec-%s\n", errno_name(errno));
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	enter_options(&argc, &argv);
@@ -650,6 +680,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "enf-probe: execv %s: %s\n", argv[4], strerror(errno));
 		return report(errno);
 	}
+	if (strcmp(argv[1], "notify-exec") == 0 && argc >= 3)
+		return do_notify_exec(argv + 2);
 	if (strcmp(argv[1], "read-crash") == 0 && argc == 3) {
 		static char held[4096];
 		int fd = open(argv[2], O_RDONLY | O_CLOEXEC);

@@ -91,6 +91,12 @@ expect_eq "  the tracer runs code in another program it watched exec (control)" 
 expect_eq "  and outside the cgroup, in the named binary (control)" ok \
 	"$(enf-probe traced-open /opt/t/bin/reader /srv/app/key)"
 if wait_for_log '"hook":"baseline:ptrace"'; then pass "refused at baseline:ptrace"; else fail "no baseline:ptrace event"; fi
+# A seccomp filter with a user-notification listener outlives the exec too: whoever holds the
+# listener answers the program's system calls (found by review of the tracer's fix).
+expect_eq "from: the named binary exec'd under a notifying seccomp filter is refused" exec-EPERM \
+	"$(c enf-probe notify-exec /opt/t/bin/reader open /srv/app/key r)"
+expect_eq "  another program under one runs (control)" ok "$(c enf-probe notify-exec /enforcer/tests/guest/enf-probe open /srv/pub/cfg r)"
+expect_eq "  and outside the cgroup, the named binary (control)" ok "$(enf-probe notify-exec /opt/t/bin/reader open /srv/app/key r)"
 # A core dump holds what the program read: the named binary, made to dump core by the domain (its
 # limits and directory set before the exec, then SIGABRT), would write the key where the rest of
 # the domain reads it. No core file under a profile with 'from' rules (found by review).

@@ -83,6 +83,13 @@ probe_unit enf-free.service -- create /run/enforcer/squat
 expect_eq "stopped: a confined root may not add an entry to it" EPERM "$(run_probe_unit enf-pin.service)"
 expect_eq "stopped: an unconfined one may (control)" ok "$(run_probe_unit enf-free.service)"
 rm -f /run/enforcer/squat
+# Empty once the daemon removed its socket: removed and made again, it would be unprotected.
+expect_eq "stopped: the socket's directory is empty" "" "$(ls -A /run/enforcer 2>&1)"
+probe_unit enf-pin.service -- rmdir /run/enforcer
+expect_eq "stopped: a confined root may not remove it" EPERM "$(run_probe_unit enf-pin.service)"
+mkdir -p /tmp/enf-empty
+probe_unit enf-pin.service -- rmdir /tmp/enf-empty
+expect_eq "stopped: it may remove another empty directory (control)" ok "$(run_probe_unit enf-pin.service)"
 systemctl start enforcerd.service
 expect_eq "started again" active "$(systemctl is-active enforcerd.service)"
 expect_eq "started again: the same socket directory" "$run_ino" "$(stat -c %i /run/enforcer 2>&1)"

@@ -43,14 +43,14 @@ static ssize_t receive(int fd, char *buf, size_t size)
 /* What reopening the log may meet at its name: only a regular file is written. */
 static void test_log_file_open(void)
 {
-	char dir[] = "/tmp/enf-logopen-XXXXXX", log[128], fifo[128], link[128];
+	char dir[] = "/tmp/enf-logopen-XXXXXX", log[128], fifo[128], symlinked[128], second[128];
 	int fd, reader;
 
 	if (!EXPECT_TRUE(mkdtemp(dir), "mkdtemp"))
 		return;
 	snprintf(log, sizeof(log), "%s/audit.log", dir);
 	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
-	snprintf(link, sizeof(link), "%s/link", dir);
+	snprintf(symlinked, sizeof(symlinked), "%s/link", dir);
 	fd = open_append_regular(log);
 	EXPECT_TRUE(fd >= 0 && write(fd, "a\n", 2) == 2, "log open: a missing file is created and written");
 	EXPECT_TRUE(fd >= 0 && !(fcntl(fd, F_GETFL) & O_NONBLOCK) && (fcntl(fd, F_GETFL) & O_APPEND),
@@ -63,10 +63,18 @@ static void test_log_file_open(void)
 	EXPECT_TRUE(reader >= 0 && open_append_regular(fifo) == -EINVAL, "log open: a FIFO someone reads is refused");
 	if (reader >= 0)
 		close(reader);
-	EXPECT_TRUE(symlink(log, link) == 0 && open_append_regular(link) == -ELOOP,
+	EXPECT_TRUE(symlink(log, symlinked) == 0 && open_append_regular(symlinked) == -ELOOP,
 		    "log open: a symlink is refused, even to a regular file");
 	EXPECT_TRUE(open_append_regular("/dev/null") == -EINVAL, "log open: a device is refused");
-	unlink(link);
+	snprintf(second, sizeof(second), "%s/second", dir);
+	EXPECT_TRUE(link(log, second) == 0, "a second name for the log");
+	EXPECT_TRUE(open_append_regular(log) == -EMLINK, "log open: a file with another hard link is refused");
+	unlink(second);
+	fd = open_append_regular(log);
+	EXPECT_TRUE(fd >= 0, "log open: ... and opened again once it has one name (control)");
+	if (fd >= 0)
+		close(fd);
+	unlink(symlinked);
 	unlink(fifo);
 	unlink(log);
 	rmdir(dir);
