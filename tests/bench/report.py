@@ -111,9 +111,10 @@ def start_section(name, recs, targets, out):
         targets.add_limit(name, "enforcerd start, TCG wall clock", 10, float("inf"), "s")
         return
     out.append("A guest of its own without `-icount` (`tests/vm/boot.sh --mode bench --bench-sections start`), "
-               "so that the host's load can move these figures: each start from nothing pinned (the previous "
-               "one's programs and maps removed, the guest settled), every program verified and attached, "
-               "until `enforcerctl status` answers. In ms, in order: " + ", ".join(f"{s:,}" for s in starts) + ".\n")
+               "on the clock the start target was set on; the host's load moves these figures. Each start from "
+               "nothing pinned (the previous one's programs and maps removed, the guest settled), every program "
+               "verified and attached, until `enforcerctl status` answers. In ms, in order: "
+               + ", ".join(f"{s:,}" for s in starts) + ".\n")
     start_target(name, recs, targets, "")
 
 
