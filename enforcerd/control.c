@@ -113,6 +113,14 @@ int control_open(struct control *c, const char *path, gid_t read_gid, int epoll_
 	c->listen_fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (c->listen_fd < 0)
 		return log_error_errno(-errno, "cannot create the control socket: %m");
+	/*
+	 * Every message then carries its sender's pid and uid (sender_rights()).
+	 * On the listening socket, not each accepted one: a connection inherits
+	 * it at accept, and a message sent before a later setsockopt would
+	 * arrive with pid 0 and no uid.
+	 */
+	if (setsockopt(c->listen_fd, SOL_SOCKET, SO_PASSCRED, &(int){ 1 }, sizeof(int)) < 0)
+		return log_error_errno(-errno, "cannot ask for senders' credentials on the control socket: %m");
 	if (bind(c->listen_fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
 		return log_error_errno(-errno, "cannot bind %s: %m", path);
 	/* Anyone may connect; every request is authorised by peer credentials. */
@@ -237,8 +245,6 @@ void control_accept(struct control *c)
 		close(fd);
 		return;
 	}
-	/* Every request then carries its sender's pid and uid (control_handle()). */
-	(void)setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &(int){ 1 }, sizeof(int));
 	c->n.accepted++;
 	c->clients[slot] = (struct control_client){
 		.fd = fd, .uid = cred.uid, .gid = cred.gid, .pid = cred.pid,
@@ -264,14 +270,20 @@ void control_accept(struct control *c)
  * within the domain). The kernel names the sender of each message
  * (SO_PASSCRED, set at accept; a governed task cannot name another pid:
  * baseline:forged-sender), so a request gets what both the connection and
- * its sender may (found by review). A dead sender's cgroup cannot be read:
- * confined, while any profile is attached.
+ * its sender may (found by review). A sender that cannot be told (no
+ * credentials, pid 0, a dead process whose cgroup cannot be read) is
+ * confined while any profile is attached.
  */
 static void sender_rights(struct control *c, const struct control_client *client, const struct ucred *sender,
 			  struct request *rq)
 {
-	bool same = sender->pid == client->pid;
+	bool same = sender && sender->pid == client->pid;
 
+	if (!sender || sender->pid <= 0) {
+		rq->confined = client->confined || c->profiles->n_att > 0;
+		rq->admin = rq->reader = false;
+		return;
+	}
 	rq->confined = client->confined || (c->profiles->n_att > 0 && peer_confined(c, sender->pid));
 	rq->admin = client->admin && (same || sender->uid == 0);
 	rq->reader = client->reader && (same || sender->uid == 0 || sender->uid == client->uid ||
@@ -294,8 +306,8 @@ void control_handle(struct control *c, int i)
 	rq.reader = rq.client->reader;
 	c->clients[i].last_active = time(NULL);
 	r = proto_recv_cred(c->clients[i].fd, &rq.msg, &rq.fd, &sender, &has_sender);
-	if (r == 0 && has_sender)
-		sender_rights(c, rq.client, &sender, &rq);
+	if (r == 0)
+		sender_rights(c, rq.client, has_sender ? &sender : NULL, &rq);
 	if (r == -EAGAIN)
 		return;
 	if (r == -ECONNRESET || r == -ECONNREFUSED || r == -EPIPE) {

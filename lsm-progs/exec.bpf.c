@@ -75,8 +75,33 @@ __noinline int enf_manager_exec_refuse(int status, __u64 file)
 #ifndef LSM_UNSAFE_PTRACE
 #define LSM_UNSAFE_PTRACE 2
 #endif
-/* Filters walked for a user-notification listener; a longer chain is taken as having one. */
-#define SECCOMP_FILTERS_WALKED 16
+/*
+ * Filters walked for a user-notification listener; a longer chain is taken
+ * as having one. The kernel's budget of 32,768 instructions over a chain
+ * (4 added per filter) allows about 6,500; systemd alone loads three per
+ * hardening setting of a unit (one per x86 ABI).
+ */
+#define SECCOMP_FILTERS_WALKED 8192
+
+struct seccomp_walk {
+	__u64 filter;  /* the next to look at (an address), 0 at the end */
+	bool listener;
+};
+
+static int seccomp_walk_step(__u32 i, void *data)
+{
+	struct seccomp_walk *w = data;
+	struct seccomp_filter *f = (struct seccomp_filter *)(unsigned long)w->filter;
+
+	if (!f)
+		return 1;
+	if (BPF_CORE_READ(f, notif)) {
+		w->listener = true;
+		return 1;
+	}
+	w->filter = (__u64)(unsigned long)BPF_CORE_READ(f, prev);
+	return 0;
+}
 
 /*
  * A binary some 'from' names (below) exec'd while another process can
@@ -107,7 +132,7 @@ __noinline int enf_manager_exec_refuse(int status, __u64 file)
 __noinline int enf_exec_steered(__u32 unsafe)
 {
 	struct task_struct *task = bpf_get_current_task_btf(), *tracer;
-	struct seccomp_filter *f;
+	struct seccomp_walk w = {};
 	__u32 slot = 0;
 
 	if (unsafe & LSM_UNSAFE_SHARE)
@@ -118,13 +143,9 @@ __noinline int enf_exec_steered(__u32 unsafe)
 		if (!tracer || task_profile_slot(tracer, &slot) != 0)
 			return 1;
 	}
-	f = BPF_CORE_READ(task, seccomp.filter);
-	for (int i = 0; i < SECCOMP_FILTERS_WALKED && f; i++) {
-		if (BPF_CORE_READ(f, notif))
-			return 1;
-		f = BPF_CORE_READ(f, prev);
-	}
-	return f != NULL;
+	w.filter = (__u64)(unsigned long)BPF_CORE_READ(task, seccomp.filter);
+	bpf_loop(SECCOMP_FILTERS_WALKED, seccomp_walk_step, &w, 0);
+	return w.listener || w.filter != 0;
 }
 
 /*

@@ -362,8 +362,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	reset();
 	check(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == 0, "socketpair");
 	fcntl(sv[0], F_SETFL, O_NONBLOCK);
+	/* As the daemon's listening socket: each message names its sender, this process. */
+	check(setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &(int){ 1 }, sizeof(int)) == 0, "SO_PASSCRED");
 	d.c.clients[0] = (struct control_client){
-		.fd = sv[0], .uid = peer == PEER_ROOT || peer == PEER_CONFINED ? 0 : 1000,
+		.fd = sv[0], .pid = getpid(), .uid = peer == PEER_ROOT || peer == PEER_CONFINED ? 0 : 1000,
 		.gid = peer == PEER_READER ? 4242 : 1000,
 		.admin = peer == PEER_ROOT || peer == PEER_CONFINED, .reader = peer != PEER_OTHER,
 		.confined = peer == PEER_CONFINED,

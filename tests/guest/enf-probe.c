@@ -68,6 +68,10 @@
  *                                   listener (on getppid only) and execv PROG ARGS in this
  *                                   process: PROG's own output, or exec-WORD when the exec
  *                                   failed (a supervisor could answer PROG's system calls)
+ *   enf-probe filters-exec N PROG [ARGS...]
+ *                                   install N seccomp filters that allow everything (as a
+ *                                   hardened systemd unit has tens) and execv PROG ARGS:
+ *                                   PROG's own output, or exec-WORD
  *   enf-probe read-crash PATH       read PATH into memory, then abort(): a core dump that
  *                                   holds what the program read; the read's word first
  *   (no arguments)                  print "ran NAME" and exit 0: copies of this
@@ -651,6 +655,23 @@ static int do_notify_exec(char **argv)
 	return 1;
 }
 
+static int do_filters_exec(const char *count, char **argv)
+{
+	struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	struct sock_fprog prog = { .len = 1, .filter = &allow };
+	int n = atoi(count);
+
+	if (n < 1 || n > 1000 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return report(n < 1 || n > 1000 ? EINVAL : errno);
+	for (int i = 0; i < n; i++)
+		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
+			return report(errno);
+	fflush(stdout);
+	execv(argv[0], argv);
+	printf("exec-%s\n", errno_name(errno));
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	enter_options(&argc, &argv);
@@ -680,6 +701,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "enf-probe: execv %s: %s\n", argv[4], strerror(errno));
 		return report(errno);
 	}
+	if (strcmp(argv[1], "filters-exec") == 0 && argc >= 4)
+		return do_filters_exec(argv[2], argv + 3);
 	if (strcmp(argv[1], "notify-exec") == 0 && argc >= 3)
 		return do_notify_exec(argv + 2);
 	if (strcmp(argv[1], "read-crash") == 0 && argc == 3) {

@@ -96,6 +96,8 @@ if wait_for_log '"hook":"baseline:ptrace"'; then pass "refused at baseline:ptrac
 expect_eq "from: the named binary exec'd under a notifying seccomp filter is refused" exec-EPERM \
 	"$(c enf-probe notify-exec /opt/t/bin/reader open /srv/app/key r)"
 expect_eq "  another program under one runs (control)" ok "$(c enf-probe notify-exec /enforcer/tests/guest/enf-probe open /srv/pub/cfg r)"
+expect_eq "  the named binary under 40 filters without a listener runs (a hardened unit has tens)" ok \
+	"$(c enf-probe filters-exec 40 /opt/t/bin/reader open /srv/app/key r)"
 expect_eq "  and outside the cgroup, the named binary (control)" ok "$(enf-probe notify-exec /opt/t/bin/reader open /srv/app/key r)"
 # A core dump holds what the program read: the named binary, made to dump core by the domain (its
 # limits and directory set before the exec, then SIGABRT), would write the key where the rest of

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -52,7 +53,9 @@ static json_t *ask(const char *request, int fd)
 	int sv[2];
 	ssize_t n;
 
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+	/* As control_open() has the listening socket do: every message names its sender. */
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0 ||
+	    setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &(int){ 1 }, sizeof(int)) < 0)
 		return NULL;
 	cm->cmsg_level = SOL_SOCKET;
 	cm->cmsg_type = SCM_RIGHTS;
@@ -74,11 +77,12 @@ static json_t *ask(const char *request, int fd)
 }
 
 /*
- * A request on a connection accepted from uid 0 and unconfined (accept set
- * SO_PASSCRED, as control_accept() does): the answer's "ok", or -1 when
- * there is none. The kernel names this process as the sender.
+ * A request on a connection accepted from uid 0 and unconfined: the
+ * answer's "ok", or -1 when there is none. With passcred the kernel names
+ * this process as the sender, as on the daemon's socket (SO_PASSCRED on
+ * the listening socket, control_open()).
  */
-static int ok_of(const char *request)
+static int ok_of(const char *request, bool passcred)
 {
 	static char answer[ENF_MSG_MAX + 1];
 	json_t *reply;
@@ -87,7 +91,7 @@ static int ok_of(const char *request)
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return -1;
-	if (setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &(int){ 1 }, sizeof(int)) == 0 &&
+	if ((!passcred || setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &(int){ 1 }, sizeof(int)) == 0) &&
 	    send(sv[1], request, strlen(request), 0) > 0) {
 		c.clients[0] = (struct control_client){ .fd = sv[0], .pid = getpid(), .admin = true, .reader = true };
 		control_handle(&c, 0);
@@ -129,16 +133,17 @@ static void test_sender_confined_since(void)
 	size_t n_saved = ps.n_att;
 	struct attachment own = { .cgroup = (char *)own_cgroup() };
 
-	EXPECT_EQ(ok_of("{\"cmd\":\"list\"}"), 1, "sender: an admin request from an unconfined root is answered");
+	EXPECT_EQ(ok_of("{\"cmd\":\"list\"}", true), 1, "sender: an admin request from an unconfined root is answered");
+	EXPECT_EQ(ok_of("{\"cmd\":\"list\"}", false), 0, "sender: a request that names no sender is refused");
 	if (!EXPECT_TRUE(own.cgroup[0], "sender: this process's cgroup is known"))
 		return;
 	ps.att = &own;
 	ps.n_att = 1;
-	EXPECT_EQ(ok_of("{\"cmd\":\"list\"}"), 0,
+	EXPECT_EQ(ok_of("{\"cmd\":\"list\"}", true), 0,
 		  "sender: the same connection's request, its sender's cgroup attached since, is refused");
 	ps.att = saved;
 	ps.n_att = n_saved;
-	EXPECT_EQ(ok_of("{\"cmd\":\"list\"}"), 1, "sender: answered again once nothing governs it (control)");
+	EXPECT_EQ(ok_of("{\"cmd\":\"list\"}", true), 1, "sender: answered again once nothing governs it (control)");
 }
 
 static int memfd_with(const void *buf, size_t len)
