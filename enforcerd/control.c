@@ -268,8 +268,8 @@ void control_accept(struct control *c)
  * be confined since (a profile attached to its cgroup), and another
  * process may hold the descriptor now (inherited, passed, pidfd_getfd
  * within the domain). The kernel names the sender of each message
- * (SO_PASSCRED, set at accept; a governed task cannot name another pid:
- * baseline:forged-sender), so a request gets what both the connection and
+ * (SO_PASSCRED on the listening socket, control_open(); a governed task
+ * cannot name another pid: baseline:forged-sender), so a request gets what both the connection and
  * its sender may (found by review). A sender that cannot be told (no
  * credentials, pid 0, a dead process whose cgroup cannot be read) is
  * confined while any profile is attached.

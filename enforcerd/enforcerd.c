@@ -117,6 +117,19 @@ static int protected_key(const char *path, struct enf_self_inode_key *key)
 	return 0;
 }
 
+/* The directory path is in (a copy), or NULL when it is at the top, has none, or no memory. */
+static char *parent_dir(const char *path)
+{
+	char *dir = strdup(path), *slash = dir ? strrchr(dir, '/') : NULL;
+
+	if (!slash || slash == dir) {
+		free(dir);
+		return NULL;
+	}
+	*slash = 0;
+	return dir;
+}
+
 /*
  * Whether dir holds nothing but the audit log (base) and its rotations
  * (base.1, base.2.gz, base-DATE, ...): then it is the log's own directory, and
@@ -217,7 +230,7 @@ static bool protected_add_ancestors(struct protected_set *set, const char *path,
  */
 static void protect_files(struct engine *e, const struct options *o, bool report)
 {
-	_cleanup_free_ char *sockdir = strdup(o->socket_path), *logdir = strdup(o->audit_log);
+	_cleanup_free_ char *sockdir = parent_dir(o->socket_path), *logdir = parent_dir(o->audit_log);
 	char conf_profiles[PATH_MAX], conf_att[PATH_MAX];
 	char managers[SERVICE_MANAGER_MAX][PATH_MAX];
 	struct { const char *path; enum enf_self_kind kind; } want[7 + SERVICE_MANAGER_MAX];
@@ -229,16 +242,13 @@ static void protect_files(struct engine *e, const struct options *o, bool report
 	if (e->self_inodes_fd < 0)
 		return;
 	want[n++] = (typeof(want[0])){ o->state_dir, ENF_SELF_DIR };
-	if (sockdir && strrchr(sockdir, '/') && strrchr(sockdir, '/') != sockdir) {
-		*strrchr(sockdir, '/') = 0;
+	if (sockdir)
 		want[n++] = (typeof(want[0])){ sockdir, ENF_SELF_DIR };
-	}
 	if (audit_log_is_file(o->audit_log)) {
 		want[n++] = (typeof(want[0])){ o->audit_log, ENF_SELF_FILE };
-		if (logdir && strrchr(logdir, '/') && strrchr(logdir, '/') != logdir) {
+		if (logdir) {
 			const char *base = strrchr(o->audit_log, '/') + 1;
 
-			*strrchr(logdir, '/') = 0;
 			if (audit_dir_is_own(logdir, base))
 				want[n++] = (typeof(want[0])){ logdir, ENF_SELF_DIR };
 			else if (report)
@@ -581,13 +591,13 @@ static bool daemon_signals(struct daemon *d)
 	return running;
 }
 
-/* Until a signal or a client says stop (or epoll fails). */
 /* Reloads of /etc/enforcer so far, by signal or by a client: each may meet directories made since. */
 static unsigned long long config_reloads(const struct daemon *d)
 {
 	return d->control.config ? d->control.config->reloads + d->control.config->failures : 0;
 }
 
+/* Until a signal or a client says stop (or epoll fails). */
 static void daemon_loop(struct daemon *d)
 {
 	time_t last_summary = time(NULL);
@@ -613,6 +623,7 @@ static void daemon_loop(struct daemon *d)
 			if (tag == TAG_SIGNAL) {
 				if (!daemon_signals(d))
 					running = false;
+				reloads = config_reloads(d); /* SIGHUP protected what it read */
 			} else if (tag == TAG_EVENTS) {
 				audit_consume(&d->audit);
 			} else if (tag == TAG_CGROUPS) {

@@ -164,11 +164,9 @@ __noinline int enf_exec_steered(__u32 unsafe)
  */
 static __always_inline int secure_from_exec(struct linux_binprm *bprm, struct file *file, bool fileless, int status)
 {
+	struct enf_profile_val *prof = profile_val_of(status);
 	struct file *f = UNTRUSTED(struct file, file);
-	struct enf_profile_val *prof;
-	__u32 slot = (__u32)status - 1;
 
-	prof = bpf_map_lookup_elem(&profiles, &slot);
 	if (!prof || !(prof->flags & ENF_PROFILE_HAS_FROM))
 		return 0;
 	/*

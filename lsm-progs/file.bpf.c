@@ -92,18 +92,18 @@ static __always_inline int check_refer(int status, const struct dentry *old_dent
  * for any task of such a profile, nor the removal of an old one (the dump
  * unlinks it first, in the working directory the workload chose): hook
  * baseline:ptrace-read (a dump is a read of the process's memory), word
- * ptrace-read. Found by review. A
- * core_pattern that pipes (systemd-coredump) is not this open: the helper
- * runs outside, and reading what it stores is the profile's file rules'.
+ * ptrace-read. Found by review. A core_pattern that pipes
+ * (systemd-coredump) is not this open: the helper runs outside, and
+ * reading what it stores is the profile's file rules'. A profile that is
+ * gone fails closed in enf_baseline_refuse().
  */
 static __always_inline bool core_file_refused(int status)
 {
 	struct enf_profile_val *prof;
-	__u32 slot = (__u32)status - 1;
 
 	if (!(bpf_get_current_task_btf()->flags & PF_DUMPCORE) || status <= 0)
 		return false;
-	prof = bpf_map_lookup_elem(&profiles, &slot);
+	prof = profile_val_of(status);
 	if (prof && !(prof->flags & ENF_PROFILE_HAS_FROM))
 		return false;
 	return enf_baseline_refuse(ENF_HOOK_BASE_PTRACE_READ, ENF_BASELINE_PTRACE_READ, status) != 0;

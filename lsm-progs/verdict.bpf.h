@@ -162,6 +162,14 @@ static __always_inline int fail_closed(struct decision *d, enum enf_reason reaso
 	return finish(d, tc, depth);
 }
 
+/* The profile status names (current_profile_status()), in the map: NULL when it names none, or it is gone. */
+static __always_inline struct enf_profile_val *profile_val_of(int status)
+{
+	__u32 slot = (__u32)status - 1;
+
+	return status > 0 ? bpf_map_lookup_elem(&profiles, &slot) : NULL;
+}
+
 /*
  * After matching against d->prof.instance: 0 when the profile still points
  * at that instance (the daemon removes an old instance's entries only after

@@ -82,22 +82,27 @@ class Targets:
                           "met" if value <= limit else "**not met**"))
 
 
-def start_target(name, recs, targets, where):
-    """The start target's row: judged on the TCG wall clock, the clock it was set on (#17)."""
+def daemon_starts(recs):
+    """The log's daemon starts in ms, sorted, and how the rows describe them ("median of N starts, A-B s")."""
     starts = sorted(int(r["ms"]) for r in recs if r.get("kind") == "daemon")
+    what = f"median of {len(starts)} starts, {starts[0] / 1000:.1f}-{starts[-1] / 1000:.1f} s" if starts else ""
+    return starts, what
+
+
+def start_target(name, recs, targets):
+    """The start target's row: judged on the TCG wall clock, the clock it was set on (#17)."""
+    starts, what = daemon_starts(recs)
     if starts:
-        targets.add_limit(name, f"enforcerd start{where}, TCG wall clock: every program verified and attached "
-                          f"(median of {len(starts)} starts, {starts[0] / 1000:.1f}-{starts[-1] / 1000:.1f} s)",
+        targets.add_limit(name, f"enforcerd start, TCG wall clock: every program verified and attached ({what})",
                           10, statistics.median(starts) / 1000, "s")
 
 
 def start_info(name, recs, targets):
     """The start on the icount clock: a row for comparison between runs, not judged against the target."""
-    starts = sorted(int(r["ms"]) for r in recs if r.get("kind") == "daemon")
+    starts, what = daemon_starts(recs)
     if starts:
         targets.rows.append((name, f"enforcerd start, icount clock (instructions × 4 ns; not the clock the target "
-                             f"was set on: see the TCG wall-clock row) (median of {len(starts)} starts, "
-                             f"{starts[0] / 1000:.1f}-{starts[-1] / 1000:.1f} s)", "n/a",
+                             f"was set on: see the TCG wall-clock row) ({what})", "n/a",
                              f"{statistics.median(starts) / 1000:.1f} s", "not judged"))
 
 
@@ -115,7 +120,7 @@ def start_section(name, recs, targets, out):
                "nothing pinned (the previous one's programs and maps removed, the guest settled), every program "
                "verified and attached, until `enforcerctl status` answers. In ms, in order: "
                + ", ".join(f"{s:,}" for s in starts) + ".\n")
-    start_target(name, recs, targets, "")
+    start_target(name, recs, targets)
 
 
 def kernel_section(name, recs, targets, out):
@@ -316,7 +321,7 @@ def kernel_section(name, recs, targets, out):
     if clock.get("icount") == "1":
         start_info(name, recs, targets)
     else:
-        start_target(name, recs, targets, "")
+        start_target(name, recs, targets)
 
     ver = [r for r in recs if r.get("kind") == "verifier"]
     if ver:

@@ -83,12 +83,12 @@
  * 2 on usage errors.
  */
 #include <elf.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
-#include <stddef.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,7 +100,6 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
-#include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/user.h>
 #include <sys/wait.h>
@@ -633,6 +632,25 @@ static int do_traced_open(const char *prog, const char *path)
 	return report((long)regs.rax < 0 ? (int)-(long)regs.rax : 0);
 }
 
+/*
+ * Install prog n times (flags: SECCOMP_FILTER_FLAG_*), no new privileges
+ * first, then execv argv in this process: its output, or exec-WORD when
+ * the exec failed.
+ */
+static int exec_under_filters(const struct sock_fprog *prog, unsigned int flags, int n, char **argv)
+{
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return report(errno);
+	for (int i = 0; i < n; i++)
+		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, prog) < 0)
+			return report(errno);
+	fflush(stdout);
+	execv(argv[0], argv);
+	printf("exec-%s\n", errno_name(errno));
+	return 1;
+}
+
+/* A listener on getppid only: the listener descriptor is kept, nobody answers it. */
 static int do_notify_exec(char **argv)
 {
 	struct sock_filter insns[] = {
@@ -642,17 +660,8 @@ static int do_notify_exec(char **argv)
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
 	struct sock_fprog prog = { .len = sizeof(insns) / sizeof(insns[0]), .filter = insns };
-	long listener;
 
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return report(errno);
-	listener = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
-	if (listener < 0)
-		return report(errno);
-	fflush(stdout);
-	execv(argv[0], argv);
-	printf("exec-%s\n", errno_name(errno));
-	return 1;
+	return exec_under_filters(&prog, SECCOMP_FILTER_FLAG_NEW_LISTENER, 1, argv);
 }
 
 static int do_filters_exec(const char *count, char **argv)
@@ -661,15 +670,9 @@ static int do_filters_exec(const char *count, char **argv)
 	struct sock_fprog prog = { .len = 1, .filter = &allow };
 	int n = atoi(count);
 
-	if (n < 1 || n > 1000 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return report(n < 1 || n > 1000 ? EINVAL : errno);
-	for (int i = 0; i < n; i++)
-		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
-			return report(errno);
-	fflush(stdout);
-	execv(argv[0], argv);
-	printf("exec-%s\n", errno_name(errno));
-	return 1;
+	if (n < 1 || n > 1000)
+		return report(EINVAL);
+	return exec_under_filters(&prog, 0, n, argv);
 }
 
 int main(int argc, char **argv)

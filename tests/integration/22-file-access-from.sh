@@ -107,19 +107,11 @@ pattern=$(cat /proc/sys/kernel/core_pattern)
 echo core >/proc/sys/kernel/core_pattern
 rm -rf /tmp/t22core /tmp/t22core-out
 mkdir -p /tmp/t22core /tmp/t22core-out
-dump() { # DIR CMD...: CMD in DIR with cores allowed; "yes" when a core there holds the key
-	d=$1
-	shift
-	(cd "$d" && ulimit -c unlimited && "$@" >/dev/null 2>&1)
-	grep -l -a xyzzy "$d"/core* >/dev/null 2>&1 && echo yes || echo no
-}
-expect_eq "from: the named binary's core, with the key, is not written" no \
-	"$(c sh -c "$(cat <<'EOS'
-cd /tmp/t22core && ulimit -c unlimited && /opt/t/bin/reader read-crash /srv/app/key >/dev/null 2>&1
-grep -l -a xyzzy /tmp/t22core/core* >/dev/null 2>&1 && echo yes || echo no
-EOS
-)")"
-expect_eq "  outside the cgroup it is (control)" yes "$(dump /tmp/t22core-out /opt/t/bin/reader read-crash /srv/app/key)"
+# In DIR ($1), cores allowed, the named binary reads the key and aborts: "yes" when a core there holds it.
+dump='cd "$1" && ulimit -c unlimited && /opt/t/bin/reader read-crash /srv/app/key >/dev/null 2>&1
+grep -l -a xyzzy "$1"/core* >/dev/null 2>&1 && echo yes || echo no'
+expect_eq "from: the named binary's core, with the key, is not written" no "$(c sh -c "$dump" sh /tmp/t22core)"
+expect_eq "  outside the cgroup it is (control)" yes "$(sh -c "$dump" sh /tmp/t22core-out)"
 if wait_for_log '"hook":"baseline:ptrace-read"'; then pass "refused at baseline:ptrace-read"; else fail "no baseline:ptrace-read event"; fi
 echo "$pattern" >/proc/sys/kernel/core_pattern
 rm -rf /tmp/t22core /tmp/t22core-out
