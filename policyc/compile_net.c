@@ -201,6 +201,7 @@ struct rule_index {
 	size_t *idx;         /* rules with an address */
 	size_t *no_addr;     /* rules without */
 	size_t n_no_addr;
+	bool has_len[2][129]; /* [IPv4][length]: some prefix of px[] has that family and length */
 };
 
 static void rule_index_free(struct rule_index *ri)
@@ -236,8 +237,10 @@ static int rule_index_build(const struct policy_net_section *sec, const struct n
 			return -EINVAL; /* collect_prefixes() took every rule's prefix */
 		ri->start[at[i] + 1]++;
 	}
-	for (size_t i = 0; i < n_px; i++)
+	for (size_t i = 0; i < n_px; i++) {
 		ri->start[i + 1] += ri->start[i];
+		ri->has_len[px[i].family == 4][px[i].len] = true;
+	}
 	for (size_t i = 0; i < sec->n_rules; i++)
 		if (sec->rules[i].has_addr)
 			ri->idx[ri->start[at[i]] + fill[at[i]]++] = i;
@@ -270,6 +273,9 @@ static int fill_entry(const struct policy_net_section *sec, uint32_t *const *exe
 		struct net_prefix cut;
 		long j;
 
+		/* No prefix that long: nothing to find (most lengths, in most profiles). */
+		if (len != at->len && !ri->has_len[at->family == 4][len])
+			continue;
 		prefix_cut(at, len, &cut);
 		j = len == at->len ? (long)at_i : prefix_find(px, n_px, &cut);
 		if (j < 0)

@@ -248,7 +248,6 @@ int parse_word(struct parse_ctx *c, json_t *v, const struct json_pos_node *pn,
 	char list[256], found[128];
 	const char *s;
 
-	list_words(words, list, sizeof(list));
 	if (!json_is_string(v))
 		return parse_fail_type(c, pn, v, what);
 	s = json_string_value(v);
@@ -257,6 +256,7 @@ int parse_word(struct parse_ctx *c, json_t *v, const struct json_pos_node *pn,
 			*ret = words[i];
 			return 0;
 		}
+	list_words(words, list, sizeof(list)); /* for the error only: most of a large profile's parse time otherwise */
 	parse_describe(v, found, sizeof(found));
 	for (size_t i = 0; hints && hints[i].word; i++)
 		if (strcmp(s, hints[i].word) == 0)

@@ -23,6 +23,7 @@
 #include "canonical.h"
 #include "policy.h"
 #include "unit.h"
+#include "util.h"
 
 #define HDR "{\"name\":\"t\",\"mode\":\"audit\","
 
@@ -968,6 +969,73 @@ static void test_schema(void)
 	json_decref(s);
 }
 
+/*
+ * canonical.c writes the canonical text by hand, as jansson would dump the
+ * same object (rule ids hash it): jansson, loading the text and dumping it
+ * again with the same flags, must give it back byte for byte, with every
+ * string intact, for the characters JSON escapes and those it does not.
+ */
+static void expect_jansson_text(const char *t, const char *key, const char *want, const char *what)
+{
+	json_error_t err;
+	json_t *o = t ? json_loads(t, 0, &err) : NULL;
+	char *again = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+
+	unit_report(again && strcmp(again, t) == 0, what, "text %s, jansson's %s", t ? t : "(null)",
+		    again ? again : "(none)");
+	EXPECT_STREQ(json_string_value(json_object_get(o, key)), want, what);
+	free(again);
+	json_decref(o);
+}
+
+static void test_canonical_text(void)
+{
+	static const char *const paths[] = {
+		"/plain", "/q\"uote", "/back\\slash", "/nl\nx\ttab\rcr\bbs\ffeed", "/ctl\x01\x1f", "/del\x7f",
+		"/utf8-\xc3\xa9-\xe2\x82\xac-\xf0\x9f\x98\x80", "/",
+	};
+	char *from[] = { "/usr/bin/a\"b", "/usr/sbin/\xc3\xa9" };
+	struct policy_port_range ports[] = { { 80, 80 }, { 8000, 8080 } };
+	char want[128], *t;
+
+	for (size_t i = 0; i < ARRAY_SIZE(paths); i++) {
+		for (int subtree = 0; subtree <= 1; subtree++) {
+			struct policy_path_rule r = { .action = ENF_ACT_DENY, .path = (char *)paths[i], .subtree = subtree,
+						      .access = ENF_ACCESS_ALL, .from = from, .n_from = 2 };
+
+			snprintf(want, sizeof(want), "%s%s", subtree && strcmp(paths[i], "/") == 0 ? "" : paths[i],
+				 subtree ? "/**" : "");
+			t = policy_path_rule_canonical(&r, ENF_SECTION_FILE, true);
+			expect_jansson_text(t, "path", want, "canonical: a file rule's text is jansson's");
+			free(t);
+			r.access = 1u << ENF_CLASS_READ | 1u << ENF_CLASS_CREATE;
+			t = policy_path_rule_canonical(&r, ENF_SECTION_EXEC, false);
+			expect_jansson_text(t, "path", want, "canonical: an exec rule's match is jansson's");
+			free(t);
+		}
+	}
+	struct policy_net_rule n = { .action = ENF_ACT_AUDIT, .ops = ENF_NET_CONNECT | ENF_NET_SEND,
+				     .families = ENF_NET_FAMILY_INET4 | ENF_NET_FAMILY_INET6, .proto = ENF_NET_PROTO_TCP,
+				     .has_addr = true, .addr_family = 6, .prefix_len = 128, .addr = { [15] = 1 },
+				     .ports = ports, .n_ports = 2, .from = from, .n_from = 2 };
+	t = policy_net_rule_canonical(&n, true);
+	EXPECT_STREQ(t, "{\"action\":\"audit\",\"op\":[\"connect\",\"send\"],\"family\":[\"inet\"],\"proto\":\"tcp\","
+			"\"addr\":\"::1/128\",\"ports\":[80,\"8000-8080\"],\"from\":[\"/usr/bin/a\\\"b\",\"/usr/sbin/\xc3\xa9\"]}",
+		     "canonical: a network rule with every key");
+	expect_jansson_text(t, "addr", "::1/128", "canonical: a network rule's text is jansson's");
+	free(t);
+
+	/* Not UTF-8: jansson refused to make the string, so no text (the caller's ENOMEM), as before. */
+	static const char *const bad[] = { "/\xff", "/\xc3", "/\xc0\xaf", "/\xed\xa0\x80", "/\xf4\x90\x80\x80" };
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		struct policy_path_rule r = { .action = ENF_ACT_DENY, .path = (char *)bad[i] };
+
+		t = policy_path_rule_canonical(&r, ENF_SECTION_EXEC, true);
+		unit_report(t == NULL, "canonical: no text for a path that is not UTF-8", "got %s", t ? t : "");
+		free(t);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -975,6 +1043,7 @@ int main(int argc, char **argv)
 	test_example_profile();
 	test_every_key();
 	test_rule_ids();
+	test_canonical_text();
 	test_malformed_json();
 	test_unknown_keys();
 	test_baseline();
