@@ -336,21 +336,16 @@ int BPF_PROG(enf_base_userns, const struct cred *cred, int ret)
  * another ring can install its descriptors in this one (IORING_OP_MSG_RING
  * with IORING_MSG_SEND_FD), past file_receive and every file rule. No
  * kernel before 6.16 (uring_allowed) has a hook made for this. The other
- * secure anonymous inodes (userfaultfd, ...) pass.
+ * secure anonymous inodes (userfaultfd, ...) pass. A ring made elsewhere
+ * and handed over is refused at file_receive (self.bpf.c).
  */
 SEC("lsm/inode_init_security_anon")
 int BPF_PROG(enf_base_io_uring, struct inode *inode, const struct qstr *name, const struct inode *context_inode,
 	     int ret)
 {
-	static const char ring[] = "[io_uring]";
-	char got[sizeof(ring)] = {};
-
 	if (ret != 0)
 		return ret;
-	/* Exactly the name's bytes: got[] keeps its NUL, which name_is() compares too. */
-	if (BPF_CORE_READ(name, len) != sizeof(ring) - 1 ||
-	    bpf_probe_read_kernel(got, sizeof(ring) - 1, BPF_CORE_READ(name, name)) < 0 ||
-	    !name_is(got, ring, sizeof(ring) - 1))
+	if (!io_uring_name(name))
 		return 0;
 	return baseline_check(ENF_HOOK_BASE_IO_URING, ENF_BASELINE_IO_URING);
 }

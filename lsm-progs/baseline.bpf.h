@@ -106,6 +106,18 @@ static __always_inline bool name_is(const char *s, const char *want, int len)
 	return true;
 }
 
+/* A name (a qstr) that is an io_uring ring's: its anonymous inode's, "[io_uring]". */
+static __always_inline bool io_uring_name(const struct qstr *name)
+{
+	static const char ring[] = "[io_uring]";
+	char got[sizeof(ring)] = {};
+
+	/* Exactly the name's bytes: got[] keeps its NUL, which name_is() compares too. */
+	return BPF_CORE_READ(name, len) == sizeof(ring) - 1 &&
+	       bpf_probe_read_kernel(got, sizeof(ring) - 1, BPF_CORE_READ(name, name)) == 0 &&
+	       name_is(got, ring, sizeof(ring) - 1);
+}
+
 /* procfs: any sysctl (its proc_inode has a sysctl table), or /proc/sysrq-trigger. */
 static __always_inline bool proc_helper_file(struct inode *inode)
 {

@@ -550,8 +550,14 @@ __noinline int enf_decide_refer(struct enf_task_ctx *tc, __u32 hook_opts, int st
  * Exec (or an executable mapping, per hook) of a file with no name: no path
  * rule can name it, so the profile's exec.fileless setting decides, or the
  * exec default. The walk only gives the event its text ("/memfd:name").
+ * A file that had a name (had_name: unlinked since it was opened) and that
+ * this would allow under an exec default of allow is ENF_DECIDE_BY_NAME:
+ * the rules of the name it had decide it too, so unlinking a binary that a
+ * rule denies does not make it runnable (found by review). Under a default
+ * of deny only the fileless setting decides, as before: what it allows
+ * includes any code the task writes into a memfd.
  */
-__noinline int enf_decide_fileless(__u64 dentry, __u64 mnt, __u32 hook)
+__noinline int enf_decide_fileless(__u64 dentry, __u64 mnt, __u32 hook, __u32 had_name)
 {
 	struct decision d = { .hook = hook, .cls = ENF_CLASS_EXEC,
 			      .reason = ENF_REASON_FILELESS, .event_flags = ENF_EVENT_FILELESS };
@@ -565,6 +571,8 @@ __noinline int enf_decide_fileless(__u64 dentry, __u64 mnt, __u32 hook)
 		return ENF_DECIDE_LEARN;
 	d.action = d.prof.fileless_exec != ENF_ACT_NONE ? d.prof.fileless_exec
 							 : d.prof.defaults[ENF_SECTION_EXEC];
+	if (had_name && d.action == ENF_ACT_ALLOW && d.prof.defaults[ENF_SECTION_EXEC] == ENF_ACT_ALLOW)
+		return ENF_DECIDE_BY_NAME;
 	tc = task_scratch();
 	if (!tc)
 		return finish(&d, NULL, 0); /* the decision stands; only the event loses its path */

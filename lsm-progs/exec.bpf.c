@@ -24,18 +24,29 @@ static __always_inline bool is_fileless(struct file *file)
 
 /*
  * A fileless file's exec or executable mapping: exec.fileless decides (or
- * the exec default); in learn mode it is recorded as a fileless exec.
+ * the exec default); in learn mode it is recorded as a fileless exec. One
+ * unlinked after it was opened (then run by execveat(fd, AT_EMPTY_PATH),
+ * or mapped) may be decided by the name it had too (enf_decide_fileless()):
+ * its dentry keeps that name and parent. A memfd or another internal file
+ * never had one.
  */
-static __always_inline int decide_fileless_exec(struct file *file, enum enf_hook hook)
+static __always_inline int decide_fileless_exec(int status, struct file *file, enum enf_hook hook)
 {
 	__u64 dentry = as_scalar(BPF_CORE_READ(file, f_path.dentry));
 	__u64 mnt = as_scalar(BPF_CORE_READ(file, f_path.mnt));
-	int r = enf_decide_fileless(dentry, mnt, hook);
+	__u32 had_name = !(BPF_CORE_READ(file, f_path.mnt, mnt_flags) & MNT_INTERNAL);
+	struct file *f;
+	int r;
 
+	r = enf_decide_fileless(dentry, mnt, hook, had_name);
+	if (r == ENF_DECIDE_BY_NAME) {
+		f = UNTRUSTED(struct file, file);
+		return decide_object(status, f->f_path.dentry, f->f_path.mnt, CLASS_BIT(ENF_CLASS_EXEC), hook, 0);
+	}
 	if (r == ENF_DECIDE_LEARN) {
 		r = enf_learn_object(dentry, mnt, CLASS_BIT(ENF_CLASS_EXEC) | ENF_LEARN_FILELESS, hook);
 		if (r == -EAGAIN) /* left learn mode meanwhile: see decide_object() */
-			r = enf_decide_fileless(dentry, mnt, hook);
+			r = enf_decide_fileless(dentry, mnt, hook, had_name);
 	}
 	return lsm_verdict(r);
 }
@@ -206,7 +217,7 @@ int BPF_PROG(enf_bprm_check, struct linux_binprm *bprm, int ret)
 	 * the program (combined stack 544 bytes of 512).
 	 */
 	if (is_fileless(file)) {
-		ret = decide_fileless_exec(file, ENF_HOOK_BPRM_CHECK);
+		ret = decide_fileless_exec(status, file, ENF_HOOK_BPRM_CHECK);
 		if (ret == 0)
 			ret = secure_from_exec(bprm, file, true, status);
 		return ret;
@@ -247,7 +258,7 @@ static __always_inline int check_mapping(int status, struct file *file, enum enf
 	if ((__u64)(unsigned long)BPF_CORE_READ(task, mm, exe_file) == (__u64)(unsigned long)file)
 		return 0;
 	if (is_fileless(file))
-		return decide_fileless_exec(file, hook);
+		return decide_fileless_exec(status, file, hook);
 	f = UNTRUSTED(struct file, file);
 	return decide_object(status, f->f_path.dentry, f->f_path.mnt, CLASS_BIT(ENF_CLASS_EXEC), hook, CHECK_MAPPING);
 }

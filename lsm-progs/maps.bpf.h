@@ -47,16 +47,16 @@ struct walked_name {
 	__u64 ptr;                               /* d_name.name */
 	union {
 		__u64 word[ENF_SHORT_NAME_MAX / 8];  /* the whole name, NUL-padded, when is_short */
-		struct {                             /* a longer name in the dentry's inline buffer (path.bpf.c) */
-			__u32 seq;                       /* the dentry's d_seq, read before the window in use */
+		struct {                             /* a longer name in the dentry's inline buffer (read_component()) */
+			__u32 seq;                       /* the dentry's d_seq, read with its window */
 			__u32 in_place;                  /* 1: the name must be checked against seq when read */
 		};
 	};
 	__u32 len;                               /* d_name.len */
-	__u32 is_short;                          /* len <= ENF_SHORT_NAME_LEN and word[] holds it */
+	__u32 is_short;                          /* word[] holds the name: 12 bytes at most, read with the window */
 };
 
-/* One read per dentry: d_parent through the first bytes of the inline name (path.bpf.h). */
+/* One read per dentry: d_seq through the first 12 bytes of the inline name (path.bpf.c). */
 #define ENF_DENTRY_WINDOW 64
 
 /* Inode identities the walk met: the first on the leaf and on an ancestor (path.bpf.h). */
@@ -84,8 +84,12 @@ struct walk_state {
 	__u8  tree_root;      /* the walk ended at the root of a mount with no parent (enf_foreign_root()) */
 	__u8  beside;         /* climbing above a bind mount's root for identities (path_walk_step()) */
 	__u8  self_root;      /* the walk ended at a dentry that is its own parent, not its mount's root */
-	__u8  _pad[6];
+	__u8  rereading;      /* the dentry is being read again: a rename changed it during the first read */
+	__u8  rereads;        /* steps that read a dentry again: step i is the walk's (i - rereads)th */
+	__u32 seq_after;      /* d_seq of the dentry just read, read again after its name (read_component()) */
 };
+
+_Static_assert(sizeof(struct walk_state) == 40, "walk_state is in the pinned task_ctx: its layout stays");
 
 struct trie_state {
 	__u32 node;           /* the trie node the last component reached */

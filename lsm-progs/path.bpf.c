@@ -76,13 +76,22 @@ struct dentry___iname {
 #define ENF_NO_INLINE_NAME 0xffffu
 
 /*
- * Offsets in the walk's window (tc->window), which starts at d_parent. CO-RE
- * constants: the verifier sees plain numbers, and the checks against the
- * window's size below cost nothing at run time.
+ * Offsets in the walk's window (tc->window), which starts at d_seq and holds
+ * d_parent, d_name, d_inode and the first bytes of the inline name: what a
+ * step needs, read in one copy that reads d_seq first (a rename makes it odd
+ * while it writes the name, then even and greater: see read_component()).
+ * CO-RE constants: the verifier sees plain numbers, and the checks against
+ * the window's size below cost nothing at run time.
  */
 static __always_inline __u32 window_base(void)
 {
-	return bpf_core_field_offset(struct dentry, d_parent);
+	return bpf_core_field_offset(struct dentry, d_seq.seqcount.sequence);
+}
+
+/* The address of dentry d's d_parent, for a step that reads only that. */
+static __always_inline void *dentry_parent_field(__u64 d)
+{
+	return (void *)(unsigned long)(d + bpf_core_field_offset(struct dentry, d_parent));
 }
 
 static __always_inline __u32 window_inline_name(void)
@@ -104,6 +113,16 @@ static __always_inline __u64 window_inode(struct enf_task_ctx *tc, __u64 d)
 	if (o_inode > ENF_DENTRY_WINDOW - 8)
 		return (__u64)(unsigned long)BPF_CORE_READ((struct dentry *)(unsigned long)d, d_inode);
 	return *(__u64 *)((char *)tc->window + o_inode);
+}
+
+/* d_parent of dentry d from its window just read (a layout the window does not cover: read it). */
+static __always_inline __u64 window_parent(struct enf_task_ctx *tc, __u64 d)
+{
+	const __u32 o_parent = bpf_core_field_offset(struct dentry, d_parent) - window_base();
+
+	if (o_parent > ENF_DENTRY_WINDOW - 8)
+		return (__u64)(unsigned long)BPF_CORE_READ((struct dentry *)(unsigned long)d, d_parent);
+	return *(__u64 *)((char *)tc->window + o_parent);
 }
 
 /* Bytes [8k, 8k+8) of a name of len bytes, with everything from len on zeroed. */
@@ -130,33 +149,41 @@ static __always_inline bool read_dentry_seq(__u64 d, __u32 *seq)
 }
 
 /*
- * Record dentry d (its window just read) as component slot: the dentry, its
- * name pointer and length, and, when the name is short and stored inline
- * (the case of almost every name), the name itself as the trie key wants it.
- * The bytes of d_iname past the NUL are whatever a longer earlier name
- * left: they are masked off by length.
+ * Read dentry d as component slot: its window, then the dentry, its name
+ * pointer and length, and, when the window holds the whole name (12 bytes
+ * at most, inline: most names), the name itself as the trie key wants it.
+ * The bytes of the inline name past the NUL are whatever a longer earlier
+ * name left: they are masked off by length. False when d could not be
+ * read whole: unreadable, or renamed meanwhile.
+ *
+ * A rename writes the inline name in place and only then its length
+ * (copy_name(), swap_names()), under d_seq. A read between the two is the
+ * new bytes cut to the old length, a name d never had (abc renamed to
+ * wwwx, read as www: a rule's name, found by review). So d_seq, read first
+ * with the window (one copy reads upwards), must be even, and the same
+ * when read again after it; the caller reads d once more when not. The
+ * name and the parent read then are a name d had, and its parent then.
  *
  * A longer name is read when it is matched, after the walk. One stored
  * elsewhere stays as it was (a rename gives the dentry another allocation,
  * and the old one is freed after RCU, which this program holds). One in
- * the inline buffer (23 bytes up to 31 on 6.1, 39 on 6.12) is overwritten
- * in place by a rename: read then, it would be the new name under the old
- * parents, which a rename racing the open chooses (/data/x/<26 bytes>
- * renamed to /data/y/public in a loop, read as /data/x/public). So d_seq is
- * read, the window read again after it (it is what the walk goes on with),
- * and the match reads d_seq once more after the name: the name is used only
- * when no move of d began or was under way in between (trie_edge()).
+ * the inline buffer (up to 31 bytes on 6.1, 39 on 6.12) may be overwritten
+ * by then: it keeps the d_seq read here, and the match reads d_seq once
+ * more after the name (trie_edge()).
  */
-static __always_inline void record_component(struct enf_task_ctx *tc, __u32 slot, __u64 d)
+static __always_inline bool read_component(struct enf_task_ctx *tc, __u32 slot, __u64 d)
 {
 	const __u32 base = window_base();
 	const __u32 o_len = bpf_core_field_offset(struct dentry, d_name.len) - base;
 	const __u32 o_name = bpf_core_field_offset(struct dentry, d_name.name) - base;
 	const __u32 o_inline = window_inline_name();
 	struct walked_name *c;
-	__u64 ptr;
-	__u32 len;
 
+	/* What is kept between reads is in the scratch, not on the stack: 6.1's 512 bytes are all taken. */
+	if (bpf_probe_read_kernel(tc->window, sizeof(tc->window), (void *)(unsigned long)(d + base)) < 0)
+		return false;
+	if (*(__u32 *)tc->window & 1)
+		return false; /* a rename is writing it */
 	slot &= ENF_TOP_DENTRIES - 1;
 	c = &tc->name[slot];
 	tc->top[slot] = d;
@@ -166,28 +193,28 @@ static __always_inline void record_component(struct enf_task_ctx *tc, __u32 slot
 		/* A layout the window does not cover (no kernel we know): read the name pointer. */
 		c->ptr = (__u64)(unsigned long)BPF_CORE_READ((struct dentry *)(unsigned long)d, d_name.name);
 		c->len = 0;
-		return;
+		goto check;
 	}
-	len = *(__u32 *)((char *)tc->window + o_len);
-	ptr = *(__u64 *)((char *)tc->window + o_name);
-	c->ptr = ptr;
-	c->len = len;
-	if (o_inline == ENF_NO_INLINE_NAME || ptr != d + base + o_inline)
-		return;
-	if (len > ENF_SHORT_NAME_LEN) {
+	c->len = *(__u32 *)((char *)tc->window + o_len);
+	c->ptr = *(__u64 *)((char *)tc->window + o_name);
+	if (o_inline == ENF_NO_INLINE_NAME || c->ptr != d + base + o_inline)
+		goto check;
+	/*
+	 * A name the window holds whole is kept (the many short names: no more
+	 * reads); a longer one, in the inline buffer too, is read when matched,
+	 * against d_seq (trie_edge()).
+	 */
+	if (c->len > 12 || o_inline > ENF_DENTRY_WINDOW - 12) {
 		c->in_place = 1;
-		if (!read_dentry_seq(d, &c->seq))
-			c->seq = 1;
-		if (bpf_probe_read_kernel(tc->window, sizeof(tc->window), (void *)(unsigned long)(d + base)) < 0 ||
-		    *(__u32 *)((char *)tc->window + o_len) != len || *(__u64 *)((char *)tc->window + o_name) != ptr)
-			c->seq = 1; /* moved meanwhile, or unreadable: its match fails closed */
-		return;
+		c->seq = *(__u32 *)tc->window;
+		goto check;
 	}
-	if (o_inline > ENF_DENTRY_WINDOW - ENF_SHORT_NAME_MAX)
-		return;
-	for (__u32 k = 0; k < ENF_SHORT_NAME_MAX / 8; k++)
-		c->word[k] = name_word(*(__u64 *)((char *)tc->window + o_inline + 8 * k), len, k);
+	c->word[0] = name_word(*(__u64 *)((char *)tc->window + o_inline), c->len, 0);
+	c->word[1] = name_word(*(__u32 *)((char *)tc->window + o_inline + 8), c->len, 1);
+	c->word[2] = 0;
 	c->is_short = 1;
+check:
+	return read_dentry_seq(d, &tc->walk.seq_after) && tc->walk.seq_after == *(__u32 *)tc->window;
 }
 
 /*
@@ -237,7 +264,7 @@ static int path_walk_step(__u32 i, void *data)
 	if (w->check_inodes) {
 		struct dentry *dp = (struct dentry *)(unsigned long)d;
 
-		if (i == 0) {
+		if (i == s->rereads) { /* the first step (no dentry was read again before it) */
 			/* A name about to be given to an existing object carries that object's identity. */
 			if (w->ident_of_tc)
 				dp = (struct dentry *)(unsigned long)tc->leaf_ident;
@@ -258,7 +285,7 @@ static int path_walk_step(__u32 i, void *data)
 	 * bound.
 	 */
 	if (s->beside) {
-		if (bpf_probe_read_kernel(&up, sizeof(up), (void *)(unsigned long)(d + window_base())) < 0)
+		if (bpf_probe_read_kernel(&up, sizeof(up), dentry_parent_field(d)) < 0)
 			return 1; /* not done: the caller fails closed */
 		if (up != d && !s->anc_hit) {
 			s->dentry = up;
@@ -284,7 +311,7 @@ static int path_walk_step(__u32 i, void *data)
 		 * restrictions, ancestors' included (profiles_path.c).
 		 */
 		if (w->check_inodes && !s->leaf_hit && !s->anc_hit) {
-			if (bpf_probe_read_kernel(&up, sizeof(up), (void *)(unsigned long)(d + window_base())) < 0)
+			if (bpf_probe_read_kernel(&up, sizeof(up), dentry_parent_field(d)) < 0)
 				return 1;
 			if (up != d) {
 				s->beside = true;
@@ -296,18 +323,28 @@ static int path_walk_step(__u32 i, void *data)
 		return enter_mount(tc, tc->mount.parent) ? 0 : 1;
 	}
 
-	/* One read gives the parent, the name, the inode and, when short, the name's bytes. */
-	if (bpf_probe_read_kernel(tc->window, sizeof(tc->window), (void *)(unsigned long)(d + window_base())) < 0)
-		return 1; /* not done: the caller fails closed */
-	if (w->check_inodes && i == 0 && !w->ident_of_tc)
+	/*
+	 * One read gives the parent, the name, the inode and, when short, the
+	 * name's bytes. Read again, once, at the next step (the same dentry)
+	 * when a rename changed it meanwhile; then not done: the caller fails
+	 * closed.
+	 */
+	if (!read_component(tc, s->depth, d)) {
+		if (s->rereading)
+			return 1;
+		s->rereading = 1;
+		s->rereads++;
+		return 0;
+	}
+	s->rereading = 0;
+	if (w->check_inodes && i == s->rereads && !w->ident_of_tc)
 		s->leaf_hit = inode_known(w->instance, window_inode(tc, d), &tc->hits.leaf_dev, &tc->hits.leaf_ino,
 					  &tc->hits.leaf_node);
-	else if (w->check_inodes && i != 0 && !s->anc_hit)
+	else if (w->check_inodes && i != s->rereads && !s->anc_hit)
 		s->anc_hit = inode_known(w->instance, window_inode(tc, d), &tc->hits.anc_dev, &tc->hits.anc_ino,
 					 &tc->hits.anc_node);
-	record_component(tc, s->depth, d);
 	s->depth++;
-	up = tc->window[0]; /* d_parent starts the window */
+	up = window_parent(tc, d);
 	if (up == d) {
 		/*
 		 * Its own parent, and not its mount's root: a pseudo dentry
@@ -448,7 +485,7 @@ static __always_inline struct dentry *top_component(struct enf_task_ctx *tc, __u
 }
 
 /*
- * Whether component idx, a name read in place (record_component()), may
+ * Whether component idx, a name read in place (read_component()), may
  * have changed since the walk: its dentry moved, or was moving, after the
  * walk's d_seq. The walk's window is free by now: d_seq is read there.
  */

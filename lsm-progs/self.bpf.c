@@ -206,7 +206,8 @@ int BPF_PROG(enf_self_task_alloc, struct task_struct *task, unsigned long clone_
  * profile decides the file's read and write like an open of it (hook
  * file_receive), as AppArmor revalidates a passed descriptor. Pipes,
  * sockets, memfds and anonymous inodes (kernel-internal mounts) have no
- * name a rule could give: not decided, as their creation is not. An
+ * name a rule could give: not decided, as their creation is not, but for
+ * an io_uring ring, whose creation the baseline refuses. An
  * O_PATH descriptor reads and writes nothing; reopening it through
  * /proc/self/fd is an open, decided there. This program carries the
  * profile's decision too: one program per hook (see above).
@@ -232,8 +233,17 @@ int BPF_PROG(enf_self_file_receive, struct file *file, int ret)
 		return -EPERM;
 	if (device_open_refused(inode, status))
 		return -EPERM;
-	if (UNTRUSTED(struct file, file)->f_path.mnt->mnt_flags & MNT_INTERNAL)
+	if (UNTRUSTED(struct file, file)->f_path.mnt->mnt_flags & MNT_INTERNAL) {
+		/*
+		 * A ring another process made (its SQPOLL thread submits outside
+		 * the cgroup, and MSG_RING installs files no hook decides): as
+		 * making one (found by review).
+		 */
+		if (io_uring_name(&dentry->d_name) &&
+		    enf_baseline_refuse(ENF_HOOK_BASE_IO_URING, ENF_BASELINE_IO_URING, status))
+			return -EPERM;
 		return 0;
+	}
 	return decide_object(status, dentry, UNTRUSTED(struct file, file)->f_path.mnt, mask, ENF_HOOK_FILE_RECEIVE, 0);
 }
 

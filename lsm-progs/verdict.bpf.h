@@ -286,7 +286,7 @@ extern int enf_decide_object(struct enf_task_ctx *tc, __u32 class_mask, __u32 ho
 /* enf_decide_refer()'s option: the object is a directory (its content moves with it). */
 #define REFER_DIR (1u << 0)
 extern int enf_decide_refer(struct enf_task_ctx *tc, __u32 hook_opts, int status);
-extern int enf_decide_fileless(__u64 dentry, __u64 mnt, __u32 hook);
+extern int enf_decide_fileless(__u64 dentry, __u64 mnt, __u32 hook, __u32 had_name);
 
 /*
  * What the decision functions return when the governing profile is in
@@ -297,6 +297,12 @@ extern int enf_decide_fileless(__u64 dentry, __u64 mnt, __u32 hook);
  * decisions are 0 or -errno.
  */
 #define ENF_DECIDE_LEARN 1
+/*
+ * What enf_decide_fileless() returns for a file that had a name (unlinked
+ * after it was opened) where it would allow: the hook decides it by that
+ * name as well (exec.bpf.c). Never a verdict either.
+ */
+#define ENF_DECIDE_BY_NAME 2
 extern int enf_learn_object(__u64 dentry, __u64 mnt, __u32 what, __u32 hook);
 
 /*

@@ -38,6 +38,8 @@
  *   perf PID CPU              perf_event_open(2) of a software clock sampling user stacks, for
  *                             PID (-1: every process) on CPU (-1: every CPU)
  *   io-uring                  io_uring_setup() of a small ring
+ *   ring-exec PROG [ARGS...]  the same ring as descriptor 3, then execv PROG ARGS (a process
+ *                             that holds a ring made where it ran before)
  *   iopl                      iopl(3): every I/O port (kernel lockdown refuses it root)
  *   tiocsti CGROUP|- UID [ia32]  a terminal shared with a reader outside: see do_tiocsti()
  *   tioclinux TTY             TIOCLINUX's TIOCL_GETSHIFTSTATE on TTY (a virtual console)
@@ -455,6 +457,21 @@ static int do_io_uring(void)
 	return report(0);
 }
 
+/* A ring as descriptor 3 (the kernel makes it close-on-exec; dup2() clears that), then exec. */
+static int do_ring_exec(char **argv)
+{
+	struct io_uring_params params;
+	long fd;
+
+	memset(&params, 0, sizeof(params));
+	fd = syscall(SYS_io_uring_setup, 4, &params);
+	/* The ring may be 3 already: dup2() then leaves its close-on-exec flag. */
+	if (fd < 0 || dup2((int)fd, 3) < 0 || fcntl(3, F_SETFD, 0) < 0)
+		return report(errno);
+	execv(argv[0], argv);
+	return report(errno);
+}
+
 static int do_kexec_file(const char *file)
 {
 	int fd = open(file, O_RDONLY | O_CLOEXEC);
@@ -801,6 +818,8 @@ int main(int argc, char **argv)
 		return report(unshare(CLONE_NEWUSER) < 0 ? errno : 0);
 	if (argc == 2 && strcmp(argv[1], "io-uring") == 0)
 		return do_io_uring();
+	if (argc >= 3 && strcmp(argv[1], "ring-exec") == 0)
+		return do_ring_exec(argv + 2);
 	if (argc == 2 && strcmp(argv[1], "tty-ioctls") == 0)
 		return do_tty_ioctls();
 	if (argc == 3 && strcmp(argv[1], "tioclinux") == 0)

@@ -7,6 +7,7 @@
  *   enf-probe exec PATH [ARGS...]   execv PATH in a child; "ok" once it has run
  *   enf-probe execfd PATH           open PATH O_RDONLY, execveat(fd, "", AT_EMPTY_PATH)
  *   enf-probe execpath PATH         open PATH O_PATH, execv /proc/self/fd/N
+ *   enf-probe execgone PATH         open PATH O_PATH, unlink PATH, execveat(fd, "", AT_EMPTY_PATH)
  *   enf-probe execmemfd PATH        copy PATH into a memfd, execveat the memfd
  *   enf-probe open PATH r|w|a|t|3   open for read, write, append or truncate;
  *                                   3: open(PATH, 3), neither read nor write (ioctls)
@@ -72,6 +73,12 @@
  *                                   install N seccomp filters that allow everything (as a
  *                                   hardened systemd unit has tens) and execv PROG ARGS:
  *                                   PROG's own output, or exec-WORD
+ *   enf-probe rename-race DIR A B NAME SECONDS
+ *                                   a child renames DIR/A to DIR/B and back as fast as it
+ *                                   can while this process opens DIR/A/NAME and DIR/B/NAME
+ *                                   for reading, in turn, for SECONDS: "ok N" when N opens
+ *                                   succeeded, else the word of the last failure that was
+ *                                   not ENOENT (the name was elsewhere at that moment)
  *   enf-probe read-crash PATH       read PATH into memory, then abort(): a core dump that
  *                                   holds what the program read; the read's word first
  *   (no arguments)                  print "ran NAME" and exit 0: copies of this
@@ -87,6 +94,7 @@
 #include <fcntl.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -103,6 +111,7 @@
 #include <sys/un.h>
 #include <sys/user.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "enf-enter.h"
@@ -190,6 +199,74 @@ static int run_exec(int fd, char **argv)
 static int do_exec(char **argv)
 {
 	return run_exec(-1, argv);
+}
+
+/* Opens of a file while its directory changes name (a walk that reads a name as it is written). */
+static int do_rename_race(const char *dir, const char *a, const char *b, const char *name, const char *seconds)
+{
+	char pa[2048], pb[2048], fa[4200], fb[4200];
+	long n_ok = 0, tries = 0;
+	int last = ENOENT;
+	time_t end;
+	pid_t pid;
+
+	snprintf(pa, sizeof(pa), "%s/%s", dir, a);
+	snprintf(pb, sizeof(pb), "%s/%s", dir, b);
+	snprintf(fa, sizeof(fa), "%s/%s", pa, name);
+	snprintf(fb, sizeof(fb), "%s/%s", pb, name);
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		return report(errno);
+	if (pid == 0) {
+		for (;;) {
+			if (rename(pa, pb) < 0 || rename(pb, pa) < 0)
+				_exit(1);
+		}
+	}
+	end = time(NULL) + atoi(seconds);
+	while (time(NULL) < end) {
+		for (int i = 0; i < 1000; i++) {
+			int fd = open(i & 1 ? fb : fa, O_RDONLY | O_CLOEXEC);
+
+			tries++;
+			if (fd >= 0) {
+				n_ok++;
+				close(fd);
+			} else if (errno != ENOENT) {
+				last = errno;
+			}
+		}
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	/* Put the directory back under its first name for whoever looks next. */
+	if (access(pa, F_OK) < 0)
+		rename(pb, pa);
+	fprintf(stderr, "rename-race: %ld of %ld opens succeeded\n", n_ok, tries);
+	if (n_ok) {
+		printf("ok %ld\n", n_ok);
+		return 0;
+	}
+	return report(last);
+}
+
+/* A binary run by its descriptor after its name was removed: a file with no links. */
+static int do_execgone(const char *path)
+{
+	char *argv[] = { (char *)path, NULL };
+	int fd = open(path, O_PATH | O_CLOEXEC);
+
+	if (fd < 0)
+		return report(errno);
+	if (unlink(path) < 0) {
+		int err = errno;
+
+		close(fd);
+		printf("unlink-");
+		return report(err);
+	}
+	return run_exec(fd, argv);
 }
 
 static int do_execfd(const char *path)
@@ -717,6 +794,8 @@ int main(int argc, char **argv)
 		fflush(stdout);
 		abort();
 	}
+	if (strcmp(argv[1], "rename-race") == 0 && argc == 7)
+		return do_rename_race(argv[2], argv[3], argv[4], argv[5], argv[6]);
 	if (strcmp(argv[1], "traced-open") == 0 && argc == 4)
 		return do_traced_open(argv[2], argv[3]);
 	if (strcmp(argv[1], "memfd-exec") == 0 && argc >= 3)
@@ -730,6 +809,8 @@ int main(int argc, char **argv)
 			return do_execfd(p);
 		if (strcmp(op, "execpath") == 0)
 			return do_execpath(p);
+		if (strcmp(op, "execgone") == 0)
+			return do_execgone(p);
 		if (strcmp(op, "execmemfd") == 0)
 			return do_execmemfd(p);
 		if (strcmp(op, "prctl-exe") == 0)

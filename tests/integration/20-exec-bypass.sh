@@ -61,4 +61,22 @@ expect_eq "allow-list: unlisted script is denied" EPERM "$(a exec /opt/t/bad.sh)
 expect_eq "allow-list: memfd exec falls to the default (deny)" EPERM "$(a execmemfd /opt/t/bin/allowed)"
 out=$(in_cgroup $CG/t20b /opt/t/ok.sh 2>&1)
 expect_eq "allow-list: the script really ran" "script ran" "$out"
+
+# A deny-list whose fileless setting allows (here: the exec default, as
+# none is set): a binary a rule denies, unlinked after the task took a
+# descriptor of it, is decided by the name it had, not as fileless.
+for f in gone gone-ok gone-out; do install_program /opt/t/bin/$f; done
+compile_and_load unlinked '{"name":"unlinked","mode":"enforce","exec":{"default":"allow","rules":[
+  {"action":"deny","path":"/opt/t/bin/gone"},{"action":"deny","path":"/opt/t/bin/gone-out"}]}}'
+mkdir -p $CG/t20c
+expect_exit "attach unlinked" 0 enforcerctl attach unlinked $CG/t20c
+g() { in_cgroup $CG/t20c enf-probe "$@"; }
+expect_eq "unlinked deny-list: the denied binary by its path" EPERM "$(g exec /opt/t/bin/gone)"
+expect_eq "unlinked deny-list: the denied binary, unlinked, by its descriptor" EPERM "$(g execgone /opt/t/bin/gone)"
+expect_eq "unlinked deny-list: another binary, unlinked, by its descriptor (control)" ok "$(g execgone /opt/t/bin/gone-ok)"
+expect_eq "unlinked deny-list: a memfd still falls to the exec default (control)" ok "$(g execmemfd /opt/t/bin/allowed)"
+expect_eq "outside the cgroup: the denied binary, unlinked, runs (control)" ok "$(enf-probe execgone /opt/t/bin/gone-out)"
+wait_for_log '"profile":"unlinked"' || true
+expect_contains "the refusal is logged with the name it had" '"path":"/opt/t/bin/gone' \
+	"$(grep '"profile":"unlinked"' "$AUDIT_LOG" | grep '"verdict":"deny"' | tail -n 1)"
 finish

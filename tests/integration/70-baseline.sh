@@ -193,6 +193,16 @@ kill $USERNS_HOLDER $MNTNS_HOLDER
 expect_eq "io_uring_setup" EPERM "$(c enf-baseline io-uring)"
 expect_eq "nobody: io_uring_setup" EPERM "$(nobody enf-baseline io-uring)"
 expect_eq "io_uring_setup outside the cgroup (control)" ok "$(enf-baseline io-uring)"
+# A ring made elsewhere and handed over (pidfd_getfd, seccomp's ADDFD; the
+# kernel refuses rings over SCM_RIGHTS): held by a process of the profile
+# that made it before it moved in, so that the ptrace check lets the taker
+# through and file_receive decides.
+enf-baseline ring-exec /bin/sh -c 'echo $$ >"$1/cgroup.procs" && exec sleep 1000' holder $CG/t70 &
+RING_HOLDER=$!
+sleep 0.2
+expect_eq "take a ring made outside (pidfd_getfd)" EPERM "$(c enf-self pidfd-getfd $RING_HOLDER 3)"
+expect_eq "take the ring outside the cgroup (control)" ok "$(enf-self pidfd-getfd $RING_HOLDER 3)"
+kill $RING_HOLDER
 
 # ---- what the kernel runs as root ----------------------------------------------------
 expect_eq "read core_pattern (control)" ok "$(c enf-probe open /proc/sys/kernel/core_pattern r)"
@@ -315,6 +325,11 @@ wait_for_log '"profile":"t70m","hook":"self:mount-over"' || true
 expect_contains "...with a self-protection event" '"verdict":"deny","reason":"self-protection"' \
 	"$(grep '"profile":"t70m","hook":"self:mount-over"' "$AUDIT_LOG" | head -n 1)"
 expect_eq "opted out of io-uring: io_uring_setup goes through" ok "$(in_cgroup $CG/t70m enf-baseline io-uring)"
+enf-baseline ring-exec /bin/sh -c 'echo $$ >"$1/cgroup.procs" && exec sleep 1000' holder $CG/t70m &
+RING_HOLDER=$!
+sleep 0.2
+expect_eq "opted out of io-uring: a ring made outside is taken" ok "$(in_cgroup $CG/t70m enf-self pidfd-getfd $RING_HOLDER 3)"
+kill $RING_HOLDER
 expect_eq "opted out of mount and io-uring only: userns still refused" EPERM "$(in_cgroup $CG/t70m enf-baseline userns)"
 expect_eq "opted out of mount and io-uring only: core_pattern still refused" EPERM \
 	"$(in_cgroup $CG/t70m enf-baseline write /proc/sys/kernel/core_pattern "|$T/h")"

@@ -1,0 +1,41 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# A name read while a rename writes it. A rename writes a short name into
+# the dentry in place and only then its length (copy_name(), swap_names()).
+# A walk that reads the two in between reads the new bytes cut to the old
+# length: "abc" renamed to "wwwx" read as "www", a name the directory never
+# had and, here, the one an allow rule names (found by review). The walk
+# now reads each dentry between two reads of its d_seq, which a rename
+# makes odd while it writes.
+#
+# A confined root renames /srv/t93/abc to wwwx and back in a loop while it
+# opens the secret under both names. Every open is refused or finds nothing:
+# none reads the secret. Controls: the allow rule opens, the secret is
+# refused by name without the race, and outside the cgroup the same race
+# reads it. It needs two CPUs: the guest boots with two (boot.sh).
+. /enforcer/tests/integration/lib/lib.sh
+
+cpus=$(grep -c '^processor' /proc/cpuinfo)
+[ "$cpus" -ge 2 ] || fail "the race needs two CPUs, the guest has $cpus"
+
+rm -rf /srv/t93
+mkdir -p /srv/t93/abc /srv/t93/www
+echo secret >/srv/t93/abc/secret
+echo public >/srv/t93/www/pub
+
+start_daemon
+compile_and_load t93 '{"name":"t93","mode":"enforce","file":{"default":"allow","rules":[
+  {"action":"deny","path":"/srv/t93/**","access":["read"]},
+  {"action":"allow","path":"/srv/t93/www/**","access":["read"]}]}}'
+mkdir -p $CG/t93
+expect_exit "attach t93" 0 enforcerctl attach t93 $CG/t93
+c() { in_cgroup $CG/t93 enf-probe "$@"; }
+
+expect_eq "the allow rule's file reads (control)" ok "$(c open /srv/t93/www/pub r)"
+expect_eq "the secret is refused by its name" EPERM "$(c open /srv/t93/abc/secret r)"
+expect_eq "outside the cgroup: the race reads the secret (control)" ok \
+	"$(enf-probe rename-race /srv/t93 abc wwwx secret 3 | cut -d' ' -f1)"
+expect_eq "confined: no open during the rename race reads the secret" EPERM \
+	"$(c rename-race /srv/t93 abc wwwx secret 20)"
+finish
