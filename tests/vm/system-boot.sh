@@ -139,13 +139,12 @@ mkdir -p "$(dirname "$log")"
 if [[ -z $vm_timeout ]]; then
 	if [[ $mode != test ]]; then vm_timeout=$((240 + per_test)); else vm_timeout=$(tests_budget 240 "$per_test"); fi
 fi
-# Tests and the demo get two CPUs where the host has two (systemd starts
-# units in parallel; TCG runs a thread per CPU; the guest's background work
-# overlaps the test's), as the initramfs guests do (boot.sh).
+# The tests of both suites run side by side, a core each; the demo boots
+# alone and gets both (systemd starts units in parallel; TCG runs a thread per CPU).
 # The workload benchmarks keep one, as the initramfs bench does: the load
 # generator and the service share it, and a second guest's run disturbs less.
 smp=1
-[[ $mode == bench ]] || smp=$(($(nproc) > 1 ? 2 : 1))
+[[ $mode == demo ]] && smp=$(($(nproc) > 1 ? 2 : 1))
 
 # The same lsm= line and emulation settings as the initramfs guests
 # (boot.sh: no_timer_check, oops=panic). -snapshot: every write goes to a
