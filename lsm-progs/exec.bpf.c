@@ -39,14 +39,14 @@ static __always_inline int decide_fileless_exec(int status, struct file *file, e
 	int r;
 
 	r = enf_decide_fileless(dentry, mnt, hook, had_name);
-	if (r == ENF_DECIDE_BY_NAME) {
-		f = UNTRUSTED(struct file, file);
-		return decide_object(status, f->f_path.dentry, f->f_path.mnt, CLASS_BIT(ENF_CLASS_EXEC), hook, 0);
-	}
 	if (r == ENF_DECIDE_LEARN) {
 		r = enf_learn_object(dentry, mnt, CLASS_BIT(ENF_CLASS_EXEC) | ENF_LEARN_FILELESS, hook);
 		if (r == -EAGAIN) /* left learn mode meanwhile: see decide_object() */
 			r = enf_decide_fileless(dentry, mnt, hook, had_name);
+	}
+	if (r == ENF_DECIDE_BY_NAME) {
+		f = UNTRUSTED(struct file, file);
+		return decide_object(status, f->f_path.dentry, f->f_path.mnt, CLASS_BIT(ENF_CLASS_EXEC), hook, 0);
 	}
 	return lsm_verdict(r);
 }

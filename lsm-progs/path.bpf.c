@@ -378,6 +378,8 @@ __noinline int enf_path_walk(struct enf_task_ctx *tc, __u64 dentry, __u64 vfsmnt
 	tc->walk.tree_root = false;
 	tc->walk.self_root = false;
 	tc->walk.beside = false;
+	tc->walk.rereading = 0;
+	tc->walk.rereads = 0; /* steps count from the walk's first: see path_walk_step() */
 	tc->walk.mnt = 0; /* enter_mount() moves it to .below: the object's own mount has none */
 	/* container_of with a CO-RE offset: struct mount moves between kernels. */
 	if (!enter_mount(tc, vfsmnt - bpf_core_field_offset(struct mount, mnt)))
