@@ -53,11 +53,12 @@ struct walked_name {
 		};
 	};
 	__u32 len;                               /* d_name.len */
-	__u32 is_short;                          /* word[] holds the name: 12 bytes at most, read with the window */
+	__u32 is_short;                          /* word[] holds the name: ENF_WINDOW_NAME_MAX bytes at most, from the window */
 };
 
-/* One read per dentry: d_seq through the first 12 bytes of the inline name (path.bpf.c). */
+/* One read per dentry: d_seq through the first ENF_WINDOW_NAME_MAX bytes of the inline name (path.bpf.c). */
 #define ENF_DENTRY_WINDOW 64
+#define ENF_WINDOW_NAME_MAX 12
 
 /* Inode identities the walk met: the first on the leaf and on an ancestor (path.bpf.h). */
 struct walk_hits {

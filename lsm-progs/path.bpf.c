@@ -150,7 +150,7 @@ static __always_inline bool read_dentry_seq(__u64 d, __u32 *seq)
 
 /*
  * Read dentry d as component slot: its window, then the dentry, its name
- * pointer and length, and, when the window holds the whole name (12 bytes
+ * pointer and length, and, when the window holds the whole name (ENF_WINDOW_NAME_MAX
  * at most, inline: most names), the name itself as the trie key wants it.
  * The bytes of the inline name past the NUL are whatever a longer earlier
  * name left: they are masked off by length. False when d could not be
@@ -204,7 +204,7 @@ static __always_inline bool read_component(struct enf_task_ctx *tc, __u32 slot, 
 	 * reads); a longer one, in the inline buffer too, is read when matched,
 	 * against d_seq (trie_edge()).
 	 */
-	if (c->len > 12 || o_inline > ENF_DENTRY_WINDOW - 12) {
+	if (c->len > ENF_WINDOW_NAME_MAX || o_inline > ENF_DENTRY_WINDOW - ENF_WINDOW_NAME_MAX) {
 		c->in_place = 1;
 		c->seq = *(__u32 *)tc->window;
 		goto check;
