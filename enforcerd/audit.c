@@ -34,6 +34,7 @@ static const char *hook_name(__u32 hook)
 	case ENF_HOOK_MMAP_FILE:     return "mmap_file";
 	case ENF_HOOK_FILE_MPROTECT: return "file_mprotect";
 	case ENF_HOOK_FILE_RECEIVE:  return "file_receive";
+	case ENF_HOOK_FILE_IOCTL:    return "file_ioctl";
 	/* the peer of a unix socket: a path record, or a socket record for an abstract name (audit_net.c) */
 	case ENF_HOOK_UNIX_CONNECT:
 	case ENF_HOOK_UNIX_SEND:     return audit_net_hook_name(hook);

@@ -110,6 +110,7 @@ enum enf_hook {
 	ENF_HOOK_MMAP_FILE      = 15, /* mmap(PROT_EXEC) of a file: decided like exec */
 	ENF_HOOK_FILE_MPROTECT  = 16, /* mprotect(PROT_EXEC) of a file mapping: decided like exec */
 	ENF_HOOK_FILE_RECEIVE   = 17, /* a descriptor handed over (SCM_RIGHTS, pidfd_getfd): decided like its open */
+	ENF_HOOK_FILE_IOCTL     = 18, /* a file's flags set through its descriptor (chattr: FS_IOC_SETFLAGS, FS_IOC_FSSETXATTR): setattr */
 	/* network: 32..63 */
 	ENF_HOOK_SOCKET_CREATE  = 32,
 	ENF_HOOK_SOCKET_CONNECT = 33,

@@ -486,8 +486,30 @@ static __always_inline int fs_stop_check(unsigned int cmd)
 }
 
 /*
+ * chattr: a file's flags set through its descriptor, whatever it was opened
+ * for. Immutable and append-only (and the other inode flags) need only the
+ * file's owner or CAP_FOWNER, and CAP_LINUX_IMMUTABLE: a confined root whose
+ * rules refuse chmod on a file it may read could make it immutable or
+ * clear a log's append-only flag (found by review). They are the file
+ * rules' setattr, decided on the descriptor's path. Neither kernel has a
+ * hook of its own for them (6.17's inode_file_setattr is the first). The
+ * number is not read from user memory: any set is decided, whatever it
+ * changes. FS_IOC32_SETFLAGS is a 32-bit task's (an int where the 64-bit
+ * number names a long); XFS_IOC_FSSETXATTR is FS_IOC_FSSETXATTR.
+ */
+#define FS_IOC_SETFLAGS    0x40086602 /* _IOW('f', 2, long) */
+#define FS_IOC32_SETFLAGS  0x40046602 /* _IOW('f', 2, int) */
+#define FS_IOC_FSSETXATTR  0x401C5820 /* _IOW('X', 32, struct fsxattr) */
+
+static __always_inline bool ioctl_sets_attributes(unsigned int cmd)
+{
+	return cmd == FS_IOC_SETFLAGS || cmd == FS_IOC32_SETFLAGS || cmd == FS_IOC_FSSETXATTR;
+}
+
+/*
  * FIOASYNC, FIOSETOWN and SIOCSPGRP arrange a file's signals: its arranger
- * is recorded (domain.bpf.c). Then a filesystem stopped, input typed.
+ * is recorded (domain.bpf.c). Then a file's flags set (the file rules'
+ * setattr), a filesystem stopped, input typed.
  */
 SEC("lsm/file_ioctl")
 int BPF_PROG(enf_base_ioctl, struct file *file, unsigned int cmd, unsigned long arg, int ret)
@@ -496,6 +518,8 @@ int BPF_PROG(enf_base_ioctl, struct file *file, unsigned int cmd, unsigned long 
 		return ret;
 	if (ioctl_arranges_sigio(cmd))
 		return lsm_verdict(enf_sigio_arrange(hook_arg_number(ctx, 0), ENF_SIGIO_ARM));
+	if (ioctl_sets_attributes(cmd))
+		return check_path(&file->f_path, CLASS_BIT(ENF_CLASS_SETATTR), ENF_HOOK_FILE_IOCTL);
 	if (fs_stop_check(cmd))
 		return -EPERM;
 	return tty_inject_check(cmd);
@@ -508,6 +532,8 @@ int BPF_PROG(enf_base_ioctl_compat, struct file *file, unsigned int cmd, unsigne
 		return ret;
 	if (ioctl_arranges_sigio(cmd))
 		return lsm_verdict(enf_sigio_arrange(hook_arg_number(ctx, 0), ENF_SIGIO_ARM));
+	if (ioctl_sets_attributes(cmd))
+		return check_path(&file->f_path, CLASS_BIT(ENF_CLASS_SETATTR), ENF_HOOK_FILE_IOCTL);
 	if (fs_stop_check(cmd))
 		return -EPERM;
 	return tty_inject_check(cmd);

@@ -14,7 +14,8 @@
  *
  * A rename or link that passes those checks must also not give the object a
  * name under which it is less restricted (the refer rule, check_refer()).
- *   setattr  path_chmod, path_chown
+ *   setattr  path_chmod, path_chown; file_ioctl's chattr (in baseline.bpf.c,
+ *            which holds the one program every ioctl on the node passes)
  *
  * Every hook sees kernel-resolved dentries in a mount, never user strings.
  * Opens for exec (__FMODE_EXEC) are decided by the exec hooks, not as reads;

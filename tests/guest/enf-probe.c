@@ -32,6 +32,11 @@
  *   enf-probe link OLD NEW          link(2)
  *   enf-probe symlink TARGET NEW    symlink(2)
  *   enf-probe chmod PATH            chmod 0640
+ *   enf-probe chattr PATH flags|fsx +i|-i|+a|-a
+ *                                   open PATH for reading only and set or clear its
+ *                                   immutable or append-only flag, as chattr(1) does:
+ *                                   FS_IOC_GETFLAGS/SETFLAGS (flags) or
+ *                                   FS_IOC_FSGETXATTR/FSSETXATTR (fsx)
  *   enf-probe truncate PATH         truncate(2) to 0
  *   enf-probe prctl-exe PATH        prctl(PR_SET_MM, PR_SET_MM_EXE_FILE, fd of PATH)
  *   enf-probe prctl-argstart        prctl(PR_SET_MM, PR_SET_MM_ARG_START) to where it is (as
@@ -93,6 +98,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/filter.h>
+#include <linux/fs.h>
 #include <linux/seccomp.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -101,6 +107,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
@@ -249,6 +256,41 @@ static int do_rename_race(const char *dir, const char *a, const char *b, const c
 		return 0;
 	}
 	return report(last);
+}
+
+/*
+ * chattr(1) from a descriptor opened for reading: the kernel asks only for
+ * the file's owner (or CAP_FOWNER) and, for these two flags,
+ * CAP_LINUX_IMMUTABLE, whatever the descriptor was opened for.
+ */
+static int do_chattr(const char *path, const char *how, const char *change)
+{
+	bool set = change[0] == '+', immutable = change[1] == 'i';
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), r, err;
+
+	if (fd < 0)
+		return report(errno);
+	if (strcmp(how, "flags") == 0) {
+		int flag = immutable ? FS_IMMUTABLE_FL : FS_APPEND_FL, flags; /* the kernel reads an int */
+
+		r = ioctl(fd, FS_IOC_GETFLAGS, &flags);
+		if (r == 0) {
+			flags = set ? flags | flag : flags & ~flag;
+			r = ioctl(fd, FS_IOC_SETFLAGS, &flags);
+		}
+	} else {
+		unsigned int flag = immutable ? FS_XFLAG_IMMUTABLE : FS_XFLAG_APPEND;
+		struct fsxattr fa;
+
+		r = ioctl(fd, FS_IOC_FSGETXATTR, &fa);
+		if (r == 0) {
+			fa.fsx_xflags = set ? fa.fsx_xflags | flag : fa.fsx_xflags & ~flag;
+			r = ioctl(fd, FS_IOC_FSSETXATTR, &fa);
+		}
+	}
+	err = r < 0 ? errno : 0;
+	close(fd);
+	return report(err);
 }
 
 /* A binary run by its descriptor after its name was removed: a file with no links. */
@@ -865,6 +907,9 @@ int main(int argc, char **argv)
 
 		return report(mknod(argv[2], type | 0600, dev) < 0 ? errno : 0);
 	}
+	if (argc == 5 && strcmp(argv[1], "chattr") == 0 && (!strcmp(argv[3], "flags") || !strcmp(argv[3], "fsx")) &&
+	    (argv[4][0] == '+' || argv[4][0] == '-') && (argv[4][1] == 'i' || argv[4][1] == 'a') && !argv[4][2])
+		return do_chattr(argv[2], argv[3], argv[4]);
 	if ((argc == 5 || argc == 6) && strcmp(argv[1], "handle") == 0)
 		return do_handle(argv[2], argv[3], argv[4], argc == 6 ? argv[5] : NULL);
 	if (argc == 5 && strcmp(argv[1], "setinterp") == 0)
@@ -874,6 +919,6 @@ int main(int argc, char **argv)
 		"       | rename|link|symlink|exchange A B | memfd-run PATH LOADER [ARGS...] | setinterp SRC DST INTERP\n"
 		"       | opentree DIR NAME | dgram PATH TEXT | prctl-argstart\n"
 		"       | handle-save PATH FILE | handle DIR FILE r|path|reopen|exec|link NEW\n"
-		"       | mknod PATH b|c MAJOR MINOR\n");
+		"       | mknod PATH b|c MAJOR MINOR | chattr PATH flags|fsx +i|-i|+a|-a\n");
 	return 2;
 }

@@ -36,6 +36,26 @@ c() { in_cgroup $CG/t22 "$@"; }
 expect_eq "setattr: chmod denied" EPERM "$(c enf-probe chmod /srv/k/chmodme)"
 expect_eq "setattr: read of the same file allowed (control)" ok "$(c enf-probe open /srv/k/chmodme r)"
 expect_eq "setattr: chmod of another file (control)" ok "$(c enf-probe chmod /srv/k/other)"
+# chattr needs only a descriptor, opened for reading: setting or clearing
+# immutable and append-only (FS_IOC_SETFLAGS, FS_IOC_FSSETXATTR) is setattr
+# too (both went through before the fix).
+for how in flags fsx; do
+	for change in +i +a; do
+		expect_eq "setattr: chattr $change ($how) from a read descriptor" EPERM \
+			"$(c enf-probe chattr /srv/k/chmodme $how $change)"
+	done
+	expect_eq "setattr: chattr +i ($how) of another file (control)" ok "$(c enf-probe chattr /srv/k/other $how +i)"
+	expect_eq "...and -i (control)" ok "$(c enf-probe chattr /srv/k/other $how -i)"
+	expect_eq "setattr: chattr +a ($how) outside the cgroup (control)" ok "$(enf-probe chattr /srv/k/chmodme $how +a)"
+	expect_eq "setattr: chattr -a ($how), append-only cleared, in the cgroup" EPERM \
+		"$(c enf-probe chattr /srv/k/chmodme $how -a)"
+	expect_eq "...and outside the cgroup (control)" ok "$(enf-probe chattr /srv/k/chmodme $how -a)"
+done
+if wait_for_log '"hook":"file_ioctl".*"path":"/srv/k/chmodme".*"access":"setattr"'; then
+	pass "chattr logged: file_ioctl, the path, setattr"
+else
+	fail "no file_ioctl event for /srv/k/chmodme"
+fi
 expect_eq "delete: unlink denied" EPERM "$(c enf-probe unlink /srv/k/keep)"
 expect_eq "delete: unlink of another file (control)" ok "$(c enf-probe unlink /srv/k/tmp)"
 expect_eq "delete: rmdir denied" EPERM "$(c enf-probe rmdir /srv/k/dir)"
