@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <zlib.h>
@@ -78,114 +79,147 @@ static int strtab_add(struct strtab *t, const char *s, __u32 *ret_off)
 	return 0;
 }
 
-/* The file's CRC: the header with its crc32 field as 0, then the body (BUNDLE_MAX_SIZE fits a uInt). */
-static __u32 bundle_crc(const struct bundle_file_header *hdr, const char *body, size_t body_len)
+/*
+ * The file's CRC: the header with its crc32 field as 0, then the body
+ * (BUNDLE_MAX_SIZE fits a uInt). The header's part, from which the body's
+ * parts go on.
+ */
+static uLong bundle_crc_header(const struct bundle_file_header *hdr)
 {
 	struct bundle_file_header h = *hdr;
-	uLong crc;
 
 	h.crc32 = 0;
-	crc = crc32(0L, (const Bytef *)&h, sizeof(h));
-	return (__u32)crc32(crc, (const Bytef *)body, (uInt)body_len);
+	return crc32(0L, (const Bytef *)&h, sizeof(h));
 }
 
-int bundle_serialize(const struct bundle *b, void **ret_buf, size_t *ret_len)
+static __u32 bundle_crc(const struct bundle_file_header *hdr, const char *body, size_t body_len)
 {
-	struct bundle_file_header hdr = {};
-	_cleanup_free_ struct bundle_file_node *fnodes = NULL;
-	_cleanup_free_ struct bundle_file_rule *frules = NULL;
-	_cleanup_free_ char *strings = NULL;
-	struct strtab st = {};
-	size_t nodes_size, rules_size, from_size, net_size, total, off;
-	char *buf;
+	return (__u32)crc32(bundle_crc_header(hdr), (const Bytef *)body, (uInt)body_len);
+}
+
+/*
+ * A bundle as the file lays it out: the header, then the parts of the body
+ * in order (nodes, rules, from, net, strings). The net part points into the
+ * bundle itself: a network profile's entries are most of the file (6 MB for
+ * 10,000 prefixes), and writing them from where they are spares a copy.
+ */
+enum { LAYOUT_HEADER, LAYOUT_NODES, LAYOUT_RULES, LAYOUT_FROM, LAYOUT_NET, LAYOUT_STRINGS, LAYOUT_PARTS };
+
+struct bundle_layout {
+	struct bundle_file_header hdr;
+	struct bundle_file_node *fnodes;
+	struct bundle_file_rule *frules;
+	struct strtab strings;
+	struct iovec parts[LAYOUT_PARTS];
+	size_t total;
+};
+
+static void bundle_layout_done(struct bundle_layout *l)
+{
+	free(l->fnodes);
+	free(l->frules);
+	free(l->strings.data);
+}
+
+static int bundle_layout(const struct bundle *b, struct bundle_layout *l)
+{
+	struct bundle_file_header *hdr = &l->hdr;
+	uLong crc;
 	int r;
 
-	fnodes = calloc(b->n_nodes ? b->n_nodes : 1, sizeof(*fnodes));
-	frules = calloc(b->n_rules ? b->n_rules : 1, sizeof(*frules));
-	if (!fnodes || !frules)
+	memset(l, 0, sizeof(*l)); /* the header's padding too: the file's bytes are its CRC's */
+	l->fnodes = calloc(b->n_nodes ? b->n_nodes : 1, sizeof(*l->fnodes));
+	l->frules = calloc(b->n_rules ? b->n_rules : 1, sizeof(*l->frules));
+	if (!l->fnodes || !l->frules)
 		return -ENOMEM;
 
-	/* strings takes ownership of the table as it grows, so every exit frees it. */
-	r = strtab_add(&st, b->source_file ? b->source_file : "", &hdr.source_off);
-	strings = st.data;
+	r = strtab_add(&l->strings, b->source_file ? b->source_file : "", &hdr->source_off);
 	for (uint32_t i = 0; i < b->n_nodes && r == 0; i++) {
-		fnodes[i].parent = b->nodes[i].parent;
-		fnodes[i].val = b->nodes[i].val;
-		r = strtab_add(&st, b->nodes[i].name, &fnodes[i].name_off);
-		strings = st.data;
+		l->fnodes[i].parent = b->nodes[i].parent;
+		l->fnodes[i].val = b->nodes[i].val;
+		r = strtab_add(&l->strings, b->nodes[i].name, &l->fnodes[i].name_off);
 	}
 	for (uint32_t i = 0; i < b->n_rules && r == 0; i++) {
 		const struct bundle_rule *rule = &b->rules[i];
 
-		frules[i] = (struct bundle_file_rule){
+		l->frules[i] = (struct bundle_file_rule){
 			.id = rule->id, .section = rule->section, .action = rule->action,
 			.line = rule->line, .column = rule->column,
 		};
-		r = strtab_add(&st, rule->text ? rule->text : "", &frules[i].text_off);
-		strings = st.data;
+		r = strtab_add(&l->strings, rule->text ? rule->text : "", &l->frules[i].text_off);
 	}
 	if (r < 0)
 		return r;
 
-	nodes_size = (size_t)b->n_nodes * sizeof(*fnodes);
-	rules_size = (size_t)b->n_rules * sizeof(*frules);
-	from_size = (size_t)b->n_from * sizeof(*b->from);
-	net_size = (size_t)b->n_net * sizeof(*b->net);
-	total = sizeof(hdr) + nodes_size + rules_size + from_size + net_size + st.len;
-	if (total > BUNDLE_MAX_SIZE)
+	l->parts[LAYOUT_HEADER] = (struct iovec){ hdr, sizeof(*hdr) };
+	l->parts[LAYOUT_NODES] = (struct iovec){ l->fnodes, (size_t)b->n_nodes * sizeof(*l->fnodes) };
+	l->parts[LAYOUT_RULES] = (struct iovec){ l->frules, (size_t)b->n_rules * sizeof(*l->frules) };
+	l->parts[LAYOUT_FROM] = (struct iovec){ b->from, (size_t)b->n_from * sizeof(*b->from) };
+	l->parts[LAYOUT_NET] = (struct iovec){ b->net, (size_t)b->n_net * sizeof(*b->net) };
+	l->parts[LAYOUT_STRINGS] = (struct iovec){ l->strings.data, l->strings.len };
+	for (int i = 0; i < LAYOUT_PARTS; i++)
+		l->total += l->parts[i].iov_len;
+	if (l->total > BUNDLE_MAX_SIZE)
 		return -E2BIG;
-	buf = calloc(1, total);
+
+	memcpy(hdr->magic, BUNDLE_MAGIC, sizeof(hdr->magic));
+	hdr->byte_order = BUNDLE_BYTE_ORDER;
+	hdr->format_version = BUNDLE_FORMAT_VERSION;
+	hdr->abi_version = ENF_ABI_VERSION;
+	hdr->header_size = sizeof(*hdr);
+	hdr->total_size = l->total;
+	hdr->n_nodes = b->n_nodes;
+	hdr->n_rules = b->n_rules;
+	hdr->n_from = b->n_from;
+	hdr->n_net = b->n_net;
+	hdr->strings_size = (__u32)l->strings.len;
+	memcpy(hdr->name, b->name, sizeof(hdr->name));
+	hdr->mode = (__u8)b->mode;
+	memcpy(hdr->defaults, b->defaults, sizeof(hdr->defaults));
+	hdr->flags = b->flags;
+	hdr->fileless_exec = b->fileless_exec;
+	hdr->baseline_optout = b->baseline_optout;
+
+	crc = bundle_crc_header(hdr);
+	for (int i = LAYOUT_HEADER + 1; i < LAYOUT_PARTS; i++)
+		if (l->parts[i].iov_len)
+			crc = crc32(crc, (const Bytef *)l->parts[i].iov_base, (uInt)l->parts[i].iov_len);
+	hdr->crc32 = (__u32)crc;
+	return 0;
+}
+
+int bundle_serialize(const struct bundle *b, void **ret_buf, size_t *ret_len)
+{
+	_cleanup_(bundle_layout_done) struct bundle_layout l = {};
+	size_t off = 0;
+	char *buf;
+	int r;
+
+	r = bundle_layout(b, &l);
+	if (r < 0)
+		return r;
+	buf = malloc(l.total);
 	if (!buf)
 		return -ENOMEM;
-
-	memcpy(hdr.magic, BUNDLE_MAGIC, sizeof(hdr.magic));
-	hdr.byte_order = BUNDLE_BYTE_ORDER;
-	hdr.format_version = BUNDLE_FORMAT_VERSION;
-	hdr.abi_version = ENF_ABI_VERSION;
-	hdr.header_size = sizeof(hdr);
-	hdr.total_size = total;
-	hdr.n_nodes = b->n_nodes;
-	hdr.n_rules = b->n_rules;
-	hdr.n_from = b->n_from;
-	hdr.n_net = b->n_net;
-	hdr.strings_size = (__u32)st.len;
-	memcpy(hdr.name, b->name, sizeof(hdr.name));
-	hdr.mode = (__u8)b->mode;
-	memcpy(hdr.defaults, b->defaults, sizeof(hdr.defaults));
-	hdr.flags = b->flags;
-	hdr.fileless_exec = b->fileless_exec;
-	hdr.baseline_optout = b->baseline_optout;
-
-	off = sizeof(hdr);
-	memcpy(buf + off, fnodes, nodes_size);
-	off += nodes_size;
-	memcpy(buf + off, frules, rules_size);
-	off += rules_size;
-	if (from_size)
-		memcpy(buf + off, b->from, from_size);
-	off += from_size;
-	if (net_size)
-		memcpy(buf + off, b->net, net_size);
-	off += net_size;
-	memcpy(buf + off, st.data, st.len);
-	hdr.crc32 = bundle_crc(&hdr, buf + sizeof(hdr), total - sizeof(hdr));
-	memcpy(buf, &hdr, sizeof(hdr));
-
+	for (int i = 0; i < LAYOUT_PARTS; i++) {
+		if (l.parts[i].iov_len)
+			memcpy(buf + off, l.parts[i].iov_base, l.parts[i].iov_len);
+		off += l.parts[i].iov_len;
+	}
 	*ret_buf = buf;
-	*ret_len = total;
+	*ret_len = l.total;
 	return 0;
 }
 
 int bundle_write_file(const struct bundle *b, const char *path)
 {
-	_cleanup_free_ void *buf = NULL;
-	size_t len;
+	_cleanup_(bundle_layout_done) struct bundle_layout l = {};
 	int r;
 
-	r = bundle_serialize(b, &buf, &len);
+	r = bundle_layout(b, &l);
 	if (r < 0)
 		return r;
-	return write_file_atomic(path, buf, len, 0644);
+	return write_file_atomic_parts(path, l.parts, LAYOUT_PARTS, 0644);
 }
 
 static int fail(char *err, size_t err_size, int r, const char *fmt, ...)

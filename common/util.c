@@ -77,6 +77,14 @@ int read_file_all(const char *path, size_t max, char **ret_buf, size_t *ret_len)
 	return read_fd_all(fd, max, ret_buf, ret_len);
 }
 
+char *decimal_before(char *end, uint64_t v)
+{
+	do
+		*--end = (char)('0' + v % 10);
+	while (v /= 10);
+	return end;
+}
+
 int write_all(int fd, const void *buf, size_t len)
 {
 	const char *p = buf;
@@ -97,16 +105,24 @@ int write_all(int fd, const void *buf, size_t len)
 
 int write_file_atomic(const char *path, const void *buf, size_t len, int mode)
 {
+	struct iovec part = { (void *)buf, len };
+
+	return write_file_atomic_parts(path, &part, 1, mode);
+}
+
+int write_file_atomic_parts(const char *path, const struct iovec *parts, size_t n_parts, int mode)
+{
 	_cleanup_free_ char *tmp = NULL, *dir_copy = NULL;
 	_cleanup_close_ int fd = -1, dfd = -1;
-	int r;
+	int r = 0;
 
 	if (asprintf(&tmp, "%s.tmp.%d", path, (int)getpid()) < 0)
 		return -ENOMEM;
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
 	if (fd < 0)
 		return -errno;
-	r = write_all(fd, buf, len);
+	for (size_t i = 0; i < n_parts && r == 0; i++)
+		r = write_all(fd, parts[i].iov_base, parts[i].iov_len);
 	if (r == 0 && fsync(fd) < 0)
 		r = -errno;
 	if (r == 0 && rename(tmp, path) < 0)

@@ -8,6 +8,7 @@
 #ifndef ENFORCER_CANONICAL_H
 #define ENFORCER_CANONICAL_H
 
+#include <netinet/in.h> /* INET6_ADDRSTRLEN */
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -33,7 +34,8 @@ char *policy_path_rule_canonical(const struct policy_path_rule *r, enum enf_sect
 				 bool include_action);
 char *policy_net_rule_canonical(const struct policy_net_rule *r, bool include_action);
 
-/* "10.0.0.0/8", "::1/128"; addr holds 4 or 16 bytes as family says */
+/* "10.0.0.0/8", "::1/128"; addr holds 4 or 16 bytes as family says; cut short to out_size */
+#define POLICY_ADDR_TEXT_MAX (INET6_ADDRSTRLEN + 4) /* "/128" and the NUL: INET6_ADDRSTRLEN counts a NUL */
 void policy_addr_format(uint8_t family, const uint8_t *addr, uint8_t prefix_len,
 			char *out, size_t out_size);
 

@@ -13,6 +13,7 @@
 
 #include "parse_internal.h"
 #include "path_check.h"
+#include "util.h"
 
 static int vfail(struct parse_ctx *c, int line, int column, const char *fmt, va_list ap)
 {
@@ -64,17 +65,34 @@ static bool is_identifier(const char *k)
 }
 
 /* Key paths are printed, never parsed back: odd keys are quoted and cut. */
+/*
+ * Appends the pieces to c->path, cut short as snprintf() would cut them.
+ * Every key and element of a profile pushes here (10,000 rules: 50,000
+ * pushes), and snprintf() was a tenth of policyc's instructions.
+ */
+static void path_append(struct parse_ctx *c, size_t at, const char *const *pieces, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(pieces[i]), room = sizeof(c->path) - 1 - at;
+
+		if (len > room)
+			len = room;
+		memcpy(c->path + at, pieces[i], len);
+		at += len;
+	}
+	c->path[at] = '\0';
+}
+
 size_t parse_path_push_key(struct parse_ctx *c, const char *key)
 {
 	size_t old = strlen(c->path);
-	size_t room = sizeof(c->path) - old;
 
 	if (is_identifier(key) && strlen(key) < 64) {
-		snprintf(c->path + old, room, "%s%s", old ? "." : "", key);
+		path_append(c, old, (const char *const[]){ old ? "." : "", key }, 2);
 	} else {
 		char q[128];
 		policy_quote(key, strlen(key), q, sizeof(q));
-		snprintf(c->path + old, room, "[%s]", q);
+		path_append(c, old, (const char *const[]){ "[", q, "]" }, 3);
 	}
 	return old;
 }
@@ -82,8 +100,9 @@ size_t parse_path_push_key(struct parse_ctx *c, const char *key)
 size_t parse_path_push_index(struct parse_ctx *c, size_t i)
 {
 	size_t old = strlen(c->path);
+	char digits[24] = "";
 
-	snprintf(c->path + old, sizeof(c->path) - old, "[%zu]", i);
+	path_append(c, old, (const char *const[]){ "[", decimal_before(digits + sizeof(digits) - 1, i), "]" }, 3);
 	return old;
 }
 

@@ -10,6 +10,7 @@
  * one format, sharing the fixture helpers; a reader looking for what a key
  * accepts and refuses finds it in one place.
  */
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -1024,6 +1025,27 @@ static void test_canonical_text(void)
 		     "canonical: a network rule with every key");
 	expect_jansson_text(t, "addr", "::1/128", "canonical: a network rule's text is jansson's");
 	free(t);
+
+	/* Addresses written by hand: as inet_ntop() and "%u" write them, cut short as snprintf() cuts. */
+	static const uint8_t v4[][4] = { { 0, 0, 0, 0 }, { 255, 255, 255, 255 }, { 10, 0, 9, 100 }, { 1, 22, 203, 4 } };
+	for (size_t i = 0; i < ARRAY_SIZE(v4); i++) {
+		for (unsigned len = 0; len <= 32; len += 8) {
+			char a[INET_ADDRSTRLEN], got[POLICY_ADDR_TEXT_MAX];
+
+			inet_ntop(AF_INET, v4[i], a, sizeof(a));
+			snprintf(want, sizeof(want), "%s/%u", a, len);
+			policy_addr_format(4, v4[i], (uint8_t)len, got, sizeof(got));
+			EXPECT_STREQ(got, want, "addresses: IPv4 as inet_ntop() writes it");
+		}
+	}
+	char cut[8];
+	policy_addr_format(4, v4[1], 32, cut, sizeof(cut));
+	EXPECT_STREQ(cut, "255.255", "addresses: cut short to the buffer");
+	policy_addr_format(6, n.addr, 128, want, sizeof(want));
+	EXPECT_STREQ(want, "::1/128", "addresses: IPv6");
+	char digits[21] = "";
+	EXPECT_STREQ(decimal_before(digits + 20, UINT64_MAX), "18446744073709551615", "decimal_before: the largest value");
+	EXPECT_STREQ(decimal_before(digits + 20, 0), "0", "decimal_before: 0");
 
 	/* Not UTF-8: jansson refused to make the string, so no text (the caller's ENOMEM), as before. */
 	static const char *const bad[] = { "/\xff", "/\xc3", "/\xc0\xaf", "/\xed\xa0\x80", "/\xf4\x90\x80\x80" };
