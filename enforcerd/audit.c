@@ -84,6 +84,7 @@ static const char *hook_name(__u32 hook)
 	case ENF_HOOK_BASE_DM_CONTROL:   return "baseline:dm-control";
 	case ENF_HOOK_BASE_TASK_SET:     return "baseline:task-set";
 	case ENF_HOOK_BASE_FORGED_SENDER: return "baseline:forged-sender";
+	case ENF_HOOK_BASE_FS_ADMIN:     return "baseline:fs-admin";
 	}
 	return "unknown";
 }

@@ -110,7 +110,7 @@ enum enf_hook {
 	ENF_HOOK_MMAP_FILE      = 15, /* mmap(PROT_EXEC) of a file: decided like exec */
 	ENF_HOOK_FILE_MPROTECT  = 16, /* mprotect(PROT_EXEC) of a file mapping: decided like exec */
 	ENF_HOOK_FILE_RECEIVE   = 17, /* a descriptor handed over (SCM_RIGHTS, pidfd_getfd): decided like its open */
-	ENF_HOOK_FILE_IOCTL     = 18, /* a file's flags set through its descriptor (chattr: FS_IOC_SETFLAGS, FS_IOC_FSSETXATTR): setattr */
+	ENF_HOOK_FILE_IOCTL     = 18, /* a file's attributes set through its descriptor (chattr, verity, ...: lsm-progs/ioctl_requests.h): setattr */
 	/* network: 32..63 */
 	ENF_HOOK_SOCKET_CREATE  = 32,
 	ENF_HOOK_SOCKET_CONNECT = 33,
@@ -169,6 +169,7 @@ enum enf_hook {
 	ENF_HOOK_BASE_DM_CONTROL = 121, /* opening /dev/mapper/control: suspending, remapping or replacing any device-mapper device */
 	ENF_HOOK_BASE_TASK_SET   = 122, /* another process's resource limits, priority, scheduling or OOM score, outside the domain: ends in SIGKILL or starves it */
 	ENF_HOOK_BASE_FORGED_SENDER = 123, /* sending credentials not the sender's (SCM_CREDENTIALS: another pid, uid, gid): a receiver acts on the named process */
+	ENF_HOOK_BASE_FS_ADMIN   = 124, /* a filesystem's administration by ioctl: btrfs and bcachefs subvolumes and snapshots, btrfs send and tree search, devices, quotas, its label */
 };
 
 /* Why a decision was made the way it was (event.reason). */
@@ -243,7 +244,7 @@ struct enf_profile_val {
  * out of each by name; an opted-out operation is allowed and logged. Old
  * pinned state has 0 here: the whole baseline applies.
  */
-#define ENF_BASELINE_MOUNT   (1u << 0) /* mount, umount, move_mount, pivot_root, the new mount API, swapon, fsfreeze */
+#define ENF_BASELINE_MOUNT   (1u << 0) /* mount, umount, move_mount, pivot_root, the new mount API, swapon, fsfreeze, filesystem administration */
 #define ENF_BASELINE_USERNS  (1u << 1) /* new user namespaces, entering another namespace (setns) */
 #define ENF_BASELINE_PTRACE  (1u << 2) /* ptrace attach outside the profile's domain */
 #define ENF_BASELINE_HELPERS (1u << 3) /* writing what the kernel runs as root (sysctls, ...); request_key upcalls */

@@ -14,6 +14,8 @@
  *    paths; a task that can change the topology can give any object any
  *    name, and one that can clear a mount's read-only or noexec flag, or
  *    change a superblock's options, undoes what they were set to protect.
+ *    And a filesystem's administration by ioctl (file_ioctl:
+ *    ioctl_requests.h): subvolumes and snapshots, btrfs send, devices.
  *  - io_uring (ENF_BASELINE_IO_URING): creating a ring (enf_base_io_uring).
  *  - device nodes (ENF_BASELINE_DEVICE_NODES): mknod of a block or
  *    character device, checked in the file program on path_mknod.
@@ -33,7 +35,7 @@
  *  - extended attributes (ENF_BASELINE_XATTRS): setting or removing any
  *    but user.* data (file capabilities, ACLs, labels), which no path
  *    hook sees (inode_setxattr, inode_removexattr, inode_set_acl,
- *    inode_remove_acl).
+ *    inode_remove_acl), and XFS's by handle (file_ioctl).
  *  - kernel lockdown (ENF_BASELINE_LOCKDOWN): what the kernel's lockdown
  *    refuses root, for the governed task alone (locked_down).
  *  - terminal input (ENF_BASELINE_TTY_INJECT): TIOCSTI and TIOCLINUX
@@ -57,6 +59,7 @@
 #include "baseline.bpf.h"
 #include "self.bpf.h"
 #include "domain.bpf.h"
+#include "ioctl_requests.h"
 
 /*
  * The baseline's verdict on one operation (hook), which the profile can let
@@ -486,30 +489,103 @@ static __always_inline int fs_stop_check(unsigned int cmd)
 }
 
 /*
- * chattr: a file's flags set through its descriptor, whatever it was opened
- * for. Immutable and append-only (and the other inode flags) need only the
- * file's owner or CAP_FOWNER, and CAP_LINUX_IMMUTABLE: a confined root whose
- * rules refuse chmod on a file it may read could make it immutable or
- * clear a log's append-only flag (found by review). They are the file
- * rules' setattr, decided on the descriptor's path. Neither kernel has a
- * hook of its own for them (6.17's inode_file_setattr is the first). The
- * number is not read from user memory: any set is decided, whatever it
- * changes. FS_IOC32_SETFLAGS is a 32-bit task's (an int where the 64-bit
- * number names a long); XFS_IOC_FSSETXATTR is FS_IOC_FSSETXATTR.
+ * What an ioctl request is to the engine (ioctl_requests.h): the request's
+ * number only, never its argument, which is in user memory the task can
+ * rewrite after any check.
+ *  - A file's attributes set through its descriptor, whatever it was opened
+ *    for (chattr's immutable and append-only need only the owner or
+ *    CAP_FOWNER, and CAP_LINUX_IMMUTABLE): the file rules' setattr on the
+ *    descriptor's path, write too for verity, which makes the file read-only
+ *    for good. A confined root whose rules refuse chmod made a file it may
+ *    read immutable and cleared a log's append-only flag (found by review).
+ *    Neither kernel has a hook of its own for them (6.17's
+ *    inode_file_setattr is the first).
+ *  - A filesystem's administration (subvolumes, snapshots, send, devices,
+ *    quotas, its label): the mount word, as freezing it is.
+ *  - XFS's attributes by handle: the xattrs word, as setxattr(2) is.
  */
-#define FS_IOC_SETFLAGS    0x40086602 /* _IOW('f', 2, long) */
-#define FS_IOC32_SETFLAGS  0x40046602 /* _IOW('f', 2, int) */
-#define FS_IOC_FSSETXATTR  0x401C5820 /* _IOW('X', 32, struct fsxattr) */
+enum ioctl_kind {
+	IOCTL_OTHER,
+	IOCTL_SETATTR,
+	IOCTL_WRITE_SETATTR,
+	IOCTL_FS_ADMIN,
+	IOCTL_XATTR,
+};
 
-static __always_inline bool ioctl_sets_attributes(unsigned int cmd)
+static __always_inline enum ioctl_kind ioctl_kind(unsigned int cmd)
 {
-	return cmd == FS_IOC_SETFLAGS || cmd == FS_IOC32_SETFLAGS || cmd == FS_IOC_FSSETXATTR;
+	switch (IOC_REQUEST(cmd)) {
+	case REQ_FS_SETFLAGS:
+	case REQ_FS_FSSETXATTR:
+	case REQ_FS_SETVERSION:
+	case REQ_EXT4_SETVERSION:
+	case REQ_FS_SET_ENCRYPTION:
+	case REQ_FAT_SET_ATTRIBUTES:
+	case REQ_BTRFS_SUBVOL_SETFLAGS:
+		return IOCTL_SETATTR;
+	case REQ_FS_ENABLE_VERITY:
+		return IOCTL_WRITE_SETATTR;
+	case REQ_BTRFS_SNAP_CREATE:
+	case REQ_BTRFS_RESIZE:
+	case REQ_BTRFS_ADD_DEV:
+	case REQ_BTRFS_RM_DEV:
+	case REQ_BTRFS_BALANCE:
+	case REQ_BTRFS_SUBVOL_CREATE:
+	case REQ_BTRFS_SNAP_DESTROY:
+	case REQ_BTRFS_TREE_SEARCH:
+	case REQ_BTRFS_DEFAULT_SUBVOL:
+	case REQ_BTRFS_SNAP_CREATE_V2:
+	case REQ_BTRFS_SUBVOL_CREATE_V2:
+	case REQ_BTRFS_SCRUB:
+	case REQ_BTRFS_SCRUB_CANCEL:
+	case REQ_BTRFS_BALANCE_V2:
+	case REQ_BTRFS_BALANCE_CTL:
+	case REQ_BTRFS_SET_RECEIVED:
+	case REQ_BTRFS_SEND:
+	case REQ_BTRFS_QUOTA_CTL:
+	case REQ_BTRFS_QGROUP_ASSIGN:
+	case REQ_BTRFS_QGROUP_CREATE:
+	case REQ_BTRFS_QGROUP_LIMIT:
+	case REQ_BTRFS_QUOTA_RESCAN:
+	case REQ_FS_SETFSLABEL:
+	case REQ_BTRFS_DEV_REPLACE:
+	case REQ_BTRFS_SET_FEATURES:
+	case REQ_BTRFS_RM_DEV_V2:
+	case REQ_BTRFS_SNAP_DESTROY_V2:
+	case REQ_BCACHEFS_SUBVOL_CREATE:
+	case REQ_BCACHEFS_SUBVOL_DESTROY:
+		return IOCTL_FS_ADMIN;
+	case REQ_XFS_ATTRMULTI_BY_HANDLE:
+		return IOCTL_XATTR;
+	}
+	return IOCTL_OTHER;
+}
+
+static __always_inline int ioctl_request_check(struct file *file, unsigned int cmd)
+{
+	__u32 classes = CLASS_BIT(ENF_CLASS_SETATTR);
+
+	/* One decision on the path per program: each copy of it costs every start its verification. */
+	switch (ioctl_kind(cmd)) {
+	case IOCTL_WRITE_SETATTR:
+		classes |= CLASS_BIT(ENF_CLASS_WRITE);
+		break;
+	case IOCTL_SETATTR:
+		break;
+	case IOCTL_FS_ADMIN:
+		return baseline_check(ENF_HOOK_BASE_FS_ADMIN, ENF_BASELINE_MOUNT);
+	case IOCTL_XATTR:
+		return baseline_check(ENF_HOOK_BASE_XATTR, ENF_BASELINE_XATTRS);
+	case IOCTL_OTHER:
+		return 0;
+	}
+	return check_path(&file->f_path, classes, ENF_HOOK_FILE_IOCTL);
 }
 
 /*
  * FIOASYNC, FIOSETOWN and SIOCSPGRP arrange a file's signals: its arranger
- * is recorded (domain.bpf.c). Then a file's flags set (the file rules'
- * setattr), a filesystem stopped, input typed.
+ * is recorded (domain.bpf.c). Then a filesystem stopped, input typed,
+ * and the requests ioctl_kind() knows.
  */
 SEC("lsm/file_ioctl")
 int BPF_PROG(enf_base_ioctl, struct file *file, unsigned int cmd, unsigned long arg, int ret)
@@ -518,11 +594,12 @@ int BPF_PROG(enf_base_ioctl, struct file *file, unsigned int cmd, unsigned long 
 		return ret;
 	if (ioctl_arranges_sigio(cmd))
 		return lsm_verdict(enf_sigio_arrange(hook_arg_number(ctx, 0), ENF_SIGIO_ARM));
-	if (ioctl_sets_attributes(cmd))
-		return check_path(&file->f_path, CLASS_BIT(ENF_CLASS_SETATTR), ENF_HOOK_FILE_IOCTL);
 	if (fs_stop_check(cmd))
 		return -EPERM;
-	return tty_inject_check(cmd);
+	ret = tty_inject_check(cmd);
+	if (ret != 0)
+		return ret;
+	return ioctl_request_check(file, cmd);
 }
 
 SEC("lsm/file_ioctl_compat")
@@ -532,11 +609,12 @@ int BPF_PROG(enf_base_ioctl_compat, struct file *file, unsigned int cmd, unsigne
 		return ret;
 	if (ioctl_arranges_sigio(cmd))
 		return lsm_verdict(enf_sigio_arrange(hook_arg_number(ctx, 0), ENF_SIGIO_ARM));
-	if (ioctl_sets_attributes(cmd))
-		return check_path(&file->f_path, CLASS_BIT(ENF_CLASS_SETATTR), ENF_HOOK_FILE_IOCTL);
 	if (fs_stop_check(cmd))
 		return -EPERM;
-	return tty_inject_check(cmd);
+	ret = tty_inject_check(cmd);
+	if (ret != 0)
+		return ret;
+	return ioctl_request_check(file, cmd);
 }
 
 /*

@@ -77,12 +77,14 @@ expect_eq "verifier stats: one line per program plus the total" \
 # 288,231 (2026-12-06), ceilings at about 2%. Secure exec of 'from' binaries, then the refusal of
 # one steered from outside (a tracer, a seccomp listener, a shared fs_struct), core files under
 # 'from' profiles (file_open, path_mknod, path_unlink) and the removal of a protected directory:
-# 294,684 and 292,699 (2026-12-07), ceilings moved to leave about 2% again.
+# 294,684 and 292,699 (2026-12-07), ceilings moved to leave about 2% again. A file's attributes
+# set by ioctl (chattr and the like: setattr on the descriptor's path) put the file decision in
+# the two ioctl programs, about 6,200 each: 306,826 and 300,496 (2026-12-07), ceilings at about 2%.
 # Over it, the lines above name each program's count, and lsm-progs/path.bpf.c says what keeps
 # them low.
 case $ENFORCER_KERNEL in
-bookworm) ceiling=301000 ;;
-trixie) ceiling=299000 ;;
+bookworm) ceiling=313000 ;;
+trixie) ceiling=307000 ;;
 *) ceiling= ;;
 esac
 total=$(sed -n 's/^enforcerd: verifier: all [0-9]* programs: [0-9]* ms to load, \([0-9]*\) instructions processed$/\1/p' \

@@ -51,6 +51,18 @@ for how in flags fsx; do
 		"$(c enf-probe chattr /srv/k/chmodme $how -a)"
 	expect_eq "...and outside the cgroup (control)" ok "$(enf-probe chattr /srv/k/chmodme $how -a)"
 done
+# The other requests that set a file's attributes, by number (tmpfs has none
+# of them: the kernel's answer is ENOTTY; in the cgroup the setattr rule
+# refuses first, and on another file the kernel answers again). A 32-bit
+# task's number differs only in size: FS_IOC32_SETFLAGS from this 64-bit one.
+for req in 0x40046602:FS_IOC32_SETFLAGS 0x40087602:FS_IOC_SETVERSION 0x40047602:FS_IOC32_SETVERSION \
+	0x40086604:EXT4_IOC_SETVERSION 0x800c6613:FS_IOC_SET_ENCRYPTION_POLICY \
+	0x40047211:FAT_IOCTL_SET_ATTRIBUTES 0x4008941a:BTRFS_IOC_SUBVOL_SETFLAGS 0x40806685:FS_IOC_ENABLE_VERITY; do
+	n=${req%%:*} name=${req#*:}
+	expect_eq "setattr: $name on the file" EPERM "$(c enf-probe ioctl /srv/k/chmodme $n)"
+	expect_eq "...outside the cgroup, the kernel's answer (control)" ENOTTY "$(enf-probe ioctl /srv/k/chmodme $n)"
+	expect_eq "...in the cgroup on another file (control)" ENOTTY "$(c enf-probe ioctl /srv/k/other $n)"
+done
 if wait_for_log '"hook":"file_ioctl".*"path":"/srv/k/chmodme".*"access":"setattr"'; then
 	pass "chattr logged: file_ioctl, the path, setattr"
 else

@@ -150,6 +150,25 @@ expect_eq "FITHAW outside the cgroup gets past the capability check: nothing is 
 expect_eq "the shutdown ioctl (FS_IOC_SHUTDOWN)" EPERM "$(c enf-baseline fs-stop shutdown $T)"
 expect_eq "...outside the cgroup: the filesystem has no such ioctl (control)" ENOTTY \
 	"$(enf-baseline fs-stop shutdown $T)"
+# A filesystem's administration by ioctl: btrfs (and bcachefs) subvolumes and
+# snapshots made and removed, send and tree search (which read files with no
+# open), the label. By number, on $T's tmpfs, which has none of them: the
+# kernel's answer outside the cgroup (ENOTTY), EPERM in it. The requests beside
+# them (START_SYNC shares SUBVOL_CREATE_V2's number, reading; FICLONE shares
+# the type) get the kernel's answer in the cgroup too.
+for req in 0x5000940f:BTRFS_IOC_SNAP_DESTROY 0x5000943f:BTRFS_IOC_SNAP_DESTROY_V2 \
+	0x5000940e:BTRFS_IOC_SUBVOL_CREATE 0x50009417:BTRFS_IOC_SNAP_CREATE_V2 0x40489426:BTRFS_IOC_SEND \
+	0xd0009411:BTRFS_IOC_TREE_SEARCH 0xc0709411:BTRFS_IOC_TREE_SEARCH_V2 0x40089413:BTRFS_IOC_DEFAULT_SUBVOL \
+	0xc0c09425:BTRFS_IOC_SET_RECEIVED_SUBVOL_32 0x50009403:BTRFS_IOC_RESIZE 0x41009432:FS_IOC_SETFSLABEL \
+	0x4020bc11:BCH_IOCTL_SUBVOLUME_DESTROY; do
+	n=${req%%:*} name=${req#*:}
+	expect_eq "$name" EPERM "$(c enf-probe ioctl $T $n)"
+	expect_eq "...outside the cgroup, the kernel's answer (control)" ENOTTY "$(enf-probe ioctl $T $n)"
+done
+expect_eq "BTRFS_IOC_START_SYNC (control: the same number as SUBVOL_CREATE_V2, reading)" ENOTTY \
+	"$(c enf-probe ioctl $T 0x80089418)"
+echo x >$T/open/clone
+expect_eq "FICLONE (control: btrfs's type, a file's own request)" EBADF "$(c enf-probe ioctl $T/open/clone 0x40049409)"
 # /dev/mapper/control suspends or remaps any device-mapper volume: refused by its number, under
 # any name, even for reading (its ioctls need no more).
 mknod $T/dm-control c 10 236
@@ -290,7 +309,7 @@ kx=$(enf-baseline kexec-file $T/junk.ko)
 [ "$kx" != EPERM ] && pass "kexec_file_load outside the cgroup reaches the loader (control: $kx)" ||
 	fail "kexec_file_load outside the cgroup: $kx"
 
-for h in mount umount move-mount pivot-root mount-api mount-setattr swap fs-stop dm-control userns setns helper-write kernel-load io-uring; do
+for h in mount umount move-mount pivot-root mount-api mount-setattr swap fs-stop fs-admin dm-control userns setns helper-write kernel-load io-uring; do
 	wait_for_log "\"hook\":\"baseline:$h\"" || true
 	expect_contains "a deny event for baseline:$h" '"verdict":"deny","reason":"baseline"' \
 		"$(grep "\"hook\":\"baseline:$h\"" "$AUDIT_LOG" | head -n 1)"
@@ -309,6 +328,7 @@ expect_eq "opted out: mount_setattr" ok "$(in_cgroup $CG/t70m enf-baseline mount
 expect_eq "opted out: swapon gets past the capability check" EINVAL "$(in_cgroup $CG/t70m enf-baseline swapon $T/swapfile)"
 expect_eq "opted out: FIFREEZE gets past it too" EOPNOTSUPP "$(in_cgroup $CG/t70m enf-baseline fs-stop freeze $T)"
 expect_eq "opted out: FITHAW too" EINVAL "$(in_cgroup $CG/t70m enf-baseline fs-stop thaw $T)"
+expect_eq "opted out: BTRFS_IOC_SNAP_DESTROY gets the kernel's answer" ENOTTY "$(in_cgroup $CG/t70m enf-probe ioctl $T 0x5000940f)"
 expect_eq "opted out: device-mapper's control device gets the kernel's answer" "$dm" \
 	"$(in_cgroup $CG/t70m enf-probe open $T/dm-control r)"
 enf-baseline reconfigure $T/mnt-ro ro >/dev/null

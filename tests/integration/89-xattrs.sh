@@ -98,6 +98,16 @@ expect_eq "user.* in the cgroup (control: not refused)" $user_xattr "$(c enf-bas
 expect_eq "user.overlay.* in the cgroup (a userxattr overlay's own names)" EPERM \
 	"$(c enf-baseline setxattr $T/file user.overlay.opaque y)"
 
+# XFS sets and removes any inode's attributes by handle (ATTRMULTI_BY_HANDLE:
+# security.capability, ACLs), past inode_setxattr. By number, on tmpfs, which
+# has no such request: the kernel's answer outside the cgroup; the 32-bit
+# task's number differs only in size.
+for n in 0x4048587b 0x4024587b; do
+	expect_eq "XFS_IOC_ATTRMULTI_BY_HANDLE ($n)" EPERM "$(c enf-probe ioctl $T $n)"
+	expect_eq "...outside the cgroup, the kernel's answer (control)" ENOTTY "$(enf-probe ioctl $T $n)"
+	expect_eq "...the opted-out profile: the kernel's answer" ENOTTY "$(in_cgroup $CG/xattropt enf-probe ioctl $T $n)"
+done
+
 # The opt-out: allowed and logged.
 expect_eq "the opted-out profile gives file capabilities" ok \
 	"$(in_cgroup $CG/xattropt enf-baseline setxattr $T/prog security.capability fcap)"
