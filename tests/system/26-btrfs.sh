@@ -97,6 +97,19 @@ expect_eq "...no copy" no "$([ -e $B/copy ] && echo yes || echo no)"
 expect_exit "btrfs subvolume snapshot outside the cgroup (control)" 0 btrfs -q subvolume snapshot $B/data $B/copy
 btrfs -q subvolume delete $B/copy >/dev/null
 
+# Without any capability: a user makes subvolumes where it may write, and
+# snapshots of its own, which the kernel checks by permissions alone.
+mkdir $B/pub
+chown 65534:65534 $B/pub
+btrfs -q subvolume create $B/pub/mine >/dev/null
+chown 65534:65534 $B/pub/mine
+echo mine >$B/pub/mine/f
+nob=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+expect_exit "as nobody in the cgroup: a snapshot of its own subvolume" 1 c "${nob[@]}" btrfs -q subvolume snapshot $B/pub/mine $B/pub/copy
+expect_exit "...outside the cgroup (control)" 0 "${nob[@]}" btrfs -q subvolume snapshot $B/pub/mine $B/pub/copy
+expect_exit "as nobody in the cgroup: a new subvolume" 1 c "${nob[@]}" btrfs -q subvolume create $B/pub/new
+expect_exit "...outside the cgroup (control)" 0 "${nob[@]}" btrfs -q subvolume create $B/pub/new
+
 # A read-only subvolume made writable: setattr on its path.
 expect_exit "btrfs property set ro false in the cgroup" 1 c btrfs property set $B/ro ro false
 expect_eq "...still read-only" "ro=true" "$(btrfs property get $B/ro ro)"
