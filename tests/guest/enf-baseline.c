@@ -29,6 +29,9 @@
  *                             to 1 s (it is killed once it has used that), setpriority(2)
  *                             to nice 19, sched_setscheduler(2) to SCHED_IDLE, ioprio_set(2)
  *                             to the idle class, sched_setaffinity(2) to CPU 0
+ *   ioctl32 PATH REQUEST      open PATH for reading and ask ioctl REQUEST (0x... for hex) as a
+ *                             32-bit task does (int 0x80: compat_sys_ioctl, decided at
+ *                             file_ioctl_compat), a zeroed page below 4 GiB its argument
  *   fs-stop freeze|thaw|shutdown DIR
  *                             FIFREEZE, FITHAW, or the shutdown ioctl (FS_IOC_SHUTDOWN,
  *                             flag NOLOGFLUSH), on DIR's filesystem
@@ -194,6 +197,20 @@ static char *low_copy(const char *s)
 		return NULL;
 	snprintf(low, 4096, "%s", s);
 	return low;
+}
+
+static int do_ioctl32(const char *path, const char *request)
+{
+	unsigned long req = strtoul(request, NULL, 0);
+	char *low = low_copy("");
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	long r;
+
+	if (!low || fd < 0)
+		return report(errno);
+	r = ia32_syscall3(IA32_NR_IOCTL, fd, (long)req, (long)low);
+	close(fd);
+	return report(r < 0 ? (int)-r : 0);
 }
 
 static int do_write(const char *path, const char *text)
@@ -834,6 +851,8 @@ int main(int argc, char **argv)
 		return do_swapon(argv[2], argc == 4);
 	if (argc == 4 && strcmp(argv[1], "perf") == 0)
 		return do_perf(argv[2], argv[3]);
+	if (argc == 4 && strcmp(argv[1], "ioctl32") == 0)
+		return do_ioctl32(argv[2], argv[3]);
 	if (argc == 4 && strcmp(argv[1], "fs-stop") == 0)
 		return do_fs_stop(argv[2], argv[3]);
 	if (argc == 3 && strcmp(argv[1], "sigio-stop") == 0)
@@ -927,7 +946,7 @@ int main(int argc, char **argv)
 		"       | tmpfs|remount-ro|umount|fsmount|finit-module|kexec-file PATH | fsopen-create FSTYPE\n"
 		"       | bind|move-mount|move-mount-attached SRC DST | write PATH TEXT | pivot-root ROOT NEW OLD\n"
 		"       | reconfigure|mount-setattr|mount-setattr-hi DIR ro|rw | setns PID TYPE | setns-fd FD\n"
-		"       | swapon FILE [ia32] | swapoff FILE | kill PID SIG | perf PID CPU\n"
+		"       | swapon FILE [ia32] | swapoff FILE | kill PID SIG | perf PID CPU | ioctl32 PATH REQUEST\n"
 		"       | task-set rlimit-cpu|nice|sched|ioprio|affinity PID | inotify-hog DIR N SECONDS\n"
 		"       | send-as SOCKET PID|self UID GID TEXT\n"
 		"       | request-key TYPE DESC CALLOUT|- | request-key-hi TYPE DESC CALLOUT | held-key TYPE DESC\n"

@@ -32,8 +32,9 @@
  *   enf-probe link OLD NEW          link(2)
  *   enf-probe symlink TARGET NEW    symlink(2)
  *   enf-probe chmod PATH            chmod 0640
- *   enf-probe ioctl PATH REQUEST    open PATH for reading only and ask ioctl REQUEST (a number,
- *                                   0x... for hex) with a zeroed 8 KiB argument
+ *   enf-probe ioctl PATH REQUEST... open PATH for reading only and ask each ioctl REQUEST (a
+ *                                   number, 0x... for hex) with a zeroed 8 KiB argument: one
+ *                                   word per request, on one line
  *   enf-probe chattr PATH flags|fsx +i|-i|+a|-a
  *                                   open PATH for reading only and set or clear its
  *                                   immutable or append-only flag, as chattr(1) does:
@@ -286,18 +287,26 @@ static int do_chattr(const char *path, const char *how, const char *change)
 	return report(err);
 }
 
-/* Any request by its number: the engine decides by the number alone, before the filesystem's handler. */
-static int do_ioctl(const char *path, const char *request)
+/*
+ * Requests by their numbers: the engine decides by the number alone, before
+ * the filesystem's handler. One process for many, as a test asks dozens.
+ */
+static int do_ioctl(const char *path, char **requests, int n)
 {
 	static char arg[8192];
-	unsigned long req = strtoul(request, NULL, 0);
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), err;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), failed = 0;
 
 	if (fd < 0)
 		return report(errno);
-	err = ioctl(fd, req, arg) < 0 ? errno : 0;
+	for (int i = 0; i < n; i++) {
+		int err = ioctl(fd, strtoul(requests[i], NULL, 0), arg) < 0 ? errno : 0;
+
+		printf("%s%s", i ? " " : "", err ? errno_name(err) : "ok");
+		failed |= err != 0;
+	}
+	printf("\n");
 	close(fd);
-	return report(err);
+	return failed;
 }
 
 /* A binary run by its descriptor after its name was removed: a file with no links. */
@@ -907,8 +916,7 @@ int main(int argc, char **argv)
 			return do_dgram(a, b);
 		if (strcmp(op, "handle-save") == 0)
 			return do_handle_save(a, b);
-		if (strcmp(op, "ioctl") == 0)
-			return do_ioctl(a, b);
+
 	}
 	if (argc == 6 && strcmp(argv[1], "mknod") == 0 && (argv[3][0] == 'b' || argv[3][0] == 'c') && !argv[3][1]) {
 		mode_t type = argv[3][0] == 'b' ? S_IFBLK : S_IFCHR;
@@ -916,6 +924,8 @@ int main(int argc, char **argv)
 
 		return report(mknod(argv[2], type | 0600, dev) < 0 ? errno : 0);
 	}
+	if (argc >= 4 && strcmp(argv[1], "ioctl") == 0)
+		return do_ioctl(argv[2], argv + 3, argc - 3);
 	if (argc == 5 && strcmp(argv[1], "chattr") == 0 && (!strcmp(argv[3], "flags") || !strcmp(argv[3], "fsx")) &&
 	    (argv[4][0] == '+' || argv[4][0] == '-') && (argv[4][1] == 'i' || argv[4][1] == 'a') && !argv[4][2])
 		return do_chattr(argv[2], argv[3], argv[4]);
@@ -925,7 +935,7 @@ int main(int argc, char **argv)
 		return do_setinterp(argv[2], argv[3], argv[4]);
 	fprintf(stderr, "usage: enf-probe exec PATH [ARGS...] | execfd|execpath|execmemfd PATH | open PATH r|w|a|t|3\n"
 		"       | create|mkdir|rmdir|unlink|chmod|truncate|prctl-exe|mmapx|mprotectx|mmapr PATH\n"
-		"       | rename|link|symlink|exchange A B | ioctl PATH REQUEST | memfd-run PATH LOADER [ARGS...] | setinterp SRC DST INTERP\n"
+		"       | rename|link|symlink|exchange A B | ioctl PATH REQUEST... | memfd-run PATH LOADER [ARGS...] | setinterp SRC DST INTERP\n"
 		"       | opentree DIR NAME | dgram PATH TEXT | prctl-argstart\n"
 		"       | handle-save PATH FILE | handle DIR FILE r|path|reopen|exec|link NEW\n"
 		"       | mknod PATH b|c MAJOR MINOR | chattr PATH flags|fsx +i|-i|+a|-a\n");

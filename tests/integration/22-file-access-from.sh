@@ -8,7 +8,7 @@
 . /enforcer/tests/integration/lib/lib.sh
 
 mkdir -p /srv/k/dir /srv/k/dir2 /srv/app /srv/pub
-for f in chmodme keep tmp nolink other; do echo x >/srv/k/$f; done
+for f in chmodme keep tmp nolink other nowrite; do echo x >/srv/k/$f; done
 echo key >/srv/app/key
 echo other >/srv/app/other
 echo cfg >/srv/pub/cfg
@@ -23,6 +23,7 @@ compile_and_load kinds '{"name":"kinds","mode":"enforce",
   {"action":"deny","path":"/bin/busybox","from":["/opt/t/bin/reader"]}]},
  "file":{"default":"allow","rules":[
   {"action":"deny","path":"/srv/k/chmodme","access":["setattr"]},
+  {"action":"deny","path":"/srv/k/nowrite","access":["write"]},
   {"action":"deny","path":"/srv/k/keep","access":["delete"]},
   {"action":"deny","path":"/srv/k/dir","access":["delete"]},
   {"action":"deny","path":"/srv/k/nolink","access":["link"]},
@@ -55,14 +56,24 @@ done
 # of them: the kernel's answer is ENOTTY; in the cgroup the setattr rule
 # refuses first, and on another file the kernel answers again). A 32-bit
 # task's number differs only in size: FS_IOC32_SETFLAGS from this 64-bit one.
-for req in 0x40046602:FS_IOC32_SETFLAGS 0x40087602:FS_IOC_SETVERSION 0x40047602:FS_IOC32_SETVERSION \
-	0x40086604:EXT4_IOC_SETVERSION 0x800c6613:FS_IOC_SET_ENCRYPTION_POLICY \
-	0x40047211:FAT_IOCTL_SET_ATTRIBUTES 0x4008941a:BTRFS_IOC_SUBVOL_SETFLAGS 0x40806685:FS_IOC_ENABLE_VERITY; do
-	n=${req%%:*} name=${req#*:}
-	expect_eq "setattr: $name on the file" EPERM "$(c enf-probe ioctl /srv/k/chmodme $n)"
-	expect_eq "...outside the cgroup, the kernel's answer (control)" ENOTTY "$(enf-probe ioctl /srv/k/chmodme $n)"
-	expect_eq "...in the cgroup on another file (control)" ENOTTY "$(c enf-probe ioctl /srv/k/other $n)"
-done
+attr_requests="0x40046602:FS_IOC32_SETFLAGS 0x40087602:FS_IOC_SETVERSION 0x40047602:FS_IOC32_SETVERSION
+	0x40086604:EXT4_IOC_SETVERSION 0x800c6613:FS_IOC_SET_ENCRYPTION_POLICY 0x6609:EXT4_IOC_MIGRATE
+	0x40047211:FAT_IOCTL_SET_ATTRIBUTES 0x4008941a:BTRFS_IOC_SUBVOL_SETFLAGS 0x4004f50d:F2FS_IOC_SET_PIN_FILE
+	0x8008f512:F2FS_IOC_RELEASE_COMPRESS_BLOCKS 0x8008f513:F2FS_IOC_RESERVE_COMPRESS_BLOCKS
+	0x40806685:FS_IOC_ENABLE_VERITY"
+nums=$(for r in $attr_requests; do printf '%s ' ${r%%:*}; done)
+names=$(for r in $attr_requests; do printf '%s ' ${r#*:}; done)
+expect_each EPERM "setattr on the file" "$names" "$(c enf-probe ioctl /srv/k/chmodme $nums)"
+expect_each ENOTTY "outside the cgroup, the kernel's answer (control)" "$names" "$(enf-probe ioctl /srv/k/chmodme $nums)"
+expect_each ENOTTY "in the cgroup on another file (control)" "$names" "$(c enf-probe ioctl /srv/k/other $nums)"
+# Verity makes the file read-only for good: write is asked too (a file whose
+# write alone is denied), not for chattr's flags there.
+expect_eq "write: FS_IOC_ENABLE_VERITY on a file whose write is denied" EPERM "$(c enf-probe ioctl /srv/k/nowrite 0x40806685)"
+expect_eq "...chattr's flags there (control: setattr is allowed)" ok "$(c enf-probe chattr /srv/k/nowrite flags -a)"
+# A 32-bit task asks file_ioctl_compat, with its own numbers.
+expect_eq "setattr: FS_IOC32_SETFLAGS from a 32-bit task" EPERM "$(c enf-baseline ioctl32 /srv/k/chmodme 0x40046602)"
+expect_eq "...outside the cgroup (control: the kernel sets the flags)" ok "$(enf-baseline ioctl32 /srv/k/chmodme 0x40046602)"
+expect_eq "...on another file in the cgroup (control)" ok "$(c enf-baseline ioctl32 /srv/k/other 0x40046602)"
 if wait_for_log '"hook":"file_ioctl".*"path":"/srv/k/chmodme".*"access":"setattr"'; then
 	pass "chattr logged: file_ioctl, the path, setattr"
 else

@@ -156,15 +156,31 @@ expect_eq "...outside the cgroup: the filesystem has no such ioctl (control)" EN
 # kernel's answer outside the cgroup (ENOTTY), EPERM in it. The requests beside
 # them (START_SYNC shares SUBVOL_CREATE_V2's number, reading; FICLONE shares
 # the type) get the kernel's answer in the cgroup too.
-for req in 0x5000940f:BTRFS_IOC_SNAP_DESTROY 0x5000943f:BTRFS_IOC_SNAP_DESTROY_V2 \
-	0x5000940e:BTRFS_IOC_SUBVOL_CREATE 0x50009417:BTRFS_IOC_SNAP_CREATE_V2 0x40489426:BTRFS_IOC_SEND \
-	0xd0009411:BTRFS_IOC_TREE_SEARCH 0xc0709411:BTRFS_IOC_TREE_SEARCH_V2 0x40089413:BTRFS_IOC_DEFAULT_SUBVOL \
-	0xc0c09425:BTRFS_IOC_SET_RECEIVED_SUBVOL_32 0x50009403:BTRFS_IOC_RESIZE 0x41009432:FS_IOC_SETFSLABEL \
-	0x4020bc11:BCH_IOCTL_SUBVOLUME_DESTROY; do
-	n=${req%%:*} name=${req#*:}
-	expect_eq "$name" EPERM "$(c enf-probe ioctl $T $n)"
-	expect_eq "...outside the cgroup, the kernel's answer (control)" ENOTTY "$(enf-probe ioctl $T $n)"
-done
+admin_requests="0x50009401:BTRFS_IOC_SNAP_CREATE 0x50009403:BTRFS_IOC_RESIZE 0x5000940a:BTRFS_IOC_ADD_DEV
+	0x5000940b:BTRFS_IOC_RM_DEV 0x5000940e:BTRFS_IOC_SUBVOL_CREATE 0x5000940f:BTRFS_IOC_SNAP_DESTROY
+	0xd0009411:BTRFS_IOC_TREE_SEARCH 0xc0709411:BTRFS_IOC_TREE_SEARCH_V2 0x40089413:BTRFS_IOC_DEFAULT_SUBVOL
+	0x50009417:BTRFS_IOC_SNAP_CREATE_V2 0x50009418:BTRFS_IOC_SUBVOL_CREATE_V2 0xc400941b:BTRFS_IOC_SCRUB
+	0x941c:BTRFS_IOC_SCRUB_CANCEL 0xc4009420:BTRFS_IOC_BALANCE_V2 0x40049421:BTRFS_IOC_BALANCE_CTL
+	0xc0c89425:BTRFS_IOC_SET_RECEIVED_SUBVOL 0xc0c09425:BTRFS_IOC_SET_RECEIVED_SUBVOL_32 0x40489426:BTRFS_IOC_SEND
+	0xc0109428:BTRFS_IOC_QUOTA_CTL 0x40189429:BTRFS_IOC_QGROUP_ASSIGN 0x4010942a:BTRFS_IOC_QGROUP_CREATE
+	0x8030942b:BTRFS_IOC_QGROUP_LIMIT 0x4040942c:BTRFS_IOC_QUOTA_RESCAN 0x41009432:FS_IOC_SETFSLABEL
+	0xca289435:BTRFS_IOC_DEV_REPLACE 0x40309439:BTRFS_IOC_SET_FEATURES 0x5000943a:BTRFS_IOC_RM_DEV_V2
+	0x5000943f:BTRFS_IOC_SNAP_DESTROY_V2 0x4008662c:EXT4_IOC_SETFSUUID 0x40086607:EXT4_IOC_GROUP_EXTEND
+	0x40286608:EXT4_IOC_GROUP_ADD 0x40086610:EXT4_IOC_RESIZE_FS 0xc0406619:FS_IOC_REMOVE_ENCRYPTION_KEY_ALL_USERS
+	0x4010586e:XFS_IOC_FSGROWFSDATA 0x4008586f:XFS_IOC_FSGROWFSLOG 0x40105870:XFS_IOC_FSGROWFSRT
+	0xc0105872:XFS_IOC_SET_RESBLKS 0x4004f506:F2FS_IOC_GARBAGE_COLLECT 0xf507:F2FS_IOC_WRITE_CHECKPOINT
+	0xc010f508:F2FS_IOC_DEFRAGMENT 0x4008f50a:F2FS_IOC_FLUSH_DEVICE 0x4018f50b:F2FS_IOC_GARBAGE_COLLECT_RANGE
+	0x4008f510:F2FS_IOC_RESIZE_FS 0x4010bc04:BCH_IOCTL_DISK_ADD 0x4010bc05:BCH_IOCTL_DISK_REMOVE
+	0x4010bc06:BCH_IOCTL_DISK_ONLINE 0x4010bc07:BCH_IOCTL_DISK_OFFLINE 0x4010bc08:BCH_IOCTL_DISK_SET_STATE
+	0x4070bc0a:BCH_IOCTL_DATA 0x4018bc0e:BCH_IOCTL_DISK_RESIZE 0x4018bc0f:BCH_IOCTL_DISK_RESIZE_JOURNAL
+	0x4020bc10:BCH_IOCTL_SUBVOLUME_CREATE 0x4020bc11:BCH_IOCTL_SUBVOLUME_DESTROY 0x4010bc14:BCH_IOCTL_FSCK_ONLINE
+	0x8008bc40:BCHFS_IOC_REINHERIT_ATTRS"
+nums=$(for r in $admin_requests; do printf '%s ' ${r%%:*}; done)
+names=$(for r in $admin_requests; do printf '%s ' ${r#*:}; done)
+expect_each EPERM "refused in the cgroup" "$names" "$(c enf-probe ioctl $T $nums)"
+expect_each ENOTTY "outside the cgroup, the kernel's answer (control)" "$names" "$(enf-probe ioctl $T $nums)"
+expect_eq "BTRFS_IOC_SNAP_DESTROY from a 32-bit task (file_ioctl_compat)" EPERM "$(c enf-baseline ioctl32 $T 0x5000940f)"
+expect_eq "...outside the cgroup, the kernel's answer (control)" ENOTTY "$(enf-baseline ioctl32 $T 0x5000940f)"
 expect_eq "BTRFS_IOC_START_SYNC (control: the same number as SUBVOL_CREATE_V2, reading)" ENOTTY \
 	"$(c enf-probe ioctl $T 0x80089418)"
 echo x >$T/open/clone
@@ -328,7 +344,7 @@ expect_eq "opted out: mount_setattr" ok "$(in_cgroup $CG/t70m enf-baseline mount
 expect_eq "opted out: swapon gets past the capability check" EINVAL "$(in_cgroup $CG/t70m enf-baseline swapon $T/swapfile)"
 expect_eq "opted out: FIFREEZE gets past it too" EOPNOTSUPP "$(in_cgroup $CG/t70m enf-baseline fs-stop freeze $T)"
 expect_eq "opted out: FITHAW too" EINVAL "$(in_cgroup $CG/t70m enf-baseline fs-stop thaw $T)"
-expect_eq "opted out: BTRFS_IOC_SNAP_DESTROY gets the kernel's answer" ENOTTY "$(in_cgroup $CG/t70m enf-probe ioctl $T 0x5000940f)"
+expect_each ENOTTY "opted out: the kernel's answer" "$names" "$(in_cgroup $CG/t70m enf-probe ioctl $T $nums)"
 expect_eq "opted out: device-mapper's control device gets the kernel's answer" "$dm" \
 	"$(in_cgroup $CG/t70m enf-probe open $T/dm-control r)"
 enf-baseline reconfigure $T/mnt-ro ro >/dev/null

@@ -101,6 +101,18 @@ install_program() {
 	chmod 755 "$1"
 }
 
+# expect_each WANT LABEL NAMES WORDS: one check per name, NAMES and WORDS
+# (enf-probe ioctl's line: one word per request) taken in step; a missing
+# word fails its name.
+expect_each() {
+	_want=$1 _label=$2 _words=$4
+	for _name in $3; do
+		_got=${_words%% *}
+		[ "$_words" = "${_words#* }" ] && _words= || _words=${_words#* }
+		expect_eq "$_name: $_label" "$_want" "$_got"
+	done
+}
+
 # wait_for_log PATTERN: the audit log is written asynchronously by the daemon.
 wait_for_log() {
 	i=0
