@@ -90,6 +90,9 @@ int read_file_all(const char *path, size_t max, char **ret_buf, size_t *ret_len)
 
 /* Write via a temporary file in the same directory, fsync, rename, fsync dir. 0 or -errno. */
 int write_file_atomic(const char *path, const void *buf, size_t len, int mode);
+/* The same, the file's bytes given as parts written one after the other. */
+int write_file_atomic_parts(const char *path, const struct iovec *parts, size_t n_parts, int mode);
+
 /*
  * v in decimal, written so that it ends just before end (no NUL): returns
  * where it starts. Room for its digits before end is the caller's (20 for
@@ -97,9 +100,6 @@ int write_file_atomic(const char *path, const void *buf, size_t len, int mode);
  * the rest of the work.
  */
 char *decimal_before(char *end, uint64_t v);
-
-/* The same, the file's bytes given as parts written one after the other. */
-int write_file_atomic_parts(const char *path, const struct iovec *parts, size_t n_parts, int mode);
 
 /*
  * snprintf for messages and paths that may be cut short on purpose (a

@@ -64,7 +64,6 @@ static bool is_identifier(const char *k)
 	return true;
 }
 
-/* Key paths are printed, never parsed back: odd keys are quoted and cut. */
 /*
  * Appends the pieces to c->path, cut short as snprintf() would cut them.
  * Every key and element of a profile pushes here (10,000 rules: 50,000
@@ -83,6 +82,7 @@ static void path_append(struct parse_ctx *c, size_t at, const char *const *piece
 	c->path[at] = '\0';
 }
 
+/* Key paths are printed, never parsed back: odd keys are quoted and cut. */
 size_t parse_path_push_key(struct parse_ctx *c, const char *key)
 {
 	size_t old = strlen(c->path);

@@ -203,10 +203,13 @@ static int do_ioctl32(const char *path, const char *request)
 {
 	unsigned long req = strtoul(request, NULL, 0);
 	char *low = low_copy("");
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	int fd;
 	long r;
 
-	if (!low || fd < 0)
+	if (!low)
+		return report(errno);
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
 		return report(errno);
 	r = ia32_syscall3(IA32_NR_IOCTL, fd, (long)req, (long)low);
 	close(fd);

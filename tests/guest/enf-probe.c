@@ -916,7 +916,6 @@ int main(int argc, char **argv)
 			return do_dgram(a, b);
 		if (strcmp(op, "handle-save") == 0)
 			return do_handle_save(a, b);
-
 	}
 	if (argc == 6 && strcmp(argv[1], "mknod") == 0 && (argv[3][0] == 'b' || argv[3][0] == 'c') && !argv[3][1]) {
 		mode_t type = argv[3][0] == 'b' ? S_IFBLK : S_IFCHR;
