@@ -192,7 +192,7 @@ $(OUT)/tests/guest/empty_lsm.skel.h: $(OUT)/tests/guest/bpf/empty_lsm.bpf.o
 
 $(OUT)/tests/guest/enf-empty-lsm: $(OUT)/tests/guest/empty_lsm.skel.h
 $(OUT)/tests/guest/enf-empty-lsm: CFLAGS += -I$(OUT)/tests/guest
-$(OUT)/tests/guest/enf-empty-lsm $(OUT)/tests/guest/enf-progstats: GUEST_LDLIBS := $(shell $(PKG_CONFIG) --static --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
+$(OUT)/tests/guest/enf-empty-lsm $(OUT)/tests/guest/enf-progstats $(OUT)/tests/guest/enf-reset-pins: GUEST_LDLIBS := $(shell $(PKG_CONFIG) --static --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
 
 # ---- fuzzing: libFuzzer + ASan + UBSan (tests/fuzz/run.sh builds and runs these) ----
 # One target per input a damaged disk, a bad tool or a local user can shape:

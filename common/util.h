@@ -75,6 +75,18 @@ static inline uint64_t fnv1a64(uint64_t h, const void *buf, size_t n)
 }
 
 /*
+ * Which build a BPF object is: FNV-1a over its ELF bytes, never 0 (0 in
+ * the pinned settings means "no build recorded"). enforcerd records it for
+ * the programs it pins; the test guest compares a pin directory with it.
+ */
+static inline uint64_t bpf_object_build_id(const void *elf, size_t n)
+{
+	uint64_t h = fnv1a64(FNV1A64_OFFSET, elf, n);
+
+	return h ? h : 1;
+}
+
+/*
  * Open path for appending (created 0666 less the umask if missing): the fd,
  * or -errno. Only a regular file of one name reached without a symlink in
  * its last component: -ELOOP for a symlink, -EINVAL for a FIFO, socket or

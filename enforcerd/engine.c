@@ -594,10 +594,9 @@ int engine_write_config(struct engine *e)
 static __u64 object_id(void)
 {
 	size_t n = 0;
-	const unsigned char *p = enforcer_bpf__elf_bytes(&n);
-	__u64 h = fnv1a64(FNV1A64_OFFSET, p, n);
+	const void *elf = enforcer_bpf__elf_bytes(&n);
 
-	return h ? h : 1;
+	return bpf_object_build_id(elf, n);
 }
 
 /*

@@ -3,7 +3,9 @@
 #
 # The first vertical slice: policyc compiles an exec profile, enforcerd loads
 # it, enforcerctl attaches it to a cgroup; exec of the denied binary fails
-# with EPERM inside the cgroup and nowhere else, and is logged.
+# with EPERM inside the cgroup and nowhere else, and is logged. Its daemon
+# loads every program itself (the verifier's counts below).
+# enforcer-test: fresh
 . /enforcer/tests/integration/lib/lib.sh
 
 install_program /usr/bin/wget
