@@ -224,6 +224,50 @@ int BPF_PROG(enf_base_pivotroot, const struct path *old_path, const struct path 
 }
 
 /*
+ * Disk quotas administered, the mount word's as btrfs's qgroups are
+ * (file_ioctl, below): quotactl(2) and quotactl_fd(2) turn a filesystem's
+ * quota enforcement off or on (Q_QUOTAOFF lets every tenant of ext4 or
+ * XFS fill it), set a user's or group's limits (another service's limit
+ * set to nothing fails its writes) and grace times, and remove XFS's quota
+ * records. They ask CAP_SYS_ADMIN and then this hook, whose command is the
+ * request without its type. What reads or syncs stays allowed (the
+ * kernel lets a user read its own usage); any other command, one a later
+ * kernel adds among them, is refused. The hook runs only on a filesystem
+ * with quota support.
+ */
+#define Q_SYNC          0x800001
+#define Q_GETFMT        0x800004
+#define Q_GETINFO       0x800005
+#define Q_GETQUOTA      0x800007
+#define Q_GETNEXTQUOTA  0x800009
+#define Q_XGETQUOTA     0x5803 /* XQM_CMD(3): ('X' << 8) + 3 */
+#define Q_XGETQSTAT     0x5805
+#define Q_XQUOTASYNC    0x5807
+#define Q_XGETQSTATV    0x5808
+#define Q_XGETNEXTQUOTA 0x5809
+
+SEC("lsm/quotactl")
+int BPF_PROG(enf_base_quotactl, int cmd, int type, int id, const struct super_block *sb, int ret)
+{
+	if (ret != 0)
+		return ret;
+	switch (cmd) {
+	case Q_SYNC:
+	case Q_GETFMT:
+	case Q_GETINFO:
+	case Q_GETQUOTA:
+	case Q_GETNEXTQUOTA:
+	case Q_XGETQUOTA:
+	case Q_XGETQSTAT:
+	case Q_XQUOTASYNC:
+	case Q_XGETQSTATV:
+	case Q_XGETNEXTQUOTA:
+		return 0;
+	}
+	return baseline_check(ENF_HOOK_BASE_FS_ADMIN, ENF_BASELINE_MOUNT);
+}
+
+/*
  * The mount syscalls without an LSM hook of their own:
  *  - mount_setattr(2) changes the flags of mounts the task sees: it clears
  *    MOUNT_ATTR_RDONLY, NOSUID, NOEXEC or NODEV from a mount made to

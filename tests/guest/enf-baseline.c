@@ -32,6 +32,12 @@
  *   ioctl32 PATH REQUEST      open PATH for reading and ask ioctl REQUEST (0x... for hex) as a
  *                             32-bit task does (int 0x80: compat_sys_ioctl, decided at
  *                             file_ioctl_compat), a zeroed page below 4 GiB its argument
+ *   quotactl PATH sync|getinfo|getquota|setquota|setinfo|quotaoff|quotaon
+ *                             a user-quota request to PATH's filesystem: quotactl(2) when
+ *                             PATH is a block device, else quotactl_fd(2) on PATH; getquota
+ *                             and setquota (block limits of 1 GiB) for uid 65534, setinfo a
+ *                             block grace of an hour, quotaon the journalled format (ext4's
+ *                             quota feature: its hidden quota files)
  *   fs-stop freeze|thaw|shutdown DIR
  *                             FIFREEZE, FITHAW, or the shutdown ioctl (FS_IOC_SHUTDOWN,
  *                             flag NOLOGFLUSH), on DIR's filesystem
@@ -103,6 +109,7 @@
 #include <sys/mman.h>
 #include <linux/kd.h>
 #include <linux/perf_event.h>
+#include <linux/quota.h>
 #include <sys/inotify.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -163,7 +170,7 @@ static int report(int err)
 		{ ENOKEY, "ENOKEY" }, { EKEYREJECTED, "EKEYREJECTED" }, { EFAULT, "EFAULT" },
 		{ EKEYEXPIRED, "EKEYEXPIRED" }, { EDQUOT, "EDQUOT" }, { ENODATA, "ENODATA" },
 		{ EOPNOTSUPP, "EOPNOTSUPP" }, { EROFS, "EROFS" }, { EAGAIN, "EAGAIN" }, { EIO, "EIO" },
-		{ ENXIO, "ENXIO" }, { ENODEV, "ENODEV" }, { ENOTTY, "ENOTTY" },
+		{ ENXIO, "ENXIO" }, { ENODEV, "ENODEV" }, { ENOTTY, "ENOTTY" }, { EEXIST, "EEXIST" },
 	};
 
 	if (err == 0) {
@@ -526,6 +533,54 @@ static int do_fs_stop(const char *how, const char *dir)
 	return report(err);
 }
 
+#ifndef SYS_quotactl_fd
+#define SYS_quotactl_fd 443 /* every architecture's number (5.14) */
+#endif
+
+/* One user-quota request (see the usage above). */
+static int do_quotactl(const char *path, const char *what)
+{
+	static const struct {
+		const char *name;
+		int cmd;
+	} cmds[] = {
+		{ "sync", Q_SYNC },	    { "getinfo", Q_GETINFO }, { "getquota", Q_GETQUOTA }, { "setquota", Q_SETQUOTA },
+		{ "setinfo", Q_SETINFO },   { "quotaoff", Q_QUOTAOFF }, { "quotaon", Q_QUOTAON },
+	};
+	struct if_dqblk blk = { .dqb_bhardlimit = 1 << 20, .dqb_bsoftlimit = 1 << 20, .dqb_valid = QIF_BLIMITS };
+	struct if_dqinfo info = { .dqi_bgrace = 3600, .dqi_valid = IIF_BGRACE };
+	int cmd = -1, id = 65534, fd, err = 0;
+	void *addr = NULL;
+	struct stat st;
+	long r;
+
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (strcmp(what, cmds[i].name) == 0)
+			cmd = cmds[i].cmd;
+	if (cmd < 0)
+		return report(EINVAL);
+	if (cmd == Q_GETQUOTA || cmd == Q_SETQUOTA)
+		addr = &blk;
+	else if (cmd == Q_GETINFO || cmd == Q_SETINFO)
+		addr = &info;
+	else if (cmd == Q_QUOTAON)
+		id = QFMT_VFS_V1;
+	else
+		id = 0;
+	if (stat(path, &st) < 0)
+		return report(errno);
+	if (S_ISBLK(st.st_mode))
+		return report(syscall(SYS_quotactl, QCMD(cmd, USRQUOTA), path, id, addr) < 0 ? errno : 0);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return report(errno);
+	r = syscall(SYS_quotactl_fd, fd, QCMD(cmd, USRQUOTA), id, addr);
+	if (r < 0)
+		err = errno;
+	close(fd);
+	return report(err);
+}
+
 /* A datagram whose credentials name whoever the caller says (see the usage above). */
 static int do_send_as(const char *path, const char *pid, const char *uid, const char *gid, const char *text)
 {
@@ -858,6 +913,8 @@ int main(int argc, char **argv)
 		return do_ioctl32(argv[2], argv[3]);
 	if (argc == 4 && strcmp(argv[1], "fs-stop") == 0)
 		return do_fs_stop(argv[2], argv[3]);
+	if (argc == 4 && strcmp(argv[1], "quotactl") == 0)
+		return do_quotactl(argv[2], argv[3]);
 	if (argc == 3 && strcmp(argv[1], "sigio-stop") == 0)
 		return do_sigio_stop(argv[2]);
 	if (argc == 7 && strcmp(argv[1], "send-as") == 0)
@@ -950,6 +1007,7 @@ int main(int argc, char **argv)
 		"       | bind|move-mount|move-mount-attached SRC DST | write PATH TEXT | pivot-root ROOT NEW OLD\n"
 		"       | reconfigure|mount-setattr|mount-setattr-hi DIR ro|rw | setns PID TYPE | setns-fd FD\n"
 		"       | swapon FILE [ia32] | swapoff FILE | kill PID SIG | perf PID CPU | ioctl32 PATH REQUEST\n"
+		"       | quotactl PATH sync|getinfo|getquota|setquota|setinfo|quotaoff|quotaon\n"
 		"       | task-set rlimit-cpu|nice|sched|ioprio|affinity PID | inotify-hog DIR N SECONDS\n"
 		"       | send-as SOCKET PID|self UID GID TEXT\n"
 		"       | request-key TYPE DESC CALLOUT|- | request-key-hi TYPE DESC CALLOUT | held-key TYPE DESC\n"

@@ -30,20 +30,11 @@ if ! command -v mkfs.btrfs >/dev/null || ! grep -qw btrfs /proc/filesystems; the
 fi
 
 B=/srv/t26
-IMG=/var/tmp/t26.img
-CG=/sys/fs/cgroup/t26
-CGOPT=/sys/fs/cgroup/t26opt
 finish_cleanup() {
-	enforcerctl detach "$CG" >/dev/null 2>&1
-	enforcerctl detach "$CGOPT" >/dev/null 2>&1
-	rmdir "$CG" "$CGOPT" 2>/dev/null
-	umount $B 2>/dev/null
-	rm -f $IMG
+	opt_out_pair_remove
+	loop_filesystem_remove
 }
-truncate -s 320M $IMG
-expect_exit "mkfs.btrfs on a loop file" 0 mkfs.btrfs -q $IMG
-mkdir -p $B
-expect_exit "mount it" 0 mount -o loop $IMG $B
+loop_filesystem $B 320M "" mkfs.btrfs -q
 btrfs -q subvolume create $B/data >/dev/null
 echo "the secret of t26" >$B/data/secret
 btrfs -q subvolume create $B/keep >/dev/null
@@ -56,17 +47,7 @@ BODY='"file":{"default":"allow","rules":[
  {"action":"deny","path":"'$B'/data.ro/secret","access":["read"]},
  {"action":"deny","path":"'$B'/keep","access":["delete"]},
  {"action":"deny","path":"'$B'/ro","access":["setattr"]}]}'
-for p in t26 t26opt; do
-	case $p in t26) extra= ;; *) extra='"baseline":{"mount":"allow"},' ;; esac
-	printf '{"name":"%s","mode":"enforce",%s%s}\n' $p "$extra" "$BODY" >$ENFORCER_TMP/$p.json
-	expect_exit "policyc compile $p" 0 policyc compile $ENFORCER_TMP/$p.json -o $ENFORCER_TMP/$p.pol
-	expect_exit "enforcerctl load $p" 0 enforcerctl load $ENFORCER_TMP/$p.pol
-done
-mkdir -p $CG $CGOPT
-expect_exit "attach t26" 0 enforcerctl attach t26 $CG
-expect_exit "attach t26opt (mount word allowed)" 0 enforcerctl attach t26opt $CGOPT
-c() { sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' c "$CG" "$@"; }
-copt() { sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' c "$CGOPT" "$@"; }
+opt_out_pair t26 mount "$BODY"
 sends_secret() { if "$@" 2>/dev/null | grep -aq "the secret of t26"; then echo yes; else echo no; fi; }
 
 lines0=$(audit_lines)

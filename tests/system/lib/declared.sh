@@ -84,6 +84,53 @@ audit_has_since() {
 	return 1
 }
 
+# opt_out_pair NAME WORD BODY: profiles NAME and NAMEopt, enforced, of the
+# same BODY (the JSON after the name and mode), the second with the
+# baseline's WORD allowed, loaded and attached to CG=/sys/fs/cgroup/NAME and
+# CGOPT=/sys/fs/cgroup/NAMEopt: the refusal and its opt-out side by side.
+# c CMD... and copt CMD... run CMD in each; opt_out_pair_remove undoes it.
+opt_out_pair() {
+	local name=$1 word=$2 body=$3 p extra
+	CG=/sys/fs/cgroup/$name
+	CGOPT=/sys/fs/cgroup/${name}opt
+	for p in "$name" "${name}opt"; do
+		extra=
+		[ "$p" = "$name" ] || extra="\"baseline\":{\"$word\":\"allow\"},"
+		printf '{"name":"%s","mode":"enforce",%s%s}\n' "$p" "$extra" "$body" >"$ENFORCER_TMP/$p.json"
+		expect_exit "policyc compile $p" 0 policyc compile "$ENFORCER_TMP/$p.json" -o "$ENFORCER_TMP/$p.pol"
+		expect_exit "enforcerctl load $p" 0 enforcerctl load "$ENFORCER_TMP/$p.pol"
+	done
+	mkdir -p "$CG" "$CGOPT"
+	expect_exit "attach $name" 0 enforcerctl attach "$name" "$CG"
+	expect_exit "attach ${name}opt ($word word allowed)" 0 enforcerctl attach "${name}opt" "$CGOPT"
+}
+c() { sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' c "$CG" "$@"; }
+copt() { sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' c "$CGOPT" "$@"; }
+opt_out_pair_remove() {
+	enforcerctl detach "$CG" >/dev/null 2>&1
+	enforcerctl detach "$CGOPT" >/dev/null 2>&1
+	rmdir "$CG" "$CGOPT" 2>/dev/null
+}
+
+# loop_filesystem DIR SIZE OPTIONS MKFS...: a filesystem of its own at DIR:
+# MKFS... run on a file of SIZE in /var/tmp, mounted at DIR through a loop
+# device with OPTIONS (besides loop). finish_cleanup (the test's) calls
+# loop_filesystem_remove.
+loop_filesystem() {
+	local dir=$1 size=$2 opts=$3
+	shift 3
+	LOOP_IMAGE=/var/tmp/${dir##*/}.img
+	LOOP_DIR=$dir
+	truncate -s "$size" "$LOOP_IMAGE"
+	expect_exit "$1 on a loop file" 0 "$@" "$LOOP_IMAGE"
+	mkdir -p "$dir"
+	expect_exit "mount it at $dir" 0 mount -o "loop${opts:+,$opts}" "$LOOP_IMAGE" "$dir"
+}
+loop_filesystem_remove() {
+	[ -n "${LOOP_DIR:-}" ] && umount "$LOOP_DIR" 2>/dev/null
+	rm -f "${LOOP_IMAGE:-}"
+}
+
 # ready_enforcer: the package installed and the daemon answering (loading takes long under TCG).
 ready_enforcer() {
 	local state end
