@@ -485,54 +485,6 @@ int BPF_PROG(enf_base_lockdown, enum lockdown_reason what, int ret)
 }
 
 /*
- * Typing into a terminal: TIOCSTI puts a character into a terminal's input
- * as if typed, and whoever reads the terminal next takes it: the shell that
- * ran `enforcerctl run` in that terminal, outside every profile, once the
- * command exits; a login on the console. The kernel allows it on the
- * task's own controlling terminal (unless dev.tty.legacy_tiocsti is 0, from
- * 6.2) and on any terminal with CAP_SYS_ADMIN. TIOCLINUX's TIOCL_PASTESEL
- * pastes a virtual console's selection the same way; its subcode is a byte
- * in the task's memory, which the task can change after any check here, so
- * TIOCLINUX is refused whole. file_ioctl runs for every ioctl of every task
- * on the node: all but these two return at the compare. A 32-bit task's
- * ioctl asks file_ioctl_compat where the kernel has it (6.8, and stable
- * kernels with the backport: Debian's 6.1), else file_ioctl, with the
- * same numbers. These are asm-generic's numbers (x86, arm64, riscv).
- */
-#define TIOCSTI   0x5412
-#define TIOCLINUX 0x541C
-
-static __always_inline int tty_inject_check(unsigned int cmd)
-{
-	if (cmd != TIOCSTI && cmd != TIOCLINUX)
-		return 0;
-	return baseline_check(ENF_HOOK_BASE_TTY_INJECT, ENF_BASELINE_TTY_INJECT);
-}
-
-/*
- * A filesystem stopped for the whole node, the mount word's (as remounting
- * it read-only would be): FIFREEZE blocks every writer of the filesystem
- * until someone thaws it (the root filesystem: the node hangs, enforcerd
- * with it); the shutdown ioctl that ext4, XFS and f2fs share
- * (EXT4_IOC_SHUTDOWN, XFS_IOC_GOINGDOWN, F2FS_IOC_SHUTDOWN: one number) fails
- * every later I/O of it until it is mounted again. FITHAW too: the freeze
- * it ends is someone else's (a backup's snapshot, taken while nothing
- * writes), and a task that may not freeze has no freeze of its own to end.
- * All three take CAP_SYS_ADMIN, that of the filesystem's user namespace;
- * the same numbers for a 32-bit task.
- */
-#define FIFREEZE        0xC0045877 /* _IOWR('X', 119, int) */
-#define FITHAW          0xC0045878 /* _IOWR('X', 120, int) */
-#define FS_IOC_SHUTDOWN 0x8004587D /* _IOR('X', 125, __u32) */
-
-static __always_inline int fs_stop_check(unsigned int cmd)
-{
-	if (cmd != FIFREEZE && cmd != FITHAW && cmd != FS_IOC_SHUTDOWN)
-		return 0;
-	return baseline_check(ENF_HOOK_BASE_FS_STOP, ENF_BASELINE_MOUNT);
-}
-
-/*
  * What an ioctl request is to the engine (ioctl_requests.h): the request's
  * number only, never its argument, which is in user memory the task can
  * rewrite after any check.
@@ -546,6 +498,9 @@ static __always_inline int fs_stop_check(unsigned int cmd)
  *    inode_file_setattr is the first).
  *  - A filesystem's administration (subvolumes, snapshots, send, devices,
  *    quotas, its label): the mount word, as freezing it is.
+ *  - A filesystem stopped for the node (frozen, thawed, shut down): the
+ *    mount word, as remounting it read-only would be.
+ *  - Input typed into a terminal: the tty-inject word.
  *  - XFS's attributes by handle: the xattrs word, as setxattr(2) is.
  */
 enum ioctl_kind {
@@ -553,6 +508,8 @@ enum ioctl_kind {
 	IOCTL_SETATTR,
 	IOCTL_WRITE_SETATTR,
 	IOCTL_FS_ADMIN,
+	IOCTL_FS_STOP,
+	IOCTL_TTY_INJECT,
 	IOCTL_XATTR,
 };
 
@@ -579,6 +536,10 @@ static __always_inline int ioctl_request_check(struct file *file, unsigned int c
 		break;
 	case IOCTL_FS_ADMIN:
 		return baseline_check(ENF_HOOK_BASE_FS_ADMIN, ENF_BASELINE_MOUNT);
+	case IOCTL_FS_STOP:
+		return baseline_check(ENF_HOOK_BASE_FS_STOP, ENF_BASELINE_MOUNT);
+	case IOCTL_TTY_INJECT:
+		return baseline_check(ENF_HOOK_BASE_TTY_INJECT, ENF_BASELINE_TTY_INJECT);
 	case IOCTL_XATTR:
 		return baseline_check(ENF_HOOK_BASE_XATTR, ENF_BASELINE_XATTRS);
 	case IOCTL_OTHER:
@@ -589,8 +550,11 @@ static __always_inline int ioctl_request_check(struct file *file, unsigned int c
 
 /*
  * FIOASYNC, FIOSETOWN and SIOCSPGRP arrange a file's signals: its arranger
- * is recorded (domain.bpf.c). Then a filesystem stopped, input typed,
- * and the requests ioctl_kind() knows.
+ * is recorded (domain.bpf.c). Then the requests ioctl_kind() knows. This
+ * runs for every ioctl of every task on the node: all others return at
+ * the switch's compares. A 32-bit task's ioctl asks file_ioctl_compat
+ * where the kernel has it (6.8, and stable kernels with the backport:
+ * Debian's 6.1), else file_ioctl, with the same requests.
  */
 SEC("lsm/file_ioctl")
 int BPF_PROG(enf_base_ioctl, struct file *file, unsigned int cmd, unsigned long arg, int ret)
@@ -599,11 +563,6 @@ int BPF_PROG(enf_base_ioctl, struct file *file, unsigned int cmd, unsigned long 
 		return ret;
 	if (ioctl_arranges_sigio(cmd))
 		return lsm_verdict(enf_sigio_arrange(hook_arg_number(ctx, 0), ENF_SIGIO_ARM));
-	if (fs_stop_check(cmd))
-		return -EPERM;
-	ret = tty_inject_check(cmd);
-	if (ret != 0)
-		return ret;
 	return ioctl_request_check(file, cmd);
 }
 
@@ -614,11 +573,6 @@ int BPF_PROG(enf_base_ioctl_compat, struct file *file, unsigned int cmd, unsigne
 		return ret;
 	if (ioctl_arranges_sigio(cmd))
 		return lsm_verdict(enf_sigio_arrange(hook_arg_number(ctx, 0), ENF_SIGIO_ARM));
-	if (fs_stop_check(cmd))
-		return -EPERM;
-	ret = tty_inject_check(cmd);
-	if (ret != 0)
-		return ret;
 	return ioctl_request_check(file, cmd);
 }
 

@@ -115,6 +115,37 @@
 #define REQ_BCACHEFS_REINHERIT      IOC_REQ(IOC_R, 0xbc, 64)
 
 /*
+ * A filesystem stopped for the whole node (the baseline's mount word, event
+ * hook baseline:fs-stop, as remounting it read-only would be): FIFREEZE
+ * blocks every writer of the filesystem until someone thaws it (the root
+ * filesystem: the node hangs, enforcerd with it); the shutdown ioctl that
+ * ext4, XFS and f2fs share (EXT4_IOC_SHUTDOWN, XFS_IOC_GOINGDOWN,
+ * F2FS_IOC_SHUTDOWN: one number) fails every later I/O of it until it is
+ * mounted again. FITHAW too: the freeze it ends is someone else's (a
+ * backup's snapshot, taken while nothing writes), and a task that may not
+ * freeze has no freeze of its own to end. All three take CAP_SYS_ADMIN,
+ * that of the filesystem's user namespace.
+ */
+#define REQ_FIFREEZE    IOC_REQ(IOC_WR, 'X', 119) /* FIFREEZE (fsfreeze -f) */
+#define REQ_FITHAW      IOC_REQ(IOC_WR, 'X', 120) /* FITHAW (fsfreeze -u) */
+#define REQ_FS_SHUTDOWN IOC_REQ(IOC_R, 'X', 125)  /* FS_IOC_SHUTDOWN */
+
+/*
+ * Typing into a terminal (the baseline's tty-inject word): TIOCSTI puts a
+ * character into a terminal's input as if typed, and whoever reads the
+ * terminal next takes it: the shell that ran `enforcerctl run` in that
+ * terminal, outside every profile, once the command exits; a login on the
+ * console. The kernel allows it on the task's own controlling terminal
+ * (unless dev.tty.legacy_tiocsti is 0, from 6.2) and on any terminal with
+ * CAP_SYS_ADMIN. TIOCLINUX's TIOCL_PASTESEL pastes a virtual console's
+ * selection the same way; its subcode is a byte in the task's memory, which
+ * the task can change after any check here, so TIOCLINUX is refused whole.
+ * asm-generic's numbers, from before the direction and size fields.
+ */
+#define REQ_TIOCSTI   IOC_REQ(IOC_NONE, 'T', 0x12) /* TIOCSTI, 0x5412 */
+#define REQ_TIOCLINUX IOC_REQ(IOC_NONE, 'T', 0x1C) /* TIOCLINUX, 0x541C */
+
+/*
  * Extended attributes by handle (the baseline's xattrs word): XFS's
  * ATTRMULTI_BY_HANDLE sets and removes any attribute of any inode of the
  * filesystem, security.capability and ACLs included, past inode_setxattr.
@@ -123,8 +154,8 @@
 
 /*
  * Every request above with what file_ioctl makes of it (ioctl_kind() in
- * baseline.bpf.c: SETATTR, WRITE_SETATTR, FS_ADMIN, XATTR): one list for
- * the program and for its unit test.
+ * baseline.bpf.c: SETATTR, WRITE_SETATTR, FS_ADMIN, FS_STOP, TTY_INJECT,
+ * XATTR): one list for the program and for its unit test.
  */
 #define ENF_IOCTL_REQUESTS(X) \
 	X(REQ_FS_SETFLAGS, SETATTR) \
@@ -192,6 +223,11 @@
 	X(REQ_BCACHEFS_SUBVOL_DESTROY, FS_ADMIN) \
 	X(REQ_BCACHEFS_FSCK_ONLINE, FS_ADMIN) \
 	X(REQ_BCACHEFS_REINHERIT, FS_ADMIN) \
+	X(REQ_FIFREEZE, FS_STOP) \
+	X(REQ_FITHAW, FS_STOP) \
+	X(REQ_FS_SHUTDOWN, FS_STOP) \
+	X(REQ_TIOCSTI, TTY_INJECT) \
+	X(REQ_TIOCLINUX, TTY_INJECT) \
 	X(REQ_XFS_ATTRMULTI_BY_HANDLE, XATTR)
 
 #endif /* ENF_IOCTL_REQUESTS_H */

@@ -6,7 +6,8 @@
  * numbers only the kernel's own headers define (ext4, XFS, bcachefs), to
  * the numbers those headers give on Debian's 6.1 and 6.12 (written out
  * below with their definitions); and none stands for a request it must
- * leave alone (START_SYNC, the getters beside each setter, FICLONE).
+ * leave alone (START_SYNC, the getters beside each setter, FICLONE, a
+ * terminal's own requests).
  */
 #include <linux/btrfs.h>
 #include <linux/f2fs.h>
@@ -14,6 +15,7 @@
 #include <linux/fscrypt.h>
 #include <linux/fsverity.h>
 #include <linux/msdos_fs.h>
+#include <sys/ioctl.h>
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -73,6 +75,10 @@ int main(void)
 	SAME(REQ_F2FS_FLUSH_DEVICE, F2FS_IOC_FLUSH_DEVICE);
 	SAME(REQ_F2FS_GC_RANGE, F2FS_IOC_GARBAGE_COLLECT_RANGE);
 	SAME(REQ_F2FS_RESIZE_FS, F2FS_IOC_RESIZE_FS);
+	SAME(REQ_FIFREEZE, FIFREEZE);
+	SAME(REQ_FITHAW, FITHAW);
+	SAME(REQ_TIOCSTI, TIOCSTI);
+	SAME(REQ_TIOCLINUX, TIOCLINUX);
 
 	/* The kernel's own headers' numbers, 64-bit and (where it differs) 32-bit. */
 	SAME(REQ_EXT4_SETVERSION, 0x40086604);        /* _IOW('f', 4, long) */
@@ -104,6 +110,7 @@ int main(void)
 	SAME(REQ_BCACHEFS_SUBVOL_DESTROY, 0x4020bc11);
 	SAME(REQ_BCACHEFS_FSCK_ONLINE, 0x4010bc14);   /* struct bch_ioctl_fsck_online */
 	SAME(REQ_BCACHEFS_REINHERIT, 0x8008bc40);     /* _IOR(0xbc, 64, const char __user *) */
+	SAME(REQ_FS_SHUTDOWN, 0x8004587d);            /* _IOR('X', 125, __u32): EXT4_IOC_SHUTDOWN, XFS_IOC_GOINGDOWN */
 
 	/*
 	 * None stands for a request that stays allowed: what shares a type and
@@ -130,7 +137,9 @@ int main(void)
 		{ F2FS_IOC_GET_PIN_FILE, "F2FS_IOC_GET_PIN_FILE" }, { F2FS_IOC_GET_FEATURES, "F2FS_IOC_GET_FEATURES" },
 		{ F2FS_IOC_GET_COMPRESS_BLOCKS, "F2FS_IOC_GET_COMPRESS_BLOCKS" },
 		{ F2FS_IOC_START_ATOMIC_WRITE, "F2FS_IOC_START_ATOMIC_WRITE" },
-		{ FAT_IOCTL_GET_ATTRIBUTES, "FAT_IOCTL_GET_ATTRIBUTES" },
+		{ FAT_IOCTL_GET_ATTRIBUTES, "FAT_IOCTL_GET_ATTRIBUTES" }, { TCGETS, "TCGETS" },
+		{ TIOCGWINSZ, "TIOCGWINSZ" }, { TIOCSWINSZ, "TIOCSWINSZ" }, { TIOCGPGRP, "TIOCGPGRP" },
+		{ TIOCSCTTY, "TIOCSCTTY" }, { FIONREAD, "FIONREAD" }, { FIGETBSZ, "FIGETBSZ" },
 	};
 	for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++) {
 		bool hit = false;
