@@ -240,6 +240,7 @@ profile_holds() {
 	HOLDS_PROFILE=$profile
 	HOLDS_CGROUP=$(service_task_cgroup "$svc")
 	user=$(service_user "$svc")
+	uid_gid_known "$user"
 	t0=$(date +%s)
 	holds_network_peers
 	loosen o+r /etc/shadow

@@ -120,29 +120,43 @@ other_service_file() {
 
 # ---- attacks ----------------------------------------------------------------------------
 
-# The user's numbers, for the probes' --as.
-uid_gid() { echo "$(id -u "$1"):$(id -g "$1")"; }
+# The user's numbers, for the probes' --as. A profile test runs some forty
+# attacks as each user: uid_gid_known USER asks id once, in the calling
+# shell, and the uid_gid of every attack after (in a subshell) reads that.
+declare -A UID_GID=()
+uid_gid_known() { UID_GID[$1]="$(id -u "$1"):$(id -g "$1")"; }
+uid_gid() {
+	[ -n "${UID_GID[$1]:-}" ] || uid_gid_known "$1"
+	echo "${UID_GID[$1]}"
+}
 
 # event_of MARK FIELD...: the first record after MARK holding every FIELD
-# (JSON text such as '"path":"/etc/shadow"'), or nothing.
+# (JSON text such as '"path":"/etc/shadow"'), or nothing. One awk rather
+# than a grep per field: each attack asks this up to five times, and every
+# process is tens of milliseconds in the guest. (The fields go through the
+# environment, which awk takes as it is; -v would read backslashes.)
 event_of() {
-	local mark=$1 lines
+	local mark=$1
 	shift
-	lines=$(log_since "$mark" | grep -F '"type":"event"')
-	for f in "$@"; do
-		lines=$(grep -F -- "$f" <<<"$lines")
-	done
-	head -n1 <<<"$lines"
+	log_since "$mark" | EVENT_FIELDS=$(printf '%s\n' '"type":"event"' "$@") awk '
+		BEGIN { n = split(ENVIRON["EVENT_FIELDS"], want, "\n") }
+		{ for (i = 1; i <= n; i++) if (!index($0, want[i])) next; print; exit }'
+}
+
+# json_field RECORD NAME: the string NAME has in RECORD, or nothing.
+json_field() {
+	local re="\"$2\":\"([^\"]*)\""
+	[[ $1 =~ $re ]] && echo "${BASH_REMATCH[1]}"
 }
 
 # rule_of EVENT: "rule FILE:LINE:COLUMN" or "default" from an event record.
 rule_of() {
 	local r
-	r=$(sed -n 's/.*"rule":"\([^"]*\)".*/\1/p' <<<"$1")
+	r=$(json_field "$1" rule)
 	if [ -n "$r" ]; then
 		echo "rule $r"
 	else
-		sed -n 's/.*"reason":"\([^"]*\)".*/\1/p' <<<"$1"
+		json_field "$1" reason
 	fi
 }
 
@@ -194,7 +208,7 @@ attack() {
 			return
 		fi
 		HOLDS_EVENTS=$((HOLDS_EVENTS + 1))
-		pass "[$who] $desc: $want inside, ok outside; $(sed -n 's/.*"hook":"\([^"]*\)".*/\1/p' <<<"$ev") event names the $r" ;;
+		pass "[$who] $desc: $want inside, ok outside; $(json_field "$ev" hook) event names the $r" ;;
 	*) fail "[$who] $desc: EPERM, but the event names '$r': $ev" ;;
 	esac
 }
