@@ -627,6 +627,13 @@ static void daemon_loop(struct daemon *d)
 			} else if (tag == TAG_EVENTS) {
 				audit_consume(&d->audit);
 			} else if (tag == TAG_CGROUPS) {
+				/*
+				 * Events first: a removed cgroup takes its attachment and its
+				 * container's identity with it, and the events its tasks raised
+				 * before they left must still name them (a container whose
+				 * entrypoint was refused is gone within milliseconds).
+				 */
+				audit_consume(&d->audit);
 				selectors_handle(&d->selectors);
 			} else if (tag == METRICS_TAG_LISTEN) {
 				metrics_http_accept(&d->http);
