@@ -314,4 +314,28 @@ static __always_inline bool device_open_refused(struct inode *inode, int status)
 	return baseline_dm_control(rdev) && enf_baseline_refuse(ENF_HOOK_BASE_DM_CONTROL, ENF_BASELINE_MOUNT, status);
 }
 
+/*
+ * A name that a mount namespace has a mount on (DCACHE_MOUNTED: set on the
+ * dentry while any namespace mounts there). Removing it (unlink, rmdir, a
+ * rename over it) detaches those mounts, and renaming it carries them to
+ * the new name, with no sb_umount asked; the kernel refuses both (EBUSY)
+ * only for a mount of the task's own namespace, and only after the path
+ * hooks. So a unit's BindReadOnlyPaths= over a file, in the unit's own
+ * namespace, went when a confined root in the host's renamed a file over
+ * it (found by review). Refused as unmounting is, the mount word's (event
+ * hook baseline:umount), dentry being a typed kernel pointer. Only the name
+ * itself: a rename of a directory above it moves the mount too, unseen
+ * here (docs/bypasses.md). The flag's value is the same in 6.1 and 6.12
+ * (include/linux/dcache.h, a #define: nothing for CO-RE to relocate).
+ */
+#define DCACHE_MOUNTED 0x00010000
+
+static __always_inline int mounted_name_refused(const struct dentry *dentry, int status)
+{
+	if (!(BPF_CORE_READ(dentry, d_flags) & DCACHE_MOUNTED))
+		return 0;
+	/* -EPERM or 0, in so many words: 6.12's verifier holds an LSM program's return to [-4095, 0]. */
+	return enf_baseline_refuse(ENF_HOOK_BASE_UMOUNT, ENF_BASELINE_MOUNT, status) ? -EPERM : 0;
+}
+
 #endif /* ENF_BASELINE_BPF_H */

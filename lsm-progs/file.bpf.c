@@ -226,6 +226,9 @@ int BPF_PROG(enf_path_unlink, const struct path *dir, struct dentry *dentry, int
 	/* A dump removes an old core file first, with the dying task's rights (core_file_refused()). */
 	if (core_file_refused(status))
 		return -EPERM;
+	ret = mounted_name_refused(dentry, status);
+	if (ret != 0)
+		return ret;
 	return decide_dir_change(status, dir, dentry, CLASS_BIT(ENF_CLASS_DELETE), ENF_HOOK_PATH_UNLINK, 0);
 }
 
@@ -247,6 +250,9 @@ int BPF_PROG(enf_path_rmdir, const struct path *dir, struct dentry *dentry, int 
 	 */
 	if (protected_kind(UNTRUSTED(struct dentry, dentry)->d_inode) && enf_self_refuse(ENF_HOOK_SELF_DIR_CHANGE))
 		return -EPERM;
+	ret = mounted_name_refused(dentry, status);
+	if (ret != 0)
+		return ret;
 	return decide_dir_change(status, dir, dentry, CLASS_BIT(ENF_CLASS_DELETE), ENF_HOOK_PATH_RMDIR, 0);
 }
 
@@ -263,6 +269,12 @@ int BPF_PROG(enf_path_rename, const struct path *old_dir, struct dentry *old_den
 	status = current_profile_status();
 	if (status == 0)
 		return 0;
+	/* The name moved, and the one replaced or exchanged (a negative dentry has no mount). */
+	ret = mounted_name_refused(old_dentry, status);
+	if (ret == 0)
+		ret = mounted_name_refused(new_dentry, status);
+	if (ret != 0)
+		return ret;
 	ret = decide_dir_change(status, old_dir, old_dentry, CLASS_BIT(ENF_CLASS_RENAME),
 				ENF_HOOK_PATH_RENAME, CHECK_GUARD_MOVE);
 	if (ret != 0)
