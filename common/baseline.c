@@ -10,7 +10,7 @@ const char *const enf_baseline_words[] = { "mount", "userns", "ptrace", "helpers
 					     "io-uring", "device-nodes", "xattrs", "lockdown", "ptrace-read",
 					     "tty-inject", "signal", "console", NULL };
 static const char *const baseline_what[] = {
-	"mount, umount (and removing or renaming a name mounted on in another namespace), move_mount, pivot_root, fsopen, fsconfig, fsmount, fspick, open_tree clones, mount_setattr, swapon, swapoff, freezing or shutting down a filesystem, administering it (btrfs subvolumes, send, disk quotas), /dev/mapper/control",
+	"mount, umount (and removing or renaming a name mounted on in another namespace), move_mount, pivot_root, fsopen, fsconfig, fsmount, fspick, open_tree clones, mount_setattr, swapon, swapoff, freezing or shutting down a filesystem, administering it (btrfs subvolumes, send, disk quotas, /sys/fs knobs), /dev/mapper/control",
 	"creating a user namespace, entering another namespace (setns)",
 	"ptrace attach outside the profile's domain: PTRACE_ATTACH, /proc/PID/mem, process_vm_writev, pidfd_getfd",
 	"writing sysctls, module parameters, /sys/power, sysrq-trigger, uevent_helper, binfmt_misc, release_agent; request-key upcalls",

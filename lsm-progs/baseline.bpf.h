@@ -208,6 +208,34 @@ static __always_inline bool sysfs_helper_file(struct inode *inode)
 	return root && !kernfs_parent(root) && kernfs_name_is(top, "module", 6);
 }
 
+/*
+ * sysfs: a file of /sys/fs/TYPE/, a filesystem type's knobs, administered
+ * from there as by ioctl (the mount word's, baseline:fs-admin):
+ * /sys/fs/ext4/DEV/trigger_fs_error raises an error, and with
+ * errors=remount-ro (Debian's default for /) the root goes read-only, as
+ * FS_IOC_SHUTDOWN would have it; /sys/fs/btrfs/UUID/label and features/ do
+ * what their ioctls do; the rest tune the node's filesystems (found by
+ * review). Only files, written: the knobs are read freely. Counted from
+ * the root of sysfs, whose node has no parent; mounts on /sys/fs (cgroup2,
+ * bpffs, pstore) are other filesystems, which the caller tells apart.
+ */
+#define SYSFS_FS_MAX_DEPTH 6
+
+static __always_inline bool sysfs_fs_file(struct inode *inode)
+{
+	struct kernfs_node *kn = kernfs_node_of(inode), *up;
+
+	for (int depth = 0; depth < SYSFS_FS_MAX_DEPTH && kn; depth++) {
+		up = kernfs_parent(kn);
+		if (!up)
+			return false;
+		if (!kernfs_parent(up)) /* kn is /sys/NAME, the file depth levels below it */
+			return depth >= 2 && kernfs_name_is(kn, "fs", 2);
+		kn = up;
+	}
+	return false;
+}
+
 /* Writing inode is a helper write (see above). A typed kernel pointer. */
 static __always_inline bool baseline_helper_file(struct inode *inode)
 {

@@ -113,7 +113,8 @@ static __always_inline bool self_write_guarded(struct dentry *dentry, struct ino
  * dentry's inode (opened for writing, truncated, or received open for
  * writing) is refused by self-protection (an event of self_hook) or by
  * the baseline's helper files (baseline:helper-write, unless the profile
- * opts out). True when refused, the event sent.
+ * opts out) and its filesystem knobs in sysfs (baseline:fs-admin). True
+ * when refused, the event sent.
  */
 static __always_inline bool write_refused(struct dentry *dentry, struct inode *inode, __u32 self_hook, int status)
 {
@@ -127,7 +128,10 @@ static __always_inline bool write_refused(struct dentry *dentry, struct inode *i
 	 */
 	if (self_write_guarded(dentry, inode) && enf_self_refuse(self_hook))
 		return true;
-	return baseline_helper_file(inode) && enf_baseline_refuse(ENF_HOOK_BASE_HELPER_WRITE, ENF_BASELINE_HELPERS, status);
+	if (baseline_helper_file(inode))
+		return enf_baseline_refuse(ENF_HOOK_BASE_HELPER_WRITE, ENF_BASELINE_HELPERS, status);
+	return inode && UNTRUSTED(struct inode, inode)->i_sb->s_magic == SYSFS_MAGIC && sysfs_fs_file(inode) &&
+	       enf_baseline_refuse(ENF_HOOK_BASE_FS_ADMIN, ENF_BASELINE_MOUNT, status);
 }
 
 /* An entry added to, removed from or renamed in directory dir: bpffs (pins) and protected directories. */

@@ -43,6 +43,11 @@ expect_contains "the units are attached before they ever ran" "waiting /sys/fs/c
 
 n=$(audit_lines)
 expect_exit "enforcerd running: the unit's start fails" 1 systemctl start enf-after.service
+# The executor's own line reaches the journal after systemd's: wait for it (up to 5 s).
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+	journalctl --no-pager -u enf-after.service -n 20 2>&1 | grep -q "Operation not permitted" && break
+	sleep 0.5
+done
 expect_contains "... at its first exec, ExecStartPre, with EPERM" "Operation not permitted" "$(journalctl --no-pager -u enf-after.service -n 20 2>&1)"
 if audit_has_since "$n" '"cgroup":"/system.slice/enf-after.service".*enf-denied'; then
 	pass "... and the denial is logged with the unit's cgroup"

@@ -97,6 +97,12 @@ expect_eq "...still read-only" "ro=true" "$(btrfs property get $B/ro ro)"
 expect_exit "outside the cgroup (control)" 0 btrfs property set $B/ro ro false
 btrfs property set $B/ro ro true
 
+# The label through sysfs, as FS_IOC_SETFSLABEL would set it (opened for writing, nothing written).
+L=/sys/fs/btrfs/$(findmnt -n -o UUID $B)/label
+expect_eq "opening $L for writing in the cgroup" EPERM "$(c enf-probe open $L w)"
+expect_eq "...outside the cgroup (control)" ok "$(enf-probe open $L w)"
+expect_eq "reading it in the cgroup (control)" ok "$(c enf-probe open $L r)"
+
 for h in baseline:fs-admin file_ioctl; do
 	if audit_has_since "$lines0" "\"profile\":\"t26\".*\"hook\":\"$h\"\|\"hook\":\"$h\".*\"profile\":\"t26\""; then
 		pass "the refusals are logged: $h"

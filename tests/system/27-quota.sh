@@ -10,7 +10,7 @@
 # those is refused in the cgroup (baseline:fs-admin, the mount word) and
 # goes through outside it, the controls; reading the quotas and syncing
 # them stay allowed inside, and a profile that opts out of the mount word
-# sets limits.
+# sets limits. The filesystem's knobs in /sys/fs/ext4 likewise.
 # enforcer-test: timeout=300
 
 . /enforcer/tests/system/lib/system.sh
@@ -55,6 +55,15 @@ expect_eq "quotaon outside the cgroup (control)" ok "$(q $Q quotaon)"
 expect_eq "setquota outside the cgroup (control)" ok "$(q $Q setquota)"
 expect_eq "setinfo outside the cgroup (control)" ok "$(q $Q setinfo)"
 expect_eq "setquota under the opt-out (control)" ok "$(copt enf-baseline quotactl $Q setquota)"
+
+# The same filesystem's knobs in sysfs: trigger_fs_error raises an error
+# (with errors=remount-ro, the root's default on Debian, it goes read-only).
+# Opened for writing, nothing written.
+K=/sys/fs/ext4/${DEV##*/}
+expect_eq "reading $K/errors_count in the cgroup (control)" ok "$(c enf-probe open $K/errors_count r)"
+expect_eq "opening $K/trigger_fs_error for writing in the cgroup" EPERM "$(c enf-probe open $K/trigger_fs_error w)"
+expect_eq "...outside the cgroup (control)" ok "$(enf-probe open $K/trigger_fs_error w)"
+expect_eq "...under the opt-out (control)" ok "$(copt enf-probe open $K/trigger_fs_error w)"
 
 if audit_has_since "$lines0" '"profile":"t27".*"hook":"baseline:fs-admin"\|"hook":"baseline:fs-admin".*"profile":"t27"'; then
 	pass "the refusals are logged: baseline:fs-admin"

@@ -219,10 +219,17 @@ shell_stdin() {
 # user's, so only the engine stands between.
 # The control stops it outside; the reset lets it go on.
 signal_outside() {
-	local who=$1 pid
-	setpriv --reuid="$(id -u "$who")" --regid="$(id -g "$who")" --clear-groups sleep 1000 &
+	local who=$1 pid uid
+	uid=$(id -u "$who")
+	setpriv --reuid="$uid" --regid="$(id -g "$who")" --clear-groups sleep 1000 &
 	pid=$!
-	sleep 0.2
+	# Until setpriv has become the user (its /proc directory is then the
+	# user's): a signal before that is refused by the kernel, the control
+	# with it (seen in CI once an attack asked no id before its control).
+	for _ in $(seq 50); do
+		[ "$(stat -c %u /proc/$pid 2>/dev/null)" = "$uid" ] && break
+		sleep 0.1
+	done
 	ATTACK_RESET="kill -CONT $pid" attack "$who" "stop a process of $who outside the profile (SIGSTOP)" \
 		'"hook":"baseline:signal"|"reason":"domain"' "$BASELINE" kill "$pid" 19
 	ATTACK_RESET="kill -CONT $pid" attack "$who" "stop a process of $who outside the profile through file ownership (F_SETOWN, F_SETSIG)" \
