@@ -119,9 +119,9 @@
  * hook baseline:fs-stop, as remounting it read-only would be): FIFREEZE
  * blocks every writer of the filesystem until someone thaws it (the root
  * filesystem: the node hangs, enforcerd with it); the shutdown ioctl that
- * ext4, XFS and f2fs share (EXT4_IOC_SHUTDOWN, XFS_IOC_GOINGDOWN,
- * F2FS_IOC_SHUTDOWN: one number) fails every later I/O of it until it is
- * mounted again. FITHAW too: the freeze it ends is someone else's (a
+ * ext4, XFS, f2fs, exFAT, CIFS and bcachefs share (EXT4_IOC_SHUTDOWN,
+ * XFS_IOC_GOINGDOWN, F2FS_IOC_SHUTDOWN, ...: one number) fails every later
+ * I/O of it until it is mounted again. FITHAW too: the freeze it ends is someone else's (a
  * backup's snapshot, taken while nothing writes), and a task that may not
  * freeze has no freeze of its own to end. All three take CAP_SYS_ADMIN,
  * that of the filesystem's user namespace.

@@ -190,14 +190,18 @@ static int same_build(const char *dir, const char *object)
 
 	snprintf(path, sizeof(path), "%s/settings", dir);
 	fd = bpf_obj_get(path);
-	if (fd < 0 || bpf_map_lookup_elem(fd, &zero, &cfg) < 0) {
-		fprintf(stderr, "enf-reset-pins: %s: %s\n", path, strerror(errno));
+	r = fd < 0 ? -errno : bpf_map_lookup_elem(fd, &zero, &cfg) < 0 ? -errno : 0;
+	if (fd >= 0)
+		close(fd);
+	if (r < 0) {
+		fprintf(stderr, "enf-reset-pins: %s: %s\n", path, strerror(-r));
 		return -1;
 	}
-	close(fd);
 	fd = open(object, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) < 0 || st.st_size == 0) {
 		fprintf(stderr, "enf-reset-pins: %s: %s\n", object, fd < 0 ? strerror(errno) : "empty or unreadable");
+		if (fd >= 0)
+			close(fd);
 		return -1;
 	}
 	elf = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
