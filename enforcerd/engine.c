@@ -434,6 +434,7 @@ static int select_programs(struct engine *e, const char *lsm_list)
 		return r;
 	e->skel->rodata->trusted_loads_searched =
 		(wants[WANT_SAFE_RCU].found || wants[WANT_SAFE_FIELDS].found) && wants[WANT_RDONLY_CAST].found;
+	e->skel->rodata->rdonly_cast_usable = wants[WANT_RDONLY_CAST].found;
 	skipcap = hook_ids_find(&e->hooks, "inode_xattr_skipcap") >= 0;
 	e->skel->rodata->xattr_give_back_cap_check = !skipcap && support_xattr_hooks_end_at_bpf(lsm_list);
 	if (!skipcap && !e->skel->rodata->xattr_give_back_cap_check)

@@ -32,6 +32,8 @@ const struct kernel_stat_name kernel_stat_names[] = {
 	  "learn mode: observations sent undeduplicated, the kernel's table full" },
 	{ ENF_STAT_LEARN_UNRESOLVED, "learn_unresolved", "enforcer_learn_unresolved_total",
 	  "learn mode: operations allowed but not recorded (path not walkable)" },
+	{ ENF_STAT_WALK_BEGUN_AGAIN, "walks_begun_again", "enforcer_path_walks_begun_again_total",
+	  "path walks begun again, each dentry checked on its own: a rename ran on the node while they read" },
 	{ ENF_STAT_EVENT_DELIVERED, "events_delivered", "enforcer_events_delivered_total",
 	  "event records the kernel put in the ring buffer" },
 	{ ENF_STAT_EVENT_AGGREGATED, "events_aggregated", "enforcer_events_aggregated_total",

@@ -19,7 +19,7 @@
 #include <linux/types.h>
 #endif
 
-#define ENF_ABI_VERSION 4
+#define ENF_ABI_VERSION 5
 
 /*
  * Limits. Who holds each one to it is named beside it: policyc refuses a
@@ -563,7 +563,8 @@ enum enf_stat {
 	ENF_STAT_LEARN_DROPPED  = 13, /* learn: ring buffer full; recorded again at its next occurrence */
 	ENF_STAT_LEARN_SEEN_FULL = 14, /* learn: dedup table full; sent without deduplication */
 	ENF_STAT_LEARN_UNRESOLVED = 15, /* learn: object path could not be walked; allowed, not recorded */
-	ENF_STAT_COUNT          = 16,
+	ENF_STAT_WALK_BEGUN_AGAIN = 16, /* path walks begun again: a rename ran on the node while they read */
+	ENF_STAT_COUNT          = 17,
 };
 
 /* -------------------------------------------------------------- events -- */

@@ -225,7 +225,7 @@ __noinline int enf_match_object(struct enf_task_ctx *tc, __u32 instance, __u32 p
 			return r;
 		exe_id = r;
 	}
-	r = enf_path_walk(tc, tc->obj_dentry, tc->obj_mnt, instance, pflags);
+	r = path_walk(tc, tc->obj_dentry, tc->obj_mnt, instance, pflags);
 	tc->res.depth = tc->walk.depth;
 	if (r < 0)
 		return r;
@@ -576,7 +576,7 @@ __noinline int enf_decide_fileless(__u64 dentry, __u64 mnt, __u32 hook, __u32 ha
 	tc = task_scratch();
 	if (!tc)
 		return finish(&d, NULL, 0); /* the decision stands; only the event loses its path */
-	if (enf_path_walk(tc, dentry, mnt, 0, 0) < 0)
+	if (path_walk(tc, dentry, mnt, 0, 0) < 0)
 		return finish(&d, NULL, 0);
 	return finish(&d, tc, tc->walk.depth);
 }

@@ -74,7 +74,7 @@ __noinline int enf_manager_exec_refuse(int status, __u64 file)
 	d.prof.mode = ENF_MODE_ENFORCE; /* identity protection is not subject to audit mode */
 	/* The event names the file; the decision does not depend on it. */
 	tc = task_scratch();
-	if (tc && enf_path_walk(tc, as_scalar(BPF_CORE_READ(f, f_path.dentry)), as_scalar(BPF_CORE_READ(f, f_path.mnt)),
+	if (tc && path_walk(tc, as_scalar(BPF_CORE_READ(f, f_path.dentry)), as_scalar(BPF_CORE_READ(f, f_path.mnt)),
 				0, 0) == 0)
 		return finish(&d, tc, tc->walk.depth);
 	return finish(&d, NULL, 0);

@@ -93,7 +93,7 @@ __noinline int enf_learn_object(__u64 dentry, __u64 mnt, __u32 what, __u32 hook)
 		stat_inc(ENF_STAT_LEARN_UNRESOLVED);
 		return 0;
 	}
-	if (enf_path_walk(tc, dentry, mnt, 0, 0) < 0) {
+	if (path_walk(tc, dentry, mnt, 0, 0) < 0) {
 		stat_inc(ENF_STAT_LEARN_UNRESOLVED);
 		return 0;
 	}

@@ -79,15 +79,17 @@ struct walk_state {
 	__u64 dentry;         /* the next dentry to record; kernel addresses as numbers: only ever probe-read */
 	__u64 mnt;            /* the struct mount it is in; what the walk needs of it is in tc->mount */
 	__u64 below;          /* the mount the walk left last (at the end: the one under the root), 0 for none */
-	__u32 depth;          /* components recorded */
+	__u16 depth;          /* components recorded (ENF_PATH_WALK_MAX at most) */
+	__u16 rereads;        /* steps that read a dentry again: step i is the walk's (i - rereads)th */
 	__u8  done;
 	__u8  leaf_hit, anc_hit;         /* which of tc->hits is set */
 	__u8  tree_root;      /* the walk ended at the root of a mount with no parent (enf_foreign_root()) */
 	__u8  beside;         /* climbing above a bind mount's root for identities (path_walk_step()) */
 	__u8  self_root;      /* the walk ended at a dentry that is its own parent, not its mount's root */
 	__u8  rereading;      /* the dentry is being read again: a rename changed it during the first read */
-	__u8  rereads;        /* steps that read a dentry again: step i is the walk's (i - rereads)th */
-	__u32 seq_after;      /* d_seq of the dentry just read, read again after its name (read_component()) */
+	__u8  each_dentry;    /* each dentry is read between two reads of its d_seq (enf_path_walk() says when) */
+	__u32 seq;            /* each_dentry: the d_seq of the dentry just read, read again after its name;
+			       * else the node's rename sequence when the walk began */
 };
 
 _Static_assert(sizeof(struct walk_state) == 40, "walk_state is in the pinned task_ctx: its layout stays");
@@ -491,6 +493,19 @@ ENF_MAP struct {
 const volatile bool trusted_loads_searched = false;
 #else
 extern const volatile bool trusted_loads_searched;
+#endif
+
+/*
+ * Whether the kernel has bpf_rdonly_cast() (6.2 on; enforcerd sets it
+ * before load, from the BTF). A kernel word at an address the programs
+ * hold as a number is then one fault-safe direct load (PROBE_MEM, about
+ * eight instructions) rather than a bpf_probe_read_kernel() call (about
+ * ninety, icount, 6.12). The branch it rules out is never verified.
+ */
+#ifdef ENF_DEFINE_MAPS
+const volatile bool rdonly_cast_usable = false;
+#else
+extern const volatile bool rdonly_cast_usable;
 #endif
 
 #endif /* ENF_MAPS_BPF_H */

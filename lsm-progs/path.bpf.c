@@ -149,6 +149,38 @@ static __always_inline bool read_dentry_seq(__u64 d, __u32 *seq)
 }
 
 /*
+ * The node's rename sequence: rename_lock (fs/dcache.c), the seqlock that
+ * d_move() and d_exchange() hold for writing around __d_move(), the one
+ * place where a dentry in the tree gets another name or parent (a rename,
+ * or d_splice_alias() moving a directory's alias). So when it reads the
+ * same, and even, before and after a walk, no dentry the walk read was
+ * being renamed meanwhile: one read at each end instead of two per
+ * dentry (read_component()). Its address comes from kallsyms (typeless:
+ * vmlinux BTF has no global variables), 0 when libbpf could not resolve
+ * it (kptr_restrict=2 hides every address); then, or when it cannot be
+ * read, each dentry is read between two reads of its d_seq.
+ */
+extern const void rename_lock __ksym __weak;
+
+static __always_inline bool read_rename_seq(__u32 *seq)
+{
+	const char *lock = (const char *)&rename_lock;
+	struct seqcount_spinlock *count;
+
+	if (!lock)
+		return false;
+	if (rdonly_cast_usable) {
+		/* A struct's type (bpf_rdonly_cast() takes no typedef): seqlock_t's first member's. */
+		count = bpf_rdonly_cast(lock + bpf_core_field_offset(seqlock_t, seqcount),
+					bpf_core_type_id_kernel(struct seqcount_spinlock));
+		*seq = count->seqcount.sequence;
+		return true;
+	}
+	return bpf_probe_read_kernel(seq, sizeof(*seq), lock + bpf_core_field_offset(seqlock_t, seqcount.seqcount.sequence)) ==
+	       0;
+}
+
+/*
  * Read dentry d as component slot: its window, then the dentry, its name
  * pointer and length, and, when the window holds the whole name (ENF_WINDOW_NAME_MAX
  * at most, inline: most names), the name itself as the trie key wants it.
@@ -160,9 +192,12 @@ static __always_inline bool read_dentry_seq(__u64 d, __u32 *seq)
  * (copy_name(), swap_names()), under d_seq. A read between the two is the
  * new bytes cut to the old length, a name d never had (abc renamed to
  * wwwx, read as www: a rule's name, found by review). So d_seq, read first
- * with the window (one copy reads upwards), must be even, and the same
- * when read again after it; the caller reads d once more when not. The
- * name and the parent read then are a name d had, and its parent then.
+ * with the window (one copy reads upwards), must be even; the caller reads
+ * d once more when not. And no rename may have run meanwhile: the node's
+ * rename sequence reads the same at the walk's end (enf_path_walk()) or, when
+ * it cannot say (tc->walk.each_dentry), d_seq reads the same again after
+ * the window. The name and the parent read then are a name d had, and its
+ * parent then.
  *
  * A longer name is read when it is matched, after the walk. One stored
  * elsewhere stays as it was (a rename gives the dentry another allocation,
@@ -214,7 +249,9 @@ static __always_inline bool read_component(struct enf_task_ctx *tc, __u32 slot, 
 	c->word[2] = 0;
 	c->is_short = 1;
 check:
-	return read_dentry_seq(d, &tc->walk.seq_after) && tc->walk.seq_after == *(__u32 *)tc->window;
+	if (!tc->walk.each_dentry)
+		return true; /* the node's rename sequence vouches for it at the walk's end */
+	return read_dentry_seq(d, &tc->walk.seq) && tc->walk.seq == *(__u32 *)tc->window;
 }
 
 /*
@@ -363,6 +400,7 @@ static int path_walk_step(__u32 i, void *data)
 __noinline int enf_path_walk(struct enf_task_ctx *tc, __u64 dentry, __u64 vfsmnt, __u32 instance, __u32 pflags)
 {
 	struct path_walk w = {};
+	__u32 *now;
 
 	if (!tc)
 		return -ENOMEM;
@@ -370,6 +408,8 @@ __noinline int enf_path_walk(struct enf_task_ctx *tc, __u64 dentry, __u64 vfsmnt
 	w.instance = instance;
 	w.check_inodes = pflags & ENF_PROFILE_HAS_INODES;
 	w.ident_of_tc = pflags & ENF_MATCH_IDENT;
+	/* Odd: a rename is under way, which would send the walk round again at its end. */
+	tc->walk.each_dentry = (pflags & ENF_WALK_EACH_DENTRY) || !read_rename_seq(&tc->walk.seq) || (tc->walk.seq & 1);
 	tc->walk.dentry = dentry;
 	tc->walk.depth = 0;
 	tc->walk.done = false;
@@ -385,7 +425,13 @@ __noinline int enf_path_walk(struct enf_task_ctx *tc, __u64 dentry, __u64 vfsmnt
 	if (!enter_mount(tc, vfsmnt - bpf_core_field_offset(struct mount, mnt)))
 		return -ENAMETOOLONG;
 	bpf_loop(ENF_PATH_WALK_MAX, path_walk_step, &w, 0);
-	return tc->walk.done ? 0 : -ENAMETOOLONG;
+	if (!tc->walk.done)
+		return -ENAMETOOLONG;
+	/* The rename sequence vouches for what each dentry's d_seq did not (read_component()). */
+	now = (__u32 *)tc->window; /* the read buffer: the stack has no room (read_dentry_seq()) */
+	if (!tc->walk.each_dentry && !(read_rename_seq(now) && *now == tc->walk.seq))
+		return -EAGAIN;
+	return 0;
 }
 
 /* ---- the trie match ------------------------------------------------------------ */
@@ -649,7 +695,7 @@ static __always_inline int exe_id_of(struct enf_task_ctx *tc, __u32 instance, __
 {
 	int r;
 
-	r = enf_path_walk(tc, dentry, mnt, instance, 0);
+	r = path_walk(tc, dentry, mnt, instance, 0);
 	if (r < 0)
 		return r;
 	tc->trie.leaf_node = ENF_NO_NODE;
@@ -820,7 +866,7 @@ __noinline int enf_exe_text(struct enf_event *ev, struct enf_task_ctx *tc)
 
 	if (!ev || !tc || !exe || (ev->flags & ENF_EVENT_IN_INTERRUPT))
 		return 0; /* no scratch to walk in (event.bpf.c); kernel threads have no executable */
-	if (enf_path_walk(tc, (__u64)(unsigned long)BPF_CORE_READ(exe, f_path.dentry),
+	if (path_walk(tc, (__u64)(unsigned long)BPF_CORE_READ(exe, f_path.dentry),
 			  (__u64)(unsigned long)BPF_CORE_READ(exe, f_path.mnt), 0, 0) < 0) {
 		ev->flags |= ENF_EVENT_EXE_TRUNCATED;
 		return 0;

@@ -36,6 +36,7 @@ _Static_assert((ENF_TOP_DENTRIES & (ENF_TOP_DENTRIES - 1)) == 0, "ring index use
 #define ENF_NO_NODE 0xffffffffu
 
 /* Options beside the profile's flags (ENF_PROFILE_*, the low bits) of the walk, the match and enf_match_object(). */
+#define ENF_WALK_EACH_DENTRY (1u << 29) /* read each dentry between two reads of its d_seq (path_walk()) */
 #define ENF_MATCH_IDENT    (1u << 30) /* the leaf's inode identity is tc->leaf_ident's: a new name for it */
 #define ENF_MATCH_CONTENTS (1u << 31) /* match what lies below the leaf directory: its subtree side */
 
@@ -54,9 +55,33 @@ static __always_inline struct enf_task_ctx *task_scratch(void)
  * (tc->top, tc->name) and, when pflags has ENF_PROFILE_HAS_INODES, the
  * first inode identities of `instance` met (tc->hits). 0, -ENAMETOOLONG
  * when the walk did not reach a root (or a read failed), -ENOMEM without
- * scratch.
+ * scratch, -EAGAIN when a rename ran on the node meanwhile (path_walk()).
  */
 extern int enf_path_walk(struct enf_task_ctx *tc, __u64 dentry, __u64 vfsmnt, __u32 instance, __u32 pflags);
+
+/*
+ * enf_path_walk() as every caller wants it. A walk trusts the node's
+ * rename sequence (rename_lock) to say that no name it read was being
+ * changed: read before and after, it must be even and the same, or the
+ * walk says -EAGAIN. It is then walked again reading each dentry between
+ * two reads of its d_seq, which a rename of another dentry leaves alone:
+ * a node that renames all the time costs its walks a second read per
+ * dentry, never a refusal. One read at each end instead of one per
+ * dentry: an open+close 20-190 instructions less at depth 3, 600-800 at
+ * depth 10 (icount; docs/benchmarks.md). Here and not inside: a walk begun again
+ * in the loop cost each program calling it 500 more instructions to
+ * verify, and a frame more overflows 6.1's 512 bytes of stack.
+ */
+static __always_inline int path_walk(struct enf_task_ctx *tc, __u64 dentry, __u64 vfsmnt, __u32 instance,
+				     __u32 pflags)
+{
+	int r = enf_path_walk(tc, dentry, vfsmnt, instance, pflags);
+
+	if (r != -EAGAIN)
+		return r;
+	stat_inc(ENF_STAT_WALK_BEGUN_AGAIN);
+	return enf_path_walk(tc, dentry, vfsmnt, instance, pflags | ENF_WALK_EACH_DENTRY);
+}
 
 /*
  * Match the last walk's depth topmost components against an instance's

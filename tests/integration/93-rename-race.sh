@@ -5,9 +5,13 @@
 # the dentry in place and only then its length (copy_name(), swap_names()).
 # A walk that reads the two in between reads the new bytes cut to the old
 # length: "abc" renamed to "wwwx" read as "www", a name the directory never
-# had and, here, the one an allow rule names (found by review). The walk
-# now reads each dentry between two reads of its d_seq, which a rename
-# makes odd while it writes.
+# had and, here, the one an allow rule names (found by review). A walk
+# now reads the node's rename sequence (rename_lock) before and after, and
+# begins again when a rename ran meanwhile, then reading each dentry
+# between two reads of its d_seq, which a rename makes odd while it
+# writes. walks_begun_again counts the walks begun again: none while
+# nothing renames, some during the race (so the sequence is read and
+# compared: without it the race would be the per-dentry check's alone).
 #
 # A confined root renames /srv/t93/abc to wwwx and back in a loop while it
 # opens the secret under both names. Every open is refused or finds nothing:
@@ -37,9 +41,21 @@ c() { in_cgroup $CG/t93 enf-probe "$@"; }
 expect_eq "two CPUs online for the race" 2 "$(grep -c '^processor' /proc/cpuinfo)"
 expect_eq "the allow rule's file reads (control)" ok "$(c open /srv/t93/www/pub r)"
 expect_eq "the secret is refused by its name" EPERM "$(c open /srv/t93/abc/secret r)"
+begun_again() { enforcerctl --json status | sed -n 's/.*"walks_begun_again": \([0-9]*\).*/\1/p'; }
+before=$(begun_again)
+i=0
+while [ $i -lt 20 ]; do c open /srv/t93/www/pub r >/dev/null; i=$((i + 1)); done
+expect_eq "nothing renames: no walk begun again (control)" "$before" "$(begun_again)"
 expect_eq "outside the cgroup: the race reads the secret (control)" ok \
 	"$(enf-probe rename-race /srv/t93 abc wwwx secret 3 | cut -d' ' -f1)"
+before=$(begun_again)
 expect_eq "confined: no open during the rename race reads the secret" EPERM \
 	"$(c rename-race /srv/t93 abc wwwx secret 20)"
+after=$(begun_again)
+if [ -n "$after" ] && [ "${after:-0}" -gt "${before:-0}" ]; then
+	pass "the race made walks begin again: the rename sequence moved under them ($before -> $after)"
+else
+	fail "walks_begun_again did not grow during the race ($before -> $after): the rename sequence is not read"
+fi
 echo 0 >$CPU1
 finish
