@@ -66,6 +66,15 @@ extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
 				  (type *)(p))
 
 /*
+ * The kernel object of type `type` at address a (a number) as a pointer
+ * to load through: only where rdonly_cast_usable (maps.bpf.h) says the
+ * kernel has bpf_rdonly_cast(), in a branch that flag rules out
+ * elsewhere. Loads through it are fault-safe (a fault reads 0); it may
+ * not be given to a helper or kfunc.
+ */
+#define KERNEL_OBJECT(type, a) ((type *)bpf_rdonly_cast((void *)(unsigned long)(a), bpf_core_type_id_kernel(type)))
+
+/*
  * The file access classes an open file stands for, from its f_mode and
  * f_flags: what file_open decides, and file_receive for a descriptor
  * handed over. O_TRUNC and O_APPEND count as write; open(path, 3) gives

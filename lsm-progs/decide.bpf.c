@@ -9,8 +9,9 @@
  * fraction of a second and minutes of verification under emulation.
  *
  * Global functions take scalars and pointers to plain memory only: kernel
- * objects arrive as numbers (see as_scalar() in verdict.bpf.h) and are only
- * read through CO-RE probe reads.
+ * objects arrive as numbers (see as_scalar() in verdict.bpf.h) and are
+ * read through CO-RE probe reads or, where the kernel has
+ * bpf_rdonly_cast(), loads through KERNEL_OBJECT() (common.bpf.h).
  */
 #include "common.bpf.h"
 #include "verdict.bpf.h"

@@ -76,7 +76,7 @@ struct walk_hits {
  * are unknown to it, so a step changes nothing it tracks.
  */
 struct walk_state {
-	__u64 dentry;         /* the next dentry to record; kernel addresses as numbers: only ever probe-read */
+	__u64 dentry;         /* the next dentry to record; kernel addresses as numbers (path.bpf.c says how they are read) */
 	__u64 mnt;            /* the struct mount it is in; what the walk needs of it is in tc->mount */
 	__u64 below;          /* the mount the walk left last (at the end: the one under the root), 0 for none */
 	__u16 depth;          /* components recorded (ENF_PATH_WALK_MAX at most) */

@@ -11,7 +11,11 @@
  * (tc->walk, tc->trie, tc->text), where the verifier tracks no values: the
  * stack context of a callback holds only what no step changes. Global
  * functions take scalars and pointers to plain memory; kernel objects
- * arrive as numbers and are only probe-read. The scratch is the caller's
+ * arrive as numbers, probe-read or, where the kernel has bpf_rdonly_cast(),
+ * loaded through KERNEL_OBJECT(): the inode numbers and the mounts of a
+ * walk, a probe read's 90 instructions against a load's 8 (icount, 6.12).
+ * The dentry's window stays one probe read there too: its seven loads
+ * saved 30-100 instructions an open, for 4,400 more to verify. The scratch is the caller's
  * (tc, NULL when it has none: a lookup is a helper call on every
  * decision), memory the 6.1 verifier does not accept as a map key: keys
  * are built on the stack, but for a long name's (trie_edge()).
@@ -55,7 +59,7 @@ static __always_inline bool inode_known(__u32 instance, __u64 inode_addr, __u64 
 
 	if (!inode)
 		return false;
-	key.ino = BPF_CORE_READ(inode, i_ino);
+	key.ino = rdonly_cast_usable ? KERNEL_OBJECT(struct inode, inode_addr)->i_ino : BPF_CORE_READ(inode, i_ino);
 	if (!inode_may_be_named(key.ino))
 		return false;
 	key.dev = BPF_CORE_READ(inode, i_sb, s_dev);
@@ -171,8 +175,7 @@ static __always_inline bool read_rename_seq(__u32 *seq)
 		return false;
 	if (rdonly_cast_usable) {
 		/* A struct's type (bpf_rdonly_cast() takes no typedef): seqlock_t's first member's. */
-		count = bpf_rdonly_cast(lock + bpf_core_field_offset(seqlock_t, seqcount),
-					bpf_core_type_id_kernel(struct seqcount_spinlock));
+		count = KERNEL_OBJECT(struct seqcount_spinlock, lock + bpf_core_field_offset(seqlock_t, seqcount));
 		*seq = count->seqcount.sequence;
 		return true;
 	}
@@ -274,6 +277,13 @@ static __always_inline bool enter_mount(struct enf_task_ctx *tc, __u64 mnt)
 		tc->mount.mountpoint = (__u64)(unsigned long)BPF_CORE_READ(m, mnt_mountpoint);
 		tc->mount.root = (__u64)(unsigned long)BPF_CORE_READ(m, mnt.mnt_root);
 		return tc->mount.root != 0;
+	}
+	if (rdonly_cast_usable) {
+		m = KERNEL_OBJECT(struct mount, mnt);
+		tc->mount.parent = (__u64)(unsigned long)m->mnt_parent;
+		tc->mount.mountpoint = (__u64)(unsigned long)m->mnt_mountpoint;
+		tc->mount.root = (__u64)(unsigned long)m->mnt.mnt_root;
+		return tc->mount.root != 0; /* a load that faults reads 0 */
 	}
 	if (bpf_probe_read_kernel(tc->window, sizeof(tc->mount), (void *)(unsigned long)(mnt + base)) < 0)
 		return false;
