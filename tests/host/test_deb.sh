@@ -113,6 +113,8 @@ out=$("$T/root/usr/bin/policyc" check "$T"/root/usr/share/enforcer/profiles/*.js
 check "the shipped profiles are valid" $? "$out"
 grep -q "^ExecStart=/usr/sbin/enforcerd " "$T/root/$unit"
 check "the unit runs /usr/sbin/enforcerd" $? "$(grep ExecStart "$T/root/$unit")"
+grep -q "^ExecStart=/usr/sbin/enforcerd .*--migrate" "$T/root/$unit"
+check "the unit migrates pins of another ABI version (an upgrade across one)" $? "$(grep ExecStart "$T/root/$unit")"
 for page in "$T"/root/usr/share/man/man*/*.gz; do
 	out=$(MANWIDTH=80 man --warnings -l "$page" 2>&1 >/dev/null)
 	check "man ${page##*/} renders without a warning" $([[ -z $out ]] && man -l "$page" 2>/dev/null | grep -q '^NAME'; echo $?) "$out"

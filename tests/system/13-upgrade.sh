@@ -7,8 +7,11 @@
 # allowed exec in the same loop never fails. The newer build is the payload's
 # package with a higher version (dpkg-deb -R, then -b): dpkg and the
 # maintainer scripts take the upgrade path (the daemon is restarted by the
-# package and adopts the pinned enforcement). The old version is put back
-# at the end for the tests that follow.
+# package). The daemon is stopped and the pins are made to say an older
+# ABI version first, as an upgrade across one finds them: the unit's
+# --migrate rebuilds the policy in new maps before the old programs go
+# (without it the daemon would exit 4 and stay down). The old version is put back at the end for the tests
+# that follow, which adopts the migrated pins (the same ABI).
 . /enforcer/tests/system/lib/system.sh
 . /enforcer/tests/system/lib/declared.sh
 
@@ -37,6 +40,13 @@ dpkg-deb -R "$ENFORCER_DEB" $work/pkg
 sed -i "s/^Version: .*/Version: $new/" $work/pkg/DEBIAN/control
 dpkg-deb -b $work/pkg $work/enforcer_${new}_$(dpkg --print-architecture).deb >/dev/null
 pid0=$(systemctl show -P MainPID enforcerd.service)
+# Stopped first: a daemon writes the settings with its own ABI version (at
+# its stop too), and this one's is the new one.
+expect_exit "the daemon stops; its enforcement stays pinned" 0 systemctl stop enforcerd.service
+abi=$(policyc --version | sed -n 's/.*ABI \([0-9]*\).*/\1/p')
+expect_eq "the pins say ABI $((abi - 1)) (as an older build left them)" ok \
+	"$(/enforcer/tests/guest/enf-self bpf-poke /sys/fs/bpf/enforcer/maps/settings 12 $((abi - 1)))"
+since=$(date '+%Y-%m-%d %H:%M:%S')
 if out=$(DEBIAN_FRONTEND=noninteractive apt-get install -y $work/enforcer_${new}_*.deb 2>&1); then
 	pass "apt-get install of the newer build ($old -> $new)"
 else
@@ -46,6 +56,9 @@ expect_eq "dpkg: the newer version is installed" "ii  $new" "$(dpkg-query -W -f 
 wait_active enforcerd.service 400 >/dev/null || fail "enforcerd is not active after the upgrade"
 pid1=$(systemctl show -P MainPID enforcerd.service)
 if [ -n "$pid1" ] && [ "$pid1" != 0 ] && [ "$pid1" != "$pid0" ]; then pass "the upgrade restarted the daemon ($pid0 -> $pid1)"; else fail "daemon pid $pid0 -> $pid1"; fi
+expect_contains "the new daemon migrated the older ABI's pins" "migrated: the programs of the old ABI are detached" \
+	"$(journalctl --no-pager -u enforcerd.service --since "$since" 2>&1)"
+expect_eq "no pins of the older ABI are left" 0 "$(ls /sys/fs/bpf | grep -c old-abi)"
 sleep 1
 touch /run/enf-loop.stop
 i=0
