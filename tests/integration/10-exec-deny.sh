@@ -87,12 +87,13 @@ expect_eq "verifier stats: one line per program plus the total" \
 # d_seq after it; a walk that saw a rename is walked again, a second call in each caller): 322,659
 # and 319,898 (2026-12-07), for 600-800 instructions less per open at depth 10; ceilings at 2%.
 # Direct loads of the walk's inode numbers and mounts where the kernel has bpf_rdonly_cast(): trixie
-# 322,740, bookworm unchanged (the branch is never verified there).
+# 322,798; bookworm 327,419 (the branch the flag rules out is not explored there, but the walk's
+# states around the test are more: +4,760). Ceilings at 2%.
 # Over it, the lines above name each program's count, and lsm-progs/path.bpf.c says what keeps
 # them low.
 case $ENFORCER_KERNEL in
-bookworm) ceiling=329000 ;;
-trixie) ceiling=326000 ;;
+bookworm) ceiling=334000 ;;
+trixie) ceiling=329000 ;;
 *) ceiling= ;;
 esac
 total=$(sed -n 's/^enforcerd: verifier: all [0-9]* programs: [0-9]* ms to load, \([0-9]*\) instructions processed$/\1/p' \
