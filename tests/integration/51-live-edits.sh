@@ -95,7 +95,7 @@ if [ "${n:-0}" -gt 50 ]; then pass "the workloads ran throughout ($n allowed exe
 i=0
 while [ $i -lt 50 ] && [ "$(enforcerctl --json status | grep -c '"events_written"')" = 0 ]; do sleep 0.1; i=$((i + 1)); done
 sleep 1
-expect_eq "no event was lost (ring buffer)" 0 "$(enforcerctl --json status | sed -n 's/.*"events_dropped": \([0-9]*\).*/\1/p')"
+expect_eq "no event was lost (ring buffer)" 0 "$(status_counter events_dropped)"
 awk '
 	FNR == NR { state[$1] = $2 " " $3; next }      # edits.log: generation -> "profile content"
 	/"path":"\/usr\/bin\/(toggled|denied)"/ {

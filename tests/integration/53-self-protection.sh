@@ -189,7 +189,7 @@ for h in mount-over umount ptrace-daemon; do
 		fail "no self:$h event of web"
 	fi
 done
-n=$(enforcerctl --json status | sed -n 's/.*"self_protection_denied": \([0-9]*\).*/\1/p')
+n=$(status_counter self_protection_denied)
 if [ "${n:-0}" -gt 20 ]; then pass "counted: $n self-protection denials"; else fail "self_protection_denied is $n"; fi
 # Self-protection refuses an operation, named by its hook: no path or access (an empty path before).
 expect_eq "no self-protection record carries a path" 0 "$(grep '"hook":"self:' $AUDIT_LOG | grep -c '"path"')"

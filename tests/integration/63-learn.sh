@@ -72,7 +72,7 @@ expect_eq "learning allows anything (a read outside the workload)" "extra" "$(in
 
 status=$(enforcerctl --json learn status learned)
 obs=$(printf '%s\n' "$status" | sed -n 's/.*"observations": \([0-9]*\).*/\1/p')
-recorded=$(enforcerctl --json status | tr -d ' \n' | sed -n 's/.*"learn_recorded":\([0-9]*\).*/\1/p')
+recorded=$(status_counter learn_recorded)
 case "$obs" in ''|0) fail "learn status counts observations: $status" ;; *) pass "learn status: $obs observations" ;; esac
 expect_eq "the kernel sent each observation once (learn_recorded = observations kept)" "$obs" "$recorded"
 expect_eq "stats: the same counter" "$recorded" "$(enforcerctl stats | awk '$1 == "enforcer_learn_recorded_total" { print $2 }')"

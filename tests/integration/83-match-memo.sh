@@ -31,7 +31,7 @@ profile ""
 mkdir -p $CG/t83
 expect_exit "attach m" 0 enforcerctl attach m $CG/t83
 
-memoized() { enforcerctl --json status | sed -n 's/.*"matches_memoized": \([0-9]*\).*/\1/p'; }
+memoized() { status_counter matches_memoized; }
 
 # reads_twice FILE: a shell in the cgroup reads FILE twice, waits for "go"
 # on the fifo it opened first, and reads FILE again; go_on lets it, after

@@ -41,7 +41,7 @@ c() { in_cgroup $CG/t93 enf-probe "$@"; }
 expect_eq "two CPUs online for the race" 2 "$(grep -c '^processor' /proc/cpuinfo)"
 expect_eq "the allow rule's file reads (control)" ok "$(c open /srv/t93/www/pub r)"
 expect_eq "the secret is refused by its name" EPERM "$(c open /srv/t93/abc/secret r)"
-begun_again() { enforcerctl --json status | sed -n 's/.*"walks_begun_again": \([0-9]*\).*/\1/p'; }
+begun_again() { status_counter walks_begun_again; }
 before=$(begun_again)
 i=0
 while [ $i -lt 20 ]; do c open /srv/t93/www/pub r >/dev/null; i=$((i + 1)); done

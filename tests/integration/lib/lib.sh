@@ -129,6 +129,11 @@ wait_for_log() {
 # then waits; shell_reads_again lets it read FILE once more, with whatever
 # happened meanwhile (an edit, a restart), and prints "first=ok|denied
 # second=ok|denied". One shell at a time.
+# status_counter NAME: the kernel or daemon counter NAME from enforcerctl --json status (empty when absent).
+status_counter() {
+	enforcerctl --json status | tr -d ' \n' | sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p"
+}
+
 shell_reads_twice() {
 	rm -f /tmp/shell-twice.go
 	mkfifo /tmp/shell-twice.go
