@@ -236,22 +236,35 @@ static __always_inline bool sysfs_fs_file(struct inode *inode)
 	return false;
 }
 
-/* Writing inode is a helper write (see above). A typed kernel pointer. */
-static __always_inline bool baseline_helper_file(struct inode *inode)
+/*
+ * Writing inode (a typed kernel pointer) is refused as a helper write
+ * (see above; baseline:helper-write) or as a filesystem's knob in sysfs
+ * (baseline:fs-admin): the event sent. One read of the superblock's magic
+ * picks the test that can apply.
+ */
+static __always_inline bool baseline_write_refused(struct inode *inode, int status)
 {
 	if (!inode)
 		return false;
 	switch (UNTRUSTED(struct inode, inode)->i_sb->s_magic) {
 	case PROC_SUPER_MAGIC:
-		return proc_helper_file(inode);
+		if (!proc_helper_file(inode))
+			return false;
+		break;
 	case BINFMTFS_MAGIC:
-		return true;
+		break;
 	case SYSFS_MAGIC:
-		return sysfs_helper_file(inode);
+		if (sysfs_helper_file(inode))
+			break;
+		return sysfs_fs_file(inode) && enf_baseline_refuse(ENF_HOOK_BASE_FS_ADMIN, ENF_BASELINE_MOUNT, status);
 	case CGROUP_SUPER_MAGIC:
-		return kernfs_name_is(kernfs_node_of(inode), "release_agent", 13);
+		if (!kernfs_name_is(kernfs_node_of(inode), "release_agent", 13))
+			return false;
+		break;
+	default:
+		return false;
 	}
-	return false;
+	return enf_baseline_refuse(ENF_HOOK_BASE_HELPER_WRITE, ENF_BASELINE_HELPERS, status);
 }
 
 /*

@@ -14,7 +14,7 @@
 #define ENF_SELF_BPF_H
 
 #include "common.bpf.h"
-#include "baseline.bpf.h" /* baseline_helper_file(), enf_baseline_refuse() */
+#include "baseline.bpf.h" /* baseline_write_refused() */
 
 #ifndef BPF_FS_MAGIC
 #define BPF_FS_MAGIC        0xcafe4a11
@@ -128,10 +128,7 @@ static __always_inline bool write_refused(struct dentry *dentry, struct inode *i
 	 */
 	if (self_write_guarded(dentry, inode) && enf_self_refuse(self_hook))
 		return true;
-	if (baseline_helper_file(inode))
-		return enf_baseline_refuse(ENF_HOOK_BASE_HELPER_WRITE, ENF_BASELINE_HELPERS, status);
-	return inode && UNTRUSTED(struct inode, inode)->i_sb->s_magic == SYSFS_MAGIC && sysfs_fs_file(inode) &&
-	       enf_baseline_refuse(ENF_HOOK_BASE_FS_ADMIN, ENF_BASELINE_MOUNT, status);
+	return baseline_write_refused(inode, status);
 }
 
 /* An entry added to, removed from or renamed in directory dir: bpffs (pins) and protected directories. */
