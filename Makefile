@@ -160,6 +160,8 @@ CONTROL_UNIT_OBJS := $(NO_KERNEL_UNIT_OBJS) $(OUT)/enforcerd/control.o $(OUT)/en
 $(OUT)/tests/unit/test_control: $(CONTROL_UNIT_OBJS)
 $(OUT)/tests/unit/test_control: UNIT_EXTRA_OBJS := $(CONTROL_UNIT_OBJS)
 # The one pass over kernel BTF, over a BTF the test writes with libbpf.
+$(OUT)/tests/unit/test_kallsyms: $(OUT)/enforcerd/kallsyms.o
+$(OUT)/tests/unit/test_kallsyms: UNIT_EXTRA_OBJS := $(OUT)/enforcerd/kallsyms.o
 $(OUT)/tests/unit/test_hook_ids: $(OUT)/enforcerd/hook_ids.o
 $(OUT)/tests/unit/test_hook_ids: UNIT_EXTRA_OBJS := $(OUT)/enforcerd/hook_ids.o $(LDLIBS_BPF)
 

@@ -508,4 +508,17 @@ const volatile bool rdonly_cast_usable = false;
 extern const volatile bool rdonly_cast_usable;
 #endif
 
+/*
+ * The address of rename_lock (fs/dcache.c; path.bpf.c, read_rename_seq()),
+ * which enforcerd finds in /proc/kallsyms before load (enforcerd/
+ * kallsyms.h): BTF has no global variables, and libbpf's own lookup of a
+ * typeless __ksym parses every line of kallsyms, a second of each start
+ * under TCG. 0 when kallsyms hides addresses (kptr_restrict).
+ */
+#ifdef ENF_DEFINE_MAPS
+const volatile __u64 rename_lock_addr = 0;
+#else
+extern const volatile __u64 rename_lock_addr;
+#endif
+
 #endif /* ENF_MAPS_BPF_H */

@@ -159,16 +159,13 @@ static __always_inline bool read_dentry_seq(__u64 d, __u32 *seq)
  * or d_splice_alias() moving a directory's alias). So when it reads the
  * same, and even, before and after a walk, no dentry the walk read was
  * being renamed meanwhile: one read at each end instead of two per
- * dentry (read_component()). Its address comes from kallsyms (typeless:
- * vmlinux BTF has no global variables), 0 when libbpf could not resolve
- * it (kptr_restrict=2 hides every address); then, or when it cannot be
- * read, each dentry is read between two reads of its d_seq.
+ * dentry (read_component()). Its address is rename_lock_addr (maps.bpf.h);
+ * when that is 0, or the sequence cannot be read, each dentry is read
+ * between two reads of its d_seq.
  */
-extern const void rename_lock __ksym __weak;
-
 static __always_inline bool read_rename_seq(__u32 *seq)
 {
-	const char *lock = (const char *)&rename_lock;
+	__u64 lock = rename_lock_addr;
 	struct seqcount_spinlock *count;
 
 	if (!lock)
@@ -179,8 +176,8 @@ static __always_inline bool read_rename_seq(__u32 *seq)
 		*seq = count->seqcount.sequence;
 		return true;
 	}
-	return bpf_probe_read_kernel(seq, sizeof(*seq), lock + bpf_core_field_offset(seqlock_t, seqcount.seqcount.sequence)) ==
-	       0;
+	return bpf_probe_read_kernel(seq, sizeof(*seq),
+				     (void *)(unsigned long)(lock + bpf_core_field_offset(seqlock_t, seqcount.seqcount.sequence))) == 0;
 }
 
 /*

@@ -19,7 +19,8 @@
 # refused by name without the race, and outside the cgroup the same race
 # reads it. It needs two CPUs: the guest has a second one, offline, which
 # comes up once the daemon's programs are attached, and goes down before
-# anything detaches them (boot.sh says why).
+# anything detaches them (boot.sh says why). Then once more with kernel
+# addresses hidden, when only the per-dentry check is left.
 . /enforcer/tests/integration/lib/lib.sh
 
 CPU1=/sys/devices/system/cpu/cpu1/online
@@ -29,7 +30,12 @@ mkdir -p /srv/t93/abc /srv/t93/www
 echo secret >/srv/t93/abc/secret
 echo public >/srv/t93/www/pub
 
-start_daemon
+start_daemon --reload
+if grep -q "no address of rename_lock" $DAEMON_LOG; then
+	fail "the daemon found no address for rename_lock with kernel addresses visible"
+else
+	pass "the daemon found rename_lock's address (control for kptr_restrict=2 below)"
+fi
 compile_and_load t93 '{"name":"t93","mode":"enforce","file":{"default":"allow","rules":[
   {"action":"deny","path":"/srv/t93/**","access":["read"]},
   {"action":"allow","path":"/srv/t93/www/**","access":["read"]}]}}'
@@ -58,4 +64,25 @@ else
 	fail "walks_begun_again did not grow during the race ($before -> $after): the rename sequence is not read"
 fi
 echo 0 >$CPU1
+
+# Where kallsyms hides kernel addresses (kptr_restrict=2, even from root),
+# the daemon has no address for rename_lock: it says so, and every walk
+# reads each dentry between two reads of its d_seq from the start. The
+# race is refused as before, and no walk is begun again. --reload: a
+# restart keeps pinned programs of its build, address and all (both starts
+# load, so the first is the control of the second).
+kptr_restrict=$(cat /proc/sys/kernel/kptr_restrict)
+stop_daemon
+echo 2 >/proc/sys/kernel/kptr_restrict
+start_daemon --reload
+expect_contains "kptr_restrict=2: the daemon says it has no address for rename_lock" \
+	"no address of rename_lock in /proc/kallsyms" "$(cat $DAEMON_LOG)"
+[ -e $CPU1 ] && echo 1 >$CPU1
+expect_eq "kptr_restrict=2: the allow rule's file reads (control)" ok "$(c open /srv/t93/www/pub r)"
+before=$(begun_again)
+expect_eq "kptr_restrict=2: no open during the rename race reads the secret" EPERM \
+	"$(c rename-race /srv/t93 abc wwwx secret 20)"
+expect_eq "kptr_restrict=2: each dentry checked from the start, no walk begun again" "$before" "$(begun_again)"
+echo 0 >$CPU1
+echo "$kptr_restrict" >/proc/sys/kernel/kptr_restrict
 finish

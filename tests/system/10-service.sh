@@ -16,6 +16,17 @@ expect_contains "systemd shows the daemon's status line" "Enforcing:" "$(systemc
 main=$(systemctl show -P MainPID enforcerd.service)
 expect_contains "the main pid is the daemon that answers" "\"pid\": $main," "$(enforcerctl --json status)"
 expect_contains "the daemon hardened itself under the unit's sandbox" "hardening: capabilities and seccomp" "$(enforcerctl status)"
+# The unit lets the daemon read kernel addresses at start (CAP_SYSLOG), and
+# it found rename_lock's for the path walks; then it dropped the capability.
+journal=$(journalctl --no-pager -b -u enforcerd.service 2>&1)
+expect_contains "the daemon's load of the programs is in the journal (control for the next)" "attach: all" "$journal"
+if grep -q "no address of rename_lock" <<<"$journal"; then
+	fail "under the unit the daemon found no address of rename_lock: $(grep "no address of rename_lock" <<<"$journal" | head -n1)"
+else
+	pass "under the unit the daemon found rename_lock's address in /proc/kallsyms"
+fi
+capbnd=$(sed -n 's/^CapBnd:\t//p' /proc/$main/status)
+expect_eq "... and dropped CAP_SYSLOG after start" 0 "$(( (0x${capbnd:-ffffffffff} >> 34) & 1 ))"
 helper=$(pgrep -x enforcerd-units | head -n1)
 if [ -n "$helper" ]; then
 	expect_eq "the unit-resolver helper holds no capability" "CapEff:	0000000000000000" "$(grep CapEff /proc/$helper/status)"
