@@ -19,14 +19,25 @@ expect_contains "the daemon hardened itself under the unit's sandbox" "hardening
 # The unit lets the daemon read kernel addresses at start (CAP_SYSLOG), and
 # it found rename_lock's for the path walks; then it dropped the capability.
 journal=$(journalctl --no-pager -b -u enforcerd.service 2>&1)
-expect_contains "the daemon's load of the programs is in the journal (control for the next)" "attach: all" "$journal"
+expect_contains "the daemon's start is in the journal (control for the next)" "enforcerd: ready:" "$journal"
 if grep -q "no address of rename_lock" <<<"$journal"; then
 	fail "under the unit the daemon found no address of rename_lock: $(grep "no address of rename_lock" <<<"$journal" | head -n1)"
 else
 	pass "under the unit the daemon found rename_lock's address in /proc/kallsyms"
 fi
+kallsyms_as() { systemd-run --wait --pipe -q -p CapabilityBoundingSet="$1" grep ' rename_lock$' /proc/kallsyms | cut -d' ' -f1; }
+expect_eq "why the unit keeps CAP_SYSLOG: without it kallsyms lists rename_lock at 0" 0000000000000000 \
+	"$(kallsyms_as "CAP_SYS_ADMIN CAP_BPF CAP_PERFMON")"
+with=$(kallsyms_as "CAP_SYS_ADMIN CAP_BPF CAP_PERFMON CAP_SYSLOG")
+if [ -n "$with" ] && [ "$with" != 0000000000000000 ]; then
+	pass "with CAP_SYSLOG it lists its address ($with)"
+else
+	fail "with CAP_SYSLOG kallsyms lists rename_lock as '$with'"
+fi
+expect_eq "the kernel log stays closed to the daemon: its /dev/kmsg and /proc/kmsg are systemd's inaccessible nodes" "0:0 0:0" \
+	"$(stat -c %t:%T /proc/$main/root/dev/kmsg) $(stat -c %a:%s /proc/$main/root/proc/kmsg)"
 capbnd=$(sed -n 's/^CapBnd:\t//p' /proc/$main/status)
-expect_eq "... and dropped CAP_SYSLOG after start" 0 "$(( (0x${capbnd:-ffffffffff} >> 34) & 1 ))"
+expect_eq "the daemon dropped CAP_SYSLOG from its bounding set after start" 0 "$(( (0x${capbnd:-ffffffffff} >> 34) & 1 ))"
 helper=$(pgrep -x enforcerd-units | head -n1)
 if [ -n "$helper" ]; then
 	expect_eq "the unit-resolver helper holds no capability" "CapEff:	0000000000000000" "$(grep CapEff /proc/$helper/status)"
