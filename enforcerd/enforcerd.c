@@ -233,6 +233,7 @@ static void protect_files(struct engine *e, const struct options *o, bool report
 	_cleanup_free_ char *sockdir = parent_dir(o->socket_path), *logdir = parent_dir(o->audit_log);
 	char conf_profiles[PATH_MAX], conf_att[PATH_MAX];
 	char managers[SERVICE_MANAGER_MAX][PATH_MAX];
+	bool runtime[SERVICE_MANAGER_MAX];
 	struct { const char *path; enum enf_self_kind kind; } want[7 + SERVICE_MANAGER_MAX];
 	struct protected_set set = {};
 	struct enf_self_inode_key key, next;
@@ -263,25 +264,29 @@ static void protect_files(struct engine *e, const struct options *o, bool report
 	want[n++] = (typeof(want[0])){ o->config_dir, ENF_SELF_DIR };
 	want[n++] = (typeof(want[0])){ conf_profiles, ENF_SELF_DIR };
 	want[n++] = (typeof(want[0])){ conf_att, ENF_SELF_DIR };
-	nmanagers = service_manager_paths(o->service_manager, managers, SERVICE_MANAGER_MAX);
+	nmanagers = service_manager_paths(o->service_manager, managers, runtime, SERVICE_MANAGER_MAX);
 	for (size_t i = 0; i < nmanagers; i++)
-		want[n++] = (typeof(want[0])){ managers[i], ENF_SELF_MANAGER };
+		want[n++] = (typeof(want[0])){ managers[i], runtime[i] ? ENF_SELF_RUNTIME : ENF_SELF_MANAGER };
 	/* The paths themselves first, their ancestors after: a full set loses ancestors, not them. */
 	for (size_t i = 0; i < n; i++) {
+		bool manager = want[i].kind == ENF_SELF_MANAGER || want[i].kind == ENF_SELF_RUNTIME;
+
 		if (protected_key(want[i].path, &key) < 0) {
-			if (report && want[i].kind == ENF_SELF_MANAGER)
+			if (report && manager)
 				log_warn("service manager executable %s: %m; its tasks in confined cgroups are "
 					 "decided by the profile", want[i].path);
 			continue;
 		}
 		if (!protected_add(&set, &key, want[i].kind))
 			full = true;
-		if (report && want[i].kind == ENF_SELF_MANAGER)
-			log_info("service manager executable: %s (inode %" PRIu64 ":%" PRIu64 ")", want[i].path,
-				 (uint64_t)key.dev, (uint64_t)key.ino);
+		if (report && manager)
+			log_info("service manager executable: %s (inode %" PRIu64 ":%" PRIu64 "%s)", want[i].path,
+				 (uint64_t)key.dev, (uint64_t)key.ino,
+				 want[i].kind == ENF_SELF_RUNTIME ? ", an OCI runtime's" : "");
 	}
 	for (size_t i = 0; i < n; i++)
-		if (want[i].kind != ENF_SELF_MANAGER && !protected_add_ancestors(&set, want[i].path, report))
+		if (want[i].kind != ENF_SELF_MANAGER && want[i].kind != ENF_SELF_RUNTIME &&
+		    !protected_add_ancestors(&set, want[i].path, report))
 			full = true;
 	if (full)
 		log_warn("more than %d inodes to protect from confined tasks: some are not (directories above the "

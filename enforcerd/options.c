@@ -45,7 +45,7 @@ static void usage(FILE *out)
 		"                         executables whose tasks prepare a unit in its confined\n"
 		"                         cgroup before the service's first exec, which the\n"
 		"                         profile decides (default auto: PID 1 if it is systemd,\n"
-		"                         and its systemd-executor)\n"
+		"                         its systemd-executor, and crun and runc)\n"
 		"      --cleanup          remove all enforcement: unpin everything, delete the\n"
 		"                         persisted state, and exit (refused while a daemon runs;\n"
 		"                         use 'enforcerctl shutdown --remove-enforcement' then)\n"

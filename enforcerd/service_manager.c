@@ -119,18 +119,24 @@ static size_t runtime_paths(char paths[][PATH_MAX], size_t n, size_t max)
 	return n;
 }
 
-size_t service_manager_paths(const char *spec, char paths[][PATH_MAX], size_t max)
+size_t service_manager_paths(const char *spec, char paths[][PATH_MAX], bool runtime[], size_t max)
 {
 	const char *p = spec;
-	size_t n = 0;
+	size_t n = 0, systemd;
 
 	if (!strcmp(spec, "none"))
 		return 0;
-	if (!strcmp(spec, "auto"))
-		return runtime_paths(paths, systemd_paths(paths, max), max);
+	if (!strcmp(spec, "auto")) {
+		systemd = systemd_paths(paths, max);
+		n = runtime_paths(paths, systemd, max);
+		for (size_t i = 0; i < n; i++)
+			runtime[i] = i >= systemd;
+		return n;
+	}
 	while (*p && n < max) {
 		size_t len = strcspn(p, ":");
 
+		runtime[n] = false;
 		snprintf(paths[n++], PATH_MAX, "%.*s", (int)len, p);
 		if (!p[len])
 			break;

@@ -25,9 +25,11 @@ int service_manager_spec_valid(const char *spec, char *err, size_t errlen);
 
 /*
  * The paths whose inodes are the manager's executables under spec, at
- * most SERVICE_MANAGER_MAX, into paths; the count.
+ * most SERVICE_MANAGER_MAX, into paths, and what each is into runtime
+ * (an OCI runtime's, ENF_SELF_RUNTIME, or systemd's, ENF_SELF_MANAGER:
+ * named paths are systemd's); the count.
  */
-size_t service_manager_paths(const char *spec, char paths[][PATH_MAX], size_t max);
+size_t service_manager_paths(const char *spec, char paths[][PATH_MAX], bool runtime[], size_t max);
 
 struct service_manager_seen {
 	bool known;

@@ -525,8 +525,9 @@ enum enf_self_kind {
 	/*
 	 * An executable of the service manager (PID 1's systemd, its
 	 * systemd-executor): protected as a file, and a task running it in a
-	 * confined cgroup is the manager preparing the unit, not the workload
-	 * (lsm-progs/cgroup.bpf.h, runs_service_manager()).
+	 * confined cgroup, made by an ungoverned task running one (PID 1), is
+	 * the manager preparing the unit, not the workload (lsm-progs/
+	 * cgroup.bpf.c, current_manager_exe()).
 	 */
 	ENF_SELF_MANAGER = 3,
 	/*
@@ -536,6 +537,15 @@ enum enf_self_kind {
 	 * its entries may change.
 	 */
 	ENF_SELF_ANCESTOR = 4,
+	/*
+	 * An OCI runtime's executable (crun, runc): as ENF_SELF_MANAGER, but
+	 * its task in a confined cgroup prepares the container whoever made
+	 * it (conmon, a containerd shim: no service manager), until it execs
+	 * the entrypoint. Added without a new ABI version: programs built
+	 * before it take the kind for none, and govern such a task (fail
+	 * closed) until the daemon that wrote it has replaced them.
+	 */
+	ENF_SELF_RUNTIME = 5,
 };
 
 #define ENF_MAX_SELF_INODES 64

@@ -97,19 +97,41 @@ static __always_inline int cgroup_walk(const struct enf_config *cfg, __u32 *ret_
  * 255 on the child first execs systemd-executor to do that. Those steps
  * are the manager's, configured by the unit, and the profile is the
  * workload's: it applies from the service's first exec, as AppArmor's
- * profile does from the exec that carries it. So a task running one of
- * the manager's executables (self_inodes, kind ENF_SELF_MANAGER, which the
- * daemon fills from PID 1 when PID 1 is systemd) is not governed, except
- * for exec: what it execs is decided by the profile (bprm_check,
- * exec.bpf.c), and a governed task that is not the manager may never exec
- * one of them. With exe_file replaced only by exec or PR_SET_MM (denied,
- * exec.bpf.c), the workload has no way to become the manager.
+ * profile does from the exec that carries it. So such a task is not
+ * governed, except for exec: what it execs is decided by the profile
+ * (bprm_check, exec.bpf.c). It runs one of the manager's executables
+ * (self_inodes, kind ENF_SELF_MANAGER, which the daemon fills from PID 1
+ * when PID 1 is systemd), and so does a user's systemd --user, which is
+ * PID 1's binary. So the inode is not enough (found by review: a user unit
+ * with StandardInput=file:SECRET read a file the user's slice denies). The
+ * task must also have been made by an ungoverned task running one of them
+ * (PID 1, or a user manager outside any profile), with at most two forks
+ * between (systemd's helpers: "(sd-pam)", 257's "(sd-pidns-child)" and
+ * what they fork), and either not have exec'd since (systemd's forked
+ * child) or have exec'd another of them (systemd-executor, 255 on):
+ * current_manager_exe(). A user manager under the profile was exec'd as a
+ * copy of PID 1's binary, and is the workload's, as is what it forks. An
+ * OCI runtime's executable (ENF_SELF_RUNTIME: crun, runc) is the manager
+ * whoever made it (conmon or a containerd shim, no manager), as before.
+ * A governed task that is not the manager may never exec one of the
+ * manager's executables (a workload reparented to PID 1 would otherwise
+ * pass for its executor), and exe_file changes only by exec or PR_SET_MM
+ * (denied, exec.bpf.c): the workload has no way to become the manager.
  */
+static __always_inline __u32 manager_inode_kind(struct inode *inode)
+{
+	__u32 kind;
+
+	if (!inode)
+		return 0;
+	kind = self_inode_kind(BPF_CORE_READ(inode, i_sb, s_dev), BPF_CORE_READ(inode, i_ino));
+	return kind == ENF_SELF_MANAGER || kind == ENF_SELF_RUNTIME ? kind : 0;
+}
+
+/* One of the manager's executables, systemd's or an OCI runtime's. */
 static __always_inline bool service_manager_inode(struct inode *inode)
 {
-	if (!inode)
-		return false;
-	return self_inode_kind(BPF_CORE_READ(inode, i_sb, s_dev), BPF_CORE_READ(inode, i_ino)) == ENF_SELF_MANAGER;
+	return manager_inode_kind(inode) != 0;
 }
 
 /* The current task's exe_file as a number (0 for a kernel thread). */
@@ -121,10 +143,10 @@ static __always_inline __u64 current_exe_file(void)
 }
 
 /*
- * Whether the current task, governed by a profile, runs one of the
- * manager's executables: the exe_file it was found for when it does (kept
- * in the cache), 0 when not. A global function (cgroup.bpf.c): verified
- * once per program rather than at each of its callers' states.
+ * Whether the current task, governed by a profile, is the service manager
+ * preparing a unit (see above): the exe_file it was found for when it is
+ * (kept in the cache), 0 when not. A global function (cgroup.bpf.c):
+ * verified once per program rather than at each of its callers' states.
  */
 extern __u64 current_manager_exe(void);
 

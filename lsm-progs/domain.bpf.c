@@ -101,7 +101,10 @@ __noinline int enf_domain_refuse(__u64 target, __u32 hook, __u32 optout_bit, __u
 	 * A task of the service manager or an OCI runtime in the cgroup (a
 	 * unit's executor, `podman exec`'s crun before its exec) is not
 	 * governed (cgroup.bpf.h): taking it over would run code outside the
-	 * profile, so it is outside the domain whatever its cgroup.
+	 * profile, so it is outside the domain whatever its cgroup. Told by
+	 * the executable alone, which also keeps out a user manager under the
+	 * profile (governed, the workload's: its user may not ptrace or signal
+	 * it either, which is stricter than needed).
 	 */
 	if (r > 0 && slot == d.slot && !service_manager_inode(task_exe_inode(child))) {
 		if (!(d.prof.flags & ENF_PROFILE_HAS_FROM) || (opts & ENF_DOMAIN_ANY_EXE))

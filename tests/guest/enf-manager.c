@@ -5,11 +5,16 @@
  * (or its systemd-executor, 255 on), it joins the unit's cgroup, builds the
  * unit's sandbox there, then execs the service:
  *
- *   enf-manager CGROUP [--via EXECUTOR] [--tmpfs DIR] [--ro DIR] -- PROG [ARGS...]
+ *   enf-manager CGROUP [--via EXECUTOR] [--pidns-child] [--tmpfs DIR] [--ro DIR] -- PROG [ARGS...]
  *
- *   - writes its pid into CGROUP/cgroup.procs;
+ *   - forks, as PID 1 does (the manager is what an ungoverned manager task
+ *     makes: lsm-progs/cgroup.bpf.h); the parent waits and exits with the
+ *     child's status, the child writes its pid into CGROUP/cgroup.procs;
  *   - --via: execs EXECUTOR with the remaining arguments first (the
  *     executor joins nothing: it is in the cgroup already; CGROUP is "-");
+ *   - --pidns-child: forks once more before the sandbox, the parent
+ *     waiting and the child going on, as systemd 257 does for a unit's
+ *     PrivatePIDs= ("(sd-pidns-child)"; in the executor);
  *   - unshare(CLONE_NEWNS), the whole tree made a slave (PrivateTmp=);
  *   - --tmpfs: a tmpfs on DIR (PrivateTmp=, a private /dev);
  *   - --ro: DIR bind-mounted on itself, then remounted read-only
@@ -22,9 +27,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static int failed(const char *step)
@@ -36,18 +43,41 @@ static int failed(const char *step)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: enf-manager CGROUP|- [--via EXECUTOR] [--tmpfs DIR] [--ro DIR] -- PROG [ARGS...]\n");
+	fprintf(stderr, "usage: enf-manager CGROUP|- [--via EXECUTOR] [--pidns-child] [--tmpfs DIR] [--ro DIR] -- PROG [ARGS...]\n");
 	return 2;
+}
+
+/* Fork; the parent waits for the child and exits as it did. Returns in the child only. */
+static void fork_and_wait(void)
+{
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		_exit(failed("fork"));
+	if (pid == 0)
+		return;
+	if (waitpid(pid, &status, 0) < 0)
+		_exit(failed("wait"));
+	_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
 }
 
 int main(int argc, char **argv)
 {
 	const char *via = NULL, *tmpfs = NULL, *ro = NULL;
+	bool pidns_child = false;
 	int i;
 
 	if (argc < 4)
 		return usage();
 	for (i = 2; i < argc && strcmp(argv[i], "--"); i += 2) {
+		if (!strcmp(argv[i], "--pidns-child")) {
+			pidns_child = true;
+			i--;
+			continue;
+		}
 		if (i + 1 >= argc)
 			return usage();
 		if (!strcmp(argv[i], "--via"))
@@ -65,6 +95,7 @@ int main(int argc, char **argv)
 		char procs[4096], pid[32];
 		int fd, n;
 
+		fork_and_wait();
 		snprintf(procs, sizeof(procs), "%s/cgroup.procs", argv[1]);
 		n = snprintf(pid, sizeof(pid), "%d\n", getpid());
 		fd = open(procs, O_WRONLY | O_CLOEXEC);
@@ -90,6 +121,8 @@ int main(int argc, char **argv)
 		execv(via, args);
 		return failed("via");
 	}
+	if (pidns_child)
+		fork_and_wait();
 	if (unshare(CLONE_NEWNS) < 0)
 		return failed("unshare");
 	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)

@@ -88,12 +88,15 @@ expect_eq "verifier stats: one line per program plus the total" \
 # and 319,898 (2026-12-07), for 600-800 instructions less per open at depth 10; ceilings at 2%.
 # Direct loads of the walk's inode numbers and mounts where the kernel has bpf_rdonly_cast(): trixie
 # 322,798; bookworm 327,419 (the branch the flag rules out is not explored there, but the walk's
-# states around the test are more: +4,760). Ceilings at 2%.
+# states around the test are more: +4,760). Ceilings at 2%. The service manager told by who made
+# the task, not only by its executable's inode (current_manager_exe(): a walk of up to three
+# parents, with a cgroup lookup each, in every program that asks whether the task is governed;
+# about 2,000 a parent): bookworm 347,740, trixie 348,542 (2026-12-07). Ceilings at 2%.
 # Over it, the lines above name each program's count, and lsm-progs/path.bpf.c says what keeps
 # them low.
 case $ENFORCER_KERNEL in
-bookworm) ceiling=334000 ;;
-trixie) ceiling=329000 ;;
+bookworm) ceiling=355000 ;;
+trixie) ceiling=356000 ;;
 *) ceiling= ;;
 esac
 total=$(sed -n 's/^enforcerd: verifier: all [0-9]* programs: [0-9]* ms to load, \([0-9]*\) instructions processed$/\1/p' \

@@ -7,8 +7,11 @@
 # namespace, a private tmpfs, read-only binds: what the baseline refuses to
 # a workload) and execs the service; from 255 on it execs systemd-executor
 # first. enf-manager stands in for both, named by --service-manager.
-#  - the manager's setup goes through, directly and through its executor;
-#    the same program under another inode (not the manager) is refused it;
+#  - the manager's setup goes through, directly and through its executor,
+#    in a child it forks or not; the manager is what an ungoverned manager task
+#    forks (enf-manager forks as PID 1 does): the manager's own binary
+#    exec'd again (a user's systemd --user) is not, nor is the same
+#    program under another inode;
 #  - the service is confined from its first exec: a denied program cannot
 #    be exec'd by the manager, and the service cannot mount;
 #  - a workload cannot become the manager: exec of either of its
@@ -59,6 +62,12 @@ expect_eq "the manager builds the sandbox in the cgroup and starts the service" 
 	"$($M $CG/t79 $SANDBOX -- $T/bin/svc)"
 expect_eq "...through its executor (systemd 255+)" "ran svc" \
 	"$($M $CG/t79 --via $T/lib/systemd-executor $SANDBOX -- $T/bin/svc)"
+expect_eq "...in a child it forks (PrivatePIDs=)" "ran svc" "$($M $CG/t79 --pidns-child $SANDBOX -- $T/bin/svc)"
+expect_eq "...in a child its executor forks (257)" "ran svc" \
+	"$($M $CG/t79 --via $T/lib/systemd-executor --pidns-child $SANDBOX -- $T/bin/svc)"
+expect_eq "the manager's own binary exec'd by its child (a user manager) is not the manager: its mount is refused" \
+	"slave:EPERM" "$($M $CG/t79 --via $M $SANDBOX -- $T/bin/svc)"
+expect_eq "...nor what its child goes on to do" "slave:EPERM" "$($M $CG/t79 --via $M --pidns-child $SANDBOX -- $T/bin/svc)"
 expect_eq "the same program as another file is not the manager: its mount is refused" "slave:EPERM" \
 	"$(in_cgroup $CG/t79 $T/lib/impostor - $SANDBOX -- $T/bin/svc)"
 expect_eq "...outside the cgroup it builds the sandbox (control)" "ran svc" \
