@@ -233,7 +233,7 @@ static void protect_files(struct engine *e, const struct options *o, bool report
 	_cleanup_free_ char *sockdir = parent_dir(o->socket_path), *logdir = parent_dir(o->audit_log);
 	char conf_profiles[PATH_MAX], conf_att[PATH_MAX];
 	char managers[SERVICE_MANAGER_MAX][PATH_MAX];
-	bool runtime[SERVICE_MANAGER_MAX];
+	enum enf_self_kind kinds[SERVICE_MANAGER_MAX];
 	struct { const char *path; enum enf_self_kind kind; } want[7 + SERVICE_MANAGER_MAX];
 	struct protected_set set = {};
 	struct enf_self_inode_key key, next;
@@ -264,12 +264,12 @@ static void protect_files(struct engine *e, const struct options *o, bool report
 	want[n++] = (typeof(want[0])){ o->config_dir, ENF_SELF_DIR };
 	want[n++] = (typeof(want[0])){ conf_profiles, ENF_SELF_DIR };
 	want[n++] = (typeof(want[0])){ conf_att, ENF_SELF_DIR };
-	nmanagers = service_manager_paths(o->service_manager, managers, runtime, SERVICE_MANAGER_MAX);
+	nmanagers = service_manager_paths(o->service_manager, managers, kinds, SERVICE_MANAGER_MAX);
 	for (size_t i = 0; i < nmanagers; i++)
-		want[n++] = (typeof(want[0])){ managers[i], runtime[i] ? ENF_SELF_RUNTIME : ENF_SELF_MANAGER };
+		want[n++] = (typeof(want[0])){ managers[i], kinds[i] };
 	/* The paths themselves first, their ancestors after: a full set loses ancestors, not them. */
 	for (size_t i = 0; i < n; i++) {
-		bool manager = want[i].kind == ENF_SELF_MANAGER || want[i].kind == ENF_SELF_RUNTIME;
+		bool manager = service_manager_kind(want[i].kind);
 
 		if (protected_key(want[i].path, &key) < 0) {
 			if (report && manager)
@@ -285,8 +285,7 @@ static void protect_files(struct engine *e, const struct options *o, bool report
 				 want[i].kind == ENF_SELF_RUNTIME ? ", an OCI runtime's" : "");
 	}
 	for (size_t i = 0; i < n; i++)
-		if (want[i].kind != ENF_SELF_MANAGER && want[i].kind != ENF_SELF_RUNTIME &&
-		    !protected_add_ancestors(&set, want[i].path, report))
+		if (!service_manager_kind(want[i].kind) && !protected_add_ancestors(&set, want[i].path, report))
 			full = true;
 	if (full)
 		log_warn("more than %d inodes to protect from confined tasks: some are not (directories above the "

@@ -2,7 +2,7 @@
 /* One symbol from /proc/kallsyms (kallsyms.h). */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -54,29 +54,28 @@ static int find_in(const char *buf, size_t n, const char *needle, size_t needle_
 
 int kallsyms_find(const char *path, const char *name, uint64_t *addr)
 {
-	enum { CHUNK = 256 * 1024 };
-	_cleanup_free_ char *buf = NULL, *needle = NULL;
+	enum { CHUNK = 256 * 1024, NAME_MAX_LEN = 512 };
+	_cleanup_free_ char *buf = NULL;
 	_cleanup_close_ int fd = -1;
-	size_t name_len = strlen(name), needle_len, held = 0;
+	size_t name_len = strlen(name), held = 0;
+	char needle[NAME_MAX_LEN + 2];
 
-	if (name_len == 0 || name_len > 512 || memchr(name, '\n', name_len) || memchr(name, ' ', name_len))
+	if (name_len == 0 || name_len > NAME_MAX_LEN || memchr(name, '\n', name_len) || memchr(name, ' ', name_len))
 		return -EINVAL;
-	needle_len = name_len + 2;
-	needle = malloc(needle_len + 1);
-	buf = malloc(CHUNK);
-	if (!needle || !buf)
-		return -ENOMEM;
+	/* " NAME\n": see parse_line(). */
 	needle[0] = ' ';
 	memcpy(needle + 1, name, name_len);
-	needle[needle_len - 1] = '\n';
-	needle[needle_len] = '\0';
+	needle[name_len + 1] = '\n';
+	buf = malloc(CHUNK);
+	if (!buf)
+		return -ENOMEM;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	for (;;) {
 		ssize_t got = read(fd, buf + held, CHUNK - held);
-		size_t complete;
 		const char *last_newline;
+		size_t complete;
 		int r;
 
 		if (got < 0 && errno == EINTR)
@@ -85,11 +84,16 @@ int kallsyms_find(const char *path, const char *name, uint64_t *addr)
 			return -errno;
 		held += (size_t)got;
 		last_newline = held ? memrchr(buf, '\n', held) : NULL;
-		/* A line longer than the buffer cannot be the symbol's (its name is at most 512 bytes). */
-		complete = last_newline ? (size_t)(last_newline - buf) + 1 : (got == 0 ? held : 0);
-		if (!last_newline && held == CHUNK)
-			complete = held;
-		r = find_in(buf, complete, needle, needle_len, addr);
+		/*
+		 * Whole lines only; at the end, or when a line fills the buffer
+		 * (it cannot be the symbol's: its name is at most NAME_MAX_LEN
+		 * bytes), all that is held.
+		 */
+		if (last_newline)
+			complete = (size_t)(last_newline - buf) + 1;
+		else
+			complete = got == 0 || held == CHUNK ? held : 0;
+		r = find_in(buf, complete, needle, name_len + 2, addr);
 		if (r != -ENOENT || got == 0)
 			return r;
 		memmove(buf, buf + complete, held - complete);

@@ -119,7 +119,7 @@ static size_t runtime_paths(char paths[][PATH_MAX], size_t n, size_t max)
 	return n;
 }
 
-size_t service_manager_paths(const char *spec, char paths[][PATH_MAX], bool runtime[], size_t max)
+size_t service_manager_paths(const char *spec, char paths[][PATH_MAX], enum enf_self_kind kinds[], size_t max)
 {
 	const char *p = spec;
 	size_t n = 0, systemd;
@@ -130,13 +130,13 @@ size_t service_manager_paths(const char *spec, char paths[][PATH_MAX], bool runt
 		systemd = systemd_paths(paths, max);
 		n = runtime_paths(paths, systemd, max);
 		for (size_t i = 0; i < n; i++)
-			runtime[i] = i >= systemd;
+			kinds[i] = i >= systemd ? ENF_SELF_RUNTIME : ENF_SELF_MANAGER;
 		return n;
 	}
 	while (*p && n < max) {
 		size_t len = strcspn(p, ":");
 
-		runtime[n] = false;
+		kinds[n] = ENF_SELF_MANAGER;
 		snprintf(paths[n++], PATH_MAX, "%.*s", (int)len, p);
 		if (!p[len])
 			break;

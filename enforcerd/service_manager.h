@@ -18,6 +18,8 @@
 #include <sys/types.h>
 #include <stddef.h>
 
+#include "enforcer_abi.h"
+
 #define SERVICE_MANAGER_MAX 8
 
 /* 0 when spec is one of the forms above, else -EINVAL with the reason in err. */
@@ -25,11 +27,17 @@ int service_manager_spec_valid(const char *spec, char *err, size_t errlen);
 
 /*
  * The paths whose inodes are the manager's executables under spec, at
- * most SERVICE_MANAGER_MAX, into paths, and what each is into runtime
- * (an OCI runtime's, ENF_SELF_RUNTIME, or systemd's, ENF_SELF_MANAGER:
- * named paths are systemd's); the count.
+ * most SERVICE_MANAGER_MAX, into paths, and the self kind of each into
+ * kinds (an OCI runtime's, ENF_SELF_RUNTIME, or systemd's,
+ * ENF_SELF_MANAGER: named paths are systemd's); the count.
  */
-size_t service_manager_paths(const char *spec, char paths[][PATH_MAX], bool runtime[], size_t max);
+size_t service_manager_paths(const char *spec, char paths[][PATH_MAX], enum enf_self_kind kinds[], size_t max);
+
+/* Whether a self kind is one of the manager's executables (systemd's or an OCI runtime's). */
+static inline bool service_manager_kind(enum enf_self_kind kind)
+{
+	return kind == ENF_SELF_MANAGER || kind == ENF_SELF_RUNTIME;
+}
 
 struct service_manager_seen {
 	bool known;

@@ -21,7 +21,6 @@
 U=enfuser14
 UID14=1414
 SLICE=/sys/fs/cgroup/user.slice/user-$UID14.slice
-LEAK=
 
 finish_cleanup() {
 	systemctl stop user@$UID14.service >/dev/null 2>&1
