@@ -57,6 +57,7 @@ static int publish(struct profiles *ps, const struct profile *p, char *msg, size
 		.flags = p->kernel_flags,
 		.fileless_exec = p->bundle->fileless_exec,
 		.baseline_optout = p->bundle->baseline_optout,
+		.from_exes = path_from_exes(p->bundle),
 	};
 
 	memcpy(val.defaults, p->bundle->defaults, sizeof(val.defaults));

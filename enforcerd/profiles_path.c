@@ -15,6 +15,7 @@
  * Objects created after the load are covered by their path only.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -303,17 +304,52 @@ int path_identities_add_view(const struct engine *e, const struct bundle *b, uin
 	return r < 0 ? map_full_error(b, "inode", r, msg, size) : 0;
 }
 
+/*
+ * Which nodes a 'from' entry names (ENF_NODE_FROM): the daemon sets the
+ * flag from the entries it writes, so a bundle compiled before the flag
+ * existed has it too, and no bundle can claim it for a node without one.
+ */
+static int from_nodes(const struct bundle *b, bool **ret_named)
+{
+	bool *named = calloc(b->n_nodes ? b->n_nodes : 1, sizeof(*named));
+
+	if (!named)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < b->n_from; i++)
+		named[b->from[i].node] = true; /* bundle_parse() checked node < n_nodes */
+	*ret_named = named;
+	return 0;
+}
+
+uint32_t path_from_exes(const struct bundle *b)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < b->n_from; i++)
+		if (b->from[i].exe_id > n)
+			n = b->from[i].exe_id;
+	return n;
+}
+
 int path_rules_insert(const struct engine *e, const struct bundle *b, uint32_t instance,
 		      uint8_t *ret_flags, char *msg, size_t size)
 {
+	_cleanup_free_ bool *from_named = NULL;
 	struct enf_trie_long_key key;
 	uint32_t n_inodes = 0;
 	int r;
 
+	r = from_nodes(b, &from_named);
+	if (r < 0) {
+		snprintf(msg, size, "profile '%s': %s", b->name, strerror(-r));
+		return r;
+	}
 	for (uint32_t i = 0; i < b->n_nodes; i++) {
 		int fd = trie_key_of(e, b, i, instance, &key);
+		struct enf_node_val val = b->nodes[i].val;
 
-		if (bpf_map_update_elem(fd, &key, &b->nodes[i].val, BPF_NOEXIST) < 0) {
+		val.flags = (val.flags & ~ENF_NODE_FROM) | (from_named[i] ? ENF_NODE_FROM : 0);
+		if (bpf_map_update_elem(fd, &key, &val, BPF_NOEXIST) < 0) {
 			r = -errno;
 			trie_remove(e, b, instance, i);
 			return map_full_error(b, "path", r, msg, size);

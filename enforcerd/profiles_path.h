@@ -10,6 +10,12 @@
 #include "engine.h"
 
 /*
+ * The highest exe_id b's 'from' entries name (enf_profile_val.from_exes):
+ * the refer rule compares the rules of executables 0 (none named) to it.
+ */
+uint32_t path_from_exes(const struct bundle *b);
+
+/*
  * Write everything under `instance` (nothing is visible until the profile
  * is switched to it). *ret_flags gets the ENF_PROFILE_* flags the hooks
  * need. On failure nothing of the instance is left. 0 or -errno with msg.

@@ -231,7 +231,7 @@ struct enf_profile_val {
 	__u8  flags;                        /* ENF_PROFILE_* */
 	__u8  fileless_exec;                /* enum enf_action; NONE: the exec default decides */
 	__u16 baseline_optout;              /* ENF_BASELINE_*: what the baseline lets through (logged) */
-	__u32 _pad2;
+	__u32 from_exes;                    /* highest exe_id of from_rules: the refer rule compares 0..from_exes */
 };
 
 #define ENF_PROFILE_HAS_FROM   (1u << 0) /* some rule is limited to executables: resolve the task's */
@@ -316,6 +316,13 @@ struct enf_node_val {
  * (rename) would carry restricted paths out from under their rules.
  */
 #define ENF_NODE_GUARDED (1u << 0)
+
+/*
+ * Some 'from' rule names this node (from_rules has an entry for it): an
+ * executable named there may be decided otherwise than the rest. Set by
+ * the daemon when it writes the node, from the bundle's 'from' entries.
+ */
+#define ENF_NODE_FROM (1u << 1)
 
 /*
  * from_rules: rules limited to executables ('from'), per node and executable:

@@ -101,10 +101,14 @@ __noinline int enf_memo_begin(struct enf_match_memo *memo)
 	return 0;
 }
 
-/* Whether a memo applies: scratch and memo were had, and the match is not of a name given another object's identity. */
+/*
+ * Whether a memo applies: scratch and memo were had, and the match is not
+ * of a name given another object's identity, nor made as another
+ * executable than the task's.
+ */
 static __always_inline bool memo_applies(const struct enf_task_ctx *tc, const struct enf_match_memo *memo, __u32 pflags)
 {
-	return tc && memo && !(pflags & ENF_MATCH_IDENT);
+	return tc && memo && !(pflags & (ENF_MATCH_IDENT | ENF_MATCH_EXE_FIELD));
 }
 
 /*
@@ -140,6 +144,7 @@ __noinline int enf_memo_take(struct enf_task_ctx *tc, struct enf_match_memo *mem
 	tc->res.leaf_flags = memo->res.leaf_flags;
 	tc->res.full = memo->res.full;
 	tc->res.via_inode = memo->res.via_inode;
+	tc->res.from_seen = memo->res.from_seen;
 	return 1;
 }
 
@@ -197,7 +202,8 @@ __noinline int enf_memo_keep(struct enf_task_ctx *tc, struct enf_match_memo *mem
 }
 
 /*
- * The task's executable identity (when the profile uses 'from'), the walk
+ * The task's executable identity (when the profile uses 'from' and pflags
+ * names no other: ENF_MATCH_AS_EXE()), the walk
  * of the object (tc->obj_dentry in tc->obj_mnt, with inode identities when
  * the profile names any) and the match of every access class, for one
  * instance, into the task's scratch (tc->res). pflags: the profile's flags
@@ -218,9 +224,12 @@ __noinline int enf_match_object(struct enf_task_ctx *tc, __u32 instance, __u32 p
 	tc->res.depth = 0;
 	tc->res.full = 0;
 	tc->res.via_inode = 0;
+	tc->res.from_seen = 0;
 	memo = bpf_task_storage_get(&match_memos, bpf_get_current_task_btf(), NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	(void)enf_memo_begin(memo);
-	if (pflags & ENF_PROFILE_HAS_FROM) {
+	if (pflags & ENF_MATCH_EXE_FIELD) {
+		exe_id = ((pflags & ENF_MATCH_EXE_FIELD) >> ENF_MATCH_EXE_SHIFT) - 1;
+	} else if (pflags & ENF_PROFILE_HAS_FROM) {
 		r = enf_exe_id(tc, instance);
 		if (r < 0)
 			return r;
@@ -248,6 +257,7 @@ __noinline int enf_match_object(struct enf_task_ctx *tc, __u32 instance, __u32 p
 		return r;
 	tc->res.leaf_flags = tc->trie.leaf_flags;
 	tc->res.full = tc->trie.full;
+	tc->res.from_seen = tc->trie.from_seen;
 	(void)enf_memo_keep(tc, memo, instance, exe_id, pflags);
 	return 0;
 }
@@ -444,31 +454,40 @@ static __always_inline __u8 effective_action(const struct decision *d, const str
 
 /*
  * One pass of the refer rule over one view of the object (its own name,
- * or with ENF_MATCH_CONTENTS what lies below a directory): match the new
- * name (carrying the object's inode identity, which follows it there),
- * keep its effective actions, match the old name, and raise the pick
- * (tc->pick, refer_match()) to the old name's action in every class where
- * the new name would be less restrictive (deny > audit > allow). 0 or a
- * match's -errno.
+ * or with ENF_MATCH_CONTENTS what lies below a directory), as one
+ * executable (as_exe: 0 for the task's own, else ENF_MATCH_AS_EXE()):
+ * match the new name (carrying the object's inode identity, which follows
+ * it there), keep its effective actions, match the old name, and raise the
+ * pick (tc->pick, refer_match()) to the old name's action in every class
+ * where the new name would be less restrictive (deny > audit > allow).
+ * 1 when either match reached a node some 'from' rule names, else 0; or a
+ * match's -errno. A global function: the loop over executables
+ * (refer_every_exe()) verifies one call per executable, not the body.
  */
-static __always_inline int refer_view(struct enf_task_ctx *tc, struct decision *d, __u32 view)
+__noinline int enf_refer_view(struct enf_task_ctx *tc, struct decision *d, __u32 view, __u32 as_exe)
 {
-	struct match_result *res = &tc->res;
+	struct match_result *res;
+	bool from_seen;
 	__u32 rule;
 	int r;
+
+	if (!tc || !d)
+		return -EINVAL;
+	res = &tc->res;
 
 	tc->obj_dentry = tc->refer.new_dentry;
 	tc->obj_mnt = tc->refer.new_mnt;
 	tc->leaf_ident = tc->refer.old_dentry;
-	r = enf_match_object(tc, d->prof.instance, d->prof.flags | ENF_MATCH_IDENT | view);
+	r = enf_match_object(tc, d->prof.instance, d->prof.flags | ENF_MATCH_IDENT | view | as_exe);
 	if (r < 0)
 		return r;
+	from_seen = res->from_seen;
 	for (int c = 0; c < ENF_CLASS_COUNT; c++)
 		tc->refer.action[c] = effective_action(d, res, c, &rule);
 
 	tc->obj_dentry = tc->refer.old_dentry;
 	tc->obj_mnt = tc->refer.old_mnt;
-	r = enf_match_object(tc, d->prof.instance, d->prof.flags | view);
+	r = enf_match_object(tc, d->prof.instance, d->prof.flags | view | as_exe);
 	if (r < 0)
 		return r;
 	for (int c = 0; c < ENF_CLASS_COUNT; c++) {
@@ -482,6 +501,46 @@ static __always_inline int refer_view(struct enf_task_ctx *tc, struct decision *
 	}
 	if (res->via_inode)
 		d->event_flags |= ENF_EVENT_VIA_INODE;
+	return from_seen || res->from_seen;
+}
+
+/*
+ * The most executables the refer rule compares one by one: the verifier
+ * checks each turn of the loop (a call of enf_refer_view()), so it needs
+ * a bound. Not bpf_loop(): its callback's frame took the walk's call
+ * chain past 512 bytes of stack on 6.1. A profile whose 'from' rules name
+ * more has every move that reaches one of their nodes refused.
+ */
+#define ENF_REFER_EXES_MAX 32
+
+/*
+ * One view as the task's executable, then, where either name reached a
+ * node that a 'from' rule names, as every executable the profile's 'from'
+ * rules name and as one they do not (exe_id 0): a move that gives no more
+ * to the mover may give more to another program of the domain, which then
+ * reads what no rule let it read (php-fpm moving a denied directory into
+ * the tree nginx alone may serve). Where no such node was reached, every
+ * executable's match is the task's. 0 or a match's -errno.
+ */
+static __always_inline int refer_every_exe(struct enf_task_ctx *tc, struct decision *d, __u32 view)
+{
+	int r;
+
+	r = enf_refer_view(tc, d, view, 0);
+	if (r <= 0)
+		return r;
+	if (d->prof.from_exes >= ENF_REFER_EXES_MAX) {
+		tc->pick.action = ENF_ACT_DENY;
+		tc->pick.rule = 0;
+		return 0;
+	}
+	for (__u32 exe_id = 0; exe_id < ENF_REFER_EXES_MAX; exe_id++) {
+		if (exe_id > d->prof.from_exes)
+			break;
+		r = enf_refer_view(tc, d, view, ENF_MATCH_AS_EXE(exe_id));
+		if (r < 0)
+			return r;
+	}
 	return 0;
 }
 
@@ -494,9 +553,9 @@ static __always_inline int refer_match(struct enf_task_ctx *tc, struct decision 
 	tc->pick.rule = 0;
 	tc->pick.cls = 0;
 	d->event_flags = 0;
-	r = refer_view(tc, d, 0);
+	r = refer_every_exe(tc, d, 0);
 	if (r >= 0 && dir)
-		r = refer_view(tc, d, ENF_MATCH_CONTENTS);
+		r = refer_every_exe(tc, d, ENF_MATCH_CONTENTS);
 	d->action = tc->pick.action;
 	d->rule = tc->pick.rule;
 	d->cls = tc->pick.cls;
@@ -507,7 +566,8 @@ static __always_inline int refer_match(struct enf_task_ctx *tc, struct decision 
  * The refer rule (Landlock's name for it; security/landlock/fs.c,
  * current_check_refer_path()): a rename or a link must never give an
  * object a name under which it is less restricted, in any class, than
- * under its old one. The hook put the old and new names in tc->refer
+ * under its old one, for any program of the domain (refer_every_exe()).
+ * The hook put the old and new names in tc->refer
  * (check_refer()). A directory carries everything below it: the names
  * a rule gives inside it are refused by the guard (CHECK_GUARD_MOVE), so
  * what is left to compare is the directory itself and what its content

@@ -36,7 +36,7 @@ struct match_result {
 	__u8  leaf_flags;
 	__u8  full;
 	__u8  via_inode;
-	__u8  _pad;
+	__u8  from_seen;      /* the match reached a node some 'from' rule names (ENF_NODE_FROM) */
 };
 
 /*
@@ -102,7 +102,8 @@ struct trie_state {
 	__u8  full;           /* every component of the path is a trie node */
 	__u8  read_error;
 	__u8  leaf_on_path, anc_on_path; /* the match passed through the hit's rule node */
-	__u8  _pad[3];
+	__u8  from_seen;      /* a node it reached has ENF_NODE_FROM */
+	__u8  _pad[2];
 };
 
 struct text_state {

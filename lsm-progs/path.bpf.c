@@ -519,6 +519,8 @@ static __always_inline void reach_node(struct trie_match *m, struct enf_node_val
 	struct enf_actions *fa;
 
 	tc->trie.node = val->node;
+	if (val->flags & ENF_NODE_FROM)
+		tc->trie.from_seen = true;
 	if (tc->trie.node == tc->trie.anc_node)
 		tc->trie.anc_on_path = true;
 	if (last) {
@@ -638,6 +640,7 @@ __noinline int enf_trie_match(struct enf_task_ctx *tc, __u32 instance, __u32 dep
 	tc->trie.read_error = false;
 	tc->trie.leaf_on_path = false;
 	tc->trie.anc_on_path = false;
+	tc->trie.from_seen = false;
 
 	root = bpf_map_lookup_elem(&path_trie, &key);
 	if (!root)

@@ -39,6 +39,17 @@ _Static_assert((ENF_TOP_DENTRIES & (ENF_TOP_DENTRIES - 1)) == 0, "ring index use
 #define ENF_WALK_EACH_DENTRY (1u << 29) /* read each dentry between two reads of its d_seq (path_walk()) */
 #define ENF_MATCH_IDENT    (1u << 30) /* the leaf's inode identity is tc->leaf_ident's: a new name for it */
 #define ENF_MATCH_CONTENTS (1u << 31) /* match what lies below the leaf directory: its subtree side */
+/*
+ * Bits 8-28 of enf_match_object()'s options: 0 matches as the task's own
+ * executable; ENF_MATCH_AS_EXE(id) as the executable with exe_id id (0:
+ * one no 'from' names), whatever the task runs. The refer rule compares
+ * every executable's rules (enf_decide_refer()).
+ */
+#define ENF_MATCH_EXE_SHIFT 8
+#define ENF_MATCH_EXE_FIELD (((1u << 21) - 1) << ENF_MATCH_EXE_SHIFT)
+#define ENF_MATCH_AS_EXE(id) ((((id) + 1) << ENF_MATCH_EXE_SHIFT) & ENF_MATCH_EXE_FIELD)
+_Static_assert(ENF_MAX_TRIE_NODES + 1 < (1u << 21), "an exe_id (at most one per trie node) fits the field");
+_Static_assert((ENF_MATCH_EXE_FIELD & (ENF_WALK_EACH_DENTRY | 0xffu)) == 0, "the field is beside the other options");
 
 static __always_inline struct enf_task_ctx *task_scratch(void)
 {

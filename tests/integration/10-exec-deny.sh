@@ -91,12 +91,15 @@ expect_eq "verifier stats: one line per program plus the total" \
 # states around the test are more: +4,760). Ceilings at 2%. The service manager told by who made
 # the task, not only by its executable's inode (current_manager_exe(): a walk of up to three
 # parents, with a cgroup lookup each, in every program that asks whether the task is governed;
-# about 2,000 a parent): bookworm 347,740, trixie 348,542 (2026-12-07). Ceilings at 2%.
+# about 2,000 a parent): bookworm 347,740, trixie 348,542 (2026-12-07). The refer rule compared as
+# every program 'from' rules name (enf_refer_view(), a global function called once per executable
+# from a loop of up to 32 in the rename and link programs; the body inlined in that loop was 148,000
+# per program): bookworm 356,327, trixie 354,944 (2026-12-07). Ceilings at 2%.
 # Over it, the lines above name each program's count, and lsm-progs/path.bpf.c says what keeps
 # them low.
 case $ENFORCER_KERNEL in
-bookworm) ceiling=355000 ;;
-trixie) ceiling=356000 ;;
+bookworm) ceiling=363000 ;;
+trixie) ceiling=362000 ;;
 *) ceiling= ;;
 esac
 total=$(sed -n 's/^enforcerd: verifier: all [0-9]* programs: [0-9]* ms to load, \([0-9]*\) instructions processed$/\1/p' \
