@@ -57,7 +57,7 @@ static int publish(struct profiles *ps, const struct profile *p, char *msg, size
 		.flags = p->kernel_flags,
 		.fileless_exec = p->bundle->fileless_exec,
 		.baseline_optout = p->bundle->baseline_optout,
-		.from_exes = path_from_exes(p->bundle),
+		.from_exes = p->from_exes,
 	};
 
 	memcpy(val.defaults, p->bundle->defaults, sizeof(val.defaults));
@@ -146,6 +146,7 @@ int profiles_load(struct profiles *ps, struct bundle *b, struct profile **ret_pr
 		.used = true, .slot = p->slot, .instance = instance,
 		.generation = ps->next_generation, .mode = b->mode, .bundle = b,
 		.kernel_flags = kernel_flags,
+		.from_exes = path_from_exes(b),
 		.prev_bundle = p->used ? p->bundle : NULL,
 		.prev_instance = p->used ? p->instance : 0,
 	};

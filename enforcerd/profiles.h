@@ -28,6 +28,7 @@ struct profile {
 	uint64_t generation;
 	enum enf_mode mode;
 	uint8_t kernel_flags;  /* ENF_PROFILE_* as published: what the instance holds */
+	uint32_t from_exes;    /* enf_profile_val.from_exes as published: the instance's, not a stub bundle's */
 	struct bundle *bundle;
 	/* The version just replaced: events it decided may still be in the ring buffer. */
 	struct bundle *prev_bundle;

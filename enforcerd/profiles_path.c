@@ -201,9 +201,40 @@ static struct enf_node_val effective_node(const struct bundle *b, uint32_t i)
 	return eff;
 }
 
+/*
+ * Which nodes have a rule below them (ENF_IDENT_RULES_BELOW): a node with
+ * an action of its own or a 'from' entry marks every ancestor. Parents
+ * precede children in a bundle: one pass from the last node.
+ */
+static int nodes_with_rules_below(const struct bundle *b, bool **ret_below)
+{
+	bool *below = calloc(b->n_nodes ? b->n_nodes : 1, sizeof(*below));
+	uint32_t parent;
+
+	if (!below)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < b->n_from; i++) {
+		parent = b->nodes[b->from[i].node].parent;
+		if (b->from[i].node != 0 && parent < b->n_nodes)
+			below[parent] = true;
+	}
+	for (uint32_t i = b->n_nodes; i-- > 1;) {
+		const struct enf_node_val *v = &b->nodes[i].val;
+		bool rule = false;
+
+		for (int c = 0; c < ENF_CLASS_COUNT; c++)
+			rule |= v->exact[c] != ENF_ACT_NONE || v->subtree[c] != ENF_ACT_NONE;
+		parent = b->nodes[i].parent;
+		if ((rule || below[i]) && parent < i)
+			below[parent] = true;
+	}
+	*ret_below = below;
+	return 0;
+}
+
 /* Node i's identity (dev, ino) carrying v, merged with what other rule paths naming the same object gave it. 0 or -errno. */
 static int identity_insert(const struct engine *e, const struct enf_node_val *v, uint32_t instance, uint32_t i,
-			   uint64_t dev, uint64_t ino)
+			   bool rules_below, uint64_t dev, uint64_t ino)
 {
 	struct enf_inode_key key = { .instance = instance, .dev = dev, .ino = ino };
 	struct enf_inode_val val;
@@ -211,6 +242,8 @@ static int identity_insert(const struct engine *e, const struct enf_node_val *v,
 	/* Two rule paths may name one object (a symlink and its target): merge. */
 	if (bpf_map_lookup_elem(inodes_fd(e), &key, &val) < 0)
 		val = (struct enf_inode_val){ .node = i };
+	if (rules_below)
+		val.flags |= ENF_IDENT_RULES_BELOW;
 	merge_actions(&val.actions, v);
 	if (bpf_map_update_elem(inodes_fd(e), &key, &val, BPF_ANY) < 0)
 		return -errno;
@@ -231,6 +264,7 @@ static int identities_insert(const struct engine *e, const struct bundle *b, uin
 {
 	_cleanup_free_ uint64_t *devs = NULL, *inos = NULL;
 	_cleanup_free_ uint32_t *nodes = NULL;
+	_cleanup_free_ bool *below = NULL;
 	char path[8192];
 	uint32_t count = 0, max = 0;
 	int r;
@@ -244,7 +278,7 @@ static int identities_insert(const struct engine *e, const struct bundle *b, uin
 	devs = calloc(max, sizeof(*devs));
 	inos = calloc(max, sizeof(*inos));
 	nodes = calloc(max, sizeof(*nodes));
-	if (!devs || !inos || !nodes)
+	if (!devs || !inos || !nodes || nodes_with_rules_below(b, &below) < 0)
 		return -ENOMEM;
 	for (uint32_t i = 0; i < b->n_nodes; i++) {
 		if (!restricts(&b->nodes[i].val))
@@ -260,7 +294,7 @@ static int identities_insert(const struct engine *e, const struct bundle *b, uin
 	for (uint32_t k = 0; k < count; k++) {
 		struct enf_node_val eff = effective_node(b, nodes[k]);
 
-		r = identity_insert(e, &eff, instance, nodes[k], devs[k], inos[k]);
+		r = identity_insert(e, &eff, instance, nodes[k], below[nodes[k]], devs[k], inos[k]);
 		if (r < 0)
 			return r;
 	}
@@ -371,7 +405,7 @@ int path_rules_insert(const struct engine *e, const struct bundle *b, uint32_t i
 		trie_remove(e, b, instance, b->n_nodes);
 		return r;
 	}
-	*ret_flags = (b->flags & ENF_PROFILE_HAS_FROM) | (n_inodes ? ENF_PROFILE_HAS_INODES : 0);
+	*ret_flags = (b->flags & ENF_PROFILE_HAS_FROM) | (n_inodes ? ENF_PROFILE_HAS_INODES : 0) | ENF_PROFILE_MOVE_MARKS;
 	return 0;
 }
 

@@ -516,6 +516,7 @@ static void adopt_at(struct profiles *ps, uint32_t slot, struct bundle *b, const
 		.used = true, .slot = slot, .instance = kval->instance, .generation = kval->generation,
 		.mode = (enum enf_mode)kval->mode, .bundle = b,
 		.kernel_flags = kval->flags, /* what the instance holds; later switches keep it */
+		.from_exes = kval->from_exes,
 	};
 }
 
@@ -578,7 +579,8 @@ static void restore_profiles(struct state_store *st, struct profiles *ps, const 
 			continue;
 		}
 		b->mode = sp->mode;
-		if (kval && kval->instance == sp->instance && kval->mode == sp->mode) {
+		/* An instance an older build wrote lacks what moves are decided by: written again. */
+		if (kval && kval->instance == sp->instance && kval->mode == sp->mode && (kval->flags & ENF_PROFILE_MOVE_MARKS)) {
 			adopt_at(ps, sp->slot, b, kval);
 			continue;
 		}

@@ -236,6 +236,13 @@ struct enf_profile_val {
 
 #define ENF_PROFILE_HAS_FROM   (1u << 0) /* some rule is limited to executables: resolve the task's */
 #define ENF_PROFILE_HAS_INODES (1u << 1) /* inode identities exist: check them too */
+/*
+ * The instance carries what moves are decided by: ENF_NODE_FROM on its
+ * nodes, ENF_IDENT_RULES_BELOW on its identities, from_exes (written by
+ * daemons since 2026-12-07). A daemon that finds an instance without it
+ * (pinned by an older build) writes the profile again rather than adopt it.
+ */
+#define ENF_PROFILE_MOVE_MARKS (1u << 2)
 
 /*
  * The confinement baseline (docs/policy.md "baseline"): operations every
@@ -359,9 +366,17 @@ struct enf_inode_key {
 
 struct enf_inode_val {
 	__u32 node;                       /* the trie node named by the rule */
-	__u32 _pad;
+	__u32 flags;                      /* ENF_IDENT_* */
 	struct enf_actions actions;       /* that node's deny/audit actions (never allows) */
 };
+
+/*
+ * A rule (any action, 'from' included) names a path strictly below the
+ * identity's node. Under another name for it (a bind mount), which no
+ * rule node knows, the guard cannot tell which of the names below is
+ * which: renames and links there are refused (lsm-progs/decide.bpf.c).
+ */
+#define ENF_IDENT_RULES_BELOW (1u << 0)
 
 /*
  * inode_filter: one bit per hash of an inode number, set for every ino

@@ -252,10 +252,10 @@ __noinline int enf_match_object(struct enf_task_ctx *tc, __u32 instance, __u32 p
 	r = enf_trie_match(tc, instance, tc->walk.depth, exe_id, pflags);
 	if (r < 0)
 		return r;
+	tc->res.leaf_flags = tc->trie.leaf_flags;
 	r = inode_restrict(tc, instance, pflags & ENF_MATCH_CONTENTS);
 	if (r < 0)
 		return r;
-	tc->res.leaf_flags = tc->trie.leaf_flags;
 	tc->res.full = tc->trie.full;
 	tc->res.from_seen = tc->trie.from_seen;
 	(void)enf_memo_keep(tc, memo, instance, exe_id, pflags);
@@ -453,13 +453,25 @@ static __always_inline __u8 effective_action(const struct decision *d, const str
 }
 
 /*
+ * A move refused whatever its classes (another name for a guarded place,
+ * too many programs to compare): the event names the move's own class.
+ */
+static __always_inline void refuse_move(struct enf_task_ctx *tc, const struct decision *d)
+{
+	tc->pick.action = ENF_ACT_DENY;
+	tc->pick.rule = 0;
+	tc->pick.cls = d->hook == ENF_HOOK_PATH_LINK ? ENF_CLASS_LINK : ENF_CLASS_RENAME;
+}
+
+/*
  * One pass of the refer rule over one view of the object (its own name,
  * or with ENF_MATCH_CONTENTS what lies below a directory), as one
  * executable (as_exe: 0 for the task's own, else ENF_MATCH_AS_EXE()):
  * match the new name (carrying the object's inode identity, which follows
  * it there), keep its effective actions, match the old name, and raise the
  * pick (tc->pick, refer_match()) to the old name's action in every class
- * where the new name would be less restrictive (deny > audit > allow).
+ * where the new name would be less restrictive (deny > audit > allow), or
+ * to deny where either name is another for a place with rules below it.
  * 1 when either match reached a node some 'from' rule names, else 0; or a
  * match's -errno. A global function: the loop over executables
  * (refer_every_exe()) verifies one call per executable, not the body.
@@ -467,7 +479,7 @@ static __always_inline __u8 effective_action(const struct decision *d, const str
 __noinline int enf_refer_view(struct enf_task_ctx *tc, struct decision *d, __u32 view, __u32 as_exe)
 {
 	struct match_result *res;
-	bool from_seen;
+	bool from_seen, alias;
 	__u32 rule;
 	int r;
 
@@ -482,6 +494,7 @@ __noinline int enf_refer_view(struct enf_task_ctx *tc, struct decision *d, __u32
 	if (r < 0)
 		return r;
 	from_seen = res->from_seen;
+	alias = res->leaf_flags & ENF_LEAF_ALIAS_GUARDED;
 	for (int c = 0; c < ENF_CLASS_COUNT; c++)
 		tc->refer.action[c] = effective_action(d, res, c, &rule);
 
@@ -499,6 +512,13 @@ __noinline int enf_refer_view(struct enf_task_ctx *tc, struct decision *d, __u32
 			tc->pick.cls = c;
 		}
 	}
+	/*
+	 * Another name (a bind mount's) for a place with rules below it, at
+	 * either end: the guard by name (CHECK_GUARD_MOVE) cannot tell which
+	 * of those names this is, nor does 'from' apply there. Refused.
+	 */
+	if (alias || (res->leaf_flags & ENF_LEAF_ALIAS_GUARDED))
+		refuse_move(tc, d);
 	if (res->via_inode)
 		d->event_flags |= ENF_EVENT_VIA_INODE;
 	return from_seen || res->from_seen;
@@ -512,6 +532,8 @@ __noinline int enf_refer_view(struct enf_task_ctx *tc, struct decision *d, __u32
  * more has every move that reaches one of their nodes refused.
  */
 #define ENF_REFER_EXES_MAX 32
+_Static_assert(ENF_MATCH_AS_EXE(ENF_REFER_EXES_MAX - 1) >> ENF_MATCH_EXE_SHIFT == ENF_REFER_EXES_MAX,
+	       "every exe_id the loop compares fits ENF_MATCH_AS_EXE()");
 
 /*
  * One view as the task's executable, then, where either name reached a
@@ -530,8 +552,7 @@ static __always_inline int refer_every_exe(struct enf_task_ctx *tc, struct decis
 	if (r <= 0)
 		return r;
 	if (d->prof.from_exes >= ENF_REFER_EXES_MAX) {
-		tc->pick.action = ENF_ACT_DENY;
-		tc->pick.rule = 0;
+		refuse_move(tc, d);
 		return 0;
 	}
 	for (__u32 exe_id = 0; exe_id < ENF_REFER_EXES_MAX; exe_id++) {

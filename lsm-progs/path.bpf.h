@@ -39,6 +39,17 @@ _Static_assert((ENF_TOP_DENTRIES & (ENF_TOP_DENTRIES - 1)) == 0, "ring index use
 #define ENF_WALK_EACH_DENTRY (1u << 29) /* read each dentry between two reads of its d_seq (path_walk()) */
 #define ENF_MATCH_IDENT    (1u << 30) /* the leaf's inode identity is tc->leaf_ident's: a new name for it */
 #define ENF_MATCH_CONTENTS (1u << 31) /* match what lies below the leaf directory: its subtree side */
+
+/*
+ * In match_result.leaf_flags beside the leaf node's ENF_NODE_*: the walk met
+ * an identity with ENF_IDENT_RULES_BELOW (the leaf's or its nearest
+ * ancestor's) whose node the match did not reach by name: another name for
+ * a place with rules below it (inode_restrict()). The refer rule refuses
+ * moves there (enf_refer_view()).
+ */
+#define ENF_LEAF_ALIAS_GUARDED (1u << 7)
+_Static_assert(!(ENF_LEAF_ALIAS_GUARDED & (ENF_NODE_GUARDED | ENF_NODE_FROM)), "a bit no node flag has");
+
 /*
  * Bits 8-28 of enf_match_object()'s options: 0 matches as the task's own
  * executable; ENF_MATCH_AS_EXE(id) as the executable with exe_id id (0:
@@ -240,6 +251,8 @@ static __always_inline int inode_restrict(struct enf_task_ctx *tc, __u32 instanc
 				id->action[c] = v->actions.subtree[c];
 				id->rule[c] = v->actions.subtree_rule[c];
 			}
+			if (v->flags & ENF_IDENT_RULES_BELOW)
+				tc->res.leaf_flags |= ENF_LEAF_ALIAS_GUARDED;
 		}
 	}
 	if (leaf) {
@@ -256,6 +269,8 @@ static __always_inline int inode_restrict(struct enf_task_ctx *tc, __u32 instanc
 			const __u32 *rule;
 
 			barrier_var(v);
+			if (v->flags & ENF_IDENT_RULES_BELOW)
+				tc->res.leaf_flags |= ENF_LEAF_ALIAS_GUARDED;
 			act = contents ? v->actions.subtree : v->actions.exact;
 			rule = contents ? v->actions.subtree_rule : v->actions.exact_rule;
 			/* The leaf's own action, where it has one, over the ancestor's. */

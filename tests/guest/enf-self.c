@@ -54,6 +54,9 @@
  *                            (the state test fakes pinned state of another ABI)
  *   bpf-clear PIN...         delete every entry of pinned maps (the kernel's
  *                            policy is gone, as after a reboot; programs stay)
+ *   bpf-age-profiles PIN     make every profile of the pinned profiles map look
+ *                            written by a build before ENF_PROFILE_MOVE_MARKS
+ *                            (the flag and from_exes cleared): "N ok"
  */
 #include <errno.h>
 #include <arpa/inet.h>
@@ -603,6 +606,37 @@ int main(int argc, char **argv)
 			}
 			close((int)fd);
 		}
+		return result(0);
+	}
+	if (strcmp(op, "bpf-age-profiles") == 0 && argc == 3) {
+		uint32_t key, next, *prev = NULL;
+		struct enf_profile_val val;
+		int n = 0;
+		long fd;
+
+		attr.pathname = (uint64_t)(uintptr_t)argv[2];
+		fd = sys_bpf(BPF_OBJ_GET, &attr);
+		if (fd < 0)
+			return result(errno);
+		for (;; prev = &key) {
+			memset(&attr, 0, sizeof(attr));
+			attr.map_fd = (uint32_t)fd;
+			attr.key = (uint64_t)(uintptr_t)prev;
+			attr.next_key = (uint64_t)(uintptr_t)&next;
+			if (sys_bpf(BPF_MAP_GET_NEXT_KEY, &attr) < 0)
+				break;
+			key = next;
+			attr.key = (uint64_t)(uintptr_t)&key;
+			attr.value = (uint64_t)(uintptr_t)&val;
+			if (sys_bpf(BPF_MAP_LOOKUP_ELEM, &attr) < 0)
+				return result(errno);
+			val.flags &= (uint8_t)~ENF_PROFILE_MOVE_MARKS;
+			val.from_exes = 0;
+			if (sys_bpf(BPF_MAP_UPDATE_ELEM, &attr) < 0)
+				return result(errno);
+			n++;
+		}
+		printf("%d ", n);
 		return result(0);
 	}
 	if (strcmp(op, "victim") == 0 && argc == 3)

@@ -60,6 +60,11 @@ setup_tree() {
 	rm -rf /nest && mkdir -p /nest/private/pub /nest/nprivate/pub /nest/shared/pub /nest/d2
 	echo secret >/nest/private/pub/secret && echo secret >/nest/nprivate/pub/secret
 	echo public >/nest/shared/pub/ok
+	# Bind mounts of /nest (rules below it) and of /aud (none below it), made
+	# before the profile: other names for the same directories.
+	mkdir -p /mnt/v /mnt/aud /nest/vprivate/pub /nest/vd && echo secret >/nest/vprivate/pub/secret
+	mount --bind /nest /mnt/v || echo "note: bind mount failed"
+	mount --bind /aud /mnt/aud || echo "note: bind mount failed"
 	chmod -R a+rwX /keep /nest && chmod a+w /elsewhere/*
 	# Names of 26, 30 and 38 bytes (held in the dentry, where a rename rewrites them: read after
 	# the walk only when no move began meanwhile) and 60 (stored apart).
@@ -148,6 +153,23 @@ expect_eq "...its content is not read there" ENOENT "$(n open /nest/pubx/pub/sec
 expect_eq "the guard: a name with a rule below it is not moved either" EPERM \
 	"$(c rename /nest/shared /nest/shared.old)"
 expect_eq "a directory moved onto a name with no rules below it (control)" ok "$(c rename /nest/d2 /nest/d3)"
+# The same move under another name for /nest: /mnt/v/pubx is no rule's
+# name, so the guard by name did not see it, and the refer rule saw /nest's
+# inherited deny at both names (its identity). The secret was read on both
+# kernels before the fix. A name whose nearest identity has a rule below it
+# is guarded whenever the walk did not reach that identity's node by name.
+expect_eq "through a bind mount of /nest: the move onto pubx" EPERM "$(c rename /mnt/v/vprivate /mnt/v/pubx)"
+expect_eq "...its content is not read at the rule's name" ENOENT "$(c open /nest/pubx/pub/secret r)"
+expect_eq "...nor moving a name a rule lies below, through the bind mount" EPERM \
+	"$(c rename /mnt/v/shared /mnt/v/shared.old)"
+expect_eq "...nor any directory there: the guard cannot tell which name it is" EPERM "$(c rename /mnt/v/vd /mnt/v/vd2)"
+expect_eq "as nobody: the move through the bind mount" EPERM "$(n rename /mnt/v/vprivate /mnt/v/pubx)"
+expect_eq "through the bind mount: link a denied file under the allow rule's name" EPERM \
+	"$(c link /mnt/v/vprivate/pub/secret /mnt/v/shared/pub/leak)"
+expect_eq "...it is not read at that name" ENOENT "$(c open /nest/shared/pub/leak r)"
+expect_eq "through a bind mount of /aud, with no rule below it (control)" ok "$(c rename /mnt/aud/f /mnt/aud/f2)"
+expect_eq "...and back (control)" ok "$(c rename /mnt/aud/f2 /mnt/aud/f)"
+expect_eq "unconfined: the move through the bind mount (control)" ok "$(enf-probe rename /mnt/v/vd /mnt/v/vd2)"
 expect_eq "unconfined: the move onto /nest/pubx (control)" ok "$(enf-probe rename /nest/private /nest/pubx)"
 expect_eq "unconfined: rename over the file (control)" ok "$(enf-probe rename /elsewhere/evil3 /keep/log)"
 
@@ -243,5 +265,5 @@ wait_for_log '"reason":"foreign-root"' || true
 expect_contains "a detached tree is logged with reason foreign-root" '"reason":"foreign-root"' "$(grep '"reason":"foreign-root"' "$AUDIT_LOG" | head -n 1)"
 expect_contains "...naming the access asked for (a read), not exec" '"access":"read"' \
 	"$(grep '"reason":"foreign-root"' "$AUDIT_LOG" | head -n 1)"
-umount /mnt/el /mnt/xs /mnt/ps /mnt/xall 2>/dev/null
+umount /mnt/el /mnt/xs /mnt/ps /mnt/xall /mnt/v /mnt/aud 2>/dev/null
 finish

@@ -20,6 +20,7 @@
 # outside the cgroup go through. A profile whose 'from' rules name more
 # programs than the rule compares one by one (32) has such moves refused.
 . /enforcer/tests/integration/lib/lib.sh
+. /enforcer/tests/integration/lib/lifecycle.sh
 
 SERVER=/opt/t/bin/server
 MOVER=/opt/t/bin/mover
@@ -27,12 +28,15 @@ install_program $SERVER
 install_program $MOVER
 rm -rf /srv/r /srv/r2 /srv/plain
 mkdir -p /srv/r/priv/dir /srv/r/priv/dir2 /srv/r/www /srv/r2/locked /srv/r2/open /srv/plain
-for f in file file2 file3 file4 stay; do echo "secret $f" >/srv/r/priv/$f; done
+for f in file file2 file3 file4 file5 file6 file7 stay; do echo "secret $f" >/srv/r/priv/$f; done
 echo "secret dir" >/srv/r/priv/dir/secret
 echo "secret dir2" >/srv/r/priv/dir2/secret
 for f in page a c; do echo "public $f" >/srv/r/www/$f; done
 for f in f g; do echo "locked $f" >/srv/r2/locked/$f; done
 echo plain >/srv/plain/p
+# Another name for /srv/r, made before the profile: 'from' rules name paths,
+# and under /mnt/r no rule node is reached, for any program.
+mkdir -p /mnt/r && mount --bind /srv/r /mnt/r || echo "note: bind mount failed"
 
 start_daemon
 compile_and_load referfrom '{"name":"referfrom","mode":"enforce",
@@ -63,6 +67,13 @@ expect_eq "mover: exchange a denied file with one in www" EPERM "$(m exchange /s
 expect_eq "...www/a is still the public file" "public a" "$(cat /srv/r/www/a)"
 expect_eq "mover: carry a file out of the server's denied tree" EPERM "$(m rename /srv/r2/locked/f /srv/r2/open/f)"
 expect_eq "...the server cannot read it outside" ENOENT "$(s open /srv/r2/open/f r)"
+# Through the bind mount: both names meet /srv/r's identity (its deny) and
+# no 'from' node, so every program's rules were the same at both names.
+expect_eq "mover: link a denied file into www through the bind mount" EPERM \
+	"$(m link /mnt/r/priv/file5 /mnt/r/www/file5)"
+expect_eq "...the server cannot read it at www's name" ENOENT "$(s open /srv/r/www/file5 r)"
+expect_eq "mover: rename one through the bind mount" EPERM "$(m rename /mnt/r/priv/file6 /mnt/r/www/file6)"
+expect_eq "...the server cannot read it at www's name" ENOENT "$(s open /srv/r/www/file6 r)"
 # The server's own move was refused before too: its rules differ at the two names.
 expect_eq "server: rename a denied file into www (its own rules)" EPERM "$(s rename /srv/r/priv/file4 /srv/r/www/file4)"
 
@@ -85,6 +96,15 @@ else
 	fail "no refer event for /srv/r/priv/file"
 	grep '"reason":"refer"' "$AUDIT_LOG" | head -3
 fi
+
+# --- an instance pinned by a build before these checks: written again at start
+stop_daemon
+expect_eq "the pinned profile made to look older (no move marks, no from_exes)" "1 ok" \
+	"$(enf-self bpf-age-profiles $PIN_DIR/maps/profiles)"
+restart_daemon
+expect_eq "after the restart: rename a denied file into www" EPERM "$(m rename /srv/r/priv/file7 /srv/r/www/file7)"
+expect_eq "...the server cannot read it there" ENOENT "$(s open /srv/r/www/file7 r)"
+expect_eq "...and the server still reads www (control)" ok "$(s open /srv/r/www/page r)"
 
 # --- the same moves outside the cgroup (controls)
 expect_eq "unconfined: rename a denied file into www" ok "$($MOVER rename /srv/r/priv/file /srv/r/www/file)"
@@ -112,4 +132,5 @@ expect_eq "32 programs named: a move that reaches a 'from' node is refused" EPER
 	"$(m rename /srv/r3/e0/b /srv/r3/e0/b2)"
 expect_eq "...one that reaches none goes through (control)" ok "$(m rename /srv/plain3/b /srv/plain3/b2)"
 
+umount /mnt/r 2>/dev/null
 finish

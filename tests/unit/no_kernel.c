@@ -155,7 +155,8 @@ static void publish(const struct profile *p)
 	no_kernel.has[p->slot] = true;
 	no_kernel.val[p->slot] = (struct enf_profile_val){
 		.generation = p->generation, .instance = p->instance, .mode = (__u8)p->mode,
-		.flags = p->bundle->flags, .fileless_exec = p->bundle->fileless_exec,
+		/* What the real path_rules_insert() adds: the instance is this build's. */
+		.flags = p->bundle->flags | ENF_PROFILE_MOVE_MARKS, .fileless_exec = p->bundle->fileless_exec,
 		.baseline_optout = p->bundle->baseline_optout,
 	};
 	memcpy(no_kernel.val[p->slot].defaults, p->bundle->defaults, sizeof(p->bundle->defaults));
