@@ -438,6 +438,7 @@ int profiles_detach_id(struct profiles *ps, uint64_t cgroup_id, char *msg, size_
 int profiles_adopt_attachment(struct profiles *ps, char *canonical, uint64_t cgroup_id, uint32_t level,
 			      uint32_t slot)
 {
+	struct profile *p = slot < ENF_MAX_PROFILES && ps->slots[slot].used ? &ps->slots[slot] : NULL;
 	int r = attachment_room(ps);
 
 	if (r < 0)
@@ -445,6 +446,27 @@ int profiles_adopt_attachment(struct profiles *ps, char *canonical, uint64_t cgr
 	ps->att[ps->n_att++] = (struct attachment){
 		.cgroup = canonical, .cgroup_id = cgroup_id, .level = level, .slot = slot,
 	};
+	/*
+	 * The attached tasks' view of the rule paths, again: a profile written
+	 * again at this start (an instance an older build pinned: state.c) was
+	 * loaded before its attachments were restored, and has none of it yet.
+	 * For an adopted instance this adds what it holds (identities merge).
+	 */
+	if (p) {
+		uint8_t flags = p->kernel_flags;
+		char msg[512];
+
+		namespace_identities(ps, p->bundle, p->instance, canonical, &flags);
+		if (flags != p->kernel_flags) {
+			struct profile next = *p;
+
+			next.kernel_flags = flags;
+			if (publish(ps, &next, msg, sizeof(msg)) < 0)
+				log_warn("%s", msg);
+			else
+				p->kernel_flags = flags;
+		}
+	}
 	return 0;
 }
 

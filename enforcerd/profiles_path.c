@@ -202,9 +202,10 @@ static struct enf_node_val effective_node(const struct bundle *b, uint32_t i)
 }
 
 /*
- * Which nodes have a rule below them (ENF_IDENT_RULES_BELOW): a node with
- * an action of its own or a 'from' entry marks every ancestor. Parents
- * precede children in a bundle: one pass from the last node.
+ * Which nodes have rules their identity does not carry at or below them
+ * (ENF_IDENT_RULES_BELOW): a node with an action of its own marks every
+ * ancestor; one with a 'from' entry (identities carry none) itself too.
+ * Parents precede children in a bundle: one pass from the last node.
  */
 static int nodes_with_rules_below(const struct bundle *b, bool **ret_below)
 {
@@ -213,11 +214,8 @@ static int nodes_with_rules_below(const struct bundle *b, bool **ret_below)
 
 	if (!below)
 		return -ENOMEM;
-	for (uint32_t i = 0; i < b->n_from; i++) {
-		parent = b->nodes[b->from[i].node].parent;
-		if (b->from[i].node != 0 && parent < b->n_nodes)
-			below[parent] = true;
-	}
+	for (uint32_t i = 0; i < b->n_from; i++)
+		below[b->from[i].node] = true; /* bundle_parse() checked node < n_nodes */
 	for (uint32_t i = b->n_nodes; i-- > 1;) {
 		const struct enf_node_val *v = &b->nodes[i].val;
 		bool rule = false;
@@ -382,7 +380,8 @@ int path_rules_insert(const struct engine *e, const struct bundle *b, uint32_t i
 		int fd = trie_key_of(e, b, i, instance, &key);
 		struct enf_node_val val = b->nodes[i].val;
 
-		val.flags = (val.flags & ~ENF_NODE_FROM) | (from_named[i] ? ENF_NODE_FROM : 0);
+		/* policyc's flag as compiled, the daemon's as it knows; no other bit reaches the kernel. */
+		val.flags = (val.flags & ENF_NODE_GUARDED) | (from_named[i] ? ENF_NODE_FROM : 0);
 		if (bpf_map_update_elem(fd, &key, &val, BPF_NOEXIST) < 0) {
 			r = -errno;
 			trie_remove(e, b, instance, i);

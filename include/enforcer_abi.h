@@ -371,8 +371,9 @@ struct enf_inode_val {
 };
 
 /*
- * A rule (any action, 'from' included) names a path strictly below the
- * identity's node. Under another name for it (a bind mount), which no
+ * A rule (any action) names a path strictly below the identity's node, or
+ * a 'from' rule (identities carry none) names the node or a path below it.
+ * Under another name for it (a bind mount), which no
  * rule node knows, the guard cannot tell which of the names below is
  * which: renames and links there are refused (lsm-progs/decide.bpf.c).
  */

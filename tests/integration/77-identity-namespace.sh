@@ -9,6 +9,7 @@
 # and again when the profile is replaced. Controls: an allowed file in the
 # container, the hard link read outside the cgroup.
 . /enforcer/tests/integration/lib/lib.sh
+. /enforcer/tests/integration/lib/lifecycle.sh
 
 ctr=/srv/ctr
 mkdir -p $ctr/bin $ctr/etc $ctr/tmp
@@ -65,6 +66,14 @@ compile_and_load ns '{"name":"ns","mode":"enforce","file":{"default":"allow","ru
   {"action":"deny","path":"/etc/secret","access":["read","write"]}]}}'
 expect_eq "after a reload, the hard link is still denied" EPERM "$(c open /tmp/hl r)"
 expect_eq "after a reload, the allowed file reads (control)" ok "$(c open /etc/public r)"
+
+# A restart onto an instance an older build pinned writes the profile again
+# (state.c): the attachment, restored after it, brings the container's view.
+stop_daemon
+expect_eq "the pinned profile made to look older" "1 ok" "$(enf-self bpf-age-profiles $PIN_DIR/maps/profiles)"
+restart_daemon
+expect_eq "after the restart, the hard link is still denied" EPERM "$(c open /tmp/hl r)"
+expect_eq "after the restart, the allowed file reads (control)" ok "$(c open /etc/public r)"
 
 kill $CTR 2>/dev/null
 finish
