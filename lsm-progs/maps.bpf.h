@@ -82,7 +82,8 @@ struct walk_state {
 	__u16 depth;          /* components recorded (ENF_PATH_WALK_MAX at most) */
 	__u16 rereads;        /* steps that read a dentry again: step i is the walk's (i - rereads)th */
 	__u8  done;
-	__u8  leaf_hit, anc_hit;         /* which of tc->hits is set */
+	__u8  leaf_hit;       /* tc->hits' leaf is set */
+	__u8  anc_hit;        /* tc->hits' ancestor is set: 0 none, else where the walk met it (ENF_ANC_AT()) */
 	__u8  tree_root;      /* the walk ended at the root of a mount with no parent (enf_foreign_root()) */
 	__u8  beside;         /* climbing above a bind mount's root for identities (path_walk_step()) */
 	__u8  self_root;      /* the walk ended at a dentry that is its own parent, not its mount's root */

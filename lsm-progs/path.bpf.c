@@ -316,8 +316,9 @@ static int path_walk_step(__u32 i, void *data)
 				s->leaf_hit = inode_known(w->instance, (__u64)(unsigned long)BPF_CORE_READ(dp, d_inode),
 							  &tc->hits.leaf_dev, &tc->hits.leaf_ino, &tc->hits.leaf_node);
 		} else if (!s->anc_hit && (s->beside || d == tc->mount.root)) {
-			s->anc_hit = inode_known(w->instance, (__u64)(unsigned long)BPF_CORE_READ(dp, d_inode),
-						 &tc->hits.anc_dev, &tc->hits.anc_ino, &tc->hits.anc_node);
+			if (inode_known(w->instance, (__u64)(unsigned long)BPF_CORE_READ(dp, d_inode),
+					&tc->hits.anc_dev, &tc->hits.anc_ino, &tc->hits.anc_node))
+				s->anc_hit = s->beside ? ENF_ANC_BESIDE : ENF_ANC_AT(s->depth);
 		}
 	}
 
@@ -384,9 +385,9 @@ static int path_walk_step(__u32 i, void *data)
 	if (w->check_inodes && i == s->rereads && !w->ident_of_tc)
 		s->leaf_hit = inode_known(w->instance, window_inode(tc, d), &tc->hits.leaf_dev, &tc->hits.leaf_ino,
 					  &tc->hits.leaf_node);
-	else if (w->check_inodes && i != s->rereads && !s->anc_hit)
-		s->anc_hit = inode_known(w->instance, window_inode(tc, d), &tc->hits.anc_dev, &tc->hits.anc_ino,
-					 &tc->hits.anc_node);
+	else if (w->check_inodes && i != s->rereads && !s->anc_hit &&
+		 inode_known(w->instance, window_inode(tc, d), &tc->hits.anc_dev, &tc->hits.anc_ino, &tc->hits.anc_node))
+		s->anc_hit = ENF_ANC_AT(s->depth);
 	s->depth++;
 	up = window_parent(tc, d);
 	if (up == d) {
@@ -421,7 +422,7 @@ __noinline int enf_path_walk(struct enf_task_ctx *tc, __u64 dentry, __u64 vfsmnt
 	tc->walk.depth = 0;
 	tc->walk.done = false;
 	tc->walk.leaf_hit = false;
-	tc->walk.anc_hit = false;
+	tc->walk.anc_hit = 0;
 	tc->walk.tree_root = false;
 	tc->walk.self_root = false;
 	tc->walk.beside = false;
@@ -508,12 +509,27 @@ static __always_inline struct enf_actions *from_actions(__u32 instance, __u32 no
 }
 
 /*
- * The node the match has reached (tc->trie.node): whether it is an inode
- * hit's rule node, what the whole path reached when last, and its actions
+ * Whether the walk met its ancestor identity (ENF_ANC_AT()) where the name
+ * has `matched` of its depth components. Read from the scratch, not kept
+ * in the match's context: a word more there took the rename program's
+ * call chain past 6.1's 512 bytes of stack.
+ */
+static __always_inline bool anc_met_at(const struct enf_task_ctx *tc, __u32 depth, __u32 matched)
+{
+	__u32 k = tc->walk.anc_hit;
+
+	return k && k != ENF_ANC_BESIDE && matched + (k - 1) == depth;
+}
+
+/*
+ * The node the match has reached (tc->trie.node) after `matched`
+ * components: whether it is an inode hit's rule node (the ancestor's
+ * only at the length where the walk met it: ENF_ANC_AT()), what the whole
+ * path reached when last, and its actions
  * applied: the final component's side (exact, or subtree for contents)
  * when last, the subtree side otherwise.
  */
-static __always_inline void reach_node(struct trie_match *m, struct enf_node_val *val, bool last)
+static __always_inline void reach_node(struct trie_match *m, struct enf_node_val *val, __u32 matched, bool last)
 {
 	struct enf_task_ctx *tc = m->tc;
 	struct enf_actions *fa;
@@ -521,7 +537,7 @@ static __always_inline void reach_node(struct trie_match *m, struct enf_node_val
 	tc->trie.node = val->node;
 	if (val->flags & ENF_NODE_FROM)
 		tc->trie.from_seen = true;
-	if (tc->trie.node == tc->trie.anc_node)
+	if (tc->trie.node == tc->trie.anc_node && anc_met_at(tc, m->depth, matched))
 		tc->trie.anc_on_path = true;
 	if (last) {
 		if (tc->trie.node == tc->trie.leaf_node)
@@ -616,7 +632,7 @@ static int trie_match_step(__u32 i, void *data)
 	val = trie_edge(m, m->depth - 1 - i);
 	if (!val)
 		return 1; /* no rule lies at or below this component */
-	reach_node(m, val, i == m->depth - 1);
+	reach_node(m, val, i + 1, i == m->depth - 1);
 	return 0;
 }
 
@@ -645,7 +661,7 @@ __noinline int enf_trie_match(struct enf_task_ctx *tc, __u32 instance, __u32 dep
 	root = bpf_map_lookup_elem(&path_trie, &key);
 	if (!root)
 		return -ENOENT;
-	reach_node(&m, root, depth == 0);
+	reach_node(&m, root, 0, depth == 0);
 	if (depth == 0)
 		return 0;
 	bpf_loop(ENF_TOP_DENTRIES, trie_match_step, &m, 0);

@@ -35,6 +35,20 @@ _Static_assert((ENF_TOP_DENTRIES & (ENF_TOP_DENTRIES - 1)) == 0, "ring index use
 
 #define ENF_NO_NODE 0xffffffffu
 
+/*
+ * Where the walk met the nearest ancestor's identity (walk_state.anc_hit):
+ * ENF_ANC_AT(k) when it was the dentry above k recorded components (a
+ * component's, or a mount's root whose mountpoint is recorded next), so
+ * that the name reaches it after depth - k components; ENF_ANC_BESIDE when
+ * it was met climbing above a bind mount's root, or too deep to say: never
+ * on the name. The match counts the identity as met by name only where it
+ * reaches the identity's node at that length (reach_node()): reaching it
+ * elsewhere on the path (a bind mount of /srv/data at /srv/mirror, below
+ * /srv's rule) is another name.
+ */
+#define ENF_ANC_BESIDE 255u
+#define ENF_ANC_AT(k) ((k) < ENF_ANC_BESIDE - 1 ? (__u8)((k) + 1) : (__u8)ENF_ANC_BESIDE)
+
 /* Options beside the profile's flags (ENF_PROFILE_*, the low bits) of the walk, the match and enf_match_object(). */
 #define ENF_WALK_EACH_DENTRY (1u << 29) /* read each dentry between two reads of its d_seq (path_walk()) */
 #define ENF_MATCH_IDENT    (1u << 30) /* the leaf's inode identity is tc->leaf_ident's: a new name for it */

@@ -66,6 +66,12 @@ setup_tree() {
 	mount --bind /nest /mnt/v || echo "note: bind mount failed"
 	mount --bind /aud /mnt/aud || echo "note: bind mount failed"
 	chmod -R a+rwX /keep /nest && chmod a+w /elsewhere/*
+	# Bind mounts inside /nest itself: /nest/data at /nest/mirror (the name
+	# reaches /nest, but /nest's identity is met above the bind mount's
+	# root), and /nest at /nest/shared/pub/m (met at depth 4, not 1).
+	mkdir -p /nest/data/pub /nest/mirror /nest/shared/pub/m && echo secret >/nest/data/dsecret
+	mount --bind /nest/data /nest/mirror || echo "note: bind mount failed"
+	mount --bind /nest /nest/shared/pub/m || echo "note: bind mount failed"
 	# Names of 26, 30 and 38 bytes (held in the dentry, where a rename rewrites them: read after
 	# the walk only when no move began meanwhile) and 60 (stored apart).
 	rm -rf /long && for n in $LONG_NAMES; do mkdir -p /long/$n && echo secret >/long/$n/secret && echo public >/long/$n/public; done
@@ -83,6 +89,7 @@ REFER_FILE='"file":{"default":"allow","rules":[
   {"action":"deny","path":"/nest/**","access":["read"]},
   {"action":"allow","path":"/nest/shared/pub/**","access":["read"]},
   {"action":"allow","path":"/nest/pubx/pub/**","access":["read"]},
+  {"action":"allow","path":"/nest/data/pub/**","access":["read"]},
   {"action":"deny","path":"/long/abcdefghijklmnopqrstuvwxyz/secret","access":["read"]},
   {"action":"deny","path":"/long/abcdefghijklmnopqrstuvwxyz0123/secret","access":["read"]},
   {"action":"deny","path":"/long/abcdefghijklmnopqrstuvwxyz0123456789ab/secret","access":["read"]},
@@ -167,6 +174,14 @@ expect_eq "as nobody: the move through the bind mount" EPERM "$(n rename /mnt/v/
 expect_eq "through the bind mount: link a denied file under the allow rule's name" EPERM \
 	"$(c link /mnt/v/vprivate/pub/secret /mnt/v/shared/pub/leak)"
 expect_eq "...it is not read at that name" ENOENT "$(c open /nest/shared/pub/leak r)"
+# The name reaches /nest's node, but not where the walk met its identity:
+# counted by name before, so neither the move nor the identity's deny held.
+expect_eq "a bind mount of /nest/data inside /nest: the move into pub" EPERM \
+	"$(c rename /nest/mirror/dsecret /nest/mirror/pub/dsecret)"
+expect_eq "...not read at the allow rule's name" ENOENT "$(c open /nest/data/pub/dsecret r)"
+expect_eq "/nest bound below its own allowed pub: the denied secret there" EPERM \
+	"$(c open /nest/shared/pub/m/vprivate/pub/secret r)"
+expect_eq "...the allowed file under its own name (control)" ok "$(c open /nest/shared/pub/ok r)"
 expect_eq "through a bind mount of /aud, with no rule below it (control)" ok "$(c rename /mnt/aud/f /mnt/aud/f2)"
 expect_eq "...and back (control)" ok "$(c rename /mnt/aud/f2 /mnt/aud/f)"
 expect_eq "unconfined: the move through the bind mount (control)" ok "$(enf-probe rename /mnt/v/vd /mnt/v/vd2)"
@@ -265,5 +280,5 @@ wait_for_log '"reason":"foreign-root"' || true
 expect_contains "a detached tree is logged with reason foreign-root" '"reason":"foreign-root"' "$(grep '"reason":"foreign-root"' "$AUDIT_LOG" | head -n 1)"
 expect_contains "...naming the access asked for (a read), not exec" '"access":"read"' \
 	"$(grep '"reason":"foreign-root"' "$AUDIT_LOG" | head -n 1)"
-umount /mnt/el /mnt/xs /mnt/ps /mnt/xall /mnt/v /mnt/aud 2>/dev/null
+umount /mnt/el /mnt/xs /mnt/ps /mnt/xall /mnt/v /mnt/aud /nest/mirror /nest/shared/pub/m 2>/dev/null
 finish
