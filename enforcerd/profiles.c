@@ -107,6 +107,28 @@ static void namespace_identities(struct profiles *ps, const struct bundle *b, ui
 	}
 }
 
+/*
+ * The identities in the mount namespaces of cgroup_dir's tasks, added to
+ * p's instance, and p published again when they are its first. 0 or
+ * -errno with msg (the publish failed: p is as it was).
+ */
+static int add_views(struct profiles *ps, struct profile *p, const char *cgroup_dir, char *msg, size_t size)
+{
+	uint8_t flags = p->kernel_flags;
+	struct profile next = *p;
+	int r;
+
+	namespace_identities(ps, p->bundle, p->instance, cgroup_dir, &flags);
+	if (flags == p->kernel_flags)
+		return 0;
+	next.kernel_flags = flags;
+	r = publish(ps, &next, msg, size);
+	if (r < 0)
+		return r;
+	p->kernel_flags = flags;
+	return 0;
+}
+
 int profiles_load(struct profiles *ps, struct bundle *b, struct profile **ret_profile,
 		  bool *ret_replaced, char *msg, size_t size)
 {
@@ -325,7 +347,6 @@ int profiles_attach(struct profiles *ps, const char *name, const char *cgroup_pa
 	struct attachment *a;
 	bool created = false;
 	uint32_t old_slot = 0;
-	uint8_t flags;
 	uint64_t id;
 	uint32_t level;
 	int r;
@@ -355,17 +376,9 @@ int profiles_attach(struct profiles *ps, const char *name, const char *cgroup_pa
 	}
 
 	/* Before the entry: the cgroup's tasks never run under the profile without them. */
-	flags = p->kernel_flags;
-	namespace_identities(ps, p->bundle, p->instance, a->cgroup, &flags);
-	if (flags != p->kernel_flags) {
-		struct profile next = *p;
-
-		next.kernel_flags = flags;
-		r = publish(ps, &next, msg, size);
-		if (r < 0)
-			goto undo;
-		p->kernel_flags = flags;
-	}
+	r = add_views(ps, p, a->cgroup, msg, size);
+	if (r < 0)
+		goto undo;
 
 	/* The level bit goes in before the entry, so the entry is never skipped. */
 	r = settings_update(ps);
@@ -438,7 +451,6 @@ int profiles_detach_id(struct profiles *ps, uint64_t cgroup_id, char *msg, size_
 int profiles_adopt_attachment(struct profiles *ps, char *canonical, uint64_t cgroup_id, uint32_t level,
 			      uint32_t slot)
 {
-	struct profile *p = slot < ENF_MAX_PROFILES && ps->slots[slot].used ? &ps->slots[slot] : NULL;
 	int r = attachment_room(ps);
 
 	if (r < 0)
@@ -446,28 +458,14 @@ int profiles_adopt_attachment(struct profiles *ps, char *canonical, uint64_t cgr
 	ps->att[ps->n_att++] = (struct attachment){
 		.cgroup = canonical, .cgroup_id = cgroup_id, .level = level, .slot = slot,
 	};
-	/*
-	 * The attached tasks' view of the rule paths, again: a profile written
-	 * again at this start (an instance an older build pinned: state.c) was
-	 * loaded before its attachments were restored, and has none of it yet.
-	 * For an adopted instance this adds what it holds (identities merge).
-	 */
-	if (p) {
-		uint8_t flags = p->kernel_flags;
-		char msg[512];
-
-		namespace_identities(ps, p->bundle, p->instance, canonical, &flags);
-		if (flags != p->kernel_flags) {
-			struct profile next = *p;
-
-			next.kernel_flags = flags;
-			if (publish(ps, &next, msg, sizeof(msg)) < 0)
-				log_warn("%s", msg);
-			else
-				p->kernel_flags = flags;
-		}
-	}
 	return 0;
+}
+
+int profiles_add_views(struct profiles *ps, const struct attachment *a, char *msg, size_t size)
+{
+	if (a->slot >= ENF_MAX_PROFILES || !ps->slots[a->slot].used)
+		return 0;
+	return add_views(ps, &ps->slots[a->slot], a->cgroup, msg, size);
 }
 
 static struct followed_path *followed_at(const struct profiles *ps, const char *path)

@@ -99,6 +99,14 @@ int profiles_adopt_attachment(struct profiles *ps, char *canonical, uint64_t cgr
 			      uint32_t slot);
 
 /*
+ * The identities in the mount namespaces of a's tasks, added to its
+ * profile's instance (published again when they are its first): for an
+ * instance written after its attachment was adopted (state.c, at start:
+ * profiles come back before their attachments). 0 or -errno with msg.
+ */
+int profiles_add_views(struct profiles *ps, const struct attachment *a, char *msg, size_t size);
+
+/*
  * Have the kernel attach profile slot to a cgroup created at path (absolute)
  * from now on, inside mkdir; replaces what the path had. 0, or -errno with
  * msg: -ENAMETOOLONG when the kernel's path does not fit a key

@@ -202,6 +202,23 @@ static struct enf_node_val effective_node(const struct bundle *b, uint32_t i)
 }
 
 /*
+ * Which nodes a 'from' entry names (ENF_NODE_FROM): the daemon sets the
+ * flag from the entries it writes, so a bundle compiled before the flag
+ * existed has it too, and no bundle can claim it for a node without one.
+ */
+static int from_nodes(const struct bundle *b, bool **ret_named)
+{
+	bool *named = calloc(b->n_nodes ? b->n_nodes : 1, sizeof(*named));
+
+	if (!named)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < b->n_from; i++)
+		named[b->from[i].node] = true; /* bundle_parse() checked node < n_nodes */
+	*ret_named = named;
+	return 0;
+}
+
+/*
  * Which nodes have rules their identity does not carry at or below them
  * (ENF_IDENT_RULES_BELOW): a node with an action of its own marks every
  * ancestor; one with a 'from' entry (identities carry none) itself too.
@@ -209,13 +226,13 @@ static struct enf_node_val effective_node(const struct bundle *b, uint32_t i)
  */
 static int nodes_with_rules_below(const struct bundle *b, bool **ret_below)
 {
-	bool *below = calloc(b->n_nodes ? b->n_nodes : 1, sizeof(*below));
+	bool *below;
 	uint32_t parent;
+	int r;
 
-	if (!below)
-		return -ENOMEM;
-	for (uint32_t i = 0; i < b->n_from; i++)
-		below[b->from[i].node] = true; /* bundle_parse() checked node < n_nodes */
+	r = from_nodes(b, &below);
+	if (r < 0)
+		return r;
 	for (uint32_t i = b->n_nodes; i-- > 1;) {
 		const struct enf_node_val *v = &b->nodes[i].val;
 		bool rule = false;
@@ -334,23 +351,6 @@ int path_identities_add_view(const struct engine *e, const struct bundle *b, uin
 
 	/* What was added stays: identities only ever restrict, and the instance's removal takes them. */
 	return r < 0 ? map_full_error(b, "inode", r, msg, size) : 0;
-}
-
-/*
- * Which nodes a 'from' entry names (ENF_NODE_FROM): the daemon sets the
- * flag from the entries it writes, so a bundle compiled before the flag
- * existed has it too, and no bundle can claim it for a node without one.
- */
-static int from_nodes(const struct bundle *b, bool **ret_named)
-{
-	bool *named = calloc(b->n_nodes ? b->n_nodes : 1, sizeof(*named));
-
-	if (!named)
-		return -ENOMEM;
-	for (uint32_t i = 0; i < b->n_from; i++)
-		named[b->from[i].node] = true; /* bundle_parse() checked node < n_nodes */
-	*ret_named = named;
-	return 0;
 }
 
 uint32_t path_from_exes(const struct bundle *b)

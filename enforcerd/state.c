@@ -685,6 +685,10 @@ static void restore_attachments(struct state_store *st, struct profiles *ps, str
 			free(canon);
 			continue;
 		}
+		/* A profile written at this start (not the kernel's instance) has no view of these tasks yet. */
+		if ((!kv->has[slot] || kv->val[slot].instance != ps->slots[slot].instance) &&
+		    profiles_add_views(ps, &ps->att[ps->n_att - 1], msg, sizeof(msg)) < 0)
+			log_warn("%s", msg);
 		if (sa) {
 			done[sa - doc->attachments] = true;
 			if (sa->via)

@@ -282,6 +282,16 @@ const struct followed_path *profiles_followed(const struct profiles *ps, const c
 	return NULL;
 }
 
+/* No mount namespaces here: nothing to add. */
+int profiles_add_views(struct profiles *ps, const struct attachment *a, char *msg, size_t size)
+{
+	(void)ps;
+	(void)a;
+	(void)msg;
+	(void)size;
+	return 0;
+}
+
 int profiles_adopt_attachment(struct profiles *ps, char *canonical, uint64_t cgroup_id, uint32_t level, uint32_t slot)
 {
 	if (ps->n_att == ps->cap_att) {
