@@ -459,19 +459,31 @@ static int select_programs(struct engine *e, const char *lsm_list)
 
 /*
  * Before a load (not when the pinned programs are kept: they have theirs):
- * the address of rename_lock, which the path walks read (kallsyms.h).
- * Without it they are as safe and slower, so it is no reason to stop.
+ * the addresses of rename_lock, which the path walks read, and of
+ * mount_lock, on which a match taken without walking rests (kallsyms.h,
+ * lsm-progs/maps.bpf.h). Without them the programs are as safe and
+ * slower, so it is no reason to stop.
  */
-static void find_rename_lock(struct engine *e)
+static void find_kernel_locks(struct engine *e)
 {
-	uint64_t addr = 0;
-	int r = kallsyms_find("/proc/kallsyms", "rename_lock", &addr);
+	static const char *const names[] = { "rename_lock", "mount_lock" };
+	uint64_t addrs[2] = { 0 };
+	int results[2] = { -ENOENT, -ENOENT };
+	int r = kallsyms_find_each("/proc/kallsyms", names, addrs, results, 2);
 
-	if (r < 0)
+	for (int i = 0; i < 2; i++)
+		if (r < 0)
+			results[i] = r;
+	if (results[0] < 0)
 		log_info("no address of rename_lock in /proc/kallsyms (%s): every path walk reads each dentry's "
-			 "sequence twice instead of the node's rename sequence once: slower, as safe%s", strerror(-r),
-			 r == -EPERM ? " (kptr_restrict=2 hides kernel addresses even from root)" : "");
-	e->skel->rodata->rename_lock_addr = r < 0 ? 0 : addr;
+			 "sequence twice instead of the node's rename sequence once: slower, as safe%s",
+			 strerror(-results[0]),
+			 results[0] == -EPERM ? " (kptr_restrict=2 hides kernel addresses even from root)" : "");
+	else if (results[1] < 0)
+		log_info("no address of mount_lock in /proc/kallsyms (%s): every decision walks its path, "
+			 "none is taken from the task's last one unwalked: slower, as safe", strerror(-results[1]));
+	e->skel->rodata->rename_lock_addr = results[0] < 0 ? 0 : addrs[0];
+	e->skel->rodata->mount_lock_addr = results[0] < 0 || results[1] < 0 ? 0 : addrs[1];
 }
 
 /* After load: the ids were for the verifier's attach targets only. */
@@ -829,7 +841,7 @@ int engine_start(struct engine *e, const struct engine_options *o, char *msg, si
 				goto fail;
 			}
 		}
-		find_rename_lock(e);
+		find_kernel_locks(e);
 		r = load_programs(e, o->verifier_stats && !o->verbose); /* --verbose: the whole log */
 		if (r < 0) {
 			support_explain_load(&sr, -r, msg, size);

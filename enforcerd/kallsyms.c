@@ -52,20 +52,30 @@ static int find_in(const char *buf, size_t n, const char *needle, size_t needle_
 	return parse_line(line, hit, addr);
 }
 
-int kallsyms_find(const char *path, const char *name, uint64_t *addr)
+int kallsyms_find_each(const char *path, const char *const *names, uint64_t *addrs, int *results, size_t n)
 {
-	enum { CHUNK = 256 * 1024, NAME_MAX_LEN = 512 };
+	enum { CHUNK = 256 * 1024, NAME_MAX_LEN = 512, NAMES_MAX = 8 };
 	_cleanup_free_ char *buf = NULL;
 	_cleanup_close_ int fd = -1;
-	size_t name_len = strlen(name), held = 0;
-	char needle[NAME_MAX_LEN + 2];
+	char needles[NAMES_MAX][NAME_MAX_LEN + 2];
+	size_t needle_len[NAMES_MAX], held = 0, left = n;
 
-	if (name_len == 0 || name_len > NAME_MAX_LEN || memchr(name, '\n', name_len) || memchr(name, ' ', name_len))
+	if (n == 0 || n > NAMES_MAX)
 		return -EINVAL;
-	/* " NAME\n": see parse_line(). */
-	needle[0] = ' ';
-	memcpy(needle + 1, name, name_len);
-	needle[name_len + 1] = '\n';
+	for (size_t i = 0; i < n; i++) {
+		size_t name_len = strlen(names[i]);
+
+		if (name_len == 0 || name_len > NAME_MAX_LEN || memchr(names[i], '\n', name_len) ||
+		    memchr(names[i], ' ', name_len))
+			return -EINVAL;
+		/* " NAME\n": see parse_line(). */
+		needles[i][0] = ' ';
+		memcpy(needles[i] + 1, names[i], name_len);
+		needles[i][name_len + 1] = '\n';
+		needle_len[i] = name_len + 2;
+		results[i] = -ENOENT;
+		addrs[i] = 0;
+	}
 	buf = malloc(CHUNK);
 	if (!buf)
 		return -ENOMEM;
@@ -76,7 +86,6 @@ int kallsyms_find(const char *path, const char *name, uint64_t *addr)
 		ssize_t got = read(fd, buf + held, CHUNK - held);
 		const char *last_newline;
 		size_t complete;
-		int r;
 
 		if (got < 0 && errno == EINTR)
 			continue;
@@ -86,17 +95,30 @@ int kallsyms_find(const char *path, const char *name, uint64_t *addr)
 		last_newline = held ? memrchr(buf, '\n', held) : NULL;
 		/*
 		 * Whole lines only; at the end, or when a line fills the buffer
-		 * (it cannot be the symbol's: its name is at most NAME_MAX_LEN
-		 * bytes), all that is held.
+		 * (it cannot be a symbol's we look for: a name is at most
+		 * NAME_MAX_LEN bytes), all that is held.
 		 */
 		if (last_newline)
 			complete = (size_t)(last_newline - buf) + 1;
 		else
 			complete = got == 0 || held == CHUNK ? held : 0;
-		r = find_in(buf, complete, needle, name_len + 2, addr);
-		if (r != -ENOENT || got == 0)
-			return r;
+		for (size_t i = 0; i < n; i++) {
+			if (results[i] != -ENOENT)
+				continue;
+			results[i] = find_in(buf, complete, needles[i], needle_len[i], &addrs[i]);
+			if (results[i] != -ENOENT)
+				left--;
+		}
+		if (left == 0 || got == 0)
+			return 0;
 		memmove(buf, buf + complete, held - complete);
 		held -= complete;
 	}
+}
+
+int kallsyms_find(const char *path, const char *name, uint64_t *addr)
+{
+	int result, r = kallsyms_find_each(path, &name, addr, &result, 1);
+
+	return r < 0 ? r : result;
 }

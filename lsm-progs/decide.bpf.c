@@ -19,6 +19,8 @@
 
 /* enf_match_object()'s result when it took the task's last match (match_memos): a success. */
 #define ENF_MATCH_KEPT 1
+/* match_once()'s when the hook took the task's last match without walking (path_memos): a success. */
+#define ENF_MATCH_UNWALKED 2
 
 _Static_assert((ENF_MEMO_DEPTH & (ENF_MEMO_DEPTH - 1)) == 0, "the memo's steps mask the component index");
 
@@ -202,6 +204,20 @@ __noinline int enf_memo_keep(struct enf_task_ctx *tc, struct enf_match_memo *mem
 }
 
 /*
+ * Label the match just made (tc->res, by the walk in tc) with what it was
+ * made under, for the path memo (enf_path_memo_keep()): the walk's rename
+ * sequence when it trusted it (even, + 1), else nothing to keep.
+ */
+static __always_inline void label_match(struct enf_task_ctx *tc, __u32 instance, __u32 exe_id, __u32 pflags)
+{
+	tc->matched.instance = instance;
+	tc->matched.exe_id = exe_id;
+	tc->matched.pflags = pflags;
+	tc->matched.dentry = tc->obj_dentry;
+	tc->matched.seq = tc->walk.each_dentry || (tc->walk.seq & 1) ? 0 : tc->walk.seq + 1;
+}
+
+/*
  * The task's executable identity (when the profile uses 'from' and pflags
  * names no other: ENF_MATCH_AS_EXE()), the walk
  * of the object (tc->obj_dentry in tc->obj_mnt, with inode identities when
@@ -225,6 +241,7 @@ __noinline int enf_match_object(struct enf_task_ctx *tc, __u32 instance, __u32 p
 	tc->res.full = 0;
 	tc->res.via_inode = 0;
 	tc->res.from_seen = 0;
+	tc->matched.seq = 0;
 	memo = bpf_task_storage_get(&match_memos, bpf_get_current_task_btf(), NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	(void)enf_memo_begin(memo);
 	if (pflags & ENF_MATCH_EXE_FIELD) {
@@ -245,6 +262,7 @@ __noinline int enf_match_object(struct enf_task_ctx *tc, __u32 instance, __u32 p
 		return -ESTALE;
 	if (enf_memo_take(tc, memo, instance, exe_id, pflags)) {
 		stat_inc(ENF_STAT_MATCH_MEMO);
+		label_match(tc, instance, exe_id, pflags);
 		return ENF_MATCH_KEPT;
 	}
 	tc->trie.leaf_node = tc->walk.leaf_hit ? tc->hits.leaf_node : ENF_NO_NODE;
@@ -254,11 +272,14 @@ __noinline int enf_match_object(struct enf_task_ctx *tc, __u32 instance, __u32 p
 		return r;
 	tc->res.leaf_flags = tc->trie.leaf_flags;
 	r = inode_restrict(tc, instance, pflags & ENF_MATCH_CONTENTS);
-	if (r < 0)
+	if (r < 0) {
+		tc->matched.seq = 0; /* inode_restrict() wrote its key over the label */
 		return r;
+	}
 	tc->res.full = tc->trie.full;
 	tc->res.from_seen = tc->trie.from_seen;
 	(void)enf_memo_keep(tc, memo, instance, exe_id, pflags);
+	label_match(tc, instance, exe_id, pflags);
 	return 0;
 }
 
@@ -269,8 +290,18 @@ __noinline int enf_match_object(struct enf_task_ctx *tc, __u32 instance, __u32 p
  * current afterwards saw its entries intact. -EAGAIN: it moved, d->prof
  * now holds the new state.
  */
-static __always_inline int match_once(struct enf_task_ctx *tc, struct decision *d, int *ret)
+static __always_inline int match_once(struct enf_task_ctx *tc, struct decision *d, int *ret, __u32 taken)
 {
+	/*
+	 * The hook took the task's last match unwalked under the instance the
+	 * decision read (enf_path_memo_take()): that match read none of the
+	 * instance's entries now, as a kept one below.
+	 */
+	if (taken && taken - 1 == d->prof.instance) {
+		stat_inc(ENF_STAT_MATCH_MEMO);
+		*ret = ENF_MATCH_UNWALKED;
+		return 0;
+	}
 	*ret = enf_match_object(tc, d->prof.instance, d->prof.flags);
 	/*
 	 * A kept match reads none of the instance's entries. It was made by an
@@ -369,7 +400,7 @@ static __always_inline __u32 class_span(__u32 mask)
  * the profile status names (current_profile_status()). tc may be NULL
  * (no scratch could be had): that fails closed.
  */
-__noinline int enf_decide_object(struct enf_task_ctx *tc, __u32 class_mask, __u32 hook_opts, int status)
+__noinline int enf_decide_object(struct enf_task_ctx *tc, __u32 class_mask, __u32 hook_opts, int status, __u32 taken)
 {
 	struct decision d = { .hook = DECIDE_HOOK(hook_opts) };
 	__u32 opts = DECIDE_OPTS(hook_opts);
@@ -391,9 +422,9 @@ __noinline int enf_decide_object(struct enf_task_ctx *tc, __u32 class_mask, __u3
 	res = &tc->res;
 
 	/* Once more if the instance moved meanwhile; fail closed if it moved again. */
-	m = match_once(tc, &d, &r);
+	m = match_once(tc, &d, &r, taken);
 	if (m == -EAGAIN)
-		m = match_once(tc, &d, &r);
+		m = match_once(tc, &d, &r, 0);
 	if (m < 0 || r == -ENOENT)
 		return fail_closed(&d, ENF_REASON_NO_INSTANCE, tc, res->depth);
 	if (r == -EXDEV)
@@ -432,6 +463,9 @@ __noinline int enf_decide_object(struct enf_task_ctx *tc, __u32 class_mask, __u3
 	}
 	if (res->via_inode)
 		d.event_flags |= ENF_EVENT_VIA_INODE;
+	/* A match taken without walking read only the leaf: one with an event is made again, by walk. */
+	if (r == ENF_MATCH_UNWALKED && d.action != ENF_ACT_ALLOW)
+		return ENF_DECIDE_WALK;
 	return finish(&d, tc, res->depth);
 }
 

@@ -157,7 +157,7 @@ int BPF_PROG(enf_file_open, struct file *file, int ret)
 	}
 	if (device_open_refused(file->f_inode, status))
 		return -EPERM;
-	return decide_object(status, f->f_path.dentry, f->f_path.mnt, mask, ENF_HOOK_FILE_OPEN, 0);
+	return decide_object(status, f->f_path.dentry, f->f_path.mnt, mask, ENF_HOOK_FILE_OPEN, CHECK_PATH_MEMO);
 }
 
 SEC("lsm/path_truncate")
@@ -230,6 +230,28 @@ int BPF_PROG(enf_path_unlink, const struct path *dir, struct dentry *dentry, int
 	if (ret != 0)
 		return ret;
 	return decide_dir_change(status, dir, dentry, CLASS_BIT(ENF_CLASS_DELETE), ENF_HOOK_PATH_UNLINK, 0);
+}
+
+/*
+ * Every directory inode freed on the node, of the filesystems where the
+ * path memo keeps matches: removed, or dropped from the inode cache. Until then its address is its own; from then on it may be
+ * another directory's (slab reuse, the same number given again), which a
+ * match kept without a walk must not take for it (dir_inodes_freed,
+ * path_memos: maps.bpf.h). Counting the removals instead would miss a
+ * directory removed while a descriptor below it held it, and freed later.
+ */
+SEC("lsm/inode_free_security")
+int BPF_PROG(enf_dir_inode_freed, struct inode *inode)
+{
+	__u32 zero = 0;
+	__u64 *freed;
+
+	if ((inode->i_mode & S_IFMT) != S_IFDIR || !enf_dirs_move_only_by_rename(inode->i_sb->s_magic))
+		return 0;
+	freed = bpf_map_lookup_elem(&dir_inodes_freed, &zero);
+	if (freed)
+		__sync_fetch_and_add(freed, 1);
+	return 0;
 }
 
 SEC("lsm/path_rmdir")

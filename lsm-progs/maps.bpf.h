@@ -138,7 +138,19 @@ struct enf_task_ctx {
 	__u64 obj_dentry, obj_mnt;    /* the object of the decision, from the hook (check_object()) */
 	__u64 unix_addr;              /* an abstract unix peer's struct unix_address, for its event (unix.bpf.c) */
 	struct enf_trie_long_key key; /* a long component's key (path_trie_long): too large for the stack */
-	struct enf_inode_key ikey;    /* inode identity lookups after the match (inode_restrict()) */
+	/*
+	 * ikey during inode_restrict(); matched once enf_match_object() has
+	 * made a match: what it was made under, for the path memo (path_memos,
+	 * enf_path_memo_keep()). The same bytes: the pinned layout has no room.
+	 */
+	union {
+		struct enf_inode_key ikey; /* inode identity lookups after the match (inode_restrict()) */
+		struct {
+			__u32 instance, exe_id, pflags;
+			__u32 seq;             /* the walk's rename sequence + 1 (odd); 0: no match to keep */
+			__u64 dentry;          /* its object */
+		} matched;
+	};
 	struct walk_hits hits;
 	struct class_actions side;    /* the side of a trie node a match applies (node_side()) */
 	struct class_actions ident;   /* what inode identities add to a match, per class (inode_restrict()) */
@@ -407,6 +419,69 @@ ENF_MAP struct {
 	__type(value, struct enf_match_memo);
 } match_memos SEC(".maps");
 
+/*
+ * The last match of a governed task again, with what lets the next
+ * decision on the same name take it without walking (enf_path_memo_take(),
+ * path.bpf.c): the walk is most of a decision's cost, and a workload
+ * opens the same files again and again. The walk's answer is a function
+ * of the leaf's name, its directory and the mount it was opened through,
+ * as long as no name on the node moved (rename_lock's sequence: every
+ * d_move() and d_exchange()), no mount was made, moved or freed
+ * (mount_lock's), and no directory inode was freed (dir_inodes_freed: its
+ * address and number may then be another directory's). A directory is
+ * told by its inode (address, superblock, number), not its dentry: a
+ * dentry of an unused directory can be freed and another directory's
+ * allocated at its address, with the same name. Only where the leaf's
+ * directory lies on a filesystem whose directories move by rename(2)
+ * alone (ext2-4, XFS, tmpfs, ramfs): a network filesystem's server, or
+ * kernfs, can give a directory another place without d_move(); the
+ * directories above it in other filesystems are held by the mounts
+ * between. Taken for a second at most: the sequences are 32 bits. Only
+ * file_open uses it (CHECK_PATH_MEMO, verdict.bpf.h). Its own map: the
+ * pinned task_ctx and match_memos keep their layouts.
+ */
+struct enf_path_memo {
+	/* read before the walk of the match being made (enf_path_memo_take(), on a miss) */
+	__u64 walk_gen, walk_dirs_freed;
+	__u32 walk_mount_seq;
+	__u32 kept;
+	__u64 missed;                         /* the leaf of the last match not kept (enf_path_memo_keep()) */
+	__u64 kept_ns;                        /* when it was kept (bpf_ktime_get_ns()): taken for a second at most */
+	/* what the kept match was made under */
+	__u32 rename_seq;
+	__u32 mount_seq;
+	__u32 instance, exe_id, pflags;
+	__u32 name_len;
+	__u64 attach_gen, dirs_freed;
+	__u64 leaf;                           /* the leaf's dentry: a hint, compared first */
+	__u64 mnt;                            /* the vfsmount the leaf was reached through */
+	__u64 mnt_root;                       /* its root, which the leaf is not */
+	__u64 ns_root;                        /* the struct mount the walk ended at: the task's namespace root */
+	__u64 dir_inode, dir_sb, dir_ino;     /* the leaf's directory */
+	__u64 leaf_ino;                       /* the leaf's inode number, where the profile names inodes */
+	__u64 name[ENF_SHORT_NAME_MAX / 8];   /* the leaf's name, as walked_name.word */
+	struct match_result res;
+};
+
+ENF_MAP struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct enf_path_memo);
+} path_memos SEC(".maps");
+
+/*
+ * Directory inodes freed on the node (inode_free_security, file.bpf.c): one
+ * counter that only grows. A kept match whose count differs is not taken:
+ * the directory it names by its inode's address may be another one now.
+ */
+ENF_MAP struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} dir_inodes_freed SEC(".maps");
+
 /* listening socket -> its last accept kept (struct enf_accept_memo, enforcer_abi.h) */
 ENF_MAP struct {
 	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
@@ -521,6 +596,18 @@ extern const volatile bool rdonly_cast_usable;
 const volatile __u64 rename_lock_addr = 0;
 #else
 extern const volatile __u64 rename_lock_addr;
+#endif
+
+/*
+ * The address of mount_lock (fs/namespace.c), found as rename_lock's is:
+ * its sequence moves with every mount made, moved or freed, which is
+ * what a kept match's mounts rest on (path_memos). 0: no match is taken
+ * unwalked.
+ */
+#ifdef ENF_DEFINE_MAPS
+const volatile __u64 mount_lock_addr = 0;
+#else
+extern const volatile __u64 mount_lock_addr;
 #endif
 
 #endif /* ENF_MAPS_BPF_H */

@@ -161,11 +161,11 @@ static __always_inline bool read_dentry_seq(__u64 d, __u32 *seq)
  * being renamed meanwhile: one read at each end instead of two per
  * dentry (read_component()). Its address is rename_lock_addr (maps.bpf.h);
  * when that is 0, or the sequence cannot be read, each dentry is read
- * between two reads of its d_seq.
+ * between two reads of its d_seq. read_lock_seq() reads the sequence of
+ * the seqlock at address lock (mount_lock's too: path_memos).
  */
-static __always_inline bool read_rename_seq(__u32 *seq)
+static __always_inline bool read_lock_seq(__u64 lock, __u32 *seq)
 {
-	__u64 lock = rename_lock_addr;
 	struct seqcount_spinlock *count;
 
 	if (!lock)
@@ -178,6 +178,11 @@ static __always_inline bool read_rename_seq(__u32 *seq)
 	}
 	return bpf_probe_read_kernel(seq, sizeof(*seq),
 				     (void *)(unsigned long)(lock + bpf_core_field_offset(seqlock_t, seqcount.seqcount.sequence))) == 0;
+}
+
+static __always_inline bool read_rename_seq(__u32 *seq)
+{
+	return read_lock_seq(rename_lock_addr, seq);
 }
 
 /*
@@ -762,6 +767,275 @@ __noinline int enf_file_exe_id(struct enf_task_ctx *tc, __u32 instance, __u64 de
 	return exe_id_of(tc, instance, dentry, mnt);
 }
 
+/* ---- a match taken without walking (path_memos) ---------------------------- */
+
+/*
+ * Reads of one kernel word each, for the memo: direct loads where the
+ * kernel has bpf_rdonly_cast(), probe reads before (rdonly_cast_usable).
+ */
+static __always_inline __u64 dentry_inode_of(__u64 d)
+{
+	if (rdonly_cast_usable)
+		return (__u64)(unsigned long)KERNEL_OBJECT(struct dentry, d)->d_inode;
+	return (__u64)(unsigned long)BPF_CORE_READ((struct dentry *)(unsigned long)d, d_inode);
+}
+
+static __always_inline __u64 dentry_parent_of(__u64 d)
+{
+	if (rdonly_cast_usable)
+		return (__u64)(unsigned long)KERNEL_OBJECT(struct dentry, d)->d_parent;
+	return (__u64)(unsigned long)BPF_CORE_READ((struct dentry *)(unsigned long)d, d_parent);
+}
+
+static __always_inline __u64 inode_ino_of(__u64 inode)
+{
+	if (!inode)
+		return 0;
+	if (rdonly_cast_usable)
+		return KERNEL_OBJECT(struct inode, inode)->i_ino;
+	return BPF_CORE_READ((struct inode *)(unsigned long)inode, i_ino);
+}
+
+static __always_inline __u64 inode_sb_of(__u64 inode)
+{
+	if (rdonly_cast_usable)
+		return (__u64)(unsigned long)KERNEL_OBJECT(struct inode, inode)->i_sb;
+	return (__u64)(unsigned long)BPF_CORE_READ((struct inode *)(unsigned long)inode, i_sb);
+}
+
+/* The struct mount at the root of the current task's mount namespace. */
+static __always_inline __u64 current_ns_root(void)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	return (__u64)(unsigned long)UNTRUSTED(struct task_struct, task)->nsproxy->mnt_ns->root;
+}
+
+/* enf_dirs_move_only_by_rename() (path.bpf.h) for the superblock at sb. */
+static __always_inline bool dirs_move_only_by_rename(__u64 sb)
+{
+	return enf_dirs_move_only_by_rename(BPF_CORE_READ((struct super_block *)(unsigned long)sb, s_magic));
+}
+
+static __always_inline struct enf_path_memo *path_memo(void)
+{
+	return bpf_task_storage_get(&path_memos, bpf_get_current_task_btf(), NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
+}
+
+/*
+ * How long a kept match may be taken: the sequences are 32 bits, and 2^31
+ * write sections of rename_lock or mount_lock (each a rename or a mount
+ * operation, under a lock the node shares) do not fit in 30 s.
+ */
+#define PATH_MEMO_LIFETIME_NS 30000000000ull
+
+/*
+ * Where the memo is consulted at all: both sequences can be read, and the
+ * match is the task's own of a plain name (not a new name with another
+ * object's identity, not as another executable, not a directory's
+ * contents).
+ */
+#define PATH_MEMO_NOT_FOR (ENF_MATCH_IDENT | ENF_MATCH_CONTENTS | ENF_MATCH_EXE_FIELD | ENF_WALK_EACH_DENTRY)
+
+static __always_inline bool path_memo_usable(__u32 pflags)
+{
+	return rename_lock_addr && mount_lock_addr && !(pflags & PATH_MEMO_NOT_FOR);
+}
+
+/* Before a walk that may be kept: what it is made under (path_memos' walk_*). */
+static __always_inline void path_memo_begin(struct enf_path_memo *pm)
+{
+	struct enf_config *cfg = engine_settings();
+	__u32 zero = 0;
+	__u64 *freed = bpf_map_lookup_elem(&dir_inodes_freed, &zero);
+
+	pm->walk_gen = 0;
+	if (!cfg || !freed || !read_lock_seq(mount_lock_addr, &pm->walk_mount_seq))
+		return;
+	pm->walk_dirs_freed = *(volatile __u64 *)freed;
+	pm->walk_gen = *(volatile __u64 *)&cfg->attach_gen;
+}
+
+/*
+ * Whether dentry d, read now as a walk's first step reads it (one window,
+ * d_seq even), has the short name pm kept: its parent and inode into
+ * *dir and *inode. Names longer than the window holds are not kept.
+ */
+static __always_inline bool leaf_as_kept(struct enf_task_ctx *tc, __u64 d, const struct enf_path_memo *pm,
+					 __u64 *dir, __u64 *inode)
+{
+	const __u32 base = window_base();
+	const __u32 o_len = bpf_core_field_offset(struct dentry, d_name.len) - base;
+	const __u32 o_name = bpf_core_field_offset(struct dentry, d_name.name) - base;
+	const __u32 o_inline = window_inline_name();
+	const char *w = (const char *)tc->window;
+	__u32 len;
+
+	/* CO-RE constants: a layout the window does not cover takes nothing. */
+	if (o_len > ENF_DENTRY_WINDOW - 4 || o_name > ENF_DENTRY_WINDOW - 8 || o_inline == ENF_NO_INLINE_NAME ||
+	    o_inline > ENF_DENTRY_WINDOW - ENF_WINDOW_NAME_MAX)
+		return false;
+	if (bpf_probe_read_kernel(tc->window, sizeof(tc->window), (void *)(unsigned long)(d + base)) < 0 ||
+	    (*(const __u32 *)w & 1))
+		return false;
+	len = *(const __u32 *)(w + o_len);
+	if (len != pm->name_len || len > ENF_WINDOW_NAME_MAX || *(const __u64 *)(w + o_name) != d + base + o_inline ||
+	    name_word(*(const __u64 *)(w + o_inline), len, 0) != pm->name[0] ||
+	    name_word(*(const __u32 *)(w + o_inline + 8), len, 1) != pm->name[1])
+		return false;
+	*dir = window_parent(tc, d);
+	*inode = window_inode(tc, d);
+	return true;
+}
+
+__noinline int enf_path_memo_take(struct enf_task_ctx *tc, int status)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct enf_profile_val *prof;
+	struct enf_path_memo *pm;
+	struct enf_config *cfg;
+	__u64 d, dir = 0, inode = 0, *freed;
+	__u32 zero = 0, seq = 0, slot = (__u32)status - 1;
+	int exe_id = 0;
+
+	if (!tc || status <= 0)
+		return 0;
+	prof = bpf_map_lookup_elem(&profiles, &slot);
+	if (!prof || !path_memo_usable(prof->flags))
+		return 0;
+	pm = path_memo();
+	if (!pm)
+		return 0;
+	d = tc->obj_dentry;
+	if (!pm->kept || pm->leaf != d)
+		goto walk;
+	/* From here a miss is for the kept leaf: the memo is dropped, so that a wrapped sequence cannot revive it. */
+	if (pm->mnt != tc->obj_mnt || d == pm->mnt_root || pm->instance != prof->instance || pm->pflags != prof->flags ||
+	    bpf_ktime_get_ns() - pm->kept_ns > PATH_MEMO_LIFETIME_NS)
+		goto drop;
+	cfg = engine_settings();
+	freed = bpf_map_lookup_elem(&dir_inodes_freed, &zero);
+	if (!cfg || !freed || *(volatile __u64 *)&cfg->attach_gen != pm->attach_gen ||
+	    *(volatile __u64 *)freed != pm->dirs_freed)
+		goto drop;
+	if (prof->flags & ENF_PROFILE_HAS_FROM) {
+		exe_id = enf_exe_id_kept(BPF_CORE_READ(task, self_exec_id),
+					 (__u64)(unsigned long)BPF_CORE_READ(task, mm, exe_file), prof->instance);
+		if (exe_id < 0)
+			goto drop;
+	}
+	if ((__u32)exe_id != pm->exe_id)
+		goto drop;
+	if (!read_lock_seq(mount_lock_addr, &seq) || seq != pm->mount_seq)
+		goto drop;
+	if (!read_lock_seq(rename_lock_addr, &seq) || seq != pm->rename_seq)
+		goto drop;
+	if (current_ns_root() != pm->ns_root)
+		goto drop;
+	/* The leaf as a walk's first step reads it: its name, its directory, its inode. */
+	if (!leaf_as_kept(tc, d, pm, &dir, &inode))
+		goto drop;
+	if ((prof->flags & ENF_PROFILE_HAS_INODES) && inode_ino_of(inode) != pm->leaf_ino)
+		goto drop;
+	inode = dentry_inode_of(dir);
+	if (!inode || inode != pm->dir_inode || inode_sb_of(inode) != pm->dir_sb || inode_ino_of(inode) != pm->dir_ino)
+		goto drop;
+	/* Nothing moved while the leaf and its directory were read. */
+	if (!read_lock_seq(rename_lock_addr, &seq) || seq != pm->rename_seq)
+		goto drop;
+	tc->res = pm->res;
+	tc->walk.depth = pm->res.depth;
+	return (int)prof->instance + 1;
+drop:
+	pm->kept = 0;
+walk:
+	path_memo_begin(pm);
+	return 0;
+}
+
+__noinline int enf_path_memo_keep(struct enf_task_ctx *tc)
+{
+	struct enf_path_memo *pm;
+	struct vfsmount *mnt;
+	__u64 d, dir, inode, leaf, sb, gen, leaf_ino = 0;
+	__u32 pflags, seq;
+
+	if (!tc)
+		return 0;
+	/* The label of the last match (enf_match_object()): made, by walk, of this object. */
+	seq = tc->matched.seq;
+	pflags = tc->matched.pflags;
+	d = tc->obj_dentry;
+	if (!seq || tc->matched.dentry != d || !path_memo_usable(pflags))
+		return 0;
+	pm = path_memo();
+	if (!pm)
+		return 0;
+	/* What enf_path_memo_take() read before this decision's walk; used once. */
+	gen = pm->walk_gen;
+	pm->walk_gen = 0;
+	if (!gen)
+		return 0;
+	/* Kept at a name's second match in a row: a task that opens one file after another keeps nothing. */
+	if (pm->missed != d) {
+		pm->missed = d;
+		return 0;
+	}
+	pm->kept = 0;
+	/*
+	 * A walk begun with no mount changing that ended at the task's
+	 * namespace root, whose first component was the leaf itself (not a
+	 * mount's root), with a name kept whole.
+	 */
+	if ((pm->walk_mount_seq & 1) || !tc->walk.tree_root || !tc->walk.depth || tc->top[0] != d ||
+	    !tc->name[0].is_short || tc->walk.mnt != current_ns_root())
+		return 0;
+	dir = dentry_parent_of(d);
+	inode = dentry_inode_of(dir);
+	if (!inode)
+		return 0;
+	sb = inode_sb_of(inode);
+	if (!dirs_move_only_by_rename(sb))
+		return 0;
+	/*
+	 * The leaf's identity now must be the one its walk met: an unlink and a
+	 * create since may have given the name another inode. The walk's hit,
+	 * or none for a number the inode filter rules out; else not kept.
+	 */
+	leaf = dentry_inode_of(d);
+	if (!leaf)
+		return 0;
+	if (pflags & ENF_PROFILE_HAS_INODES) {
+		leaf_ino = inode_ino_of(leaf);
+		if (tc->walk.leaf_hit ? leaf_ino != tc->hits.leaf_ino : inode_may_be_named(leaf_ino))
+			return 0;
+	}
+	mnt = (struct vfsmount *)(unsigned long)tc->obj_mnt;
+	pm->mnt_root = (__u64)(unsigned long)BPF_CORE_READ(mnt, mnt_root);
+	pm->leaf = d;
+	pm->mnt = tc->obj_mnt;
+	pm->ns_root = tc->walk.mnt;
+	pm->dir_inode = inode;
+	pm->dir_sb = sb;
+	pm->dir_ino = inode_ino_of(inode);
+	pm->leaf_ino = leaf_ino;
+	pm->name[0] = tc->name[0].word[0];
+	pm->name[1] = tc->name[0].word[1];
+	pm->name[2] = tc->name[0].word[2];
+	pm->name_len = tc->name[0].len;
+	pm->instance = tc->matched.instance;
+	pm->exe_id = tc->matched.exe_id;
+	pm->pflags = pflags;
+	pm->rename_seq = seq - 1;
+	pm->mount_seq = pm->walk_mount_seq;
+	pm->attach_gen = gen;
+	pm->dirs_freed = pm->walk_dirs_freed;
+	pm->res = tc->res;
+	pm->kept_ns = bpf_ktime_get_ns();
+	pm->kept = 1;
+	return 0;
+}
+
 /* ---- the namespace root ----------------------------------------------------- */
 
 /* Whether mount a receives mounts from mount b: its slave, or its peer (same shared group). */
@@ -892,6 +1166,7 @@ __noinline int enf_exe_text(struct enf_event *ev, struct enf_task_ctx *tc)
 
 	if (!ev || !tc || !exe || (ev->flags & ENF_EVENT_IN_INTERRUPT))
 		return 0; /* no scratch to walk in (event.bpf.c); kernel threads have no executable */
+	tc->matched.seq = 0; /* the walk below is no longer the last match's (enf_path_memo_keep()) */
 	if (path_walk(tc, (__u64)(unsigned long)BPF_CORE_READ(exe, f_path.dentry),
 			  (__u64)(unsigned long)BPF_CORE_READ(exe, f_path.mnt), 0, 0) < 0) {
 		ev->flags |= ENF_EVENT_EXE_TRUNCATED;

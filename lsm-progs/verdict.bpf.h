@@ -152,6 +152,14 @@ static __always_inline int finish(struct decision *d, struct enf_task_ctx *tc, _
  */
 #define CHECK_MAPPING     (1u << 1)
 
+/*
+ * The decision may take the task's last match of the same name without
+ * walking (path_memos, maps.bpf.h), and keeps this one for that: only
+ * where the hook is hot and decides one object (file_open), so that only
+ * its program verifies the memo's functions.
+ */
+#define CHECK_PATH_MEMO   (1u << 2)
+
 /* Deny (or would-deny in audit mode) because the decision could not be made. */
 static __always_inline int fail_closed(struct decision *d, enum enf_reason reason,
 				       struct enf_task_ctx *tc, __u32 depth)
@@ -276,7 +284,7 @@ static __always_inline __u64 as_scalar(const void *p)
  * verifier checks each once per program instead of once per inlined copy
  * and caller state, which keeps loading fast on every kernel.
  */
-extern int enf_decide_object(struct enf_task_ctx *tc, __u32 class_mask, __u32 hook_opts, int status);
+extern int enf_decide_object(struct enf_task_ctx *tc, __u32 class_mask, __u32 hook_opts, int status, __u32 taken);
 
 /* enf_decide_object()'s hook_opts: the hook and check_object()'s options in one argument (five at most). */
 #define DECIDE_HOW(hook, opts) ((__u32)(hook) | ((__u32)(opts) << 16))
@@ -297,6 +305,13 @@ extern int enf_decide_fileless(__u64 dentry, __u64 mnt, __u32 hook, __u32 had_na
  * decisions are 0 or -errno.
  */
 #define ENF_DECIDE_LEARN 1
+/*
+ * What enf_decide_object() returns when it took the match the hook found
+ * unwalked (its `taken`, enf_path_memo_take()) and the decision has an
+ * event: the event's path needs the walk, which the hook asks for by
+ * deciding again with taken 0. Never a verdict either.
+ */
+#define ENF_DECIDE_WALK 2
 /*
  * What enf_decide_fileless() returns for a file that had a name (unlinked
  * after it was opened) where it would allow: the hook decides it by that
@@ -332,6 +347,7 @@ static __always_inline int decide_object(int status, const struct dentry *dentry
 					 __u32 class_mask, enum enf_hook hook, __u32 opts)
 {
 	struct enf_task_ctx *tc;
+	__u32 taken = 0;
 	int r;
 
 	if (status == 0)
@@ -341,13 +357,21 @@ static __always_inline int decide_object(int status, const struct dentry *dentry
 		tc->obj_dentry = (__u64)(unsigned long)dentry;
 		tc->obj_mnt = (__u64)(unsigned long)mnt;
 	}
+	if (opts & CHECK_PATH_MEMO)
+		taken = enf_path_memo_take(tc, status);
 	/* No scratch: the engine fails closed, with an event. */
-	r = enf_decide_object(tc, class_mask, DECIDE_HOW(hook, opts), status);
+	r = enf_decide_object(tc, class_mask, DECIDE_HOW(hook, opts), status, taken);
+	if ((opts & CHECK_PATH_MEMO) && r == ENF_DECIDE_WALK) {
+		taken = 0;
+		r = enf_decide_object(tc, class_mask, DECIDE_HOW(hook, opts), status, 0);
+	}
+	if ((opts & CHECK_PATH_MEMO) && !taken)
+		(void)enf_path_memo_keep(tc);
 	if (r == ENF_DECIDE_LEARN) { /* from here, not from the engine: see ENF_DECIDE_LEARN */
 		r = enf_learn_object(as_scalar(dentry), as_scalar(mnt), class_mask, hook);
 		/* It left learn mode meanwhile: decide under what governs now (fails closed, with its event). */
 		if (r == -EAGAIN)
-			r = enf_decide_object(tc, class_mask, DECIDE_HOW(hook, opts), hook_status(hook));
+			r = enf_decide_object(tc, class_mask, DECIDE_HOW(hook, opts), hook_status(hook), 0);
 	}
 	return lsm_verdict(r);
 }

@@ -31,66 +31,25 @@ profile ""
 mkdir -p $CG/t83
 expect_exit "attach m" 0 enforcerctl attach m $CG/t83
 
-memoized() { status_counter matches_memoized; }
-
-# reads_twice FILE: a shell in the cgroup reads FILE twice, waits for "go"
-# on the fifo it opened first, and reads FILE again; go_on lets it, after
-# whatever the test changed meanwhile, and prints "first=ok|denied
-# second=ok|denied" (first: the second read).
-reads_twice() {
-	rm -f /tmp/t83.go /tmp/t83.out
-	mkfifo /tmp/t83.go
-	in_cgroup $CG/t83 /bin/busybox sh -c 'exec 3<>/tmp/t83.go
-		read x <"$1"
-		if read x <"$1"; then echo first=ok; else echo first=denied; fi
-		read x <&3
-		if read x <"$1"; then echo second=ok; else echo second=denied; fi' reads-twice "$1" \
-		>/tmp/t83.out 2>/dev/null &
-	READER=$!
-	i=0
-	while [ ! -s /tmp/t83.out ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
-	[ -s /tmp/t83.out ] || fail "the reader did not read $1 within 10 s"
-}
-go_on() {
-	echo go >/tmp/t83.go
-	i=0
-	while ! grep -q second= /tmp/t83.out && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
-	wait "$READER"
-	echo $(cat /tmp/t83.out)
-}
-
-# Controls: nothing changes before the open after the wait, which takes the kept match.
-# twice_kept FILE EXPECTED WHAT
-twice_kept() {
-	before=$(memoized)
-	reads_twice "$1"
-	expect_eq "$3, again with nothing changed (control)" "$2" "$(go_on)"
-	after=$(memoized)
-	if [ "${after:-0}" -gt "${before:-0}" ]; then
-		pass "$3: the open after the wait took the kept match (matches_memoized $before -> $after)"
-	else
-		fail "$3: matches_memoized did not grow ($before -> $after): the kept match was not used"
-	fi
-}
-twice_kept $T/pub/f "first=ok second=ok" "an allowed name"
-twice_kept $T/secret "first=denied second=denied" "a denied name"
+memo_taken $CG/t83 $T/pub/f "first=ok second=ok" "an allowed name"
+memo_taken $CG/t83 $T/secret "first=denied second=denied" "a denied name"
 
 # The same name becomes a hard link to the denied file.
-reads_twice $T/pub/g
+memo_reader $CG/t83 $T/pub/g
 rm $T/pub/g
 ln $T/secret $T/pub/g
-expect_eq "a hard link to the denied file swapped in under the same name" "first=ok second=denied" "$(go_on)"
+expect_eq "a hard link to the denied file swapped in under the same name" "first=ok second=denied" "$(memo_reader_go)"
 
 # The denied directory bind mounted where the allowed one was.
-reads_twice $T/open/f
+memo_reader $CG/t83 $T/open/f
 mount --bind $T/priv $T/open
-expect_eq "the denied directory bind mounted over the allowed one" "first=ok second=denied" "$(go_on)"
+expect_eq "the denied directory bind mounted over the allowed one" "first=ok second=denied" "$(memo_reader_go)"
 umount $T/open
 
 # A new version of the profile denies the name.
-reads_twice $T/pub/f
+memo_reader $CG/t83 $T/pub/f
 profile ',{"action":"deny","path":"/srv/t83/pub/**","access":["read"]}'
-expect_eq "a new version of the profile denies the same name" "first=ok second=denied" "$(go_on)"
+expect_eq "a new version of the profile denies the same name" "first=ok second=denied" "$(memo_reader_go)"
 profile ""
 
 # As nobody in its own user and mount namespace, the baseline relaxed to
@@ -108,10 +67,10 @@ ns_reads() {
 		if read x <"$2"; then echo second=ok; else echo second=denied; fi' ns-reads "$1" "$2" 2>/dev/null
 }
 profile "" '"baseline":{"userns":"allow","mount":"allow"},'
-before=$(memoized)
+before=$(status_counter matches_memoized)
 expect_eq "as nobody in its own namespaces, nothing mounted (control)" "first=ok second=ok" \
 	"$(echo $(ns_reads "" $T/pub/f))"
-after=$(memoized)
+after=$(status_counter matches_memoized)
 if [ "${after:-0}" -gt "${before:-0}" ]; then
 	pass "in its own namespaces, the read after took the kept match (matches_memoized $before -> $after)"
 else
@@ -128,10 +87,10 @@ expect_eq "with the baseline back, nobody's user namespace is refused (control)"
 	"$(echo $(ns_reads "" $T/pub/f))"
 
 # The denied directory renamed to the allowed one's name (its identity follows it).
-reads_twice $T/a/f
+memo_reader $CG/t83 $T/a/f
 mv $T/a $T/a.old
 mv $T/priv $T/a
-expect_eq "the denied directory renamed to where the allowed one was" "first=ok second=denied" "$(go_on)"
+expect_eq "the denied directory renamed to where the allowed one was" "first=ok second=denied" "$(memo_reader_go)"
 expect_eq "a new shell is denied there too (control)" EPERM "$(in_cgroup $CG/t83 enf-probe open $T/a/f r)"
 expect_eq "the allowed directory under its new name (control)" ok "$(in_cgroup $CG/t83 enf-probe open $T/a.old/f r)"
 

@@ -106,6 +106,33 @@ int main(void)
 			free(text);
 		}
 	}
+	/* Several names in one pass: each answered as alone, wherever it lies. */
+	{
+		static const char *const names[] = { "rename_lock", "mount_lock", "absent_lock" };
+		char *text = listing_past_chunks(40);
+		uint64_t addrs[3];
+		int results[3];
+		FILE *f = fopen(path, "w");
+
+		if (EXPECT_TRUE(text != NULL && f != NULL, "a listing on disk")) {
+			fputs("ffffffff81000000 T _stext\nffffffff82000040 D mount_lock\n", f);
+			fputs(text, f);
+			fclose(f);
+			f = NULL;
+			EXPECT_EQ(kallsyms_find_each(path, names, addrs, results, 3), 0, "three names, one pass");
+			EXPECT_EQ(results[0], 0, "the one past two chunks found");
+			EXPECT_EQ(addrs[0], RENAME_LOCK, "its address");
+			EXPECT_EQ(results[1], 0, "the one in the first line found");
+			EXPECT_EQ(addrs[1], 0xffffffff82000040ull, "its address");
+			EXPECT_EQ(results[2], -ENOENT, "the absent one not");
+			EXPECT_EQ(kallsyms_find_each(path, names, addrs, results, 0), -EINVAL, "no names");
+			EXPECT_EQ(kallsyms_find_each("/nonexistent/kallsyms", names, addrs, results, 2), -ENOENT,
+				  "no listing");
+		}
+		if (f)
+			fclose(f);
+		free(text);
+	}
 	unlink(path);
 	return unit_done();
 }

@@ -151,6 +151,51 @@ shell_reads_again() {
 	echo $(cat /tmp/shell-twice.out)
 }
 
+# memo_reader CGROUP FILE [AFTER]: a busybox shell in CGROUP reads FILE
+# twice (a match is kept at a name's second match in a row), waits for
+# "go" on a fifo it opened first (no open in between, so its last match is
+# FILE's), and reads AFTER (default FILE); memo_reader_go lets it, after
+# whatever the test changed meanwhile, and prints "first=ok|denied
+# second=ok|denied" (first: the second read of FILE). One at a time.
+memo_reader() {
+	rm -f /tmp/memo-reader.go /tmp/memo-reader.out
+	mkfifo /tmp/memo-reader.go
+	in_cgroup "$1" /bin/busybox sh -c 'exec 3<>/tmp/memo-reader.go
+		read x <"$1"
+		if read x <"$1"; then echo first=ok; else echo first=denied; fi
+		read x <&3
+		if read x <"$2"; then echo second=ok; else echo second=denied; fi' memo-reader "$2" "${3:-$2}" \
+		>/tmp/memo-reader.out 2>/dev/null &
+	MEMO_READER=$!
+	local i=0
+	while [ ! -s /tmp/memo-reader.out ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+	[ -s /tmp/memo-reader.out ] || fail "the reader did not read $2 within 10 s"
+}
+
+memo_reader_go() {
+	echo go >/tmp/memo-reader.go
+	local i=0
+	while ! grep -q second= /tmp/memo-reader.out && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+	wait "$MEMO_READER"
+	echo $(cat /tmp/memo-reader.out)
+}
+
+# memo_taken CGROUP FILE EXPECTED WHAT: the control of a memo test. With
+# nothing changed, the read after the wait answers EXPECTED and takes the
+# kept match (matches_memoized grows).
+memo_taken() {
+	local before after
+	before=$(status_counter matches_memoized)
+	memo_reader "$1" "$2"
+	expect_eq "$4, again with nothing changed (control)" "$3" "$(memo_reader_go)"
+	after=$(status_counter matches_memoized)
+	if [ "${after:-0}" -gt "${before:-0}" ]; then
+		pass "$4: the read after the wait took the kept match (matches_memoized $before -> $after)"
+	else
+		fail "$4: matches_memoized did not grow ($before -> $after): the kept match was not taken"
+	fi
+}
+
 # ext2_on_loop IMAGE MB DIR: an MB-megabyte ext2 file system in IMAGE on a
 # loop device (its name in LOOP_DEV), mounted at DIR; ext2_off_loop DIR
 # undoes it. The initramfs and tmpfs keep every dentry; ext2 lets them go
