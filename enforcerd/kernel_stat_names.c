@@ -23,7 +23,8 @@ const struct kernel_stat_name kernel_stat_names[] = {
 	{ ENF_STAT_SELF_DENIED, "self_protection_denied", "enforcer_self_protection_denied_total",
 	  "attempts on the engine itself that were refused" },
 	{ ENF_STAT_MATCH_MEMO, "matches_memoized", "enforcer_matches_memoized_total",
-	  "path matches taken from the task's last one: the walk read the same names and identities" },
+	  "path matches taken from the task's last one: the walk read the same names and identities, "
+	  "or (file_open) nothing it rests on changed, unwalked" },
 	{ ENF_STAT_LEARN_RECORDED, "learn_recorded", "enforcer_learn_recorded_total",
 	  "learn mode: distinct observations sent" },
 	{ ENF_STAT_LEARN_DROPPED, "learn_dropped", "enforcer_learn_dropped_total",

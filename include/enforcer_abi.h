@@ -591,7 +591,7 @@ enum enf_stat {
 	ENF_STAT_EVENT_AGGREGATED = 8, /* over the per-key budget: counted in event_rates, no record */
 	ENF_STAT_EVENT_UNTRACKED  = 9, /* event_rates was full: no per-key count, never rate limited */
 	ENF_STAT_EVENT_LOST_UNTRACKED = 10, /* of those, records the ring buffer had no room for */
-	ENF_STAT_MATCH_MEMO     = 11, /* path matches taken from the task's last match (match_memos) */
+	ENF_STAT_MATCH_MEMO     = 11, /* path matches taken from the task's last match (match_memos; path_memos, unwalked) */
 	ENF_STAT_LEARN_RECORDED = 12, /* learn: a new observation was sent */
 	ENF_STAT_LEARN_DROPPED  = 13, /* learn: ring buffer full; recorded again at its next occurrence */
 	ENF_STAT_LEARN_SEEN_FULL = 14, /* learn: dedup table full; sent without deduplication */
