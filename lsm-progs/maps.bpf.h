@@ -436,7 +436,7 @@ ENF_MAP struct {
  * alone (ext2-4, XFS, tmpfs, ramfs): a network filesystem's server, or
  * kernfs, can give a directory another place without d_move(); the
  * directories above it in other filesystems are held by the mounts
- * between. Taken for a second at most: the sequences are 32 bits. Only
+ * between. Taken for 30 s at most: the sequences are 32 bits. Only
  * file_open uses it (CHECK_PATH_MEMO, verdict.bpf.h). Its own map: the
  * pinned task_ctx and match_memos keep their layouts.
  */
@@ -446,7 +446,7 @@ struct enf_path_memo {
 	__u32 walk_mount_seq;
 	__u32 kept;
 	__u64 missed;                         /* the leaf of the last match not kept (enf_path_memo_keep()) */
-	__u64 kept_ns;                        /* when it was kept (bpf_ktime_get_ns()): taken for a second at most */
+	__u64 kept_ns;                        /* when it was kept (bpf_ktime_get_ns()): taken for 30 s at most */
 	/* what the kept match was made under */
 	__u32 rename_seq;
 	__u32 mount_seq;

@@ -898,7 +898,14 @@ __noinline int enf_path_memo_take(struct enf_task_ctx *tc, int status)
 	__u32 zero = 0, seq = 0, slot = (__u32)status - 1;
 	int exe_id = 0;
 
-	if (!tc || status <= 0)
+	if (!tc)
+		return 0;
+	/*
+	 * A label is this decision's match or none: a decision that matches
+	 * nothing (learn mode) must not keep the task's earlier one.
+	 */
+	tc->matched.seq = 0;
+	if (status <= 0)
 		return 0;
 	prof = bpf_map_lookup_elem(&profiles, &slot);
 	if (!prof || !path_memo_usable(prof->flags))
@@ -962,19 +969,17 @@ __noinline int enf_path_memo_keep(struct enf_task_ctx *tc)
 
 	if (!tc)
 		return 0;
-	/* The label of the last match (enf_match_object()): made, by walk, of this object. */
-	seq = tc->matched.seq;
-	pflags = tc->matched.pflags;
-	d = tc->obj_dentry;
-	if (!seq || tc->matched.dentry != d || !path_memo_usable(pflags))
-		return 0;
 	pm = path_memo();
 	if (!pm)
 		return 0;
-	/* What enf_path_memo_take() read before this decision's walk; used once. */
+	/* What enf_path_memo_take() read before this decision's walk; used once, whatever follows. */
 	gen = pm->walk_gen;
 	pm->walk_gen = 0;
-	if (!gen)
+	/* The label of this decision's match (enf_match_object()): made, by walk, of this object. */
+	seq = tc->matched.seq;
+	pflags = tc->matched.pflags;
+	d = tc->obj_dentry;
+	if (!gen || !seq || tc->matched.dentry != d || !path_memo_usable(pflags))
 		return 0;
 	/* Kept at a name's second match in a row: a task that opens one file after another keeps nothing. */
 	if (pm->missed != d) {

@@ -85,4 +85,8 @@ expect_eq "kptr_restrict=2: no open during the rename race reads the secret" EPE
 expect_eq "kptr_restrict=2: each dentry checked from the start, no walk begun again" "$before" "$(begun_again)"
 echo 0 >$CPU1
 echo "$kptr_restrict" >/proc/sys/kernel/kptr_restrict
+# Leave the node as found: pinned programs loaded with the addresses, which
+# the tests after this one would otherwise keep running without.
+stop_daemon
+start_daemon --reload
 finish

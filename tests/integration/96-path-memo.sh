@@ -23,7 +23,12 @@ DEEP=a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p # 16 components: with /srv/t96/open, x and 
 mkdir -p $T/open/$DEEP/x $T/open/$DEEP/y $T/open/$DEEP/z $T/closed $T/open/mnt $T/closed/mnt
 for f in $T/open/$DEEP/x/f $T/open/$DEEP/y/f $T/open/$DEEP/z/f $T/secret; do echo data >$f; done
 
-start_daemon
+# --reload: programs loaded now, with the lock addresses kallsyms gives (a
+# restart keeps pinned programs of its build, whatever they were loaded with).
+start_daemon --reload
+if grep -q "no address of" $DAEMON_LOG; then
+	fail "the daemon has no lock address, so no match is taken unwalked: $(grep "no address of" $DAEMON_LOG)"
+fi
 profile() {
 	compile_and_load pm '{"name":"pm","mode":"enforce","file":{"default":"allow","rules":[
 	  {"action":"deny","path":"/srv/t96/secret","access":["read"]},
