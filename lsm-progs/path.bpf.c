@@ -817,11 +817,6 @@ static __always_inline bool dirs_move_only_by_rename(__u64 sb)
 	return enf_dirs_move_only_by_rename(BPF_CORE_READ((struct super_block *)(unsigned long)sb, s_magic));
 }
 
-static __always_inline struct enf_path_memo *path_memo(void)
-{
-	return bpf_task_storage_get(&path_memos, bpf_get_current_task_btf(), NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
-}
-
 /*
  * How long a kept match may be taken: the sequences are 32 bits, and 2^31
  * write sections of rename_lock or mount_lock (each a rename or a mount
@@ -888,11 +883,10 @@ static __always_inline bool leaf_as_kept(struct enf_task_ctx *tc, __u64 d, const
 	return true;
 }
 
-__noinline int enf_path_memo_take(struct enf_task_ctx *tc, int status)
+__noinline int enf_path_memo_take(struct enf_task_ctx *tc, struct enf_path_memo *pm, int status)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct enf_profile_val *prof;
-	struct enf_path_memo *pm;
 	struct enf_config *cfg;
 	__u64 d, dir = 0, inode = 0, *freed;
 	__u32 zero = 0, seq = 0, slot = (__u32)status - 1;
@@ -905,18 +899,15 @@ __noinline int enf_path_memo_take(struct enf_task_ctx *tc, int status)
 	 * nothing (learn mode) must not keep the task's earlier one.
 	 */
 	tc->matched.seq = 0;
-	if (status <= 0)
-		return 0;
-	prof = bpf_map_lookup_elem(&profiles, &slot);
-	if (!prof || !path_memo_usable(prof->flags))
-		return 0;
-	pm = path_memo();
-	if (!pm)
+	if (!pm || status <= 0 || !path_memo_usable(0))
 		return 0;
 	d = tc->obj_dentry;
 	if (!pm->kept || pm->leaf != d)
 		goto walk;
 	/* From here a miss is for the kept leaf: the memo is dropped, so that a wrapped sequence cannot revive it. */
+	prof = bpf_map_lookup_elem(&profiles, &slot);
+	if (!prof || !path_memo_usable(prof->flags))
+		goto drop;
 	if (pm->mnt != tc->obj_mnt || d == pm->mnt_root || pm->instance != prof->instance || pm->pflags != prof->flags ||
 	    bpf_ktime_get_ns() - pm->kept_ns > PATH_MEMO_LIFETIME_NS)
 		goto drop;
@@ -956,21 +947,25 @@ __noinline int enf_path_memo_take(struct enf_task_ctx *tc, int status)
 drop:
 	pm->kept = 0;
 walk:
-	path_memo_begin(pm);
+	/*
+	 * What the walk to come is made under, where the match may be kept:
+	 * at the name's second match in a row (enf_path_memo_keep()). A task
+	 * that opens one name after another reads nothing more.
+	 */
+	if (pm->missed == d)
+		path_memo_begin(pm);
+	else
+		pm->walk_gen = 0;
 	return 0;
 }
 
-__noinline int enf_path_memo_keep(struct enf_task_ctx *tc)
+__noinline int enf_path_memo_keep(struct enf_task_ctx *tc, struct enf_path_memo *pm)
 {
-	struct enf_path_memo *pm;
 	struct vfsmount *mnt;
 	__u64 d, dir, inode, leaf, sb, gen, leaf_ino = 0;
 	__u32 pflags, seq;
 
-	if (!tc)
-		return 0;
-	pm = path_memo();
-	if (!pm)
+	if (!tc || !pm)
 		return 0;
 	/* What enf_path_memo_take() read before this decision's walk; used once, whatever follows. */
 	gen = pm->walk_gen;
@@ -979,13 +974,15 @@ __noinline int enf_path_memo_keep(struct enf_task_ctx *tc)
 	seq = tc->matched.seq;
 	pflags = tc->matched.pflags;
 	d = tc->obj_dentry;
-	if (!gen || !seq || tc->matched.dentry != d || !path_memo_usable(pflags))
+	if (!seq || tc->matched.dentry != d || !path_memo_usable(pflags))
 		return 0;
 	/* Kept at a name's second match in a row: a task that opens one file after another keeps nothing. */
 	if (pm->missed != d) {
 		pm->missed = d;
 		return 0;
 	}
+	if (!gen)
+		return 0;
 	pm->kept = 0;
 	/*
 	 * A walk begun with no mount changing that ended at the task's

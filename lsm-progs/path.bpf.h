@@ -156,21 +156,6 @@ extern int enf_exe_id(struct enf_task_ctx *tc, __u32 instance);
 extern int enf_file_exe_id(struct enf_task_ctx *tc, __u32 instance, __u64 dentry, __u64 mnt);
 
 /*
- * A match taken without walking (path_memos, maps.bpf.h), for the object
- * in tc (obj_dentry, obj_mnt) of the current task under the profile that
- * status names (current_profile_status()): the instance + 1, with tc->res
- * and tc->walk.depth set from the task's kept match, when the leaf, its
- * name, its directory, its mount and everything they rest on are as they
- * were when it was kept; 0 otherwise, having read what the walk to come
- * is made under. Only the leaf is read: a caller that reports the path
- * walks it first (enf_decide_object()). enf_path_memo_keep(): after a
- * decision that walked, keep its match (tc->res, labelled tc->matched by
- * enf_match_object()) when it can be taken so, at a name's second match
- * in a row. Both do nothing where the memo cannot be used (no mount_lock
- * address, no task storage, a match that was not the task's own plain
- * one).
- */
-/*
  * Whether a directory of a filesystem with magic number `magic` gets
  * another place only through d_move(), under rename_lock: ext2-4, XFS,
  * tmpfs and ramfs, whose renames are all rename(2)'s. Not a network
@@ -188,8 +173,30 @@ static __always_inline bool enf_dirs_move_only_by_rename(unsigned long magic)
 	       magic == 0x01021994 /* tmpfs */ || magic == 0x858458f6 /* ramfs */;
 }
 
-extern int enf_path_memo_take(struct enf_task_ctx *tc, int status);
-extern int enf_path_memo_keep(struct enf_task_ctx *tc);
+/*
+ * A match taken without walking (path_memos, maps.bpf.h; pm: the task's,
+ * path_memo()), for the object in tc (obj_dentry, obj_mnt) of the current
+ * task under the profile status names (current_profile_status()): the
+ * instance + 1, with tc->res and tc->walk.depth set from the task's kept
+ * match, when the leaf, its name, its directory, its mount and everything
+ * they rest on are as they were when it was kept; 0 otherwise, having read
+ * what the walk to come is made under where it may be kept. Only the leaf
+ * is read: a decision that reports decides again by walk
+ * (ENF_DECIDE_WALK). enf_path_memo_keep(): after a
+ * decision that walked, keep its match (tc->res, labelled tc->matched by
+ * enf_match_object()) when it can be taken so, at a name's second match
+ * in a row. Both do nothing where the memo cannot be used (no mount_lock
+ * address, no task storage, a match that was not the task's own plain
+ * one).
+ */
+extern int enf_path_memo_take(struct enf_task_ctx *tc, struct enf_path_memo *pm, int status);
+extern int enf_path_memo_keep(struct enf_task_ctx *tc, struct enf_path_memo *pm);
+
+/* The current task's path memo (NULL: none), looked up once per decision and handed to both. */
+static __always_inline struct enf_path_memo *path_memo(void)
+{
+	return bpf_task_storage_get(&path_memos, bpf_get_current_task_btf(), NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
+}
 
 /*
  * The last walk's depth components as text into ev->path, with ev->path_len

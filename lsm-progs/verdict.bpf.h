@@ -346,6 +346,7 @@ static __always_inline int lsm_verdict(int r)
 static __always_inline int decide_object(int status, const struct dentry *dentry, const struct vfsmount *mnt,
 					 __u32 class_mask, enum enf_hook hook, __u32 opts)
 {
+	struct enf_path_memo *pm = NULL;
 	struct enf_task_ctx *tc;
 	__u32 taken = 0;
 	int r;
@@ -357,8 +358,10 @@ static __always_inline int decide_object(int status, const struct dentry *dentry
 		tc->obj_dentry = (__u64)(unsigned long)dentry;
 		tc->obj_mnt = (__u64)(unsigned long)mnt;
 	}
-	if (opts & CHECK_PATH_MEMO)
-		taken = enf_path_memo_take(tc, status);
+	if (opts & CHECK_PATH_MEMO) {
+		pm = path_memo();
+		taken = enf_path_memo_take(tc, pm, status);
+	}
 	/* No scratch: the engine fails closed, with an event. */
 	r = enf_decide_object(tc, class_mask, DECIDE_HOW(hook, opts), status, taken);
 	if ((opts & CHECK_PATH_MEMO) && r == ENF_DECIDE_WALK) {
@@ -366,7 +369,7 @@ static __always_inline int decide_object(int status, const struct dentry *dentry
 		r = enf_decide_object(tc, class_mask, DECIDE_HOW(hook, opts), status, 0);
 	}
 	if ((opts & CHECK_PATH_MEMO) && !taken)
-		(void)enf_path_memo_keep(tc);
+		(void)enf_path_memo_keep(tc, pm);
 	if (r == ENF_DECIDE_LEARN) { /* from here, not from the engine: see ENF_DECIDE_LEARN */
 		r = enf_learn_object(as_scalar(dentry), as_scalar(mnt), class_mask, hook);
 		/* It left learn mode meanwhile: decide under what governs now (fails closed, with its event). */
