@@ -41,14 +41,20 @@ expect_exit "declared: reload" 0 reload_enforcer
 out=$(enforcerctl list)
 expect_contains "the units are attached before they ever ran" "waiting /sys/fs/cgroup/system.slice/enf-after.service" "$out"
 
+# unit_journal_eperm: enf-after's last journal lines, once they hold the
+# executor's EPERM: its own line reaches the journal after systemd's (waits
+# up to 5 s).
+unit_journal_eperm() {
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		journalctl --no-pager -u enf-after.service -n 20 2>&1 | grep -q "Operation not permitted" && break
+		sleep 0.5
+	done
+	journalctl --no-pager -u enf-after.service -n 20 2>&1
+}
+
 n=$(audit_lines)
 expect_exit "enforcerd running: the unit's start fails" 1 systemctl start enf-after.service
-# The executor's own line reaches the journal after systemd's: wait for it (up to 5 s).
-for _ in 1 2 3 4 5 6 7 8 9 10; do
-	journalctl --no-pager -u enf-after.service -n 20 2>&1 | grep -q "Operation not permitted" && break
-	sleep 0.5
-done
-expect_contains "... at its first exec, ExecStartPre, with EPERM" "Operation not permitted" "$(journalctl --no-pager -u enf-after.service -n 20 2>&1)"
+expect_contains "... at its first exec, ExecStartPre, with EPERM" "Operation not permitted" "$(unit_journal_eperm)"
 if audit_has_since "$n" '"cgroup":"/system.slice/enf-after.service".*enf-denied'; then
 	pass "... and the denial is logged with the unit's cgroup"
 else
@@ -81,7 +87,7 @@ if [ "${t_before:-0}" -gt 0 ] && [ "$t_before" -lt "$ready" ]; then
 else
 	fail "enf-before started at '$t_before', enforcerd ready at '$ready'"
 fi
-expect_contains "the journal: EPERM at ExecStartPre" "Operation not permitted" "$(journalctl --no-pager -u enf-after.service -n 10 2>&1)"
+expect_contains "the journal: EPERM at ExecStartPre" "Operation not permitted" "$(unit_journal_eperm)"
 
 systemctl stop enf-before.service
 systemctl reset-failed enf-after.service enf-before.service 2>/dev/null
