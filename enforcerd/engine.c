@@ -471,9 +471,8 @@ static void find_kernel_locks(struct engine *e)
 	int results[2] = { -ENOENT, -ENOENT };
 	int r = kallsyms_find_each("/proc/kallsyms", names, addrs, results, 2);
 
-	for (int i = 0; i < 2; i++)
-		if (r < 0)
-			results[i] = r;
+	if (r < 0)
+		results[0] = results[1] = r;
 	if (results[0] < 0)
 		log_info("no address of rename_lock in /proc/kallsyms (%s): every path walk reads each dentry's "
 			 "sequence twice instead of the node's rename sequence once: slower, as safe%s",

@@ -234,8 +234,9 @@ int BPF_PROG(enf_path_unlink, const struct path *dir, struct dentry *dentry, int
 
 /*
  * Every directory inode freed on the node, of the filesystems where the
- * path memo keeps matches: removed, or dropped from the inode cache. Until then its address is its own; from then on it may be
- * another directory's (slab reuse, the same number given again), which a
+ * path memo keeps matches: removed, or dropped from the inode cache.
+ * Until then its address is its own; from then on it may be another
+ * directory's (slab reuse, the same number given again), which a
  * match kept without a walk must not take for it (dir_inodes_freed,
  * path_memos: maps.bpf.h). Counting the removals instead would miss a
  * directory removed while a descriptor below it held it, and freed later.

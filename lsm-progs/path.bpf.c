@@ -851,44 +851,13 @@ static __always_inline void path_memo_begin(struct enf_path_memo *pm)
 	pm->walk_gen = *(volatile __u64 *)&cfg->attach_gen;
 }
 
-/*
- * Whether dentry d, read now as a walk's first step reads it (one window,
- * d_seq even), has the short name pm kept: its parent and inode into
- * *dir and *inode. Names longer than the window holds are not kept.
- */
-static __always_inline bool leaf_as_kept(struct enf_task_ctx *tc, __u64 d, const struct enf_path_memo *pm,
-					 __u64 *dir, __u64 *inode)
-{
-	const __u32 base = window_base();
-	const __u32 o_len = bpf_core_field_offset(struct dentry, d_name.len) - base;
-	const __u32 o_name = bpf_core_field_offset(struct dentry, d_name.name) - base;
-	const __u32 o_inline = window_inline_name();
-	const char *w = (const char *)tc->window;
-	__u32 len;
-
-	/* CO-RE constants: a layout the window does not cover takes nothing. */
-	if (o_len > ENF_DENTRY_WINDOW - 4 || o_name > ENF_DENTRY_WINDOW - 8 || o_inline == ENF_NO_INLINE_NAME ||
-	    o_inline > ENF_DENTRY_WINDOW - ENF_WINDOW_NAME_MAX)
-		return false;
-	if (bpf_probe_read_kernel(tc->window, sizeof(tc->window), (void *)(unsigned long)(d + base)) < 0 ||
-	    (*(const __u32 *)w & 1))
-		return false;
-	len = *(const __u32 *)(w + o_len);
-	if (len != pm->name_len || len > ENF_WINDOW_NAME_MAX || *(const __u64 *)(w + o_name) != d + base + o_inline ||
-	    name_word(*(const __u64 *)(w + o_inline), len, 0) != pm->name[0] ||
-	    name_word(*(const __u32 *)(w + o_inline + 8), len, 1) != pm->name[1])
-		return false;
-	*dir = window_parent(tc, d);
-	*inode = window_inode(tc, d);
-	return true;
-}
-
 __noinline int enf_path_memo_take(struct enf_task_ctx *tc, struct enf_path_memo *pm, int status)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct enf_profile_val *prof;
+	struct walked_name *c;
 	struct enf_config *cfg;
-	__u64 d, dir = 0, inode = 0, *freed;
+	__u64 d, dir, inode, *freed;
 	__u32 zero = 0, seq = 0, slot = (__u32)status - 1;
 	int exe_id = 0;
 
@@ -931,8 +900,16 @@ __noinline int enf_path_memo_take(struct enf_task_ctx *tc, struct enf_path_memo 
 	if (current_ns_root() != pm->ns_root)
 		goto drop;
 	/* The leaf as a walk's first step reads it: its name, its directory, its inode. */
-	if (!leaf_as_kept(tc, d, pm, &dir, &inode))
+	tc->walk.each_dentry = false;
+	if (!read_component(tc, 0, d))
 		goto drop;
+	c = &tc->name[0];
+	_Static_assert(ENF_SHORT_NAME_MAX / 8 == 3, "a name is compared as three words");
+	if (!c->is_short || c->len != pm->name_len || c->word[0] != pm->name[0] || c->word[1] != pm->name[1] ||
+	    c->word[2] != pm->name[2])
+		goto drop;
+	dir = window_parent(tc, d);
+	inode = window_inode(tc, d);
 	if ((prof->flags & ENF_PROFILE_HAS_INODES) && inode_ino_of(inode) != pm->leaf_ino)
 		goto drop;
 	inode = dentry_inode_of(dir);
